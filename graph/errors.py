@@ -1,0 +1,67 @@
+"""Exceptions raised by sanctions-kg's library code.
+
+    SanctionsKGError
+     ├── ConfigError            bad setting or option value
+     ├── OntologyError          a label, type or property the ontology does not declare
+     ├── StoreError             anything the graph store reports
+     │    ├── StoreUnavailable  cannot open the file / reach the server
+     │    ├── StoreAuthError    the server refused the credentials
+     │    ├── QueryError        the database rejected a Cypher statement
+     │    ├── ReadOnlyError     a write was attempted in read-only mode
+     │    ├── QueryTimeout      the time limit was hit
+     │    └── RowLimitError     the row limit was hit
+     ├── InputError             an input document could not be read
+     └── LookupFailed           an entity name matched nothing, or too many things
+
+Messages say what went wrong and how to fix it; the CLI prints them as one line.
+"""
+
+
+class SanctionsKGError(Exception):
+    """Root of every error sanctions-kg raises on purpose."""
+
+
+class ConfigError(SanctionsKGError):
+    pass
+
+
+class OntologyError(SanctionsKGError):
+    pass
+
+
+class StoreError(SanctionsKGError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+class StoreAuthError(StoreError):
+    pass
+
+
+class QueryError(StoreError):
+    pass
+
+
+class ReadOnlyError(QueryError):
+    pass
+
+
+class QueryTimeout(QueryError):
+    pass
+
+
+class RowLimitError(QueryError):
+    pass
+
+
+class InputError(SanctionsKGError):
+    pass
+
+
+class LookupFailed(SanctionsKGError):
+    def __init__(self, message: str, candidates: list[dict] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []

@@ -1,0 +1,75 @@
+"""Every setting sanctions-kg reads from the environment, read in one place.
+
+| variable                      | default            | what                                         |
+|-------------------------------|--------------------|----------------------------------------------|
+| SANCTIONS_KG_DB               | ./sanctions-kg.db  | file path (embedded FalkorDB) or bolt/neo4j URI |
+| SANCTIONS_KG_GRAPH            | sanctions_kg       | graph name inside the embedded database      |
+| SANCTIONS_KG_FSYNC            | everysec           | AOF fsync policy: everysec or always         |
+| SANCTIONS_KG_QUERY_TIMEOUT    | 10                 | seconds a query may run                      |
+| SANCTIONS_KG_MAX_ROWS         | 10000              | rows a user query may return                 |
+| SANCTIONS_KG_MODEL            | (auto)             | spaCy model package name                     |
+| NEO4J_USERNAME / NEO4J_PASSWORD | neo4j / (none)   | Neo4j credentials (Neo4j's own names)        |
+| NEO4J_DATABASE                | (server default)   | Neo4j database name                          |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from graph.errors import ConfigError
+
+DEFAULT_DB = "./sanctions-kg.db"
+SERVER_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def _number(name: str, default: str, kind: type) -> float | int:
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number. Set it to e.g. {default}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be greater than 0.")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str
+    graph_name: str
+    fsync: str
+    query_timeout: float
+    max_rows: int
+    model: str | None
+    neo4j_user: str
+    neo4j_password: str | None
+    neo4j_database: str | None
+
+    @property
+    def is_server(self) -> bool:
+        return is_server_uri(self.db)
+
+
+def is_server_uri(db: str) -> bool:
+    return db.lower().startswith(SERVER_SCHEMES)
+
+
+def from_env(**overrides) -> Settings:
+    """Settings from the environment; keyword arguments (e.g. CLI options) win when not None."""
+    fsync = os.environ.get("SANCTIONS_KG_FSYNC", "everysec")
+    if fsync not in ("everysec", "always"):
+        raise ConfigError(f"SANCTIONS_KG_FSYNC={fsync!r}: use 'everysec' or 'always'.")
+    values = dict(
+        db=os.environ.get("SANCTIONS_KG_DB") or DEFAULT_DB,
+        graph_name=os.environ.get("SANCTIONS_KG_GRAPH", "sanctions_kg"),
+        fsync=fsync,
+        query_timeout=float(_number("SANCTIONS_KG_QUERY_TIMEOUT", "10", float)),
+        max_rows=int(_number("SANCTIONS_KG_MAX_ROWS", "10000", int)),
+        model=os.environ.get("SANCTIONS_KG_MODEL") or None,
+        neo4j_user=os.environ.get("NEO4J_USERNAME", "neo4j"),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD"),
+        neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
