@@ -1,0 +1,118 @@
+"""Cypher statements the store sends for writes, built from the ontology.
+
+Labels, relationship types and property names come only from graph/ontology.yaml; every value
+travels in `$rows`. Both backends send exactly these statements, so one text serves Neo4j 5 and
+FalkorDB (checked by tests/test_cypher_lint.py against Neo4j's own parser).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graph.errors import OntologyError
+from graph.ontology import Ontology, Property, load
+
+Statement = tuple[str, dict[str, Any]]
+
+
+def _union(target: str, prop: str, cap: int | None = None) -> str:
+    """Set `target.prop` to the union of its list and `row.prop`, optionally capped."""
+    full = f" OR size(acc) >= {int(cap)}" if cap else ""
+    return (
+        f"SET {target}.{prop} = reduce(acc = coalesce({target}.{prop}, []), "
+        f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc{full} THEN acc ELSE acc + x END)"
+    )
+
+
+def _split_rows(
+    rows: Iterable[Mapping[str, Any]], declared: dict[str, Property], what: str, skip: set[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Check rows against the declared properties; return cleaned rows and the list props used."""
+    out: list[dict[str, Any]] = []
+    lists: set[str] = set()
+    for row in rows:
+        props: dict[str, Any] = {}
+        clean: dict[str, Any] = {k: row[k] for k in skip if k in row}
+        for key, value in row.items():
+            if key in skip or value is None:
+                continue
+            prop = declared.get(key)
+            if prop is None:
+                raise OntologyError(
+                    f"{what} has no property {key!r} in graph/ontology.yaml. "
+                    f"Declared: {', '.join(sorted(declared))}."
+                )
+            if prop.is_list:
+                if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
+                    raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
+                clean[key] = [str(v) for v in value]
+                lists.add(key)
+            else:
+                props[key] = value
+        clean["props"] = props
+        out.append(clean)
+    return out, sorted(lists)
+
+
+def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None) -> Statement:
+    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions."""
+    onto = ontology or load()
+    lab = onto.label(label)
+    rows = list(rows)
+    for row in rows:
+        if not row.get("id"):
+            raise OntologyError(f"Every {label} row needs a non-empty 'id'; got {dict(row)!r:.200}.")
+    clean, lists = _split_rows(rows, {k: v for k, v in lab.properties.items() if k != "id"}, label, {"id"})
+    if lab.is_entity:
+        merge = f"MERGE (n:{onto.entity_label} {{id: row.id}}) ON CREATE SET n:{label}"
+    else:
+        merge = f"MERGE (n:{label} {{id: row.id}})"
+    lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
+    lines += [_union("n", p) for p in lists]
+    return "\n".join(lines), {"rows": clean}
+
+
+def upsert_relationships(
+    rel_type: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None
+) -> Statement:
+    """MERGE relationships on (start id, type, key, end id); lists merge as set unions."""
+    onto = ontology or load()
+    rt = onto.rel_type(rel_type)
+    rows = list(rows)
+    for row in rows:
+        if not row.get("start") or not row.get("end"):
+            raise OntologyError(f"Every {rel_type} row needs 'start' and 'end' ids; got {dict(row)!r:.200}.")
+    declared = {k: v for k, v in rt.properties.items() if k != "key"}
+    clean, lists = _split_rows(rows, declared, rel_type, {"start", "end", "key"})
+    for row in clean:
+        row["key"] = str(row.get("key") or "")
+    start, end = onto.match_label(rt.sources), onto.match_label(rt.targets)
+    lines = [
+        "UNWIND $rows AS row",
+        f"MATCH (a:{start} {{id: row.start}})",
+        f"MATCH (b:{end} {{id: row.end}})",
+        f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b)",
+        "SET r += row.props",
+    ]
+    lines += [_union("r", p, onto.evidence_cap if p == "evidence" else None) for p in lists]
+    return "\n".join(lines), {"rows": clean}
+
+
+def all_write_statements(ontology: Ontology | None = None) -> list[str]:
+    """One write statement of each shape the store can send, with every property in use.
+
+    Used by the offline Neo4j syntax check, so each statement text that reaches a server has
+    been parsed by Neo4j's own front end.
+    """
+    onto = ontology or load()
+    texts: list[str] = []
+    for name, lab in onto.labels.items():
+        row = {p: (["x"] if prop.is_list else "x") for p, prop in lab.properties.items()}
+        row["id"] = "x"
+        texts.append(upsert_nodes(name, [row], onto)[0])
+    for name, rt in onto.relationships.items():
+        row = {p: (["x"] if prop.is_list else "x") for p, prop in rt.properties.items()}
+        row.update(start="a", end="b")
+        texts.append(upsert_relationships(name, [row], onto)[0])
+    return texts

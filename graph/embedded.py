@@ -1,0 +1,242 @@
+"""The embedded store: FalkorDBLite, a FalkorDB server we start ourselves on a unix socket.
+
+Durability and sharing, as measured (see README "What survives a crash"):
+- AOF is on, with one AOF folder per database file (`<file>.aof/`), so every write that
+  returned is in the AOF before we see the reply; kill -9 of our process or of the server
+  keeps it. SANCTIONS_KG_FSYNC=always also survives a power cut, at a cost in speed.
+- Opening is serialised by an exclusive flock on `<file>.lock`: two processes opening the
+  same file at once share one server instead of starting two (which loses data).
+- A `<file>.settings` left behind by a crash that points at a dead server is removed and a
+  fresh server started, instead of failing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from graph import cypher
+from graph.dialect import FALKORDB, for_backend
+from graph.errors import QueryError, QueryTimeout, ReadOnlyError, StoreError, StoreUnavailable
+from graph.settings import Settings
+from graph.store import GraphStore, QueryResult
+
+log = logging.getLogger(__name__)
+
+OPEN_TRIES = 3
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    with open(lock_path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _check_path(path: Path) -> None:
+    """Fail early, with the fix, on paths the server could not use."""
+    hint = "Pick another path with --db or SANCTIONS_KG_DB."
+    if path.is_dir():
+        raise StoreUnavailable(f"Cannot open database {path}: it is a directory, not a file. {hint}")
+    parent = path.parent
+    if not parent.is_dir():
+        raise StoreUnavailable(f"Cannot open database {path}: folder {parent} does not exist. Create it, or {hint[0].lower()}{hint[1:]}")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.R_OK | os.W_OK)):
+        raise StoreUnavailable(f"Cannot open database {path}: no permission to write there. {hint}")
+
+
+class EmbeddedStore(GraphStore):
+    dialect_name = FALKORDB
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.dialect = for_backend(FALKORDB)
+        self.path = Path(settings.db).expanduser().resolve()
+        _check_path(self.path)
+        self._db = None
+        with _exclusive(self.path.with_name(self.path.name + ".lock")):
+            self._db = self._start()
+        self.graph = self._db.select_graph(settings.graph_name)
+
+    def _start(self):
+        # Import here: redislite's import is not free, and Neo4j users never need it.
+        from redislite.falkordb_client import FalkorDB
+
+        config = {
+            "appendonly": "yes",
+            "appendfsync": self.settings.fsync,
+            "appenddirname": self.path.name + ".aof",
+        }
+        registry = self.path.with_name(self.path.name + ".settings")
+        last: Exception | None = None
+        for attempt in range(OPEN_TRIES):
+            try:
+                db = FalkorDB(str(self.path), serverconfig=config)
+                db.client.ping()
+                return db
+            except Exception as exc:  # redislite raises several unrelated types here
+                last = exc
+                # A registry pointing at a server that died: forget it and start afresh.
+                if registry.exists():
+                    log.warning("removing stale server registry %s (%s)", registry, exc)
+                    registry.unlink(missing_ok=True)
+                time.sleep(0.2 * (attempt + 1))
+        raise StoreUnavailable(
+            f"Cannot start the embedded database at {self.path}: {last}. "
+            f"Check the folder is writable and not full, or use another --db path."
+        )
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    # -- schema -------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        existing = set()
+        for row in self.graph.query("CALL db.indexes()").result_set:
+            label, props = row[0], row[1]
+            existing.update((label, p) for p in props)
+        constraints = set()
+        for row in self.graph.query("CALL db.constraints()").result_set:
+            # columns: type, label, properties, entitytype, status
+            if row[0] == "UNIQUE":
+                constraints.add((row[1], tuple(row[2])))
+        wanted = [(label, "id") for label in self.dialect.unique_id_targets(self.ontology)]
+        wanted += list(self.ontology.indexes)
+        for label, prop in wanted:
+            if (label, prop) not in existing:
+                self.graph.create_node_range_index(label, prop)
+        for label in self.dialect.unique_id_targets(self.ontology):
+            if (label, ("id",)) not in constraints:
+                self.graph.create_node_unique_constraint(label, "id")
+
+    # -- queries ------------------------------------------------------------------------
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+        ms = max(1, int(timeout * 1000)) if timeout else None
+        try:
+            if write:
+                res = self.graph.query(query, params, timeout=ms)
+            else:
+                res = self.graph.ro_query(query, params, timeout=ms)
+        except Exception as exc:
+            raise self._translate(exc, timeout) from None
+        columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in res.header]
+        rows = [list(r) for r in res.result_set]
+        stats = {
+            k: getattr(res, k)
+            for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
+            if getattr(res, k, 0)
+        }
+        return QueryResult(columns, self._plain_rows(columns, rows), stats)
+
+    def _translate(self, exc: Exception, timeout: float | None) -> StoreError:
+        import redis
+
+        msg = str(exc).strip()
+        if isinstance(exc, redis.ConnectionError):
+            return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg}. Run the command again.")
+        if "to be executed only on read-only queries" in msg:
+            return ReadOnlyError(
+                "This query writes to the graph and was refused: queries are read-only. "
+                "Use --write (CLI) or write=True (library) to allow writes."
+            )
+        if "timed out" in msg.lower():
+            return QueryTimeout(
+                f"The query ran past the time limit of {timeout:g} s and was stopped. "
+                "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
+            )
+        return QueryError(f"FalkorDB rejected the query: {msg}")
+
+    def _commit(self, statements: list[cypher.Statement]) -> None:
+        if len(statements) == 1:
+            query, params = statements[0]
+            self._execute(query, params, write=True, timeout=None)
+            return
+        # MULTI/EXEC: the server applies every statement or none is logged to the AOF, so a
+        # crash cannot leave half an article behind.
+        pipe = self._db.client.pipeline(transaction=True)
+        for query, params in statements:
+            text = self.graph._build_params_header(params) + query
+            pipe.execute_command("GRAPH.QUERY", self.graph.name, text, "--compact")
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except Exception as exc:
+            raise self._translate(exc, None) from None
+        errors = [r for r in replies if isinstance(r, Exception)]
+        if errors:
+            raise QueryError(f"FalkorDB rejected a write in a batch: {errors[0]}")
+
+    # -- plain values -------------------------------------------------------------------
+    def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+        from falkordb import Edge, Node, Path as FPath
+
+        known: dict[int, Any] = {}
+        missing: set[int] = set()
+
+        def scan(v: Any) -> None:
+            if isinstance(v, Node):
+                known[v.id] = v.properties.get("id", v.id)
+            elif isinstance(v, Edge):
+                missing.update((v.src_node, v.dest_node))
+            elif isinstance(v, FPath):
+                for x in v.nodes() + v.edges():
+                    scan(x)
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    scan(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    scan(x)
+
+        for row in rows:
+            for v in row:
+                scan(v)
+        missing -= set(known)
+        if missing:
+            res = self.graph.ro_query(self.dialect.ids_query(), {"ids": sorted(missing)})
+            for internal, ext in res.result_set:
+                known[internal] = ext if ext is not None else internal
+
+        def plain(v: Any) -> Any:
+            if isinstance(v, Node):
+                return {"id": known[v.id], "labels": list(v.labels or []), "properties": dict(v.properties)}
+            if isinstance(v, Edge):
+                src = v.src_node.id if isinstance(v.src_node, Node) else v.src_node
+                dst = v.dest_node.id if isinstance(v.dest_node, Node) else v.dest_node
+                return {
+                    "type": v.relation,
+                    "start": known.get(src, src),
+                    "end": known.get(dst, dst),
+                    "properties": dict(v.properties),
+                }
+            if isinstance(v, FPath):
+                nodes, edges = v.nodes(), v.edges()
+                out = []
+                for i, n in enumerate(nodes):
+                    out.append(plain(n))
+                    if i < len(edges):
+                        out.append(plain(edges[i]))
+                return out
+            if isinstance(v, (list, tuple)):
+                return [plain(x) for x in v]
+            if isinstance(v, dict):
+                return {k: plain(x) for k, x in v.items()}
+            return v
+
+        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+
+    def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            try:
+                db.close()
+            except Exception as exc:  # closing must not mask the error that got us here
+                log.debug("closing embedded store: %s", exc)

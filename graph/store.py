@@ -1,0 +1,179 @@
+"""The graph store interface: one API over the embedded FalkorDB and Neo4j 5.
+
+    with open_store("./sanctions-kg.db") as store:            # or "bolt://localhost:7687"
+        with store.batch() as b:                              # commits together or not at all
+            b.upsert_nodes("Vessel", [{"id": "imo:9161003", "name": "Lady R"}])
+        result = store.run("MATCH (n:Vessel) RETURN n")       # read-only unless write=True
+
+Results are plain Python values: nodes {"id", "labels", "properties"}, relationships
+{"type", "start", "end", "properties"} (start/end are node ids), paths lists of those.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from graph import cypher
+from graph.errors import RowLimitError
+from graph.ontology import Ontology, load
+from graph.settings import Settings, from_env
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self, column: str | None = None) -> list[Any]:
+        """The values of one column (the first by default)."""
+        col = column or self.columns[0]
+        return [row[col] for row in self.rows]
+
+
+class Batch:
+    """Write statements collected for one atomic commit."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.statements: list[cypher.Statement] = []
+
+    def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        rows = list(rows)
+        if rows:
+            self.statements.append(cypher.upsert_nodes(label, rows, self.ontology))
+        return len(rows)
+
+    def upsert_relationships(self, rel_type: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        rows = list(rows)
+        if rows:
+            self.statements.append(cypher.upsert_relationships(rel_type, rows, self.ontology))
+        return len(rows)
+
+    def run(self, query: str, params: dict[str, Any] | None = None) -> None:
+        """Add a write statement of the caller's own (values as parameters)."""
+        self.statements.append((query, dict(params or {})))
+
+
+class GraphStore(ABC):
+    """A graph backend. Subclasses talk to one database; everything else is shared here."""
+
+    dialect_name: str = ""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.ontology = load()
+
+    # -- backend-specific -------------------------------------------------------------
+    @abstractmethod
+    def _execute(
+        self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None
+    ) -> QueryResult:
+        """Run one statement and convert its result to plain values."""
+
+    @abstractmethod
+    def _commit(self, statements: list[cypher.Statement]) -> None:
+        """Run write statements as one atomic unit."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the unique-id constraints and indexes the ontology asks for (idempotent)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives, for messages."""
+
+    # -- shared -----------------------------------------------------------------------
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run Cypher with parameters: read-only unless `write`, within a time limit.
+
+        `max_rows` raises RowLimitError when the result is longer, rather than cutting it
+        silently. Reads default to the SANCTIONS_KG_QUERY_TIMEOUT limit.
+        """
+        if timeout is None and not write:
+            timeout = self.settings.query_timeout
+        result = self._execute(query, dict(params or {}), write=write, timeout=timeout)
+        if max_rows is not None and len(result.rows) > max_rows:
+            raise RowLimitError(
+                f"The query returned {len(result.rows)} rows, more than the row limit of {max_rows}. "
+                "Add a LIMIT to the query, or raise the limit (--max-rows / SANCTIONS_KG_MAX_ROWS)."
+            )
+        return result
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Collect writes; they commit together when the block ends without an exception."""
+        b = Batch(self.ontology)
+        yield b
+        if b.statements:
+            self._commit(b.statements)
+
+    def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        with self.batch() as b:
+            return b.upsert_nodes(label, rows)
+
+    def upsert_relationships(self, rel_type: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        with self.batch() as b:
+            return b.upsert_relationships(rel_type, rows)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per ontology label and relationship counts per type."""
+        labels = {}
+        for name in self.ontology.labels:
+            res = self.run(f"MATCH (n:{name}) RETURN count(n) AS c")
+            labels[name] = int(res.rows[0]["c"])
+        rels = {}
+        for name in self.ontology.relationships:
+            res = self.run(f"MATCH ()-[r:{name}]->() RETURN count(r) AS c")
+            rels[name] = int(res.rows[0]["c"])
+        return {"nodes": labels, "relationships": rels}
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(db: str | None = None, *, settings: Settings | None = None) -> GraphStore:
+    """Open the store named by `db` (file path or bolt/neo4j URI) and set up its schema."""
+    if settings is None:
+        settings = from_env(db=db)
+    elif db is not None:
+        settings = replace(settings, db=db)
+    if settings.is_server:
+        from graph.neo4j_server import Neo4jStore
+
+        store: GraphStore = Neo4jStore(settings)
+    else:
+        from graph.embedded import EmbeddedStore
+
+        store = EmbeddedStore(settings)
+    try:
+        store.ensure_schema()
+    except BaseException:
+        store.close()
+        raise
+    return store
