@@ -1,0 +1,318 @@
+"""The Neo4j 5 backend: the official `neo4j` driver against a server (`docker compose up -d`).
+
+Chosen by a bolt://, neo4j://, neo4j+s:// ... URI in --db / SANCTIONS_KG_DB. Credentials come
+from NEO4J_USERNAME / NEO4J_PASSWORD (or --user / --password), the database from NEO4J_DATABASE.
+
+- Reads run in a READ access-mode session, so the server itself refuses a write; every query
+  carries the time limit as a server-side transaction timeout.
+- A batch is one write transaction: all of its statements commit together or not at all.
+- Results become the same plain values the embedded backend gives (see graph/store.py).
+- Driver errors become graph.errors exceptions with one-line messages that name the fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as nx
+
+from graph import cypher
+from graph.dialect import NEO4J, for_backend
+from graph.errors import (
+    QueryError,
+    QueryTimeout,
+    ReadOnlyError,
+    StoreAuthError,
+    StoreError,
+    StoreUnavailable,
+)
+from graph.settings import Settings
+from graph.store import GraphStore, QueryResult
+
+log = logging.getLogger(__name__)
+# The driver logs connection failures at WARNING, which Python's last-resort handler would
+# print under our one-line error. A NullHandler keeps them out of the CLI's stderr while an
+# application that configures logging still receives them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+# Seconds to wait for a TCP connection: short, so a wrong --db or a server that is not up
+# fails in a moment instead of hanging the command.
+CONNECT_TIMEOUT = 3.0
+
+# Server codes the driver does not give a class of its own.
+_TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+}
+_READ_ONLY_CODES = {
+    "Neo.ClientError.Statement.AccessMode",
+    "Neo.ClientError.Transaction.ForbiddenDueToTransactionType",
+}
+_NO_DATABASE_CODES = {"Neo.ClientError.Database.DatabaseNotFound"}
+_UNKNOWN_CODE = "Neo.DatabaseError.General.UnknownError"
+
+READ_ONLY_MESSAGE = (
+    "This query writes to the graph and was refused: queries are read-only. "
+    "Use --write (CLI) or write=True (library) to allow writes."
+)
+
+
+def _one_line(text: str) -> str:
+    """A message on one line: Neo4j appends the query and a caret below a syntax error."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if lines and lines[0].startswith(("Invalid input", "Variable", "Type mismatch")):
+        return lines[0]
+    return " ".join(lines)
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause: the driver wraps "connection refused" two or three levels deep."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            exc = exc.exceptions[0]
+        elif exc.__cause__ is not None:
+            exc = exc.__cause__
+        else:
+            break
+    return exc
+
+
+def _server_message(exc: BaseException) -> str:
+    if isinstance(exc, nx.Neo4jError) and exc.code != _UNKNOWN_CODE:
+        return _one_line(exc.message)
+    return _one_line(str(exc)) or type(exc).__name__
+
+
+def _connection_reason(exc: BaseException) -> str:
+    msg = _server_message(_root_cause(exc))
+    # "Failed to establish connection to ResolvedIPv4Address(...) (reason [Errno 111] Connection refused)"
+    found = re.search(r"\(reason (.*)\)\s*$", msg)
+    return found.group(1) if found else msg
+
+
+def translate_error(exc: BaseException, *, uri: str, timeout: float | None = None) -> StoreError:
+    """The graph.errors exception (one line, naming the fix) for a driver exception."""
+    msg = _server_message(exc)
+    code = getattr(exc, "code", None) if isinstance(exc, nx.Neo4jError) else None
+    if isinstance(exc, nx.AuthError) or (code or "").startswith("Neo.ClientError.Security.Unauthorized"):
+        return StoreAuthError(
+            f"Neo4j at {uri} refused the credentials: {_sentence(msg)} "
+            "Set NEO4J_USERNAME / NEO4J_PASSWORD (or --user / --password); "
+            "with docker compose the default is neo4j / sanctions-kg."
+        )
+    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
+        return StoreUnavailable(
+            f"Cannot reach Neo4j at {uri}: {_sentence(_connection_reason(exc))} "
+            "Start it with `docker compose up -d` or check --db."
+        )
+    if code in _NO_DATABASE_CODES:
+        return StoreUnavailable(
+            f"Neo4j at {uri} has no such database: {_sentence(msg)} Set NEO4J_DATABASE to an existing one, "
+            "or unset it to use the server's default."
+        )
+    if code in _TIMEOUT_CODES:
+        limit = f" of {timeout:g} s" if timeout else ""
+        return QueryTimeout(
+            f"The query ran past the time limit{limit} and was stopped. "
+            "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
+        )
+    if code in _READ_ONLY_CODES or isinstance(exc, nx.ForbiddenOnReadOnlyDatabase):
+        return ReadOnlyError(READ_ONLY_MESSAGE)
+    if isinstance(exc, nx.ConfigurationError):
+        return StoreUnavailable(f"Cannot connect to Neo4j at {uri}: {_sentence(msg)} Check --db.")
+    if isinstance(exc, nx.CypherSyntaxError):
+        return QueryError(f"Neo4j rejected the query: {msg}")
+    if isinstance(exc, nx.DriverError):
+        return StoreError(f"The Neo4j driver failed talking to {uri}: {msg}")
+    if isinstance(exc, TypeError | ValueError):
+        # The driver refuses parameter values it cannot send (e.g. an arbitrary object).
+        return QueryError(f"A query parameter cannot be sent to Neo4j: {msg}")
+    return QueryError(f"Neo4j rejected the query: {msg}")
+
+
+class Neo4jStore(GraphStore):
+    """GraphStore over a Neo4j 5 server (or cluster / Aura) through the official driver."""
+
+    dialect_name = NEO4J
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.dialect = for_backend(NEO4J)
+        self.uri = settings.db
+        self.database = settings.neo4j_database
+        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password is not None else None
+        self._driver: neo4j.Driver | None = None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri,
+                auth=auth,
+                connection_timeout=CONNECT_TIMEOUT,
+                connection_acquisition_timeout=CONNECT_TIMEOUT * 2,
+                # Transient errors (deadlocks between concurrent MERGEs) are retried for
+                # this long in batch commits; our batches are idempotent upserts.
+                max_transaction_retry_time=15.0,
+            )
+            # Fail at open, not at the first query: this also authenticates. (A missing
+            # NEO4J_DATABASE shows at the first statement, ensure_schema.)
+            self._driver.verify_connectivity()
+        except (ValueError, nx.ConfigurationError) as exc:
+            # A URI the driver cannot use (bad port, unsupported scheme options).
+            self.close()
+            raise StoreUnavailable(
+                f"Cannot connect to Neo4j at {self.uri}: {_sentence(_one_line(str(exc)))} "
+                "Check --db (e.g. bolt://localhost:7687)."
+            ) from None
+        except Exception as exc:
+            self.close()
+            raise translate_error(exc, uri=self.uri) from None
+
+    @property
+    def location(self) -> str:
+        return self.uri + (f" (database {self.database})" if self.database else "")
+
+    @property
+    def driver(self) -> neo4j.Driver:
+        if self._driver is None:
+            raise StoreUnavailable(f"The Neo4j store at {self.uri} is closed. Open it again.")
+        return self._driver
+
+    def _session(self, *, write: bool) -> neo4j.Session:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    # -- schema -------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        # Schema commands cannot share a transaction with each other's data writes; each
+        # runs on its own. IF NOT EXISTS makes them idempotent.
+        try:
+            with self._session(write=True) as session:
+                for text in self.dialect.schema_statements(self.ontology):
+                    session.run(text).consume()
+        except Exception as exc:
+            raise translate_error(exc, uri=self.uri) from None
+
+    # -- queries ------------------------------------------------------------------------
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+        q = neo4j.Query(query, timeout=timeout) if timeout else neo4j.Query(query)
+        try:
+            with self._session(write=write) as session:
+                result = session.run(q, params)
+                columns = list(result.keys())
+                raw = [list(record.values()) for record in result]
+                summary = result.consume()
+                rows = self._plain_rows(columns, raw, session)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise translate_error(exc, uri=self.uri, timeout=timeout) from None
+        counters = summary.counters
+        stats = {
+            k: getattr(counters, k)
+            for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
+            if getattr(counters, k, 0)
+        }
+        return QueryResult(columns, rows, stats)
+
+    def _commit(self, statements: list[cypher.Statement]) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for query, params in statements:
+                tx.run(query, params).consume()
+
+        try:
+            with self._session(write=True) as session:
+                session.execute_write(work)
+        except Exception as exc:
+            raise translate_error(exc, uri=self.uri) from None
+
+    # -- plain values -------------------------------------------------------------------
+    def _plain_rows(self, columns: list[str], rows: list[list[Any]], session: neo4j.Session) -> list[dict[str, Any]]:
+        from neo4j.graph import Node, Path, Relationship
+
+        known: dict[str, Any] = {}
+        missing: set[str] = set()
+
+        def scan(v: Any) -> None:
+            if isinstance(v, Node):
+                ext = v.get("id")
+                known[v.element_id] = ext if ext is not None else v.element_id
+            elif isinstance(v, Relationship):
+                missing.update(n.element_id for n in v.nodes if n is not None)
+            elif isinstance(v, Path):
+                for x in (*v.nodes, *v.relationships):
+                    scan(x)
+            elif isinstance(v, list | tuple):
+                for x in v:
+                    scan(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    scan(x)
+
+        for row in rows:
+            for v in row:
+                scan(v)
+        missing -= set(known)
+        if missing:
+            # A relationship whose end node is not in the result: the driver knows only its
+            # element id, so fetch our `id` for it (read-only, in the same session).
+            res = session.run(self.dialect.ids_query(), {"ids": sorted(missing)})
+            for record in res:
+                internal, ext = record["internal"], record["id"]
+                known[internal] = ext if ext is not None else internal
+
+        def plain(v: Any) -> Any:
+            if isinstance(v, Node):
+                return {"id": known[v.element_id], "labels": sorted(v.labels), "properties": plain(dict(v))}
+            if isinstance(v, Relationship):
+                start, end = v.start_node, v.end_node
+                return {
+                    "type": v.type,
+                    "start": known.get(start.element_id, start.element_id) if start is not None else None,
+                    "end": known.get(end.element_id, end.element_id) if end is not None else None,
+                    "properties": plain(dict(v)),
+                }
+            if isinstance(v, Path):
+                out: list[Any] = []
+                for i, n in enumerate(v.nodes):
+                    out.append(plain(n))
+                    if i < len(v.relationships):
+                        out.append(plain(v.relationships[i]))
+                return out
+            if isinstance(v, list | tuple):
+                return [plain(x) for x in v]
+            if isinstance(v, dict):
+                return {k: plain(x) for k, x in v.items()}
+            return _plain_scalar(v)
+
+        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+
+    def close(self) -> None:
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            try:
+                driver.close()
+            except Exception as exc:  # closing must not mask the error that got us here
+                log.debug("closing Neo4j driver: %s", exc)
+
+
+def _plain_scalar(v: Any) -> Any:
+    """Neo4j temporal and spatial values as plain values; everything else unchanged."""
+    from neo4j import time as ntime
+    from neo4j.spatial import Point
+
+    if isinstance(v, ntime.Date | ntime.DateTime | ntime.Time):
+        return v.iso_format()
+    if isinstance(v, ntime.Duration):
+        return v.iso_format()
+    if isinstance(v, Point):
+        return {"srid": v.srid, "coordinates": list(v)}
+    return v
