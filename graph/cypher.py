@@ -7,7 +7,9 @@ FalkorDB (checked by tests/test_cypher_lint.py against Neo4j's own parser).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from graph.errors import OntologyError
@@ -23,6 +25,24 @@ def _union(target: str, prop: str, cap: int | None = None) -> str:
         f"SET {target}.{prop} = reduce(acc = coalesce({target}.{prop}, []), "
         f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc{full} THEN acc ELSE acc + x END)"
     )
+
+
+_SCALARS = (str, bool, int, float)
+
+
+def _scalar(value: Any, prop: Property, what: str) -> Any:
+    """A value a node or relationship property can hold, or OntologyError.
+
+    Checked here, before anything is sent, so one bad value refuses the whole batch on both
+    backends instead of failing one statement of it at the server.
+    """
+    if prop.type == "date" and isinstance(value, (date, datetime)):
+        return value.isoformat()  # the ontology stores dates as ISO strings
+    if not isinstance(value, _SCALARS) or (isinstance(value, float) and not math.isfinite(value)):
+        raise OntologyError(
+            f"{what}.{prop.name} must be a {prop.type}; got {type(value).__name__} {value!r:.80}."
+        )
+    return value
 
 
 def _split_rows(
@@ -49,7 +69,7 @@ def _split_rows(
                 clean[key] = [str(v) for v in value]
                 lists.add(key)
             else:
-                props[key] = value
+                props[key] = _scalar(value, prop, what)
         clean["props"] = props
         out.append(clean)
     return out, sorted(lists)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import os
 import time
 from contextlib import contextmanager
@@ -51,6 +52,41 @@ def _check_path(path: Path) -> None:
         raise StoreUnavailable(f"Cannot open database {path}: folder {parent} does not exist. Create it, or {hint[0].lower()}{hint[1:]}")
     if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.R_OK | os.W_OK)):
         raise StoreUnavailable(f"Cannot open database {path}: no permission to write there. {hint}")
+
+
+_PARAM_SCALARS = (str, bool, int, float, type(None))
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """Refuse parameter values FalkorDB cannot take as values.
+
+    falkordb-py sends parameters as text in a `CYPHER name=value` header and writes any type
+    it does not know with str(): a date becomes the arithmetic 2024-01-02, and an object whose
+    str() is Cypher would run as Cypher. Only JSON-like values may pass.
+    """
+
+    def check(name: str, v: Any) -> None:
+        if isinstance(v, _PARAM_SCALARS):
+            if isinstance(v, float) and not math.isfinite(v):
+                raise QueryError(f"Parameter ${name} is {v}, which FalkorDB cannot store. Pass a finite number or null.")
+            return
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                check(name, x)
+            return
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise QueryError(f"Parameter ${name} has a map key of type {type(k).__name__}; map keys must be strings.")
+                check(name, x)
+            return
+        raise QueryError(
+            f"Parameter ${name} holds a {type(v).__name__}, which cannot be sent as a value. "
+            "Pass str, int, float, bool, None, lists or maps (dates as ISO strings)."
+        )
+
+    for key, value in params.items():
+        check(key, value)
 
 
 class EmbeddedStore(GraphStore):
@@ -121,6 +157,7 @@ class EmbeddedStore(GraphStore):
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
         ms = max(1, int(timeout * 1000)) if timeout else None
+        _check_params(params)
         try:
             if write:
                 res = self.graph.query(query, params, timeout=ms)
@@ -131,7 +168,7 @@ class EmbeddedStore(GraphStore):
         columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in res.header]
         rows = [list(r) for r in res.result_set]
         stats = {
-            k: getattr(res, k)
+            k: int(getattr(res, k))
             for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
             if getattr(res, k, 0)
         }
@@ -156,12 +193,25 @@ class EmbeddedStore(GraphStore):
         return QueryError(f"FalkorDB rejected the query: {msg}")
 
     def _commit(self, statements: list[cypher.Statement]) -> None:
+        for _, params in statements:
+            _check_params(params)
         if len(statements) == 1:
+            # One GRAPH.QUERY is atomic on its own: FalkorDB undoes a query that fails midway.
             query, params = statements[0]
             self._execute(query, params, write=True, timeout=None)
             return
-        # MULTI/EXEC: the server applies every statement or none is logged to the AOF, so a
-        # crash cannot leave half an article behind.
+        # MULTI/EXEC keeps other clients out and puts the batch in the AOF as one unit, but
+        # Redis does not roll back: if one statement failed inside EXEC, the others would
+        # still apply. So compile every statement first (GRAPH.EXPLAIN: syntax, unknown
+        # variables, unknown functions), and refuse the whole batch if any fails. What is
+        # left are runtime errors in a caller's own Batch.run statement (e.g. 1/0); our
+        # upserts cannot hit one, because cypher.py checks values before they get here.
+        for i, (query, _) in enumerate(statements):
+            try:
+                self.graph.explain(query)
+            except Exception as exc:
+                err = self._translate(exc, None)
+                raise type(err)(f"Nothing in the batch was written: statement {i + 1} of {len(statements)} was refused. {err}") from None
         pipe = self._db.client.pipeline(transaction=True)
         for query, params in statements:
             text = self.graph._build_params_header(params) + query
@@ -172,7 +222,10 @@ class EmbeddedStore(GraphStore):
             raise self._translate(exc, None) from None
         errors = [r for r in replies if isinstance(r, Exception)]
         if errors:
-            raise QueryError(f"FalkorDB rejected a write in a batch: {errors[0]}")
+            raise QueryError(
+                f"FalkorDB rejected a write in a batch: {errors[0]}. "
+                "The batch's other statements were still applied (Redis does not roll back)."
+            )
 
     # -- plain values -------------------------------------------------------------------
     def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
