@@ -1,0 +1,442 @@
+"""Relationship reports on one entity, entity lookup, connections between two entities, listings.
+
+    entity = resolve_entity(store, "lady r")          # id, name or alias, case-insensitive
+    report = build_report(store, "Lady R", hops=2)    # a plain dict: see Report below
+    paths = find_path(store, "Lady R", "Russia", max_hops=4)
+
+Every fact in a report carries its evidence: items {article, sentence, method, title, source,
+published, url}, the article fields joined from the Article nodes. A report costs five
+indexed round trips (entity, its relationships, its ownership chain, its sanctions exposure,
+the articles), so it stays fast on large graphs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from graph import evidence as evidence_mod
+from graph.errors import ConfigError, LookupFailed
+from graph.ontology import load as load_ontology
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+# Edges that carry control: followed upwards for the ownership chain.
+OWNERSHIP_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF")
+# Edges through which sanctions exposure spreads (either direction). Port calls, locations and
+# sanctions themselves are left out: every ship that called at Vostochny is not exposed.
+EXPOSURE_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
+IDENTIFIERS = ("imo", "mmsi", "call_sign")
+HIDDEN_PROPERTIES = {"id", "name", "aliases", "keys", "ais_dark", *IDENTIFIERS}
+MAX_HOPS = 6
+MAX_CHAIN = 8
+
+
+class NodeRef(TypedDict):
+    id: str
+    name: str | None
+    label: str | None
+
+
+class EvidenceItem(TypedDict, total=False):
+    article: str
+    sentence: str
+    method: str
+    date: str
+    title: str | None
+    source: str | None
+    published: str | None
+    url: str | None
+
+
+def _label(labels: list[str] | None) -> str | None:
+    entity = load_ontology().entity_label
+    return next((lab for lab in labels or [] if lab != entity), None)
+
+
+def _ref(id_: str, name: str | None, labels: list[str] | None) -> NodeRef:
+    return {"id": id_, "name": name, "label": _label(labels)}
+
+
+def _entity(props: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    return {
+        "id": props.get("id"),
+        "label": _label(labels),
+        "name": props.get("name"),
+        "aliases": list(props.get("aliases") or []),
+        "identifiers": {k: props[k] for k in IDENTIFIERS if props.get(k) is not None},
+        "properties": {k: v for k, v in sorted(props.items()) if k not in HIDDEN_PROPERTIES},
+        "_ais_dark": list(props.get("ais_dark") or []),
+    }
+
+
+def _public(entity: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entity.items() if not k.startswith("_")}
+
+
+# -- lookup ---------------------------------------------------------------------------------
+
+_BY_ID = "MATCH (n:Entity {id: $id}) RETURN n {.*} AS props, labels(n) AS labels"
+_BY_KEYS = (
+    "UNWIND $keys AS k MATCH (n:Entity) WHERE k IN n.keys "
+    "RETURN DISTINCT n {.*} AS props, labels(n) AS labels"
+)
+_BY_LOWER_NAME = (
+    "MATCH (n:Entity) WHERE toLower(n.name) = $lower "
+    "OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) = $lower) "
+    "RETURN n {.*} AS props, labels(n) AS labels"
+)
+_ALL_NAMES = "MATCH (n:Entity) RETURN n.id AS id, n.name AS name, n.aliases AS aliases, labels(n) AS labels"
+
+
+def _describe(candidates: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{c['name']} ({c['label']}, {c['id']})" for c in candidates)
+
+
+def resolve_entity(store: GraphStore, ref: str) -> dict[str, Any]:
+    """The entity `ref` names: an id, or a name or alias (case-insensitive).
+
+    Returns {"id", "label", "name", "aliases", "identifiers", "properties"}. An ambiguous name
+    raises LookupFailed listing the candidates (`.candidates`); an unknown one raises
+    LookupFailed suggesting close matches.
+    """
+    entity = _resolve(store, ref)
+    return _public(entity)
+
+
+def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
+    ref = (ref or "").strip()
+    if not ref:
+        raise LookupFailed("Give an entity id, name or alias to look up.")
+    rows = store.run(_BY_ID, {"id": ref}).rows
+    if not rows:
+        rows = _by_name(store, ref)
+    if len(rows) == 1:
+        return _entity(rows[0]["props"], rows[0]["labels"])
+    if len(rows) > 1:
+        candidates = sorted(
+            ({"id": r["props"].get("id"), "name": r["props"].get("name"), "label": _label(r["labels"])} for r in rows),
+            key=lambda c: (c["label"] or "", c["id"] or ""),
+        )
+        raise LookupFailed(
+            f"{ref!r} matches {len(candidates)} entities: {_describe(candidates)}. Use an id to pick one.",
+            candidates=candidates,
+        )
+    raise _unknown(store, ref)
+
+
+def _by_name(store: GraphStore, ref: str) -> list[dict[str, Any]]:
+    # Lookup keys are the ingest's normalised names: the indexed way in. Names written by
+    # other tools may lack keys, hence the lower-case scan as a last resort.
+    from ingest.normalize import name_keys, normalize_name
+
+    exact = normalize_name(ref)
+    if exact:
+        rows = store.run(_BY_KEYS, {"keys": [exact]}).rows
+        if rows:
+            return rows
+        broader = [k for k in name_keys(ref) if k != exact]
+        if broader:
+            rows = store.run(_BY_KEYS, {"keys": broader}).rows
+            if rows:
+                return rows
+    return store.run(_BY_LOWER_NAME, {"lower": ref.lower()}).rows
+
+
+def _unknown(store: GraphStore, ref: str) -> LookupFailed:
+    from rapidfuzz import fuzz, process
+
+    rows = store.run(_ALL_NAMES).rows
+    if not rows:
+        return LookupFailed(f"No entity matches {ref!r}: the graph is empty. Ingest some articles first.")
+    choices: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        cand = {"id": r["id"], "name": r["name"], "label": _label(r["labels"])}
+        for name in {r["name"], *(r["aliases"] or [])}:
+            if name:
+                choices.setdefault(name, []).append(cand)
+    matches = process.extract(ref, list(choices), scorer=fuzz.WRatio, processor=str.lower, limit=5, score_cutoff=75)
+    close: list[dict[str, Any]] = []
+    for name, _score, _ in matches:
+        for cand in choices[name]:
+            if cand not in close:
+                close.append(cand)
+    close = close[:5]
+    hint = f" Did you mean: {_describe(close)}?" if close else ""
+    return LookupFailed(f"No entity matches {ref!r} by id, name or alias.{hint}", candidates=close)
+
+
+# -- evidence -------------------------------------------------------------------------------
+
+_ARTICLES = (
+    "MATCH (a:Article) WHERE a.id IN $ids "
+    "RETURN a.id AS id, a.title AS title, a.source AS source, a.published AS published, a.url AS url"
+)
+
+
+class _Articles:
+    """Collects the article ids that evidence names, then joins their fields in one query."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.items: list[EvidenceItem] = []
+
+    def evidence(self, raw: list[str] | None) -> list[EvidenceItem]:
+        out: list[EvidenceItem] = []
+        for ev in evidence_mod.decode_all(raw):
+            item: EvidenceItem = dict(ev)  # type: ignore[assignment]
+            if item.get("article"):
+                self.ids.add(item["article"])
+            self.items.append(item)
+            out.append(item)
+        return out
+
+    def fetch(self, store: GraphStore, extra: set[str] = frozenset()) -> dict[str, dict[str, Any]]:
+        ids = sorted(self.ids | set(extra))
+        found = {r["id"]: r for r in store.run(_ARTICLES, {"ids": ids}).rows} if ids else {}
+        for item in self.items:
+            art = found.get(item.get("article", ""), {})
+            for key in ("title", "source", "published", "url"):
+                item[key] = art.get(key)  # type: ignore[literal-required]
+        return found
+
+
+def _step(a: NodeRef, b: NodeRef, rel: dict[str, Any], arts: _Articles) -> dict[str, Any]:
+    props = dict(rel.get("props") or {})
+    raw = props.pop("evidence", None)
+    for key in ("articles", "methods", "key"):
+        props.pop(key, None)
+    return {
+        "from": a,
+        "type": rel["type"],
+        "to": b,
+        "direction": "out" if rel["start"] == a["id"] else "in",
+        "properties": props,
+        "evidence": arts.evidence(raw),
+    }
+
+
+def _path_steps(nodes: list[dict[str, Any]], rels: list[dict[str, Any]], arts: _Articles) -> list[dict[str, Any]]:
+    refs = [_ref(n["id"], n["name"], n["labels"]) for n in nodes]
+    return [_step(refs[i], refs[i + 1], rel, arts) for i, rel in enumerate(rels)]
+
+
+# -- the report -----------------------------------------------------------------------------
+
+_RELS = (
+    "MATCH (e:Entity {id: $id})-[r]-(o) "
+    "RETURN type(r) AS type, startNode(r) = e AS out, properties(r) AS props, "
+    "o.id AS id, o.name AS name, labels(o) AS labels"
+)
+_PATH_COLUMNS = (
+    "[n IN nodes(p) | {id: n.id, name: n.name, labels: labels(n)}] AS nodes, "
+    "[r IN relationships(p) | {type: type(r), start: startNode(r).id, props: properties(r)}] AS rels"
+)
+_CHAIN = (
+    f"MATCH p = (e:Entity {{id: $id}})-[:{'|'.join(OWNERSHIP_TYPES)}*1..{MAX_CHAIN}]->(:Entity) "
+    f"RETURN {_PATH_COLUMNS}"
+)
+
+
+def _exposure_query(hops: int) -> str:
+    # The one place a number reaches Cypher text: validated here as an int in range.
+    return (
+        f"MATCH p = (e:Entity {{id: $id}})-[:{'|'.join(EXPOSURE_TYPES)}*1..{_hops(hops, 'hops')}]-(s:Entity) "
+        "WHERE s <> e AND (s)-[:SANCTIONED_BY]->() "
+        f"RETURN s.id AS sanctioned, length(p) AS hops, {_PATH_COLUMNS} ORDER BY hops"
+    )
+
+
+def _hops(value: Any, what: str, low: int = 1, high: int = MAX_HOPS) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{what} must be a whole number from {low} to {high}; got {value!r}.")
+    return value
+
+
+def _sort_date(value: Any) -> tuple[int, str]:
+    return (0, str(value)) if value else (1, "")
+
+
+def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any]:
+    """Everything the graph says about one entity, each fact with its evidence.
+
+    {"entity": {...}, "sanctions": {"direct": [...], "indirect": [...]}, "ownership": [...],
+     "port_calls": [...], "relationships": {TYPE: [...]}, "ais_dark": [...], "articles": [...]}
+    `hops`: how far (1..6) to look for sanctioned entities through ownership, operation,
+    membership and stated ties.
+    """
+    _hops(hops, "hops")
+    entity = _resolve(store, ref)
+    eid = entity["id"]
+    arts = _Articles()
+
+    direct: list[dict[str, Any]] = []
+    port_calls: list[dict[str, Any]] = []
+    relationships: dict[str, list[dict[str, Any]]] = {}
+    mentioned: set[str] = set()
+    for row in store.run(_RELS, {"id": eid}).rows:
+        rtype, props = row["type"], dict(row["props"] or {})
+        other = _ref(row["id"], row["name"], row["labels"])
+        if rtype == "MENTIONS":
+            mentioned.add(row["id"])
+            continue
+        raw = props.pop("evidence", None)
+        for key in ("articles", "methods", "key"):
+            props.pop(key, None)
+        if row["out"] and rtype == "SANCTIONED_BY":
+            direct.append({"by": other, "year": props.get("year"), "date": props.get("date"),
+                           "program": props.get("program"), "list_name": props.get("list_name"),
+                           "evidence": arts.evidence(raw)})
+        elif row["out"] and rtype == "CALLED_AT":
+            port_calls.append({"port": other, "date": props.get("date"), "activity": props.get("activity"),
+                               "evidence": arts.evidence(raw)})
+        elif row["out"] and rtype in OWNERSHIP_TYPES:
+            continue  # the first link of the ownership chain, shown there
+        else:
+            relationships.setdefault(rtype, []).append({
+                "direction": "out" if row["out"] else "in", "other": other,
+                "properties": props, "evidence": arts.evidence(raw),
+            })
+
+    ownership: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    chains = store.run(_CHAIN, {"id": eid}).rows
+    for row in sorted(chains, key=lambda r: len(r["rels"])):
+        steps = _path_steps(row["nodes"], row["rels"], arts)
+        rel, step = row["rels"][-1], steps[-1]
+        key = (step["from"]["id"], rel["type"], step["to"]["id"], (rel["props"] or {}).get("key"))
+        if key in seen:
+            continue
+        seen.add(key)
+        ownership.append({"from": step["from"], "type": step["type"], "to": step["to"], "evidence": step["evidence"]})
+
+    indirect: list[dict[str, Any]] = []
+    reached: set[str] = set()
+    for row in store.run(_exposure_query(hops), {"id": eid}).rows:
+        if row["sanctioned"] in reached:
+            continue
+        reached.add(row["sanctioned"])
+        steps = _path_steps(row["nodes"], row["rels"], arts)
+        indirect.append({"sanctioned": steps[-1]["to"], "hops": row["hops"], "path": steps})
+
+    ais_dark = arts.evidence(entity["_ais_dark"])
+    found = arts.fetch(store, mentioned)
+    articles = [
+        {"id": a, **{k: found.get(a, {}).get(k) for k in ("title", "source", "published", "url")}}
+        for a in sorted(mentioned)
+    ]
+    # Newest first, undated last.
+    articles.sort(key=lambda a: a["published"] or "", reverse=True)
+    port_calls.sort(key=lambda c: (_sort_date(c["date"]), c["port"]["name"] or ""))
+    for items in relationships.values():
+        items.sort(key=lambda x: (x["direction"], x["other"]["name"] or ""))
+    direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
+    return {
+        "entity": _public(entity),
+        "sanctions": {"direct": direct, "indirect": indirect},
+        "ownership": ownership,
+        "port_calls": port_calls,
+        "relationships": dict(sorted(relationships.items())),
+        "ais_dark": ais_dark,
+        "articles": articles,
+    }
+
+
+# -- connections between two entities ------------------------------------------------------
+
+def find_path(
+    store: GraphStore,
+    a: str,
+    b: str,
+    max_hops: int = 4,
+    *,
+    rel_types: list[str] | None = None,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """The shortest connections between entities `a` and `b` (ids or names), either direction.
+
+    Returns up to `limit` paths, each {"length", "nodes": [NodeRef...], "steps": [step...]}
+    where a step is {"from", "type", "to", "direction", "properties", "evidence"}. Empty when
+    they are not connected within `max_hops` (1..6). `rel_types` limits the relationship types
+    followed (default: every type but MENTIONS).
+    """
+    from graph import analysis
+
+    _hops(max_hops, "max_hops")
+    onto = load_ontology()
+    types = [onto.rel_type(t.upper()).name for t in rel_types] if rel_types else None
+    start, end = _resolve(store, a), _resolve(store, b)
+    if start["id"] == end["id"]:
+        raise ConfigError(f"{a!r} and {b!r} are the same entity ({start['id']}); give two different ones.")
+    sub = analysis.fetch_between(store, start["id"], end["id"], max_hops, rel_types=types)
+    arts = _Articles()
+    paths = []
+    for node_ids, edges in analysis.shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit):
+        nodes = [analysis.node_ref(sub, n) for n in node_ids]
+        steps = [_step(nodes[i], nodes[i + 1], edge, arts) for i, edge in enumerate(edges)]
+        paths.append({"length": len(steps), "nodes": nodes, "steps": steps})
+    arts.fetch(store)
+    return paths
+
+
+# -- listings -------------------------------------------------------------------------------
+
+def list_entities(
+    store: GraphStore, label: str | None = None, sanctioned: bool = False, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Entities (of one label, or only the directly sanctioned ones) by name:
+    [{"id", "label", "name", "aliases", "mentions", "sanctioned_by": [names]}]."""
+    onto = load_ontology()
+    if label:
+        by_lower = {n.lower(): n for n in onto.entity_labels}
+        if label.lower() not in by_lower:
+            raise ConfigError(f"Unknown entity type {label!r}. Use one of: {', '.join(onto.entity_labels)}.")
+        label = by_lower[label.lower()]
+    match = f"MATCH (n:{label or onto.entity_label})"
+    if sanctioned:
+        query = f"{match}-[:SANCTIONED_BY]->(by:Entity) WITH n, collect(DISTINCT by.name) AS by"
+    else:
+        query = f"{match} OPTIONAL MATCH (n)-[:SANCTIONED_BY]->(by:Entity) WITH n, collect(DISTINCT by.name) AS by"
+    query += (
+        " RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.aliases AS aliases, "
+        "n.mention_count AS mentions, by ORDER BY name, id"
+    )
+    if limit is not None:
+        query += " LIMIT $limit"
+    rows = store.run(query, {"limit": int(limit)} if limit is not None else {}).rows
+    return [
+        {"id": r["id"], "label": _label(r["labels"]), "name": r["name"], "aliases": list(r["aliases"] or []),
+         "mentions": r["mentions"], "sanctioned_by": sorted(x for x in r["by"] if x)}
+        for r in rows
+    ]
+
+
+def stats(store: GraphStore) -> dict[str, Any]:
+    """What the graph holds: node counts per label, relationship counts per type, totals."""
+    counts = store.counts()
+    onto = load_ontology()
+    extra = store.run(
+        "OPTIONAL MATCH (s:Entity)-[:SANCTIONED_BY]->() WITH count(DISTINCT s) AS sanctioned "
+        "OPTIONAL MATCH (v:Vessel) WHERE size(coalesce(v.ais_dark, [])) > 0 "
+        "RETURN sanctioned, count(v) AS went_dark"
+    ).rows[0]
+    return {
+        "entities": sum(n for lab, n in counts["nodes"].items() if lab in onto.entity_labels),
+        "articles": counts["nodes"].get("Article", 0),
+        "relationships_total": sum(counts["relationships"].values()),
+        "sanctioned": extra["sanctioned"],
+        "went_dark": extra["went_dark"],
+        "nodes": counts["nodes"],
+        "relationships": counts["relationships"],
+    }
+
+
+__all__ = [
+    "EXPOSURE_TYPES",
+    "OWNERSHIP_TYPES",
+    "build_report",
+    "find_path",
+    "list_entities",
+    "resolve_entity",
+    "stats",
+]

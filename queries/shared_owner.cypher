@@ -1,0 +1,21 @@
+// name: shared_owner
+// Owners and operators shared by more than one entity: the companies behind several ships,
+// the ministries behind several companies. Give $entity to see only the owners it shares.
+//
+// Parameters:
+//   $entity (entity, default null, example "vessel:angara"): only owners of this entity
+//
+// Example: sanctions-kg query --name shared_owner -p entity=Angara
+// Neo4j Browser: :param entity => null
+MATCH (e:Entity)-[r:OWNED_BY|OPERATED_BY]->(owner:Entity)
+WITH owner, collect(DISTINCT e.id) AS ids, collect(DISTINCT e.name) AS names,
+     collect(DISTINCT type(r)) AS via
+WHERE size(ids) > 1 AND ($entity IS NULL OR $entity IN ids)
+RETURN owner.id AS owner_id,
+       owner.name AS owner,
+       [l IN labels(owner) WHERE l <> 'Entity'][0] AS owner_label,
+       via,
+       size(ids) AS count,
+       names AS entities,
+       ids AS entity_ids
+ORDER BY count DESC, owner
