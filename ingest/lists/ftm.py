@@ -1,0 +1,164 @@
+"""FollowTheMoney entities as JSON lines, the layout OpenSanctions publishes (`entities.ftm.json`).
+
+Each line is one entity `{"id", "schema", "properties": {...}, "datasets": [...]}`, read with the
+`followthemoney` model so values are cleaned the way FtM tools clean them. Thing schemata become
+nodes (Vessel, Company, Organization, LegalEntity, PublicBody, Person); Sanction becomes a
+SANCTIONED_BY edge; Ownership (and Vessel owner/operator) become OWNED_BY / OPERATED_BY.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InputError
+from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList, valid_imo
+
+NAMESPACE = "ftm"  # list key and node id prefix of FtM entities: ftm:<entity id>
+
+# FtM schema -> ontology label. Checked in this order; a schema also matches its parents.
+SCHEMA_LABELS = [
+    ("Vessel", "Vessel"),
+    ("Person", "Person"),
+    ("PublicBody", "Agency"),
+    ("Company", "Company"),
+    ("Organization", "Organization"),
+    ("LegalEntity", "Company"),  # OpenSanctions' LegalEntity is mostly a firm of unknown form
+]
+
+# Ids our own FtM export writes for graph ids: "imo:9161003" -> "imo--9161003" (FtM ids may not
+# hold ":"); reading them back restores the graph id, so export -> import lands on the same nodes.
+_OWN_ID = re.compile(r"^(imo|vessel|company|agency|organization|port|country|person|location|ofac|ftm)--(.+)$")
+
+
+def node_id_from_ftm(entity_id: str) -> str:
+    m = _OWN_ID.match(entity_id)
+    return f"{m.group(1)}:{m.group(2)}" if m else f"{NAMESPACE}:{entity_id}"
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        fh = path.open("r", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+    with fh:
+        for i, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                raise InputError(
+                    f"{path} line {i} is not JSON. Expected FollowTheMoney entities, one JSON object a line "
+                    "(OpenSanctions' entities.ftm.json); for OFAC's CSV files use --format ofac."
+                ) from None
+            if not isinstance(data, dict) or "schema" not in data:
+                raise InputError(f"{path} line {i} is not a FollowTheMoney entity (no \"schema\").")
+            yield i, data
+
+
+def _label(schema) -> str | None:
+    for name, label in SCHEMA_LABELS:
+        if schema.is_a(name):
+            return label
+    return None
+
+
+def _date(values: list[str]) -> str | None:
+    return min(values) if values else None
+
+
+def read(path: str | Path) -> ParsedList:
+    """Parse a FollowTheMoney JSON lines file."""
+    from followthemoney import model
+    from followthemoney.exc import InvalidData
+    from followthemoney.types import registry
+
+    path = Path(path)
+    parsed = ParsedList(name=NAMESPACE)
+    for i, data in _lines(path):
+        try:
+            proxy = model.get_proxy(data, cleaned=False)
+        except (InvalidData, TypeError, ValueError) as exc:
+            raise InputError(f"{path} line {i}: not a valid FollowTheMoney entity: {exc}.") from None
+        if not proxy.id:
+            parsed.skip("entity without id")
+            continue
+        datasets = [str(d) for d in data.get("datasets") or []]
+        schema = proxy.schema
+        if schema.is_a("Sanction"):
+            entity = proxy.first("entity")
+            if not entity:
+                parsed.skip("Sanction without entity")
+                continue
+            program = proxy.first("program") or proxy.first("programId")
+            entry = proxy.first("authorityId") or proxy.first("unscId") or proxy.id
+            list_name = datasets[0] if datasets else path.stem
+            parsed.sanctions.append(
+                ListedSanction(
+                    entity=f"{NAMESPACE}:{entity}",
+                    list_name=list_name,
+                    entry_id=entry,
+                    authority=proxy.first("authority"),
+                    country=proxy.first("country"),
+                    program=program,
+                    date=_date(proxy.get("listingDate") or proxy.get("startDate") or proxy.get("date")),
+                    source_url=proxy.first("sourceUrl"),
+                    summary=f"{list_name} entry {entry}" + (f" [{program}]" if program else "")
+                    + (f": {proxy.first('reason')}" if proxy.first("reason") else ""),
+                )
+            )
+            continue
+        if schema.is_a("Ownership"):
+            owner, asset = proxy.first("owner"), proxy.first("asset")
+            if not owner or not asset:
+                parsed.skip("Ownership without owner or asset")
+                continue
+            share = proxy.first("percentage")
+            parsed.links.append(
+                ListedLink("OWNED_BY", f"{NAMESPACE}:{asset}", f"{NAMESPACE}:{owner}",
+                           summary=f"FtM Ownership {proxy.id}" + (f" ({share}%)" if share else ""))
+            )
+            continue
+        label = _label(schema)
+        if label is None:
+            parsed.skip(f"schema {schema.name}")
+            continue
+        key = f"{NAMESPACE}:{proxy.id}"
+        names = proxy.get("name")
+        if not names:
+            parsed.skip(f"{schema.name} without name")
+            continue
+        aliases = names + proxy.get("alias") + proxy.get("previousName")
+        props: dict[str, object] = {}
+        node_id = node_id_from_ftm(proxy.id)
+        if label == "Vessel":
+            imo = next((i for v in proxy.get("imoNumber") if valid_imo(i := v.upper().removeprefix("IMO").strip())), None)
+            if imo:
+                props["imo"] = imo
+                node_id = f"imo:{imo}"
+            flag = proxy.first("flag")
+            props.update(
+                mmsi=proxy.first("mmsi"),
+                call_sign=proxy.first("callSign"),
+                vessel_type=proxy.first("type"),
+                flag=registry.country.caption(flag) if flag else None,
+            )
+            for prop, rel in (("owner", "OWNED_BY"), ("operator", "OPERATED_BY")):
+                for ref in proxy.get(prop):
+                    parsed.links.append(ListedLink(rel, key, f"{NAMESPACE}:{ref}", summary=f"FtM Vessel.{prop}"))
+        elif label == "Company" and proxy.first("legalForm"):
+            props["legal_form"] = proxy.first("legalForm")
+        countries = [c for prop in ("country", "jurisdiction", "nationality") if prop in schema.properties
+                     for c in proxy.get(prop)]
+        parsed.entities[key] = ListedEntity(
+            key=key, label=label, name=proxy.caption or names[0], node_id=node_id,
+            aliases=list(dict.fromkeys(aliases)), props={k: v for k, v in props.items() if v},
+            countries=countries,
+        )
+    return parsed
+

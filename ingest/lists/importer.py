@@ -1,0 +1,237 @@
+"""Import a sanctions list into the graph: listed entities, SANCTIONED_BY and OWNED_BY edges.
+
+    summary = import_sanctions(store, "sdn/", "ofac")     # or ("entities.ftm.json", "ftm")
+
+Each list entry lands on one node, found in this order: a node whose `list_ids` already holds
+the entry (a re-import, or an entry merged onto an extracted entity); the node with the entry's
+id (`imo:<n>` for vessels with an IMO number, else `ofac:<n>` / `ftm:<id>`); a Vessel with the
+same IMO. Otherwise a new node is made, with `source` "list:<list name>". Existing nodes keep
+their name and source: the entry adds aliases, keys, `list_ids` and `listed`, and only fills
+properties the node lacks. Edges carry methods ["list"] and an evidence item naming the entry,
+never an article. Then listed entities are matched to extracted ones (match.match_store).
+Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph import evidence
+from graph.errors import InputError
+from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
+from ingest.normalize import name_keys
+
+FORMATS = ("ftm", "ofac")
+CHUNK = 2000
+
+
+@dataclass
+class ImportSummary:
+    list_name: str
+    entities: int = 0  # list entries imported as nodes
+    created: int = 0  # of which new nodes
+    merged: int = 0  # of which landed on nodes already in the graph
+    sanctions: int = 0  # SANCTIONED_BY edges written
+    links: int = 0  # OWNED_BY / OPERATED_BY / ASSOCIATED_WITH edges written
+    skipped: dict[str, int] = field(default_factory=dict)
+    matched: int = 0  # listed entities merged onto extracted ones by matching
+    candidates: int = 0  # uncertain matches stored for review
+
+
+def detect_format(path: Path) -> str:
+    if path.is_dir() or path.suffix.lower() == ".csv":
+        return "ofac"
+    return "ftm"
+
+
+def read_list(path: str | Path, fmt: str | None = None) -> ParsedList:
+    """Parse a list file in `fmt` (ftm or ofac; guessed from the path when None)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"No such file or folder: {path}.")
+    fmt = fmt or detect_format(path)
+    if fmt == "ofac":
+        from ingest.lists import ofac
+
+        return ofac.read(path)
+    if fmt == "ftm":
+        if path.is_dir():
+            raise InputError(f"{path} is a folder; --format ftm reads one JSON lines file.")
+        from ingest.lists import ftm
+
+        return ftm.read(path)
+    raise InputError(f"Unknown list format {fmt!r}. Use one of: {', '.join(FORMATS)}.")
+
+
+def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: bool = True) -> ImportSummary:
+    """Import the list at `path` into `store`; then match listed to extracted entities."""
+    parsed = read_list(path, fmt)
+    summary = ImportSummary(list_name=parsed.name, skipped=dict(parsed.skipped))
+    if not parsed.entities and not parsed.sanctions:
+        raise InputError(f"{path} holds no list entries this importer reads (skipped: {parsed.skipped or 'nothing'}).")
+    resolved = _resolve(store, list(parsed.entities.values()))
+    entities = list(parsed.entities.values())
+    for start in range(0, len(entities), CHUNK):
+        chunk = entities[start : start + CHUNK]
+        existing = _existing(store, [resolved[e.key] for e in chunk])
+        with store.batch() as b:
+            for e in chunk:
+                node_id = resolved[e.key]
+                current = existing.get(node_id)
+                label = current["label"] if current else e.label
+                b.upsert_nodes(label, [_node_row(store, e, node_id, label, current, parsed.name)])
+                summary.entities += 1
+                if current and current.get("source") != LIST_SOURCE_PREFIX + parsed.name:
+                    summary.merged += 1
+                elif not current:
+                    summary.created += 1
+                for code in e.countries:
+                    place = country(code)
+                    if place and store.ontology.allows("LOCATED_IN", label, "Country"):
+                        _country(b, place)
+                        b.upsert_relationships("LOCATED_IN", [_edge(node_id, place.id, f"{e.key}: country {code}", e.key)])
+    summary.sanctions = _write_sanctions(store, parsed, resolved)
+    summary.skipped = dict(parsed.skipped)
+    summary.links, skipped = _write_links(store, parsed, resolved)
+    for reason, n in skipped.items():
+        summary.skipped[reason] = summary.skipped.get(reason, 0) + n
+    if match:
+        from ingest.lists.match import match_store
+
+        result = match_store(store)
+        summary.matched, summary.candidates = len(result.merged), result.candidates
+    return summary
+
+
+def _resolve(store, entities: list[ListedEntity]) -> dict[str, str]:
+    """Entry key -> node id: by list_ids, then (vessels) by IMO, then the entry's own id."""
+    out: dict[str, str] = {}
+    keys = [e.key for e in entities]
+    for start in range(0, len(keys), CHUNK):
+        res = store.run(
+            "UNWIND $keys AS k MATCH (n:Entity) WHERE k IN n.list_ids RETURN k AS key, n.id AS id ORDER BY id",
+            {"keys": keys[start : start + CHUNK]}, timeout=120,
+        )
+        for r in res:
+            out.setdefault(r["key"], r["id"])
+    by_imo: dict[str, list[ListedEntity]] = {}
+    for e in entities:
+        if e.key not in out and e.props.get("imo"):
+            by_imo.setdefault(str(e.props["imo"]), []).append(e)
+    if by_imo:
+        found: dict[str, list[str]] = {}
+        res = store.run(
+            "UNWIND $imos AS imo MATCH (n:Vessel {imo: imo}) RETURN imo, n.id AS id ORDER BY id",
+            {"imos": sorted(by_imo)}, timeout=120,
+        )
+        for r in res:
+            found.setdefault(r["imo"], []).append(r["id"])
+        for imo, ids in found.items():
+            for e in by_imo[imo]:
+                # Two mentions with the same IMO are the same ship: prefer the node named by it.
+                out[e.key] = e.node_id if e.node_id in ids else ids[0]
+    for e in entities:
+        out.setdefault(e.key, e.node_id)
+    return out
+
+
+def _existing(store, ids: list[str]) -> dict[str, dict]:
+    res = store.run(
+        "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+        {"ids": sorted(set(ids))}, timeout=120,
+    )
+    out = {}
+    for r in res:
+        label = next((lab for lab in r["labels"] if lab != store.ontology.entity_label), None)
+        out[r["id"]] = {**r["props"], "label": label}
+    return out
+
+
+def _node_row(store, e: ListedEntity, node_id: str, label: str, current: dict | None, list_name: str) -> dict:
+    declared = store.ontology.label(label).properties
+    aliases = list(dict.fromkeys([e.name, *e.aliases]))
+    row: dict = {
+        "id": node_id,
+        "aliases": aliases,
+        "keys": name_keys(e.name, aliases),
+        "list_ids": [e.key],
+        "listed": True,
+    }
+    scalars = {k: v for k, v in e.props.items() if k in declared}
+    if current is None or current.get("source") == LIST_SOURCE_PREFIX + list_name:
+        row.update(name=e.name, source=LIST_SOURCE_PREFIX + list_name, **scalars)
+    else:
+        # A node from articles (or another list): keep its name and source, fill what it lacks.
+        row.update({k: v for k, v in scalars.items() if current.get(k) in (None, "")})
+    return row
+
+
+def _edge(start: str, end: str, sentence: str, entry: str, **props) -> dict:
+    return {
+        "start": start,
+        "end": end,
+        "methods": ["list"],
+        "evidence": [evidence.encode("", sentence, "list", entry=entry)],
+        **props,
+    }
+
+
+def _country(b, place) -> None:
+    b.upsert_nodes("Country", [{"id": place.id, "name": place.name, "iso2": place.iso2, "aliases": [place.name],
+                                "keys": name_keys(place.name)}])
+
+
+def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int:
+    written = 0
+    for start in range(0, len(parsed.sanctions), CHUNK):
+        with store.batch() as b:
+            for s in parsed.sanctions[start : start + CHUNK]:
+                node_id = resolved.get(s.entity)
+                if node_id is None:
+                    parsed.skip("Sanction of an entity not in the file")
+                    continue
+                auth = authority(s.authority, s.country)
+                state = country(s.country)
+                if auth is not None:
+                    target = auth.id
+                    b.upsert_nodes("Agency", [{"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
+                                               "keys": name_keys(auth.name, list(auth.aliases))}])
+                    if auth.country is not None:
+                        _country(b, auth.country)
+                        b.upsert_relationships("PART_OF", [_edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name)])
+                elif state is not None:
+                    target = state.id
+                    _country(b, state)
+                else:
+                    parsed.skip("Sanction without authority or country")
+                    continue
+                date = s.date[:10] if s.date and len(s.date) >= 10 else None
+                year = int(s.date[:4]) if s.date and s.date[:4].isdigit() else None
+                entry = f"{s.list_name}:{s.entry_id}"
+                b.upsert_relationships("SANCTIONED_BY", [_edge(
+                    node_id, target, s.summary or entry, entry,
+                    key=f"{s.list_name}:{s.program or ''}",
+                    program=s.program, date=date, year=year, list_name=s.list_name, list_id=s.entry_id,
+                )])
+                written += 1
+    return written
+
+
+def _write_links(store, parsed: ParsedList, resolved: dict[str, str]) -> tuple[int, dict[str, int]]:
+    skipped: dict[str, int] = {}
+    node_labels = {e.key: e.label for e in parsed.entities.values()}
+    written = 0
+    with store.batch() as b:
+        for link in parsed.links:
+            start, end = resolved.get(link.start), resolved.get(link.end)
+            if start is None or end is None:
+                skipped[f"{link.type} to an entity not in the file"] = skipped.get(f"{link.type} to an entity not in the file", 0) + 1
+                continue
+            if not store.ontology.allows(link.type, node_labels[link.start], node_labels[link.end]):
+                reason = f"{link.type} from {node_labels[link.start]} to {node_labels[link.end]}"
+                skipped[reason] = skipped.get(reason, 0) + 1
+                continue
+            b.upsert_relationships(link.type, [_edge(start, end, link.summary or link.type, link.start, key=link.key or "", **link.props)])
+            written += 1
+    return written, skipped
