@@ -1,0 +1,190 @@
+"""The web explorer: a Starlette app over the graph store (run it with `sanctions-kg serve`).
+
+Pages (static HTML + JS in web/static/, talking to the JSON API in web/api.py):
+  /            Cypher console: editor with history and parameters, table and graph
+  /entity/ID   the report on one entity, with the evidence behind each fact
+  /search      typo-tolerant search over names and aliases
+  /queries     the named queries as buttons with parameter forms
+
+Safety, besides the read-only layers in web/api.py:
+- bound to 127.0.0.1 by default, and then only Host names of this machine are answered
+  (so a web page elsewhere cannot reach the explorer through DNS rebinding);
+- bound to any other address, a token is required: `Authorization: Bearer <token>`, or
+  `?token=<token>` once in the browser, which sets a SameSite=Strict cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import threading
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from graph.errors import ConfigError
+from graph.settings import Settings
+
+STATIC = Path(str(resources.files("web").joinpath("static")))
+TOKEN_COOKIE = "sanctions_kg_token"
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to `host` keeps the server reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_token(host: str, token: str | None) -> tuple[str | None, bool]:
+    """The token the server will require, and whether it was generated here.
+
+    Loopback binds need none unless one is given; any other bind always gets one.
+    """
+    if token:
+        return token, False
+    if is_loopback(host):
+        return None, False
+    return secrets.token_urlsafe(24), True
+
+
+class TokenMiddleware:
+    """Refuse every request that does not carry the token (header, cookie or ?token=)."""
+
+    def __init__(self, app, token: str):
+        self.app = app
+        self.token = token
+
+    def _ok(self, candidate: str | None) -> bool:
+        return bool(candidate) and hmac.compare_digest(candidate.encode(), self.token.encode())
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        auth = request.headers.get("authorization", "")
+        bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        if self._ok(bearer) or self._ok(request.cookies.get(TOKEN_COOKIE)):
+            return await self.app(scope, receive, send)
+        if self._ok(request.query_params.get("token")):
+            if request.method == "GET" and not request.url.path.startswith("/api/"):
+                # Drop the token from the address bar; the cookie carries it from now on.
+                params = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+                query = urlencode(params)
+                target = request.url.path + (f"?{query}" if query else "")
+                response: Response = RedirectResponse(target, status_code=303)
+                response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
+                return await response(scope, receive, send)
+            return await self.app(scope, receive, send)
+        message = (
+            "A token is required: this server is reachable from other machines. Open the "
+            "address `sanctions-kg serve` printed (it ends in ?token=...), or send "
+            "`Authorization: Bearer <token>`."
+        )
+        if request.url.path.startswith("/api/"):
+            response = JSONResponse({"error": {"kind": "unauthorized", "message": message}}, status_code=401)
+        else:
+            response = PlainTextResponse(message, status_code=401)
+        return await response(scope, receive, send)
+
+
+def _page(name: str):
+    async def endpoint(request: Request) -> FileResponse:
+        return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+
+    return endpoint
+
+
+def create_app(
+    settings: Settings,
+    token: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    store: Any = None,
+) -> Starlette:
+    """The explorer app for `settings` (the store is opened at start-up unless given).
+
+    `host` is the address the server binds to: anything but loopback requires `token`.
+    """
+    from web.api import Api, _Handled
+
+    if token is None and not is_loopback(host):
+        raise ConfigError(
+            f"Serving on {host} makes the explorer reachable from other machines: give a "
+            "token (--token), or bind to 127.0.0.1."
+        )
+
+    owns_store = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        if app.state.store is None:
+            from graph.store import open_store
+
+            app.state.store = open_store(settings=settings)
+        try:
+            yield
+        finally:
+            if owns_store and app.state.store is not None:
+                app.state.store.close()
+                app.state.store = None
+
+    middleware = []
+    if is_loopback(host):
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
+    if token:
+        middleware.append(Middleware(TokenMiddleware, token=token))
+
+    async def handled(request: Request, exc: _Handled) -> Response:
+        return exc.response
+
+    app = Starlette(
+        routes=[],
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={_Handled: handled},
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.lock = threading.Lock()
+    api = Api(app.state)
+    pages = [
+        Route("/", _page("console.html"), include_in_schema=False),
+        Route("/console", _page("console.html"), include_in_schema=False),
+        Route("/search", _page("search.html"), include_in_schema=False),
+        Route("/queries", _page("queries.html"), include_in_schema=False),
+        Route("/entity/{ref:path}", _page("entity.html"), include_in_schema=False),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app.router.routes.extend(api.routes() + pages)
+    return app
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with the fix before starting when the address cannot be listened on."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Pick another --port or --host."
+            ) from None
