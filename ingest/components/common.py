@@ -1,0 +1,143 @@
+"""Data files and token helpers the components share.
+
+Rule components do not write doc.ents: they add candidates to doc.user_data["skg_cands"]
+as (start_token, end_token, label, priority, info). sanctions_kg_entities_v1 picks among
+them and the statistical NER, then sets doc.ents with ontology labels.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Doc, Span
+
+CANDS = "skg_cands"
+INFO = "skg_info"
+RELATIONS = "skg_relations"
+DATES = "skg_dates"
+
+# Candidate priorities: identifiers beat gazetteers beat patterns beat propagated names.
+PRIO_ID, PRIO_GAZ, PRIO_PATTERN, PRIO_LIST, PRIO_PROPAGATED = 5, 4, 3, 2, 1
+
+MONTHS = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec",
+}
+WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+# Capitalised words that start sentences or phrases but never start a name.
+NOT_NAME_START = {
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "In", "On", "At", "By",
+    "For", "From", "With", "And", "But", "Or", "As", "After", "Before", "During", "Since",
+    "According", "Both", "All", "Each", "Other", "Their", "His", "Her", "Our", "Some", "Several",
+    "Many", "One", "Two", "Three", "Four", "Five", "IMO", "MMSI", "AIS", "If", "When", "While",
+    "Which", "Who", "What", "Where", "There", "Here", "He", "She", "They", "We", "I", "You",
+    "Also", "However", "Meanwhile", "Today", "Yesterday", "Last", "Next", "Earlier", "Later",
+    "Satellite", "Images", "Imagery", "Officials", "Analysts", "Data", "Under", "Despite",
+    "Was", "Were", "Is", "Are", "Has", "Had", "Have", "Not", "No", "Western", "Eastern",
+    "Northern", "Southern", "Such", "Another", "Most", "Any", "Every", "Neither", "Only", "Then",
+} | MONTHS | WEEKDAYS
+NAME_JOINERS = {"-", "of", "&", "de", "la", "del", "van", "von", "al", "el", "bin"}
+
+
+@cache
+def data(name: str) -> dict:
+    """One YAML data file from ingest/data, parsed once."""
+    path = resources.files("ingest") / "data" / f"{name}.yaml"
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@cache
+def country_index() -> dict:
+    """Lookups over countries.yaml: alias -> country, demonym -> country."""
+    by_alias: dict[str, dict] = {}
+    by_demonym: dict[str, dict] = {}
+    for c in data("countries")["countries"]:
+        for a in c["aliases"]:
+            by_alias.setdefault(a, c)
+            by_alias.setdefault(a.lower(), c)
+        for d in c.get("demonyms") or []:
+            by_demonym.setdefault(d, c)
+            by_demonym.setdefault(d.lower(), c)
+    return {"alias": by_alias, "demonym": by_demonym}
+
+
+def country_of(text: str) -> dict | None:
+    """The country a country name, short form or demonym refers to, or None."""
+    idx = country_index()
+    return idx["alias"].get(text) or idx["demonym"].get(text) or idx["alias"].get(text.lower()) or idx["demonym"].get(text.lower())
+
+
+def cues() -> dict:
+    return data("cues")
+
+
+def ensure_extensions() -> None:
+    """Expose what the components found as doc._ / span._ attributes (read-only views)."""
+    if not Doc.has_extension("skg_relations"):
+        Doc.set_extension("skg_relations", getter=lambda d: d.user_data.get(RELATIONS, []))
+        Doc.set_extension("skg_candidates", getter=lambda d: d.user_data.get(CANDS, []))
+        Span.set_extension("skg", getter=lambda s: s.doc.user_data.get(INFO, {}).get((s.start, s.end), {}))
+
+
+def add_candidate(doc: Doc, start: int, end: int, label: str, priority: int, **info) -> None:
+    if end <= start:
+        return
+    doc.user_data.setdefault(CANDS, []).append((start, end, label, priority, info))
+
+
+def covered(doc: Doc) -> list[str | None]:
+    """Per token, the label of a gazetteer candidate covering it (so patterns do not take
+    a country or a port for a ship's or company's name)."""
+    cover: list[str | None] = [None] * len(doc)
+    for start, end, label, prio, _ in doc.user_data.get(CANDS, []):
+        if prio == PRIO_GAZ:
+            for i in range(start, end):
+                cover[i] = label
+    return cover
+
+
+def is_name_token(tok, first: bool) -> bool:
+    text = tok.text
+    if not text or tok.is_punct or tok.is_space:
+        return False
+    if first:
+        return text[0].isupper() and text not in NOT_NAME_START
+    return text[0].isupper() or text[0].isdigit()
+
+
+def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, max_len: int = 5) -> int:
+    """End of a name starting at token i (i itself if there is none)."""
+    if i >= limit or not is_name_token(doc[i], True) or (cover and cover[i]):
+        return i
+    j = i + 1
+    while j < limit and j - i < max_len:
+        tok = doc[j]
+        if is_name_token(tok, False) and not (cover and cover[j]):
+            j += 1
+        elif tok.text in joiners and j + 1 < limit and is_name_token(doc[j + 1], False) and tok.text != "-" or (
+            tok.text == "-" and j + 1 < limit and doc[j + 1].text[:1].isalnum() and not tok.whitespace_ and not doc[j - 1].whitespace_
+        ):
+            j += 2
+        else:
+            break
+    return min(j, limit)
+
+
+def name_before(doc: Doc, end: int, floor: int, cover=None, max_len: int = 5) -> int:
+    """Start of a name that ends just before token `end` (end itself if there is none)."""
+    j = end
+    while j > floor and end - j < max_len:
+        tok = doc[j - 1]
+        if is_name_token(tok, False) and not (cover and cover[j - 1]):
+            j -= 1
+        elif tok.text == "-" and j - 1 > floor and not tok.whitespace_ and not doc[j - 2].whitespace_:
+            j -= 1
+        else:
+            break
+    # The name must start with a capitalised word that can start a name.
+    while j < end and not is_name_token(doc[j], True):
+        j += 1
+    return j

@@ -1,0 +1,270 @@
+"""sanctions_kg_entities_v1: choose the entity mentions of a document and set doc.ents.
+
+Rule candidates win over the statistical NER; among rules, longer spans win, then higher
+priority. Ship names then spread: names listed next to a ship ("X, Y and Z", "X along with
+Y") are ships too, and every later mention of a ship's name is that ship. The NER fills the
+remaining gaps, relabelled into the ontology (ORG -> Company / Agency / Organization by cue
+words, GPE -> Country / Location, FAC/LOC -> Port / Location). Dates the NER found are kept in
+doc.user_data["skg_dates"] for the relation component.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ingest.components.common import (
+    CANDS,
+    DATES,
+    INFO,
+    PRIO_LIST,
+    PRIO_PROPAGATED,
+    country_of,
+    cues,
+    ensure_extensions,
+    is_name_token,
+    name_after,
+    name_before,
+)
+
+_SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
+LIST_LINKS = {",", "and", "&"}
+
+
+class Entities:
+    def __init__(self, nlp: Language, name: str, *, use_model_ner: bool, keep_persons: bool):
+        ensure_extensions()
+        self.name = name
+        self.use_model_ner = use_model_ner
+        self.keep_persons = keep_persons
+        c = cues()
+        self.agency_words = set(c["agency_words"])
+        self.org_words = set(c["organization_words"])
+        self.company_words = set(c["company_words"]) | set(c["legal_forms"]["after"])
+        self.port_words = set(c["port_words"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = doc.user_data.pop(CANDS, [])
+        n = len(doc)
+        owner: list[int | None] = [None] * n
+        chosen: list[list] = []  # [start, end, label, info]
+        idents = []
+        for start, end, label, prio, info in sorted(cands, key=lambda c: (-(c[1] - c[0]), -c[3], c[0])):
+            if label == "_IDENT":
+                idents.append((start, end, info))
+                continue
+            if any(owner[i] is not None for i in range(start, end)):
+                continue
+            self._claim(owner, chosen, start, end, label, dict(info, method="rule"))
+        # Names spread both ways: a list can hold a later mention, a listed name recurs later.
+        self._propagate_vessels(doc, owner, chosen)
+        if self._expand_lists(doc, owner, chosen):
+            self._propagate_vessels(doc, owner, chosen)
+        self._attach_identifiers(doc, chosen, idents)
+        dates = []
+        if self.use_model_ner:
+            for ent in doc.ents:
+                if ent.label_ in ("DATE", "TIME"):
+                    # The small model tags bare numbers (IMO numbers) as dates; a date has a word or a year.
+                    if any(t.is_alpha for t in ent) or any(len(t.text) == 4 and t.text.isdigit() for t in ent):
+                        dates.append((ent.start, ent.end))
+                    continue
+                if any(owner[i] is not None for i in range(ent.start, ent.end)):
+                    continue
+                mapped = self._relabel(doc, ent)
+                if mapped:
+                    s, e, label, info = mapped
+                    if e > s and all(owner[i] is None for i in range(s, e)):
+                        self._claim(owner, chosen, s, e, label, info)
+        doc.user_data[DATES] = dates
+        spans, info_by_key = [], {}
+        for start, end, label, info in sorted(chosen, key=lambda c: c[0]):
+            spans.append(Span(doc, start, end, label=label))
+            info_by_key[(start, end)] = info
+        doc.ents = spans
+        doc.user_data[INFO] = info_by_key
+        return doc
+
+    @staticmethod
+    def _claim(owner, chosen, start, end, label, info):
+        idx = len(chosen)
+        chosen.append([start, end, label, info])
+        for i in range(start, end):
+            owner[i] = idx
+
+    def _expand_lists(self, doc: Doc, owner, chosen) -> bool:
+        """Names listed with a ship are ships: "X, Y and Z", "X along with the Y"."""
+        queue = [c for c in chosen if c[2] == "Vessel"]
+        seen = set()
+        added = False
+        while queue:
+            start, end, _, info = queue.pop()
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
+            sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+            for s, e in (self._list_next(doc, end, sent.end, owner), self._list_prev(doc, start, sent.start, owner)):
+                if e > s and all(owner[i] is None for i in range(s, e)):
+                    new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
+                    self._claim(owner, chosen, s, e, "Vessel", new[3])
+                    queue.append(new)
+                    added = True
+        return added
+
+    @staticmethod
+    def _list_next(doc, i, hi, owner):
+        j = i
+        linked_by_and = False
+        if j < hi and doc[j].text == ",":
+            j += 1
+        if j < hi and doc[j].lower_ in {"and", "&"}:
+            j, linked_by_and = j + 1, True
+        elif j + 1 < hi and doc[j].lower_ == "along" and doc[j + 1].lower_ == "with":
+            j, linked_by_and = j + 2, True
+        elif j + 2 < hi and doc[j].lower_ == "as" and doc[j + 1].lower_ == "well" and doc[j + 2].lower_ == "as":
+            j, linked_by_and = j + 3, True
+        if j == i:
+            return (0, 0)
+        if j < hi and doc[j].lower_ == "the":
+            j += 1
+        e = name_after(doc, j, hi, joiners={"-"}, max_len=3)
+        if e == j or any(owner[k] is not None for k in range(j, e)):
+            return (0, 0)
+        # After a bare comma, only accept a name that continues the list.
+        if not linked_by_and and not (e < hi and doc[e].text in {",", "and", ")"}):
+            return (0, 0)
+        return (j, e)
+
+    @staticmethod
+    def _list_prev(doc, i, lo, owner):
+        j = i
+        if j - 1 > lo and doc[j - 1].lower_ == "the":
+            j -= 1
+        if not (j - 1 > lo and doc[j - 1].text in LIST_LINKS):
+            return (0, 0)
+        j -= 1
+        if j - 1 > lo and doc[j - 1].text == ",":
+            j -= 1
+        s = name_before(doc, j, lo, max_len=3)
+        if s == j or any(owner[k] is not None for k in range(s, j)):
+            return (0, 0)
+        # The list must really be one: "A, B and <ship>" or "A and <ship>" after "the"/a comma.
+        if s > lo and doc[s - 1].lower_ not in {"the", ",", "(", "and", "ships", "vessels", "tankers"}:
+            return (0, 0)
+        return (s, j)
+
+    def _propagate_vessels(self, doc: Doc, owner, chosen) -> None:
+        names: dict[str, list[tuple[str, ...]]] = {}
+        canon: dict[tuple[str, ...], str] = {}
+        for start, end, label, _ in chosen:
+            if label != "Vessel":
+                continue
+            toks = tuple(t.text for t in doc[start:end])
+            names.setdefault(toks[0], []).append(toks)
+            m = _SUFFIX_NUM.match(toks[-1])
+            if m and len(toks) == 1:
+                # "Maia" where the text has named the ship "Maia-1".
+                short = (m.group(1),)
+                names.setdefault(short[0], []).append(short)
+                canon[short] = toks[0]
+        if not names:
+            return
+        for i, tok in enumerate(doc):
+            options = names.get(tok.text)
+            if not options or owner[i] is not None:
+                continue
+            for toks in sorted(options, key=len, reverse=True):
+                e = i + len(toks)
+                if e > len(doc) or tuple(t.text for t in doc[i:e]) != toks:
+                    continue
+                if any(owner[k] is not None for k in range(i, e)):
+                    continue
+                # Part of a longer name ("Maria Zakharova")?
+                if e < len(doc) and is_name_token(doc[e], False) and not doc[e].is_sent_start:
+                    continue
+                if i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and doc[i - 1].text not in {"The"}:
+                    continue
+                info = {"method": "rule", "cue": "same name"}
+                if toks in canon:
+                    info["canonical"] = canon[toks]
+                self._claim(owner, chosen, i, e, "Vessel", info)
+                break
+
+    @staticmethod
+    def _attach_identifiers(doc: Doc, chosen, idents) -> None:
+        vessels = sorted((c for c in chosen if c[2] == "Vessel"), key=lambda c: c[0])
+        for start, end, info in idents:
+            before = [v for v in vessels if v[1] <= start]
+            if not before:
+                continue
+            v = before[-1]
+            # Only within the same or the previous sentence.
+            if doc.has_annotation("SENT_START"):
+                sent = doc[start].sent
+                if v[0] < sent.start and start - v[1] > 60:
+                    continue
+            v[3].setdefault("identifiers", {}).update(info["identifiers"])
+
+    def _relabel(self, doc: Doc, ent: Span):
+        """Map one NER entity into the ontology, or None to drop it."""
+        s, e = ent.start, ent.end
+        while s < e and doc[s].lower_ in {"the", "a", "an"}:
+            s += 1
+        while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
+            e -= 1
+        if e <= s:
+            return None
+        span = doc[s:e]
+        text = span.text
+        if not text[:1].isupper() and not text[:1].isdigit():
+            return None
+        words = set(text.replace("-", " ").split())
+        label = ent.label_
+        info = {"method": "model", "ner": label}
+        if label == "ORG" or (label in ("GPE", "NORP") and words & self.agency_words):
+            country = country_of(text)
+            if country:
+                return s, e, "Country", dict(info, canonical=country["name"], iso2=country["iso2"])
+            if words & self.agency_words:
+                prefix = country_of(doc[s].text)
+                return s, e, "Agency", dict(info, country=prefix["iso2"] if prefix else None)
+            if words & self.org_words:
+                return s, e, "Organization", info
+            if words & self.company_words:
+                return s, e, "Company", info
+            if any(t.text.isdigit() for t in span) or len(text) < 2:
+                return None
+            return s, e, "Organization", info
+        if label == "GPE":
+            country = country_of(text)
+            if country:
+                return s, e, "Country", dict(info, canonical=country["name"], iso2=country["iso2"])
+            return s, e, "Location", info
+        if label in ("LOC", "FAC"):
+            near = {t.lower_ for t in doc[max(s - 2, 0):min(e + 1, len(doc))]}
+            if label == "FAC" and near & self.port_words:
+                return s, e, "Port", info
+            return s, e, "Location", info
+        if label == "PERSON" and self.keep_persons:
+            # A one-word "person" after "the" is nearly always a ship or a place in this domain.
+            if e - s == 1 and s > 0 and doc[s - 1].lower_ == "the":
+                return None
+            # "near Vladivostok", "east of Nakhodka": a one-word "person" in a place phrase is a place.
+            if e < len(doc) and doc[e].is_lower and doc[e].is_alpha and doc[e].pos_ == "NOUN":
+                return None  # "Iskander missiles": a name used as a modifier, not a person
+            if e - s == 1 and s > 0 and (doc[s - 1].lower_ in {"in", "at", "near", "off", "from", "to"} or (
+                    s > 1 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in {"east", "west", "north", "south", "outside"})):
+                return s, e, "Location", info
+            return s, e, "Person", info
+        return None
+
+
+@Language.factory(
+    "sanctions_kg_entities_v1",
+    assigns=["doc.ents", "doc.user_data"],
+    default_config={"use_model_ner": True, "keep_persons": True},
+)
+def make_entities(nlp: Language, name: str, use_model_ner: bool, keep_persons: bool) -> Entities:
+    return Entities(nlp, name, use_model_ner=use_model_ner, keep_persons=keep_persons)

@@ -1,0 +1,194 @@
+"""sanctions_kg_orgs_v1: companies, agencies and ports recognised by their form.
+
+- Companies: a legal form after or before a name ("X Shipping LLC", "OOO X"); a business
+  word ending a name ("X Shipping", "X Ship Management"); a cue noun ("the company X",
+  "X, a Dubai-based firm").
+- Agencies: "Ministry of X", "X Ministry", "Department of X", "X Department", "Office of X",
+  "Panel of Experts", with a state in front when there is one ("Russian Ministry of Defence",
+  "the UK's Foreign Office").
+- Ports: "Port of X", "X Port", "the port X", "X Shipyard", "X Terminal".
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from ingest.components.common import (
+    PRIO_PATTERN,
+    add_candidate,
+    country_of,
+    covered,
+    cues,
+    ensure_extensions,
+    is_name_token,
+    name_after,
+    name_before,
+)
+
+AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
+
+
+class Organizations:
+    def __init__(self, nlp: Language, name: str, *, max_name_tokens: int):
+        ensure_extensions()
+        self.name = name
+        self.max_name_tokens = max_name_tokens
+        c = cues()
+        self.legal_after = set(c["legal_forms"]["after"])
+        self.legal_before = set(c["legal_forms"]["before"])
+        self.company_words = set(c["company_words"])
+        self.company_nouns = set(c["company_nouns"])
+        self.port_names = {w.split()[-1] for w in c["port_name_words"]}
+        m = Matcher(nlp.vocab)
+        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after)}}]])
+        m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
+        m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
+        m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
+        m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
+        m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
+        m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
+        m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
+        self.matcher = m
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        cover = covered(doc)
+        strings = doc.vocab.strings
+        for match_id, start, end in matches:
+            kind = strings[match_id]
+            if doc.has_annotation("SENT_START"):
+                sent = doc[start].sent
+                lo, hi = sent.start, sent.end
+            else:
+                lo, hi = 0, len(doc)
+            getattr(self, "_" + kind.lower())(doc, start, end, lo, hi, cover)
+        return doc
+
+    # -- companies -----------------------------------------------------------------------
+    def _legal_after(self, doc, start, end, lo, hi, cover):
+        n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
+        if n_start == start:
+            return
+        # "Co., Ltd." and "Co. Limited": take every legal-form word that follows.
+        j = end
+        while j < hi and (doc[j].text in self.legal_after or (doc[j].text == "," and j + 1 < hi and doc[j + 1].text in self.legal_after)):
+            j += 1
+        add_candidate(doc, n_start, j, "Company", PRIO_PATTERN, legal_form=doc[start:j].text.strip(", "))
+
+    def _legal_before(self, doc, start, end, lo, hi, cover):
+        i = start + 1
+        if doc[i].text in {'"', "\u201c", "'"}:
+            i += 1
+        n_end = name_after(doc, i, hi, cover, max_len=self.max_name_tokens)
+        if n_end > i:
+            add_candidate(doc, start, n_end, "Company", PRIO_PATTERN, legal_form=doc[start].text)
+
+    def _company_word(self, doc, start, end, lo, hi, cover):
+        n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
+        if n_start == start or cover[start]:
+            return
+        # Take trailing business words too: "Ocean Star Ship Management".
+        j = end
+        while j < hi and (doc[j].text in self.company_words or doc[j].text in self.legal_after):
+            j += 1
+        add_candidate(doc, n_start, j, "Company", PRIO_PATTERN - 1)
+
+    def _company_noun(self, doc, start, end, lo, hi, cover):
+        # "the company X" / "shipowner X"
+        i = end
+        if i < hi and doc[i].lower_ in {"named", "called"}:
+            i += 1
+        n_end = name_after(doc, i, hi, cover, max_len=self.max_name_tokens)
+        if n_end > i and doc[start].is_lower and not (n_end < hi and doc[n_end].lower_ in self.company_nouns):
+            add_candidate(doc, i, n_end, "Company", PRIO_PATTERN)
+            return
+        # "X, a (Dubai-based) shipping company"
+        j = start
+        while j > lo and (doc[j - 1].is_lower or doc[j - 1].text == "-" or (doc[j - 1].text[:1].isupper() and doc[j].text == "-")) and start - j < 5 and doc[j - 1].lower_ not in {"a", "an", "the"}:
+            j -= 1
+        if j > lo and doc[j - 1].lower_ in {"a", "an"} and j - 1 > lo and doc[j - 2].text == ",":
+            n_start = name_before(doc, j - 2, lo, cover, max_len=self.max_name_tokens)
+            if n_start < j - 2:
+                add_candidate(doc, n_start, j - 2, "Company", PRIO_PATTERN)
+
+    # -- agencies ------------------------------------------------------------------------
+    def _state_before(self, doc, i, lo):
+        """A state named just before token i: 'Russian', 'the UK's', 'US'. Returns (start, iso2)."""
+        if i - 1 >= lo and doc[i - 1].text in {"'s", "\u2019s"} and i - 2 >= lo:
+            c = country_of(doc[i - 2].text) or (i - 3 >= lo and country_of(doc[i - 3 : i - 1].text))
+            if c:
+                k = i - 2 if country_of(doc[i - 2].text) else i - 3
+                return k, c["iso2"]
+        for width in (2, 1):
+            if i - width >= lo:
+                c = country_of(doc[i - width : i].text)
+                if c and doc[i - width].text[:1].isupper():
+                    return i - width, c["iso2"]
+        return i, None
+
+    def _agency_of(self, doc, start, end, lo, hi, cover):
+        i = end
+        if i < hi and doc[i].lower_ == "the":
+            i += 1
+        j = i
+        # Objects of "Ministry of" may be lower case in news text ("ministry of defence").
+        while j < hi and j - i < 4 and (doc[j].is_alpha and (doc[j].text[:1].isupper() or doc[start].is_lower) and doc[j].lower_ not in {"the", "in", "on", "at", "to", "for", "from", "and", "with", "by", "said", "has", "had", "was", "is"}
+                                        or (doc[j].lower_ in {"and", "&"} and j + 1 < hi and doc[j + 1].text[:1].isupper())):
+            j += 1
+        if j == i:
+            return
+        head = doc[start].lower_
+        if head in {"council", "committee", "service", "panel", "agency", "authority", "administration", "office", "commission"} and not doc[start].text[:1].isupper():
+            return
+        s, iso2 = self._state_before(doc, start, lo)
+        if s == start:
+            # "Treasury Department's Office of ..." / "UN Panel of Experts"
+            s = name_before(doc, start, lo, cover, max_len=3) if doc[start].text[:1].isupper() else start
+        add_candidate(doc, s, j, "Agency", PRIO_PATTERN, country=iso2)
+
+    def _agency_after(self, doc, start, end, lo, hi, cover):
+        # "Defence Ministry", "the Treasury Department", "Russia's defence ministry"
+        j = start
+        while j > lo and start - j < 3 and doc[j - 1].is_alpha and (doc[j - 1].text[:1].isupper() or doc[start].is_lower) and not country_of(doc[j - 1].text) and doc[j - 1].lower_ not in {"the", "a", "its", "their", "of", "and", "by", "to", "in"}:
+            j -= 1
+        if j == start:
+            return
+        s, iso2 = self._state_before(doc, j, lo)
+        add_candidate(doc, s, end, "Agency", PRIO_PATTERN, country=iso2)
+
+    # -- ports ---------------------------------------------------------------------------
+    def _port_of(self, doc, start, end, lo, hi, cover):
+        i = end
+        if doc[start].lower_ != "port" or end - start == 1:
+            # "the port Vostochny", "the Russian port of Nakhodka", "port city of X"
+            if i < hi and doc[i].lower_ == "city":
+                i += 1
+                if i < hi and doc[i].lower_ == "of":
+                    i += 1
+        if i < hi and doc[i].text in {'"', "\u201c"}:
+            i += 1
+        n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
+        if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
+            add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
+
+    def _port_after(self, doc, start, end, lo, hi, cover):
+        n_start = name_before(doc, start, lo, None, max_len=3)
+        if n_start == start or country_of(doc[n_start:start].text):
+            return
+        if cover[n_start] and cover[n_start] != "Port":
+            return
+        word = doc[start].text
+        if word.lower() in {"port", "harbor", "harbour"}:
+            add_candidate(doc, n_start, start, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
+        else:
+            # Shipyards and terminals keep their full name: "Zvezda Shipyard".
+            add_candidate(doc, n_start, end, "Port", PRIO_PATTERN)
+
+
+@Language.factory("sanctions_kg_orgs_v1", assigns=["doc.user_data"], default_config={"max_name_tokens": 5})
+def make_orgs(nlp: Language, name: str, max_name_tokens: int) -> Organizations:
+    return Organizations(nlp, name, max_name_tokens=max_name_tokens)

@@ -1,0 +1,193 @@
+"""sanctions_kg_vessels_v1: ship names found from context, and ship identifiers.
+
+A name counts as a ship when the text says so: after a type noun or prefix ("the cargo ship
+X", "tanker X", "M/V X", "vessels (X, Y and Z)"), before one ("X, a Panama-flagged tanker"),
+or before an IMO number ("X (IMO: 1234567)"). IMO numbers must pass the check digit; MMSI
+numbers have 9 digits; call signs follow "call sign". Lists of names next to a ship and later
+mentions of a ship's name are handled in sanctions_kg_entities_v1.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from ingest.components.common import (
+    PRIO_ID,
+    PRIO_PATTERN,
+    add_candidate,
+    country_of,
+    covered,
+    cues,
+    ensure_extensions,
+    is_name_token,
+    name_after,
+    name_before,
+)
+
+_IMO_RE = re.compile(r"^(?:IMO)?(\d{7})$")
+
+
+def valid_imo(number: str) -> bool:
+    """True when `number` is 7 digits whose last digit is the IMO check digit."""
+    if not (len(number) == 7 and number.isdigit()):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:6], (7, 6, 5, 4, 3, 2)))
+    return total % 10 == int(number[6])
+
+
+def _plurals(words: list[str]) -> list[str]:
+    out = []
+    for w in words:
+        out.append(w)
+        out.append(w + "es" if w.endswith(("s", "x", "ch", "sh")) else w + "s")
+    return out
+
+
+class Vessels:
+    def __init__(self, nlp: Language, name: str, *, max_name_tokens: int):
+        ensure_extensions()
+        self.name = name
+        self.max_name_tokens = max_name_tokens
+        c = cues()
+        self.types = set(_plurals(c["vessel_types"]))
+        self.modifiers = set(c["vessel_type_modifiers"])
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}]])
+        prefixes = []
+        for p in c["vessel_prefixes"]:
+            toks = [t.text for t in nlp.tokenizer(p)]
+            prefixes.append([{"ORTH": t} for t in toks])
+        self.matcher.add("PREFIX", prefixes)
+        self.matcher.add("IMO", [
+            [{"ORTH": {"IN": ["IMO", "Imo"]}}, {"LOWER": {"IN": [":", "number", "no", "no.", "#", "nr", "nr."]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{7}$"}}],
+            [{"TEXT": {"REGEX": r"^IMO\d{7}$"}}],
+        ])
+        self.matcher.add("MMSI", [[{"ORTH": "MMSI"}, {"LOWER": {"IN": [":", "number", "no", "no.", "#"]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{9}$"}}]])
+        self.matcher.add("CALLSIGN", [[{"LOWER": "call"}, {"LOWER": "sign"}, {"ORTH": ":", "OP": "?"}, {"TEXT": {"REGEX": r"^[A-Z0-9]{3,8}$"}}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        cover = covered(doc)
+        strings = doc.vocab.strings
+        for match_id, start, end in matches:
+            kind = strings[match_id]
+            sent_start, sent_end = self._sent_bounds(doc, start)
+            if kind == "TYPE":
+                self._after_type(doc, start, end, sent_end, cover)
+                self._before_type(doc, start, sent_start, cover)
+            elif kind == "PREFIX":
+                n_end = name_after(doc, end, sent_end, cover, max_len=self.max_name_tokens)
+                if n_end > end:
+                    add_candidate(doc, end, n_end, "Vessel", PRIO_PATTERN, cue=doc[start:end].text)
+            elif kind == "IMO":
+                number = _IMO_RE.match(doc[end - 1].text).group(1)
+                if not valid_imo(number):
+                    continue
+                self._identifier(doc, start, end, sent_start, cover, imo=number)
+            elif kind == "MMSI":
+                self._identifier(doc, start, end, sent_start, cover, mmsi=doc[end - 1].text)
+            elif kind == "CALLSIGN":
+                self._identifier(doc, start, end, sent_start, cover, call_sign=doc[end - 1].text)
+        return doc
+
+    @staticmethod
+    def _sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
+        if doc.has_annotation("SENT_START"):
+            sent = doc[i].sent
+            return sent.start, sent.end
+        return 0, len(doc)
+
+    def _modifiers_before(self, doc: Doc, start: int, floor: int) -> tuple[int, str | None]:
+        """Walk left over adjectives, flags and numbers in front of a type noun; return the
+        first token of the noun phrase and the flag state named there, if any."""
+        j, flag = start, None
+        while j > floor and start - j < 6:
+            tok = doc[j - 1]
+            low = tok.lower_
+            country = country_of(tok.text) if tok.text[:1].isupper() else None
+            if country:
+                flag = flag or country["name"]
+            elif not (low in self.modifiers or tok.text == "-" or low in {"flagged", "registered", "sanctioned", "russian-flagged"}
+                      or (tok.is_lower and tok.is_alpha and tok.pos_ in ("ADJ", "NOUN", "PROPN", "NUM", "")) or tok.like_num):
+                break
+            j -= 1
+        if j > floor and doc[j - 1].lower_ in {"the", "a", "an", "its", "their"}:
+            j -= 1
+        return j, flag
+
+    def _after_type(self, doc: Doc, start: int, end: int, sent_end: int, cover) -> None:
+        i = end
+        np_start, flag = self._modifiers_before(doc, start, 0)
+        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their"} or doc[np_start].like_num or country_of(doc[np_start].text)):
+            np_start += 1
+        vtype = doc[np_start:end].text.lower()
+        if i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}:
+            i += 1
+        # "three Russian vessels (A, B and C)": a parenthesised list of names.
+        if i < sent_end and doc[i].text == "(":
+            j = i + 1
+            while j < sent_end and doc[j].text != ")":
+                n_end = name_after(doc, j, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+                if n_end > j:
+                    add_candidate(doc, j, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+                    j = n_end
+                else:
+                    j += 1
+                if j < sent_end and doc[j].text not in {",", "and", ")"} and doc[j - 1].text not in {",", "and"}:
+                    break
+            return
+        if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
+            i += 1
+        # "a Russian cargo ship, the Lady R, ...": the name in apposition after a comma.
+        elif i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "the":
+            n_end = name_after(doc, i + 2, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
+            if n_end > i + 2 and (n_end == sent_end or doc[n_end].text in {",", "(", ")", "."}):
+                add_candidate(doc, i + 2, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+            return
+        n_end = name_after(doc, i, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
+        if n_end > i:
+            add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+
+    def _before_type(self, doc: Doc, start: int, sent_start: int, cover) -> None:
+        # "X, a Russian cargo ship," / "X is a tanker": the name ends before the comma or verb.
+        np_start, flag = self._modifiers_before(doc, start, sent_start)
+        if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
+            return
+        j = np_start
+        if j - 1 > sent_start and doc[j - 1].text == ",":
+            j -= 1
+        elif j - 1 > sent_start and doc[j - 1].lower_ in {"is", "was"}:
+            j -= 1
+        else:
+            return
+        n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+        if n_start < j:
+            add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=doc[start:start + 1].text.lower())
+
+    def _identifier(self, doc: Doc, start: int, end: int, sent_start: int, cover, **ident: str) -> None:
+        """Attach an identifier to the name just before it ("X (IMO: n)", "X, IMO n"), or,
+        when it stands apart ("identified by its IMO number n"), leave it for the entity
+        merger to attach to the nearest ship."""
+        j = start
+        while j > sent_start and doc[j - 1].text in {"(", ",", "[", "with", "its", "number"}:
+            j -= 1
+        n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+        if j < start and n_start < j and is_name_token(doc[n_start], True):
+            add_candidate(doc, n_start, j, "Vessel", PRIO_ID, identifiers=ident)
+        else:
+            add_candidate(doc, start, end, "_IDENT", PRIO_ID, identifiers=ident)
+
+
+@Language.factory(
+    "sanctions_kg_vessels_v1",
+    assigns=["doc.user_data"],
+    default_config={"max_name_tokens": 4},
+)
+def make_vessels(nlp: Language, name: str, max_name_tokens: int) -> Vessels:
+    return Vessels(nlp, name, max_name_tokens=max_name_tokens)

@@ -1,0 +1,171 @@
+"""Extraction without writes: a Document and a spaCy pipeline in, an ExtractionResult out.
+
+Groups the mentions of doc.ents into one Entity per real thing in the document (by IMO,
+then by normalised name through the alias table), resolves relation dates against the
+article's date, and keeps only relations the ontology allows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from graph import ontology
+from graph.errors import InputError
+from ingest import dates as dates_mod
+from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
+from ingest.resolve import canonical_name, local_key
+
+_SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
+IDENTIFIERS = ("imo", "mmsi", "call_sign")
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'\u201c\u201d")
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
+    by_key: dict[tuple[str, str], Entity] = {}
+    by_imo: dict[str, Entity] = {}
+    by_span: dict[tuple[int, int], Entity] = {}
+    for ent in doc.ents:
+        info = ent._.skg
+        label = ent.label_
+        surface = _clean(ent.text)
+        if not surface:
+            continue
+        name = canonical_name(label, info.get("canonical") or surface)
+        ids = {k: v for k, v in (info.get("identifiers") or {}).items() if k in IDENTIFIERS}
+        key = (label, local_key(label, name))
+        entity = by_imo.get(ids["imo"]) if "imo" in ids else None
+        entity = entity or by_key.get(key)
+        if entity is None:
+            entity = Entity(label=label, name=name, method=info.get("method", "rule"))
+            by_key[key] = entity
+        if surface not in entity.aliases:
+            entity.aliases.append(surface)
+        if name not in entity.aliases:
+            entity.aliases.append(name)
+        for k, v in ids.items():
+            entity.identifiers.setdefault(k, v)
+        if "imo" in entity.identifiers:
+            by_imo[entity.identifiers["imo"]] = entity
+        if info.get("method") == "rule":
+            entity.method = "rule"
+        for prop in ("flag", "vessel_type", "legal_form", "iso2"):
+            if info.get(prop) and prop not in entity.props:
+                entity.props[prop] = info[prop]
+        if info.get("country"):
+            entity.props.setdefault("_country", info["country"])
+        entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))
+        by_span[(ent.start, ent.end)] = entity
+    entities = list(dict.fromkeys(by_key.values()))
+    entities = _merge_numbered_vessels(entities, by_span)
+    return entities, by_span
+
+
+def _merge_numbered_vessels(entities: list[Entity], by_span) -> list[Entity]:
+    """"Maia" and "Maia-1" in one text are one ship: the text names it both ways."""
+    vessels = {local_key("Vessel", e.name): e for e in entities if e.label == "Vessel"}
+    drop = set()
+    for key, e in vessels.items():
+        m = _SUFFIX_NUM.match(key)
+        short = vessels.get(m.group(1)) if m else None
+        if short is not None and short is not e and not (short.identifiers.get("imo") and e.identifiers.get("imo")):
+            for a in short.aliases:
+                if a not in e.aliases:
+                    e.aliases.append(a)
+            e.spans.extend(short.spans)
+            for k, v in short.identifiers.items():
+                e.identifiers.setdefault(k, v)
+            drop.add(id(short))
+            for span_key, ent in list(by_span.items()):
+                if ent is short:
+                    by_span[span_key] = e
+    return [e for e in entities if id(e) not in drop]
+
+
+def build_result(document: Document, doc) -> ExtractionResult:
+    """The ExtractionResult of one document processed by the sanctions-kg pipeline."""
+    onto = ontology.load()
+    entities, by_span = _entities(doc)
+    extra: dict[str, Entity] = {}
+    base = dates_mod.parse_iso(document.published)
+    last = base
+    relations: list[Relation] = []
+    seen: set[tuple] = set()
+    for item in doc._.skg_relations:
+        sent = doc[item["sent"][0]:item["sent"][1]].text.strip()
+        when = dates_mod.resolve(item.get("date_text"), base, last)
+        if when:
+            last = when
+        sources = [by_span.get(tuple(k)) for k in item["sources"]]
+        if item["type"] == "AIS_DARK":
+            for v in dict.fromkeys(s for s in sources if s is not None):
+                v.props.setdefault("ais_dark", []).append(
+                    {"sentence": sent, "date": when.isoformat() if when else None, "cue": item["props"].get("cue")}
+                )
+            continue
+        targets = []
+        for k in item["targets"]:
+            if isinstance(k[0], int):
+                targets.append(by_span.get(tuple(k)))
+            else:
+                label, name = k
+                ent = next((e for e in entities if e.label == label and e.name == name), None) or extra.get(name)
+                if ent is None:
+                    ent = extra[name] = Entity(label=label, name=name, aliases=[name])
+                targets.append(ent)
+        props = dict(item["props"])
+        for s in dict.fromkeys(x for x in sources if x is not None):
+            for t in dict.fromkeys(x for x in targets if x is not None):
+                if s is t or not onto.allows(item["type"], s.label, t.label):
+                    continue
+                date = when.isoformat() if when else None
+                if item["type"] == "SANCTIONED_BY" and not props.get("year") and when:
+                    props["year"] = when.year
+                sig = (item["type"], s.name, s.label, t.name, t.label, date, sent)
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                relations.append(Relation(
+                    type=item["type"], source=s.name, target=t.name, source_label=s.label, target_label=t.label,
+                    evidence=sent, method="rule", date=date, props=props,
+                ))
+    for e in extra.values():
+        if e.label == "Country":
+            from ingest.components.common import country_of
+
+            c = country_of(e.name)
+            if c:
+                e.props["iso2"] = c["iso2"]
+    return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations)
+
+
+def extract_document(doc: Document, nlp) -> ExtractionResult:
+    """Extract entities and relations from one Document with the given pipeline."""
+    return build_result(doc, nlp(doc.text))
+
+
+def extract_documents(docs: Iterable[Document], nlp, batch_size: int = 32) -> Iterator[ExtractionResult]:
+    """Like extract_document over many documents, through nlp.pipe."""
+    docs = list(docs)
+    for document, spacy_doc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=batch_size)):
+        yield build_result(document, spacy_doc)
+
+
+def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
+    """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
+    from ingest.nlp import load
+    from ingest.readers import read_paths
+
+    items = list(read_paths([path], source=source, published=published))
+    docs = [i for i in items if isinstance(i, Document)]
+    if not docs:
+        reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
+        raise InputError(f"Cannot extract from {path}: {reasons}.")
+    return list(extract_documents(docs, nlp or load()))

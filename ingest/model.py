@@ -1,0 +1,115 @@
+"""What extraction produces: documents, entity mentions, relations, and one result per article.
+
+Plain dataclasses with `to_dict()` so the CLI can print JSON and tests can compare values.
+Entity labels and relation types are the ontology's names (graph/ontology.yaml).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+_WS = re.compile(r"\s+")
+
+
+def article_id(text: str) -> str:
+    """The Article id: sha256 of the text with whitespace runs collapsed, so re-wrapped copies match."""
+    return hashlib.sha256(_WS.sub(" ", text).strip().encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Document:
+    """One article to extract from, with its metadata."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date
+    path: str | None = None
+
+    @property
+    def id(self) -> str:
+        return article_id(self.text)
+
+
+@dataclass
+class Skipped:
+    """An input that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Span:
+    start: int  # character offsets in Document.text
+    end: int
+    text: str
+
+
+@dataclass(eq=False)  # compared by identity: two mentions with equal fields are still two objects
+class Entity:
+    """One real thing mentioned in a document (all its mentions in that document)."""
+
+    label: str  # ontology label: Vessel, Company, Agency, Organization, Port, Country, Person, Location
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # imo, mmsi, call_sign
+    spans: list[Span] = field(default_factory=list)
+    props: dict[str, object] = field(default_factory=dict)  # flag, vessel_type, legal_form, iso2, ais_dark
+    method: str = "rule"  # rule | model
+    id: str | None = None  # set by ingest.resolve
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity within one document: (label, local key)."""
+        return (self.label, self.props.get("_local", self.name))  # type: ignore[return-value]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["props"] = {k: v for k, v in self.props.items() if not k.startswith("_")}
+        return d
+
+
+@dataclass
+class Relation:
+    """A fact between two entities of one document, with the sentence that states it."""
+
+    type: str  # ontology relationship type
+    source: str  # Entity.name of the source (Entity.id once resolved)
+    target: str
+    source_label: str
+    target_label: str
+    evidence: str
+    method: str = "rule"
+    date: str | None = None
+    props: dict[str, object] = field(default_factory=dict)  # year, activity, role, cue
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ExtractionResult:
+    """Everything extracted from one document."""
+
+    document: Document
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        doc = self.document
+        return {
+            "article": {
+                "id": doc.id,
+                "title": doc.title,
+                "source": doc.source,
+                "url": doc.url,
+                "published": doc.published,
+                "path": doc.path,
+            },
+            "entities": [e.to_dict() for e in self.entities],
+            "relations": [r.to_dict() for r in self.relations],
+        }
