@@ -333,7 +333,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
     return {
         "entity": _public(entity),
-        "sanctions": {"direct": direct, "indirect": indirect},
+        "sanctions": {"direct": direct, "indirect": indirect, "hops": hops},
         "ownership": ownership,
         "port_calls": port_calls,
         "relationships": dict(sorted(relationships.items())),

@@ -1,0 +1,169 @@
+"""Reports and paths as text: Markdown for case files, rich tables for the terminal.
+
+Both are drawn from the same sections (`report_sections`), so they say the same thing: every
+fact with its evidence sentence and the article's title, source and date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Section:
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)  # a cell is a str or a list of lines
+    empty: str = "none"
+
+
+def node(ref: dict[str, Any] | None) -> str:
+    if not ref:
+        return ""
+    return f"{ref.get('name') or ref.get('id')} ({ref.get('label') or '?'})"
+
+
+def evidence_line(ev: dict[str, Any]) -> str:
+    """“sentence” — title (source, published)"""
+    meta = ", ".join(str(x) for x in (ev.get("source"), ev.get("published")) if x)
+    title = ev.get("title") or ev.get("article") or "unknown article"
+    sentence = ev.get("sentence") or ""
+    return f"“{sentence}” — {title}" + (f" ({meta})" if meta else "")
+
+
+def evidence_lines(items: list[dict[str, Any]] | None) -> list[str]:
+    return [evidence_line(ev) for ev in items or []] or ["(no evidence recorded)"]
+
+
+def step_text(step: dict[str, Any]) -> str:
+    arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
+    return f"{node(step['from'])} {arrow} {node(step['to'])}"
+
+
+def path_text(steps: list[dict[str, Any]]) -> str:
+    if not steps:
+        return ""
+    parts = [steps[0]["from"].get("name") or steps[0]["from"]["id"]]
+    for step in steps:
+        arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
+        parts += [arrow, step["to"].get("name") or step["to"]["id"]]
+    return " ".join(parts)
+
+
+def _details(props: dict[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted(props.items()) if v not in (None, "", []))
+
+
+def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
+    """The report's heading and its sections, as plain cells."""
+    ent = report["entity"]
+    heading = f"{ent['name']} ({ent['label']})"
+    facts = Section("Entity", ["field", "value"])
+    facts.rows.append(["id", ent["id"]])
+    facts.rows.append(["type", ent["label"] or ""])
+    facts.rows.append(["aliases", ", ".join(ent["aliases"]) or "none"])
+    for key, value in ent["identifiers"].items():
+        facts.rows.append([key.upper() if key != "call_sign" else "call sign", str(value)])
+    for key, value in ent["properties"].items():
+        if value not in (None, "", []):
+            facts.rows.append([key.replace("_", " "), str(value)])
+
+    sanctions = Section("Sanctions", ["status", "by / via", "when", "program / list", "evidence"],
+                        empty="not sanctioned, and no sanctioned entity within "
+                        f"{report['sanctions'].get('hops', '?')} hops")
+    for d in report["sanctions"]["direct"]:
+        when = " ".join(str(x) for x in (d.get("date") or d.get("year"),) if x)
+        prog = " / ".join(str(x) for x in (d.get("program"), d.get("list_name")) if x)
+        sanctions.rows.append(["sanctioned directly", f"by {node(d['by'])}", when, prog, evidence_lines(d["evidence"])])
+    for ind in report["sanctions"]["indirect"]:
+        lines: list[str] = []
+        for step in ind["path"]:
+            lines.append(step_text(step) + ":")
+            lines += ["  " + x for x in evidence_lines(step["evidence"])]
+        sanctions.rows.append([
+            f"{ind['hops']} hop{'s' if ind['hops'] != 1 else ''} from sanctioned {node(ind['sanctioned'])}",
+            path_text(ind["path"]), "", "", lines,
+        ])
+
+    ownership = Section("Ownership and operation chain", ["from", "relationship", "to", "evidence"],
+                        empty="no owner or operator recorded")
+    for o in report["ownership"]:
+        ownership.rows.append([node(o["from"]), o["type"], node(o["to"]), evidence_lines(o["evidence"])])
+
+    calls = Section("Port calls", ["date", "port", "activity", "evidence"], empty="no port calls recorded")
+    for c in report["port_calls"]:
+        calls.rows.append([c.get("date") or "undated", node(c["port"]), c.get("activity") or "",
+                           evidence_lines(c["evidence"])])
+
+    rels = Section("Other relationships", ["type", "direction", "entity", "details", "evidence"],
+                   empty="none")
+    for rtype, items in report["relationships"].items():
+        for r in items:
+            rels.rows.append([rtype, "->" if r["direction"] == "out" else "<-", node(r["other"]),
+                              _details(r["properties"]), evidence_lines(r["evidence"])])
+
+    dark = Section("AIS dark (transponder off)", ["date", "evidence"], empty="no reports")
+    for ev in report["ais_dark"]:
+        dark.rows.append([ev.get("date") or "", evidence_lines([ev])])
+
+    arts = Section("Articles mentioning it", ["published", "title", "source", "url"], empty="none")
+    for a in report["articles"]:
+        arts.rows.append([a.get("published") or "", a.get("title") or a["id"], a.get("source") or "", a.get("url") or ""])
+    return heading, [facts, sanctions, ownership, calls, rels, dark, arts]
+
+
+def _md_cell(cell: Any) -> str:
+    text = "<br>".join(cell) if isinstance(cell, list) else str(cell)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown: a heading, then one table per section."""
+    heading, sections = report_sections(report)
+    out = [f"# {heading}", ""]
+    for sec in sections:
+        out += [f"## {sec.title}", ""]
+        if not sec.rows:
+            out += [f"_{sec.empty}_", ""]
+            continue
+        out.append("| " + " | ".join(sec.columns) + " |")
+        out.append("|" + "---|" * len(sec.columns))
+        for row in sec.rows:
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def report_rich(report: dict[str, Any]) -> list[Any]:
+    """The report as rich renderables: a heading, then one table per section."""
+    from rich.table import Table
+    from rich.text import Text
+
+    heading, sections = report_sections(report)
+    out: list[Any] = [Text(heading, style="bold")]
+    for sec in sections:
+        if not sec.rows:
+            out.append(Text(f"{sec.title}: {sec.empty}", style="dim"))
+            continue
+        table = Table(title=sec.title, title_justify="left", show_lines=True, expand=False)
+        for col in sec.columns:
+            table.add_column(col, overflow="fold")
+        for row in sec.rows:
+            table.add_row(*("\n".join(c) if isinstance(c, list) else str(c) for c in row))
+        out.append(table)
+    return out
+
+
+def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int) -> str:
+    """Connections between two entities, each hop with its evidence."""
+    if not paths:
+        return f"No connection between {a} and {b} within {max_hops} hops."
+    out: list[str] = []
+    for i, p in enumerate(paths, 1):
+        out.append(f"Path {i} ({p['length']} hop{'s' if p['length'] != 1 else ''}): {path_text(p['steps'])}")
+        for step in p["steps"]:
+            details = _details(step["properties"])
+            out.append(f"  {step_text(step)}" + (f" [{details}]" if details else ""))
+            out += [f"    {line}" for line in evidence_lines(step["evidence"])]
+    return "\n".join(out)
