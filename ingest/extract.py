@@ -99,7 +99,7 @@ def build_result(document: Document, doc) -> ExtractionResult:
     relations: list[Relation] = []
     seen: set[tuple] = set()
     for item in doc._.skg_relations:
-        sent = doc[item["sent"][0]:item["sent"][1]].text.strip()
+        sent = " ".join(doc[item["sent"][0]:item["sent"][1]].text.split())
         when = dates_mod.resolve(item.get("date_text"), base, last)
         if when:
             last = when

@@ -256,7 +256,7 @@ class Relations:
                 agents = before[-1:]
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._group_right(slots, i + 1, SANCTION_TARGETS, doc, hi, skip=agents)
-                if not targets and agents:
+                if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
                 if not agents:

@@ -1,0 +1,187 @@
+"""Ingest: read articles, extract, resolve, and write each article to the store atomically.
+
+One article's writes (its Article node with complete=true, its entities, MENTIONS and
+relationships) go into one store.batch(), so a crash never leaves half an article. An
+article whose id (content hash) is already complete is skipped unless reprocess=True, which
+makes ingesting the same document twice a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from graph import evidence as ev
+from ingest.extract import build_result
+from ingest.model import Document, ExtractionResult, Skipped
+from ingest.readers import read_paths
+from ingest.resolve import Resolver, entity_keys
+
+BATCH_SIZE = 32
+# Properties of an extracted entity that go onto its node, per label.
+NODE_PROPS = {"Vessel": ("flag", "vessel_type"), "Company": ("legal_form",), "Country": ("iso2",)}
+REL_PROPS = {
+    "CALLED_AT": ("date", "activity"),
+    "SANCTIONED_BY": ("year", "date"),
+    "OPERATED_BY": ("role",),
+    "ASSOCIATED_WITH": ("cue",),
+}
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    new: int = 0
+    unchanged: int = 0
+    failed: list[Skipped] = field(default_factory=list)
+    entities_added: int = 0
+    relationships_added: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict:
+        return {
+            "articles": {"new": self.new, "unchanged": self.unchanged, "failed": len(self.failed)},
+            "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+            "entities_added": self.entities_added,
+            "relationships_added": self.relationships_added,
+        }
+
+
+def _count(store, query: str) -> int:
+    rows = store.run(query).rows
+    return int(next(iter(rows[0].values()))) if rows else 0
+
+
+def article_rows(result: ExtractionResult) -> dict[str, list]:
+    """The node and relationship rows for one resolved article, by label / type."""
+    doc = result.document
+    aid = doc.id
+    nodes: dict[str, list[dict]] = {"Article": [{
+        "id": aid, "title": doc.title, "source": doc.source, "url": doc.url, "published": doc.published,
+        "path": doc.path, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": True,
+    }]}
+    rels: dict[str, list[dict]] = {}
+    for e in result.entities:
+        row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
+               "keys": entity_keys(e.label, e.name, e.aliases), "source": "article"}
+        if e.label == "Vessel":
+            row.update({k: v for k, v in e.identifiers.items()})
+            dark = e.props.get("ais_dark") or []
+            if dark:
+                row["ais_dark"] = [ev.encode(aid, d["sentence"], "rule", date=d.get("date"), cue=d.get("cue")) for d in dark]
+        for prop in NODE_PROPS.get(e.label, ()):
+            if e.props.get(prop):
+                row[prop] = e.props[prop]
+        nodes.setdefault(e.label, []).append(row)
+        if e.spans:
+            rels.setdefault("MENTIONS", []).append({"start": aid, "end": e.id, "count": len(e.spans)})
+    ids = {(e.label, e.name): e.id for e in result.entities}
+    merged: dict[tuple, dict] = {}
+    for r in result.relations:
+        start, end = ids.get((r.source_label, r.source)), ids.get((r.target_label, r.target))
+        if not start or not end or start == end:
+            continue
+        key = r.date or "" if r.type == "CALLED_AT" else ""
+        sig = (r.type, start, end, key)
+        row = merged.get(sig)
+        if row is None:
+            row = merged[sig] = {"start": start, "end": end, "key": key, "articles": [aid], "evidence": [], "methods": []}
+        item = ev.encode(aid, r.evidence, r.method, date=r.date)
+        if item not in row["evidence"]:
+            row["evidence"].append(item)
+        if r.method not in row["methods"]:
+            row["methods"].append(r.method)
+        values = {"date": r.date, **r.props}
+        for prop in REL_PROPS.get(r.type, ()):
+            if values.get(prop) is not None and row.get(prop) is None:
+                row[prop] = values[prop]
+    for (rtype, *_), row in merged.items():
+        rels.setdefault(rtype, []).append(row)
+    return {"nodes": nodes, "rels": rels}
+
+
+def write_article(store, result: ExtractionResult) -> None:
+    """All writes of one resolved article, in one atomic batch."""
+    rows = article_rows(result)
+    with store.batch() as b:
+        # The Article goes last among nodes only so that its complete=true lands with the rest.
+        for label, items in rows["nodes"].items():
+            if label != "Article":
+                b.upsert_nodes(label, items)
+        b.upsert_nodes("Article", rows["nodes"]["Article"])
+        for rtype, items in rows["rels"].items():
+            b.upsert_relationships(rtype, items)
+
+
+def ingest_documents(
+    store,
+    items: Iterable[Document | Skipped],
+    *,
+    reprocess: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    nlp=None,
+) -> IngestSummary:
+    """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article."""
+    from ingest.nlp import load
+
+    summary = IngestSummary()
+    docs: list[Document] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            summary.failed.append(item)
+        else:
+            docs.append(item)
+    if progress:
+        progress("total", len(docs))
+    ids = list(dict.fromkeys(d.id for d in docs))
+    done: set[str] = set()
+    if ids and not reprocess:
+        res = store.run("MATCH (a:Article) WHERE a.id IN $ids AND a.complete = true RETURN a.id AS id", {"ids": ids})
+        done = {row["id"] for row in res.rows}
+    todo, seen = [], set()
+    for d in docs:
+        if d.id in done or d.id in seen:
+            summary.unchanged += 1
+            if progress:
+                progress("advance", 1)
+            continue
+        seen.add(d.id)
+        todo.append(d)
+    if not todo:
+        return summary
+    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
+    entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
+    rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
+    resolver = Resolver.from_store(store)
+    for document, spacy_doc in zip(todo, nlp.pipe((d.text for d in todo), batch_size=BATCH_SIZE)):
+        try:
+            result = build_result(document, spacy_doc)
+            resolver.resolve(result.entities)
+            write_article(store, result)
+            summary.new += 1
+        except Exception as exc:  # one bad article must not stop the others
+            summary.failed.append(Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}"))
+        if progress:
+            progress("advance", 1)
+    summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
+    summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
+    return summary
+
+
+def ingest_paths(
+    store,
+    paths: Iterable[str],
+    *,
+    source: str | None = None,
+    published: str | None = None,
+    reprocess: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    nlp=None,
+) -> IngestSummary:
+    """Read every article under `paths` and ingest it. See ingest_documents."""
+    return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess, progress=progress, nlp=nlp)
