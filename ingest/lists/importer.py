@@ -75,22 +75,23 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
     for start in range(0, len(entities), CHUNK):
         chunk = entities[start : start + CHUNK]
         existing = _existing(store, [resolved[e.key] for e in chunk])
-        with store.batch() as b:
-            for e in chunk:
-                node_id = resolved[e.key]
-                current = existing.get(node_id)
-                label = current["label"] if current else e.label
-                b.upsert_nodes(label, [_node_row(store, e, node_id, label, current, parsed.name)])
-                summary.entities += 1
-                if current and current.get("source") != LIST_SOURCE_PREFIX + parsed.name:
-                    summary.merged += 1
-                elif not current:
-                    summary.created += 1
-                for code in e.countries:
-                    place = country(code)
-                    if place and store.ontology.allows("LOCATED_IN", label, "Country"):
-                        _country(b, place)
-                        b.upsert_relationships("LOCATED_IN", [_edge(node_id, place.id, f"{e.key}: country {code}", e.key)])
+        rows = _Rows()
+        for e in chunk:
+            node_id = resolved[e.key]
+            current = existing.get(node_id)
+            label = current["label"] if current else e.label
+            rows.node(label, _node_row(store, e, node_id, label, current, parsed.name))
+            summary.entities += 1
+            if not current:
+                summary.created += 1
+            elif current.get("source") != LIST_SOURCE_PREFIX + parsed.name:
+                summary.merged += 1
+            for code in e.countries:
+                place = country(code)
+                if place and store.ontology.allows("LOCATED_IN", label, "Country"):
+                    _country(rows, place)
+                    rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key))
+        rows.write(store)
     summary.sanctions = _write_sanctions(store, parsed, resolved)
     summary.skipped = dict(parsed.skipped)
     summary.links, skipped = _write_links(store, parsed, resolved)
@@ -177,44 +178,74 @@ def _edge(start: str, end: str, sentence: str, entry: str, **props) -> dict:
     }
 
 
-def _country(b, place) -> None:
-    b.upsert_nodes("Country", [{"id": place.id, "name": place.name, "iso2": place.iso2, "aliases": [place.name],
-                                "keys": name_keys(place.name)}])
+class _Rows:
+    """Rows for one batch, grouped so that each upsert statement carries many rows.
+
+    Grouped by label/type and by the list properties a row holds: an upsert sets every list
+    property any of its rows names, so mixing rows would give some an empty list they never had.
+    """
+
+    def __init__(self) -> None:
+        self.nodes: dict[tuple, dict[str, dict]] = {}
+        self.rels: dict[tuple, list[dict]] = {}
+
+    @staticmethod
+    def _lists(row: dict) -> tuple[str, ...]:
+        return tuple(sorted(k for k, v in row.items() if isinstance(v, list)))
+
+    def node(self, label: str, row: dict) -> None:
+        self.nodes.setdefault((label, self._lists(row)), {})[row["id"]] = row
+
+    def rel(self, rel_type: str, row: dict) -> None:
+        self.rels.setdefault((rel_type, self._lists(row)), []).append(row)
+
+    def write(self, store) -> None:
+        with store.batch() as b:
+            for (label, _), rows in self.nodes.items():
+                b.upsert_nodes(label, rows.values())
+            for (rel_type, _), rels in self.rels.items():
+                b.upsert_relationships(rel_type, rels)
+
+
+def _country(b: _Rows, place) -> None:
+    b.node("Country", {"id": place.id, "name": place.name, "iso2": place.iso2, "aliases": [place.name],
+                       "keys": name_keys(place.name)})
 
 
 def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int:
     written = 0
     for start in range(0, len(parsed.sanctions), CHUNK):
-        with store.batch() as b:
-            for s in parsed.sanctions[start : start + CHUNK]:
-                node_id = resolved.get(s.entity)
-                if node_id is None:
-                    parsed.skip("Sanction of an entity not in the file")
-                    continue
-                auth = authority(s.authority, s.country)
-                state = country(s.country)
-                if auth is not None:
-                    target = auth.id
-                    b.upsert_nodes("Agency", [{"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
-                                               "keys": name_keys(auth.name, list(auth.aliases))}])
-                    if auth.country is not None:
-                        _country(b, auth.country)
-                        b.upsert_relationships("PART_OF", [_edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name)])
-                elif state is not None:
-                    target = state.id
-                    _country(b, state)
-                else:
-                    parsed.skip("Sanction without authority or country")
-                    continue
-                date = s.date[:10] if s.date and len(s.date) >= 10 else None
-                year = int(s.date[:4]) if s.date and s.date[:4].isdigit() else None
-                entry = f"{s.list_name}:{s.entry_id}"
-                b.upsert_relationships("SANCTIONED_BY", [_edge(
-                    node_id, target, s.summary or entry, entry,
-                    key=f"{s.list_name}:{s.program or ''}",
-                    program=s.program, date=date, year=year, list_name=s.list_name, list_id=s.entry_id,
-                )])
-                written += 1
+        b = _Rows()
+        for s in parsed.sanctions[start : start + CHUNK]:
+            node_id = resolved.get(s.entity)
+            if node_id is None:
+                parsed.skip("Sanction of an entity not in the file")
+                continue
+            auth = authority(s.authority, s.country)
+            state = country(s.country)
+            if auth is not None:
+                target = auth.id
+                b.node("Agency", {"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
+                                  "keys": name_keys(auth.name, list(auth.aliases))})
+                if auth.country is not None:
+                    _country(b, auth.country)
+                    b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name))
+            elif state is not None:
+                target = state.id
+                _country(b, state)
+            else:
+                parsed.skip("Sanction without authority or country")
+                continue
+            date = s.date[:10] if s.date and len(s.date) >= 10 else None
+            year = int(s.date[:4]) if s.date and s.date[:4].isdigit() else None
+            entry = f"{s.list_name}:{s.entry_id}"
+            b.rel("SANCTIONED_BY", _edge(
+                node_id, target, s.summary or entry, entry,
+                key=f"{s.list_name}:{s.program or ''}",
+                program=s.program, date=date, year=year, list_name=s.list_name, list_id=s.entry_id,
+            ))
+            written += 1
+        b.write(store)
     return written
 
 
@@ -222,16 +253,17 @@ def _write_links(store, parsed: ParsedList, resolved: dict[str, str]) -> tuple[i
     skipped: dict[str, int] = {}
     node_labels = {e.key: e.label for e in parsed.entities.values()}
     written = 0
-    with store.batch() as b:
-        for link in parsed.links:
-            start, end = resolved.get(link.start), resolved.get(link.end)
-            if start is None or end is None:
-                skipped[f"{link.type} to an entity not in the file"] = skipped.get(f"{link.type} to an entity not in the file", 0) + 1
-                continue
-            if not store.ontology.allows(link.type, node_labels[link.start], node_labels[link.end]):
-                reason = f"{link.type} from {node_labels[link.start]} to {node_labels[link.end]}"
-                skipped[reason] = skipped.get(reason, 0) + 1
-                continue
-            b.upsert_relationships(link.type, [_edge(start, end, link.summary or link.type, link.start, key=link.key or "", **link.props)])
-            written += 1
+    b = _Rows()
+    for link in parsed.links:
+        start, end = resolved.get(link.start), resolved.get(link.end)
+        if start is None or end is None:
+            skipped[f"{link.type} to an entity not in the file"] = skipped.get(f"{link.type} to an entity not in the file", 0) + 1
+            continue
+        if not store.ontology.allows(link.type, node_labels[link.start], node_labels[link.end]):
+            reason = f"{link.type} from {node_labels[link.start]} to {node_labels[link.end]}"
+            skipped[reason] = skipped.get(reason, 0) + 1
+            continue
+        b.rel(link.type, _edge(start, end, link.summary or link.type, link.start, key=link.key or "", **link.props))
+        written += 1
+    b.write(store)
     return written, skipped
