@@ -86,8 +86,15 @@ def error_response(exc: Exception, settings=None) -> JSONResponse:
 # -- statement check (layer 1 of 3) -------------------------------------------------------
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# A clause keyword, not a property (`n.set`), parameter (`$set`) or label (`:Set`).
 _WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b", re.I
+    r"(?<![.$:\w])(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b", re.I
+)
+
+
+READ_ONLY_MESSAGE = (
+    "This query writes to the graph{what} and was refused: the web console is read-only. "
+    "Use `sanctions-kg query --write` on the command line to change the graph."
 )
 
 
@@ -101,10 +108,7 @@ def check_read_only(query: str) -> None:
     text = _COMMENTS.sub(" ", _STRINGS.sub("''", query))
     m = _WRITE_CLAUSE.search(text)
     if m:
-        raise ReadOnlyError(
-            f"This query writes to the graph ({m.group(1).upper()}) and was refused: the web "
-            "console is read-only. Use `sanctions-kg query --write` on the command line to change the graph."
-        )
+        raise ReadOnlyError(READ_ONLY_MESSAGE.format(what=f" ({m.group(1).upper()})"))
 
 
 # -- results as plain JSON and as a graph -------------------------------------------------
@@ -371,13 +375,17 @@ class Api:
         return JSONResponse(self._result_json(result, started))
 
     def _run_user_query(self, query: str, params: dict[str, Any]):
-        result = self.store.run(
-            query,
-            params,
-            write=False,
-            timeout=self.settings.query_timeout,
-            max_rows=self.settings.max_rows,
-        )
+        try:
+            result = self.store.run(
+                query,
+                params,
+                write=False,
+                timeout=self.settings.query_timeout,
+                max_rows=self.settings.max_rows,
+            )
+        except ReadOnlyError:
+            # Refused by the database itself: say so in the console's terms.
+            raise ReadOnlyError(READ_ONLY_MESSAGE.format(what="")) from None
         nodes, edges = result_graph(result.rows)
         missing = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
         missing -= set(nodes)

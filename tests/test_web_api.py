@@ -1,0 +1,300 @@
+"""The explorer's JSON API over a real embedded FalkorDB holding the sample graph."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+import sample_graph
+from graph.errors import ConfigError
+from graph.store import open_store
+from web.api import check_read_only
+from web.app import create_app, is_loopback, resolve_token
+
+LOCAL = "http://127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    with open_store(str(tmp_path_factory.mktemp("web") / "graph.db")) as s:
+        sample_graph.build(s)
+        yield s
+
+
+def client_for(store, **settings) -> TestClient:
+    app = create_app(replace(store.settings, **settings), store=store)
+    return TestClient(app, base_url=LOCAL)
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with client_for(store) as c:
+        yield c
+
+
+def node_count(store) -> int:
+    return store.run("MATCH (n) RETURN count(n) AS c").rows[0]["c"]
+
+
+# -- /api/query ---------------------------------------------------------------------------
+def test_query_returns_rows_and_graph(client):
+    res = client.post(
+        "/api/query",
+        json={
+            "query": "MATCH (v:Vessel {imo: $imo})-[r:CALLED_AT]->(p:Port) RETURN v, r, p ORDER BY r.date",
+            "params": {"imo": "9161003"},
+        },
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["columns"] == ["v", "r", "p"]
+    assert [row["p"]["properties"]["name"] for row in body["rows"]] == ["Rason", "Vostochny"]
+    assert {n["id"] for n in body["graph"]["nodes"]} == {"imo:9161003", "port:rason", "port:vostochny"}
+    edges = {(e["source"], e["type"], e["target"]) for e in body["graph"]["edges"]}
+    assert ("imo:9161003", "CALLED_AT", "port:rason") in edges
+
+
+def test_relationship_endpoints_are_fetched_for_the_graph(client):
+    # Only relationships returned: the graph still needs their end nodes to draw them.
+    res = client.post("/api/query", json={"query": "MATCH (:Company)-[r:OWNED_BY]->() RETURN r"})
+    assert res.status_code == 200, res.text
+    nodes = {n["id"]: n for n in res.json()["graph"]["nodes"]}
+    assert nodes["agency:russian-ministry-of-defence"]["name"] == "Russian Ministry of Defence"
+    assert nodes["agency:russian-ministry-of-defence"]["context"] is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (n:Vessel {id: 'x', name: 'Ghost'}) RETURN n",
+        "MATCH (v:Vessel) SET v.name = 'renamed'",
+        "MATCH (n) DETACH DELETE n",
+        "MERGE (n:Entity {id: 'y'})",
+    ],
+)
+def test_write_is_refused_and_nothing_written(client, store, query):
+    before = node_count(store)
+    res = client.post("/api/query", json={"query": query})
+    assert res.status_code == 403
+    assert res.json()["error"]["kind"] == "read_only"
+    assert "read-only" in res.json()["error"]["message"]
+    assert node_count(store) == before
+    assert store.run("MATCH (v:Vessel {id: 'imo:9161003'}) RETURN v.name AS n").rows[0]["n"] == "Lady R"
+
+
+def test_write_the_statement_check_misses_is_refused_by_the_database(client, store):
+    # No write keyword for the check to see: the store's read-only mode must refuse it.
+    query = "CALL db.idx.fulltext.createNodeIndex('Vessel', 'flag')"
+    check_read_only(query)  # passes the first layer
+    res = client.post("/api/query", json={"query": query})
+    assert res.status_code == 403, res.text
+    assert res.json()["error"]["kind"] == "read_only"
+    indexes = store.run("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types").rows
+    vessel = next(i for i in indexes if i["label"] == "Vessel")
+    assert "flag" not in vessel["properties"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["MATCH (n) RETURN n.set AS s", "RETURN 'CREATE' AS word", "MATCH (n) RETURN n // DELETE later", "RETURN $set"],
+)
+def test_statement_check_lets_reads_through(query):
+    check_read_only(query)
+
+
+def test_row_limit_names_the_limit_and_the_setting(store):
+    with client_for(store, max_rows=3) as c:
+        res = c.post("/api/query", json={"query": "MATCH (n:Entity) RETURN n.id"})
+    assert res.status_code == 422
+    err = res.json()["error"]
+    assert err["kind"] == "row_limit" and err["limit"] == "rows" and err["value"] == 3
+    assert "row limit of 3" in err["message"]
+    assert "SANCTIONS_KG_MAX_ROWS" in err["message"] and "--max-rows" in err["message"]
+
+
+def test_timeout_names_the_limit_and_the_setting(store):
+    with client_for(store, query_timeout=0.05) as c:
+        res = c.post(
+            "/api/query",
+            json={"query": "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b RETURN count(*) AS n"},
+        )
+    assert res.status_code == 422, res.text
+    err = res.json()["error"]
+    assert err["kind"] == "timeout" and err["limit"] == "time"
+    assert "time limit of 0.05 s" in err["message"]
+    assert "SANCTIONS_KG_QUERY_TIMEOUT" in err["message"] and "--timeout" in err["message"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"params": {}}, '{"query"'),
+        ({"query": "RETURN 1", "params": [1]}, "params must be a JSON object"),
+    ],
+)
+def test_bad_requests_say_what_to_send(client, body, message):
+    res = client.post("/api/query", json=body)
+    assert res.status_code == 400
+    assert message in res.json()["error"]["message"]
+
+
+def test_cypher_error_is_reported(client):
+    res = client.post("/api/query", json={"query": "MATCH (n RETURN n"})
+    assert res.status_code == 400
+    assert res.json()["error"]["kind"] == "query"
+
+
+# -- /api/search --------------------------------------------------------------------------
+@pytest.mark.parametrize("q", ["lady r", "Lady R", "lady rr", "ldy r", "lady-r"])
+def test_search_is_typo_tolerant(client, q):
+    res = client.get("/api/search", params={"q": q})
+    assert res.status_code == 200
+    results = res.json()["results"]
+    assert results and results[0]["id"] == "imo:9161003", results
+    assert results[0]["name"] == "Lady R" and results[0]["label"] == "Vessel"
+
+
+def test_search_matches_aliases(client):
+    results = client.get("/api/search", params={"q": "rajn"}).json()["results"]
+    assert results[0]["id"] == "port:rason"
+    assert results[0]["matched"] == "Rajin"
+
+
+def test_search_finds_nothing_for_unrelated_text(client):
+    assert client.get("/api/search", params={"q": "zzqxw"}).json()["results"] == []
+
+
+# -- /api/entity, /api/edge ---------------------------------------------------------------
+def test_entity_report_has_the_port_call_with_its_evidence(client):
+    res = client.get("/api/entity/imo:9161003")
+    assert res.status_code == 200, res.text
+    report = res.json()
+    assert report["entity"]["name"] == "Lady R"
+    rason = next(c for c in report["port_calls"] if c["port"]["id"] == "port:rason")
+    assert rason["date"] == "2023-08-20"
+    assert rason["evidence"][0]["sentence"] == sample_graph.S_RASON_LOAD
+    assert rason["evidence"][0]["url"] == "https://example.org/rusi/lady-r"
+    assert report["sanctions"]["direct"][0]["by"]["id"] == "country:us"
+
+
+def test_unknown_entity_is_404_with_candidates(client):
+    res = client.get("/api/entity/Lady%20Rr")
+    assert res.status_code == 404
+    err = res.json()["error"]
+    assert err["kind"] == "not_found"
+    assert any(c["id"] == "imo:9161003" for c in err["candidates"])
+
+
+def test_edge_evidence_with_articles(client):
+    res = client.get("/api/edge", params={"start": "imo:9161003", "type": "CALLED_AT", "end": "port:rason"})
+    assert res.status_code == 200, res.text
+    edge = res.json()
+    assert edge["start"]["name"] == "Lady R" and edge["end"]["name"] == "Rason"
+    assert edge["evidence"] == [
+        {
+            "article": sample_graph.RUSI,
+            "method": "rule",
+            "sentence": sample_graph.S_RASON_LOAD,
+            "title": "Lady R: a sanctioned ship's trips to Rason",
+            "source": "RUSI",
+            "published": "2023-08-30",
+            "url": "https://example.org/rusi/lady-r",
+        }
+    ]
+
+
+def test_edge_type_must_be_in_the_ontology(client):
+    res = client.get("/api/edge", params={"start": "a", "type": "KNOWS]->() DELETE x //", "end": "b"})
+    assert res.status_code == 400
+    assert "Unknown relationship type" in res.json()["error"]["message"]
+
+
+# -- named queries ------------------------------------------------------------------------
+def test_named_queries_are_listed_with_params(client):
+    queries = {q["name"]: q for q in client.get("/api/queries").json()["queries"]}
+    assert "port_call_timeline" in queries
+    vessel = queries["port_call_timeline"]["params"][0]
+    assert vessel["name"] == "vessel" and vessel["required"] is True
+
+
+def test_named_query_runs_with_a_name_for_an_entity(client):
+    res = client.post("/api/queries/port_call_timeline", json={"params": {"vessel": "lady r"}})
+    assert res.status_code == 200, res.text
+    rows = res.json()["rows"]
+    assert [r["port"] for r in rows] == ["Rason", "Vostochny"]
+    assert rows[0]["evidence"][0]["sentence"] == sample_graph.S_RASON_LOAD
+
+
+def test_named_query_missing_param_is_400(client):
+    res = client.post("/api/queries/port_call_timeline", json={"params": {}})
+    assert res.status_code == 400
+    assert "vessel" in res.json()["error"]["message"]
+
+
+def test_unknown_named_query_is_404(client):
+    assert client.post("/api/queries/no_such_query", json={}).status_code == 404
+
+
+def test_openapi_documents_every_endpoint(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/query", "/api/entity/{ref}", "/api/search", "/api/queries", "/api/queries/{name}", "/api/edge"):
+        assert path in paths, path
+
+
+def test_pages_are_served(client):
+    for path in ("/", "/search", "/queries", "/entity/imo:9161003", "/static/vendor/cytoscape-3.34.4.min.js"):
+        assert client.get(path).status_code == 200, path
+
+
+# -- safety: binding and the token --------------------------------------------------------
+def test_token_required_when_not_loopback(store):
+    app = create_app(store.settings, token="s3cret-token", host="0.0.0.0", store=store)
+    with TestClient(app, base_url="http://203.0.113.5:8765") as c:
+        res = c.get("/api/search", params={"q": "lady r"})
+        assert res.status_code == 401
+        assert "token" in res.json()["error"]["message"]
+        assert c.get("/").status_code == 401
+        assert c.get("/api/search", params={"q": "x"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        ok = c.get("/api/search", params={"q": "lady r"}, headers={"Authorization": "Bearer s3cret-token"})
+        assert ok.status_code == 200
+        # A browser opens the printed address once; a cookie carries the token afterwards.
+        first = c.get("/?token=s3cret-token", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/"
+        assert "samesite=strict" in first.headers["set-cookie"].lower()
+        assert c.get("/api/search", params={"q": "lady r"}).status_code == 200
+
+
+def test_no_open_server_beyond_loopback(store):
+    with pytest.raises(ConfigError, match="--token"):
+        create_app(store.settings, token=None, host="0.0.0.0", store=store)
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.4", False)])
+def test_token_generated_only_beyond_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+    token, generated = resolve_token(host, None)
+    assert (token is None) is loopback and generated is (not loopback)
+    assert resolve_token(host, "given") == ("given", False)
+
+
+def test_loopback_server_refuses_foreign_host_names(client):
+    # DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not reach the API.
+    res = client.get("/api/search", params={"q": "lady r"}, headers={"Host": "evil.example"})
+    assert res.status_code == 400
+
+
+def test_serve_refuses_a_busy_port(tmp_path):
+    from cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["--db", str(tmp_path / "g.db"), "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.output
+    assert "--port" in result.output
