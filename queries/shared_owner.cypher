@@ -3,9 +3,9 @@
 // the ministries behind several companies. Give $entity to see only the owners it shares.
 //
 // Parameters:
-//   $entity (entity, default null, example "vessel:angara"): only owners of this entity
+//   $entity (entity, default null, example "vessel:maria"): only owners of this entity
 //
-// Example: sanctions-kg query --name shared_owner -p entity=Angara
+// Example: sanctions-kg query --name shared_owner -p entity=Maria
 // Neo4j Browser: :param entity => null
 MATCH (e:Entity)-[r:OWNED_BY|OPERATED_BY]->(owner:Entity)
 WITH owner, collect(DISTINCT e.id) AS ids, collect(DISTINCT e.name) AS names,

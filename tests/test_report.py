@@ -1,0 +1,243 @@
+"""Entity lookup, the relationship report, paths between entities and listings, on the
+embedded store holding the sample graph."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import sample_graph
+from graph.errors import ConfigError, LookupFailed
+from graph.store import open_store
+from queries import render
+from queries.report import build_report, find_path, list_entities, resolve_entity, stats
+
+EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    with open_store(str(tmp_path_factory.mktemp("report") / "graph.db")) as s:
+        sample_graph.build(s)
+        yield s
+
+
+@pytest.fixture(scope="module")
+def lady_r(store):
+    return build_report(store, "Lady R")
+
+
+# -- lookup ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "ref, expected",
+    [
+        ("imo:9161003", "imo:9161003"),
+        ("lady r", "imo:9161003"),
+        ("LADY R", "imo:9161003"),
+        ("  Lady R ", "imo:9161003"),
+        ("Maia", "vessel:maia-1"),                    # alias
+        ("Najin", "port:rason"),                      # one port, three names
+        ("Rason port", "port:rason"),                 # port words dropped
+        ("Oboronlogistika", "company:oboronlogistika-ooo"),
+        ("Russian Ministry of Defense", "agency:russian-ministry-of-defence"),
+        ("U.S.", "country:us"),
+    ],
+)
+def test_resolve_entity(store, ref, expected):
+    assert resolve_entity(store, ref)["id"] == expected
+
+
+def test_resolve_falls_back_to_names_without_keys(store):
+    store.upsert_nodes("Person", [{"id": "person:choe-son-hui", "name": "Choe Son-hui"}])  # no keys
+    assert resolve_entity(store, "choe son-hui")["id"] == "person:choe-son-hui"
+
+
+def test_ambiguous_name_lists_candidates(store):
+    with pytest.raises(LookupFailed) as err:
+        resolve_entity(store, "angara")
+    assert str(err.value) == (
+        "'angara' matches 2 entities: Angara (Location, location:angara); Angara (Vessel, vessel:angara). "
+        "Use an id to pick one."
+    )
+    assert [c["id"] for c in err.value.candidates] == ["location:angara", "vessel:angara"]
+
+
+def test_unknown_name_suggests_close_matches(store):
+    with pytest.raises(LookupFailed) as err:
+        resolve_entity(store, "Lady Rr")
+    assert str(err.value) == "No entity matches 'Lady Rr' by id, name or alias. Did you mean: Lady R (Vessel, imo:9161003)?"
+    assert err.value.candidates[0]["id"] == "imo:9161003"
+    with pytest.raises(LookupFailed, match=r"^No entity matches 'Qwxyz' by id, name or alias\.$"):
+        resolve_entity(store, "Qwxyz")
+
+
+def test_empty_graph_says_so(tmp_path):
+    with open_store(str(tmp_path / "empty.db")) as empty:
+        with pytest.raises(LookupFailed, match="the graph is empty. Ingest some articles first."):
+            resolve_entity(empty, "Lady R")
+
+
+# -- the report -----------------------------------------------------------------------------
+def test_report_entity(lady_r):
+    assert lady_r["entity"] == {
+        "id": "imo:9161003", "label": "Vessel", "name": "Lady R", "aliases": ["Lady R"],
+        "identifiers": {"imo": "9161003"},
+        "properties": {"flag": "Russia", "mention_count": 3, "source": "article", "vessel_type": "cargo ship"},
+    }
+
+
+def test_report_direct_sanctions(lady_r):
+    [direct] = lady_r["sanctions"]["direct"]
+    assert direct["by"] == {"id": "country:us", "name": "United States", "label": "Country"}
+    assert (direct["year"], direct["date"], direct["program"], direct["list_name"]) == (
+        2022, "2022-05-08", "RUSSIA-EO14024", "SDN")
+    assert direct["evidence"] == [{
+        "article": sample_graph.TREASURY, "sentence": sample_graph.S_SANCTIONED, "method": "rule",
+        "title": "Treasury designates Russian military shipping", "source": "US Treasury",
+        "published": "2022-05-08", "url": "https://example.org/treasury/2022",
+    }]
+
+
+def test_report_indirect_sanctions_with_paths(store):
+    mod = build_report(store, "Ministry of Defence", hops=2)
+    assert mod["sanctions"]["direct"] == []
+    indirect = mod["sanctions"]["indirect"]
+    assert {i["sanctioned"]["id"] for i in indirect} == set(sample_graph.SHIPS)
+    lady = next(i for i in indirect if i["sanctioned"]["id"] == "imo:9161003")
+    assert lady["hops"] == 2
+    assert [(s["from"]["name"], s["type"], s["direction"], s["to"]["name"]) for s in lady["path"]] == [
+        ("Russian Ministry of Defence", "OWNED_BY", "in", "Oboronlogistika OOO"),
+        ("Oboronlogistika OOO", "OPERATED_BY", "in", "Lady R"),
+    ]
+    assert lady["path"][0]["evidence"][0]["sentence"] == sample_graph.S_OWNED
+    assert build_report(store, "Russia", hops=2)["sanctions"]["indirect"] == []
+    assert len(build_report(store, "Russia", hops=3)["sanctions"]["indirect"]) == 4
+
+
+def test_report_ownership_chain(lady_r):
+    chain = [(o["from"]["name"], o["type"], o["to"]["name"]) for o in lady_r["ownership"]]
+    assert chain == [
+        ("Lady R", "OPERATED_BY", "Oboronlogistika OOO"),
+        ("Oboronlogistika OOO", "OWNED_BY", "Russian Ministry of Defence"),
+        ("Russian Ministry of Defence", "PART_OF", "Russia"),
+    ]
+    assert all(o["evidence"] and set(o["evidence"][0]) == EV_KEYS for o in lady_r["ownership"])
+
+
+def test_report_port_calls_in_date_order(store, lady_r):
+    calls = lady_r["port_calls"]
+    assert [(c["date"], c["port"]["name"], c["activity"]) for c in calls] == [
+        ("2023-08-20", "Rason", "loaded"), ("2023-08-23", "Vostochny", "docked")]
+    assert calls[1]["evidence"][0]["sentence"] == sample_graph.S_VOST
+    assert calls[1]["evidence"][0]["source"] == "NK Pro"
+    angara = build_report(store, "vessel:angara")["port_calls"]
+    assert [c["date"] for c in angara] == ["2023-09-02", None]  # undated last
+
+
+def test_report_other_relationships(store, lady_r):
+    assert list(lady_r["relationships"]) == ["ASSOCIATED_WITH"]
+    [tie] = lady_r["relationships"]["ASSOCIATED_WITH"]
+    assert tie["direction"] == "in" and tie["other"]["name"] == "RUSI" and tie["properties"] == {"cue": "tracked"}
+    company = build_report(store, "Oboronlogistika OOO")
+    operated = company["relationships"]["OPERATED_BY"]
+    assert [(r["direction"], r["other"]["name"]) for r in operated] == [
+        ("in", "Angara"), ("in", "Lady R"), ("in", "Maia-1"), ("in", "Maria")]
+    port = build_report(store, "Vostochny")
+    assert {r["other"]["name"] for r in port["relationships"]["CALLED_AT"]} == {"Lady R", "Maia-1"}
+    assert port["relationships"]["LOCATED_IN"][0]["other"]["name"] == "Russia"
+
+
+def test_report_ais_dark_and_articles(lady_r):
+    [dark] = lady_r["ais_dark"]
+    assert dark["date"] == "2023-08-22" and dark["title"] == "Lady R: a sanctioned ship's trips to Rason"
+    assert [a["published"] for a in lady_r["articles"]] == ["2023-10-13", "2023-08-30", "2022-05-08"]
+    assert set(lady_r["articles"][0]) == {"id", "title", "source", "published", "url"}
+
+
+def test_every_evidence_item_has_its_article(lady_r):
+    items = [e for d in lady_r["sanctions"]["direct"] for e in d["evidence"]]
+    items += [e for i in lady_r["sanctions"]["indirect"] for s in i["path"] for e in s["evidence"]]
+    items += [e for c in lady_r["port_calls"] for e in c["evidence"]] + lady_r["ais_dark"]
+    assert items and all(EV_KEYS <= set(e) and e["title"] and e["published"] for e in items)
+
+
+@pytest.mark.parametrize("hops", [0, 7, "2", True])
+def test_report_rejects_bad_hops(store, hops):
+    with pytest.raises(ConfigError, match="hops must be a whole number from 1 to 6"):
+        build_report(store, "Lady R", hops=hops)
+
+
+def test_report_is_fast(store):
+    build_report(store, "Lady R")
+    times = []
+    for _ in range(40):
+        t = time.perf_counter()
+        build_report(store, "Lady R")
+        times.append(time.perf_counter() - t)
+    assert sorted(times)[int(len(times) * 0.95) - 1] < 0.05
+
+
+def test_renderings_carry_every_evidence_line(lady_r):
+    md = render.report_markdown(lady_r)
+    assert md.startswith("# Lady R (Vessel)\n")
+    assert ("| 2023-08-23 | Vostochny (Port) | docked | “Satellite images show the Lady R docked at Vostochny on "
+            "August 23.” — Russian ships ferry North Korean containers to Vostochny (NK Pro, 2023-10-13) |") in md
+    assert "| sanctioned directly | by United States (Country) | 2022-05-08 | RUSSIA-EO14024 / SDN |" in md
+    _, sections = render.report_sections(lady_r)
+    assert [s.title for s in sections] == [
+        "Entity", "Sanctions", "Ownership and operation chain", "Port calls", "Other relationships",
+        "AIS dark (transponder off)", "Articles mentioning it"]
+
+
+# -- paths ----------------------------------------------------------------------------------
+def test_find_path_undirected_with_evidence(store):
+    paths = find_path(store, "Lady R", "Maria", max_hops=4)
+    assert len(paths) == 2  # through the operator, and through the sanctioning state
+    assert {tuple(s["type"] for s in p["steps"]) for p in paths} == {
+        ("OPERATED_BY", "OPERATED_BY"), ("SANCTIONED_BY", "SANCTIONED_BY")}
+    op = next(p for p in paths if p["steps"][0]["type"] == "OPERATED_BY")
+    assert [n["name"] for n in op["nodes"]] == ["Lady R", "Oboronlogistika OOO", "Maria"]
+    assert [s["direction"] for s in op["steps"]] == ["out", "in"]
+    assert op["steps"][0]["evidence"][0]["sentence"] == sample_graph.S_OPERATED
+    assert op["steps"][0]["evidence"][0]["title"] == "Russian ships ferry North Korean containers to Vostochny"
+
+
+def test_find_path_respects_hops_and_types(store):
+    assert find_path(store, "Lady R", "Russia", max_hops=1) == []
+    [p] = find_path(store, "Maria", "Russia", max_hops=3, rel_types=["operated_by", "OWNED_BY", "PART_OF"])
+    assert [s["type"] for s in p["steps"]] == ["OPERATED_BY", "OWNED_BY", "PART_OF"]
+    assert render.paths_text([p], "Maria", "Russia", 3).splitlines()[0] == (
+        "Path 1 (3 hops): Maria -OPERATED_BY-> Oboronlogistika OOO -OWNED_BY-> Russian Ministry of Defence "
+        "-PART_OF-> Russia")
+    assert render.paths_text([], "A", "B", 2) == "No connection between A and B within 2 hops."
+
+
+def test_find_path_errors(store):
+    with pytest.raises(ConfigError, match="are the same entity"):
+        find_path(store, "Lady R", "imo:9161003")
+    with pytest.raises(ConfigError, match="max_hops must be a whole number from 1 to 6"):
+        find_path(store, "Lady R", "Russia", max_hops=9)
+    with pytest.raises(Exception, match="Unknown relationship type 'SAILED_WITH'"):
+        find_path(store, "Lady R", "Russia", rel_types=["SAILED_WITH"])
+
+
+# -- listings -------------------------------------------------------------------------------
+def test_list_entities(store):
+    vessels = list_entities(store, "vessel")
+    assert [v["name"] for v in vessels] == ["Angara", "Lady R", "Maia-1", "Maria"]
+    assert vessels[1] == {"id": "imo:9161003", "label": "Vessel", "name": "Lady R", "aliases": ["Lady R"],
+                          "mentions": 3, "sanctioned_by": ["United States"]}
+    assert [e["id"] for e in list_entities(store, sanctioned=True)] == [
+        "vessel:angara", "imo:9161003", "vessel:maia-1", "vessel:maria"]
+    assert list_entities(store, "Company", sanctioned=True) == []
+    assert len(list_entities(store, limit=3)) == 3
+    with pytest.raises(ConfigError, match="Unknown entity type 'Ship'. Use one of: Vessel, Company"):
+        list_entities(store, "Ship")
+
+
+def test_stats(store):
+    s = stats(store)
+    assert s["nodes"]["Vessel"] == 4 and s["articles"] == 3
+    assert s["relationships"]["OPERATED_BY"] == 4 and s["sanctioned"] == 4 and s["went_dark"] == 1
+    assert s["entities"] == sum(n for label, n in s["nodes"].items() if label != "Article")
