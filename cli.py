@@ -1,1 +1,323 @@
-def main(): pass
+"""sanctions-kg command line: a thin layer over the library (graph/, ingest/, queries/, web/).
+
+Each command parses its options, calls one library function and formats the result. Library
+errors (graph.errors.SanctionsKGError) become one line on stderr and a non-zero exit here,
+and nowhere else. spaCy is imported only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from graph.errors import ConfigError, SanctionsKGError
+from graph import settings as settings_mod
+
+
+class Context:
+    """What every command gets: the settings and a way to open the store."""
+
+    def __init__(self, db: str | None, user: str | None, password: str | None):
+        self._db, self._user, self._password = db, user, password
+        self._settings = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = settings_mod.from_env(
+                db=self._db, neo4j_user=self._user, neo4j_password=self._password
+            )
+        return self._settings
+
+    def open_store(self):
+        from graph.store import open_store
+
+        return open_store(settings=self.settings)
+
+
+def handle_errors(func):
+    """Turn library errors into one clear line and exit 1; let `| head` end quietly."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SanctionsKGError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            # Downstream closed the pipe (e.g. `| head`): stop quietly.
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="SANCTIONS_KG_DB",
+    metavar="PATH|URI",
+    help="Graph store: a file path for the embedded FalkorDB (default ./sanctions-kg.db) "
+    "or a bolt:// / neo4j:// URI for Neo4j. Env: SANCTIONS_KG_DB.",
+)
+@click.option("--user", envvar="NEO4J_USERNAME", help="Neo4j user name. Env: NEO4J_USERNAME.")
+@click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. Env: NEO4J_PASSWORD.")
+@click.version_option(package_name="sanctions-kg")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, user: str | None, password: str | None) -> None:
+    """Build and query a knowledge graph of sanctions entities from articles."""
+    ctx.obj = Context(db, user, password)
+
+
+# Commands are added below, one per library entry point.
+
+
+# -- reports and queries (library: queries/report.py, queries/library.py) ----------------
+
+_FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
+
+
+def _console():
+    from rich.console import Console
+
+    # Wide enough that evidence sentences stay on one line when piped to a file.
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+@main.command()
+@click.argument("entity", metavar="NAME|ID")
+@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True,
+              help="table (terminal), markdown (case files) or json (the report's data).")
+@click.option("--hops", type=click.IntRange(1, 6), default=2, show_default=True,
+              help="How far to look for sanctioned entities through ownership, operation and ties.")
+@click.pass_obj
+@handle_errors
+def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
+    """Print what the graph says about one ship, company, port or agency, with evidence.
+
+    NAME|ID is an id (imo:9161003) or a name or alias, case-insensitive ("lady r").
+    """
+    from queries import render
+    from queries.report import build_report
+
+    # Print before the store closes: shutting the embedded server down takes a moment.
+    with obj.open_store() as store:
+        data = build_report(store, entity, hops=hops)
+        if fmt == "json":
+            click.echo(_json(data))
+        elif fmt == "markdown":
+            click.echo(render.report_markdown(data))
+        else:
+            console = _console()
+            for part in render.report_rich(data):
+                console.print(part)
+
+
+def _parse_param(raw: str) -> tuple[str, str]:
+    key, sep, value = raw.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"{raw!r} is not KEY=VALUE, e.g. -p port=Rason.", param_hint="'-p'")
+    return key.strip(), value
+
+
+def _guess_value(raw: str):
+    """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
+    import json
+
+    low = raw.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "null":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    if raw.strip()[:1] in ('[', '{', '"'):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def _cell(value) -> str:
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, dict) and {"id", "labels", "properties"} <= set(value):
+        labels = [x for x in value["labels"] if x != "Entity"]
+        return f"{value['properties'].get('name') or value['id']} ({', '.join(labels)}, {value['id']})"
+    if isinstance(value, dict) and {"type", "start", "end"} <= set(value):
+        return f"({value['start']})-[:{value['type']}]->({value['end']})"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _print_rows(columns: list[str], rows: list[dict], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(_json(rows))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+    else:
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(row.get(c)) for c in columns))
+        console = _console()
+        console.print(table)
+        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+
+
+@main.command()
+@click.argument("cypher", required=False)
+@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `sanctions-kg queries`).")
+@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False), help="Read the Cypher from a file.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter ($KEY); repeat for more. Numbers, true/false, null and JSON are typed.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
+              default="table", show_default=True, help="json: an array of objects keyed by column.")
+@click.option("--write", is_flag=True, help="Allow the query to change the graph (read-only without it).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              help="Row limit (default: SANCTIONS_KG_MAX_ROWS, 10000).")
+@click.pass_obj
+@handle_errors
+def query(obj: Context, cypher: str | None, name: str | None, file: str | None, params: tuple[str, ...],
+          fmt: str, write: bool, timeout: float | None, max_rows: int | None) -> None:
+    """Run Cypher (read-only unless --write), a named query (--name) or a .cypher file (--file).
+
+    Example: sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
+    """
+    given = [x for x in (cypher, name, file) if x]
+    if len(given) != 1:
+        raise click.UsageError("Give exactly one of: CYPHER text, --name NAME or --file PATH.")
+    pairs = [_parse_param(p) for p in params]
+    max_rows = max_rows or obj.settings.max_rows
+    with obj.open_store() as store:
+        if name:
+            if write:
+                raise click.UsageError("Named queries only read; drop --write.")
+            from queries.library import run_named
+
+            result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
+        else:
+            if file:
+                from pathlib import Path
+
+                cypher = Path(file).read_text("utf-8")
+            values = {k: _guess_value(v) for k, v in pairs}
+            result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
+        _print_rows(result.columns, result.rows, fmt)
+        if write and result.stats:
+            click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.stats.items()), err=True)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.pass_obj
+@handle_errors
+def queries(obj: Context, name: str | None) -> None:
+    """List the named queries, or show one: its parameters, an example and its Cypher."""
+    from queries import library
+
+    if name:
+        q = library.get(name)
+        click.echo(f"{q.name}: {q.description}\n")
+        click.echo("Parameters:" if q.params else "Parameters: none")
+        for p in q.params:
+            click.echo(f"  {p.describe()}" + (f", e.g. {p.example}" if p.example is not None else ""))
+        click.echo(f"\nExample: {q.example}")
+        if q.browser:
+            click.echo(f"Neo4j Browser: {q.browser}")
+        click.echo(f"\n{q.text().rstrip()}")
+        return
+    for q in library.load_all().values():
+        args = " ".join(f"{p.name}={'…' if p.required else '[' + str(p.default).lower() + ']'}" for p in q.params)
+        click.echo(f"{q.name:<20} {q.summary}" + (f"\n{'':<20} params: {args}" if args else ""))
+
+
+@main.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--max-hops", type=click.IntRange(1, 6), default=4, show_default=True,
+              help="Longest connection to look for.")
+@click.option("--via", "via", multiple=True, metavar="TYPE",
+              help="Follow only this relationship type (repeat for more), e.g. --via OWNED_BY.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
+              show_default=True)
+@click.pass_obj
+@handle_errors
+def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt: str) -> None:
+    """The shortest connections between two entities (ids or names), with evidence per hop."""
+    from queries import render
+    from queries.report import find_path
+
+    with obj.open_store() as store:
+        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None)
+        if fmt == "json":
+            click.echo(_json(paths))
+        else:
+            click.echo(render.paths_text(paths, a, b, max_hops))
+
+
+@main.command()
+@click.option("--type", "label", metavar="LABEL", help="Only this entity type, e.g. Vessel.")
+@click.option("--sanctioned", is_flag=True, help="Only directly sanctioned entities.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entities.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
+              default="table", show_default=True)
+@click.pass_obj
+@handle_errors
+def entities(obj: Context, label: str | None, sanctioned: bool, limit: int | None, fmt: str) -> None:
+    """List entities by name, with their type, mentions and who sanctioned them."""
+    from queries.report import list_entities
+
+    with obj.open_store() as store:
+        rows = list_entities(store, label, sanctioned, limit=limit)
+        columns = ["id", "label", "name", "aliases", "mentions", "sanctioned_by"]
+        if fmt != "json":
+            rows = [{**r, "aliases": ", ".join(r["aliases"]), "sanctioned_by": ", ".join(r["sanctioned_by"])}
+                    for r in rows]
+        _print_rows(columns, rows, fmt)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True)
+@click.pass_obj
+@handle_errors
+def stats(obj: Context, fmt: str) -> None:
+    """Count what the graph holds: entities per type, relationships per type, articles."""
+    from queries.report import stats as graph_stats
+
+    with obj.open_store() as store:
+        data = graph_stats(store)
+        if fmt == "json":
+            click.echo(_json(data))
+            return
+        rows = [{"what": k.replace("_", " "), "count": data[k]}
+                for k in ("entities", "articles", "relationships_total", "sanctioned", "went_dark")]
+        rows += [{"what": f"  {label}", "count": n} for label, n in data["nodes"].items() if label != "Article"]
+        rows += [{"what": f"  {rel}", "count": n} for rel, n in data["relationships"].items()]
+        _print_rows(["what", "count"], rows, "table")
