@@ -74,6 +74,43 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 # Commands are added below, one per library entry point.
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1 / localhost requires a token.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--token", envvar="SANCTIONS_KG_TOKEN", metavar="TOKEN",
+              help="Token every request must carry; generated and printed when the host is not "
+              "loopback and none is given. Env: SANCTIONS_KG_TOKEN.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")
+@click.pass_obj
+@handle_errors
+def serve(obj: Context, host: str, port: int, token: str | None, timeout: float | None, max_rows: int | None) -> None:
+    """Browse the graph in a web browser: read-only Cypher console, entity pages, search."""
+    from dataclasses import replace
+
+    import uvicorn
+
+    from graph.store import open_store
+    from web.app import check_port, create_app, resolve_token
+
+    limits = {"query_timeout": timeout, "max_rows": max_rows}
+    settings = replace(obj.settings, **{k: v for k, v in limits.items() if v is not None})
+    token, generated = resolve_token(host, token)
+    check_port(host, port)
+    with open_store(settings=settings) as store:
+        app = create_app(settings, token, host=host, store=store)
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"sanctions-kg explorer: http://{shown}:{port}/" + (f"?token={token}" if token else ""))
+        click.echo(f"Read-only; each query limited to {settings.query_timeout:g} s and "
+                   f"{settings.max_rows} rows. Ctrl+C stops it.")
+        if generated:
+            click.echo(f"Token (generated, pass --token to choose one): {token}")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------
 
 _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
