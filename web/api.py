@@ -39,7 +39,7 @@ from graph.errors import (
 
 MAX_QUERY_CHARS = 100_000
 SEARCH_LIMIT = 20
-SEARCH_CUTOFF = 60  # rapidfuzz WRatio, 0-100
+SEARCH_CUTOFF = 75  # rapidfuzz WRatio, 0-100: below it partial matches are mostly noise
 NAME_INDEX_TTL = 30.0  # seconds a cached name index is trusted without a recount
 
 
@@ -386,6 +386,10 @@ class Api:
         except ReadOnlyError:
             # Refused by the database itself: say so in the console's terms.
             raise ReadOnlyError(READ_ONLY_MESSAGE.format(what="")) from None
+        return self._with_graph(result)
+
+    def _with_graph(self, result):
+        """The result with the nodes and edges to draw, end nodes fetched when not returned."""
         nodes, edges = result_graph(result.rows)
         missing = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
         missing -= set(nodes)
@@ -511,11 +515,7 @@ class Api:
             timeout=self.settings.query_timeout,
             max_rows=self.settings.max_rows,
         )
-        nodes, edges = result_graph(result.rows)
-        missing = ({e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}) - set(nodes)
-        if missing:
-            nodes.update(self._fetch_nodes(sorted(missing)))
-        return result, nodes, edges
+        return self._with_graph(result)
 
     async def edge(self, request: Request) -> JSONResponse:
         """

@@ -91,6 +91,12 @@ const SKG = (() => {
     if (Array.isArray(v) && v.length && v.every((x) => isNode(x) || isRel(x))) {
       return el("span", {}, v.map((x, i) => [i ? " " : "", cell(x)]));
     }
+    if (Array.isArray(v) && v.every((x) => x === null || typeof x !== "object")) {
+      return v.length ? v.map((x) => (x === null ? "null" : String(x))).join(", ") : el("span", { class: "muted" }, "[]");
+    }
+    if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === "object" && "sentence" in x)) {
+      return evidenceList(v);  // decoded evidence columns of named queries
+    }
     if (typeof v === "object") return el("pre", { class: "json" }, JSON.stringify(v, null, 1));
     return String(v);
   }
@@ -110,6 +116,7 @@ const SKG = (() => {
   // -- result graph (cytoscape, vendored) ----------------------------------------------
   function renderGraph(container, graph, handlers) {
     container.replaceChildren();
+    container.classList.toggle("empty", !graph.nodes.length);
     if (!graph.nodes.length) {
       container.append(el("p", { class: "muted", style: "padding:14px" },
         "No nodes or relationships in the result: return nodes (n), relationships (r) or paths (p) to see a graph."));
