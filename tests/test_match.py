@@ -1,0 +1,118 @@
+"""Matching extracted entities to listed ones: certain matches merge, near misses wait for review."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from _lists_fixtures import OFAC, edges, node, open_tmp, seed_extracted
+from ingest.lists import match
+from ingest.lists.importer import import_sanctions
+from ingest.lists.match import MatchRecord, Matcher, compare_form, match_records
+
+
+def test_compare_form_drops_legal_forms_and_transliterates():
+    assert compare_form("OBORONLOGISTIKA, OOO") == compare_form("Oboronlogistika LLC") == "oboronlogistika"
+    assert compare_form("ООО Оборонлогистика") == "oboronlogistika"
+
+
+def test_rules_in_memory():
+    listed = [
+        MatchRecord("imo:9161003", "Vessel", ("LADY R",), "9161003"),
+        MatchRecord("ofac:1", "Company", ("OBORONLOGISTIKA, OOO", "OBORONLOGISTICS LLC")),
+        MatchRecord("ofac:2", "Vessel", ("MARIA",), "9179842"),
+        MatchRecord("ofac:3", "Person", ("Ivan Petrov",)),
+    ]
+    extracted = [
+        MatchRecord("vessel:lady-r-x", "Vessel", ("Lady R",), "9161003"),  # IMO: certain
+        MatchRecord("company:o", "Company", ("Oboronlogistics",)),  # alias: certain
+        MatchRecord("vessel:maria", "Vessel", ("Maria",)),  # ship name alone: candidate only
+        MatchRecord("vessel:other", "Vessel", ("Maria",), "9074729"),  # other IMO than MARIA's: no match to it
+        MatchRecord("person:ivan-petrov", "Person", ("Ivan Petrov",)),  # namesakes: candidate only
+        MatchRecord("company:planet", "Company", ("Planet Labs PBC",)),  # nothing
+    ]
+    found = {(c.extracted, c.listed): c for c in match_records(listed, extracted)}
+    assert found[("vessel:lady-r-x", "imo:9161003")].certain
+    assert found[("company:o", "ofac:1")].certain
+    assert not found[("vessel:maria", "ofac:2")].certain
+    assert ("vessel:other", "ofac:2") not in found
+    assert not found[("person:ivan-petrov", "ofac:3")].certain
+    assert not any(e == "company:planet" for e, _ in found)
+
+
+def test_ambiguous_certain_match_is_downgraded():
+    listed = [MatchRecord("ofac:1", "Company", ("Alpha Shipping LLC",)), MatchRecord("ofac:2", "Company", ("Alpha Shipping Ltd",))]
+    found = match_records(listed, [MatchRecord("company:alpha", "Company", ("Alpha Shipping",))])
+    assert len(found) == 2 and not any(c.certain for c in found)
+
+
+def test_blocking_skips_unrelated_names():
+    m = Matcher([MatchRecord(f"l:{i}", "Company", (f"Zzyx{i:05d} Trading",)) for i in range(2000)])
+    assert m.match(MatchRecord("e:1", "Company", ("Oboronlogistika",))) == []
+
+
+def test_store_matching_merges_certain_and_keeps_candidates(tmp_path):
+    with open_tmp(tmp_path) as store:
+        seed_extracted(store)
+        summary = import_sanctions(store, OFAC, "ofac")
+        # company matched by alias: the list entry merged onto the extracted node
+        assert summary.matched == 1
+        assert node(store, "ofac:36003") is None
+        company = node(store, "company:oboronlogistics")
+        assert company["name"] == "Oboronlogistics LLC" and company["list_ids"] == ["us-ofac-sdn:36003"]
+        assert "OBORONLOGISTIKA, OOO" in company["aliases"]
+        assert {e["program"] for e in edges(store, "company:oboronlogistics", "SANCTIONED_BY")} == {
+            "RUSSIA-EO14024", "UKRAINE-EO13662"}
+        # near miss: a candidate, both nodes still there
+        rows = match.list_candidates(store)
+        assert [(r.extracted_id, r.listed_id, r.status) for r in rows] == [
+            ("company:severnyi-marine-trading", "ofac:36005", "pending")]
+        assert 0.85 <= rows[0].score < 1.0
+        assert node(store, "company:severnyi-marine-trading")["source"] == "article"
+        assert node(store, "company:severnyi-marine-trading").get("listed") is None
+        # non-match left alone
+        planet = node(store, "company:planet-labs-pbc")
+        assert planet.get("listed") is None and not edges(store, "company:planet-labs-pbc", "MATCH_CANDIDATE")
+
+
+def test_reject_then_rematch_does_not_propose_again(tmp_path):
+    with open_tmp(tmp_path) as store:
+        seed_extracted(store)
+        import_sanctions(store, OFAC, "ofac")
+        cid = match.list_candidates(store)[0].candidate_id
+        match.reject(store, cid)
+        assert match.list_candidates(store) == []
+        import_sanctions(store, OFAC, "ofac")
+        assert match.list_candidates(store) == []
+        assert [r.status for r in match.list_candidates(store, None)] == ["rejected"]
+
+
+def test_accept_merges_listed_facts_onto_extracted_node(tmp_path):
+    with open_tmp(tmp_path) as store:
+        seed_extracted(store)
+        import_sanctions(store, OFAC, "ofac")
+        cid = match.list_candidates(store)[0].candidate_id
+        kept = match.accept(store, cid)
+        assert kept == "company:severnyi-marine-trading"
+        assert node(store, "ofac:36005") is None
+        merged = node(store, kept)
+        assert merged["listed"] is True and merged["list_ids"] == ["us-ofac-sdn:36005"]
+        assert edges(store, kept, "SANCTIONED_BY")[0]["program"] == "DPRK3"
+        assert not edges(store, kept, "MATCH_CANDIDATE")
+
+
+def test_cli_matches_review(tmp_path):
+    from cli import main
+
+    db = str(tmp_path / "g.db")
+    with open_tmp(tmp_path) as store:
+        seed_extracted(store)
+        import_sanctions(store, OFAC, "ofac")
+        cid = match.list_candidates(store)[0].candidate_id
+    runner = CliRunner()
+    out = runner.invoke(main, ["--db", db, "matches"])
+    assert out.exit_code == 0 and cid in out.output and "Severnyi Marine Trading" in out.output
+    out = runner.invoke(main, ["--db", db, "matches", "--reject", "mnope"])
+    assert out.exit_code == 1 and "No match candidate 'mnope'" in out.output
+    out = runner.invoke(main, ["--db", db, "matches", "--accept", cid])
+    assert out.exit_code == 0 and out.output.strip() == f"accepted {cid}: merged into company:severnyi-marine-trading"
+    assert runner.invoke(main, ["--db", db, "matches"]).output.strip() == "No match candidates to review."
