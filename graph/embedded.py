@@ -98,8 +98,16 @@ class EmbeddedStore(GraphStore):
         self.path = Path(settings.db).expanduser().resolve()
         _check_path(self.path)
         self._db = None
-        with _exclusive(self.path.with_name(self.path.name + ".lock")):
-            self._db = self._start()
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            with _exclusive(self._lock_path):
+                self._db = self._start()
+        except OSError as exc:
+            # e.g. a folder that passes os.access but takes no files (/proc, a read-only mount)
+            raise StoreUnavailable(
+                f"Cannot open database {self.path}: {exc.strerror or exc}. "
+                "Pick another path with --db or SANCTIONS_KG_DB."
+            ) from None
         self.graph = self._db.select_graph(settings.graph_name)
 
     def _start(self):
@@ -260,7 +268,7 @@ class EmbeddedStore(GraphStore):
 
         def plain(v: Any) -> Any:
             if isinstance(v, Node):
-                return {"id": known[v.id], "labels": list(v.labels or []), "properties": dict(v.properties)}
+                return {"id": known[v.id], "labels": sorted(v.labels or []), "properties": dict(v.properties)}
             if isinstance(v, Edge):
                 src = v.src_node.id if isinstance(v.src_node, Node) else v.src_node
                 dst = v.dest_node.id if isinstance(v.dest_node, Node) else v.dest_node
@@ -290,6 +298,16 @@ class EmbeddedStore(GraphStore):
         db, self._db = self._db, None
         if db is not None:
             try:
-                db.close()
+                # Under the open lock: the last client to close shuts the server down, and a
+                # process opening the file meanwhile must not attach to a server that is
+                # about to stop.
+                with _exclusive(self._lock_path):
+                    # SHUTDOWN drops the connection by design; redis-py's default retry
+                    # would back off and resend it for ~3.5 s before giving up.
+                    from redis.backoff import NoBackoff
+                    from redis.retry import Retry
+
+                    db.client.set_retry(Retry(NoBackoff(), 0))
+                    db.close()
             except Exception as exc:  # closing must not mask the error that got us here
                 log.debug("closing embedded store: %s", exc)
