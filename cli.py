@@ -74,6 +74,128 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 # Commands are added below, one per library entry point.
 
 
+# -- extraction and ingest (library: ingest/extract.py, ingest/pipeline.py, ingest/evaluate.py) --
+
+
+@main.command()
+@click.argument("file", metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"], case_sensitive=False), default="table",
+              show_default=True, help="json (every field) or table (terminal).")
+@click.option("--source", metavar="NAME", help="Source name when the file does not give one.")
+@click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) when the file does not give one; "
+              "relative dates in the text are resolved against it.")
+@handle_errors
+def extract(file: str, fmt: str, source: str | None, published: str | None) -> None:
+    """Show what FILE yields (entities, relations, evidence) without writing anything. '-' reads stdin."""
+    from ingest.extract import extract_file
+
+    results = extract_file(file, source=source, published=_check_date(published))
+    if fmt == "json":
+        import json
+
+        payload = [r.to_dict() for r in results]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=False)
+    for r in results:
+        d = r.to_dict()
+        console.print(f"[bold]{d['article']['title'] or d['article']['path']}[/bold]  ({d['article']['id'][:12]})")
+        t = Table("type", "name", "aliases", "identifiers", "spans")
+        for e in d["entities"]:
+            t.add_row(e["label"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
+                      " ".join(f"{k}={v}" for k, v in e["identifiers"].items()),
+                      " ".join(f"{s['start']}-{s['end']}" for s in e["spans"]))
+        console.print(t)
+        t = Table("type", "source", "target", "date", "evidence")
+        for rel in d["relations"]:
+            t.add_row(rel["type"], rel["source"], rel["target"], rel["date"] or str(rel["props"].get("year") or ""),
+                      rel["evidence"])
+        console.print(t)
+
+
+def _check_date(value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2024-03-16.",
+                                 param_hint="--published") from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--source", metavar="NAME", help="Source name for articles that do not give one.")
+@click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) for articles that do not give one.")
+@click.option("--reprocess", is_flag=True, help="Extract and write again articles already in the graph.")
+@click.pass_obj
+@handle_errors
+def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool) -> None:
+    """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
+
+    Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.pipeline import ingest_paths
+
+    err = Console(stderr=True)
+    with obj.open_store() as store, Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("articles", total=None)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n)
+            else:
+                bar.advance(task, n)
+
+        summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
+                               reprocess=reprocess, progress=progress)
+    click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
+    click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
+    for f in summary.failed:
+        click.echo(f"failed: {f.path}: {f.reason}", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--articles", "articles_dir", default="examples/articles", show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="Folder of example articles.")
+@click.option("--gold", "gold_path", default="examples/gold.yaml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Gold entities and relations (YAML).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True)
+@handle_errors
+def evaluate(articles_dir: str, gold_path: str, fmt: str) -> None:
+    """Score extraction against the gold set: precision, recall and F1 per entity and relation type."""
+    from ingest.evaluate import evaluate as run_evaluation
+
+    report = run_evaluation(articles_dir, gold_path)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table("kind", "type", "gold", "found", "correct", "precision", "recall", "F1")
+    for kind, shown in (("entities", "entity"), ("relations", "relation")):
+        for name, m in report[kind].items():
+            t.add_row(shown, name, str(m["gold"]), str(m["predicted"]), str(m["correct"]),
+                      f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}")
+    Console().print(t)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but 127.0.0.1 / localhost requires a token.")

@@ -45,9 +45,17 @@ def decode_bytes(raw: bytes) -> str | None:
         return None  # binary: NUL bytes without a UTF-16 BOM
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    matches = from_bytes(raw)
+    best = matches.best()
     if best is None:
         return None
+    # Short Western texts fit several single-byte code pages equally well; articles in this
+    # field are overwhelmingly cp1252/latin-1 when not UTF-8, so prefer that among close ties.
+    if best.encoding.startswith(("cp125", "iso8859", "latin")) and any(m.encoding in ("cp1252", "latin_1") for m in matches):
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
     return str(best)
 
 

@@ -19,8 +19,10 @@ from ingest.components.common import (
     CANDS,
     DATES,
     INFO,
+    NOT_NAME_START,
     PRIO_LIST,
     PRIO_PROPAGATED,
+    country_index,
     country_of,
     cues,
     ensure_extensions,
@@ -31,6 +33,8 @@ from ingest.components.common import (
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
 LIST_LINKS = {",", "and", "&"}
+# Technical terms the small model takes for organisations.
+NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
 
 
 class Entities:
@@ -184,7 +188,7 @@ class Entities:
                 # Part of a longer name ("Maria Zakharova")?
                 if e < len(doc) and is_name_token(doc[e], False) and not doc[e].is_sent_start:
                     continue
-                if i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and doc[i - 1].text not in {"The"}:
+                if i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and doc[i - 1].text not in NOT_NAME_START:
                     continue
                 info = {"method": "rule", "cue": "same name"}
                 if toks in canon:
@@ -222,6 +226,8 @@ class Entities:
             return None
         words = set(text.replace("-", " ").split())
         label = ent.label_
+        if text in NOT_ENTITIES:
+            return None
         info = {"method": "model", "ner": label}
         if label == "ORG" or (label in ("GPE", "NORP") and words & self.agency_words):
             country = country_of(text)
@@ -238,7 +244,7 @@ class Entities:
                 return None
             return s, e, "Organization", info
         if label == "GPE":
-            country = country_of(text)
+            country = country_of(text) if text not in country_index()["demonym"] else None
             if country:
                 return s, e, "Country", dict(info, canonical=country["name"], iso2=country["iso2"])
             return s, e, "Location", info

@@ -121,8 +121,8 @@ class Organizations:
         if i - 1 >= lo and doc[i - 1].text in {"'s", "\u2019s"} and i - 2 >= lo:
             c = country_of(doc[i - 2].text) or (i - 3 >= lo and country_of(doc[i - 3 : i - 1].text))
             if c:
-                k = i - 2 if country_of(doc[i - 2].text) else i - 3
-                return k, c["iso2"]
+                # "North Korea's Ministry of X": the state stays its own entity; PART_OF links them.
+                return i, c["iso2"]
         for width in (2, 1):
             if i - width >= lo:
                 c = country_of(doc[i - width : i].text)

@@ -55,6 +55,23 @@ def inflect(word: str) -> list[str]:
     return [word, word + "s", word + "ed", word + "ing"]
 
 
+LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registered", "owner", "operator", "manager", "beneficial"}
+
+
+def _list_gap(gap) -> bool:
+    """Whether the tokens between two entities only join a list ("A, B and its owner, C");
+    a parenthesis ("(IMO 1234567)") is skipped."""
+    depth = 0
+    for t in gap:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS:
+            return False
+    return True
+
+
 class Slot:
     __slots__ = ("start", "end", "label", "keys")
 
@@ -85,6 +102,8 @@ class Relations:
         pm.add("PART", list(tok.pipe([p for p in r["part_of"] if p != "under"])))
         pm.add("AIS", list(tok.pipe(r["ais_cues"])))
         pm.add("OWNER_OF", list(tok.pipe(["owner of", "registered owner of", "beneficial owner of", "owners of"])))
+        pm.add("ITS_OWNER", list(tok.pipe(["its owner", "its registered owner", "its beneficial owner"])))
+        pm.add("ITS_OPERATOR", list(tok.pipe(["its operator", "its manager", "its ship manager", "its charterer"])))
         pm.add("OPERATOR_OF", list(tok.pipe(["operator of", "manager of", "charterer of", "ship manager of", "operators of", "managers of"])))
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
@@ -94,6 +113,8 @@ class Relations:
         m = Matcher(nlp.vocab)
         m.add("PLURAL", [
             [{"LOWER": {"IN": ["all", "each", "both"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["them", "these", "those"]}}],
+            [{"LOWER": "all"}, {"LOWER": {"IN": ["two", "three", "four", "five", "six", "seven", "eight"]}}],
+            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": sorted(c["vessel_types"])}}],
             [{"LOWER": {"IN": ["the", "these", "those", "all", "both"]}}, {"LIKE_NUM": True, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": {"IN": vessel_nouns}}],
         ])
         self.matcher = m
@@ -158,7 +179,7 @@ class Relations:
                 continue
             if not group and s.start - after > max_gap:
                 break
-            if group and not ({t.lower_ for t in gap} <= {",", "and", "the", "as", "well", "&"} and s.label == group[0].label):
+            if group and not (_list_gap(gap) and s.label == group[0].label):
                 break
             group.append(s)
         return group
@@ -212,7 +233,7 @@ class Relations:
             slots.sort(key=lambda x: x.start)
             ctx = (doc, sent, slots, dates, phrase_hits, out)
             self._sanctions(*ctx)
-            self._ownership(*ctx)
+            self._ownership(*ctx, last_vessels)
             self._called_at(*ctx, last_vessels)
             self._places(*ctx)
             self._ais(*ctx, last_vessels)
@@ -271,12 +292,30 @@ class Relations:
                 year = int(min(years, key=lambda t: abs(t.i - i)).text)
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), year=year, cue=low)
 
-    def _ownership(self, doc, sent, slots, dates, hits, out):
+    def _anaphor(self, doc, sent, s, last_vessels) -> list[Slot]:
+        """The one ship just named, when the clause opens with "it", "its" or "the ship"."""
+        if len({doc[a:b].text for a, b in last_vessels}) != 1:
+            return []
+        for t in doc[sent.start:s]:
+            if t.lower_ in {"it", "its"} or (t.lower_ in {"ship", "vessel", "tanker", "carrier", "freighter"} and t.i > 0 and doc[t.i - 1].lower_ == "the"):
+                return [Slot(t.i, t.i + 1, "Vessel", last_vessels[-1:])]
+        return []
+
+    def _ownership(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
         for i in range(lo, hi):
             for kind, s, e in hits.get(i, []):
+                if kind in ("ITS_OWNER", "ITS_OPERATOR"):
+                    # "the Pavel Korin ..., and its owner, X" / "Its operator, X, is ..."
+                    owned = [x for x in slots if x.end <= s and x.label == "Vessel"][-1:] or self._anaphor(doc, sent, e, last_vessels)
+                    owner = self._group_right(slots, e, OWN_TARGETS if kind == "ITS_OWNER" else OP_TARGETS, doc, hi, max_gap=3)[:1]
+                    if kind == "ITS_OWNER":
+                        self._emit(out, "OWNED_BY", owned, owner, sent, cue=doc[s:e].text.lower())
+                    else:
+                        self._emit(out, "OPERATED_BY", owned, owner, sent, role=doc[e - 1].lower_, cue=doc[s:e].text.lower())
+                    continue
                 if kind in ("OWN_P", "OP_P"):
-                    src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc)
+                    src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, s, last_vessels)
                     tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
                     phrase = doc[s:e].text.lower()
                     if kind == "OWN_P":
@@ -346,6 +385,10 @@ class Relations:
                 low = doc[j].lower_
                 if low in {"at", "in", "from", "to", "into", "off", "near", "for"}:
                     prep = low
+                    break
+                if low in self.call_forms:
+                    # "reached Vostochny", "left Primorsk": the port is the verb's object.
+                    prep = "from" if self.call_forms[low] == "departed" else "at"
                     break
                 if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean"} or country_of(doc[j].text)):
                     break

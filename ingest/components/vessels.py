@@ -159,6 +159,9 @@ class Vessels:
         np_start, flag = self._modifiers_before(doc, start, sent_start)
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
+        # "a ship manager", "a tanker operator": the type word is not the head noun.
+        if start + 1 < len(doc) and doc[start + 1].is_lower and doc[start + 1].is_alpha and doc[start + 1].lower_ not in {"that", "which", "with", "for", "from", "in", "of", "and", "carrying", "owned", "registered", "flagged"}:
+            return
         j = np_start
         if j - 1 > sent_start and doc[j - 1].text == ",":
             j -= 1

@@ -1,0 +1,127 @@
+"""Each rule family on small sentences: spacy.blank where the model is not the point,
+the real model where parsing and NER matter (loaded once per session via ingest.nlp.load)."""
+
+import pytest
+import spacy
+
+from ingest.components.vessels import valid_imo
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import add_components, load
+
+
+@pytest.fixture(scope="module")
+def blank():
+    return add_components(spacy.blank("en"), model_ner=False)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def ents(nlp, text):
+    return [(e.label_, e.text) for e in nlp(text).ents]
+
+
+def rels(nlp, text, published=None):
+    r = build_result(Document(text=text, published=published), nlp(text))
+    return r, {(x.type, x.source, x.target) for x in r.relations}
+
+
+def test_imo_check_digit():
+    assert valid_imo("9161003") and valid_imo("9234563")
+    assert not valid_imo("9161004") and not valid_imo("916100") and not valid_imo("abcdefg")
+
+
+def test_gazetteer_ports_countries_agencies(blank):
+    found = ents(blank, "The ship left Najin for the port of Nakhodka, and OFAC and the U.S. reacted.")
+    assert ("Port", "Najin") in found
+    assert ("Country", "U.S.") in found
+    assert ("Agency", "OFAC") in found
+    # Case matters for short forms: the pronoun "us" is not the United States.
+    assert ("Country", "us") not in ents(blank, "They told us nothing.")
+
+
+def test_vessel_cues(blank):
+    assert ("Vessel", "Blue Finch") in ents(blank, "The crude tanker Blue Finch sailed yesterday.")
+    assert ("Vessel", "Sea Star") in ents(blank, "Crew of M/V Sea Star were questioned.")
+    assert ("Vessel", "Grey Gull") in ents(blank, "Grey Gull, a Liberian-flagged bulk carrier, was seized.")
+    assert ("Vessel", "Amber") in ents(blank, "Three ships (Amber, Opal and Jade) were seen.")
+    # A ship's name recurs without its cue.
+    found = ents(blank, "The vessel Amber Rose docked. Later Amber Rose left.")
+    assert found.count(("Vessel", "Amber Rose")) == 2
+
+
+def test_imo_attaches_only_when_valid(blank):
+    doc = blank("The freighter Orca Bay (IMO 9234563) and Kite (IMO 9234564) were listed.")
+    ids = {e.text: e._.skg.get("identifiers") for e in doc.ents if e.label_ == "Vessel"}
+    assert ids["Orca Bay"] == {"imo": "9234563"}
+    assert not ids.get("Kite")
+
+
+def test_companies_agencies_ports_by_form(blank):
+    found = ents(blank, "Sunrise Navigation LLC and OOO Polarstroy were named by the Ministry of Transport. "
+                        "The ship later reached Koper Port and the Brodosplit Shipyard.")
+    assert ("Company", "Sunrise Navigation LLC") in found
+    assert ("Company", "OOO Polarstroy") in found
+    assert ("Agency", "Ministry of Transport") in found
+    assert ("Port", "Koper") in found
+    assert ("Port", "Brodosplit Shipyard") in found
+
+
+def test_list_expansion_and_plural_reference(nlp):
+    text = ("The tanker Silver Dune, along with the Moss Hill, Kara Sun and Teal, moved fuel to Tartus. "
+            "The European Union sanctioned all of them in 2023.")
+    r, found = rels(nlp, text)
+    for ship in ("Silver Dune", "Moss Hill", "Kara Sun", "Teal"):
+        assert ("SANCTIONED_BY", ship, "European Union") in found
+    years = {x.props.get("year") for x in r.relations if x.type == "SANCTIONED_BY"}
+    assert years == {2023}
+
+
+def test_sanctions_need_a_statement(nlp):
+    for text in (
+        "The cargo ship Gold Reef has not been sanctioned by the United States.",
+        "Lawmakers said the US could sanction the tanker Gold Reef next year.",
+        "The tanker Gold Reef helped Iran evade US sanctions.",
+    ):
+        _, found = rels(nlp, text)
+        assert not [f for f in found if f[0] == "SANCTIONED_BY"], text
+    _, found = rels(nlp, "The tanker Gold Reef was sanctioned by the United Kingdom in 2024.")
+    assert ("SANCTIONED_BY", "Gold Reef", "United Kingdom") in found
+
+
+def test_called_at_with_dates_against_article_date(nlp):
+    text = "The cargo ship Pale Moon loaded timber at Nakhodka on Monday. Two days later it arrived at Busan."
+    r, found = rels(nlp, text, published="2024-05-10")
+    calls = {(x.target, x.date) for x in r.relations if x.type == "CALLED_AT"}
+    # 2024-05-10 was a Friday: "Monday" is 2024-05-06, two days later 2024-05-08.
+    assert ("Nakhodka", "2024-05-06") in calls
+    assert ("Busan", "2024-05-08") in calls
+
+
+def test_ownership_operation_and_location(nlp):
+    text = ("The bulk carrier Red Kite is owned by Harbor Crest Shipping Ltd, a subsidiary of Atlas Holding JSC. "
+            "Its manager, Delta Ship Management LLC, is based in Cyprus. The ship later anchored at Piraeus, Greece.")
+    _, found = rels(nlp, text)
+    assert ("OWNED_BY", "Red Kite", "Harbor Crest Shipping Ltd") in found
+    assert ("OWNED_BY", "Harbor Crest Shipping Ltd", "Atlas Holding JSC") in found
+    assert ("OPERATED_BY", "Red Kite", "Delta Ship Management LLC") in found
+    assert ("LOCATED_IN", "Piraeus", "Greece") in found
+    assert ("CALLED_AT", "Red Kite", "Piraeus") in found
+
+
+def test_ais_dark_kept_on_the_vessel(nlp):
+    text = "The tanker Night Owl switched off its AIS transponder on March 3 near Fujairah."
+    r, _ = rels(nlp, text, published="2024-03-20")
+    [ship] = [e for e in r.entities if e.label == "Vessel"]
+    [fact] = ship.props["ais_dark"]
+    assert fact["date"] == "2024-03-03"
+    assert "switched off" in fact["sentence"]
+
+
+def test_model_ner_relabelled_into_ontology(nlp):
+    labels = {e.label_ for e in nlp("Analysts at the Hudson Institute spoke to Maria Petrova in Moscow.").ents}
+    assert labels <= {"Organization", "Person", "Location", "Country", "Agency", "Company", "Vessel", "Port"}
+    assert "PERSON" not in labels and "GPE" not in labels
