@@ -298,3 +298,8 @@ def test_serve_refuses_a_busy_port(tmp_path):
     assert result.exit_code == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.output
     assert "--port" in result.output
+
+
+def test_pages_only_run_scripts_from_the_server(client):
+    csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp

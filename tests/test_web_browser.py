@@ -127,6 +127,12 @@ def page(browser):
     pg.set_default_timeout(15_000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Console errors include Content-Security-Policy violations and failed loads; the 403 of
+    # the refused write is expected (the browser logs every 4xx fetch).
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 403" not in msg.text else None,
+    )
     yield pg
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

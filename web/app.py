@@ -7,6 +7,8 @@ Pages (static HTML + JS in web/static/, talking to the JSON API in web/api.py):
   /queries     the named queries as buttons with parameter forms
 
 Safety, besides the read-only layers in web/api.py:
+- pages load scripts from this server only (Content-Security-Policy), and link articles only
+  by http(s) addresses, so text from an ingested article cannot run in the browser;
 - bound to 127.0.0.1 by default, and then only Host names of this machine are answered
   (so a web page elsewhere cannot reach the explorer through DNS rebinding);
 - bound to any other address, a token is required: `Authorization: Bearer <token>`, or
@@ -103,6 +105,34 @@ class TokenMiddleware:
         return await response(scope, receive, send)
 
 
+SECURITY_HEADERS = [
+    # Scripts only from this server (the vendored graph library included): an article's text
+    # or address shown on a page can never run as code.
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     b"img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
 def _page(name: str):
     async def endpoint(request: Request) -> FileResponse:
         return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
@@ -144,7 +174,7 @@ def create_app(
                 app.state.store.close()
                 app.state.store = None
 
-    middleware = []
+    middleware = [Middleware(SecurityHeadersMiddleware)]
     if is_loopback(host):
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
     if token:

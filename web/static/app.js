@@ -45,6 +45,16 @@ const SKG = (() => {
 
   const entityUrl = (id) => "/entity/" + encodeURIComponent(id);
 
+  // Article addresses come from ingested files: link only http(s), never javascript: and the like.
+  function safeUrl(url) {
+    try {
+      const u = new URL(url, location.href);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function errorBox(err) {
     const box = el("div", { class: "error", role: "alert" }, err.message || String(err));
     if (err.kind) box.dataset.kind = err.kind;
@@ -66,7 +76,8 @@ const SKG = (() => {
     const list = el("ul", { class: "evidence" });
     for (const ev of items || []) {
       const title = ev.title || ev.article || "article";
-      const titleNode = ev.url ? el("a", { href: ev.url, target: "_blank", rel: "noopener" }, title) : el("span", {}, title);
+      const url = ev.url && safeUrl(ev.url);
+      const titleNode = url ? el("a", { href: url, target: "_blank", rel: "noopener" }, title) : el("span", {}, title);
       const meta = [ev.source, ev.published, ev.method && `found by ${ev.method}`].filter(Boolean).join(" · ");
       list.append(el("li", {},
         el("div", { class: "sentence" }, ev.sentence ? `“${ev.sentence}”` : "(no sentence kept)"),
@@ -219,5 +230,5 @@ const SKG = (() => {
     }
   });
 
-  return { el, api, entityUrl, errorBox, badge, entityLink, evidenceList, renderTable, renderGraph, renderResult, showEdge };
+  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, renderTable, renderGraph, renderResult, showEdge };
 })();

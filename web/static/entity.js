@@ -1,7 +1,7 @@
 // Entity page: the report the CLI prints (`sanctions-kg report`), with the evidence behind each fact.
 "use strict";
 (() => {
-  const { el, api, errorBox, badge, entityLink, evidenceList, entityUrl } = SKG;
+  const { el, api, errorBox, badge, entityLink, evidenceList, entityUrl, safeUrl } = SKG;
   const main = document.getElementById("entity");
   const ref = decodeURIComponent(location.pathname.slice("/entity/".length));
 
@@ -94,7 +94,7 @@
     const articles = section("Articles",
       r.articles.length
         ? el("ul", { class: "results-list", id: "articles" }, r.articles.map((a) => el("li", {},
-            a.url ? el("a", { href: a.url, target: "_blank", rel: "noopener" }, a.title || a.id) : (a.title || a.id),
+            safeUrl(a.url) ? el("a", { href: safeUrl(a.url), target: "_blank", rel: "noopener" }, a.title || a.id) : (a.title || a.id),
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
