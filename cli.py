@@ -480,3 +480,90 @@ def stats(obj: Context, fmt: str) -> None:
         rows += [{"what": f"  {label}", "count": n} for label, n in data["nodes"].items() if label != "Article"]
         rows += [{"what": f"  {rel}", "count": n} for rel, n in data["relationships"].items()]
         _print_rows(["what", "count"], rows, "table")
+
+
+# -- sanctions lists and exports (ingest/lists/, graph/export.py) -------------------------------
+
+
+@main.command("import-sanctions")
+@click.argument("file", type=click.Path(exists=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["ftm", "ofac"]), default=None,
+              help="ftm: FollowTheMoney JSON lines (OpenSanctions); ofac: OFAC SDN CSV (FILE is sdn.csv or "
+              "its folder, with add.csv and alt.csv). Default: ofac for .csv files and folders, else ftm.")
+@click.option("--no-match", is_flag=True, help="Do not match the listed entities to extracted ones afterwards.")
+@click.pass_obj
+@handle_errors
+def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool) -> None:
+    """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
+
+    Re-importing the same file changes nothing. Uncertain matches are stored for review
+    (`sanctions-kg matches`), never merged.
+    """
+    from ingest.lists.importer import import_sanctions
+
+    with obj.open_store() as store:
+        s = import_sanctions(store, file, fmt, match=not no_match)
+    click.echo(
+        f"{s.list_name}: {s.entities} listed entities ({s.created} new, {s.merged} onto existing nodes), "
+        f"{s.sanctions} sanctions, {s.links} ownership/links"
+    )
+    if not no_match:
+        click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
+                   "(sanctions-kg matches)")
+    if s.skipped:
+        click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
+
+
+@main.command()
+@click.option("--accept", "accept_id", metavar="ID", help="Accept a candidate: merge the two entities.")
+@click.option("--reject", "reject_id", metavar="ID", help="Reject a candidate: it will not be proposed again.")
+@click.option("--all", "show_all", is_flag=True, help="Show rejected candidates too.")
+@click.pass_obj
+@handle_errors
+def matches(obj: Context, accept_id: str | None, reject_id: str | None, show_all: bool) -> None:
+    """Review uncertain matches between extracted entities and sanctions-list entries."""
+    from ingest.lists import match
+
+    if accept_id and reject_id:
+        raise click.UsageError("Give --accept or --reject, not both.")
+    with obj.open_store() as store:
+        if accept_id:
+            kept = match.accept(store, accept_id)
+            click.echo(f"accepted {accept_id}: merged into {kept}")
+            return
+        if reject_id:
+            match.reject(store, reject_id)
+            click.echo(f"rejected {reject_id}")
+            return
+        rows = match.list_candidates(store, None if show_all else "pending")
+    if not rows:
+        click.echo("No match candidates to review.")
+        return
+    header = f"{'id':<12} {'score':>5}  {'status':<8} {'extracted':<40} {'listed':<44} reason"
+    click.echo(header)
+    for r in rows:
+        extracted = f"{r.extracted_name} ({r.extracted_id})"
+        listed = f"{r.listed_name} ({', '.join(r.list_ids) or r.listed_id})"
+        click.echo(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}")
+
+
+@main.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["graphml", "gexf", "json", "ftm", "neo4j-admin"]),
+              help="graphml/gexf (Gephi), json (nodes and relationships), ftm (FollowTheMoney JSON lines for "
+              "Aleph and ftm tools), neo4j-admin (a folder of CSV files and the import command).")
+@click.argument("out", type=click.Path(path_type=str))
+@click.pass_obj
+@handle_errors
+def export_cmd(obj: Context, fmt: str, out: str) -> None:
+    """Write the whole graph to OUT (a file; a folder for neo4j-admin)."""
+    from graph.export import export
+
+    with obj.open_store() as store:
+        s = export(store, fmt, out)
+    click.echo(f"wrote {s.nodes} nodes and {s.relationships} relationships to {out}")
+    if s.skipped:
+        click.echo(f"not in the {fmt} model, left out: " + ", ".join(f"{n} {k}" for k, n in sorted(s.skipped.items())))
+    if s.command:
+        click.echo("bulk-load into an empty, stopped Neo4j 5 (also saved as import.sh):")
+        click.echo(s.command)
