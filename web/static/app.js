@@ -98,7 +98,12 @@ const SKG = (() => {
       const name = v.properties.name || v.properties.title || v.id;
       return el("span", { class: "node" }, badge(label), " ", label === "Article" ? name : el("a", { href: entityUrl(v.id) }, name));
     }
-    if (isRel(v)) return el("span", { class: "rel-type" }, `(${v.start})-[:${v.type}]->(${v.end})`);
+    if (isRel(v)) {
+      const p = v.properties || {};
+      const detail = [p.date, p.activity, p.role, p.program].filter(Boolean).join(" · ");
+      return el("span", { class: "rel-type", title: `(${v.start})-[:${v.type}]->(${v.end})` },
+        `:${v.type}`, detail ? el("span", { class: "muted" }, ` ${detail}`) : null);
+    }
     if (Array.isArray(v) && v.length && v.every((x) => isNode(x) || isRel(x))) {
       return el("span", {}, v.map((x, i) => [i ? " " : "", cell(x)]));
     }

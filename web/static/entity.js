@@ -98,7 +98,7 @@
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
-    main.replaceChildren(head, about, sanctions, ownership, calls, dark, rels, articles);
+    main.replaceChildren(...[head, about, sanctions, ownership, calls, dark, rels, articles].filter(Boolean));
   }
 
   function notFound(err) {
