@@ -1,0 +1,56 @@
+"""docker-compose.yml: valid against the compose spec, and the Neo4j the README promises.
+
+There is no Docker engine here, so `check-jsonschema --builtin-schema vendor.compose-spec`
+validates the file against the published compose schema, and the rest is read from the YAML.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def neo4j_service() -> dict:
+    return yaml.safe_load(COMPOSE.read_text("utf-8"))["services"]["neo4j"]
+
+
+def test_compose_file_is_valid_against_the_compose_spec():
+    exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+    proc = subprocess.run(
+        [exe, "--builtin-schema", "vendor.compose-spec", str(COMPOSE)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_neo4j_5_with_browser_and_bolt_ports():
+    svc = neo4j_service()
+    assert re.fullmatch(r"neo4j:5(\.[\d.]+)?(-community)?", svc["image"])
+    assert {"7474:7474", "7687:7687"} <= {str(p) for p in svc["ports"]}
+
+
+def test_auth_from_env_with_the_documented_default():
+    auth = neo4j_service()["environment"]["NEO4J_AUTH"]
+    assert auth == "neo4j/${NEO4J_PASSWORD:-sanctions-kg}"
+    # The default must be what the README and the error message for a refused login say.
+    assert "neo4j / sanctions-kg" in (ROOT / "graph" / "neo4j_server.py").read_text("utf-8")
+    # Neo4j 5 refuses passwords shorter than 8 characters at first start.
+    default = re.search(r":-([^}]*)\}", auth).group(1)
+    assert len(default) >= 8
+
+
+def test_data_on_a_named_volume_and_a_healthcheck():
+    doc = yaml.safe_load(COMPOSE.read_text("utf-8"))
+    svc = doc["services"]["neo4j"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
+    assert mounts["/data"] in doc["volumes"]  # named, so `docker compose down` keeps the graph
+    check = svc["healthcheck"]
+    assert check["test"][0] == "CMD-SHELL" and "cypher-shell" in check["test"][1]
+    assert check["retries"] >= 3 and check["interval"]
