@@ -1,0 +1,236 @@
+"""Query latency on a generated graph of >= 100,000 entities and >= 500,000 relationships.
+
+    uv run python -m bench.query_bench --entities 100000 --relationships 500000 --samples 200
+
+The graph (bench/graphgen.py, fixed seed) is written once through our writer and cached as
+bench/out/query-<entities>-<relationships>.db (gitignored); later runs reuse it. Then, on
+entities picked with a fixed seed (vessels with deep ownership chains, random vessels and
+companies):
+
+- report: `queries.report.build_report(store, id, hops=2)`
+- ownership chain: the named query `ownership_chain` through `run_named`
+- 3-hop sanctions exposure: the report's exposure query at 3 hops, and `build_report(hops=3)`
+- path: `queries.report.find_path(store, a, b, max_hops=4)`
+
+p50/p95/max in milliseconds, in-process. Then `sanctions-kg report <id>` end to end as a
+subprocess (the installed entry point, no `uv run` in the timing), both attaching to the
+server this process keeps running ("warm") and starting the database from its file
+("cold"). Targets: report p95 < 50 ms in-process; `sanctions-kg report` < 1 s end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.graphgen import GraphRows, generate
+from graph.store import open_store
+
+OUT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def db_path(entities: int, relationships: int) -> Path:
+    return OUT / f"query-{entities}-{relationships}.db"
+
+
+def _remove_db(path: Path) -> None:
+    for p in (path, Path(f"{path}.settings"), Path(f"{path}.lock"), Path(f"{path}.done")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.aof", ignore_errors=True)
+    shutil.rmtree(path.parent / f"{path.name}.aof", ignore_errors=True)
+
+
+def write_graph(store, g: GraphRows, batch: int = 5000) -> float:
+    """Write every row through our writer; returns seconds."""
+    t = time.perf_counter()
+    for label, rows in g.nodes.items():
+        for i in range(0, len(rows), batch):
+            with store.batch() as b:
+                b.upsert_nodes(label, rows[i:i + batch])
+    for rel, rows in g.rels.items():
+        for i in range(0, len(rows), batch):
+            with store.batch() as b:
+                b.upsert_relationships(rel, rows[i:i + batch])
+    return time.perf_counter() - t
+
+
+def ensure_graph(entities: int, relationships: int, seed: int, rebuild: bool = False) -> tuple[Path, dict]:
+    """The cached graph's path, building it first when missing; info about the build."""
+    path = db_path(entities, relationships)
+    done = Path(f"{path}.done")
+    if done.exists() and path.exists() and not rebuild:
+        return path, json.loads(done.read_text())
+    OUT.mkdir(parents=True, exist_ok=True)
+    _remove_db(path)
+    t = time.perf_counter()
+    g = generate(entities, relationships, seed)
+    gen_s = time.perf_counter() - t
+    with open_store(str(path)) as store:
+        write_s = write_graph(store, g)
+        counts = store.counts()
+    info = {
+        "seed": seed, "generate_s": round(gen_s, 1), "write_s": round(write_s, 1),
+        "rows": g.n_nodes + g.n_rels, "rows_per_s": round((g.n_nodes + g.n_rels) / write_s),
+        "entities": sum(v for k, v in counts["nodes"].items() if k != "Article"),
+        "articles": counts["nodes"].get("Article", 0),
+        "relationships": sum(counts["relationships"].values()),
+    }
+    done.write_text(json.dumps(info))
+    return path, info
+
+
+def _stats(ms: list[float]) -> dict:
+    ms = sorted(ms)
+    return {
+        "n": len(ms),
+        "p50_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))], 2),
+        "max_ms": round(ms[-1], 2),
+    }
+
+
+def _timed(fn, args_list: list) -> tuple[dict, list]:
+    ms, results = [], []
+    for args in args_list:
+        t = time.perf_counter()
+        results.append(fn(*args))
+        ms.append((time.perf_counter() - t) * 1000)
+    return _stats(ms), results
+
+
+def pick_refs(store, samples: int, seed: int) -> dict[str, list[str]]:
+    """Entity ids to query: chain vessels (deep ownership), random vessels, random companies."""
+    rng = random.Random(seed)
+    vessels = store.run("MATCH (v:Vessel) RETURN v.id AS id ORDER BY id").values()
+    companies = store.run("MATCH (c:Company) RETURN c.id AS id ORDER BY id").values()
+    chained = store.run(
+        "MATCH (v:Vessel)-[:OWNED_BY]->(:Company)-[:OWNED_BY]->(:Company) RETURN DISTINCT v.id AS id ORDER BY id"
+    ).values()
+    third = max(1, samples // 3)
+    refs = rng.sample(chained, min(third, len(chained)))
+    refs += rng.sample(vessels, third) + rng.sample(companies, samples - 2 * third)
+    return {"refs": refs, "vessels": vessels, "companies": companies}
+
+
+def run_queries(store, samples: int, seed: int) -> dict:
+    from queries.library import run_named
+    from queries.report import _exposure_query, build_report, find_path
+
+    picked = pick_refs(store, samples, seed)
+    refs = picked["refs"]
+    rng = random.Random(seed + 1)
+    for ref in refs[:5]:  # warm the server's and the client's caches
+        build_report(store, ref)
+    out: dict = {}
+    out["report"], reports = _timed(lambda r: build_report(store, r, hops=2), [(r,) for r in refs])
+    out["report"]["facts_median"] = statistics.median(
+        len(r["port_calls"]) + len(r["ownership"]) + sum(len(v) for v in r["relationships"].values()) for r in reports
+    )
+    out["ownership_chain"], chains = _timed(
+        lambda r: run_named(store, "ownership_chain", {"entity": r}), [(r,) for r in refs]
+    )
+    out["ownership_chain"]["rows_median"] = statistics.median(len(c) for c in chains)
+    exposure = _exposure_query(3)
+    out["exposure_3hop"], rows = _timed(lambda r: store.run(exposure, {"id": r}), [(r,) for r in refs])
+    out["exposure_3hop"]["rows_median"] = statistics.median(len(x) for x in rows)
+    out["report_hops3"], _ = _timed(lambda r: build_report(store, r, hops=3), [(r,) for r in refs])
+    # Paths: half between a vessel and the top of its ownership chain (connected), half random.
+    pairs = []
+    for ref, chain in zip(refs, chains):
+        if chain.rows and len(pairs) < samples // 2:
+            top = chain.rows[0].get("top_owner_id")
+            if top and top != ref:
+                pairs.append((ref, top))
+    while len(pairs) < samples:
+        pairs.append((rng.choice(picked["vessels"]), rng.choice(picked["companies"])))
+    out["path"], paths = _timed(lambda a, b: find_path(store, a, b, max_hops=4), pairs)
+    out["path"]["found"] = sum(1 for p in paths if p)
+    # The best-connected entity, where a report costs most.
+    hub = store.run(
+        "MATCH (e:Entity)-[r]-() WITH e, count(r) AS d ORDER BY d DESC LIMIT 1 RETURN e.id AS id, d"
+    ).rows[0]
+    t = time.perf_counter()
+    build_report(store, hub["id"])
+    out["report_top_hub"] = {"id": hub["id"], "degree": hub["d"], "ms": round((time.perf_counter() - t) * 1000, 1)}
+    return out, refs
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).with_name("sanctions-kg")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
+
+
+def run_cli(path: Path, refs: list[str], times: int) -> dict:
+    """`sanctions-kg --db PATH report ID` as a subprocess; wall time per call."""
+    ms = []
+    for ref in refs[:times]:
+        t = time.perf_counter()
+        proc = subprocess.run(_cli() + ["--db", str(path), "report", ref], capture_output=True, text=True, cwd=ROOT)
+        ms.append((time.perf_counter() - t) * 1000)
+        if proc.returncode != 0:
+            raise RuntimeError(f"sanctions-kg report {ref} failed: {proc.stderr.strip()[:500]}")
+    return _stats(ms)
+
+
+def run_cli_noop(times: int) -> dict:
+    """`sanctions-kg --help`: the interpreter and CLI import floor of every command."""
+    ms = []
+    for _ in range(times):
+        t = time.perf_counter()
+        subprocess.run(_cli() + ["--help"], capture_output=True, cwd=ROOT, check=True)
+        ms.append((time.perf_counter() - t) * 1000)
+    return _stats(ms)
+
+
+def run(entities: int, relationships: int, samples: int, cli_times: int, seed: int, rebuild: bool) -> dict:
+    path, build = ensure_graph(entities, relationships, seed, rebuild)
+    t = time.perf_counter()
+    store = open_store(str(path))
+    open_s = time.perf_counter() - t
+    try:
+        queries, refs = run_queries(store, samples, seed)
+        cli_warm = run_cli(path, refs, cli_times) if cli_times else None
+    finally:
+        store.close()
+    cli_cold = run_cli(path, refs, cli_times) if cli_times else None
+    return {
+        "graph": {"path": str(path.relative_to(ROOT)), **build,
+                  "db_file_mb": round(path.stat().st_size / 2**20, 1)},
+        "open_store_s": round(open_s, 2),
+        "in_process": queries,
+        "cli_help": run_cli_noop(3) if cli_times else None,
+        "cli_report_warm": cli_warm,
+        "cli_report_cold": cli_cold,
+        "load": os.getloadavg(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entities", type=int, default=100_000)
+    ap.add_argument("--relationships", type=int, default=500_000)
+    ap.add_argument("--samples", type=int, default=200, help="entities queried per query kind")
+    ap.add_argument("--cli", type=int, default=10, help="CLI report calls, warm and cold each (0: skip)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rebuild", action="store_true", help="write the graph again even if cached")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+    res = run(args.entities, args.relationships, args.samples, args.cli, args.seed, args.rebuild)
+    text = json.dumps(res, indent=2)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
