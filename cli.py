@@ -241,8 +241,11 @@ _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
 def _console():
     from rich.console import Console
 
-    # Wide enough that evidence sentences stay on one line when piped to a file.
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    import os
+
+    # Piped to a file: wide enough that evidence sentences stay on one line (COLUMNS wins).
+    wide = sys.stdout.isatty() or "COLUMNS" in os.environ
+    return Console(soft_wrap=False, width=None if wide else 160)
 
 
 def _json(value) -> str:
@@ -309,9 +312,11 @@ def _guess_value(raw: str):
     return raw
 
 
-def _cell(value) -> str:
+def _cell(value, *, table: bool = False) -> str:
     import json
 
+    if table and isinstance(value, list) and all(isinstance(x, (str, int, float)) for x in value):
+        return ", ".join(str(x) for x in value)
     if value is None:
         return ""
     if isinstance(value, dict) and {"id", "labels", "properties"} <= set(value):
@@ -324,7 +329,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _print_rows(columns: list[str], rows: list[dict], fmt: str) -> None:
+def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool = True) -> None:
     if fmt == "json":
         click.echo(_json(rows))
     elif fmt == "csv":
@@ -341,10 +346,11 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str) -> None:
         for col in columns:
             table.add_column(col, overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(_cell(row.get(c), table=True) for c in columns))
         console = _console()
         console.print(table)
-        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+        if count:
+            console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
 
 
 @main.command()
@@ -424,7 +430,7 @@ def queries(obj: Context, name: str | None) -> None:
 @click.option("--via", "via", multiple=True, metavar="TYPE",
               help="Follow only this relationship type (repeat for more), e.g. --via OWNED_BY.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
-              show_default=True)
+              show_default=True, help="text (each hop with its evidence) or json (the paths' data).")
 @click.pass_obj
 @handle_errors
 def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt: str) -> None:
@@ -445,7 +451,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt:
 @click.option("--sanctioned", is_flag=True, help="Only directly sanctioned entities.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entities.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
-              default="table", show_default=True)
+              default="table", show_default=True, help="Output format.")
 @click.pass_obj
 @handle_errors
 def entities(obj: Context, label: str | None, sanctioned: bool, limit: int | None, fmt: str) -> None:
@@ -463,7 +469,7 @@ def entities(obj: Context, label: str | None, sanctioned: bool, limit: int | Non
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
-              show_default=True)
+              show_default=True, help="Output format.")
 @click.pass_obj
 @handle_errors
 def stats(obj: Context, fmt: str) -> None:
@@ -479,7 +485,7 @@ def stats(obj: Context, fmt: str) -> None:
                 for k in ("entities", "articles", "relationships_total", "sanctioned", "went_dark")]
         rows += [{"what": f"  {label}", "count": n} for label, n in data["nodes"].items() if label != "Article"]
         rows += [{"what": f"  {rel}", "count": n} for rel, n in data["relationships"].items()]
-        _print_rows(["what", "count"], rows, "table")
+        _print_rows(["what", "count"], rows, "table", count=False)
 
 
 # -- sanctions lists and exports (ingest/lists/, graph/export.py) -------------------------------

@@ -232,9 +232,9 @@ def get(name: str, directory: Path | None = None) -> NamedQuery:
     try:
         return queries[name]
     except KeyError:
-        from rapidfuzz import process
+        from rapidfuzz import fuzz, process
 
-        close = [m[0] for m in process.extract(name, list(queries), limit=3, score_cutoff=60)]
+        close = [m[0] for m in process.extract(name, list(queries), scorer=fuzz.ratio, limit=3, score_cutoff=75)]
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise LookupFailed(
             f"No named query {name!r}.{hint} Known: {', '.join(queries)}.",

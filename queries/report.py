@@ -385,7 +385,7 @@ def list_entities(
     store: GraphStore, label: str | None = None, sanctioned: bool = False, *, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Entities (of one label, or only the directly sanctioned ones) by name:
-    [{"id", "label", "name", "aliases", "mentions", "sanctioned_by": [names]}]."""
+    [{"id", "label", "name", "aliases", "mentions" (articles), "sanctioned_by": [names]}]."""
     onto = load_ontology()
     if label:
         by_lower = {n.lower(): n for n in onto.entity_labels}
@@ -398,8 +398,9 @@ def list_entities(
     else:
         query = f"{match} OPTIONAL MATCH (n)-[:SANCTIONED_BY]->(by:Entity) WITH n, collect(DISTINCT by.name) AS by"
     query += (
-        " RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.aliases AS aliases, "
-        "n.mention_count AS mentions, by ORDER BY name, id"
+        " OPTIONAL MATCH (a:Article)-[:MENTIONS]->(n) WITH n, by, count(DISTINCT a) AS mentions"
+        " RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.aliases AS aliases, mentions, by"
+        " ORDER BY name, id"
     )
     if limit is not None:
         query += " LIMIT $limit"
