@@ -54,3 +54,17 @@ def test_data_on_a_named_volume_and_a_healthcheck():
     check = svc["healthcheck"]
     assert check["test"][0] == "CMD-SHELL" and "cypher-shell" in check["test"][1]
     assert check["retries"] >= 3 and check["interval"]
+
+
+def test_ci_workflow_is_valid_and_runs_against_neo4j():
+    workflow = ROOT / ".github" / "workflows" / "ci.yml"
+    exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+    proc = subprocess.run(
+        [exe, "--builtin-schema", "vendor.github-workflows", str(workflow)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    job = yaml.safe_load(workflow.read_text("utf-8"))["jobs"]["test"]
+    assert job["services"]["neo4j"]["image"].startswith("neo4j:5")
+    assert job["env"]["NEO4J_URI"] == "bolt://localhost:7687"  # the Neo4j store suite runs, not skips
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "npm ci" in runs and "uv run pytest" in runs
