@@ -155,6 +155,18 @@ def ingest_documents(
     if not todo:
         return summary
     nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
+    # spaCy raises on a text over nlp.max_length, and it would raise inside nlp.pipe, ending
+    # the whole run: refuse such an article here, by name, and go on with the others.
+    fits = []
+    for d in todo:
+        if len(d.text) > nlp.max_length:
+            summary.failed.append(Skipped(d.path or d.id[:12], f"too long: {len(d.text):,} characters, over the "
+                                          f"limit of {nlp.max_length:,} per article; split it"))
+            if progress:
+                progress("advance", 1)
+        else:
+            fits.append(d)
+    todo = fits
     entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
     rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
     resolver = Resolver.from_store(store)

@@ -237,7 +237,10 @@ def read_paths(paths: Iterable[str | os.PathLike], source: str | None = None, pu
             found = False
             for f in _walk(path):
                 found = True
-                if f.suffix.lower() in TEXT_SUFFIXES or not f.suffix:
+                if f.exists() and not f.is_file():
+                    # A FIFO found in a folder would block the run forever on read.
+                    yield Skipped(str(f), "unreadable: not a regular file (a pipe, socket or device)")
+                elif f.suffix.lower() in TEXT_SUFFIXES or not f.suffix:
                     yield from read_file(f, source, published)
                 else:
                     yield Skipped(str(f), f"unsupported file type {f.suffix!r}: use .txt, .md, .html or .jsonl")
