@@ -223,7 +223,7 @@ def serve(obj: Context, host: str, port: int, token: str | None, timeout: float 
     token, generated = resolve_token(host, token)
     check_port(host, port)
     with open_store(settings=settings) as store:
-        app = create_app(settings, token, host=host, store=store)
+        app = create_app(settings, token, host=host, store=store, close_store=True)
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"sanctions-kg explorer: http://{shown}:{port}/" + (f"?token={token}" if token else ""))
         click.echo(f"Read-only; each query limited to {settings.query_timeout:g} s and "

@@ -146,10 +146,14 @@ def create_app(
     *,
     host: str = "127.0.0.1",
     store: Any = None,
+    close_store: bool | None = None,
 ) -> Starlette:
     """The explorer app for `settings` (the store is opened at start-up unless given).
 
     `host` is the address the server binds to: anything but loopback requires `token`.
+    `close_store`: close the store when the server shuts down (default: only one the app
+    opened). The server's shutdown is the last code that runs on SIGTERM: uvicorn re-raises
+    the signal afterwards, so a caller's `with` block around it never exits normally.
     """
     from web.api import Api, _Handled
 
@@ -159,7 +163,7 @@ def create_app(
             "token (--token), or bind to 127.0.0.1."
         )
 
-    owns_store = store is None
+    owns_store = store is None if close_store is None else close_store
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
