@@ -47,6 +47,10 @@ _TIMEOUT_CODES = {
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
 }
+_TERMINATED_CODES = {
+    "Neo.ClientError.Transaction.Terminated",
+    "Neo.TransientError.Transaction.Terminated",
+}
 _READ_ONLY_CODES = {
     "Neo.ClientError.Statement.AccessMode",
     "Neo.ClientError.Transaction.ForbiddenDueToTransactionType",
@@ -120,13 +124,23 @@ def translate_error(exc: BaseException, *, uri: str, timeout: float | None = Non
             f"Neo4j at {uri} has no such database: {_sentence(msg)} Set NEO4J_DATABASE to an existing one, "
             "or unset it to use the server's default."
         )
-    if code in _TIMEOUT_CODES:
+    timed_out = code in _TIMEOUT_CODES or (
+        # A transaction killed by the server: by our timeout when the message says so.
+        code in _TERMINATED_CODES and "time" in msg.lower()
+    )
+    if timed_out:
         limit = f" of {timeout:g} s" if timeout else ""
         return QueryTimeout(
             f"The query ran past the time limit{limit} and was stopped. "
             "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
         )
-    if code in _READ_ONLY_CODES or isinstance(exc, nx.ForbiddenOnReadOnlyDatabase):
+    # 08N03: "failed to write to graph ... check the defined access mode" (GQL status of
+    # Neo.ClientError.Statement.AccessMode on Neo4j 5.2x).
+    if (
+        code in _READ_ONLY_CODES
+        or getattr(exc, "gql_status", None) == "08N03"
+        or isinstance(exc, nx.ForbiddenOnReadOnlyDatabase)
+    ):
         return ReadOnlyError(READ_ONLY_MESSAGE)
     if isinstance(exc, nx.ConfigurationError):
         return StoreUnavailable(f"Cannot connect to Neo4j at {uri}: {_sentence(msg)} Check --db.")

@@ -429,6 +429,10 @@ def test_neo4j_error_translation():
          errors.ReadOnlyError, "Use --write (CLI) or write=True (library) to allow writes."),
         ("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration", "The transaction has been terminated.",
          errors.QueryTimeout, "raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)"),
+        ("Neo.TransientError.Transaction.Terminated",
+         "The transaction has been terminated. Retry your operation in a new transaction, and you should see a "
+         "successful result. The transaction has not completed within the specified timeout (dbms.transaction.timeout).",
+         errors.QueryTimeout, "time limit of 10 s"),
         ("Neo.ClientError.Database.DatabaseNotFound", "Database does not exist. Database name: 'nope'.",
          errors.StoreUnavailable, "Set NEO4J_DATABASE"),
     ]
@@ -436,6 +440,17 @@ def test_neo4j_error_translation():
         err = translate_error(_server_error(code, message), uri=uri, timeout=10)
         assert type(err) is kind, code
         assert fragment in str(err) and "\n" not in str(err), str(err)
+
+    # Newer servers send GQL statuses; a write in a read session is 08N03.
+    from neo4j.exceptions import Neo4jError
+
+    gql = Neo4jError._hydrate_gql(
+        gql_status="08N03", message="Failed to write to graph 'neo4j'.", neo4j_code="Neo.ClientError.Statement.AccessMode",
+        description="error: connection exception - failed to write to graph.",
+    )
+    assert isinstance(translate_error(gql, uri=uri), errors.ReadOnlyError)
+    # The driver refuses values it cannot send.
+    assert isinstance(translate_error(TypeError("Values of type <class 'object'> are not supported"), uri=uri), errors.QueryError)
 
 
 def test_cli_prints_one_line_for_store_errors(tmp_path):
@@ -595,3 +610,49 @@ def test_settings_naming_a_vanished_server_directory_are_cleaned_up(db_path):
         assert again.counts()["nodes"]["Vessel"] == 2
     finally:
         again.close()
+
+
+def test_neo4j_values_become_the_same_plain_values():
+    """Driver values, hydrated as the driver does from Bolt structures, convert to the shapes
+    the embedded backend gives (the NEO4J_URI suite checks the same against a server)."""
+    from neo4j import time as ntime
+    from neo4j._codec.hydration.bolt.v1.hydration_handler import _GraphHydrator
+
+    from graph.dialect import for_backend
+    from graph.neo4j_server import Neo4jStore
+
+    h = _GraphHydrator()
+    vessel = h.hydrate_node(1, ["Vessel", "Entity"], {"id": "imo:1", "name": "Lady R"}, "4:x:1")
+    port = h.hydrate_node(2, ["Port", "Entity"], {"id": "port:rason"}, "4:x:2")
+    call = h.hydrate_relationship(7, 1, 2, "CALLED_AT", {"key": "", "date": ntime.Date(2023, 8, 1)}, "5:x:7", "4:x:1", "4:x:2")
+    # A relationship whose end node is not in the result: the driver knows only its element id.
+    owned = h.hydrate_relationship(8, 1, 3, "OWNED_BY", {}, "5:x:8", "4:x:1", "4:x:3")
+    path = h.hydrate_path([vessel, port], [call], [1, 1])
+
+    class Session:  # answers the id lookup the way the server would
+        def __init__(self):
+            self.asked = []
+
+        def run(self, query, params):
+            self.asked.append((query, params))
+            return [{"internal": "4:x:3", "id": "company:oboron"}]
+
+    store = Neo4jStore.__new__(Neo4jStore)  # conversion only: no connection
+    store.dialect = for_backend(NEO4J)
+    session = Session()
+    rows = store._plain_rows(
+        ["v", "r", "o", "p", "t", "d"],
+        [[vessel, call, owned, path, ntime.DateTime(2023, 8, 1, 12, 30), [ntime.Date(2024, 1, 2)]]],
+        session,
+    )
+    v = {"id": "imo:1", "labels": ["Entity", "Vessel"], "properties": {"id": "imo:1", "name": "Lady R"}}
+    r = {"type": "CALLED_AT", "start": "imo:1", "end": "port:rason", "properties": {"key": "", "date": "2023-08-01"}}
+    assert rows == [{
+        "v": v,
+        "r": r,
+        "o": {"type": "OWNED_BY", "start": "imo:1", "end": "company:oboron", "properties": {}},
+        "p": [v, r, {"id": "port:rason", "labels": ["Entity", "Port"], "properties": {"id": "port:rason"}}],
+        "t": "2023-08-01T12:30:00.000000000",
+        "d": ["2024-01-02"],
+    }]
+    assert session.asked == [(for_backend(NEO4J).ids_query(), {"ids": ["4:x:3"]})]
