@@ -320,15 +320,15 @@ class Api:
     def settings(self):
         return self.state.settings
 
-    def _locked(self, fn, *args, **kwargs):
-        # One query at a time: the embedded client caches schema ids per graph object and
-        # the machine has few cores; every query is bounded by the time limit anyway.
-        with self.state.lock:
+    def _limited(self, fn, *args, **kwargs):
+        # A few queries at a time: one slow query must not block the others, and many at
+        # once must not starve a small machine. Each is bounded by the time limit anyway.
+        with self.state.slots:
             return fn(*args, **kwargs)
 
     async def _call(self, fn, *args, **kwargs):
         try:
-            return await run_in_threadpool(self._locked, fn, *args, **kwargs)
+            return await run_in_threadpool(self._limited, fn, *args, **kwargs)
         except (ApiError, SanctionsKGError) as exc:
             raise _Handled(error_response(exc, self.settings)) from None
 

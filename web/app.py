@@ -41,6 +41,7 @@ from graph.settings import Settings
 STATIC = Path(str(resources.files("web").joinpath("static")))
 TOKEN_COOKIE = "sanctions_kg_token"
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+CONCURRENT_QUERIES = 4
 
 
 def is_loopback(host: str) -> bool:
@@ -195,7 +196,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.lock = threading.Lock()
+    app.state.slots = threading.BoundedSemaphore(CONCURRENT_QUERIES)
     api = Api(app.state)
     pages = [
         Route("/", _page("console.html"), include_in_schema=False),
