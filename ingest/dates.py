@@ -62,3 +62,8 @@ def resolve(text: str | None, base: date | None, last: date | None = None) -> da
 def year_of(text: str | None) -> int | None:
     m = _YEAR.search(text or "")
     return int(m.group(1)) if m else None
+
+
+def warm_up() -> None:
+    """Load dateparser's data now (about a second, once per process)."""
+    _parse("on March 3, 2024", None)

@@ -60,4 +60,7 @@ def load(setting: str | None = None):
         raise ConfigError(
             f"Cannot load spaCy model {name!r}: {exc}. Install it or set SANCTIONS_KG_MODEL to an installed model."
         ) from None
+    from ingest.dates import warm_up
+
+    warm_up()  # dateparser loads its language data on first use: pay that here, not mid-run
     return add_components(nlp, model_ner=nlp.has_pipe("ner"))

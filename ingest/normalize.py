@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -44,6 +44,7 @@ def _basic(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """The comparison form of a name: lower case, no accents or punctuation, no leading "the",
     British/American spelling variants unified ("Defense" -> "defence")."""

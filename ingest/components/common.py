@@ -7,6 +7,7 @@ them and the statistical NER, then sets doc.ents with ontology labels.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import cache
 from importlib import resources
 
@@ -80,6 +81,18 @@ def ensure_extensions() -> None:
         Doc.set_extension("skg_relations", getter=lambda d: d.user_data.get(RELATIONS, []))
         Doc.set_extension("skg_candidates", getter=lambda d: d.user_data.get(CANDS, []))
         Span.set_extension("skg", getter=lambda s: s.doc.user_data.get(INFO, {}).get((s.start, s.end), {}))
+
+
+def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Start and end token of the sentence holding token i; computed once per doc
+    (Token.sent walks the sentence on every call)."""
+    if not doc.has_annotation("SENT_START"):
+        return 0, len(doc)
+    bounds = doc.user_data.get("skg_sents")
+    if bounds is None:
+        bounds = doc.user_data["skg_sents"] = ([s.start for s in doc.sents], [s.end for s in doc.sents])
+    k = bisect_right(bounds[0], i) - 1
+    return bounds[0][k], bounds[1][k]
 
 
 def add_candidate(doc: Doc, start: int, end: int, label: str, priority: int, **info) -> None:

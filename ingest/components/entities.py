@@ -29,6 +29,7 @@ from ingest.components.common import (
     is_name_token,
     name_after,
     name_before,
+    sent_bounds,
 )
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
@@ -108,8 +109,8 @@ class Entities:
             if (start, end) in seen:
                 continue
             seen.add((start, end))
-            sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
-            for s, e in (self._list_next(doc, end, sent.end, owner), self._list_prev(doc, start, sent.start, owner)):
+            lo, hi = sent_bounds(doc, start)
+            for s, e in (self._list_next(doc, end, hi, owner), self._list_prev(doc, start, lo, owner)):
                 if e > s and all(owner[i] is None for i in range(s, e)):
                     new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
                     self._claim(owner, chosen, s, e, "Vessel", new[3])
@@ -205,10 +206,8 @@ class Entities:
                 continue
             v = before[-1]
             # Only within the same or the previous sentence.
-            if doc.has_annotation("SENT_START"):
-                sent = doc[start].sent
-                if v[0] < sent.start and start - v[1] > 60:
-                    continue
+            if v[0] < sent_bounds(doc, start)[0] and start - v[1] > 60:
+                continue
             v[3].setdefault("identifiers", {}).update(info["identifiers"])
 
     def _relabel(self, doc: Doc, ent: Span):

@@ -25,6 +25,7 @@ from ingest.components.common import (
     is_name_token,
     name_after,
     name_before,
+    sent_bounds,
 )
 
 AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
@@ -60,11 +61,7 @@ class Organizations:
         strings = doc.vocab.strings
         for match_id, start, end in matches:
             kind = strings[match_id]
-            if doc.has_annotation("SENT_START"):
-                sent = doc[start].sent
-                lo, hi = sent.start, sent.end
-            else:
-                lo, hi = 0, len(doc)
+            lo, hi = sent_bounds(doc, start)
             getattr(self, "_" + kind.lower())(doc, start, end, lo, hi, cover)
         return doc
 

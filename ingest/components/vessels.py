@@ -26,6 +26,7 @@ from ingest.components.common import (
     is_name_token,
     name_after,
     name_before,
+    sent_bounds,
 )
 
 _IMO_RE = re.compile(r"^(?:IMO)?(\d{7})$")
@@ -98,10 +99,7 @@ class Vessels:
 
     @staticmethod
     def _sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
-        if doc.has_annotation("SENT_START"):
-            sent = doc[i].sent
-            return sent.start, sent.end
-        return 0, len(doc)
+        return sent_bounds(doc, i)
 
     def _modifiers_before(self, doc: Doc, start: int, floor: int) -> tuple[int, str | None]:
         """Walk left over adjectives, flags and numbers in front of a type noun; return the
