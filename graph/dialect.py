@@ -66,18 +66,17 @@ class Dialect:
         return f"MATCH (n) WHERE {fn}(n) IN $ids RETURN {fn}(n) AS internal, n.id AS id"
 
     def shortest_path_query(self, max_hops: int, rel_types: list[str] | None = None) -> str:
-        """One shortest directed path from the entity `$a` to the entity `$b`."""
+        """One shortest directed path from the entity `$a` to the entity `$b`.
+
+        One row with the path `p`, or no row: no path within `max_hops`, an unknown id, or
+        `$a` = `$b` (Neo4j raises an error for a shortest path from a node to itself).
+        """
         hops = int(max_hops)
         types = ":" + "|".join(_ident(t) for t in rel_types) if rel_types else ""
+        ends = "MATCH (a:Entity {id: $a}), (b:Entity {id: $b}) WHERE a <> b "
         if self.name == NEO4J:
-            return (
-                "MATCH (a:Entity {id: $a}), (b:Entity {id: $b}) "
-                f"MATCH p = shortestPath((a)-[{types}*..{hops}]->(b)) RETURN p"
-            )
-        return (
-            "MATCH (a:Entity {id: $a}), (b:Entity {id: $b}) "
-            f"RETURN shortestPath((a)-[{types}*..{hops}]->(b)) AS p"
-        )
+            return ends + f"MATCH p = shortestPath((a)-[{types}*..{hops}]->(b)) RETURN p"
+        return ends + f"WITH shortestPath((a)-[{types}*..{hops}]->(b)) AS p WHERE p IS NOT NULL RETURN p"
 
 
 def for_backend(name: str) -> Dialect:

@@ -142,6 +142,26 @@ class EmbeddedStore(GraphStore):
     def location(self) -> str:
         return str(self.path)
 
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Held for a whole ingest run: a second ingest into the same file waits for the first.
+
+        Two ingests at once would each resolve entities against what the store held when they
+        started, and could both write the same article; one after the other, the second sees
+        everything the first wrote (tests/test_reliability.py). Other commands do not wait.
+        """
+        path = self.path.with_name(self.path.name + ".ingest.lock")
+        with open(path, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("waiting for another ingest into %s to finish (lock %s)", self.path, path)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         existing = set()

@@ -9,10 +9,12 @@ makes ingesting the same document twice a no-op.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from graph import evidence as ev
+from graph.errors import StoreUnavailable
 from ingest.extract import build_result
 from ingest.model import Document, ExtractionResult, Skipped
 from ingest.readers import read_paths
@@ -126,7 +128,25 @@ def ingest_documents(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
 ) -> IngestSummary:
-    """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article."""
+    """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
+
+    On the embedded store the whole run holds the store's ingest lock, so a second ingest into
+    the same file waits and then skips what the first wrote. Losing the store mid-run raises
+    StoreUnavailable: every article written so far is complete, and running again finishes.
+    """
+    lock = getattr(store, "ingest_lock", None)
+    with lock() if lock else nullcontext():
+        return _ingest_documents(store, items, reprocess=reprocess, progress=progress, nlp=nlp)
+
+
+def _ingest_documents(
+    store,
+    items: Iterable[Document | Skipped],
+    *,
+    reprocess: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+    nlp=None,
+) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
@@ -176,6 +196,8 @@ def ingest_documents(
             resolver.resolve(result.entities)
             write_article(store, result)
             summary.new += 1
+        except StoreUnavailable:
+            raise  # the store is gone: every other article would fail the same way
         except Exception as exc:  # one bad article must not stop the others
             summary.failed.append(Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}"))
         if progress:

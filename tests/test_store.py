@@ -281,6 +281,10 @@ def test_shortest_path_query_of_the_dialect(store):
     assert [x.get("id") or x["type"] for x in path] == [
         "imo:9314935", "CALLED_AT", "port:vostochny", "LOCATED_IN", "country:ru"
     ]
+    # No row, the same way on both backends, when there is no path, too long a path, or a = b.
+    assert store.run(text, {"a": "country:ru", "b": "imo:9314935"}).rows == []
+    assert store.run(for_backend(store.dialect_name).shortest_path_query(1), {"a": "imo:9314935", "b": "country:ru"}).rows == []
+    assert store.run(text, {"a": "imo:9314935", "b": "imo:9314935"}).rows == []
 
 
 def test_timeout_raises_query_timeout(store):

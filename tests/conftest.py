@@ -1,0 +1,17 @@
+"""Shared pytest hooks."""
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the reliability suite tried (tests/test_reliability.py records it)."""
+    try:
+        from reliability_helpers import COUNTS
+    except ImportError:
+        return
+    if not any(COUNTS.values()):
+        return
+    tr = terminalreporter
+    tr.section("reliability")
+    tr.write_line(f"bad-input kinds tried: {len(COUNTS['bad_inputs'])} ({', '.join(sorted(COUNTS['bad_inputs']))})")
+    tr.write_line(f"crash points survived: {len(COUNTS['crash_points'])} "
+                  f"({', '.join(sorted(COUNTS['crash_points']))})")
+    tr.write_line(f"injection strings tried: {len(COUNTS['injections'])}")
