@@ -37,6 +37,15 @@ class Context:
         return open_store(settings=self.settings)
 
 
+def _quiet_stdout() -> None:
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. CliRunner)
+        pass
+
+
 def handle_errors(func):
     """Turn library errors into one clear line and exit 1; let `| head` end quietly."""
 
@@ -47,8 +56,9 @@ def handle_errors(func):
         except SanctionsKGError as exc:
             raise click.ClickException(str(exc)) from None
         except BrokenPipeError:
-            # Downstream closed the pipe (e.g. `| head`): stop quietly.
-            sys.stderr.close()
+            # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
+            # /dev/null so the flush at exit cannot fail again (exit status 120).
+            _quiet_stdout()
             sys.exit(0)
 
     return wrapper
@@ -241,11 +251,15 @@ _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
 def _console():
     from rich.console import Console
 
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own handler exits with status 1
+            raise BrokenPipeError
+
     import os
 
     # Piped to a file: wide enough that evidence sentences stay on one line (COLUMNS wins).
     wide = sys.stdout.isatty() or "COLUMNS" in os.environ
-    return Console(soft_wrap=False, width=None if wide else 160)
+    return QuietConsole(soft_wrap=False, width=None if wide else 160)
 
 
 def _json(value) -> str:
