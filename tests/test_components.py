@@ -125,3 +125,40 @@ def test_model_ner_relabelled_into_ontology(nlp):
     labels = {e.label_ for e in nlp("Analysts at the Hudson Institute spoke to Maria Petrova in Moscow.").ents}
     assert labels <= {"Organization", "Person", "Location", "Country", "Agency", "Company", "Vessel", "Port"}
     assert "PERSON" not in labels and "GPE" not in labels
+
+
+def test_ships_listed_after_a_plural_cue(blank):
+    found = ents(blank, "Analysts track two more tankers on the same run: the Kora Wind and the Pelican-2.")
+    assert ("Vessel", "Kora Wind") in found and ("Vessel", "Pelican-2") in found
+    found = ents(blank, "Several vessels, including the Birch Bay and Marlin, were listed.")
+    assert ("Vessel", "Birch Bay") in found and ("Vessel", "Marlin") in found
+    # A colon after something that is not a ship noun lists nothing.
+    assert not [e for e in ents(blank, "The report names two routes: Amber and Opal.") if e[0] == "Vessel"]
+
+
+def test_later_bare_mentions_of_a_known_ship(nlp):
+    # "R." at the end of the text is one token (an initial with the full stop): still the ship.
+    text = "The cargo ship Sea Wren R docked at Busan. The United States has also sanctioned the Sea Wren R."
+    r, found = rels(nlp, text)
+    assert ("SANCTIONED_BY", "Sea Wren R", "United States") in found
+    [ship] = [e for e in r.entities if e.label == "Vessel"]
+    assert len(ship.spans) == 2
+
+
+def test_listed_ships_seen_at_a_port_and_their_ties(nlp):
+    text = ("Researchers follow three more ships: the Tallin Star, the Kedr and the Oka. "
+            "The Kedr was photographed at Nakhodka in March. "
+            "In 2023 the United States sanctioned the Tallin Star, the Kedr and the Oka over their ties to Pacific Rim Logistics LLC.")
+    r, found = rels(nlp, text)
+    assert ("CALLED_AT", "Kedr", "Nakhodka") in found
+    for ship in ("Tallin Star", "Kedr", "Oka"):
+        assert ("SANCTIONED_BY", ship, "United States") in found
+        assert ("ASSOCIATED_WITH", ship, "Pacific Rim Logistics LLC") in found
+    assert {x.props.get("activity") for x in r.relations if x.type == "CALLED_AT"} == {"seen"}
+
+
+def test_port_described_in_apposition(nlp):
+    _, found = rels(nlp, "The tanker Blue Finch docked at Nakhodka, a commercial port in Russia, on Friday.")
+    assert ("LOCATED_IN", "Nakhodka", "Russia") in found
+    _, found = rels(nlp, "The tanker Blue Finch docked at Nakhodka, a port that Russia uses often.")
+    assert not [f for f in found if f[0] == "LOCATED_IN"]

@@ -38,6 +38,14 @@ LIST_LINKS = {",", "and", "&"}
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
 
 
+def _name_tok(text: str) -> str:
+    """A name token without the sentence's full stop the tokenizer left on it ("the Lady R."
+    ends in the token "R.", an initial): "R." and "R" are the same part of a ship's name."""
+    if len(text) > 1 and text[-1] == "." and text[:-1].isalnum():
+        return text[:-1]
+    return text
+
+
 class Entities:
     def __init__(self, nlp: Language, name: str, *, use_model_ner: bool, keep_persons: bool):
         ensure_extensions()
@@ -166,7 +174,7 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(t.text for t in doc[start:end])
+            toks = tuple(_name_tok(t.text) for t in doc[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
@@ -178,11 +186,13 @@ class Entities:
             return
         for i, tok in enumerate(doc):
             options = names.get(tok.text)
+            if options is None and tok.text[-1:] == ".":
+                options = names.get(_name_tok(tok.text))
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(t.text for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t.text) for t in doc[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue

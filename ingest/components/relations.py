@@ -109,6 +109,9 @@ class Relations:
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
         self.phrases = pm
+        self.place_nouns = {w.split()[0] for w in r["place_nouns"]}
+        self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
+        self.place_preps = set(r["place_preps"])
         vessel_nouns = sorted({w for t in c["vessel_types"] for w in (t + "s", t + "es")})
         m = Matcher(nlp.vocab)
         m.add("PLURAL", [
@@ -421,6 +424,10 @@ class Relations:
                     j += 1
                 if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label == "Country":
                     self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
+                elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
+                    place = self._appositive_place(doc, j + 2, hi, by_start)
+                    if place is not None:
+                        self._emit(out, "LOCATED_IN", [s], [place], sent)
                 elif j < hi and doc[j].lower_ == "in":
                     k = j + 1
                     if k < hi and doc[k].lower_ == "the":
@@ -443,6 +450,29 @@ class Relations:
                     country = next((c for c in cues_countries() if c["iso2"] == iso2), None)
                     if country:
                         self._emit(out, "PART_OF", [s], [("Country", country["name"])], sent)
+
+    def _appositive_place(self, doc, k, hi, by_start):
+        """After "X, a": "[commercial | deep-water | ...] port in [the] Y" names the country or
+        region Y that X lies in; the words before the place noun are a few lower-case
+        modifiers or a demonym, nothing that starts a clause."""
+        limit = min(hi, k + 6)
+        while k < limit and doc[k].lower_ not in self.place_nouns:
+            t = doc[k]
+            if not (t.is_alpha or t.text == "-") or t.lower_ in CLAUSE_STOPS or t.pos_ in ("VERB", "AUX"):
+                return None
+            k += 1
+        if k >= limit:
+            return None
+        k += 1
+        if k < hi and (doc[k - 1].lower_, doc[k].lower_) in self.place_pairs:
+            k += 1
+        if not (k < hi and doc[k].lower_ in self.place_preps):
+            return None
+        k += 1
+        if k < hi and doc[k].lower_ == "the":
+            k += 1
+        t = by_start.get(k)
+        return t if t is not None and t.label in ("Country", "Location") else None
 
     def _ais(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end

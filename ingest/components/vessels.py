@@ -56,6 +56,11 @@ class Vessels:
         c = cues()
         self.types = set(_plurals(c["vessel_types"]))
         self.modifiers = set(c["vessel_type_modifiers"])
+        self.plural_types = set(_plurals(c["vessel_types"])) - set(c["vessel_types"])
+        intro = c["vessel_list_intros"]
+        self.list_intro_punct = {w for w in intro if not w.isalpha() and " " not in w}
+        self.list_intro_words = {w for w in intro if w.isalpha()}
+        self.list_intro_pairs = {tuple(w.split()) for w in intro if " " in w}
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}]])
         prefixes = []
@@ -140,6 +145,16 @@ class Vessels:
                 if j < sent_end and doc[j].text not in {",", "and", ")"} and doc[j - 1].text not in {",", "and"}:
                     break
             return
+        # "three more ships on the same route: the A, the B and the C" / "tankers, including
+        # the A and the B" / "vessels such as A and B": names listed after a plural type noun.
+        if doc[start].lower_ in self.plural_types:
+            intro = self._list_intro(doc, end, sent_end)
+            if intro is not None:
+                names = self._name_list(doc, intro, sent_end, cover)
+                for s, e in names:
+                    add_candidate(doc, s, e, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
+                if names:
+                    return
         if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
             i += 1
         # "a Russian cargo ship, the Lady R, ...": the name in apposition after a comma.
@@ -151,6 +166,53 @@ class Vessels:
         n_end = name_after(doc, i, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+
+    def _list_intro(self, doc: Doc, end: int, sent_end: int) -> int | None:
+        """First token of a list introduced shortly after a plural ship noun by a colon,
+        "including", "such as", "namely" or "among them"; None when there is none. The words
+        between may be a short prepositional phrase ("on the same route"), not a clause."""
+        j = end
+        while j < sent_end and j - end <= 7:
+            t = doc[j]
+            low = t.lower_
+            if t.text in self.list_intro_punct or low in self.list_intro_words:
+                return j + 1
+            if j + 1 < sent_end and (low, doc[j + 1].lower_) in self.list_intro_pairs:
+                return j + 2
+            if t.text == "," and j + 1 < sent_end and (doc[j + 1].lower_ in self.list_intro_words or doc[j + 1].lower_ in {"such", "among"}):
+                j += 1
+                continue
+            if t.is_punct or t.pos_ in ("VERB", "AUX") or t.lower_ in {"that", "which", "who", "were", "was", "are", "is"}:
+                return None
+            j += 1
+        return None
+
+    def _name_list(self, doc: Doc, i: int, sent_end: int, cover) -> list[tuple[int, int]]:
+        """Names from token i on, joined by commas, "and", "as well as": "the A, the B and C"."""
+        names: list[tuple[int, int]] = []
+        while i < sent_end:
+            if doc[i].lower_ in {"the", "a"}:
+                i += 1
+            n_end = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            if n_end == i:
+                break
+            names.append((i, n_end))
+            i = n_end
+            if i < sent_end and doc[i].text == "(":
+                # "the A (IMO 1234567), the B": skip the parenthesis.
+                while i < sent_end and doc[i].text != ")":
+                    i += 1
+                i += 1
+            sep = False
+            if i < sent_end and doc[i].text == ",":
+                i, sep = i + 1, True
+            if i < sent_end and doc[i].lower_ in {"and", "&", "or"}:
+                i, sep = i + 1, True
+            elif i + 2 < sent_end and doc[i].lower_ == "as" and doc[i + 1].lower_ == "well" and doc[i + 2].lower_ == "as":
+                i, sep = i + 3, True
+            if not sep:
+                break
+        return names
 
     def _before_type(self, doc: Doc, start: int, sent_start: int, cover) -> None:
         # "X, a Russian cargo ship," / "X is a tanker": the name ends before the comma or verb.
