@@ -337,10 +337,15 @@ def test_hostile_names_are_stored_verbatim_and_run_nothing(kind, shared, tmp_pat
 def _ingest_child(db: str, folder: str, conn) -> None:
     """Runs in a forked process (the spaCy pipeline is inherited): ingest, telling the parent
     after each acknowledged article."""
-    with open_store(db) as store:
-        ingest_paths(store, [folder], progress=lambda event, n: conn.send(event) if event == "advance" else None,
-                     nlp=nlp_mod.load(os.environ.get("SANCTIONS_KG_MODEL") or None))
-    conn.send("done")
+    try:
+        with open_store(db) as store:
+            ingest_paths(store, [folder], progress=lambda event, n: conn.send(event) if event == "advance" else None,
+                         nlp=nlp_mod.load(os.environ.get("SANCTIONS_KG_MODEL") or None))
+        conn.send("done")
+    except BaseException:
+        import traceback
+
+        conn.send(traceback.format_exc())
 
 
 CRASH_SEEDS = [(11, False), (22, True), (33, False), (44, True), (55, False)]
@@ -359,7 +364,8 @@ def test_kill_9_mid_ingest_then_resume_gives_the_clean_graph(seed, kill_server, 
     try:
         acked = 0
         while acked < acked_at_kill:
-            assert parent_conn.recv() == "advance"  # EOFError: the child died on its own
+            message = parent_conn.recv()
+            assert message == "advance", message  # the child's traceback
             acked += 1
         time.sleep(extra_delay)
         server = server_pid(fresh)
@@ -367,9 +373,12 @@ def test_kill_9_mid_ingest_then_resume_gives_the_clean_graph(seed, kill_server, 
         if kill_server:
             os.kill(server, signal.SIGKILL)
         child.join(30)
-        while parent_conn.poll():  # acknowledgements still in the pipe
-            if parent_conn.recv() == "advance":
-                acked += 1
+        try:
+            while parent_conn.poll():  # acknowledgements still in the pipe
+                if parent_conn.recv() == "advance":
+                    acked += 1
+        except EOFError:  # all read
+            pass
     finally:
         if child.is_alive():
             child.kill()
@@ -415,6 +424,7 @@ def _cli_child(db: str, folder: str, k: int, out_path: str) -> None:
     fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
+    sys.stdout = sys.stderr = open(fd, "w", buffering=1)  # pytest replaced both with its capture
     _kill_server_after(k, Path(db))
     try:
         main(["--db", db, "ingest", folder], standalone_mode=True)
