@@ -15,14 +15,21 @@ from graph import ontology
 from graph.errors import InputError
 from ingest import dates as dates_mod
 from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
+from ingest.components.common import sent_bounds
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
 IDENTIFIERS = ("imo", "mmsi", "call_sign")
 
 
+_DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+
+
 def _clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,.;:\"'\u201c\u201d")
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\"'\u201c\u201d")
+    # A full stop ends the sentence, not the name, except after a dotted form ("S.A.", "U.S.").
+    if not _DOTTED_END.search(text):
+        text = text.rstrip(" .,;:\"'\u201c\u201d")
     if text.lower().startswith("the "):
         text = text[4:]
     return text
@@ -65,7 +72,71 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
         by_span[(ent.start, ent.end)] = entity
     entities = list(dict.fromkeys(by_key.values()))
     entities = _merge_numbered_vessels(entities, by_span)
+    entities = _merge_short_agencies(entities, by_span)
+    entities = _merge_renamed_vessels(doc, entities, by_span)
     return entities, by_span
+
+
+def _absorb(keep: Entity, other: Entity, by_span) -> None:
+    """Fold `other`'s mentions into `keep` (one real thing named two ways in one text)."""
+    for a in other.aliases:
+        if a not in keep.aliases:
+            keep.aliases.append(a)
+    keep.spans.extend(other.spans)
+    for k, v in other.identifiers.items():
+        keep.identifiers.setdefault(k, v)
+    for k, v in other.props.items():
+        keep.props.setdefault(k, v)
+    for span_key, ent in list(by_span.items()):
+        if ent is other:
+            by_span[span_key] = keep
+
+
+def _merge_short_agencies(entities: list[Entity], by_span) -> list[Entity]:
+    """"The Council" after "the Council of the European Union" (or "the Ministry" after "the
+    Russian Ministry of Defence") is that body, when exactly one agency in the text has that
+    head word."""
+    from ingest.components.common import cues
+
+    words = set(cues()["agency_words"])
+    agencies = [e for e in entities if e.label == "Agency"]
+    drop = set()
+    for short in agencies:
+        if " " in short.name or short.name not in words:
+            continue
+        longer = [e for e in agencies if e is not short and short.name in e.name.split()]
+        if len(longer) == 1:
+            _absorb(longer[0], short, by_span)
+            drop.add(id(short))
+    return [e for e in entities if id(e) not in drop]
+
+
+def _merge_renamed_vessels(doc, entities: list[Entity], by_span) -> list[Entity]:
+    """A ship's former name ("formerly the X", "ex-X") and its present name in one sentence
+    are one ship: the present name keeps the node, the former becomes an alias."""
+    info = doc.user_data.get("skg_info", {})
+    drop = set()
+    for (start, end), meta in info.items():
+        role = meta.get("renamed")
+        if not role:
+            continue
+        this = by_span.get((start, end))
+        if this is None or this.label != "Vessel":
+            continue
+        lo, hi = sent_bounds(doc, start)
+        others = [(abs(s - start), by_span[(s, e)]) for (s, e) in by_span
+                  if lo <= s < hi and (s, e) != (start, end) and by_span[(s, e)].label == "Vessel" and by_span[(s, e)] is not this]
+        if not others:
+            continue
+        other = min(others, key=lambda x: x[0])[1]
+        if this.identifiers.get("imo") and other.identifiers.get("imo") and this.identifiers["imo"] != other.identifiers["imo"]:
+            continue
+        keep, old = (other, this) if role == "former" else (this, other)
+        if id(keep) in drop:
+            continue
+        _absorb(keep, old, by_span)
+        drop.add(id(old))
+    return [e for e in entities if id(e) not in drop]
 
 
 def _merge_numbered_vessels(entities: list[Entity], by_span) -> list[Entity]:

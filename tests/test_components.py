@@ -162,3 +162,38 @@ def test_port_described_in_apposition(nlp):
     assert ("LOCATED_IN", "Nakhodka", "Russia") in found
     _, found = rels(nlp, "The tanker Blue Finch docked at Nakhodka, a port that Russia uses often.")
     assert not [f for f in found if f[0] == "LOCATED_IN"]
+
+
+def test_renamed_ship_is_one_vessel(nlp):
+    text = ("The ship, formerly known as the Blue Ibis, now sails as the Grey Owl (IMO 9608128). "
+            "The UN Security Council designated the Blue Ibis in 2019.")
+    r, found = rels(nlp, text)
+    [ship] = [e for e in r.entities if e.label == "Vessel"]
+    assert ship.name == "Grey Owl" and "Blue Ibis" in ship.aliases
+    assert ("SANCTIONED_BY", "Grey Owl", "UN Security Council") in found
+
+
+def test_sanction_subjects_and_agents_from_the_parse(nlp):
+    # The subject of the passive, not the owner in the relative clause; the body at the end
+    # of a possessive chain acts.
+    _, found = rels(nlp, "The tanker Red Ibis, which is owned by Polar Sun Inc., was sanctioned by the U.S. Treasury's "
+                         "Office of Foreign Assets Control in 2021.")
+    assert {f for f in found if f[0] == "SANCTIONED_BY"} == {("SANCTIONED_BY", "Red Ibis", "Office of Foreign Assets Control")}
+    # Objects coordinated across a relative clause; "added ... to its list" designates.
+    _, found = rels(nlp, "The Council of the European Union adopted new measures over Russia's war against Ukraine and "
+                         "added the tanker Volga Reef to its list of banned vessels.")
+    assert {f for f in found if f[0] == "SANCTIONED_BY"} == {("SANCTIONED_BY", "Volga Reef", "Council of the European Union")}
+    # A programme name is not an agent; the colon list is the object.
+    _, found = rels(nlp, "The FCDO designated two tankers under the Russia sanctions regime: the Koi and the Lark.")
+    assert {f for f in found if f[0] == "SANCTIONED_BY"} == {("SANCTIONED_BY", "Koi", "UK Foreign Office"), ("SANCTIONED_BY", "Lark", "UK Foreign Office")}
+    _, found = rels(nlp, "The ships were the Koi and the Lark. Neither the Koi nor the Lark has been sanctioned by the EU.")
+    assert not [f for f in found if f[0] == "SANCTIONED_BY"]
+
+
+def test_operator_from_the_relative_clause_and_bare_both(nlp):
+    _, found = rels(nlp, "The FCDO named Tidal Ship Management FZE, a company registered in the United Arab Emirates "
+                         "that operates the tankers Merlin Rock and Sable Bay.")
+    assert ("OPERATED_BY", "Merlin Rock", "Tidal Ship Management FZE") in found
+    assert not [f for f in found if f[0] == "OPERATED_BY" and f[2] == "United Arab Emirates"]
+    _, found = rels(nlp, "The receiving vessels were the Koi and the Lark. Both are managed by Sunward Maritime S.A., a Panama company.")
+    assert ("OPERATED_BY", "Koi", "Sunward Maritime S.A.") in found and ("OPERATED_BY", "Lark", "Sunward Maritime S.A.") in found

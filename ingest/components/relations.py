@@ -31,7 +31,7 @@ IRREGULAR = {
     "list": ["listed"], "target": ["targeted"], "sanction": ["sanction", "sanctioned", "sanctions", "sanctioning"],
     "blacklist": ["blacklist", "blacklisted", "blacklists"], "penalize": ["penalized"], "penalise": ["penalised"],
     "manage": ["manages", "managed"], "operate": ["operates", "operated"], "charter": ["chartered", "charters"],
-    "drop": ["dropped"], "stop": ["stopped"], "plan": ["planned", "plans", "planning", "plan"],
+    "drop": ["dropped"], "add": ["add", "added", "adds", "adding"], "stop": ["stopped"], "plan": ["planned", "plans", "planning", "plan"],
 }
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 CLAUSE_STOPS = {"for", "over", "because", "due", "which", "who", "after", "following", "since", "while", "although", ";"}
@@ -94,6 +94,9 @@ class Relations:
         self.sanction_forms = {f for v in r["sanction_verbs"] for f in inflect(v)} | set(r["sanction_nouns"])
         self.modal = {f for v in r["modal_block"] for f in inflect(v)}
         self.negations = set(r["negations"])
+        self.add_forms = {f for v in r["sanction_add_verbs"] for f in inflect(v)}
+        self.list_nouns = set(r["sanction_list_nouns"])
+        self.programme_words = set(r["sanction_programme_words"])
         pm = PhraseMatcher(nlp.vocab, attr="LOWER")
         tok = nlp.tokenizer
         pm.add("OWN_P", list(tok.pipe(r["owned_passive"])))
@@ -120,12 +123,19 @@ class Relations:
             [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": sorted(c["vessel_types"])}}],
             [{"LOWER": {"IN": ["the", "these", "those", "all", "both"]}}, {"LIKE_NUM": True, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": {"IN": vessel_nouns}}],
         ])
+        # "Both are managed by X" / "All were sanctioned": a bare quantifier as the subject.
+        m.add("PLURAL_BARE", [[{"LOWER": {"IN": ["both", "all"]}, "IS_SENT_START": True},
+                               {"LOWER": {"IN": ["are", "were", "have", "had", "was", "remain", "remained", "belong", "belonged", "sail", "sailed", "fly", "flew"]}}]])
         self.matcher = m
 
     # -- helpers -------------------------------------------------------------------------
     def _plural_refs(self, doc: Doc) -> list[tuple[int, int]]:
         spans = []
-        for _, s, e in self.matcher(doc):
+        bare = doc.vocab.strings["PLURAL_BARE"]
+        for match_id, s, e in self.matcher(doc):
+            if match_id == bare:
+                spans.append((s, s + 1))
+                continue
             # Extend "the" matches back over "all of" and skip partitives ("two of the ships").
             if s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in {"all", "each", "both"}:
                 s -= 2
@@ -186,6 +196,71 @@ class Relations:
                 break
             group.append(s)
         return group
+
+    @staticmethod
+    def _subject(doc: Doc, i: int):
+        """The subject of the verb at token i from the dependency parse, followed through
+        coordination ("adopted ... and added"), relative pronouns ("X, which was sanctioned")
+        and apposition ("X, a company ... that operates"); None without a parse."""
+        if not doc.has_annotation("DEP"):
+            return None
+        v = doc[i]
+        for _ in range(4):
+            subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None or v.dep_ != "conj" or v.head is v:
+                break
+            v = v.head
+        if subj is None:
+            return None
+        if subj.lower_ in {"which", "that", "who"} and v.dep_ == "relcl":
+            subj = v.head
+        return subj
+
+    @staticmethod
+    def _slot_at(slots: list[Slot], tok, labels: set, follow_appos: bool = True) -> Slot | None:
+        """The slot holding token `tok` (or, through apposition, the name that "a company"
+        describes)."""
+        for _ in range(3):
+            if tok is None:
+                return None
+            hit = next((x for x in slots if x.start <= tok.i < x.end), None)
+            if hit is not None:
+                return hit if hit.label in labels else None
+            if not follow_appos or tok.dep_ != "appos":
+                return None
+            tok = tok.head
+        return None
+
+    def _with_list(self, slots: list[Slot], first: Slot, doc: Doc, hi: int) -> list[Slot]:
+        """`first` and the names listed right after it ("A, B and C")."""
+        return self._group_right(slots, first.start, {first.label}, doc, hi) or [first]
+
+    @staticmethod
+    def _possessor_chain(agents: list[Slot], slots: list[Slot], doc: Doc, hi: int) -> list[Slot]:
+        """"the U.S. Treasury's Office of Foreign Assets Control": the body at the end of a
+        possessive chain is the one that acts."""
+        while agents and agents[0].end + 1 < hi and doc[agents[0].end].text in {"'s", "\u2019s"}:
+            nxt = next((s for s in slots if s.start == agents[0].end + 1 and s.label == "Agency"), None)
+            if nxt is None:
+                break
+            agents = [nxt]
+        return agents
+
+    @staticmethod
+    def _conjoined(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
+        """Slots of `tok` and of the words coordinated with it in the parse ("designated A,
+        which ..., and B"): relative clauses between them do not end the list."""
+        out, todo, seen = [], [tok], set()
+        while todo:
+            t = todo.pop()
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            hit = next((x for x in slots if x.start <= t.i < x.end), None)
+            if hit is not None and hit.label in labels and hit not in out:
+                out.append(hit)
+            todo.extend(c for c in t.children if c.dep_ == "conj")
+        return sorted(out, key=lambda x: x.start)
 
     @staticmethod
     def _nearest_date(dates, pos: int, lo: int, hi: int) -> tuple[int, int] | None:
@@ -263,10 +338,19 @@ class Relations:
         lo, hi = sent.start, sent.end
         for i in range(lo, hi):
             low = doc[i].lower_
-            if low not in self.sanction_forms:
+            if low in self.add_forms:
+                # "added X to its list of vessels banned from EU ports" / "to the SDN list"
+                to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ == "to"), None)
+                if to is None or not any(t.lower_ in self.list_nouns for t in doc[to + 1:min(to + 6, hi)]):
+                    continue
+            elif low not in self.sanction_forms:
+                continue
+            elif i + 1 < hi and doc[i + 1].lower_ in self.programme_words:
+                # "under the Russia sanctions regime": the name of a programme, not an act.
                 continue
             if self._blocked(doc, lo, i, hi):
                 continue
+            subj = self._subject(doc, i) if doc[i].pos_ in ("VERB", "AUX") else None
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
             agents: list[Slot] = []
@@ -274,12 +358,32 @@ class Relations:
                 agents = [s for s in slots if s.start > by and s.label in SANCTION_AGENTS][:1]
                 if agents and any(t.lower_ in CLAUSE_STOPS for t in doc[by:agents[0].start]):
                     agents = []
-                targets = self._group_left(slots, i, SANCTION_TARGETS, doc)
+                agents = self._possessor_chain(agents, slots, doc, hi)
+                first = self._slot_at(slots, subj, SANCTION_TARGETS | {"Vessel"})
+                targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, SANCTION_TARGETS, doc)
+                # "Neither A nor B has been sanctioned by Y": a negation before the cue.
+                if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
+                    continue
             else:
                 before = [s for s in slots if s.end <= i and s.label in SANCTION_AGENTS]
                 agents = before[-1:]
+                by_parse = self._slot_at(slots, subj, SANCTION_AGENTS, follow_appos=False)
+                if by_parse is not None:
+                    agents = [by_parse]
+                agents = self._possessor_chain(agents, slots, doc, i)
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._group_right(slots, i + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
+                if obj is not None:
+                    # Objects coordinated across a relative clause ("designated A, which ..., and B").
+                    for extra in self._conjoined(doc, slots, obj, SANCTION_TARGETS):
+                        if extra not in targets and extra not in agents:
+                            targets.append(extra)
+                if not targets:
+                    # "designated four tankers under the Russia programme: the A, the B and the C"
+                    colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
+                    if colon is not None:
+                        targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
@@ -326,7 +430,9 @@ class Relations:
                     else:
                         self._emit(out, "OPERATED_BY", src, tgt, sent, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
-                    owned = self._group_right(slots, e, OWN_SOURCES | OP_SOURCES, doc, hi)
+                    # "X, the registered owner of the tanker Y": the owned thing is named right
+                    # there; "the owners of the ships will ..." names none.
+                    owned = self._group_right(slots, e, OWN_SOURCES | OP_SOURCES, doc, hi, max_gap=3)
                     owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in OWN_TARGETS][-1:]
                     if not owner and owned:
                         owner = self._group_right(slots, owned[-1].end, OWN_TARGETS, doc, hi)[:1]
@@ -350,7 +456,13 @@ class Relations:
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
             if low in self.owned_active or low in self.operated_active:
-                owner = [x for x in slots if x.end <= i and x.label in OWN_TARGETS][-1:]
+                # The verb's subject in the parse ("X, a company registered in Y that operates
+                # Z": X, not Y); else the nearest owner-like name before the verb that is not a
+                # place in a prepositional phrase.
+                by_parse = self._slot_at(slots, self._subject(doc, i), OWN_TARGETS)
+                owner = [by_parse] if by_parse else [
+                    x for x in slots if x.end <= i and x.label in OWN_TARGETS
+                    and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._group_right(slots, i + 1, OWN_SOURCES | OP_SOURCES, doc, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     if low in self.owned_active:

@@ -61,6 +61,7 @@ class Vessels:
         self.list_intro_punct = {w for w in intro if not w.isalpha() and " " not in w}
         self.list_intro_words = {w for w in intro if w.isalpha()}
         self.list_intro_pairs = {tuple(w.split()) for w in intro if " " in w}
+        self.list_verbs = set(c["vessel_list_verbs"])
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}]])
         prefixes = []
@@ -72,6 +73,9 @@ class Vessels:
             [{"ORTH": {"IN": ["IMO", "Imo"]}}, {"LOWER": {"IN": [":", "number", "no", "no.", "#", "nr", "nr."]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{7}$"}}],
             [{"TEXT": {"REGEX": r"^IMO\d{7}$"}}],
         ])
+        self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
+        for role in ("former", "current"):
+            self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in c["vessel_renames"][role]])
         self.matcher.add("MMSI", [[{"ORTH": "MMSI"}, {"LOWER": {"IN": [":", "number", "no", "no.", "#"]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{9}$"}}]])
         self.matcher.add("CALLSIGN", [[{"LOWER": "call"}, {"LOWER": "sign"}, {"ORTH": ":", "OP": "?"}, {"TEXT": {"REGEX": r"^[A-Z0-9]{3,8}$"}}]])
 
@@ -81,9 +85,13 @@ class Vessels:
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
+        renames = []
         for match_id, start, end in matches:
             kind = strings[match_id]
             sent_start, sent_end = self._sent_bounds(doc, start)
+            if kind.startswith("RENAME_"):
+                renames.append((kind[7:].lower(), start, end, sent_start, sent_end))
+                continue
             if kind == "TYPE":
                 self._after_type(doc, start, end, sent_end, cover)
                 self._before_type(doc, start, sent_start, cover)
@@ -100,7 +108,31 @@ class Vessels:
                 self._identifier(doc, start, end, sent_start, cover, mmsi=doc[end - 1].text)
             elif kind == "CALLSIGN":
                 self._identifier(doc, start, end, sent_start, cover, call_sign=doc[end - 1].text)
+        if renames:
+            self._renames(doc, renames, cover)
         return doc
+
+    def _renames(self, doc: Doc, renames, cover) -> None:
+        """"The ship, formerly known as the X, now sails as the Y": X and Y name one ship.
+        Read only in sentences that speak of a ship (a type noun or a ship name found); the
+        longest cue at a position wins ("formerly known as" over "formerly")."""
+        vessel_sents = {sent_bounds(doc, s)[0] for s, e, label, _, _ in doc.user_data.get("skg_cands", []) if label in ("Vessel", "_IDENT")}
+        done = set()
+        for role, start, end, lo, hi in sorted(renames, key=lambda r: (r[1], -(r[2] - r[1]))):
+            if start in done:
+                continue
+            done.add(start)
+            if lo not in vessel_sents and not any(t.lower_ in self.types for t in doc[lo:hi]):
+                continue
+            i = end
+            if i < hi and doc[i].lower_ == "the":
+                i += 1
+            if i < hi and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
+                i += 1
+            n_end = name_after(doc, i, hi, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
+            if n_end == i or any(t.text in self.legal_forms for t in doc[i:n_end]):
+                continue
+            add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, renamed=role, cue=doc[start:end].text.lower())
 
     @staticmethod
     def _sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
@@ -148,9 +180,11 @@ class Vessels:
         # "three more ships on the same route: the A, the B and the C" / "tankers, including
         # the A and the B" / "vessels such as A and B": names listed after a plural type noun.
         if doc[start].lower_ in self.plural_types:
-            intro = self._list_intro(doc, end, sent_end)
+            intro, min_names = self._list_intro(doc, end, sent_end)
             if intro is not None:
                 names = self._name_list(doc, intro, sent_end, cover)
+                if len(names) < min_names:
+                    names = []
                 for s, e in names:
                     add_candidate(doc, s, e, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
                 if names:
@@ -167,25 +201,33 @@ class Vessels:
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
 
-    def _list_intro(self, doc: Doc, end: int, sent_end: int) -> int | None:
+    def _list_intro(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
         """First token of a list introduced shortly after a plural ship noun by a colon,
-        "including", "such as", "namely" or "among them"; None when there is none. The words
-        between may be a short prepositional phrase ("on the same route"), not a clause."""
+        "including", "such as", "namely" or "among them", and how many names the list needs;
+        (None, 0) when there is none. The words between may be a short prepositional phrase
+        ("on the same route"), not a clause. Right after the noun, a comma or a copula
+        followed by "the" starts an apposition ("two tankers, the A and the B"; "the
+        receiving vessels were the A and the B"): that needs two names, or one for a copula."""
+        if end + 1 < sent_end and doc[end + 1].lower_ == "the":
+            if doc[end].text == ",":
+                return end + 1, 2
+            if doc[end].lower_ in self.list_verbs:
+                return end + 1, 1
         j = end
         while j < sent_end and j - end <= 7:
             t = doc[j]
             low = t.lower_
             if t.text in self.list_intro_punct or low in self.list_intro_words:
-                return j + 1
+                return j + 1, 1
             if j + 1 < sent_end and (low, doc[j + 1].lower_) in self.list_intro_pairs:
-                return j + 2
+                return j + 2, 1
             if t.text == "," and j + 1 < sent_end and (doc[j + 1].lower_ in self.list_intro_words or doc[j + 1].lower_ in {"such", "among"}):
                 j += 1
                 continue
             if t.is_punct or t.pos_ in ("VERB", "AUX") or t.lower_ in {"that", "which", "who", "were", "was", "are", "is"}:
-                return None
+                return None, 0
             j += 1
-        return None
+        return None, 0
 
     def _name_list(self, doc: Doc, i: int, sent_end: int, cover) -> list[tuple[int, int]]:
         """Names from token i on, joined by commas, "and", "as well as": "the A, the B and C"."""
