@@ -3,9 +3,12 @@ subgraph fetched from the store.
 
 The connection search between two entities is undirected (a ship and its operator's other
 ship are connected even though both edges point at the operator), which FalkorDB's
-shortestPath cannot do. So: fetch the ball of radius ceil(h/2) around one end and floor(h/2)
-around the other, one indexed query per ring, and search the union. Every path of length
-<= h lies inside that union: each of its edges is within the first ball or the second.
+shortestPath cannot do. So: a bidirectional breadth-first search, one indexed query per
+ring, always growing the side with the smaller frontier, until the two balls meet. Every
+shortest path lies inside the fetched subgraph: with radii ra and rb, ra + rb >= its length,
+so each of its edges touches a node strictly inside one of the balls. Rings carry only ids,
+names and types; the properties (evidence) of the edges on the paths found come in one
+query at the end.
 """
 
 from __future__ import annotations
@@ -21,19 +24,31 @@ from graph.ontology import load as load_ontology
 if TYPE_CHECKING:
     from graph.store import GraphStore
 
-MAX_EDGES = 50_000
+MAX_EDGES = 200_000
 
 _RING = (
     "MATCH (n:Entity)-[r]-(m:Entity) WHERE n.id IN $ids{types} "
     "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, "
-    "properties(r) AS props, m.id AS other, m.name AS name, labels(m) AS labels"
+    "coalesce(r.key, '') AS key, m.id AS other, m.name AS name, labels(m) AS labels"
 )
+_BRIDGE = (
+    "MATCH (n:Entity)-[r]-(m:Entity) WHERE n.id IN $ids AND m.id IN $others{types} "
+    "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, "
+    "coalesce(r.key, '') AS key, m.id AS other, m.name AS name, labels(m) AS labels"
+)
+_DEGREE = "MATCH (n:Entity)-[r]-(:Entity) WHERE n.id IN $ids{types} RETURN count(r) AS degree"
 _NODES = "MATCH (n:Entity) WHERE n.id IN $ids RETURN n.id AS id, n.name AS name, labels(n) AS labels"
+_EDGE_PROPS = (
+    "UNWIND $edges AS e "
+    "MATCH (x:Entity {id: e.start})-[r]->(y:Entity {id: e.end}) "
+    "WHERE type(r) = e.type AND coalesce(r.key, '') = e.key "
+    "RETURN e.start AS start, e.end AS end, e.type AS type, e.key AS key, properties(r) AS props"
+)
 
 
-def _ring_query(rel_types: list[str] | None) -> str:
+def _typed(text: str, rel_types: list[str] | None) -> str:
     # Types travel as a parameter; the text only says whether to filter.
-    return _RING.format(types=" AND type(r) IN $types" if rel_types else "")
+    return text.format(types=" AND type(r) IN $types" if rel_types else "")
 
 
 def _label(labels: list[str] | None) -> str | None:
@@ -41,58 +56,72 @@ def _label(labels: list[str] | None) -> str | None:
     return next((lab for lab in labels or [] if lab != entity), None)
 
 
-def fetch_neighbourhood(
+def connect(
     store: GraphStore,
-    seeds: list[str],
-    hops: int,
+    a: str,
+    b: str,
+    max_hops: int,
     *,
     rel_types: list[str] | None = None,
-    graph: nx.MultiGraph | None = None,
     max_edges: int = MAX_EDGES,
 ) -> nx.MultiGraph:
-    """The entities within `hops` of `seeds` and every relationship among them touched on the
-    way, as an undirected MultiGraph. Nodes carry name/label; edges carry type, start, props.
-    MENTIONS (article -> entity) is never followed."""
-    g = graph if graph is not None else nx.MultiGraph()
-    query = _ring_query(rel_types)
-    missing = [s for s in seeds if s not in g]
-    if missing:
-        for row in store.run(_NODES, {"ids": missing}).rows:
-            g.add_node(row["id"], name=row["name"], label=_label(row["labels"]))
-    frontier, seen = list(seeds), set(seeds)
-    for _ in range(hops):
-        if not frontier:
-            break
-        params: dict[str, Any] = {"ids": frontier}
-        if rel_types:
-            params["types"] = list(rel_types)
-        nxt: list[str] = []
-        for row in store.run(query, params).rows:
+    """The subgraph holding every shortest path (of at most `max_hops`) between `a` and `b`,
+    undirected. Nodes carry name/label; edges carry type, start, end and key (no properties).
+    MENTIONS (article -> entity) is never followed.
+
+    Before growing a ball, one query looks for relationships between the two frontiers (a
+    path one longer than the radii); only when there is none does the side whose frontier
+    has fewer relationships (counted in the database) grow a ring. So hubs (a country every
+    ship is flagged in) are fetched only when a path must go through them.
+    """
+    g = nx.MultiGraph()
+    for row in store.run(_NODES, {"ids": [a, b]}).rows:
+        g.add_node(row["id"], name=row["name"], label=_label(row["labels"]))
+    extra: dict[str, Any] = {"types": list(rel_types)} if rel_types else {}
+
+    def add(rows: list[dict[str, Any]]) -> list[str]:
+        new = []
+        for row in rows:
             other = row["other"]
             if other not in g:
                 g.add_node(other, name=row["name"], label=_label(row["labels"]))
-            props = row["props"] or {}
-            key = (row["start"], row["type"], props.get("key", ""), row["end"])
+                new.append(other)
+            key = (row["start"], row["type"], row["key"], row["end"])
             if not g.has_edge(row["start"], row["end"], key=key):
-                g.add_edge(row["start"], row["end"], key=key, type=row["type"], start=row["start"], props=props)
-            if other not in seen:
-                seen.add(other)
-                nxt.append(other)
+                g.add_edge(row["start"], row["end"], key=key, type=row["type"], start=row["start"],
+                           end=row["end"], rkey=row["key"])
+        return new
+
+    seen = {a: {a}, b: {b}}
+    frontier = {a: [a], b: [b]}
+    radius = {a: 0, b: 0}
+    while frontier[a] and frontier[b] and radius[a] + radius[b] < max_hops:
+        bridge = store.run(_typed(_BRIDGE, rel_types), {"ids": frontier[a], "others": frontier[b], **extra}).rows
+        if bridge:
+            add(bridge)
+            break
+        if radius[a] + radius[b] + 1 >= max_hops:
+            break  # a longer path would need another ring on top of the bridge just missed
+        degree = {
+            side: store.run(_typed(_DEGREE, rel_types), {"ids": frontier[side], **extra}).rows[0]["degree"]
+            for side in (a, b)
+        }
+        side = a if degree[a] <= degree[b] else b
+        rows = store.run(_typed(_RING, rel_types), {"ids": frontier[side], **extra}).rows
+        add(rows)
+        nxt = []
+        for row in rows:
+            if row["other"] not in seen[side]:
+                seen[side].add(row["other"])
+                nxt.append(row["other"])
         if g.number_of_edges() > max_edges:
             raise QueryError(
-                f"The search touched more than {max_edges} relationships around {', '.join(seeds)}. "
-                "Lower --max-hops, or follow fewer relationship types."
+                f"The search between {a} and {b} touched more than {max_edges} relationships. "
+                "Lower --max-hops, or follow fewer relationship types (--via)."
             )
-        frontier = nxt
+        radius[side] += 1
+        frontier[side] = nxt
     return g
-
-
-def fetch_between(
-    store: GraphStore, a: str, b: str, max_hops: int, *, rel_types: list[str] | None = None
-) -> nx.MultiGraph:
-    """The subgraph that holds every path of length <= max_hops between `a` and `b`."""
-    g = fetch_neighbourhood(store, [a], (max_hops + 1) // 2, rel_types=rel_types)
-    return fetch_neighbourhood(store, [b], max_hops // 2, rel_types=rel_types, graph=g)
 
 
 def node_ref(g: nx.MultiGraph, node: str) -> dict[str, Any]:
@@ -105,8 +134,8 @@ def shortest_paths(
 ) -> list[tuple[list[str], list[dict[str, Any]]]]:
     """Up to `limit` shortest paths from `a` to `b` of at most `max_hops` relationships.
 
-    Each is (node ids, relationships), a relationship being {"type", "start", "props"}; two
-    parallel relationships between the same nodes make two paths.
+    Each is (node ids, relationships), a relationship being {"type", "start", "end", "key"};
+    two parallel relationships between the same nodes make two paths.
     """
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return []
@@ -115,11 +144,24 @@ def shortest_paths(
         if len(nodes) - 1 > max_hops:
             return []
         options = [
-            sorted(g.get_edge_data(u, v).values(), key=lambda e: (e["type"], e["start"], str(e["props"].get("key"))))
+            sorted(g.get_edge_data(u, v).values(), key=lambda e: (e["type"], e["start"], e["rkey"]))
             for u, v in zip(nodes, nodes[1:])
         ]
         for combo in islice(product(*options), limit - len(out)):
-            out.append((list(nodes), [{"type": e["type"], "start": e["start"], "props": e["props"]} for e in combo]))
+            out.append((list(nodes), [
+                {"type": e["type"], "start": e["start"], "end": e["end"], "key": e["rkey"]} for e in combo
+            ]))
         if len(out) >= limit:
             break
     return out
+
+
+def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tuple[str, str, str, str], dict]:
+    """The properties of relationships named by {start, end, type, key}, in one query."""
+    if not edges:
+        return {}
+    unique = {(e["start"], e["end"], e["type"], e["key"]): e for e in edges}
+    rows = store.run(_EDGE_PROPS, {"edges": [
+        {"start": s, "end": t, "type": ty, "key": k} for s, t, ty, k in unique
+    ]}).rows
+    return {(r["start"], r["end"], r["type"], r["key"]): r["props"] or {} for r in rows}

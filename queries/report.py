@@ -368,12 +368,18 @@ def find_path(
     start, end = _resolve(store, a), _resolve(store, b)
     if start["id"] == end["id"]:
         raise ConfigError(f"{a!r} and {b!r} are the same entity ({start['id']}); give two different ones.")
-    sub = analysis.fetch_between(store, start["id"], end["id"], max_hops, rel_types=types)
+    sub = analysis.connect(store, start["id"], end["id"], max_hops, rel_types=types)
+    found = analysis.shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit)
+    props = analysis.edge_properties(store, [e for _, edges in found for e in edges])
     arts = _Articles()
     paths = []
-    for node_ids, edges in analysis.shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit):
+    for node_ids, edges in found:
         nodes = [analysis.node_ref(sub, n) for n in node_ids]
-        steps = [_step(nodes[i], nodes[i + 1], edge, arts) for i, edge in enumerate(edges)]
+        steps = [
+            _step(nodes[i], nodes[i + 1],
+                  {**e, "props": props.get((e["start"], e["end"], e["type"], e["key"]), {})}, arts)
+            for i, e in enumerate(edges)
+        ]
         paths.append({"length": len(steps), "nodes": nodes, "steps": steps})
     arts.fetch(store)
     return paths

@@ -241,3 +241,33 @@ def test_stats(store):
     assert s["nodes"]["Vessel"] == 4 and s["articles"] == 3
     assert s["relationships"]["OPERATED_BY"] == 4 and s["sanctioned"] == 4 and s["went_dark"] == 1
     assert s["entities"] == sum(n for label, n in s["nodes"].items() if label != "Article")
+
+
+def test_find_path_matches_networkx_on_a_random_graph(tmp_path):
+    """The bidirectional ring search finds exactly the shortest paths a full-graph search finds."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(3)
+    n = 60
+    ids = [f"company:c{i}" for i in range(n)]
+    edges = {(rng.randrange(n), rng.randrange(n)) for _ in range(75)}
+    edges = {(u, v) for u, v in edges if u != v}
+    full = nx.Graph()
+    full.add_nodes_from(range(n))
+    full.add_edges_from(edges)
+    with open_store(str(tmp_path / "random.db")) as s:
+        s.upsert_nodes("Company", [{"id": i, "name": i.split(":")[1]} for i in ids])
+        s.upsert_relationships("OWNED_BY", [{"start": ids[u], "end": ids[v]} for u, v in edges])
+        for _ in range(40):
+            a, b = rng.sample(range(n), 2)
+            hops = rng.randint(1, 5)
+            got = find_path(s, ids[a], ids[b], max_hops=hops, limit=1000)
+            try:
+                want = {tuple(p) for p in nx.all_shortest_paths(full, a, b)}
+            except nx.NetworkXNoPath:
+                want = set()
+            if want and len(next(iter(want))) - 1 > hops:
+                want = set()
+            assert {tuple(int(x["id"].split(":c")[1]) for x in p["nodes"]) for p in got} == want
