@@ -86,6 +86,9 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
             path_text(ind["path"]), "", "", lines,
         ])
 
+    if report["sanctions"].get("indirect_truncated"):
+        sanctions.rows.append(["…", f"only the nearest {len(report['sanctions']['indirect'])} sanctioned entities "
+                               "are listed", "", "", []])
     ownership = Section("Ownership and operation chain", ["from", "relationship", "to", "evidence"],
                         empty="no owner or operator recorded")
     for o in report["ownership"]:

@@ -30,6 +30,7 @@ IDENTIFIERS = ("imo", "mmsi", "call_sign")
 HIDDEN_PROPERTIES = {"id", "name", "aliases", "keys", "ais_dark", *IDENTIFIERS}
 MAX_HOPS = 6
 MAX_CHAIN = 8
+MAX_INDIRECT = 50  # nearest sanctioned entities listed; a hub can be near hundreds
 
 
 class NodeRef(TypedDict):
@@ -232,9 +233,16 @@ _PATH_COLUMNS = (
     "[n IN nodes(p) | {id: n.id, name: n.name, labels: labels(n)}] AS nodes, "
     "[r IN relationships(p) | {type: type(r), start: startNode(r).id, props: properties(r)}] AS rels"
 )
+# Each relationship of the chain once, at the depth it is first reached (a path per prefix
+# would send the top of a long chain many times over).
 _CHAIN = (
     f"MATCH p = (e:Entity {{id: $id}})-[:{'|'.join(OWNERSHIP_TYPES)}*1..{MAX_CHAIN}]->(:Entity) "
-    f"RETURN {_PATH_COLUMNS}"
+    "WITH relationships(p) AS rels UNWIND range(0, size(rels) - 1) AS i "
+    "WITH rels[i] AS r, min(i) AS depth "
+    "WITH r, depth, startNode(r) AS x, endNode(r) AS y "
+    "RETURN depth, type(r) AS type, properties(r) AS props, "
+    "{id: x.id, name: x.name, labels: labels(x)} AS source, {id: y.id, name: y.name, labels: labels(y)} AS target "
+    "ORDER BY depth, source.name, type, target.name"
 )
 
 
@@ -243,7 +251,11 @@ def _exposure_query(hops: int) -> str:
     return (
         f"MATCH p = (e:Entity {{id: $id}})-[:{'|'.join(EXPOSURE_TYPES)}*1..{_hops(hops, 'hops')}]-(s:Entity) "
         "WHERE s <> e AND (s)-[:SANCTIONED_BY]->() "
-        f"RETURN s.id AS sanctioned, length(p) AS hops, {_PATH_COLUMNS} ORDER BY hops"
+        # One shortest path per sanctioned entity, picked in the database.
+        "WITH s, collect(p) AS paths "
+        "WITH s, reduce(best = head(paths), q IN paths | CASE WHEN length(q) < length(best) THEN q ELSE best END) AS p "
+        f"RETURN s.id AS sanctioned, length(p) AS hops, {_PATH_COLUMNS} ORDER BY hops, sanctioned "
+        f"LIMIT {MAX_INDIRECT + 1}"
     )
 
 
@@ -263,7 +275,8 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     {"entity": {...}, "sanctions": {"direct": [...], "indirect": [...]}, "ownership": [...],
      "port_calls": [...], "relationships": {TYPE: [...]}, "ais_dark": [...], "articles": [...]}
     `hops`: how far (1..6) to look for sanctioned entities through ownership, operation,
-    membership and stated ties.
+    membership and stated ties; the nearest MAX_INDIRECT are listed (`indirect_truncated`
+    says when there are more).
     """
     _hops(hops, "hops")
     entity = _resolve(store, ref)
@@ -299,23 +312,17 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
             })
 
     ownership: list[dict[str, Any]] = []
-    seen: set[tuple] = set()
-    chains = store.run(_CHAIN, {"id": eid}).rows
-    for row in sorted(chains, key=lambda r: len(r["rels"])):
-        steps = _path_steps(row["nodes"], row["rels"], arts)
-        rel, step = row["rels"][-1], steps[-1]
-        key = (step["from"]["id"], rel["type"], step["to"]["id"], (rel["props"] or {}).get("key"))
-        if key in seen:
-            continue
-        seen.add(key)
-        ownership.append({"from": step["from"], "type": step["type"], "to": step["to"], "evidence": step["evidence"]})
+    for row in store.run(_CHAIN, {"id": eid}).rows:
+        src, dst = row["source"], row["target"]
+        ownership.append({
+            "from": _ref(src["id"], src["name"], src["labels"]), "type": row["type"],
+            "to": _ref(dst["id"], dst["name"], dst["labels"]),
+            "evidence": arts.evidence((row["props"] or {}).get("evidence")),
+        })
 
     indirect: list[dict[str, Any]] = []
-    reached: set[str] = set()
-    for row in store.run(_exposure_query(hops), {"id": eid}).rows:
-        if row["sanctioned"] in reached:
-            continue
-        reached.add(row["sanctioned"])
+    exposure = store.run(_exposure_query(hops), {"id": eid}).rows
+    for row in exposure[:MAX_INDIRECT]:
         steps = _path_steps(row["nodes"], row["rels"], arts)
         indirect.append({"sanctioned": steps[-1]["to"], "hops": row["hops"], "path": steps})
 
@@ -333,7 +340,8 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
     return {
         "entity": _public(entity),
-        "sanctions": {"direct": direct, "indirect": indirect, "hops": hops},
+        "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
+                      "indirect_truncated": len(exposure) > MAX_INDIRECT},
         "ownership": ownership,
         "port_calls": port_calls,
         "relationships": dict(sorted(relationships.items())),

@@ -271,3 +271,21 @@ def test_find_path_matches_networkx_on_a_random_graph(tmp_path):
             if want and len(next(iter(want))) - 1 > hops:
                 want = set()
             assert {tuple(int(x["id"].split(":c")[1]) for x in p["nodes"]) for p in got} == want
+
+
+def test_indirect_sanctions_list_the_nearest_and_say_when_there_are_more(tmp_path):
+    from queries.report import MAX_INDIRECT
+
+    ships = [f"vessel:s{i:03d}" for i in range(MAX_INDIRECT + 5)]
+    with open_store(str(tmp_path / "many.db")) as s:
+        s.upsert_nodes("Company", [{"id": "company:fleet", "name": "Fleet Co"}])
+        s.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}])
+        s.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
+        s.upsert_relationships("OPERATED_BY", [{"start": v, "end": "company:fleet"} for v in ships])
+        s.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "country:us", "year": 2024} for v in ships])
+        fleet = build_report(s, "Fleet Co")
+        assert len(fleet["sanctions"]["indirect"]) == MAX_INDIRECT and fleet["sanctions"]["indirect_truncated"]
+        assert {i["hops"] for i in fleet["sanctions"]["indirect"]} == {1}
+        assert f"only the nearest {MAX_INDIRECT} sanctioned entities are listed" in render.report_markdown(fleet)
+        one = build_report(s, ships[0], hops=1)
+        assert one["sanctions"]["indirect"] == [] and not one["sanctions"]["indirect_truncated"]
