@@ -1,0 +1,332 @@
+"""Ingest throughput against bare spaCy, re-ingest, and peak memory.
+
+    uv run python -m bench.ingest_bench --articles 1000 --processes 1 2
+    uv run python -m bench.ingest_bench --memory 1000 10000          # peak RSS only
+
+On one generated corpus (bench/corpus.py, written under bench/out/), side by side in one run:
+
+  (a) bare spaCy: `spacy.load(model).pipe(texts)`, the model's own components, ours not added;
+  (b) our extraction without writing: `ingest.extract.extract_documents` (our pipeline:
+      the model plus sanctions-kg's components, then `build_result` per article);
+  (c) full ingest: `ingest.pipeline.ingest_documents` into a fresh embedded store.
+
+Each (mode, processes) pair runs in its own subprocess, so one cannot warm or slow another,
+a hang becomes a timeout instead of a stuck run, and memory is per mode. Model loading and
+store opening are outside the timer; batch size is the pipeline's (ingest.nlp.BATCH_SIZE).
+For 2 processes the bench hands the pipeline an `nlp` whose `pipe` adds `n_process=2`
+(ingest_documents/extract_documents take no such option yet). Words are whitespace-split
+words of the article texts.
+
+Then: re-ingest of the unchanged corpus (`ingest_paths` twice into one store, the second
+run timed against the first), and with --memory, the peak RSS of the whole process tree of a
+full ingest (the Python process, its spaCy workers, and the embedded database server it
+started), sampled every 50 ms with psutil.
+
+`--patch-mp` applies the prototype fix described in bench/RESULTS.md (spaCy docs that
+survive the trip from a worker process) so 2-process figures can be measured before the
+fix lands in ingest/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+MODES = ("a", "b", "c")
+MODE_NAMES = {"a": "bare spaCy", "b": "extraction, no writes", "c": "full ingest"}
+
+
+def corpus_dir(articles: int) -> Path:
+    """The corpus folder for `articles`, generated on first use (same seed, same text)."""
+    path = OUT / f"corpus-{articles}"
+    marker = path / ".complete"
+    if not marker.exists():
+        corpus.write(corpus.generate(articles), path, "txt")
+        marker.write_text(str(articles))
+    return path
+
+
+class PipeN:
+    """An nlp whose .pipe runs with n_process workers; everything else is the wrapped nlp."""
+
+    def __init__(self, nlp, n_process: int):
+        self._nlp, self._n = nlp, n_process
+
+    def pipe(self, texts, batch_size: int = 32, **kw):
+        if self._n > 1:
+            kw.setdefault("n_process", self._n)
+        return self._nlp.pipe(texts, batch_size=batch_size, **kw)
+
+    def __call__(self, text):
+        return self._nlp(text)
+
+    def __getattr__(self, name):
+        return getattr(self._nlp, name)
+
+
+def patch_multiprocessing() -> None:
+    """Prototype fix: keep span info under string keys, which survive msgpack.
+
+    ingest/components/entities.py stores doc.user_data["skg_info"] keyed by (start, end)
+    tuples; spaCy sends docs from worker processes with msgpack, which turns the tuple keys
+    into lists and fails to load them ("unhashable type: 'list'"), and spaCy then hangs
+    joining its workers. Here a last component re-keys the dict as "start:end" strings and
+    Span._.skg reads either form.
+    """
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    from ingest.components import common
+
+    @Language.component("bench_mp_safe_info")
+    def mp_safe(doc):
+        info = doc.user_data.get(common.INFO)
+        if info:
+            doc.user_data[common.INFO] = {
+                (f"{k[0]}:{k[1]}" if isinstance(k, tuple) else k): v for k, v in info.items()
+            }
+        return doc
+
+    common.ensure_extensions()
+
+    def getter(s):
+        info = s.doc.user_data.get(common.INFO, {})
+        return info.get((s.start, s.end)) or info.get(f"{s.start}:{s.end}", {})
+
+    Span.set_extension("skg", getter=getter, force=True)
+
+
+def _load_docs(path: Path):
+    from ingest.model import Document
+    from ingest.readers import read_paths
+
+    docs = [d for d in read_paths([str(path)]) if isinstance(d, Document)]
+    words = sum(corpus.word_count(d.text) for d in docs)
+    return docs, words
+
+
+def worker(mode: str, processes: int, path: Path, patch: bool, out: Path) -> None:
+    """Run one measurement in this process and write its JSON to `out`."""
+    docs, words = _load_docs(path)
+    texts = [d.text for d in docs]
+    from ingest.nlp import BATCH_SIZE, load, model_name
+
+    result: dict = {"mode": mode, "processes": processes, "articles": len(docs), "words": words}
+    if mode == "a":
+        import spacy
+
+        nlp = spacy.load(model_name(os.environ.get("SANCTIONS_KG_MODEL")))
+        result["pipes"] = nlp.pipe_names
+        t = time.perf_counter()
+        n = sum(1 for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
+        result["seconds"] = time.perf_counter() - t
+        assert n == len(texts)
+    else:
+        if patch:
+            patch_multiprocessing()
+        nlp = load()
+        if patch:
+            nlp.add_pipe("bench_mp_safe_info", last=True)
+        result["pipes"] = nlp.pipe_names
+        piped = PipeN(nlp, processes)
+        if mode == "b":
+            from ingest.extract import extract_documents
+
+            t = time.perf_counter()
+            results = list(extract_documents(docs, piped, batch_size=BATCH_SIZE))
+            result["seconds"] = time.perf_counter() - t
+            result["entities"] = sum(len(r.entities) for r in results)
+            result["relations"] = sum(len(r.relations) for r in results)
+        else:
+            from graph.store import open_store
+            from ingest.pipeline import ingest_documents, ingest_paths
+
+            with tempfile.TemporaryDirectory(prefix="ingest-bench-") as d, open_store(str(Path(d) / "kg.db")) as store:
+                pid_file = os.environ.get("BENCH_SERVER_PID_FILE")
+                if pid_file:
+                    Path(pid_file).write_text(str(getattr(store._db, "pid", "") or ""))
+                t = time.perf_counter()
+                summary = ingest_documents(store, docs, nlp=piped)
+                result["seconds"] = time.perf_counter() - t
+                result["summary"] = summary.to_dict()
+                if os.environ.get("BENCH_REINGEST"):
+                    # Re-ingest as a user runs it: read the files again, hash, skip.
+                    t = time.perf_counter()
+                    again = ingest_paths(store, [str(path)], nlp=piped)
+                    result["reingest_seconds"] = time.perf_counter() - t
+                    result["reingest_summary"] = again.to_dict()["articles"]
+    result["words_per_s"] = words / result["seconds"]
+    out.write_text(json.dumps(result))
+
+
+def _tree_rss(root, extra_pid_file: Path | None) -> int:
+    import psutil
+
+    procs = [root]
+    try:
+        procs += root.children(recursive=True)
+    except psutil.Error:
+        pass
+    if extra_pid_file and extra_pid_file.exists():
+        try:
+            procs.append(psutil.Process(int(extra_pid_file.read_text())))
+        except (ValueError, psutil.Error):
+            pass
+    total = 0
+    for p in {p.pid: p for p in procs}.values():
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(mode: str, processes: int, path: Path, *, patch: bool = False, timeout: float = 900,
+            reingest: bool = False, sample_rss: bool = False) -> dict:
+    """One measurement in a subprocess; with sample_rss, its peak process-tree RSS."""
+    import psutil
+
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-w-") as d:
+        out, pid_file = Path(d) / "result.json", Path(d) / "server.pid"
+        cmd = [sys.executable, "-m", "bench.ingest_bench", "--worker", mode, "--processes", str(processes),
+               "--corpus", str(path), "--worker-out", str(out)] + (["--patch-mp"] if patch else [])
+        env = dict(os.environ, BENCH_SERVER_PID_FILE=str(pid_file))
+        if reingest:
+            env["BENCH_REINGEST"] = "1"
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        peak = 0
+        stop = threading.Event()
+
+        def sampler():
+            nonlocal peak
+            root = psutil.Process(proc.pid)
+            while not stop.is_set():
+                peak = max(peak, _tree_rss(root, pid_file))
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=sampler, daemon=True)
+        if sample_rss:
+            thread.start()
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            for child in psutil.Process(proc.pid).children(recursive=True):
+                child.kill()
+            proc.kill()
+            proc.communicate()
+            return {"mode": mode, "processes": processes, "error": f"no result after {timeout:.0f} s (hung or too slow)"}
+        finally:
+            stop.set()
+            if sample_rss:
+                thread.join()
+        if proc.returncode != 0 or not out.exists():
+            tail = (err or "").strip().splitlines()[-3:]
+            return {"mode": mode, "processes": processes, "error": f"exit {proc.returncode}: {' | '.join(tail)}"}
+        res = json.loads(out.read_text())
+        if sample_rss:
+            res["peak_rss_mb"] = round(peak / 2**20)
+        return res
+
+
+def throughput(articles: int, processes: list[int], rounds: int, patch: bool, timeout: float) -> dict:
+    path = corpus_dir(articles)
+    runs: dict[tuple[str, int], list[dict]] = {}
+    for rnd in range(rounds):
+        for n in processes:
+            order = MODES if rnd % 2 == 0 else MODES[::-1]
+            for mode in order:
+                res = measure(mode, n, path, patch=patch, timeout=timeout)
+                runs.setdefault((mode, n), []).append(res)
+                shown = f"{res['words_per_s']:.0f} words/s" if "words_per_s" in res else res["error"]
+                print(f"  round {rnd + 1}: ({mode}) {MODE_NAMES[mode]}, {n} process(es): {shown}", file=sys.stderr)
+    table: dict = {}
+    for (mode, n), results in runs.items():
+        ok = [r["words_per_s"] for r in results if "words_per_s" in r]
+        entry = {"runs": [round(r["words_per_s"]) if "words_per_s" in r else r["error"] for r in results]}
+        if ok:
+            entry["words_per_s"] = round(statistics.median(ok))
+        for key in ("entities", "relations", "summary", "pipes"):
+            if key in results[-1]:
+                entry[key] = results[-1][key]
+        table[f"{mode}{n}"] = entry
+    ratios = {}
+    for n in processes:
+        a = table.get(f"a{n}", {}).get("words_per_s")
+        for m in ("b", "c"):
+            v = table.get(f"{m}{n}", {}).get("words_per_s")
+            ratios[f"{m}/a {n}p"] = round(v / a, 3) if a and v else None
+    words = runs[("a", processes[0])][0].get("words")
+    return {"articles": articles, "words": words, "rounds": rounds, "patch_mp": patch, "modes": table, "ratios": ratios}
+
+
+def reingest(articles: int, timeout: float) -> dict:
+    res = measure("c", 1, corpus_dir(articles), reingest=True, timeout=timeout)
+    if "error" in res:
+        return res
+    return {
+        "articles": articles,
+        "first_s": round(res["seconds"], 2),
+        "reingest_s": round(res["reingest_seconds"], 3),
+        "speedup": round(res["seconds"] / res["reingest_seconds"], 1),
+        "reingest_articles": res["reingest_summary"],
+    }
+
+
+def memory(sizes: list[int], processes: int, patch: bool, timeout: float) -> dict:
+    out = {}
+    for n in sizes:
+        res = measure("c", processes, corpus_dir(n), patch=patch, timeout=timeout, sample_rss=True)
+        out[str(n)] = {k: res.get(k) for k in ("peak_rss_mb", "seconds", "words", "words_per_s", "error") if res.get(k) is not None}
+        print(f"  memory {n} articles: {out[str(n)]}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=1000, help="corpus size for throughput and re-ingest")
+    ap.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="process counts to measure")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat each measurement (median reported)")
+    ap.add_argument("--memory", type=int, nargs="*", default=None, metavar="N",
+                    help="only measure peak RSS of full ingests of these corpus sizes")
+    ap.add_argument("--memory-processes", type=int, default=1)
+    ap.add_argument("--no-reingest", action="store_true")
+    ap.add_argument("--patch-mp", action="store_true", help="apply the prototype multiprocessing fix (see docstring)")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per measurement before it counts as hung")
+    ap.add_argument("--json", type=Path, default=None)
+    # internal: one measurement in a subprocess
+    ap.add_argument("--worker", choices=MODES, help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.processes[0], args.corpus, args.patch_mp, args.worker_out)
+        return
+    res: dict = {"load_before": os.getloadavg(), "nproc": os.cpu_count()}
+    if args.memory is not None:
+        res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.patch_mp, args.timeout)
+    else:
+        res["throughput"] = throughput(args.articles, args.processes, args.rounds, args.patch_mp, args.timeout)
+        if not args.no_reingest:
+            res["reingest"] = reingest(args.articles, args.timeout)
+    res["load_after"] = os.getloadavg()
+    text = json.dumps(res, indent=2)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
