@@ -68,6 +68,9 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     for key, value in ent["properties"].items():
         if value not in (None, "", []):
             facts.rows.append([key.replace("_", " "), str(value)])
+    totals = report.get("relationship_totals") or {}
+    if totals:
+        facts.rows.append(["relationships", ", ".join(f"{t} {n}" for t, n in totals.items())])
 
     sanctions = Section("Sanctions", ["status", "by / via", "when", "program / list", "evidence"],
                         empty="not sanctioned, and no sanctioned entity within "

@@ -30,6 +30,7 @@ IDENTIFIERS = ("imo", "mmsi", "call_sign")
 HIDDEN_PROPERTIES = {"id", "name", "aliases", "keys", "ais_dark", *IDENTIFIERS}
 MAX_HOPS = 6
 MAX_CHAIN = 8
+MAX_PER_GROUP = 200  # relationships of one type and direction listed in a report
 MAX_INDIRECT = 50  # nearest sanctioned entities listed; a hub can be near hundreds
 
 
@@ -224,10 +225,15 @@ def _path_steps(nodes: list[dict[str, Any]], rels: list[dict[str, Any]], arts: _
 
 # -- the report -----------------------------------------------------------------------------
 
+# Relationships by type and direction, newest first, at most MAX_PER_GROUP of each: a port
+# that hundreds of ships called at would otherwise send every call. `total` counts them all.
 _RELS = (
     "MATCH (e:Entity {id: $id})-[r]-(o) "
-    "RETURN type(r) AS type, startNode(r) = e AS out, properties(r) AS props, "
-    "o.id AS id, o.name AS name, labels(o) AS labels"
+    "WITH type(r) AS type, startNode(r) = e AS out, r, o "
+    "ORDER BY coalesce(r.date, o.published, '') DESC, o.name "
+    "WITH type, out, count(r) AS total, "
+    "collect({props: properties(r), id: o.id, name: o.name, labels: labels(o)}) AS items "
+    "RETURN type, out, total, items[0..$cap] AS items"
 )
 _PATH_COLUMNS = (
     "[n IN nodes(p) | {id: n.id, name: n.name, labels: labels(n)}] AS nodes, "
@@ -273,7 +279,8 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     """Everything the graph says about one entity, each fact with its evidence.
 
     {"entity": {...}, "sanctions": {"direct": [...], "indirect": [...]}, "ownership": [...],
-     "port_calls": [...], "relationships": {TYPE: [...]}, "ais_dark": [...], "articles": [...]}
+     "port_calls": [...], "relationships": {TYPE: [...]}, "ais_dark": [...], "articles": [...],
+     "relationship_totals": {TYPE: n}}
     `hops`: how far (1..6) to look for sanctioned entities through ownership, operation,
     membership and stated ties; the nearest MAX_INDIRECT are listed (`indirect_truncated`
     says when there are more).
@@ -287,7 +294,12 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     port_calls: list[dict[str, Any]] = []
     relationships: dict[str, list[dict[str, Any]]] = {}
     mentioned: set[str] = set()
-    for row in store.run(_RELS, {"id": eid}).rows:
+    totals: dict[str, int] = {}
+    rows = []
+    for group in store.run(_RELS, {"id": eid, "cap": MAX_PER_GROUP}).rows:
+        totals[group["type"]] = totals.get(group["type"], 0) + group["total"]
+        rows += [{"type": group["type"], "out": group["out"], **item} for item in group["items"]]
+    for row in rows:
         rtype, props = row["type"], dict(row["props"] or {})
         other = _ref(row["id"], row["name"], row["labels"])
         if rtype == "MENTIONS":
@@ -347,6 +359,9 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
         "articles": articles,
+        # How many relationships of each type the entity has (a report lists at most
+        # MAX_PER_GROUP per type and direction, newest first).
+        "relationship_totals": dict(sorted(totals.items())),
     }
 
 

@@ -289,3 +289,13 @@ def test_indirect_sanctions_list_the_nearest_and_say_when_there_are_more(tmp_pat
         assert f"only the nearest {MAX_INDIRECT} sanctioned entities are listed" in render.report_markdown(fleet)
         one = build_report(s, ships[0], hops=1)
         assert one["sanctions"]["indirect"] == [] and not one["sanctions"]["indirect_truncated"]
+
+
+def test_busy_entities_list_the_newest_relationships_and_count_all(store, monkeypatch):
+    import queries.report as report_mod
+
+    monkeypatch.setattr(report_mod, "MAX_PER_GROUP", 1)
+    rason = build_report(store, "Rason")
+    assert [r["other"]["name"] for r in rason["relationships"]["CALLED_AT"]] == ["Angara"]  # 2023-09-02, newest
+    assert rason["relationship_totals"] == {"CALLED_AT": 2, "LOCATED_IN": 1, "MENTIONS": 2}
+    assert "| relationships | CALLED_AT 2, LOCATED_IN 1, MENTIONS 2 |" in render.report_markdown(rason)
