@@ -67,7 +67,10 @@ class PipeN:
     def pipe(self, texts, batch_size: int = 32, **kw):
         if self._n > 1:
             kw.setdefault("n_process", self._n)
-        return self._nlp.pipe(texts, batch_size=batch_size, **kw)
+        docs = self._nlp.pipe(texts, batch_size=batch_size, **kw)
+        if "bench_mp_safe_info" in self._nlp.pipe_names:
+            return (_restore_info(d) for d in docs)
+        return docs
 
     def __call__(self, text):
         return self._nlp(text)
@@ -77,18 +80,20 @@ class PipeN:
 
 
 def patch_multiprocessing() -> None:
-    """Prototype fix: keep span info under string keys, which survive msgpack.
+    """Prototype fix: span info under string keys while a doc travels between processes.
 
     ingest/components/entities.py stores doc.user_data["skg_info"] keyed by (start, end)
     tuples; spaCy sends docs from worker processes with msgpack, which turns the tuple keys
     into lists and fails to load them ("unhashable type: 'list'"), and spaCy then hangs
-    joining its workers. Here a last component re-keys the dict as "start:end" strings and
-    Span._.skg reads either form.
+    joining its workers. Here a last component re-keys the dict as "start:end" strings in
+    the worker, and PipeN.pipe turns them back into tuples in the parent.
     """
     from spacy.language import Language
-    from spacy.tokens import Span
 
     from ingest.components import common
+
+    if "bench_mp_safe_info" in Language.factories:
+        return
 
     @Language.component("bench_mp_safe_info")
     def mp_safe(doc):
@@ -99,13 +104,16 @@ def patch_multiprocessing() -> None:
             }
         return doc
 
-    common.ensure_extensions()
 
-    def getter(s):
-        info = s.doc.user_data.get(common.INFO, {})
-        return info.get((s.start, s.end)) or info.get(f"{s.start}:{s.end}", {})
+def _restore_info(doc):
+    from ingest.components import common
 
-    Span.set_extension("skg", getter=getter, force=True)
+    info = doc.user_data.get(common.INFO)
+    if info and any(isinstance(k, str) for k in info):
+        doc.user_data[common.INFO] = {
+            (tuple(int(x) for x in k.split(":")) if isinstance(k, str) else k): v for k, v in info.items()
+        }
+    return doc
 
 
 def _load_docs(path: Path):
@@ -250,10 +258,13 @@ def throughput(articles: int, processes: list[int], rounds: int, patch: bool, ti
                 res = measure(mode, n, path, patch=patch, timeout=timeout)
                 runs.setdefault((mode, n), []).append(res)
                 shown = f"{res['words_per_s']:.0f} words/s" if "words_per_s" in res else res["error"]
+                if res.get("summary", {}).get("failed"):
+                    shown += f" ({len(res['summary']['failed'])} articles FAILED: {res['summary']['failed'][0]['reason'][:100]})"
                 print(f"  round {rnd + 1}: ({mode}) {MODE_NAMES[mode]}, {n} process(es): {shown}", file=sys.stderr)
     table: dict = {}
     for (mode, n), results in runs.items():
-        ok = [r["words_per_s"] for r in results if "words_per_s" in r]
+        # A run whose articles failed did not do the work: it is not a throughput figure.
+        ok = [r["words_per_s"] for r in results if "words_per_s" in r and not r.get("summary", {}).get("failed")]
         entry = {"runs": [round(r["words_per_s"]) if "words_per_s" in r else r["error"] for r in results]}
         if ok:
             entry["words_per_s"] = round(statistics.median(ok))
