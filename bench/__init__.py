@@ -1,0 +1,50 @@
+"""Benchmarks of sanctions-kg: corpus and graph generators, ingest, writes and queries.
+
+Each module runs with `uv run python -m bench.<name>`; results and how to read them are in
+bench/RESULTS.md. Generated corpora, databases and JSON results go to bench/out/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def provenance() -> dict:
+    """What a result was measured on: machine, load, and the code (commit plus uncommitted files)."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        import psutil
+
+        ram = f"{psutil.virtual_memory().total / 2**30:.1f} GiB"
+    except ImportError:
+        pass
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "graph", "ingest", "queries", "cli.py").splitlines()]
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted": dirty,
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram": ram,
+        "python": platform.python_version(),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+    }

@@ -40,7 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench import corpus
+from bench import corpus, provenance
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         worker(args.worker, args.processes[0], args.corpus, args.patch_mp, args.worker_out)
         return
-    res: dict = {"load_before": os.getloadavg(), "nproc": os.cpu_count()}
+    res: dict = {"provenance": provenance()}
     if args.memory is not None:
         res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.patch_mp, args.timeout)
     else:

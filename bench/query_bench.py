@@ -31,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import provenance
 from bench.graphgen import GraphRows, generate
 from graph.store import open_store
 
@@ -231,6 +232,7 @@ def run(entities: int, relationships: int, samples: int, cli_times: int, seed: i
     cli_cold = run_cli(path, refs, cli_times) if cli_times else None
     cli_cold_bc = run_cli(path, refs, cli_times, bytecode=True) if cli_times else None
     return {
+        "provenance": provenance(),
         "graph": {"path": os.path.relpath(path, ROOT), **build,
                   "db_file_mb": round(path.stat().st_size / 2**20, 1)},
         "open_store_s": round(open_s, 2),

@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import provenance
 from bench.graphgen import GraphRows, generate
 from graph.ontology import load
 from graph.store import open_store
@@ -169,6 +170,7 @@ def run(entities: int, relationships: int, batch: int, rounds: int, article_rows
                     store.close()
     med = {k: statistics.median(v) for k, v in times.items()}
     result = {
+        "provenance": provenance(),
         "rows": n_rows, "nodes": g.n_nodes, "relationships": g.n_rels, "batch": batch, "rounds": rounds,
         "stored_nodes": counts, "stored_relationships": rcount,
         "article_rows": n_small, "article_groups": len(groups),

@@ -1,0 +1,67 @@
+"""The benchmarks at toy size, so they keep running as the code under them changes.
+
+Seconds, not a measurement: no timing is asserted here (see bench/RESULTS.md for figures).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import corpus, graphgen, write_bench
+
+
+def test_corpus_is_deterministic_with_valid_imo_numbers():
+    import re
+
+    a, b = corpus.generate(20), corpus.generate(20)
+    assert a == b
+    imos = re.findall(r"IMO(?: number|:)? (\d{7})", " ".join(x["text"] for x in a))
+    assert imos and all(corpus.valid_imo(n) for n in imos)
+    assert corpus.valid_imo("9161003") and not corpus.valid_imo("9161004")
+
+
+def test_corpus_writes_files(tmp_path):
+    paths = corpus.write(corpus.generate(3), tmp_path / "c", "md")
+    assert len(paths) == 3 and paths[0].read_text().startswith("# ")
+    (out,) = corpus.write(corpus.generate(3), tmp_path / "c.jsonl", "jsonl")
+    assert len([json.loads(line) for line in out.read_text().splitlines()]) == 3
+
+
+def test_graphgen_rows_fit_the_ontology():
+    from graph import cypher
+    from graph.ontology import load
+
+    g = graphgen.generate(300, 1500)
+    assert g.n_entities >= 300 and g.n_rels >= 1500
+    onto = load()
+    for label, rows in g.nodes.items():
+        cypher.upsert_nodes(label, rows, onto)
+    for rel, rows in g.rels.items():
+        cypher.upsert_relationships(rel, rows, onto)
+
+
+def test_write_bench_toy():
+    res = write_bench.run(entities=200, relationships=600, batch=100, rounds=1, article_rows=60)
+    assert res["stored_nodes"] == res["nodes"]
+    assert res["ratio_create"] > 0 and res["ratio_article"] > 0
+
+
+def test_query_bench_toy(tmp_path, monkeypatch):
+    from bench import query_bench
+
+    monkeypatch.setattr(query_bench, "OUT", tmp_path)
+    res = query_bench.run(entities=300, relationships=1500, samples=6, cli_times=1, seed=7, rebuild=True)
+    assert res["in_process"]["report"]["n"] == 6
+    assert res["cli_report_cold"]["n"] == 1
+
+
+def test_ingest_bench_toy(tmp_path, monkeypatch):
+    pytest.importorskip("spacy")
+    from bench import ingest_bench
+
+    monkeypatch.setattr(ingest_bench, "OUT", tmp_path)
+    res = ingest_bench.throughput(articles=4, processes=[1], rounds=1, patch=False, timeout=300)
+    assert res["modes"]["a1"]["words_per_s"] > 0
+    assert res["modes"]["c1"]["summary"]["articles"]["new"] == 4
