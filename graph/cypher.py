@@ -30,6 +30,20 @@ def _union(target: str, prop: str, cap: int | None = None) -> str:
 _SCALARS = (str, bool, int, float)
 
 
+class CheckedParams(dict):
+    """Parameters built here, every value already checked against the ontology: plain
+    strings, finite numbers, booleans and lists of strings. The embedded store sends them
+    without walking every value again (that second walk cost ~15% of a bulk write)."""
+
+
+def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:
+    # Values are checked by _split_rows; ids are copied as given, so only plain str/int ids
+    # make the whole parameter map checked (anything else takes the store's full check).
+    if all(isinstance(row.get(k), (str, int)) for row in rows for k in ids):
+        return CheckedParams(rows=rows)
+    return {"rows": rows}
+
+
 def _scalar(value: Any, prop: Property, what: str) -> Any:
     """A value a node or relationship property can hold, or OntologyError.
 
@@ -90,7 +104,7 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
         merge = f"MERGE (n:{label} {{id: row.id}})"
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
     lines += [_union("n", p) for p in lists]
-    return "\n".join(lines), {"rows": clean}
+    return "\n".join(lines), _params(clean, ("id",))
 
 
 def upsert_relationships(
@@ -116,7 +130,7 @@ def upsert_relationships(
         "SET r += row.props",
     ]
     lines += [_union("r", p, onto.evidence_cap if p == "evidence" else None) for p in lists]
-    return "\n".join(lines), {"rows": clean}
+    return "\n".join(lines), _params(clean, ("start", "end", "key"))
 
 
 def all_write_statements(ontology: Ontology | None = None) -> list[str]:

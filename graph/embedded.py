@@ -190,7 +190,8 @@ class EmbeddedStore(GraphStore):
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
         ms = max(1, int(timeout * 1000)) if timeout else None
-        _check_params(params)
+        if not isinstance(params, cypher.CheckedParams):
+            _check_params(params)
         try:
             if write:
                 res = self.graph.query(query, params, timeout=ms)
@@ -228,7 +229,8 @@ class EmbeddedStore(GraphStore):
 
     def _commit(self, statements: list[cypher.Statement]) -> None:
         for _, params in statements:
-            _check_params(params)
+            if not isinstance(params, cypher.CheckedParams):  # upserts: checked when built
+                _check_params(params)
         if len(statements) == 1:
             # One GRAPH.QUERY is atomic on its own: FalkorDB undoes a query that fails midway.
             query, params = statements[0]
