@@ -143,9 +143,12 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--source", metavar="NAME", help="Source name for articles that do not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) for articles that do not give one.")
 @click.option("--reprocess", is_flag=True, help="Extract and write again articles already in the graph.")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="spaCy worker processes (2 uses both cores of a 2-core machine).")
 @click.pass_obj
 @handle_errors
-def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool) -> None:
+def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
+           processes: int) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
@@ -168,7 +171,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
                 bar.advance(task, n)
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
-                               reprocess=reprocess, progress=progress)
+                               reprocess=reprocess, progress=progress, n_process=processes)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     for f in summary.failed:

@@ -15,7 +15,7 @@ from graph import ontology
 from graph.errors import InputError
 from ingest import dates as dates_mod
 from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
-from ingest.components.common import sent_bounds
+from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
@@ -116,7 +116,8 @@ def _merge_renamed_vessels(doc, entities: list[Entity], by_span) -> list[Entity]
     are one ship: the present name keeps the node, the former becomes an alias."""
     info = doc.user_data.get("skg_info", {})
     drop = set()
-    for (start, end), meta in info.items():
+    for key, meta in info.items():
+        start, end = span_of_key(key)
         role = meta.get("renamed")
         if not role:
             continue
@@ -222,10 +223,13 @@ def extract_document(doc: Document, nlp) -> ExtractionResult:
     return build_result(doc, nlp(doc.text))
 
 
-def extract_documents(docs: Iterable[Document], nlp, batch_size: int = 32) -> Iterator[ExtractionResult]:
-    """Like extract_document over many documents, through nlp.pipe."""
+def extract_documents(
+    docs: Iterable[Document], nlp, batch_size: int = 32, n_process: int = 1
+) -> Iterator[ExtractionResult]:
+    """Like extract_document over many documents, through nlp.pipe (n_process spaCy workers)."""
     docs = list(docs)
-    for document, spacy_doc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=batch_size)):
+    texts = (d.text for d in docs)
+    for document, spacy_doc in zip(docs, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
         yield build_result(document, spacy_doc)
 
 

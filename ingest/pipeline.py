@@ -127,6 +127,7 @@ def ingest_documents(
     reprocess: bool = False,
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
+    n_process: int = 1,
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
 
@@ -136,7 +137,7 @@ def ingest_documents(
     """
     lock = getattr(store, "ingest_lock", None)
     with lock() if lock else nullcontext():
-        return _ingest_documents(store, items, reprocess=reprocess, progress=progress, nlp=nlp)
+        return _ingest_documents(store, items, reprocess=reprocess, progress=progress, nlp=nlp, n_process=n_process)
 
 
 def _ingest_documents(
@@ -146,6 +147,7 @@ def _ingest_documents(
     reprocess: bool = False,
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
+    n_process: int = 1,
 ) -> IngestSummary:
     from ingest.nlp import load
 
@@ -190,7 +192,9 @@ def _ingest_documents(
     entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
     rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
     resolver = Resolver.from_store(store)
-    for document, spacy_doc in zip(todo, nlp.pipe((d.text for d in todo), batch_size=BATCH_SIZE)):
+    # n_process > 1 runs spaCy in worker processes; resolution and writes stay in this one.
+    texts = (d.text for d in todo)
+    for document, spacy_doc in zip(todo, nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=n_process)):
         try:
             result = build_result(document, spacy_doc)
             resolver.resolve(result.entities)
@@ -216,6 +220,8 @@ def ingest_paths(
     reprocess: bool = False,
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
+    n_process: int = 1,
 ) -> IngestSummary:
     """Read every article under `paths` and ingest it. See ingest_documents."""
-    return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess, progress=progress, nlp=nlp)
+    return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
+                            progress=progress, nlp=nlp, n_process=n_process)

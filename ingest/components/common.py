@@ -16,6 +16,21 @@ from spacy.tokens import Doc, Span
 
 CANDS = "skg_cands"
 INFO = "skg_info"
+
+
+def span_key(start: int, end: int) -> str:
+    """Key of a span in doc.user_data[INFO].
+
+    A string, not a (start, end) tuple: with nlp.pipe(n_process>1) docs travel back from the
+    workers through msgpack, which turns tuple keys into unhashable lists, and spaCy then
+    deadlocks instead of raising.
+    """
+    return f"{start}:{end}"
+
+
+def span_of_key(key: str) -> tuple[int, int]:
+    start, end = key.split(":")
+    return int(start), int(end)
 RELATIONS = "skg_relations"
 DATES = "skg_dates"
 
@@ -80,7 +95,7 @@ def ensure_extensions() -> None:
     if not Doc.has_extension("skg_relations"):
         Doc.set_extension("skg_relations", getter=lambda d: d.user_data.get(RELATIONS, []))
         Doc.set_extension("skg_candidates", getter=lambda d: d.user_data.get(CANDS, []))
-        Span.set_extension("skg", getter=lambda s: s.doc.user_data.get(INFO, {}).get((s.start, s.end), {}))
+        Span.set_extension("skg", getter=lambda s: s.doc.user_data.get(INFO, {}).get(span_key(s.start, s.end), {}))
 
 
 def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:

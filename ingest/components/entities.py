@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ingest.components.common import (
+    span_key,
     CANDS,
     DATES,
     INFO,
@@ -95,7 +96,7 @@ class Entities:
         spans, info_by_key = [], {}
         for start, end, label, info in sorted(chosen, key=lambda c: c[0]):
             spans.append(Span(doc, start, end, label=label))
-            info_by_key[(start, end)] = info
+            info_by_key[span_key(start, end)] = info
         doc.ents = spans
         doc.user_data[INFO] = info_by_key
         return doc

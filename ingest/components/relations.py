@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from ingest.components.common import DATES, RELATIONS, country_of, cues, ensure_extensions
+from ingest.components.common import DATES, RELATIONS, country_of, cues, ensure_extensions, span_key
 
 IRREGULAR = {
     "take": ["take", "took", "taken", "takes", "taking"], "leave": ["leave", "left", "leaves", "leaving"],
@@ -557,7 +557,7 @@ class Relations:
         info = doc.user_data.get("skg_info", {})
         for s in slots:
             if s.label == "Agency":
-                iso2 = info.get((s.start, s.end), {}).get("country")
+                iso2 = info.get(span_key(s.start, s.end), {}).get("country")
                 if iso2 and country_of(doc[s.start].text) or (iso2 and doc[s.start + 1].text in {"'s", "\u2019s"} if s.end - s.start > 1 else False):
                     country = next((c for c in cues_countries() if c["iso2"] == iso2), None)
                     if country:
