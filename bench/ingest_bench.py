@@ -13,18 +13,14 @@ On one generated corpus (bench/corpus.py, written under bench/out/), side by sid
 Each (mode, processes) pair runs in its own subprocess, so one cannot warm or slow another,
 a hang becomes a timeout instead of a stuck run, and memory is per mode. Model loading and
 store opening are outside the timer; batch size is the pipeline's (ingest.nlp.BATCH_SIZE).
-For 2 processes the bench hands the pipeline an `nlp` whose `pipe` adds `n_process=2`
-(ingest_documents/extract_documents take no such option yet). Words are whitespace-split
-words of the article texts.
+Processes go through the library's own `n_process` option (`extract_documents`,
+`ingest_documents`, `ingest_paths`; `sanctions-kg ingest --processes`). Words are
+whitespace-split words of the article texts.
 
 Then: re-ingest of the unchanged corpus (`ingest_paths` twice into one store, the second
 run timed against the first), and with --memory, the peak RSS of the whole process tree of a
 full ingest (the Python process, its spaCy workers, and the embedded database server it
 started), sampled every 50 ms with psutil.
-
-`--patch-mp` applies the prototype fix described in bench/RESULTS.md (spaCy docs that
-survive the trip from a worker process) so 2-process figures can be measured before the
-fix lands in ingest/.
 """
 
 from __future__ import annotations
@@ -58,64 +54,6 @@ def corpus_dir(articles: int) -> Path:
     return path
 
 
-class PipeN:
-    """An nlp whose .pipe runs with n_process workers; everything else is the wrapped nlp."""
-
-    def __init__(self, nlp, n_process: int):
-        self._nlp, self._n = nlp, n_process
-
-    def pipe(self, texts, batch_size: int = 32, **kw):
-        if self._n > 1:
-            kw.setdefault("n_process", self._n)
-        docs = self._nlp.pipe(texts, batch_size=batch_size, **kw)
-        if "bench_mp_safe_info" in self._nlp.pipe_names:
-            return (_restore_info(d) for d in docs)
-        return docs
-
-    def __call__(self, text):
-        return self._nlp(text)
-
-    def __getattr__(self, name):
-        return getattr(self._nlp, name)
-
-
-def patch_multiprocessing() -> None:
-    """Prototype fix: span info under string keys while a doc travels between processes.
-
-    ingest/components/entities.py stores doc.user_data["skg_info"] keyed by (start, end)
-    tuples; spaCy sends docs from worker processes with msgpack, which turns the tuple keys
-    into lists and fails to load them ("unhashable type: 'list'"), and spaCy then hangs
-    joining its workers. Here a last component re-keys the dict as "start:end" strings in
-    the worker, and PipeN.pipe turns them back into tuples in the parent.
-    """
-    from spacy.language import Language
-
-    from ingest.components import common
-
-    if "bench_mp_safe_info" in Language.factories:
-        return
-
-    @Language.component("bench_mp_safe_info")
-    def mp_safe(doc):
-        info = doc.user_data.get(common.INFO)
-        if info:
-            doc.user_data[common.INFO] = {
-                (f"{k[0]}:{k[1]}" if isinstance(k, tuple) else k): v for k, v in info.items()
-            }
-        return doc
-
-
-def _restore_info(doc):
-    from ingest.components import common
-
-    info = doc.user_data.get(common.INFO)
-    if info and any(isinstance(k, str) for k in info):
-        doc.user_data[common.INFO] = {
-            (tuple(int(x) for x in k.split(":")) if isinstance(k, str) else k): v for k, v in info.items()
-        }
-    return doc
-
-
 def _load_docs(path: Path):
     from ingest.model import Document
     from ingest.readers import read_paths
@@ -125,7 +63,7 @@ def _load_docs(path: Path):
     return docs, words
 
 
-def worker(mode: str, processes: int, path: Path, patch: bool, out: Path) -> None:
+def worker(mode: str, processes: int, path: Path, out: Path) -> None:
     """Run one measurement in this process and write its JSON to `out`."""
     docs, words = _load_docs(path)
     texts = [d.text for d in docs]
@@ -142,18 +80,13 @@ def worker(mode: str, processes: int, path: Path, patch: bool, out: Path) -> Non
         result["seconds"] = time.perf_counter() - t
         assert n == len(texts)
     else:
-        if patch:
-            patch_multiprocessing()
         nlp = load()
-        if patch:
-            nlp.add_pipe("bench_mp_safe_info", last=True)
         result["pipes"] = nlp.pipe_names
-        piped = PipeN(nlp, processes)
         if mode == "b":
             from ingest.extract import extract_documents
 
             t = time.perf_counter()
-            results = list(extract_documents(docs, piped, batch_size=BATCH_SIZE))
+            results = list(extract_documents(docs, nlp, batch_size=BATCH_SIZE, n_process=processes))
             result["seconds"] = time.perf_counter() - t
             result["entities"] = sum(len(r.entities) for r in results)
             result["relations"] = sum(len(r.relations) for r in results)
@@ -166,13 +99,13 @@ def worker(mode: str, processes: int, path: Path, patch: bool, out: Path) -> Non
                 if pid_file:
                     Path(pid_file).write_text(str(getattr(store._db, "pid", "") or ""))
                 t = time.perf_counter()
-                summary = ingest_documents(store, docs, nlp=piped)
+                summary = ingest_documents(store, docs, nlp=nlp, n_process=processes)
                 result["seconds"] = time.perf_counter() - t
                 result["summary"] = summary.to_dict()
                 if os.environ.get("BENCH_REINGEST"):
                     # Re-ingest as a user runs it: read the files again, hash, skip.
                     t = time.perf_counter()
-                    again = ingest_paths(store, [str(path)], nlp=piped)
+                    again = ingest_paths(store, [str(path)], nlp=nlp, n_process=processes)
                     result["reingest_seconds"] = time.perf_counter() - t
                     result["reingest_summary"] = again.to_dict()["articles"]
     result["words_per_s"] = words / result["seconds"]
@@ -201,7 +134,7 @@ def _tree_rss(root, extra_pid_file: Path | None) -> int:
     return total
 
 
-def measure(mode: str, processes: int, path: Path, *, patch: bool = False, timeout: float = 900,
+def measure(mode: str, processes: int, path: Path, *, timeout: float = 900,
             reingest: bool = False, sample_rss: bool = False) -> dict:
     """One measurement in a subprocess; with sample_rss, its peak process-tree RSS."""
     import psutil
@@ -209,7 +142,7 @@ def measure(mode: str, processes: int, path: Path, *, patch: bool = False, timeo
     with tempfile.TemporaryDirectory(prefix="ingest-bench-w-") as d:
         out, pid_file = Path(d) / "result.json", Path(d) / "server.pid"
         cmd = [sys.executable, "-m", "bench.ingest_bench", "--worker", mode, "--processes", str(processes),
-               "--corpus", str(path), "--worker-out", str(out)] + (["--patch-mp"] if patch else [])
+               "--corpus", str(path), "--worker-out", str(out)]
         env = dict(os.environ, BENCH_SERVER_PID_FILE=str(pid_file))
         if reingest:
             env["BENCH_REINGEST"] = "1"
@@ -248,14 +181,14 @@ def measure(mode: str, processes: int, path: Path, *, patch: bool = False, timeo
         return res
 
 
-def throughput(articles: int, processes: list[int], rounds: int, patch: bool, timeout: float) -> dict:
+def throughput(articles: int, processes: list[int], rounds: int, timeout: float) -> dict:
     path = corpus_dir(articles)
     runs: dict[tuple[str, int], list[dict]] = {}
     for rnd in range(rounds):
         for n in processes:
             order = MODES if rnd % 2 == 0 else MODES[::-1]
             for mode in order:
-                res = measure(mode, n, path, patch=patch, timeout=timeout)
+                res = measure(mode, n, path, timeout=timeout)
                 runs.setdefault((mode, n), []).append(res)
                 shown = f"{res['words_per_s']:.0f} words/s" if "words_per_s" in res else res["error"]
                 if res.get("summary", {}).get("failed"):
@@ -279,7 +212,7 @@ def throughput(articles: int, processes: list[int], rounds: int, patch: bool, ti
             v = table.get(f"{m}{n}", {}).get("words_per_s")
             ratios[f"{m}/a {n}p"] = round(v / a, 3) if a and v else None
     words = runs[("a", processes[0])][0].get("words")
-    return {"articles": articles, "words": words, "rounds": rounds, "patch_mp": patch, "modes": table, "ratios": ratios}
+    return {"articles": articles, "words": words, "rounds": rounds, "modes": table, "ratios": ratios}
 
 
 def reingest(articles: int, timeout: float) -> dict:
@@ -295,10 +228,10 @@ def reingest(articles: int, timeout: float) -> dict:
     }
 
 
-def memory(sizes: list[int], processes: int, patch: bool, timeout: float) -> dict:
+def memory(sizes: list[int], processes: int, timeout: float) -> dict:
     out = {}
     for n in sizes:
-        res = measure("c", processes, corpus_dir(n), patch=patch, timeout=timeout, sample_rss=True)
+        res = measure("c", processes, corpus_dir(n), timeout=timeout, sample_rss=True)
         out[str(n)] = {k: res.get(k) for k in ("peak_rss_mb", "seconds", "words", "words_per_s", "error") if res.get(k) is not None}
         print(f"  memory {n} articles: {out[str(n)]}", file=sys.stderr)
     return out
@@ -313,7 +246,6 @@ def main(argv: list[str] | None = None) -> None:
                     help="only measure peak RSS of full ingests of these corpus sizes")
     ap.add_argument("--memory-processes", type=int, default=1)
     ap.add_argument("--no-reingest", action="store_true")
-    ap.add_argument("--patch-mp", action="store_true", help="apply the prototype multiprocessing fix (see docstring)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per measurement before it counts as hung")
     ap.add_argument("--json", type=Path, default=None)
     # internal: one measurement in a subprocess
@@ -322,13 +254,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        worker(args.worker, args.processes[0], args.corpus, args.patch_mp, args.worker_out)
+        worker(args.worker, args.processes[0], args.corpus, args.worker_out)
         return
     res: dict = {"provenance": provenance()}
     if args.memory is not None:
-        res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.patch_mp, args.timeout)
+        res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.timeout)
     else:
-        res["throughput"] = throughput(args.articles, args.processes, args.rounds, args.patch_mp, args.timeout)
+        res["throughput"] = throughput(args.articles, args.processes, args.rounds, args.timeout)
         if not args.no_reingest:
             res["reingest"] = reingest(args.articles, args.timeout)
     res["load_after"] = os.getloadavg()

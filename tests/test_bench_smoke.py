@@ -62,6 +62,7 @@ def test_ingest_bench_toy(tmp_path, monkeypatch):
     from bench import ingest_bench
 
     monkeypatch.setattr(ingest_bench, "OUT", tmp_path)
-    res = ingest_bench.throughput(articles=4, processes=[1], rounds=1, patch=False, timeout=300)
+    res = ingest_bench.throughput(articles=4, processes=[1, 2], rounds=1, timeout=300)
     assert res["modes"]["a1"]["words_per_s"] > 0
     assert res["modes"]["c1"]["summary"]["articles"]["new"] == 4
+    assert res["modes"]["c2"]["summary"] == res["modes"]["c1"]["summary"]
