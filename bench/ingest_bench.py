@@ -167,6 +167,11 @@ def measure(mode: str, processes: int, path: Path, *, timeout: float = 900,
                 child.kill()
             proc.kill()
             proc.communicate()
+            # The embedded database server is a daemon, not a child: stop it too.
+            try:
+                psutil.Process(int(pid_file.read_text())).kill()
+            except (OSError, ValueError, psutil.Error):
+                pass
             return {"mode": mode, "processes": processes, "error": f"no result after {timeout:.0f} s (hung or too slow)"}
         finally:
             stop.set()
