@@ -43,9 +43,12 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
+
+
 def _check_path(path: Path) -> None:
     """Fail early, with the fix, on paths the server could not use."""
-    hint = "Pick another path with --db or SANCTIONS_KG_DB."
+    hint = PATH_HINT
     if path.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: it is a directory, not a file. {hint}")
     parent = path.parent
@@ -106,8 +109,7 @@ class EmbeddedStore(GraphStore):
         except OSError as exc:
             # e.g. a folder that passes os.access but takes no files (/proc, a read-only mount)
             raise StoreUnavailable(
-                f"Cannot open database {self.path}: {exc.strerror or exc}. "
-                "Pick another path with --db or SANCTIONS_KG_DB."
+                f"Cannot open database {self.path}: {exc.strerror or exc}. {PATH_HINT}"
             ) from None
         self.graph = self._db.select_graph(settings.graph_name)
         # Statement texts GRAPH.EXPLAIN has accepted. Compiling depends on the text alone, and
@@ -232,14 +234,15 @@ class EmbeddedStore(GraphStore):
         return QueryError(f"FalkorDB rejected the query: {msg}")
 
     def _commit(self, statements: list[cypher.Statement]) -> None:
-        for _, params in statements:
-            if not isinstance(params, cypher.CheckedParams):  # upserts: checked when built
-                _check_params(params)
         if len(statements) == 1:
             # One GRAPH.QUERY is atomic on its own: FalkorDB undoes a query that fails midway.
+            # _execute checks its parameters.
             query, params = statements[0]
             self._execute(query, params, write=True, timeout=None)
             return
+        for _, params in statements:
+            if not isinstance(params, cypher.CheckedParams):  # upserts: checked when built
+                _check_params(params)
         # MULTI/EXEC keeps other clients out and puts the batch in the AOF as one unit, but
         # Redis does not roll back: if one statement failed inside EXEC, the others would
         # still apply. So compile every statement first (GRAPH.EXPLAIN: syntax, unknown
