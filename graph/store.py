@@ -130,6 +130,11 @@ class GraphStore(ABC):
         if b.statements:
             self._commit(b.statements)
 
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Held for a whole ingest run. No-op here; the embedded store makes a second ingest wait."""
+        yield
+
     def upsert_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> int:
         with self.batch() as b:
             return b.upsert_nodes(label, rows)

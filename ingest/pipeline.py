@@ -9,7 +9,6 @@ makes ingesting the same document twice a no-op.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -135,20 +134,11 @@ def ingest_documents(
     the same file waits and then skips what the first wrote. Losing the store mid-run raises
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
-    lock = getattr(store, "ingest_lock", None)
-    with lock() if lock else nullcontext():
-        return _ingest_documents(store, items, reprocess=reprocess, progress=progress, nlp=nlp, n_process=n_process)
+    with store.ingest_lock():
+        return _ingest_locked(store, items, reprocess, progress, nlp, n_process)
 
 
-def _ingest_documents(
-    store,
-    items: Iterable[Document | Skipped],
-    *,
-    reprocess: bool = False,
-    progress: Callable[[str, int], None] | None = None,
-    nlp=None,
-    n_process: int = 1,
-) -> IngestSummary:
+def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
