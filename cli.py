@@ -64,6 +64,14 @@ def handle_errors(func):
     return wrapper
 
 
+def query_limits(func):
+    """The --timeout and --max-rows options of every command that runs user Cypher."""
+    func = click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+                        help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")(func)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                        help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -216,10 +224,7 @@ def evaluate(articles_dir: str, gold_path: str, fmt: str) -> None:
 @click.option("--token", envvar="SANCTIONS_KG_TOKEN", metavar="TOKEN",
               help="Token every request must carry; generated and printed when the host is not "
               "loopback and none is given. Env: SANCTIONS_KG_TOKEN.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")
-@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
-              help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")
+@query_limits
 @click.pass_obj
 @handle_errors
 def serve(obj: Context, host: str, port: int, token: str | None, timeout: float | None, max_rows: int | None) -> None:
@@ -379,10 +384,7 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
               default="table", show_default=True, help="json: an array of objects keyed by column.")
 @click.option("--write", is_flag=True, help="Allow the query to change the graph (read-only without it).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Time limit (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")
-@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
-              help="Row limit (default: SANCTIONS_KG_MAX_ROWS, 10000).")
+@query_limits
 @click.pass_obj
 @handle_errors
 def query(obj: Context, cypher: str | None, name: str | None, file: str | None, params: tuple[str, ...],
