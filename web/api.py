@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graph import evidence as evidence_mod
+from queries import library as named_queries, report as reports
 from graph.errors import (
     LookupFailed,
     QueryError,
@@ -260,27 +261,7 @@ class NameIndex:
         return out
 
 
-# -- adapters over queries/ (the CLI's functions) -----------------------------------------
-def _report_module():
-    try:
-        from queries import report
-    except ImportError as exc:
-        raise ApiError(
-            503, "unavailable", f"The report builder (queries/report.py) is not available: {exc}."
-        ) from None
-    return report
-
-
-def _library_module():
-    try:
-        from queries import library
-    except ImportError as exc:
-        raise ApiError(
-            503, "unavailable", f"The named queries (queries/library.py) are not available: {exc}."
-        ) from None
-    return library
-
-
+# -- named queries as JSON -----------------------------------------------------------------
 def describe_named(q) -> dict[str, Any]:
     """A named query (queries.library.NamedQuery) as JSON for the parameter forms."""
     return {
@@ -453,7 +434,7 @@ class Api:
         return JSONResponse(_jsonable(report))
 
     def _report(self, ref: str, hops: int) -> dict[str, Any]:
-        return _report_module().build_report(self.store, ref, hops=hops)
+        return reports.build_report(self.store, ref, hops=hops)
 
     async def search(self, request: Request) -> JSONResponse:
         """
@@ -480,7 +461,7 @@ class Api:
         responses:
           200: {description: "queries: [{name, summary, description, example, params: [{name, type, required, default, example, doc, minimum, maximum}]}]"}
         """
-        listed = await self._call(lambda: [describe_named(q) for q in _library_module().load_all().values()])
+        listed = await self._call(lambda: [describe_named(q) for q in named_queries.load_all().values()])
         return JSONResponse({"queries": listed})
 
     async def run_query(self, request: Request) -> JSONResponse:
@@ -508,7 +489,7 @@ class Api:
         return JSONResponse(self._result_json(computed, started))
 
     def _run_named(self, name: str, params: dict[str, Any]):
-        result = _library_module().run_named(
+        result = named_queries.run_named(
             self.store,
             name,
             params,
