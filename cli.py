@@ -19,15 +19,18 @@ from graph import settings as settings_mod
 class Context:
     """What every command gets: the settings and a way to open the store."""
 
-    def __init__(self, db: str | None, user: str | None, password: str | None):
-        self._db, self._user, self._password = db, user, password
+    def __init__(self, db: str | None, user: str | None, password: str | None, keep_server: float | None = None):
+        self._db, self._user, self._password, self._keep_server = db, user, password, keep_server
         self._settings = None
 
     @property
     def settings(self):
         if self._settings is None:
+            # The CLI keeps the embedded server for a while after each command (the library
+            # does not): the next command attaches instead of loading the graph again.
             self._settings = settings_mod.from_env(
-                db=self._db, neo4j_user=self._user, neo4j_password=self._password
+                db=self._db, neo4j_user=self._user, neo4j_password=self._password,
+                keep_server=self._keep_server, keep_server_default=settings_mod.KEEP_SERVER_CLI,
             )
         return self._settings
 
@@ -82,11 +85,16 @@ def query_limits(func):
 )
 @click.option("--user", envvar="NEO4J_USERNAME", help="Neo4j user name. Env: NEO4J_USERNAME.")
 @click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. Env: NEO4J_PASSWORD.")
+@click.option("--keep-server", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Keep the embedded database server running this long after the last command "
+              "using it ends, so the next command need not load the graph again; 0 stops it at "
+              "once (default 300; `sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
 @click.version_option(package_name="sanctions-kg")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, user: str | None, password: str | None) -> None:
+def main(ctx: click.Context, db: str | None, user: str | None, password: str | None,
+         keep_server: float | None) -> None:
     """Build and query a knowledge graph of sanctions entities from articles."""
-    ctx.obj = Context(db, user, password)
+    ctx.obj = Context(db, user, password, keep_server)
 
 
 # Commands are added below, one per library entry point.
@@ -249,6 +257,32 @@ def serve(obj: Context, host: str, port: int, token: str | None, timeout: float 
         if generated:
             click.echo(f"Token (generated, pass --token to choose one): {token}")
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option("--force", is_flag=True,
+              help="Stop it even while other commands or scripts are attached (they fail and can be run again).")
+@click.pass_obj
+@handle_errors
+def stop(obj: Context, force: bool) -> None:
+    """Stop the embedded database server for --db now, instead of after its idle period.
+
+    Exit status 0 when it stopped or none was running (and for a Neo4j URI: nothing to stop);
+    1 when other clients are attached (without --force).
+    """
+    settings = obj.settings
+    if settings.is_server:
+        click.echo(f"nothing to stop: {settings.db} is a Neo4j server, which sanctions-kg does not run")
+        return
+    from pathlib import Path
+
+    from graph.embedded import stop_server
+
+    path = Path(settings.db).expanduser().resolve()
+    if stop_server(path, force=force):
+        click.echo(f"stopped the database server for {path}")
+    else:
+        click.echo(f"no database server running for {path}")
 
 
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------

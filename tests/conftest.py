@@ -1,5 +1,12 @@
 """Shared pytest hooks."""
 
+import os
+
+# The suite must not leave database servers behind: every store it opens (in-process, through
+# click's CliRunner, or in a subprocess, which inherits this) stops its embedded server at the
+# last close, whatever the caller's shell says. tests/test_keep_server.py asks for more.
+os.environ["SANCTIONS_KG_KEEP_SERVER"] = "0"
+
 
 def pytest_terminal_summary(terminalreporter):
     """Print what the reliability suite tried (tests/test_reliability.py records it)."""
