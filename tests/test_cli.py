@@ -276,6 +276,11 @@ def test_commands_without_nlp_do_not_import_spacy(sample):
         for args in runs:
             result = CliRunner().invoke(main, ["--db", {db!r}, *args])
             assert result.exit_code == 0, (args, result.output)
+        # stop: refused here (the fixture's store is attached), and on a file with no server
+        result = CliRunner().invoke(main, ["--db", {db!r}, "stop"])
+        assert result.exit_code == 1 and "Not stopped" in result.output, result.output
+        result = CliRunner().invoke(main, ["--db", {db!r} + ".other", "stop"])
+        assert result.exit_code == 0 and result.output.startswith("no database server running"), result.output
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc", "torch")))
     """)
     assert proc.returncode == 0, proc.stderr
