@@ -181,6 +181,22 @@ def test_keeper_stops_a_server_whose_folder_was_deleted(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
+def test_a_command_asking_for_fsync_always_strengthens_a_kept_server(db, monkeypatch):
+    create(db, "a")  # kept, started with the default everysec
+    pid = _server_pid(db)
+    monkeypatch.setenv("SANCTIONS_KG_KEEP_SERVER", "30")  # (0 would stop it at this store's close)
+    monkeypatch.setenv("SANCTIONS_KG_FSYNC", "always")
+    with open_store(str(db)) as store:
+        assert _server_pid(db) == pid
+        assert store._db.client.config_get("appendfsync") == {"appendfsync": "always"}
+    monkeypatch.delenv("SANCTIONS_KG_FSYNC")
+    with open_store(str(db)) as store:  # and an everysec command after it does not weaken it
+        assert _server_pid(db) == pid
+        assert store._db.client.config_get("appendfsync") == {"appendfsync": "always"}
+    sk(db, "stop")
+    _gone_within(db, pid, 10)
+
+
 # -- stop ---------------------------------------------------------------------------------------
 def test_stop_says_what_it_did(db):
     assert sk(db, "stop").stdout == f"no database server running for {db}\n"
