@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 
 from graph import evidence as ev
 from graph.errors import StoreUnavailable
-from ingest.extract import build_result
 from ingest.model import Document, ExtractionResult, Skipped
+from ingest.parallel import extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
@@ -69,7 +69,7 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
     rels: dict[str, list[dict]] = {}
     for e in result.entities:
         row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
-               "keys": entity_keys(e.label, e.name, e.aliases), "source": "article"}
+               "keys": e.props.get("_keys") or entity_keys(e.label, e.name, e.aliases), "source": "article"}
         if e.label == "Vessel":
             row.update({k: v for k, v in e.identifiers.items()})
             dark = e.props.get("ais_dark") or []
@@ -182,18 +182,19 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
     rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
     resolver = Resolver.from_store(store)
-    # n_process > 1 runs spaCy in worker processes; resolution and writes stay in this one.
-    texts = (d.text for d in todo)
-    for document, spacy_doc in zip(todo, nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=n_process)):
+    # n_process > 1 extracts in worker processes; resolution and writes stay in this one.
+    for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
         try:
-            result = build_result(document, spacy_doc)
+            if isinstance(result, str):
+                raise ValueError(result)
             resolver.resolve(result.entities)
             write_article(store, result)
             summary.new += 1
         except StoreUnavailable:
             raise  # the store is gone: every other article would fail the same way
         except Exception as exc:  # one bad article must not stop the others
-            summary.failed.append(Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}"))
+            reason = str(exc) if isinstance(result, str) else f"{type(exc).__name__}: {exc}"
+            summary.failed.append(Skipped(document.path or document.id[:12], reason))
         if progress:
             progress("advance", 1)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before

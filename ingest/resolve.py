@@ -86,6 +86,7 @@ class Resolver:
         new = []
         for e in entities:
             keys = entity_keys(e.label, e.name, e.aliases)
+            e.props["_keys"] = keys  # the writer stores these on the node: computed once
             imo = e.identifiers.get("imo") if e.label == "Vessel" else None
             node_id = self.by_imo.get(imo) if imo else None
             if node_id is None:
