@@ -11,6 +11,7 @@
      │    ├── QueryTimeout      the time limit was hit
      │    └── RowLimitError     the row limit was hit
      ├── InputError             an input document could not be read
+     ├── ExtractionError        extraction could not go on (a worker process died)
      └── LookupFailed           an entity name matched nothing, or too many things
 
 Messages say what went wrong and how to fix it; the CLI prints them as one line.
@@ -58,6 +59,10 @@ class RowLimitError(QueryError):
 
 
 class InputError(SanctionsKGError):
+    pass
+
+
+class ExtractionError(SanctionsKGError):
     pass
 
 

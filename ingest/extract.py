@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graph import ontology
-from graph.errors import InputError
+from graph.errors import ExtractionError, InputError
 from ingest import dates as dates_mod
 from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
 from ingest.components.common import sent_bounds, span_of_key
@@ -226,11 +226,14 @@ def extract_document(doc: Document, nlp) -> ExtractionResult:
 def extract_documents(
     docs: Iterable[Document], nlp, batch_size: int = 32, n_process: int = 1
 ) -> Iterator[ExtractionResult]:
-    """Like extract_document over many documents, through nlp.pipe (n_process spaCy workers)."""
-    docs = list(docs)
-    texts = (d.text for d in docs)
-    for document, spacy_doc in zip(docs, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
-        yield build_result(document, spacy_doc)
+    """Like extract_document over many documents; n_process > 1 extracts in worker processes
+    (ingest.parallel). Raises ExtractionError naming the first document that fails."""
+    from ingest.parallel import extract_stream
+
+    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
+        if isinstance(result, str):
+            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
+        yield result
 
 
 def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:

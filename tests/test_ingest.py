@@ -117,8 +117,8 @@ def _graph(store):
 
 
 def test_two_spacy_processes_give_the_same_graph_as_one(tmp_path, articles):
-    # With n_process > 1 spaCy sends docs back from its workers through msgpack; span data
-    # keyed by tuples used to make that deadlock. The output must not depend on the count.
+    # With n_process > 1 each worker process extracts and sends back results (ingest.parallel):
+    # the output must not depend on the count, nor its order on which worker finished first.
     from pathlib import Path
 
     from ingest.extract import extract_documents
