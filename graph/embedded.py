@@ -624,8 +624,8 @@ def _shutdown_if_last(client: Any, server: _Server, wait: float = 120.0, unchang
     clean = (dirty is not None and (dirty == 0 or dirty == unchanged_since)) or not server.db.parent.is_dir()
     try:
         client.execute_command("SHUTDOWN", "NOSAVE" if clean else "SAVE")
-    except redis.ConnectionError:
-        pass  # the server drops the connection as it exits
+    except (redis.ConnectionError, redis.TimeoutError):
+        pass  # the server drops the connection as it exits (or is still saving: waited for below)
     except redis.ResponseError as exc:  # the snapshot failed (disk full, folder gone): the AOF has every write
         log.warning("database server for %s could not save a snapshot (%s); stopping it without one", server.db, exc)
         try:
