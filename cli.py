@@ -159,8 +159,9 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--source", metavar="NAME", help="Source name for articles that do not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) for articles that do not give one.")
 @click.option("--reprocess", is_flag=True, help="Extract and write again articles already in the graph.")
-@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="spaCy worker processes (2 uses both cores of a 2-core machine).")
+@click.option("--processes", type=click.IntRange(0, 64), default=0,
+              help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
+                   "at least 64 new articles, else none; 1 extracts in this process.")
 @click.pass_obj
 @handle_errors
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,

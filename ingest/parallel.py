@@ -17,6 +17,7 @@ what was yielded before stays valid.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +29,16 @@ from ingest.model import Document, ExtractionResult
 CHUNK = 32  # documents per task: one nlp.pipe batch
 IN_FLIGHT = 2  # tasks per worker waiting or running
 
+MAX_AUTO = 4  # workers `auto_processes` picks at most: each holds its own copy of the model (~300 MB)
+
 _nlp = None  # the pipeline in a worker process (set by _init)
+
+
+def auto_processes(n_docs: int) -> int:
+    """Worker processes worth starting for `n_docs` documents: one per usable core (at most
+    MAX_AUTO), when each worker gets at least two chunks; else 1, i.e. extract in this process."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_AUTO, n_docs // (2 * CHUNK)))
 
 
 def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:

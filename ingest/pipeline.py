@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from graph import evidence as ev
 from graph.errors import StoreUnavailable
 from ingest.model import Document, ExtractionResult, Skipped
-from ingest.parallel import extract_stream
+from ingest.parallel import auto_processes, extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
@@ -130,6 +130,9 @@ def ingest_documents(
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
 
+    `n_process` worker processes extract (ingest.parallel); 0 picks one per core when there
+    are enough new articles to pay for starting them (auto_processes).
+
     On the embedded store the whole run holds the store's ingest lock, so a second ingest into
     the same file waits and then skips what the first wrote. Losing the store mid-run raises
     StoreUnavailable: every article written so far is complete, and running again finishes.
@@ -183,6 +186,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
     resolver = Resolver.from_store(store)
     # n_process > 1 extracts in worker processes; resolution and writes stay in this one.
+    if n_process == 0:
+        n_process = auto_processes(len(todo))
     for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
         try:
             if isinstance(result, str):

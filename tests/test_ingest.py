@@ -2,6 +2,7 @@
 the facts the corpus articles state, checked on our own paraphrase of them."""
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -150,5 +151,15 @@ def test_cli_ingest_processes_option(tmp_path, articles):
     res = CliRunner().invoke(main, ["--db", db, "ingest", "--processes", "2", str(articles)])
     assert res.exit_code == 0, res.output
     assert "articles: 2 new, 0 unchanged, 0 failed" in res.output
-    res = CliRunner().invoke(main, ["--db", db, "ingest", "--processes", "0", str(articles)])
+    res = CliRunner().invoke(main, ["--db", db, "ingest", "--processes", "-1", str(articles)])
     assert res.exit_code == 2 and "--processes" in res.output
+
+
+def test_auto_processes_starts_workers_only_when_they_pay():
+    from ingest.parallel import CHUNK, MAX_AUTO, auto_processes
+
+    cores = len(os.sched_getaffinity(0))
+    assert auto_processes(1) == 1
+    assert auto_processes(2 * CHUNK - 1) == 1
+    assert auto_processes(4 * CHUNK) == min(cores, 2)
+    assert auto_processes(10_000) == min(cores, MAX_AUTO)
