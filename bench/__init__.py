@@ -19,7 +19,8 @@ def provenance() -> dict:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+            # rstrip only: porcelain lines start with a status column that may be a space.
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.rstrip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -40,7 +41,7 @@ def provenance() -> dict:
         pass
     dirty = [line[3:] for line in git("status", "--porcelain", "--", "graph", "ingest", "queries", "cli.py").splitlines()]
     return {
-        "commit": git("rev-parse", "--short", "HEAD"),
+        "commit": git("rev-parse", "--short", "HEAD").strip(),
         "uncommitted": dirty,
         "nproc": os.cpu_count(),
         "cpu": cpu,
