@@ -250,6 +250,18 @@ def test_pages_are_served(client):
         assert client.get(path).status_code == 200, path
 
 
+def test_every_page_has_the_shared_frame_its_title_and_its_script(client):
+    pages = {"/": ("Cypher console", "console"), "/search": ("Search", "search"),
+             "/queries": ("Named queries", "queries"), "/entity/imo:9161003": ("Entity", "entity")}
+    for path, (title, script) in pages.items():
+        html = client.get(path).text
+        assert html.startswith("<!doctype html>"), path
+        assert f"<title>{title} · sanctions-kg</title>" in html, path
+        assert '<a href="/queries">Named queries</a>' in html and html.count("<main") == 1, path
+        assert html.rstrip().endswith(f'<script src="/static/{script}.js"></script>\n</body>\n</html>'), path
+        assert "{" + "main}" not in html and "{" + "title}" not in html, path
+
+
 # -- safety: binding and the token --------------------------------------------------------
 def test_token_required_when_not_loopback(store):
     app = create_app(store.settings, token="s3cret-token", host="0.0.0.0", store=store)

@@ -22,6 +22,7 @@ import ipaddress
 import secrets
 import threading
 from contextlib import asynccontextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -134,9 +135,17 @@ class SecurityHeadersMiddleware:
         return await self.app(scope, receive, send_with_headers)
 
 
-def _page(name: str):
-    async def endpoint(request: Request) -> FileResponse:
-        return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+@cache
+def _render(name: str, title: str) -> str:
+    """A page: the shared frame (static/layout.html) around static/<name>.html, with its script."""
+    layout = (STATIC / "layout.html").read_text("utf-8")
+    main = (STATIC / f"{name}.html").read_text("utf-8")
+    return layout.replace("{title}", title).replace("{script}", name).replace("{main}", main)
+
+
+def _page(name: str, title: str):
+    async def endpoint(request: Request) -> HTMLResponse:
+        return HTMLResponse(_render(name, title), headers={"Cache-Control": "no-cache"})
 
     return endpoint
 
@@ -199,11 +208,11 @@ def create_app(
     app.state.slots = threading.BoundedSemaphore(CONCURRENT_QUERIES)
     api = Api(app.state)
     pages = [
-        Route("/", _page("console.html"), include_in_schema=False),
-        Route("/console", _page("console.html"), include_in_schema=False),
-        Route("/search", _page("search.html"), include_in_schema=False),
-        Route("/queries", _page("queries.html"), include_in_schema=False),
-        Route("/entity/{ref:path}", _page("entity.html"), include_in_schema=False),
+        Route("/", _page("console", "Cypher console"), include_in_schema=False),
+        Route("/console", _page("console", "Cypher console"), include_in_schema=False),
+        Route("/search", _page("search", "Search"), include_in_schema=False),
+        Route("/queries", _page("queries", "Named queries"), include_in_schema=False),
+        Route("/entity/{ref:path}", _page("entity", "Entity"), include_in_schema=False),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app.router.routes.extend(api.routes() + pages)
