@@ -176,8 +176,11 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
     from ingest.pipeline import ingest_paths
 
     err = Console(stderr=True)
+    # No refresh thread (auto_refresh=False; redrawn per article instead): extraction workers
+    # are forked, and forking a process that runs threads can deadlock the child.
     with obj.open_store() as store, Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("articles", total=None)
 
@@ -186,6 +189,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
                 bar.update(task, total=n)
             else:
                 bar.advance(task, n)
+            bar.refresh()
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
                                reprocess=reprocess, progress=progress, n_process=processes)

@@ -163,3 +163,18 @@ def test_auto_processes_starts_workers_only_when_they_pay():
     assert auto_processes(2 * CHUNK - 1) == 1
     assert auto_processes(4 * CHUNK) == min(cores, 2)
     assert auto_processes(10_000) == min(cores, MAX_AUTO)
+
+
+def test_cli_ingest_forks_its_workers_from_a_process_without_threads(tmp_path, articles):
+    # Forking from a process that runs threads (rich's progress refresh thread did) can
+    # deadlock a child; Python 3.12 warns at each fork. A real process: CliRunner hides it.
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONWARNINGS="always::DeprecationWarning", SANCTIONS_KG_KEEP_SERVER="0")
+    proc = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--db", str(tmp_path / "kg.db"), "ingest", "--processes", "2",
+                           str(articles)], capture_output=True, text=True, env=env, timeout=300,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert proc.returncode == 0, proc.stderr
+    assert "articles: 2 new" in proc.stdout
+    assert "fork" not in proc.stderr, proc.stderr
