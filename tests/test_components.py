@@ -121,6 +121,19 @@ def test_ais_dark_kept_on_the_vessel(nlp):
     assert "switched off" in fact["sentence"]
 
 
+def test_ais_dark_when_the_cue_is_split_around_the_transponder(nlp):
+    text = ("The cargo ship Grey Heron sailed from Nakhodka on May 2. "
+            "The ship left its AIS transponder off for the whole crossing.")
+    r, _ = rels(nlp, text, published="2024-05-20")
+    [ship] = [e for e in r.entities if e.label == "Vessel"]
+    [fact] = ship.props["ais_dark"]
+    assert fact["cue"] == "left its ais transponder off"
+    assert "transponder off" in fact["sentence"]
+    # Leaving something else off is no AIS fact.
+    r, _ = rels(nlp, "The cargo ship Grey Heron left its lights off in port.", published="2024-05-20")
+    assert not [e for e in r.entities if e.props.get("ais_dark")]
+
+
 def test_model_ner_relabelled_into_ontology(nlp):
     labels = {e.label_ for e in nlp("Analysts at the Hudson Institute spoke to Maria Petrova in Moscow.").ents}
     assert labels <= {"Organization", "Person", "Location", "Country", "Agency", "Company", "Vessel", "Port"}

@@ -112,6 +112,17 @@ class Relations:
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
         self.phrases = pm
+        # "left its AIS transponder off": the cue is split around the object, which a phrase
+        # cannot say.
+        split = Matcher(nlp.vocab)
+        split.add("AIS", [[
+            {"LOWER": {"IN": ["left", "leaves", "leaving", "kept", "keeps", "keeping"]}},
+            {"LOWER": {"IN": ["its", "their", "the", "her"]}},
+            {"LOWER": {"IN": ["ais", "transponder", "transponders", "tracking", "automatic", "identification"]}, "OP": "+"},
+            {"LOWER": {"IN": ["system", "systems", "signal", "signals"]}, "OP": "?"},
+            {"LOWER": "off"},
+        ]])
+        self.split_cues = split
         self.place_nouns = {w.split()[0] for w in r["place_nouns"]}
         self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
         self.place_preps = set(r["place_preps"])
@@ -282,8 +293,9 @@ class Relations:
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
         strings = doc.vocab.strings
         plural = self._plural_refs(doc)
-        for match_id, s, e in self.phrases(doc):
+        for match_id, s, e in [*self.phrases(doc), *self.split_cues(doc)]:
             phrase_hits.setdefault(s, []).append((strings[match_id], s, e))
+        ais_at = [i for i, hs in phrase_hits.items() if any(h[0] == "AIS" for h in hs)]
         dates = doc.user_data.get(DATES, [])
         group: list[tuple[int, int]] = []
         last_vessels: list[tuple[int, int]] = []
@@ -299,6 +311,9 @@ class Relations:
                 ei += 1
             refs = [(s, e) for s, e in plural if lo <= s < hi]
             if not sent_ents and not refs:
+                # "The ship left its AIS transponder off.": no name, but the last ship named.
+                if last_vessels and any(lo <= i < hi for i in ais_at):
+                    self._ais(doc, sent, [], dates, phrase_hits, out, last_vessels)
                 continue
             slots = [Slot(x.start, x.end, x.label_, [(x.start, x.end)]) for x in sent_ents]
             vessels_here = [x for x in sent_ents if x.label_ == "Vessel"]
