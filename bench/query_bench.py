@@ -237,6 +237,35 @@ def run_cli_kept(path: Path, refs: list[str], times: int, bytecode: bool = False
     return {"first_ms": round(first, 1), **_stats(kept)}
 
 
+CLI_KINDS = {
+    # name: (arguments after `--db PATH`, how many entity ids they take); the in-process
+    # measurement each one matches is named alike in "in_process".
+    "report": (["report", "{0}"], 1),
+    "ownership_chain": (["query", "--name", "ownership_chain", "-p", "entity={0}"], 1),
+    "report_hops3": (["report", "{0}", "--hops", "3"], 1),  # the 3-hop sanctions exposure, as users ask for it
+    "path": (["path", "{0}", "{1}", "--max-hops", "4"], 2),
+}
+
+
+def run_cli_kinds(path: Path, refs: list[str], times: int) -> dict:
+    """Each kind of query through the CLI, attached to a running server (the caller holds the
+    store open, as a kept server would be): p50/p95 wall ms of `times` calls each."""
+    env = _env(False)
+    out = {}
+    for kind, (args, n_ids) in CLI_KINDS.items():
+        ms = []
+        for i in range(times):
+            ids = [refs[(i * n_ids + k) % len(refs)] for k in range(n_ids)]
+            cmd = _cli() + ["--db", str(path), "--keep-server", "0"] + [a.format(*ids) for a in args]
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+            ms.append((time.perf_counter() - t) * 1000)
+            if proc.returncode not in (0, 1):  # 1: e.g. no path within 4 hops, an answer too
+                raise RuntimeError(f"{' '.join(cmd[1:])} failed: {proc.stderr.strip()[:300]}")
+        out[kind] = _stats(ms)
+    return out
+
+
 def run_cli_noop(times: int) -> dict:
     """`sanctions-kg --help`: the interpreter and CLI import floor of every command."""
     ms = []
@@ -256,6 +285,7 @@ def run(entities: int, relationships: int, samples: int, cli_times: int, seed: i
         queries, refs = run_queries(store, samples, seed)
         cli_warm = run_cli(path, refs, cli_times) if cli_times else None
         cli_warm_bc = run_cli(path, refs, cli_times, bytecode=True) if cli_times else None
+        cli_kinds = run_cli_kinds(path, refs, cli_times) if cli_times else None
     finally:
         store.close()
     cli_cold = run_cli(path, refs, cli_times) if cli_times else None
@@ -275,6 +305,7 @@ def run(entities: int, relationships: int, samples: int, cli_times: int, seed: i
         "cli_report_cold_bytecode_cached": cli_cold_bc,
         "cli_report_kept": cli_kept,
         "cli_report_kept_bytecode_cached": cli_kept_bc,
+        "cli_attached": cli_kinds,
         "load": os.getloadavg(),
     }
 
@@ -284,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--entities", type=int, default=100_000)
     ap.add_argument("--relationships", type=int, default=500_000)
     ap.add_argument("--samples", type=int, default=200, help="entities queried per query kind")
-    ap.add_argument("--cli", type=int, default=10, help="CLI report calls, warm, cold and kept each (0: skip)")
+    ap.add_argument("--cli", type=int, default=10, help="CLI calls of each kind: report warm, cold and kept; ownership chain, 3-hop report and path attached (0: skip)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rebuild", action="store_true", help="write the graph again even if cached")
     ap.add_argument("--json", type=Path, default=None)

@@ -55,6 +55,8 @@ def test_query_bench_toy(tmp_path, monkeypatch):
     res = query_bench.run(entities=300, relationships=1500, samples=6, cli_times=1, seed=7, rebuild=True)
     assert res["in_process"]["report"]["n"] == 6
     assert res["cli_report_cold"]["n"] == 1
+    assert set(res["cli_attached"]) == {"report", "ownership_chain", "report_hops3", "path"}
+    assert all(v["n"] == 1 and v["p50_ms"] > 0 for v in res["cli_attached"].values())
 
 
 def test_ingest_bench_toy(tmp_path, monkeypatch):
