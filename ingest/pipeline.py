@@ -189,17 +189,18 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     if n_process == 0:
         n_process = auto_processes(len(todo))
     for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
-        try:
-            if isinstance(result, str):
-                raise ValueError(result)
-            resolver.resolve(result.entities)
-            write_article(store, result)
-            summary.new += 1
-        except StoreUnavailable:
-            raise  # the store is gone: every other article would fail the same way
-        except Exception as exc:  # one bad article must not stop the others
-            reason = str(exc) if isinstance(result, str) else f"{type(exc).__name__}: {exc}"
-            summary.failed.append(Skipped(document.path or document.id[:12], reason))
+        name = document.path or document.id[:12]
+        if isinstance(result, str):  # extraction failed, and says why
+            summary.failed.append(Skipped(name, result))
+        else:
+            try:
+                resolver.resolve(result.entities)
+                write_article(store, result)
+                summary.new += 1
+            except StoreUnavailable:
+                raise  # the store is gone: every other article would fail the same way
+            except Exception as exc:  # one bad article must not stop the others
+                summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
         if progress:
             progress("advance", 1)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
