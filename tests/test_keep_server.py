@@ -24,6 +24,7 @@ import pytest
 from graph.embedded import _gone, _read_registry
 from graph.settings import KEEP_SERVER_CLI, from_env
 from graph.store import open_store
+from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("sanctions-kg"))
@@ -37,15 +38,8 @@ def _alive(proc: psutil.Process) -> bool:
 
 
 def _servers_in(folder: Path) -> list[psutil.Process]:
-    """Live redis-servers serving a database in `folder` (redis chdirs to it)."""
-    found = []
-    for proc in psutil.process_iter(["name"]):
-        try:
-            if proc.info["name"] == "redis-server" and Path(proc.cwd()) == folder and _alive(proc):
-                found.append(proc)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return found
+    """Live redis-servers serving a database in `folder` (a zombie serves nothing)."""
+    return [p for p in servers_in(folder) if _alive(p)]
 
 
 def _keepers(db: Path) -> list[psutil.Process]:

@@ -24,6 +24,7 @@ from graph import errors
 from graph.dialect import NEO4J
 from graph.settings import from_env
 from graph.store import GraphStore, open_store
+from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]
 NEO4J_URI = os.environ.get("NEO4J_URI")
@@ -31,24 +32,13 @@ NEO4J_REASON = "set NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD) to run against
 
 
 # -- fixtures ---------------------------------------------------------------------------
-def _servers_in(folder: Path) -> list[psutil.Process]:
-    """redis-server processes serving a database file in `folder` (redis chdirs to it)."""
-    found = []
-    for proc in psutil.process_iter(["name"]):
-        try:
-            if proc.info["name"] == "redis-server" and Path(proc.cwd()) == folder:
-                found.append(proc)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return found
-
 
 @pytest.fixture
 def db_path(tmp_path):
     """A fresh embedded database file; any server left running for it is killed afterwards."""
     yield tmp_path / "kg.db"
     # Crash tests leave orphan servers on purpose; don't let them outlive the test.
-    for proc in _servers_in(tmp_path):
+    for proc in servers_in(tmp_path):
         proc.kill()
 
 
@@ -540,7 +530,7 @@ def test_kill_9_keeps_every_acknowledged_batch(db_path, kill_server):
     finally:
         store.close()
     if kill_server:
-        assert _servers_in(db_path.parent) == []  # the fresh server shut down on close
+        assert servers_in(db_path.parent) == []  # the fresh server shut down on close
 
 
 OPENER = textwrap.dedent(
@@ -572,7 +562,7 @@ def test_two_processes_opening_one_file_at_once_share_one_server(db_path):
     try:
         for p in procs:
             assert p.stdout.readline().strip() == "ready", p.stderr.read()
-        assert len(_servers_in(db_path.parent)) == 1
+        assert len(servers_in(db_path.parent)) == 1
         for p in procs:  # one after the other: the last to close shuts the server down
             p.stdin.write("\n")
             p.stdin.flush()
@@ -581,7 +571,7 @@ def test_two_processes_opening_one_file_at_once_share_one_server(db_path):
     finally:
         for p in procs:
             p.kill()
-    assert _servers_in(db_path.parent) == []
+    assert servers_in(db_path.parent) == []
 
 
 def test_stale_settings_after_a_server_kill_are_cleaned_up(db_path):
