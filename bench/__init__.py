@@ -6,6 +6,7 @@ bench/RESULTS.md. Generated corpora, databases and JSON results go to bench/out/
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -49,3 +50,12 @@ def provenance() -> dict:
         "python": platform.python_version(),
         "loadavg": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def emit(result: dict, path: Path | None) -> None:
+    """Print a bench result as JSON, and keep it at `path` (the benches' --json) when given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")

@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench import corpus, provenance
+from bench import corpus, emit, provenance
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -269,11 +269,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_reingest:
             res["reingest"] = reingest(args.articles, args.timeout)
     res["load_after"] = os.getloadavg()
-    text = json.dumps(res, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    emit(res, args.json)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import provenance
+from bench import emit, provenance
 from bench.graphgen import GraphRows, generate
 from graph.store import open_store
 
@@ -321,11 +321,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     res = run(args.entities, args.relationships, args.samples, args.cli, args.seed, args.rebuild)
-    text = json.dumps(res, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    emit(res, args.json)
 
 
 if __name__ == "__main__":

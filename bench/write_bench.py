@@ -20,13 +20,12 @@ medians is the figure (target: ours ≤ 1.3× raw).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench import provenance
+from bench import emit, provenance
 from bench.graphgen import GraphRows, generate
 from graph.ontology import load
 from graph.store import open_store
@@ -193,13 +192,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the result here")
     args = ap.parse_args(argv)
     res = run(args.entities, args.relationships, args.batch, args.rounds, args.article_rows)
-    text = json.dumps(res, indent=2)
-    print(text)
+    emit(res, args.json)
     print(f"ours/raw time: bulk create {res['ratio_create']}x, bulk update {res['ratio_update']}x, "
           f"per-article {res['ratio_article']}x (target <= 1.3x)")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
 
 
 if __name__ == "__main__":
