@@ -35,7 +35,7 @@ class Context:
         return self._settings
 
     def open_store(self):
-        from graph.store import open_store
+        from graph.backends import open_store
 
         return open_store(settings=self.settings)
 
@@ -113,7 +113,7 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 @handle_errors
 def extract(file: str, fmt: str, source: str | None, published: str | None) -> None:
     """Show what FILE yields (entities, relations, evidence) without writing anything. '-' reads stdin."""
-    from ingest.extract import extract_file
+    from ingest.extract_many import extract_file
 
     results = extract_file(file, source=source, published=_check_date(published))
     if fmt == "json":
@@ -258,7 +258,7 @@ def serve(obj: Context, host: str, port: int, token: str | None, timeout: float 
 
     import uvicorn
 
-    from graph.store import open_store
+    from graph.backends import open_store
     from web.app import check_port, create_app, resolve_token
 
     limits = {"query_timeout": timeout, "max_rows": max_rows}

@@ -6,7 +6,7 @@
 On one generated corpus (bench/corpus.py, written under bench/out/), side by side in one run:
 
   (a) bare spaCy: `spacy.load(model).pipe(texts)`, the model's own components, ours not added;
-  (b) our extraction without writing: `ingest.extract.extract_documents` (our pipeline:
+  (b) our extraction without writing: `ingest.extract_many.extract_documents` (our pipeline:
       the model plus sanctions-kg's components, then `build_result` per article);
   (c) full ingest: `ingest.pipeline.ingest_documents` into a fresh embedded store.
 
@@ -83,7 +83,7 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
         nlp = load()
         result["pipes"] = nlp.pipe_names
         if mode == "b":
-            from ingest.extract import extract_documents
+            from ingest.extract_many import extract_documents
 
             t = time.perf_counter()
             results = list(extract_documents(docs, nlp, batch_size=BATCH_SIZE, n_process=processes))
@@ -91,7 +91,7 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
             result["entities"] = sum(len(r.entities) for r in results)
             result["relations"] = sum(len(r.relations) for r in results)
         else:
-            from graph.store import open_store
+            from graph.backends import open_store
             from ingest.pipeline import ingest_documents, ingest_paths
 
             with tempfile.TemporaryDirectory(prefix="ingest-bench-") as d, open_store(str(Path(d) / "kg.db")) as store:

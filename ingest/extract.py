@@ -8,13 +8,10 @@ article's date, and keeps only relations the ontology allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from graph import ontology
-from graph.errors import ExtractionError, InputError
 from ingest import dates as dates_mod
-from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
+from ingest.model import Document, Entity, ExtractionResult, Relation, Span
 from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
@@ -222,28 +219,3 @@ def extract_document(doc: Document, nlp) -> ExtractionResult:
     """Extract entities and relations from one Document with the given pipeline."""
     return build_result(doc, nlp(doc.text))
 
-
-def extract_documents(
-    docs: Iterable[Document], nlp, batch_size: int = 32, n_process: int = 1
-) -> Iterator[ExtractionResult]:
-    """Like extract_document over many documents; n_process > 1 extracts in worker processes
-    (ingest.parallel). Raises ExtractionError naming the first document that fails."""
-    from ingest.parallel import extract_stream
-
-    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
-        if isinstance(result, str):
-            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
-        yield result
-
-
-def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
-    """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
-    from ingest.nlp import load
-    from ingest.readers import read_paths
-
-    items = list(read_paths([path], source=source, published=published))
-    docs = [i for i in items if isinstance(i, Document)]
-    if not docs:
-        reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
-        raise InputError(f"Cannot extract from {path}: {reasons}.")
-    return list(extract_documents(docs, nlp or load()))

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import sample_graph
 from cli import main
-from graph.store import open_store
+from graph.backends import open_store
 from queries import library
 from queries.report import build_report
 

@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from graph.store import open_store
+from graph.backends import open_store
 from ingest.pipeline import ingest_paths
 
 # Our own wording of the kind of facts the shared corpus reports (not its text).
@@ -122,7 +122,7 @@ def test_two_spacy_processes_give_the_same_graph_as_one(tmp_path, articles):
     # the output must not depend on the count, nor its order on which worker finished first.
     from pathlib import Path
 
-    from ingest.extract import extract_documents
+    from ingest.extract_many import extract_documents
     from ingest.nlp import load
     from ingest.readers import read_paths
 

@@ -10,7 +10,7 @@ import pytest
 
 import sample_graph
 from graph.errors import ConfigError, LookupFailed
-from graph.store import open_store
+from graph.backends import open_store
 from queries import library
 from queries.report import EXPOSURE_TYPES, OWNERSHIP_TYPES
 

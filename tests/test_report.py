@@ -9,7 +9,7 @@ import pytest
 
 import sample_graph
 from graph.errors import ConfigError, LookupFailed
-from graph.store import open_store
+from graph.backends import open_store
 from queries import render
 from queries.report import build_report, find_path, list_entities, resolve_entity, stats
 

@@ -21,9 +21,10 @@ import psutil
 import pytest
 
 from graph import errors
+from graph.backends import open_store
 from graph.dialect import NEO4J
 from graph.settings import from_env
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -472,7 +473,7 @@ def test_cli_prints_one_line_for_store_errors(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from graph.store import open_store
+    from graph.backends import open_store
 
     store = open_store(sys.argv[1])
     i = 0
@@ -536,7 +537,7 @@ def test_kill_9_keeps_every_acknowledged_batch(db_path, kill_server):
 OPENER = textwrap.dedent(
     """
     import sys, time
-    from graph.store import open_store
+    from graph.backends import open_store
 
     path, start, name = sys.argv[1], float(sys.argv[2]), sys.argv[3]
     time.sleep(max(0.0, start - time.time()))  # both processes open at the same instant

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 import sample_graph
 from graph.errors import ConfigError
-from graph.store import open_store
+from graph.backends import open_store
 from web.api import check_read_only
 from web.app import create_app, is_loopback, resolve_token
 

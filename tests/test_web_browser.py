@@ -26,7 +26,7 @@ import pytest
 
 import sample_graph
 from graph import evidence
-from graph.store import open_store
+from graph.backends import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
