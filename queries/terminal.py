@@ -49,3 +49,15 @@ def text(value: Any, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(visible(value), style=style)
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (json.dumps with ensure_ascii=False) with the controls json leaves raw as \\u escapes.
+
+    json.dumps escapes C0 controls but writes DEL, C1 controls (an 8-bit CSI is one) and bidi
+    overrides as they are; they only occur inside strings, so the result is the same JSON.
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)

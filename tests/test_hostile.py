@@ -74,3 +74,57 @@ def test_report_rich_prints_markup_and_escapes_as_text(hostile_db):
     _assert_safe(out)
     assert "[/x]" in out and "[bold]Cargo[/bold]" in out and "[/docked]" in out
     assert "\\x1b[31mRED" in out and "\\x9b2J" in out and "\\u202eevil" in out
+
+
+def _run(args, **kw):
+    result = CliRunner().invoke(main, args, catch_exceptions=False, **kw)
+    return result
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "vessel:wren"],
+    ["report", "vessel:wren", "--format", "markdown"],
+    ["report", "vessel:wren", "--format", "json"],
+    ["query", "MATCH (n:Entity) RETURN n.name AS name, n.aliases AS aliases, n ORDER BY name"],
+    ["query", "MATCH (n:Entity) RETURN n.name AS name ORDER BY name", "--format", "csv"],
+    ["query", "MATCH (n:Entity) RETURN n.name AS `[/col]` ORDER BY `[/col]`", "--format", "json"],
+    ["entities"],
+    ["entities", "--format", "csv"],
+    ["path", "vessel:wren", "country:zz"],
+    ["report", "[/x] \x1b[2J nothing"],   # the error line quotes the name given
+], ids=lambda a: " ".join(a[:3])[:40])
+def test_cli_prints_hostile_text_as_text(hostile_db, args):
+    result = _run(["--db", hostile_db, *args])
+    _assert_safe(result.output)
+    if args[-1].startswith("[/x]"):
+        assert result.exit_code == 1 and result.output.count("\n") == 1
+        assert "[/x] \\x1b[2J nothing" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    assert "[/x]" in result.output or "\\u005b" in result.output or "[/col]" in result.output
+
+
+def test_json_output_keeps_the_data_and_escapes_raw_controls(hostile_db):
+    import json
+
+    result = _run(["--db", hostile_db, "query", "MATCH (v:Vessel) RETURN v.name AS name", "--format", "json"])
+    _assert_safe(result.output)
+    assert json.loads(result.output) == [{"name": HOSTILE_NAME}]
+
+
+def test_csv_output_defuses_spreadsheet_formulas(tmp_path):
+    db = str(tmp_path / "f.db")
+    names = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "@SUM(A1)", "-2+3", "\tTabbed", "Plain"]
+    with open_store(db) as store:
+        with store.batch() as b:
+            b.upsert_nodes("Company", [{"id": f"company:c{i}", "name": n, "aliases": [n], "keys": [f"c{i}"],
+                                        "source": "article"} for i, n in enumerate(names)])
+    result = _run(["--db", db, "query", "MATCH (c:Company) RETURN c.name AS name, -1.5 AS n ORDER BY c.id",
+                   "--format", "csv"])
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert rows[0] == ["name", "n"]
+    assert [r[0] for r in rows[1:]] == ["'" + n for n in names[:-1]] + ["Plain"]
+    assert {r[1] for r in rows[1:]} == {"-1.5"}  # numbers stay numbers
