@@ -57,7 +57,9 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except SanctionsKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            from queries.terminal import one_line
+
+            raise click.ClickException(one_line(exc)) from None
         except BrokenPipeError:
             # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
             # /dev/null so the flush at exit cannot fail again (exit status 120).
@@ -125,20 +127,22 @@ def extract(file: str, fmt: str, source: str | None, published: str | None) -> N
     from rich.console import Console
     from rich.table import Table
 
+    from queries.terminal import markup, text
+
     console = Console(soft_wrap=False)
     for r in results:
         d = r.to_dict()
-        console.print(f"[bold]{d['article']['title'] or d['article']['path']}[/bold]  ({d['article']['id'][:12]})")
+        console.print(f"[bold]{markup(d['article']['title'] or d['article']['path'])}[/bold]  ({d['article']['id'][:12]})")
         t = Table("type", "name", "aliases", "identifiers", "spans")
         for e in d["entities"]:
-            t.add_row(e["label"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
-                      " ".join(f"{k}={v}" for k, v in e["identifiers"].items()),
-                      " ".join(f"{s['start']}-{s['end']}" for s in e["spans"]))
+            t.add_row(*map(text, (e["label"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
+                                  " ".join(f"{k}={v}" for k, v in e["identifiers"].items()),
+                                  " ".join(f"{s['start']}-{s['end']}" for s in e["spans"]))))
         console.print(t)
         t = Table("type", "source", "target", "date", "evidence")
         for rel in d["relations"]:
-            t.add_row(rel["type"], rel["source"], rel["target"], rel["date"] or str(rel["props"].get("year") or ""),
-                      rel["evidence"])
+            t.add_row(*map(text, (rel["type"], rel["source"], rel["target"],
+                                  rel["date"] or str(rel["props"].get("year") or ""), rel["evidence"])))
         console.print(t)
 
 
@@ -195,8 +199,10 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
                                reprocess=reprocess, progress=progress, n_process=processes)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
+    from queries.terminal import one_line
+
     for f in summary.failed:
-        click.echo(f"failed: {f.path}: {f.reason}", err=True)
+        click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
         sys.exit(1)
 
@@ -229,6 +235,8 @@ def evaluate(articles_dir: str, gold_path: str, fmt: str, split_path: str | None
     from rich.console import Console
     from rich.table import Table
 
+    from queries.terminal import text
+
     console = Console()
     sections = [("all articles", report)]
     sections += [(f"{part} part ({len(p['articles'])} articles)", p) for part, p in report.get("parts", {}).items()]
@@ -237,7 +245,7 @@ def evaluate(articles_dir: str, gold_path: str, fmt: str, split_path: str | None
         t.columns[1].min_width = len("SANCTIONED_BY")
         for kind, shown in (("entities", "entity"), ("relations", "relation")):
             for name, m in scores[kind].items():
-                t.add_row(shown, name, str(m["gold"]), str(m["predicted"]), str(m["correct"]),
+                t.add_row(shown, text(name), str(m["gold"]), str(m["predicted"]), str(m["correct"]),
                           f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}")
         console.print(t)
 
@@ -324,7 +332,9 @@ def _console():
 def _json(value) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    from queries.terminal import json_safe
+
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 @main.command()
@@ -342,6 +352,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
     """
     from queries import render
     from queries.report import build_report
+    from queries.terminal import visible
 
     # Print before the store closes: shutting the embedded server down takes a moment.
     with obj.open_store() as store:
@@ -349,7 +360,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
         if fmt == "json":
             click.echo(_json(data))
         elif fmt == "markdown":
-            click.echo(render.report_markdown(data))
+            click.echo(visible(render.report_markdown(data)))
         else:
             console = _console()
             for part in render.report_rich(data):
@@ -408,18 +419,23 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
     elif fmt == "csv":
         import csv
 
+        from graph.export import spreadsheet_safe
+        from queries.terminal import visible
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([spreadsheet_safe(visible(c)) for c in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([spreadsheet_safe(visible(_cell(row.get(c)))) for c in columns])
     else:
         from rich.table import Table
 
+        from queries.terminal import text
+
         table = Table(show_lines=False)
         for col in columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(text(col), overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c), table=True) for c in columns))
+            table.add_row(*(text(_cell(row.get(c), table=True)) for c in columns))
         console = _console()
         console.print(table)
         if count:
@@ -513,7 +529,9 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt:
         if fmt == "json":
             click.echo(_json(paths))
         else:
-            click.echo(render.paths_text(paths, a, b, max_hops))
+            from queries.terminal import visible
+
+            click.echo(visible(render.paths_text(paths, a, b, max_hops)))
 
 
 @main.command()
@@ -579,10 +597,12 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
 
     with obj.open_store() as store:
         s = import_sanctions(store, file, fmt, match=not no_match)
-    click.echo(
+    from queries.terminal import one_line
+
+    click.echo(one_line(
         f"{s.list_name}: {s.entities} listed entities ({s.created} new, {s.merged} onto existing nodes), "
         f"{s.sanctions} sanctions, {s.links} ownership/links"
-    )
+    ))
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
                    "(sanctions-kg matches)")
@@ -615,12 +635,14 @@ def matches(obj: Context, accept_id: str | None, reject_id: str | None, show_all
     if not rows:
         click.echo("No match candidates to review.")
         return
+    from queries.terminal import one_line
+
     header = f"{'id':<12} {'score':>5}  {'status':<8} {'extracted':<40} {'listed':<44} reason"
     click.echo(header)
     for r in rows:
         extracted = f"{r.extracted_name} ({r.extracted_id})"
         listed = f"{r.listed_name} ({', '.join(r.list_ids) or r.listed_id})"
-        click.echo(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}")
+        click.echo(one_line(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}"))
 
 
 @main.command("export")
@@ -637,7 +659,9 @@ def export_cmd(obj: Context, fmt: str, out: str) -> None:
 
     with obj.open_store() as store:
         s = export(store, fmt, out)
-    click.echo(f"wrote {s.nodes} nodes and {s.relationships} relationships to {out}")
+    from queries.terminal import one_line
+
+    click.echo(one_line(f"wrote {s.nodes} nodes and {s.relationships} relationships to {out}"))
     if s.skipped:
         click.echo(f"not in the {fmt} model, left out: " + ", ".join(f"{n} {k}" for k, n in sorted(s.skipped.items())))
     if s.command:

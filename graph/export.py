@@ -36,6 +36,23 @@ class ExportSummary:
     command: str | None = None  # neo4j-admin: the command that bulk-loads the files
 
 
+# -- cells that spreadsheets would run -------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell that spreadsheets show as text: a leading = + - @ tab or CR gets a ' before it.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with those as a formula
+    (`=HYPERLINK(...)`, `@SUM(...)`); numbers such as -3.5 stay numbers.
+    """
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 # -- reading the graph in pages ----------------------------------------------------------------
 
 

@@ -144,19 +144,20 @@ def report_markdown(report: dict[str, Any]) -> str:
 def report_rich(report: dict[str, Any]) -> list[Any]:
     """The report as rich renderables: a heading, then one table per section."""
     from rich.table import Table
-    from rich.text import Text
+
+    from queries.terminal import text
 
     heading, sections = report_sections(report)
-    out: list[Any] = [Text(heading, style="bold")]
+    out: list[Any] = [text(heading, style="bold")]
     for sec in sections:
         if not sec.rows:
-            out.append(Text(f"{sec.title}: {sec.empty}", style="dim"))
+            out.append(text(f"{sec.title}: {sec.empty}", style="dim"))
             continue
         table = Table(title=sec.title, title_justify="left", show_lines=True, expand=False)
         for col in sec.columns:
             table.add_column(col, overflow="fold")
         for row in sec.rows:
-            table.add_row(*("\n".join(c) if isinstance(c, list) else str(c) for c in row))
+            table.add_row(*(text("\n".join(c) if isinstance(c, list) else c) for c in row))
         out.append(table)
     return out
 
