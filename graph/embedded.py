@@ -84,6 +84,8 @@ def _check_params(params: dict[str, Any]) -> None:
         if isinstance(v, _PARAM_SCALARS):
             if isinstance(v, float) and not math.isfinite(v):
                 raise QueryError(f"Parameter ${name} is {v}, which FalkorDB cannot store. Pass a finite number or null.")
+            if isinstance(v, str) and cypher.NUL in v:
+                raise QueryError(cypher.nul_error(f"Parameter ${name}"))
             return
         if isinstance(v, (list, tuple)):
             for x in v:
@@ -93,6 +95,8 @@ def _check_params(params: dict[str, Any]) -> None:
             for k, x in v.items():
                 if not isinstance(k, str):
                     raise QueryError(f"Parameter ${name} has a map key of type {type(k).__name__}; map keys must be strings.")
+                if cypher.NUL in k:
+                    raise QueryError(cypher.nul_error(f"A map key of parameter ${name}"))
                 check(name, x)
             return
         raise QueryError(
@@ -272,23 +276,28 @@ class EmbeddedStore(GraphStore):
         for _, params in statements:
             if not isinstance(params, cypher.CheckedParams):  # upserts: checked when built
                 _check_params(params)
-        # MULTI/EXEC keeps other clients out and puts the batch in the AOF as one unit, but
-        # Redis does not roll back: if one statement failed inside EXEC, the others would
-        # still apply. So compile every statement first (GRAPH.EXPLAIN: syntax, unknown
-        # variables, unknown functions), and refuse the whole batch if any fails. What is
-        # left are runtime errors in a caller's own Batch.run statement (e.g. 1/0); our
-        # upserts cannot hit one, because cypher.py checks values before they get here.
-        for i, (query, _) in enumerate(statements):
-            if query in self._compiled:
-                continue
+        # Several statements go as ONE query, each in its own CALL {} subquery: FalkorDB undoes
+        # a query that fails midway, so the batch is all or nothing, whatever fails (a value
+        # the server refuses, a runtime error in a caller's statement, a full disk).
+        # Redis' MULTI/EXEC would not roll back the statements before a failing one.
+        combined = _combine(statements)
+        if combined is not None:
+            text, params = combined
+            if self._compiles(text, params):
+                try:
+                    self.graph.query(text, params)
+                except Exception as exc:
+                    err = self._translate(exc, None)
+                    raise type(err)(f"Nothing in the batch was written: {err}") from None
+                return
+        # A caller's statement that cannot be nested in CALL {}, or two of them using one
+        # parameter name for different values: MULTI/EXEC, every statement compiled first.
+        # Only a runtime error in such a caller statement can then leave the others applied.
+        for i, (query, params) in enumerate(statements):
             try:
-                self.graph.explain(query)
-            except Exception as exc:
-                err = self._translate(exc, None)
+                self._compile(query, params)
+            except StoreError as err:
                 raise type(err)(f"Nothing in the batch was written: statement {i + 1} of {len(statements)} was refused. {err}") from None
-            if len(self._compiled) >= MAX_COMPILED:
-                self._compiled.clear()  # callers' own statements could be endless: stay bounded
-            self._compiled.add(query)
         pipe = self._db.client.pipeline(transaction=True)
         for query, params in statements:
             text = self.graph._build_params_header(params) + query
@@ -299,10 +308,30 @@ class EmbeddedStore(GraphStore):
             raise self._translate(exc, None) from None
         errors = [r for r in replies if isinstance(r, Exception)]
         if errors:
-            raise QueryError(
-                f"FalkorDB rejected a write in a batch: {errors[0]}. "
+            err = self._translate(errors[0], None)
+            raise type(err)(
+                f"FalkorDB rejected a write in a batch: {err}. "
                 "The batch's other statements were still applied (Redis does not roll back)."
             )
+
+    def _compile(self, query: str, params: dict[str, Any]) -> None:
+        """GRAPH.EXPLAIN `query` (syntax, unknown variables and functions) once per text."""
+        if query in self._compiled:
+            return
+        try:
+            self.graph.explain(query, params)
+        except Exception as exc:
+            raise self._translate(exc, None) from None
+        if len(self._compiled) >= MAX_COMPILED:
+            self._compiled.clear()  # callers' own statements could be endless: stay bounded
+        self._compiled.add(query)
+
+    def _compiles(self, query: str, params: dict[str, Any]) -> bool:
+        try:
+            self._compile(query, params)
+        except QueryError:
+            return False
+        return True
 
     # -- plain values -------------------------------------------------------------------
     def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -397,6 +426,29 @@ class EmbeddedStore(GraphStore):
         finally:
             client.connection_pool.disconnect()
             _disown(client)
+
+
+def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:
+    """The statements as one query text (each in CALL {}, rows counted away between them)
+    and one parameter map, or None when their parameters collide.
+
+    Statements built by graph/cypher.py use only `$rows`, renamed here to `$rows_<i>` (our own
+    text: no literal can hold it). A caller's statement keeps its parameter names.
+    """
+    parts: list[str] = []
+    params: dict[str, Any] = cypher.CheckedParams() if all(
+        isinstance(p, cypher.CheckedParams) for _, p in statements) else {}
+    for i, (query, p) in enumerate(statements):
+        if isinstance(p, cypher.Rows) and set(p) == {"rows"} and query.startswith("UNWIND $rows AS row\n"):
+            name = f"rows_{i}"
+            query = query.replace("$rows", "$" + name)
+            p = {name: p["rows"]}
+        for k, v in p.items():
+            if k in params and params[k] is not v and params[k] != v:
+                return None
+            params[k] = v
+        parts.append(f"CALL {{\n{query}\n}}\nWITH count(*) AS _{i}")
+    return "\n".join(parts) + "\nRETURN 0 AS done", params
 
 
 def _disown(client: Any) -> None:
