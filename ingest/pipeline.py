@@ -92,7 +92,7 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
         row = merged.get(sig)
         if row is None:
             row = merged[sig] = {"start": start, "end": end, "key": key, "articles": [aid], "evidence": [], "methods": []}
-        item = ev.encode(aid, r.evidence, r.method, date=r.date)
+        item = ev.encode(aid, r.evidence, r.method, date=r.date, certainty=r.certainty)
         if item not in row["evidence"]:
             row["evidence"].append(item)
         if r.method not in row["methods"]:
