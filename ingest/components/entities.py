@@ -31,6 +31,10 @@ from ingest.components.common import (
     name_after,
     name_before,
     sent_bounds,
+    shapes,
+    in_headline,
+    named_outside_headlines,
+    DROPPED,
 )
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
@@ -58,6 +62,12 @@ class Entities:
         self.org_words = set(c["organization_words"])
         self.company_words = set(c["company_words"]) | set(c["legal_forms"]["after"])
         self.port_words = set(c["port_words"])
+        shape = shapes()
+        kinds = [*c["vessel_types"], *shape["vessel_types"]]
+        self.vessel_words = {w for k in kinds for w in k.split()} | {k + "s" for k in kinds} | set(c["vessel_type_modifiers"])
+        self.not_names = set(shape["not_names"])
+        self.instrument_heads = set(shape["instrument_heads"])
+        self.title_words = set(shape["title_words"])
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
@@ -69,7 +79,16 @@ class Entities:
             if label == "_IDENT":
                 idents.append((start, end, info))
                 continue
+            if label == "_BLOCK":
+                # An identifier's label ("International Maritime Organization number"): no
+                # entity may be made of these tokens.
+                for i in range(start, end):
+                    owner[i] = -1
+                continue
             if any(owner[i] is not None for i in range(start, end)):
+                continue
+            if label == "Vessel" and self._weak(info) and in_headline(doc, start, end) and not named_outside_headlines(doc, doc[start:end].text):
+                self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
                 continue
             self._claim(owner, chosen, start, end, label, dict(info, method="rule"))
         # Names spread both ways: a list can hold a later mention, a listed name recurs later.
@@ -87,6 +106,9 @@ class Entities:
                     continue
                 if any(owner[i] is not None for i in range(ent.start, ent.end)):
                     continue
+                if in_headline(doc, ent.start, ent.end) and not named_outside_headlines(doc, ent.text):
+                    self._drop(doc, ent.start, ent.end, ent.label_, "statistical entity on a Title-Case headline line, not named elsewhere")
+                    continue
                 mapped = self._relabel(doc, ent)
                 if mapped:
                     s, e, label, info = mapped
@@ -100,6 +122,16 @@ class Entities:
         doc.ents = spans
         doc.user_data[INFO] = info_by_key
         return doc
+
+    @staticmethod
+    def _weak(info: dict) -> bool:
+        """A ship name read from a ship noun or a list, not from a prefix or an identifier."""
+        return "identifiers" not in info and (bool(info.get("vessel_type")) or info.get("cue") in ("list", "same name") or bool(info.get("renamed")))
+
+    @staticmethod
+    def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:
+        """Remember a candidate that was not kept, and why (extract --explain shows them)."""
+        doc.user_data.setdefault(DROPPED, []).append((start, end, label, why))
 
     @staticmethod
     def _claim(owner, chosen, start, end, label, info):
@@ -120,7 +152,9 @@ class Entities:
             seen.add((start, end))
             lo, hi = sent_bounds(doc, start)
             for s, e in (self._list_next(doc, end, hi, owner), self._list_prev(doc, start, lo, owner)):
-                if e > s and all(owner[i] is None for i in range(s, e)):
+                # "frigate A and Naval Replenishment Unit B": a ship noun is not a listed name.
+                if e > s and all(owner[i] is None and doc[i].lower_ not in self.vessel_words for i in range(s, e)) and not (
+                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)):
                     new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
                     self._claim(owner, chosen, s, e, "Vessel", new[3])
                     queue.append(new)
