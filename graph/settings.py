@@ -9,6 +9,7 @@
 | SANCTIONS_KG_MAX_ROWS         | 10000              | rows a user query may return                 |
 | SANCTIONS_KG_MODEL            | (auto)             | spaCy model package name                     |
 | SANCTIONS_KG_KEEP_SERVER      | 0 (library), 300 (CLI) | seconds the embedded server stays up idle after its last client closes (0: stop at once) |
+| SANCTIONS_KG_ONTOLOGY         | graph/ontology.yaml | another ontology file (graph/ontology.py reads it through ontology_file()) |
 | NEO4J_USERNAME / NEO4J_PASSWORD | neo4j / (none)   | Neo4j credentials (Neo4j's own names)        |
 | NEO4J_DATABASE                | (server default)   | Neo4j database name                          |
 """
@@ -100,3 +101,8 @@ def from_env(*, keep_server_default: float = KEEP_SERVER_LIBRARY, **overrides) -
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)
+
+
+def ontology_file() -> str | None:
+    """SANCTIONS_KG_ONTOLOGY: an ontology file to read instead of graph/ontology.yaml, or None."""
+    return os.environ.get("SANCTIONS_KG_ONTOLOGY") or None

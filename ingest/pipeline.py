@@ -14,20 +14,16 @@ from datetime import datetime, timezone
 
 from graph import evidence as ev
 from graph.errors import StoreUnavailable
+from graph.ontology import load as load_ontology
 from ingest.model import Document, ExtractionResult, Skipped
 from ingest.parallel import auto_processes, extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
 BATCH_SIZE = 32
-# Properties of an extracted entity that go onto its node, per label.
-NODE_PROPS = {"Vessel": ("flag", "vessel_type"), "Company": ("legal_form",), "Country": ("iso2",)}
-REL_PROPS = {
-    "CALLED_AT": ("date", "activity"),
-    "SANCTIONED_BY": ("year", "date"),
-    "OPERATED_BY": ("role",),
-    "ASSOCIATED_WITH": ("cue",),
-}
+# Properties of an extracted entity or relation that go onto its node or edge, as graph/ontology.yaml declares them.
+NODE_PROPS = {name: label.attributes for name, label in load_ontology().labels.items() if label.is_entity}
+REL_PROPS = {name: rel.own for name, rel in load_ontology().relationships.items()}
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 import os
 
+pytest_plugins = ["stores"]  # the store fixtures, parametrised over backends (tests/stores.py)
+
 # The suite must not leave database servers behind: every store it opens (in-process, through
 # click's CliRunner, or in a subprocess, which inherits this) stops its embedded server at the
 # last close, whatever the caller's shell says. tests/test_keep_server.py asks for more.

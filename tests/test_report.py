@@ -17,10 +17,8 @@ EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("report") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 @pytest.fixture(scope="module")

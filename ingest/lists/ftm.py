@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList, valid_imo
+from graph.formats import valid_imo
+from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
 
 NAMESPACE = "ftm"  # list key and node id prefix of FtM entities: ftm:<entity id>
 

@@ -30,12 +30,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from graph.errors import LookupFailed
+from graph.ontology import load as load_ontology
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.normalize import normalize_name, strip_legal_form
 
 DEFAULT_THRESHOLD = 0.85
-MATCH_LABELS = ("Vessel", "Company", "Organization", "Agency", "Person")
-_GROUPS = {"Vessel": "vessel", "Person": "person", "Company": "org", "Organization": "org", "Agency": "org"}
+MATCH_LABELS = load_ontology().match_labels  # graph/ontology.yaml: the labels with a match_group
+_GROUPS = load_ontology().match_groups
 PAGE = 5000
 
 

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from graph.errors import InputError
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList, valid_imo
+from graph.formats import valid_imo
+from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
 
 LIST_NAME = "us-ofac-sdn"
 AUTHORITY = "Office of Foreign Assets Control"

@@ -71,14 +71,6 @@ class ParsedList:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
-def valid_imo(number: str) -> bool:
-    """A 7-digit IMO number whose check digit is right (first six digits x 7..2, last digit of the sum)."""
-    if not (len(number) == 7 and number.isdigit()):
-        return False
-    digits = [int(c) for c in number]
-    return sum(d * w for d, w in zip(digits[:6], (7, 6, 5, 4, 3, 2))) % 10 == digits[6]
-
-
 @dataclass(frozen=True)
 class Place:
     id: str
