@@ -90,7 +90,7 @@ def query_limits(func):
 @click.option("--keep-server", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Keep the embedded database server running this long after the last command "
               "using it ends, so the next command need not load the graph again; 0 stops it at "
-              "once (default 300; `sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
+              "once (default 300; `uv run sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
 @click.version_option(package_name="sanctions-kg")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, user: str | None, password: str | None,
@@ -444,7 +444,7 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
 
 @main.command()
 @click.argument("cypher", required=False)
-@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `sanctions-kg queries`).")
+@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `uv run sanctions-kg queries`).")
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False), help="Read the Cypher from a file.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter ($KEY); repeat for more. Numbers, true/false, null and JSON are typed.")
@@ -458,7 +458,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
           fmt: str, write: bool, timeout: float | None, max_rows: int | None) -> None:
     """Run Cypher (read-only unless --write), a named query (--name) or a .cypher file (--file).
 
-    Example: sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
+    Example: uv run sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
     """
     given = [x for x in (cypher, name, file) if x]
     if len(given) != 1:
@@ -498,7 +498,8 @@ def queries(obj: Context, name: str | None) -> None:
         click.echo("Parameters:" if q.params else "Parameters: none")
         for p in q.params:
             click.echo(f"  {p.describe()}" + (f", e.g. {p.example}" if p.example is not None else ""))
-        click.echo(f"\nExample: {q.example}")
+        # The headers' examples name the program; typed in this checkout it runs through uv.
+        click.echo(f"\nExample: {q.example if q.example.startswith('uv run ') else 'uv run ' + q.example}")
         if q.browser:
             click.echo(f"Neo4j Browser: {q.browser}")
         click.echo(f"\n{q.text().rstrip()}")
@@ -591,7 +592,7 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
 
     Re-importing the same file changes nothing. Uncertain matches are stored for review
-    (`sanctions-kg matches`), never merged.
+    (`uv run sanctions-kg matches`), never merged.
     """
     from ingest.lists.importer import import_sanctions
 
@@ -605,7 +606,7 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     ))
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
-                   "(sanctions-kg matches)")
+                   "(uv run sanctions-kg matches)")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
 
