@@ -7,6 +7,11 @@ same entry points is tests/test_hostile_props.py.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -128,3 +133,162 @@ def test_csv_output_defuses_spreadsheet_formulas(tmp_path):
     assert rows[0] == ["name", "n"]
     assert [r[0] for r in rows[1:]] == ["'" + n for n in names[:-1]] + ["Plain"]
     assert {r[1] for r in rows[1:]} == {"-1.5"}  # numbers stay numbers
+
+
+# -- 2./3./4. readers: parser bombs, resources, encodings, metadata types ---------------------------
+
+from graph.limits import limits  # noqa: E402
+from ingest import readers  # noqa: E402
+from ingest.model import Document, Skipped  # noqa: E402
+
+
+@pytest.fixture
+def fresh_limits(monkeypatch):
+    limits.cache_clear()
+    yield monkeypatch
+    limits.cache_clear()
+
+
+def _read(*paths, **kw):
+    return list(readers.read_paths([p if isinstance(p, (str, bytes)) else str(p) for p in paths], **kw))
+
+
+def _one(items):
+    assert len(items) == 1, items
+    return items[0]
+
+
+BODY = "The tanker Grey Plover loaded fuel at Port Alder on 3 March.\n"
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 12):  # 9**12 elements if expanded
+        levels.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
+    f = tmp_path / "bomb.md"
+    f.write_text("---\n" + "\n".join(levels) + "\ntitle: t\n---\n" + BODY)
+    item = _one(_read(f))
+    assert isinstance(item, Skipped) and "alias" in item.reason
+
+
+def test_front_matter_over_the_limit_names_the_setting(tmp_path, fresh_limits):
+    fresh_limits.setenv("SANCTIONS_KG_MAX_FRONT_MATTER_BYTES", "100")
+    f = tmp_path / "big.md"
+    f.write_text("---\ntitle: " + "t" * 200 + "\n---\n" + BODY)
+    item = _one(_read(f))
+    assert isinstance(item, Skipped) and "SANCTIONS_KG_MAX_FRONT_MATTER_BYTES" in item.reason
+
+
+def test_deep_json_line_is_skipped_and_the_rest_go_on(tmp_path):
+    f = tmp_path / "deep.jsonl"
+    f.write_text("[" * 200_000 + "]" * 200_000 + "\n" + '{"text": "' + BODY.strip() + '"}\n'
+                 + '{"text": "x", "title": ' + "[" * 100 + "]" * 100 + "}\n")
+    items = _read(f)
+    assert [type(i) for i in items] == [Skipped, Document, Skipped]
+    assert "SANCTIONS_KG_MAX_JSON_DEPTH" in items[0].reason and items[0].path.endswith(":1")
+    assert "SANCTIONS_KG_MAX_JSON_DEPTH" in items[2].reason
+
+
+def test_brackets_inside_strings_do_not_count_as_depth():
+    from ingest.safe_load import json_loads
+
+    assert json_loads('{"text": "' + "[" * 1000 + '"}') == {"text": "[" * 1000}
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_devices_given_as_paths_are_refused(device):
+    item = _one(_read(device))
+    assert isinstance(item, Skipped) and "not a regular file" in item.reason
+
+
+def test_fifo_given_as_path_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # nobody writes to it: a blocking open or read would hang the test
+    item = _one(_read(fifo))
+    assert isinstance(item, Skipped) and "not a regular file" in item.reason
+
+
+def test_stdin_is_read_up_to_the_limit(fresh_limits):
+    import io
+
+    fresh_limits.setenv("SANCTIONS_KG_MAX_DOCUMENT_BYTES", "4096")
+    with open("/dev/zero", "rb") as zero:
+        fresh_limits.setattr("sys.stdin", io.TextIOWrapper(zero))
+        item = _one(_read("-"))
+    assert isinstance(item, Skipped) and item.path == "<stdin>"
+    assert "SANCTIONS_KG_MAX_DOCUMENT_BYTES" in item.reason and "4 KB" in item.reason
+
+
+CLI = str(Path(sys.executable).with_name("sanctions-kg"))
+
+
+def test_ingest_from_dev_zero_on_stdin_is_one_clear_line(tmp_path):
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run([CLI, "--db", str(tmp_path / "g.db"), "ingest", "-", "/dev/zero"],
+                              stdin=zero, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "SANCTIONS_KG_MAX_DOCUMENT_BYTES": "65536"})
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "failed: <stdin>: too large" in proc.stderr and "SANCTIONS_KG_MAX_DOCUMENT_BYTES" in proc.stderr
+    assert "failed: /dev/zero: unreadable: not a regular file" in proc.stderr
+    assert "articles: 0 new, 0 unchanged, 2 failed" in proc.stdout
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(tmp_path, codec):
+    f = tmp_path / "a.txt"
+    text = "Le pétrolier Grey Plover a chargé à Sète.\nSecond line, déjà vu."
+    f.write_bytes(text.encode(codec))
+    doc = _one(_read(f))
+    assert isinstance(doc, Document) and doc.text == text
+
+
+def test_mixed_utf8_and_cp1252_lines_are_each_decoded(tmp_path):
+    f = tmp_path / "mixed.txt"
+    f.write_bytes("Première ligne en UTF-8: café.\n".encode("utf-8")
+                  + "Deuxième ligne en cp1252: crème brûlée – “quoted”.\n".encode("cp1252"))
+    doc = _one(_read(f))
+    assert doc.text == "Première ligne en UTF-8: café.\nDeuxième ligne en cp1252: crème brûlée – “quoted”."
+    assert "Ã" not in doc.text
+
+
+def test_file_name_that_is_not_utf8_is_read_and_reported(tmp_path):
+    import os
+
+    raw = os.fsencode(str(tmp_path)) + b"/caf\xe9-report.txt"
+    with open(raw, "wb") as fh:
+        fh.write(BODY.encode())
+    doc = _one(_read(os.fsdecode(raw)))
+    assert isinstance(doc, Document)
+    assert doc.path.endswith("caf\\xe9-report.txt")
+    doc.path.encode("utf-8")  # storable: no lone surrogates
+    # and folders holding such a name
+    docs = _read(tmp_path)
+    assert [d.path for d in docs] == [doc.path]
+
+
+@pytest.mark.parametrize("meta, reason", [
+    ({"title": ["a", "list"]}, "title is a list"),
+    ({"source": {"k": 1}}, "source is a dict"),
+    ({"url": True}, "url is a bool"),
+    ({"published": "2024-02-30"}, "not a real date"),
+    ({"published": ["2024-01-01"]}, "published is a list"),
+])
+def test_jsonl_metadata_of_the_wrong_type_is_refused_with_a_line(tmp_path, meta, reason):
+    import json
+
+    f = tmp_path / "m.jsonl"
+    f.write_text(json.dumps({"text": BODY, **meta}) + "\n" + json.dumps({"text": BODY, "title": 42}) + "\n")
+    bad, good = _read(f)
+    assert isinstance(bad, Skipped) and reason in bad.reason and bad.path.endswith(":1")
+    assert isinstance(good, Document) and good.title == "42"
+
+
+@pytest.mark.parametrize("front", ["published: 2024-02-30", "published: '2023-13-01'"])
+def test_impossible_dates_in_front_matter_are_refused(tmp_path, front):
+    f = tmp_path / "d.md"
+    f.write_text(f"---\n{front}\n---\n{BODY}")
+    item = _one(_read(f))
+    assert isinstance(item, Skipped) and "bad metadata" in item.reason
