@@ -292,3 +292,38 @@ def test_impossible_dates_in_front_matter_are_refused(tmp_path, front):
     f.write_text(f"---\n{front}\n---\n{BODY}")
     item = _one(_read(f))
     assert isinstance(item, Skipped) and "bad metadata" in item.reason
+
+
+# -- 2. one huge sentence: split before the parser, so extraction stays linear ------------------------
+
+
+def _run_on(n_items: int) -> str:
+    return ("Inspectors listed the barges " + ", ".join(f"Barge{i} Kestrel" for i in range(n_items))
+            + " as seen near Port Alder.")
+
+
+def test_sentence_cap_on_a_blank_pipeline():
+    import spacy
+
+    from ingest.nlp import add_components
+
+    nlp = add_components(spacy.blank("en"), model_ner=False)
+    assert "sanctions_kg_sentence_cap_v1" in nlp.pipe_names
+    doc = nlp(_run_on(2000) + " A short sentence follows. And one more.")
+    lengths = [len(s) for s in doc.sents]
+    assert max(lengths) <= limits().max_sentence_tokens
+    assert sum(lengths) == len(doc)
+    # ordinary sentences are left alone
+    assert [s.text for s in doc.sents][-2:] == ["A short sentence follows.", "And one more."]
+
+
+def test_sentence_cap_holds_with_the_model_parser(fresh_limits):
+    from ingest.nlp import load
+
+    fresh_limits.setenv("SANCTIONS_KG_MAX_SENTENCE_TOKENS", "60")
+    nlp = load()
+    assert nlp.pipe_names.index("sanctions_kg_sentence_cap_v1") < nlp.pipe_names.index("parser")
+    doc = nlp(_run_on(200))
+    assert max(len(s) for s in doc.sents) <= 60
+    short = nlp("The tanker Grey Plover loaded fuel at Port Alder on 3 March. It left the next day.")
+    assert len(list(short.sents)) == 2
