@@ -85,8 +85,12 @@ def _single_byte(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def decode_bytes(raw: bytes) -> str | None:
-    """Text from bytes in an unknown encoding, or None when they are not text."""
+def decode_bytes(raw: bytes, *, guess: bool = True) -> str | None:
+    """Text from bytes in an unknown encoding, or None when they are not text.
+
+    `guess=False`: no code-page detection; what is not UTF-8 or UTF-16 is read as cp1252
+    line by line (OFAC's files).
+    """
     if not raw:
         return ""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -103,6 +107,8 @@ def decode_bytes(raw: bytes) -> str | None:
     mixed = _mixed_utf8(raw)
     if mixed is not None:
         return mixed
+    if not guess:
+        return "".join(_single_byte(line) for line in raw.splitlines(keepends=True))
     from charset_normalizer import from_bytes
 
     matches = from_bytes(raw)

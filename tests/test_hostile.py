@@ -327,3 +327,102 @@ def test_sentence_cap_holds_with_the_model_parser(fresh_limits):
     assert max(len(s) for s in doc.sents) <= 60
     short = nlp("The tanker Grey Plover loaded fuel at Port Alder on 3 March. It left the next day.")
     assert len(list(short.sents)) == 2
+
+
+# -- 5. sanctions lists: duplicates, encodings, bombs ----------------------------------------------
+
+from _lists_fixtures import snapshot  # noqa: E402
+from graph.errors import InputError  # noqa: E402
+from ingest.lists import ftm, ofac  # noqa: E402
+from ingest.lists.importer import import_sanctions  # noqa: E402
+
+SDN_ROWS = [
+    '9001,"GREY PLOVER","vessel","IRAN-EO13902","-0- ","-0- ","Crude Oil Tanker","-0- ","-0- ","Panama","-0- ","-0- "',
+    '9002,"ALDER MARITIME LTD","-0- ","IRAN-EO13902","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- "',
+]
+
+
+def _sdn(tmp_path, rows, encoding="utf-8") -> Path:
+    folder = tmp_path / "sdn"
+    folder.mkdir(exist_ok=True)
+    (folder / "sdn.csv").write_bytes(("\n".join(rows) + "\n").encode(encoding))
+    return folder
+
+
+def test_ofac_duplicate_entry_number_refuses_the_file_and_stores_nothing(tmp_path):
+    dup = '9001,"KESTREL TRADING FZE","-0- ","SDGT","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- "'
+    folder = _sdn(tmp_path, SDN_ROWS + [dup])
+    with open_store(str(tmp_path / "g.db")) as store:
+        before = snapshot(store)
+        with pytest.raises(InputError, match=r"line 3: entry number 9001 is also on line 1"):
+            import_sanctions(store, folder, "ofac")
+        assert snapshot(store) == before
+    result = _run(["--db", str(tmp_path / "g.db"), "import-sanctions", str(folder)])
+    assert result.exit_code == 1 and result.output.count("\n") == 1 and "entry number 9001" in result.output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
+def test_ofac_file_encodings(tmp_path, encoding):
+    rows = [SDN_ROWS[0].replace("GREY PLOVER", "GRÉY PLOVÈR"), SDN_ROWS[1]]
+    parsed = ofac.read(_sdn(tmp_path, rows, encoding))
+    assert parsed.entities["us-ofac-sdn:9001"].name == "GRÉY PLOVÈR"
+
+
+def _ftm_line(name="Grey Plover", id_="v1", schema="Vessel"):
+    import json
+
+    return json.dumps({"id": id_, "schema": schema, "properties": {"name": [name]}, "datasets": ["test"]},
+                      ensure_ascii=False)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_ftm_lists_in_other_encodings(tmp_path, encoding):
+    f = tmp_path / "l.ftm.json"
+    f.write_bytes((_ftm_line("Grèy Plovér") + "\n" + _ftm_line("Café Alder Ltd", "c1", "Company") + "\n").encode(encoding))
+    parsed = ftm.read(f)
+    assert sorted(e.name for e in parsed.entities.values()) == ["Café Alder Ltd", "Grèy Plovér"]
+
+
+def test_ftm_mixed_utf8_and_latin1_lines(tmp_path):
+    f = tmp_path / "l.ftm.json"
+    f.write_bytes((_ftm_line("Grèy Plovér") + "\n").encode("utf-8") + (_ftm_line("Café", "c1", "Company") + "\n").encode("latin-1"))
+    assert sorted(e.name for e in ftm.read(f).entities.values()) == ["Café", "Grèy Plovér"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ('{"id": "x", "schema": "Vessel", "properties": ' + "[" * 100_000 + "]" * 100_000 + "}", "SANCTIONS_KG_MAX_JSON_DEPTH"),
+    ('{"id": "x", "schema": "Vessel", "properties": {"name": "not a list"}}', 'property "name" must be a list'),
+    ('{"id": "x", "schema": ["Vessel"], "properties": {}}', '"schema" must be a string'),
+    ('{"id": 5, "schema": "Vessel", "properties": {}}', '"id" must be a string'),
+    ('{"id": "x", "schema": "NoSuchSchema", "properties": {}}', "not a valid FollowTheMoney entity"),
+])
+def test_ftm_bad_line_refuses_the_file_with_its_line(tmp_path, bad, message):
+    f = tmp_path / "l.ftm.json"
+    f.write_text(_ftm_line() + "\n" + bad + "\n")
+    with open_store(str(tmp_path / "g.db")) as store:
+        before = snapshot(store)
+        with pytest.raises(InputError, match="line 2") as info:
+            import_sanctions(store, f, "ftm")
+        assert message in str(info.value)
+        assert snapshot(store) == before
+
+
+def test_ftm_endless_line_is_refused_within_the_limit(tmp_path, fresh_limits):
+    fresh_limits.setenv("SANCTIONS_KG_MAX_RECORD_BYTES", "1000")
+    f = tmp_path / "l.ftm.json"
+    f.write_text(_ftm_line() + "\n" + '{"id": "' + "x" * 5000)
+    with pytest.raises(InputError, match=r"line 2: too large.*SANCTIONS_KG_MAX_RECORD_BYTES"):
+        ftm.read(f)
+
+
+def test_lists_given_as_fifo_or_device_are_refused(tmp_path):
+    fifo = tmp_path / "list.ftm.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        ftm.read(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        ftm.read("/dev/zero")
+    folder = _sdn(tmp_path, SDN_ROWS)
+    os.mkfifo(folder / "alt.csv")
+    with pytest.raises(InputError, match="not a regular file"):
+        ofac.read(folder)
