@@ -84,3 +84,23 @@ def too_large(what: str, field: str) -> str:
     """The reason an input over a byte limit was refused, naming the setting that raises it."""
     limit = getattr(limits(), field)
     return f"too large: {what} is over {size_text(limit)} ({env_name(field)}); split it or raise the limit"
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def out_of_int64(value) -> int | None:
+    """The first whole number in `value` (nested lists and mappings too) that a 64-bit integer
+    cannot hold, or None. Databases clamp or wrap such numbers silently; we refuse them."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if not INT64_MIN <= value <= INT64_MAX else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            bad = out_of_int64(v)
+            if bad is not None:
+                return bad
+    return None

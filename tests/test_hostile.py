@@ -426,3 +426,41 @@ def test_lists_given_as_fifo_or_device_are_refused(tmp_path):
     os.mkfifo(folder / "alt.csv")
     with pytest.raises(InputError, match="not a regular file"):
         ofac.read(folder)
+
+
+# -- 4. parameters: out-of-range numbers are refused, never clamped --------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "RETURN $x AS x", "-p", "x=123456789012345678901"], "outside the 64-bit integer range"),
+    (["query", "RETURN $x AS x", "-p", "x=[1, {\"a\": -123456789012345678901}]"], "outside the 64-bit integer range"),
+    (["query", "RETURN 1 AS x", "--timeout", "1e308"], "--timeout"),
+    (["query", "RETURN 1 AS x", "--timeout", "nan"], "not a finite number"),
+    (["query", "RETURN 1 AS x", "--timeout", "inf"], "--timeout"),
+    (["query", "RETURN 1 AS x", "--max-rows", "123456789012345678901"], "--max-rows"),
+    (["--keep-server", "1e308", "stats"], "--keep-server"),
+    (["entities", "--limit", "123456789012345678901"], "--limit"),
+    (["serve", "--timeout", "1e308"], "--timeout"),
+])
+def test_out_of_range_parameters_are_one_clear_error(tmp_path, args, message):
+    result = _run(["--db", str(tmp_path / "g.db"), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error:")
+
+
+def test_largest_int64_parameter_still_passes(tmp_path):
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "RETURN $x AS x", "-p", "x=-9223372036854775808",
+                   "--format", "json"])
+    assert result.exit_code == 0 and '"x": -9223372036854775808' in result.output
+
+
+def test_named_query_int_parameter_overflow_is_refused(tmp_path):
+    from graph.errors import ConfigError
+    from queries.library import get, _convert
+
+    q = get("most_mentioned")
+    p = next(p for p in q.params if p.type == "int")
+    for value in (float("inf"), 10**20, "123456789012345678901", float("nan")):
+        with pytest.raises(ConfigError):
+            _convert(q.name, p, value)
