@@ -464,3 +464,78 @@ def test_named_query_int_parameter_overflow_is_refused(tmp_path):
     for value in (float("inf"), 10**20, "123456789012345678901", float("nan")):
         with pytest.raises(ConfigError):
             _convert(q.name, p, value)
+
+
+# -- 6. exports: bad places, full disks, XML-invalid characters ------------------------------------
+
+from graph.export import export  # noqa: E402
+
+CONTROL_NAME = "Grey\x01 Plover\x08\x0b\x0c\x1b[31m \ufffe end"
+
+
+@pytest.fixture
+def small_graph(tmp_path):
+    with open_store(str(tmp_path / "small.db")) as store:
+        with store.batch() as b:
+            b.upsert_nodes("Vessel", [{"id": "vessel:grey-plover", "name": CONTROL_NAME, "aliases": [CONTROL_NAME],
+                                       "keys": ["grey plover"], "source": "article"}])
+            b.upsert_nodes("Company", [{"id": "company:alder", "name": "=HYPERLINK(\"x\")", "aliases": ["@alder"],
+                                        "keys": ["alder"], "source": "article"}])
+            b.upsert_relationships("OWNED_BY", [{"start": "vessel:grey-plover", "end": "company:alder",
+                                                 "articles": ["a"], "evidence": [encode("a", "Text\x02 here.", "rule")],
+                                                 "methods": ["rule"]}])
+        yield store
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_exports_are_valid_xml_with_control_characters(small_graph, tmp_path, fmt):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / f"g.{fmt}"
+    export(small_graph, fmt, out)
+    root = ET.parse(out).getroot()  # raises on characters XML forbids
+    texts = " ".join(e.text or "" for e in root.iter()) + " ".join(v for e in root.iter() for v in e.attrib.values())
+    assert "Grey\\x01 Plover\\x08\\x0b\\x0c\\x1b[31m \\ufffe end" in texts
+
+
+@pytest.mark.parametrize("target, message", [
+    ("{tmp}/no/such/folder/g.json", "does not exist"),
+    ("/dev/full", "No space left on device"),
+    ("/proc/sanctions-kg-export.json", "Cannot write /proc/sanctions-kg-export.json"),
+])
+def test_exports_to_bad_places_are_one_clear_line(small_graph, tmp_path, target, message):
+    target = target.format(tmp=tmp_path)
+    db = small_graph.settings.db
+    small_graph.close()
+    result = _run(["--db", db, "export", "--format", "json", target])
+    assert result.exit_code == 1, result.output
+    assert message in result.output and result.output.count("\n") == 1
+
+
+def test_neo4j_admin_export_into_proc_is_refused_cleanly(small_graph):
+    with pytest.raises(InputError, match="Cannot write /proc/skg-neo"):
+        export(small_graph, "neo4j-admin", "/proc/skg-neo")
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml", "ftm", "neo4j-admin"])
+def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(small_graph, tmp_path, fmt):
+    import resource
+    import signal
+
+    out = tmp_path / ("out" if fmt == "neo4j-admin" else f"g.{fmt}")
+    export(small_graph, fmt, out)
+    before = sorted((p.name, p.read_bytes()) for p in ([*out.iterdir()] if out.is_dir() else [out]))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    # Files of this process may not grow beyond 200 bytes: writes fail like on a full disk
+    # (EFBIG). The database server is another process and is not limited.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200, hard))
+    try:
+        with pytest.raises(InputError, match=f"Cannot write {out}"):
+            export(small_graph, fmt, out)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    after = sorted((p.name, p.read_bytes()) for p in ([*out.iterdir()] if out.is_dir() else [out]))
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
