@@ -69,11 +69,29 @@ def handle_errors(func):
     return wrapper
 
 
+class Seconds(click.FloatRange):
+    """A finite number of seconds in a range (click's FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return rv
+
+
+MAX_TIMEOUT = 24 * 3600.0  # a day: longer is a mistake, and 1e308 s overflowed the store's milliseconds
+MAX_ROWS = 10**9
+
+
 def query_limits(func):
     """The --timeout and --max-rows options of every command that runs user Cypher."""
-    func = click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+    func = click.option("--max-rows", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N",
                         help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")(func)
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+    return click.option("--timeout", type=Seconds(min=0, min_open=True, max=MAX_TIMEOUT), metavar="SECONDS",
                         help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")(func)
 
 
@@ -87,7 +105,7 @@ def query_limits(func):
 )
 @click.option("--user", envvar="NEO4J_USERNAME", help="Neo4j user name. Env: NEO4J_USERNAME.")
 @click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. Env: NEO4J_PASSWORD.")
-@click.option("--keep-server", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--keep-server", type=Seconds(min=0, max=30 * 24 * 3600), metavar="SECONDS",
               help="Keep the embedded database server running this long after the last command "
               "using it ends, so the next command need not load the graph again; 0 stops it at "
               "once (default 300; `uv run sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
@@ -374,6 +392,18 @@ def _parse_param(raw: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def _check_int64(key: str, value):
+    """Refuse whole numbers a 64-bit integer cannot hold: the database would clamp them silently."""
+    from graph.limits import INT64_MAX, out_of_int64
+
+    bad = out_of_int64(value)
+    if bad is not None:
+        raise click.BadParameter(
+            f"{key}={bad} is outside the 64-bit integer range (±{INT64_MAX}) the graph stores; "
+            f"pass it as text instead: -p '{key}=\"{bad}\"'.", param_hint="'-p'")
+    return value
+
+
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
     import json
@@ -477,7 +507,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
                 from pathlib import Path
 
                 cypher = Path(file).read_text("utf-8")
-            values = {k: _guess_value(v) for k, v in pairs}
+            values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
@@ -538,7 +568,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt:
 @main.command()
 @click.option("--type", "label", metavar="LABEL", help="Only this entity type, e.g. Vessel.")
 @click.option("--sanctioned", is_flag=True, help="Only directly sanctioned entities.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entities.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N", help="At most N entities.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
               default="table", show_default=True, help="Output format.")
 @click.pass_obj

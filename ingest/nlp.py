@@ -42,6 +42,9 @@ def add_components(nlp, *, model_ner: bool = True):
 
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer", first=True)
+    import ingest.sentence_cap  # noqa: F401  (no sentence longer than SANCTIONS_KG_MAX_SENTENCE_TOKENS)
+
+    nlp.add_pipe("sanctions_kg_sentence_cap_v1", **({"before": "parser"} if nlp.has_pipe("parser") else {"last": True}))
     for name in COMPONENTS:
         config = {"use_model_ner": model_ner} if name == "sanctions_kg_entities_v1" else {}
         nlp.add_pipe(name, config=config)
