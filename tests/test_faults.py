@@ -70,3 +70,82 @@ def test_an_article_with_a_nul_byte_is_refused_whole_and_stays_incomplete(db):
         # Not "unchanged" on a re-run: the article was never marked complete.
         again = ingest_documents(store, [bad])
         assert again.unchanged == 0 and len(again.failed) == 1
+
+
+# -- 1. a full disk: a live server is never taken for a dead one ----------------------------
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 6 MB tmpfs (root only); skipped, with the reason, where mounting is refused."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {res.stderr.strip() or res.returncode}")
+    try:
+        yield mnt
+    finally:
+        _kill_servers(mnt)
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / "filler.bin"
+    with open(filler, "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_full_disk_refuses_writes_starts_no_second_server_and_loses_nothing(small_disk):
+    from graph import errors
+
+    db = small_disk / "kg.db"
+    store = open_store(str(db))
+    try:
+        def batch(i: int) -> list[dict]:
+            return [{"id": f"imo:{i}-{j}", "name": f"Vessel {i}-{j} " + "x" * 500} for j in range(20)]
+
+        store.upsert_nodes("Vessel", batch(0))
+        acknowledged = 1
+        filler = _fill(small_disk)
+        refused = None
+        for i in range(1, 200):
+            try:
+                store.upsert_nodes("Vessel", batch(i))
+                acknowledged += 1
+            except errors.StoreUnavailable as exc:
+                refused = exc
+                break
+        assert refused is not None, "writes to a full disk were all acknowledged"
+        assert "\n" not in str(refused) and "nothing of it was stored" in str(refused)
+
+        # Another command meets the same server (alive, refusing): one line, no second server.
+        for args in (["stats"], ["query", "--write", "CREATE (:Port {id: 'port:late', name: 'Late'})"]):
+            res = cli(db, *args)
+            assert res.returncode == 1, res
+            one_clear_line(res.stderr, "cannot write", "Free space")
+            assert len(servers_in(small_disk)) == 1
+
+        filler.unlink()  # space again: the server writes what it holds, and takes writes again
+        for _ in range(50):
+            try:
+                store.upsert_nodes("Vessel", batch(1000))
+                break
+            except errors.StoreUnavailable:
+                import time
+
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server never took writes again after space was freed")
+        expected = {f"imo:{i}-{j}" for i in [*range(acknowledged), 1000] for j in range(20)}
+    finally:
+        store.close()
+    assert servers_in(small_disk) == []  # stopped at the last close, its AOF written
+    with open_store(str(db)) as again:  # a fresh server, from the files alone
+        ids = set(again.run("MATCH (v:Vessel) RETURN v.id AS id").values())
+        assert ids == expected
+        assert again.run("MATCH (p:Port) RETURN count(p) AS c").values() == [0]
