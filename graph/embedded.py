@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from graph import cypher
 from graph.dialect import FALKORDB, for_backend
-from graph.errors import QueryError, QueryTimeout, ReadOnlyError, StoreError, StoreUnavailable
+from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore, QueryResult
 
@@ -127,6 +127,7 @@ class EmbeddedStore(GraphStore):
                 f"Cannot open database {self.path}: {exc.strerror or exc}. {PATH_HINT}"
             ) from None
         self.graph = self._db.select_graph(settings.graph_name)
+        self._pid = self._db.client.pid  # the server's, kept: its pid file goes when it stops
         # Statement texts GRAPH.EXPLAIN has accepted. Compiling depends on the text alone, and
         # an ingest sends the same few upsert texts for every article: checking each once
         # saves a round trip per statement per batch (10% of ingest time, bench/RESULTS.md).
@@ -156,6 +157,7 @@ class EmbeddedStore(GraphStore):
             try:
                 db = FalkorDB(str(self.path), serverconfig=config)
                 db.client.ping()
+                _apply_limits(db.client, self.settings)
                 if self.settings.fsync == "always":
                     # A server kept from an earlier command may run with everysec: never attach
                     # with a weaker policy than asked (stronger stays for everyone after us).
@@ -251,7 +253,8 @@ class EmbeddedStore(GraphStore):
                 log.debug("starting the keeper: %s", exc)
 
     # -- queries ------------------------------------------------------------------------
-    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+                 max_rows: int | None = None) -> QueryResult:
         ms = max(1, int(timeout * 1000)) if timeout else None
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
@@ -261,9 +264,23 @@ class EmbeddedStore(GraphStore):
             else:
                 res = self.graph.ro_query(query, params, timeout=ms)
         except Exception as exc:
-            raise self._translate(exc, timeout) from None
+            err = self._translate(exc, timeout)
+            if isinstance(err, StoreUnavailable) and not write and self._pid and _gone(self._pid):
+                err = StoreUnavailable(
+                    f"The database server for {self.path} stopped while running this query: most likely it "
+                    f"needed more than SANCTIONS_KG_SERVER_MEMORY ({self.settings.server_memory_mb} MB). "
+                    "Nothing stored is lost; narrow the query (e.g. a smaller range or list) and run it again."
+                )
+            raise err from None
         columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in res.header]
         rows = [list(r) for r in res.result_set]
+        if len(rows) >= self.settings.result_rows_max:
+            # The server stopped at RESULTSET_SIZE: never hand back a silently cut result.
+            raise RowLimitError(
+                f"The query reached the server's row cap of {self.settings.result_rows_max} rows "
+                "(SANCTIONS_KG_RESULT_ROWS_MAX) and was cut there. Add a LIMIT, page with SKIP/LIMIT, "
+                "or raise SANCTIONS_KG_RESULT_ROWS_MAX."
+            )
         stats = {
             k: int(getattr(res, k))
             for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
@@ -278,6 +295,11 @@ class EmbeddedStore(GraphStore):
         if isinstance(exc, redis.ConnectionError):
             return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg.rstrip('.')}. "
                                     "Run the command again.")
+        if isinstance(exc, redis.TimeoutError):
+            return QueryTimeout(
+                f"The embedded database server at {self.path} did not answer in time ({msg.rstrip('.')}). "
+                "Narrow the query, or give it a shorter --timeout so the server stops it itself."
+            )
         if _storage_fault(msg):
             # Redis refuses writes once it could not append to the AOF (full disk, read-only
             # folder) or is out of memory: nothing of this statement was acknowledged.
@@ -290,9 +312,21 @@ class EmbeddedStore(GraphStore):
                 "This query writes to the graph and was refused: queries are read-only. "
                 "Use --write (CLI) or write=True (library) to allow writes."
             )
-        if "timed out" in msg.lower():
+        if "mem consumption exceeded capacity" in msg:
+            return QueryError(
+                f"The query needed more memory than one query may use on the server "
+                f"({self.settings.query_memory_mb} MB) and was stopped. Narrow the query (e.g. a smaller "
+                "range or list), or raise SANCTIONS_KG_QUERY_MEMORY (MB)."
+            )
+        if "TIMEOUT_MAX" in msg:
             return QueryTimeout(
-                f"The query ran past the time limit of {timeout:g} s and was stopped. "
+                f"The time limit of {timeout:g} s is over SANCTIONS_KG_QUERY_TIMEOUT_MAX "
+                f"({self.settings.query_timeout_max:g} s). Give a shorter --timeout, or raise that setting."
+            )
+        if "timed out" in msg.lower():
+            limit = timeout if timeout else self.settings.query_timeout_max
+            return QueryTimeout(
+                f"The query ran past the time limit of {limit:g} s and was stopped. "
                 "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
             )
         return QueryError(f"FalkorDB rejected the query: {msg}")
@@ -457,6 +491,50 @@ class EmbeddedStore(GraphStore):
         finally:
             client.connection_pool.disconnect()
             _disown(client)
+
+
+SERVER_LIMITS = (
+    # (FalkorDB setting, our setting, value from Settings)
+    ("TIMEOUT_MAX", "SANCTIONS_KG_QUERY_TIMEOUT_MAX", lambda s: max(1, int(s.query_timeout_max * 1000))),
+    ("QUERY_MEM_CAPACITY", "SANCTIONS_KG_QUERY_MEMORY", lambda s: int(s.query_memory_mb) * 1024 * 1024),
+    ("RESULTSET_SIZE", "SANCTIONS_KG_RESULT_ROWS_MAX", lambda s: int(s.result_rows_max)),
+)
+
+
+def _apply_limits(client: Any, settings: Settings) -> None:
+    """Bound every query on the server itself (GRAPH.CONFIG SET, run-time settable on the
+    bundled FalkorDB): time (TIMEOUT_MAX, checked between records), memory (QUERY_MEM_CAPACITY,
+    which stops a query building one huge list, where the time check cannot reach), rows
+    (RESULTSET_SIZE). The server is shared by every client attached to it: the last to open
+    sets them."""
+    pipe = client.pipeline(transaction=False)
+    for name, _, value in SERVER_LIMITS:
+        pipe.execute_command("GRAPH.CONFIG", "SET", name, value(settings))
+    pipe.execute()
+    _limit_address_space(client.pid, settings)
+
+
+def _limit_address_space(pid: int | None, settings: Settings) -> None:
+    """RLIMIT_AS of the server process: the backstop where QUERY_MEM_CAPACITY comes too late.
+
+    Measured on the bundled FalkorDB 4.22: `range(1, N)` builds its whole list (16 bytes per
+    element) before the query's memory is checked, so `UNWIND range(1, 1000000000)` would take
+    16 GB first. Under this limit the allocation fails and the server stops instead of the
+    machine running out of memory; its AOF holds every acknowledged write and the next
+    command starts it again. Never set below what the server already uses.
+    """
+    import resource
+
+    import psutil
+
+    if not pid:
+        return
+    try:
+        used = psutil.Process(pid).memory_info().vms
+        limit = max(settings.server_memory_mb * 1024 * 1024, used + 512 * 1024 * 1024)
+        resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError, psutil.Error) as exc:  # not ours to limit (another user's), or gone
+        log.debug("limiting the database server's memory: %s", exc)
 
 
 def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:
