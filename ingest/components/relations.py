@@ -309,7 +309,8 @@ class Relations:
             hit = next((x for x in slots if x.start <= t.i < x.end), None)
             if hit is not None and hit.label in labels and hit not in out:
                 out.append(hit)
-            todo.extend(c for c in t.children if c.dep_ == "conj")
+            # "the tanker X and the freighter Y": the names stand in apposition to the nouns.
+            todo.extend(c for c in t.children if c.dep_ == "conj" or (c.dep_ == "appos" and hit is None))
         return sorted(out, key=lambda x: x.start)
 
     @staticmethod
@@ -417,7 +418,9 @@ class Relations:
                     hedged = True
                 else:
                     return "hypothetical"
-            if k > 0 and t.pos_ == "VERB" and (lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+            if k > 0 and t.pos_ == "VERB" and chain[k - 1].dep_ in ("xcomp", "ccomp", "dobj", "pobj", "prep") and (
+                    lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+                # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
             if k > 0 and (lemma in self.hedge_verbs or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
                 hedged = True
@@ -502,7 +505,16 @@ class Relations:
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
+        state["sent_no"] = state.get("sent_no", 0) + 1
         agent_slots = [s for s in slots if s.label in SANCTION_AGENTS and self._is_sanctioner(doc, s)]
+        if doc.has_annotation("DEP"):
+            # A designating body as the subject of the sentence ("OFAC took action against
+            # ...") is the one behind a passive designation in the sentences that follow.
+            for a in agent_slots:
+                if a.label == "Agency" and any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end]) \
+                        and self.sanction_bodies_re.search(_bare(doc[a.start:a.end].text)):
+                    state["agent"] = ([a], state["sent_no"])
+                    break
         for i in range(lo, hi):
             kind = self._sanction_cue(doc, i, hi)
             if kind is None:
@@ -561,8 +573,7 @@ class Relations:
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
-                    first = self._slot_at(slots, subj, SANCTION_TARGETS)
-                    targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS) if first else []
+                    targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
@@ -573,7 +584,7 @@ class Relations:
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents):
-                state["agent"] = (agents, sent.start)
+                state["agent"] = (agents, state["sent_no"])
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                        year=self._year(doc, lo, hi, i), cue=low)
 
@@ -614,7 +625,7 @@ class Relations:
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]
         last = state.get("agent")
-        if last and sent.start - last[1] < 120 and sent.start > last[1]:
+        if last and 0 < state["sent_no"] - last[1] <= 2:
             return last[0]
         return []
 
@@ -761,7 +772,8 @@ class Relations:
                     tgt = self._group_right(slots, e, {"Country", "Agency", "Organization", "Company"}, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
-            if low in self.owned_active or low in self.operated_active:
+            passive = (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)
+            if (low in self.owned_active or low in self.operated_active) and not passive:
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
