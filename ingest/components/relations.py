@@ -542,6 +542,9 @@ class Relations:
                 agents = [s for s in agent_slots if s.start > by][:1]
                 if agents and any(t.lower_ in CLAUSE_STOPS for t in doc[by:agents[0].start]):
                     agents = []
+                if agents:
+                    # "by the United States and the United Kingdom"
+                    agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
                 first = self._slot_at(slots, subj, SANCTION_TARGETS | {"Vessel"})
                 targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, SANCTION_TARGETS, doc)
@@ -553,7 +556,8 @@ class Relations:
                 agents = before[-1:]
                 by_parse = self._slot_at(slots, subj, SANCTION_AGENTS, follow_appos=False)
                 if by_parse is not None:
-                    agents = [by_parse] if self._is_sanctioner(doc, by_parse) else []
+                    # "OFAC and the Department of State designated ...": every body in the subject.
+                    agents = [a for a in self._conjoined(doc, slots, subj, SANCTION_AGENTS) if self._is_sanctioner(doc, a)]
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._group_right(slots, i + 1, SANCTION_TARGETS, doc, hi, skip=agents)
@@ -684,6 +688,18 @@ class Relations:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
 
+    @staticmethod
+    def _object_is(doc: Doc, prep: int, slot: Slot) -> bool:
+        """Whether the object of the preposition at `prep` ("by", "of", "to") is the named slot,
+        or a common noun the name stands in apposition to ("by a company, X"); a common noun
+        with the name further on ("by companies tied to X") is not. True without a parse."""
+        if not doc.has_annotation("DEP"):
+            return True
+        obj = next((c for c in doc[prep].children if c.dep_ == "pobj"), None)
+        if obj is None or slot.start <= obj.i < slot.end or obj.pos_ != "NOUN":
+            return True
+        return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
+
     def _pronoun_owner(self, doc, slots, s, labels) -> list[Slot]:
         """"X and Y contest the forfeiture, arguing that they are the actual owners of Z": a
         pronoun subject of the copula before the role noun stands for the subject of the verb
@@ -737,6 +753,8 @@ class Relations:
                 if kind in ("OWN_P", "OP_P"):
                     src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, s, last_vessels)
                     tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, cue=phrase)
