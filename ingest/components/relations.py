@@ -308,7 +308,8 @@ class Relations:
             hit = next((x for x in slots if x.start <= t.i < x.end), None)
             if hit is not None and hit.label in labels and hit not in out:
                 out.append(hit)
-            todo.extend(c for c in t.children if c.dep_ == "conj")
+            # "the tanker X and the freighter Y": the names stand in apposition to the nouns.
+            todo.extend(c for c in t.children if c.dep_ == "conj" or (c.dep_ == "appos" and hit is None))
         return sorted(out, key=lambda x: x.start)
 
     @staticmethod
@@ -416,7 +417,9 @@ class Relations:
                     hedged = True
                 else:
                     return "hypothetical"
-            if k > 0 and t.pos_ == "VERB" and (lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+            if k > 0 and t.pos_ == "VERB" and chain[k - 1].dep_ in ("xcomp", "ccomp", "dobj", "pobj", "prep") and (
+                    lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+                # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
             if k > 0 and (lemma in self.hedge_verbs or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
                 hedged = True
@@ -501,7 +504,16 @@ class Relations:
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
+        state["sent_no"] = state.get("sent_no", 0) + 1
         agent_slots = [s for s in slots if s.label in SANCTION_AGENTS and self._is_sanctioner(doc, s)]
+        if doc.has_annotation("DEP"):
+            # A designating body as the subject of the sentence ("OFAC took action against
+            # ...") is the one behind a passive designation in the sentences that follow.
+            for a in agent_slots:
+                if a.label == "Agency" and any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end]) \
+                        and self.sanction_bodies_re.search(_bare(doc[a.start:a.end].text)):
+                    state["agent"] = ([a], state["sent_no"])
+                    break
         for i in range(lo, hi):
             kind = self._sanction_cue(doc, i, hi)
             if kind is None:
@@ -529,6 +541,9 @@ class Relations:
                 agents = [s for s in agent_slots if s.start > by][:1]
                 if agents and any(t.lower_ in CLAUSE_STOPS for t in doc[by:agents[0].start]):
                     agents = []
+                if agents:
+                    # "by the United States and the United Kingdom"
+                    agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
                 first = self._slot_at(slots, subj, SANCTION_TARGETS | {"Vessel"})
                 targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, SANCTION_TARGETS, doc)
@@ -540,7 +555,8 @@ class Relations:
                 agents = before[-1:]
                 by_parse = self._slot_at(slots, subj, SANCTION_AGENTS, follow_appos=False)
                 if by_parse is not None:
-                    agents = [by_parse] if self._is_sanctioner(doc, by_parse) else []
+                    # "OFAC and the Department of State designated ...": every body in the subject.
+                    agents = [a for a in self._conjoined(doc, slots, subj, SANCTION_AGENTS) if self._is_sanctioner(doc, a)]
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._group_right(slots, i + 1, SANCTION_TARGETS, doc, hi, skip=agents)
@@ -560,8 +576,7 @@ class Relations:
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
-                    first = self._slot_at(slots, subj, SANCTION_TARGETS)
-                    targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS) if first else []
+                    targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
@@ -572,7 +587,7 @@ class Relations:
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents):
-                state["agent"] = (agents, sent.start)
+                state["agent"] = (agents, state["sent_no"])
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                        year=self._year(doc, lo, hi, i), cue=low)
 
@@ -613,7 +628,7 @@ class Relations:
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]
         last = state.get("agent")
-        if last and sent.start - last[1] < 120 and sent.start > last[1]:
+        if last and 0 < state["sent_no"] - last[1] <= 2:
             return last[0]
         return []
 
@@ -672,6 +687,18 @@ class Relations:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
 
+    @staticmethod
+    def _object_is(doc: Doc, prep: int, slot: Slot) -> bool:
+        """Whether the object of the preposition at `prep` ("by", "of", "to") is the named slot,
+        or a common noun the name stands in apposition to ("by a company, X"); a common noun
+        with the name further on ("by companies tied to X") is not. True without a parse."""
+        if not doc.has_annotation("DEP"):
+            return True
+        obj = next((c for c in doc[prep].children if c.dep_ == "pobj"), None)
+        if obj is None or slot.start <= obj.i < slot.end or obj.pos_ != "NOUN":
+            return True
+        return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
+
     def _pronoun_owner(self, doc, slots, s, labels) -> list[Slot]:
         """"X and Y contest the forfeiture, arguing that they are the actual owners of Z": a
         pronoun subject of the copula before the role noun stands for the subject of the verb
@@ -725,6 +752,8 @@ class Relations:
                 if kind in ("OWN_P", "OP_P"):
                     src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, s, last_vessels)
                     tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, cue=phrase)
@@ -760,7 +789,8 @@ class Relations:
                     tgt = self._group_right(slots, e, {"Country", "Agency", "Organization", "Company"}, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
-            if low in self.owned_active or low in self.operated_active:
+            passive = (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)
+            if (low in self.owned_active or low in self.operated_active) and not passive:
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
