@@ -26,7 +26,13 @@ from ingest.components.common import (
     name_after,
     name_before,
     sent_bounds,
+    shapes,
+    NOT_NAME_START,
+    MONTHS,
 )
+
+# First words of a court's district written after its name ("District Court, S.D. New York").
+_DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
 AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
 
@@ -51,6 +57,13 @@ class Organizations:
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
         m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
+        shape = shapes()
+        heads = shape["agency_heads"]
+        self.agency_heads = {h.split()[-1] for h in heads}
+        self.agency_mod_ok = set(shape["agency_modifiers_ok"])
+        self.agency_need_more = set(shape["agency_heads_need_more"])
+        self.title_words = set(shape["title_words"])
+        m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
         self.matcher = m
 
     def __call__(self, doc: Doc) -> Doc:
@@ -138,6 +151,8 @@ class Organizations:
             j += 1
         if j == i:
             return
+        if any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
+            return  # "Field Office of the Federal Bureau of X": the inner body is named by its own head
         head = doc[start].lower_
         if head in {"council", "committee", "service", "panel", "agency", "authority", "administration", "office", "commission"} and not doc[start].text[:1].isupper():
             return
@@ -156,6 +171,79 @@ class Organizations:
             return
         s, iso2 = self._state_before(doc, j, lo)
         add_candidate(doc, s, end, "Agency", PRIO_PATTERN, country=iso2)
+
+    def _agency_head(self, doc, start, end, lo, hi, cover):
+        """An agency named by its structure: capitalised words (or a state) in front of a head
+        word, and an "of/for the X" complement after it: "Japan Coast Guard", "National
+        Security Division", "U.S. Attorney's Office for the District of Columbia", "United
+        States District Court, District of Columbia", "UN Security Council 1718 Sanctions
+        Committee", "7th Fleet"."""
+        head = doc[start:end]
+        capital = head[0].text[:1].isupper()
+        # "Japan coast guard": a lower-case head counts right after a state's name.
+        if not capital and not (start > lo and (country_of(doc[start - 1].text) and doc[start - 1].text[:1].isupper())):
+            return
+        if end < hi and doc[end].lower_ in self.agency_heads and doc[end].text[:1].isupper():
+            return  # "Coast Guard" inside "Coast Guard Command": the longer head rules
+        # Left: modifiers.
+        j = start
+        while j > lo and start - j < 6:
+            t = doc[j - 1]
+            if t.text in {"'s", "\u2019s"} and j - 2 >= lo and doc[j - 2].lower_ in {"attorney", "attorneys", "prosecutor"}:
+                j -= 1
+                continue
+            if t.text == "-" and not t.whitespace_ and j - 2 >= lo and not doc[j - 2].whitespace_ and doc[j - 2].text[:1].isalnum():
+                j -= 1
+                continue
+            # "U.S. Immigration and Customs Enforcement": "and" inside the name, not between two states.
+            if t.lower_ in {"and", "&"} and j - 2 >= lo and doc[j - 2].text[:1].isupper() and not doc[j - 2].text.isupper() and not country_of(doc[j - 2].text) and not cover[j - 2]:
+                j -= 1
+                continue
+            if t.is_punct or t.is_space or not (t.text[:1].isupper() or t.text[:1].isdigit()) or any(ch in t.text for ch in "()[]\"\u201c\u201d"):
+                break
+            if t.text in NOT_NAME_START or t.text.title() in NOT_NAME_START or t.lower_ in self.title_words and t.lower_ not in self.agency_mod_ok:
+                break
+            if cover[j - 1] and cover[j - 1] not in ("Country", "Agency"):
+                break
+            j -= 1
+        # Right: "of/for (the) X", and a court's district after a comma or dash.
+        k = end
+        if k + 1 < hi and doc[k].lower_ in {"of", "for"}:
+            i = k + 1
+            if i < hi and doc[i].lower_ == "the":
+                i += 1
+            e = i
+            while e < hi and e - i < 6 and (doc[e].text[:1].isupper() and not doc[e].is_punct and doc[e].text.rstrip(".") not in MONTHS or (
+                    doc[e].lower_ in {"of", "and", "the"} and e + 1 < hi and doc[e + 1].text[:1].isupper())):
+                e += 1
+            while e > i and doc[e - 1].lower_ in {"of", "and", "the"}:
+                e -= 1
+            if e > i:
+                inner = [t for t in doc[i:e] if t.lower_ in self.agency_heads and t.text[:1].isupper()]
+                if inner:
+                    return  # "Field Office of the Federal Bureau of X": the inner body is the agency
+                k = e
+        elif head[-1].lower_ == "court" and k + 1 < hi and doc[k].text == "," and doc[k + 1].text in _DISTRICT_START:
+            e = k + 1
+            while e < hi and e - k < 6 and (doc[e].text[:1].isupper() or doc[e].lower_ == "of"):
+                e += 1
+            k = e
+        while j < start and doc[j].lower_ in {"and", "&", "-"}:
+            j += 1
+        mods = doc[j:start]
+        if not len(mods) and k == end:
+            return  # a bare head word refers back ("the Court", "the Office")
+        if len(mods) and k == end and all(t.lower_ in self.title_words for t in mods):
+            return
+        if head[0].lower_ in self.agency_need_more and k == end and len(mods) == 1 and country_of(mods[0].text) is None and mods[0].lower_ in {"district", "field", "state", "federal"}:
+            return  # "District Court", "Federal Court" alone: the full name is given elsewhere
+        iso2 = None
+        for width in (3, 2, 1):
+            c = country_of(doc[j:j + width].text) if j + width <= start and doc[j].text[:1].isupper() else None
+            if c:
+                iso2 = c["iso2"]
+                break
+        add_candidate(doc, j, k, "Agency", PRIO_PATTERN, country=iso2, cue="agency head")
 
     # -- ports ---------------------------------------------------------------------------
     def _port_of(self, doc, start, end, lo, hi, cover):
