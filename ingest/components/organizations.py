@@ -29,6 +29,9 @@ from ingest.components.common import (
     shapes,
     NOT_NAME_START,
     MONTHS,
+    WEEKDAYS,
+    CAPS_STOPS,
+    is_caps,
 )
 
 # First words of a court's district written after its name ("District Court, S.D. New York").
@@ -43,7 +46,10 @@ class Organizations:
         self.name = name
         self.max_name_tokens = max_name_tokens
         c = cues()
-        self.legal_after = set(c["legal_forms"]["after"])
+        # Court captions print legal forms in capitals ("PTE LTD", "CO., LTD.").
+        forms = c["legal_forms"]["after"]
+        self.legal_after = set(forms) | {f.upper() for f in forms if len(f.rstrip(".")) > 2 or "." in f}
+        self.legal_after_bare = {f.rstrip(".") for f in self.legal_after if f.rstrip(".")}
         self.legal_before = set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
         self.company_nouns = set(c["company_nouns"])
@@ -64,6 +70,9 @@ class Organizations:
         self.agency_need_more = set(shape["agency_heads_need_more"])
         self.title_words = set(shape["title_words"])
         m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
+        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
+        self.not_port_before = set(shape["not_port_before"])
+        self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
         self.matcher = m
 
     def __call__(self, doc: Doc) -> Doc:
@@ -79,15 +88,54 @@ class Organizations:
         return doc
 
     # -- companies -----------------------------------------------------------------------
+    def _is_form(self, tok) -> bool:
+        return tok.text in self.legal_after or tok.text.rstrip(".") in self.legal_after_bare
+
     def _legal_after(self, doc, start, end, lo, hi, cover):
-        n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
-        if n_start == start:
+        """"X Shipping Co., Ltd.", "X Mgmt. Pte. Ltd.", "X Trading (Dalian) Co. Ltd", "X FZE",
+        "VELMUR MANAGEMENT PTE LTD": a company's name ends in one or more legal forms; the name
+        before them may hold places, parentheses and abbreviations."""
+        # Only the first legal form of a run starts a name ("Pte. Ltd." is one run).
+        p = start - 1
+        while p >= lo and doc[p].text in {".", ","}:
+            p -= 1
+        if p >= lo and self._is_form(doc[p]) and start - p <= 2:
             return
-        # "Co., Ltd." and "Co. Limited": take every legal-form word that follows.
         j = end
-        while j < hi and (doc[j].text in self.legal_after or (doc[j].text == "," and j + 1 < hi and doc[j + 1].text in self.legal_after)):
-            j += 1
-        add_candidate(doc, n_start, j, "Company", PRIO_PATTERN, legal_form=doc[start:j].text.strip(", "))
+        while j < hi:
+            if self._is_form(doc[j]):
+                j += 1
+            elif doc[j].text in {".", ","} and j + 1 < hi and self._is_form(doc[j + 1]) and doc[j + 1].text not in {"AS", "AB", "AG", "SA", "AO"}:
+                j += 1
+            else:
+                break
+        caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
+        n = start
+        while n > lo and start - n < self.max_name_tokens + 2:
+            t = doc[n - 1]
+            if t.text == "." and n - 2 >= lo and not doc[n - 2].whitespace_ and doc[n - 2].text[:1].isupper() and doc[n - 2].is_alpha:
+                n -= 2  # an abbreviation: "Mgmt."
+                continue
+            if t.text == ")" and n - 3 >= lo and doc[n - 3].text == "(" and doc[n - 2].text[:1].isupper():
+                n -= 3  # "(Dalian)", "(HK)"
+                continue
+            if self._is_form(t):
+                break  # the end of another company's name
+            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper()):
+                n -= 1
+                continue
+            if caps:
+                if not (is_caps(t) or t.text.isdigit()) or t.is_stop or t.lower_ in CAPS_STOPS:
+                    break
+            elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
+                break
+            n -= 1
+        while n < start and (doc[n].text in {"&", "-", "(", ")"} or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
+            n += 1
+        if n >= start or (doc[n].text in NOT_NAME_START and not caps):
+            return
+        form = doc[start:j].text.strip(", ")
+        add_candidate(doc, n, j, "Company", PRIO_PATTERN, legal_form=form)
 
     def _legal_before(self, doc, start, end, lo, hi, cover):
         i = start + 1
@@ -260,7 +308,26 @@ class Organizations:
         if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
 
+    def _port_context(self, doc, start, end, lo, hi, cover):
+        """"pulled into X", "its homeport of X", "docked at X": X is a port, unless a state."""
+        i = end
+        n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
+        for k in range(i + 1, n_end):
+            if doc[k].text.rstrip(".") in MONTHS or doc[k].text in WEEKDAYS:
+                n_end = k  # "pulled into X March 3"
+                break
+        if n_end == i or country_of(doc[i:n_end].text) or (cover[i] and cover[i] != "Port"):
+            return
+        if n_end < hi and (doc[n_end].lower_ in self.agency_heads or doc[n_end].text in self.not_port_before or doc[n_end].lower_ in {"port", "harbor", "harbour"}):
+            return  # "docked at Naval Station X", "X Port" (the port-word rule names it)
+        add_candidate(doc, i, n_end, "Port", PRIO_PATTERN - 1, cue=doc[start:end].text.lower())
+
     def _port_after(self, doc, start, end, lo, hi, cover):
+        word = doc[start].text
+        if word in self.port_multi and doc[start - len(self.port_multi[word]):start].text.split() != self.port_multi[word]:
+            return  # "Base" names a port only in "Naval Base", not in "Kadena Air Base"
+        if start > lo and doc[start - 1].text in self.not_port_before:
+            return
         n_start = name_before(doc, start, lo, None, max_len=3)
         if n_start == start or country_of(doc[n_start:start].text):
             return
