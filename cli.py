@@ -195,6 +195,8 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
                                reprocess=reprocess, progress=progress, n_process=processes)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
+    if summary.rescan.rescanned:
+        click.echo(f"re-scanned: {summary.rescan.rescanned} stored articles mentioning names these articles typed")
     for f in summary.failed:
         click.echo(f"failed: {f.path}: {f.reason}", err=True)
     if summary.failed:
@@ -567,18 +569,21 @@ def stats(obj: Context, fmt: str) -> None:
               help="ftm: FollowTheMoney JSON lines (OpenSanctions); ofac: OFAC SDN CSV (FILE is sdn.csv or "
               "its folder, with add.csv and alt.csv). Default: ofac for .csv files and folders, else ftm.")
 @click.option("--no-match", is_flag=True, help="Do not match the listed entities to extracted ones afterwards.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names the list adds.")
 @click.pass_obj
 @handle_errors
-def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool) -> None:
+def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool, no_rescan: bool) -> None:
     """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
 
     Re-importing the same file changes nothing. Uncertain matches are stored for review
-    (`sanctions-kg matches`), never merged.
+    (`sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
+    not know are then extracted again with it (found through an index of their words).
     """
     from ingest.lists.importer import import_sanctions
 
     with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match)
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
     click.echo(
         f"{s.list_name}: {s.entities} listed entities ({s.created} new, {s.merged} onto existing nodes), "
         f"{s.sanctions} sanctions, {s.links} ownership/links"
@@ -586,6 +591,9 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
                    "(sanctions-kg matches)")
+    if not no_rescan:
+        click.echo(f"re-scanned: {s.rescanned} stored article{'' if s.rescanned == 1 else 's'} "
+                   "mentioning newly known names")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
 
