@@ -169,7 +169,11 @@ def test_known_names_match_in_name_case_only_and_not_inside_longer_names():
     assert ("SILVER LARCH", "Vessel", IMO) in _found(nlp, "Officials boarded SILVER LARCH at dawn.")
     assert ("Silver Larch", "Vessel", IMO) in _found(nlp, "They said Silver Larch was empty.")
     assert _found(nlp, "the silver larch forests were dry.") == []
+    assert ("SILVER LARCH", "Vessel", IMO) in _found(nlp, "Crews left the Panama-flagged SILVER LARCH (IMO 9312341) idle.")
+    assert ("Silver Larch", "Vessel", IMO) in _found(nlp, "The Russian Silver Larch IMO 9312341 sailed.")
+    assert not any(e[1] == "Vessel" for e in _found(nlp, "Silver Larch Holdings paid the crew."))
     assert ("Tavrida", "Vessel", None) in _found(nlp, "They said Tavrida was empty.")
+    assert not any(e[1] == "Vessel" for e in _found(nlp, "Tavrida was empty."))  # one word opening a sentence
     assert not any(e[1] == "Vessel" for e in _found(nlp, "They met Tavrida Petrova yesterday."))
     assert ("Larchwood Maritime Ltd", "Company", None) in _found(nlp, "Payments went to Larchwood Maritime Ltd in May.")
 

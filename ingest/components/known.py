@@ -29,7 +29,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ingest.knowledge import KnownName
-from ingest.components.common import CANDS, NOT_NAME_START, PRIO_PATTERN, add_candidate, ensure_extensions, sent_bounds
+from ingest.components.common import (
+    CANDS, NOT_NAME_START, PRIO_PATTERN, add_candidate, country_of, ensure_extensions, sent_bounds,
+)
 
 # Below a pattern cue (a different label from the text's own cue wins), above propagated names.
 PRIO_KNOWN = PRIO_PATTERN - 0.5
@@ -103,11 +105,15 @@ class Known:
         # Part of a longer capitalised name?
         if end < len(doc):
             nxt = doc[end]
-            if (nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and not nxt.like_num)) and not nxt.is_sent_start and not nxt.is_punct:
+            if (nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and not nxt.like_num)) and not nxt.is_sent_start \
+                    and not nxt.is_punct and nxt.text not in NOT_NAME_START:
                 return False
         if start > 0 and not first_in_sent:
             prev = doc[start - 1]
-            if prev.text[:1].isupper() and not prev.is_punct and prev.text not in NOT_NAME_START and prev.text not in PREFIXES:
+            # A capitalised word before it extends the name, unless it is a prefix, a flag or a
+            # nationality ("the Panama-flagged X", "Russian X").
+            if prev.text[:1].isupper() and not prev.is_punct and prev.text not in NOT_NAME_START \
+                    and prev.text not in PREFIXES and not prev.lower_.endswith("-flagged") and country_of(prev.text) is None:
                 return False
         return True
 
