@@ -219,6 +219,8 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line
 
+    if summary.rescan.rescanned:
+        click.echo(f"re-scanned: {summary.rescan.rescanned} stored articles mentioning names these articles typed")
     for f in summary.failed:
         click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
@@ -616,18 +618,21 @@ def stats(obj: Context, fmt: str) -> None:
               help="ftm: FollowTheMoney JSON lines (OpenSanctions); ofac: OFAC SDN CSV (FILE is sdn.csv or "
               "its folder, with add.csv and alt.csv). Default: ofac for .csv files and folders, else ftm.")
 @click.option("--no-match", is_flag=True, help="Do not match the listed entities to extracted ones afterwards.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names the list adds.")
 @click.pass_obj
 @handle_errors
-def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool) -> None:
+def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool, no_rescan: bool) -> None:
     """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
 
     Re-importing the same file changes nothing. Uncertain matches are stored for review
-    (`uv run sanctions-kg matches`), never merged.
+    (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
+    not know are then extracted again with it (found through an index of their words).
     """
     from ingest.lists.importer import import_sanctions
 
     with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match)
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
     from queries.terminal import one_line
 
     click.echo(one_line(
@@ -637,6 +642,9 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
                    "(uv run sanctions-kg matches)")
+    if not no_rescan:
+        click.echo(f"re-scanned: {s.rescanned} stored article{'' if s.rescanned == 1 else 's'} "
+                   "mentioning newly known names")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
 

@@ -174,7 +174,7 @@ class Runner:
         if not WHILE_ATTACHED.search(comment):
             yield
             return
-        from graph.store import open_store
+        from graph.backends import open_store
 
         tokens = _tokens(code)
         db = tokens[tokens.index("--db") + 1] if "--db" in tokens else "sanctions-kg.db"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import open_store
+from graph.backends import open_store
 from ingest.model import Document
 from reliability_helpers import diff, servers_in, snapshot
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from cli import main
 from graph.evidence import encode
-from graph.store import open_store
+from graph.backends import open_store
 from ingest.normalize import name_keys
 from queries import render
 from queries.report import build_report
