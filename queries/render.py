@@ -25,20 +25,25 @@ def node(ref: dict[str, Any] | None) -> str:
 
 
 def evidence_line(ev: dict[str, Any]) -> str:
-    """“sentence” — title (source, published)"""
-    meta = ", ".join(str(x) for x in (ev.get("source"), ev.get("published")) if x)
-    title = ev.get("title") or ev.get("article") or "unknown article"
+    """“sentence” — where it comes from (an article's title, source and date, or a list entry)."""
+    from queries.report import cite
+
     sentence = ev.get("sentence") or ""
-    return f"“{sentence}” — {title}" + (f" ({meta})" if meta else "")
+    return f"“{sentence}” — {ev.get('cite') or cite(ev)}"
 
 
 def evidence_lines(items: list[dict[str, Any]] | None) -> list[str]:
     return [evidence_line(ev) for ev in items or []] or ["(no evidence recorded)"]
 
 
+def arrow(step: dict[str, Any]) -> str:
+    """The relationship as read from the step's `from` side: -TYPE-> when `from` is its start."""
+    return f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
+
+
 def step_text(step: dict[str, Any]) -> str:
-    arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
-    return f"{node(step['from'])} {arrow} {node(step['to'])}"
+    """The stored relationship, start first: Source (Label) -TYPE-> Target (Label)."""
+    return f"{node(step['source'])} -{step['type']}-> {node(step['target'])}"
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:
@@ -46,13 +51,13 @@ def path_text(steps: list[dict[str, Any]]) -> str:
         return ""
     parts = [steps[0]["from"].get("name") or steps[0]["from"]["id"]]
     for step in steps:
-        arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
-        parts += [arrow, step["to"].get("name") or step["to"]["id"]]
+        parts += [arrow(step), step["to"].get("name") or step["to"]["id"]]
     return " ".join(parts)
 
 
 def _details(props: dict[str, Any]) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in sorted(props.items()) if v not in (None, "", []))
+    return ", ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                     for k, v in sorted(props.items()) if v not in (None, "", []))
 
 
 def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
@@ -77,7 +82,8 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
                         f"{report['sanctions'].get('hops', '?')} hops")
     for d in report["sanctions"]["direct"]:
         when = " ".join(str(x) for x in (d.get("date") or d.get("year"),) if x)
-        prog = " / ".join(str(x) for x in (d.get("program"), d.get("list_name")) if x)
+        listed = " ".join(str(x) for x in (d.get("list_name"), d.get("list_id") and f"entry {d['list_id']}") if x)
+        prog = " / ".join(str(x) for x in (d.get("program"), listed) if x)
         sanctions.rows.append(["sanctioned directly", f"by {node(d['by'])}", when, prog, evidence_lines(d["evidence"])])
     for ind in report["sanctions"]["indirect"]:
         lines: list[str] = []
@@ -88,19 +94,29 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
             f"{ind['hops']} hop{'s' if ind['hops'] != 1 else ''} from sanctioned {node(ind['sanctioned'])}",
             path_text(ind["path"]), "", "", lines,
         ])
-
+    omitted = report["sanctions"].get("indirect_omitted") or 0
+    if omitted:
+        sanctions.rows.append(["…", f"{omitted} more sanctioned entit{'y' if omitted == 1 else 'ies'} nearby, "
+                               "sanctioned by the same bodies as this one or as an entity listed above", "", "", []])
     if report["sanctions"].get("indirect_truncated"):
         sanctions.rows.append(["…", f"only the nearest {len(report['sanctions']['indirect'])} sanctioned entities "
                                "are listed", "", "", []])
     ownership = Section("Ownership and operation chain", ["from", "relationship", "to", "evidence"],
                         empty="no owner or operator recorded")
     for o in report["ownership"]:
-        ownership.rows.append([node(o["from"]), o["type"], node(o["to"]), evidence_lines(o["evidence"])])
+        ownership.rows.append([node(o["source"]), o["type"], node(o["target"]), evidence_lines(o["evidence"])])
 
     calls = Section("Port calls", ["date", "port", "activity", "evidence"], empty="no port calls recorded")
     for c in report["port_calls"]:
         calls.rows.append([c.get("date") or "undated", node(c["port"]), c.get("activity") or "",
                            evidence_lines(c["evidence"])])
+
+    incoming = Section("Calls here", ["date", "vessel", "activity", "sanctioned", "evidence"],
+                       empty="no vessel calls recorded")
+    for c in report.get("incoming_calls") or []:
+        by = ", ".join(x.get("name") or x["id"] for x in c["sanctioned_by"])
+        incoming.rows.append([c.get("date") or "undated", node(c["vessel"]), c.get("activity") or "",
+                              f"yes, by {by}" if by else "no", evidence_lines(c["evidence"])])
 
     rels = Section("Other relationships", ["type", "direction", "entity", "details", "evidence"],
                    empty="none")
@@ -116,7 +132,13 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     arts = Section("Articles mentioning it", ["published", "title", "source", "url"], empty="none")
     for a in report["articles"]:
         arts.rows.append([a.get("published") or "", a.get("title") or a["id"], a.get("source") or "", a.get("url") or ""])
-    return heading, [facts, sanctions, ownership, calls, rels, dark, arts]
+    place = ent["label"] in ("Port", "Location")
+    sections = [facts, sanctions, ownership]
+    if calls.rows or not place:
+        sections.append(calls)
+    if incoming.rows or place:
+        sections.append(incoming)
+    return heading, [*sections, rels, dark, arts]
 
 
 def _md_cell(cell: Any) -> str:
@@ -128,6 +150,8 @@ def report_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a heading, then one table per section."""
     heading, sections = report_sections(report)
     out = [f"# {heading}", ""]
+    if report.get("status"):
+        out += [f"**{report['status']['text']}**", ""]
     for sec in sections:
         out += [f"## {sec.title}", ""]
         if not sec.rows:
@@ -148,6 +172,9 @@ def report_rich(report: dict[str, Any]) -> list[Any]:
 
     heading, sections = report_sections(report)
     out: list[Any] = [Text(heading, style="bold")]
+    if report.get("status"):
+        style = {"sanctioned": "bold red", "exposed": "bold yellow"}.get(report["status"]["level"], "green")
+        out.append(Text(report["status"]["text"], style=style))
     for sec in sections:
         if not sec.rows:
             out.append(Text(f"{sec.title}: {sec.empty}", style="dim"))
@@ -161,10 +188,13 @@ def report_rich(report: dict[str, Any]) -> list[Any]:
     return out
 
 
-def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int) -> str:
+def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int, *, via_sanctioners: bool = True) -> str:
     """Connections between two entities, each hop with its evidence."""
     if not paths:
-        return f"No connection between {a} and {b} within {max_hops} hops."
+        hint = "" if via_sanctioners else (
+            " (not counting links through a country or a shared sanctioning body: "
+            "--via-sanctioners includes them)")
+        return f"No connection between {a} and {b} within {max_hops} hops{hint}."
     out: list[str] = []
     for i, p in enumerate(paths, 1):
         out.append(f"Path {i} ({p['length']} hop{'s' if p['length'] != 1 else ''}): {path_text(p['steps'])}")
