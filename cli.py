@@ -510,6 +510,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
     """The shortest connections between two entities (ids or names), with evidence per hop.
 
     Parallel relationships of one type (three calls at one port) are one hop. A connection
+    does not pass through a country or a sanctioning body unless --via-sanctioners. It
     passes through at most one hub (a node with over 1,000 relationships, such as a busy
     port), where the searches from both ends meet.
     """
@@ -521,7 +522,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
         if fmt == "json":
             click.echo(_json(paths))
         else:
-            click.echo(render.paths_text(paths, a, b, max_hops, via_sanctioners=via_sanctioners))
+            click.echo(render.paths_text(paths, a, b, max_hops))
 
 
 @main.command()

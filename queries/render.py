@@ -65,6 +65,8 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     ent = report["entity"]
     heading = f"{ent['name']} ({ent['label']})"
     facts = Section("Entity", ["field", "value"])
+    if report.get("status"):
+        facts.rows.append(["status", report["status"]["text"]])
     facts.rows.append(["id", ent["id"]])
     facts.rows.append(["type", ent["label"] or ""])
     facts.rows.append(["aliases", ", ".join(ent["aliases"]) or "none"])
@@ -150,8 +152,6 @@ def report_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a heading, then one table per section."""
     heading, sections = report_sections(report)
     out = [f"# {heading}", ""]
-    if report.get("status"):
-        out += [f"**{report['status']['text']}**", ""]
     for sec in sections:
         out += [f"## {sec.title}", ""]
         if not sec.rows:
@@ -188,13 +188,10 @@ def report_rich(report: dict[str, Any]) -> list[Any]:
     return out
 
 
-def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int, *, via_sanctioners: bool = True) -> str:
+def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int) -> str:
     """Connections between two entities, each hop with its evidence."""
     if not paths:
-        hint = "" if via_sanctioners else (
-            " (not counting links through a country or a shared sanctioning body: "
-            "--via-sanctioners includes them)")
-        return f"No connection between {a} and {b} within {max_hops} hops{hint}."
+        return f"No connection between {a} and {b} within {max_hops} hops."
     out: list[str] = []
     for i, p in enumerate(paths, 1):
         out.append(f"Path {i} ({p['length']} hop{'s' if p['length'] != 1 else ''}): {path_text(p['steps'])}")

@@ -190,7 +190,7 @@ def test_renderings_carry_every_evidence_line(lady_r):
     assert [s.title for s in sections] == [
         "Entity", "Sanctions", "Ownership and operation chain", "Port calls", "Other relationships",
         "AIS dark (transponder off)", "Articles mentioning it"]
-    assert md.splitlines()[2] == "**Sanctioned by United States**"
+    assert "| status | Sanctioned by United States |" in md
 
 
 # -- paths ----------------------------------------------------------------------------------
@@ -411,7 +411,6 @@ def test_path_avoids_sanctioners_and_countries_unless_asked(tmp_path):
                                             {"start": "vessel:b", "end": "company:c"}])
         s.upsert_relationships("LOCATED_IN", [{"start": "company:c", "end": "country:z"}])
         assert find_path(s, "Alpha", "Bravo") == []
-        assert "--via-sanctioners includes them" in render.paths_text([], "Alpha", "Bravo", 4, via_sanctioners=False)
         asked = find_path(s, "Alpha", "Bravo", via_sanctioners=True)
         assert [[n["name"] for n in p["nodes"]] for p in asked] == [["Alpha", "Designator", "Bravo"]]
         # The sanctioner and the country can still be an end.
@@ -435,3 +434,65 @@ def test_path_meets_at_a_hub_without_expanding_it(tmp_path):
         assert set(sub.nodes) == {"company:c", ships[0], "port:big", ships[5]}  # Bigport's calls not fetched
         [p] = find_path(s, "Owner Co", ships[5])
         assert [n["name"] for n in p["nodes"]] == ["Owner Co", ships[0], "Bigport", ships[5]]
+
+
+# -- the commands (click's CliRunner) ---------------------------------------------------------
+def _cli(db: str, *args: str):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    return CliRunner().invoke(main, ["--db", db, *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def db_path(store):
+    return store.settings.db
+
+
+def test_cli_port_report_lists_incoming_calls(db_path):
+    result = _cli(db_path, "report", "Rason", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    assert "| status | Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded) |" in md
+    assert "## Calls here" in md
+    assert "| 2023-09-02 | Angara (Vessel) | called | yes, by United States | “" + sample_graph.S_ANGARA in md
+    assert "no port calls recorded" not in md
+
+
+def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(db_path):
+    md = _cli(db_path, "report", "vessel:angara", "--format", "markdown").stdout
+    section = md.split("## Sanctions")[1].split("## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows[0].startswith("| sanctioned directly | by United States (Country) |")
+    assert not any("hop" in r for r in rows)  # Lady R, Maia-1, Maria: same sanctioner, not listed
+    named = " ".join(r.split(" | ")[1] for r in rows)  # the "by / via" cells
+    assert not any(name in named for name in ("Lady R", "Maia-1", "Maria"))
+
+
+def test_cli_path_has_no_duplicates_and_no_sanctioner_only_path_unless_asked(db_path):
+    out = _cli(db_path, "path", "Lady R", "vessel:angara").stdout
+    heads = [line for line in out.splitlines() if line.startswith("Path ")]
+    assert heads == ["Path 1 (2 hops): Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara"]
+    asked = _cli(db_path, "path", "Lady R", "vessel:angara", "--via-sanctioners").stdout
+    heads = [line.split(": ", 1)[1] for line in asked.splitlines() if line.startswith("Path ")]
+    assert sorted(heads) == ["Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara",
+                             "Lady R -SANCTIONED_BY-> United States <-SANCTIONED_BY- Angara"]
+    assert len(heads) == len(set(heads))
+
+
+@pytest.mark.parametrize("db", ["ftp://x", "http://localhost:7474", "redis://localhost:6379", "file:///tmp/x.db"])
+def test_db_that_is_neither_a_file_nor_a_neo4j_uri_is_one_clear_error(db):
+    result = _cli(db, "report", "Lady R")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: Cannot open database {db}: {db.split(':')[0]}:// is not supported. Give --db (or SANCTIONS_KG_DB) "
+        "a file path (embedded database), or a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI (Neo4j server)."]
+
+
+@pytest.mark.parametrize("db", ["graph.db", "/tmp/a/b.db", "C:\\graphs\\kg.db", "bolt://h:7687", "bolt+s://h",
+                                "neo4j://h", "neo4j+s://h:7687", "NEO4J://h"])
+def test_accepted_db_forms(db):
+    from graph.uri import check_db
+
+    assert check_db(db) == db
