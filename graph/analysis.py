@@ -164,6 +164,9 @@ def shortest_paths(
     """
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return []
+    # Gather more than asked, then sort, so the same graph always gives the same paths in
+    # the same order (networkx follows the order the rows came in).
+    pool = max(limit * 20, 200)
     out: list[tuple[list[str], list[dict[str, Any]]]] = []
     for nodes in nx.all_shortest_paths(g, a, b):
         if len(nodes) - 1 > max_hops:
@@ -173,11 +176,12 @@ def shortest_paths(
                    key=lambda x: (x["type"], x["start"]))
             for u, v in zip(nodes, nodes[1:])
         ]
-        for combo in islice(product(*options), limit - len(out)):
+        for combo in islice(product(*options), pool - len(out)):
             out.append((list(nodes), list(combo)))
-        if len(out) >= limit:
+        if len(out) >= pool:
             break
-    return out
+    out.sort(key=lambda p: ([e["type"] for e in p[1]], p[0]))
+    return out[:limit]
 
 
 def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict]:
