@@ -548,17 +548,26 @@ def queries(obj: Context, name: str | None) -> None:
               help="Longest connection to look for.")
 @click.option("--via", "via", multiple=True, metavar="TYPE",
               help="Follow only this relationship type (repeat for more), e.g. --via OWNED_BY.")
+@click.option("--via-sanctioners", is_flag=True,
+              help="Also connect through a country or a sanctioning body (two ships one state sanctioned, "
+              "two firms registered in one country); left out by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="text (each hop with its evidence) or json (the paths' data).")
 @click.pass_obj
 @handle_errors
-def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt: str) -> None:
-    """The shortest connections between two entities (ids or names), with evidence per hop."""
+def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_sanctioners: bool, fmt: str) -> None:
+    """The shortest connections between two entities (ids or names), with evidence per hop.
+
+    Parallel relationships of one type (three calls at one port) are one hop. A connection
+    does not pass through a country or a sanctioning body unless --via-sanctioners. It
+    passes through at most one hub (a node with over 1,000 relationships, such as a busy
+    port), where the searches from both ends meet.
+    """
     from queries import render
     from queries.report import find_path
 
     with obj.open_store() as store:
-        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None)
+        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None, via_sanctioners=via_sanctioners)
         if fmt == "json":
             click.echo(_json(paths))
         else:

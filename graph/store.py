@@ -166,4 +166,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
