@@ -192,6 +192,9 @@ class Runner:
         if cmd[: len(PROGRAM)] != PROGRAM:
             raise ValueError(f"README.md runs `{shlex.join(tokens)}` in a console block: only `uv run sanctions-kg` "
                              f"commands are run there. Drop its `$ ` or put `{NOT_RUN}` on the line above the block.")
+        if "serve" in cmd[len(PROGRAM):]:
+            raise ValueError(f"`{shlex.join(tokens)}` runs until Ctrl+C: put `{NOT_RUN}` on the line above its "
+                             "console block in README.md.")
         stdout, stderr, status = self._cli([self._arg(a) for a in cmd[len(PROGRAM):]])
         if drop_stdout:
             stdout = ""

@@ -95,6 +95,8 @@ def test_a_command_that_is_not_sanctions_kg_is_refused_with_the_fix():
     with generate.Runner() as runner:
         with pytest.raises(ValueError, match="docs: not run"):
             runner.run("cat README.md | head -n 2")
+        with pytest.raises(ValueError, match="Ctrl"):  # a server would never return
+            runner.run("uv run sanctions-kg --db /tmp/x serve --port 8799")
 
 
 def _invocations(line: str) -> list[list[str]]:
