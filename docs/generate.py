@@ -142,7 +142,6 @@ class Runner:
         self.dir = Path(tempfile.mkdtemp(prefix="skg-docs-")).resolve()
         (self.dir / "examples").symlink_to(ROOT / "examples")
         (self.dir / "tmp").mkdir()
-        self._attached: list = []
 
     # Paths: `/tmp/NAME` in a command is NAME in the run's own tmp/ folder, and back in output.
     def _arg(self, arg: str) -> str:
