@@ -10,6 +10,14 @@ pytest_plugins = ["stores"]  # the store fixtures, parametrised over backends (t
 os.environ["SANCTIONS_KG_KEEP_SERVER"] = "0"
 
 
+def pytest_configure(config):
+    """tests/bootstrap.py: installs what the selected tests need (npm packages, chromium) before
+    the first test, and fails a run that leaves new files in the tree."""
+    import bootstrap
+
+    config.pluginmanager.register(bootstrap, "sanctions-kg-bootstrap")
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print what the reliability suite tried (tests/test_reliability.py records it)."""
     try:

@@ -287,17 +287,45 @@ def test_a_batch_whose_block_raises_writes_nothing(store):
 
 
 def test_a_batch_with_a_runtime_error_in_a_callers_statement(store):
-    """Neo4j rolls the whole transaction back. The embedded store cannot: Redis' MULTI/EXEC
-    has no rollback, so statements that compiled and ran before the failing one stay
-    (FalkorDB does undo the failing statement itself). Our own upserts cannot fail at run
-    time; only a caller's Batch.run text can (e.g. division by zero)."""
-    with pytest.raises(errors.QueryError):
+    """Neo4j rolls the whole transaction back; the embedded store sends the batch as one
+    query (each statement in CALL {}), which FalkorDB undoes as a whole when it fails."""
+    with pytest.raises(errors.QueryError, match="Nothing in the batch was written"):
         with store.batch() as b:
             b.upsert_nodes("Vessel", VESSELS)
             b.run("UNWIND [1, 0] AS x CREATE (:Port {id: 'p' + toString(x), n: 1 / x})")
     assert store.counts()["nodes"]["Port"] == 0
-    expected = 0 if store.dialect_name == NEO4J else 2
-    assert store.counts()["nodes"]["Vessel"] == expected
+    assert store.counts()["nodes"]["Vessel"] == 0
+
+
+def test_a_batch_with_a_nul_byte_anywhere_writes_nothing(store):
+    """A NUL byte cannot be sent to FalkorDB as a value: refused before anything is sent,
+    whether in a node property, a list item, an id or a caller's parameter."""
+    bad = [
+        lambda b: b.upsert_nodes("Vessel", [{"id": "imo:1", "name": "Nul\x00Ship"}]),
+        lambda b: b.upsert_nodes("Vessel", [{"id": "imo:1", "name": "x", "aliases": ["a\x00"]}]),
+        lambda b: b.upsert_nodes("Port", [{"id": "port:\x00", "name": "x"}]),
+        lambda b: b.upsert_relationships("CALLED_AT", [{"start": "imo:9314935", "end": "port:x", "key": "k",
+                                                        "evidence": ["seen\x00"]}]),
+        lambda b: b.run("CREATE (:Port {id: $id})", {"id": "p\x00"}),
+    ]
+    for add in bad:
+        with pytest.raises((errors.QueryError, errors.OntologyError), match="NUL byte"):
+            with store.batch() as b:
+                b.upsert_nodes("Vessel", VESSELS)
+                add(b)
+        counts = store.counts()
+        assert sum(counts["nodes"].values()) == 0 and sum(counts["relationships"].values()) == 0
+
+
+def test_a_batch_of_many_statements_is_one_unit(store):
+    write_sample(store)
+    with store.batch() as b:
+        b.upsert_nodes("Vessel", [{"id": "imo:1000019", "name": "Extra One"}])
+        b.run("MATCH (v:Vessel {id: $id}) SET v.flag = $flag", {"id": "imo:1000019", "flag": "PA"})
+        b.run("MATCH (v:Vessel {id: $id}) RETURN v.id AS id", {"id": "imo:1000019"})  # a RETURN inside is fine
+        b.upsert_nodes("Port", [{"id": "port:extra", "name": "Extra"}])
+    assert node(store, "imo:1000019")["flag"] == "PA"
+    assert node(store, "port:extra")["name"] == "Extra"
 
 
 # -- persistence --------------------------------------------------------------------------

@@ -344,7 +344,7 @@ def _find(store, cid: str) -> dict:
         {"cid": cid},
     )
     if not res.rows:
-        raise LookupFailed(f"No match candidate {cid!r}. Run `sanctions-kg matches` to list the candidate ids.")
+        raise LookupFailed(f"No match candidate {cid!r}. Run `uv run sanctions-kg matches` to list the candidate ids.")
     return res.rows[0]
 
 
