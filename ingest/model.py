@@ -36,7 +36,7 @@ class Document:
 
 @dataclass
 class Skipped:
-    """An input that could not be read, and why."""
+    """An input that could not be read or extracted, and why."""
 
     path: str
     reason: str

@@ -281,8 +281,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     with using_index(nlp, known):
         for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
             name = document.path or document.id[:12]
-            if isinstance(result, str):  # extraction failed, and says why
-                summary.failed.append(Skipped(name, result))
+            if isinstance(result, Skipped):  # extraction failed, and says why
+                summary.failed.append(result)
             else:
                 try:
                     resolver.resolve(result.entities)
@@ -381,7 +381,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     resolver = article_resolver(store)
     with using_index(nlp, entries):
         for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
-            if isinstance(result, str):
+            if isinstance(result, Skipped):
                 summary.failed += 1
             else:
                 resolver.resolve(result.entities)
