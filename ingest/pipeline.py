@@ -74,7 +74,7 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
     rels: dict[str, list[dict]] = {}
     for e in result.entities:
         row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
-               "keys": e.props.get("_keys") or entity_keys(e.label, e.name, e.aliases), "source": "article"}
+               "keys": e.keys or entity_keys(e.label, e.name, e.aliases), "source": "article"}
         if e.label == "Vessel":
             row.update({k: v for k, v in e.identifiers.items()})
             dark = e.props.get("ais_dark") or []
