@@ -155,7 +155,7 @@ def _existing(store, ids: list[str]) -> dict[str, dict]:
     )
     out = {}
     for r in res:
-        label = next((lab for lab in r["labels"] if lab != store.ontology.entity_label), None)
+        label = store.ontology.label_of(r["labels"])
         out[r["id"]] = {**r["props"], "label": label}
     return out
 
