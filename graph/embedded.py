@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from graph import cypher
+from graph import cypher, values
 from graph.dialect import FALKORDB, for_backend
 from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
 from graph.settings import Settings
@@ -402,60 +402,16 @@ class EmbeddedStore(GraphStore):
     def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
         from falkordb import Edge, Node, Path as FPath
 
-        known: dict[int, Any] = {}
-        missing: set[int] = set()
+        def key(end: Any) -> Any:  # an edge's end: a Node, or its internal id (compact replies)
+            return end.id if isinstance(end, Node) else end
 
-        def scan(v: Any) -> None:
-            if isinstance(v, Node):
-                known[v.id] = v.properties.get("id", v.id)
-            elif isinstance(v, Edge):
-                missing.update((v.src_node, v.dest_node))
-            elif isinstance(v, FPath):
-                for x in v.nodes() + v.edges():
-                    scan(x)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    scan(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    scan(x)
-
-        for row in rows:
-            for v in row:
-                scan(v)
-        missing -= set(known)
-        if missing:
-            res = self.graph.ro_query(self.dialect.ids_query(), {"ids": sorted(missing)})
-            for internal, ext in res.result_set:
-                known[internal] = ext if ext is not None else internal
-
-        def plain(v: Any) -> Any:
-            if isinstance(v, Node):
-                return {"id": known[v.id], "labels": sorted(v.labels or []), "properties": dict(v.properties)}
-            if isinstance(v, Edge):
-                src = v.src_node.id if isinstance(v.src_node, Node) else v.src_node
-                dst = v.dest_node.id if isinstance(v.dest_node, Node) else v.dest_node
-                return {
-                    "type": v.relation,
-                    "start": known.get(src, src),
-                    "end": known.get(dst, dst),
-                    "properties": dict(v.properties),
-                }
-            if isinstance(v, FPath):
-                nodes, edges = v.nodes(), v.edges()
-                out = []
-                for i, n in enumerate(nodes):
-                    out.append(plain(n))
-                    if i < len(edges):
-                        out.append(plain(edges[i]))
-                return out
-            if isinstance(v, (list, tuple)):
-                return [plain(x) for x in v]
-            if isinstance(v, dict):
-                return {k: plain(x) for k, x in v.items()}
-            return v
-
-        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+        return values.plain_rows(columns, rows, values.Driver(
+            node_class=Node, node=lambda n: (n.id, n.properties.get("id"), n.labels, n.properties),
+            edge_class=Edge, edge=lambda e: (e.relation, key(e.src_node), key(e.dest_node), e.properties),
+            path_class=FPath, path=lambda p: (p.nodes(), p.edges()),
+            external_ids=lambda ids: self.graph.ro_query(self.dialect.ids_query(), {"ids": ids}).result_set,
+            plain_properties=True,
+        ))
 
     def _server(self) -> "_Server":
         client = self._db.client

@@ -2,7 +2,7 @@
 
     before = load_index(store)                 # names the graph holds, before new knowledge
     ... import a list / ingest articles ...
-    summary = refresh(store, before)           # re-extract stored articles that mention new names
+    summary = refresh(store, before)           # ingest.pipeline: re-extract stored articles that mention new names
 
 Three pieces:
 - **The name index** (`load_index`): vessels (with their IMO numbers) and companies from
@@ -15,7 +15,7 @@ Three pieces:
   of its capitalised words (`Article.name_keys`: each capitalised word and the pair it starts,
   lower case; indexed), so "which stored articles may mention name N" is one indexed lookup
   of N's first word pair (`name_key`), not a pass over the corpus.
-- **Re-scan** (`refresh`): the names in the index now and not before are looked up; stored
+- **Re-scan** (`ingest.pipeline.refresh`, which writes as an ingest does): the names in the index now and not before are looked up; stored
   articles that hold a name's key, whose text contains the name, and that do not already
   mention that entity are extracted again with the new index, and their facts replaced in
   one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
@@ -26,7 +26,7 @@ Three pieces:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -40,12 +40,6 @@ PAGE = 500  # articles fetched per query when re-scanning
 
 _WORD = re.compile(r"\w+")
 COMPONENT = "sanctions_kg_known_v1"
-# Articles that mention a name's key but not the entity, with the names concerned.
-_CANDIDATES = """UNWIND $items AS it
-MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
-OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
-WITH a, it, m WHERE m IS NULL
-RETURN a.id AS id, collect(it.n) AS items"""
 
 
 # Words that start sentences, not names: no key starts with one ("The Sea Fox" -> "sea fox").
@@ -161,9 +155,6 @@ def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[N
     return list(out.values())
 
 
-# -- re-scan ----------------------------------------------------------------------------------
-
-
 @dataclass
 class RescanSummary:
     """What a re-scan did."""
@@ -173,92 +164,3 @@ class RescanSummary:
     rescanned: int = 0  # of which extracted again (their text contains the name)
     failed: int = 0  # re-extractions that failed (the article keeps its earlier facts)
     rounds: int = 0
-
-
-def _pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
-
-
-def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
-    """Stored articles a re-scan should extract again for `names`: (candidates, articles).
-
-    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
-    the articles whose text really contains one of the names are returned with their metadata.
-    """
-    if not names:
-        return 0, []
-    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
-    found: dict[str, list[str]] = {}
-    for start in range(0, len(items), 2000):
-        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
-            found.setdefault(r["id"], []).extend(r["items"])
-    ids = sorted(found)
-    out = []
-    for start in range(0, len(ids), PAGE):
-        res = store.run(
-            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
-            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
-            "a.published AS published, a.path AS path",
-            {"ids": ids[start : start + PAGE]}, timeout=300,
-        )
-        for r in res:
-            if any(_pattern(n).search(r["text"]) for n in dict.fromkeys(found[r["id"]])):
-                out.append(r)
-    return len(ids), out
-
-
-def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 1,
-           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
-    """Extract again, with `entries` as the known names, the stored articles `names` concern;
-    then (`match`) match new extracted entities to list-only ones (ingest.pipeline.match_listed)."""
-    from ingest.model import Document
-
-    summary = RescanSummary(new_names=len(names))
-    summary.candidates, rows = stale_articles(store, names)
-    if not rows:
-        return summary
-    from ingest.nlp import load
-    from ingest.parallel import extract_stream
-    from ingest.pipeline import BATCH_SIZE, article_resolver, match_listed, write_article
-
-    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
-    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
-                     path=r["path"]) for r in rows]
-    if progress:
-        progress("total", len(docs))
-    resolver = article_resolver(store)
-    with using_index(nlp, entries):
-        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
-            if isinstance(result, str):
-                summary.failed += 1
-            else:
-                resolver.resolve(result.entities)
-                write_article(store, result, replace=True)
-                summary.rescanned += 1
-            if progress:
-                progress("advance", 1)
-    if match and summary.rescanned:
-        match_listed(store, resolver)
-    return summary
-
-
-def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 1, max_rounds: int = MAX_ROUNDS,
-            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
-    """Re-scan the stored articles that mention names the graph learnt since `before` was
-    loaded, until a round learns nothing new (at most `max_rounds`)."""
-    total = RescanSummary()
-    for _ in range(max_rounds):
-        after = load_index(store)
-        names = new_names(before, after)
-        if not names:
-            break
-        total.rounds += 1
-        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
-        total.new_names += s.new_names
-        total.candidates += s.candidates
-        total.rescanned += s.rescanned
-        total.failed += s.failed
-        before = after
-        if not s.rescanned:
-            break
-    return total

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from graph.errors import ExtractionError
-from ingest.model import Document, ExtractionResult
+from ingest.model import Document, ExtractionResult, Skipped
 
 CHUNK = 32  # documents per task: one nlp.pipe batch
 IN_FLIGHT = 2  # tasks per worker waiting or running
@@ -41,9 +41,13 @@ def auto_processes(n_docs: int) -> int:
     return max(1, min(cores, MAX_AUTO, n_docs // (2 * CHUNK)))
 
 
-def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:
-    """Each document's result, or 'Type: message' for one that failed; one bad text does not
-    fail its neighbours (the chunk is redone one document at a time)."""
+def _failed(document: Document, exc: Exception) -> Skipped:
+    return Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}")
+
+
+def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
+    """Each document's result, or a Skipped saying why it failed ('Type: message'); one bad
+    text does not fail its neighbours (the chunk is redone one document at a time)."""
     from ingest.extract import build_result
 
     try:
@@ -51,19 +55,19 @@ def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[Extractio
     except Exception:
         if len(docs) == 1:
             raise
-        out: list[ExtractionResult | str] = []
+        out: list[ExtractionResult | Skipped] = []
         for d in docs:
             try:
                 out.extend(_extract_chunk(nlp, [d], batch_size))
             except Exception as exc:
-                out.append(f"{type(exc).__name__}: {exc}")
+                out.append(_failed(d, exc))
         return out
     out = []
     for document, spacy_doc in zip(docs, spacy_docs):
         try:
             out.append(build_result(document, spacy_doc))
         except Exception as exc:  # reported against this document; the others go on
-            out.append(f"{type(exc).__name__}: {exc}")
+            out.append(_failed(document, exc))
     return out
 
 
@@ -72,7 +76,7 @@ def _init(nlp) -> None:
     _nlp = nlp
 
 
-def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:
+def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
     return _extract_chunk(_nlp, docs, batch_size)
 
 
@@ -89,8 +93,8 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 def extract_stream(
     docs: Iterable[Document], nlp, *, batch_size: int = CHUNK, n_process: int = 1
-) -> Iterator[tuple[Document, ExtractionResult | str]]:
-    """(document, result) for each document in order; result is a str saying why on failure."""
+) -> Iterator[tuple[Document, ExtractionResult | Skipped]]:
+    """(document, result) for each document in order; result is a Skipped saying why on failure."""
     chunks = _chunks(docs, batch_size)
     if n_process <= 1:
         for chunk in chunks:
