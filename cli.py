@@ -58,6 +58,10 @@ def handle_errors(func):
             return func(*args, **kwargs)
         except SanctionsKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:  # Ctrl+C: one line and 130 (128 + SIGINT), not click's "Aborted!"
+            click.echo("Interrupted. What was written is whole (each article all or nothing); "
+                       "run the command again to finish.", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
             # /dev/null so the flush at exit cannot fail again (exit status 120).

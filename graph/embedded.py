@@ -44,14 +44,47 @@ MAX_COMPILED = 1024  # statement texts remembered as compiling (see EmbeddedStor
 KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
 
 
+# File descriptors holding one of our flocks in this process. A forked child (an extraction
+# worker) inherits them, and an flock lives as long as any process holds its file open: a
+# worker outliving a killed ingest kept every later ingest waiting. The child points its
+# copies at /dev/null at once (not close: the number stays taken, so no later file gets it),
+# which drops its share of the lock without releasing the parent's.
+_held_locks: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    if not _held_locks:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in list(_held_locks):
+        try:
+            os.dup2(null, fd)
+        except OSError:
+            pass
+    os.close(null)
+    _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
+@contextmanager
+def _locked(fh, *, wait: bool = True) -> Iterator[None]:
+    """flock(LOCK_EX) on the open file `fh` (BlockingIOError if busy and not `wait`)."""
+    fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _held_locks.add(fh.fileno())
+    try:
+        yield
+    finally:
+        _held_locks.discard(fh.fileno())
+        fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with open(lock_path, "a") as fh, _locked(fh):
+        yield
 
 
 PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
@@ -213,16 +246,23 @@ class EmbeddedStore(GraphStore):
         everything the first wrote (tests/test_reliability.py). Other commands do not wait.
         """
         path = self.path.with_name(self.path.name + ".ingest.lock")
-        with open(path, "a") as fh:
+        with open(path, "a+") as fh:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = _locked(fh, wait=False)
+                held.__enter__()
             except BlockingIOError:
-                log.warning("waiting for another ingest into %s to finish (lock %s)", self.path, path)
-                fcntl.flock(fh, fcntl.LOCK_EX)
+                log.warning("waiting for another ingest into %s to finish (%s; lock %s)", self.path,
+                            _lock_holder(fh), path)
+                held = _locked(fh)
+                held.__enter__()
             try:
+                fh.seek(0)
+                fh.truncate()
+                fh.write(f"{os.getpid()}\n")  # who holds it, for the message above
+                fh.flush()
                 yield
             finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                held.__exit__(None, None, None)
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -741,6 +781,19 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         _shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
         client.close()
         return True
+
+
+def _lock_holder(fh) -> str:
+    """Who holds an ingest lock, from the pid its holder wrote into it."""
+    import psutil
+
+    try:
+        fh.seek(0)
+        pid = int(fh.read().strip() or 0)
+        proc = psutil.Process(pid)
+        return f"pid {pid}: {' '.join(proc.cmdline())[:120]}"
+    except (ValueError, OSError, psutil.Error):
+        return "holder unknown"
 
 
 def _is_redis(pid: int) -> bool:
