@@ -306,6 +306,25 @@ def stop(obj: Context, force: bool) -> None:
         click.echo(f"no database server running for {path}")
 
 
+@main.command()
+@click.pass_obj
+@handle_errors
+def repair(obj: Context) -> None:
+    """Make a damaged append-only log of the embedded database loadable again.
+
+    A missing manifest is rebuilt from the log files; a truncated log is cut back to its last
+    whole write (what came after it is lost: keep a copy first if it matters). Opening refuses
+    such a log and names this command, instead of loading part of the graph.
+    """
+    settings = obj.settings
+    if settings.is_server:
+        click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
+        return
+    from graph.embedded import repair_aof
+
+    click.echo(repair_aof(settings.db))
+
+
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------
 
 _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)

