@@ -437,3 +437,24 @@ def test_a_planted_registry_never_makes_us_delete_the_folder_it_names(db, tmp_pa
         import shutil
 
         shutil.rmtree(victims[1], ignore_errors=True)
+
+
+# -- 6. `stop` while `serve` runs: the explorer re-opens its store ------------------------------
+def test_the_explorer_answers_again_after_its_server_was_stopped(db):
+    from starlette.testclient import TestClient
+
+    from graph.embedded import stop_server
+    from graph.settings import from_env
+    from web.app import create_app
+
+    with open_store(str(db)) as store:
+        store.upsert_nodes("Vessel", [{"id": "imo:1", "name": "Amber Falcon"}])
+    app = create_app(from_env(db=str(db)))
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/api/entity/imo:1").status_code == 200
+        assert stop_server(db, force=True)  # `sanctions-kg stop --force` while it serves
+        assert servers_in(db.parent) == []
+        answers = [client.get("/api/entity/imo:1") for _ in range(2)]
+        assert answers[-1].status_code == 200, answers[-1].text
+        assert "imo:1" in answers[-1].text
+        assert len(servers_in(db.parent)) == 1
