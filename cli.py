@@ -60,6 +60,10 @@ def handle_errors(func):
             from queries.terminal import one_line
 
             raise click.ClickException(one_line(exc)) from None
+        except KeyboardInterrupt:  # Ctrl+C: one line and 130 (128 + SIGINT), not click's "Aborted!"
+            click.echo("Interrupted. What was written is whole (each article all or nothing); "
+                       "run the command again to finish.", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
             # /dev/null so the flush at exit cannot fail again (exit status 120).
@@ -328,6 +332,25 @@ def stop(obj: Context, force: bool) -> None:
         click.echo(f"stopped the database server for {path}")
     else:
         click.echo(f"no database server running for {path}")
+
+
+@main.command()
+@click.pass_obj
+@handle_errors
+def repair(obj: Context) -> None:
+    """Make a damaged append-only log of the embedded database loadable again.
+
+    A missing manifest is rebuilt from the log files; a truncated log is cut back to its last
+    whole write (what came after it is lost: keep a copy first if it matters). Opening refuses
+    such a log and names this command, instead of loading part of the graph.
+    """
+    settings = obj.settings
+    if settings.is_server:
+        click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
+        return
+    from graph.embedded import repair_aof
+
+    click.echo(repair_aof(settings.db))
 
 
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------

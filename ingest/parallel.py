@@ -12,6 +12,12 @@ Workers are forked from this process (the loaded pipeline is inherited, not relo
 pickled). At most two chunks per worker are in flight, so memory does not grow with the
 input. A worker that dies (killed, out of memory) ends the run with ExtractionError;
 what was yielded before stays valid.
+
+Workers never outlive the run: each asks the kernel for SIGKILL when its parent dies
+(prctl PR_SET_PDEATHSIG, so kill -9 of the ingest takes them along), ignores SIGINT (Ctrl+C
+reaches the whole process group; only the parent handles it), and when the parent stops
+early for any reason (Ctrl+C, an error, the consumer closing the stream) it kills them
+instead of waiting for their queued work.
 """
 
 from __future__ import annotations
@@ -71,8 +77,30 @@ def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[Extractio
     return out
 
 
-def _init(nlp) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when `parent` dies (Linux); elsewhere nothing."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's finally still kills us
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init(nlp, parent: int | None = None) -> None:
+    import signal
+
     global _nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _die_with_parent(parent)
     _nlp = nlp
 
 
@@ -103,21 +131,42 @@ def extract_stream(
     # fork: the workers inherit the loaded pipeline (as spaCy's own n_process does on Linux).
     context = multiprocessing.get_context("fork")
     pending: deque[tuple[list[Document], Future]] = deque()
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init, initargs=(nlp,)) as pool:
-        try:
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(_work, chunk, batch_size)))
-                if len(pending) >= n_process * IN_FLIGHT:
-                    chunk, future = pending.popleft()
-                    yield from zip(chunk, future.result())
-            while pending:
+    pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init, initargs=(nlp, os.getpid()))
+    finished = False
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_work, chunk, batch_size)))
+            if len(pending) >= n_process * IN_FLIGHT:
                 chunk, future = pending.popleft()
                 yield from zip(chunk, future.result())
-        except BrokenProcessPool:
-            raise ExtractionError(
-                "A spaCy worker process died (killed, or out of memory). Everything reported before "
-                "this line is complete; run the command again, or with fewer processes."
-            ) from None
-        finally:
-            for _, future in pending:
-                future.cancel()
+        while pending:
+            chunk, future = pending.popleft()
+            yield from zip(chunk, future.result())
+        finished = True
+    except BrokenProcessPool:
+        raise ExtractionError(
+            "A spaCy worker process died (killed, or out of memory). Everything reported before "
+            "this line is complete; run the command again, or with fewer processes."
+        ) from None
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Stopped early (Ctrl+C, an error, the stream closed): waiting for the workers'
+            # queued chunks is what deadlocked; kill them, then let the pool clean up.
+            _kill_workers(pool)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for proc in procs:
+        try:
+            proc.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass

@@ -181,6 +181,8 @@ def create_app(
             from graph.backends import open_store
 
             app.state.store = open_store(settings=settings)
+        # Re-open the store on the next request when its server goes away (`stop --force`).
+        app.state.store.reconnect = True
         try:
             yield
         finally:
