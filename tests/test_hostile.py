@@ -539,3 +539,111 @@ def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(small_grap
     after = sorted((p.name, p.read_bytes()) for p in ([*out.iterdir()] if out.is_dir() else [out]))
     assert after == before
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+
+
+# -- 7. web: only same-origin JSON requests with the console token ----------------------------------
+
+LOCAL = "http://127.0.0.1:8765"
+
+
+@pytest.fixture(scope="module")
+def web_app(hostile_db):
+    from web.app import create_app
+
+    store = open_store(hostile_db)
+    yield create_app(store.settings, store=store, close_store=False)
+    store.close()
+
+
+@pytest.fixture
+def web(web_app):
+    from starlette.testclient import TestClient
+
+    with TestClient(web_app, base_url=LOCAL) as client:
+        yield client
+
+
+def _page_token(client) -> str:
+    import re
+
+    html = client.get("/").text
+    m = re.search(r'<meta name="sanctions-kg-console" content="([^"]+)">', html)
+    assert m, "the page embeds the console token"
+    return m.group(1)
+
+
+QUERY = {"query": "MATCH (v:Vessel) RETURN v.name AS name"}
+
+
+def test_console_token_from_the_page_lets_the_page_query(web):
+    token = _page_token(web)
+    res = web.post("/api/query", json=QUERY, headers={"X-Sanctions-KG-Console": token,
+                                                      "Origin": LOCAL, "Sec-Fetch-Site": "same-origin"})
+    assert res.status_code == 200 and res.json()["rows"] == [{"name": HOSTILE_NAME}]
+
+
+def test_each_server_has_its_own_console_token(web_app, hostile_db):
+    from web.app import create_app
+
+    with open_store(hostile_db) as store:
+        other = create_app(store.settings, store=store, close_store=False)
+        assert other.state.console_token != web_app.state.console_token and len(other.state.console_token) >= 32
+
+
+@pytest.mark.parametrize("headers, body, status, kind", [
+    # the classic cross-site form post: text/plain, a foreign Origin, no token
+    ({"Content-Type": "text/plain", "Origin": "https://evil.example"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "text/plain"}, '{"query": "RETURN 1"}', 415, "bad_request"),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, "query=RETURN+1", 415, "bad_request"),
+    ({"Content-Type": "application/json"}, '{"query": "RETURN 1"}', 403, "console_token"),
+    ({"Content-Type": "application/json", "X-Sanctions-KG-Console": "guess"}, '{"query": "RETURN 1"}', 403, "console_token"),
+])
+def test_cross_site_and_tokenless_requests_are_refused(web, headers, body, status, kind):
+    res = web.post("/api/query", content=body, headers=headers)
+    assert res.status_code == status, res.text
+    assert res.json()["error"]["kind"] == kind
+
+
+def test_cross_site_reads_of_the_api_are_refused(web):
+    res = web.get("/api/search", params={"q": "plover"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert res.status_code == 403
+    assert web.get("/api/search", params={"q": "plover"}).status_code == 200
+
+
+def test_request_body_over_the_limit_is_refused(web, fresh_limits):
+    fresh_limits.setenv("SANCTIONS_KG_MAX_REQUEST_BYTES", "2048")
+    token = {"X-Sanctions-KG-Console": _page_token(web), "Content-Type": "application/json"}
+    big = '{"query": "RETURN 1", "params": {"x": "' + "a" * 5000 + '"}}'
+    res = web.post("/api/query", content=big, headers=token)
+    assert res.status_code == 413 and "SANCTIONS_KG_MAX_REQUEST_BYTES" in res.json()["error"]["message"]
+
+    def chunks():  # no Content-Length: counted while read
+        for _ in range(10):
+            yield b" " * 1000
+
+    res = web.post("/api/query", content=chunks(), headers=token)
+    assert res.status_code == 413
+
+
+@pytest.mark.parametrize("path", ["/api/query", "/api/queries/most_mentioned"])
+def test_deep_json_request_is_refused_naming_the_limit(web, path):
+    token = {"X-Sanctions-KG-Console": _page_token(web), "Content-Type": "application/json"}
+    deep = '{"query": "RETURN 1", "params": {"x": ' + "[" * 50_000 + "]" * 50_000 + "}}"
+    res = web.post(path, content=deep, headers=token)
+    assert res.status_code == 400 and "SANCTIONS_KG_MAX_JSON_DEPTH" in res.json()["error"]["message"]
+
+
+def test_bearer_token_also_works_for_scripts(hostile_db):
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    with open_store(hostile_db) as store:
+        app = create_app(store.settings, "s3cret", store=store, close_store=False)
+        with TestClient(app, base_url=LOCAL) as client:
+            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer s3cret"})
+            assert res.status_code == 200
+            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer wrong"})
+            assert res.status_code == 401

@@ -13,7 +13,7 @@ import sample_graph
 from graph.errors import ConfigError
 from graph.store import open_store
 from web.api import check_read_only
-from web.app import create_app, is_loopback, resolve_token
+from web.app import console_headers, create_app, is_loopback, resolve_token
 
 LOCAL = "http://127.0.0.1"
 
@@ -27,7 +27,7 @@ def store(tmp_path_factory):
 
 def client_for(store, **settings) -> TestClient:
     app = create_app(replace(store.settings, **settings), store=store)
-    return TestClient(app, base_url=LOCAL)
+    return TestClient(app, base_url=LOCAL, headers=console_headers(app))
 
 
 @pytest.fixture(scope="module")
