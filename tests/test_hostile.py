@@ -647,3 +647,12 @@ def test_bearer_token_also_works_for_scripts(hostile_db):
             assert res.status_code == 200
             res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer wrong"})
             assert res.status_code == 401
+
+
+def test_console_refuses_integers_a_64_bit_number_cannot_hold(web):
+    token = {"X-Sanctions-KG-Console": _page_token(web)}
+    res = web.post("/api/query", json={"query": "RETURN $x AS x", "params": {"x": [1, 123456789012345678901]}},
+                   headers=token)
+    assert res.status_code == 400 and "123456789012345678901" in res.json()["error"]["message"]
+    res = web.post("/api/query", json={"query": "RETURN $x AS x", "params": {"x": 9223372036854775807}}, headers=token)
+    assert res.status_code == 200 and res.json()["rows"] == [{"x": 9223372036854775807}]
