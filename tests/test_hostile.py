@@ -656,3 +656,28 @@ def test_console_refuses_integers_a_64_bit_number_cannot_hold(web):
     assert res.status_code == 400 and "123456789012345678901" in res.json()["error"]["message"]
     res = web.post("/api/query", json={"query": "RETURN $x AS x", "params": {"x": 9223372036854775807}}, headers=token)
     assert res.status_code == 200 and res.json()["rows"] == [{"x": 9223372036854775807}]
+
+
+# -- end to end: hostile articles through ingest, extract and report ----------------------------------
+
+
+def test_hostile_articles_ingest_and_print_as_text(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw_name = os.fsencode(str(folder)) + b"/r\xe9sum\xe9.md"
+    with open(raw_name, "wb") as fh:
+        fh.write(("---\ntitle: \"Dock log [/x] \\e[2J\\e]0;pwned\\a\"\n---\n"
+                  "The tanker Grey Plover [/x] (IMO 9321483) loaded fuel at Port Alder on 3 March 2024.\n").encode())
+    (folder / "bomb.md").write_text("---\na: &a [x, x]\nb: [*a, *a]\n---\nThe tanker Kestrel Star loaded fuel.\n")
+    db = str(tmp_path / "g.db")
+    result = _run(["--db", db, "ingest", str(folder)])
+    _assert_safe(result.output)
+    assert result.exit_code == 1
+    assert "articles: 1 new, 0 unchanged, 1 failed" in result.output
+    assert "bomb.md: bad metadata: front matter uses a YAML alias" in result.output
+    result = _run(["--db", db, "query", "MATCH (a:Article) RETURN a.title AS title, a.path AS path"])
+    _assert_safe(result.output)
+    assert "Dock log [/x] \\x1b[2J\\x1b]0;pwned\\x07" in result.output and "r\\xe9sum\\xe9.md" in result.output
+    result = _run(["--db", db, "extract", os.fsdecode(raw_name)])
+    _assert_safe(result.output)
+    assert result.exit_code == 0 and "Dock log [/x]" in result.output
