@@ -139,8 +139,10 @@ def extract(file: str, fmt: str, source: str | None, published: str | None) -> N
     if fmt == "json":
         import json
 
+        from queries.terminal import json_safe
+
         payload = [r.to_dict() for r in results]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
     from rich.table import Table
@@ -504,14 +506,29 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
             result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
         else:
             if file:
-                from pathlib import Path
-
-                cypher = Path(file).read_text("utf-8")
+                cypher = _read_cypher_file(file)
             values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
             click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.stats.items()), err=True)
+
+
+def _read_cypher_file(file: str) -> str:
+    """A .cypher file's text: a regular UTF-8 file within SANCTIONS_KG_MAX_DOCUMENT_BYTES."""
+    from ingest.lists.records import open_list_file
+    from ingest.readers import read_capped
+    from graph.limits import limits, too_large
+
+    with open_list_file(file) as fh:
+        raw = read_capped(fh, limits().max_document_bytes)
+    if raw is None:
+        raise click.BadParameter(too_large("the file", "max_document_bytes"), param_hint="'--file'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+                                 param_hint="'--file'") from None
 
 
 @main.command()

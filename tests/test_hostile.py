@@ -681,3 +681,14 @@ def test_hostile_articles_ingest_and_print_as_text(tmp_path):
     result = _run(["--db", db, "extract", os.fsdecode(raw_name)])
     _assert_safe(result.output)
     assert result.exit_code == 0 and "Dock log [/x]" in result.output
+
+
+def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path):
+    fifo = tmp_path / "q.cypher"
+    os.mkfifo(fifo)
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(fifo)])
+    assert result.exit_code == 1 and "not a regular file" in result.output and result.output.count("\n") == 1
+    latin = tmp_path / "l.cypher"
+    latin.write_bytes("RETURN 'café' AS x".encode("latin-1"))
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(latin)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output
