@@ -408,8 +408,6 @@ def _check_int64(key: str, value):
 
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
-    import json
-
     low = raw.strip().lower()
     if low in ("true", "false"):
         return low == "true"
@@ -421,8 +419,13 @@ def _guess_value(raw: str):
         except ValueError:
             pass
     if raw.strip()[:1] in ('[', '{', '"'):
+        from graph.limits import LimitExceeded
+        from ingest.safe_load import json_loads
+
         try:
-            return json.loads(raw)
+            return json_loads(raw)
+        except LimitExceeded as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="'-p'") from None
         except ValueError:
             pass
     return raw

@@ -692,3 +692,17 @@ def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path):
     latin.write_bytes("RETURN 'café' AS x".encode("latin-1"))
     result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(latin)])
     assert result.exit_code == 2 and "not UTF-8" in result.output
+
+
+def test_deeply_nested_json_parameter_is_one_clear_error(tmp_path):
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "RETURN $x AS x", "-p", "x=" + "[" * 50_000 + "]" * 50_000])
+    assert result.exit_code == 2 and "SANCTIONS_KG_MAX_JSON_DEPTH" in result.output
+
+
+def test_loading_a_deeply_nested_json_export_is_one_clear_error(small_graph, tmp_path):
+    from graph.export import load_json
+
+    bomb = tmp_path / "bomb.json"
+    bomb.write_text('{"format": "sanctions-kg/1", "nodes": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(InputError, match="SANCTIONS_KG_MAX_JSON_DEPTH"):
+        load_json(small_graph, bomb)
