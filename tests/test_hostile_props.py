@@ -295,9 +295,11 @@ def test_web_bodies_of_any_shape(web_client, body, ctype, with_token, path):
     from web.app import console_headers
 
     client, app = web_client
+    before = _snapshot(app.state.store)
     headers = {"Content-Type": ctype} if ctype else {}
     if with_token:
         headers.update(console_headers(app))
     res = client.post(path, content=body, headers=headers)
     assert res.status_code in (200, 400, 403, 404, 413, 415, 422), (res.status_code, res.text)
     assert res.json()["error"]["message"] if res.status_code >= 400 else "rows" in res.json()
+    assert _snapshot(app.state.store) == before
