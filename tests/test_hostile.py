@@ -706,3 +706,15 @@ def test_loading_a_deeply_nested_json_export_is_one_clear_error(small_graph, tmp
     bomb.write_text('{"format": "sanctions-kg/1", "nodes": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(InputError, match="SANCTIONS_KG_MAX_JSON_DEPTH"):
         load_json(small_graph, bomb)
+
+
+def test_markdown_report_keeps_html_in_data_as_text(tmp_path):
+    db = str(tmp_path / "h.db")
+    name = "Kestrel <img src=x onerror=alert(1)> Star"
+    with open_store(db) as store:
+        with store.batch() as b:
+            b.upsert_nodes("Vessel", [{"id": "vessel:k", "name": name, "aliases": [name], "keys": ["kestrel star"],
+                                       "source": "article"}])
+    result = _run(["--db", db, "report", "vessel:k", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert "<img" not in result.output and "&lt;img src=x" in result.output
