@@ -143,8 +143,10 @@ def extract(file: str, fmt: str, source: str | None, published: str | None) -> N
     if fmt == "json":
         import json
 
+        from queries.terminal import json_safe
+
         payload = [r.to_dict() for r in results]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
     from rich.table import Table
@@ -431,8 +433,6 @@ def _check_int64(key: str, value):
 
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
-    import json
-
     low = raw.strip().lower()
     if low in ("true", "false"):
         return low == "true"
@@ -444,8 +444,13 @@ def _guess_value(raw: str):
         except ValueError:
             pass
     if raw.strip()[:1] in ('[', '{', '"'):
+        from graph.limits import LimitExceeded
+        from ingest.safe_load import json_loads
+
         try:
-            return json.loads(raw)
+            return json_loads(raw)
+        except LimitExceeded as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="'-p'") from None
         except ValueError:
             pass
     return raw
@@ -529,14 +534,29 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
             result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
         else:
             if file:
-                from pathlib import Path
-
-                cypher = Path(file).read_text("utf-8")
+                cypher = _read_cypher_file(file)
             values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
             click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.stats.items()), err=True)
+
+
+def _read_cypher_file(file: str) -> str:
+    """A .cypher file's text: a regular UTF-8 file within SANCTIONS_KG_MAX_DOCUMENT_BYTES."""
+    from ingest.lists.records import open_list_file
+    from ingest.readers import read_capped
+    from graph.limits import limits, too_large
+
+    with open_list_file(file) as fh:
+        raw = read_capped(fh, limits().max_document_bytes)
+    if raw is None:
+        raise click.BadParameter(too_large("the file", "max_document_bytes"), param_hint="'--file'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+                                 param_hint="'--file'") from None
 
 
 @main.command()

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 import sample_graph
 from graph.errors import ConfigError
 from web.api import check_read_only
-from web.app import create_app, is_loopback, resolve_token
+from web.app import console_headers, create_app, is_loopback, resolve_token
 
 LOCAL = "http://127.0.0.1"
 
@@ -24,7 +24,7 @@ def store(sample_store):  # tests/stores.py: the sample graph, on every backend
 
 def client_for(store, **settings) -> TestClient:
     app = create_app(replace(store.settings, **settings), store=store)
-    return TestClient(app, base_url=LOCAL)
+    return TestClient(app, base_url=LOCAL, headers=console_headers(app))
 
 
 @pytest.fixture(scope="module")
