@@ -62,6 +62,24 @@ def test_a_us_instrument_names_the_united_states(nlp):
     assert got == {("SANCTIONED_BY", "Orrin Vale", "United States")}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The tankers Blue Finch and Grey Owl are subject to U.S. sanctions.",
+     {("Blue Finch", "United States"), ("Grey Owl", "United States")}),
+    ("The tanker Blue Finch is subject to a UN asset freeze.", {("Blue Finch", "United Nations")}),
+    ("The EU placed the tankers Blue Finch and Grey Owl on its sanctions list.",
+     {("Blue Finch", "European Union"), ("Grey Owl", "European Union")}),
+    ("Eleven ships were sanctioned by the UK, including the tanker Rocky Crest and the tanker Blue Finch.",
+     {("Rocky Crest", "United Kingdom"), ("Blue Finch", "United Kingdom")}),
+    ("The tanker Blue Finch was sanctioned by the United States and the United Kingdom in 2023.",
+     {("Blue Finch", "United States"), ("Blue Finch", "United Kingdom")}),
+    ("OFAC and the Department of State designated twelve entities and identified the tankers SEA HAWK and ORCA SPIRIT as blocked property.",
+     {("SEA HAWK", "Office of Foreign Assets Control"), ("SEA HAWK", "US Department of State"),
+      ("ORCA SPIRIT", "Office of Foreign Assets Control"), ("ORCA SPIRIT", "US Department of State")}),
+])
+def test_subject_to_lists_and_several_bodies(nlp, text, expected):
+    assert {(s, t) for _, s, t in sanctions(nlp, text)} == expected
+
+
 def test_a_passive_list_takes_the_body_named_just_before(nlp):
     text = ("The Office of Foreign Assets Control acted against a shipping network on Thursday. "
             "The tankers Rook Bay and Kiln Star were designated in the same action.")
@@ -81,6 +99,8 @@ def test_a_passive_list_takes_the_body_named_just_before(nlp):
     "The Royal Navy joined the sanctions enforcement patrol that tracked the tanker Silver Heron.",
     "The sanctions-evading tanker Silver Heron was seized by the United States in 2021.",
     "The UN Security Council 1718 Sanctions Committee met in New York to discuss the tanker Silver Heron.",
+    "The owner renamed the tanker Silver Heron to avoid UK sanctions.",
+    "The EU put new restrictions on trade with the tanker Silver Heron's flag state.",
 ])
 def test_seizure_charges_and_programmes_are_not_designations(nlp, text):
     assert sanctions(nlp, text) == set(), text

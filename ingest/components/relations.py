@@ -74,7 +74,8 @@ def inflect(word: str) -> list[str]:
     return [word, word + "s", word + "ed", word + "ing"]
 
 
-LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registered", "owner", "operator", "manager", "beneficial"}
+LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registered", "owner", "operator", "manager", "beneficial"} | {
+    w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
 
 
 def _list_gap(gap) -> bool:
@@ -483,7 +484,8 @@ class Relations:
         sanctioned, sanctions on ...)."""
         low = doc[i].lower_
         if low in self.add_forms:
-            to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ == "to"), None)
+            # "added X to the SDN List", "placed X on its sanctions list"
+            to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ in ("to", "on", "onto")), None)
             if to is not None and any(t.lower_ in self.list_nouns for t in doc[to + 1:min(to + 6, hi)]):
                 return "add"
             return None
@@ -492,6 +494,9 @@ class Relations:
             if any(window[k:k + len(p)] == p for p in self.blocked_property for k in range(len(window))):
                 return "blocked"
             return None
+        if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
+            # "subject to a UN asset freeze", "designated as subject to a port entry ban"
+            return "sanction"
         if low not in self.sanction_forms:
             return None
         nxt = i + 1
@@ -528,7 +533,9 @@ class Relations:
                 # sanctions under IEEPA": the party is X; the sentence names no body, or names
                 # it after the law ("imposed by").
                 targets = [t for t in special if self._is_named(doc, t, state)]
-                agents = [s for s in agent_slots if s.start > i and s.start - i <= 8 and doc[s.start - 1].lower_ in ("by", "the")][:1]
+                # "subject to U.S. sanctions", "subject to a UN asset freeze", "... imposed by the EU"
+                agents = [s for s in agent_slots if targets and max(t.end for t in targets) <= s.start and s.end <= i and i - s.end <= 3][-1:]
+                agents = agents or [s for s in agent_slots if s.start > i and s.start - i <= 8 and doc[s.start - 1].lower_ in ("by", "the")][:1]
                 agents = agents or (self._implied_agent(doc, sent, i, state) if targets else [])
                 if agents and targets:
                     self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
@@ -551,6 +558,11 @@ class Relations:
                 # "Neither A nor B has been sanctioned by Y": a negation before the cue.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
                     continue
+                if not targets and agents:
+                    # "Eleven ships were sanctioned by the UK, including the A and the B"
+                    inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
+                    if inc is not None:
+                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
             else:
                 before = [s for s in agent_slots if s.end <= i]
                 agents = before[-1:]
@@ -582,7 +594,12 @@ class Relations:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
                               and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:s.start])][:1]
-            targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)]
+            # A possessor is not the party: "restrictions on the X's flag state".
+            targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
+                       and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
+            if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
+                # "The UK sanctioned eleven tankers": the body acts; the names may follow.
+                state["agent"] = (agents, state["sent_no"])
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
             if not agents or not targets:
@@ -611,13 +628,16 @@ class Relations:
             # "the U.S.-sanctioned tanker X" names its party; "a designated terrorist group" none.
             named = any(x.start <= t.i < x.end and x.label in SANCTION_TARGETS for t in tok.head.subtree for x in slots if t.i > i)
             return None if named else []
-        if i >= 2 and doc[i - 1].lower_ == "to" and doc[i - 2].lower_ == "subject":
-            head = doc[i - 2].head
+        subject = next((k for k in range(i - 1, max(-1, i - 6), -1) if doc[k].lower_ == "subject" and doc[k + 1].lower_ == "to"), None)
+        if subject is not None and all(t.lower_ in ("a", "an", "the", "to", "asset", "assets", "port", "entry", "u.s.", "us", "un", "u.n.", "eu", "uk", "-")
+                                       or t.ent_type_ in ("Country", "Agency") for t in doc[subject + 1:i]):
+            head = doc[subject].head
             slot = self._slot_at(slots, head, SANCTION_TARGETS, follow_appos=False)
             if slot is None and head.dep_ == "appos":
                 slot = self._slot_at(slots, head.head, SANCTION_TARGETS, follow_appos=False)
             if slot is None and head.pos_ in ("AUX", "VERB"):
-                slot = self._slot_at(slots, self._subject(doc, head.i), SANCTION_TARGETS)
+                subj = self._subject(doc, head.i)
+                return (self._conjoined(doc, slots, subj, SANCTION_TARGETS) or None) if subj is not None else None
             return [slot] if slot else None
         return None
 
