@@ -268,3 +268,28 @@ def test_called_at_verbs(nlp, text, port, activity):
 def test_no_call_without_a_port_call(nlp):
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
     assert not found(nlp, "The tanker Silver Heron plans to dock at Nakhodka next month.", "CALLED_AT")
+
+
+def test_each_port_of_a_list_is_called_at(nlp):
+    got = found(nlp, "The tanker Blue Finch called at Fujairah, Sohar, and Busan in May.", "CALLED_AT")
+    assert got == {("CALLED_AT", "Blue Finch", p) for p in ("Fujairah", "Sohar", "Busan")}
+
+
+def test_a_place_named_as_a_homeport(nlp):
+    got = found(nlp, "The cutter Bertholf departed its homeport of Alameda, California, on Jan. 20.")
+    assert ("CALLED_AT", "Bertholf", "Alameda") in got
+    assert ("LOCATED_IN", "Alameda", "California") in got
+
+
+# -- LOCATED_IN ----------------------------------------------------------------------------
+
+def test_port_of_a_demonym_lies_in_that_state(nlp):
+    got = found(nlp, "The tanker Blue Finch made direct deliveries to the North Korean port of Nampo in 2019.", "LOCATED_IN")
+    assert got == {("LOCATED_IN", "Nampo", "North Korea")}
+    assert found(nlp, "The ship docked in the Russian port city of Nakhodka.", "LOCATED_IN") == {("LOCATED_IN", "Nakhodka", "Russia")}
+
+
+def test_lists_and_clauses_are_not_locations(nlp):
+    assert not found(nlp, "The tanker Blue Finch called at Fujairah, Sohar, and Busan in May.", "LOCATED_IN")
+    assert not found(nlp, "As the ship kept visiting Nakhodka, Japan protested to Russia.", "LOCATED_IN")
+    assert found(nlp, "The ship docked at Piraeus, Greece.", "LOCATED_IN") == {("LOCATED_IN", "Piraeus", "Greece")}

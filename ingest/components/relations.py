@@ -837,7 +837,10 @@ class Relations:
 
     def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
         vessels = [s for s in slots if s.label == "Vessel"]
-        ports = [s for s in slots if s.label == "Port"]
+        # A port, or a place named as one ("its homeport of Alameda", "the port of X").
+        ports = [s for s in slots if s.label == "Port" or (
+            s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
+            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
         if not ports:
             return
         if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1:
@@ -849,11 +852,18 @@ class Relations:
             return
         lo, hi = sent.start, sent.end
         verbs = [(t.i, self.call_forms[t.lower_]) for t in sent if t.lower_ in self.call_forms]
+        called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         for p in ports:
             prep = None
             j = p.start - 1
             while j >= lo and p.start - j <= 5:
                 low = doc[j].lower_
+                if low in (",", "and") and j in called:
+                    prep = called[j]   # "called at A, B and C": each port of the list
+                    break
+                if low in (",", "and") and j > lo and doc[j - 1].text in (",",) and j - 1 in called:
+                    prep = called[j - 1]
+                    break
                 if low in {"at", "in", "from", "to", "into", "off", "near", "for"}:
                     prep = low
                     break
@@ -866,6 +876,7 @@ class Relations:
                 j -= 1
             if prep is None or not (verbs or prep == "at"):
                 continue
+            called[p.end] = prep
             if self._negated(doc, p.start, lo):
                 continue
             activity = "called"
@@ -882,17 +893,59 @@ class Relations:
                 activity = verb
             self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
 
+    def _demonym_before(self, doc, k: int, lo: int) -> str | None:
+        """The country whose demonym (one or two words) ends just before token k."""
+        for n in (2, 1):
+            if k - n >= lo and all(t.text[:1].isupper() for t in doc[k - n:k]):
+                c = country_of(doc[k - n:k].text)
+                if c and doc[k - n:k].text not in c.get("aliases", []):
+                    return c["name"]
+        return None
+
+    @staticmethod
+    def _place_list(doc, slots, first: Slot, second: Slot, lo: int, hi: int) -> bool:
+        """Whether "first, second" are items of a list of places rather than a place and the
+        country or region it lies in."""
+        places = ("Port", "Location", "Country")
+        before = [x for x in slots if x.end <= first.start and first.start - x.end <= 2 and x.label in places]
+        if before and all(t.text in (",", "and", "or") for t in doc[before[-1].end:first.start]):
+            return True
+        k = second.end
+        if k < hi and doc[k].lower_ in ("and", "or", "&"):
+            return True
+        if doc[second.end - 1].dep_ in ("nsubj", "nsubjpass"):
+            return True  # "..., Japan works closely with ...": the second opens a clause
+        if k + 1 < hi and doc[k].text == "," and any(x.start in (k + 1, k + 2) and x.label in places for x in slots):
+            return True
+        return False
+
     def _places(self, doc, sent, slots, dates, hits, out):
         lo, hi = sent.start, sent.end
         by_start = {s.start: s for s in slots}
         for s in slots:
+            if s.label in ("Port", "Location"):
+                # "the North Korean port of X", "the Russian port city of X": a demonym names the state.
+                k = s.start
+                if s.end - s.start > 2 and doc[k].lower_ in self.place_nouns and doc[k + 1].lower_ == "of":
+                    country = self._demonym_before(doc, k, lo)   # the name was taken with its "port of"
+                elif k - 1 >= lo and doc[k - 1].lower_ == "of":
+                    k -= 1
+                    while k - 1 >= lo and doc[k - 1].lower_ in self.place_nouns | {"city", "town"}:
+                        k -= 1
+                    country = self._demonym_before(doc, k, lo) if k < s.start - 1 else None
+                else:
+                    country = None
+                if country:
+                    self._emit(out, "LOCATED_IN", [s], [("Country", country)], sent)
             if s.label in ("Port", "Location", "Company", "Organization", "Agency"):
                 j = s.end
                 if j < hi and doc[j].lower_ in {"port", "shipyard", "terminal"}:
                     j += 1
                 if j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ == "in":
                     j += 1
-                if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label == "Country":
+                if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label in ("Country", "Location") \
+                        and not self._place_list(doc, slots, s, by_start[j + 1], lo, hi):
+                    # "Piraeus, Greece", "Alameda, California" (not "Dubai, Singapore and Busan")
                     self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
                 elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
                     place = self._appositive_place(doc, j + 2, hi, by_start)
