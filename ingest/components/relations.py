@@ -810,8 +810,9 @@ class Relations:
                     tgt = self._group_right(slots, e, {"Country", "Agency", "Organization", "Company"}, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
-            passive = (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)
-            if (low in self.owned_active or low in self.operated_active) and not passive:
+            if (low in self.owned_active or low in self.operated_active) and not (
+                    (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
+                # (a passive participle, "was managed by", is read by the phrase rules above)
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
