@@ -69,11 +69,29 @@ def handle_errors(func):
     return wrapper
 
 
+class Seconds(click.FloatRange):
+    """A finite number of seconds in a range (click's FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return rv
+
+
+MAX_TIMEOUT = 24 * 3600.0  # a day: longer is a mistake, and 1e308 s overflowed the store's milliseconds
+MAX_ROWS = 10**9
+
+
 def query_limits(func):
     """The --timeout and --max-rows options of every command that runs user Cypher."""
-    func = click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+    func = click.option("--max-rows", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N",
                         help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")(func)
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+    return click.option("--timeout", type=Seconds(min=0, min_open=True, max=MAX_TIMEOUT), metavar="SECONDS",
                         help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")(func)
 
 
@@ -87,10 +105,10 @@ def query_limits(func):
 )
 @click.option("--user", envvar="NEO4J_USERNAME", help="Neo4j user name. Env: NEO4J_USERNAME.")
 @click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. Env: NEO4J_PASSWORD.")
-@click.option("--keep-server", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--keep-server", type=Seconds(min=0, max=30 * 24 * 3600), metavar="SECONDS",
               help="Keep the embedded database server running this long after the last command "
               "using it ends, so the next command need not load the graph again; 0 stops it at "
-              "once (default 300; `sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
+              "once (default 300; `uv run sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
 @click.version_option(package_name="sanctions-kg")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, user: str | None, password: str | None,
@@ -201,6 +219,8 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line
 
+    if summary.rescan.rescanned:
+        click.echo(f"re-scanned: {summary.rescan.rescanned} stored articles mentioning names these articles typed")
     for f in summary.failed:
         click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
@@ -374,6 +394,18 @@ def _parse_param(raw: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def _check_int64(key: str, value):
+    """Refuse whole numbers a 64-bit integer cannot hold: the database would clamp them silently."""
+    from graph.limits import INT64_MAX, out_of_int64
+
+    bad = out_of_int64(value)
+    if bad is not None:
+        raise click.BadParameter(
+            f"{key}={bad} is outside the 64-bit integer range (±{INT64_MAX}) the graph stores; "
+            f"pass it as text instead: -p '{key}=\"{bad}\"'.", param_hint="'-p'")
+    return value
+
+
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
     import json
@@ -444,7 +476,7 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
 
 @main.command()
 @click.argument("cypher", required=False)
-@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `sanctions-kg queries`).")
+@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `uv run sanctions-kg queries`).")
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False), help="Read the Cypher from a file.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter ($KEY); repeat for more. Numbers, true/false, null and JSON are typed.")
@@ -458,7 +490,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
           fmt: str, write: bool, timeout: float | None, max_rows: int | None) -> None:
     """Run Cypher (read-only unless --write), a named query (--name) or a .cypher file (--file).
 
-    Example: sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
+    Example: uv run sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
     """
     given = [x for x in (cypher, name, file) if x]
     if len(given) != 1:
@@ -477,7 +509,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
                 from pathlib import Path
 
                 cypher = Path(file).read_text("utf-8")
-            values = {k: _guess_value(v) for k, v in pairs}
+            values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
@@ -498,7 +530,8 @@ def queries(obj: Context, name: str | None) -> None:
         click.echo("Parameters:" if q.params else "Parameters: none")
         for p in q.params:
             click.echo(f"  {p.describe()}" + (f", e.g. {p.example}" if p.example is not None else ""))
-        click.echo(f"\nExample: {q.example}")
+        # The headers' examples name the program; typed in this checkout it runs through uv.
+        click.echo(f"\nExample: {q.example if q.example.startswith('uv run ') else 'uv run ' + q.example}")
         if q.browser:
             click.echo(f"Neo4j Browser: {q.browser}")
         click.echo(f"\n{q.text().rstrip()}")
@@ -515,17 +548,26 @@ def queries(obj: Context, name: str | None) -> None:
               help="Longest connection to look for.")
 @click.option("--via", "via", multiple=True, metavar="TYPE",
               help="Follow only this relationship type (repeat for more), e.g. --via OWNED_BY.")
+@click.option("--via-sanctioners", is_flag=True,
+              help="Also connect through a country or a sanctioning body (two ships one state sanctioned, "
+              "two firms registered in one country); left out by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="text (each hop with its evidence) or json (the paths' data).")
 @click.pass_obj
 @handle_errors
-def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt: str) -> None:
-    """The shortest connections between two entities (ids or names), with evidence per hop."""
+def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_sanctioners: bool, fmt: str) -> None:
+    """The shortest connections between two entities (ids or names), with evidence per hop.
+
+    Parallel relationships of one type (three calls at one port) are one hop. A connection
+    does not pass through a country or a sanctioning body unless --via-sanctioners. It
+    passes through at most one hub (a node with over 1,000 relationships, such as a busy
+    port), where the searches from both ends meet.
+    """
     from queries import render
     from queries.report import find_path
 
     with obj.open_store() as store:
-        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None)
+        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None, via_sanctioners=via_sanctioners)
         if fmt == "json":
             click.echo(_json(paths))
         else:
@@ -537,7 +579,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], fmt:
 @main.command()
 @click.option("--type", "label", metavar="LABEL", help="Only this entity type, e.g. Vessel.")
 @click.option("--sanctioned", is_flag=True, help="Only directly sanctioned entities.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entities.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N", help="At most N entities.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
               default="table", show_default=True, help="Output format.")
 @click.pass_obj
@@ -585,18 +627,21 @@ def stats(obj: Context, fmt: str) -> None:
               help="ftm: FollowTheMoney JSON lines (OpenSanctions); ofac: OFAC SDN CSV (FILE is sdn.csv or "
               "its folder, with add.csv and alt.csv). Default: ofac for .csv files and folders, else ftm.")
 @click.option("--no-match", is_flag=True, help="Do not match the listed entities to extracted ones afterwards.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names the list adds.")
 @click.pass_obj
 @handle_errors
-def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool) -> None:
+def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool, no_rescan: bool) -> None:
     """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
 
     Re-importing the same file changes nothing. Uncertain matches are stored for review
-    (`sanctions-kg matches`), never merged.
+    (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
+    not know are then extracted again with it (found through an index of their words).
     """
     from ingest.lists.importer import import_sanctions
 
     with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match)
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
     from queries.terminal import one_line
 
     click.echo(one_line(
@@ -605,7 +650,10 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     ))
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
-                   "(sanctions-kg matches)")
+                   "(uv run sanctions-kg matches)")
+    if not no_rescan:
+        click.echo(f"re-scanned: {s.rescanned} stored article{'' if s.rescanned == 1 else 's'} "
+                   "mentioning newly known names")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
 

@@ -15,10 +15,13 @@ from graph.store import GraphStore
 
 def open_store(db: str | None = None, *, settings: Settings | None = None) -> GraphStore:
     """Open the store named by `db` (file path or bolt/neo4j URI) and set up its schema."""
+    from graph.uri import check_db
+
     if settings is None:
         settings = from_env(db=db)
     elif db is not None:
         settings = replace(settings, db=db)
+    check_db(settings.db)
     if settings.is_server:
         from graph.neo4j_server import Neo4jStore
 

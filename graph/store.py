@@ -20,7 +20,7 @@ from typing import Any
 from graph import cypher
 from graph.errors import RowLimitError
 from graph.ontology import Ontology, load
-from graph.settings import Settings
+from graph.settings import Settings, check_timeout
 
 
 @dataclass
@@ -77,9 +77,13 @@ class GraphStore(ABC):
     # -- backend-specific -------------------------------------------------------------
     @abstractmethod
     def _execute(
-        self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None
+        self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+        max_rows: int | None = None,
     ) -> QueryResult:
-        """Run one statement and convert its result to plain values."""
+        """Run one statement and convert its result to plain values.
+
+        `max_rows`: the caller raises RowLimitError past it, so a backend that can stop
+        fetching after `max_rows + 1` rows should (Neo4j streams; FalkorDB cannot)."""
 
     @abstractmethod
     def _commit(self, statements: list[cypher.Statement]) -> None:
@@ -114,7 +118,9 @@ class GraphStore(ABC):
         """
         if timeout is None and not write:
             timeout = self.settings.query_timeout
-        result = self._execute(query, dict(params or {}), write=write, timeout=timeout)
+        check_timeout(timeout, self.settings)
+        cap = {"max_rows": max_rows} if max_rows is not None else {}  # subclasses written before it need not take it
+        result = self._execute(query, dict(params or {}), write=write, timeout=timeout, **cap)
         if max_rows is not None and len(result.rows) > max_rows:
             raise RowLimitError(
                 f"The query returned {len(result.rows)} rows, more than the row limit of {max_rows}. "
@@ -160,4 +166,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-

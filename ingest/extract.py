@@ -16,7 +16,7 @@ from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
-IDENTIFIERS = ("imo", "mmsi", "call_sign")
+IDENTIFIERS = ontology.load().identifiers
 
 
 _DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
@@ -60,7 +60,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
             by_imo[entity.identifiers["imo"]] = entity
         if info.get("method") == "rule":
             entity.method = "rule"
-        for prop in ("flag", "vessel_type", "legal_form", "iso2"):
+        for prop in ontology.load().attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
         if info.get("country"):

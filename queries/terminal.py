@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 controls but tab and newline, DEL, C1 controls, and the Unicode controls that reorder or
-# break text on a terminal (bidi embeddings/overrides/isolates, line/paragraph separators).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, the Unicode controls that reorder or break
+# text on a terminal (bidi embeddings/overrides/isolates, line/paragraph separators), and lone
+# surrogates (a file name that is not UTF-8), which cannot be written to a UTF-8 terminal.
+_OTHERS = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x1f{_OTHERS}]")
 
 
 def _escape_char(m: re.Match[str]) -> str:

@@ -141,7 +141,7 @@ def test_queries_lists_and_shows(sample):
     for name in library.load_all():
         assert f"\n{name} " in "\n" + out
     shown = ok(db, "queries", "ownership_chain")
-    assert "Example: sanctions-kg query --name ownership_chain" in shown
+    assert "Example: uv run sanctions-kg query --name ownership_chain" in shown
     assert library.get("ownership_chain").text().strip() in shown
 
 

@@ -24,12 +24,6 @@ Separately, the Russian-flagged cargo ship Polar Tern, which is not under sancti
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(str(tmp_path / "kg.db")) as s:
-        yield s
-
-
-@pytest.fixture
 def articles(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

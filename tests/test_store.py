@@ -23,50 +23,11 @@ import pytest
 from graph import errors
 from graph.backends import open_store
 from graph.dialect import NEO4J
-from graph.settings import from_env
 from graph.store import GraphStore
 from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]
-NEO4J_URI = os.environ.get("NEO4J_URI")
-NEO4J_REASON = "set NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD) to run against Neo4j"
-
-
-# -- fixtures ---------------------------------------------------------------------------
-
-@pytest.fixture
-def db_path(tmp_path):
-    """A fresh embedded database file; any server left running for it is killed afterwards."""
-    yield tmp_path / "kg.db"
-    # Crash tests leave orphan servers on purpose; don't let them outlive the test.
-    for proc in servers_in(tmp_path):
-        proc.kill()
-
-
-def _clean_neo4j(store: GraphStore) -> None:
-    store.run("MATCH (n) DETACH DELETE n", write=True)
-
-
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.skipif(not NEO4J_URI, reason=NEO4J_REASON))])
-def backend(request):
-    return request.param
-
-
-@pytest.fixture
-def opener(backend, db_path):
-    """Opens the store of this backend (again and again, for close/reopen tests)."""
-    if backend == "embedded":
-        return lambda: open_store(str(db_path))
-    return lambda: open_store(settings=from_env(db=NEO4J_URI))
-
-
-@pytest.fixture
-def store(backend, opener):
-    s = opener()
-    if backend == "neo4j":
-        _clean_neo4j(s)  # one shared server: start from an empty database
-    yield s
-    s.close()
+# Fixtures (backend, db_path, opener, store) come from tests/stores.py, for every backend.
 
 
 def snapshot(store: GraphStore) -> dict:

@@ -68,6 +68,7 @@ class Entities:
         self.not_names = set(shape["not_names"])
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
+        self.geo_heads = set(shape["geo_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
@@ -96,8 +97,14 @@ class Entities:
         if self._expand_lists(doc, owner, chosen):
             self._propagate_vessels(doc, owner, chosen)
         self._attach_identifiers(doc, chosen, idents)
+        # One name, one type in a document: a short form given in parentheses, the initials of
+        # a body named in full, and every later mention take the type the strong cue gave.
+        self._short_forms(doc, owner, chosen)
+        self._propagate_names(doc, owner, chosen)
+        self._initials(doc, owner, chosen)
         dates = []
         if self.use_model_ner:
+            self._persons = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
             for ent in doc.ents:
                 if ent.label_ in ("DATE", "TIME"):
                     # The small model tags bare numbers (IMO numbers) as dates; a date has a word or a year.
@@ -122,6 +129,88 @@ class Entities:
         doc.ents = spans
         doc.user_data[INFO] = info_by_key
         return doc
+
+    BODY_LABELS = ("Agency", "Company", "Organization", "Port")
+
+    @staticmethod
+    def _canon(doc: Doc, c) -> str:
+        return c[3].get("canonical") or doc[c[0]:c[1]].text
+
+    def _short_forms(self, doc: Doc, owner, chosen) -> None:
+        """"Federal Bureau of Investigation ("FBI")", "Acme Trading Co. Ltd. ("Acme")": the
+        short form in parentheses right after a body's name is that body."""
+        quotes = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019"}
+        for c in [c for c in chosen if c[2] in self.BODY_LABELS]:
+            i = c[1]
+            if i >= len(doc) or doc[i].text != "(":
+                continue
+            i += 1
+            if i < len(doc) and doc[i].text in quotes:
+                i += 1
+            j = i
+            while j < len(doc) and j - i < 3 and doc[j].text not in quotes and doc[j].text != ")" and not doc[j].is_space:
+                j += 1
+            k = j + 1 if j < len(doc) and doc[j].text in quotes else j
+            if j == i or k >= len(doc) or doc[k].text != ")" or any(owner[x] is not None for x in range(i, j)):
+                continue
+            toks = doc[i:j]
+            if not toks[0].text[:1].isupper() or toks[0].lower_ in self.not_names or toks[0].text in NOT_NAME_START:
+                continue
+            self._claim(owner, chosen, i, j, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "short form"})
+
+    def _propagate_names(self, doc: Doc, owner, chosen) -> None:
+        """Every other capitalised mention of a body's name (any case) is that body."""
+        names: dict[str, list] = {}
+        for c in chosen:
+            if c[2] in self.BODY_LABELS and c[3].get("method") == "rule":
+                toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
+                if len(toks) > 1 or len(toks[0]) > 2:
+                    names.setdefault(toks[0], []).append((toks, c))
+        if not names:
+            return
+        for i, tok in enumerate(doc):
+            options = names.get(tok.lower_)
+            if not options or owner[i] is not None or not tok.text[:1].isupper():
+                continue
+            for toks, c in sorted(options, key=lambda o: len(o[0]), reverse=True):
+                e = i + len(toks)
+                if e > len(doc) or tuple(t.lower_ for t in doc[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
+                    continue
+                if e < len(doc) and doc[e].text[:1].isupper() and not doc[e].is_punct and not doc[e].is_sent_start:
+                    continue  # part of a longer name
+                self._claim(owner, chosen, i, e, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "same name",
+                                                        "country": c[3].get("country")})
+                break
+
+    @staticmethod
+    def _initials_of(words: list[str]) -> set[str]:
+        out = set()
+        for skip_state in (False, True):
+            ws = words[1:] if skip_state and len(words) > 2 else words
+            letters = [w[0] for w in ws if w[:1].isalpha()]
+            out.add("".join(letters).upper())
+            out.add("".join(w[0] for w in ws if w[:1].isupper()).upper())
+        return {x for x in out if len(x) >= 2}
+
+    def _initials(self, doc: Doc, owner, chosen) -> None:
+        """"MOD" after "Japan Ministry of Defense": capitals that spell the initials of exactly
+        one body named in the text are that body."""
+        acr: dict[str, list] = {}
+        for c in chosen:
+            if c[2] in ("Agency", "Company", "Organization") and c[1] - c[0] > 1:
+                words = [t.text for t in doc[c[0]:c[1]] if t.is_alpha or "-" in t.text]
+                for a in self._initials_of(words):
+                    acr.setdefault(a, []).append(c)
+        if not acr:
+            return
+        for i, tok in enumerate(doc):
+            if owner[i] is not None or not (2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.text.isupper()):
+                continue
+            hits = {id(c[3]): c for c in acr.get(tok.text, [])}
+            names = {self._canon(doc, c) for c in hits.values()}
+            if len(names) == 1:
+                c = next(iter(hits.values()))
+                self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
 
     @staticmethod
     def _weak(info: dict) -> bool:
@@ -255,11 +344,50 @@ class Entities:
                 continue
             v[3].setdefault("identifiers", {}).update(info["identifiers"])
 
+    def _not_a_body(self, doc: Doc, span: Span) -> str | None:
+        """Why a span the statistical model calls an organisation or place is none, or None:
+        legal boilerplate ("Plaintiff", "Memorandum Opinion"), a legal instrument
+        ("... Powers Act", "Federal Rules of Civil Procedure"), a person's title ("Special
+        Agent in Charge X"), a nationality ("Singaporean National"), a court caption in
+        capitals."""
+        toks = [t for t in span if not t.is_punct]
+        if not toks:
+            return "punctuation only"
+        content = [t.lower_ for t in toks if t.lower_ not in {"the", "of", "'s", "\u2019s", "and", "for"}]
+        if content and all(w in self.not_names for w in content):
+            return "boilerplate or page-furniture words"
+        if toks[-1].lower_.rstrip(".") in self.instrument_heads:
+            return "a legal instrument, not a body"
+        if toks[0].lower_.rstrip(".") in self.title_words:
+            return "a person's title"
+        if any(t.text in country_index()["demonym"] for t in toks) and not any(t.text in self.agency_words or t.text in self.org_words or t.text in self.company_words for t in toks):
+            return "a nationality, not a body"
+        if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha) and not any(t.text in self.company_words for t in toks):
+            return "a caption in capitals"
+        if toks[-1].text in self.geo_heads or toks[0].text in {"Western", "Eastern", "Northern", "Southern", "Central"} and len(toks) == 2:
+            return "a region or sea, not a body"
+        s, e = span.start, span.end
+        a = s
+        while a > 0 and s - a < 2 and doc[a - 1].is_lower and doc[a - 1].lower_ not in {"a", "an"}:
+            a -= 1
+        if a > 0 and doc[a - 1].lower_ in {"a", "an"}:
+            return "a category after an indefinite article, not a name"
+        if s > 1 and doc[s - 1].lower_ in {"for", "of"} and doc[s - 2].lower_.rstrip(".") in self.title_words:
+            return "the end of a person's title"
+        if s > 1 and doc[s - 1].text == "(" and (doc[s - 2].like_num or doc[s - 2].text[:1].isdigit()):
+            return "initials in a docket number"
+        n = e
+        while n < len(doc) and doc[n].is_punct:
+            n += 1
+        if n < len(doc) and n > e and doc[n].lower_.rstrip(".") in self.instrument_heads:
+            return "part of a citation"
+        return None
+
     def _relabel(self, doc: Doc, ent: Span):
         """Map one NER entity into the ontology, or None to drop it."""
         s, e = ent.start, ent.end
-        while s < e and doc[s].lower_ in {"the", "a", "an"}:
-            s += 1
+        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())):
+            s += 1  # "the X", "Defendant X": the name is X
         while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
             e -= 1
         if e <= s:
@@ -273,6 +401,11 @@ class Entities:
         if text in NOT_ENTITIES:
             return None
         info = {"method": "model", "ner": label}
+        if label in ("ORG", "NORP", "GPE", "FAC", "LOC"):
+            why = self._not_a_body(doc, span)
+            if why:
+                self._drop(doc, s, e, label, why)
+                return None
         if label == "ORG" or (label in ("GPE", "NORP") and words & self.agency_words):
             country = country_of(text)
             if country:
@@ -286,6 +419,8 @@ class Entities:
                 return s, e, "Company", info
             if any(t.text.isdigit() for t in span) or len(text) < 2:
                 return None
+            if all(t.lower_ in getattr(self, "_persons", ()) for t in span if t.is_alpha):
+                return s, e, "Person", info  # "KWEK" where the text names the person "Kwek Kee Seng"
             return s, e, "Organization", info
         if label == "GPE":
             country = country_of(text) if text not in country_index()["demonym"] else None

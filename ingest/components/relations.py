@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from graph.ontology import load as load_ontology
 from ingest.components.common import DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
 
 IRREGULAR = {
@@ -41,12 +42,10 @@ IRREGULAR = {
 }
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 CLAUSE_STOPS = {"for", "over", "because", "due", "which", "who", "after", "following", "since", "while", "although", ";"}
-SANCTION_TARGETS = {"Vessel", "Company", "Person", "Organization", "Agency"}
-SANCTION_AGENTS = {"Country", "Agency"}
-OWN_SOURCES = {"Vessel", "Company", "Organization", "Agency"}
-OWN_TARGETS = {"Company", "Agency", "Country", "Person", "Organization"}
-OP_SOURCES = {"Vessel", "Port", "Company"}
-OP_TARGETS = {"Company", "Agency", "Organization", "Country"}
+_RELS = load_ontology().relationships  # the labels each relation may join, as graph/ontology.yaml declares them
+SANCTION_TARGETS, SANCTION_AGENTS = set(_RELS["SANCTIONED_BY"].extract_from), set(_RELS["SANCTIONED_BY"].targets)
+OWN_SOURCES, OWN_TARGETS = set(_RELS["OWNED_BY"].sources), set(_RELS["OWNED_BY"].targets)
+OP_SOURCES, OP_TARGETS = set(_RELS["OPERATED_BY"].sources), set(_RELS["OPERATED_BY"].targets)
 EVASION = {"evade", "evading", "evasion", "evaded", "circumvent", "circumventing", "circumvented", "break", "breaking",
            "breach", "breaching", "violate", "violating", "violation", "violations", "bust", "busting", "skirt", "skirting",
            "avoid", "avoiding", "dodge", "dodging", "despite", "flout", "flouting", "undermine", "lift", "lifted", "ease", "eased"}
