@@ -220,6 +220,8 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
      {("OWNED_BY", "Silver Heron", "Grey Fjord Shipping LLC")}),
     ("The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.",
      {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}),
+    ("Prosecutors filed a forfeiture complaint against the tanker Pale Reed, a product tanker purchased and operated by Tan Wei Ming to deliver fuel.",
+     {("OWNED_BY", "Pale Reed", "Tan Wei Ming"), ("OPERATED_BY", "Pale Reed", "Tan Wei Ming")}),
     ("Two firms, Grey Fjord Shipping LLC and Cobalt Marine Ltd., contest the seizure, arguing that they are the true owners of the yacht Blue Lark.",
      {("OWNED_BY", "Blue Lark", "Grey Fjord Shipping LLC"), ("OWNED_BY", "Blue Lark", "Cobalt Marine Ltd")}),
 ])
