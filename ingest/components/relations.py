@@ -493,6 +493,13 @@ class Relations:
             if any(window[k:k + len(p)] == p for p in self.blocked_property for k in range(len(window))):
                 return "blocked"
             return None
+        if low == "list" and i > 0 and doc[i - 1].lower_ in ("sdn", "sanctions", "sanction") and doc.has_annotation("DEP"):
+            # "X is on the SDN List", "the SDN List now includes X"
+            head = doc[i].head
+            if (doc[i].dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_ in ("be", "remain", "appear", "stay")) or (
+                    doc[i].dep_ == "nsubj" and head.lemma_ in ("include", "name", "list")):
+                return "onlist"
+            return None
         if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
             # "subject to a UN asset freeze", "designated as subject to a port entry ban"
             return "sanction"
@@ -617,6 +624,16 @@ class Relations:
         """The party of an adjectival designation, from the parse: "X, a designated Foreign
         Terrorist Organization" (X), "X, an individual subject to sanctions" (X), "X is subject
         to sanctions" (X). None when the cue is not used so."""
+        if kind == "onlist":
+            head = doc[i].head
+            if doc[i].dep_ == "pobj":
+                verb = head.head
+                subj = self._subject(doc, verb.i)
+                if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                    subj = verb.head
+                return self._conjoined(doc, slots, subj, SANCTION_TARGETS) if subj is not None else []
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            return self._conjoined(doc, slots, obj, SANCTION_TARGETS) if obj is not None else []
         if kind != "sanction" or not doc.has_annotation("DEP"):
             return None
         tok = doc[i]
