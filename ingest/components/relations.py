@@ -77,16 +77,22 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
     w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
 
 
+PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
+
+
 def _list_gap(gap) -> bool:
     """Whether the tokens between two entities only join a list ("A, B and its owner, C");
-    a parenthesis ("(IMO 1234567)") is skipped."""
+    a parenthesis ("(IMO 1234567)") and a place modifier ("Panama-based") are skipped."""
     depth = 0
-    for t in gap:
+    for k, t in enumerate(gap):
         if t.text == "(":
             depth += 1
         elif t.text == ")":
             depth -= 1
-        elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS:
+        elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS and not (
+                t.text == "-" and k + 1 < len(gap) and gap[k + 1].lower_ in PLACE_MODIFIERS) and not (
+                t.lower_ in PLACE_MODIFIERS and k > 0 and gap[k - 1].text == "-") and not (
+                k + 2 < len(gap) and gap[k + 1].text == "-" and gap[k + 2].lower_ in PLACE_MODIFIERS):
             return False
     return True
 
@@ -233,6 +239,8 @@ class Relations:
             gap = doc[group[-1].end if group else after: s.start]
             if any(t.lower_ in CLAUSE_STOPS for t in gap):
                 break
+            if s.label in ("Country", "Location") and s.end + 1 < hi and doc[s.end].text == "-" and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
+                continue  # "Panama-based X": a modifier inside the list, not the end of it
             if s.label not in labels:
                 if group:
                     break
@@ -593,6 +601,11 @@ class Relations:
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
+                if not targets and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
+                    # "Several companies have been designated under the order, including A, B and C"
+                    inc = next((j for j in range(i + 1, min(i + 10, hi)) if doc[j].lower_ == "including" or doc[j].text == ":"), None)
+                    if inc is not None and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:inc]):
+                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
                     targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS)
