@@ -304,3 +304,13 @@ def test_lists_and_clauses_are_not_locations(nlp):
     assert not found(nlp, "The tanker Blue Finch called at Fujairah, Sohar, and Busan in May.", "LOCATED_IN")
     assert not found(nlp, "As the ship kept visiting Nakhodka, Japan protested to Russia.", "LOCATED_IN")
     assert found(nlp, "The ship docked at Piraeus, Greece.", "LOCATED_IN") == {("LOCATED_IN", "Piraeus", "Greece")}
+
+
+# -- ASSOCIATED_WITH -----------------------------------------------------------------------
+
+def test_ties_need_a_named_holder(nlp):
+    assert found(nlp, "The tanker Blue Finch, linked to Harbor Crest Trading LLC, called at Busan.", "ASSOCIATED_WITH") == {
+        ("ASSOCIATED_WITH", "Blue Finch", "Harbor Crest Trading LLC")}
+    # Unnamed parties with ties are no edge from the ship named after them.
+    assert not found(nlp, "The plan involved several parties affiliated with the Islamic Revolutionary Guard Corps "
+                          "and the tanker Blue Finch.", "ASSOCIATED_WITH")

@@ -77,6 +77,7 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
     w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
 
 
+ASSOC_SOURCES = {"Vessel", "Company", "Person", "Organization", "Agency"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
 
@@ -738,6 +739,21 @@ class Relations:
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
 
     @staticmethod
+    def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
+        """Whether a tie cue ("affiliated with", "linked to") modifies a common noun that no name
+        stands for ("parties affiliated with Y", "companies linked to Y"), from the parse."""
+        if not doc.has_annotation("DEP"):
+            return False
+        tok = doc[s]
+        if tok.dep_ not in ("acl", "amod") or tok.head.pos_ != "NOUN":
+            return False
+        noun = tok.head
+        if any(x.start <= noun.i < x.end for x in slots):
+            return False
+        named = any(x.start <= c.i < x.end for c in noun.children if c.dep_ in ("appos", "compound") for x in slots)
+        return not named and noun.tag_ == "NNS"
+
+    @staticmethod
     def _object_is(doc: Doc, prep: int, slot: Slot) -> bool:
         """Whether the object of the preposition at `prep` ("by", "of", "to") is the named slot,
         or a common noun the name stands in apposition to ("by a company, X"); a common noun
@@ -831,8 +847,12 @@ class Relations:
                         # Agents of a sanction in this sentence are not the ones with ties.
                         src = [x for x in src if x.label != "Agency"] or src
                     else:
-                        src = self._group_left(slots, s, {"Vessel", "Company", "Person", "Organization", "Agency"}, doc)
-                    tgt = self._group_right(slots, e, {"Vessel", "Company", "Person", "Organization", "Agency", "Country"}, doc, hi)[:1]
+                        src = self._group_left(slots, s, ASSOC_SOURCES, doc)
+                        if src and self._unnamed_holder(doc, slots, s):
+                            src = []   # "several parties affiliated with Y": the parties are not named
+                    tgt = self._group_right(slots, e, ASSOC_SOURCES | {"Country"}, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
                 elif kind == "PART":
                     src = self._group_left(slots, s, {"Agency", "Organization", "Company", "Port"}, doc)
