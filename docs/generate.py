@@ -142,7 +142,6 @@ class Runner:
         self.dir = Path(tempfile.mkdtemp(prefix="skg-docs-")).resolve()
         (self.dir / "examples").symlink_to(ROOT / "examples")
         (self.dir / "tmp").mkdir()
-        self._attached: list = []
 
     # Paths: `/tmp/NAME` in a command is NAME in the run's own tmp/ folder, and back in output.
     def _arg(self, arg: str) -> str:
@@ -190,7 +189,11 @@ class Runner:
                 raise ValueError(f"only `> /dev/null` is supported in README commands: {shlex.join(tokens)}")
             cmd, drop_stdout = cmd[:-2], True
         if cmd[: len(PROGRAM)] != PROGRAM:
-            raise ValueError(f"README command does not start with `uv run sanctions-kg`: {shlex.join(tokens)}")
+            raise ValueError(f"README.md runs `{shlex.join(tokens)}` in a console block: only `uv run sanctions-kg` "
+                             f"commands are run there. Drop its `$ ` or put `{NOT_RUN}` on the line above the block.")
+        if "serve" in cmd[len(PROGRAM):]:
+            raise ValueError(f"`{shlex.join(tokens)}` runs until Ctrl+C: put `{NOT_RUN}` on the line above its "
+                             "console block in README.md.")
         stdout, stderr, status = self._cli([self._arg(a) for a in cmd[len(PROGRAM):]])
         if drop_stdout:
             stdout = ""
@@ -240,13 +243,21 @@ def _cwd(path: Path):
         os.chdir(old)
 
 
-def run_all(text: str) -> list[Block]:
-    """Run every command of the README's console blocks in order; fills Command.printed."""
+def run_all(text: str, *, record_errors: bool = False) -> list[Block]:
+    """Run every command of the README's console blocks in order; fills Command.printed.
+
+    A command that cannot run raises, or with record_errors its error becomes its output (so
+    that the test of that one command fails, not every test)."""
     blocks = console_blocks(text)
     with Runner() as runner:
         for block in blocks:
             for command in block.commands:
-                command.printed = runner.run(command.line)
+                try:
+                    command.printed = runner.run(command.line)
+                except Exception as exc:
+                    if not record_errors:
+                        raise
+                    command.printed = [f"<could not run: {type(exc).__name__}>", *str(exc).splitlines()]
     return blocks
 
 

@@ -55,7 +55,7 @@ def _id(key: tuple[int, int]) -> str:
 @pytest.fixture(scope="module")
 def printed() -> list[generate.Block]:
     """Every README command run once, in README order, on one fresh set of databases."""
-    return generate.run_all(README)
+    return generate.run_all(README, record_errors=True)
 
 
 def test_readme_has_examples_to_check():
@@ -89,6 +89,14 @@ def test_rewrite_replaces_only_the_output_under_each_command():
     assert [[c.line for c in b.commands] for b in blocks] == [["uv run sanctions-kg stats   # note"]]
     blocks[0].commands[0].printed = ["new line", "second"]
     assert generate.rewrite(text, blocks) == text.replace("old line\n", "new line\nsecond\n")
+
+
+def test_a_command_that_is_not_sanctions_kg_is_refused_with_the_fix():
+    with generate.Runner() as runner:
+        with pytest.raises(ValueError, match="docs: not run"):
+            runner.run("cat README.md | head -n 2")
+        with pytest.raises(ValueError, match="Ctrl"):  # a server would never return
+            runner.run("uv run sanctions-kg --db /tmp/x serve --port 8799")
 
 
 def _invocations(line: str) -> list[list[str]]:
