@@ -22,7 +22,7 @@ _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
 IDENTIFIERS = ("imo", "mmsi", "call_sign")
 
 
-_DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+_DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$|\b(?:Ltd|Co|Inc|Corp|Bhd|Pte|Mgmt)\.$")
 
 
 def _clean(text: str) -> str:
@@ -218,9 +218,46 @@ def build_result(document: Document, doc) -> ExtractionResult:
     return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations)
 
 
+def pipeline_text(document: Document) -> str:
+    """The text spaCy reads for `document`: its text with page furniture blanked out
+    (ingest.furniture), the same length, so every offset holds in the original."""
+    from ingest.furniture import clean
+
+    return clean(document.text)
+
+
 def extract_document(doc: Document, nlp) -> ExtractionResult:
     """Extract entities and relations from one Document with the given pipeline."""
-    return build_result(doc, nlp(doc.text))
+    return build_result(doc, nlp(pipeline_text(doc)))
+
+
+def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[dict]]:
+    """The ExtractionResult of `document` and what was dropped on the way, each with its
+    reason: furniture lines blanked before spaCy, candidates the components did not keep."""
+    from ingest.components.common import DROPPED
+    from ingest.furniture import furniture
+
+    doc = nlp(pipeline_text(document))
+    result = build_result(document, doc)
+    dropped = [{"stage": "furniture", "label": None, "text": f.text, "start": f.start, "end": f.end, "reason": f.reason}
+               for f in furniture(document.text)]
+    seen = set()
+    for start, end, label, why in doc.user_data.get(DROPPED, []):
+        span = doc[start:end]
+        key = (start, end, label)
+        if key in seen:
+            continue
+        seen.add(key)
+        dropped.append({"stage": "candidate", "label": label, "text": span.text, "start": span.start_char, "end": span.end_char, "reason": why})
+    return result, dropped
+
+
+def explain_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[tuple[ExtractionResult, list[dict]]]:
+    """Like extract_file, with each result's dropped candidates (see explain_document)."""
+    from ingest.nlp import load
+
+    nlp = nlp or load()
+    return [explain_document(d, nlp) for d in _read_documents(path, source, published)]
 
 
 def extract_documents(
@@ -239,6 +276,11 @@ def extract_documents(
 def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
     """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
     from ingest.nlp import load
+
+    return list(extract_documents(_read_documents(path, source, published), nlp or load()))
+
+
+def _read_documents(path: str | Path, source: str | None, published: str | None) -> list[Document]:
     from ingest.readers import read_paths
 
     items = list(read_paths([path], source=source, published=published))
@@ -246,4 +288,4 @@ def extract_file(path: str | Path, *, source: str | None = None, published: str 
     if not docs:
         reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
         raise InputError(f"Cannot extract from {path}: {reasons}.")
-    return list(extract_documents(docs, nlp or load()))
+    return docs

@@ -42,6 +42,8 @@ def add_components(nlp, *, model_ner: bool = True):
 
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer", first=True)
+    elif nlp.has_pipe("parser") and not nlp.has_pipe("sanctions_kg_paragraphs_v1"):
+        nlp.add_pipe("sanctions_kg_paragraphs_v1", before="parser")  # a blank line ends a sentence
     for name in COMPONENTS:
         config = {"use_model_ner": model_ner} if name == "sanctions_kg_entities_v1" else {}
         nlp.add_pipe(name, config=config)

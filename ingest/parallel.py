@@ -44,10 +44,10 @@ def auto_processes(n_docs: int) -> int:
 def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:
     """Each document's result, or 'Type: message' for one that failed; one bad text does not
     fail its neighbours (the chunk is redone one document at a time)."""
-    from ingest.extract import build_result
+    from ingest.extract import build_result, pipeline_text
 
     try:
-        spacy_docs = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
+        spacy_docs = list(nlp.pipe((pipeline_text(d) for d in docs), batch_size=batch_size))
     except Exception:
         if len(docs) == 1:
             raise

@@ -87,6 +87,7 @@ class Entities:
                     owner[i] = -1
                 continue
             if any(owner[i] is not None for i in range(start, end)):
+                self._lost(doc, chosen, owner, start, end, label)
                 continue
             if label == "Vessel" and self._weak(info) and in_headline(doc, start, end) and not named_outside_headlines(doc, doc[start:end].text):
                 self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
@@ -112,6 +113,7 @@ class Entities:
                         dates.append((ent.start, ent.end))
                     continue
                 if any(owner[i] is not None for i in range(ent.start, ent.end)):
+                    self._lost(doc, chosen, owner, ent.start, ent.end, "model " + ent.label_)
                     continue
                 if in_headline(doc, ent.start, ent.end) and not named_outside_headlines(doc, ent.text):
                     self._drop(doc, ent.start, ent.end, ent.label_, "statistical entity on a Title-Case headline line, not named elsewhere")
@@ -217,6 +219,17 @@ class Entities:
         """A ship name read from a ship noun or a list, not from a prefix or an identifier."""
         return "identifiers" not in info and (bool(info.get("vessel_type")) or info.get("cue") in ("list", "same name") or bool(info.get("renamed")))
 
+    def _lost(self, doc: Doc, chosen, owner, start: int, end: int, label: str) -> None:
+        """Record a candidate that overlaps one already kept (a longer or stronger one)."""
+        k = next(owner[i] for i in range(start, end) if owner[i] is not None)
+        if k == -1:
+            self._drop(doc, start, end, label, "part of an identifier's label (IMO number)")
+            return
+        s, e, other, _ = chosen[k]
+        if (s, e) == (start, end) and other == label:
+            return  # the same mention found twice
+        self._drop(doc, start, end, label, f"overlaps {other} {doc[s:e].text!r}, found by a longer or stronger rule")
+
     @staticmethod
     def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:
         """Remember a candidate that was not kept, and why (extract --explain shows them)."""
@@ -298,25 +311,29 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(_name_tok(t.text) for t in doc[start:end])
+            toks = tuple(_name_tok(t.text).lower() for t in doc[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
                 # "Maia" where the text has named the ship "Maia-1".
                 short = (m.group(1),)
                 names.setdefault(short[0], []).append(short)
-                canon[short] = toks[0]
+                canon[short] = doc[start].text
         if not names:
             return
+        # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
+        # always capitalised: "courageous" is not the ship Courageous.
         for i, tok in enumerate(doc):
-            options = names.get(tok.text)
+            if not tok.text[:1].isupper():
+                continue
+            options = names.get(tok.lower_)
             if options is None and tok.text[-1:] == ".":
-                options = names.get(_name_tok(tok.text))
+                options = names.get(_name_tok(tok.text).lower())
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(_name_tok(t.text) for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t.text).lower() for t in doc[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue

@@ -55,7 +55,7 @@ class Organizations:
         self.company_nouns = set(c["company_nouns"])
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
         m = Matcher(nlp.vocab)
-        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after)}}]])
+        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
@@ -121,7 +121,7 @@ class Organizations:
                 continue
             if self._is_form(t):
                 break  # the end of another company's name
-            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper()):
+            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
                 n -= 1
                 continue
             if caps:
@@ -278,6 +278,14 @@ class Organizations:
             k = e
         while j < start and doc[j].lower_ in {"and", "&", "-"}:
             j += 1
+        if k == end and head[-1].lower_ in {"committee", "panel", "council", "commission"}:
+            # "the Committee established pursuant to resolution 1718 (2006)"
+            e = k
+            while e < hi and e - k < 9 and not doc[e].like_num and (doc[e].is_alpha or doc[e].text == "-"):
+                e += 1
+            words = {t.lower_ for t in doc[k:e]}
+            if e < hi and doc[e].like_num and {"established", "pursuant"} <= words and "resolution" in words:
+                k = e + 1
         mods = doc[j:start]
         if not len(mods) and k == end:
             return  # a bare head word refers back ("the Court", "the Office")
