@@ -47,6 +47,20 @@ def test_ship_name_shapes(nlp, text, ship):
     entity(nlp, text, "Vessel", ship)
 
 
+def test_list_after_a_plural_noun_and_a_verb(nlp):
+    found = names(nlp, "Designated vessels include STAR HERON, BLUE MARLIN 3, OCEAN PEARL II, and KESTREL.", "Vessel")
+    assert found == {"STAR HERON", "BLUE MARLIN 3", "OCEAN PEARL II", "KESTREL"}
+
+
+@pytest.mark.parametrize("text, now, before", [
+    ("Inspectors found the tanker Heron (f.k.a. Egret) near the buoy.", "Heron", "Egret"),
+    ("The tanker Lark, formerly known as Wren, left the port.", "Lark", "Wren"),
+])
+def test_former_names_are_aliases_of_one_ship(nlp, text, now, before):
+    ships = [e for e in result(nlp, text).entities if e.label == "Vessel"]
+    assert [(s.name, before in s.aliases) for s in ships] == [(now, True)]
+
+
 def test_prefix_is_not_part_of_the_name(nlp):
     found = names(nlp, "Two destroyers, the USS Alder Point and the USS Kestrel Ridge, stopped a dhow.", "Vessel")
     assert found == {"Alder Point", "Kestrel Ridge"}
