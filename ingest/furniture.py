@@ -35,6 +35,19 @@ _PHRASES = (
     "terms of use", "terms and conditions", "newsletter", "listen to this article", "leave a comment",
     "comments", "previous article", "next article", "previous post", "next post", "home |", "menu",
     "you may also like", "recommended", "more from", "more on this", "watch:", "photo:", "image:", "credit:",
+    "sharing is caring", "leave a reply", "leave a comment", "join our newsletter", "enter your email",
+    "what's your reaction", "what’s your reaction", "author:", "written by", "posted in", "filed under", "tags:",
+)
+# Counters, bylines, timestamps: short lines with no sentence in them.
+_COUNTERS = re.compile(
+    r"^\W*(?:\d[\d,.]*\s*(?:views?|comments?|shares?|likes?|reads?|reactions?)"   # "2 Views"
+    r"|(\w+) \1 \d+"                                                        # "Like Like 0"
+    r"|[\d\s:.,/\u2013\u2014-]+"                                            # "0  5", "07:00"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}(?:\s*[-\u2013|]\s*[\d:]+\s*(?:am|pm)?)?"  # "Jan 14, 2025 - 07:00"
+    r"|(?:posted|published|updated)\s+(?:on|by|at)\b.{0,60}"                # "Posted on May 3, 2025"
+    r"|by\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}"            # "By The Guardian"
+    r")\W*$",
+    re.IGNORECASE,
 )
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _GOOGLE_NEWS = re.compile(r"\bon google news\b|\bgoogle news\b.*\bfollow\b", re.IGNORECASE)
@@ -86,9 +99,15 @@ def _phrase_line(line: str) -> str | None:
         return "a 'read/follow on Google News' line"
     if _MENU.match(s):
         return "a navigation menu"
-    if len(s) <= 80 and any(low == p or low.startswith(p + " ") or low.startswith(p) and not p[-1].isalpha() for p in _PHRASES):
-        if not s.endswith(".") or len(s.split()) <= 4:
-            return "a share, subscribe or navigation line"
+    if len(s) <= 80 and _COUNTERS.match(s) and not s.endswith("."):
+        return "a counter, byline or timestamp"
+    short = len(s.split()) <= 6 and not s.endswith(".")
+    for p in _PHRASES:
+        if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum() or not p[-1].isalnum()):
+            # One common word ("Share", "Comments") marks furniture only on a short line with no
+            # full stop; a distinctive phrase ("join our newsletter") on any short line.
+            if short or (" " in p.strip() and len(s) <= 100):
+                return "a share, subscribe or navigation line"
     return None
 
 
@@ -111,7 +130,8 @@ def furniture(text: str) -> list[Furniture]:
         if m and len(line) < 200:
             la, lb = a + len(m.group(1)), a + m.end()
             out.append(Furniture(la, lb, text[la:lb], "a field label glued to its value"))
-    # Runs of Title-Case lines (blank lines and furniture lines between them do not break a run).
+    # Runs of Title-Case lines (blank lines between them do not break a run; any other line,
+    # a date or a counter too, does: a court caption's name, date and docket lines are no sidebar).
     run: list[int] = []
 
     def close(run: list[int]) -> None:
@@ -122,9 +142,9 @@ def furniture(text: str) -> list[Furniture]:
 
     first = next((k for k, (_, _, line) in enumerate(lines) if line.strip()), -1)
     for k, (_, _, line) in enumerate(lines):
-        if not line.strip() or k in blanked or k == first:
+        if not line.strip() or k == first:
             continue  # the first line is the article's own title
-        if title_line(line):
+        if title_line(line) and k not in blanked:
             run.append(k)
         else:
             close(run)

@@ -84,3 +84,13 @@ def test_explain_names_each_furniture_line(nlp):
     assert "sidebar" in furn["Possibly Docked Ferries Wait Out The Gale Near Busy Harbour"]
     assert "Google News" in furn["Read all articles by Harbour Daily on Google News, subscribe and follow."]
     assert furn["Scroll to Top"]
+
+
+def test_counters_bylines_and_share_lines_go_but_sentences_stay():
+    text = ("Tanker owners face a new levy\n- Posted on March 2, 2025\n- By The Harbour Times\n- 3 Views\n"
+            "Like Like 0\nSharing Is Caring:\n"
+            "Share prices of tanker owners rose on Monday after the announcement.\n"
+            "Comments from the ministry were not available.\nLeave a Reply\n")
+    gone = {f.text.strip() for f in furniture(text)}
+    assert gone == {"- Posted on March 2, 2025", "- By The Harbour Times", "- 3 Views", "Like Like 0",
+                    "Sharing Is Caring:", "Leave a Reply"}
