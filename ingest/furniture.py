@@ -73,13 +73,13 @@ class Furniture:
     reason: str
 
 
-def title_line(line: str) -> bool:
+def title_line(line: str, max_words: int = 18) -> bool:
     """A short line in Title Case with no full stop at the end: a headline, a heading, a link."""
     s = line.strip()
-    if not s or len(s) > 160 or s.endswith((".", ":", ";", ",")) or s.startswith(("(", "[", "-", "*", "•", "・")):
+    if not s or len(s) > 12 * max_words or s.endswith((".", ":", ";", ",")) or s.startswith(("(", "[", "-", "*", "•", "・")):
         return False
     words = _WORD.findall(s)
-    if len(words) < 4 or len(words) > 18 or all(w.isupper() for w in words):
+    if len(words) < 4 or len(words) > max_words or all(w.isupper() for w in words):
         return False  # a dateline, a name, or a heading in capitals (court papers) is not a sidebar
     content = [w for w in words if w.lower() not in _SMALL]
     if len(content) < 2:
@@ -153,9 +153,16 @@ def furniture(text: str) -> list[Furniture]:
     return sorted(out, key=lambda f: f.start)
 
 
+_BULLET = re.compile(r"(?m)^([ \t]*)([\u30fb\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2043\u00b7])(?=\S)")
+
+
 def clean(text: str) -> str:
-    """`text` with its furniture replaced by spaces: same length, same offsets."""
+    """`text` with its furniture replaced by spaces: same length, same offsets. A bullet glued
+    to the first word of a line ("\u30fbAustralia") becomes a space too, or the tokenizer keeps
+    it on the word."""
     found = furniture(text)
+    if _BULLET.search(text):
+        text = _BULLET.sub(lambda m: m.group(1) + " ", text)
     if not found:
         return text
     chars = list(text)

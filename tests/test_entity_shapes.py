@@ -198,3 +198,18 @@ def test_explain_lists_dropped_candidates_with_reasons(nlp):
     _, dropped = explain_document(Document(text=text), nlp)
     reasons = {d["text"]: d["reason"] for d in dropped}
     assert any("legal instrument" in r for t, r in reasons.items() if "Powers Act" in t)
+
+
+def test_state_in_a_sea_name_is_not_a_country(nlp):
+    found = {(e.label, e.name) for e in result(nlp, "Two frigates patrolled the East China Sea and the Gulf of Oman in May.").entities}
+    assert not {x for x in found if x[0] == "Country"}
+
+
+def test_non_state_groups_are_organizations(nlp):
+    text = "The Ruritanian-led Coalition said Hizballah and the Houthis received fuel from the tanker."
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert {("Organization", "Hizballah"), ("Organization", "Houthis")} <= found
+
+
+def test_a_fragment_of_a_longer_title_is_no_organization(nlp):
+    assert not names(nlp, "The Rewards for Justice program pays for tips about the ship.", "Organization")

@@ -94,3 +94,10 @@ def test_counters_bylines_and_share_lines_go_but_sentences_stay():
     gone = {f.text.strip() for f in furniture(text)}
     assert gone == {"- Posted on March 2, 2025", "- By The Harbour Times", "- 3 Views", "Like Like 0",
                     "Sharing Is Caring:", "Leave a Reply"}
+
+
+def test_a_bullet_glued_to_a_word_becomes_a_space(nlp):
+    text = "Partners:\n\u30fbRuritania (from May)\n\u30fbNew Zealand (from June)\n"
+    assert clean(text) == text.replace("\u30fb", " ")
+    found = {(e.label, e.name) for e in extract_document(Document(text=text), nlp).entities}
+    assert ("Country", "New Zealand") in found

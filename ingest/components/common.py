@@ -214,7 +214,7 @@ def headline_lines(doc: Doc) -> list[tuple[int, int]]:
 
     out, pos = [], 0
     for line in doc.text.split("\n"):
-        if title_line(line):
+        if title_line(line, max_words=40):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     doc.user_data["skg_headlines"] = out

@@ -89,6 +89,9 @@ class Entities:
             if any(owner[i] is not None for i in range(start, end)):
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
+            if label == "Country" and self._in_place_name(doc, start, end):
+                self._drop(doc, start, end, label, "part of a sea's or region's name")
+                continue
             if label == "Vessel" and self._weak(info) and in_headline(doc, start, end) and not named_outside_headlines(doc, doc[start:end].text):
                 self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
                 continue
@@ -213,6 +216,12 @@ class Entities:
             if len(names) == 1:
                 c = next(iter(hits.values()))
                 self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
+
+    def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
+        """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
+        if end < len(doc) and doc[end].text in self.geo_heads:
+            return True
+        return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in self.geo_heads
 
     @staticmethod
     def _weak(info: dict) -> bool:
@@ -384,6 +393,9 @@ class Entities:
         if toks[-1].text in self.geo_heads or toks[0].text in {"Western", "Eastern", "Northern", "Southern", "Central"} and len(toks) == 2:
             return "a region or sea, not a body"
         s, e = span.start, span.end
+        if s > 1 and doc[s - 1].lower_ in {"for", "of", "and", "&"} and doc[s - 2].text[:1].isupper() and not doc[s - 2].is_sent_start \
+                and doc[s - 2].text not in NOT_NAME_START and not country_of(doc[s - 2].text):
+            return "the tail of a longer name the model split"
         a = s
         while a > 0 and s - a < 2 and doc[a - 1].is_lower and doc[a - 1].lower_ not in {"a", "an"}:
             a -= 1

@@ -70,6 +70,8 @@ class Organizations:
         self.agency_need_more = set(shape["agency_heads_need_more"])
         self.title_words = set(shape["title_words"])
         m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
+        # "the Saudi-led Coalition": a coalition led by a state is a non-state body.
+        m.add("LED_COALITION", [[{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": "led"}, {"LOWER": {"IN": ["coalition", "alliance", "task", "forces", "force"]}}]])
         m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
         self.not_port_before = set(shape["not_port_before"])
         self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
@@ -315,6 +317,10 @@ class Organizations:
         n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
         if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
+
+    def _led_coalition(self, doc, start, end, lo, hi, cover):
+        if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):
+            add_candidate(doc, start, end, "Organization", PRIO_PATTERN, cue="state-led coalition")
 
     def _port_context(self, doc, start, end, lo, hi, cover):
         """"pulled into X", "its homeport of X", "docked at X": X is a port, unless a state."""
