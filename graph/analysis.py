@@ -4,11 +4,18 @@ subgraph fetched from the store.
 The connection search between two entities is undirected (a ship and its operator's other
 ship are connected even though both edges point at the operator), which FalkorDB's
 shortestPath cannot do. So: a bidirectional breadth-first search, one indexed query per
-ring, always growing the side with the smaller frontier, until the two balls meet. Every
-shortest path lies inside the fetched subgraph: with radii ra and rb, ra + rb >= its length,
-so each of its edges touches a node strictly inside one of the balls. Rings carry only ids,
-names and types; the properties (evidence) of the edges on the paths found come in one
-query at the end.
+ring, always growing the side whose frontier has fewer relationships, until the two balls
+meet. Rings carry only ids, types and degrees; names and the properties (evidence) of the
+edges on the paths found come in one query each at the end.
+
+What a connection may pass through (the ends themselves are never restricted):
+- not a country, and not a sanctioning body by its SANCTIONED_BY edges: two ships the United
+  States sanctioned are not "connected" through it (`via_sanctioners=True` allows both);
+- a hub (more than `hub_degree` relationships: the port every ship calls at) only as the
+  point where the two searches meet: it is reached but not expanded, so a connection passes
+  through at most one hub. That keeps a search from fetching tens of thousands of port calls.
+Parallel relationships of one type between the same two nodes are one hop (their evidence
+together), so two connections never differ only in which of the port calls they took.
 """
 
 from __future__ import annotations
@@ -25,30 +32,37 @@ if TYPE_CHECKING:
     from graph.store import GraphStore
 
 MAX_EDGES = 200_000
+HUB_DEGREE = 1_000
+# Not passed through unless asked: a country links everything flagged, located or owned in it.
+NO_PASSING_LABELS = ("Country",)
+SANCTIONS_TYPE = "SANCTIONED_BY"
 
+# One query per ring. Each frontier node's relationships are counted first, up to the hub
+# threshold (a subquery with LIMIT: a port with 50,000 calls costs as much as one with 1,001);
+# a hub is not expanded. Counting each returned neighbour's degree instead (indegree()) costs
+# ~1 ms a row on FalkorDB: more than the ring itself.
 _RING = (
-    "MATCH (n:Entity)-[r]-(m:Entity) WHERE n.id IN $ids{types} "
-    "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, "
-    "coalesce(r.key, '') AS key, m.id AS other, m.name AS name, labels(m) AS labels"
+    "MATCH (n:Entity) WHERE n.id IN $ids "
+    "CALL {{ WITH n MATCH (n)-[c]-(:Entity) WITH c LIMIT $cap RETURN count(c) AS degree }} "
+    "WITH n, degree WHERE degree < $cap OR n.id IN $ends "
+    "MATCH (n)-[r]-(m:Entity) WHERE true{types}{passing} "
+    "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, m.id AS other"
 )
-_BRIDGE = (
-    "MATCH (n:Entity)-[r]-(m:Entity) WHERE n.id IN $ids AND m.id IN $others{types} "
-    "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, "
-    "coalesce(r.key, '') AS key, m.id AS other, m.name AS name, labels(m) AS labels"
+_PASSING = (
+    " AND (m.id IN $ends OR NOT m:{label})"
+    " AND (type(r) <> $sanctions OR endNode(r).id IN $ends)"
 )
-_DEGREE = "MATCH (n:Entity)-[r]-(:Entity) WHERE n.id IN $ids{types} RETURN count(r) AS degree"
 _NODES = "MATCH (n:Entity) WHERE n.id IN $ids RETURN n.id AS id, n.name AS name, labels(n) AS labels"
+_ENDS = (
+    "MATCH (n:Entity) WHERE n.id IN $ids "
+    "CALL { WITH n MATCH (n)-[c]-(:Entity) WITH c LIMIT $cap RETURN count(c) AS degree } "
+    "RETURN n.id AS id, degree"
+)
 _EDGE_PROPS = (
     "UNWIND $edges AS e "
-    "MATCH (x:Entity {id: e.start})-[r]->(y:Entity {id: e.end}) "
-    "WHERE type(r) = e.type AND coalesce(r.key, '') = e.key "
-    "RETURN e.start AS start, e.end AS end, e.type AS type, e.key AS key, properties(r) AS props"
+    "MATCH (x:Entity {id: e.start})-[r]->(y:Entity {id: e.end}) WHERE type(r) = e.type "
+    "RETURN e.start AS start, e.end AS end, e.type AS type, coalesce(r.key, '') AS key, properties(r) AS props"
 )
-
-
-def _typed(text: str, rel_types: list[str] | None) -> str:
-    # Types travel as a parameter; the text only says whether to filter.
-    return text.format(types=" AND type(r) IN $types" if rel_types else "")
 
 
 def _label(labels: list[str] | None) -> str | None:
@@ -63,65 +77,76 @@ def connect(
     max_hops: int,
     *,
     rel_types: list[str] | None = None,
+    via_sanctioners: bool = False,
+    hub_degree: int = HUB_DEGREE,
     max_edges: int = MAX_EDGES,
-) -> nx.MultiGraph:
-    """The subgraph holding every shortest path (of at most `max_hops`) between `a` and `b`,
-    undirected. Nodes carry name/label; edges carry type, start, end and key (no properties).
-    MENTIONS (article -> entity) is never followed.
-
-    Before growing a ball, one query looks for relationships between the two frontiers (a
-    path one longer than the radii); only when there is none does the side whose frontier
-    has fewer relationships (counted in the database) grow a ring. So hubs (a country every
-    ship is flagged in) are fetched only when a path must go through them.
+) -> nx.Graph:
+    """The subgraph holding the shortest connections (of at most `max_hops`) between `a` and
+    `b`, undirected, under the rules in the module docstring. Nodes carry name/label; an edge
+    (u, v) carries `types`: {type: (start, end)}, one entry per relationship type between
+    the two. MENTIONS (article -> entity) is never followed.
     """
-    g = nx.MultiGraph()
-    for row in store.run(_NODES, {"ids": [a, b]}).rows:
-        g.add_node(row["id"], name=row["name"], label=_label(row["labels"]))
-    extra: dict[str, Any] = {"types": list(rel_types)} if rel_types else {}
+    onto = load_ontology()
+    if SANCTIONS_TYPE not in onto.relationships or any(lab not in onto.labels for lab in NO_PASSING_LABELS):
+        raise QueryError("The ontology lacks SANCTIONED_BY or Country, which the connection search relies on.")
+    passing = "" if via_sanctioners else "".join(_PASSING.format(label=lab) for lab in NO_PASSING_LABELS)
+    ring = _RING.format(types=" AND type(r) IN $types" if rel_types else "", passing=passing)
+    params: dict[str, Any] = {"ends": [a, b], "sanctions": SANCTIONS_TYPE, "cap": hub_degree + 1}
+    if rel_types:
+        params["types"] = list(rel_types)
 
-    def add(rows: list[dict[str, Any]]) -> list[str]:
-        new = []
-        for row in rows:
-            other = row["other"]
-            if other not in g:
-                g.add_node(other, name=row["name"], label=_label(row["labels"]))
-                new.append(other)
-            key = (row["start"], row["type"], row["key"], row["end"])
-            if not g.has_edge(row["start"], row["end"], key=key):
-                g.add_edge(row["start"], row["end"], key=key, type=row["type"], start=row["start"],
-                           end=row["end"], rkey=row["key"])
-        return new
-
-    seen = {a: {a}, b: {b}}
+    g = nx.Graph()
+    weight: dict[str, int] = {}
+    for row in store.run(_ENDS, {"ids": [a, b], "cap": params["cap"]}).rows:
+        g.add_node(row["id"])
+        weight[row["id"]] = row["degree"]
+    if a not in g or b not in g:
+        return g
+    dist = {a: {a: 0}, b: {b: 0}}
     frontier = {a: [a], b: [b]}
     radius = {a: 0, b: 0}
+    expanded, fetched, spread = {a: 0, b: 0}, {a: 0, b: 0}, {a: 1.0, b: 1.0}
     while frontier[a] and frontier[b] and radius[a] + radius[b] < max_hops:
-        bridge = store.run(_typed(_BRIDGE, rel_types), {"ids": frontier[a], "others": frontier[b], **extra}).rows
-        if bridge:
-            add(bridge)
-            break
-        if radius[a] + radius[b] + 1 >= max_hops:
-            break  # a longer path would need another ring on top of the bridge just missed
-        degree = {
-            side: store.run(_typed(_DEGREE, rel_types), {"ids": frontier[side], **extra}).rows[0]["degree"]
-            for side in (a, b)
-        }
-        side = a if degree[a] <= degree[b] else b
-        rows = store.run(_typed(_RING, rel_types), {"ids": frontier[side], **extra}).rows
-        add(rows)
-        nxt = []
+        # Grow the side whose next ring is smaller: an end by its relationships, a ring by its
+        # size times the relationships per node seen on that side so far.
+        size = {x: weight[x] if frontier[x] == [x] else len(frontier[x]) * spread[x] for x in (a, b)}
+        side = a if size[a] <= size[b] else b
+        other = b if side == a else a
+        rows = store.run(ring, {"ids": frontier[side], **params}).rows
+        expanded[side] += len(frontier[side])
+        fetched[side] += len(rows)
+        spread[side] = max(1.0, fetched[side] / expanded[side])
+        radius[side] += 1
+        nxt: list[str] = []
+        met = False
         for row in rows:
-            if row["other"] not in seen[side]:
-                seen[side].add(row["other"])
-                nxt.append(row["other"])
+            m = row["other"]
+            if m not in g:
+                g.add_node(m)
+            u, v = row["start"], row["end"]
+            if not g.has_edge(u, v):
+                g.add_edge(u, v, types={})
+            g.edges[u, v]["types"][row["type"]] = (u, v)
+            if m not in dist[side]:
+                dist[side][m] = radius[side]
+                nxt.append(m)
+            if m in dist[other] and dist[side][m] + dist[other][m] <= max_hops:
+                met = True
         if g.number_of_edges() > max_edges:
             raise QueryError(
                 f"The search between {a} and {b} touched more than {max_edges} relationships. "
                 "Lower --max-hops, or follow fewer relationship types (--via)."
             )
-        radius[side] += 1
         frontier[side] = nxt
+        if met:
+            break
     return g
+
+
+def name_nodes(store: GraphStore, g: nx.Graph, ids: list[str]) -> None:
+    """Give the nodes `ids` of `g` their name and label (only those on the paths shown)."""
+    for row in store.run(_NODES, {"ids": sorted(set(ids))}).rows:
+        g.nodes[row["id"]].update(name=row["name"], label=_label(row["labels"]))
 
 
 def node_ref(g: nx.MultiGraph, node: str) -> dict[str, Any]:
@@ -130,38 +155,54 @@ def node_ref(g: nx.MultiGraph, node: str) -> dict[str, Any]:
 
 
 def shortest_paths(
-    g: nx.MultiGraph, a: str, b: str, max_hops: int, *, limit: int = 10
+    g: nx.Graph, a: str, b: str, max_hops: int, *, limit: int = 10
 ) -> list[tuple[list[str], list[dict[str, Any]]]]:
     """Up to `limit` shortest paths from `a` to `b` of at most `max_hops` relationships.
 
-    Each is (node ids, relationships), a relationship being {"type", "start", "end", "key"};
-    two parallel relationships between the same nodes make two paths.
+    Each is (node ids, relationships), a relationship being {"type", "start", "end"}: two
+    relationship types between the same nodes make two paths, parallel ones of one type not.
     """
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return []
+    # Gather more than asked, then sort, so the same graph always gives the same paths in
+    # the same order (networkx follows the order the rows came in).
+    pool = max(limit * 20, 200)
     out: list[tuple[list[str], list[dict[str, Any]]]] = []
     for nodes in nx.all_shortest_paths(g, a, b):
         if len(nodes) - 1 > max_hops:
             return []
         options = [
-            sorted(g.get_edge_data(u, v).values(), key=lambda e: (e["type"], e["start"], e["rkey"]))
+            sorted(({"type": t, "start": s, "end": e} for t, (s, e) in g.edges[u, v]["types"].items()),
+                   key=lambda x: (x["type"], x["start"]))
             for u, v in zip(nodes, nodes[1:])
         ]
-        for combo in islice(product(*options), limit - len(out)):
-            out.append((list(nodes), [
-                {"type": e["type"], "start": e["start"], "end": e["end"], "key": e["rkey"]} for e in combo
-            ]))
-        if len(out) >= limit:
+        for combo in islice(product(*options), pool - len(out)):
+            out.append((list(nodes), list(combo)))
+        if len(out) >= pool:
             break
-    return out
+    out.sort(key=lambda p: ([e["type"] for e in p[1]], p[0]))
+    return out[:limit]
 
 
-def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tuple[str, str, str, str], dict]:
-    """The properties of relationships named by {start, end, type, key}, in one query."""
+def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict]:
+    """The relationships named by {start, end, type}, in one query: parallel ones of one type
+    merged (the first by key gives the properties; evidence of all, `count` when several)."""
     if not edges:
         return {}
-    unique = {(e["start"], e["end"], e["type"], e["key"]): e for e in edges}
-    rows = store.run(_EDGE_PROPS, {"edges": [
-        {"start": s, "end": t, "type": ty, "key": k} for s, t, ty, k in unique
-    ]}).rows
-    return {(r["start"], r["end"], r["type"], r["key"]): r["props"] or {} for r in rows}
+    unique = sorted({(e["start"], e["end"], e["type"]) for e in edges})
+    rows = store.run(_EDGE_PROPS, {"edges": [{"start": s, "end": t, "type": ty} for s, t, ty in unique]}).rows
+    merged: dict[tuple[str, str, str], dict] = {}
+    for r in sorted(rows, key=lambda r: r["key"]):
+        k = (r["start"], r["end"], r["type"])
+        props = dict(r["props"] or {})
+        if k not in merged:
+            merged[k] = props
+            continue
+        first = merged[k]
+        first["count"] = first.get("count", 1) + 1
+        dates = {d for d in (first.get("date"), props.get("date"), *first.get("dates", [])) if d}
+        if dates:
+            first["dates"] = sorted(dates)
+        seen = first.setdefault("evidence", [])
+        seen.extend(x for x in props.get("evidence") or [] if x not in seen)
+    return merged

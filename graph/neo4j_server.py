@@ -25,6 +25,7 @@ from graph.errors import (
     QueryError,
     QueryTimeout,
     ReadOnlyError,
+    RowLimitError,
     StoreAuthError,
     StoreError,
     StoreUnavailable,
@@ -200,9 +201,9 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"The Neo4j store at {self.uri} is closed. Open it again.")
         return self._driver
 
-    def _session(self, *, write: bool) -> neo4j.Session:
+    def _session(self, *, write: bool, fetch_size: int = 1000) -> neo4j.Session:
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
-        return self.driver.session(database=self.database, default_access_mode=mode)
+        return self.driver.session(database=self.database, default_access_mode=mode, fetch_size=fetch_size)
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -216,14 +217,28 @@ class Neo4jStore(GraphStore):
             raise translate_error(exc, uri=self.uri) from None
 
     # -- queries ------------------------------------------------------------------------
-    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+                 max_rows: int | None = None) -> QueryResult:
         q = neo4j.Query(query, timeout=timeout) if timeout else neo4j.Query(query)
+        # Rows stream from the server in batches of `fetch_size`; stop after one more than the
+        # caller's row limit (it raises RowLimitError) or at SANCTIONS_KG_RESULT_ROWS_MAX, and
+        # discard the rest on the server instead of fetching it.
+        cap = max_rows + 1 if max_rows else self.settings.result_rows_max
         try:
-            with self._session(write=write) as session:
+            with self._session(write=write, fetch_size=min(1000, cap)) as session:
                 result = session.run(q, params)
                 columns = list(result.keys())
-                raw = [list(record.values()) for record in result]
+                raw = []
+                for record in result:
+                    raw.append(list(record.values()))
+                    if len(raw) >= cap:
+                        break
                 summary = result.consume()
+                if not max_rows and len(raw) >= cap:
+                    raise RowLimitError(
+                        f"The query reached the row cap of {cap} rows (SANCTIONS_KG_RESULT_ROWS_MAX) and "
+                        "was cut there. Add a LIMIT, page with SKIP/LIMIT, or raise SANCTIONS_KG_RESULT_ROWS_MAX."
+                    )
                 rows = self._plain_rows(columns, raw, session)
         except StoreError:
             raise

@@ -8,21 +8,18 @@ article's date, and keeps only relations the ontology allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from graph import ontology
-from graph.errors import ExtractionError, InputError
 from ingest import dates as dates_mod
-from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
+from ingest.model import Document, Entity, ExtractionResult, Relation, Span
 from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
-IDENTIFIERS = ("imo", "mmsi", "call_sign")
+IDENTIFIERS = ontology.load().identifiers
 
 
-_DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$|\b(?:Ltd|Co|Inc|Corp|Bhd|Pte|Mgmt)\.$")
+_DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
 
 
 def _clean(text: str) -> str:
@@ -63,7 +60,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
             by_imo[entity.identifiers["imo"]] = entity
         if info.get("method") == "rule":
             entity.method = "rule"
-        for prop in ("flag", "vessel_type", "legal_form", "iso2"):
+        for prop in ontology.load().attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
         if info.get("country"):
@@ -250,42 +247,3 @@ def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[di
         seen.add(key)
         dropped.append({"stage": "candidate", "label": label, "text": span.text, "start": span.start_char, "end": span.end_char, "reason": why})
     return result, dropped
-
-
-def explain_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[tuple[ExtractionResult, list[dict]]]:
-    """Like extract_file, with each result's dropped candidates (see explain_document)."""
-    from ingest.nlp import load
-
-    nlp = nlp or load()
-    return [explain_document(d, nlp) for d in _read_documents(path, source, published)]
-
-
-def extract_documents(
-    docs: Iterable[Document], nlp, batch_size: int = 32, n_process: int = 1
-) -> Iterator[ExtractionResult]:
-    """Like extract_document over many documents; n_process > 1 extracts in worker processes
-    (ingest.parallel). Raises ExtractionError naming the first document that fails."""
-    from ingest.parallel import extract_stream
-
-    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
-        if isinstance(result, str):
-            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
-        yield result
-
-
-def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
-    """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
-    from ingest.nlp import load
-
-    return list(extract_documents(_read_documents(path, source, published), nlp or load()))
-
-
-def _read_documents(path: str | Path, source: str | None, published: str | None) -> list[Document]:
-    from ingest.readers import read_paths
-
-    items = list(read_paths([path], source=source, published=published))
-    docs = [i for i in items if isinstance(i, Document)]
-    if not docs:
-        reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
-        raise InputError(f"Cannot extract from {path}: {reasons}.")
-    return docs

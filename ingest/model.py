@@ -73,9 +73,13 @@ class Entity:
         return d
 
 
+CERTAINTIES = ("stated", "hedged")  # "denied" and hypothetical statements never become relations
+
+
 @dataclass
 class Relation:
-    """A fact between two entities of one document, with the sentence that states it."""
+    """A fact between two entities of one document, with the sentence that states it and how
+    firmly it states it: "stated", or "hedged" ("is believed to be owned by", "allegedly")."""
 
     type: str  # ontology relationship type
     source: str  # Entity.name of the source (Entity.id once resolved)
@@ -86,6 +90,17 @@ class Relation:
     method: str = "rule"
     date: str | None = None
     props: dict[str, object] = field(default_factory=dict)  # year, activity, role, cue
+    certainty: str = "stated"
+
+    def __post_init__(self) -> None:
+        # The relations component passes certainty among its props; it belongs to the
+        # evidence sentence, not to the edge, so it moves to its own field (a copy of props:
+        # one props dict may be shared by several relations).
+        if "certainty" in self.props:
+            self.props = dict(self.props)
+            self.certainty = str(self.props.pop("certainty"))
+        if self.certainty not in CERTAINTIES:
+            raise ValueError(f"Relation certainty {self.certainty!r} is not one of {', '.join(CERTAINTIES)}.")
 
     def to_dict(self) -> dict:
         return asdict(self)

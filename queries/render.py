@@ -25,20 +25,25 @@ def node(ref: dict[str, Any] | None) -> str:
 
 
 def evidence_line(ev: dict[str, Any]) -> str:
-    """“sentence” — title (source, published)"""
-    meta = ", ".join(str(x) for x in (ev.get("source"), ev.get("published")) if x)
-    title = ev.get("title") or ev.get("article") or "unknown article"
+    """“sentence” — where it comes from (an article's title, source and date, or a list entry)."""
+    from queries.report import cite
+
     sentence = ev.get("sentence") or ""
-    return f"“{sentence}” — {title}" + (f" ({meta})" if meta else "")
+    return f"“{sentence}” — {ev.get('cite') or cite(ev)}"
 
 
 def evidence_lines(items: list[dict[str, Any]] | None) -> list[str]:
     return [evidence_line(ev) for ev in items or []] or ["(no evidence recorded)"]
 
 
+def arrow(step: dict[str, Any]) -> str:
+    """The relationship as read from the step's `from` side: -TYPE-> when `from` is its start."""
+    return f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
+
+
 def step_text(step: dict[str, Any]) -> str:
-    arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
-    return f"{node(step['from'])} {arrow} {node(step['to'])}"
+    """The stored relationship, start first: Source (Label) -TYPE-> Target (Label)."""
+    return f"{node(step['source'])} -{step['type']}-> {node(step['target'])}"
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:
@@ -46,13 +51,13 @@ def path_text(steps: list[dict[str, Any]]) -> str:
         return ""
     parts = [steps[0]["from"].get("name") or steps[0]["from"]["id"]]
     for step in steps:
-        arrow = f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
-        parts += [arrow, step["to"].get("name") or step["to"]["id"]]
+        parts += [arrow(step), step["to"].get("name") or step["to"]["id"]]
     return " ".join(parts)
 
 
 def _details(props: dict[str, Any]) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in sorted(props.items()) if v not in (None, "", []))
+    return ", ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                     for k, v in sorted(props.items()) if v not in (None, "", []))
 
 
 def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
@@ -60,6 +65,8 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     ent = report["entity"]
     heading = f"{ent['name']} ({ent['label']})"
     facts = Section("Entity", ["field", "value"])
+    if report.get("status"):
+        facts.rows.append(["status", report["status"]["text"]])
     facts.rows.append(["id", ent["id"]])
     facts.rows.append(["type", ent["label"] or ""])
     facts.rows.append(["aliases", ", ".join(ent["aliases"]) or "none"])
@@ -77,7 +84,8 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
                         f"{report['sanctions'].get('hops', '?')} hops")
     for d in report["sanctions"]["direct"]:
         when = " ".join(str(x) for x in (d.get("date") or d.get("year"),) if x)
-        prog = " / ".join(str(x) for x in (d.get("program"), d.get("list_name")) if x)
+        listed = " ".join(str(x) for x in (d.get("list_name"), d.get("list_id") and f"entry {d['list_id']}") if x)
+        prog = " / ".join(str(x) for x in (d.get("program"), listed) if x)
         sanctions.rows.append(["sanctioned directly", f"by {node(d['by'])}", when, prog, evidence_lines(d["evidence"])])
     for ind in report["sanctions"]["indirect"]:
         lines: list[str] = []
@@ -88,19 +96,29 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
             f"{ind['hops']} hop{'s' if ind['hops'] != 1 else ''} from sanctioned {node(ind['sanctioned'])}",
             path_text(ind["path"]), "", "", lines,
         ])
-
+    omitted = report["sanctions"].get("indirect_omitted") or 0
+    if omitted:
+        sanctions.rows.append(["…", f"{omitted} more sanctioned entit{'y' if omitted == 1 else 'ies'} nearby, "
+                               "sanctioned by the same bodies as this one or as an entity listed above", "", "", []])
     if report["sanctions"].get("indirect_truncated"):
         sanctions.rows.append(["…", f"only the nearest {len(report['sanctions']['indirect'])} sanctioned entities "
                                "are listed", "", "", []])
     ownership = Section("Ownership and operation chain", ["from", "relationship", "to", "evidence"],
                         empty="no owner or operator recorded")
     for o in report["ownership"]:
-        ownership.rows.append([node(o["from"]), o["type"], node(o["to"]), evidence_lines(o["evidence"])])
+        ownership.rows.append([node(o["source"]), o["type"], node(o["target"]), evidence_lines(o["evidence"])])
 
     calls = Section("Port calls", ["date", "port", "activity", "evidence"], empty="no port calls recorded")
     for c in report["port_calls"]:
         calls.rows.append([c.get("date") or "undated", node(c["port"]), c.get("activity") or "",
                            evidence_lines(c["evidence"])])
+
+    incoming = Section("Calls here", ["date", "vessel", "activity", "sanctioned", "evidence"],
+                       empty="no vessel calls recorded")
+    for c in report.get("incoming_calls") or []:
+        by = ", ".join(x.get("name") or x["id"] for x in c["sanctioned_by"])
+        incoming.rows.append([c.get("date") or "undated", node(c["vessel"]), c.get("activity") or "",
+                              f"yes, by {by}" if by else "no", evidence_lines(c["evidence"])])
 
     rels = Section("Other relationships", ["type", "direction", "entity", "details", "evidence"],
                    empty="none")
@@ -116,7 +134,13 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     arts = Section("Articles mentioning it", ["published", "title", "source", "url"], empty="none")
     for a in report["articles"]:
         arts.rows.append([a.get("published") or "", a.get("title") or a["id"], a.get("source") or "", a.get("url") or ""])
-    return heading, [facts, sanctions, ownership, calls, rels, dark, arts]
+    place = ent["label"] in ("Port", "Location")
+    sections = [facts, sanctions, ownership]
+    if calls.rows or not place:
+        sections.append(calls)
+    if incoming.rows or place:
+        sections.append(incoming)
+    return heading, [*sections, rels, dark, arts]
 
 
 def _md_cell(cell: Any) -> str:
@@ -144,19 +168,23 @@ def report_markdown(report: dict[str, Any]) -> str:
 def report_rich(report: dict[str, Any]) -> list[Any]:
     """The report as rich renderables: a heading, then one table per section."""
     from rich.table import Table
-    from rich.text import Text
+
+    from queries.terminal import text
 
     heading, sections = report_sections(report)
-    out: list[Any] = [Text(heading, style="bold")]
+    out: list[Any] = [text(heading, style="bold")]
+    if report.get("status"):
+        style = {"sanctioned": "bold red", "exposed": "bold yellow"}.get(report["status"]["level"], "green")
+        out.append(text(report["status"]["text"], style=style))
     for sec in sections:
         if not sec.rows:
-            out.append(Text(f"{sec.title}: {sec.empty}", style="dim"))
+            out.append(text(f"{sec.title}: {sec.empty}", style="dim"))
             continue
         table = Table(title=sec.title, title_justify="left", show_lines=True, expand=False)
         for col in sec.columns:
             table.add_column(col, overflow="fold")
         for row in sec.rows:
-            table.add_row(*("\n".join(c) if isinstance(c, list) else str(c) for c in row))
+            table.add_row(*(text("\n".join(c) if isinstance(c, list) else c) for c in row))
         out.append(table)
     return out
 

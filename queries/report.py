@@ -26,8 +26,8 @@ OWNERSHIP_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF")
 # Edges through which sanctions exposure spreads (either direction). Port calls, locations and
 # sanctions themselves are left out: every ship that called at Vostochny is not exposed.
 EXPOSURE_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
-IDENTIFIERS = ("imo", "mmsi", "call_sign")
-HIDDEN_PROPERTIES = {"id", "name", "aliases", "keys", "ais_dark", *IDENTIFIERS}
+IDENTIFIERS = load_ontology().identifiers  # listed apart in a report, as are what `show: false` hides
+HIDDEN_PROPERTIES = load_ontology().hidden_properties
 MAX_HOPS = 6
 MAX_CHAIN = 8
 MAX_PER_GROUP = 200  # relationships of one type and direction listed in a report
@@ -45,6 +45,9 @@ class EvidenceItem(TypedDict, total=False):
     sentence: str
     method: str
     date: str
+    list_name: str | None  # sanctions-list evidence: the list and the entry in it
+    list_entry: str | None
+    cite: str  # where it comes from, in words (see cite())
     title: str | None
     source: str | None
     published: str | None
@@ -52,8 +55,7 @@ class EvidenceItem(TypedDict, total=False):
 
 
 def _label(labels: list[str] | None) -> str | None:
-    entity = load_ontology().entity_label
-    return next((lab for lab in labels or [] if lab != entity), None)
+    return load_ontology().label_of(labels)
 
 
 def _ref(id_: str, name: str | None, labels: list[str] | None) -> NodeRef:
@@ -176,8 +178,36 @@ _ARTICLES = (
 )
 
 
+def _list_entry(entry: str | None) -> tuple[str | None, str | None]:
+    """'us-ofac-sdn:28470' -> ('us-ofac-sdn', '28470')."""
+    if not entry:
+        return None, None
+    name, sep, entry_id = str(entry).rpartition(":")
+    return (name, entry_id) if sep else (None, entry_id)
+
+
+def cite(item: dict[str, Any]) -> str:
+    """Where an evidence item comes from, in words every view prints the same way:
+    an article's title (source, date), or a sanctions list's name and entry."""
+    if item.get("method") == "list" or item.get("list_entry"):
+        name, entry_id = item.get("list_name"), item.get("list_entry")
+        if name and entry_id:
+            return f"sanctions list {name}, entry {entry_id}"
+        return f"sanctions list entry {entry_id}" if entry_id else "a sanctions list (entry not recorded)"
+    title = item.get("title") or item.get("article")
+    if not title:
+        return "source not recorded"
+    meta = ", ".join(str(x) for x in (item.get("source"), item.get("published")) if x)
+    return f"{title} ({meta})" if meta else str(title)
+
+
 class _Articles:
-    """Collects the article ids that evidence names, then joins their fields in one query."""
+    """Collects the article ids that evidence names, then joins their fields in one query.
+
+    Every evidence item a view shows passes through here: it gets its article's title,
+    source, date and url, the list name and entry for sanctions-list evidence, and `cite`,
+    the one wording of where it comes from.
+    """
 
     def __init__(self) -> None:
         self.ids: set[str] = set()
@@ -189,6 +219,9 @@ class _Articles:
             item: EvidenceItem = dict(ev)  # type: ignore[assignment]
             if item.get("article"):
                 self.ids.add(item["article"])
+            if item.get("method") == "list" or item.get("entry"):
+                name, entry_id = _list_entry(item.pop("entry", None))  # type: ignore[misc]
+                item["list_name"], item["list_entry"] = name, entry_id
             self.items.append(item)
             out.append(item)
         return out
@@ -200,27 +233,46 @@ class _Articles:
             art = found.get(item.get("article", ""), {})
             for key in ("title", "source", "published", "url"):
                 item[key] = art.get(key)  # type: ignore[literal-required]
+            item["cite"] = cite(item)  # type: ignore[arg-type]
         return found
 
 
-def _step(a: NodeRef, b: NodeRef, rel: dict[str, Any], arts: _Articles) -> dict[str, Any]:
+def evidence_items(store: GraphStore, raw: list[str] | None) -> list[EvidenceItem]:
+    """Stored evidence strings as the items every view shows (see _Articles)."""
+    arts = _Articles()
+    items = arts.evidence(raw)
+    arts.fetch(store)
+    return items
+
+
+def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: _Articles) -> dict[str, Any]:
+    """A stored relationship seen from `subject`: the one shape every view (CLI, JSON API,
+    pages) draws, so that none can flip an edge.
+
+    `rel` is {"type", "start" (the stored start node's id), "props"}. Returns
+    {"from": subject, "to": other, "source", "target" (the stored start and end),
+     "type", "direction" ("out" when the subject is the start), "properties", "evidence"}.
+    """
     props = dict(rel.get("props") or {})
     raw = props.pop("evidence", None)
     for key in ("articles", "methods", "key"):
         props.pop(key, None)
+    out = rel["start"] == subject["id"]
     return {
-        "from": a,
+        "from": subject,
+        "to": other,
+        "source": subject if out else other,
+        "target": other if out else subject,
         "type": rel["type"],
-        "to": b,
-        "direction": "out" if rel["start"] == a["id"] else "in",
+        "direction": "out" if out else "in",
         "properties": props,
-        "evidence": arts.evidence(raw),
+        "evidence": rel["evidence"] if "evidence" in rel else arts.evidence(raw),
     }
 
 
 def _path_steps(nodes: list[dict[str, Any]], rels: list[dict[str, Any]], arts: _Articles) -> list[dict[str, Any]]:
     refs = [_ref(n["id"], n["name"], n["labels"]) for n in nodes]
-    return [_step(refs[i], refs[i + 1], rel, arts) for i, rel in enumerate(rels)]
+    return [relationship(refs[i], refs[i + 1], rel, arts) for i, rel in enumerate(rels)]
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -260,7 +312,8 @@ def _exposure_query(hops: int) -> str:
         # One shortest path per sanctioned entity, picked in the database.
         "WITH s, collect(p) AS paths "
         "WITH s, reduce(best = head(paths), q IN paths | CASE WHEN length(q) < length(best) THEN q ELSE best END) AS p "
-        f"RETURN s.id AS sanctioned, length(p) AS hops, {_PATH_COLUMNS} ORDER BY hops, sanctioned "
+        f"RETURN s.id AS sanctioned, length(p) AS hops, [(s)-[:SANCTIONED_BY]->(x) | x.id] AS by, {_PATH_COLUMNS} "
+        "ORDER BY hops, sanctioned "
         f"LIMIT {MAX_INDIRECT + 1}"
     )
 
@@ -275,68 +328,123 @@ def _sort_date(value: Any) -> tuple[int, str]:
     return (0, str(value)) if value else (1, "")
 
 
+_SANCTIONED_AMONG = (
+    "MATCH (v:Entity)-[:SANCTIONED_BY]->(s:Entity) WHERE v.id IN $ids "
+    "RETURN v.id AS id, collect(DISTINCT {id: s.id, name: s.name, labels: labels(s)}) AS by"
+)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _status(direct: list[dict], indirect: list[dict], calls: list[dict], hops: int, calls_capped: bool) -> dict[str, str]:
+    """The one-line verdict every view shows first: {"level": sanctioned|exposed|clear, "text"}."""
+    parts: list[str] = []
+    level = "clear"
+    if direct:
+        by = list(dict.fromkeys(d["by"]["name"] or d["by"]["id"] for d in direct))
+        parts.append("Sanctioned by " + ", ".join(by))
+        level = "sanctioned"
+    if calls:
+        vessels = {c["vessel"]["id"] for c in calls}
+        flagged = {c["vessel"]["id"] for c in calls if c["sanctioned_by"]}
+        more = "at least " if calls_capped else ""
+        if flagged:
+            parts.append(f"{more}{_plural(len(flagged), 'sanctioned vessel')} called here "
+                         f"({_plural(len(vessels), 'vessel')}, {_plural(len(calls), 'call')} recorded)")
+            level = "sanctioned" if direct else "exposed"
+        else:
+            parts.append(f"none of the {more}{_plural(len(vessels), 'vessel')} recorded calling here is sanctioned")
+    if indirect:
+        parts.append(f"linked to {_plural(len(indirect), 'sanctioned entity', 'sanctioned entities')} "
+                     f"within {_plural(hops, 'hop')}")
+        if level == "clear":
+            level = "exposed"
+    if not direct and not indirect and not any(c["sanctioned_by"] for c in calls):
+        parts.insert(0, f"No sanction recorded for it or within {_plural(hops, 'hop')} of it")
+    elif not direct and level == "exposed":
+        parts.insert(0, "Not sanctioned itself")
+    text = "; ".join(parts)
+    return {"level": level, "text": text[:1].upper() + text[1:]}
+
+
 def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any]:
     """Everything the graph says about one entity, each fact with its evidence.
 
-    {"entity": {...}, "sanctions": {"direct": [...], "indirect": [...]}, "ownership": [...],
-     "port_calls": [...], "relationships": {TYPE: [...]}, "ais_dark": [...], "articles": [...],
-     "relationship_totals": {TYPE: n}}
-    `hops`: how far (1..6) to look for sanctioned entities through ownership, operation,
-    membership and stated ties; the nearest MAX_INDIRECT are listed (`indirect_truncated`
-    says when there are more).
+    {"entity": {...}, "status": {"level", "text"}, "sanctions": {"direct": [...], "indirect": [...]},
+     "ownership": [...], "port_calls": [...], "incoming_calls": [...], "relationships": {TYPE: [...]},
+     "ais_dark": [...], "articles": [...], "relationship_totals": {TYPE: n}}
+
+    `sanctions.direct`: the designations of the entity itself (by whom, when, programme,
+    list, evidence). `sanctions.indirect`: sanctioned entities within `hops` (1..6) through
+    ownership, operation, membership and stated ties, nearest first, once each with its
+    shortest path, and only where it adds something: not an entity whose sanctioners all
+    sanctioned the subject too (a sister ship of a sanctioned ship), nor one reached only
+    through another listed sanctioned entity with the same sanctioners (`indirect_omitted`
+    counts them). `incoming_calls`: the vessels that called at the entity (a port), newest
+    first, each with the bodies that sanctioned it.
     """
     _hops(hops, "hops")
     entity = _resolve(store, ref)
     eid = entity["id"]
+    subject = _ref(eid, entity["name"], [entity["label"]] if entity["label"] else [])
     arts = _Articles()
 
     direct: list[dict[str, Any]] = []
     port_calls: list[dict[str, Any]] = []
+    incoming: list[dict[str, Any]] = []
     relationships: dict[str, list[dict[str, Any]]] = {}
     mentioned: set[str] = set()
     totals: dict[str, int] = {}
+    capped: set[str] = set()
     rows = []
     for group in store.run(_RELS, {"id": eid, "cap": MAX_PER_GROUP}).rows:
         totals[group["type"]] = totals.get(group["type"], 0) + group["total"]
+        if group["total"] > len(group["items"]):
+            capped.add(group["type"])
         rows += [{"type": group["type"], "out": group["out"], **item} for item in group["items"]]
     for row in rows:
-        rtype, props = row["type"], dict(row["props"] or {})
+        rtype = row["type"]
         other = _ref(row["id"], row["name"], row["labels"])
         if rtype == "MENTIONS":
             mentioned.add(row["id"])
             continue
-        raw = props.pop("evidence", None)
-        for key in ("articles", "methods", "key"):
-            props.pop(key, None)
+        rel = relationship(subject, other, {"type": rtype, "start": eid if row["out"] else row["id"],
+                                            "props": row["props"]}, arts)
+        props = rel["properties"]
         if row["out"] and rtype == "SANCTIONED_BY":
             direct.append({"by": other, "year": props.get("year"), "date": props.get("date"),
                            "program": props.get("program"), "list_name": props.get("list_name"),
-                           "evidence": arts.evidence(raw)})
+                           "list_id": props.get("list_id"), "evidence": rel["evidence"]})
         elif row["out"] and rtype == "CALLED_AT":
             port_calls.append({"port": other, "date": props.get("date"), "activity": props.get("activity"),
-                               "evidence": arts.evidence(raw)})
+                               "evidence": rel["evidence"]})
+        elif not row["out"] and rtype == "CALLED_AT":
+            incoming.append({"vessel": other, "date": props.get("date"), "activity": props.get("activity"),
+                             "evidence": rel["evidence"], "sanctioned_by": []})
         elif row["out"] and rtype in OWNERSHIP_TYPES:
             continue  # the first link of the ownership chain, shown there
         else:
             relationships.setdefault(rtype, []).append({
-                "direction": "out" if row["out"] else "in", "other": other,
-                "properties": props, "evidence": arts.evidence(raw),
+                "direction": rel["direction"], "other": other, "source": rel["source"],
+                "target": rel["target"], "properties": props, "evidence": rel["evidence"],
             })
+    if incoming:
+        by_vessel = {
+            r["id"]: [_ref(x["id"], x["name"], x["labels"]) for x in r["by"]]
+            for r in store.run(_SANCTIONED_AMONG, {"ids": sorted({c["vessel"]["id"] for c in incoming})}).rows
+        }
+        for call in incoming:
+            call["sanctioned_by"] = sorted(by_vessel.get(call["vessel"]["id"], []), key=lambda x: x["name"] or "")
 
     ownership: list[dict[str, Any]] = []
     for row in store.run(_CHAIN, {"id": eid}).rows:
         src, dst = row["source"], row["target"]
-        ownership.append({
-            "from": _ref(src["id"], src["name"], src["labels"]), "type": row["type"],
-            "to": _ref(dst["id"], dst["name"], dst["labels"]),
-            "evidence": arts.evidence((row["props"] or {}).get("evidence")),
-        })
+        a, b = _ref(src["id"], src["name"], src["labels"]), _ref(dst["id"], dst["name"], dst["labels"])
+        ownership.append(relationship(a, b, {"type": row["type"], "start": a["id"], "props": row["props"]}, arts))
 
-    indirect: list[dict[str, Any]] = []
-    exposure = store.run(_exposure_query(hops), {"id": eid}).rows
-    for row in exposure[:MAX_INDIRECT]:
-        steps = _path_steps(row["nodes"], row["rels"], arts)
-        indirect.append({"sanctioned": steps[-1]["to"], "hops": row["hops"], "path": steps})
+    indirect, omitted, exposure = _indirect(store, eid, hops, {d["by"]["id"] for d in direct}, arts)
 
     ais_dark = arts.evidence(entity["_ais_dark"])
     found = arts.fetch(store, mentioned)
@@ -347,15 +455,20 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     # Newest first, undated last.
     articles.sort(key=lambda a: a["published"] or "", reverse=True)
     port_calls.sort(key=lambda c: (_sort_date(c["date"]), c["port"]["name"] or ""))
+    incoming.sort(key=lambda c: (c["date"] or "", c["vessel"]["name"] or ""), reverse=True)
+    incoming.sort(key=lambda c: c["date"] is None)  # undated last, the rest newest first
     for items in relationships.values():
         items.sort(key=lambda x: (x["direction"], x["other"]["name"] or ""))
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
     return {
         "entity": _public(entity),
+        "status": _status(direct, indirect, incoming, hops, "CALLED_AT" in capped and bool(incoming)),
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
+                      "indirect_omitted": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
         "ownership": ownership,
         "port_calls": port_calls,
+        "incoming_calls": incoming,
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
         "articles": articles,
@@ -363,6 +476,29 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
         # MAX_PER_GROUP per type and direction, newest first).
         "relationship_totals": dict(sorted(totals.items())),
     }
+
+
+def _indirect(
+    store: GraphStore, eid: str, hops: int, own: set[str], arts: _Articles
+) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
+    """Sanctioned entities near `eid` that add something to its own designations (`own`:
+    the ids of its sanctioners), each with its shortest path; and how many were left out."""
+    exposure = store.run(_exposure_query(hops), {"id": eid}).rows
+    by_of: dict[str, set[str]] = {row["sanctioned"]: set(row["by"] or []) for row in exposure}
+    indirect: list[dict[str, Any]] = []
+    omitted = 0
+    for row in exposure[:MAX_INDIRECT]:  # nearest first
+        sid, by = row["sanctioned"], set(row["by"] or [])
+        shares_own = bool(own) and by <= own
+        through = [n["id"] for n in row["nodes"][1:-1] if n["id"] in by_of]
+        through_same = any(by <= (by_of.get(t, set()) | own) for t in through)
+        if shares_own or through_same:
+            omitted += 1
+            continue
+        steps = _path_steps(row["nodes"], row["rels"], arts)
+        indirect.append({"sanctioned": steps[-1]["to"], "hops": row["hops"], "sanctioned_by": sorted(by),
+                         "path": steps})
+    return indirect, omitted, exposure
 
 
 # -- connections between two entities ------------------------------------------------------
@@ -374,14 +510,18 @@ def find_path(
     max_hops: int = 4,
     *,
     rel_types: list[str] | None = None,
+    via_sanctioners: bool = False,
     limit: int = 10,
 ) -> list[dict[str, Any]]:
     """The shortest connections between entities `a` and `b` (ids or names), either direction.
 
     Returns up to `limit` paths, each {"length", "nodes": [NodeRef...], "steps": [step...]}
-    where a step is {"from", "type", "to", "direction", "properties", "evidence"}. Empty when
-    they are not connected within `max_hops` (1..6). `rel_types` limits the relationship types
-    followed (default: every type but MENTIONS).
+    where a step is a `relationship()` {"from", "to", "source", "target", "type",
+    "direction", "properties", "evidence"}. Empty when they are not connected within
+    `max_hops` (1..6). `rel_types` limits the relationship types followed (default: every
+    type but MENTIONS). Parallel relationships of one type are one hop; a connection does
+    not pass through a country or a sanctioning body's designations unless
+    `via_sanctioners` (graph/analysis.py says why).
     """
     from graph import analysis
 
@@ -391,16 +531,18 @@ def find_path(
     start, end = _resolve(store, a), _resolve(store, b)
     if start["id"] == end["id"]:
         raise ConfigError(f"{a!r} and {b!r} are the same entity ({start['id']}); give two different ones.")
-    sub = analysis.connect(store, start["id"], end["id"], max_hops, rel_types=types)
+    sub = analysis.connect(store, start["id"], end["id"], max_hops, rel_types=types,
+                           via_sanctioners=via_sanctioners)
     found = analysis.shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit)
     props = analysis.edge_properties(store, [e for _, edges in found for e in edges])
+    analysis.name_nodes(store, sub, [n for node_ids, _ in found for n in node_ids])
     arts = _Articles()
     paths = []
     for node_ids, edges in found:
         nodes = [analysis.node_ref(sub, n) for n in node_ids]
         steps = [
-            _step(nodes[i], nodes[i + 1],
-                  {**e, "props": props.get((e["start"], e["end"], e["type"], e["key"]), {})}, arts)
+            relationship(nodes[i], nodes[i + 1],
+                         {**e, "props": props.get((e["start"], e["end"], e["type"]), {})}, arts)
             for i, e in enumerate(edges)
         ]
         paths.append({"length": len(steps), "nodes": nodes, "steps": steps})

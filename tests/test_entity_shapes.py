@@ -112,11 +112,12 @@ def test_no_name_after_an_indefinite_or_lone_plural_ship_noun(nlp):
 # -- companies ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, company", [
-    ("Funds were wired by Yellow Sea Shipping Co., Ltd. in March.", "Yellow Sea Shipping Co., Ltd."),
+    ("Funds were wired by Yellow Sea Shipping Co., Ltd. in March.", "Yellow Sea Shipping Co., Ltd"),
     ("Payment came from Northstar Trading (Dalian) Co. Ltd for the cargo.", "Northstar Trading (Dalian) Co. Ltd"),
     ("The manager was Corvid Marine FZE, registered in a free zone.", "Corvid Marine FZE"),
     ("Shares were held by Tavrida Energy PJSC until 2022.", "Tavrida Energy PJSC"),
     ("The owner is Lantern Holdings S.A. of Panama.", "Lantern Holdings S.A."),
+    ("The manager is Pelican Ship Mgmt. Pte. Ltd., a Singapore firm.", "Pelican Ship Mgmt. Pte. Ltd"),
     ("FUNDS ASSOCIATED WITH KESTREL MGMT PTE LTD, Defendants.", "KESTREL MGMT PTE LTD"),
 ])
 def test_company_shapes(nlp, text, company):

@@ -12,8 +12,8 @@ import spacy
 from spacy.language import Language
 
 from graph.errors import ExtractionError
-from graph.store import open_store
-from ingest.extract import extract_documents
+from graph.backends import open_store
+from ingest.extract_many import extract_documents
 from ingest.model import Document
 from ingest.nlp import add_components
 from ingest.parallel import extract_stream

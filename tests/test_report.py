@@ -8,19 +8,18 @@ import time
 import pytest
 
 import sample_graph
+from graph import evidence
 from graph.errors import ConfigError, LookupFailed
-from graph.store import open_store
+from graph.backends import open_store
 from queries import render
 from queries.report import build_report, find_path, list_entities, resolve_entity, stats
 
-EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url"}
+EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url", "cite"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("report") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +95,7 @@ def test_report_direct_sanctions(lady_r):
         "article": sample_graph.TREASURY, "sentence": sample_graph.S_SANCTIONED, "method": "rule",
         "title": "Treasury designates Russian military shipping", "source": "US Treasury",
         "published": "2022-05-08", "url": "https://example.org/treasury/2022",
+        "cite": "Treasury designates Russian military shipping (US Treasury, 2022-05-08)",
     }]
 
 
@@ -144,7 +144,7 @@ def test_report_other_relationships(store, lady_r):
     assert [(r["direction"], r["other"]["name"]) for r in operated] == [
         ("in", "Angara"), ("in", "Lady R"), ("in", "Maia-1"), ("in", "Maria")]
     port = build_report(store, "Vostochny")
-    assert {r["other"]["name"] for r in port["relationships"]["CALLED_AT"]} == {"Lady R", "Maia-1"}
+    assert "CALLED_AT" not in port["relationships"]  # listed as the port's incoming calls
     assert port["relationships"]["LOCATED_IN"][0]["other"]["name"] == "Russia"
 
 
@@ -188,17 +188,21 @@ def test_renderings_carry_every_evidence_line(lady_r):
     assert [s.title for s in sections] == [
         "Entity", "Sanctions", "Ownership and operation chain", "Port calls", "Other relationships",
         "AIS dark (transponder off)", "Articles mentioning it"]
+    assert "| status | Sanctioned by United States |" in md
 
 
 # -- paths ----------------------------------------------------------------------------------
 def test_find_path_undirected_with_evidence(store):
-    paths = find_path(store, "Lady R", "Maria", max_hops=4)
-    assert len(paths) == 2  # through the operator, and through the sanctioning state
-    assert {tuple(s["type"] for s in p["steps"]) for p in paths} == {
+    # Through the operator; not through the state that sanctioned both unless asked.
+    [op] = find_path(store, "Lady R", "Maria", max_hops=4)
+    assert [s["type"] for s in op["steps"]] == ["OPERATED_BY", "OPERATED_BY"]
+    both = find_path(store, "Lady R", "Maria", max_hops=4, via_sanctioners=True)
+    assert {tuple(s["type"] for s in p["steps"]) for p in both} == {
         ("OPERATED_BY", "OPERATED_BY"), ("SANCTIONED_BY", "SANCTIONED_BY")}
-    op = next(p for p in paths if p["steps"][0]["type"] == "OPERATED_BY")
     assert [n["name"] for n in op["nodes"]] == ["Lady R", "Oboronlogistika OOO", "Maria"]
     assert [s["direction"] for s in op["steps"]] == ["out", "in"]
+    assert [(s["source"]["name"], s["target"]["name"]) for s in op["steps"]] == [
+        ("Lady R", "Oboronlogistika OOO"), ("Maria", "Oboronlogistika OOO")]
     assert op["steps"][0]["evidence"][0]["sentence"] == sample_graph.S_OPERATED
     assert op["steps"][0]["evidence"][0]["title"] == "Russian ships ferry North Korean containers to Vostochny"
 
@@ -296,6 +300,198 @@ def test_busy_entities_list_the_newest_relationships_and_count_all(store, monkey
 
     monkeypatch.setattr(report_mod, "MAX_PER_GROUP", 1)
     rason = build_report(store, "Rason")
-    assert [r["other"]["name"] for r in rason["relationships"]["CALLED_AT"]] == ["Angara"]  # 2023-09-02, newest
+    assert [c["vessel"]["name"] for c in rason["incoming_calls"]] == ["Angara"]  # 2023-09-02, newest
+    assert rason["status"]["text"].startswith("Not sanctioned itself; at least 1 sanctioned vessel called here")
     assert rason["relationship_totals"] == {"CALLED_AT": 2, "LOCATED_IN": 1, "MENTIONS": 2}
     assert "| relationships | CALLED_AT 2, LOCATED_IN 1, MENTIONS 2 |" in render.report_markdown(rason)
+
+
+# -- what analysts read (issue 13) ------------------------------------------------------------
+def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(store):
+    rason = build_report(store, "Rason")
+    calls = [(c["date"], c["vessel"]["name"], c["activity"], [x["name"] for x in c["sanctioned_by"]])
+             for c in rason["incoming_calls"]]
+    assert calls == [("2023-09-02", "Angara", "called", ["United States"]),
+                     ("2023-08-20", "Lady R", "loaded", ["United States"])]
+    assert rason["incoming_calls"][1]["evidence"][0]["sentence"] == sample_graph.S_RASON_LOAD
+    assert rason["status"] == {
+        "level": "exposed",
+        "text": "Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded)"}
+    md = render.report_markdown(rason)
+    assert "## Calls here" in md and "## Port calls" not in md
+    assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | “" + sample_graph.S_RASON_LOAD) in md
+
+
+def test_port_without_sanctioned_callers_says_so(tmp_path):
+    with open_store(str(tmp_path / "port.db")) as s:
+        s.upsert_nodes("Port", [{"id": "port:p", "name": "Quietport"}])
+        s.upsert_nodes("Vessel", [{"id": "vessel:v", "name": "Plain Ship"}])
+        s.upsert_relationships("CALLED_AT", [{"start": "vessel:v", "end": "port:p", "date": "2024-01-02"}])
+        port = build_report(s, "Quietport")
+    assert port["status"]["level"] == "clear"
+    assert port["status"]["text"] == (
+        "No sanction recorded for it or within 2 hops of it; none of the 1 vessel recorded calling here is sanctioned")
+
+
+def test_directly_sanctioned_ship_lists_no_sister_ships(store):
+    lady = build_report(store, "Lady R")
+    # Angara, Maia-1 and Maria share Lady R's operator and the body that sanctioned it.
+    assert lady["sanctions"]["indirect"] == []
+    assert lady["sanctions"]["indirect_omitted"] == 3
+    rows = [r for r in render.report_sections(lady)[1][1].rows]
+    assert [r[0] for r in rows] == ["sanctioned directly", "…"]
+    assert "3 more sanctioned entities nearby" in rows[1][1]
+
+
+def test_exposure_through_others_lists_what_adds_something(tmp_path):
+    """A sanctioned ship lists a sister sanctioned by another body, not one sanctioned by the
+    same; an unsanctioned owner lists its sanctioned subsidiary once, not each ship behind it
+    that the same body sanctioned."""
+    with open_store(str(tmp_path / "x.db")) as s:
+        s.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}, {"id": "country:gb", "name": "UK"}])
+        s.upsert_nodes("Company", [{"id": "company:hold", "name": "Holdco"}, {"id": "company:op", "name": "Opco"}])
+        s.upsert_nodes("Vessel", [{"id": f"vessel:{n}", "name": n} for n in ("one", "two", "three")])
+        s.upsert_relationships("OPERATED_BY", [{"start": f"vessel:{n}", "end": "company:op"} for n in ("one", "two", "three")])
+        s.upsert_relationships("OWNED_BY", [{"start": "company:op", "end": "company:hold"}])
+        s.upsert_relationships("SANCTIONED_BY", [
+            {"start": "vessel:one", "end": "country:us"}, {"start": "vessel:two", "end": "country:us"},
+            {"start": "vessel:three", "end": "country:gb"}, {"start": "company:op", "end": "country:us"}])
+        one = build_report(s, "vessel:one")
+        assert [i["sanctioned"]["name"] for i in one["sanctions"]["indirect"]] == ["three"]
+        assert one["sanctions"]["indirect"][0]["sanctioned_by"] == ["country:gb"]
+        hold = build_report(s, "Holdco")
+        assert [(i["sanctioned"]["name"], i["hops"]) for i in hold["sanctions"]["indirect"]] == [("Opco", 1), ("three", 2)]
+        assert hold["sanctions"]["indirect_omitted"] == 2
+
+
+def test_list_evidence_names_the_list_and_the_entry(tmp_path):
+    with open_store(str(tmp_path / "list.db")) as s:
+        s.upsert_nodes("Vessel", [{"id": "vessel:x", "name": "Listed Ship"}])
+        s.upsert_nodes("Agency", [{"id": "agency:ofac", "name": "OFAC"}])
+        s.upsert_relationships("SANCTIONED_BY", [{
+            "start": "vessel:x", "end": "agency:ofac", "program": "IRAN", "list_name": "us-ofac-sdn",
+            "list_id": "4711", "evidence": [evidence.encode("", "Listed Ship (vessel), IRAN", "list",
+                                                            entry="us-ofac-sdn:4711")]}])
+        report = build_report(s, "Listed Ship")
+    [ev] = report["sanctions"]["direct"][0]["evidence"]
+    assert (ev["list_name"], ev["list_entry"]) == ("us-ofac-sdn", "4711")
+    assert ev["cite"] == "sanctions list us-ofac-sdn, entry 4711"
+    md = render.report_markdown(report)
+    assert "“Listed Ship (vessel), IRAN” — sanctions list us-ofac-sdn, entry 4711" in md
+    assert "IRAN / us-ofac-sdn entry 4711" in md
+    assert "unknown article" not in md
+
+
+def test_path_parallel_edges_of_one_type_are_one_hop(tmp_path):
+    with open_store(str(tmp_path / "par.db")) as s:
+        s.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
+        s.upsert_nodes("Port", [{"id": "port:p", "name": "Portus"}])
+        s.upsert_relationships("CALLED_AT", [
+            {"start": "vessel:a", "end": "port:p", "key": d, "date": d,
+             "evidence": [evidence.encode("", f"Alpha called on {d}.", "rule")]}
+            for d in ("2024-01-01", "2024-02-01", "2024-03-01")])
+        s.upsert_relationships("CALLED_AT", [{"start": "vessel:b", "end": "port:p", "key": "k", "date": "2024-04-01"}])
+        [p] = find_path(s, "Alpha", "Bravo", max_hops=3)
+    first = p["steps"][0]
+    assert first["properties"]["count"] == 3
+    assert first["properties"]["dates"] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert len(first["evidence"]) == 3
+
+
+def test_path_avoids_sanctioners_and_countries_unless_asked(tmp_path):
+    with open_store(str(tmp_path / "sx.db")) as s:
+        s.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
+        s.upsert_nodes("Agency", [{"id": "agency:x", "name": "Designator"}])
+        s.upsert_nodes("Country", [{"id": "country:z", "name": "Zland"}])
+        s.upsert_nodes("Company", [{"id": "company:c", "name": "Carrier Co"}])
+        s.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "agency:x"} for v in ("vessel:a", "vessel:b")])
+        s.upsert_relationships("OWNED_BY", [{"start": "vessel:a", "end": "country:z"},
+                                            {"start": "vessel:b", "end": "company:c"}])
+        s.upsert_relationships("LOCATED_IN", [{"start": "company:c", "end": "country:z"}])
+        assert find_path(s, "Alpha", "Bravo") == []
+        asked = find_path(s, "Alpha", "Bravo", via_sanctioners=True)
+        assert [[n["name"] for n in p["nodes"]] for p in asked] == [["Alpha", "Designator", "Bravo"]]
+        # The sanctioner and the country can still be an end.
+        [direct] = find_path(s, "Alpha", "Designator")
+        assert [st["type"] for st in direct["steps"]] == ["SANCTIONED_BY"]
+        [owned] = find_path(s, "Bravo", "Zland")
+        assert [st["type"] for st in owned["steps"]] == ["OWNED_BY", "LOCATED_IN"]
+
+
+def test_path_meets_at_a_hub_without_expanding_it(tmp_path):
+    from graph import analysis
+
+    ships = [f"vessel:s{i}" for i in range(12)]
+    with open_store(str(tmp_path / "hub.db")) as s:
+        s.upsert_nodes("Port", [{"id": "port:big", "name": "Bigport"}])
+        s.upsert_nodes("Company", [{"id": "company:c", "name": "Owner Co"}])
+        s.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
+        s.upsert_relationships("CALLED_AT", [{"start": v, "end": "port:big"} for v in ships])
+        s.upsert_relationships("OWNED_BY", [{"start": ships[0], "end": "company:c"}])
+        sub = analysis.connect(s, "company:c", ships[5], 4, hub_degree=5)
+        assert set(sub.nodes) == {"company:c", ships[0], "port:big", ships[5]}  # Bigport's calls not fetched
+        [p] = find_path(s, "Owner Co", ships[5])
+        assert [n["name"] for n in p["nodes"]] == ["Owner Co", ships[0], "Bigport", ships[5]]
+
+
+# -- the commands (click's CliRunner) ---------------------------------------------------------
+def _cli(db: str, *args: str):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    return CliRunner().invoke(main, ["--db", db, *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def db_path(store):
+    return store.settings.db
+
+
+def test_cli_port_report_lists_incoming_calls(db_path):
+    result = _cli(db_path, "report", "Rason", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    assert "| status | Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded) |" in md
+    assert "## Calls here" in md
+    assert "| 2023-09-02 | Angara (Vessel) | called | yes, by United States | “" + sample_graph.S_ANGARA in md
+    assert "no port calls recorded" not in md
+
+
+def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(db_path):
+    md = _cli(db_path, "report", "vessel:angara", "--format", "markdown").stdout
+    section = md.split("## Sanctions")[1].split("## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert rows[0].startswith("| sanctioned directly | by United States (Country) |")
+    assert not any("hop" in r for r in rows)  # Lady R, Maia-1, Maria: same sanctioner, not listed
+    named = " ".join(r.split(" | ")[1] for r in rows)  # the "by / via" cells
+    assert not any(name in named for name in ("Lady R", "Maia-1", "Maria"))
+
+
+def test_cli_path_has_no_duplicates_and_no_sanctioner_only_path_unless_asked(db_path):
+    out = _cli(db_path, "path", "Lady R", "vessel:angara").stdout
+    heads = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Path ")]
+    assert heads == ["Lady R -CALLED_AT-> Rason <-CALLED_AT- Angara",
+                     "Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara"]
+    asked = _cli(db_path, "path", "Lady R", "vessel:angara", "--via-sanctioners").stdout
+    heads = [line.split(": ", 1)[1] for line in asked.splitlines() if line.startswith("Path ")]
+    assert heads == ["Lady R -CALLED_AT-> Rason <-CALLED_AT- Angara",
+                     "Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara",
+                     "Lady R -SANCTIONED_BY-> United States <-SANCTIONED_BY- Angara"]
+
+
+@pytest.mark.parametrize("db", ["ftp://x", "http://localhost:7474", "redis://localhost:6379", "file:///tmp/x.db"])
+def test_db_that_is_neither_a_file_nor_a_neo4j_uri_is_one_clear_error(db):
+    result = _cli(db, "report", "Lady R")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: Cannot open database {db}: {db.split(':')[0]}:// is not supported. Give --db (or SANCTIONS_KG_DB) "
+        "a file path (embedded database), or a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI (Neo4j server)."]
+
+
+@pytest.mark.parametrize("db", ["graph.db", "/tmp/a/b.db", "C:\\graphs\\kg.db", "bolt://h:7687", "bolt+s://h",
+                                "neo4j://h", "neo4j+s://h:7687", "NEO4J://h"])
+def test_accepted_db_forms(db):
+    from graph.uri import check_db
+
+    assert check_db(db) == db

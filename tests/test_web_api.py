@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 
 import sample_graph
 from graph.errors import ConfigError
-from graph.store import open_store
 from web.api import check_read_only
 from web.app import create_app, is_loopback, resolve_token
 
@@ -19,10 +18,8 @@ LOCAL = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("web") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 def client_for(store, **settings) -> TestClient:

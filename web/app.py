@@ -178,7 +178,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette):
         if app.state.store is None:
-            from graph.store import open_store
+            from graph.backends import open_store
 
             app.state.store = open_store(settings=settings)
         try:

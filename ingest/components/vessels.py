@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from graph.formats import valid_imo
 from ingest.components.common import (
     PRIO_ID,
     PRIO_PATTERN,
@@ -29,14 +30,6 @@ from ingest.components.common import (
     sent_bounds,
     shapes,
 )
-
-
-def valid_imo(number: str) -> bool:
-    """True when `number` is 7 digits whose last digit is the IMO check digit."""
-    if not (len(number) == 7 and number.isdigit()):
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:6], (7, 6, 5, 4, 3, 2)))
-    return total % 10 == int(number[6])
 
 
 def _plurals(words: list[str]) -> list[str]:

@@ -1,0 +1,264 @@
+"""Knowledge-aware extraction: what the graph already knows, used on new and stored articles.
+
+    before = load_index(store)                 # names the graph holds, before new knowledge
+    ... import a list / ingest articles ...
+    summary = refresh(store, before)           # re-extract stored articles that mention new names
+
+Three pieces:
+- **The name index** (`load_index`): vessels (with their IMO numbers) and companies from
+  articles and lists, and the people, agencies and organisations a sanctions list names — one
+  bounded query. People and bodies only articles name are left out: the statistical model
+  finds those again by itself, and spreading its guesses would spread its mistakes. The index
+  goes to the spaCy component sanctions_kg_known_v1 (`using_index`), which recognises those
+  names with their type in every new article, even without a cue.
+- **The article key index**: every stored article keeps its text (`Article.text`) and the keys
+  of its capitalised words (`Article.name_keys`: each capitalised word and the pair it starts,
+  lower case; indexed), so "which stored articles may mention name N" is one indexed lookup
+  of N's first word pair (`name_key`), not a pass over the corpus.
+- **Re-scan** (`refresh`): the names in the index now and not before are looked up; stored
+  articles that hold a name's key, whose text contains the name, and that do not already
+  mention that entity are extracted again with the new index, and their facts replaced in
+  one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
+  type new names in turn, so it repeats until nothing new is learnt (at most `MAX_ROUNDS`).
+  The result: the graph does not depend on whether the articles or the list came first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+MAX_NAMES = 200_000  # entities in the index at most (vessels with IMO and listed entities first)
+MAX_ALIASES = 20  # names per entity in the index at most
+MAX_KEYS = 3000  # keys stored per article at most
+MAX_TEXT = 1_000_000  # characters of text stored per article at most (spaCy's own default limit)
+MAX_ROUNDS = 3  # re-scan rounds at most (a re-scan can type new names, which can need another)
+PAGE = 500  # articles fetched per query when re-scanning
+
+_WORD = re.compile(r"\w+")
+COMPONENT = "sanctions_kg_known_v1"
+# Articles that mention a name's key but not the entity, with the names concerned.
+_CANDIDATES = """UNWIND $items AS it
+MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
+OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
+WITH a, it, m WHERE m IS NULL
+RETURN a.id AS id, collect(it.n) AS items"""
+
+
+# Words that start sentences, not names: no key starts with one ("The Sea Fox" -> "sea fox").
+_NOT_FIRST = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "and", "but", "or", "as", "it",
+              "its", "this", "that", "these", "those", "of", "to", "he", "she", "they", "we", "i", "is", "was"}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def name_key(name: str) -> str | None:
+    """The key an article holds when it may mention `name`: its first two words, lower case."""
+    words = [w.lower() for w in _words(name)]
+    while len(words) > 1 and words[0] in _NOT_FIRST:
+        words.pop(0)
+    if not words:
+        return None
+    return " ".join(words[:2])
+
+
+def article_keys(text: str, cap: int = MAX_KEYS) -> list[str]:
+    """Keys of an article's capitalised words: each one, and the pair it starts (lower case)."""
+    words = _words(text)
+    keys: dict[str, None] = {}
+    for i, w in enumerate(words):
+        if not (w[:1].isupper() or w[:1].isdigit()):
+            continue
+        low = w.lower()
+        if low in _NOT_FIRST:
+            continue
+        if not low.isdigit():
+            keys[low] = None
+        if i + 1 < len(words):
+            keys[f"{low} {words[i + 1].lower()}"] = None
+        if len(keys) >= cap:
+            break
+    return sorted(keys)
+
+
+# -- the name index ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """One entity the graph holds, as the known-names component needs it."""
+
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    id: str | None = None
+    imo: str | None = None
+
+
+_INDEX_QUERY = """MATCH (n:Entity)
+WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo
+ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
+LIMIT $cap"""
+_LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
+
+
+def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
+    """The entities whose names new articles should recognise (one query, at most `cap`)."""
+    res = store.run(_INDEX_QUERY, {"cap": int(cap)}, timeout=300)
+    out = []
+    for r in res:
+        label = next((x for x in (r["labels"] or []) if x in _LABELS), None)
+        if label is None or not r["name"]:
+            continue
+        aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
+        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo")))
+    return out
+
+
+@contextmanager
+def using_index(nlp, entries: Iterable[KnownName]) -> Iterator[int]:
+    """Give `nlp`'s known-names component `entries` for the block (then an empty index again,
+    so a cached pipeline does not carry one store's knowledge into another's extraction)."""
+    if not nlp.has_pipe(COMPONENT):
+        yield 0
+        return
+    pipe = nlp.get_pipe(COMPONENT)
+    try:
+        yield pipe.set_index(entries)
+    finally:
+        pipe.set_index(())
+
+
+@dataclass(frozen=True)
+class NewName:
+    """A name the graph knows now and did not before."""
+
+    key: str  # name_key(name)
+    id: str  # the entity's node id
+    name: str
+
+
+def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
+    """Names (with label, entity and IMO) in `after` and not in `before`."""
+
+    def facts(e: KnownName) -> Iterator[tuple]:
+        for n in dict.fromkeys((e.name, *e.aliases)):
+            yield n.lower(), e.label, e.id, e.imo
+
+    seen = {f for e in before for f in facts(e)}
+    out: dict[tuple[str, str], NewName] = {}
+    for e in after:
+        for f in facts(e):
+            key = name_key(f[0])
+            if f not in seen and key and e.id:
+                out.setdefault((f[0], e.id), NewName(key, e.id, f[0]))
+    return list(out.values())
+
+
+# -- re-scan ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RescanSummary:
+    """What a re-scan did."""
+
+    new_names: int = 0  # names the graph learnt (over all rounds)
+    candidates: int = 0  # stored articles holding a new name's key and not mentioning its entity
+    rescanned: int = 0  # of which extracted again (their text contains the name)
+    failed: int = 0  # re-extractions that failed (the article keeps its earlier facts)
+    rounds: int = 0
+
+
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
+
+
+def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
+    """Stored articles a re-scan should extract again for `names`: (candidates, articles).
+
+    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
+    the articles whose text really contains one of the names are returned with their metadata.
+    """
+    if not names:
+        return 0, []
+    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(items), 2000):
+        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
+            found.setdefault(r["id"], []).extend(r["items"])
+    ids = sorted(found)
+    out = []
+    for start in range(0, len(ids), PAGE):
+        res = store.run(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
+            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
+            "a.published AS published, a.path AS path",
+            {"ids": ids[start : start + PAGE]}, timeout=300,
+        )
+        for r in res:
+            if any(_pattern(n).search(r["text"]) for n in dict.fromkeys(found[r["id"]])):
+                out.append(r)
+    return len(ids), out
+
+
+def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 1,
+           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Extract again, with `entries` as the known names, the stored articles `names` concern;
+    then (`match`) match new extracted entities to list-only ones (ingest.pipeline.match_listed)."""
+    from ingest.model import Document
+
+    summary = RescanSummary(new_names=len(names))
+    summary.candidates, rows = stale_articles(store, names)
+    if not rows:
+        return summary
+    from ingest.nlp import load
+    from ingest.parallel import extract_stream
+    from ingest.pipeline import BATCH_SIZE, article_resolver, match_listed, write_article
+
+    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
+    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
+                     path=r["path"]) for r in rows]
+    if progress:
+        progress("total", len(docs))
+    resolver = article_resolver(store)
+    with using_index(nlp, entries):
+        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+            if isinstance(result, str):
+                summary.failed += 1
+            else:
+                resolver.resolve(result.entities)
+                write_article(store, result, replace=True)
+                summary.rescanned += 1
+            if progress:
+                progress("advance", 1)
+    if match and summary.rescanned:
+        match_listed(store, resolver)
+    return summary
+
+
+def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 1, max_rounds: int = MAX_ROUNDS,
+            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Re-scan the stored articles that mention names the graph learnt since `before` was
+    loaded, until a round learns nothing new (at most `max_rounds`)."""
+    total = RescanSummary()
+    for _ in range(max_rounds):
+        after = load_index(store)
+        names = new_names(before, after)
+        if not names:
+            break
+        total.rounds += 1
+        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
+        total.new_names += s.new_names
+        total.candidates += s.candidates
+        total.rescanned += s.rescanned
+        total.failed += s.failed
+        before = after
+        if not s.rescanned:
+            break
+    return total

@@ -1,0 +1,145 @@
+"""The project's import structure: no module imports itself back through others.
+
+Every import statement in a project module counts, at module level and inside functions alike:
+a function-level import defers the cost of loading, it does not remove the dependency (a cycle
+through one still means neither module can be read, tested or moved without the other). Only
+imports under `if TYPE_CHECKING:` are left out, since they never run. `from a import b` counts
+as an import of a.b when a/b.py exists, else of a.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("graph", "ingest", "queries", "web", "bench")
+TOP_MODULES = ("cli",)
+
+
+def project_modules(root: Path = ROOT) -> dict[str, Path]:
+    """Dotted module name -> file, for every Python file of the project (tests excluded)."""
+    mods: dict[str, Path] = {}
+    for pkg in PACKAGES:
+        for path in sorted((root / pkg).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            mods[".".join(parts)] = path
+    for name in TOP_MODULES:
+        if (root / f"{name}.py").exists():
+            mods[name] = root / f"{name}.py"
+    return mods
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _import_nodes(tree: ast.AST):
+    """Import statements anywhere in the tree, except in `if TYPE_CHECKING:` bodies."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules that module `name` (at `path`) imports."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in _import_nodes(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+        for target in targets:
+            # "import a.b.c" of a project module; a name inside a module counts as the module
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                out.add(target)
+    return out
+
+
+def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    modules = project_modules(root)
+    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+
+    def visit(v: str) -> None:
+        nonlocal counter
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def test_cycle_finder_sees_a_loop_through_a_function_level_import(tmp_path):
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "__init__.py").write_text("")
+    (tmp_path / "graph" / "a.py").write_text("from graph.b import thing\n")
+    (tmp_path / "graph" / "b.py").write_text("def thing():\n    from graph import a\n")
+    (tmp_path / "graph" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from graph.d import X\n"
+    )
+    (tmp_path / "graph" / "d.py").write_text("from graph import c\n")
+    graph = import_graph(tmp_path)
+    assert graph["graph.b"] == {"graph.a"}
+    assert graph["graph.c"] == set()  # TYPE_CHECKING imports never run
+    assert cycles(graph) == [["graph.a", "graph.b"]]
+
+
+def test_the_import_graph_reads_the_real_tree():
+    graph = import_graph()
+    assert "graph.store" in graph["graph.embedded"]
+    assert "graph.ontology" in graph["graph.store"]
+    assert "cli" in graph and "web.api" in graph
+
+
+def test_no_import_cycle_between_project_modules():
+    found = cycles(import_graph())
+    assert found == [], "import cycles (module groups that import each other): " + "; ".join(
+        " <-> ".join(c) for c in found
+    )
