@@ -214,3 +214,11 @@ def test_non_state_groups_are_organizations(nlp):
 
 def test_a_fragment_of_a_longer_title_is_no_organization(nlp):
     assert not names(nlp, "The Rewards for Justice program pays for tips about the ship.", "Organization")
+
+
+def test_court_nouns_and_party_words_are_not_names(nlp):
+    text = ("The Defendant Vessel was seized under a warrant. The Vessel is a crude oil tanker. "
+            "Claimant Marlow Navigation owned the Vessel.")
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert not {x for x in found if x[0] in ("Vessel", "Organization")}
+    assert ("Company", "Marlow Navigation") in found

@@ -86,6 +86,12 @@ class Entities:
                 for i in range(start, end):
                     owner[i] = -1
                 continue
+            # "Claimant X Navigation", "Defendant X": the party word is not part of the name.
+            while end - start > 1 and doc[start].lower_ in self.not_names and doc[start].text[:1].isupper() and label != "Agency":
+                start += 1
+            if label in ("Vessel", "Company") and all(t.lower_ in self.vessel_words or t.lower_ in self.not_names or t.is_punct for t in doc[start:end]):
+                self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
+                continue
             if any(owner[i] is not None for i in range(start, end)):
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
@@ -380,8 +386,8 @@ class Entities:
         if not toks:
             return "punctuation only"
         content = [t.lower_ for t in toks if t.lower_ not in {"the", "of", "'s", "\u2019s", "and", "for"}]
-        if content and all(w in self.not_names for w in content):
-            return "boilerplate or page-furniture words"
+        if content and all(w in self.not_names or w in self.vessel_words for w in content):
+            return "boilerplate, a ship noun or page-furniture words"
         if toks[-1].lower_.rstrip(".") in self.instrument_heads:
             return "a legal instrument, not a body"
         if toks[0].lower_.rstrip(".") in self.title_words:

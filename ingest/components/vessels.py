@@ -183,7 +183,7 @@ class Vessels:
         # "a motor yacht bearing ...", "a tanker carrying ...": a name does not follow an
         # indefinite ship noun unless the text says so ("a tanker named X").
         indefinite = doc[np_start].lower_ in {"a", "an"}
-        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their"} or doc[np_start].like_num or country_of(doc[np_start].text)):
+        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their", "-", "flagged", "registered", "owned"} or doc[np_start].like_num or country_of(doc[np_start].text)):
             np_start += 1
         vtype = doc[np_start:end].text.lower()
         named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
