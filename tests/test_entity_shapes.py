@@ -222,3 +222,16 @@ def test_court_nouns_and_party_words_are_not_names(nlp):
     found = {(e.label, e.name) for e in result(nlp, text).entities}
     assert not {x for x in found if x[0] in ("Vessel", "Organization")}
     assert ("Company", "Marlow Navigation") in found
+
+
+def test_company_named_later_without_its_legal_form(nlp):
+    ents = result(nlp, "Shares of Corvane Limited fell. Later, Corvane said the tanker was sold.").entities
+    companies = [e for e in ents if e.label == "Company"]
+    assert len(companies) == 1 and len(companies[0].spans) == 2
+    assert not [e for e in ents if e.label in ("Organization", "Person")]
+
+
+def test_rule_candidates_are_typed_spans(nlp):
+    doc = nlp("The tanker Blue Coral (IMO 9424455) was managed by Corvid Marine FZE.")
+    spans = {(s.label_, s.text) for s in doc.spans["sanctions_kg_candidates"]}
+    assert {("Vessel", "Blue Coral"), ("Company", "Corvid Marine FZE")} <= spans

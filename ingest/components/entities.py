@@ -38,6 +38,7 @@ from ingest.components.common import (
 )
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
+SPANS_KEY = "sanctions_kg_candidates"
 LIST_LINKS = {",", "and", "&"}
 # Technical terms the small model takes for organisations.
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
@@ -69,9 +70,12 @@ class Entities:
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
         self.geo_heads = set(shape["geo_heads"])
+        self.legal_bare = {f.rstrip(".") for f in c["legal_forms"]["after"]} | {f.rstrip(".").upper() for f in c["legal_forms"]["after"]}
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
+        # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
+        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
         owner: list[int | None] = [None] * n
         chosen: list[list] = []  # [start, end, label, info]
@@ -177,6 +181,14 @@ class Entities:
                 toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
                 if len(toks) > 1 or len(toks[0]) > 2:
                     names.setdefault(toks[0], []).append((toks, c))
+                if c[2] == "Company" and c[3].get("legal_form"):
+                    # "Kestrel Holdings" after "Kestrel Holdings Limited": the name without its legal form.
+                    k = c[1]
+                    while k > c[0] and (doc[k - 1].text.rstrip(".") in self.legal_bare or doc[k - 1].text in {".", ","}):
+                        k -= 1
+                    short = tuple(t.lower_ for t in doc[c[0]:k])
+                    if short and short != toks and (len(short) > 1 or (len(short[0]) > 3 and not country_of(short[0]))):
+                        names.setdefault(short[0], []).append((short, c))
         if not names:
             return
         for i, tok in enumerate(doc):
