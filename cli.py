@@ -134,27 +134,33 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 @click.option("--source", metavar="NAME", help="Source name when the file does not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) when the file does not give one; "
               "relative dates in the text are resolved against it.")
+@click.option("--explain", is_flag=True, help="Also show each candidate that was dropped (page furniture, "
+              "boilerplate, overlaps) and why.")
 @handle_errors
-def extract(file: str, fmt: str, source: str | None, published: str | None) -> None:
+def extract(file: str, fmt: str, source: str | None, published: str | None, explain: bool) -> None:
     """Show what FILE yields (entities, relations, evidence) without writing anything. '-' reads stdin."""
-    from ingest.extract_many import extract_file
+    from ingest.extract_many import explain_file, extract_file
 
-    results = extract_file(file, source=source, published=_check_date(published))
+    if explain:
+        pairs = explain_file(file, source=source, published=_check_date(published))
+    else:
+        pairs = [(r, None) for r in extract_file(file, source=source, published=_check_date(published))]
     if fmt == "json":
         import json
 
         from queries.terminal import json_safe
 
-        payload = [r.to_dict() for r in results]
+        payload = [r.to_dict() | ({"dropped": d} if d is not None else {}) for r, d in pairs]
         click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from queries.terminal import markup, text
 
     console = Console(soft_wrap=False)
-    for r in results:
+    for r, dropped in pairs:
         d = r.to_dict()
         console.print(f"[bold]{markup(d['article']['title'] or d['article']['path'])}[/bold]  ({d['article']['id'][:12]})")
         t = Table("type", "name", "aliases", "identifiers", "spans")
@@ -168,6 +174,11 @@ def extract(file: str, fmt: str, source: str | None, published: str | None) -> N
             t.add_row(*map(text, (rel["type"], rel["source"], rel["target"],
                                   rel["date"] or str(rel["props"].get("year") or ""), rel["evidence"])))
         console.print(t)
+        if explain:
+            t = Table("dropped", "as", "chars", "why")
+            for x in dropped:
+                t.add_row(Text(" ".join(x["text"].split())), x["label"] or x["stage"], f"{x['start']}-{x['end']}", Text(x["reason"]))
+            console.print(t)
 
 
 def _check_date(value: str | None) -> str | None:

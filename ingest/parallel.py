@@ -54,10 +54,10 @@ def _failed(document: Document, exc: Exception) -> Skipped:
 def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
     """Each document's result, or a Skipped saying why it failed ('Type: message'); one bad
     text does not fail its neighbours (the chunk is redone one document at a time)."""
-    from ingest.extract import build_result
+    from ingest.extract import build_result, pipeline_text
 
     try:
-        spacy_docs = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
+        spacy_docs = list(nlp.pipe((pipeline_text(d) for d in docs), batch_size=batch_size))
     except Exception:
         if len(docs) == 1:
             raise
