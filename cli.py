@@ -580,10 +580,27 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     (`sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
     not know are then extracted again with it (found through an index of their words).
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ingest.lists.importer import import_sanctions
 
-    with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
+    # Re-scanned articles are counted on stderr as ingest counts its articles (no refresh thread:
+    # extraction workers fork).
+    with obj.open_store() as store, Progress(
+        TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+        transient=True, auto_refresh=False,
+    ) as bar:
+        task = bar.add_task("articles", total=None, visible=False)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n, visible=True)
+            else:
+                bar.advance(task, n)
+            bar.refresh()
+
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
     click.echo(
         f"{s.list_name}: {s.entities} listed entities ({s.created} new, {s.merged} onto existing nodes), "
         f"{s.sanctions} sanctions, {s.links} ownership/links"

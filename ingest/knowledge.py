@@ -121,6 +121,51 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
     return out
 
 
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s+[A-Z]")  # "X Ltd. X Ltd" is two mentions run together, not a name
+LEGAL_WORDS = {"ltd", "llc", "inc", "co", "corp", "gmbh", "ooo", "jsc", "pjsc", "ao", "oao", "zao", "plc", "sa",
+               "s.a.", "ag", "bv", "nv", "pte", "fze", "fzco", "limited", "company", "corporation"}
+
+
+def index_names(e: KnownName) -> list[str]:
+    """The names of `e` worth matching: its name, and aliases that are not a stray part of it
+    (a one-word alias of a longer name, such as its legal form or last word, is left out)."""
+    out = []
+    long_name = len(e.name.split()) > 1
+    for i, n in enumerate(dict.fromkeys((e.name, *e.aliases))):
+        n = " ".join(str(n or "").split())
+        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n):
+            continue
+        if n.lower().strip(".,") in LEGAL_WORDS or (i > 0 and long_name and len(n.split()) == 1):
+            continue
+        out.append(n)
+    return out
+
+
+def resolve_names(entries: Iterable[KnownName]) -> dict[str, dict]:
+    """Lower-case name -> {label, id, imo}: what a known name means in a new article.
+
+    A name entities of two labels share means nothing (the text must say which). A vessel name
+    the graph knows with one IMO number is that ship, also where an article named it before the
+    number was known (that node goes when its articles are re-scanned); with several IMO
+    numbers it is a vessel, no more.
+    """
+    groups: dict[str, list[KnownName]] = {}
+    for e in entries:
+        for n in index_names(e):
+            groups.setdefault(n.lower(), []).append(e)
+    out: dict[str, dict] = {}
+    for text, group in groups.items():
+        labels = {e.label for e in group}
+        if len(labels) != 1:
+            continue
+        label = labels.pop()
+        imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
+        ids = {e.id for e in group if e.id and (e.imo or not imos)}
+        out[text] = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
+                     "imo": imos.pop() if len(imos) == 1 else None}
+    return out
+
+
 @contextmanager
 def using_index(nlp, entries: Iterable[KnownName]) -> Iterator[int]:
     """Give `nlp`'s known-names component `entries` for the block (then an empty index again,
@@ -145,20 +190,15 @@ class NewName:
 
 
 def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
-    """Names (with label, entity and IMO) in `after` and not in `before`."""
-
-    def facts(e: KnownName) -> Iterator[tuple]:
-        for n in dict.fromkeys((e.name, *e.aliases)):
-            yield n.lower(), e.label, e.id, e.imo
-
-    seen = {f for e in before for f in facts(e)}
-    out: dict[tuple[str, str], NewName] = {}
-    for e in after:
-        for f in facts(e):
-            key = name_key(f[0])
-            if f not in seen and key and e.id:
-                out.setdefault((f[0], e.id), NewName(key, e.id, f[0]))
-    return list(out.values())
+    """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
+    `before`: the names a re-scan is for."""
+    old = resolve_names(before)
+    out = []
+    for name, meaning in resolve_names(after).items():
+        key = name_key(name)
+        if meaning["id"] and key and old.get(name) != meaning:
+            out.append(NewName(key, meaning["id"], name))
+    return out
 
 
 # -- re-scan ----------------------------------------------------------------------------------
@@ -177,6 +217,29 @@ class RescanSummary:
 
 def _pattern(name: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
+
+
+_PREV = re.compile(r"(\S+)\s+$")
+_NEXT = re.compile(r"^\s+(\S+)")
+_MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
+    a longer capitalised name): the shape the known-names component accepts."""
+    for m in _pattern(name).finditer(text):
+        words = m.group(0).split()
+        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
+            continue
+        prev = _PREV.search(text[max(0, m.start() - 40) : m.start()])
+        if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
+                and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
+            continue
+        nxt = _NEXT.search(text[m.end() : m.end() + 40])
+        if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+            continue
+        return True
+    return False
 
 
 def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
@@ -202,12 +265,12 @@ def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
             {"ids": ids[start : start + PAGE]}, timeout=300,
         )
         for r in res:
-            if any(_pattern(n).search(r["text"]) for n in dict.fromkeys(found[r["id"]])):
+            if any(mentions(r["text"], n) for n in dict.fromkeys(found[r["id"]])):
                 out.append(r)
     return len(ids), out
 
 
-def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 1,
+def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
     """Extract again, with `entries` as the known names, the stored articles `names` concern;
     then (`match`) match new extracted entities to list-only ones (ingest.pipeline.match_listed)."""
@@ -218,7 +281,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     if not rows:
         return summary
     from ingest.nlp import load
-    from ingest.parallel import extract_stream
+    from ingest.parallel import auto_processes, extract_stream
     from ingest.pipeline import BATCH_SIZE, article_resolver, match_listed, write_article
 
     nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
@@ -227,6 +290,8 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     if progress:
         progress("total", len(docs))
     resolver = article_resolver(store)
+    if n_process == 0:  # as ingest does: workers when there are enough articles to pay for them
+        n_process = auto_processes(len(docs))
     with using_index(nlp, entries):
         for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
             if isinstance(result, str):
@@ -242,7 +307,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     return summary
 
 
-def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 1, max_rounds: int = MAX_ROUNDS,
+def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
             match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
     loaded, until a round learns nothing new (at most `max_rounds`)."""
