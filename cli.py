@@ -162,10 +162,13 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--processes", type=click.IntRange(0, 64), default=0,
               help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
                    "at least 64 new articles, else none; 1 extracts in this process.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names these articles typed "
+                   "(faster; the graph may then depend on the order of the input).")
 @click.pass_obj
 @handle_errors
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
-           processes: int) -> None:
+           processes: int, no_rescan: bool) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
@@ -192,7 +195,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
             bar.refresh()
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
-                               reprocess=reprocess, progress=progress, n_process=processes)
+                               reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     if summary.rescan.rescanned:

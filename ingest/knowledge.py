@@ -292,6 +292,8 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     resolver = article_resolver(store)
     if n_process == 0:  # as ingest does: workers when there are enough articles to pay for them
         n_process = auto_processes(len(docs))
+    elif len(docs) < 2 * n_process:
+        n_process = 1  # starting workers would cost more than they save
     with using_index(nlp, entries):
         for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
             if isinstance(result, str):

@@ -211,8 +211,13 @@ def ingest_documents(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
+
+    Then (`rescan`) the stored articles, these included, that mention names these articles
+    typed are extracted again with them (ingest.knowledge.refresh), and extracted entities are
+    matched to list-only ones, so that the graph does not depend on the order of the input.
 
     `n_process` worker processes extract (ingest.parallel); 0 picks one per core when there
     are enough new articles to pay for starting them (auto_processes).
@@ -222,10 +227,10 @@ def ingest_documents(
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
     with store.ingest_lock():
-        return _ingest_locked(store, items, reprocess, progress, nlp, n_process)
+        return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
 
 
-def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestSummary:
+def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=True) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
@@ -295,12 +300,12 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
             if progress:
                 progress("advance", 1)
-    if summary.new:
+    if summary.new and rescan:
         match_listed(store, resolver)
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, progress=grown)
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
     summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
     return summary
@@ -316,7 +321,8 @@ def ingest_paths(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Read every article under `paths` and ingest it. See ingest_documents."""
     return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
-                            progress=progress, nlp=nlp, n_process=n_process)
+                            progress=progress, nlp=nlp, n_process=n_process, rescan=rescan)
