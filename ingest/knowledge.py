@@ -98,11 +98,12 @@ class KnownName:
     aliases: tuple[str, ...] = ()
     id: str | None = None
     imo: str | None = None
+    listed: bool = False
 
 
 _INDEX_QUERY = """MATCH (n:Entity)
 WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, n.listed AS listed
 ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
 LIMIT $cap"""
 _LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
@@ -117,7 +118,7 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
         if label is None or not r["name"]:
             continue
         aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
-        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo")))
+        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo"), bool(r.get("listed"))))
     return out
 
 
@@ -126,16 +127,33 @@ LEGAL_WORDS = {"ltd", "llc", "inc", "co", "corp", "gmbh", "ooo", "jsc", "pjsc", 
                "s.a.", "ag", "bv", "nv", "pte", "fze", "fzco", "limited", "company", "corporation"}
 
 
+# Words a name does not start or end with: a span that does is a piece of a sentence.
+_EDGE_WORDS = _NOT_FIRST | {"all", "used", "with", "to", "into", "over", "under", "after", "before", "about", "via",
+                            "than", "then", "were", "be", "been", "has", "had", "have", "not", "no", "said", "also",
+                            "which", "who", "when", "where", "while", "onboard", "aboard"}
+
+
 def index_names(e: KnownName) -> list[str]:
-    """The names of `e` worth matching: its name, and aliases that are not a stray part of it
-    (a one-word alias of a longer name, such as its legal form or last word, is left out)."""
+    """The names of `e` worth matching in new text.
+
+    Left out: a one-word name unless the entity has an IMO number or a list names it (an
+    article's one-word "ship" may be a stray word, and one word needs more than an article's
+    say-so to count everywhere); a one-word alias of a longer name (its legal form, its last
+    word); names that start or end with a function word ("X With", "All ..."), are only legal
+    forms ("Pte Ltd"), or run two mentions together ("X Ltd. X Ltd").
+    """
     out = []
     long_name = len(e.name.split()) > 1
     for i, n in enumerate(dict.fromkeys((e.name, *e.aliases))):
         n = " ".join(str(n or "").split())
-        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n):
+        if n.lower().startswith("the "):
+            n = n[4:]
+        words = [w.lower().strip(".,") for w in n.split()]
+        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n) or not words:
             continue
-        if n.lower().strip(".,") in LEGAL_WORDS or (i > 0 and long_name and len(n.split()) == 1):
+        if all(w in LEGAL_WORDS for w in words) or words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS:
+            continue
+        if len(words) == 1 and ((i > 0 and long_name) or not (e.imo or e.listed)):
             continue
         out.append(n)
     return out
