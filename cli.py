@@ -201,10 +201,13 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--processes", type=click.IntRange(0, 64), default=0,
               help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
                    "at least 64 new articles, else none; 1 extracts in this process.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names these articles typed "
+                   "(faster; the graph may then depend on the order of the input).")
 @click.pass_obj
 @handle_errors
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
-           processes: int) -> None:
+           processes: int, no_rescan: bool) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
@@ -231,7 +234,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
             bar.refresh()
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
-                               reprocess=reprocess, progress=progress, n_process=processes)
+                               reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line
@@ -692,10 +695,27 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
     not know are then extracted again with it (found through an index of their words).
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ingest.lists.importer import import_sanctions
 
-    with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
+    # Re-scanned articles are counted on stderr as ingest counts its articles (no refresh thread:
+    # extraction workers fork).
+    with obj.open_store() as store, Progress(
+        TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+        transient=True, auto_refresh=False,
+    ) as bar:
+        task = bar.add_task("articles", total=None, visible=False)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n, visible=True)
+            else:
+                bar.advance(task, n)
+            bar.refresh()
+
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
     from queries.terminal import one_line
 
     click.echo(one_line(

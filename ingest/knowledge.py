@@ -92,11 +92,12 @@ class KnownName:
     aliases: tuple[str, ...] = ()
     id: str | None = None
     imo: str | None = None
+    listed: bool = False
 
 
 _INDEX_QUERY = """MATCH (n:Entity)
 WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, n.listed AS listed
 ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
 LIMIT $cap"""
 _LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
@@ -111,7 +112,69 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
         if label is None or not r["name"]:
             continue
         aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
-        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo")))
+        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo"), bool(r.get("listed"))))
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s+[A-Z]")  # "X Ltd. X Ltd" is two mentions run together, not a name
+LEGAL_WORDS = {"ltd", "llc", "inc", "co", "corp", "gmbh", "ooo", "jsc", "pjsc", "ao", "oao", "zao", "plc", "sa",
+               "s.a.", "ag", "bv", "nv", "pte", "fze", "fzco", "limited", "company", "corporation"}
+
+
+# Words a name does not start or end with: a span that does is a piece of a sentence.
+_EDGE_WORDS = _NOT_FIRST | {"all", "used", "with", "to", "into", "over", "under", "after", "before", "about", "via",
+                            "than", "then", "were", "be", "been", "has", "had", "have", "not", "no", "said", "also",
+                            "which", "who", "when", "where", "while", "onboard", "aboard"}
+
+
+def index_names(e: KnownName) -> list[str]:
+    """The names of `e` worth matching in new text.
+
+    Left out: a one-word name unless the entity has an IMO number or a list names it (an
+    article's one-word "ship" may be a stray word, and one word needs more than an article's
+    say-so to count everywhere); a one-word alias of a longer name (its legal form, its last
+    word); names that start or end with a function word ("X With", "All ..."), are only legal
+    forms ("Pte Ltd"), or run two mentions together ("X Ltd. X Ltd").
+    """
+    out = []
+    long_name = len(e.name.split()) > 1
+    for i, n in enumerate(dict.fromkeys((e.name, *e.aliases))):
+        n = " ".join(str(n or "").split())
+        if n.lower().startswith("the "):
+            n = n[4:]
+        words = [w.lower().strip(".,") for w in n.split()]
+        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n) or not words:
+            continue
+        if all(w in LEGAL_WORDS for w in words) or words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS:
+            continue
+        if len(words) == 1 and ((i > 0 and long_name) or not (e.imo or e.listed)):
+            continue
+        out.append(n)
+    return out
+
+
+def resolve_names(entries: Iterable[KnownName]) -> dict[str, dict]:
+    """Lower-case name -> {label, id, imo}: what a known name means in a new article.
+
+    A name entities of two labels share means nothing (the text must say which). A vessel name
+    the graph knows with one IMO number is that ship, also where an article named it before the
+    number was known (that node goes when its articles are re-scanned); with several IMO
+    numbers it is a vessel, no more.
+    """
+    groups: dict[str, list[KnownName]] = {}
+    for e in entries:
+        for n in index_names(e):
+            groups.setdefault(n.lower(), []).append(e)
+    out: dict[str, dict] = {}
+    for text, group in groups.items():
+        labels = {e.label for e in group}
+        if len(labels) != 1:
+            continue
+        label = labels.pop()
+        imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
+        ids = {e.id for e in group if e.id and (e.imo or not imos)}
+        out[text] = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
+                     "imo": imos.pop() if len(imos) == 1 else None}
     return out
 
 
@@ -139,20 +202,15 @@ class NewName:
 
 
 def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
-    """Names (with label, entity and IMO) in `after` and not in `before`."""
-
-    def facts(e: KnownName) -> Iterator[tuple]:
-        for n in dict.fromkeys((e.name, *e.aliases)):
-            yield n.lower(), e.label, e.id, e.imo
-
-    seen = {f for e in before for f in facts(e)}
-    out: dict[tuple[str, str], NewName] = {}
-    for e in after:
-        for f in facts(e):
-            key = name_key(f[0])
-            if f not in seen and key and e.id:
-                out.setdefault((f[0], e.id), NewName(key, e.id, f[0]))
-    return list(out.values())
+    """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
+    `before`: the names a re-scan is for."""
+    old = resolve_names(before)
+    out = []
+    for name, meaning in resolve_names(after).items():
+        key = name_key(name)
+        if meaning["id"] and key and old.get(name) != meaning:
+            out.append(NewName(key, meaning["id"], name))
+    return out
 
 
 @dataclass
@@ -164,3 +222,30 @@ class RescanSummary:
     rescanned: int = 0  # of which extracted again (their text contains the name)
     failed: int = 0  # re-extractions that failed (the article keeps its earlier facts)
     rounds: int = 0
+
+
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
+
+
+_PREV = re.compile(r"(\S+)\s+$")
+_NEXT = re.compile(r"^\s+(\S+)")
+_MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
+    a longer capitalised name): the shape the known-names component accepts."""
+    for m in _pattern(name).finditer(text):
+        words = m.group(0).split()
+        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
+            continue
+        prev = _PREV.search(text[max(0, m.start() - 40) : m.start()])
+        if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
+                and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
+            continue
+        nxt = _NEXT.search(text[m.end() : m.end() + 40])
+        if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+            continue
+        return True
+    return False

@@ -8,7 +8,6 @@ makes ingesting the same document twice a no-op.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +16,8 @@ from graph import evidence as ev
 from graph.errors import StoreUnavailable
 from graph.ontology import load as load_ontology
 from ingest.knowledge import (
-    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, new_names, using_index,
+    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
+    using_index,
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
@@ -210,8 +210,13 @@ def ingest_documents(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
+
+    Then (`rescan`) the stored articles, these included, that mention names these articles
+    typed are extracted again with them (ingest.knowledge.refresh), and extracted entities are
+    matched to list-only ones, so that the graph does not depend on the order of the input.
 
     `n_process` worker processes extract (ingest.parallel); 0 picks one per core when there
     are enough new articles to pay for starting them (auto_processes).
@@ -221,10 +226,10 @@ def ingest_documents(
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
     with store.ingest_lock():
-        return _ingest_locked(store, items, reprocess, progress, nlp, n_process)
+        return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
 
 
-def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestSummary:
+def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=True) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
@@ -294,12 +299,12 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
             if progress:
                 progress("advance", 1)
-    if summary.new:
+    if summary.new and rescan:
         match_listed(store, resolver)
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, progress=grown)
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
     summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
     return summary
@@ -315,10 +320,11 @@ def ingest_paths(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Read every article under `paths` and ingest it. See ingest_documents."""
     return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
-                            progress=progress, nlp=nlp, n_process=n_process)
+                            progress=progress, nlp=nlp, n_process=n_process, rescan=rescan)
 
 
 # -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
@@ -329,10 +335,6 @@ MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
 OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
 WITH a, it, m WHERE m IS NULL
 RETURN a.id AS id, collect(it.n) AS items"""
-
-
-def _pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
 
 
 def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
@@ -358,12 +360,12 @@ def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
             {"ids": ids[start : start + PAGE]}, timeout=300,
         )
         for r in res:
-            if any(_pattern(n).search(r["text"]) for n in dict.fromkeys(found[r["id"]])):
+            if any(mentions(r["text"], n) for n in dict.fromkeys(found[r["id"]])):
                 out.append(r)
     return len(ids), out
 
 
-def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 1,
+def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
     """Extract again, with `entries` as the known names, the stored articles `names` concern;
     then (`match`) match new extracted entities to list-only ones (match_listed)."""
@@ -379,6 +381,10 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     if progress:
         progress("total", len(docs))
     resolver = article_resolver(store)
+    if n_process == 0:  # as ingest does: workers when there are enough articles to pay for them
+        n_process = auto_processes(len(docs))
+    elif len(docs) < 2 * n_process:
+        n_process = 1  # starting workers would cost more than they save
     with using_index(nlp, entries):
         for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
             if isinstance(result, Skipped):
@@ -394,7 +400,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     return summary
 
 
-def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 1, max_rounds: int = MAX_ROUNDS,
+def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
             match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
     loaded, until a round learns nothing new (at most `max_rounds`)."""
