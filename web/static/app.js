@@ -325,9 +325,9 @@ const SKG = (() => {
     const graphBox = el("div", { class: "graph", id: "graph" });
     const panel = el("div", { class: "panel", id: "edge-panel", hidden: true });
     const tableBox = el("div", { class: "table-wrap", id: "table" });
-    target.replaceChildren(status, el("div", { class: "graph-wrap" }, graphBox, panel),
+    target.replaceChildren(...[status, el("div", { class: "graph-wrap" }, graphBox, panel),
       data.graph.nodes.length ? legend(data.graph.nodes) : null,
-      el("h2", { style: "margin-top:16px" }, "Table"), tableBox);
+      el("h2", { style: "margin-top:16px" }, "Table"), tableBox].filter(Boolean));
     renderTable(tableBox, data.columns, data.rows);
     renderGraph(graphBox, data.graph, {
       onNode: (n) => (n.label === "Article" ? showArticle(panel, n) : (location.href = entityUrl(n.id))),
