@@ -187,9 +187,7 @@ def test_ofac_list_reads_or_refuses(tmp_path_factory, rows):
 @pytest.fixture(scope="module")
 def held_db(tmp_path_factory):
     """A small graph whose store stays open, so each CLI run attaches to the running server."""
-    from test_hostile import build_hostile
-
-    from graph.store import open_store
+    from test_hostile import build_hostile, open_store  # the store opener wherever it lives
 
     path = str(tmp_path_factory.mktemp("props") / "graph.db")
     store = open_store(path)
