@@ -31,6 +31,11 @@ HOSTILE_SENTENCE = f"The Polar Wren [/x] docked at Port Quill \x1b]0;owned\x07 i
 ART = "art:hostile-1"
 
 
+def _one_line(output: str) -> bool:
+    """Whether the output is one line of text (blank lines aside: a cleared progress bar leaves one)."""
+    return len([line for line in output.splitlines() if line.strip()]) == 1
+
+
 def _assert_safe(output: str) -> None:
     assert "\x1b" not in output and "\x9b" not in output and "\u202e" not in output and "\x07" not in output
     assert "Traceback" not in output
@@ -102,7 +107,7 @@ def test_cli_prints_hostile_text_as_text(hostile_db, args):
     result = _run(["--db", hostile_db, *args])
     _assert_safe(result.output)
     if args[-1].startswith("[/x]"):
-        assert result.exit_code == 1 and result.output.count("\n") == 1
+        assert result.exit_code == 1 and _one_line(result.output)
         assert "[/x] \\x1b[2J nothing" in result.output
         return
     assert result.exit_code == 0, result.output
@@ -358,7 +363,7 @@ def test_ofac_duplicate_entry_number_refuses_the_file_and_stores_nothing(tmp_pat
             import_sanctions(store, folder, "ofac")
         assert snapshot(store) == before
     result = _run(["--db", str(tmp_path / "g.db"), "import-sanctions", str(folder)])
-    assert result.exit_code == 1 and result.output.count("\n") == 1 and "entry number 9001" in result.output
+    assert result.exit_code == 1 and _one_line(result.output) and "entry number 9001" in result.output
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-8-sig"])
@@ -509,7 +514,7 @@ def test_exports_to_bad_places_are_one_clear_line(small_graph, tmp_path, target,
     small_graph.close()
     result = _run(["--db", db, "export", "--format", "json", target])
     assert result.exit_code == 1, result.output
-    assert message in result.output and result.output.count("\n") == 1
+    assert message in result.output and _one_line(result.output)
 
 
 def test_neo4j_admin_export_into_proc_is_refused_cleanly(small_graph):
@@ -687,7 +692,7 @@ def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path):
     fifo = tmp_path / "q.cypher"
     os.mkfifo(fifo)
     result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(fifo)])
-    assert result.exit_code == 1 and "not a regular file" in result.output and result.output.count("\n") == 1
+    assert result.exit_code == 1 and "not a regular file" in result.output and _one_line(result.output)
     latin = tmp_path / "l.cypher"
     latin.write_bytes("RETURN 'café' AS x".encode("latin-1"))
     result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(latin)])

@@ -187,9 +187,7 @@ def test_ofac_list_reads_or_refuses(tmp_path_factory, rows):
 @pytest.fixture(scope="module")
 def held_db(tmp_path_factory):
     """A small graph whose store stays open, so each CLI run attaches to the running server."""
-    from test_hostile import build_hostile
-
-    from graph.store import open_store
+    from test_hostile import build_hostile, open_store  # the store opener wherever it lives
 
     path = str(tmp_path_factory.mktemp("props") / "graph.db")
     store = open_store(path)
@@ -303,3 +301,17 @@ def test_web_bodies_of_any_shape(web_client, body, ctype, with_token, path):
     assert res.status_code in (200, 400, 403, 404, 413, 415, 422), (res.status_code, res.text)
     assert res.json()["error"]["message"] if res.status_code >= 400 else "rows" in res.json()
     assert _snapshot(app.state.store) == before
+
+
+@given(name=st.binary(min_size=1, max_size=40).filter(lambda b: b"/" not in b and b"\x00" not in b
+                                                     and b not in (b".", b"..") and not b.startswith(b".")))
+def test_any_file_name_is_read_and_reported_as_text(tmp_path_factory, name):
+    folder = tmp_path_factory.mktemp("names")
+    path = os.fsencode(str(folder)) + b"/" + name + b".txt"
+    with open(path, "wb") as fh:
+        fh.write(b"The tanker Grey Plover loaded fuel at Port Alder.")
+    items = list(readers.read_paths([os.fsdecode(path)])) + list(readers.read_paths([str(folder)]))
+    assert len(items) == 2 and all(isinstance(i, Document) for i in items), items
+    for item in items:
+        _doc_ok(item)
+    assert items[0].path == items[1].path
