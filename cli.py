@@ -35,7 +35,7 @@ class Context:
         return self._settings
 
     def open_store(self):
-        from graph.store import open_store
+        from graph.backends import open_store
 
         return open_store(settings=self.settings)
 
@@ -57,7 +57,13 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except SanctionsKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            from queries.terminal import one_line
+
+            raise click.ClickException(one_line(exc)) from None
+        except KeyboardInterrupt:  # Ctrl+C: one line and 130 (128 + SIGINT), not click's "Aborted!"
+            click.echo("Interrupted. What was written is whole (each article all or nothing); "
+                       "run the command again to finish.", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
             # /dev/null so the flush at exit cannot fail again (exit status 120).
@@ -67,11 +73,29 @@ def handle_errors(func):
     return wrapper
 
 
+class Seconds(click.FloatRange):
+    """A finite number of seconds in a range (click's FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return rv
+
+
+MAX_TIMEOUT = 24 * 3600.0  # a day: longer is a mistake, and 1e308 s overflowed the store's milliseconds
+MAX_ROWS = 10**9
+
+
 def query_limits(func):
     """The --timeout and --max-rows options of every command that runs user Cypher."""
-    func = click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+    func = click.option("--max-rows", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N",
                         help="Row limit of each query (default: SANCTIONS_KG_MAX_ROWS, 10000).")(func)
-    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+    return click.option("--timeout", type=Seconds(min=0, min_open=True, max=MAX_TIMEOUT), metavar="SECONDS",
                         help="Time limit of each query (default: SANCTIONS_KG_QUERY_TIMEOUT, 10).")(func)
 
 
@@ -85,10 +109,10 @@ def query_limits(func):
 )
 @click.option("--user", envvar="NEO4J_USERNAME", help="Neo4j user name. Env: NEO4J_USERNAME.")
 @click.option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password. Env: NEO4J_PASSWORD.")
-@click.option("--keep-server", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--keep-server", type=Seconds(min=0, max=30 * 24 * 3600), metavar="SECONDS",
               help="Keep the embedded database server running this long after the last command "
               "using it ends, so the next command need not load the graph again; 0 stops it at "
-              "once (default 300; `sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
+              "once (default 300; `uv run sanctions-kg stop` stops it now). Env: SANCTIONS_KG_KEEP_SERVER.")
 @click.version_option(package_name="sanctions-kg")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, user: str | None, password: str | None,
@@ -110,36 +134,51 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 @click.option("--source", metavar="NAME", help="Source name when the file does not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) when the file does not give one; "
               "relative dates in the text are resolved against it.")
+@click.option("--explain", is_flag=True, help="Also show each candidate that was dropped (page furniture, "
+              "boilerplate, overlaps) and why.")
 @handle_errors
-def extract(file: str, fmt: str, source: str | None, published: str | None) -> None:
+def extract(file: str, fmt: str, source: str | None, published: str | None, explain: bool) -> None:
     """Show what FILE yields (entities, relations, evidence) without writing anything. '-' reads stdin."""
-    from ingest.extract import extract_file
+    from ingest.extract_many import explain_file, extract_file
 
-    results = extract_file(file, source=source, published=_check_date(published))
+    if explain:
+        pairs = explain_file(file, source=source, published=_check_date(published))
+    else:
+        pairs = [(r, None) for r in extract_file(file, source=source, published=_check_date(published))]
     if fmt == "json":
         import json
 
-        payload = [r.to_dict() for r in results]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        from queries.terminal import json_safe
+
+        payload = [r.to_dict() | ({"dropped": d} if d is not None else {}) for r, d in pairs]
+        click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from queries.terminal import markup, text
 
     console = Console(soft_wrap=False)
-    for r in results:
+    for r, dropped in pairs:
         d = r.to_dict()
-        console.print(f"[bold]{d['article']['title'] or d['article']['path']}[/bold]  ({d['article']['id'][:12]})")
+        console.print(f"[bold]{markup(d['article']['title'] or d['article']['path'])}[/bold]  ({d['article']['id'][:12]})")
         t = Table("type", "name", "aliases", "identifiers", "spans")
         for e in d["entities"]:
-            t.add_row(e["label"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
-                      " ".join(f"{k}={v}" for k, v in e["identifiers"].items()),
-                      " ".join(f"{s['start']}-{s['end']}" for s in e["spans"]))
+            t.add_row(*map(text, (e["label"], e["name"], ", ".join(a for a in e["aliases"] if a != e["name"]),
+                                  " ".join(f"{k}={v}" for k, v in e["identifiers"].items()),
+                                  " ".join(f"{s['start']}-{s['end']}" for s in e["spans"]))))
         console.print(t)
         t = Table("type", "source", "target", "date", "evidence")
         for rel in d["relations"]:
-            t.add_row(rel["type"], rel["source"], rel["target"], rel["date"] or str(rel["props"].get("year") or ""),
-                      rel["evidence"])
+            t.add_row(*map(text, (rel["type"], rel["source"], rel["target"],
+                                  rel["date"] or str(rel["props"].get("year") or ""), rel["evidence"])))
         console.print(t)
+        if explain:
+            t = Table("dropped", "as", "chars", "why")
+            for x in dropped:
+                t.add_row(Text(" ".join(x["text"].split())), x["label"] or x["stage"], f"{x['start']}-{x['end']}", Text(x["reason"]))
+            console.print(t)
 
 
 def _check_date(value: str | None) -> str | None:
@@ -162,10 +201,13 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--processes", type=click.IntRange(0, 64), default=0,
               help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
                    "at least 64 new articles, else none; 1 extracts in this process.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names these articles typed "
+                   "(faster; the graph may then depend on the order of the input).")
 @click.pass_obj
 @handle_errors
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
-           processes: int) -> None:
+           processes: int, no_rescan: bool) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
@@ -192,11 +234,15 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
             bar.refresh()
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
-                               reprocess=reprocess, progress=progress, n_process=processes)
+                               reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
+    from queries.terminal import one_line
+
+    if summary.rescan.rescanned:
+        click.echo(f"re-scanned: {summary.rescan.rescanned} stored articles mentioning names these articles typed")
     for f in summary.failed:
-        click.echo(f"failed: {f.path}: {f.reason}", err=True)
+        click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
         sys.exit(1)
 
@@ -229,6 +275,8 @@ def evaluate(articles_dir: str, gold_path: str, fmt: str, split_path: str | None
     from rich.console import Console
     from rich.table import Table
 
+    from queries.terminal import text
+
     console = Console()
     sections = [("all articles", report)]
     sections += [(f"{part} part ({len(p['articles'])} articles)", p) for part, p in report.get("parts", {}).items()]
@@ -237,7 +285,7 @@ def evaluate(articles_dir: str, gold_path: str, fmt: str, split_path: str | None
         t.columns[1].min_width = len("SANCTIONED_BY")
         for kind, shown in (("entities", "entity"), ("relations", "relation")):
             for name, m in scores[kind].items():
-                t.add_row(shown, name, str(m["gold"]), str(m["predicted"]), str(m["correct"]),
+                t.add_row(shown, text(name), str(m["gold"]), str(m["predicted"]), str(m["correct"]),
                           f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}")
         console.print(t)
 
@@ -258,7 +306,7 @@ def serve(obj: Context, host: str, port: int, token: str | None, timeout: float 
 
     import uvicorn
 
-    from graph.store import open_store
+    from graph.backends import open_store
     from web.app import check_port, create_app, resolve_token
 
     limits = {"query_timeout": timeout, "max_rows": max_rows}
@@ -302,6 +350,25 @@ def stop(obj: Context, force: bool) -> None:
         click.echo(f"no database server running for {path}")
 
 
+@main.command()
+@click.pass_obj
+@handle_errors
+def repair(obj: Context) -> None:
+    """Make a damaged append-only log of the embedded database loadable again.
+
+    A missing manifest is rebuilt from the log files; a truncated log is cut back to its last
+    whole write (what came after it is lost: keep a copy first if it matters). Opening refuses
+    such a log and names this command, instead of loading part of the graph.
+    """
+    settings = obj.settings
+    if settings.is_server:
+        click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
+        return
+    from graph.embedded import repair_aof
+
+    click.echo(repair_aof(settings.db))
+
+
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------
 
 _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
@@ -324,7 +391,9 @@ def _console():
 def _json(value) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    from queries.terminal import json_safe
+
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 @main.command()
@@ -342,6 +411,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
     """
     from queries import render
     from queries.report import build_report
+    from queries.terminal import visible
 
     # Print before the store closes: shutting the embedded server down takes a moment.
     with obj.open_store() as store:
@@ -349,7 +419,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
         if fmt == "json":
             click.echo(_json(data))
         elif fmt == "markdown":
-            click.echo(render.report_markdown(data))
+            click.echo(visible(render.report_markdown(data)))
         else:
             console = _console()
             for part in render.report_rich(data):
@@ -363,10 +433,20 @@ def _parse_param(raw: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def _check_int64(key: str, value):
+    """Refuse whole numbers a 64-bit integer cannot hold: the database would clamp them silently."""
+    from graph.limits import INT64_MAX, out_of_int64
+
+    bad = out_of_int64(value)
+    if bad is not None:
+        raise click.BadParameter(
+            f"{key}={bad} is outside the 64-bit integer range (±{INT64_MAX}) the graph stores; "
+            f"pass it as text instead: -p '{key}=\"{bad}\"'.", param_hint="'-p'")
+    return value
+
+
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
-    import json
-
     low = raw.strip().lower()
     if low in ("true", "false"):
         return low == "true"
@@ -378,8 +458,13 @@ def _guess_value(raw: str):
         except ValueError:
             pass
     if raw.strip()[:1] in ('[', '{', '"'):
+        from graph.limits import LimitExceeded
+        from ingest.safe_load import json_loads
+
         try:
-            return json.loads(raw)
+            return json_loads(raw)
+        except LimitExceeded as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="'-p'") from None
         except ValueError:
             pass
     return raw
@@ -408,18 +493,23 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
     elif fmt == "csv":
         import csv
 
+        from graph.export import spreadsheet_safe
+        from queries.terminal import visible
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([spreadsheet_safe(visible(c)) for c in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([spreadsheet_safe(visible(_cell(row.get(c)))) for c in columns])
     else:
         from rich.table import Table
 
+        from queries.terminal import text
+
         table = Table(show_lines=False)
         for col in columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(text(col), overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(row.get(c), table=True) for c in columns))
+            table.add_row(*(text(_cell(row.get(c), table=True)) for c in columns))
         console = _console()
         console.print(table)
         if count:
@@ -428,7 +518,7 @@ def _print_rows(columns: list[str], rows: list[dict], fmt: str, *, count: bool =
 
 @main.command()
 @click.argument("cypher", required=False)
-@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `sanctions-kg queries`).")
+@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see `uv run sanctions-kg queries`).")
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False), help="Read the Cypher from a file.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A query parameter ($KEY); repeat for more. Numbers, true/false, null and JSON are typed.")
@@ -442,7 +532,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
           fmt: str, write: bool, timeout: float | None, max_rows: int | None) -> None:
     """Run Cypher (read-only unless --write), a named query (--name) or a .cypher file (--file).
 
-    Example: sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
+    Example: uv run sanctions-kg query 'MATCH (v:Vessel) RETURN v.name AS name' --format csv
     """
     given = [x for x in (cypher, name, file) if x]
     if len(given) != 1:
@@ -458,14 +548,29 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
             result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
         else:
             if file:
-                from pathlib import Path
-
-                cypher = Path(file).read_text("utf-8")
-            values = {k: _guess_value(v) for k, v in pairs}
+                cypher = _read_cypher_file(file)
+            values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
             click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.stats.items()), err=True)
+
+
+def _read_cypher_file(file: str) -> str:
+    """A .cypher file's text: a regular UTF-8 file within SANCTIONS_KG_MAX_DOCUMENT_BYTES."""
+    from ingest.lists.records import open_list_file
+    from ingest.readers import read_capped
+    from graph.limits import limits, too_large
+
+    with open_list_file(file) as fh:
+        raw = read_capped(fh, limits().max_document_bytes)
+    if raw is None:
+        raise click.BadParameter(too_large("the file", "max_document_bytes"), param_hint="'--file'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+                                 param_hint="'--file'") from None
 
 
 @main.command()
@@ -482,7 +587,8 @@ def queries(obj: Context, name: str | None) -> None:
         click.echo("Parameters:" if q.params else "Parameters: none")
         for p in q.params:
             click.echo(f"  {p.describe()}" + (f", e.g. {p.example}" if p.example is not None else ""))
-        click.echo(f"\nExample: {q.example}")
+        # The headers' examples name the program; typed in this checkout it runs through uv.
+        click.echo(f"\nExample: {q.example if q.example.startswith('uv run ') else 'uv run ' + q.example}")
         if q.browser:
             click.echo(f"Neo4j Browser: {q.browser}")
         click.echo(f"\n{q.text().rstrip()}")
@@ -522,13 +628,15 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
         if fmt == "json":
             click.echo(_json(paths))
         else:
-            click.echo(render.paths_text(paths, a, b, max_hops))
+            from queries.terminal import visible
+
+            click.echo(visible(render.paths_text(paths, a, b, max_hops)))
 
 
 @main.command()
 @click.option("--type", "label", metavar="LABEL", help="Only this entity type, e.g. Vessel.")
 @click.option("--sanctioned", is_flag=True, help="Only directly sanctioned entities.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N entities.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_ROWS), metavar="N", help="At most N entities.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
               default="table", show_default=True, help="Output format.")
 @click.pass_obj
@@ -576,25 +684,50 @@ def stats(obj: Context, fmt: str) -> None:
               help="ftm: FollowTheMoney JSON lines (OpenSanctions); ofac: OFAC SDN CSV (FILE is sdn.csv or "
               "its folder, with add.csv and alt.csv). Default: ofac for .csv files and folders, else ftm.")
 @click.option("--no-match", is_flag=True, help="Do not match the listed entities to extracted ones afterwards.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names the list adds.")
 @click.pass_obj
 @handle_errors
-def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool) -> None:
+def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: bool, no_rescan: bool) -> None:
     """Import a sanctions list: listed entities, SANCTIONED_BY and OWNED_BY edges, then matching.
 
     Re-importing the same file changes nothing. Uncertain matches are stored for review
-    (`sanctions-kg matches`), never merged.
+    (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
+    not know are then extracted again with it (found through an index of their words).
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ingest.lists.importer import import_sanctions
 
-    with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match)
-    click.echo(
+    # Re-scanned articles are counted on stderr as ingest counts its articles (no refresh thread:
+    # extraction workers fork).
+    with obj.open_store() as store, Progress(
+        TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+        transient=True, auto_refresh=False,
+    ) as bar:
+        task = bar.add_task("articles", total=None, visible=False)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n, visible=True)
+            else:
+                bar.advance(task, n)
+            bar.refresh()
+
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
+    from queries.terminal import one_line
+
+    click.echo(one_line(
         f"{s.list_name}: {s.entities} listed entities ({s.created} new, {s.merged} onto existing nodes), "
         f"{s.sanctions} sanctions, {s.links} ownership/links"
-    )
+    ))
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
-                   "(sanctions-kg matches)")
+                   "(uv run sanctions-kg matches)")
+    if not no_rescan:
+        click.echo(f"re-scanned: {s.rescanned} stored article{'' if s.rescanned == 1 else 's'} "
+                   "mentioning newly known names")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
 
@@ -624,12 +757,14 @@ def matches(obj: Context, accept_id: str | None, reject_id: str | None, show_all
     if not rows:
         click.echo("No match candidates to review.")
         return
+    from queries.terminal import one_line
+
     header = f"{'id':<12} {'score':>5}  {'status':<8} {'extracted':<40} {'listed':<44} reason"
     click.echo(header)
     for r in rows:
         extracted = f"{r.extracted_name} ({r.extracted_id})"
         listed = f"{r.listed_name} ({', '.join(r.list_ids) or r.listed_id})"
-        click.echo(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}")
+        click.echo(one_line(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}"))
 
 
 @main.command("export")
@@ -646,7 +781,9 @@ def export_cmd(obj: Context, fmt: str, out: str) -> None:
 
     with obj.open_store() as store:
         s = export(store, fmt, out)
-    click.echo(f"wrote {s.nodes} nodes and {s.relationships} relationships to {out}")
+    from queries.terminal import one_line
+
+    click.echo(one_line(f"wrote {s.nodes} nodes and {s.relationships} relationships to {out}"))
     if s.skipped:
         click.echo(f"not in the {fmt} model, left out: " + ", ".join(f"{n} {k}" for k, n in sorted(s.skipped.items())))
     if s.command:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from graph.formats import imo_check_digit, valid_imo  # noqa: F401 (valid_imo: for checking what is generated)
+
 SEED = 20240521
 MAX_ARTICLES = 10_000
 
@@ -92,15 +94,6 @@ _CARGO = ["containers", "munitions", "artillery shells", "crude oil", "refined p
           "rail cars", "ammunition crates", "fuel oil", "iron ore"]
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _PUBLISHERS = ["NK Pro", "Maritime Watch", "Shipping Monitor", "Sanctions Review", "Open Seas Daily"]
-
-
-def imo_check_digit(six: str) -> int:
-    """The IMO check digit of the first six digits (weights 7..2, last digit of the sum)."""
-    return sum(int(d) * w for d, w in zip(six, (7, 6, 5, 4, 3, 2))) % 10
-
-
-def valid_imo(number: str) -> bool:
-    return len(number) == 7 and number.isdigit() and imo_check_digit(number[:6]) == int(number[6])
 
 
 @dataclass

@@ -6,7 +6,7 @@
 On one generated corpus (bench/corpus.py, written under bench/out/), side by side in one run:
 
   (a) bare spaCy: `spacy.load(model).pipe(texts)`, the model's own components, ours not added;
-  (b) our extraction without writing: `ingest.extract.extract_documents` (our pipeline:
+  (b) our extraction without writing: `ingest.extract_many.extract_documents` (our pipeline:
       the model plus sanctions-kg's components, then `build_result` per article);
   (c) full ingest: `ingest.pipeline.ingest_documents` into a fresh embedded store.
 
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 MODES = ("a", "b", "c")
 MODE_NAMES = {"a": "bare spaCy", "b": "extraction, no writes", "c": "full ingest"}
+LIST_ARTICLES = 0  # --list: the corpus size whose made-up list is imported first (0: none)
 
 
 def corpus_dir(articles: int) -> Path:
@@ -51,6 +52,23 @@ def corpus_dir(articles: int) -> Path:
     if not marker.exists():
         corpus.write(corpus.generate(articles), path, "txt")
         marker.write_text(str(articles))
+    return path
+
+
+def list_file(articles: int) -> Path:
+    """A made-up OFAC SDN CSV (not OFAC data) naming every other vessel (with its IMO number) and
+    every other company of the corpus's world, for measuring with a list imported (--list)."""
+    import random
+
+    path = OUT / f"list-{articles}" / "sdn.csv"
+    if not path.exists():
+        world = corpus.build_world(random.Random(corpus.SEED), articles)
+        rows = [f'{80000 + i},"{v.name.upper()}","vessel","BENCH","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ",'
+                f'"Vessel Registration Identification IMO {v.imo}."' for i, v in enumerate(world.vessels[::2])]
+        rows += [f'{90000 + i},"{c.name}","-0- ","BENCH","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- "'
+                 for i, c in enumerate(world.companies[::2])]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(rows) + "\n")
     return path
 
 
@@ -83,21 +101,37 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
         nlp = load()
         result["pipes"] = nlp.pipe_names
         if mode == "b":
-            from ingest.extract import extract_documents
+            from contextlib import nullcontext
 
-            t = time.perf_counter()
-            results = list(extract_documents(docs, nlp, batch_size=BATCH_SIZE, n_process=processes))
-            result["seconds"] = time.perf_counter() - t
+            from ingest.extract_many import extract_documents
+
+            known = nullcontext()
+            if os.environ.get("BENCH_LIST"):  # the names an imported list makes known, as ingest has them
+                from graph.backends import open_store
+                from ingest.knowledge import load_index, using_index
+                from ingest.lists.importer import import_sanctions
+
+                with tempfile.TemporaryDirectory(prefix="ingest-bench-") as d, open_store(str(Path(d) / "kg.db")) as st:
+                    import_sanctions(st, os.environ["BENCH_LIST"], rescan=False)
+                    known = using_index(nlp, load_index(st))
+            with known:
+                t = time.perf_counter()
+                results = list(extract_documents(docs, nlp, batch_size=BATCH_SIZE, n_process=processes))
+                result["seconds"] = time.perf_counter() - t
             result["entities"] = sum(len(r.entities) for r in results)
             result["relations"] = sum(len(r.relations) for r in results)
         else:
-            from graph.store import open_store
+            from graph.backends import open_store
             from ingest.pipeline import ingest_documents, ingest_paths
 
             with tempfile.TemporaryDirectory(prefix="ingest-bench-") as d, open_store(str(Path(d) / "kg.db")) as store:
                 pid_file = os.environ.get("BENCH_SERVER_PID_FILE")
                 if pid_file:
                     Path(pid_file).write_text(str(getattr(store._db, "pid", "") or ""))
+                if os.environ.get("BENCH_LIST"):
+                    from ingest.lists.importer import import_sanctions
+
+                    import_sanctions(store, os.environ["BENCH_LIST"])
                 t = time.perf_counter()
                 summary = ingest_documents(store, docs, nlp=nlp, n_process=processes)
                 result["seconds"] = time.perf_counter() - t
@@ -146,6 +180,8 @@ def measure(mode: str, processes: int, path: Path, *, timeout: float = 900,
         env = dict(os.environ, BENCH_SERVER_PID_FILE=str(pid_file))
         if reingest:
             env["BENCH_REINGEST"] = "1"
+        if LIST_ARTICLES:
+            env["BENCH_LIST"] = str(list_file(LIST_ARTICLES))
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak = 0
         stop = threading.Event()
@@ -251,6 +287,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="only measure peak RSS of full ingests of these corpus sizes")
     ap.add_argument("--memory-processes", type=int, default=1)
     ap.add_argument("--no-reingest", action="store_true")
+    ap.add_argument("--list", action="store_true",
+                    help="import a made-up sanctions list naming half the corpus's ships and companies first "
+                         "((b): as known names; (c): into the store, outside the timer)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per measurement before it counts as hung")
     ap.add_argument("--json", type=Path, default=None)
     # internal: one measurement in a subprocess
@@ -261,7 +300,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         worker(args.worker, args.processes[0], args.corpus, args.worker_out)
         return
-    res: dict = {"provenance": provenance()}
+    global LIST_ARTICLES
+    LIST_ARTICLES = args.articles if args.list else 0
+    res: dict = {"provenance": provenance(), "list": bool(args.list)}
     if args.memory is not None:
         res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.timeout)
     else:

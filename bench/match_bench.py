@@ -77,7 +77,7 @@ def bench_memory(n: int) -> None:
 
 
 def bench_store(n: int) -> None:
-    from graph.store import open_store
+    from graph.backends import open_store
     from ingest.lists.match import match_store
 
     listed, extracted = generate(n)

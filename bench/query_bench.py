@@ -38,7 +38,7 @@ from pathlib import Path
 
 from bench import emit, provenance
 from bench.graphgen import GraphRows, generate
-from graph.store import open_store
+from graph.backends import open_store
 
 OUT = Path(__file__).resolve().parent / "out"
 ROOT = Path(__file__).resolve().parent.parent

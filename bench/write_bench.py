@@ -28,7 +28,7 @@ from pathlib import Path
 from bench import emit, provenance
 from bench.graphgen import GraphRows, generate
 from graph.ontology import load
-from graph.store import open_store
+from graph.backends import open_store
 
 
 def raw_node_statement(label: str, entity_label: str, is_entity: bool) -> str:

@@ -30,18 +30,35 @@ def _union(target: str, prop: str, cap: int | None = None) -> str:
 _SCALARS = (str, bool, int, float)
 
 
-class CheckedParams(dict):
+class Rows(dict):
+    """The parameters of a statement built here: `{"rows": [...]}`, and `$rows` is the only
+    parameter its text uses. The embedded store may rename it (`$rows_3`) to send several
+    such statements as one query (graph/embedded.py, EmbeddedStore._commit)."""
+
+
+class CheckedParams(Rows):
     """Parameters built here, every value already checked against the ontology: plain
-    strings, finite numbers, booleans and lists of strings. The embedded store sends them
-    without walking every value again (that second walk cost ~15% of a bulk write)."""
+    strings without NUL bytes, finite numbers, booleans and lists of strings. The embedded
+    store sends them without walking every value again (that second walk cost ~15% of a
+    bulk write)."""
+
+
+NUL = "\x00"
+
+
+def nul_error(what: str) -> str:
+    return (f"{what} holds a NUL byte (\\x00), which FalkorDB cannot take as a parameter value; "
+            "remove it from the input (nothing of this batch was written).")
 
 
 def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:
     # Values are checked by _split_rows; ids are copied as given, so only plain str/int ids
     # make the whole parameter map checked (anything else takes the store's full check).
     if all(isinstance(row.get(k), (str, int)) for row in rows for k in ids):
+        if any(NUL in row[k] for row in rows for k in ids if isinstance(row.get(k), str)):
+            return Rows(rows=rows)  # the store's full check names it
         return CheckedParams(rows=rows)
-    return {"rows": rows}
+    return Rows(rows=rows)
 
 
 def _scalar(value: Any, prop: Property, what: str) -> Any:
@@ -56,6 +73,8 @@ def _scalar(value: Any, prop: Property, what: str) -> Any:
         raise OntologyError(
             f"{what}.{prop.name} must be a {prop.type}; got {type(value).__name__} {value!r:.80}."
         )
+    if isinstance(value, str) and NUL in value:
+        raise OntologyError(nul_error(f"{what}.{prop.name}"))
     return value
 
 
@@ -81,6 +100,8 @@ def _split_rows(
                 if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
                     raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
                 clean[key] = [str(v) for v in value]
+                if any(NUL in v for v in clean[key]):
+                    raise OntologyError(nul_error(f"{what}.{key}"))
                 lists.add(key)
             else:
                 props[key] = _scalar(value, prop, what)

@@ -15,6 +15,7 @@ class Evidence(TypedDict, total=False):
     sentence: str
     method: str  # rule | model | list
     date: str
+    certainty: str  # stated | hedged (how the sentence states the fact; items without it: stated)
 
 
 def encode(article: str, sentence: str, method: str, **extra: str | None) -> str:
@@ -29,6 +30,12 @@ def decode(raw: str) -> Evidence:
     except (TypeError, ValueError):
         return {"sentence": str(raw)}
     return value if isinstance(value, dict) else {"sentence": str(raw)}
+
+
+def certainty(item: Evidence) -> str:
+    """How an evidence item's sentence states its fact; items written before certainty was
+    recorded (and list entries) state it."""
+    return str(item.get("certainty") or "stated")
 
 
 def decode_all(items: list[str] | None) -> list[Evidence]:

@@ -36,6 +36,23 @@ class ExportSummary:
     command: str | None = None  # neo4j-admin: the command that bulk-loads the files
 
 
+# -- cells that spreadsheets would run -------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell that spreadsheets show as text: a leading = + - @ tab or CR gets a ' before it.
+
+    Excel, LibreOffice and Google Sheets run a cell starting with those as a formula
+    (`=HYPERLINK(...)`, `@SUM(...)`); numbers such as -3.5 stay numbers.
+    """
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 # -- reading the graph in pages ----------------------------------------------------------------
 
 
@@ -88,19 +105,89 @@ def _main_label(labels: list[str], entity_label: str) -> str:
 
 
 def export(store, fmt: str, out: str | Path) -> ExportSummary:
-    """Write the whole graph to `out` in `fmt` (a file; a folder for neo4j-admin)."""
+    """Write the whole graph to `out` in `fmt` (a file; a folder for neo4j-admin).
+
+    The export is written beside `out` under a temporary name and renamed into place when
+    complete: a full disk or an unwritable place is one InputError, and leaves no partial
+    file behind (an earlier export at `out` stays as it was).
+    """
     out = Path(out)
-    writers = {"json": _json, "graphml": _networkx, "gexf": _networkx, "ftm": _ftm, "neo4j-admin": _neo4j_admin}
-    if fmt not in writers:
+    writers = {"json": _json, "graphml": _networkx, "gexf": _networkx, "ftm": _ftm}
+    if fmt not in (*writers, "neo4j-admin"):
         raise InputError(f"Unknown export format {fmt!r}. Use one of: {', '.join(FORMATS)}.")
-    target_dir = out if fmt == "neo4j-admin" else out.parent
-    if fmt == "neo4j-admin" and out.exists() and not out.is_dir():
-        raise InputError(f"{out} is a file; neo4j-admin export writes a folder of CSV files. Give a folder path.")
-    if not (target_dir.exists() or target_dir.parent.is_dir()):
-        raise InputError(f"Folder {target_dir} does not exist. Create it or pick another output path.")
-    if fmt != "neo4j-admin" and out.is_dir():
+    if fmt == "neo4j-admin":
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out} is a file; neo4j-admin export writes a folder of CSV files. Give a folder path.")
+        if not out.parent.is_dir():
+            raise InputError(f"Folder {out.parent} does not exist. Create it or pick another output path.")
+        return _into_folder(store, out, fmt)
+    if out.is_dir():
         raise InputError(f"{out} is a folder; --format {fmt} writes one file. Give a file path.")
-    return writers[fmt](store, out, fmt)
+    if out.exists() and not out.is_file():
+        if not out.is_char_device():
+            raise InputError(f"{out} is not a regular file (a pipe or socket). Give a file path.")
+        try:  # /dev/stdout, /dev/null: written directly
+            return writers[fmt](store, out, fmt)
+        except OSError as exc:
+            raise InputError(_cannot_write(out, exc)) from None
+    if not out.parent.is_dir():
+        raise InputError(f"Folder {out.parent} does not exist. Create it or pick another output path.")
+    return _into_file(store, out, fmt, writers[fmt])
+
+
+def _cannot_write(out: Path, exc: OSError) -> str:
+    return f"Cannot write {out}: {exc.strerror or exc}. Nothing was written; free space or pick another output path."
+
+
+def _into_file(store, out: Path, fmt: str, writer) -> ExportSummary:
+    import os
+    import tempfile
+
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(_cannot_write(out, exc)) from None
+    tmp = Path(tmp_name)
+    try:
+        summary = writer(store, tmp, fmt)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(_cannot_write(out, exc)) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    summary.paths = [str(out)]
+    return summary
+
+
+def _into_folder(store, out: Path, fmt: str) -> ExportSummary:
+    import os
+    import shutil
+    import tempfile
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as exc:
+        raise InputError(_cannot_write(out, exc)) from None
+    try:
+        summary = _neo4j_admin(store, out, fmt, write_to=tmp)
+        if out.exists():
+            for f in sorted(tmp.iterdir()):
+                os.replace(f, out / f.name)
+            tmp.rmdir()
+        else:
+            os.rename(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(_cannot_write(out, exc)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
 
 
 def _json(store, out: Path, fmt: str) -> ExportSummary:
@@ -120,9 +207,11 @@ def _json(store, out: Path, fmt: str) -> ExportSummary:
 
 def load_json(store, path: str | Path) -> tuple[int, int]:
     """Load a JSON export into `store` (upserts: loading twice changes nothing); (nodes, relationships)."""
+    from ingest.safe_load import json_loads
+
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json_loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError, InputError) as exc:
         raise InputError(f"Cannot read {path} as a sanctions-kg JSON export: {exc}.") from None
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
         raise InputError(f"{path} is not a sanctions-kg JSON export (no \"format\": \"{JSON_FORMAT}\").")
@@ -159,23 +248,35 @@ def _flat(value: Any) -> Any:
     return value
 
 
+# XML 1.0 allows tab, LF, CR and everything from U+0020 but surrogates, U+FFFE and U+FFFF.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> Any:
+    """A value XML can hold: characters XML 1.0 forbids become visible \\xNN / \\uNNNN escapes."""
+    if not isinstance(value, str):
+        return value
+    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", value)
+
+
 def _networkx(store, out: Path, fmt: str) -> ExportSummary:
     import networkx as nx
 
     summary = ExportSummary(fmt, [str(out)])
     g = nx.MultiDiGraph()
     for node in iter_nodes(store):
-        attrs = {k: _flat(v) for k, v in node["properties"].items() if v is not None and k != "id"}
+        attrs = {k: xml_text(_flat(v)) for k, v in node["properties"].items() if v is not None and k != "id"}
         label = _main_label(node["labels"], store.ontology.entity_label)
         # "label" is what Gephi shows on a node; "kind" is the ontology label.
-        attrs.update(kind=label, labels=";".join(node["labels"]), label=str(attrs.get("name") or attrs.get("title") or node["id"]))
-        g.add_node(node["id"], **attrs)
+        attrs.update(kind=label, labels=";".join(node["labels"]), label=str(attrs.get("name") or attrs.get("title") or xml_text(node["id"])))
+        g.add_node(xml_text(node["id"]), **attrs)
         summary.nodes += 1
     for rel in iter_relationships(store):
-        attrs = {k: _flat(v) for k, v in rel["properties"].items() if v is not None}
+        attrs = {k: xml_text(_flat(v)) for k, v in rel["properties"].items() if v is not None}
         # GEXF reserves an edge's "type" (directed/undirected): the relationship type is "rel_type".
         attrs.update(rel_type=rel["type"], label=rel["type"])
-        g.add_edge(rel["start"], rel["end"], **attrs)
+        g.add_edge(xml_text(rel["start"]), xml_text(rel["end"]), **attrs)
         summary.relationships += 1
     if fmt == "graphml":
         nx.write_graphml(g, out, named_key_ids=True)
@@ -305,9 +406,15 @@ def _csv_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _neo4j_admin(store, out: Path, fmt: str) -> ExportSummary:
+def _neo4j_admin(store, out: Path, fmt: str, write_to: Path | None = None) -> ExportSummary:
+    """CSV files for neo4j-admin, written into `write_to` (default `out`) and naming `out`.
+
+    The cells are the data exactly as stored, for Neo4j: unlike `query --format csv`, they are
+    not changed against spreadsheet formulas (see README "Security").
+    """
     onto = store.ontology
-    out.mkdir(parents=True, exist_ok=True)
+    write_to = write_to or out
+    write_to.mkdir(parents=True, exist_ok=True)
     summary = ExportSummary(fmt, [])
     node_files: dict[str, tuple[Any, csv.writer, list[str]]] = {}
     try:
@@ -316,7 +423,7 @@ def _neo4j_admin(store, out: Path, fmt: str) -> ExportSummary:
             if label not in node_files:
                 props = [p for p in onto.label(label).properties.values() if p.name != "id"]
                 path = out / f"nodes_{label}.csv"
-                fh = path.open("w", encoding="utf-8", newline="")
+                fh = (write_to / path.name).open("w", encoding="utf-8", newline="")
                 w = csv.writer(fh)
                 w.writerow(["id:ID", ":LABEL"] + [f"{p.name}:{_CSV_TYPES[p.type]}" for p in props])
                 node_files[label] = (fh, w, [p.name for p in props])
@@ -336,7 +443,7 @@ def _neo4j_admin(store, out: Path, fmt: str) -> ExportSummary:
             if t not in rel_files:
                 props = list(onto.rel_type(t).properties.values())
                 path = out / f"relationships_{t}.csv"
-                fh = path.open("w", encoding="utf-8", newline="")
+                fh = (write_to / path.name).open("w", encoding="utf-8", newline="")
                 w = csv.writer(fh)
                 w.writerow([":START_ID", ":END_ID", ":TYPE"] + [f"{p.name}:{_CSV_TYPES[p.type]}" for p in props])
                 rel_files[t] = (fh, w, [p.name for p in props])
@@ -353,7 +460,7 @@ def _neo4j_admin(store, out: Path, fmt: str) -> ExportSummary:
     args += [f"--nodes={p}" for p in summary.paths if Path(p).name.startswith("nodes_")]
     args += [f"--relationships={p}" for p in summary.paths if Path(p).name.startswith("relationships_")]
     summary.command = " ".join(args)
-    (out / "import.sh").write_text(
+    (write_to / "import.sh").write_text(
         "#!/bin/sh\n# Bulk-load these CSV files into an empty, stopped Neo4j 5 database 'neo4j', then start it;\n"
         "# sanctions-kg creates its constraints and indexes on first connection.\n"
         + " \\\n  ".join(args) + "\n",

@@ -19,12 +19,13 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as nx
 
-from graph import cypher
+from graph import cypher, values
 from graph.dialect import NEO4J, for_backend
 from graph.errors import (
     QueryError,
     QueryTimeout,
     ReadOnlyError,
+    RowLimitError,
     StoreAuthError,
     StoreError,
     StoreUnavailable,
@@ -200,9 +201,9 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable(f"The Neo4j store at {self.uri} is closed. Open it again.")
         return self._driver
 
-    def _session(self, *, write: bool) -> neo4j.Session:
+    def _session(self, *, write: bool, fetch_size: int = 1000) -> neo4j.Session:
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
-        return self.driver.session(database=self.database, default_access_mode=mode)
+        return self.driver.session(database=self.database, default_access_mode=mode, fetch_size=fetch_size)
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -216,14 +217,28 @@ class Neo4jStore(GraphStore):
             raise translate_error(exc, uri=self.uri) from None
 
     # -- queries ------------------------------------------------------------------------
-    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None) -> QueryResult:
+    def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+                 max_rows: int | None = None) -> QueryResult:
         q = neo4j.Query(query, timeout=timeout) if timeout else neo4j.Query(query)
+        # Rows stream from the server in batches of `fetch_size`; stop after one more than the
+        # caller's row limit (it raises RowLimitError) or at SANCTIONS_KG_RESULT_ROWS_MAX, and
+        # discard the rest on the server instead of fetching it.
+        cap = max_rows + 1 if max_rows else self.settings.result_rows_max
         try:
-            with self._session(write=write) as session:
+            with self._session(write=write, fetch_size=min(1000, cap)) as session:
                 result = session.run(q, params)
                 columns = list(result.keys())
-                raw = [list(record.values()) for record in result]
+                raw = []
+                for record in result:
+                    raw.append(list(record.values()))
+                    if len(raw) >= cap:
+                        break
                 summary = result.consume()
+                if not max_rows and len(raw) >= cap:
+                    raise RowLimitError(
+                        f"The query reached the row cap of {cap} rows (SANCTIONS_KG_RESULT_ROWS_MAX) and "
+                        "was cut there. Add a LIMIT, page with SKIP/LIMIT, or raise SANCTIONS_KG_RESULT_ROWS_MAX."
+                    )
                 rows = self._plain_rows(columns, raw, session)
         except StoreError:
             raise
@@ -252,62 +267,19 @@ class Neo4jStore(GraphStore):
     def _plain_rows(self, columns: list[str], rows: list[list[Any]], session: neo4j.Session) -> list[dict[str, Any]]:
         from neo4j.graph import Node, Path, Relationship
 
-        known: dict[str, Any] = {}
-        missing: set[str] = set()
+        def key(end: Node | None) -> str | None:
+            return end.element_id if end is not None else None
 
-        def scan(v: Any) -> None:
-            if isinstance(v, Node):
-                ext = v.get("id")
-                known[v.element_id] = ext if ext is not None else v.element_id
-            elif isinstance(v, Relationship):
-                missing.update(n.element_id for n in v.nodes if n is not None)
-            elif isinstance(v, Path):
-                for x in (*v.nodes, *v.relationships):
-                    scan(x)
-            elif isinstance(v, list | tuple):
-                for x in v:
-                    scan(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    scan(x)
+        def external_ids(ids: list[str]) -> list[tuple[str, Any]]:
+            # Ends the result names only by element id: fetch our `id` (read-only, same session).
+            return [(r["internal"], r["id"]) for r in session.run(self.dialect.ids_query(), {"ids": ids})]
 
-        for row in rows:
-            for v in row:
-                scan(v)
-        missing -= set(known)
-        if missing:
-            # A relationship whose end node is not in the result: the driver knows only its
-            # element id, so fetch our `id` for it (read-only, in the same session).
-            res = session.run(self.dialect.ids_query(), {"ids": sorted(missing)})
-            for record in res:
-                internal, ext = record["internal"], record["id"]
-                known[internal] = ext if ext is not None else internal
-
-        def plain(v: Any) -> Any:
-            if isinstance(v, Node):
-                return {"id": known[v.element_id], "labels": sorted(v.labels), "properties": plain(dict(v))}
-            if isinstance(v, Relationship):
-                start, end = v.start_node, v.end_node
-                return {
-                    "type": v.type,
-                    "start": known.get(start.element_id, start.element_id) if start is not None else None,
-                    "end": known.get(end.element_id, end.element_id) if end is not None else None,
-                    "properties": plain(dict(v)),
-                }
-            if isinstance(v, Path):
-                out: list[Any] = []
-                for i, n in enumerate(v.nodes):
-                    out.append(plain(n))
-                    if i < len(v.relationships):
-                        out.append(plain(v.relationships[i]))
-                return out
-            if isinstance(v, list | tuple):
-                return [plain(x) for x in v]
-            if isinstance(v, dict):
-                return {k: plain(x) for k, x in v.items()}
-            return _plain_scalar(v)
-
-        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+        return values.plain_rows(columns, rows, values.Driver(
+            node_class=Node, node=lambda n: (n.element_id, n.get("id"), n.labels, n),
+            edge_class=Relationship, edge=lambda r: (r.type, key(r.start_node), key(r.end_node), r),
+            path_class=Path, path=lambda p: (p.nodes, p.relationships),
+            external_ids=external_ids, scalar=_plain_scalar,
+        ))
 
     def close(self) -> None:
         driver, self._driver = self._driver, None

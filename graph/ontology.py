@@ -1,18 +1,23 @@
-"""The ontology, read once from ontology.yaml: labels, relationship types and their properties.
+"""The ontology, read once from ontology.yaml: labels, relationship types and their properties,
+and the behaviour declared with them (identifiers, formats, resolution and matching rules).
 
 Everything that names a label, a relationship type or a property in Cypher text takes it from
-here, so a name that is not declared can never reach a query.
+here, so a name that is not declared can never reach a query. SANCTIONS_KG_ONTOLOGY names
+another YAML file to read instead (a copy of graph/ontology.yaml with more properties, say).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
+from graph import formats
 from graph.errors import OntologyError
+from graph.settings import ontology_file
 
 PROPERTY_TYPES = {"string", "int", "float", "bool", "date", "list"}
 
@@ -22,6 +27,9 @@ class Property:
     name: str
     type: str
     doc: str = ""
+    format: str | None = None  # a graph.formats validator name
+    identifier: bool = False  # names the thing itself (imo, mmsi, call_sign)
+    shown: bool = True  # listed among a report's properties
 
     @property
     def is_list(self) -> bool:
@@ -34,6 +42,22 @@ class Label:
     doc: str
     properties: dict[str, Property]
     is_entity: bool = True
+    own: tuple[str, ...] = ()  # the properties declared under the label, not shared by every entity
+    resolve_by: str | None = None  # the identifier that alone decides identity (id <identifier>:<value>)
+    key_rules: tuple[str, ...] = ()  # name-key normalisations, applied in order (ingest/resolve.py)
+    match_group: str | None = None  # matched against listed entities of the same group
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The label's identifier properties, in declared order."""
+        return tuple(p for p in self.own if self.properties[p].identifier)
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The label's own scalar properties that are not identifiers: what extraction fills in."""
+        return tuple(
+            p for p in self.own if not self.properties[p].identifier and not self.properties[p].is_list
+        )
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,9 @@ class RelType:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     properties: dict[str, Property]
+    own: tuple[str, ...] = ()  # the properties declared for this type, not the provenance every edge has
+    extract_from: tuple[str, ...] = ()  # the sources the text rules take; `sources` unless declared
+    extract_to: tuple[str, ...] = ()  # the targets the text rules take; `targets` unless declared
 
 
 @dataclass(frozen=True)
@@ -87,40 +114,112 @@ class Ontology:
 
         return fits(source_label, rt.sources) and fits(target_label, rt.targets)
 
+    def label_of(self, labels: list[str] | tuple[str, ...] | None) -> str | None:
+        """A node's own label among its labels (the one that is not the shared entity label)."""
+        return next((lab for lab in labels or () if lab != self.entity_label), None)
+
+    def _union(self, attr: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for lab in self.labels.values() if lab.is_entity for p in getattr(lab, attr)))
+
+    @cached_property
+    def identifiers(self) -> tuple[str, ...]:
+        """Every entity label's identifier properties, in declared order (imo, mmsi, call_sign)."""
+        return self._union("identifiers")
+
+    @cached_property
+    def attributes(self) -> tuple[str, ...]:
+        """Every entity label's attributes, in declared order (flag, vessel_type, legal_form, ...)."""
+        return self._union("attributes")
+
+    @cached_property
+    def hidden_properties(self) -> frozenset[str]:
+        """Entity properties a report does not list among properties: declared `show: false`,
+        and the identifiers, which it lists apart."""
+        hidden = {p.name for lab in self.labels.values() if lab.is_entity for p in lab.properties.values() if not p.shown}
+        return frozenset(hidden | set(self.identifiers))
+
+    @cached_property
+    def match_groups(self) -> dict[str, str]:
+        """Label -> matching group, for the labels sanctions-list matching compares."""
+        return {n: lab.match_group for n, lab in self.labels.items() if lab.match_group}
+
+    @property
+    def match_labels(self) -> tuple[str, ...]:
+        """The labels sanctions-list matching compares."""
+        return tuple(self.match_groups)
+
 
 def _props(raw: dict | None) -> dict[str, Property]:
     out: dict[str, Property] = {}
     for name, spec in (raw or {}).items():
         if spec["type"] not in PROPERTY_TYPES:
             raise OntologyError(f"Property {name!r} has unknown type {spec['type']!r}.")
-        out[name] = Property(name, spec["type"], spec.get("doc", ""))
+        fmt = spec.get("format") or ("date" if spec["type"] == "date" else None)
+        if fmt is not None and fmt not in formats.FORMATS:
+            raise OntologyError(
+                f"Property {name!r} has unknown format {fmt!r}. Known formats (graph/formats.py): "
+                f"{', '.join(formats.FORMATS)}."
+            )
+        out[name] = Property(
+            name, spec["type"], spec.get("doc", ""), fmt, bool(spec.get("identifier", False)), bool(spec.get("show", True))
+        )
     return out
 
 
+def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
+    is_entity = spec.get("entity", True)
+    own = _props(spec.get("properties"))
+    resolve_by = spec.get("resolve_by")
+    if resolve_by is not None and not (resolve_by in own and own[resolve_by].identifier):
+        raise OntologyError(f"Label {name}: resolve_by {resolve_by!r} is not one of its identifier properties.")
+    return Label(
+        name,
+        spec.get("doc", ""),
+        {**common, **own} if is_entity else own,
+        is_entity,
+        own=tuple(own),
+        resolve_by=resolve_by,
+        key_rules=tuple(spec.get("key_rules") or ()),
+        match_group=spec.get("match_group"),
+    )
+
+
 @cache
-def load() -> Ontology:
-    """The ontology declared in graph/ontology.yaml."""
-    raw = yaml.safe_load(resources.files("graph").joinpath("ontology.yaml").read_text("utf-8"))
+def _packaged() -> str:
+    return str(resources.files("graph").joinpath("ontology.yaml"))
+
+
+def path() -> Path:
+    """The ontology file in use: SANCTIONS_KG_ONTOLOGY, else graph/ontology.yaml."""
+    return Path(ontology_file() or _packaged())
+
+
+def load(source: str | Path | None = None) -> Ontology:
+    """The ontology declared in `source`, by default graph/ontology.yaml (see path())."""
+    return _load(str(source) if source is not None else ontology_file() or _packaged())
+
+
+@cache
+def _load(source: str) -> Ontology:
+    try:
+        raw = yaml.safe_load(Path(source).read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise OntologyError(
+            f"Cannot read the ontology {source}: {exc}. Point SANCTIONS_KG_ONTOLOGY at a readable copy of graph/ontology.yaml, or unset it."
+        ) from None
     common = _props(raw["entity_properties"])
-    labels: dict[str, Label] = {}
-    for name, spec in raw["labels"].items():
-        is_entity = spec.get("entity", True)
-        props = {**common, **_props(spec.get("properties"))} if is_entity else _props(spec.get("properties"))
-        labels[name] = Label(name, spec.get("doc", ""), props, is_entity)
+    labels = {name: _label(name, spec, common) for name, spec in raw["labels"].items()}
     rel_common = _props(raw["relationship_properties"])
-    rels = {
-        name: RelType(
-            name,
-            spec.get("doc", ""),
-            tuple(spec["from"]),
-            tuple(spec["to"]),
-            {**rel_common, **_props(spec.get("properties"))},
+    rels = {}
+    for name, spec in raw["relationships"].items():
+        own = _props(spec.get("properties"))
+        rels[name] = RelType(
+            name, spec.get("doc", ""), tuple(spec["from"]), tuple(spec["to"]), {**rel_common, **own}, tuple(own),
+            tuple(spec.get("extract_from") or spec["from"]), tuple(spec.get("extract_to") or spec["to"]),
         )
-        for name, spec in raw["relationships"].items()
-    }
     known = set(labels) | {raw["entity_label"]}
     for rt in rels.values():
-        for end in rt.sources + rt.targets:
+        for end in rt.sources + rt.targets + rt.extract_from + rt.extract_to:
             if end not in known:
                 raise OntologyError(f"Relationship {rt.name} names unknown label {end!r}.")
     return Ontology(

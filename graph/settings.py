@@ -7,8 +7,13 @@
 | SANCTIONS_KG_FSYNC            | everysec           | AOF fsync policy: everysec or always         |
 | SANCTIONS_KG_QUERY_TIMEOUT    | 10                 | seconds a query may run                      |
 | SANCTIONS_KG_MAX_ROWS         | 10000              | rows a user query may return                 |
+| SANCTIONS_KG_QUERY_TIMEOUT_MAX | 600               | seconds any read query may run, whatever --timeout says (embedded: FalkorDB TIMEOUT_MAX) |
+| SANCTIONS_KG_QUERY_MEMORY     | 1024               | MB one query may allocate on the server (embedded: FalkorDB QUERY_MEM_CAPACITY) |
+| SANCTIONS_KG_SERVER_MEMORY    | half the RAM (≥ 2048) | MB of address space the embedded server may use (RLIMIT_AS): a query that allocates past it stops the server, never the machine |
+| SANCTIONS_KG_RESULT_ROWS_MAX  | 2000000            | rows the server returns for any one query, ours included (embedded: RESULTSET_SIZE; reaching it is an error, never a silent cut) |
 | SANCTIONS_KG_MODEL            | (auto)             | spaCy model package name                     |
 | SANCTIONS_KG_KEEP_SERVER      | 0 (library), 300 (CLI) | seconds the embedded server stays up idle after its last client closes (0: stop at once) |
+| SANCTIONS_KG_ONTOLOGY         | graph/ontology.yaml | another ontology file (graph/ontology.py reads it through ontology_file()) |
 | NEO4J_USERNAME / NEO4J_PASSWORD | neo4j / (none)   | Neo4j credentials (Neo4j's own names)        |
 | NEO4J_DATABASE                | (server default)   | Neo4j database name                          |
 """
@@ -67,6 +72,10 @@ class Settings:
     neo4j_password: str | None
     neo4j_database: str | None
     keep_server: float = KEEP_SERVER_LIBRARY  # seconds the embedded server stays up idle (0: stop at last close)
+    query_timeout_max: float = 600.0  # seconds; server-side cap on every read query
+    query_memory_mb: int = 1024  # MB one query may allocate on the server
+    result_rows_max: int = 2_000_000  # rows the server returns for one query at most
+    server_memory_mb: int = 0  # MB of address space for the embedded server; 0: default_server_memory_mb()
 
     @property
     def is_server(self) -> bool:
@@ -97,6 +106,46 @@ def from_env(*, keep_server_default: float = KEEP_SERVER_LIBRARY, **overrides) -
         neo4j_password=os.environ.get("NEO4J_PASSWORD"),
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
         keep_server=_seconds("SANCTIONS_KG_KEEP_SERVER", keep_server_default),
+        query_timeout_max=float(_number("SANCTIONS_KG_QUERY_TIMEOUT_MAX", "600", float)),
+        query_memory_mb=int(_number("SANCTIONS_KG_QUERY_MEMORY", "1024", int)),
+        result_rows_max=int(_number("SANCTIONS_KG_RESULT_ROWS_MAX", "2000000", int)),
+        server_memory_mb=int(_number("SANCTIONS_KG_SERVER_MEMORY", str(default_server_memory_mb()), int)),
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**values)
+    settings = Settings(**values)
+    if not math.isfinite(settings.query_timeout_max) or settings.query_timeout_max > MAX_SECONDS:
+        raise ConfigError(f"SANCTIONS_KG_QUERY_TIMEOUT_MAX={settings.query_timeout_max:g} is too large; "
+                          f"use at most {MAX_SECONDS} seconds.")
+    check_timeout(settings.query_timeout, settings, "SANCTIONS_KG_QUERY_TIMEOUT")
+    return settings
+
+
+def default_server_memory_mb() -> int:
+    """Half the machine's RAM, at least 2048 MB."""
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        ram = 8192
+    return max(2048, ram // 2)
+
+
+MAX_SECONDS = 86400 * 7  # the longest limit a setting may give (FalkorDB takes milliseconds as a 32-bit count)
+
+
+def check_timeout(timeout: float | None, settings: Settings, name: str = "--timeout") -> None:
+    """Refuse a query time limit over SANCTIONS_KG_QUERY_TIMEOUT_MAX, naming both."""
+    if timeout is None:
+        return
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ConfigError(f"{name} {timeout:g}: give a finite number of seconds greater than 0, e.g. 10.")
+    if timeout > settings.query_timeout_max:
+        raise ConfigError(
+            f"{name} {timeout:g} s is over the longest time a query may run, "
+            f"SANCTIONS_KG_QUERY_TIMEOUT_MAX={settings.query_timeout_max:g} s. "
+            "Give a shorter time, or raise SANCTIONS_KG_QUERY_TIMEOUT_MAX."
+        )
+
+
+def ontology_file() -> str | None:
+    """SANCTIONS_KG_ONTOLOGY: an ontology file to read instead of graph/ontology.yaml, or None."""
+    return os.environ.get("SANCTIONS_KG_ONTOLOGY") or None

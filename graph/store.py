@@ -1,6 +1,6 @@
 """The graph store interface: one API over the embedded FalkorDB and Neo4j 5.
 
-    with open_store("./sanctions-kg.db") as store:            # or "bolt://localhost:7687"
+    with open_store("./sanctions-kg.db") as store:            # graph.backends; or "bolt://localhost:7687"
         with store.batch() as b:                              # commits together or not at all
             b.upsert_nodes("Vessel", [{"id": "imo:9161003", "name": "Lady R"}])
         result = store.run("MATCH (n:Vessel) RETURN n")       # read-only unless write=True
@@ -14,13 +14,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph import cypher
 from graph.errors import RowLimitError
 from graph.ontology import Ontology, load
-from graph.settings import Settings, from_env
+from graph.settings import Settings, check_timeout
 
 
 @dataclass
@@ -69,6 +69,9 @@ class GraphStore(ABC):
     """A graph backend. Subclasses talk to one database; everything else is shared here."""
 
     dialect_name: str = ""
+    # Long-lived users (the web explorer) set this: the embedded store then re-opens itself
+    # when its server went away. Neo4j's driver reconnects on its own.
+    reconnect: bool = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -77,9 +80,13 @@ class GraphStore(ABC):
     # -- backend-specific -------------------------------------------------------------
     @abstractmethod
     def _execute(
-        self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None
+        self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
+        max_rows: int | None = None,
     ) -> QueryResult:
-        """Run one statement and convert its result to plain values."""
+        """Run one statement and convert its result to plain values.
+
+        `max_rows`: the caller raises RowLimitError past it, so a backend that can stop
+        fetching after `max_rows + 1` rows should (Neo4j streams; FalkorDB cannot)."""
 
     @abstractmethod
     def _commit(self, statements: list[cypher.Statement]) -> None:
@@ -114,7 +121,9 @@ class GraphStore(ABC):
         """
         if timeout is None and not write:
             timeout = self.settings.query_timeout
-        result = self._execute(query, dict(params or {}), write=write, timeout=timeout)
+        check_timeout(timeout, self.settings)
+        cap = {"max_rows": max_rows} if max_rows is not None else {}  # subclasses written before it need not take it
+        result = self._execute(query, dict(params or {}), write=write, timeout=timeout, **cap)
         if max_rows is not None and len(result.rows) > max_rows:
             raise RowLimitError(
                 f"The query returned {len(result.rows)} rows, more than the row limit of {max_rows}. "
@@ -160,28 +169,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_store(db: str | None = None, *, settings: Settings | None = None) -> GraphStore:
-    """Open the store named by `db` (file path or bolt/neo4j URI) and set up its schema."""
-    from graph.uri import check_db
-
-    if settings is None:
-        settings = from_env(db=db)
-    elif db is not None:
-        settings = replace(settings, db=db)
-    check_db(settings.db)
-    if settings.is_server:
-        from graph.neo4j_server import Neo4jStore
-
-        store: GraphStore = Neo4jStore(settings)
-    else:
-        from graph.embedded import EmbeddedStore
-
-        store = EmbeddedStore(settings)
-    try:
-        store.ensure_schema()
-    except BaseException:
-        store.close()
-        raise
-    return store

@@ -51,7 +51,7 @@ def evaluate(articles_dir: str | Path, gold_path: str | Path, nlp=None, split_pa
     When some of the gold's articles are named in the held-out split, the result also has
     `parts`: the same scores for the tuning part and the held-out part separately.
     """
-    from ingest.extract import extract_documents
+    from ingest.extract_many import extract_documents
     from ingest.nlp import load
     from ingest.readers import read_paths
 

@@ -8,18 +8,15 @@ article's date, and keeps only relations the ontology allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from graph import ontology
-from graph.errors import ExtractionError, InputError
 from ingest import dates as dates_mod
-from ingest.model import Document, Entity, ExtractionResult, Relation, Skipped, Span
+from ingest.model import Document, Entity, ExtractionResult, Relation, Span
 from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
-IDENTIFIERS = ("imo", "mmsi", "call_sign")
+IDENTIFIERS = ontology.load().identifiers
 
 
 _DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
@@ -63,11 +60,9 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
             by_imo[entity.identifiers["imo"]] = entity
         if info.get("method") == "rule":
             entity.method = "rule"
-        for prop in ("flag", "vessel_type", "legal_form", "iso2"):
+        for prop in ontology.load().attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
-        if info.get("country"):
-            entity.props.setdefault("_country", info["country"])
         entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))
         by_span[(ent.start, ent.end)] = entity
     entities = list(dict.fromkeys(by_key.values()))
@@ -218,32 +213,35 @@ def build_result(document: Document, doc) -> ExtractionResult:
     return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations)
 
 
+def pipeline_text(document: Document) -> str:
+    """The text spaCy reads for `document`: its text with page furniture blanked out
+    (ingest.furniture), the same length, so every offset holds in the original."""
+    from ingest.furniture import clean
+
+    return clean(document.text)
+
+
 def extract_document(doc: Document, nlp) -> ExtractionResult:
     """Extract entities and relations from one Document with the given pipeline."""
-    return build_result(doc, nlp(doc.text))
+    return build_result(doc, nlp(pipeline_text(doc)))
 
 
-def extract_documents(
-    docs: Iterable[Document], nlp, batch_size: int = 32, n_process: int = 1
-) -> Iterator[ExtractionResult]:
-    """Like extract_document over many documents; n_process > 1 extracts in worker processes
-    (ingest.parallel). Raises ExtractionError naming the first document that fails."""
-    from ingest.parallel import extract_stream
+def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[dict]]:
+    """The ExtractionResult of `document` and what was dropped on the way, each with its
+    reason: furniture lines blanked before spaCy, candidates the components did not keep."""
+    from ingest.components.common import DROPPED
+    from ingest.furniture import furniture
 
-    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
-        if isinstance(result, str):
-            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
-        yield result
-
-
-def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
-    """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
-    from ingest.nlp import load
-    from ingest.readers import read_paths
-
-    items = list(read_paths([path], source=source, published=published))
-    docs = [i for i in items if isinstance(i, Document)]
-    if not docs:
-        reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
-        raise InputError(f"Cannot extract from {path}: {reasons}.")
-    return list(extract_documents(docs, nlp or load()))
+    doc = nlp(pipeline_text(document))
+    result = build_result(document, doc)
+    dropped = [{"stage": "furniture", "label": None, "text": f.text, "start": f.start, "end": f.end, "reason": f.reason}
+               for f in furniture(document.text)]
+    seen = set()
+    for start, end, label, why in doc.user_data.get(DROPPED, []):
+        span = doc[start:end]
+        key = (start, end, label)
+        if key in seen:
+            continue
+        seen.add(key)
+        dropped.append({"stage": "candidate", "label": label, "text": span.text, "start": span.start_char, "end": span.end_char, "reason": why})
+    return result, dropped

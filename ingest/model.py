@@ -36,7 +36,7 @@ class Document:
 
 @dataclass
 class Skipped:
-    """An input that could not be read, and why."""
+    """An input that could not be read or extracted, and why."""
 
     path: str
     reason: str
@@ -61,21 +61,22 @@ class Entity:
     props: dict[str, object] = field(default_factory=dict)  # flag, vessel_type, legal_form, iso2, ais_dark
     method: str = "rule"  # rule | model
     id: str | None = None  # set by ingest.resolve
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """Identity within one document: (label, local key)."""
-        return (self.label, self.props.get("_local", self.name))  # type: ignore[return-value]
+    keys: list[str] = field(default_factory=list)  # lookup keys of the names, set by ingest.resolve for the writer
 
     def to_dict(self) -> dict:
+        """What was extracted (the resolver's lookup keys are not part of it)."""
         d = asdict(self)
-        d["props"] = {k: v for k, v in self.props.items() if not k.startswith("_")}
+        del d["keys"]
         return d
+
+
+CERTAINTIES = ("stated", "hedged")  # "denied" and hypothetical statements never become relations
 
 
 @dataclass
 class Relation:
-    """A fact between two entities of one document, with the sentence that states it."""
+    """A fact between two entities of one document, with the sentence that states it and how
+    firmly it states it: "stated", or "hedged" ("is believed to be owned by", "allegedly")."""
 
     type: str  # ontology relationship type
     source: str  # Entity.name of the source (Entity.id once resolved)
@@ -86,6 +87,17 @@ class Relation:
     method: str = "rule"
     date: str | None = None
     props: dict[str, object] = field(default_factory=dict)  # year, activity, role, cue
+    certainty: str = "stated"
+
+    def __post_init__(self) -> None:
+        # The relations component passes certainty among its props; it belongs to the
+        # evidence sentence, not to the edge, so it moves to its own field (a copy of props:
+        # one props dict may be shared by several relations).
+        if "certainty" in self.props:
+            self.props = dict(self.props)
+            self.certainty = str(self.props.pop("certainty"))
+        if self.certainty not in CERTAINTIES:
+            raise ValueError(f"Relation certainty {self.certainty!r} is not one of {', '.join(CERTAINTIES)}.")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -17,6 +17,7 @@ COMPONENTS = (
     "sanctions_kg_gazetteer_v1",
     "sanctions_kg_vessels_v1",
     "sanctions_kg_orgs_v1",
+    "sanctions_kg_known_v1",  # names the graph already holds (index set at run time: ingest.knowledge)
     "sanctions_kg_entities_v1",
     "sanctions_kg_relations_v1",
 )
@@ -39,9 +40,15 @@ def model_name(setting: str | None = None) -> str:
 def add_components(nlp, *, model_ner: bool = True):
     """Add our components to `nlp` (a model pipeline or spacy.blank('en'))."""
     import ingest.components  # noqa: F401  (registers the factories)
+    import ingest.components.known  # noqa: F401
 
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
         nlp.add_pipe("sentencizer", first=True)
+    import ingest.sentence_cap  # noqa: F401  (no sentence longer than SANCTIONS_KG_MAX_SENTENCE_TOKENS)
+
+    nlp.add_pipe("sanctions_kg_sentence_cap_v1", **({"before": "parser"} if nlp.has_pipe("parser") else {"last": True}))
+    if nlp.has_pipe("parser"):
+        nlp.add_pipe("sanctions_kg_paragraphs_v1", before="parser")  # a blank line ends a sentence
     for name in COMPONENTS:
         config = {"use_model_ner": model_ner} if name == "sanctions_kg_entities_v1" else {}
         nlp.add_pipe(name, config=config)

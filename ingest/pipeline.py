@@ -14,20 +14,21 @@ from datetime import datetime, timezone
 
 from graph import evidence as ev
 from graph.errors import StoreUnavailable
+from graph.ontology import load as load_ontology
+from ingest.knowledge import (
+    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
+    using_index,
+)
+from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
 from ingest.parallel import auto_processes, extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
 BATCH_SIZE = 32
-# Properties of an extracted entity that go onto its node, per label.
-NODE_PROPS = {"Vessel": ("flag", "vessel_type"), "Company": ("legal_form",), "Country": ("iso2",)}
-REL_PROPS = {
-    "CALLED_AT": ("date", "activity"),
-    "SANCTIONED_BY": ("year", "date"),
-    "OPERATED_BY": ("role",),
-    "ASSOCIATED_WITH": ("cue",),
-}
+# Properties of an extracted entity or relation that go onto its node or edge, as graph/ontology.yaml declares them.
+NODE_PROPS = {name: label.attributes for name, label in load_ontology().labels.items() if label.is_entity}
+REL_PROPS = {name: rel.own for name, rel in load_ontology().relationships.items()}
 
 
 @dataclass
@@ -39,6 +40,7 @@ class IngestSummary:
     failed: list[Skipped] = field(default_factory=list)
     entities_added: int = 0
     relationships_added: int = 0
+    rescan: RescanSummary = field(default_factory=RescanSummary)
 
     @property
     def ok(self) -> bool:
@@ -50,6 +52,7 @@ class IngestSummary:
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "entities_added": self.entities_added,
             "relationships_added": self.relationships_added,
+            "rescanned": self.rescan.rescanned,
         }
 
 
@@ -65,11 +68,13 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
     nodes: dict[str, list[dict]] = {"Article": [{
         "id": aid, "title": doc.title, "source": doc.source, "url": doc.url, "published": doc.published,
         "path": doc.path, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": True,
+        # Kept for re-scans when the graph learns new names (ingest.knowledge).
+        "text": doc.text if len(doc.text) <= MAX_TEXT else None,
     }]}
     rels: dict[str, list[dict]] = {}
     for e in result.entities:
         row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
-               "keys": e.props.get("_keys") or entity_keys(e.label, e.name, e.aliases), "source": "article"}
+               "keys": e.keys or entity_keys(e.label, e.name, e.aliases), "source": "article"}
         if e.label == "Vessel":
             row.update({k: v for k, v in e.identifiers.items()})
             dark = e.props.get("ais_dark") or []
@@ -92,7 +97,7 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
         row = merged.get(sig)
         if row is None:
             row = merged[sig] = {"start": start, "end": end, "key": key, "articles": [aid], "evidence": [], "methods": []}
-        item = ev.encode(aid, r.evidence, r.method, date=r.date)
+        item = ev.encode(aid, r.evidence, r.method, date=r.date, certainty=r.certainty)
         if item not in row["evidence"]:
             row["evidence"].append(item)
         if r.method not in row["methods"]:
@@ -106,17 +111,95 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
     return {"nodes": nodes, "rels": rels}
 
 
-def write_article(store, result: ExtractionResult) -> None:
-    """All writes of one resolved article, in one atomic batch."""
+# Replacing an article's facts: its share of each relationship (article id, evidence items),
+# then relationships nothing else states, its AIS-dark items and its MENTIONS edges. UNWIND
+# form throughout: the embedded store compiles batch statements without their parameters.
+_STRIP = (
+    """UNWIND $rows AS row
+MATCH (a:Article {id: row.aid})-[:MENTIONS]->(:Entity)-[r]-()
+WHERE row.aid IN coalesce(r.articles, [])
+WITH DISTINCT r, row
+SET r.articles = [x IN r.articles WHERE x <> row.aid],
+    r.evidence = [x IN coalesce(r.evidence, []) WHERE NOT x CONTAINS row.needle]
+WITH r WHERE size(r.articles) = 0 AND size(r.evidence) = 0
+DELETE r""",
+    """UNWIND $rows AS row
+MATCH (a:Article {id: row.aid})-[:MENTIONS]->(v:Vessel)
+WHERE v.ais_dark IS NOT NULL
+SET v.ais_dark = [x IN v.ais_dark WHERE NOT x CONTAINS row.needle]""",
+    """UNWIND $rows AS row
+MATCH (a:Article {id: row.aid})-[m:MENTIONS]->()
+DELETE m""",
+)
+# Entities the earlier extraction of the article made that nothing holds any more (a match
+# candidate link to a listed entity does not hold one: it was only a guess about that mention).
+_ORPHANS = """UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+WHERE n.listed IS NULL OR n.listed = false
+OPTIONAL MATCH (n)-[x]-() WHERE type(x) <> 'MATCH_CANDIDATE'
+WITH n, count(x) AS links WHERE links = 0
+DETACH DELETE n"""
+_TOUCHED = """MATCH (a:Article)-[:MENTIONS]->(n:Entity) WHERE a.id = $aid
+OPTIONAL MATCH (n)-[r]-(m:Entity) WHERE $aid IN coalesce(r.articles, [])
+RETURN collect(DISTINCT n.id) AS mentioned, collect(DISTINCT m.id) AS related"""
+
+
+def write_article(store, result: ExtractionResult, *, replace: bool = False) -> None:
+    """All writes of one resolved article, in one atomic batch.
+
+    `replace` first takes out what an earlier extraction of the same article wrote (its
+    MENTIONS, its evidence and article id on relationships, relationships only it stated,
+    entities only it named), in the same batch, so a re-extraction never leaves a mix.
+    """
     rows = article_rows(result)
+    aid = result.document.id
+    touched: list[str] = []
+    if replace:
+        res = store.run(_TOUCHED, {"aid": aid}, timeout=120)
+        if res.rows:
+            touched = sorted(set(res.rows[0]["mentioned"] or []) | set(res.rows[0]["related"] or []))
     with store.batch() as b:
+        if replace:
+            strip = {"rows": [{"aid": aid, "needle": f'"article":"{aid}"'}]}
+            for query in _STRIP:
+                b.run(query, strip)
         # The Article goes last among nodes only so that its complete=true lands with the rest.
         for label, items in rows["nodes"].items():
             if label != "Article":
                 b.upsert_nodes(label, items)
         b.upsert_nodes("Article", rows["nodes"]["Article"])
+        # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
+        b.run("UNWIND $rows AS row MATCH (a:Article {id: row.id}) SET a.name_keys = row.keys",
+              {"rows": [{"id": aid, "keys": article_keys(result.document.text)}]})
         for rtype, items in rows["rels"].items():
             b.upsert_relationships(rtype, items)
+        if touched:
+            b.run(_ORPHANS, {"ids": touched})
+
+
+def article_resolver(store) -> Resolver:
+    """A resolver over the store's entities for extracted ones, in which a node only a sanctions
+    list names is found by IMO number but not by name: a named entity gets its own node, and
+    list matching (ingest.lists.match) decides, as it does when the list comes after the
+    article — so the graph does not depend on which came first."""
+    resolver = Resolver.from_store(store)
+    res = store.run("MATCH (n:Entity) WHERE n.source STARTS WITH $p RETURN n.id AS id", {"p": LIST_SOURCE_PREFIX})
+    list_only = {r["id"] for r in res}
+    if list_only:
+        for ids in resolver.by_key.values():
+            ids.difference_update(list_only)
+    resolver.list_only = list_only  # type: ignore[attr-defined]
+    return resolver
+
+
+def match_listed(store, resolver) -> int:
+    """After extracted entities were written into a store holding list-only nodes: match them
+    as an import would (certain matches merge, the rest become candidates). Returns merges."""
+    if not getattr(resolver, "list_only", None):
+        return 0
+    from ingest.lists.match import match_store
+
+    return len(match_store(store).merged)
 
 
 def ingest_documents(
@@ -127,8 +210,13 @@ def ingest_documents(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
+
+    Then (`rescan`) the stored articles, these included, that mention names these articles
+    typed are extracted again with them (ingest.knowledge.refresh), and extracted entities are
+    matched to list-only ones, so that the graph does not depend on the order of the input.
 
     `n_process` worker processes extract (ingest.parallel); 0 picks one per core when there
     are enough new articles to pay for starting them (auto_processes).
@@ -138,10 +226,10 @@ def ingest_documents(
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
     with store.ingest_lock():
-        return _ingest_locked(store, items, reprocess, progress, nlp, n_process)
+        return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
 
 
-def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestSummary:
+def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=True) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
@@ -184,25 +272,39 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     todo = fits
     entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
     rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
-    resolver = Resolver.from_store(store)
+    resolver = article_resolver(store)
+    stored: set[str] = set()
+    if reprocess and ids:
+        res = store.run("MATCH (a:Article) WHERE a.id IN $ids RETURN a.id AS id", {"ids": ids})
+        stored = {row["id"] for row in res.rows}
     # n_process > 1 extracts in worker processes; resolution and writes stay in this one.
     if n_process == 0:
         n_process = auto_processes(len(todo))
-    for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
-        name = document.path or document.id[:12]
-        if isinstance(result, str):  # extraction failed, and says why
-            summary.failed.append(Skipped(name, result))
-        else:
-            try:
-                resolver.resolve(result.entities)
-                write_article(store, result)
-                summary.new += 1
-            except StoreUnavailable:
-                raise  # the store is gone: every other article would fail the same way
-            except Exception as exc:  # one bad article must not stop the others
-                summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
-        if progress:
-            progress("advance", 1)
+    # Names the graph already holds are recognised in the new articles (set before the
+    # workers fork: they inherit the index).
+    known = load_index(store)
+    with using_index(nlp, known):
+        for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+            name = document.path or document.id[:12]
+            if isinstance(result, Skipped):  # extraction failed, and says why
+                summary.failed.append(result)
+            else:
+                try:
+                    resolver.resolve(result.entities)
+                    write_article(store, result, replace=document.id in stored)
+                    summary.new += 1
+                except StoreUnavailable:
+                    raise  # the store is gone: every other article would fail the same way
+                except Exception as exc:  # one bad article must not stop the others
+                    summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
+            if progress:
+                progress("advance", 1)
+    if summary.new and rescan:
+        match_listed(store, resolver)
+        # Names these articles typed may be in articles stored before them (or earlier in this run).
+        grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
+            if progress else None
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
     summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
     return summary
@@ -218,7 +320,103 @@ def ingest_paths(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Read every article under `paths` and ingest it. See ingest_documents."""
     return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
-                            progress=progress, nlp=nlp, n_process=n_process)
+                            progress=progress, nlp=nlp, n_process=n_process, rescan=rescan)
+
+
+# -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
+
+# Articles that mention a name's key but not the entity, with the names concerned.
+_CANDIDATES = """UNWIND $items AS it
+MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
+OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
+WITH a, it, m WHERE m IS NULL
+RETURN a.id AS id, collect(it.n) AS items"""
+
+
+def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
+    """Stored articles a re-scan should extract again for `names`: (candidates, articles).
+
+    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
+    the articles whose text really contains one of the names are returned with their metadata.
+    """
+    if not names:
+        return 0, []
+    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(items), 2000):
+        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
+            found.setdefault(r["id"], []).extend(r["items"])
+    ids = sorted(found)
+    out = []
+    for start in range(0, len(ids), PAGE):
+        res = store.run(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
+            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
+            "a.published AS published, a.path AS path",
+            {"ids": ids[start : start + PAGE]}, timeout=300,
+        )
+        for r in res:
+            if any(mentions(r["text"], n) for n in dict.fromkeys(found[r["id"]])):
+                out.append(r)
+    return len(ids), out
+
+
+def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
+           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Extract again, with `entries` as the known names, the stored articles `names` concern;
+    then (`match`) match new extracted entities to list-only ones (match_listed)."""
+    summary = RescanSummary(new_names=len(names))
+    summary.candidates, rows = stale_articles(store, names)
+    if not rows:
+        return summary
+    from ingest.nlp import load
+
+    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
+    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
+                     path=r["path"]) for r in rows]
+    if progress:
+        progress("total", len(docs))
+    resolver = article_resolver(store)
+    if n_process == 0:  # as ingest does: workers when there are enough articles to pay for them
+        n_process = auto_processes(len(docs))
+    elif len(docs) < 2 * n_process:
+        n_process = 1  # starting workers would cost more than they save
+    with using_index(nlp, entries):
+        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+            if isinstance(result, Skipped):
+                summary.failed += 1
+            else:
+                resolver.resolve(result.entities)
+                write_article(store, result, replace=True)
+                summary.rescanned += 1
+            if progress:
+                progress("advance", 1)
+    if match and summary.rescanned:
+        match_listed(store, resolver)
+    return summary
+
+
+def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
+            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Re-scan the stored articles that mention names the graph learnt since `before` was
+    loaded, until a round learns nothing new (at most `max_rounds`)."""
+    total = RescanSummary()
+    for _ in range(max_rounds):
+        after = load_index(store)
+        names = new_names(before, after)
+        if not names:
+            break
+        total.rounds += 1
+        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
+        total.new_names += s.new_names
+        total.candidates += s.candidates
+        total.rescanned += s.rescanned
+        total.failed += s.failed
+        before = after
+        if not s.rescanned:
+            break
+    return total

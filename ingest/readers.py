@@ -2,14 +2,19 @@
 
 Formats: .txt, .md (YAML front matter for metadata), .html/.htm (article text through
 trafilatura), .jsonl (one article per line: text, title, url, published, source). Any other
-suffix is read as text. Encodings are detected with charset-normalizer (UTF-8, UTF-16 with a
-BOM, latin-1/cp1252). What cannot be read becomes a Skipped item with the reason; reading
-never stops at a bad input.
+suffix is read as text. Encodings: UTF-8, UTF-16 with or without a BOM (told by where the NUL
+bytes fall), single-byte code pages through charset-normalizer (cp1252/latin-1 first), and
+files mixing UTF-8 lines with cp1252 lines (each line decoded on its own: no mojibake). What
+cannot be read becomes a Skipped item with the reason; reading never stops at a bad input.
+
+Every read is bounded (graph/limits.py): a document, a .jsonl file, front matter and JSON
+nesting; only regular files are opened (a FIFO or a device such as /dev/zero is refused, not
+read forever). File names that are not valid UTF-8 are read and reported with their odd
+bytes written as \\xNN.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -18,10 +23,11 @@ from pathlib import Path
 
 import yaml
 
+from graph.errors import InputError
+from graph.limits import LimitExceeded, limits, too_large
 from ingest.model import Document, Skipped
+from ingest.safe_load import json_loads, yaml_load
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # one article; larger inputs are refused, not truncated
-MAX_JSONL_BYTES = 1024 * 1024 * 1024  # a .jsonl file is read line by line, each line capped as above
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 # A leading "date 2024-03-16" / "Published: 2024-03-16" line in plain text carries the date.
@@ -29,12 +35,66 @@ _LEADING_DATE = re.compile(r"\A\s*(?:date|published|dated)\s*:?\s*(\d{4}-\d{2}-\
 _LEADING_FIELD = re.compile(r"\A\s*(title|source|url)\s*:\s*(.+)\n", re.I)
 
 
-def decode_bytes(raw: bytes) -> str | None:
-    """Text from bytes in an unknown encoding, or None when they are not text."""
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """A path as text that can be printed and stored: bytes that are not UTF-8 become \\xNN."""
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        return name.decode("utf-8", errors="backslashreplace")
+    return name.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text without a BOM, told by its NUL bytes: Latin text has one in every other byte."""
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.6 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            try:
+                return raw[: len(raw) - len(raw) % 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _mixed_utf8(raw: bytes) -> str | None:
+    """Text mixing UTF-8 lines with single-byte (cp1252) lines, each line decoded on its own.
+
+    None unless the bytes hold well-formed UTF-8 sequences (else the whole text is one
+    single-byte encoding and charset detection decides).
+    """
+    if not _UTF8_MULTIBYTE.search(raw):
+        return None
+    out = []
+    for line in raw.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(_single_byte(line))
+    return "".join(out)
+
+
+def _single_byte(raw: bytes) -> str:
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return raw.decode("latin-1")
+
+
+def decode_bytes(raw: bytes, *, guess: bool = True) -> str | None:
+    """Text from bytes in an unknown encoding, or None when they are not text.
+
+    `guess=False`: no code-page detection; what is not UTF-8 or UTF-16 is read as cp1252
+    line by line (OFAC's files).
+    """
     if not raw:
         return ""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
     try:
@@ -42,7 +102,13 @@ def decode_bytes(raw: bytes) -> str | None:
     except UnicodeDecodeError:
         pass
     if b"\x00" in raw[:4096]:
-        return None  # binary: NUL bytes without a UTF-16 BOM
+        # NUL bytes: UTF-16 without a BOM, else binary.
+        return _utf16_without_bom(raw)
+    mixed = _mixed_utf8(raw)
+    if mixed is not None:
+        return mixed
+    if not guess:
+        return "".join(_single_byte(line) for line in raw.splitlines(keepends=True))
     from charset_normalizer import from_bytes
 
     matches = from_bytes(raw)
@@ -68,16 +134,39 @@ def _looks_binary(text: str) -> bool:
 
 
 def _meta_date(value) -> str | None:
-    if value is None:
+    """An ISO date from a metadata value; InputError for an impossible one (2024-02-30)."""
+    from datetime import date, datetime
+
+    if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InputError(f"published is a {type(value).__name__}, not a date: use YYYY-MM-DD")
     text = str(value).strip()
-    m = re.match(r"\d{4}-\d{2}-\d{2}", text)
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
     if m:
-        return m.group(0)
+        try:
+            return date(*map(int, m.groups())).isoformat()
+        except ValueError:
+            raise InputError(f"published {m.group(0)!r} is not a real date: use YYYY-MM-DD") from None
     from ingest.dates import _parse
 
-    found = _parse(text, None)
+    found = _parse(text[:200], None)
     return found.isoformat() if found else None
+
+
+def _meta_text(meta: dict, key: str) -> str | None:
+    """A text metadata field: text or a number as text; InputError for a list, mapping or flag."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(f"{key} is a {type(value).__name__}, not text")
+    text = str(value).strip()
+    return text or None
 
 
 def _finish(doc: Document, source: str | None, published: str | None) -> Document:
@@ -99,10 +188,14 @@ def parse_text(text: str, suffix: str, path: str) -> Document:
         m = _FRONT_MATTER.match(text)
         if m:
             try:
-                loaded = yaml.safe_load(m.group(1))
+                loaded = yaml_load(m.group(1))
                 meta = loaded if isinstance(loaded, dict) else {}
+            except yaml.constructor.ConstructorError as exc:
+                raise InputError(f"front matter {exc.problem}") from None
             except yaml.YAMLError:
-                meta = {}
+                meta = {}  # not YAML after all: the text still goes in, without metadata
+            except ValueError as exc:  # a timestamp YAML cannot build (2024-02-30)
+                raise InputError(f"front matter: {exc}") from None
             text = text[m.end():]
     elif suffix in (".html", ".htm"):
         import trafilatura
@@ -125,12 +218,17 @@ def parse_text(text: str, suffix: str, path: str) -> Document:
             else:
                 meta[m.group(1).lower()] = m.group(2).strip()
             text = text[m.end():]
+    return _document(text, meta, path)
+
+
+def _document(text: str, meta: dict, path: str) -> Document:
+    """A Document from text and metadata, each field checked (InputError names the bad one)."""
     return Document(
         text=text.strip(),
-        title=str(meta["title"]).strip() if meta.get("title") else None,
-        source=str(meta["source"]).strip() if meta.get("source") else None,
-        url=str(meta["url"]).strip() if meta.get("url") else None,
-        published=_meta_date(meta.get("published") or meta.get("date")),
+        title=_meta_text(meta, "title"),
+        source=_meta_text(meta, "source"),
+        url=_meta_text(meta, "url"),
+        published=_meta_date(meta.get("published") if meta.get("published") not in (None, "") else meta.get("date")),
         path=path,
     )
 
@@ -143,60 +241,118 @@ def _check(doc: Document) -> str | None:
     return None
 
 
+def _jsonl_lines(raw: bytes) -> Iterator[str] | None:
+    """The lines of a .jsonl file as text, each decoded on its own (None: not text)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        text = decode_bytes(raw)
+        return None if text is None else iter(text.splitlines())
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+
+    def lines() -> Iterator[str]:
+        for line in raw.splitlines():
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield _single_byte(line)
+
+    return lines()
+
+
 def read_jsonl(raw: bytes, path: str, source: str | None, published: str | None) -> Iterator[Document | Skipped]:
-    text = decode_bytes(raw)
-    if text is None:
+    lines = _jsonl_lines(raw)
+    if lines is None:
         yield Skipped(path, "binary: not a text document")
         return
-    for n, line in enumerate(text.splitlines(), 1):
+    max_line = limits().max_document_bytes
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = f"{path}:{n}"
-        if len(line) > MAX_DOCUMENT_BYTES:
-            yield Skipped(where, f"too large: over {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+        if len(line) > max_line:
+            yield Skipped(where, too_large("the line", "max_document_bytes"))
             continue
         try:
-            item = json.loads(line)
+            item = json_loads(line)
+        except LimitExceeded as exc:
+            yield Skipped(where, f"refused: {exc}")
+            continue
         except ValueError as exc:
-            yield Skipped(where, f"broken JSON line: {exc.msg} at column {exc.colno}")
+            where_in = f" at column {exc.colno}" if hasattr(exc, "colno") else ""
+            yield Skipped(where, f"broken JSON line: {getattr(exc, 'msg', exc)}{where_in}")
             continue
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             yield Skipped(where, 'no "text" field: each line must be an object with a "text" string')
             continue
-        doc = Document(
-            text=item["text"].strip(),
-            title=item.get("title") or None,
-            source=item.get("source") or None,
-            url=item.get("url") or None,
-            published=_meta_date(item.get("published") or item.get("date")),
-            path=where,
-        )
+        try:
+            doc = _document(item["text"], item, where)
+        except InputError as exc:
+            yield Skipped(where, f"bad metadata: {exc}")
+            continue
         reason = _check(doc)
         yield Skipped(where, reason) if reason else _finish(doc, source, published)
 
 
+NOT_REGULAR = "unreadable: not a regular file (a pipe, socket or device); save it to a file, or pipe it in with '-'"
+
+
+def read_capped(fh, limit: int) -> bytes | None:
+    """Up to `limit` bytes from a binary stream; None when there are more (nothing more is read)."""
+    chunks, total = [], 0
+    while total <= limit:
+        chunk = fh.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return None if total > limit else b"".join(chunks)
+
+
 def read_file(path: Path, source: str | None = None, published: str | None = None) -> Iterator[Document | Skipped]:
     """Documents from one file (several for .jsonl), or Skipped items saying why not."""
-    name = str(path)
+    import stat
+
+    name = display_name(path)
+    jsonl = path.suffix.lower() == ".jsonl"
+    field = "max_input_bytes" if jsonl else "max_document_bytes"
+    limit = getattr(limits(), field)
     try:
-        size = path.stat().st_size
-        limit = MAX_JSONL_BYTES if path.suffix.lower() == ".jsonl" else MAX_DOCUMENT_BYTES
-        if size > limit:
-            yield Skipped(name, f"too large: {size // (1024 * 1024)} MB, the limit is {limit // (1024 * 1024)} MB per document; split it")
-            return
-        raw = path.read_bytes()
+        # Opened without blocking, and checked before any read: a FIFO or /dev/zero must be
+        # refused, not waited on or read for ever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                yield Skipped(name, NOT_REGULAR)
+                return
+            if st.st_size > limit:
+                yield Skipped(name, too_large("the file" if jsonl else "the document", field))
+                return
+            raw = read_capped(fh, limit)
     except OSError as exc:
         yield Skipped(name, f"unreadable: {exc.strerror or exc}")
         return
+    if raw is None:  # grew while being read, or a size the file system does not report
+        yield Skipped(name, too_large("the file" if jsonl else "the document", field))
+        return
     yield from read_bytes(raw, name, path.suffix.lower(), source, published)
+
+
+def read_stdin(source: str | None = None, published: str | None = None) -> Iterator[Document | Skipped]:
+    """One document from standard input, read up to SANCTIONS_KG_MAX_DOCUMENT_BYTES."""
+    raw = read_capped(sys.stdin.buffer, limits().max_document_bytes)
+    if raw is None:
+        yield Skipped("<stdin>", too_large("standard input", "max_document_bytes"))
+        return
+    yield from read_bytes(raw, "<stdin>", ".txt", source, published)
 
 
 def read_bytes(raw: bytes, name: str, suffix: str, source: str | None = None, published: str | None = None) -> Iterator[Document | Skipped]:
     if suffix == ".jsonl":
         yield from read_jsonl(raw, name, source, published)
         return
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        yield Skipped(name, f"too large: over {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB per document; split it")
+    if len(raw) > limits().max_document_bytes:
+        yield Skipped(name, too_large("the document", "max_document_bytes"))
         return
     text = decode_bytes(raw)
     if text is None:
@@ -204,6 +360,12 @@ def read_bytes(raw: bytes, name: str, suffix: str, source: str | None = None, pu
         return
     try:
         doc = parse_text(text, suffix, name)
+    except LimitExceeded as exc:
+        yield Skipped(name, f"refused: {exc}")
+        return
+    except InputError as exc:
+        yield Skipped(name, f"bad metadata: {exc}")
+        return
     except Exception as exc:  # a malformed HTML page must not stop the run
         yield Skipped(name, f"unparseable {suffix or 'text'}: {exc}")
         return
@@ -230,7 +392,7 @@ def read_paths(paths: Iterable[str | os.PathLike], source: str | None = None, pu
     """Every Document under `paths` ("-" is stdin), in order, with Skipped items for failures."""
     for p in paths:
         if str(p) == "-":
-            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", ".txt", source, published)
+            yield from read_stdin(source, published)
             continue
         path = Path(p)
         if path.is_dir():
@@ -239,14 +401,14 @@ def read_paths(paths: Iterable[str | os.PathLike], source: str | None = None, pu
                 found = True
                 if f.exists() and not f.is_file():
                     # A FIFO found in a folder would block the run forever on read.
-                    yield Skipped(str(f), "unreadable: not a regular file (a pipe, socket or device)")
+                    yield Skipped(display_name(f), NOT_REGULAR)
                 elif f.suffix.lower() in TEXT_SUFFIXES or not f.suffix:
                     yield from read_file(f, source, published)
                 else:
-                    yield Skipped(str(f), f"unsupported file type {f.suffix!r}: use .txt, .md, .html or .jsonl")
+                    yield Skipped(display_name(f), f"unsupported file type {display_name(f.suffix)!r}: use .txt, .md, .html or .jsonl")
             if not found:
-                yield Skipped(str(path), "empty folder: no files found")
+                yield Skipped(display_name(path), "empty folder: no files found")
         elif path.exists():
             yield from read_file(path, source, published)
         else:
-            yield Skipped(str(path), "not found: no such file or folder")
+            yield Skipped(display_name(path), "not found: no such file or folder")

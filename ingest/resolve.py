@@ -6,14 +6,27 @@ mention joins an existing node when, within its label, they share an IMO number 
 normalised key (ingest.normalize.name_keys) that points at exactly one node, and their IMO
 numbers do not disagree. Lookups go through dictionaries keyed by (label, key) — the blocking
 that keeps resolution linear in the number of mentions.
+
+graph/ontology.yaml declares the rules per label: `resolve_by` names the identifier that decides
+identity on its own (imo for Vessel), `key_rules` the normalisations of the name key
+(KEY_RULES below: a company's legal form, a port's "port of").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+from graph.errors import OntologyError
+from graph.ontology import load as load_ontology
 from ingest.components.common import data
 from ingest.normalize import name_keys, normalize_name, slug, strip_legal_form, strip_port_words
+
+# The name-key rules an ontology label may list under key_rules.
+KEY_RULES: dict[str, Callable[[str], str]] = {
+    "strip_legal_form": strip_legal_form,
+    "strip_port_words": strip_port_words,
+}
 
 
 @cache
@@ -30,19 +43,37 @@ def canonical_name(label: str, name: str) -> str:
     return _alias_table().get(normalize_name(name), name)
 
 
+@cache
+def _key_rules(label: str) -> tuple[Callable[[str], str], ...]:
+    rules = load_ontology().labels[label].key_rules if label in load_ontology().labels else ()
+    unknown = [r for r in rules if r not in KEY_RULES]
+    if unknown:
+        raise OntologyError(
+            f"Label {label}: unknown key rule {unknown[0]!r} in graph/ontology.yaml. Known rules: {', '.join(KEY_RULES)}."
+        )
+    return tuple(KEY_RULES[r] for r in rules)
+
+
+@cache
+def resolve_by(label: str) -> str | None:
+    """The identifier that alone decides the identity of an entity of `label` (imo), if any."""
+    lab = load_ontology().labels.get(label)
+    return lab.resolve_by if lab else None
+
+
 def local_key(label: str, name: str) -> str:
     """The one normalised key that names an entity of `label` in its id."""
     norm = normalize_name(canonical_name(label, name))
-    if label == "Company":
-        norm = strip_legal_form(norm)
-    elif label == "Port":
-        norm = strip_port_words(norm)
+    for rule in _key_rules(label):
+        norm = rule(norm)
     return norm
 
 
-def entity_id(label: str, name: str, imo: str | None = None) -> str:
-    if label == "Vessel" and imo:
-        return f"imo:{imo}"
+def entity_id(label: str, name: str, identifier: str | None = None) -> str:
+    """`<resolve_by>:<identifier>` when the label has one and it is given, else from the name."""
+    prop = resolve_by(label)
+    if prop and identifier:
+        return f"{prop}:{identifier}"
     return f"{label.lower()}:{slug(local_key(label, name)) or 'unnamed'}"
 
 
@@ -58,48 +89,59 @@ class Resolver:
 
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], set[str]] = {}
-        self.by_imo: dict[str, str] = {}
-        self.imo_of: dict[str, str] = {}
+        self.by_ident: dict[str, str] = {}  # "imo:9161003" -> node id
+        self.ident_of: dict[str, str] = {}  # node id -> "imo:9161003"
         self.known: set[str] = set()
 
     @classmethod
     def from_store(cls, store) -> "Resolver":
         """A resolver that knows every entity node already in the store (one query)."""
         r = cls()
-        res = store.run("MATCH (n:Entity) RETURN n.id AS id, labels(n) AS labels, n.keys AS keys, n.imo AS imo")
+        onto = load_ontology()
+        idents = sorted({lab.resolve_by for lab in onto.labels.values() if lab.resolve_by})
+        res = store.run(
+            f"MATCH (n:{onto.entity_label}) RETURN n.id AS id, labels(n) AS labels, n.keys AS keys"
+            + "".join(f", n.{p} AS {p}" for p in idents)
+        )
         for row in res.rows:
-            labels = [x for x in (row["labels"] or []) if x != "Entity"]
-            if labels:
-                r.add(row["id"], labels[0], row["keys"] or [], row.get("imo"))
+            label = onto.label_of(row["labels"])
+            if label:
+                prop = resolve_by(label)
+                r.add(row["id"], label, row["keys"] or [], row.get(prop) if prop else None)
         return r
 
-    def add(self, node_id: str, label: str, keys: list[str], imo: str | None = None) -> None:
+    def add(self, node_id: str, label: str, keys: list[str], identifier: str | None = None) -> None:
+        """Remember a node; `identifier` is its value of the label's resolve_by property."""
         self.known.add(node_id)
         for k in keys:
             self.by_key.setdefault((label, k), set()).add(node_id)
-        if imo:
-            self.by_imo[imo] = node_id
-            self.imo_of[node_id] = imo
+        prop = resolve_by(label)
+        if identifier and prop:
+            self.by_ident[f"{prop}:{identifier}"] = node_id
+            self.ident_of[node_id] = f"{prop}:{identifier}"
 
     def resolve(self, entities) -> list[str]:
         """Set `id` on each entity; returns the ids that are new to the resolver."""
         new = []
         for e in entities:
             keys = entity_keys(e.label, e.name, e.aliases)
-            e.props["_keys"] = keys  # the writer stores these on the node: computed once
-            imo = e.identifiers.get("imo") if e.label == "Vessel" else None
-            node_id = self.by_imo.get(imo) if imo else None
+            e.keys = keys  # the writer stores these on the node: computed once
+            prop = resolve_by(e.label)
+            value = e.identifiers.get(prop) if prop else None
+            ident = f"{prop}:{value}" if value else None
+            node_id = self.by_ident.get(ident) if ident else None
             if node_id is None:
                 main = local_key(e.label, e.name)
                 for k in [main] + [k for k in keys if k != main]:
-                    hits = {h for h in self.by_key.get((e.label, k), ()) if not (imo and self.imo_of.get(h) not in (None, imo))}
+                    # a key match never joins two things whose identifiers disagree
+                    hits = {h for h in self.by_key.get((e.label, k), ()) if not (ident and self.ident_of.get(h) not in (None, ident))}
                     if len(hits) == 1:
                         node_id = next(iter(hits))
                         break
             if node_id is None:
-                node_id = entity_id(e.label, e.name, imo)
+                node_id = entity_id(e.label, e.name, value)
             if node_id not in self.known:
                 new.append(node_id)
             e.id = node_id
-            self.add(node_id, e.label, keys, imo)
+            self.add(node_id, e.label, keys, value)
         return new

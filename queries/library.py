@@ -276,10 +276,12 @@ def _convert(qname: str, p: Param, value: Any) -> Any:
             raise bad(f"an {p.type}")
         try:
             number = kind(value) if not (kind is int and isinstance(value, float) and not value.is_integer()) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             number = None
-        if number is None:
+        if number is None or number != number:
             raise bad("a whole number" if kind is int else "a number")
+        if kind is int and not -(2**63) <= number < 2**63:
+            raise bad("a whole number of at most 19 digits")
         if p.minimum is not None and not (p.minimum <= number <= (p.maximum if p.maximum is not None else number)):
             raise bad(f"between {p.minimum} and {p.maximum}")
         return number

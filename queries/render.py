@@ -144,14 +144,15 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
 
 
 def _md_cell(cell: Any) -> str:
-    text = "<br>".join(cell) if isinstance(cell, list) else str(cell)
+    # "<" from the data as &lt;: a name cannot become HTML in a Markdown viewer.
+    text = "<br>".join(str(c).replace("<", "&lt;") for c in cell) if isinstance(cell, list) else str(cell).replace("<", "&lt;")
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def report_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a heading, then one table per section."""
     heading, sections = report_sections(report)
-    out = [f"# {heading}", ""]
+    out = [f"# {heading.replace('<', '&lt;')}", ""]
     for sec in sections:
         out += [f"## {sec.title}", ""]
         if not sec.rows:
@@ -168,22 +169,23 @@ def report_markdown(report: dict[str, Any]) -> str:
 def report_rich(report: dict[str, Any]) -> list[Any]:
     """The report as rich renderables: a heading, then one table per section."""
     from rich.table import Table
-    from rich.text import Text
+
+    from queries.terminal import text
 
     heading, sections = report_sections(report)
-    out: list[Any] = [Text(heading, style="bold")]
+    out: list[Any] = [text(heading, style="bold")]
     if report.get("status"):
         style = {"sanctioned": "bold red", "exposed": "bold yellow"}.get(report["status"]["level"], "green")
-        out.append(Text(report["status"]["text"], style=style))
+        out.append(text(report["status"]["text"], style=style))
     for sec in sections:
         if not sec.rows:
-            out.append(Text(f"{sec.title}: {sec.empty}", style="dim"))
+            out.append(text(f"{sec.title}: {sec.empty}", style="dim"))
             continue
         table = Table(title=sec.title, title_justify="left", show_lines=True, expand=False)
         for col in sec.columns:
             table.add_column(col, overflow="fold")
         for row in sec.rows:
-            table.add_row(*("\n".join(c) if isinstance(c, list) else str(c) for c in row))
+            table.add_row(*(text("\n".join(c) if isinstance(c, list) else c) for c in row))
         out.append(table)
     return out
 

@@ -26,8 +26,8 @@ OWNERSHIP_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF")
 # Edges through which sanctions exposure spreads (either direction). Port calls, locations and
 # sanctions themselves are left out: every ship that called at Vostochny is not exposed.
 EXPOSURE_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
-IDENTIFIERS = ("imo", "mmsi", "call_sign")
-HIDDEN_PROPERTIES = {"id", "name", "aliases", "keys", "ais_dark", *IDENTIFIERS}
+IDENTIFIERS = load_ontology().identifiers  # listed apart in a report, as are what `show: false` hides
+HIDDEN_PROPERTIES = load_ontology().hidden_properties
 MAX_HOPS = 6
 MAX_CHAIN = 8
 MAX_PER_GROUP = 200  # relationships of one type and direction listed in a report
@@ -55,8 +55,7 @@ class EvidenceItem(TypedDict, total=False):
 
 
 def _label(labels: list[str] | None) -> str | None:
-    entity = load_ontology().entity_label
-    return next((lab for lab in labels or [] if lab != entity), None)
+    return load_ontology().label_of(labels)
 
 
 def _ref(id_: str, name: str | None, labels: list[str] | None) -> NodeRef:

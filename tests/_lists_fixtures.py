@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph import evidence
-from graph.store import open_store
+from graph.backends import open_store
 
 DATA = Path(__file__).parent / "data" / "lists"
 OFAC = DATA / "ofac"

@@ -2,10 +2,20 @@
 
 import os
 
+pytest_plugins = ["stores"]  # the store fixtures, parametrised over backends (tests/stores.py)
+
 # The suite must not leave database servers behind: every store it opens (in-process, through
 # click's CliRunner, or in a subprocess, which inherits this) stops its embedded server at the
 # last close, whatever the caller's shell says. tests/test_keep_server.py asks for more.
 os.environ["SANCTIONS_KG_KEEP_SERVER"] = "0"
+
+
+def pytest_configure(config):
+    """tests/bootstrap.py: installs what the selected tests need (npm packages, chromium) before
+    the first test, and fails a run that leaves new files in the tree."""
+    import bootstrap
+
+    config.pluginmanager.register(bootstrap, "sanctions-kg-bootstrap")
 
 
 def pytest_terminal_summary(terminalreporter):

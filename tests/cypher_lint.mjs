@@ -2,7 +2,11 @@
 // stdin and prints [{"name", "diagnostics": [{"severity", "message", "line", "column"}]}] as
 // JSON on stdout. Used by tests/test_cypher_lint.py; one process lints every statement.
 // Severity 1 is an error, 2 a warning (as in the Language Server Protocol).
-import { lintCypherQuery } from '@neo4j-cypher/language-support';
+// Loaded through require: the package's ESM build of the version pinned for Node 20
+// (package.json) leaves out file extensions, which Node's ESM loader does not accept.
+import { createRequire } from 'node:module';
+
+const { lintCypherQuery } = createRequire(import.meta.url)('@neo4j-cypher/language-support');
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -11,7 +15,8 @@ const items = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 const out = items.map(({ name, query, params }) => {
   // Neo4j 5 servers speak Cypher 5; declared parameters silence "Parameter $x is not defined".
   const schema = { defaultLanguage: 'CYPHER 5', parameters: params ?? {} };
-  const { diagnostics } = lintCypherQuery(query, schema);
+  const result = lintCypherQuery(query, schema);
+  const diagnostics = Array.isArray(result) ? result : result.diagnostics; // older releases: the list itself
   return {
     name,
     diagnostics: diagnostics.map((d) => ({

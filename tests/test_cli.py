@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 
 import sample_graph
 from cli import main
-from graph.store import open_store
+from graph.backends import open_store
 from queries import library
 from queries.report import build_report
 
@@ -141,7 +140,7 @@ def test_queries_lists_and_shows(sample):
     for name in library.load_all():
         assert f"\n{name} " in "\n" + out
     shown = ok(db, "queries", "ownership_chain")
-    assert "Example: sanctions-kg query --name ownership_chain" in shown
+    assert "Example: uv run sanctions-kg query --name ownership_chain" in shown
     assert library.get("ownership_chain").text().strip() in shown
 
 
@@ -305,15 +304,16 @@ def test_piping_into_head_ends_quietly(sample, fmt, first):
     assert proc.returncode == 0
 
 
-def test_report_answers_quickly_from_the_shell(sample):
+def test_report_answers_from_the_shell_while_a_store_is_open(sample):
+    """A report from a separate process attaches to the server this test holds open.
+
+    How fast that is belongs to bench/query_bench.py (--cli), not to a timed assertion here.
+    """
     db, _ = sample
-    start = time.perf_counter()
     proc = subprocess.run(_cli("--db", db, "report", "Lady R", "--format", "json"), capture_output=True, text=True,
                           timeout=60)
-    elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["entity"]["id"] == "imo:9161003"
-    assert elapsed < 3.0  # typically ~0.5 s attached to a running server; generous for loaded CI
 
 
 # -- end to end: the example articles ---------------------------------------------------------

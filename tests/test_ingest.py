@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from graph.store import open_store
+from graph.backends import open_store
 from ingest.pipeline import ingest_paths
 
 # Our own wording of the kind of facts the shared corpus reports (not its text).
@@ -21,12 +21,6 @@ British defence intelligence says three Russian vessels (Maia, Angara and Maria)
 Every ship named in the briefing was sanctioned by the United States in 2022 because of its connections with Oboronlogistika OOO, a shipping firm owned by the Russian Ministry of Defence.
 Separately, the Russian-flagged cargo ship Polar Tern, which is not under sanctions, called at Busan.
 """
-
-
-@pytest.fixture
-def store(tmp_path):
-    with open_store(str(tmp_path / "kg.db")) as s:
-        yield s
 
 
 @pytest.fixture
@@ -122,7 +116,7 @@ def test_two_spacy_processes_give_the_same_graph_as_one(tmp_path, articles):
     # the output must not depend on the count, nor its order on which worker finished first.
     from pathlib import Path
 
-    from ingest.extract import extract_documents
+    from ingest.extract_many import extract_documents
     from ingest.nlp import load
     from ingest.readers import read_paths
 

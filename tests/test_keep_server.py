@@ -23,7 +23,7 @@ import pytest
 
 from graph.embedded import _gone, _read_registry
 from graph.settings import KEEP_SERVER_CLI, from_env
-from graph.store import open_store
+from graph.backends import open_store
 from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]

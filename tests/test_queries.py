@@ -10,7 +10,6 @@ import pytest
 
 import sample_graph
 from graph.errors import ConfigError, LookupFailed
-from graph.store import open_store
 from queries import library
 from queries.report import EXPOSURE_TYPES, OWNERSHIP_TYPES
 
@@ -21,10 +20,8 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("queries") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 def rows(store, name, **params):

@@ -5,6 +5,14 @@ import os
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    limits.cache_clear()
+    yield
+    limits.cache_clear()
+
+from graph.limits import limits
 from ingest import readers
 from ingest.model import Document, Skipped
 
@@ -66,7 +74,8 @@ def test_empty_binary_missing_and_too_large_are_reported(tmp_path, monkeypatch):
     (tmp_path / "data.txt").write_bytes(b"\x00\x01\x02binary\x00" * 100)
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000)
-    monkeypatch.setattr(readers, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setenv("SANCTIONS_KG_MAX_DOCUMENT_BYTES", "1000")
+    limits.cache_clear()
     items = read(tmp_path / "empty.txt", tmp_path / "data.txt", big, tmp_path / "missing.txt", tmp_path / "blob.bin")
     assert all(isinstance(i, Skipped) for i in items)
     reasons = [i.reason.split(":")[0] for i in items]

@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.store import open_store
+from graph.backends import open_store
 from ingest import nlp as nlp_mod
 from ingest.pipeline import ingest_paths
 from reliability_helpers import (
@@ -323,7 +323,7 @@ def test_hostile_names_are_stored_verbatim_and_run_nothing(kind, shared, tmp_pat
     assert title in stored  # verbatim: the value went in as a value
     # Through extraction it reaches the store in entity names and evidence sentences: whatever
     # extraction made of the text (it may cut a name at a quote or a line break) is stored as is.
-    from ingest.extract import extract_file
+    from ingest.extract_many import extract_file
 
     [extracted] = [r.to_dict() for r in extract_file(str(tmp_path / "hostile.txt"))]
     assert extracted["entities"], "extraction should find the ship and the firm"
@@ -537,12 +537,12 @@ def test_web_console_refuses_writes_and_writes_nothing(shared):
 
     from starlette.testclient import TestClient
 
-    from web.app import create_app
+    from web.app import console_headers, create_app
 
     _, store = shared
     before = snapshot(store)
     app = create_app(replace(store.settings, max_rows=10, query_timeout=0.1), store=store)
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    with TestClient(app, base_url="http://127.0.0.1:8765", headers=console_headers(app)) as client:
         for cypher in WRITES:
             res = client.post("/api/query", json={"query": cypher})
             assert res.status_code == 403, (cypher, res.text)

@@ -10,7 +10,7 @@ import pytest
 import sample_graph
 from graph import evidence
 from graph.errors import ConfigError, LookupFailed
-from graph.store import open_store
+from graph.backends import open_store
 from queries import render
 from queries.report import build_report, find_path, list_entities, resolve_entity, stats
 
@@ -18,10 +18,8 @@ EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("report") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 @pytest.fixture(scope="module")

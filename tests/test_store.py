@@ -21,51 +21,13 @@ import psutil
 import pytest
 
 from graph import errors
+from graph.backends import open_store
 from graph.dialect import NEO4J
-from graph.settings import from_env
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
 from reliability_helpers import servers_in
 
 ROOT = Path(__file__).resolve().parents[1]
-NEO4J_URI = os.environ.get("NEO4J_URI")
-NEO4J_REASON = "set NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD) to run against Neo4j"
-
-
-# -- fixtures ---------------------------------------------------------------------------
-
-@pytest.fixture
-def db_path(tmp_path):
-    """A fresh embedded database file; any server left running for it is killed afterwards."""
-    yield tmp_path / "kg.db"
-    # Crash tests leave orphan servers on purpose; don't let them outlive the test.
-    for proc in servers_in(tmp_path):
-        proc.kill()
-
-
-def _clean_neo4j(store: GraphStore) -> None:
-    store.run("MATCH (n) DETACH DELETE n", write=True)
-
-
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.skipif(not NEO4J_URI, reason=NEO4J_REASON))])
-def backend(request):
-    return request.param
-
-
-@pytest.fixture
-def opener(backend, db_path):
-    """Opens the store of this backend (again and again, for close/reopen tests)."""
-    if backend == "embedded":
-        return lambda: open_store(str(db_path))
-    return lambda: open_store(settings=from_env(db=NEO4J_URI))
-
-
-@pytest.fixture
-def store(backend, opener):
-    s = opener()
-    if backend == "neo4j":
-        _clean_neo4j(s)  # one shared server: start from an empty database
-    yield s
-    s.close()
+# Fixtures (backend, db_path, opener, store) come from tests/stores.py, for every backend.
 
 
 def snapshot(store: GraphStore) -> dict:
@@ -325,17 +287,45 @@ def test_a_batch_whose_block_raises_writes_nothing(store):
 
 
 def test_a_batch_with_a_runtime_error_in_a_callers_statement(store):
-    """Neo4j rolls the whole transaction back. The embedded store cannot: Redis' MULTI/EXEC
-    has no rollback, so statements that compiled and ran before the failing one stay
-    (FalkorDB does undo the failing statement itself). Our own upserts cannot fail at run
-    time; only a caller's Batch.run text can (e.g. division by zero)."""
-    with pytest.raises(errors.QueryError):
+    """Neo4j rolls the whole transaction back; the embedded store sends the batch as one
+    query (each statement in CALL {}), which FalkorDB undoes as a whole when it fails."""
+    with pytest.raises(errors.QueryError, match="Nothing in the batch was written"):
         with store.batch() as b:
             b.upsert_nodes("Vessel", VESSELS)
             b.run("UNWIND [1, 0] AS x CREATE (:Port {id: 'p' + toString(x), n: 1 / x})")
     assert store.counts()["nodes"]["Port"] == 0
-    expected = 0 if store.dialect_name == NEO4J else 2
-    assert store.counts()["nodes"]["Vessel"] == expected
+    assert store.counts()["nodes"]["Vessel"] == 0
+
+
+def test_a_batch_with_a_nul_byte_anywhere_writes_nothing(store):
+    """A NUL byte cannot be sent to FalkorDB as a value: refused before anything is sent,
+    whether in a node property, a list item, an id or a caller's parameter."""
+    bad = [
+        lambda b: b.upsert_nodes("Vessel", [{"id": "imo:1", "name": "Nul\x00Ship"}]),
+        lambda b: b.upsert_nodes("Vessel", [{"id": "imo:1", "name": "x", "aliases": ["a\x00"]}]),
+        lambda b: b.upsert_nodes("Port", [{"id": "port:\x00", "name": "x"}]),
+        lambda b: b.upsert_relationships("CALLED_AT", [{"start": "imo:9314935", "end": "port:x", "key": "k",
+                                                        "evidence": ["seen\x00"]}]),
+        lambda b: b.run("CREATE (:Port {id: $id})", {"id": "p\x00"}),
+    ]
+    for add in bad:
+        with pytest.raises((errors.QueryError, errors.OntologyError), match="NUL byte"):
+            with store.batch() as b:
+                b.upsert_nodes("Vessel", VESSELS)
+                add(b)
+        counts = store.counts()
+        assert sum(counts["nodes"].values()) == 0 and sum(counts["relationships"].values()) == 0
+
+
+def test_a_batch_of_many_statements_is_one_unit(store):
+    write_sample(store)
+    with store.batch() as b:
+        b.upsert_nodes("Vessel", [{"id": "imo:1000019", "name": "Extra One"}])
+        b.run("MATCH (v:Vessel {id: $id}) SET v.flag = $flag", {"id": "imo:1000019", "flag": "PA"})
+        b.run("MATCH (v:Vessel {id: $id}) RETURN v.id AS id", {"id": "imo:1000019"})  # a RETURN inside is fine
+        b.upsert_nodes("Port", [{"id": "port:extra", "name": "Extra"}])
+    assert node(store, "imo:1000019")["flag"] == "PA"
+    assert node(store, "port:extra")["name"] == "Extra"
 
 
 # -- persistence --------------------------------------------------------------------------
@@ -472,7 +462,7 @@ def test_cli_prints_one_line_for_store_errors(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from graph.store import open_store
+    from graph.backends import open_store
 
     store = open_store(sys.argv[1])
     i = 0
@@ -536,7 +526,7 @@ def test_kill_9_keeps_every_acknowledged_batch(db_path, kill_server):
 OPENER = textwrap.dedent(
     """
     import sys, time
-    from graph.store import open_store
+    from graph.backends import open_store
 
     path, start, name = sys.argv[1], float(sys.argv[2]), sys.argv[3]
     time.sleep(max(0.0, start - time.time()))  # both processes open at the same instant

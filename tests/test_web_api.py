@@ -11,23 +11,20 @@ from starlette.testclient import TestClient
 
 import sample_graph
 from graph.errors import ConfigError
-from graph.store import open_store
 from web.api import check_read_only
-from web.app import create_app, is_loopback, resolve_token
+from web.app import console_headers, create_app, is_loopback, resolve_token
 
 LOCAL = "http://127.0.0.1"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    with open_store(str(tmp_path_factory.mktemp("web") / "graph.db")) as s:
-        sample_graph.build(s)
-        yield s
+def store(sample_store):  # tests/stores.py: the sample graph, on every backend
+    return sample_store
 
 
 def client_for(store, **settings) -> TestClient:
     app = create_app(replace(store.settings, **settings), store=store)
-    return TestClient(app, base_url=LOCAL)
+    return TestClient(app, base_url=LOCAL, headers=console_headers(app))
 
 
 @pytest.fixture(scope="module")

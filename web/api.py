@@ -346,6 +346,11 @@ class Api:
             return error_response(ApiError(400, "bad_request", f"The query is longer than {MAX_QUERY_CHARS} characters."))
         if not isinstance(params, dict):
             return error_response(ApiError(400, "bad_request", "params must be a JSON object, e.g. {\"name\": \"Lady R\"}."))
+        from graph.limits import out_of_int64
+
+        if out_of_int64(params) is not None:  # the database would clamp it silently
+            return error_response(ApiError(400, "bad_request", f"params hold {out_of_int64(params)}, outside the "
+                                           "64-bit integer range the graph stores; send it as a string."))
         try:
             check_read_only(query)
         except ReadOnlyError as exc:

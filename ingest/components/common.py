@@ -32,6 +32,7 @@ def span_of_key(key: str) -> tuple[int, int]:
     start, end = key.split(":")
     return int(start), int(end)
 RELATIONS = "skg_relations"
+DROPPED = "skg_dropped"  # (start, end, label, reason) of candidates not kept: extract --explain
 DATES = "skg_dates"
 
 # Candidate priorities: identifiers beat gazetteers beat patterns beat propagated names.
@@ -56,6 +57,9 @@ NOT_NAME_START = {
     "Northern", "Southern", "Such", "Another", "Most", "Any", "Every", "Neither", "Only", "Then",
 } | MONTHS | WEEKDAYS
 NAME_JOINERS = {"-", "of", "&", "de", "la", "del", "van", "von", "al", "el", "bin"}
+# Words that end an ALL-CAPS name though they are capitals too (court captions run on:
+# "ALL CARGO ABOARD THE BELLA WITH ...").
+CAPS_STOPS = {"aboard", "bearing", "cargo", "vessel", "tanker", "ship", "defendant", "defendants", "plaintiff", "et", "al", "v", "vs"}
 
 
 @cache
@@ -127,12 +131,23 @@ def covered(doc: Doc) -> list[str | None]:
     return cover
 
 
+def shapes() -> dict:
+    """The entity side's own shape data (ingest/data/entity_shapes.yaml)."""
+    return data("entity_shapes")
+
+
+def is_caps(tok) -> bool:
+    """An ALL-CAPS word ("SEA", "GLORY"), as notices and court captions print ship names."""
+    text = tok.text
+    return len(text) > 1 and text.isupper() and any(c.isalpha() for c in text)
+
+
 def is_name_token(tok, first: bool) -> bool:
     text = tok.text
     if not text or tok.is_punct or tok.is_space:
         return False
     if first:
-        return text[0].isupper() and text not in NOT_NAME_START
+        return text[0].isupper() and text not in NOT_NAME_START and not (is_caps(tok) and text.title() in NOT_NAME_START)
     return text[0].isupper() or text[0].isdigit()
 
 
@@ -141,8 +156,19 @@ def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, m
     if i >= limit or not is_name_token(doc[i], True) or (cover and cover[i]):
         return i
     j = i + 1
+    caps = is_caps(doc[i])
     while j < limit and j - i < max_len:
         tok = doc[j]
+        if caps:
+            # An ALL-CAPS name runs over capitals and numbers, even over a word a gazetteer
+            # knows ("KUM UN SAN 3"), and stops at a function word ("BELLA WITH ...").
+            if (is_caps(tok) or tok.text.isdigit()) and not tok.is_stop and tok.lower_ not in CAPS_STOPS:
+                j += 1
+                continue
+            if tok.text == "-" and not tok.whitespace_ and j + 1 < limit and (is_caps(doc[j + 1]) or doc[j + 1].text.isdigit()):
+                j += 2
+                continue
+            break
         if is_name_token(tok, False) and not (cover and cover[j]):
             j += 1
         elif tok.text in joiners and j + 1 < limit and is_name_token(doc[j + 1], False) and tok.text != "-" or (
@@ -157,15 +183,60 @@ def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, m
 def name_before(doc: Doc, end: int, floor: int, cover=None, max_len: int = 5) -> int:
     """Start of a name that ends just before token `end` (end itself if there is none)."""
     j = end
+    caps = end > floor and is_caps(doc[end - 1])
     while j > floor and end - j < max_len:
         tok = doc[j - 1]
-        if is_name_token(tok, False) and not (cover and cover[j - 1]):
+        if caps and (tok.is_stop or tok.lower_ in CAPS_STOPS or not (is_caps(tok) or tok.text.isdigit() or tok.text == "-")):
+            break
+        if caps and not (cover and cover[j - 1] and j == end):
+            j -= 1
+        elif is_name_token(tok, False) and not (cover and cover[j - 1]):
             j -= 1
         elif tok.text == "-" and j - 1 > floor and not tok.whitespace_ and not doc[j - 2].whitespace_:
             j -= 1
         else:
             break
-    # The name must start with a capitalised word that can start a name.
-    while j < end and not is_name_token(doc[j], True):
+    # The name must start with a capitalised word that can start a name, and not with the
+    # tail of a prefix ("M/T X": the "T").
+    while j < end and (not is_name_token(doc[j], True) or (j > 0 and doc[j - 1].text == "/" and not doc[j - 1].whitespace_)):
         j += 1
     return j
+
+
+def headline_lines(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the lines written in Title Case without a full stop ("Tanker Used
+    To Break Sanctions Seized Off Coast"): headlines, sidebars, captions. Their capitals say
+    nothing about names, so context rules do not introduce a name there. Once per doc."""
+    cached = doc.user_data.get("skg_headlines")
+    if cached is not None:
+        return cached
+    from ingest.furniture import title_line
+
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        if title_line(line, max_words=40):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    doc.user_data["skg_headlines"] = out
+    return out
+
+
+def in_headline(doc: Doc, start: int, end: int) -> bool:
+    """True when tokens start..end lie on a Title-Case line (see headline_lines)."""
+    lines = headline_lines(doc)
+    if not lines:
+        return False
+    a = doc[start].idx
+    return any(lo <= a < hi for lo, hi in lines)
+
+
+def named_outside_headlines(doc: Doc, text: str) -> bool:
+    """True when `text` (any case) occurs in the doc outside Title-Case lines."""
+    lines = headline_lines(doc)
+    low, needle = doc.text.lower(), text.lower()
+    i = low.find(needle)
+    while i >= 0:
+        if not any(lo <= i < hi for lo, hi in lines):
+            return True
+        i = low.find(needle, i + 1)
+    return False

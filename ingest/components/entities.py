@@ -31,9 +31,14 @@ from ingest.components.common import (
     name_after,
     name_before,
     sent_bounds,
+    shapes,
+    in_headline,
+    named_outside_headlines,
+    DROPPED,
 )
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
+SPANS_KEY = "sanctions_kg_candidates"
 LIST_LINKS = {",", "and", "&"}
 # Technical terms the small model takes for organisations.
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
@@ -58,9 +63,19 @@ class Entities:
         self.org_words = set(c["organization_words"])
         self.company_words = set(c["company_words"]) | set(c["legal_forms"]["after"])
         self.port_words = set(c["port_words"])
+        shape = shapes()
+        kinds = [*c["vessel_types"], *shape["vessel_types"]]
+        self.vessel_words = {w for k in kinds for w in k.split()} | {k + "s" for k in kinds} | set(c["vessel_type_modifiers"])
+        self.not_names = set(shape["not_names"])
+        self.instrument_heads = set(shape["instrument_heads"])
+        self.title_words = set(shape["title_words"])
+        self.geo_heads = set(shape["geo_heads"])
+        self.legal_bare = {f.rstrip(".") for f in c["legal_forms"]["after"]} | {f.rstrip(".").upper() for f in c["legal_forms"]["after"]}
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
+        # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
+        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
         owner: list[int | None] = [None] * n
         chosen: list[list] = []  # [start, end, label, info]
@@ -69,7 +84,26 @@ class Entities:
             if label == "_IDENT":
                 idents.append((start, end, info))
                 continue
+            if label == "_BLOCK":
+                # An identifier's label ("International Maritime Organization number"): no
+                # entity may be made of these tokens.
+                for i in range(start, end):
+                    owner[i] = -1
+                continue
+            # "Claimant X Navigation", "Defendant X": the party word is not part of the name.
+            while end - start > 1 and doc[start].lower_ in self.not_names and doc[start].text[:1].isupper() and label != "Agency":
+                start += 1
+            if label in ("Vessel", "Company") and all(t.lower_ in self.vessel_words or t.lower_ in self.not_names or t.is_punct for t in doc[start:end]):
+                self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
+                continue
             if any(owner[i] is not None for i in range(start, end)):
+                self._lost(doc, chosen, owner, start, end, label)
+                continue
+            if label == "Country" and self._in_place_name(doc, start, end):
+                self._drop(doc, start, end, label, "part of a sea's or region's name")
+                continue
+            if label == "Vessel" and self._weak(info) and in_headline(doc, start, end) and not named_outside_headlines(doc, doc[start:end].text):
+                self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
                 continue
             self._claim(owner, chosen, start, end, label, dict(info, method="rule"))
         # Names spread both ways: a list can hold a later mention, a listed name recurs later.
@@ -77,8 +111,14 @@ class Entities:
         if self._expand_lists(doc, owner, chosen):
             self._propagate_vessels(doc, owner, chosen)
         self._attach_identifiers(doc, chosen, idents)
+        # One name, one type in a document: a short form given in parentheses, the initials of
+        # a body named in full, and every later mention take the type the strong cue gave.
+        self._short_forms(doc, owner, chosen)
+        self._propagate_names(doc, owner, chosen)
+        self._initials(doc, owner, chosen)
         dates = []
         if self.use_model_ner:
+            self._persons = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
             for ent in doc.ents:
                 if ent.label_ in ("DATE", "TIME"):
                     # The small model tags bare numbers (IMO numbers) as dates; a date has a word or a year.
@@ -86,6 +126,10 @@ class Entities:
                         dates.append((ent.start, ent.end))
                     continue
                 if any(owner[i] is not None for i in range(ent.start, ent.end)):
+                    self._lost(doc, chosen, owner, ent.start, ent.end, "model " + ent.label_)
+                    continue
+                if in_headline(doc, ent.start, ent.end) and not named_outside_headlines(doc, ent.text):
+                    self._drop(doc, ent.start, ent.end, ent.label_, "statistical entity on a Title-Case headline line, not named elsewhere")
                     continue
                 mapped = self._relabel(doc, ent)
                 if mapped:
@@ -100,6 +144,123 @@ class Entities:
         doc.ents = spans
         doc.user_data[INFO] = info_by_key
         return doc
+
+    BODY_LABELS = ("Agency", "Company", "Organization", "Port")
+
+    @staticmethod
+    def _canon(doc: Doc, c) -> str:
+        return c[3].get("canonical") or doc[c[0]:c[1]].text
+
+    def _short_forms(self, doc: Doc, owner, chosen) -> None:
+        """"Federal Bureau of Investigation ("FBI")", "Acme Trading Co. Ltd. ("Acme")": the
+        short form in parentheses right after a body's name is that body."""
+        quotes = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019"}
+        for c in [c for c in chosen if c[2] in self.BODY_LABELS]:
+            i = c[1]
+            if i >= len(doc) or doc[i].text != "(":
+                continue
+            i += 1
+            if i < len(doc) and doc[i].text in quotes:
+                i += 1
+            j = i
+            while j < len(doc) and j - i < 3 and doc[j].text not in quotes and doc[j].text != ")" and not doc[j].is_space:
+                j += 1
+            k = j + 1 if j < len(doc) and doc[j].text in quotes else j
+            if j == i or k >= len(doc) or doc[k].text != ")" or any(owner[x] is not None for x in range(i, j)):
+                continue
+            toks = doc[i:j]
+            if not toks[0].text[:1].isupper() or toks[0].lower_ in self.not_names or toks[0].text in NOT_NAME_START:
+                continue
+            self._claim(owner, chosen, i, j, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "short form"})
+
+    def _propagate_names(self, doc: Doc, owner, chosen) -> None:
+        """Every other capitalised mention of a body's name (any case) is that body."""
+        names: dict[str, list] = {}
+        for c in chosen:
+            if c[2] in self.BODY_LABELS and c[3].get("method") == "rule":
+                toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
+                if len(toks) > 1 or len(toks[0]) > 2:
+                    names.setdefault(toks[0], []).append((toks, c))
+                if c[2] == "Company" and c[3].get("legal_form"):
+                    # "Kestrel Holdings" after "Kestrel Holdings Limited": the name without its legal form.
+                    k = c[1]
+                    while k > c[0] and (doc[k - 1].text.rstrip(".") in self.legal_bare or doc[k - 1].text in {".", ","}):
+                        k -= 1
+                    short = tuple(t.lower_ for t in doc[c[0]:k])
+                    if short and short != toks and (len(short) > 1 or (len(short[0]) > 3 and not country_of(short[0]))):
+                        names.setdefault(short[0], []).append((short, c))
+        if not names:
+            return
+        for i, tok in enumerate(doc):
+            options = names.get(tok.lower_)
+            if not options or owner[i] is not None or not tok.text[:1].isupper():
+                continue
+            for toks, c in sorted(options, key=lambda o: len(o[0]), reverse=True):
+                e = i + len(toks)
+                if e > len(doc) or tuple(t.lower_ for t in doc[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
+                    continue
+                if e < len(doc) and doc[e].text[:1].isupper() and not doc[e].is_punct and not doc[e].is_sent_start:
+                    continue  # part of a longer name
+                self._claim(owner, chosen, i, e, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "same name",
+                                                        "country": c[3].get("country")})
+                break
+
+    @staticmethod
+    def _initials_of(words: list[str]) -> set[str]:
+        out = set()
+        for skip_state in (False, True):
+            ws = words[1:] if skip_state and len(words) > 2 else words
+            letters = [w[0] for w in ws if w[:1].isalpha()]
+            out.add("".join(letters).upper())
+            out.add("".join(w[0] for w in ws if w[:1].isupper()).upper())
+        return {x for x in out if len(x) >= 2}
+
+    def _initials(self, doc: Doc, owner, chosen) -> None:
+        """"MOD" after "Japan Ministry of Defense": capitals that spell the initials of exactly
+        one body named in the text are that body."""
+        acr: dict[str, list] = {}
+        for c in chosen:
+            if c[2] in ("Agency", "Company", "Organization") and c[1] - c[0] > 1:
+                words = [t.text for t in doc[c[0]:c[1]] if t.is_alpha or "-" in t.text]
+                for a in self._initials_of(words):
+                    acr.setdefault(a, []).append(c)
+        if not acr:
+            return
+        for i, tok in enumerate(doc):
+            if owner[i] is not None or not (2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.text.isupper()):
+                continue
+            hits = {id(c[3]): c for c in acr.get(tok.text, [])}
+            names = {self._canon(doc, c) for c in hits.values()}
+            if len(names) == 1:
+                c = next(iter(hits.values()))
+                self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
+
+    def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
+        """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
+        if end < len(doc) and doc[end].text in self.geo_heads:
+            return True
+        return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in self.geo_heads
+
+    @staticmethod
+    def _weak(info: dict) -> bool:
+        """A ship name read from a ship noun or a list, not from a prefix or an identifier."""
+        return "identifiers" not in info and (bool(info.get("vessel_type")) or info.get("cue") in ("list", "same name") or bool(info.get("renamed")))
+
+    def _lost(self, doc: Doc, chosen, owner, start: int, end: int, label: str) -> None:
+        """Record a candidate that overlaps one already kept (a longer or stronger one)."""
+        k = next(owner[i] for i in range(start, end) if owner[i] is not None)
+        if k == -1:
+            self._drop(doc, start, end, label, "part of an identifier's label (IMO number)")
+            return
+        s, e, other, _ = chosen[k]
+        if (s, e) == (start, end) and other == label:
+            return  # the same mention found twice
+        self._drop(doc, start, end, label, f"overlaps {other} {doc[s:e].text!r}, found by a longer or stronger rule")
+
+    @staticmethod
+    def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:
+        """Remember a candidate that was not kept, and why (extract --explain shows them)."""
+        doc.user_data.setdefault(DROPPED, []).append((start, end, label, why))
 
     @staticmethod
     def _claim(owner, chosen, start, end, label, info):
@@ -120,7 +281,9 @@ class Entities:
             seen.add((start, end))
             lo, hi = sent_bounds(doc, start)
             for s, e in (self._list_next(doc, end, hi, owner), self._list_prev(doc, start, lo, owner)):
-                if e > s and all(owner[i] is None for i in range(s, e)):
+                # "frigate A and Naval Replenishment Unit B": a ship noun is not a listed name.
+                if e > s and all(owner[i] is None and doc[i].lower_ not in self.vessel_words for i in range(s, e)) and not (
+                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)):
                     new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
                     self._claim(owner, chosen, s, e, "Vessel", new[3])
                     queue.append(new)
@@ -175,25 +338,29 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(_name_tok(t.text) for t in doc[start:end])
+            toks = tuple(_name_tok(t.text).lower() for t in doc[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
                 # "Maia" where the text has named the ship "Maia-1".
                 short = (m.group(1),)
                 names.setdefault(short[0], []).append(short)
-                canon[short] = toks[0]
+                canon[short] = doc[start].text
         if not names:
             return
+        # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
+        # always capitalised: "courageous" is not the ship Courageous.
         for i, tok in enumerate(doc):
-            options = names.get(tok.text)
+            if not tok.text[:1].isupper():
+                continue
+            options = names.get(tok.lower_)
             if options is None and tok.text[-1:] == ".":
-                options = names.get(_name_tok(tok.text))
+                options = names.get(_name_tok(tok.text).lower())
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(_name_tok(t.text) for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t.text).lower() for t in doc[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue
@@ -221,11 +388,53 @@ class Entities:
                 continue
             v[3].setdefault("identifiers", {}).update(info["identifiers"])
 
+    def _not_a_body(self, doc: Doc, span: Span) -> str | None:
+        """Why a span the statistical model calls an organisation or place is none, or None:
+        legal boilerplate ("Plaintiff", "Memorandum Opinion"), a legal instrument
+        ("... Powers Act", "Federal Rules of Civil Procedure"), a person's title ("Special
+        Agent in Charge X"), a nationality ("Singaporean National"), a court caption in
+        capitals."""
+        toks = [t for t in span if not t.is_punct]
+        if not toks:
+            return "punctuation only"
+        content = [t.lower_ for t in toks if t.lower_ not in {"the", "of", "'s", "\u2019s", "and", "for"}]
+        if content and all(w in self.not_names or w in self.vessel_words for w in content):
+            return "boilerplate, a ship noun or page-furniture words"
+        if toks[-1].lower_.rstrip(".") in self.instrument_heads:
+            return "a legal instrument, not a body"
+        if toks[0].lower_.rstrip(".") in self.title_words:
+            return "a person's title"
+        if any(t.text in country_index()["demonym"] for t in toks) and not any(t.text in self.agency_words or t.text in self.org_words or t.text in self.company_words for t in toks):
+            return "a nationality, not a body"
+        if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha) and not any(t.text in self.company_words for t in toks):
+            return "a caption in capitals"
+        if toks[-1].text in self.geo_heads or toks[0].text in {"Western", "Eastern", "Northern", "Southern", "Central"} and len(toks) == 2:
+            return "a region or sea, not a body"
+        s, e = span.start, span.end
+        if s > 1 and doc[s - 1].lower_ in {"for", "of", "and", "&"} and doc[s - 2].text[:1].isupper() and not doc[s - 2].is_sent_start \
+                and doc[s - 2].text not in NOT_NAME_START and not country_of(doc[s - 2].text):
+            return "the tail of a longer name the model split"
+        a = s
+        while a > 0 and s - a < 2 and doc[a - 1].is_lower and doc[a - 1].lower_ not in {"a", "an"}:
+            a -= 1
+        if a > 0 and doc[a - 1].lower_ in {"a", "an"}:
+            return "a category after an indefinite article, not a name"
+        if s > 1 and doc[s - 1].lower_ in {"for", "of"} and doc[s - 2].lower_.rstrip(".") in self.title_words:
+            return "the end of a person's title"
+        if s > 1 and doc[s - 1].text == "(" and (doc[s - 2].like_num or doc[s - 2].text[:1].isdigit()):
+            return "initials in a docket number"
+        n = e
+        while n < len(doc) and doc[n].is_punct:
+            n += 1
+        if n < len(doc) and n > e and doc[n].lower_.rstrip(".") in self.instrument_heads:
+            return "part of a citation"
+        return None
+
     def _relabel(self, doc: Doc, ent: Span):
         """Map one NER entity into the ontology, or None to drop it."""
         s, e = ent.start, ent.end
-        while s < e and doc[s].lower_ in {"the", "a", "an"}:
-            s += 1
+        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())):
+            s += 1  # "the X", "Defendant X": the name is X
         while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
             e -= 1
         if e <= s:
@@ -239,6 +448,11 @@ class Entities:
         if text in NOT_ENTITIES:
             return None
         info = {"method": "model", "ner": label}
+        if label in ("ORG", "NORP", "GPE", "FAC", "LOC"):
+            why = self._not_a_body(doc, span)
+            if why:
+                self._drop(doc, s, e, label, why)
+                return None
         if label == "ORG" or (label in ("GPE", "NORP") and words & self.agency_words):
             country = country_of(text)
             if country:
@@ -252,6 +466,8 @@ class Entities:
                 return s, e, "Company", info
             if any(t.text.isdigit() for t in span) or len(text) < 2:
                 return None
+            if all(t.lower_ in getattr(self, "_persons", ()) for t in span if t.is_alpha):
+                return s, e, "Person", info  # "KWEK" where the text names the person "Kwek Kee Seng"
             return s, e, "Organization", info
         if label == "GPE":
             country = country_of(text) if text not in country_index()["demonym"] else None

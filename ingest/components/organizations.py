@@ -26,7 +26,16 @@ from ingest.components.common import (
     name_after,
     name_before,
     sent_bounds,
+    shapes,
+    NOT_NAME_START,
+    MONTHS,
+    WEEKDAYS,
+    CAPS_STOPS,
+    is_caps,
 )
+
+# First words of a court's district written after its name ("District Court, S.D. New York").
+_DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
 AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
 
@@ -37,13 +46,16 @@ class Organizations:
         self.name = name
         self.max_name_tokens = max_name_tokens
         c = cues()
-        self.legal_after = set(c["legal_forms"]["after"])
+        # Court captions print legal forms in capitals ("PTE LTD", "CO., LTD.").
+        forms = c["legal_forms"]["after"]
+        self.legal_after = set(forms) | {f.upper() for f in forms if len(f.rstrip(".")) > 2 or "." in f}
+        self.legal_after_bare = {f.rstrip(".") for f in self.legal_after if f.rstrip(".")}
         self.legal_before = set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
         self.company_nouns = set(c["company_nouns"])
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
         m = Matcher(nlp.vocab)
-        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after)}}]])
+        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
@@ -51,6 +63,18 @@ class Organizations:
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
         m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
+        shape = shapes()
+        heads = shape["agency_heads"]
+        self.agency_heads = {h.split()[-1] for h in heads}
+        self.agency_mod_ok = set(shape["agency_modifiers_ok"])
+        self.agency_need_more = set(shape["agency_heads_need_more"])
+        self.title_words = set(shape["title_words"])
+        m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
+        # "the Saudi-led Coalition": a coalition led by a state is a non-state body.
+        m.add("LED_COALITION", [[{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": "led"}, {"LOWER": {"IN": ["coalition", "alliance", "task", "forces", "force"]}}]])
+        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
+        self.not_port_before = set(shape["not_port_before"])
+        self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
         self.matcher = m
 
     def __call__(self, doc: Doc) -> Doc:
@@ -66,15 +90,54 @@ class Organizations:
         return doc
 
     # -- companies -----------------------------------------------------------------------
+    def _is_form(self, tok) -> bool:
+        return tok.text in self.legal_after or tok.text.rstrip(".") in self.legal_after_bare
+
     def _legal_after(self, doc, start, end, lo, hi, cover):
-        n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
-        if n_start == start:
+        """"X Shipping Co., Ltd.", "X Mgmt. Pte. Ltd.", "X Trading (Dalian) Co. Ltd", "X FZE",
+        "VELMUR MANAGEMENT PTE LTD": a company's name ends in one or more legal forms; the name
+        before them may hold places, parentheses and abbreviations."""
+        # Only the first legal form of a run starts a name ("Pte. Ltd." is one run).
+        p = start - 1
+        while p >= lo and doc[p].text in {".", ","}:
+            p -= 1
+        if p >= lo and self._is_form(doc[p]) and start - p <= 2:
             return
-        # "Co., Ltd." and "Co. Limited": take every legal-form word that follows.
         j = end
-        while j < hi and (doc[j].text in self.legal_after or (doc[j].text == "," and j + 1 < hi and doc[j + 1].text in self.legal_after)):
-            j += 1
-        add_candidate(doc, n_start, j, "Company", PRIO_PATTERN, legal_form=doc[start:j].text.strip(", "))
+        while j < hi:
+            if self._is_form(doc[j]):
+                j += 1
+            elif doc[j].text in {".", ","} and j + 1 < hi and self._is_form(doc[j + 1]) and doc[j + 1].text not in {"AS", "AB", "AG", "SA", "AO"}:
+                j += 1
+            else:
+                break
+        caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
+        n = start
+        while n > lo and start - n < self.max_name_tokens + 2:
+            t = doc[n - 1]
+            if t.text == "." and n - 2 >= lo and not doc[n - 2].whitespace_ and doc[n - 2].text[:1].isupper() and doc[n - 2].is_alpha:
+                n -= 2  # an abbreviation: "Mgmt."
+                continue
+            if t.text == ")" and n - 3 >= lo and doc[n - 3].text == "(" and doc[n - 2].text[:1].isupper():
+                n -= 3  # "(Dalian)", "(HK)"
+                continue
+            if self._is_form(t):
+                break  # the end of another company's name
+            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
+                n -= 1
+                continue
+            if caps:
+                if not (is_caps(t) or t.text.isdigit()) or t.is_stop or t.lower_ in CAPS_STOPS:
+                    break
+            elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
+                break
+            n -= 1
+        while n < start and (doc[n].text in {"&", "-", "(", ")"} or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
+            n += 1
+        if n >= start or (doc[n].text in NOT_NAME_START and not caps):
+            return
+        form = doc[start:j].text.strip(", ")
+        add_candidate(doc, n, j, "Company", PRIO_PATTERN, legal_form=form)
 
     def _legal_before(self, doc, start, end, lo, hi, cover):
         i = start + 1
@@ -138,6 +201,8 @@ class Organizations:
             j += 1
         if j == i:
             return
+        if any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
+            return  # "Field Office of the Federal Bureau of X": the inner body is named by its own head
         head = doc[start].lower_
         if head in {"council", "committee", "service", "panel", "agency", "authority", "administration", "office", "commission"} and not doc[start].text[:1].isupper():
             return
@@ -157,6 +222,87 @@ class Organizations:
         s, iso2 = self._state_before(doc, j, lo)
         add_candidate(doc, s, end, "Agency", PRIO_PATTERN, country=iso2)
 
+    def _agency_head(self, doc, start, end, lo, hi, cover):
+        """An agency named by its structure: capitalised words (or a state) in front of a head
+        word, and an "of/for the X" complement after it: "Japan Coast Guard", "National
+        Security Division", "U.S. Attorney's Office for the District of Columbia", "United
+        States District Court, District of Columbia", "UN Security Council 1718 Sanctions
+        Committee", "7th Fleet"."""
+        head = doc[start:end]
+        capital = head[0].text[:1].isupper()
+        # "Japan coast guard": a lower-case head counts right after a state's name.
+        if not capital and not (start > lo and (country_of(doc[start - 1].text) and doc[start - 1].text[:1].isupper())):
+            return
+        if end < hi and doc[end].lower_ in self.agency_heads and doc[end].text[:1].isupper():
+            return  # "Coast Guard" inside "Coast Guard Command": the longer head rules
+        # Left: modifiers.
+        j = start
+        while j > lo and start - j < 6:
+            t = doc[j - 1]
+            if t.text in {"'s", "\u2019s"} and j - 2 >= lo and doc[j - 2].lower_ in {"attorney", "attorneys", "prosecutor"}:
+                j -= 1
+                continue
+            if t.text == "-" and not t.whitespace_ and j - 2 >= lo and not doc[j - 2].whitespace_ and doc[j - 2].text[:1].isalnum():
+                j -= 1
+                continue
+            # "U.S. Immigration and Customs Enforcement": "and" inside the name, not between two states.
+            if t.lower_ in {"and", "&"} and j - 2 >= lo and doc[j - 2].text[:1].isupper() and not doc[j - 2].text.isupper() and not country_of(doc[j - 2].text) and not cover[j - 2]:
+                j -= 1
+                continue
+            if t.is_punct or t.is_space or not (t.text[:1].isupper() or t.text[:1].isdigit()) or any(ch in t.text for ch in "()[]\"\u201c\u201d"):
+                break
+            if t.text in NOT_NAME_START or t.text.title() in NOT_NAME_START or t.lower_ in self.title_words and t.lower_ not in self.agency_mod_ok:
+                break
+            if cover[j - 1] and cover[j - 1] not in ("Country", "Agency"):
+                break
+            j -= 1
+        # Right: "of/for (the) X", and a court's district after a comma or dash.
+        k = end
+        if k + 1 < hi and doc[k].lower_ in {"of", "for"}:
+            i = k + 1
+            if i < hi and doc[i].lower_ == "the":
+                i += 1
+            e = i
+            while e < hi and e - i < 6 and (doc[e].text[:1].isupper() and not doc[e].is_punct and doc[e].text.rstrip(".") not in MONTHS or (
+                    doc[e].lower_ in {"of", "and", "the"} and e + 1 < hi and doc[e + 1].text[:1].isupper())):
+                e += 1
+            while e > i and doc[e - 1].lower_ in {"of", "and", "the"}:
+                e -= 1
+            if e > i:
+                inner = [t for t in doc[i:e] if t.lower_ in self.agency_heads and t.text[:1].isupper()]
+                if inner:
+                    return  # "Field Office of the Federal Bureau of X": the inner body is the agency
+                k = e
+        elif head[-1].lower_ == "court" and k + 1 < hi and doc[k].text == "," and doc[k + 1].text in _DISTRICT_START:
+            e = k + 1
+            while e < hi and e - k < 6 and (doc[e].text[:1].isupper() or doc[e].lower_ == "of"):
+                e += 1
+            k = e
+        while j < start and doc[j].lower_ in {"and", "&", "-"}:
+            j += 1
+        if k == end and head[-1].lower_ in {"committee", "panel", "council", "commission"}:
+            # "the Committee established pursuant to resolution 1718 (2006)"
+            e = k
+            while e < hi and e - k < 9 and not doc[e].like_num and (doc[e].is_alpha or doc[e].text == "-"):
+                e += 1
+            words = {t.lower_ for t in doc[k:e]}
+            if e < hi and doc[e].like_num and {"established", "pursuant"} <= words and "resolution" in words:
+                k = e + 1
+        mods = doc[j:start]
+        if not len(mods) and k == end:
+            return  # a bare head word refers back ("the Court", "the Office")
+        if len(mods) and k == end and all(t.lower_ in self.title_words for t in mods):
+            return
+        if head[0].lower_ in self.agency_need_more and k == end and len(mods) == 1 and country_of(mods[0].text) is None and mods[0].lower_ in {"district", "field", "state", "federal"}:
+            return  # "District Court", "Federal Court" alone: the full name is given elsewhere
+        iso2 = None
+        for width in (3, 2, 1):
+            c = country_of(doc[j:j + width].text) if j + width <= start and doc[j].text[:1].isupper() else None
+            if c:
+                iso2 = c["iso2"]
+                break
+        add_candidate(doc, j, k, "Agency", PRIO_PATTERN, country=iso2, cue="agency head")
+
     # -- ports ---------------------------------------------------------------------------
     def _port_of(self, doc, start, end, lo, hi, cover):
         i = end
@@ -172,7 +318,30 @@ class Organizations:
         if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
 
+    def _led_coalition(self, doc, start, end, lo, hi, cover):
+        if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):
+            add_candidate(doc, start, end, "Organization", PRIO_PATTERN, cue="state-led coalition")
+
+    def _port_context(self, doc, start, end, lo, hi, cover):
+        """"pulled into X", "its homeport of X", "docked at X": X is a port, unless a state."""
+        i = end
+        n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
+        for k in range(i + 1, n_end):
+            if doc[k].text.rstrip(".") in MONTHS or doc[k].text in WEEKDAYS:
+                n_end = k  # "pulled into X March 3"
+                break
+        if n_end == i or country_of(doc[i:n_end].text) or (cover[i] and cover[i] != "Port"):
+            return
+        if n_end < hi and (doc[n_end].lower_ in self.agency_heads or doc[n_end].text in self.not_port_before or doc[n_end].lower_ in {"port", "harbor", "harbour"}):
+            return  # "docked at Naval Station X", "X Port" (the port-word rule names it)
+        add_candidate(doc, i, n_end, "Port", PRIO_PATTERN - 1, cue=doc[start:end].text.lower())
+
     def _port_after(self, doc, start, end, lo, hi, cover):
+        word = doc[start].text
+        if word in self.port_multi and doc[start - len(self.port_multi[word]):start].text.split() != self.port_multi[word]:
+            return  # "Base" names a port only in "Naval Base", not in "Kadena Air Base"
+        if start > lo and doc[start - 1].text in self.not_port_before:
+            return
         n_start = name_before(doc, start, lo, None, max_len=3)
         if n_start == start or country_of(doc[n_start:start].text):
             return

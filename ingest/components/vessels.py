@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from graph.formats import valid_imo
 from ingest.components.common import (
     PRIO_ID,
     PRIO_PATTERN,
@@ -27,17 +28,8 @@ from ingest.components.common import (
     name_after,
     name_before,
     sent_bounds,
+    shapes,
 )
-
-_IMO_RE = re.compile(r"^(?:IMO)?(\d{7})$")
-
-
-def valid_imo(number: str) -> bool:
-    """True when `number` is 7 digits whose last digit is the IMO check digit."""
-    if not (len(number) == 7 and number.isdigit()):
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:6], (7, 6, 5, 4, 3, 2)))
-    return total % 10 == int(number[6])
 
 
 def _plurals(words: list[str]) -> list[str]:
@@ -54,38 +46,66 @@ class Vessels:
         self.name = name
         self.max_name_tokens = max_name_tokens
         c = cues()
-        self.types = set(_plurals(c["vessel_types"]))
+        shape = shapes()
+        kinds = list(dict.fromkeys([*c["vessel_types"], *shape["vessel_types"]]))
+        single = [k for k in kinds if " " not in k]
+        self.types = set(_plurals(single))
         self.modifiers = set(c["vessel_type_modifiers"])
-        self.plural_types = set(_plurals(c["vessel_types"])) - set(c["vessel_types"])
+        self.plural_types = set(_plurals(single)) - set(single)
         intro = c["vessel_list_intros"]
         self.list_intro_punct = {w for w in intro if not w.isalpha() and " " not in w}
         self.list_intro_words = {w for w in intro if w.isalpha()}
         self.list_intro_pairs = {tuple(w.split()) for w in intro if " " in w}
         self.list_verbs = set(c["vessel_list_verbs"])
         self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}]])
+        multi = [[{"LOWER": w} for w in k.split()[:-1]] + [{"LOWER": {"IN": _plurals([k.split()[-1]])}}] for k in kinds if " " in k]
+        self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}], *multi])
         prefixes = []
-        for p in c["vessel_prefixes"]:
-            toks = [t.text for t in nlp.tokenizer(p)]
-            prefixes.append([{"ORTH": t} for t in toks])
+        for p in dict.fromkeys([*c["vessel_prefixes"], *shape["vessel_prefixes"]]):
+            # "M/Y" is one token alone but may be split in running text ("M", "/", "Y").
+            for form in {tuple(t.text for t in nlp.tokenizer(p)), tuple(re.findall(r"[^/.]+\.?|/", p))}:
+                prefixes.append([{"ORTH": t} for t in form])
         self.matcher.add("PREFIX", prefixes)
-        self.matcher.add("IMO", [
-            [{"ORTH": {"IN": ["IMO", "Imo"]}}, {"LOWER": {"IN": [":", "number", "no", "no.", "#", "nr", "nr."]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{7}$"}}],
-            [{"TEXT": {"REGEX": r"^IMO\d{7}$"}}],
-        ])
+        # IMO numbers are found on the text, not on tokens: the tokenizer keeps "number:1234567"
+        # and "IMO1234567" whole, and the label may be four words long.
+        self.imo_re = re.compile(shape["imo_label"] + r"(\d{7})(?!\d)", re.IGNORECASE)
+        self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         for role in ("former", "current"):
-            self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in c["vessel_renames"][role]])
+            phrases = dict.fromkeys([*c["vessel_renames"][role], *shape["vessel_renames"][role]])
+            self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in phrases])
         self.matcher.add("MMSI", [[{"ORTH": "MMSI"}, {"LOWER": {"IN": [":", "number", "no", "no.", "#"]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{9}$"}}]])
         self.matcher.add("CALLSIGN", [[{"LOWER": "call"}, {"LOWER": "sign"}, {"ORTH": ":", "OP": "?"}, {"TEXT": {"REGEX": r"^[A-Z0-9]{3,8}$"}}]])
 
+    def _imo_matches(self, doc: Doc):
+        """(start token, end token, number) of each IMO label + number in the text; the
+        number's own token may carry the label ("number:1234567")."""
+        text = doc.text
+        if "imo" not in text.lower() and "maritime" not in text.lower():
+            return []
+        found = {}
+        for rx in (self.imo_re, self.imo_glued):
+            for m in rx.finditer(text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None:
+                    found.setdefault(span.start, (span.start, span.end, m.group(1)))
+        return sorted(found.values())
+
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
-        if not matches:
+        imos = self._imo_matches(doc)
+        if not matches and not imos:
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
         renames = []
+        self._prefix_at = {start for mid, start, end in matches if strings[mid] == "PREFIX"}
+        for start, end, number in imos:
+            # The label is an identifier, not a mention of the International Maritime
+            # Organization: block its tokens for every other candidate.
+            add_candidate(doc, start, end, "_BLOCK", PRIO_ID + 1)
+            if valid_imo(number):
+                self._identifier(doc, start, end, sent_bounds(doc, start)[0], cover, imo=number)
         for match_id, start, end in matches:
             kind = strings[match_id]
             sent_start, sent_end = self._sent_bounds(doc, start)
@@ -99,11 +119,6 @@ class Vessels:
                 n_end = name_after(doc, end, sent_end, cover, max_len=self.max_name_tokens)
                 if n_end > end:
                     add_candidate(doc, end, n_end, "Vessel", PRIO_PATTERN, cue=doc[start:end].text)
-            elif kind == "IMO":
-                number = _IMO_RE.match(doc[end - 1].text).group(1)
-                if not valid_imo(number):
-                    continue
-                self._identifier(doc, start, end, sent_start, cover, imo=number)
             elif kind == "MMSI":
                 self._identifier(doc, start, end, sent_start, cover, mmsi=doc[end - 1].text)
             elif kind == "CALLSIGN":
@@ -133,6 +148,12 @@ class Vessels:
             if n_end == i or any(t.text in self.legal_forms for t in doc[i:n_end]):
                 continue
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, renamed=role, cue=doc[start:end].text.lower())
+            # "the Heron (f.k.a. Egret)": the name before the parenthesis is the ship too.
+            if start - 1 > lo and doc[start - 1].text == "(":
+                p_start = name_before(doc, start - 1, lo, cover, max_len=self.max_name_tokens)
+                if p_start < start - 1 and not any(t.text in self.legal_forms for t in doc[p_start:start - 1]):
+                    add_candidate(doc, p_start, start - 1, "Vessel", PRIO_PATTERN, renamed="current" if role == "former" else "former",
+                                  cue=doc[start:end].text.lower())
 
     @staticmethod
     def _sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
@@ -159,27 +180,36 @@ class Vessels:
     def _after_type(self, doc: Doc, start: int, end: int, sent_end: int, cover) -> None:
         i = end
         np_start, flag = self._modifiers_before(doc, start, 0)
-        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their"} or doc[np_start].like_num or country_of(doc[np_start].text)):
+        # "a motor yacht bearing ...", "a tanker carrying ...": a name does not follow an
+        # indefinite ship noun unless the text says so ("a tanker named X").
+        indefinite = doc[np_start].lower_ in {"a", "an"}
+        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their", "-", "flagged", "registered", "owned"} or doc[np_start].like_num or country_of(doc[np_start].text)):
             np_start += 1
         vtype = doc[np_start:end].text.lower()
-        if i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}:
+        named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
+        if named:
             i += 1
-        # "three Russian vessels (A, B and C)": a parenthesised list of names.
+        # "three Russian vessels (A, B and C)": a parenthesised list of names, and nothing else
+        # ("(Source: ...)" or "(WMSL 750)" is not one).
         if i < sent_end and doc[i].text == "(":
-            j = i + 1
+            j, names = i + 1, []
             while j < sent_end and doc[j].text != ")":
                 n_end = name_after(doc, j, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
                 if n_end > j:
-                    add_candidate(doc, j, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+                    names.append((j, n_end))
                     j = n_end
-                else:
+                elif doc[j].lower_ in {",", "and", "&"}:
                     j += 1
-                if j < sent_end and doc[j].text not in {",", "and", ")"} and doc[j - 1].text not in {",", "and"}:
+                else:
+                    names = []
                     break
+            if j < sent_end and doc[j].text == ")" and (doc[end - 1].lower_ in self.plural_types) == (len(names) > 1):
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
             return
         # "three more ships on the same route: the A, the B and the C" / "tankers, including
         # the A and the B" / "vessels such as A and B": names listed after a plural type noun.
-        if doc[start].lower_ in self.plural_types:
+        if doc[end - 1].lower_ in self.plural_types:
             intro, min_names = self._list_intro(doc, end, sent_end)
             if intro is not None:
                 names = self._name_list(doc, intro, sent_end, cover)
@@ -189,14 +219,29 @@ class Vessels:
                     add_candidate(doc, s, e, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
                 if names:
                     return
-        if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
-            i += 1
         # "a Russian cargo ship, the Lady R, ...": the name in apposition after a comma.
-        elif i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "the":
+        if i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "the":
             n_end = name_after(doc, i + 2, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
             if n_end > i + 2 and (n_end == sent_end or doc[n_end].text in {",", "(", ")", "."}):
                 add_candidate(doc, i + 2, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
             return
+        if i in self._prefix_at:
+            return  # "frigate HMS X": the prefix rule names X
+        if doc[end - 1].lower_ in self.plural_types and not named:
+            # "the cargo ships A, B and C", "designated vessels include A, B and C": a plural
+            # noun names ships only in a list of two or more ("naval vessels Naval vessels of
+            # ..." names none).
+            if i < sent_end and doc[i].lower_ in self.list_verbs:
+                i += 1
+            names = self._name_list(doc, i, sent_end, cover)
+            if len(names) >= 2:
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
+            return
+        if indefinite and not named:
+            return
+        if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
+            i += 1
         n_end = name_after(doc, i, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
@@ -280,9 +325,15 @@ class Vessels:
         when it stands apart ("identified by its IMO number n"), leave it for the entity
         merger to attach to the nearest ship."""
         j = start
-        while j > sent_start and doc[j - 1].text in {"(", ",", "[", "with", "its", "number"}:
+        while j > sent_start and doc[j - 1].lower_ in {"(", ",", "[", "with", "its", "number", "bearing", "having"}:
             j -= 1
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+        # Not the prefix's tail ("M/Y X": the name is X) nor a ship noun ("A MOTOR YACHT BEARING
+        # IMO NO. n": the number belongs to the ship named before).
+        while n_start < j and n_start > 0 and doc[n_start - 1].text == "/" and not doc[n_start - 1].whitespace_:
+            n_start += 1
+        if n_start < j and doc[j - 1].lower_ in self.types:
+            n_start = j
         if j < start and n_start < j and is_name_token(doc[n_start], True):
             add_candidate(doc, n_start, j, "Vessel", PRIO_ID, identifiers=ident)
         else:

@@ -8,14 +8,14 @@ SANCTIONED_BY edge; Ownership (and Vessel owner/operator) become OWNED_BY / OPER
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList, valid_imo
+from graph.formats import valid_imo
+from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
 
 NAMESPACE = "ftm"  # list key and node id prefix of FtM entities: ftm:<entity id>
 
@@ -40,25 +40,49 @@ def node_id_from_ftm(entity_id: str) -> str:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        fh = path.open("r", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
-    with fh:
-        for i, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError:
-                raise InputError(
-                    f"{path} line {i} is not JSON. Expected FollowTheMoney entities, one JSON object a line "
-                    "(OpenSanctions' entities.ftm.json); for OFAC's CSV files use --format ofac."
-                ) from None
-            if not isinstance(data, dict) or "schema" not in data:
-                raise InputError(f"{path} line {i} is not a FollowTheMoney entity (no \"schema\").")
-            yield i, data
+    from graph.limits import LimitExceeded
+    from ingest.lists.records import list_lines
+    from ingest.readers import display_name
+    from ingest.safe_load import json_loads
+
+    name = display_name(path)
+    for i, line in list_lines(path):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            data = json_loads(line)
+        except LimitExceeded as exc:
+            raise InputError(f"{name} line {i}: {exc}; nothing was imported.") from None
+        except ValueError:
+            raise InputError(
+                f"{name} line {i} is not JSON. Expected FollowTheMoney entities, one JSON object a line "
+                "(OpenSanctions' entities.ftm.json); for OFAC's CSV files use --format ofac."
+            ) from None
+        if not isinstance(data, dict) or "schema" not in data:
+            raise InputError(f"{name} line {i} is not a FollowTheMoney entity (no \"schema\").")
+        problem = _shape_problem(data)
+        if problem:
+            raise InputError(f"{name} line {i}: not a valid FollowTheMoney entity: {problem}; nothing was imported.")
+        yield i, data
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What is wrong with an entity's shape ({"id": str, "schema": str, "properties": {str: [str]}})."""
+    if not isinstance(data.get("schema"), str):
+        return '"schema" must be a string'
+    if data.get("id") is not None and not isinstance(data["id"], str):
+        return '"id" must be a string'
+    props = data.get("properties", {})
+    if not isinstance(props, dict):
+        return '"properties" must be an object'
+    for key, values in props.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return f'property "{key}" must be a list of strings'
+    datasets = data.get("datasets", [])
+    if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
+        return '"datasets" must be a list of strings'
+    return None
 
 
 def _label(schema) -> str | None:

@@ -9,7 +9,8 @@ same IMO. Otherwise a new node is made, with `source` "list:<list name>". Existi
 their name and source: the entry adds aliases, keys, `list_ids` and `listed`, and only fills
 properties the node lacks. Edges carry methods ["list"] and an evidence item naming the entry,
 never an article. Then listed entities are matched to extracted ones (match.match_store).
-Importing the same file twice changes nothing.
+Importing the same file twice changes nothing. Last, the stored articles that mention a name
+the graph did not know before are extracted again with it (ingest.pipeline.refresh).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class ImportSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     matched: int = 0  # listed entities merged onto extracted ones by matching
     candidates: int = 0  # uncertain matches stored for review
+    rescanned: int = 0  # stored articles extracted again because they mention newly known names
 
 
 def detect_format(path: Path) -> str:
@@ -64,12 +66,18 @@ def read_list(path: str | Path, fmt: str | None = None) -> ParsedList:
     raise InputError(f"Unknown list format {fmt!r}. Use one of: {', '.join(FORMATS)}.")
 
 
-def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: bool = True) -> ImportSummary:
-    """Import the list at `path` into `store`; then match listed to extracted entities."""
+def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: bool = True, rescan: bool = True,
+                     progress=None) -> ImportSummary:
+    """Import the list at `path` into `store`; then match listed to extracted entities, and
+    (`rescan`) extract again the stored articles that mention newly known names."""
+    from ingest.knowledge import load_index
+    from ingest.pipeline import refresh
+
     parsed = read_list(path, fmt)
     summary = ImportSummary(list_name=parsed.name, skipped=dict(parsed.skipped))
     if not parsed.entities and not parsed.sanctions:
         raise InputError(f"{path} holds no list entries this importer reads (skipped: {parsed.skipped or 'nothing'}).")
+    before = load_index(store) if rescan else []
     resolved = _resolve(store, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
     for start in range(0, len(entities), CHUNK):
@@ -102,6 +110,9 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
 
         result = match_store(store)
         summary.matched, summary.candidates = len(result.merged), result.candidates
+    if rescan:
+        with store.ingest_lock():  # an ingest running now would write the same articles
+            summary.rescanned = refresh(store, before, match=match, progress=progress).rescanned
     return summary
 
 
@@ -144,7 +155,7 @@ def _existing(store, ids: list[str]) -> dict[str, dict]:
     )
     out = {}
     for r in res:
-        label = next((lab for lab in r["labels"] if lab != store.ontology.entity_label), None)
+        label = store.ontology.label_of(r["labels"])
         out[r["id"]] = {**r["props"], "label": label}
     return out
 

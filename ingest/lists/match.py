@@ -30,12 +30,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from graph.errors import LookupFailed
+from graph.ontology import load as load_ontology
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.normalize import normalize_name, strip_legal_form
 
 DEFAULT_THRESHOLD = 0.85
-MATCH_LABELS = ("Vessel", "Company", "Organization", "Agency", "Person")
-_GROUPS = {"Vessel": "vessel", "Person": "person", "Company": "org", "Organization": "org", "Agency": "org"}
+MATCH_LABELS = load_ontology().match_labels  # graph/ontology.yaml: the labels with a match_group
+_GROUPS = load_ontology().match_groups
 PAGE = 5000
 
 
@@ -343,7 +344,7 @@ def _find(store, cid: str) -> dict:
         {"cid": cid},
     )
     if not res.rows:
-        raise LookupFailed(f"No match candidate {cid!r}. Run `sanctions-kg matches` to list the candidate ids.")
+        raise LookupFailed(f"No match candidate {cid!r}. Run `uv run sanctions-kg matches` to list the candidate ids.")
     return res.rows[0]
 
 

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from graph.errors import InputError
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList, valid_imo
+from graph.formats import valid_imo
+from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
 
 LIST_NAME = "us-ofac-sdn"
 AUTHORITY = "Office of Foreign Assets Control"
@@ -50,15 +51,16 @@ def find_files(path: Path) -> tuple[Path, Path | None, Path | None]:
 
 
 def _rows(path: Path) -> list[list[str]]:
+    from ingest.lists.records import read_list_file
+    from ingest.readers import decode_bytes
+
+    # OFAC publishes these files in Windows-1252; UTF-8 (and UTF-16) files are read as such.
+    text = decode_bytes(read_list_file(path), guess=False)
+    if text is None:
+        raise InputError(f"Cannot read {path}: it is not a text file. Give OFAC's sdn.csv (CSV text).")
     try:
-        # OFAC publishes these files in Windows-1252; UTF-8 files read the same for ASCII.
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
         return [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
-    except (OSError, csv.Error) as exc:
+    except csv.Error as exc:
         raise InputError(f"Cannot read {path}: {exc}.") from None
 
 
@@ -83,6 +85,7 @@ def read(path: str | Path) -> ParsedList:
     names: dict[str, str] = {}  # normalised upper-case SDN name -> list key, for "Linked To"
     owners: list[tuple[str, str]] = []
     linked: list[tuple[str, str]] = []
+    first_line: dict[str, int] = {}
     for i, row in enumerate(_rows(sdn_path), 1):
         if len(row) < SDN_COLUMNS:
             raise InputError(
@@ -92,6 +95,13 @@ def read(path: str | Path) -> ParsedList:
         ent_num, sdn_name, sdn_type = row[0].strip(), _null(row[1]), (_null(row[2]) or "").lower()
         if not ent_num.isdigit() or not sdn_name:
             raise InputError(f"{sdn_path} line {i}: no entry number and name; is this OFAC's sdn.csv?")
+        if ent_num in first_line:
+            # Two entries under one number: their sanctions and aliases would land on one node.
+            raise InputError(
+                f"{sdn_path} line {i}: entry number {ent_num} is also on line {first_line[ent_num]}; "
+                "OFAC entry numbers are unique, so nothing was imported. Fix the file or download it again."
+            )
+        first_line[ent_num] = i
         remarks = _null(row[11]) or ""
         key = f"{LIST_NAME}:{ent_num}"
         props: dict[str, object] = {}

@@ -71,14 +71,6 @@ class ParsedList:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
-def valid_imo(number: str) -> bool:
-    """A 7-digit IMO number whose check digit is right (first six digits x 7..2, last digit of the sum)."""
-    if not (len(number) == 7 and number.isdigit()):
-        return False
-    digits = [int(c) for c in number]
-    return sum(d * w for d, w in zip(digits[:6], (7, 6, 5, 4, 3, 2))) % 10 == digits[6]
-
-
 @dataclass(frozen=True)
 class Place:
     id: str
@@ -143,3 +135,85 @@ def authority(name: str | None, country_code: str | None = None) -> Authority | 
                 country=country(code) if code else country(country_code),
             )
     return Authority(id="agency:" + slug(norm), name=name, aliases=(), country=country(country_code))
+
+
+# -- reading list files within bounds (graph/limits.py) --------------------------------------------
+
+
+def open_list_file(path):
+    """A list file opened for binary reading: a regular file only (a FIFO or device is refused)."""
+    import os
+    import stat
+
+    from graph.errors import InputError
+    from ingest.readers import display_name
+
+    name = display_name(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"Cannot read {name}: not a regular file (a pipe, socket or device). Save it to a file and give that.")
+    return os.fdopen(fd, "rb")
+
+
+def read_list_file(path) -> bytes:
+    """A whole list file, at most SANCTIONS_KG_MAX_INPUT_BYTES."""
+    from graph.errors import InputError
+    from graph.limits import too_large, limits
+    from ingest.readers import display_name, read_capped
+
+    with open_list_file(path) as fh:
+        try:
+            raw = read_capped(fh, limits().max_input_bytes)
+        except OSError as exc:
+            raise InputError(f"Cannot read {display_name(path)}: {exc.strerror or exc}.") from None
+    if raw is None:
+        raise InputError(f"Cannot read {display_name(path)}: {too_large('the file', 'max_input_bytes')}.")
+    return raw
+
+
+def list_lines(path):
+    """(line number, text) of a JSON-lines list, streamed; each line decoded on its own.
+
+    UTF-8 (with or without a BOM), UTF-16 (with a BOM, or told by its NUL bytes) and
+    single-byte lines (cp1252) are read; a line over SANCTIONS_KG_MAX_RECORD_BYTES is an
+    InputError naming the line and the setting.
+    """
+    import io
+
+    from graph.errors import InputError
+    from graph.limits import limits, too_large
+    from ingest.readers import _single_byte, display_name
+
+    limit = limits().max_record_bytes
+    name = display_name(path)
+    with open_list_file(path) as fh:
+        head = fh.peek(4096)[:4096]
+        codec = None
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            codec = "utf-16"
+        elif b"\x00" in head:
+            even, odd = head[0::2], head[1::2]
+            codec = "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"
+        elif head.startswith(b"\xef\xbb\xbf"):
+            fh.read(3)
+        stream = io.TextIOWrapper(fh, encoding=codec, errors="replace", newline="") if codec else fh
+        n = 0
+        while True:
+            # Read with a bound: one endless line must not fill the memory.
+            line = stream.readline(limit + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > limit and not line.endswith(("\n" if codec else b"\n")):
+                raise InputError(f"{name} line {n}: {too_large('the line', 'max_record_bytes')}.")
+            if codec:
+                yield n, line
+                continue
+            try:
+                yield n, line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield n, _single_byte(line)

@@ -25,6 +25,8 @@ const SKG = (() => {
 
   async function api(path, options) {
     const opts = Object.assign({ headers: {} }, options || {});
+    const token = document.querySelector('meta[name="sanctions-kg-console"]');
+    if (token) opts.headers["X-Sanctions-KG-Console"] = token.content;
     if (opts.json !== undefined) {
       opts.method = opts.method || "POST";
       opts.body = JSON.stringify(opts.json);

@@ -1,0 +1,251 @@
+"""Knowledge-aware extraction: what the graph already knows, used on new and stored articles.
+
+    before = load_index(store)                 # names the graph holds, before new knowledge
+    ... import a list / ingest articles ...
+    summary = refresh(store, before)           # ingest.pipeline: re-extract stored articles that mention new names
+
+Three pieces:
+- **The name index** (`load_index`): vessels (with their IMO numbers) and companies from
+  articles and lists, and the people, agencies and organisations a sanctions list names — one
+  bounded query. People and bodies only articles name are left out: the statistical model
+  finds those again by itself, and spreading its guesses would spread its mistakes. The index
+  goes to the spaCy component sanctions_kg_known_v1 (`using_index`), which recognises those
+  names with their type in every new article, even without a cue.
+- **The article key index**: every stored article keeps its text (`Article.text`) and the keys
+  of its capitalised words (`Article.name_keys`: each capitalised word and the pair it starts,
+  lower case; indexed), so "which stored articles may mention name N" is one indexed lookup
+  of N's first word pair (`name_key`), not a pass over the corpus.
+- **Re-scan** (`ingest.pipeline.refresh`, which writes as an ingest does): the names in the index now and not before are looked up; stored
+  articles that hold a name's key, whose text contains the name, and that do not already
+  mention that entity are extracted again with the new index, and their facts replaced in
+  one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
+  type new names in turn, so it repeats until nothing new is learnt (at most `MAX_ROUNDS`).
+  The result: the graph does not depend on whether the articles or the list came first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+MAX_NAMES = 200_000  # entities in the index at most (vessels with IMO and listed entities first)
+MAX_ALIASES = 20  # names per entity in the index at most
+MAX_KEYS = 3000  # keys stored per article at most
+MAX_TEXT = 1_000_000  # characters of text stored per article at most (spaCy's own default limit)
+MAX_ROUNDS = 3  # re-scan rounds at most (a re-scan can type new names, which can need another)
+PAGE = 500  # articles fetched per query when re-scanning
+
+_WORD = re.compile(r"\w+")
+COMPONENT = "sanctions_kg_known_v1"
+
+
+# Words that start sentences, not names: no key starts with one ("The Sea Fox" -> "sea fox").
+_NOT_FIRST = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "and", "but", "or", "as", "it",
+              "its", "this", "that", "these", "those", "of", "to", "he", "she", "they", "we", "i", "is", "was"}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def name_key(name: str) -> str | None:
+    """The key an article holds when it may mention `name`: its first two words, lower case."""
+    words = [w.lower() for w in _words(name)]
+    while len(words) > 1 and words[0] in _NOT_FIRST:
+        words.pop(0)
+    if not words:
+        return None
+    return " ".join(words[:2])
+
+
+def article_keys(text: str, cap: int = MAX_KEYS) -> list[str]:
+    """Keys of an article's capitalised words: each one, and the pair it starts (lower case)."""
+    words = _words(text)
+    keys: dict[str, None] = {}
+    for i, w in enumerate(words):
+        if not (w[:1].isupper() or w[:1].isdigit()):
+            continue
+        low = w.lower()
+        if low in _NOT_FIRST:
+            continue
+        if not low.isdigit():
+            keys[low] = None
+        if i + 1 < len(words):
+            keys[f"{low} {words[i + 1].lower()}"] = None
+        if len(keys) >= cap:
+            break
+    return sorted(keys)
+
+
+# -- the name index ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """One entity the graph holds, as the known-names component needs it."""
+
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    id: str | None = None
+    imo: str | None = None
+    listed: bool = False
+
+
+_INDEX_QUERY = """MATCH (n:Entity)
+WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, n.listed AS listed
+ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
+LIMIT $cap"""
+_LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
+
+
+def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
+    """The entities whose names new articles should recognise (one query, at most `cap`)."""
+    res = store.run(_INDEX_QUERY, {"cap": int(cap)}, timeout=300)
+    out = []
+    for r in res:
+        label = next((x for x in (r["labels"] or []) if x in _LABELS), None)
+        if label is None or not r["name"]:
+            continue
+        aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
+        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo"), bool(r.get("listed"))))
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s+[A-Z]")  # "X Ltd. X Ltd" is two mentions run together, not a name
+LEGAL_WORDS = {"ltd", "llc", "inc", "co", "corp", "gmbh", "ooo", "jsc", "pjsc", "ao", "oao", "zao", "plc", "sa",
+               "s.a.", "ag", "bv", "nv", "pte", "fze", "fzco", "limited", "company", "corporation"}
+
+
+# Words a name does not start or end with: a span that does is a piece of a sentence.
+_EDGE_WORDS = _NOT_FIRST | {"all", "used", "with", "to", "into", "over", "under", "after", "before", "about", "via",
+                            "than", "then", "were", "be", "been", "has", "had", "have", "not", "no", "said", "also",
+                            "which", "who", "when", "where", "while", "onboard", "aboard"}
+
+
+def index_names(e: KnownName) -> list[str]:
+    """The names of `e` worth matching in new text.
+
+    Left out: a one-word name unless the entity has an IMO number or a list names it (an
+    article's one-word "ship" may be a stray word, and one word needs more than an article's
+    say-so to count everywhere); a one-word alias of a longer name (its legal form, its last
+    word); names that start or end with a function word ("X With", "All ..."), are only legal
+    forms ("Pte Ltd"), or run two mentions together ("X Ltd. X Ltd").
+    """
+    out = []
+    long_name = len(e.name.split()) > 1
+    for i, n in enumerate(dict.fromkeys((e.name, *e.aliases))):
+        n = " ".join(str(n or "").split())
+        if n.lower().startswith("the "):
+            n = n[4:]
+        words = [w.lower().strip(".,") for w in n.split()]
+        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n) or not words:
+            continue
+        if all(w in LEGAL_WORDS for w in words) or words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS:
+            continue
+        if len(words) == 1 and ((i > 0 and long_name) or not (e.imo or e.listed)):
+            continue
+        out.append(n)
+    return out
+
+
+def resolve_names(entries: Iterable[KnownName]) -> dict[str, dict]:
+    """Lower-case name -> {label, id, imo}: what a known name means in a new article.
+
+    A name entities of two labels share means nothing (the text must say which). A vessel name
+    the graph knows with one IMO number is that ship, also where an article named it before the
+    number was known (that node goes when its articles are re-scanned); with several IMO
+    numbers it is a vessel, no more.
+    """
+    groups: dict[str, list[KnownName]] = {}
+    for e in entries:
+        for n in index_names(e):
+            groups.setdefault(n.lower(), []).append(e)
+    out: dict[str, dict] = {}
+    for text, group in groups.items():
+        labels = {e.label for e in group}
+        if len(labels) != 1:
+            continue
+        label = labels.pop()
+        imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
+        ids = {e.id for e in group if e.id and (e.imo or not imos)}
+        out[text] = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
+                     "imo": imos.pop() if len(imos) == 1 else None}
+    return out
+
+
+@contextmanager
+def using_index(nlp, entries: Iterable[KnownName]) -> Iterator[int]:
+    """Give `nlp`'s known-names component `entries` for the block (then an empty index again,
+    so a cached pipeline does not carry one store's knowledge into another's extraction)."""
+    if not nlp.has_pipe(COMPONENT):
+        yield 0
+        return
+    pipe = nlp.get_pipe(COMPONENT)
+    try:
+        yield pipe.set_index(entries)
+    finally:
+        pipe.set_index(())
+
+
+@dataclass(frozen=True)
+class NewName:
+    """A name the graph knows now and did not before."""
+
+    key: str  # name_key(name)
+    id: str  # the entity's node id
+    name: str
+
+
+def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
+    """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
+    `before`: the names a re-scan is for."""
+    old = resolve_names(before)
+    out = []
+    for name, meaning in resolve_names(after).items():
+        key = name_key(name)
+        if meaning["id"] and key and old.get(name) != meaning:
+            out.append(NewName(key, meaning["id"], name))
+    return out
+
+
+@dataclass
+class RescanSummary:
+    """What a re-scan did."""
+
+    new_names: int = 0  # names the graph learnt (over all rounds)
+    candidates: int = 0  # stored articles holding a new name's key and not mentioning its entity
+    rescanned: int = 0  # of which extracted again (their text contains the name)
+    failed: int = 0  # re-extractions that failed (the article keeps its earlier facts)
+    rounds: int = 0
+
+
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
+
+
+_PREV = re.compile(r"(\S+)\s+$")
+_NEXT = re.compile(r"^\s+(\S+)")
+_MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
+    a longer capitalised name): the shape the known-names component accepts."""
+    for m in _pattern(name).finditer(text):
+        words = m.group(0).split()
+        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
+            continue
+        prev = _PREV.search(text[max(0, m.start() - 40) : m.start()])
+        if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
+                and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
+            continue
+        nxt = _NEXT.search(text[m.end() : m.end() + 40])
+        if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+            continue
+        return True
+    return False

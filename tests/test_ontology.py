@@ -1,0 +1,214 @@
+"""The ontology declares behaviour once (graph/ontology.yaml, graph/ontology.py, graph/formats.py),
+and the code reads it from there: a property added to one label in a copy of the file is stored,
+exported and shown in reports with no other change."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from graph import formats, ontology
+from graph.errors import OntologyError
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGED = ROOT / "graph" / "ontology.yaml"
+
+
+def _copy(tmp_path: Path, change) -> Path:
+    raw = yaml.safe_load(PACKAGED.read_text("utf-8"))
+    change(raw)
+    out = tmp_path / "ontology.yaml"
+    out.write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    return out
+
+
+# -- formats ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt, good, bad",
+    [
+        ("imo", ["1234567", "9000003"], ["1234568", "123456", "12345678", "abcdefg", "１２３４５６７", ""]),
+        ("mmsi", ["273123456"], ["27312345", "2731234567", "27312345x"]),
+        ("date", ["2024-02-29", "1999-12-31"], ["2023-02-29", "2024-13-01", "2024-1-1", "20240101", "yesterday"]),
+        ("iso2", ["RU", "KP"], ["ru", "RUS", "R1", ""]),
+    ],
+)
+def test_each_format_has_one_validator(fmt, good, bad):
+    assert all(formats.valid(fmt, v) for v in good)
+    assert not any(formats.valid(fmt, v) for v in bad)
+    assert not formats.valid(fmt, None)
+
+
+def test_imo_check_digit_is_the_weighted_sum_of_the_first_six_digits():
+    # 1*7 + 2*6 + 3*5 + 4*4 + 5*3 + 6*2 = 77 -> 7
+    assert formats.imo_check_digit("123456") == 7
+    assert formats.valid_imo("1234567") and not formats.valid_imo("1234560")
+
+
+def test_every_user_of_the_imo_check_calls_the_one_in_graph_formats():
+    from bench import corpus
+    from ingest.components import vessels
+    from ingest.lists import ftm, ofac
+
+    for module in (vessels, ofac, ftm, corpus):
+        assert module.valid_imo is formats.valid_imo, module.__name__
+
+
+# -- what the ontology declares ----------------------------------------------------------------
+
+
+def test_the_ontology_declares_identifiers_formats_and_what_a_report_hides():
+    onto = ontology.load()
+    vessel = onto.label("Vessel")
+    assert vessel.identifiers == ("imo", "mmsi", "call_sign")
+    assert vessel.properties["imo"].format == "imo" and vessel.properties["mmsi"].format == "mmsi"
+    assert vessel.attributes == ("flag", "vessel_type")
+    assert onto.label("Company").attributes == ("legal_form",)
+    assert onto.identifiers == ("imo", "mmsi", "call_sign")
+    assert {"id", "name", "aliases", "keys", "ais_dark", "imo"} <= onto.hidden_properties
+    assert not {"flag", "listed", "list_ids", "mention_count", "source"} & onto.hidden_properties
+    assert onto.label("Article").properties["published"].format == "date"  # a date property's format
+    assert onto.label_of(["Entity", "Port"]) == "Port" and onto.label_of(["Entity"]) is None
+
+
+def test_the_ontology_declares_resolution_and_matching():
+    onto = ontology.load()
+    assert onto.label("Vessel").resolve_by == "imo"
+    assert onto.label("Company").key_rules == ("strip_legal_form",)
+    assert onto.label("Port").key_rules == ("strip_port_words",)
+    assert onto.match_groups == {"Vessel": "vessel", "Company": "org", "Agency": "org", "Organization": "org", "Person": "person"}
+    assert "Port" not in onto.match_labels and "Country" not in onto.match_labels
+    sanctioned = onto.rel_type("SANCTIONED_BY")
+    assert set(sanctioned.extract_from) < set(sanctioned.sources)
+    assert onto.rel_type("OWNED_BY").extract_from == onto.rel_type("OWNED_BY").sources
+    assert onto.rel_type("CALLED_AT").own == ("date", "activity")
+
+
+def test_code_reads_the_declarations_instead_of_repeating_them():
+    from ingest import extract, pipeline, resolve
+    from ingest.components import relations
+    from ingest.lists import match
+    from queries import report
+
+    onto = ontology.load()
+    assert extract.IDENTIFIERS == report.IDENTIFIERS == onto.identifiers
+    assert report.HIDDEN_PROPERTIES == onto.hidden_properties
+    assert pipeline.NODE_PROPS["Vessel"] == ("flag", "vessel_type")
+    assert pipeline.REL_PROPS["SANCTIONED_BY"] == onto.rel_type("SANCTIONED_BY").own
+    assert set(match.MATCH_LABELS) == set(onto.match_groups)
+    assert relations.OWN_TARGETS == set(onto.rel_type("OWNED_BY").targets)
+    assert relations.PART_SOURCES == set(onto.rel_type("PART_OF").sources)
+    assert relations.TIE_TARGETS == set(onto.rel_type("ASSOCIATED_WITH").extract_to) >= {"Country", "Vessel"}
+    assert resolve.local_key("Port", "Port of Exampleton") == resolve.local_key("Port", "Exampleton")
+    assert resolve.local_key("Company", "Examplecorp LLC") == resolve.local_key("Company", "Examplecorp")
+    assert resolve.entity_id("Vessel", "Sea Example", "1234567") == "imo:1234567"
+    assert resolve.entity_id("Company", "Sea Example", "1234567") == "company:sea-example"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda raw: raw["labels"]["Vessel"]["properties"]["imo"].update(format="imo9"), "unknown format 'imo9'"),
+        (lambda raw: raw["labels"]["Company"].update(resolve_by="legal_form"), "resolve_by 'legal_form'"),
+        (lambda raw: raw["relationships"]["OWNED_BY"].update(extract_from=["Ship"]), "unknown label 'Ship'"),
+    ],
+)
+def test_a_wrong_declaration_is_refused_by_name(tmp_path, change, message):
+    with pytest.raises(OntologyError, match=message):
+        ontology.load(_copy(tmp_path, change))
+
+
+def test_an_unreadable_ontology_file_names_the_setting(tmp_path):
+    with pytest.raises(OntologyError, match="SANCTIONS_KG_ONTOLOGY"):
+        ontology.load(tmp_path / "missing.yaml")
+
+
+def test_the_ontology_file_comes_from_the_setting(tmp_path, monkeypatch):
+    copy = _copy(tmp_path, lambda raw: raw["labels"]["Person"]["properties"].update(born={"type": "date"}))
+    monkeypatch.setenv("SANCTIONS_KG_ONTOLOGY", str(copy))
+    assert ontology.path() == copy
+    assert ontology.load().label("Person").properties["born"].format == "date"
+    monkeypatch.delenv("SANCTIONS_KG_ONTOLOGY")
+    assert "born" not in ontology.load().label("Person").properties
+
+
+# -- a new property needs no code change ---------------------------------------------------------
+
+# Runs in a fresh interpreter, so every module reads the ontology that SANCTIONS_KG_ONTOLOGY names
+# from the start, as a user's process would. Writes one article through the ingest writer, then
+# prints what the store, the exports and the report hold of the vessel's gross tonnage.
+_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+
+    from graph.backends import open_store
+    from graph.export import export
+    from ingest.model import Document, Entity, ExtractionResult, Span
+    from ingest.pipeline import write_article
+    from ingest.resolve import Resolver
+    from queries.render import report_markdown
+    from queries.report import build_report
+
+    tmp = Path(sys.argv[1])
+    text = "The bulk carrier Sea Example (IMO 1234567) has a gross tonnage of 51000."
+    ship = Entity(label="Vessel", name="Sea Example", aliases=["Sea Example"], identifiers={"imo": "1234567"},
+                  spans=[Span(17, 28, "Sea Example")], props={"vessel_type": "bulk carrier", "gross_tonnage": 51000})
+    result = ExtractionResult(Document(text=text, title="An example"), [ship], [])
+    Resolver().resolve(result.entities)
+    out = {}
+    with open_store(str(tmp / "kg.db")) as store:
+        write_article(store, result)
+        out["stored"] = store.run("MATCH (n:Vessel) RETURN n.gross_tonnage AS t").rows[0]["t"]
+        export(store, "json", tmp / "graph.json")
+        export(store, "neo4j-admin", tmp / "admin")
+        report = build_report(store, "Sea Example")
+    nodes = json.loads((tmp / "graph.json").read_text())["nodes"]
+    out["json"] = next(n for n in nodes if "Vessel" in n["labels"])["properties"].get("gross_tonnage")
+    out["csv_header"] = (tmp / "admin" / "nodes_Vessel.csv").read_text().splitlines()[0]
+    out["report"] = report["entity"]["properties"].get("gross_tonnage")
+    out["markdown"] = [line for line in report_markdown(report).splitlines() if "51000" in line]
+    print(json.dumps(out))
+    """
+)
+
+
+def _run(tmp_path: Path, ontology_file: Path | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "SANCTIONS_KG_ONTOLOGY"}
+    if ontology_file is not None:
+        env["SANCTIONS_KG_ONTOLOGY"] = str(ontology_file)
+    proc = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(tmp_path)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_property_added_to_one_label_is_stored_exported_and_shown(tmp_path):
+    copy = _copy(
+        tmp_path,
+        lambda raw: raw["labels"]["Vessel"]["properties"].update(
+            gross_tonnage={"type": "int", "doc": "gross tonnage, when the text gives it"}
+        ),
+    )
+    (tmp_path / "with").mkdir()
+    got = _run(tmp_path / "with", copy)
+    assert got["stored"] == 51000
+    assert got["json"] == 51000
+    assert "gross_tonnage:long" in got["csv_header"].split(",")
+    assert got["report"] == 51000
+    assert got["markdown"] == ["| gross tonnage | 51000 |"]
+
+
+def test_without_the_declaration_the_property_is_not_stored(tmp_path):
+    got = _run(tmp_path, None)  # the packaged ontology: Vessel has no gross_tonnage
+    assert got["stored"] is None and got["json"] is None and got["report"] is None
+    assert "gross_tonnage" not in got["csv_header"] and got["markdown"] == []

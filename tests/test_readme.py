@@ -1,0 +1,167 @@
+"""README.md's console examples are what the commands print today.
+
+Every `$ ` line of README.md's console blocks is run again, in order, on a fresh temporary
+database built from examples/ (the way docs/generate.py made them: in this process, sharing
+one database), and its output is compared with the lines under it in README.md, after
+normalising what legitimately changes between runs (hex ids, timings, temporary paths).
+A change in what a command prints fails here until `uv run python docs/generate.py` has
+rewritten README.md. Every command shown, and every command the CLI's own hints name, is
+typed as it works in this checkout: through `uv run`.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
+generate = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = generate  # its dataclasses look their module up there
+_spec.loader.exec_module(generate)
+
+README = (ROOT / "README.md").read_text("utf-8")
+BLOCKS = generate.console_blocks(README)
+COMMANDS = [(b, c) for b, block in enumerate(BLOCKS) for c in range(len(block.commands))]
+
+_HEX = re.compile(r"\b[0-9a-f]{12,}\b")
+_TIME = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b")
+_TMP = re.compile(r"/tmp/skg-docs-[\w-]+")
+
+
+def normalise(lines: list[str]) -> list[str]:
+    """Lines without what legitimately differs between two runs: hex ids, timings, temp folders."""
+    out = [_TIME.sub("<time>", _HEX.sub("<hex>", _TMP.sub("<tmp>", line))).rstrip() for line in lines]
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _id(key: tuple[int, int]) -> str:
+    line = BLOCKS[key[0]].commands[key[1]].line
+    words = generate._split_comment(line)[0].split()[3:6]
+    return f"{key[0]}.{key[1]}-" + "-".join(re.sub(r"\W+", "", w) for w in words)[:40]
+
+
+@pytest.fixture(scope="module")
+def printed() -> list[generate.Block]:
+    """Every README command run once, in README order, on one fresh set of databases."""
+    return generate.run_all(README, record_errors=True)
+
+
+def test_readme_has_examples_to_check():
+    assert len(COMMANDS) >= 20, "docs/generate.py found too few `$ ` lines in README.md's console blocks"
+
+
+@pytest.mark.parametrize("key", COMMANDS, ids=[_id(k) for k in COMMANDS])
+def test_readme_example_is_what_the_command_prints(printed, key):
+    b, c = key
+    command = printed[b].commands[c]
+    shown, now = normalise(command.shown), normalise(command.printed or [])
+    if shown != now:
+        diff = "\n".join(difflib.unified_diff(shown, now, "README.md", "printed now", lineterm=""))
+        pytest.fail(f"README.md shows other output for `{command.line}` than it prints now.\n"
+                    f"Run `{generate.COMMAND}` and commit README.md.\n{diff}", pytrace=False)
+
+
+def test_normalise_keeps_real_differences():
+    """The comparison cannot pass everything: only ids, timings and temp folders are masked."""
+    assert normalise(["article 96e5f2192c97b536 in 0.27 s at /tmp/skg-docs-ab12/x"]) == \
+        normalise(["article 0123456789abcdef in 12 ms at /tmp/skg-docs-zz9/x"])
+    assert normalise(["articles: 18 new"]) != normalise(["articles: 17 new"])
+    assert normalise(["│ Vessel │ 34 │"]) != normalise(["│ Vessel │ 33 │"])
+
+
+def test_rewrite_replaces_only_the_output_under_each_command():
+    text = ("intro\n```console\n$ uv run sanctions-kg stats   # note\nold line\n```\n"
+            "<!-- docs: not run -->\n```console\n$ uv run sanctions-kg serve\nkept\n```\n"
+            "```console\nuv run pytest\n```\n")
+    blocks = generate.console_blocks(text)
+    assert [[c.line for c in b.commands] for b in blocks] == [["uv run sanctions-kg stats   # note"]]
+    blocks[0].commands[0].printed = ["new line", "second"]
+    assert generate.rewrite(text, blocks) == text.replace("old line\n", "new line\nsecond\n")
+
+
+def test_a_command_that_is_not_sanctions_kg_is_refused_with_the_fix():
+    with generate.Runner() as runner:
+        with pytest.raises(ValueError, match="docs: not run"):
+            runner.run("cat README.md | head -n 2")
+        with pytest.raises(ValueError, match="Ctrl"):  # a server would never return
+            runner.run("uv run sanctions-kg --db /tmp/x serve --port 8799")
+
+
+def _invocations(line: str) -> list[list[str]]:
+    """The simple commands of a shell line (split at &&, |, ;), without the comment."""
+    tokens = generate._tokens(generate._split_comment(line)[0])
+    out: list[list[str]] = [[]]
+    for t in tokens:
+        if t in ("&&", "|", ";", "||"):
+            out.append([])
+        else:
+            out[-1].append(t)
+    return [cmd for cmd in out if cmd]
+
+
+def test_every_command_shown_runs_through_uv_run():
+    """`sanctions-kg`, `pytest` and `python` exist only in the project's environment: each command
+    shown in a console block that runs one of them starts with `uv run` (after VAR=value)."""
+    wrong = []
+    for line in generate.commands_in_console_blocks(README):
+        for cmd in _invocations(line):
+            words = [w for w in cmd if not re.match(r"^[A-Z_][A-Z0-9_]*=", w)] or [""]
+            if words[0] in ("sanctions-kg", "pytest", "python", "python3") or (
+                    words[0] != "uv" and any(w == "sanctions-kg" for w in words)):
+                wrong.append(line)
+    assert not wrong, "README commands that fail as typed (add `uv run`):\n" + "\n".join(wrong)
+
+
+# What the CLI prints: every string in cli.py (option help and command docstrings are its
+# --help text) and the messages of library modules whose errors name a command to run.
+HINT_SOURCES = {"cli.py": True, "ingest/lists/match.py": False}  # path: docstrings count
+
+
+def _printed_strings(path: Path, docstrings: bool) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text("utf-8"))
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                if isinstance(node, ast.Module) or not docstrings:
+                    skip.add(id(first.value))
+    return [(n.lineno, n.value) for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
+
+
+def test_hints_the_cli_prints_name_commands_with_uv_run():
+    """Where the CLI (or an error it prints) tells the user to type a command, it types as shown."""
+    commands = "|".join(re.escape(name) for name in sorted(main.commands, key=len, reverse=True))
+    hint = re.compile(rf"(?<![\w-])sanctions-kg (?:--db \S+ )?(?:{commands})\b")
+    wrong, seen = [], 0
+    for rel, docstrings in HINT_SOURCES.items():
+        for lineno, text in _printed_strings(ROOT / rel, docstrings):
+            for m in hint.finditer(text):
+                seen += 1
+                if not text[: m.start()].endswith("uv run "):
+                    wrong.append(f"{rel}:{lineno}: {text.strip()}")
+    assert seen >= 3  # the check finds the hints it is about
+    assert not wrong, "hints naming a command without `uv run`:\n" + "\n".join(wrong)
+
+
+def test_quick_start_output_is_the_quick_start_command():
+    """The quick start's example output is of the very command the quick start tells you to type."""
+    quick = README.split("## Quick start", 1)[1].split("\n## Commands", 1)[0]
+    typed = re.search(r"```console\n(uv run sanctions-kg [^\n]+)\n", quick)
+    assert typed, "the quick start needs its command in a console block"
+    shown = [c.line for b in generate.console_blocks(quick) for c in b.commands]
+    assert typed.group(1) in [generate._split_comment(s)[0] for s in shown]
+    assert shlex.split(typed.group(1))  # it parses as a shell line
