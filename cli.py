@@ -617,7 +617,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
 
     Parallel relationships of one type (three calls at one port) are one hop. A connection
     does not pass through a country or a sanctioning body unless --via-sanctioners. It
-    passes through at most one hub (a node with over 1,000 relationships, such as a busy
+    passes through at most one hub (a node with over 500 relationships, such as a busy
     port), where the searches from both ends meet.
     """
     from queries import render

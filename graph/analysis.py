@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from graph.store import GraphStore
 
 MAX_EDGES = 200_000
-HUB_DEGREE = 1_000
+HUB_DEGREE = 500
 # Not passed through unless asked: a country links everything flagged, located or owned in it.
 NO_PASSING_LABELS = ("Country",)
 SANCTIONS_TYPE = "SANCTIONED_BY"
@@ -45,7 +45,7 @@ _RING = (
     "MATCH (n:Entity) WHERE n.id IN $ids "
     "CALL {{ WITH n MATCH (n)-[c]-(:Entity) WITH c LIMIT $cap RETURN count(c) AS degree }} "
     "WITH n, degree WHERE degree < $cap OR n.id IN $ends "
-    "MATCH (n)-[r]-(m:Entity) WHERE true{types}{passing} "
+    "MATCH (n)-[r]-(m:Entity) WHERE {last}true{types}{passing} "
     "RETURN DISTINCT startNode(r).id AS start, endNode(r).id AS end, type(r) AS type, m.id AS other"
 )
 _PASSING = (
@@ -89,7 +89,10 @@ def connect(
     if SANCTIONS_TYPE not in onto.relationships or any(lab not in onto.labels for lab in NO_PASSING_LABELS):
         raise QueryError("The ontology lacks SANCTIONED_BY or Country, which the connection search relies on.")
     passing = "" if via_sanctioners else "".join(_PASSING.format(label=lab) for lab in NO_PASSING_LABELS)
-    ring = _RING.format(types=" AND type(r) IN $types" if rel_types else "", passing=passing)
+    ring = _RING.format(types=" AND type(r) IN $types" if rel_types else "", passing=passing, last="")
+    # The last ring the hop limit allows only matters where it reaches the other ball.
+    last_ring = _RING.format(types=" AND type(r) IN $types" if rel_types else "", passing=passing,
+                             last="m.id IN $targets AND ")
     params: dict[str, Any] = {"ends": [a, b], "sanctions": SANCTIONS_TYPE, "cap": hub_degree + 1}
     if rel_types:
         params["types"] = list(rel_types)
@@ -111,7 +114,10 @@ def connect(
         size = {x: weight[x] if frontier[x] == [x] else len(frontier[x]) * spread[x] for x in (a, b)}
         side = a if size[a] <= size[b] else b
         other = b if side == a else a
-        rows = store.run(ring, {"ids": frontier[side], **params}).rows
+        if radius[a] + radius[b] + 1 == max_hops:
+            rows = store.run(last_ring, {"ids": frontier[side], "targets": list(dist[other]), **params}).rows
+        else:
+            rows = store.run(ring, {"ids": frontier[side], **params}).rows
         expanded[side] += len(frontier[side])
         fetched[side] += len(rows)
         spread[side] = max(1.0, fetched[side] / expanded[side])

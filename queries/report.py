@@ -266,7 +266,7 @@ def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: _A
         "type": rel["type"],
         "direction": "out" if out else "in",
         "properties": props,
-        "evidence": rel["evidence"] if "evidence" in rel else arts.evidence(raw),
+        "evidence": arts.evidence(raw),
     }
 
 

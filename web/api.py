@@ -417,9 +417,11 @@ class Api:
         """
         summary: The report on one entity
         description: >
-          The same report as `sanctions-kg report`: aliases, identifiers, sanctions
-          (direct and through ownership), ownership chain, port calls, relationships with
-          evidence, articles. `ref` is an entity id (e.g. imo:9161003) or a name.
+          The same report as `sanctions-kg report`: status line, aliases, identifiers,
+          sanctions (direct, then exposure through others), ownership chain, port calls,
+          calls made at a port (incoming_calls), relationships with evidence, articles.
+          Every relationship carries its stored `source` and `target`, which the pages
+          draw. `ref` is an entity id (e.g. imo:9161003) or a name.
         parameters:
           - {name: ref, in: path, required: true, schema: {type: string}}
           - {name: hops, in: query, required: false, schema: {type: integer, default: 2}}

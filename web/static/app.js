@@ -190,7 +190,9 @@ const SKG = (() => {
       return { x: ((h & 0xffff) / 0xffff - 0.5) * spread, y: ((h >>> 16) / 0xffff - 0.5) * spread };
     });
     const links = edges.map((e) => [index.get(e.source), index.get(e.target)]).filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
-    const iterations = n > 400 ? 60 : 300;
+    // Each step compares every pair: fewer steps for big results, none past 1,500 nodes (the
+    // hashed positions alone, still the same on every load).
+    const iterations = n > 1500 ? 0 : n > 400 ? 30 : 300;
     let temp = spread / 4;
     for (let it = 0; it < iterations; it++) {
       const disp = pos.map(() => ({ x: 0, y: 0 }));
