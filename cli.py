@@ -695,27 +695,34 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
     not know are then extracted again with it (found through an index of their words).
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ingest.lists.importer import import_sanctions
 
-    # Re-scanned articles are counted on stderr as ingest counts its articles (no refresh thread:
-    # extraction workers fork).
-    with obj.open_store() as store, Progress(
-        TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
-        transient=True, auto_refresh=False,
-    ) as bar:
-        task = bar.add_task("articles", total=None, visible=False)
+    bars: list = []
 
-        def progress(event: str, n: int) -> None:
-            if event == "total":
-                bar.update(task, total=n, visible=True)
-            else:
-                bar.advance(task, n)
-            bar.refresh()
+    def progress(event: str, n: int) -> None:
+        # Re-scanned articles counted on stderr as ingest counts its articles; the bar starts
+        # only when there is something to re-scan (no refresh thread: extraction workers fork).
+        if not bars:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
+            bar = Progress(TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(stderr=True), transient=True, auto_refresh=False)
+            bar.start()
+            bars.append((bar, bar.add_task("articles", total=None)))
+        bar, task = bars[0]
+        if event == "total":
+            bar.update(task, total=n)
+        else:
+            bar.advance(task, n)
+        bar.refresh()
+
+    with obj.open_store() as store:
+        try:
+            s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
+        finally:
+            for bar, _ in bars:
+                bar.stop()
     from queries.terminal import one_line
 
     click.echo(one_line(

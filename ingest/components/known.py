@@ -22,6 +22,7 @@ a different label there wins over the knowledge (the text says what it is). At m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -39,6 +40,7 @@ JOINERS = {"of", "and", "&", "de", "la", "del", "van", "von", "al", "el", "bin",
 # Ship-name prefixes and titles that may stand before a known name without making it longer.
 PREFIXES = {"M/T", "M/V", "M/Y", "MT", "MV", "MY", "SS", "HMS", "USS", "JS", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr."}
 MAX_NAME_TOKENS = 10
+_PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 
 
 class Known:
@@ -51,20 +53,35 @@ class Known:
         self.set_index(())
 
     def set_index(self, entries: Iterable[KnownName]) -> int:
-        """Replace the known names; returns how many distinct names (lower case) are matched."""
+        """Replace the known names; returns how many distinct names (lower case) are matched.
+
+        All names go into the matcher under one key (one `add` per name costs seconds for tens
+        of thousands) and a match is looked up by its lower-case tokens. Plain names (words of
+        letters and digits) become Docs straight from their words, the rest go through the
+        tokenizer, so a large list's index is built in about a second.
+        """
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.info = resolve_names(entries)
-        texts = list(self.info)
-        for start in range(0, len(texts), 5000):
-            part = texts[start : start + 5000]
-            docs = [d for d in self.nlp.tokenizer.pipe(part)]
-            for text, d in zip(part, docs):
-                if 0 < len(d) <= MAX_NAME_TOKENS:
-                    self.matcher.add(text, [d])
-        return len(self.matcher)
+        self.info: dict[str, dict] = {}
+        rules = getattr(self.nlp.tokenizer, "rules", None) or {}
+        plain, other = [], []
+        for text, meaning in resolve_names(entries).items():
+            words = text.split()
+            if _PLAIN.fullmatch(text) and not any(w in rules for w in words):
+                plain.append((Doc(self.nlp.vocab, words=words), meaning))
+            else:
+                other.append((text, meaning))
+        docs = plain + list(zip(self.nlp.tokenizer.pipe(t for t, _ in other), (m for _, m in other)))
+        patterns = []
+        for d, meaning in docs:
+            if 0 < len(d) <= MAX_NAME_TOKENS:
+                self.info.setdefault(" ".join(t.lower_ for t in d), meaning)
+                patterns.append(d)
+        if patterns:
+            self.matcher.add("KNOWN", patterns)
+        return len(self.info)
 
     def __len__(self) -> int:
-        return len(self.matcher)
+        return len(self.info)
 
     def _looks_like_name(self, doc: Doc, start: int, end: int) -> bool:
         toks = doc[start:end]
@@ -99,9 +116,8 @@ class Known:
         return True
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(self.matcher):
+        if not self.info:
             return doc
-        vocab = doc.vocab.strings
         matches = sorted(self.matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
         taken = [False] * len(doc)
         cands = doc.user_data.get(CANDS, [])
@@ -109,12 +125,12 @@ class Known:
         for c in cands:
             by_span.setdefault((c[0], c[1]), []).append(c)
         found = 0
-        for match_id, start, end in matches:
+        for _, start, end in matches:
             if found >= self.max_matches:
                 break
             if any(taken[start:end]) or not self._looks_like_name(doc, start, end):
                 continue
-            meta = self.info.get(vocab[match_id])
+            meta = self.info.get(" ".join(t.lower_ for t in doc[start:end]))
             if meta is None:
                 continue
             for i in range(start, end):
