@@ -45,6 +45,10 @@ def sanctions(nlp, text):
      {("Hwa Song 7", "UN 1718 Committee"), ("Blue Crane", "UN 1718 Committee"), ("Teal Dawn", "UN 1718 Committee")}),
     ("Treasury added the freighter Marsh Hawk to the SDN List on Tuesday.",
      {("Marsh Hawk", "US Department of the Treasury")}),
+    ("OFAC is also identifying the following vessels as blocked property: BLUE FINCH (IMO 9234563), a Panama-flagged "
+     "crude oil tanker; GREY OWL (IMO 9161003), a Liberia-flagged tanker; and SEA HAWK (IMO 9608128).",
+     {("BLUE FINCH", "Office of Foreign Assets Control"), ("GREY OWL", "Office of Foreign Assets Control"),
+      ("SEA HAWK", "Office of Foreign Assets Control")}),
 ])
 def test_designation_notices(nlp, text, expected):
     assert {(s, t) for _, s, t in sanctions(nlp, text)} == expected

@@ -594,11 +594,15 @@ class Relations:
                     for extra in self._conjoined(doc, slots, obj, SANCTION_TARGETS):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
-                if not targets:
+                colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
+                if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
-                    colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
-                    if colon is not None:
-                        targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                    targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                if colon is not None:
+                    # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
+                    for extra in self._semicolon_items(doc, slots, colon, hi, SANCTION_TARGETS):
+                        if extra not in targets and extra not in agents:
+                            targets.append(extra)
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
@@ -737,6 +741,23 @@ class Relations:
         for v, navy in found:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
+
+    @staticmethod
+    def _semicolon_items(doc: Doc, slots: list[Slot], colon: int, hi: int, labels: set) -> list[Slot]:
+        """The names that open each item of a semicolon list after a colon; [] unless there
+        are at least two items and each opens with a name."""
+        bounds = [colon] + [j for j in range(colon + 1, hi) if doc[j].text == ";"]
+        if len(bounds) < 2:
+            return []
+        out = []
+        for k, start in enumerate(bounds):
+            end = bounds[k + 1] if k + 1 < len(bounds) else hi
+            first = next((x for x in slots if start < x.start < end), None)
+            if first is None or first.label not in labels or any(
+                    t.lower_ not in ("and", "the", "or") for t in doc[start + 1:first.start]):
+                return []
+            out.append(first)
+        return out
 
     @staticmethod
     def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
