@@ -77,6 +77,7 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
     w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
 
 
+PRONOUNS = {"they", "it", "he", "she", "we"}
 ASSOC_SOURCES = {"Vessel", "Company", "Person", "Organization", "Agency"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
@@ -786,22 +787,27 @@ class Relations:
             return True
         return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
 
-    def _pronoun_owner(self, doc, slots, s, labels) -> list[Slot]:
-        """"X and Y contest the forfeiture, arguing that they are the actual owners of Z": a
-        pronoun subject of the copula before the role noun stands for the subject of the verb
-        its clause hangs on (and the names coordinated with it)."""
+    def _copula_owner(self, doc, slots, noun: int, labels) -> list[Slot]:
+        """The holder of a role noun stated with a copula, from the parse: "X is the registered
+        owner of Z", "X is the ship manager and commercial manager of Z"; a pronoun subject ("X
+        and Y contest the forfeiture, arguing that they are the actual owners of Z") stands for
+        the subject of the verb its clause hangs on (and the names coordinated with it)."""
         if not doc.has_annotation("DEP"):
             return []
-        role = doc[s]
+        role = doc[noun]
+        while role.dep_ == "conj" and role.head is not role:
+            role = role.head
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
-        if subj is None or subj.lower_ not in {"they", "it", "he", "she", "we"}:
+        if subj is None:
             return []
+        if subj.lower_ not in PRONOUNS:
+            return self._conjoined(doc, slots, subj, labels)
         head = role.head.head
         for _ in range(3):
             outer = self._subject(doc, head.i) if head is not role.head else None
-            if outer is not None and outer.lower_ not in {"they", "it", "he", "she", "we"}:
+            if outer is not None and outer.lower_ not in PRONOUNS:
                 return self._conjoined(doc, slots, outer, labels)
             if head.head is head:
                 break
@@ -837,7 +843,11 @@ class Relations:
                                    role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
-                    src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, s, last_vessels)
+                    left = s
+                    if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
+                        # "owned by X and managed by Y": both participles describe the same ship.
+                        left = doc[s].head.i
+                    src = self._group_left(slots, left, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, left, last_vessels)
                     tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
@@ -852,7 +862,7 @@ class Relations:
                     owned = self._group_right(slots, e, OWN_SOURCES | OP_SOURCES, doc, hi, max_gap=3)
                     owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in OWN_TARGETS][-1:]
                     if not owner:
-                        owner = self._pronoun_owner(doc, slots, s, OWN_TARGETS if kind == "OWNER_OF" else OP_TARGETS)
+                        owner = self._copula_owner(doc, slots, e - 2, OWN_TARGETS if kind == "OWNER_OF" else OP_TARGETS)
                     if not owner and owned:
                         owner = self._group_right(slots, owned[-1].end, OWN_TARGETS, doc, hi)[:1]
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
