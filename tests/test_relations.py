@@ -289,6 +289,8 @@ def test_called_at_verbs(nlp, text, port, activity):
 def test_no_call_without_a_port_call(nlp):
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
     assert not found(nlp, "The tanker Silver Heron plans to dock at Nakhodka next month.", "CALLED_AT")
+    assert not found(nlp, "The tanker Silver Heron was barred from entering Busan.", "CALLED_AT")
+    assert not found(nlp, "The tanker Silver Heron is expected to arrive at Busan next week.", "CALLED_AT")
 
 
 def test_each_port_of_a_list_is_called_at(nlp):
