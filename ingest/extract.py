@@ -63,8 +63,6 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
         for prop in ontology.load().attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
-        if info.get("country"):
-            entity.props.setdefault("_country", info["country"])
         entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))
         by_span[(ent.start, ent.end)] = entity
     entities = list(dict.fromkeys(by_key.values()))
@@ -215,7 +213,35 @@ def build_result(document: Document, doc) -> ExtractionResult:
     return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations)
 
 
+def pipeline_text(document: Document) -> str:
+    """The text spaCy reads for `document`: its text with page furniture blanked out
+    (ingest.furniture), the same length, so every offset holds in the original."""
+    from ingest.furniture import clean
+
+    return clean(document.text)
+
+
 def extract_document(doc: Document, nlp) -> ExtractionResult:
     """Extract entities and relations from one Document with the given pipeline."""
-    return build_result(doc, nlp(doc.text))
+    return build_result(doc, nlp(pipeline_text(doc)))
 
+
+def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[dict]]:
+    """The ExtractionResult of `document` and what was dropped on the way, each with its
+    reason: furniture lines blanked before spaCy, candidates the components did not keep."""
+    from ingest.components.common import DROPPED
+    from ingest.furniture import furniture
+
+    doc = nlp(pipeline_text(document))
+    result = build_result(document, doc)
+    dropped = [{"stage": "furniture", "label": None, "text": f.text, "start": f.start, "end": f.end, "reason": f.reason}
+               for f in furniture(document.text)]
+    seen = set()
+    for start, end, label, why in doc.user_data.get(DROPPED, []):
+        span = doc[start:end]
+        key = (start, end, label)
+        if key in seen:
+            continue
+        seen.add(key)
+        dropped.append({"stage": "candidate", "label": label, "text": span.text, "start": span.start_char, "end": span.end_char, "reason": why})
+    return result, dropped

@@ -20,15 +20,30 @@ def extract_documents(
 ) -> Iterator[ExtractionResult]:
     """Like extract_document over many documents; n_process > 1 extracts in worker processes
     (ingest.parallel). Raises ExtractionError naming the first document that fails."""
-    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
-        if isinstance(result, str):
-            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
+    for _document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
+        if isinstance(result, Skipped):
+            raise ExtractionError(f"Cannot extract from {result.path}: {result.reason}.")
         yield result
 
 
 def extract_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[ExtractionResult]:
     """Extract every article in a file ('-' for stdin). Raises InputError when none is readable."""
     from ingest.nlp import load
+
+    return list(extract_documents(_read_documents(path, source, published), nlp or load()))
+
+
+def explain_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[tuple[ExtractionResult, list[dict]]]:
+    """Like extract_file, with each result's dropped candidates and furniture lines, each
+    with its reason (ingest.extract.explain_document)."""
+    from ingest.extract import explain_document
+    from ingest.nlp import load
+
+    nlp = nlp or load()
+    return [explain_document(d, nlp) for d in _read_documents(path, source, published)]
+
+
+def _read_documents(path: str | Path, source: str | None, published: str | None) -> list[Document]:
     from ingest.readers import read_paths
 
     items = list(read_paths([path], source=source, published=published))
@@ -36,4 +51,4 @@ def extract_file(path: str | Path, *, source: str | None = None, published: str 
     if not docs:
         reasons = "; ".join(f"{i.path}: {i.reason}" for i in items if isinstance(i, Skipped)) or f"{path}: nothing to read"
         raise InputError(f"Cannot extract from {path}: {reasons}.")
-    return list(extract_documents(docs, nlp or load()))
+    return docs

@@ -47,6 +47,8 @@ def add_components(nlp, *, model_ner: bool = True):
     import ingest.sentence_cap  # noqa: F401  (no sentence longer than SANCTIONS_KG_MAX_SENTENCE_TOKENS)
 
     nlp.add_pipe("sanctions_kg_sentence_cap_v1", **({"before": "parser"} if nlp.has_pipe("parser") else {"last": True}))
+    if nlp.has_pipe("parser"):
+        nlp.add_pipe("sanctions_kg_paragraphs_v1", before="parser")  # a blank line ends a sentence
     for name in COMPONENTS:
         config = {"use_model_ner": model_ner} if name == "sanctions_kg_entities_v1" else {}
         nlp.add_pipe(name, config=config)

@@ -196,40 +196,29 @@ def name_before(doc: Doc, end: int, floor: int, cover=None, max_len: int = 5) ->
             j -= 1
         else:
             break
-    # The name must start with a capitalised word that can start a name.
-    while j < end and not is_name_token(doc[j], True):
+    # The name must start with a capitalised word that can start a name, and not with the
+    # tail of a prefix ("M/T X": the "T").
+    while j < end and (not is_name_token(doc[j], True) or (j > 0 and doc[j - 1].text == "/" and not doc[j - 1].whitespace_)):
         j += 1
     return j
 
 
-_WORD_RE = None
-
-
 def headline_lines(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges of the lines written in Title Case ("Tanker Used To Break Sanctions
-    Seized Off Coast"): headlines, sidebars of other stories, captions. Their capitals say
-    nothing about names, so context rules do not introduce a name there. Computed once per doc."""
+    """Character ranges of the lines written in Title Case without a full stop ("Tanker Used
+    To Break Sanctions Seized Off Coast"): headlines, sidebars, captions. Their capitals say
+    nothing about names, so context rules do not introduce a name there. Once per doc."""
     cached = doc.user_data.get("skg_headlines")
     if cached is not None:
         return cached
-    global _WORD_RE
-    if _WORD_RE is None:
-        import re
+    from ingest.furniture import title_line
 
-        _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
     out, pos = [], 0
     for line in doc.text.split("\n"):
-        words = [w for w in _WORD_RE.findall(line) if len(w) > 3 and w.lower() not in _SMALL_WORDS]
-        if len(words) >= 3:
-            upper = sum(1 for w in words if w[0].isupper())
-            if upper >= 0.85 * len(words) and not all(w.isupper() for w in words):
-                out.append((pos, pos + len(line)))
+        if title_line(line, max_words=40):
+            out.append((pos, pos + len(line)))
         pos += len(line) + 1
     doc.user_data["skg_headlines"] = out
     return out
-
-
-_SMALL_WORDS = {"with", "from", "into", "over", "under", "than", "that", "this", "their", "about", "after", "against", "before"}
 
 
 def in_headline(doc: Doc, start: int, end: int) -> bool:

@@ -38,6 +38,7 @@ from ingest.components.common import (
 )
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
+SPANS_KEY = "sanctions_kg_candidates"
 LIST_LINKS = {",", "and", "&"}
 # Technical terms the small model takes for organisations.
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
@@ -69,9 +70,12 @@ class Entities:
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
         self.geo_heads = set(shape["geo_heads"])
+        self.legal_bare = {f.rstrip(".") for f in c["legal_forms"]["after"]} | {f.rstrip(".").upper() for f in c["legal_forms"]["after"]}
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
+        # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
+        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
         owner: list[int | None] = [None] * n
         chosen: list[list] = []  # [start, end, label, info]
@@ -86,7 +90,17 @@ class Entities:
                 for i in range(start, end):
                     owner[i] = -1
                 continue
+            # "Claimant X Navigation", "Defendant X": the party word is not part of the name.
+            while end - start > 1 and doc[start].lower_ in self.not_names and doc[start].text[:1].isupper() and label != "Agency":
+                start += 1
+            if label in ("Vessel", "Company") and all(t.lower_ in self.vessel_words or t.lower_ in self.not_names or t.is_punct for t in doc[start:end]):
+                self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
+                continue
             if any(owner[i] is not None for i in range(start, end)):
+                self._lost(doc, chosen, owner, start, end, label)
+                continue
+            if label == "Country" and self._in_place_name(doc, start, end):
+                self._drop(doc, start, end, label, "part of a sea's or region's name")
                 continue
             if label == "Vessel" and self._weak(info) and in_headline(doc, start, end) and not named_outside_headlines(doc, doc[start:end].text):
                 self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
@@ -112,6 +126,7 @@ class Entities:
                         dates.append((ent.start, ent.end))
                     continue
                 if any(owner[i] is not None for i in range(ent.start, ent.end)):
+                    self._lost(doc, chosen, owner, ent.start, ent.end, "model " + ent.label_)
                     continue
                 if in_headline(doc, ent.start, ent.end) and not named_outside_headlines(doc, ent.text):
                     self._drop(doc, ent.start, ent.end, ent.label_, "statistical entity on a Title-Case headline line, not named elsewhere")
@@ -166,6 +181,14 @@ class Entities:
                 toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
                 if len(toks) > 1 or len(toks[0]) > 2:
                     names.setdefault(toks[0], []).append((toks, c))
+                if c[2] == "Company" and c[3].get("legal_form"):
+                    # "Kestrel Holdings" after "Kestrel Holdings Limited": the name without its legal form.
+                    k = c[1]
+                    while k > c[0] and (doc[k - 1].text.rstrip(".") in self.legal_bare or doc[k - 1].text in {".", ","}):
+                        k -= 1
+                    short = tuple(t.lower_ for t in doc[c[0]:k])
+                    if short and short != toks and (len(short) > 1 or (len(short[0]) > 3 and not country_of(short[0]))):
+                        names.setdefault(short[0], []).append((short, c))
         if not names:
             return
         for i, tok in enumerate(doc):
@@ -212,10 +235,27 @@ class Entities:
                 c = next(iter(hits.values()))
                 self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
 
+    def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
+        """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
+        if end < len(doc) and doc[end].text in self.geo_heads:
+            return True
+        return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in self.geo_heads
+
     @staticmethod
     def _weak(info: dict) -> bool:
         """A ship name read from a ship noun or a list, not from a prefix or an identifier."""
         return "identifiers" not in info and (bool(info.get("vessel_type")) or info.get("cue") in ("list", "same name") or bool(info.get("renamed")))
+
+    def _lost(self, doc: Doc, chosen, owner, start: int, end: int, label: str) -> None:
+        """Record a candidate that overlaps one already kept (a longer or stronger one)."""
+        k = next(owner[i] for i in range(start, end) if owner[i] is not None)
+        if k == -1:
+            self._drop(doc, start, end, label, "part of an identifier's label (IMO number)")
+            return
+        s, e, other, _ = chosen[k]
+        if (s, e) == (start, end) and other == label:
+            return  # the same mention found twice
+        self._drop(doc, start, end, label, f"overlaps {other} {doc[s:e].text!r}, found by a longer or stronger rule")
 
     @staticmethod
     def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:
@@ -298,25 +338,29 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(_name_tok(t.text) for t in doc[start:end])
+            toks = tuple(_name_tok(t.text).lower() for t in doc[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
                 # "Maia" where the text has named the ship "Maia-1".
                 short = (m.group(1),)
                 names.setdefault(short[0], []).append(short)
-                canon[short] = toks[0]
+                canon[short] = doc[start].text
         if not names:
             return
+        # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
+        # always capitalised: "courageous" is not the ship Courageous.
         for i, tok in enumerate(doc):
-            options = names.get(tok.text)
+            if not tok.text[:1].isupper():
+                continue
+            options = names.get(tok.lower_)
             if options is None and tok.text[-1:] == ".":
-                options = names.get(_name_tok(tok.text))
+                options = names.get(_name_tok(tok.text).lower())
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(_name_tok(t.text) for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t.text).lower() for t in doc[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue
@@ -354,8 +398,8 @@ class Entities:
         if not toks:
             return "punctuation only"
         content = [t.lower_ for t in toks if t.lower_ not in {"the", "of", "'s", "\u2019s", "and", "for"}]
-        if content and all(w in self.not_names for w in content):
-            return "boilerplate or page-furniture words"
+        if content and all(w in self.not_names or w in self.vessel_words for w in content):
+            return "boilerplate, a ship noun or page-furniture words"
         if toks[-1].lower_.rstrip(".") in self.instrument_heads:
             return "a legal instrument, not a body"
         if toks[0].lower_.rstrip(".") in self.title_words:
@@ -367,6 +411,9 @@ class Entities:
         if toks[-1].text in self.geo_heads or toks[0].text in {"Western", "Eastern", "Northern", "Southern", "Central"} and len(toks) == 2:
             return "a region or sea, not a body"
         s, e = span.start, span.end
+        if s > 1 and doc[s - 1].lower_ in {"for", "of", "and", "&"} and doc[s - 2].text[:1].isupper() and not doc[s - 2].is_sent_start \
+                and doc[s - 2].text not in NOT_NAME_START and not country_of(doc[s - 2].text):
+            return "the tail of a longer name the model split"
         a = s
         while a > 0 and s - a < 2 and doc[a - 1].is_lower and doc[a - 1].lower_ not in {"a", "an"}:
             a -= 1

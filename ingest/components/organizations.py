@@ -55,7 +55,7 @@ class Organizations:
         self.company_nouns = set(c["company_nouns"])
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
         m = Matcher(nlp.vocab)
-        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after)}}]])
+        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
@@ -70,6 +70,8 @@ class Organizations:
         self.agency_need_more = set(shape["agency_heads_need_more"])
         self.title_words = set(shape["title_words"])
         m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
+        # "the Saudi-led Coalition": a coalition led by a state is a non-state body.
+        m.add("LED_COALITION", [[{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": "led"}, {"LOWER": {"IN": ["coalition", "alliance", "task", "forces", "force"]}}]])
         m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
         self.not_port_before = set(shape["not_port_before"])
         self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
@@ -121,7 +123,7 @@ class Organizations:
                 continue
             if self._is_form(t):
                 break  # the end of another company's name
-            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper()):
+            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
                 n -= 1
                 continue
             if caps:
@@ -278,6 +280,14 @@ class Organizations:
             k = e
         while j < start and doc[j].lower_ in {"and", "&", "-"}:
             j += 1
+        if k == end and head[-1].lower_ in {"committee", "panel", "council", "commission"}:
+            # "the Committee established pursuant to resolution 1718 (2006)"
+            e = k
+            while e < hi and e - k < 9 and not doc[e].like_num and (doc[e].is_alpha or doc[e].text == "-"):
+                e += 1
+            words = {t.lower_ for t in doc[k:e]}
+            if e < hi and doc[e].like_num and {"established", "pursuant"} <= words and "resolution" in words:
+                k = e + 1
         mods = doc[j:start]
         if not len(mods) and k == end:
             return  # a bare head word refers back ("the Court", "the Office")
@@ -307,6 +317,10 @@ class Organizations:
         n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
         if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
+
+    def _led_coalition(self, doc, start, end, lo, hi, cover):
+        if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):
+            add_candidate(doc, start, end, "Organization", PRIO_PATTERN, cue="state-led coalition")
 
     def _port_context(self, doc, start, end, lo, hi, cover):
         """"pulled into X", "its homeport of X", "docked at X": X is a port, unless a state."""

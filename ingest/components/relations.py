@@ -46,6 +46,8 @@ _RELS = load_ontology().relationships  # the labels each relation may join, as g
 SANCTION_TARGETS, SANCTION_AGENTS = set(_RELS["SANCTIONED_BY"].extract_from), set(_RELS["SANCTIONED_BY"].targets)
 OWN_SOURCES, OWN_TARGETS = set(_RELS["OWNED_BY"].sources), set(_RELS["OWNED_BY"].targets)
 OP_SOURCES, OP_TARGETS = set(_RELS["OPERATED_BY"].sources), set(_RELS["OPERATED_BY"].targets)
+PART_SOURCES, PART_TARGETS = set(_RELS["PART_OF"].sources), set(_RELS["PART_OF"].targets)
+TIE_SOURCES, TIE_TARGETS = set(_RELS["ASSOCIATED_WITH"].extract_from), set(_RELS["ASSOCIATED_WITH"].extract_to)
 EVASION = {"evade", "evading", "evasion", "evaded", "circumvent", "circumventing", "circumvented", "break", "breaking",
            "breach", "breaching", "violate", "violating", "violation", "violations", "bust", "busting", "skirt", "skirting",
            "avoid", "avoiding", "dodge", "dodging", "despite", "flout", "flouting", "undermine", "lift", "lifted", "ease", "eased"}
@@ -78,7 +80,6 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
 
 
 PRONOUNS = {"they", "it", "he", "she", "we"}
-ASSOC_SOURCES = {"Vessel", "Company", "Person", "Organization", "Agency"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
 
@@ -878,16 +879,16 @@ class Relations:
                         # Agents of a sanction in this sentence are not the ones with ties.
                         src = [x for x in src if x.label != "Agency"] or src
                     else:
-                        src = self._group_left(slots, s, ASSOC_SOURCES, doc)
+                        src = self._group_left(slots, s, TIE_SOURCES, doc)
                         if src and self._unnamed_holder(doc, slots, s):
                             src = []   # "several parties affiliated with Y": the parties are not named
-                    tgt = self._group_right(slots, e, ASSOC_SOURCES | {"Country"}, doc, hi)[:1]
+                    tgt = self._group_right(slots, e, TIE_TARGETS, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
                 elif kind == "PART":
-                    src = self._group_left(slots, s, {"Agency", "Organization", "Company", "Port"}, doc)
-                    tgt = self._group_right(slots, e, {"Country", "Agency", "Organization", "Company"}, doc, hi)[:1]
+                    src = self._group_left(slots, s, PART_SOURCES, doc)
+                    tgt = self._group_right(slots, e, PART_TARGETS, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
             if (low in self.owned_active or low in self.operated_active) and not (

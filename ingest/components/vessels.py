@@ -72,7 +72,8 @@ class Vessels:
         self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         for role in ("former", "current"):
-            self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in c["vessel_renames"][role]])
+            phrases = dict.fromkeys([*c["vessel_renames"][role], *shape["vessel_renames"][role]])
+            self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in phrases])
         self.matcher.add("MMSI", [[{"ORTH": "MMSI"}, {"LOWER": {"IN": [":", "number", "no", "no.", "#"]}, "OP": "*"}, {"TEXT": {"REGEX": r"^\d{9}$"}}]])
         self.matcher.add("CALLSIGN", [[{"LOWER": "call"}, {"LOWER": "sign"}, {"ORTH": ":", "OP": "?"}, {"TEXT": {"REGEX": r"^[A-Z0-9]{3,8}$"}}]])
 
@@ -147,6 +148,12 @@ class Vessels:
             if n_end == i or any(t.text in self.legal_forms for t in doc[i:n_end]):
                 continue
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, renamed=role, cue=doc[start:end].text.lower())
+            # "the Heron (f.k.a. Egret)": the name before the parenthesis is the ship too.
+            if start - 1 > lo and doc[start - 1].text == "(":
+                p_start = name_before(doc, start - 1, lo, cover, max_len=self.max_name_tokens)
+                if p_start < start - 1 and not any(t.text in self.legal_forms for t in doc[p_start:start - 1]):
+                    add_candidate(doc, p_start, start - 1, "Vessel", PRIO_PATTERN, renamed="current" if role == "former" else "former",
+                                  cue=doc[start:end].text.lower())
 
     @staticmethod
     def _sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
@@ -176,7 +183,7 @@ class Vessels:
         # "a motor yacht bearing ...", "a tanker carrying ...": a name does not follow an
         # indefinite ship noun unless the text says so ("a tanker named X").
         indefinite = doc[np_start].lower_ in {"a", "an"}
-        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their"} or doc[np_start].like_num or country_of(doc[np_start].text)):
+        while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their", "-", "flagged", "registered", "owned"} or doc[np_start].like_num or country_of(doc[np_start].text)):
             np_start += 1
         vtype = doc[np_start:end].text.lower()
         named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
@@ -221,8 +228,11 @@ class Vessels:
         if i in self._prefix_at:
             return  # "frigate HMS X": the prefix rule names X
         if doc[end - 1].lower_ in self.plural_types and not named:
-            # "the cargo ships A, B and C": a plural noun names ships only in a list of two or
-            # more ("naval vessels Naval vessels of ..." names none).
+            # "the cargo ships A, B and C", "designated vessels include A, B and C": a plural
+            # noun names ships only in a list of two or more ("naval vessels Naval vessels of
+            # ..." names none).
+            if i < sent_end and doc[i].lower_ in self.list_verbs:
+                i += 1
             names = self._name_list(doc, i, sent_end, cover)
             if len(names) >= 2:
                 for a, b in names:

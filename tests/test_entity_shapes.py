@@ -1,0 +1,237 @@
+"""Entity names in the shapes official notices, court papers and news pages print them.
+
+Every text here is our own; the ship, company and person names are invented.
+"""
+
+import pytest
+
+from ingest.extract import build_result, explain_document
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def result(nlp, text):
+    return build_result(Document(text=text), nlp(text))
+
+
+def names(nlp, text, label):
+    return {e.name for e in result(nlp, text).entities if e.label == label}
+
+
+def entity(nlp, text, label, name):
+    found = [e for e in result(nlp, text).entities if e.label == label and (e.name == name or name in e.aliases)]
+    assert found, f"no {label} {name!r} in {[(e.label, e.name) for e in result(nlp, text).entities]}"
+    return found[0]
+
+
+# -- ships ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, ship", [
+    ("Inspectors boarded the vessel SEA LANTERN 7 off the coast on Monday.", "SEA LANTERN 7"),
+    ("The committee listed three vessels (MOON HARVEST, NORTH PIER and GOLD RIVER 2) last week.", "GOLD RIVER 2"),
+    ("A complaint was filed against M/T Quiet Harbor, a tanker bought through a front company.", "Quiet Harbor"),
+    ("Agents seized the M/Y Silver Swan in a European marina.", "Silver Swan"),
+    ("Royal Navy HMS DUNMORE patrolled the area in May.", "DUNMORE"),
+    ("Two destroyers, the USS Alder Point and the USS Kestrel Ridge, stopped a dhow.", "Kestrel Ridge"),
+    ("The Harbour Defence Force frigate TARNHOLM and Fleet Replenishment Unit OSTRAVIK joined the patrol.", "OSTRAVIK"),
+    ("The Coast Guard Cutter Wexley (WMSL 760) returned to port.", "Wexley"),
+    ("Blue Coral, a Panama-flagged tanker, left the anchorage at night.", "Blue Coral"),
+    ("The government named the bulk carrier Lucky Dawn among the ships it watches.", "Lucky Dawn"),
+])
+def test_ship_name_shapes(nlp, text, ship):
+    entity(nlp, text, "Vessel", ship)
+
+
+def test_list_after_a_plural_noun_and_a_verb(nlp):
+    found = names(nlp, "Designated vessels include STAR HERON, BLUE MARLIN 3, OCEAN PEARL II, and KESTREL.", "Vessel")
+    assert found == {"STAR HERON", "BLUE MARLIN 3", "OCEAN PEARL II", "KESTREL"}
+
+
+@pytest.mark.parametrize("text, now, before", [
+    ("Inspectors found the tanker Heron (f.k.a. Egret) near the buoy.", "Heron", "Egret"),
+    ("The tanker Lark, formerly known as Wren, left the port.", "Lark", "Wren"),
+])
+def test_former_names_are_aliases_of_one_ship(nlp, text, now, before):
+    ships = [e for e in result(nlp, text).entities if e.label == "Vessel"]
+    assert [(s.name, before in s.aliases) for s in ships] == [(now, True)]
+
+
+def test_prefix_is_not_part_of_the_name(nlp):
+    found = names(nlp, "Two destroyers, the USS Alder Point and the USS Kestrel Ridge, stopped a dhow.", "Vessel")
+    assert found == {"Alder Point", "Kestrel Ridge"}
+
+
+def test_navy_and_its_frigate_are_two_entities(nlp):
+    r = result(nlp, "The Harbour Defence Force frigate TARNHOLM joined the patrol in June.")
+    assert {(e.label, e.name) for e in r.entities} >= {("Agency", "Harbour Defence Force"), ("Vessel", "TARNHOLM")}
+
+
+@pytest.mark.parametrize("text", [
+    "Cargo aboard the Dawn Heron with International Maritime Organization number 9424455 was forfeited.",
+    "ALL CARGO ABOARD THE DAWN HERON WITH INTERNATIONAL MARITIME ORGANIZATION No. 9424455, Defendant In Rem.",
+    "The tanker Dawn Heron (IMO: 9424455) was seen near the strait.",
+    "The tanker Dawn Heron, IMO number:9424455, was seen near the strait.",
+    "The tanker Dawn Heron, IMO No. 9424455, was seen near the strait.",
+    "The tanker Dawn Heron (IMO9424455) was seen near the strait.",
+])
+def test_every_printed_imo_shape_attaches(nlp, text):
+    ships = [e for e in result(nlp, text).entities if e.label == "Vessel"]
+    assert [s.identifiers.get("imo") for s in ships] == ["9424455"]
+    assert ships[0].name.lower() == "dawn heron"
+
+
+def test_imo_label_is_not_an_agency_and_bad_check_digit_is_not_an_imo(nlp):
+    r = result(nlp, "Cargo aboard the Dawn Heron with International Maritime Organization number 9424456 was forfeited.")
+    assert not [e for e in r.entities if e.label == "Agency"]
+    assert all("imo" not in e.identifiers for e in r.entities)
+
+
+def test_motor_yacht_caption_number_goes_to_the_named_ship(nlp):
+    text = "UNITED STATES, Plaintiff, v. THE M/Y SILVER SWAN, A MOTOR YACHT BEARING INTERNATIONAL MARITIME ORGANIZATION NO. 9197727, Defendant-In-Rem."
+    ships = [e for e in result(nlp, text).entities if e.label == "Vessel"]
+    assert [(s.name, s.identifiers.get("imo")) for s in ships] == [("SILVER SWAN", "9197727")]
+
+
+def test_one_ship_whatever_its_case(nlp):
+    text = "THE M/Y SILVER SWAN, Defendant. The Government seeks forfeiture of the Silver Swan, now in port."
+    ships = [e for e in result(nlp, text).entities if e.label == "Vessel"]
+    assert len(ships) == 1 and len(ships[0].spans) == 2
+
+
+def test_no_name_after_an_indefinite_or_lone_plural_ship_noun(nlp):
+    assert not names(nlp, "Officers saw a tanker Leaving the bay before dawn.", "Vessel")
+    assert not names(nlp, "(2) Naval vessels Naval vessels of partner states patrolled.", "Vessel")
+    assert not names(nlp, "Royal Navy HMS DUNMORE, Offshore Patrol Vessel (Source: Defence Ministry)", "Vessel") - {"DUNMORE"}
+
+
+# -- companies ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, company", [
+    ("Funds were wired by Yellow Sea Shipping Co., Ltd. in March.", "Yellow Sea Shipping Co., Ltd"),
+    ("Payment came from Northstar Trading (Dalian) Co. Ltd for the cargo.", "Northstar Trading (Dalian) Co. Ltd"),
+    ("The manager was Corvid Marine FZE, registered in a free zone.", "Corvid Marine FZE"),
+    ("Shares were held by Tavrida Energy PJSC until 2022.", "Tavrida Energy PJSC"),
+    ("The owner is Lantern Holdings S.A. of Panama.", "Lantern Holdings S.A."),
+    ("The manager is Pelican Ship Mgmt. Pte. Ltd., a Singapore firm.", "Pelican Ship Mgmt. Pte. Ltd"),
+    ("FUNDS ASSOCIATED WITH KESTREL MGMT PTE LTD, Defendants.", "KESTREL MGMT PTE LTD"),
+])
+def test_company_shapes(nlp, text, company):
+    entity(nlp, text, "Company", company)
+
+
+def test_short_form_and_abbreviation_are_one_company(nlp):
+    text = ('Funds of Kestrel Mgmt. Pte. Ltd. ("Kestrel") were frozen. KESTREL MANAGEMENT PTE. LTD. denied it. '
+            "Later Kestrel paid the fine.")
+    companies = [e for e in result(nlp, text).entities if e.label == "Company"]
+    assert len(companies) == 1, [(c.name, c.aliases) for c in companies]
+    assert "Kestrel" in companies[0].aliases
+    assert not [e for e in result(nlp, text).entities if e.label == "Organization"]
+
+
+# -- agencies -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, agency", [
+    ("A warrant unsealed in the U.S. District Court for the District of Maine named the ship.",
+     "U.S. District Court for the District of Maine"),
+    ("United States District Court, District of Maine\nOpinion follows.", "United States District Court, District of Maine"),
+    ("The Counterproliferation Section of the National Security Division filed the case.", "National Security Division"),
+    ("Officers of the Ruritania Coast Guard boarded the ship.", "Ruritania Coast Guard"),
+    ("Officers from Japan coast guard boarded the ship.", "Japan coast guard"),
+    ("The frigate sails with the U.S. Navy's 7th Fleet this year.", "7th Fleet"),
+    ("The Security Council Committee established pursuant to resolution 1718 (2006) designated two ships.",
+     "Security Council Committee established pursuant to resolution 1718"),
+])
+def test_agency_shapes(nlp, text, agency):
+    entity(nlp, text, "Agency", agency)
+
+
+def test_inner_body_not_its_field_office(nlp):
+    text = "Agents of the Boston Field Office of the Federal Bureau of Investigation (FBI) searched the office."
+    agencies = [e for e in result(nlp, text).entities if e.label == "Agency"]
+    assert [(a.name, "FBI" in a.aliases) for a in agencies] == [("Federal Bureau of Investigation", True)]
+
+
+def test_short_form_in_parentheses_types_every_mention(nlp):
+    text = ("The Maritime Interdiction Office (MIO) inspected the tanker. A week later MIO released it, "
+            "and the MIO report was published.")
+    ents = result(nlp, text).entities
+    mio = [e for e in ents if e.label == "Agency"]
+    assert len(mio) == 1 and len(mio[0].spans) == 4
+    assert not [e for e in ents if e.label == "Organization"]
+
+
+def test_initials_of_a_named_body(nlp):
+    text = "The Ruritania Ministry of Shipping said on Friday that the MOS had seen two transfers."
+    agencies = [e for e in result(nlp, text).entities if e.label == "Agency"]
+    assert len(agencies) == 1 and "MOS" in agencies[0].aliases
+
+
+# -- precision guards ---------------------------------------------------------------------
+
+def test_court_boilerplate_yields_no_entity(nlp):
+    text = ("MEMORANDUM OPINION\n\nGRANTING PLAINTIFF'S MOTION FOR DEFAULT JUDGMENT\n\nI. BACKGROUND\n\n"
+            "Plaintiff asks the Court to enter default judgment. The Complaint says the Defendant in rem "
+            "was a tanker. See Federal Rules of Civil Procedure 55. The Government relies on the "
+            "International Emergency Economic Powers Act. See First Am. Compl. 4, ECF No. 37.")
+    bodies = {(e.label, e.name) for e in result(nlp, text).entities if e.label in ("Organization", "Company", "Agency", "Vessel")}
+    assert bodies == set()
+
+
+def test_title_case_headline_fragment_is_not_a_ship(nlp):
+    text = ("Officials Seize Oil Tanker Used To Ferry Fuel Past Blockade\n\n"
+            "Customs officers in the port said on Tuesday that they had detained a tanker.")
+    assert not names(nlp, text, "Vessel")
+
+
+def test_person_title_and_nationality_are_not_organizations(nlp):
+    text = ("Special Agent in Charge Dana Whitlow spoke for the bureau. Ruritanian National Arlo Penn was charged "
+            "by the Assistant Attorney General for National Security.")
+    assert not names(nlp, text, "Organization")
+
+
+def test_explain_lists_dropped_candidates_with_reasons(nlp):
+    text = "MEMORANDUM OPINION\n\nPlaintiff asks the Court to act under the International Emergency Economic Powers Act."
+    _, dropped = explain_document(Document(text=text), nlp)
+    reasons = {d["text"]: d["reason"] for d in dropped}
+    assert any("legal instrument" in r for t, r in reasons.items() if "Powers Act" in t)
+
+
+def test_state_in_a_sea_name_is_not_a_country(nlp):
+    found = {(e.label, e.name) for e in result(nlp, "Two frigates patrolled the East China Sea and the Gulf of Oman in May.").entities}
+    assert not {x for x in found if x[0] == "Country"}
+
+
+def test_non_state_groups_are_organizations(nlp):
+    text = "The Ruritanian-led Coalition said Hizballah and the Houthis received fuel from the tanker."
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert {("Organization", "Hizballah"), ("Organization", "Houthis")} <= found
+
+
+def test_a_fragment_of_a_longer_title_is_no_organization(nlp):
+    assert not names(nlp, "The Rewards for Justice program pays for tips about the ship.", "Organization")
+
+
+def test_court_nouns_and_party_words_are_not_names(nlp):
+    text = ("The Defendant Vessel was seized under a warrant. The Vessel is a crude oil tanker. "
+            "Claimant Marlow Navigation owned the Vessel.")
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert not {x for x in found if x[0] in ("Vessel", "Organization")}
+    assert ("Company", "Marlow Navigation") in found
+
+
+def test_company_named_later_without_its_legal_form(nlp):
+    ents = result(nlp, "Shares of Corvane Limited fell. Later, Corvane said the tanker was sold.").entities
+    companies = [e for e in ents if e.label == "Company"]
+    assert len(companies) == 1 and len(companies[0].spans) == 2
+    assert not [e for e in ents if e.label in ("Organization", "Person")]
+
+
+def test_rule_candidates_are_typed_spans(nlp):
+    doc = nlp("The tanker Blue Coral (IMO 9424455) was managed by Corvid Marine FZE.")
+    spans = {(s.label_, s.text) for s in doc.spans["sanctions_kg_candidates"]}
+    assert {("Vessel", "Blue Coral"), ("Company", "Corvid Marine FZE")} <= spans
