@@ -167,6 +167,11 @@ def test_denied_ownership_gives_no_edge(nlp):
     assert not [r for r in found(nlp, text) if r[0] in ("OPERATED_BY", "OWNED_BY")]
     assert not found(nlp, "The tanker Silver Heron is not owned by Cobalt Marine Ltd.", "OWNED_BY")
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
+    assert not found(nlp, "Officials denied that the tanker Silver Heron docked at Nakhodka.", "CALLED_AT")
+    assert not found(nlp, "There is no evidence that the tanker Silver Heron was sanctioned by the EU.", "SANCTIONED_BY")
+    # A relative clause states its own fact, whatever the main clause says.
+    assert found(nlp, "The tanker Silver Heron, which docked at Nakhodka, was denied insurance.", "CALLED_AT") == {
+        ("CALLED_AT", "Silver Heron", "Nakhodka")}
     # The same sentence stated, not denied, is a fact.
     text = "Grey Fjord Shipping LLC said that the tanker Silver Heron was managed by Cobalt Marine Ltd."
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}
@@ -179,6 +184,7 @@ def test_denied_ownership_gives_no_edge(nlp):
     ("The tanker Silver Heron reportedly loaded crude at Primorsk.", "CALLED_AT"),
     ("The tanker Silver Heron may have been sanctioned by the United States.", "SANCTIONED_BY"),
     ("The agency seeks forfeiture of the yacht Blue Lark, claiming that it is owned by Grey Fjord Shipping LLC.", "OWNED_BY"),
+    ("There are allegations that the tanker Blue Finch is owned by Harbor Crest Trading LLC.", "OWNED_BY"),
 ])
 def test_hedged_statements_keep_the_edge_marked_hedged(nlp, text, rtype):
     rels = [r for r in extract(nlp, text).relations if r.type == rtype]

@@ -136,6 +136,7 @@ class Relations:
         self.warship_prefixes = set(r["warship_prefixes"])
         self.hedge_words = set(r["hedge_words"])
         self.hedge_verbs = set(r["hedge_verbs"])
+        self.hedge_nouns = set(r["hedge_nouns"])
         self.hedge_passive = set(r["hedge_passive_verbs"])
         self.denial_verbs = set(r["denial_verbs"])
         self.denial_subjects = set(r["denial_subjects"])
@@ -406,7 +407,13 @@ class Relations:
                 return "hypothetical"
             return "hedged" if words & self.hedge_words else "stated"
         chain, t = [doc[i]], doc[i]
-        while t.dep_ not in ("relcl", "acl", "appos", "ROOT") and t.head is not t and len(chain) < 8:
+        while t.head is not t and len(chain) < 8:
+            if t.dep_ in ("relcl", "acl", "appos", "ROOT"):
+                # A clause that opens with the conjunction "that" complements the word above it
+                # ("denied that X docked", "no evidence that X was sanctioned"); the small
+                # model often hangs it on the noun, as if it were a relative clause.
+                if t.dep_ == "appos" or not any(c.dep_ == "mark" and c.lower_ == "that" for c in (*t.children, *t.head.children)):
+                    break
             t = t.head
             chain.append(t)
         hedged = False
@@ -433,10 +440,22 @@ class Relations:
                     lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
                 # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
-            if k > 0 and (lemma in self.hedge_verbs or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
+            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
                 hedged = True
             if t.lower_ in self.hedge_words or any(c.lower_ in self.hedge_words and c.dep_ in ("advmod", "amod", "acomp") for c in kids):
                 hedged = True
+        if not hedged:
+            # The parse may hang a "that" clause anywhere; the words still say it: "denied that
+            # ...", "no evidence that ...", "alleged that ..." before the cue, with no relative
+            # pronoun between (which would open a clause of its own).
+            for j in range(max(lo, i - 25), i - 1):
+                if doc[j + 1].lower_ != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
+                    continue
+                lemma = doc[j].lemma_.lower()
+                if lemma in self.denial_verbs or (doc[j].lower_ == "evidence" and j > lo and doc[j - 1].lower_ == "no"):
+                    return "denied"
+                if lemma in self.hedge_verbs or lemma in self.hedge_nouns:
+                    hedged = True
         return "hedged" if hedged else "stated"
 
     def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, **props):
