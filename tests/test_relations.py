@@ -269,6 +269,9 @@ def test_manager_roles(nlp):
     ("HMS Kestrel of the Royal Navy shadowed the tanker Silver Heron.", {("Kestrel", "Royal Navy")}),
     ("The Royal Australian Navy frigate KESTREL and the replenishment ship ALBATROSS joined the patrol.",
      {("KESTREL", "Royal Australian Navy"), ("ALBATROSS", "Royal Australian Navy")}),
+    ("The Royal Navy dispatched the frigate HMS Kestrel and the patrol ship HMS Tern to watch the tanker Silver Heron.",
+     {("Kestrel", "Royal Navy"), ("Tern", "Royal Navy")}),
+    ("The Royal Navy sent a warning to the tanker Silver Heron.", set()),
 ])
 def test_warship_navy(nlp, text, expected):
     got = {(s, t) for _, s, t in found(nlp, text, "OPERATED_BY")}

@@ -80,6 +80,7 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
 
 
 PRONOUNS = {"they", "it", "he", "she", "we"}
+DEPLOY_VERBS = {"deploy", "dispatch", "send", "station", "assign", "commit"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
 
@@ -759,6 +760,16 @@ class Relations:
                         for v in self._conjoined(doc, slots, subj, {"Vessel"}):
                             if not any(f[0] is v for f in found):
                                 found.append((v, n))
+            # "The Royal Navy dispatched the frigate HMS X and the patrol ship HMS Y": a navy
+            # that sends ships runs them.
+            for n in navies:
+                head = next((t for t in doc[n.start:n.end] if t.dep_ == "nsubj"), None)
+                if head is None or head.head.lemma_ not in DEPLOY_VERBS:
+                    continue
+                obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+                for v in (self._conjoined(doc, slots, obj, {"Vessel"}) if obj is not None else []):
+                    if not any(f[0] is v for f in found):
+                        found.append((v, n))
         for v, navy in found:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
