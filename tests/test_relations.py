@@ -119,6 +119,12 @@ def test_seizure_charges_and_programmes_are_not_designations(nlp, text):
     assert sanctions(nlp, text) == set(), text
 
 
+def test_a_possessor_is_not_the_designator(nlp):
+    assert sanctions(nlp, "Iran's Blue Sea Shipping Co. was sanctioned in 2019.") == set()
+    assert sanctions(nlp, "The EU sanctioned Russia's Polar Sun Shipping PJSC in 2023.") == {
+        ("SANCTIONED_BY", "Polar Sun Shipping PJSC", "European Union")}
+
+
 def test_enforcers_never_designate(nlp):
     # A navy, a court or a guard corps is never the agent of a designation.
     assert sanctions(nlp, "The tanker Silver Heron was sanctioned by the Royal Navy in 2020.") == set()

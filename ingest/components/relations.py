@@ -643,6 +643,9 @@ class Relations:
             # A possessor is not the party: "restrictions on the X's flag state".
             targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
                        and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
+            # Nor is a target's possessor its designator: "Iran's X Shipping Co. was sanctioned".
+            agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
+                                                and any(t.start == a.end + 1 for t in targets))]
             if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
