@@ -341,3 +341,10 @@ def test_ties_need_a_named_holder(nlp):
     # Unnamed parties with ties are no edge from the ship named after them.
     assert not found(nlp, "The plan involved several parties affiliated with the Islamic Revolutionary Guard Corps "
                           "and the tanker Blue Finch.", "ASSOCIATED_WITH")
+
+
+def test_a_fleet_ship_is_operated_by_its_company(nlp):
+    got = found(nlp, "The Polar Sun Shipping LLC tanker Blue Finch loaded crude at Primorsk.", "OPERATED_BY")
+    assert got == {("OPERATED_BY", "Blue Finch", "Polar Sun Shipping LLC")}
+    # A company that sold the ship does not run it.
+    assert not found(nlp, "Harbor Crest Trading LLC sold the tanker Blue Finch in 2021.", "OPERATED_BY")

@@ -80,6 +80,8 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
 
 
 PRONOUNS = {"they", "it", "he", "she", "we"}
+SHIP_NOUNS_HEAD = {t for t in cues()["vessel_types"]}
+SHIP_NOUNS = SHIP_NOUNS_HEAD | set(cues()["vessel_type_modifiers"]) | {"oil", "crude"}
 DEPLOY_VERBS = {"deploy", "dispatch", "send", "station", "assign", "commit"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
@@ -382,6 +384,7 @@ class Relations:
             slots.sort(key=lambda x: x.start)
             ctx = (doc, sent, slots, dates, phrase_hits, out)
             self._warship(doc, sent, slots, out, state)
+            self._fleet_ship(doc, sent, slots, out)
             self._sanctions(*ctx, state)
             self._ownership(*ctx, last_vessels)
             self._called_at(*ctx, last_vessels)
@@ -776,6 +779,22 @@ class Relations:
         for v, navy in found:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
+
+    def _fleet_ship(self, doc, sent, slots, out) -> None:
+        """"the National Iranian Tanker Company vessel X", "a Polar Sun Shipping tanker, the X":
+        a company named right before a ship noun and the ship's name runs that ship."""
+        for v in slots:
+            if v.label != "Vessel" or v.keys != [(v.start, v.end)]:
+                continue
+            co = next((c for c in slots if c.label == "Company" and c.end < v.start and v.start - c.end <= 3), None)
+            if co is None:
+                continue
+            gap = [t.lower_ for t in doc[co.end:v.start]]
+            if gap and gap[-1] in (",", "the"):
+                gap = gap[:-1] if gap[-1] == "the" else gap
+                gap = [g for g in gap if g != ","]
+            if gap and all(g in SHIP_NOUNS for g in gap) and gap[-1] in SHIP_NOUNS_HEAD:
+                self._emit(out, "OPERATED_BY", [v], [co], sent, at=v.start, role="operator", cue="fleet")
 
     @staticmethod
     def _semicolon_items(doc: Doc, slots: list[Slot], colon: int, hi: int, labels: set) -> list[Slot]:
