@@ -275,8 +275,8 @@ def test_manager_roles(nlp):
     ("HMS Kestrel of the Royal Navy shadowed the tanker Silver Heron.", {("Kestrel", "Royal Navy")}),
     ("The Royal Australian Navy frigate KESTREL and the replenishment ship ALBATROSS joined the patrol.",
      {("KESTREL", "Royal Australian Navy"), ("ALBATROSS", "Royal Australian Navy")}),
-    ("The Royal Navy dispatched the frigate HMS Kestrel and the patrol ship HMS Tern to watch the tanker Silver Heron.",
-     {("Kestrel", "Royal Navy"), ("Tern", "Royal Navy")}),
+    ("The Royal Navy dispatched the frigate HMS Kestrel and the patrol ship HMS Sandpiper to watch the tanker Silver Heron.",
+     {("Kestrel", "Royal Navy"), ("Sandpiper", "Royal Navy")}),
     ("The Royal Navy sent a warning to the tanker Silver Heron.", set()),
 ])
 def test_warship_navy(nlp, text, expected):
@@ -314,16 +314,17 @@ def test_each_port_of_a_list_is_called_at(nlp):
 
 
 def test_a_place_named_as_a_homeport(nlp):
-    got = found(nlp, "The cutter Bertholf departed its homeport of Alameda, California, on Jan. 20.")
-    assert ("CALLED_AT", "Bertholf", "Alameda") in got
-    assert ("LOCATED_IN", "Alameda", "California") in got
+    got = found(nlp, "The cutter Sandpiper left its homeport of Kodiak, Alaska, on March 2 for a patrol.")
+    assert ("CALLED_AT", "Sandpiper", "Kodiak") in got
+    assert ("LOCATED_IN", "Kodiak", "Alaska") in got
 
 
 # -- LOCATED_IN ----------------------------------------------------------------------------
 
 def test_port_of_a_demonym_lies_in_that_state(nlp):
-    got = found(nlp, "The tanker Blue Finch made direct deliveries to the North Korean port of Nampo in 2019.", "LOCATED_IN")
-    assert got == {("LOCATED_IN", "Nampo", "North Korea")}
+    got = found(nlp, "In 2019 the tanker Blue Finch unloaded diesel at the North Korean port of Hungnam.")
+    assert {r for r in got if r[0] == "LOCATED_IN"} == {("LOCATED_IN", "Hungnam", "North Korea")}
+    assert ("CALLED_AT", "Blue Finch", "Hungnam") in got
     assert found(nlp, "The ship docked in the Russian port city of Nakhodka.", "LOCATED_IN") == {("LOCATED_IN", "Nakhodka", "Russia")}
 
 

@@ -971,7 +971,7 @@ class Relations:
 
     def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
         vessels = [s for s in slots if s.label == "Vessel"]
-        # A port, or a place named as one ("its homeport of Alameda", "the port of X").
+        # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
         ports = [s for s in slots if s.label == "Port" or (
             s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
             and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
@@ -990,7 +990,7 @@ class Relations:
         for p in ports:
             prep = None
             j = p.start - 1
-            while j >= lo and p.start - j <= 5:
+            while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
                 low = doc[j].lower_
                 if low in (",", "and") and j in called:
                     prep = called[j]   # "called at A, B and C": each port of the list
@@ -1079,7 +1079,7 @@ class Relations:
                     j += 1
                 if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label in ("Country", "Location") \
                         and not self._place_list(doc, slots, s, by_start[j + 1], lo, hi):
-                    # "Piraeus, Greece", "Alameda, California" (not "Dubai, Singapore and Busan")
+                    # "Piraeus, Greece", "Kodiak, Alaska" (not "Dubai, Singapore and Busan")
                     self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
                 elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
                     place = self._appositive_place(doc, j + 2, hi, by_start)
