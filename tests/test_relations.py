@@ -45,6 +45,10 @@ def sanctions(nlp, text):
      {("Hwa Song 7", "UN 1718 Committee"), ("Blue Crane", "UN 1718 Committee"), ("Teal Dawn", "UN 1718 Committee")}),
     ("Treasury added the freighter Marsh Hawk to the SDN List on Tuesday.",
      {("Marsh Hawk", "US Department of the Treasury")}),
+    ("OFAC is also identifying the following vessels as blocked property: BLUE FINCH (IMO 9234563), a Panama-flagged "
+     "crude oil tanker; GREY OWL (IMO 9161003), a Liberia-flagged tanker; and SEA HAWK (IMO 9608128).",
+     {("BLUE FINCH", "Office of Foreign Assets Control"), ("GREY OWL", "Office of Foreign Assets Control"),
+      ("SEA HAWK", "Office of Foreign Assets Control")}),
 ])
 def test_designation_notices(nlp, text, expected):
     assert {(s, t) for _, s, t in sanctions(nlp, text)} == expected
@@ -115,6 +119,12 @@ def test_seizure_charges_and_programmes_are_not_designations(nlp, text):
     assert sanctions(nlp, text) == set(), text
 
 
+def test_a_possessor_is_not_the_designator(nlp):
+    assert sanctions(nlp, "Iran's Blue Sea Shipping Co. was sanctioned in 2019.") == set()
+    assert sanctions(nlp, "The EU sanctioned Russia's Polar Sun Shipping PJSC in 2023.") == {
+        ("SANCTIONED_BY", "Polar Sun Shipping PJSC", "European Union")}
+
+
 def test_enforcers_never_designate(nlp):
     # A navy, a court or a guard corps is never the agent of a designation.
     assert sanctions(nlp, "The tanker Silver Heron was sanctioned by the Royal Navy in 2020.") == set()
@@ -163,6 +173,11 @@ def test_denied_ownership_gives_no_edge(nlp):
     assert not [r for r in found(nlp, text) if r[0] in ("OPERATED_BY", "OWNED_BY")]
     assert not found(nlp, "The tanker Silver Heron is not owned by Cobalt Marine Ltd.", "OWNED_BY")
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
+    assert not found(nlp, "Officials denied that the tanker Silver Heron docked at Nakhodka.", "CALLED_AT")
+    assert not found(nlp, "There is no evidence that the tanker Silver Heron was sanctioned by the EU.", "SANCTIONED_BY")
+    # A relative clause states its own fact, whatever the main clause says.
+    assert found(nlp, "The tanker Silver Heron, which docked at Nakhodka, was denied insurance.", "CALLED_AT") == {
+        ("CALLED_AT", "Silver Heron", "Nakhodka")}
     # The same sentence stated, not denied, is a fact.
     text = "Grey Fjord Shipping LLC said that the tanker Silver Heron was managed by Cobalt Marine Ltd."
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}
@@ -175,6 +190,7 @@ def test_denied_ownership_gives_no_edge(nlp):
     ("The tanker Silver Heron reportedly loaded crude at Primorsk.", "CALLED_AT"),
     ("The tanker Silver Heron may have been sanctioned by the United States.", "SANCTIONED_BY"),
     ("The agency seeks forfeiture of the yacht Blue Lark, claiming that it is owned by Grey Fjord Shipping LLC.", "OWNED_BY"),
+    ("There are allegations that the tanker Blue Finch is owned by Harbor Crest Trading LLC.", "OWNED_BY"),
 ])
 def test_hedged_statements_keep_the_edge_marked_hedged(nlp, text, rtype):
     rels = [r for r in extract(nlp, text).relations if r.type == rtype]
@@ -229,6 +245,12 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
      {("OWNED_BY", "Silver Heron", "Grey Fjord Shipping LLC")}),
     ("The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.",
      {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}),
+    ("Kestrel Ocean Ltd. is the ship manager and commercial manager of the tanker BLUE FINCH.",
+     {("OPERATED_BY", "BLUE FINCH", "Kestrel Ocean Ltd")}),
+    ("Harbor Crest Trading LLC is the registered owner of the tanker BLUE FINCH.",
+     {("OWNED_BY", "BLUE FINCH", "Harbor Crest Trading LLC")}),
+    ("The tanker BLUE FINCH is owned by Harbor Crest Trading LLC and managed by Kestrel Ocean Ltd.",
+     {("OWNED_BY", "BLUE FINCH", "Harbor Crest Trading LLC"), ("OPERATED_BY", "BLUE FINCH", "Kestrel Ocean Ltd")}),
     ("Prosecutors filed a forfeiture complaint against the tanker Pale Reed, a product tanker purchased and operated by Tan Wei Ming to deliver fuel.",
      {("OWNED_BY", "Pale Reed", "Tan Wei Ming"), ("OPERATED_BY", "Pale Reed", "Tan Wei Ming")}),
     ("Two firms, Grey Fjord Shipping LLC and Cobalt Marine Ltd., contest the seizure, arguing that they are the true owners of the yacht Blue Lark.",
@@ -253,6 +275,9 @@ def test_manager_roles(nlp):
     ("HMS Kestrel of the Royal Navy shadowed the tanker Silver Heron.", {("Kestrel", "Royal Navy")}),
     ("The Royal Australian Navy frigate KESTREL and the replenishment ship ALBATROSS joined the patrol.",
      {("KESTREL", "Royal Australian Navy"), ("ALBATROSS", "Royal Australian Navy")}),
+    ("The Royal Navy dispatched the frigate HMS Kestrel and the patrol ship HMS Sandpiper to watch the tanker Silver Heron.",
+     {("Kestrel", "Royal Navy"), ("Sandpiper", "Royal Navy")}),
+    ("The Royal Navy sent a warning to the tanker Silver Heron.", set()),
 ])
 def test_warship_navy(nlp, text, expected):
     got = {(s, t) for _, s, t in found(nlp, text, "OPERATED_BY")}
@@ -279,6 +304,8 @@ def test_called_at_verbs(nlp, text, port, activity):
 def test_no_call_without_a_port_call(nlp):
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
     assert not found(nlp, "The tanker Silver Heron plans to dock at Nakhodka next month.", "CALLED_AT")
+    assert not found(nlp, "The tanker Silver Heron was barred from entering Busan.", "CALLED_AT")
+    assert not found(nlp, "The tanker Silver Heron is expected to arrive at Busan next week.", "CALLED_AT")
 
 
 def test_each_port_of_a_list_is_called_at(nlp):
@@ -287,16 +314,17 @@ def test_each_port_of_a_list_is_called_at(nlp):
 
 
 def test_a_place_named_as_a_homeport(nlp):
-    got = found(nlp, "The cutter Bertholf departed its homeport of Alameda, California, on Jan. 20.")
-    assert ("CALLED_AT", "Bertholf", "Alameda") in got
-    assert ("LOCATED_IN", "Alameda", "California") in got
+    got = found(nlp, "The cutter Sandpiper left its homeport of Kodiak, Alaska, on March 2 for a patrol.")
+    assert ("CALLED_AT", "Sandpiper", "Kodiak") in got
+    assert ("LOCATED_IN", "Kodiak", "Alaska") in got
 
 
 # -- LOCATED_IN ----------------------------------------------------------------------------
 
 def test_port_of_a_demonym_lies_in_that_state(nlp):
-    got = found(nlp, "The tanker Blue Finch made direct deliveries to the North Korean port of Nampo in 2019.", "LOCATED_IN")
-    assert got == {("LOCATED_IN", "Nampo", "North Korea")}
+    got = found(nlp, "In 2019 the tanker Blue Finch unloaded diesel at the North Korean port of Hungnam.")
+    assert {r for r in got if r[0] == "LOCATED_IN"} == {("LOCATED_IN", "Hungnam", "North Korea")}
+    assert ("CALLED_AT", "Blue Finch", "Hungnam") in got
     assert found(nlp, "The ship docked in the Russian port city of Nakhodka.", "LOCATED_IN") == {("LOCATED_IN", "Nakhodka", "Russia")}
 
 
@@ -314,3 +342,10 @@ def test_ties_need_a_named_holder(nlp):
     # Unnamed parties with ties are no edge from the ship named after them.
     assert not found(nlp, "The plan involved several parties affiliated with the Islamic Revolutionary Guard Corps "
                           "and the tanker Blue Finch.", "ASSOCIATED_WITH")
+
+
+def test_a_fleet_ship_is_operated_by_its_company(nlp):
+    got = found(nlp, "The Polar Sun Shipping LLC tanker Blue Finch loaded crude at Primorsk.", "OPERATED_BY")
+    assert got == {("OPERATED_BY", "Blue Finch", "Polar Sun Shipping LLC")}
+    # A company that sold the ship does not run it.
+    assert not found(nlp, "Harbor Crest Trading LLC sold the tanker Blue Finch in 2021.", "OPERATED_BY")

@@ -79,6 +79,10 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
     w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
 
 
+PRONOUNS = {"they", "it", "he", "she", "we"}
+SHIP_NOUNS_HEAD = {t for t in cues()["vessel_types"]}
+SHIP_NOUNS = SHIP_NOUNS_HEAD | set(cues()["vessel_type_modifiers"]) | {"oil", "crude"}
+DEPLOY_VERBS = {"deploy", "dispatch", "send", "station", "assign", "commit"}
 PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
 
@@ -135,6 +139,7 @@ class Relations:
         self.warship_prefixes = set(r["warship_prefixes"])
         self.hedge_words = set(r["hedge_words"])
         self.hedge_verbs = set(r["hedge_verbs"])
+        self.hedge_nouns = set(r["hedge_nouns"])
         self.hedge_passive = set(r["hedge_passive_verbs"])
         self.denial_verbs = set(r["denial_verbs"])
         self.denial_subjects = set(r["denial_subjects"])
@@ -379,6 +384,7 @@ class Relations:
             slots.sort(key=lambda x: x.start)
             ctx = (doc, sent, slots, dates, phrase_hits, out)
             self._warship(doc, sent, slots, out, state)
+            self._fleet_ship(doc, sent, slots, out)
             self._sanctions(*ctx, state)
             self._ownership(*ctx, last_vessels)
             self._called_at(*ctx, last_vessels)
@@ -405,7 +411,13 @@ class Relations:
                 return "hypothetical"
             return "hedged" if words & self.hedge_words else "stated"
         chain, t = [doc[i]], doc[i]
-        while t.dep_ not in ("relcl", "acl", "appos", "ROOT") and t.head is not t and len(chain) < 8:
+        while t.head is not t and len(chain) < 8:
+            if t.dep_ in ("relcl", "acl", "appos", "ROOT"):
+                # A clause that opens with the conjunction "that" complements the word above it
+                # ("denied that X docked", "no evidence that X was sanctioned"); the small
+                # model often hangs it on the noun, as if it were a relative clause.
+                if t.dep_ == "appos" or not any(c.dep_ == "mark" and c.lower_ == "that" for c in (*t.children, *t.head.children)):
+                    break
             t = t.head
             chain.append(t)
         hedged = False
@@ -432,10 +444,22 @@ class Relations:
                     lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
                 # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
-            if k > 0 and (lemma in self.hedge_verbs or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
+            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
                 hedged = True
             if t.lower_ in self.hedge_words or any(c.lower_ in self.hedge_words and c.dep_ in ("advmod", "amod", "acomp") for c in kids):
                 hedged = True
+        if not hedged:
+            # The parse may hang a "that" clause anywhere; the words still say it: "denied that
+            # ...", "no evidence that ...", "alleged that ..." before the cue, with no relative
+            # pronoun between (which would open a clause of its own).
+            for j in range(max(lo, i - 25), i - 1):
+                if doc[j + 1].lower_ != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
+                    continue
+                lemma = doc[j].lemma_.lower()
+                if lemma in self.denial_verbs or (doc[j].lower_ == "evidence" and j > lo and doc[j - 1].lower_ == "no"):
+                    return "denied"
+                if lemma in self.hedge_verbs or lemma in self.hedge_nouns:
+                    hedged = True
         return "hedged" if hedged else "stated"
 
     def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, **props):
@@ -595,11 +619,15 @@ class Relations:
                     for extra in self._conjoined(doc, slots, obj, SANCTION_TARGETS):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
-                if not targets:
+                colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
+                if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
-                    colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
-                    if colon is not None:
-                        targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                    targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                if colon is not None:
+                    # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
+                    for extra in self._semicolon_items(doc, slots, colon, hi, SANCTION_TARGETS):
+                        if extra not in targets and extra not in agents:
+                            targets.append(extra)
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
@@ -618,6 +646,9 @@ class Relations:
             # A possessor is not the party: "restrictions on the X's flag state".
             targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
                        and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
+            # Nor is a target's possessor its designator: "Iran's X Shipping Co. was sanctioned".
+            agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
+                                                and any(t.start == a.end + 1 for t in targets))]
             if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
@@ -735,9 +766,52 @@ class Relations:
                         for v in self._conjoined(doc, slots, subj, {"Vessel"}):
                             if not any(f[0] is v for f in found):
                                 found.append((v, n))
+            # "The Royal Navy dispatched the frigate HMS X and the patrol ship HMS Y": a navy
+            # that sends ships runs them.
+            for n in navies:
+                head = next((t for t in doc[n.start:n.end] if t.dep_ == "nsubj"), None)
+                if head is None or head.head.lemma_ not in DEPLOY_VERBS:
+                    continue
+                obj = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+                for v in (self._conjoined(doc, slots, obj, {"Vessel"}) if obj is not None else []):
+                    if not any(f[0] is v for f in found):
+                        found.append((v, n))
         for v, navy in found:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
+
+    def _fleet_ship(self, doc, sent, slots, out) -> None:
+        """"the National Iranian Tanker Company vessel X", "a Polar Sun Shipping tanker, the X":
+        a company named right before a ship noun and the ship's name runs that ship."""
+        for v in slots:
+            if v.label != "Vessel" or v.keys != [(v.start, v.end)]:
+                continue
+            co = next((c for c in slots if c.label == "Company" and c.end < v.start and v.start - c.end <= 3), None)
+            if co is None:
+                continue
+            gap = [t.lower_ for t in doc[co.end:v.start]]
+            if gap and gap[-1] in (",", "the"):
+                gap = gap[:-1] if gap[-1] == "the" else gap
+                gap = [g for g in gap if g != ","]
+            if gap and all(g in SHIP_NOUNS for g in gap) and gap[-1] in SHIP_NOUNS_HEAD:
+                self._emit(out, "OPERATED_BY", [v], [co], sent, at=v.start, role="operator", cue="fleet")
+
+    @staticmethod
+    def _semicolon_items(doc: Doc, slots: list[Slot], colon: int, hi: int, labels: set) -> list[Slot]:
+        """The names that open each item of a semicolon list after a colon; [] unless there
+        are at least two items and each opens with a name."""
+        bounds = [colon] + [j for j in range(colon + 1, hi) if doc[j].text == ";"]
+        if len(bounds) < 2:
+            return []
+        out = []
+        for k, start in enumerate(bounds):
+            end = bounds[k + 1] if k + 1 < len(bounds) else hi
+            first = next((x for x in slots if start < x.start < end), None)
+            if first is None or first.label not in labels or any(
+                    t.lower_ not in ("and", "the", "or") for t in doc[start + 1:first.start]):
+                return []
+            out.append(first)
+        return out
 
     @staticmethod
     def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
@@ -766,22 +840,27 @@ class Relations:
             return True
         return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
 
-    def _pronoun_owner(self, doc, slots, s, labels) -> list[Slot]:
-        """"X and Y contest the forfeiture, arguing that they are the actual owners of Z": a
-        pronoun subject of the copula before the role noun stands for the subject of the verb
-        its clause hangs on (and the names coordinated with it)."""
+    def _copula_owner(self, doc, slots, noun: int, labels) -> list[Slot]:
+        """The holder of a role noun stated with a copula, from the parse: "X is the registered
+        owner of Z", "X is the ship manager and commercial manager of Z"; a pronoun subject ("X
+        and Y contest the forfeiture, arguing that they are the actual owners of Z") stands for
+        the subject of the verb its clause hangs on (and the names coordinated with it)."""
         if not doc.has_annotation("DEP"):
             return []
-        role = doc[s]
+        role = doc[noun]
+        while role.dep_ == "conj" and role.head is not role:
+            role = role.head
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
-        if subj is None or subj.lower_ not in {"they", "it", "he", "she", "we"}:
+        if subj is None:
             return []
+        if subj.lower_ not in PRONOUNS:
+            return self._conjoined(doc, slots, subj, labels)
         head = role.head.head
         for _ in range(3):
             outer = self._subject(doc, head.i) if head is not role.head else None
-            if outer is not None and outer.lower_ not in {"they", "it", "he", "she", "we"}:
+            if outer is not None and outer.lower_ not in PRONOUNS:
                 return self._conjoined(doc, slots, outer, labels)
             if head.head is head:
                 break
@@ -817,7 +896,11 @@ class Relations:
                                    role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
-                    src = self._group_left(slots, s, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, s, last_vessels)
+                    left = s
+                    if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
+                        # "owned by X and managed by Y": both participles describe the same ship.
+                        left = doc[s].head.i
+                    src = self._group_left(slots, left, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, left, last_vessels)
                     tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
@@ -832,7 +915,7 @@ class Relations:
                     owned = self._group_right(slots, e, OWN_SOURCES | OP_SOURCES, doc, hi, max_gap=3)
                     owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in OWN_TARGETS][-1:]
                     if not owner:
-                        owner = self._pronoun_owner(doc, slots, s, OWN_TARGETS if kind == "OWNER_OF" else OP_TARGETS)
+                        owner = self._copula_owner(doc, slots, e - 2, OWN_TARGETS if kind == "OWNER_OF" else OP_TARGETS)
                     if not owner and owned:
                         owner = self._group_right(slots, owned[-1].end, OWN_TARGETS, doc, hi)[:1]
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
@@ -888,7 +971,7 @@ class Relations:
 
     def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
         vessels = [s for s in slots if s.label == "Vessel"]
-        # A port, or a place named as one ("its homeport of Alameda", "the port of X").
+        # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
         ports = [s for s in slots if s.label == "Port" or (
             s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
             and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
@@ -907,7 +990,7 @@ class Relations:
         for p in ports:
             prep = None
             j = p.start - 1
-            while j >= lo and p.start - j <= 5:
+            while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
                 low = doc[j].lower_
                 if low in (",", "and") and j in called:
                     prep = called[j]   # "called at A, B and C": each port of the list
@@ -996,7 +1079,7 @@ class Relations:
                     j += 1
                 if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label in ("Country", "Location") \
                         and not self._place_list(doc, slots, s, by_start[j + 1], lo, hi):
-                    # "Piraeus, Greece", "Alameda, California" (not "Dubai, Singapore and Busan")
+                    # "Piraeus, Greece", "Kodiak, Alaska" (not "Dubai, Singapore and Busan")
                     self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
                 elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
                     place = self._appositive_place(doc, j + 2, hi, by_start)
