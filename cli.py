@@ -61,6 +61,8 @@ def handle_errors(func):
 
             raise click.ClickException(one_line(exc)) from None
         except KeyboardInterrupt:  # Ctrl+C: one line and 130 (128 + SIGINT), not click's "Aborted!"
+            if "ingest.parallel" in sys.modules:  # extraction workers: now, not after their queued work
+                sys.modules["ingest.parallel"].kill_workers()
             click.echo("Interrupted. What was written is whole (each article all or nothing); "
                        "run the command again to finish.", err=True)
             sys.exit(130)

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -99,9 +101,28 @@ def _init(nlp, parent: int | None = None) -> None:
 
     global _nlp
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent at fork
     if parent is not None:
         _die_with_parent(parent)
     _nlp = nlp
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held (not lost) in this thread: workers forked meanwhile inherit the mask, so a
+    Ctrl+C that lands before their _init cannot kill them half-started (the parent would then
+    report a dead worker instead of the interrupt). The parent gets it when the block ends."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
@@ -132,10 +153,12 @@ def extract_stream(
     context = multiprocessing.get_context("fork")
     pending: deque[tuple[list[Document], Future]] = deque()
     pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init, initargs=(nlp, os.getpid()))
+    _pools.add(pool)
     finished = False
     try:
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_work, chunk, batch_size)))
+            with _sigint_blocked():  # a worker forked here starts with Ctrl+C held until _init ignores it
+                pending.append((chunk, pool.submit(_work, chunk, batch_size)))
             if len(pending) >= n_process * IN_FLIGHT:
                 chunk, future = pending.popleft()
                 yield from zip(chunk, future.result())
@@ -155,6 +178,17 @@ def extract_stream(
             # Stopped early (Ctrl+C, an error, the stream closed): waiting for the workers'
             # queued chunks is what deadlocked; kill them, then let the pool clean up.
             _kill_workers(pool)
+
+
+_pools: "weakref.WeakSet[ProcessPoolExecutor]" = weakref.WeakSet()
+
+
+def kill_workers() -> None:
+    """Kill the workers of every run still open in this process. For an exit on Ctrl+C or an
+    error raised by the consumer of `extract_stream` (its generator, held by the traceback,
+    is not closed yet): the interpreter would otherwise wait for their queued chunks."""
+    for pool in list(_pools):
+        _kill_workers(pool)
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:

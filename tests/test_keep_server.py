@@ -243,7 +243,8 @@ def test_kill_9_of_a_command_leaves_a_server_the_keeper_stops(db):
     create(db, "a", keep=1)
     pid = _server_pid(db)
     slow = subprocess.Popen([EXE, "--db", str(db), "--keep-server", "1", "query",
-                             "UNWIND range(1, 100000000) AS i WITH i WHERE i < 0 RETURN count(i)", "--timeout", "60"],
+                             "UNWIND range(1, 20000) AS i UNWIND range(1, 20000) AS j WITH i, j WHERE i * j < 0 RETURN count(i)",
+                             "--timeout", "60"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         time.sleep(3)  # attached and querying
