@@ -47,6 +47,16 @@ def test_ship_name_shapes(nlp, text, ship):
     entity(nlp, text, "Vessel", ship)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Eleven Russian ships were sanctioned, including the Stony Runner, which had changed its operator.", {"Stony Runner"}),
+    ("Three of the vessels on the new list, Petrel Bay, NS Aurora and Zalina Star, carried oil.",
+     {"Petrel Bay", "NS Aurora", "Zalina Star"}),
+    ("The surface vessels patrolled waters surrounding the islands including the East China Sea.", set()),
+])
+def test_ships_listed_in_news_sentences(nlp, text, expected):
+    assert names(nlp, text, "Vessel") == expected
+
+
 def test_list_after_a_plural_noun_and_a_verb(nlp):
     found = names(nlp, "Designated vessels include STAR HERON, BLUE MARLIN 3, OCEAN PEARL II, and KESTREL.", "Vessel")
     assert found == {"STAR HERON", "BLUE MARLIN 3", "OCEAN PEARL II", "KESTREL"}
