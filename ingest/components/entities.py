@@ -97,6 +97,12 @@ class Entities:
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
+                k = owner[start]
+                if k is not None and k >= 0 and chosen[k][:3] == [start, end, label]:
+                    for key, value in info.items():  # the same mention by two rules: keep both's facts
+                        if value and not chosen[k][3].get(key):
+                            chosen[k][3][key] = value
+                    continue
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
             if label == "Country" and self._in_place_name(doc, start, end):

@@ -167,6 +167,13 @@ class Vessels:
             tok = doc[j - 1]
             low = tok.lower_
             country = country_of(tok.text) if tok.text[:1].isupper() else None
+            if not country and tok.text[:1].isupper():
+                # "a Marshall Islands-flagged vessel": a state's name of two or three words.
+                for width in (3, 2):
+                    if j - width >= floor and country_of(doc[j - width:j].text):
+                        country = country_of(doc[j - width:j].text)
+                        j -= width - 1
+                        break
             if country:
                 flag = flag or country["name"]
             elif not (low in self.modifiers or tok.text == "-" or low in {"flagged", "registered", "sanctioned", "russian-flagged"}
