@@ -71,7 +71,25 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     entities = _merge_numbered_vessels(entities, by_span)
     entities = _merge_short_agencies(entities, by_span)
     entities = _merge_renamed_vessels(doc, entities, by_span)
+    entities = _merge_short_persons(entities, by_span)
     return entities, by_span
+
+
+def _merge_short_persons(entities: list[Entity], by_span) -> list[Entity]:
+    """"Kwek" or "KWEK" after "Kwek Kee Seng": one word that starts or ends exactly one longer
+    person's name in the text is that person."""
+    persons = [e for e in entities if e.label == "Person"]
+    drop = set()
+    for short in persons:
+        if " " in short.name:
+            continue
+        word = short.name.lower()
+        longer = [e for e in persons if e is not short and " " in e.name
+                  and word in (e.name.lower().split()[0], e.name.lower().split()[-1])]
+        if len(longer) == 1:
+            _absorb(longer[0], short, by_span)
+            drop.add(id(short))
+    return [e for e in entities if id(e) not in drop]
 
 
 def _absorb(keep: Entity, other: Entity, by_span) -> None:

@@ -252,3 +252,10 @@ def test_flag_of_two_words_and_facts_from_two_rules(nlp):
     assert ship.props.get("flag") == "Marshall Islands"
     ship = entity(nlp, "The owner of the Comoros-flagged tanker LUNA PEAK (IMO 9063287) is unknown.", "Vessel", "LUNA PEAK")
     assert ship.identifiers == {"imo": "9063287"} and ship.props.get("flag") == "Comoros"
+
+
+def test_persons_one_name_and_no_instruments(nlp):
+    text = ("Prosecutors said John Castell was charged. As alleged, CASTELL bought the tanker, and "
+            "the court cited Supplemental Rule G. See Mem. of L. in Supp. 4. The money went to Castell.")
+    persons = [e for e in result(nlp, text).entities if e.label == "Person"]
+    assert [p.name for p in persons] == ["John Castell"]

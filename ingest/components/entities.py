@@ -486,6 +486,12 @@ class Entities:
                 return s, e, "Port", info
             return s, e, "Location", info
         if label == "PERSON" and self.keep_persons:
+            # "Supplemental Rule G", "Mem." (of a citation): an instrument or an abbreviation.
+            low = [t.lower_.rstrip(".") for t in span]
+            if any(w in self.instrument_heads for w in low) or all(w in self.not_names for w in low) or (
+                    e - s == 1 and len(text) <= 4 and e + 1 < len(doc) and doc[e].text == "." and doc[e + 1].is_lower):
+                self._drop(doc, s, e, label, "a legal instrument, boilerplate or an abbreviation, not a person")
+                return None
             # A one-word "person" after "the" is nearly always a ship or a place in this domain.
             if e - s == 1 and s > 0 and doc[s - 1].lower_ == "the":
                 return None
