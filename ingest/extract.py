@@ -117,9 +117,13 @@ def _merge_short_agencies(entities: list[Entity], by_span) -> list[Entity]:
     agencies = [e for e in entities if e.label == "Agency"]
     drop = set()
     for short in agencies:
-        if " " in short.name or short.name not in words:
-            continue
-        longer = [e for e in agencies if e is not short and short.name in e.name.split()]
+        if " " not in short.name and short.name in words:
+            longer = [e for e in agencies if e is not short and short.name in e.name.split()]
+        else:
+            # "the Coast Guard" after "the U.S. Coast Guard": the end of exactly one longer name.
+            tail = " " + short.name
+            longer = [e for e in agencies if e is not short and any(
+                a.endswith(tail) and a[:-len(tail)].split()[-1].lower() not in {"of", "the", "for"} for a in (e.name, *e.aliases))]
         if len(longer) == 1:
             _absorb(longer[0], short, by_span)
             drop.add(id(short))

@@ -259,3 +259,12 @@ def test_persons_one_name_and_no_instruments(nlp):
             "the court cited Supplemental Rule G. See Mem. of L. in Supp. 4. The money went to Castell.")
     persons = [e for e in result(nlp, text).entities if e.label == "Person"]
     assert [p.name for p in persons] == ["John Castell"]
+
+
+def test_short_agency_name_is_the_longer_body(nlp):
+    text = ("The U.S. Coast Guard cutter returned in May. The Coast Guard said the patrol went well. "
+            "The Council of the European Union met; the European Union acted. Chinese customs inspected it.")
+    agencies = {e.name: e for e in result(nlp, text).entities if e.label == "Agency"}
+    assert "Coast Guard" not in agencies and "Coast Guard" in agencies["US Coast Guard"].aliases
+    assert "European Union" in agencies and "Council of the European Union" in agencies
+    assert not [n for n in agencies if "customs" in n.lower()]

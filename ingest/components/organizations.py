@@ -32,6 +32,7 @@ from ingest.components.common import (
     WEEKDAYS,
     CAPS_STOPS,
     is_caps,
+    country_index,
 )
 
 # First words of a court's district written after its name ("District Court, S.D. New York").
@@ -231,8 +232,8 @@ class Organizations:
         head = doc[start:end]
         capital = head[0].text[:1].isupper()
         # "Japan coast guard": a lower-case head counts right after a state's name.
-        if not capital and not (start > lo and (country_of(doc[start - 1].text) and doc[start - 1].text[:1].isupper())):
-            return
+        if not capital and not (start > lo and doc[start - 1].text in country_index()["alias"]):
+            return  # a state's name, not a demonym: "Chinese customs" is not a body's name
         if end < hi and doc[end].lower_ in self.agency_heads and doc[end].text[:1].isupper():
             return  # "Coast Guard" inside "Coast Guard Command": the longer head rules
         # Left: modifiers.
