@@ -60,6 +60,10 @@ def handle_errors(func):
             from queries.terminal import one_line
 
             raise click.ClickException(one_line(exc)) from None
+        except KeyboardInterrupt:  # Ctrl+C: one line and 130 (128 + SIGINT), not click's "Aborted!"
+            click.echo("Interrupted. What was written is whole (each article all or nothing); "
+                       "run the command again to finish.", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             # Downstream closed the pipe (e.g. `| head`): stop quietly. Point stdout at
             # /dev/null so the flush at exit cannot fail again (exit status 120).
@@ -144,8 +148,10 @@ def extract(file: str, fmt: str, source: str | None, published: str | None, expl
     if fmt == "json":
         import json
 
+        from queries.terminal import json_safe
+
         payload = [r.to_dict() | ({"dropped": d} if d is not None else {}) for r, d in pairs]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
     from rich.table import Table
@@ -195,10 +201,13 @@ def _check_date(value: str | None) -> str | None:
 @click.option("--processes", type=click.IntRange(0, 64), default=0,
               help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
                    "at least 64 new articles, else none; 1 extracts in this process.")
+@click.option("--no-rescan", is_flag=True,
+              help="Do not extract again the stored articles that mention names these articles typed "
+                   "(faster; the graph may then depend on the order of the input).")
 @click.pass_obj
 @handle_errors
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
-           processes: int) -> None:
+           processes: int, no_rescan: bool) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
@@ -225,7 +234,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
             bar.refresh()
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
-                               reprocess=reprocess, progress=progress, n_process=processes)
+                               reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line
@@ -341,6 +350,25 @@ def stop(obj: Context, force: bool) -> None:
         click.echo(f"no database server running for {path}")
 
 
+@main.command()
+@click.pass_obj
+@handle_errors
+def repair(obj: Context) -> None:
+    """Make a damaged append-only log of the embedded database loadable again.
+
+    A missing manifest is rebuilt from the log files; a truncated log is cut back to its last
+    whole write (what came after it is lost: keep a copy first if it matters). Opening refuses
+    such a log and names this command, instead of loading part of the graph.
+    """
+    settings = obj.settings
+    if settings.is_server:
+        click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
+        return
+    from graph.embedded import repair_aof
+
+    click.echo(repair_aof(settings.db))
+
+
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------
 
 _FORMATS = click.Choice(["table", "markdown", "json"], case_sensitive=False)
@@ -419,8 +447,6 @@ def _check_int64(key: str, value):
 
 def _guess_value(raw: str):
     """A -p value for ad-hoc Cypher: int, float, bool, null or JSON if it reads as one, else text."""
-    import json
-
     low = raw.strip().lower()
     if low in ("true", "false"):
         return low == "true"
@@ -432,8 +458,13 @@ def _guess_value(raw: str):
         except ValueError:
             pass
     if raw.strip()[:1] in ('[', '{', '"'):
+        from graph.limits import LimitExceeded
+        from ingest.safe_load import json_loads
+
         try:
-            return json.loads(raw)
+            return json_loads(raw)
+        except LimitExceeded as exc:
+            raise click.BadParameter(f"{exc}.", param_hint="'-p'") from None
         except ValueError:
             pass
     return raw
@@ -517,14 +548,29 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
             result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
         else:
             if file:
-                from pathlib import Path
-
-                cypher = Path(file).read_text("utf-8")
+                cypher = _read_cypher_file(file)
             values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
             click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.stats.items()), err=True)
+
+
+def _read_cypher_file(file: str) -> str:
+    """A .cypher file's text: a regular UTF-8 file within SANCTIONS_KG_MAX_DOCUMENT_BYTES."""
+    from ingest.lists.records import open_list_file
+    from ingest.readers import read_capped
+    from graph.limits import limits, too_large
+
+    with open_list_file(file) as fh:
+        raw = read_capped(fh, limits().max_document_bytes)
+    if raw is None:
+        raise click.BadParameter(too_large("the file", "max_document_bytes"), param_hint="'--file'")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
+                                 param_hint="'--file'") from None
 
 
 @main.command()
@@ -649,10 +695,27 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     (`uv run sanctions-kg matches`), never merged. Stored articles that mention a name the graph did
     not know are then extracted again with it (found through an index of their words).
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ingest.lists.importer import import_sanctions
 
-    with obj.open_store() as store:
-        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan)
+    # Re-scanned articles are counted on stderr as ingest counts its articles (no refresh thread:
+    # extraction workers fork).
+    with obj.open_store() as store, Progress(
+        TextColumn("re-scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+        transient=True, auto_refresh=False,
+    ) as bar:
+        task = bar.add_task("articles", total=None, visible=False)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n, visible=True)
+            else:
+                bar.advance(task, n)
+            bar.refresh()
+
+        s = import_sanctions(store, file, fmt, match=not no_match, rescan=not no_rescan, progress=progress)
     from queries.terminal import one_line
 
     click.echo(one_line(

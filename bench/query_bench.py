@@ -10,7 +10,9 @@ companies):
 - report: `queries.report.build_report(store, id, hops=2)`
 - ownership chain: the named query `ownership_chain` through `run_named`
 - 3-hop sanctions exposure: the report's exposure query at 3 hops, and `build_report(hops=3)`
-- path: `queries.report.find_path(store, a, b, max_hops=4)`
+- path: `queries.report.find_path(store, a, b, max_hops=4)`, and on the same pairs, call by
+  call in alternating order, the search as it was before issue 13 (bench/path_baseline.py)
+  as `path_baseline`; `--only-path` measures just these two
 
 p50/p95/max in milliseconds, in-process. Then `sanctions-kg report <id>` end to end as a
 subprocess (the installed entry point, no `uv run` in the timing): attaching to the server
@@ -137,16 +139,93 @@ def pick_refs(store, samples: int, seed: int) -> dict[str, list[str]]:
     return {"refs": refs, "vessels": vessels, "companies": companies}
 
 
-def run_queries(store, samples: int, seed: int) -> dict:
+def path_pairs(store, refs: list[str], picked: dict, samples: int, seed: int) -> list[tuple[str, str]]:
+    """Half between a vessel and the top of its ownership chain (connected), half random
+    (vessel, company)."""
     from queries.library import run_named
-    from queries.report import _exposure_query, build_report, find_path
+
+    rng = random.Random(seed + 1)
+    pairs = []
+    for ref in refs:
+        if len(pairs) >= samples // 2:
+            break
+        chain = run_named(store, "ownership_chain", {"entity": ref})
+        top = chain.rows[0].get("top_owner_id") if chain.rows else None
+        if top and top != ref:
+            pairs.append((ref, top))
+    while len(pairs) < samples:
+        pairs.append((rng.choice(picked["vessels"]), rng.choice(picked["companies"])))
+    return pairs
+
+
+def _crosses_sanctioner(path: dict) -> bool:
+    steps = path["steps"]
+    return any(s["type"] == "SANCTIONED_BY" and s["target"]["id"] not in (steps[0]["from"]["id"], steps[-1]["to"]["id"])
+               for s in steps) or any(n["label"] == "Country" for n in path["nodes"][1:-1])
+
+
+def _twins(paths: list[dict]) -> int:
+    """Paths that repeat another's nodes and relationship types (differ only in parallel edges)."""
+    keys = [(tuple(n["id"] for n in p["nodes"]), tuple(s["type"] for s in p["steps"])) for p in paths]
+    return len(keys) - len(set(keys))
+
+
+def run_paths(store, pairs: list[tuple[str, str]]) -> dict:
+    """find_path now and as before issue 13 on the same pairs, one call of each per pair in
+    alternating order (so load changes hit both alike)."""
+    from graph.errors import SanctionsKGError
+
+    from bench import path_baseline
+    from queries.report import find_path
+
+    kinds = {"path": lambda a, b: find_path(store, a, b, max_hops=4),
+             "path_baseline": lambda a, b: path_baseline.find_path(store, a, b, max_hops=4)}
+    for fn in kinds.values():  # imports (networkx) and caches, for both
+        fn(*pairs[0])
+    ms: dict[str, list[float]] = {k: [] for k in kinds}
+    found: dict[str, list] = {k: [] for k in kinds}
+    refused: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    for i, (a, b) in enumerate(pairs):
+        order = list(kinds) if i % 2 == 0 else list(reversed(kinds))
+        for kind in order:
+            t = time.perf_counter()
+            try:
+                result = kinds[kind](a, b)
+            except SanctionsKGError as exc:
+                msg = str(exc).split(":")[0][:80]
+                refused[kind][msg] = refused[kind].get(msg, 0) + 1
+                result = None
+            ms[kind].append((time.perf_counter() - t) * 1000)
+            found[kind].append(result)
+    out = {}
+    for kind in kinds:
+        stats = _stats(ms[kind])
+        got = [p for p in found[kind] if p]
+        stats.update(
+            found=len(got),
+            paths_median=statistics.median(len(p) for p in got) if got else 0,
+            paths_total=sum(len(p) for p in got),
+            twin_paths=sum(_twins(p) for p in got),
+            through_sanctioner_or_country=sum(1 for p in got for x in p if _crosses_sanctioner(x)),
+        )
+        if refused[kind]:
+            stats["refused"] = refused[kind]
+        out[kind] = stats
+    return out
+
+
+def run_queries(store, samples: int, seed: int, only_path: bool = False) -> dict:
+    from queries.library import run_named
+    from queries.report import _exposure_query, build_report
 
     picked = pick_refs(store, samples, seed)
     refs = picked["refs"]
-    rng = random.Random(seed + 1)
+    out: dict = {}
+    if only_path:
+        out.update(run_paths(store, path_pairs(store, refs, picked, samples, seed)))
+        return out, refs
     for ref in refs[:5]:  # warm the server's and the client's caches
         build_report(store, ref)
-    out: dict = {}
     out["report"], reports = _timed(lambda r: build_report(store, r, hops=2), [(r,) for r in refs])
     out["report"]["facts_median"] = statistics.median(
         len(r["port_calls"]) + len(r["ownership"]) + sum(len(v) for v in r["relationships"].values())
@@ -160,17 +239,7 @@ def run_queries(store, samples: int, seed: int) -> dict:
     out["exposure_3hop"], rows = _timed(lambda r: store.run(exposure, {"id": r}), [(r,) for r in refs])
     out["exposure_3hop"]["rows_median"] = statistics.median(len(x) for x in rows if x is not None)
     out["report_hops3"], _ = _timed(lambda r: build_report(store, r, hops=3), [(r,) for r in refs])
-    # Paths: half between a vessel and the top of its ownership chain (connected), half random.
-    pairs = []
-    for ref, chain in zip(refs, chains):
-        if chain and chain.rows and len(pairs) < samples // 2:
-            top = chain.rows[0].get("top_owner_id")
-            if top and top != ref:
-                pairs.append((ref, top))
-    while len(pairs) < samples:
-        pairs.append((rng.choice(picked["vessels"]), rng.choice(picked["companies"])))
-    out["path"], paths = _timed(lambda a, b: find_path(store, a, b, max_hops=4), pairs)
-    out["path"]["found"] = sum(1 for p in paths if p)
+    out.update(run_paths(store, path_pairs(store, refs, picked, samples, seed)))
     # The best-connected entity, where a report costs most.
     hub = store.run(
         "MATCH (e:Entity)-[r]-() WITH e, count(r) AS d ORDER BY d DESC LIMIT 1 RETURN e.id AS id, d"
@@ -276,13 +345,16 @@ def run_cli_noop(times: int) -> dict:
     return _stats(ms)
 
 
-def run(entities: int, relationships: int, samples: int, cli_times: int, seed: int, rebuild: bool) -> dict:
+def run(entities: int, relationships: int, samples: int, cli_times: int, seed: int, rebuild: bool,
+        only_path: bool = False) -> dict:
     path, build = ensure_graph(entities, relationships, seed, rebuild)
     t = time.perf_counter()
     store = open_store(str(path))
     open_s = time.perf_counter() - t
+    if only_path:
+        cli_times = 0
     try:
-        queries, refs = run_queries(store, samples, seed)
+        queries, refs = run_queries(store, samples, seed, only_path)
         cli_warm = run_cli(path, refs, cli_times) if cli_times else None
         cli_warm_bc = run_cli(path, refs, cli_times, bytecode=True) if cli_times else None
         cli_kinds = run_cli_kinds(path, refs, cli_times) if cli_times else None
@@ -319,8 +391,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rebuild", action="store_true", help="write the graph again even if cached")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--only-path", action="store_true",
+                    help="measure only find_path and its pre-issue-13 baseline (no other queries, no CLI)")
     args = ap.parse_args(argv)
-    res = run(args.entities, args.relationships, args.samples, args.cli, args.seed, args.rebuild)
+    res = run(args.entities, args.relationships, args.samples, args.cli, args.seed, args.rebuild, args.only_path)
     emit(res, args.json)
 
 

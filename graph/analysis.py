@@ -66,8 +66,7 @@ _EDGE_PROPS = (
 
 
 def _label(labels: list[str] | None) -> str | None:
-    entity = load_ontology().entity_label
-    return next((lab for lab in labels or [] if lab != entity), None)
+    return load_ontology().label_of(labels)
 
 
 def connect(

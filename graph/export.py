@@ -207,9 +207,11 @@ def _json(store, out: Path, fmt: str) -> ExportSummary:
 
 def load_json(store, path: str | Path) -> tuple[int, int]:
     """Load a JSON export into `store` (upserts: loading twice changes nothing); (nodes, relationships)."""
+    from ingest.safe_load import json_loads
+
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json_loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError, InputError) as exc:
         raise InputError(f"Cannot read {path} as a sanctions-kg JSON export: {exc}.") from None
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
         raise InputError(f"{path} is not a sanctions-kg JSON export (no \"format\": \"{JSON_FORMAT}\").")

@@ -19,7 +19,7 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as nx
 
-from graph import cypher
+from graph import cypher, values
 from graph.dialect import NEO4J, for_backend
 from graph.errors import (
     QueryError,
@@ -267,62 +267,19 @@ class Neo4jStore(GraphStore):
     def _plain_rows(self, columns: list[str], rows: list[list[Any]], session: neo4j.Session) -> list[dict[str, Any]]:
         from neo4j.graph import Node, Path, Relationship
 
-        known: dict[str, Any] = {}
-        missing: set[str] = set()
+        def key(end: Node | None) -> str | None:
+            return end.element_id if end is not None else None
 
-        def scan(v: Any) -> None:
-            if isinstance(v, Node):
-                ext = v.get("id")
-                known[v.element_id] = ext if ext is not None else v.element_id
-            elif isinstance(v, Relationship):
-                missing.update(n.element_id for n in v.nodes if n is not None)
-            elif isinstance(v, Path):
-                for x in (*v.nodes, *v.relationships):
-                    scan(x)
-            elif isinstance(v, list | tuple):
-                for x in v:
-                    scan(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    scan(x)
+        def external_ids(ids: list[str]) -> list[tuple[str, Any]]:
+            # Ends the result names only by element id: fetch our `id` (read-only, same session).
+            return [(r["internal"], r["id"]) for r in session.run(self.dialect.ids_query(), {"ids": ids})]
 
-        for row in rows:
-            for v in row:
-                scan(v)
-        missing -= set(known)
-        if missing:
-            # A relationship whose end node is not in the result: the driver knows only its
-            # element id, so fetch our `id` for it (read-only, in the same session).
-            res = session.run(self.dialect.ids_query(), {"ids": sorted(missing)})
-            for record in res:
-                internal, ext = record["internal"], record["id"]
-                known[internal] = ext if ext is not None else internal
-
-        def plain(v: Any) -> Any:
-            if isinstance(v, Node):
-                return {"id": known[v.element_id], "labels": sorted(v.labels), "properties": plain(dict(v))}
-            if isinstance(v, Relationship):
-                start, end = v.start_node, v.end_node
-                return {
-                    "type": v.type,
-                    "start": known.get(start.element_id, start.element_id) if start is not None else None,
-                    "end": known.get(end.element_id, end.element_id) if end is not None else None,
-                    "properties": plain(dict(v)),
-                }
-            if isinstance(v, Path):
-                out: list[Any] = []
-                for i, n in enumerate(v.nodes):
-                    out.append(plain(n))
-                    if i < len(v.relationships):
-                        out.append(plain(v.relationships[i]))
-                return out
-            if isinstance(v, list | tuple):
-                return [plain(x) for x in v]
-            if isinstance(v, dict):
-                return {k: plain(x) for k, x in v.items()}
-            return _plain_scalar(v)
-
-        return [dict(zip(columns, (plain(v) for v in row))) for row in rows]
+        return values.plain_rows(columns, rows, values.Driver(
+            node_class=Node, node=lambda n: (n.element_id, n.get("id"), n.labels, n),
+            edge_class=Relationship, edge=lambda r: (r.type, key(r.start_node), key(r.end_node), r),
+            path_class=Path, path=lambda p: (p.nodes, p.relationships),
+            external_ids=external_ids, scalar=_plain_scalar,
+        ))
 
     def close(self) -> None:
         driver, self._driver = self._driver, None

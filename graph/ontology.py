@@ -69,6 +69,7 @@ class RelType:
     properties: dict[str, Property]
     own: tuple[str, ...] = ()  # the properties declared for this type, not the provenance every edge has
     extract_from: tuple[str, ...] = ()  # the sources the text rules take; `sources` unless declared
+    extract_to: tuple[str, ...] = ()  # the targets the text rules take; `targets` unless declared
 
 
 @dataclass(frozen=True)
@@ -214,11 +215,11 @@ def _load(source: str) -> Ontology:
         own = _props(spec.get("properties"))
         rels[name] = RelType(
             name, spec.get("doc", ""), tuple(spec["from"]), tuple(spec["to"]), {**rel_common, **own}, tuple(own),
-            tuple(spec.get("extract_from") or spec["from"]),
+            tuple(spec.get("extract_from") or spec["from"]), tuple(spec.get("extract_to") or spec["to"]),
         )
     known = set(labels) | {raw["entity_label"]}
     for rt in rels.values():
-        for end in rt.sources + rt.targets + rt.extract_from:
+        for end in rt.sources + rt.targets + rt.extract_from + rt.extract_to:
             if end not in known:
                 raise OntologyError(f"Relationship {rt.name} names unknown label {end!r}.")
     return Ontology(

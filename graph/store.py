@@ -69,6 +69,9 @@ class GraphStore(ABC):
     """A graph backend. Subclasses talk to one database; everything else is shared here."""
 
     dialect_name: str = ""
+    # Long-lived users (the web explorer) set this: the embedded store then re-opens itself
+    # when its server went away. Neo4j's driver reconnects on its own.
+    reconnect: bool = False
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -63,8 +63,6 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
         for prop in ontology.load().attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
-        if info.get("country"):
-            entity.props.setdefault("_country", info["country"])
         entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))
         by_span[(ent.start, ent.end)] = entity
     entities = list(dict.fromkeys(by_key.values()))

@@ -20,9 +20,9 @@ def extract_documents(
 ) -> Iterator[ExtractionResult]:
     """Like extract_document over many documents; n_process > 1 extracts in worker processes
     (ingest.parallel). Raises ExtractionError naming the first document that fails."""
-    for document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
-        if isinstance(result, str):
-            raise ExtractionError(f"Cannot extract from {document.path or document.id[:12]}: {result}.")
+    for _document, result in extract_stream(docs, nlp, batch_size=batch_size, n_process=n_process):
+        if isinstance(result, Skipped):
+            raise ExtractionError(f"Cannot extract from {result.path}: {result.reason}.")
         yield result
 
 

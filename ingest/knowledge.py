@@ -2,7 +2,7 @@
 
     before = load_index(store)                 # names the graph holds, before new knowledge
     ... import a list / ingest articles ...
-    summary = refresh(store, before)           # re-extract stored articles that mention new names
+    summary = refresh(store, before)           # ingest.pipeline: re-extract stored articles that mention new names
 
 Three pieces:
 - **The name index** (`load_index`): vessels (with their IMO numbers) and companies from
@@ -15,7 +15,7 @@ Three pieces:
   of its capitalised words (`Article.name_keys`: each capitalised word and the pair it starts,
   lower case; indexed), so "which stored articles may mention name N" is one indexed lookup
   of N's first word pair (`name_key`), not a pass over the corpus.
-- **Re-scan** (`refresh`): the names in the index now and not before are looked up; stored
+- **Re-scan** (`ingest.pipeline.refresh`, which writes as an ingest does): the names in the index now and not before are looked up; stored
   articles that hold a name's key, whose text contains the name, and that do not already
   mention that entity are extracted again with the new index, and their facts replaced in
   one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
@@ -26,7 +26,7 @@ Three pieces:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -40,12 +40,6 @@ PAGE = 500  # articles fetched per query when re-scanning
 
 _WORD = re.compile(r"\w+")
 COMPONENT = "sanctions_kg_known_v1"
-# Articles that mention a name's key but not the entity, with the names concerned.
-_CANDIDATES = """UNWIND $items AS it
-MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
-OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
-WITH a, it, m WHERE m IS NULL
-RETURN a.id AS id, collect(it.n) AS items"""
 
 
 # Words that start sentences, not names: no key starts with one ("The Sea Fox" -> "sea fox").
@@ -98,11 +92,12 @@ class KnownName:
     aliases: tuple[str, ...] = ()
     id: str | None = None
     imo: str | None = None
+    listed: bool = False
 
 
 _INDEX_QUERY = """MATCH (n:Entity)
 WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, n.listed AS listed
 ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
 LIMIT $cap"""
 _LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
@@ -117,7 +112,69 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
         if label is None or not r["name"]:
             continue
         aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
-        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo")))
+        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo"), bool(r.get("listed"))))
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.;!?]\s+[A-Z]")  # "X Ltd. X Ltd" is two mentions run together, not a name
+LEGAL_WORDS = {"ltd", "llc", "inc", "co", "corp", "gmbh", "ooo", "jsc", "pjsc", "ao", "oao", "zao", "plc", "sa",
+               "s.a.", "ag", "bv", "nv", "pte", "fze", "fzco", "limited", "company", "corporation"}
+
+
+# Words a name does not start or end with: a span that does is a piece of a sentence.
+_EDGE_WORDS = _NOT_FIRST | {"all", "used", "with", "to", "into", "over", "under", "after", "before", "about", "via",
+                            "than", "then", "were", "be", "been", "has", "had", "have", "not", "no", "said", "also",
+                            "which", "who", "when", "where", "while", "onboard", "aboard"}
+
+
+def index_names(e: KnownName) -> list[str]:
+    """The names of `e` worth matching in new text.
+
+    Left out: a one-word name unless the entity has an IMO number or a list names it (an
+    article's one-word "ship" may be a stray word, and one word needs more than an article's
+    say-so to count everywhere); a one-word alias of a longer name (its legal form, its last
+    word); names that start or end with a function word ("X With", "All ..."), are only legal
+    forms ("Pte Ltd"), or run two mentions together ("X Ltd. X Ltd").
+    """
+    out = []
+    long_name = len(e.name.split()) > 1
+    for i, n in enumerate(dict.fromkeys((e.name, *e.aliases))):
+        n = " ".join(str(n or "").split())
+        if n.lower().startswith("the "):
+            n = n[4:]
+        words = [w.lower().strip(".,") for w in n.split()]
+        if len(n) < 2 or not any(c.isalpha() for c in n) or _SENTENCE_BREAK.search(n) or not words:
+            continue
+        if all(w in LEGAL_WORDS for w in words) or words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS:
+            continue
+        if len(words) == 1 and ((i > 0 and long_name) or not (e.imo or e.listed)):
+            continue
+        out.append(n)
+    return out
+
+
+def resolve_names(entries: Iterable[KnownName]) -> dict[str, dict]:
+    """Lower-case name -> {label, id, imo}: what a known name means in a new article.
+
+    A name entities of two labels share means nothing (the text must say which). A vessel name
+    the graph knows with one IMO number is that ship, also where an article named it before the
+    number was known (that node goes when its articles are re-scanned); with several IMO
+    numbers it is a vessel, no more.
+    """
+    groups: dict[str, list[KnownName]] = {}
+    for e in entries:
+        for n in index_names(e):
+            groups.setdefault(n.lower(), []).append(e)
+    out: dict[str, dict] = {}
+    for text, group in groups.items():
+        labels = {e.label for e in group}
+        if len(labels) != 1:
+            continue
+        label = labels.pop()
+        imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
+        ids = {e.id for e in group if e.id and (e.imo or not imos)}
+        out[text] = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
+                     "imo": imos.pop() if len(imos) == 1 else None}
     return out
 
 
@@ -145,23 +202,15 @@ class NewName:
 
 
 def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
-    """Names (with label, entity and IMO) in `after` and not in `before`."""
-
-    def facts(e: KnownName) -> Iterator[tuple]:
-        for n in dict.fromkeys((e.name, *e.aliases)):
-            yield n.lower(), e.label, e.id, e.imo
-
-    seen = {f for e in before for f in facts(e)}
-    out: dict[tuple[str, str], NewName] = {}
-    for e in after:
-        for f in facts(e):
-            key = name_key(f[0])
-            if f not in seen and key and e.id:
-                out.setdefault((f[0], e.id), NewName(key, e.id, f[0]))
-    return list(out.values())
-
-
-# -- re-scan ----------------------------------------------------------------------------------
+    """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
+    `before`: the names a re-scan is for."""
+    old = resolve_names(before)
+    out = []
+    for name, meaning in resolve_names(after).items():
+        key = name_key(name)
+        if meaning["id"] and key and old.get(name) != meaning:
+            out.append(NewName(key, meaning["id"], name))
+    return out
 
 
 @dataclass
@@ -179,86 +228,24 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)", re.IGNORECASE)
 
 
-def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
-    """Stored articles a re-scan should extract again for `names`: (candidates, articles).
-
-    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
-    the articles whose text really contains one of the names are returned with their metadata.
-    """
-    if not names:
-        return 0, []
-    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
-    found: dict[str, list[str]] = {}
-    for start in range(0, len(items), 2000):
-        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
-            found.setdefault(r["id"], []).extend(r["items"])
-    ids = sorted(found)
-    out = []
-    for start in range(0, len(ids), PAGE):
-        res = store.run(
-            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
-            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
-            "a.published AS published, a.path AS path",
-            {"ids": ids[start : start + PAGE]}, timeout=300,
-        )
-        for r in res:
-            if any(_pattern(n).search(r["text"]) for n in dict.fromkeys(found[r["id"]])):
-                out.append(r)
-    return len(ids), out
+_PREV = re.compile(r"(\S+)\s+$")
+_NEXT = re.compile(r"^\s+(\S+)")
+_MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
 
 
-def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 1,
-           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
-    """Extract again, with `entries` as the known names, the stored articles `names` concern;
-    then (`match`) match new extracted entities to list-only ones (ingest.pipeline.match_listed)."""
-    from ingest.model import Document
-
-    summary = RescanSummary(new_names=len(names))
-    summary.candidates, rows = stale_articles(store, names)
-    if not rows:
-        return summary
-    from ingest.nlp import load
-    from ingest.parallel import extract_stream
-    from ingest.pipeline import BATCH_SIZE, article_resolver, match_listed, write_article
-
-    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
-    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
-                     path=r["path"]) for r in rows]
-    if progress:
-        progress("total", len(docs))
-    resolver = article_resolver(store)
-    with using_index(nlp, entries):
-        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
-            if isinstance(result, str):
-                summary.failed += 1
-            else:
-                resolver.resolve(result.entities)
-                write_article(store, result, replace=True)
-                summary.rescanned += 1
-            if progress:
-                progress("advance", 1)
-    if match and summary.rescanned:
-        match_listed(store, resolver)
-    return summary
-
-
-def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 1, max_rounds: int = MAX_ROUNDS,
-            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
-    """Re-scan the stored articles that mention names the graph learnt since `before` was
-    loaded, until a round learns nothing new (at most `max_rounds`)."""
-    total = RescanSummary()
-    for _ in range(max_rounds):
-        after = load_index(store)
-        names = new_names(before, after)
-        if not names:
-            break
-        total.rounds += 1
-        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
-        total.new_names += s.new_names
-        total.candidates += s.candidates
-        total.rescanned += s.rescanned
-        total.failed += s.failed
-        before = after
-        if not s.rescanned:
-            break
-    return total
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
+    a longer capitalised name): the shape the known-names component accepts."""
+    for m in _pattern(name).finditer(text):
+        words = m.group(0).split()
+        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
+            continue
+        prev = _PREV.search(text[max(0, m.start() - 40) : m.start()])
+        if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
+                and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
+            continue
+        nxt = _NEXT.search(text[m.end() : m.end() + 40])
+        if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+            continue
+        return True
+    return False

@@ -36,7 +36,7 @@ class Document:
 
 @dataclass
 class Skipped:
-    """An input that could not be read, and why."""
+    """An input that could not be read or extracted, and why."""
 
     path: str
     reason: str
@@ -61,15 +61,12 @@ class Entity:
     props: dict[str, object] = field(default_factory=dict)  # flag, vessel_type, legal_form, iso2, ais_dark
     method: str = "rule"  # rule | model
     id: str | None = None  # set by ingest.resolve
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """Identity within one document: (label, local key)."""
-        return (self.label, self.props.get("_local", self.name))  # type: ignore[return-value]
+    keys: list[str] = field(default_factory=list)  # lookup keys of the names, set by ingest.resolve for the writer
 
     def to_dict(self) -> dict:
+        """What was extracted (the resolver's lookup keys are not part of it)."""
         d = asdict(self)
-        d["props"] = {k: v for k, v in self.props.items() if not k.startswith("_")}
+        del d["keys"]
         return d
 
 

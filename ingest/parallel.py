@@ -12,6 +12,12 @@ Workers are forked from this process (the loaded pipeline is inherited, not relo
 pickled). At most two chunks per worker are in flight, so memory does not grow with the
 input. A worker that dies (killed, out of memory) ends the run with ExtractionError;
 what was yielded before stays valid.
+
+Workers never outlive the run: each asks the kernel for SIGKILL when its parent dies
+(prctl PR_SET_PDEATHSIG, so kill -9 of the ingest takes them along), ignores SIGINT (Ctrl+C
+reaches the whole process group; only the parent handles it), and when the parent stops
+early for any reason (Ctrl+C, an error, the consumer closing the stream) it kills them
+instead of waiting for their queued work.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from graph.errors import ExtractionError
-from ingest.model import Document, ExtractionResult
+from ingest.model import Document, ExtractionResult, Skipped
 
 CHUNK = 32  # documents per task: one nlp.pipe batch
 IN_FLIGHT = 2  # tasks per worker waiting or running
@@ -41,9 +47,13 @@ def auto_processes(n_docs: int) -> int:
     return max(1, min(cores, MAX_AUTO, n_docs // (2 * CHUNK)))
 
 
-def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:
-    """Each document's result, or 'Type: message' for one that failed; one bad text does not
-    fail its neighbours (the chunk is redone one document at a time)."""
+def _failed(document: Document, exc: Exception) -> Skipped:
+    return Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}")
+
+
+def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
+    """Each document's result, or a Skipped saying why it failed ('Type: message'); one bad
+    text does not fail its neighbours (the chunk is redone one document at a time)."""
     from ingest.extract import build_result, pipeline_text
 
     try:
@@ -51,28 +61,50 @@ def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[Extractio
     except Exception:
         if len(docs) == 1:
             raise
-        out: list[ExtractionResult | str] = []
+        out: list[ExtractionResult | Skipped] = []
         for d in docs:
             try:
                 out.extend(_extract_chunk(nlp, [d], batch_size))
             except Exception as exc:
-                out.append(f"{type(exc).__name__}: {exc}")
+                out.append(_failed(d, exc))
         return out
     out = []
     for document, spacy_doc in zip(docs, spacy_docs):
         try:
             out.append(build_result(document, spacy_doc))
         except Exception as exc:  # reported against this document; the others go on
-            out.append(f"{type(exc).__name__}: {exc}")
+            out.append(_failed(document, exc))
     return out
 
 
-def _init(nlp) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when `parent` dies (Linux); elsewhere nothing."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's finally still kills us
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init(nlp, parent: int | None = None) -> None:
+    import signal
+
     global _nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _die_with_parent(parent)
     _nlp = nlp
 
 
-def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | str]:
+def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
     return _extract_chunk(_nlp, docs, batch_size)
 
 
@@ -89,8 +121,8 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 def extract_stream(
     docs: Iterable[Document], nlp, *, batch_size: int = CHUNK, n_process: int = 1
-) -> Iterator[tuple[Document, ExtractionResult | str]]:
-    """(document, result) for each document in order; result is a str saying why on failure."""
+) -> Iterator[tuple[Document, ExtractionResult | Skipped]]:
+    """(document, result) for each document in order; result is a Skipped saying why on failure."""
     chunks = _chunks(docs, batch_size)
     if n_process <= 1:
         for chunk in chunks:
@@ -99,21 +131,42 @@ def extract_stream(
     # fork: the workers inherit the loaded pipeline (as spaCy's own n_process does on Linux).
     context = multiprocessing.get_context("fork")
     pending: deque[tuple[list[Document], Future]] = deque()
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_init, initargs=(nlp,)) as pool:
-        try:
-            for chunk in chunks:
-                pending.append((chunk, pool.submit(_work, chunk, batch_size)))
-                if len(pending) >= n_process * IN_FLIGHT:
-                    chunk, future = pending.popleft()
-                    yield from zip(chunk, future.result())
-            while pending:
+    pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_init, initargs=(nlp, os.getpid()))
+    finished = False
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_work, chunk, batch_size)))
+            if len(pending) >= n_process * IN_FLIGHT:
                 chunk, future = pending.popleft()
                 yield from zip(chunk, future.result())
-        except BrokenProcessPool:
-            raise ExtractionError(
-                "A spaCy worker process died (killed, or out of memory). Everything reported before "
-                "this line is complete; run the command again, or with fewer processes."
-            ) from None
-        finally:
-            for _, future in pending:
-                future.cancel()
+        while pending:
+            chunk, future = pending.popleft()
+            yield from zip(chunk, future.result())
+        finished = True
+    except BrokenProcessPool:
+        raise ExtractionError(
+            "A spaCy worker process died (killed, or out of memory). Everything reported before "
+            "this line is complete; run the command again, or with fewer processes."
+        ) from None
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Stopped early (Ctrl+C, an error, the stream closed): waiting for the workers'
+            # queued chunks is what deadlocked; kill them, then let the pool clean up.
+            _kill_workers(pool)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for proc in procs:
+        try:
+            proc.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass

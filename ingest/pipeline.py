@@ -15,7 +15,10 @@ from datetime import datetime, timezone
 from graph import evidence as ev
 from graph.errors import StoreUnavailable
 from graph.ontology import load as load_ontology
-from ingest.knowledge import MAX_TEXT, RescanSummary, article_keys, load_index, refresh, using_index
+from ingest.knowledge import (
+    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
+    using_index,
+)
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
 from ingest.parallel import auto_processes, extract_stream
@@ -71,7 +74,7 @@ def article_rows(result: ExtractionResult) -> dict[str, list]:
     rels: dict[str, list[dict]] = {}
     for e in result.entities:
         row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
-               "keys": e.props.get("_keys") or entity_keys(e.label, e.name, e.aliases), "source": "article"}
+               "keys": e.keys or entity_keys(e.label, e.name, e.aliases), "source": "article"}
         if e.label == "Vessel":
             row.update({k: v for k, v in e.identifiers.items()})
             dark = e.props.get("ais_dark") or []
@@ -207,8 +210,13 @@ def ingest_documents(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Ingest already-read documents; `progress(event, n)` gets ("total", n) then ("advance", 1) per article.
+
+    Then (`rescan`) the stored articles, these included, that mention names these articles
+    typed are extracted again with them (ingest.knowledge.refresh), and extracted entities are
+    matched to list-only ones, so that the graph does not depend on the order of the input.
 
     `n_process` worker processes extract (ingest.parallel); 0 picks one per core when there
     are enough new articles to pay for starting them (auto_processes).
@@ -218,10 +226,10 @@ def ingest_documents(
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
     with store.ingest_lock():
-        return _ingest_locked(store, items, reprocess, progress, nlp, n_process)
+        return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
 
 
-def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestSummary:
+def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=True) -> IngestSummary:
     from ingest.nlp import load
 
     summary = IngestSummary()
@@ -278,8 +286,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
     with using_index(nlp, known):
         for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
             name = document.path or document.id[:12]
-            if isinstance(result, str):  # extraction failed, and says why
-                summary.failed.append(Skipped(name, result))
+            if isinstance(result, Skipped):  # extraction failed, and says why
+                summary.failed.append(result)
             else:
                 try:
                     resolver.resolve(result.entities)
@@ -291,12 +299,12 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process) -> IngestS
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
             if progress:
                 progress("advance", 1)
-    if summary.new:
+    if summary.new and rescan:
         match_listed(store, resolver)
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, progress=grown)
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
     summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
     return summary
@@ -312,7 +320,103 @@ def ingest_paths(
     progress: Callable[[str, int], None] | None = None,
     nlp=None,
     n_process: int = 1,
+    rescan: bool = True,
 ) -> IngestSummary:
     """Read every article under `paths` and ingest it. See ingest_documents."""
     return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
-                            progress=progress, nlp=nlp, n_process=n_process)
+                            progress=progress, nlp=nlp, n_process=n_process, rescan=rescan)
+
+
+# -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
+
+# Articles that mention a name's key but not the entity, with the names concerned.
+_CANDIDATES = """UNWIND $items AS it
+MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
+OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
+WITH a, it, m WHERE m IS NULL
+RETURN a.id AS id, collect(it.n) AS items"""
+
+
+def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
+    """Stored articles a re-scan should extract again for `names`: (candidates, articles).
+
+    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
+    the articles whose text really contains one of the names are returned with their metadata.
+    """
+    if not names:
+        return 0, []
+    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(items), 2000):
+        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
+            found.setdefault(r["id"], []).extend(r["items"])
+    ids = sorted(found)
+    out = []
+    for start in range(0, len(ids), PAGE):
+        res = store.run(
+            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
+            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
+            "a.published AS published, a.path AS path",
+            {"ids": ids[start : start + PAGE]}, timeout=300,
+        )
+        for r in res:
+            if any(mentions(r["text"], n) for n in dict.fromkeys(found[r["id"]])):
+                out.append(r)
+    return len(ids), out
+
+
+def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
+           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Extract again, with `entries` as the known names, the stored articles `names` concern;
+    then (`match`) match new extracted entities to list-only ones (match_listed)."""
+    summary = RescanSummary(new_names=len(names))
+    summary.candidates, rows = stale_articles(store, names)
+    if not rows:
+        return summary
+    from ingest.nlp import load
+
+    nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
+    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
+                     path=r["path"]) for r in rows]
+    if progress:
+        progress("total", len(docs))
+    resolver = article_resolver(store)
+    if n_process == 0:  # as ingest does: workers when there are enough articles to pay for them
+        n_process = auto_processes(len(docs))
+    elif len(docs) < 2 * n_process:
+        n_process = 1  # starting workers would cost more than they save
+    with using_index(nlp, entries):
+        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+            if isinstance(result, Skipped):
+                summary.failed += 1
+            else:
+                resolver.resolve(result.entities)
+                write_article(store, result, replace=True)
+                summary.rescanned += 1
+            if progress:
+                progress("advance", 1)
+    if match and summary.rescanned:
+        match_listed(store, resolver)
+    return summary
+
+
+def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
+            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+    """Re-scan the stored articles that mention names the graph learnt since `before` was
+    loaded, until a round learns nothing new (at most `max_rounds`)."""
+    total = RescanSummary()
+    for _ in range(max_rounds):
+        after = load_index(store)
+        names = new_names(before, after)
+        if not names:
+            break
+        total.rounds += 1
+        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
+        total.new_names += s.new_names
+        total.candidates += s.candidates
+        total.rescanned += s.rescanned
+        total.failed += s.failed
+        before = after
+        if not s.rescanned:
+            break
+    return total

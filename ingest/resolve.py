@@ -125,7 +125,7 @@ class Resolver:
         new = []
         for e in entities:
             keys = entity_keys(e.label, e.name, e.aliases)
-            e.props["_keys"] = keys  # the writer stores these on the node: computed once
+            e.keys = keys  # the writer stores these on the node: computed once
             prop = resolve_by(e.label)
             value = e.identifiers.get(prop) if prop else None
             ident = f"{prop}:{value}" if value else None

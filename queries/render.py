@@ -144,14 +144,15 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
 
 
 def _md_cell(cell: Any) -> str:
-    text = "<br>".join(cell) if isinstance(cell, list) else str(cell)
+    # "<" from the data as &lt;: a name cannot become HTML in a Markdown viewer.
+    text = "<br>".join(str(c).replace("<", "&lt;") for c in cell) if isinstance(cell, list) else str(cell).replace("<", "&lt;")
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def report_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a heading, then one table per section."""
     heading, sections = report_sections(report)
-    out = [f"# {heading}", ""]
+    out = [f"# {heading.replace('<', '&lt;')}", ""]
     for sec in sections:
         out += [f"## {sec.title}", ""]
         if not sec.rows:

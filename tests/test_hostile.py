@@ -539,3 +539,182 @@ def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(small_grap
     after = sorted((p.name, p.read_bytes()) for p in ([*out.iterdir()] if out.is_dir() else [out]))
     assert after == before
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+
+
+# -- 7. web: only same-origin JSON requests with the console token ----------------------------------
+
+LOCAL = "http://127.0.0.1:8765"
+
+
+@pytest.fixture(scope="module")
+def web_app(hostile_db):
+    from web.app import create_app
+
+    store = open_store(hostile_db)
+    yield create_app(store.settings, store=store, close_store=False)
+    store.close()
+
+
+@pytest.fixture
+def web(web_app):
+    from starlette.testclient import TestClient
+
+    with TestClient(web_app, base_url=LOCAL) as client:
+        yield client
+
+
+def _page_token(client) -> str:
+    import re
+
+    html = client.get("/").text
+    m = re.search(r'<meta name="sanctions-kg-console" content="([^"]+)">', html)
+    assert m, "the page embeds the console token"
+    return m.group(1)
+
+
+QUERY = {"query": "MATCH (v:Vessel) RETURN v.name AS name"}
+
+
+def test_console_token_from_the_page_lets_the_page_query(web):
+    token = _page_token(web)
+    res = web.post("/api/query", json=QUERY, headers={"X-Sanctions-KG-Console": token,
+                                                      "Origin": LOCAL, "Sec-Fetch-Site": "same-origin"})
+    assert res.status_code == 200 and res.json()["rows"] == [{"name": HOSTILE_NAME}]
+
+
+def test_each_server_has_its_own_console_token(web_app, hostile_db):
+    from web.app import create_app
+
+    with open_store(hostile_db) as store:
+        other = create_app(store.settings, store=store, close_store=False)
+        assert other.state.console_token != web_app.state.console_token and len(other.state.console_token) >= 32
+
+
+@pytest.mark.parametrize("headers, body, status, kind", [
+    # the classic cross-site form post: text/plain, a foreign Origin, no token
+    ({"Content-Type": "text/plain", "Origin": "https://evil.example"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"}, '{"query": "RETURN 1"}', 403, "cross_site"),
+    ({"Content-Type": "text/plain"}, '{"query": "RETURN 1"}', 415, "bad_request"),
+    ({"Content-Type": "application/x-www-form-urlencoded"}, "query=RETURN+1", 415, "bad_request"),
+    ({"Content-Type": "application/json"}, '{"query": "RETURN 1"}', 403, "console_token"),
+    ({"Content-Type": "application/json", "X-Sanctions-KG-Console": "guess"}, '{"query": "RETURN 1"}', 403, "console_token"),
+])
+def test_cross_site_and_tokenless_requests_are_refused(web, headers, body, status, kind):
+    res = web.post("/api/query", content=body, headers=headers)
+    assert res.status_code == status, res.text
+    assert res.json()["error"]["kind"] == kind
+
+
+def test_cross_site_reads_of_the_api_are_refused(web):
+    res = web.get("/api/search", params={"q": "plover"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert res.status_code == 403
+    assert web.get("/api/search", params={"q": "plover"}).status_code == 200
+
+
+def test_request_body_over_the_limit_is_refused(web, fresh_limits):
+    fresh_limits.setenv("SANCTIONS_KG_MAX_REQUEST_BYTES", "2048")
+    token = {"X-Sanctions-KG-Console": _page_token(web), "Content-Type": "application/json"}
+    big = '{"query": "RETURN 1", "params": {"x": "' + "a" * 5000 + '"}}'
+    res = web.post("/api/query", content=big, headers=token)
+    assert res.status_code == 413 and "SANCTIONS_KG_MAX_REQUEST_BYTES" in res.json()["error"]["message"]
+
+    def chunks():  # no Content-Length: counted while read
+        for _ in range(10):
+            yield b" " * 1000
+
+    res = web.post("/api/query", content=chunks(), headers=token)
+    assert res.status_code == 413
+
+
+@pytest.mark.parametrize("path", ["/api/query", "/api/queries/most_mentioned"])
+def test_deep_json_request_is_refused_naming_the_limit(web, path):
+    token = {"X-Sanctions-KG-Console": _page_token(web), "Content-Type": "application/json"}
+    deep = '{"query": "RETURN 1", "params": {"x": ' + "[" * 50_000 + "]" * 50_000 + "}}"
+    res = web.post(path, content=deep, headers=token)
+    assert res.status_code == 400 and "SANCTIONS_KG_MAX_JSON_DEPTH" in res.json()["error"]["message"]
+
+
+def test_bearer_token_also_works_for_scripts(hostile_db):
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    with open_store(hostile_db) as store:
+        app = create_app(store.settings, "s3cret", store=store, close_store=False)
+        with TestClient(app, base_url=LOCAL) as client:
+            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer s3cret"})
+            assert res.status_code == 200
+            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer wrong"})
+            assert res.status_code == 401
+
+
+def test_console_refuses_integers_a_64_bit_number_cannot_hold(web):
+    token = {"X-Sanctions-KG-Console": _page_token(web)}
+    res = web.post("/api/query", json={"query": "RETURN $x AS x", "params": {"x": [1, 123456789012345678901]}},
+                   headers=token)
+    assert res.status_code == 400 and "123456789012345678901" in res.json()["error"]["message"]
+    res = web.post("/api/query", json={"query": "RETURN $x AS x", "params": {"x": 9223372036854775807}}, headers=token)
+    assert res.status_code == 200 and res.json()["rows"] == [{"x": 9223372036854775807}]
+
+
+# -- end to end: hostile articles through ingest, extract and report ----------------------------------
+
+
+def test_hostile_articles_ingest_and_print_as_text(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw_name = os.fsencode(str(folder)) + b"/r\xe9sum\xe9.md"
+    with open(raw_name, "wb") as fh:
+        fh.write(("---\ntitle: \"Dock log [/x] \\e[2J\\e]0;pwned\\a\"\n---\n"
+                  "The tanker Grey Plover [/x] (IMO 9321483) loaded fuel at Port Alder on 3 March 2024.\n").encode())
+    (folder / "bomb.md").write_text("---\na: &a [x, x]\nb: [*a, *a]\n---\nThe tanker Kestrel Star loaded fuel.\n")
+    db = str(tmp_path / "g.db")
+    result = _run(["--db", db, "ingest", str(folder)])
+    _assert_safe(result.output)
+    assert result.exit_code == 1
+    assert "articles: 1 new, 0 unchanged, 1 failed" in result.output
+    assert "bomb.md: bad metadata: front matter uses a YAML alias" in result.output
+    result = _run(["--db", db, "query", "MATCH (a:Article) RETURN a.title AS title, a.path AS path"])
+    _assert_safe(result.output)
+    assert "Dock log [/x] \\x1b[2J\\x1b]0;pwned\\x07" in result.output and "r\\xe9sum\\xe9.md" in result.output
+    result = _run(["--db", db, "extract", os.fsdecode(raw_name)])
+    _assert_safe(result.output)
+    assert result.exit_code == 0 and "Dock log [/x]" in result.output
+
+
+def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path):
+    fifo = tmp_path / "q.cypher"
+    os.mkfifo(fifo)
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(fifo)])
+    assert result.exit_code == 1 and "not a regular file" in result.output and result.output.count("\n") == 1
+    latin = tmp_path / "l.cypher"
+    latin.write_bytes("RETURN 'café' AS x".encode("latin-1"))
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(latin)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output
+
+
+def test_deeply_nested_json_parameter_is_one_clear_error(tmp_path):
+    result = _run(["--db", str(tmp_path / "g.db"), "query", "RETURN $x AS x", "-p", "x=" + "[" * 50_000 + "]" * 50_000])
+    assert result.exit_code == 2 and "SANCTIONS_KG_MAX_JSON_DEPTH" in result.output
+
+
+def test_loading_a_deeply_nested_json_export_is_one_clear_error(small_graph, tmp_path):
+    from graph.export import load_json
+
+    bomb = tmp_path / "bomb.json"
+    bomb.write_text('{"format": "sanctions-kg/1", "nodes": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(InputError, match="SANCTIONS_KG_MAX_JSON_DEPTH"):
+        load_json(small_graph, bomb)
+
+
+def test_markdown_report_keeps_html_in_data_as_text(tmp_path):
+    db = str(tmp_path / "h.db")
+    name = "Kestrel <img src=x onerror=alert(1)> Star"
+    with open_store(db) as store:
+        with store.batch() as b:
+            b.upsert_nodes("Vessel", [{"id": "vessel:k", "name": name, "aliases": [name], "keys": ["kestrel star"],
+                                       "source": "article"}])
+    result = _run(["--db", db, "report", "vessel:k", "--format", "markdown"])
+    assert result.exit_code == 0
+    assert "<img" not in result.output and "&lt;img src=x" in result.output

@@ -163,7 +163,8 @@ def _found(nlp, text):
 def test_known_names_match_in_name_case_only_and_not_inside_longer_names():
     nlp = _blank_with([
         KnownName("Vessel", "Silver Larch", ("SILVER LARCH",), f"imo:{IMO}", IMO),
-        KnownName("Vessel", "Tavrida", (), "vessel:tavrida"),
+        KnownName("Vessel", "Tavrida", (), "ofac:1", listed=True),
+        KnownName("Vessel", "Bearing", (), "vessel:bearing"),  # one word only an article calls a ship
         KnownName("Company", "Larchwood Maritime Ltd", (), "company:larchwood-maritime"),
     ])
     assert ("SILVER LARCH", "Vessel", IMO) in _found(nlp, "Officials boarded SILVER LARCH at dawn.")
@@ -173,9 +174,18 @@ def test_known_names_match_in_name_case_only_and_not_inside_longer_names():
     assert ("Silver Larch", "Vessel", IMO) in _found(nlp, "The Russian Silver Larch IMO 9312341 sailed.")
     assert not any(e[1] == "Vessel" for e in _found(nlp, "Silver Larch Holdings paid the crew."))
     assert ("Tavrida", "Vessel", None) in _found(nlp, "They said Tavrida was empty.")
+    assert _found(nlp, "They said Bearing was empty.") == []
     assert not any(e[1] == "Vessel" for e in _found(nlp, "Tavrida was empty."))  # one word opening a sentence
     assert not any(e[1] == "Vessel" for e in _found(nlp, "They met Tavrida Petrova yesterday."))
     assert ("Larchwood Maritime Ltd", "Company", None) in _found(nlp, "Payments went to Larchwood Maritime Ltd in May.")
+
+
+def test_fragments_of_sentences_and_legal_forms_are_not_known_names():
+    nlp = _blank_with([KnownName("Vessel", "Nordic With", (), "vessel:nordic-with"),
+                       KnownName("Company", "Pte Ltd", (), "company:pte-ltd"),
+                       KnownName("Company", "Harbour Glass Ltd", ("Ltd", "Harbour Glass Ltd. Harbour Glass Ltd"),
+                                 "company:harbour-glass")])
+    assert len(nlp.get_pipe("sanctions_kg_known_v1")) == 1  # Harbour Glass Ltd only
 
 
 def test_a_name_two_kinds_of_entity_share_is_left_to_the_text():

@@ -105,6 +105,8 @@ def test_code_reads_the_declarations_instead_of_repeating_them():
     assert pipeline.REL_PROPS["SANCTIONED_BY"] == onto.rel_type("SANCTIONED_BY").own
     assert set(match.MATCH_LABELS) == set(onto.match_groups)
     assert relations.OWN_TARGETS == set(onto.rel_type("OWNED_BY").targets)
+    assert relations.PART_SOURCES == set(onto.rel_type("PART_OF").sources)
+    assert relations.TIE_TARGETS == set(onto.rel_type("ASSOCIATED_WITH").extract_to) >= {"Country", "Vessel"}
     assert resolve.local_key("Port", "Port of Exampleton") == resolve.local_key("Port", "Exampleton")
     assert resolve.local_key("Company", "Examplecorp LLC") == resolve.local_key("Company", "Examplecorp")
     assert resolve.entity_id("Vessel", "Sea Example", "1234567") == "imo:1234567"

@@ -14,7 +14,7 @@ from spacy.language import Language
 from graph.errors import ExtractionError
 from graph.backends import open_store
 from ingest.extract_many import extract_documents
-from ingest.model import Document
+from ingest.model import Document, ExtractionResult, Skipped
 from ingest.nlp import add_components
 from ingest.parallel import extract_stream
 from ingest.pipeline import ingest_documents
@@ -59,9 +59,9 @@ def test_results_come_back_in_input_order(n_process):
 def test_one_failing_article_does_not_stop_its_neighbours(n_process):
     docs = _docs(20, marker_at=5, marker="FAILHERE")
     out = list(extract_stream(docs, _nlp(), batch_size=8, n_process=n_process))
-    failed = [(d.path, r) for d, r in out if isinstance(r, str)]
-    assert failed == [("article-5.txt", "ValueError: test component refuses this text")]
-    assert sum(1 for _, r in out if not isinstance(r, str)) == 19
+    failed = [(d.path, r) for d, r in out if isinstance(r, Skipped)]
+    assert failed == [("article-5.txt", Skipped("article-5.txt", "ValueError: test component refuses this text"))]
+    assert sum(1 for _, r in out if isinstance(r, ExtractionResult)) == 19
     with pytest.raises(ExtractionError, match="article-5.txt: ValueError"):
         list(extract_documents(docs, _nlp(), batch_size=8, n_process=n_process))
 

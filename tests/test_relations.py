@@ -62,6 +62,33 @@ def test_a_us_instrument_names_the_united_states(nlp):
     assert got == {("SANCTIONED_BY", "Orrin Vale", "United States")}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The tankers Blue Finch and Grey Owl are subject to U.S. sanctions.",
+     {("Blue Finch", "United States"), ("Grey Owl", "United States")}),
+    ("The tanker Blue Finch is subject to a UN asset freeze.", {("Blue Finch", "United Nations")}),
+    ("The EU placed the tankers Blue Finch and Grey Owl on its sanctions list.",
+     {("Blue Finch", "European Union"), ("Grey Owl", "European Union")}),
+    ("Eleven ships were sanctioned by the UK, including the tanker Rocky Crest and the tanker Blue Finch.",
+     {("Rocky Crest", "United Kingdom"), ("Blue Finch", "United Kingdom")}),
+    ("The tanker Blue Finch, which is on the SDN List, called at Bandar Abbas.", {("Blue Finch", "United States")}),
+    ("The SDN List now includes the tanker Blue Finch.", {("Blue Finch", "United States")}),
+    ("The tanker Blue Finch has been on OFAC's SDN List since 2019.", {("Blue Finch", "Office of Foreign Assets Control")}),
+    ("The tanker Blue Finch is not on the SDN List.", set()),
+    ("Several firms were designated under the executive order, including Dune Crest Shipping LLC and Kestrel Ocean Ltd.",
+     {("Dune Crest Shipping LLC", "United States"), ("Kestrel Ocean Ltd", "United States")}),
+    ("The UK sanctioned the Panama-flagged tanker Blue Finch and the Liberia-flagged tanker Grey Owl.",
+     {("Blue Finch", "United Kingdom"), ("Grey Owl", "United Kingdom")}),
+    ("The ship is owned by a company on the SDN list.", set()),
+    ("The tanker Blue Finch was sanctioned by the United States and the United Kingdom in 2023.",
+     {("Blue Finch", "United States"), ("Blue Finch", "United Kingdom")}),
+    ("OFAC and the Department of State designated twelve entities and identified the tankers SEA HAWK and ORCA SPIRIT as blocked property.",
+     {("SEA HAWK", "Office of Foreign Assets Control"), ("SEA HAWK", "US Department of State"),
+      ("ORCA SPIRIT", "Office of Foreign Assets Control"), ("ORCA SPIRIT", "US Department of State")}),
+])
+def test_subject_to_lists_and_several_bodies(nlp, text, expected):
+    assert {(s, t) for _, s, t in sanctions(nlp, text)} == expected
+
+
 def test_a_passive_list_takes_the_body_named_just_before(nlp):
     text = ("The Office of Foreign Assets Control acted against a shipping network on Thursday. "
             "The tankers Rook Bay and Kiln Star were designated in the same action.")
@@ -81,6 +108,8 @@ def test_a_passive_list_takes_the_body_named_just_before(nlp):
     "The Royal Navy joined the sanctions enforcement patrol that tracked the tanker Silver Heron.",
     "The sanctions-evading tanker Silver Heron was seized by the United States in 2021.",
     "The UN Security Council 1718 Sanctions Committee met in New York to discuss the tanker Silver Heron.",
+    "The owner renamed the tanker Silver Heron to avoid UK sanctions.",
+    "The EU put new restrictions on trade with the tanker Silver Heron's flag state.",
 ])
 def test_seizure_charges_and_programmes_are_not_designations(nlp, text):
     assert sanctions(nlp, text) == set(), text
@@ -200,6 +229,8 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
      {("OWNED_BY", "Silver Heron", "Grey Fjord Shipping LLC")}),
     ("The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.",
      {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}),
+    ("Prosecutors filed a forfeiture complaint against the tanker Pale Reed, a product tanker purchased and operated by Tan Wei Ming to deliver fuel.",
+     {("OWNED_BY", "Pale Reed", "Tan Wei Ming"), ("OPERATED_BY", "Pale Reed", "Tan Wei Ming")}),
     ("Two firms, Grey Fjord Shipping LLC and Cobalt Marine Ltd., contest the seizure, arguing that they are the true owners of the yacht Blue Lark.",
      {("OWNED_BY", "Blue Lark", "Grey Fjord Shipping LLC"), ("OWNED_BY", "Blue Lark", "Cobalt Marine Ltd")}),
 ])
@@ -248,3 +279,38 @@ def test_called_at_verbs(nlp, text, port, activity):
 def test_no_call_without_a_port_call(nlp):
     assert not found(nlp, "The tanker Silver Heron never docked at Nakhodka.", "CALLED_AT")
     assert not found(nlp, "The tanker Silver Heron plans to dock at Nakhodka next month.", "CALLED_AT")
+
+
+def test_each_port_of_a_list_is_called_at(nlp):
+    got = found(nlp, "The tanker Blue Finch called at Fujairah, Sohar, and Busan in May.", "CALLED_AT")
+    assert got == {("CALLED_AT", "Blue Finch", p) for p in ("Fujairah", "Sohar", "Busan")}
+
+
+def test_a_place_named_as_a_homeport(nlp):
+    got = found(nlp, "The cutter Bertholf departed its homeport of Alameda, California, on Jan. 20.")
+    assert ("CALLED_AT", "Bertholf", "Alameda") in got
+    assert ("LOCATED_IN", "Alameda", "California") in got
+
+
+# -- LOCATED_IN ----------------------------------------------------------------------------
+
+def test_port_of_a_demonym_lies_in_that_state(nlp):
+    got = found(nlp, "The tanker Blue Finch made direct deliveries to the North Korean port of Nampo in 2019.", "LOCATED_IN")
+    assert got == {("LOCATED_IN", "Nampo", "North Korea")}
+    assert found(nlp, "The ship docked in the Russian port city of Nakhodka.", "LOCATED_IN") == {("LOCATED_IN", "Nakhodka", "Russia")}
+
+
+def test_lists_and_clauses_are_not_locations(nlp):
+    assert not found(nlp, "The tanker Blue Finch called at Fujairah, Sohar, and Busan in May.", "LOCATED_IN")
+    assert not found(nlp, "As the ship kept visiting Nakhodka, Japan protested to Russia.", "LOCATED_IN")
+    assert found(nlp, "The ship docked at Piraeus, Greece.", "LOCATED_IN") == {("LOCATED_IN", "Piraeus", "Greece")}
+
+
+# -- ASSOCIATED_WITH -----------------------------------------------------------------------
+
+def test_ties_need_a_named_holder(nlp):
+    assert found(nlp, "The tanker Blue Finch, linked to Harbor Crest Trading LLC, called at Busan.", "ASSOCIATED_WITH") == {
+        ("ASSOCIATED_WITH", "Blue Finch", "Harbor Crest Trading LLC")}
+    # Unnamed parties with ties are no edge from the ship named after them.
+    assert not found(nlp, "The plan involved several parties affiliated with the Islamic Revolutionary Guard Corps "
+                          "and the tanker Blue Finch.", "ASSOCIATED_WITH")

@@ -537,12 +537,12 @@ def test_web_console_refuses_writes_and_writes_nothing(shared):
 
     from starlette.testclient import TestClient
 
-    from web.app import create_app
+    from web.app import console_headers, create_app
 
     _, store = shared
     before = snapshot(store)
     app = create_app(replace(store.settings, max_rows=10, query_timeout=0.1), store=store)
-    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+    with TestClient(app, base_url="http://127.0.0.1:8765", headers=console_headers(app)) as client:
         for cypher in WRITES:
             res = client.post("/api/query", json={"query": cypher})
             assert res.status_code == 403, (cypher, res.text)

@@ -1,4 +1,5 @@
-"""The project's import structure: no module imports itself back through others.
+"""The project's structure: no module imports itself back through others, and Cypher that names
+the domain does not spread beyond graph/ and the modules that still hold it.
 
 Every import statement in a project module counts, at module level and inside functions alike:
 a function-level import defers the cost of loading, it does not remove the dependency (a cycle
@@ -10,6 +11,7 @@ as an import of a.b when a/b.py exists, else of a.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +145,77 @@ def test_no_import_cycle_between_project_modules():
     assert found == [], "import cycles (module groups that import each other): " + "; ".join(
         " <-> ".join(c) for c in found
     )
+
+
+# -- Cypher that names the domain lives in graph/ ------------------------------------------------
+
+# Modules outside graph/ that still write Cypher naming ontology labels or relationship types
+# themselves. The next step of issue 16 moves it behind a typed view and writer in graph/; until
+# then this list may only shrink: a new module with such Cypher fails the test below. (bench/
+# measures the backends with raw statements on purpose. Docstrings, like the `query` command's
+# example, and user Cypher in queries/*.cypher are not code that sends Cypher.)
+STILL_SPEAKING_CYPHER = {
+    "bench.path_baseline",
+    "bench.query_bench",
+    "ingest.knowledge",
+    "ingest.lists.importer",
+    "ingest.lists.match",
+    "ingest.pipeline",
+    "queries.report",
+    "web.api",
+}
+_CYPHER_WORD = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|WHERE|UNWIND|DETACH)\b")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                out.add(id(body[0].value))
+    return out
+
+
+def domain_cypher_modules(root: Path = ROOT) -> dict[str, int]:
+    """Project modules outside graph/ -> how many of their string literals are Cypher naming an
+    ontology label or relationship type (`:Vessel`, `[:OWNED_BY]`); docstrings left out."""
+    from graph.ontology import load
+
+    onto = load()
+    names = sorted({*onto.labels, onto.entity_label, *onto.relationships}, key=len, reverse=True)
+    named = re.compile(r":`?(" + "|".join(names) + r")\b")
+    out: dict[str, int] = {}
+    for name, path in project_modules(root).items():
+        if name == "graph" or name.startswith("graph."):
+            continue
+        tree = ast.parse(path.read_text("utf-8"), str(path))
+        skip = _docstrings(tree)
+        hits = sum(
+            1
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+            and _CYPHER_WORD.search(node.value) and named.search(node.value)
+        )
+        if hits:
+            out[name] = hits
+    return out
+
+
+def test_the_domain_cypher_finder_sees_labels_and_types(tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "__init__.py").write_text("")
+    (tmp_path / "web" / "a.py").write_text('Q = "MATCH (v:Vessel)-[:OWNED_BY]->(c) RETURN c"\n')
+    (tmp_path / "web" / "b.py").write_text('"""Try MATCH (v:Vessel) RETURN v."""\nQ = f"MATCH (n:{LABEL}) RETURN n"\n')
+    assert domain_cypher_modules(tmp_path) == {"web.a": 1}
+
+
+def test_no_new_module_outside_graph_writes_domain_cypher():
+    found = set(domain_cypher_modules())
+    new = sorted(found - STILL_SPEAKING_CYPHER)
+    assert not new, (
+        f"{', '.join(new)} writes Cypher naming ontology labels or types; add what it needs to graph/ "
+        "(a function that takes and returns plain values) and call that instead."
+    )
+    gone = sorted(STILL_SPEAKING_CYPHER - found)
+    assert not gone, f"{', '.join(gone)} no longer writes domain Cypher: remove it from STILL_SPEAKING_CYPHER."

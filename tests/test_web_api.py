@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 import sample_graph
 from graph.errors import ConfigError
 from web.api import check_read_only
-from web.app import create_app, is_loopback, resolve_token
+from web.app import console_headers, create_app, is_loopback, resolve_token
 
 LOCAL = "http://127.0.0.1"
 
@@ -24,7 +24,7 @@ def store(sample_store):  # tests/stores.py: the sample graph, on every backend
 
 def client_for(store, **settings) -> TestClient:
     app = create_app(replace(store.settings, **settings), store=store)
-    return TestClient(app, base_url=LOCAL)
+    return TestClient(app, base_url=LOCAL, headers=console_headers(app))
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +178,30 @@ def test_entity_report_has_the_port_call_with_its_evidence(client):
     assert report["sanctions"]["direct"][0]["by"]["id"] == "country:us"
 
 
+def test_api_relationships_carry_the_stored_direction(client, store):
+    """Every relationship the entity API sends names its stored start and end (source,
+    target), whichever side the report is about: the pages draw arrows from those."""
+    stored = {(r["s"], r["t"], r["e"]) for r in store.run(
+        "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, type(r) AS t, b.id AS e").rows}
+    seen = 0
+    for ref in ("company:oboronlogistika-ooo", "agency:russian-ministry-of-defence", "port:rason", "imo:9161003"):
+        report = client.get(f"/api/entity/{ref}").json()
+        steps = [s for x in report["sanctions"]["indirect"] for s in x["path"]] + report["ownership"]
+        steps += [{**x, "type": t} for t, items in report["relationships"].items() for x in items]
+        for s in steps:
+            assert (s["source"]["id"], s["type"], s["target"]["id"]) in stored
+            seen += 1
+    assert seen >= 8
+
+
+def test_port_entity_lists_incoming_calls_and_its_exposure(client):
+    report = client.get("/api/entity/port:rason").json()
+    assert [c["vessel"]["id"] for c in report["incoming_calls"]] == ["vessel:angara", "imo:9161003"]
+    assert all(c["sanctioned_by"] and c["evidence"] for c in report["incoming_calls"])
+    assert report["status"]["level"] == "exposed"
+    assert report["status"]["text"].startswith("Not sanctioned itself; 2 sanctioned vessels called here")
+
+
 def test_unknown_entity_is_404_with_candidates(client):
     res = client.get("/api/entity/Lady%20Rr")
     assert res.status_code == 404
@@ -200,6 +224,7 @@ def test_edge_evidence_with_articles(client):
             "source": "RUSI",
             "published": "2023-08-30",
             "url": "https://example.org/rusi/lady-r",
+            "cite": "Lady R: a sanctioned ship's trips to Rason (RUSI, 2023-08-30)",
         }
     ]
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -233,3 +234,221 @@ def test_console_table_graph_evidence_and_refused_write(server, page):
     _click_graph_element(page, RASON_NODE)
     page.wait_for_url("**/entity/**")
     page.locator("h1", has_text="Rason").wait_for()
+
+
+# -- what analysts read (issue 13) ------------------------------------------------------------
+WIDTHS = (1024, 1400, 1920)
+STORED = "MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS s, type(r) AS t, b.id AS e"
+NO_NULL = r"\b(null|undefined|NaN)\b|\[object Object\]"
+
+
+def _reports(db: str) -> dict[str, dict]:
+    from queries.report import build_report
+
+    with open_store(db) as store:
+        ids = store.run("MATCH (n:Entity) RETURN n.id AS id ORDER BY id").values()
+        return {i: build_report(store, i) for i in ids}
+
+
+@pytest.fixture(scope="module")
+def stored(server):
+    with open_store(server[1]) as store:
+        return {(r["s"], r["t"], r["e"]) for r in store.run(STORED).rows}
+
+
+@pytest.fixture(scope="module")
+def reports(server):
+    return _reports(server[1])
+
+
+def _entity_page(page, base: str, ref: str) -> None:
+    page.goto(base + "/entity/" + urllib.parse.quote(ref, safe=""))
+    page.locator("#status").wait_for()
+
+
+def _shown_arrows(page) -> list[dict]:
+    """Every relationship arrow on the page as the reader sees it: the entity left of the
+    arrow, the arrow's way, the entity right of it (ids from the links' addresses)."""
+    return page.evaluate(r"""() => {
+        const id = (a) => a ? decodeURIComponent(a.getAttribute('href').slice('/entity/'.length)) : null;
+        const out = [];
+        for (const arrow of document.querySelectorAll('.arrow')) {
+            let left = arrow.previousElementSibling, right = arrow.nextElementSibling;
+            const text = arrow.textContent;
+            out.push({left: id(left), right: id(right), text,
+                      type: text.replace(/[—→←]/g, ''),
+                      forward: text.endsWith('→'), backward: text.startsWith('←')});
+        }
+        return out;
+    }""")
+
+
+def test_linked_path_arrows_point_the_way_relationships_are_stored(server, page, stored, reports):
+    base, _ = server
+    linked = [i for i, r in reports.items() if r["sanctions"]["indirect"]]
+    owned = [i for i, r in reports.items() if len(r["ownership"]) >= 2]
+    assert linked and owned, "the example graph should hold linked sanctioned entities and ownership chains"
+    checked = 0
+    for ref in sorted(linked)[:4] + sorted(owned)[:2]:
+        _entity_page(page, base, ref)
+        arrows = _shown_arrows(page)
+        assert arrows
+        for a in arrows:
+            assert a["forward"] != a["backward"], a
+            start, end = (a["left"], a["right"]) if a["forward"] else (a["right"], a["left"])
+            assert (start, a["type"], end) in stored, f"{ref}: the page draws {a}, the graph stores no such edge"
+            checked += 1
+        # Every hop of a linked path shows its evidence, as the CLI does.
+        hops = page.locator("#sanctions-linked .hops > li")
+        for i in range(hops.count()):
+            assert hops.nth(i).locator(".evidence li .sentence, .evidence li.muted").count() >= 1
+            assert "unknown article" not in hops.nth(i).inner_text()
+    assert checked >= 10
+
+
+def test_port_page_lists_incoming_calls_with_evidence(server, page, reports):
+    base, db = server
+    with open_store(db) as store:
+        busiest = store.run(
+            "MATCH (v:Vessel)-[c:CALLED_AT]->(p:Port) WITH p, count(c) AS n ORDER BY n DESC, p.id LIMIT 1 "
+            "RETURN p.id AS id, n").rows[0]
+    report = reports[busiest["id"]]
+    _entity_page(page, base, busiest["id"])
+    calls = page.locator("#incoming-calls > li")
+    assert calls.count() == busiest["n"] == len(report["incoming_calls"])
+    for i in range(calls.count()):
+        assert calls.nth(i).locator(".evidence .sentence").count() >= 1
+        assert calls.nth(i).locator("a").first.inner_text()
+    flagged = {c["vessel"]["id"] for c in report["incoming_calls"] if c["sanctioned_by"]}
+    assert page.locator("#incoming-calls > li.sanctioned").count() == sum(
+        1 for c in report["incoming_calls"] if c["sanctioned_by"])
+    status = page.locator("#status").inner_text()
+    assert "No sanction" not in status or not flagged
+    if flagged:
+        assert f"{len(flagged)} sanctioned vessel" in status and "called here" in status
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "port-page.png"), full_page=True)
+
+
+def _console(page, base: str, query: str, params: dict | None = None) -> None:
+    page.goto(base + "/?" + urllib.parse.urlencode({"q": query, "params": json.dumps(params or {})}))
+    page.locator(".result-table").wait_for()
+    page.wait_for_function("document.getElementById('graph') && document.getElementById('graph').cy")
+
+
+NEIGHBOURHOOD = "MATCH (v:Vessel)-[r]-(m:Entity) RETURN v, r, m LIMIT 60"
+
+
+def test_graph_has_a_legend_and_the_same_layout_on_every_load(server, browser):
+    base, _ = server
+    positions = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        _console(pg, base, NEIGHBOURHOOD)
+        positions.append(pg.evaluate(
+            "document.getElementById('graph').cy.nodes().map(n => [n.id(), n.position('x'), n.position('y')])"))
+        labels = set(pg.evaluate("document.getElementById('graph').cy.nodes().map(n => n.data('label'))"))
+        legend = set(pg.locator("#legend .legend-item[data-label]").evaluate_all("els => els.map(e => e.dataset.label)"))
+        assert labels and legend == labels
+        context.close()
+    assert len(positions[0]) > 5
+    assert positions[0] == positions[1]
+
+
+def test_edge_names_hidden_when_zoomed_out_and_shown_on_hover(server, page):
+    base, _ = server
+    _console(page, base, "MATCH (v:Vessel {name: 'Lady R'})-[r]-(m:Entity) RETURN v, r, m")
+    cy = "document.getElementById('graph').cy"
+    page.evaluate(f"(() => {{ const c = {cy}; c.zoom({{level: 0.8, renderedPosition: {{x: c.width() / 2, y: c.height() / 2}}}}); }})()")
+    assert page.evaluate(f"{cy}.edges().filter(e => e.style('label') !== '').length") == 0
+    box = page.locator("#graph").bounding_box()
+    # An edge whose middle is inside the box and away from every node, where a pointer finds it.
+    mid = page.evaluate(f"""(() => {{
+        const c = {cy};
+        const free = c.edges().map(e => e.renderedMidpoint()).filter(p =>
+            p.x > 20 && p.y > 20 && p.x < c.width() - 20 && p.y < c.height() - 20 &&
+            c.nodes().every(n => Math.hypot(n.renderedPosition('x') - p.x, n.renderedPosition('y') - p.y) > 20));
+        return [free[0].x, free[0].y];
+    }})()""")
+    page.mouse.move(box["x"] + mid[0], box["y"] + mid[1], steps=4)
+    page.locator("#graph").evaluate("g => new Promise(r => setTimeout(r, 100))")  # the hover event's turn
+    hovered = page.evaluate(f"{cy}.edges('.hover').map(e => [e.style('label'), e.data('type')])")
+    assert hovered and all(label == rtype for label, rtype in hovered)
+    page.evaluate(f"{cy}.zoom(2)")
+    assert page.evaluate(f"{cy}.edges().filter(e => e.style('label') === '').length") == 0
+
+
+def _pages(base: str, reports: dict) -> list[str]:
+    port = next(i for i, r in sorted(reports.items()) if r["incoming_calls"])
+    linked = next(i for i, r in sorted(reports.items()) if r["sanctions"]["indirect"])
+    listed = [i for i, r in sorted(reports.items()) if r["sanctions"]["direct"]][:1]
+    return ["/", "/search?q=lady", "/queries"] + ["/entity/" + urllib.parse.quote(i, safe="") for i in [port, linked, *listed]]
+
+
+def test_no_page_shows_null_or_undefined(server, page, browser, reports):
+    import re
+
+    base, _ = server
+    for path in _pages(base, reports):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        text = page.locator("body").inner_text()
+        assert not re.search(NO_NULL, text), f"{path}: {re.search(NO_NULL, text).group(0)!r} on the page"
+    # A result with empty values, its graph, and an edge's panel.
+    _console(page, base, "MATCH (v:Vessel)-[r]->(m:Entity) RETURN v, r, m, v.mmsi AS mmsi, r.date AS date LIMIT 30")
+    page.evaluate("document.getElementById('graph').cy.edges()[0].emit('tap')")  # as a click on it
+    page.locator("#edge-panel .evidence").wait_for()
+    text = page.locator("body").inner_text()
+    assert not re.search(NO_NULL, text), re.search(NO_NULL, text).group(0)
+    # Every named query with its example values (some name entities the example graph lacks:
+    # their 404 is logged by the browser, so this part checks for script errors only).
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    script_errors: list[str] = []
+    pg.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    try:
+        pg.goto(base + "/queries")
+        forms = pg.locator("form[data-query]")
+        forms.first.wait_for()
+        for i in range(forms.count()):
+            form = forms.nth(i)
+            for field in form.locator("input").all():
+                if not field.input_value() and field.get_attribute("placeholder"):
+                    field.fill(field.get_attribute("placeholder"))
+            form.locator("button").click()
+            pg.wait_for_load_state("networkidle")
+            text = pg.locator("body").inner_text()
+            assert not re.search(NO_NULL, text), f"{form.get_attribute('data-query')}: {re.search(NO_NULL, text).group(0)}"
+    finally:
+        context.close()
+    assert not script_errors
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_fit_from_1024_to_1920_px(server, browser, reports, width):
+    base, _ = server
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    try:
+        for path in _pages(base, reports):
+            pg.goto(base + path)
+            pg.wait_for_load_state("networkidle")
+            overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} at {width} px: {overflow} px wider than the window"
+        _console(pg, base, NEIGHBOURHOOD)
+        assert pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        # Every input of the named-queries page (the date input too) stays inside its card.
+        pg.goto(base + "/queries")
+        pg.locator("form[data-query] input").first.wait_for()
+        outside = pg.evaluate("""() => [...document.querySelectorAll('form[data-query] input')].filter(i => {
+            const card = i.closest('.card').getBoundingClientRect(), box = i.getBoundingClientRect();
+            return box.right > card.right + 0.5 || box.left < card.left - 0.5;
+        }).map(i => i.name + ':' + i.type)""")
+        assert outside == []
+        assert pg.locator("form[data-query] input[type=date]").count() >= 1
+    finally:
+        context.close()

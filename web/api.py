@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from graph import evidence as evidence_mod
 from queries import library as named_queries, report as reports
 from graph.errors import (
     LookupFailed,
@@ -347,6 +346,11 @@ class Api:
             return error_response(ApiError(400, "bad_request", f"The query is longer than {MAX_QUERY_CHARS} characters."))
         if not isinstance(params, dict):
             return error_response(ApiError(400, "bad_request", "params must be a JSON object, e.g. {\"name\": \"Lady R\"}."))
+        from graph.limits import out_of_int64
+
+        if out_of_int64(params) is not None:  # the database would clamp it silently
+            return error_response(ApiError(400, "bad_request", f"params hold {out_of_int64(params)}, outside the "
+                                           "64-bit integer range the graph stores; send it as a string."))
         try:
             check_read_only(query)
         except ReadOnlyError as exc:
@@ -507,7 +511,7 @@ class Api:
           - {name: end, in: query, required: true, schema: {type: string}}
           - {name: key, in: query, required: false, schema: {type: string}}
         responses:
-          200: {description: "{type, start, end, properties, evidence: [{article, sentence, method, title, source, published, url}]}"}
+          200: {description: "{type, start, end, properties, evidence: [{article, sentence, method, title, source, published, url, list_name, list_entry, cite}]}"}
           404: {description: no such relationship}
         """
         qp = request.query_params
@@ -535,41 +539,17 @@ class Api:
         if not res.rows:
             raise ApiError(404, "not_found", f"No {rtype} relationship from {start} to {end}.")
         row = res.rows[0]
-        items = []
+        raw: list[str] = []
         for r in (x["r"] for x in res.rows):
-            items.extend(evidence_mod.decode_all(r["properties"].get("evidence")))
+            raw.extend(r["properties"].get("evidence") or [])
         return {
             "type": rtype,
             "start": {"id": start, "name": _display_name(row["a"]), "label": _primary_label(row["a"]["labels"])},
             "end": {"id": end, "name": _display_name(row["b"]), "label": _primary_label(row["b"]["labels"])},
             "properties": {k: v for k, v in row["r"]["properties"].items() if k != "evidence"},
-            "evidence": self._with_articles(items),
+            # The same evidence items as reports: article fields joined, list entries named, `cite`.
+            "evidence": reports.evidence_items(self.store, raw),
         }
-
-    def _with_articles(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Evidence items with their article's title, source, date and url."""
-        ids = sorted({i.get("article") for i in items if i.get("article")})
-        articles: dict[str, dict] = {}
-        if ids:
-            res = self.store.run(
-                "MATCH (a:Article) WHERE a.id IN $ids RETURN a.id AS id, a.title AS title, "
-                "a.source AS source, a.published AS published, a.url AS url",
-                {"ids": ids},
-            )
-            articles = {r["id"]: r for r in res.rows}
-        out = []
-        for item in items:
-            art = articles.get(item.get("article") or "", {})
-            out.append(
-                {
-                    **item,
-                    "title": art.get("title"),
-                    "source": art.get("source"),
-                    "published": art.get("published"),
-                    "url": art.get("url"),
-                }
-            )
-        return out
 
     async def openapi(self, request: Request) -> JSONResponse:
         """

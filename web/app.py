@@ -12,7 +12,13 @@ Safety, besides the read-only layers in web/api.py:
 - bound to 127.0.0.1 by default, and then only Host names of this machine are answered
   (so a web page elsewhere cannot reach the explorer through DNS rebinding);
 - bound to any other address, a token is required: `Authorization: Bearer <token>`, or
-  `?token=<token>` once in the browser, which sets a SameSite=Strict cookie.
+  `?token=<token>` once in the browser, which sets a SameSite=Strict cookie;
+- the API answers no cross-site request (Sec-Fetch-Site, Origin), and a request that runs a
+  query (POST) must be JSON (Content-Type application/json), carry this server's console token
+  (a random value made at start-up and embedded in every page, sent back by the pages'
+  script in the X-Sanctions-KG-Console header; scripts may send the --token as a Bearer
+  token instead), and fit SANCTIONS_KG_MAX_REQUEST_BYTES and SANCTIONS_KG_MAX_JSON_DEPTH —
+  even on loopback, so a page on another site cannot make the explorer run a query.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from graph.errors import ConfigError
 from graph.settings import Settings
 
 STATIC = Path(str(resources.files("web").joinpath("static")))
+CONSOLE_HEADER = "X-Sanctions-KG-Console"
+CONSOLE_META = "sanctions-kg-console"
 TOKEN_COOKIE = "sanctions_kg_token"
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
 CONCURRENT_QUERIES = 4
@@ -135,6 +143,97 @@ class SecurityHeadersMiddleware:
         return await self.app(scope, receive, send_with_headers)
 
 
+def _error(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"kind": kind, "message": message}}, status_code=status)
+
+
+class ConsoleGuardMiddleware:
+    """The API answers the explorer's own pages (and scripts), never another web site.
+
+    Every /api/ request: refused when the browser says it comes from another site
+    (Sec-Fetch-Site) or another origin (Origin). Every request that runs something (POST):
+    JSON only, with the console token (or the server's Bearer token), a body within
+    SANCTIONS_KG_MAX_REQUEST_BYTES and JSON within SANCTIONS_KG_MAX_JSON_DEPTH.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD")
+
+    def __init__(self, app, console_token: str, auth_token: str | None = None):
+        self.app = app
+        self.console_token = console_token.encode()
+        self.auth_token = auth_token.encode() if auth_token else None
+
+    @staticmethod
+    def _same_origin(origin: str, request: Request) -> bool:
+        host = request.headers.get("host", "")
+        return origin.rstrip("/").lower() == f"{request.url.scheme}://{host}".lower()
+
+    def _has_token(self, request: Request) -> bool:
+        given = request.headers.get(CONSOLE_HEADER, "").encode()
+        if given and hmac.compare_digest(given, self.console_token):
+            return True
+        auth = request.headers.get("authorization", "")
+        bearer = auth[7:].strip().encode() if auth.lower().startswith("bearer ") else b""
+        return bool(self.auth_token and bearer and hmac.compare_digest(bearer, self.auth_token))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        from graph.limits import env_name, limits, size_text
+        from ingest.safe_load import json_depth_ok
+
+        request = Request(scope)
+        site = request.headers.get("sec-fetch-site")
+        origin = request.headers.get("origin")
+        if (site and site not in ("same-origin", "none")) or (origin and not self._same_origin(origin, request)):
+            response = _error(403, "cross_site", "Requests from other web sites are refused: use the explorer's own pages.")
+            return await response(scope, receive, send)
+        if request.method in self.SAFE_METHODS:
+            return await self.app(scope, receive, send)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            response = _error(415, "bad_request", "Send the request as JSON (Content-Type: application/json).")
+            return await response(scope, receive, send)
+        if not self._has_token(request):
+            response = _error(403, "console_token", f"This request lacks the console token ({CONSOLE_HEADER} header): "
+                              "send it from the explorer's pages, or reload the page if the server was restarted.")
+            return await response(scope, receive, send)
+        limit = limits().max_request_bytes
+        too_big = _error(413, "too_large", f"The request body is over {size_text(limit)} "
+                         f"({env_name('max_request_bytes')}).")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return await too_big(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, receive, send)  # disconnected
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await too_big(scope, receive, send)
+        if not json_depth_ok(body, limits().max_json_depth):
+            response = _error(400, "bad_request", f"The request's JSON is nested deeper than {limits().max_json_depth} "
+                              f"levels ({env_name('max_json_depth')}).")
+            return await response(scope, receive, send)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def console_headers(app) -> dict[str, str]:
+    """The headers a client of `app` sends with POST requests (the pages' script sends the same)."""
+    return {CONSOLE_HEADER: app.state.console_token}
+
+
 @cache
 def _render(name: str, title: str) -> str:
     """A page: the shared frame (static/layout.html) around static/<name>.html, with its script."""
@@ -145,7 +244,11 @@ def _render(name: str, title: str) -> str:
 
 def _page(name: str, title: str):
     async def endpoint(request: Request) -> HTMLResponse:
-        return HTMLResponse(_render(name, title), headers={"Cache-Control": "no-cache"})
+        # The console token goes into the page (the pages' script sends it back with every
+        # request); another site cannot read the page, so it cannot learn the token.
+        meta = f'<meta name="{CONSOLE_META}" content="{request.app.state.console_token}">\n'
+        html = _render(name, title).replace("</head>", meta + "</head>", 1)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     return endpoint
 
@@ -181,6 +284,8 @@ def create_app(
             from graph.backends import open_store
 
             app.state.store = open_store(settings=settings)
+        # Re-open the store on the next request when its server goes away (`stop --force`).
+        app.state.store.reconnect = True
         try:
             yield
         finally:
@@ -193,6 +298,8 @@ def create_app(
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
     if token:
         middleware.append(Middleware(TokenMiddleware, token=token))
+    console_token = secrets.token_urlsafe(32)
+    middleware.append(Middleware(ConsoleGuardMiddleware, console_token=console_token, auth_token=token))
 
     async def handled(request: Request, exc: _Handled) -> Response:
         return exc.response
@@ -204,6 +311,7 @@ def create_app(
         exception_handlers={_Handled: handled},
     )
     app.state.settings = settings
+    app.state.console_token = console_token
     app.state.store = store
     app.state.slots = threading.BoundedSemaphore(CONCURRENT_QUERIES)
     api = Api(app.state)

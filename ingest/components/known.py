@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ingest.knowledge import KnownName
+from ingest.knowledge import KnownName, resolve_names
 from ingest.components.common import (
     CANDS, NOT_NAME_START, PRIO_PATTERN, add_candidate, country_of, ensure_extensions, sent_bounds,
 )
@@ -52,28 +52,9 @@ class Known:
 
     def set_index(self, entries: Iterable[KnownName]) -> int:
         """Replace the known names; returns how many distinct names (lower case) are matched."""
-        groups: dict[str, list[KnownName]] = {}
-        for e in entries:
-            for n in dict.fromkeys((e.name, *e.aliases)):
-                n = " ".join(str(n or "").split())
-                if len(n) >= 2 and any(c.isalpha() for c in n):
-                    groups.setdefault(n.lower(), []).append(e)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.info: dict[str, dict] = {}
-        texts = []
-        for text, group in groups.items():
-            labels = {e.label for e in group}
-            if len(labels) != 1:
-                continue  # one name, two kinds of thing: the text must say which
-            label = labels.pop()
-            # A ship name the graph knows with one IMO number is that ship, also where an
-            # article named it before the number was known (that node is re-scanned away).
-            imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
-            ids = {e.id for e in group if e.id and (e.imo or not imos)}
-            info = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
-                    "imo": imos.pop() if len(imos) == 1 else None}
-            self.info[text] = info
-            texts.append(text)
+        self.info = resolve_names(entries)
+        texts = list(self.info)
         for start in range(0, len(texts), 5000):
             part = texts[start : start + 5000]
             docs = [d for d in self.nlp.tokenizer.pipe(part)]

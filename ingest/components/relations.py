@@ -46,6 +46,8 @@ _RELS = load_ontology().relationships  # the labels each relation may join, as g
 SANCTION_TARGETS, SANCTION_AGENTS = set(_RELS["SANCTIONED_BY"].extract_from), set(_RELS["SANCTIONED_BY"].targets)
 OWN_SOURCES, OWN_TARGETS = set(_RELS["OWNED_BY"].sources), set(_RELS["OWNED_BY"].targets)
 OP_SOURCES, OP_TARGETS = set(_RELS["OPERATED_BY"].sources), set(_RELS["OPERATED_BY"].targets)
+PART_SOURCES, PART_TARGETS = set(_RELS["PART_OF"].sources), set(_RELS["PART_OF"].targets)
+TIE_SOURCES, TIE_TARGETS = set(_RELS["ASSOCIATED_WITH"].extract_from), set(_RELS["ASSOCIATED_WITH"].extract_to)
 EVASION = {"evade", "evading", "evasion", "evaded", "circumvent", "circumventing", "circumvented", "break", "breaking",
            "breach", "breaching", "violate", "violating", "violation", "violations", "bust", "busting", "skirt", "skirting",
            "avoid", "avoiding", "dodge", "dodging", "despite", "flout", "flouting", "undermine", "lift", "lifted", "ease", "eased"}
@@ -73,19 +75,26 @@ def inflect(word: str) -> list[str]:
     return [word, word + "s", word + "ed", word + "ing"]
 
 
-LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registered", "owner", "operator", "manager", "beneficial"}
+LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registered", "owner", "operator", "manager", "beneficial"} | {
+    w for t in cues()["vessel_types"] for w in (t, t + "s")} | set(cues()["vessel_type_modifiers"])   # "A and the crude tanker B"
+
+
+PLACE_MODIFIERS = {"based", "flagged", "registered", "owned", "headquartered", "linked"}
 
 
 def _list_gap(gap) -> bool:
     """Whether the tokens between two entities only join a list ("A, B and its owner, C");
-    a parenthesis ("(IMO 1234567)") is skipped."""
+    a parenthesis ("(IMO 1234567)") and a place modifier ("Panama-based") are skipped."""
     depth = 0
-    for t in gap:
+    for k, t in enumerate(gap):
         if t.text == "(":
             depth += 1
         elif t.text == ")":
             depth -= 1
-        elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS:
+        elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS and not (
+                t.text == "-" and k + 1 < len(gap) and gap[k + 1].lower_ in PLACE_MODIFIERS) and not (
+                t.lower_ in PLACE_MODIFIERS and k > 0 and gap[k - 1].text == "-") and not (
+                k + 2 < len(gap) and gap[k + 1].text == "-" and gap[k + 2].lower_ in PLACE_MODIFIERS):
             return False
     return True
 
@@ -232,6 +241,8 @@ class Relations:
             gap = doc[group[-1].end if group else after: s.start]
             if any(t.lower_ in CLAUSE_STOPS for t in gap):
                 break
+            if s.label in ("Country", "Location") and s.end + 1 < hi and doc[s.end].text == "-" and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
+                continue  # "Panama-based X": a modifier inside the list, not the end of it
             if s.label not in labels:
                 if group:
                     break
@@ -482,7 +493,8 @@ class Relations:
         sanctioned, sanctions on ...)."""
         low = doc[i].lower_
         if low in self.add_forms:
-            to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ == "to"), None)
+            # "added X to the SDN List", "placed X on its sanctions list"
+            to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ in ("to", "on", "onto")), None)
             if to is not None and any(t.lower_ in self.list_nouns for t in doc[to + 1:min(to + 6, hi)]):
                 return "add"
             return None
@@ -491,6 +503,16 @@ class Relations:
             if any(window[k:k + len(p)] == p for p in self.blocked_property for k in range(len(window))):
                 return "blocked"
             return None
+        if low == "list" and i > 0 and doc[i - 1].lower_ in ("sdn", "sanctions", "sanction") and doc.has_annotation("DEP"):
+            # "X is on the SDN List", "the SDN List now includes X"
+            head = doc[i].head
+            if (doc[i].dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_ in ("be", "remain", "appear", "stay")) or (
+                    doc[i].dep_ == "nsubj" and head.lemma_ in ("include", "name", "list")):
+                return "onlist"
+            return None
+        if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
+            # "subject to a UN asset freeze", "designated as subject to a port entry ban"
+            return "sanction"
         if low not in self.sanction_forms:
             return None
         nxt = i + 1
@@ -527,7 +549,9 @@ class Relations:
                 # sanctions under IEEPA": the party is X; the sentence names no body, or names
                 # it after the law ("imposed by").
                 targets = [t for t in special if self._is_named(doc, t, state)]
-                agents = [s for s in agent_slots if s.start > i and s.start - i <= 8 and doc[s.start - 1].lower_ in ("by", "the")][:1]
+                # "subject to U.S. sanctions", "subject to a UN asset freeze", "... imposed by the EU"
+                agents = [s for s in agent_slots if targets and max(t.end for t in targets) <= s.start and s.end <= i and i - s.end <= 3][-1:]
+                agents = agents or [s for s in agent_slots if s.start > i and s.start - i <= 8 and doc[s.start - 1].lower_ in ("by", "the")][:1]
                 agents = agents or (self._implied_agent(doc, sent, i, state) if targets else [])
                 if agents and targets:
                     self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
@@ -550,6 +574,11 @@ class Relations:
                 # "Neither A nor B has been sanctioned by Y": a negation before the cue.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
                     continue
+                if not targets and agents:
+                    # "Eleven ships were sanctioned by the UK, including the A and the B"
+                    inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
+                    if inc is not None:
+                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
             else:
                 before = [s for s in agent_slots if s.end <= i]
                 agents = before[-1:]
@@ -574,6 +603,11 @@ class Relations:
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
+                if not targets and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
+                    # "Several companies have been designated under the order, including A, B and C"
+                    inc = next((j for j in range(i + 1, min(i + 10, hi)) if doc[j].lower_ == "including" or doc[j].text == ":"), None)
+                    if inc is not None and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:inc]):
+                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
                     targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS)
@@ -581,7 +615,12 @@ class Relations:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
                               and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:s.start])][:1]
-            targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)]
+            # A possessor is not the party: "restrictions on the X's flag state".
+            targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
+                       and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
+            if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
+                # "The UK sanctioned eleven tankers": the body acts; the names may follow.
+                state["agent"] = (agents, state["sent_no"])
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
             if not agents or not targets:
@@ -600,6 +639,16 @@ class Relations:
         """The party of an adjectival designation, from the parse: "X, a designated Foreign
         Terrorist Organization" (X), "X, an individual subject to sanctions" (X), "X is subject
         to sanctions" (X). None when the cue is not used so."""
+        if kind == "onlist":
+            head = doc[i].head
+            if doc[i].dep_ == "pobj":
+                verb = head.head
+                subj = self._subject(doc, verb.i)
+                if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                    subj = verb.head
+                return self._conjoined(doc, slots, subj, SANCTION_TARGETS) if subj is not None else []
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            return self._conjoined(doc, slots, obj, SANCTION_TARGETS) if obj is not None else []
         if kind != "sanction" or not doc.has_annotation("DEP"):
             return None
         tok = doc[i]
@@ -610,13 +659,16 @@ class Relations:
             # "the U.S.-sanctioned tanker X" names its party; "a designated terrorist group" none.
             named = any(x.start <= t.i < x.end and x.label in SANCTION_TARGETS for t in tok.head.subtree for x in slots if t.i > i)
             return None if named else []
-        if i >= 2 and doc[i - 1].lower_ == "to" and doc[i - 2].lower_ == "subject":
-            head = doc[i - 2].head
+        subject = next((k for k in range(i - 1, max(-1, i - 6), -1) if doc[k].lower_ == "subject" and doc[k + 1].lower_ == "to"), None)
+        if subject is not None and all(t.lower_ in ("a", "an", "the", "to", "asset", "assets", "port", "entry", "u.s.", "us", "un", "u.n.", "eu", "uk", "-")
+                                       or t.ent_type_ in ("Country", "Agency") for t in doc[subject + 1:i]):
+            head = doc[subject].head
             slot = self._slot_at(slots, head, SANCTION_TARGETS, follow_appos=False)
             if slot is None and head.dep_ == "appos":
                 slot = self._slot_at(slots, head.head, SANCTION_TARGETS, follow_appos=False)
             if slot is None and head.pos_ in ("AUX", "VERB"):
-                slot = self._slot_at(slots, self._subject(doc, head.i), SANCTION_TARGETS)
+                subj = self._subject(doc, head.i)
+                return (self._conjoined(doc, slots, subj, SANCTION_TARGETS) or None) if subj is not None else None
             return [slot] if slot else None
         return None
 
@@ -686,6 +738,21 @@ class Relations:
         for v, navy in found:
             state["warships"].add((v.start, v.end))
             self._emit(out, "OPERATED_BY", [v], [navy], sent, role="operator", cue="warship")
+
+    @staticmethod
+    def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
+        """Whether a tie cue ("affiliated with", "linked to") modifies a common noun that no name
+        stands for ("parties affiliated with Y", "companies linked to Y"), from the parse."""
+        if not doc.has_annotation("DEP"):
+            return False
+        tok = doc[s]
+        if tok.dep_ not in ("acl", "amod") or tok.head.pos_ != "NOUN":
+            return False
+        noun = tok.head
+        if any(x.start <= noun.i < x.end for x in slots):
+            return False
+        named = any(x.start <= c.i < x.end for c in noun.children if c.dep_ in ("appos", "compound") for x in slots)
+        return not named and noun.tag_ == "NNS"
 
     @staticmethod
     def _object_is(doc: Doc, prep: int, slot: Slot) -> bool:
@@ -781,16 +848,21 @@ class Relations:
                         # Agents of a sanction in this sentence are not the ones with ties.
                         src = [x for x in src if x.label != "Agency"] or src
                     else:
-                        src = self._group_left(slots, s, {"Vessel", "Company", "Person", "Organization", "Agency"}, doc)
-                    tgt = self._group_right(slots, e, {"Vessel", "Company", "Person", "Organization", "Agency", "Country"}, doc, hi)[:1]
+                        src = self._group_left(slots, s, TIE_SOURCES, doc)
+                        if src and self._unnamed_holder(doc, slots, s):
+                            src = []   # "several parties affiliated with Y": the parties are not named
+                    tgt = self._group_right(slots, e, TIE_TARGETS, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
                 elif kind == "PART":
-                    src = self._group_left(slots, s, {"Agency", "Organization", "Company", "Port"}, doc)
-                    tgt = self._group_right(slots, e, {"Country", "Agency", "Organization", "Company"}, doc, hi)[:1]
+                    src = self._group_left(slots, s, PART_SOURCES, doc)
+                    tgt = self._group_right(slots, e, PART_TARGETS, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
-            passive = (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)
-            if (low in self.owned_active or low in self.operated_active) and not passive:
+            if (low in self.owned_active or low in self.operated_active) and not (
+                    (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
+                # (a passive participle, "was managed by", is read by the phrase rules above)
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
@@ -816,7 +888,10 @@ class Relations:
 
     def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
         vessels = [s for s in slots if s.label == "Vessel"]
-        ports = [s for s in slots if s.label == "Port"]
+        # A port, or a place named as one ("its homeport of Alameda", "the port of X").
+        ports = [s for s in slots if s.label == "Port" or (
+            s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
+            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
         if not ports:
             return
         if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1:
@@ -828,11 +903,18 @@ class Relations:
             return
         lo, hi = sent.start, sent.end
         verbs = [(t.i, self.call_forms[t.lower_]) for t in sent if t.lower_ in self.call_forms]
+        called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         for p in ports:
             prep = None
             j = p.start - 1
             while j >= lo and p.start - j <= 5:
                 low = doc[j].lower_
+                if low in (",", "and") and j in called:
+                    prep = called[j]   # "called at A, B and C": each port of the list
+                    break
+                if low in (",", "and") and j > lo and doc[j - 1].text in (",",) and j - 1 in called:
+                    prep = called[j - 1]
+                    break
                 if low in {"at", "in", "from", "to", "into", "off", "near", "for"}:
                     prep = low
                     break
@@ -845,6 +927,7 @@ class Relations:
                 j -= 1
             if prep is None or not (verbs or prep == "at"):
                 continue
+            called[p.end] = prep
             if self._negated(doc, p.start, lo):
                 continue
             activity = "called"
@@ -861,17 +944,59 @@ class Relations:
                 activity = verb
             self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
 
+    def _demonym_before(self, doc, k: int, lo: int) -> str | None:
+        """The country whose demonym (one or two words) ends just before token k."""
+        for n in (2, 1):
+            if k - n >= lo and all(t.text[:1].isupper() for t in doc[k - n:k]):
+                c = country_of(doc[k - n:k].text)
+                if c and doc[k - n:k].text not in c.get("aliases", []):
+                    return c["name"]
+        return None
+
+    @staticmethod
+    def _place_list(doc, slots, first: Slot, second: Slot, lo: int, hi: int) -> bool:
+        """Whether "first, second" are items of a list of places rather than a place and the
+        country or region it lies in."""
+        places = ("Port", "Location", "Country")
+        before = [x for x in slots if x.end <= first.start and first.start - x.end <= 2 and x.label in places]
+        if before and all(t.text in (",", "and", "or") for t in doc[before[-1].end:first.start]):
+            return True
+        k = second.end
+        if k < hi and doc[k].lower_ in ("and", "or", "&"):
+            return True
+        if doc[second.end - 1].dep_ in ("nsubj", "nsubjpass"):
+            return True  # "..., Japan works closely with ...": the second opens a clause
+        if k + 1 < hi and doc[k].text == "," and any(x.start in (k + 1, k + 2) and x.label in places for x in slots):
+            return True
+        return False
+
     def _places(self, doc, sent, slots, dates, hits, out):
         lo, hi = sent.start, sent.end
         by_start = {s.start: s for s in slots}
         for s in slots:
+            if s.label in ("Port", "Location"):
+                # "the North Korean port of X", "the Russian port city of X": a demonym names the state.
+                k = s.start
+                if s.end - s.start > 2 and doc[k].lower_ in self.place_nouns and doc[k + 1].lower_ == "of":
+                    country = self._demonym_before(doc, k, lo)   # the name was taken with its "port of"
+                elif k - 1 >= lo and doc[k - 1].lower_ == "of":
+                    k -= 1
+                    while k - 1 >= lo and doc[k - 1].lower_ in self.place_nouns | {"city", "town"}:
+                        k -= 1
+                    country = self._demonym_before(doc, k, lo) if k < s.start - 1 else None
+                else:
+                    country = None
+                if country:
+                    self._emit(out, "LOCATED_IN", [s], [("Country", country)], sent)
             if s.label in ("Port", "Location", "Company", "Organization", "Agency"):
                 j = s.end
                 if j < hi and doc[j].lower_ in {"port", "shipyard", "terminal"}:
                     j += 1
                 if j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ == "in":
                     j += 1
-                if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label == "Country":
+                if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label in ("Country", "Location") \
+                        and not self._place_list(doc, slots, s, by_start[j + 1], lo, hi):
+                    # "Piraeus, Greece", "Alameda, California" (not "Dubai, Singapore and Busan")
                     self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
                 elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
                     place = self._appositive_place(doc, j + 2, hi, by_start)

@@ -8,7 +8,6 @@ SANCTIONED_BY edge; Ownership (and Vessel owner/operator) become OWNED_BY / OPER
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path

@@ -10,7 +10,7 @@ their name and source: the entry adds aliases, keys, `list_ids` and `listed`, an
 properties the node lacks. Edges carry methods ["list"] and an evidence item naming the entry,
 never an article. Then listed entities are matched to extracted ones (match.match_store).
 Importing the same file twice changes nothing. Last, the stored articles that mention a name
-the graph did not know before are extracted again with it (ingest.knowledge.refresh).
+the graph did not know before are extracted again with it (ingest.pipeline.refresh).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
                      progress=None) -> ImportSummary:
     """Import the list at `path` into `store`; then match listed to extracted entities, and
     (`rescan`) extract again the stored articles that mention newly known names."""
-    from ingest.knowledge import load_index, refresh
+    from ingest.knowledge import load_index
+    from ingest.pipeline import refresh
 
     parsed = read_list(path, fmt)
     summary = ImportSummary(list_name=parsed.name, skipped=dict(parsed.skipped))
@@ -154,7 +155,7 @@ def _existing(store, ids: list[str]) -> dict[str, dict]:
     )
     out = {}
     for r in res:
-        label = next((lab for lab in r["labels"] if lab != store.ontology.entity_label), None)
+        label = store.ontology.label_of(r["labels"])
         out[r["id"]] = {**r["props"], "label": label}
     return out
 

@@ -155,7 +155,7 @@ def open_list_file(path):
         raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise InputError(f"Cannot read {name}: not a regular file (a pipe, socket or device). Save the list to a file.")
+        raise InputError(f"Cannot read {name}: not a regular file (a pipe, socket or device). Save it to a file and give that.")
     return os.fdopen(fd, "rb")
 
 

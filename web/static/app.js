@@ -25,6 +25,8 @@ const SKG = (() => {
 
   async function api(path, options) {
     const opts = Object.assign({ headers: {} }, options || {});
+    const token = document.querySelector('meta[name="sanctions-kg-console"]');
+    if (token) opts.headers["X-Sanctions-KG-Console"] = token.content;
     if (opts.json !== undefined) {
       opts.method = opts.method || "POST";
       opts.body = JSON.stringify(opts.json);
@@ -72,19 +74,58 @@ const SKG = (() => {
   }
 
   // -- evidence ------------------------------------------------------------------------
+  // Where an item comes from. The API sends `cite` (queries/report.py cite()); named-query
+  // columns decode raw items, so the same wording is made here for those.
+  function citeOf(ev) {
+    if (ev.cite) return ev.cite;
+    if (ev.method === "list" || ev.list_entry || ev.entry) {
+      const entry = ev.list_entry || ev.entry || "";
+      const cut = entry.lastIndexOf(":");
+      const list = ev.list_name || (cut > 0 ? entry.slice(0, cut) : "");
+      const id = cut > 0 && !ev.list_entry ? entry.slice(cut + 1) : entry;
+      if (list && id) return `sanctions list ${list}, entry ${id}`;
+      return id ? `sanctions list entry ${id}` : "a sanctions list (entry not recorded)";
+    }
+    const title = ev.title || ev.article;
+    if (!title) return "source not recorded";
+    const meta = [ev.source, ev.published].filter(Boolean).join(", ");
+    return meta ? `${title} (${meta})` : String(title);
+  }
+
   function evidenceList(items) {
     const list = el("ul", { class: "evidence" });
     for (const ev of items || []) {
-      const title = ev.title || ev.article || "article";
       const url = ev.url && safeUrl(ev.url);
-      const titleNode = url ? el("a", { href: url, target: "_blank", rel: "noopener" }, title) : el("span", {}, title);
-      const meta = [ev.source, ev.published, ev.method && `found by ${ev.method}`].filter(Boolean).join(" · ");
-      list.append(el("li", {},
+      const cite = citeOf(ev);
+      const citeNode = url ? el("a", { href: url, target: "_blank", rel: "noopener" }, cite) : el("span", {}, cite);
+      const meta = ev.method ? ` · found by ${ev.method === "list" ? "a sanctions list" : ev.method}` : "";
+      list.append(el("li", { class: ev.method === "list" ? "from-list" : null },
         el("div", { class: "sentence" }, ev.sentence ? `“${ev.sentence}”` : "(no sentence kept)"),
-        el("div", { class: "source" }, "— ", titleNode, meta ? ` · ${meta}` : "")));
+        el("div", { class: "source" }, "— ", citeNode, meta)));
     }
     if (!list.children.length) list.append(el("li", { class: "muted" }, "No evidence sentences recorded."));
     return list;
+  }
+
+  // One relationship as stored, start first, whichever side the page is about: every view
+  // draws arrows from `source` to `target` (queries/report.py relationship()).
+  function relArrow(step) {
+    return el("span", { class: "hop", "data-source": step.source.id, "data-target": step.target.id, "data-type": step.type },
+      entityLink(step.source), " ", el("span", { class: "rel-type arrow" }, `—${step.type}→`), " ", entityLink(step.target));
+  }
+
+  // A path read from its first node: each hop's arrow points the way the relationship is stored.
+  function pathLine(steps) {
+    const line = el("span", { class: "path-line" });
+    if (!steps.length) return line;
+    line.append(entityLink(steps[0].from));
+    for (const s of steps) {
+      const out = s.direction === "out";
+      line.append(" ", el("span", { class: "rel-type arrow", "data-source": s.source.id, "data-target": s.target.id,
+        "data-type": s.type, "data-left": s.from.id, "data-right": s.to.id }, out ? `—${s.type}→` : `←${s.type}—`),
+      " ", entityLink(s.to));
+    }
+    return line;
   }
 
   // -- result table --------------------------------------------------------------------
@@ -92,7 +133,7 @@ const SKG = (() => {
   const isRel = (v) => v && typeof v === "object" && !Array.isArray(v) && "type" in v && "start" in v && "end" in v;
 
   function cell(v) {
-    if (v === null || v === undefined) return el("span", { class: "muted" }, "null");
+    if (v === null || v === undefined) return el("span", { class: "muted", title: "no value" }, "—");
     if (isNode(v)) {
       const label = v.labels.find((l) => l !== "Entity") || v.labels[0];
       const name = v.properties.name || v.properties.title || v.id;
@@ -108,7 +149,7 @@ const SKG = (() => {
       return el("span", {}, v.map((x, i) => [i ? " " : "", cell(x)]));
     }
     if (Array.isArray(v) && v.every((x) => x === null || typeof x !== "object")) {
-      return v.length ? v.map((x) => (x === null ? "null" : String(x))).join(", ") : el("span", { class: "muted" }, "[]");
+      return v.length ? v.map((x) => (x === null ? "—" : String(x))).join(", ") : el("span", { class: "muted", title: "empty list" }, "none");
     }
     if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === "object" && "sentence" in x)) {
       return evidenceList(v);  // decoded evidence columns of named queries
@@ -130,6 +171,70 @@ const SKG = (() => {
   }
 
   // -- result graph (cytoscape, vendored) ----------------------------------------------
+  // The same result always gets the same picture: start positions come from a hash of each
+  // node's id, then a fixed number of force steps (no randomness, nodes in id order).
+  function hash(text) {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619); }
+    return h >>> 0;
+  }
+
+  function layoutPositions(nodes, edges) {
+    const ids = nodes.map((n) => n.id).sort();
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const n = ids.length;
+    const k = 90;  // ideal edge length
+    const spread = k * Math.sqrt(n) * 1.2;
+    const pos = ids.map((id) => {
+      const h = hash(id);
+      return { x: ((h & 0xffff) / 0xffff - 0.5) * spread, y: ((h >>> 16) / 0xffff - 0.5) * spread };
+    });
+    const links = edges.map((e) => [index.get(e.source), index.get(e.target)]).filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
+    const iterations = n > 400 ? 60 : 300;
+    let temp = spread / 4;
+    for (let it = 0; it < iterations; it++) {
+      const disp = pos.map(() => ({ x: 0, y: 0 }));
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          let dx = pos[i].x - pos[j].x, dy = pos[i].y - pos[j].y;
+          let d = Math.hypot(dx, dy);
+          if (d < 0.01) { dx = 0.01 * (i - j); dy = 0.01; d = Math.hypot(dx, dy); }
+          const f = (k * k) / d;
+          disp[i].x += (dx / d) * f; disp[i].y += (dy / d) * f;
+          disp[j].x -= (dx / d) * f; disp[j].y -= (dy / d) * f;
+        }
+      }
+      for (const [a, b] of links) {
+        const dx = pos[a].x - pos[b].x, dy = pos[a].y - pos[b].y;
+        const d = Math.max(Math.hypot(dx, dy), 0.01);
+        const f = (d * d) / k;
+        disp[a].x -= (dx / d) * f; disp[a].y -= (dy / d) * f;
+        disp[b].x += (dx / d) * f; disp[b].y += (dy / d) * f;
+      }
+      for (let i = 0; i < n; i++) {
+        // A little gravity keeps unconnected parts on screen.
+        disp[i].x -= pos[i].x * 0.02; disp[i].y -= pos[i].y * 0.02;
+        const d = Math.max(Math.hypot(disp[i].x, disp[i].y), 0.01);
+        const step = Math.min(d, temp);
+        pos[i].x += (disp[i].x / d) * step; pos[i].y += (disp[i].y / d) * step;
+      }
+      temp = Math.max(temp * 0.97, 1);
+    }
+    return Object.fromEntries(ids.map((id, i) => [id, { x: Math.round(pos[i].x * 10) / 10, y: Math.round(pos[i].y * 10) / 10 }]));
+  }
+
+  function legend(nodes) {
+    const labels = [...new Set(nodes.map((n) => n.label || "other"))].sort();
+    return el("div", { class: "legend", id: "legend", "aria-label": "Node colours" },
+      labels.map((label) => el("span", { class: "legend-item", "data-label": label },
+        el("span", { class: "swatch", style: `background:${LABEL_COLORS[label] || OTHER_COLOR}` }), label)),
+      el("span", { class: "legend-item muted small" }, "faded: not in the result, drawn so its relationships have both ends"),
+      el("span", { class: "legend-item muted small" }, "relationship names: hover an arrow or zoom in"));
+  }
+
+  const OTHER_COLOR = "#475569";
+  const LABEL_ZOOM = 1.4;  // edge names drawn from this zoom on (and always on hover)
+
   function renderGraph(container, graph, handlers) {
     container.replaceChildren();
     container.classList.toggle("empty", !graph.nodes.length);
@@ -138,14 +243,15 @@ const SKG = (() => {
         "No nodes or relationships in the result: return nodes (n), relationships (r) or paths (p) to see a graph."));
       return null;
     }
+    const positions = layoutPositions(graph.nodes, graph.edges);
     const elements = [];
-    for (const n of graph.nodes) {
-      elements.push({ group: "nodes", data: { id: n.id, name: n.name, label: n.label,
-        color: LABEL_COLORS[n.label] || "#475569" }, classes: n.context ? "context" : "" });
+    for (const n of [...graph.nodes].sort((x, y) => (x.id < y.id ? -1 : 1))) {
+      elements.push({ group: "nodes", position: positions[n.id], data: { id: n.id, name: n.name || n.id, label: n.label || "other",
+        color: LABEL_COLORS[n.label] || OTHER_COLOR }, classes: n.context ? "context" : "" });
     }
-    for (const e of graph.edges) {
+    for (const e of [...graph.edges].sort((x, y) => (x.id < y.id ? -1 : 1))) {
       elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target,
-        type: e.type, key: e.key, evidence_count: e.evidence_count } });
+        type: e.type, key: e.key || "", evidence_count: e.evidence_count || 0 } });
     }
     const cy = cytoscape({
       container,
@@ -154,27 +260,29 @@ const SKG = (() => {
         { selector: "node", style: {
           "background-color": "data(color)", label: "data(name)", color: "#1d2430",
           "font-size": 13, "text-valign": "bottom", "text-margin-y": 4, width: 28, height: 28,
-          "text-wrap": "ellipsis", "text-max-width": 140, "border-width": 2, "border-color": "#fff" } },
+          "text-wrap": "ellipsis", "text-max-width": 140, "border-width": 2, "border-color": "#fff",
+          "min-zoomed-font-size": 7 } },
         { selector: "node.context", style: { opacity: 0.55 } },
         { selector: "edge", style: {
           width: 2, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8",
-          "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(type)",
-          "font-size": 10, color: "#475569", "text-rotation": "autorotate",
+          "target-arrow-shape": "triangle", "curve-style": "bezier", "control-point-step-size": 28,
+          label: "", "font-size": 10, color: "#334155", "text-rotation": "autorotate",
           "text-background-color": "#fbfcfe", "text-background-opacity": 1, "text-background-padding": 2 } },
+        { selector: "edge.named, edge.hover, edge:selected", style: { label: "data(type)" } },
+        { selector: "edge.hover", style: { "line-color": "#64748b", "target-arrow-color": "#64748b", "z-index": 10 } },
         { selector: "edge:selected", style: { "line-color": "#1f5fbf", "target-arrow-color": "#1f5fbf", width: 3 } },
         { selector: "node:selected", style: { "border-color": "#1f5fbf", "border-width": 3 } },
       ],
-      layout: { name: "preset" },
+      layout: { name: "preset", fit: true, padding: 40 },
     });
-    // Start from a circle so the force layout is deterministic (same result, same picture).
-    if (graph.nodes.length > 1) cy.layout({ name: "circle" }).run();
-    const layout = cy.layout(graph.nodes.length > 1
-      ? { name: "cose", animate: false, randomize: false, idealEdgeLength: () => 80,
-          nodeRepulsion: () => 30000, nodeOverlap: 40, gravity: 0.5, numIter: 2500, padding: 40 }
-      : { name: "grid", padding: 40 });
     // A small result would otherwise be blown up to fill the box.
-    layout.one("layoutstop", () => { if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); } });
-    layout.run();
+    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
+    // Edge names only where they have room: zoomed in, or the one under the pointer.
+    const nameEdges = () => cy.batch(() => cy.edges().toggleClass("named", cy.zoom() >= LABEL_ZOOM));
+    nameEdges();
+    cy.on("zoom", nameEdges);
+    cy.on("mouseover", "edge", (evt) => evt.target.addClass("hover"));
+    cy.on("mouseout", "edge", (evt) => evt.target.removeClass("hover"));
     cy.on("tap", "node", (evt) => handlers && handlers.onNode && handlers.onNode(evt.target.data()));
     cy.on("tap", "edge", (evt) => handlers && handlers.onEdge && handlers.onEdge(evt.target.data()));
     container.cy = cy;  // for tests and the browser console
@@ -190,12 +298,12 @@ const SKG = (() => {
     if (edge.key) params.set("key", edge.key);
     try {
       const info = await api("/api/edge?" + params);
-      const props = Object.entries(info.properties)
-        .filter(([k, v]) => !["articles", "methods", "key"].includes(k) && v !== null && v !== "")
-        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`);
+      const props = Object.entries(info.properties || {})
+        .filter(([k, v]) => !["articles", "methods", "key"].includes(k) && v !== null && v !== undefined && v !== "")
+        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.filter((x) => x !== null).join(", ") : (typeof v === "object" ? JSON.stringify(v) : v)}`);
       panel.replaceChildren(
         el("button", { class: "close", title: "Close", onclick: () => { panel.hidden = true; } }, "×"),
-        el("h2", {}, entityLink(info.start), " ", el("span", { class: "rel-type" }, `—${info.type}→`), " ", entityLink(info.end)),
+        el("h2", {}, relArrow({ source: info.start, target: info.end, type: info.type })),
         props.length ? el("p", { class: "small muted" }, props.join(" · ")) : null,
         el("div", { class: "small muted" }, `${info.evidence.length} evidence sentence(s)`),
         evidenceList(info.evidence));
@@ -219,7 +327,9 @@ const SKG = (() => {
     const graphBox = el("div", { class: "graph", id: "graph" });
     const panel = el("div", { class: "panel", id: "edge-panel", hidden: true });
     const tableBox = el("div", { class: "table-wrap", id: "table" });
-    target.replaceChildren(status, el("div", { class: "graph-wrap" }, graphBox, panel), el("h2", { style: "margin-top:16px" }, "Table"), tableBox);
+    target.replaceChildren(...[status, el("div", { class: "graph-wrap" }, graphBox, panel),
+      data.graph.nodes.length ? legend(data.graph.nodes) : null,
+      el("h2", { style: "margin-top:16px" }, "Table"), tableBox].filter(Boolean));
     renderTable(tableBox, data.columns, data.rows);
     renderGraph(graphBox, data.graph, {
       onNode: (n) => (n.label === "Article" ? showArticle(panel, n) : (location.href = entityUrl(n.id))),
@@ -235,5 +345,6 @@ const SKG = (() => {
     }
   });
 
-  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, renderTable, renderGraph, renderResult, showEdge };
+  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, citeOf, relArrow, pathLine,
+    renderTable, renderGraph, renderResult, showEdge, layoutPositions };
 })();

@@ -1,30 +1,69 @@
 // Entity page: the report the CLI prints (`sanctions-kg report`), with the evidence behind each fact.
+// Relationships are drawn from the API's source/target (queries/report.py relationship()), never
+// re-derived here, so the page reads every edge the way the graph stores it.
 "use strict";
 (() => {
-  const { el, api, errorBox, badge, entityLink, evidenceList, entityUrl, safeUrl } = SKG;
+  const { el, api, errorBox, badge, entityLink, evidenceList, entityUrl, safeUrl, relArrow, pathLine } = SKG;
   const main = document.getElementById("entity");
   const ref = decodeURIComponent(location.pathname.slice("/entity/".length));
 
   const section = (title, ...body) => el("section", { class: "card" }, el("h2", {}, title), ...body);
   const empty = (text) => el("p", { class: "muted" }, text);
   const when = (x) => x.date || (x.year ? String(x.year) : "date not stated");
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many || one + "s"}`;
 
   function status(report) {
-    const direct = report.sanctions.direct;
-    const indirect = report.sanctions.indirect;
-    if (direct.length) {
-      const by = [...new Set(direct.map((d) => d.by.name || d.by.id))].join(", ");
-      return el("div", { class: "status sanctioned", id: "status" }, `Sanctioned by ${by}`);
-    }
-    if (indirect.length) {
-      return el("div", { class: "status exposed", id: "status" },
-        `Not sanctioned itself; linked to ${indirect.length} sanctioned entit${indirect.length === 1 ? "y" : "ies"}`);
-    }
-    return el("div", { class: "status clear", id: "status" }, "No sanctions found in the graph");
+    const s = report.status || { level: "clear", text: "" };
+    return el("div", { class: `status ${s.level}`, id: "status" }, s.text);
   }
 
-  function step(s) {
-    return el("span", {}, entityLink(s.from), " ", el("span", { class: "rel-type" }, `—${s.type}→`), " ", entityLink(s.to));
+  function directList(direct) {
+    return el("ul", { class: "chain", id: "sanctions-direct" }, direct.map((d) => el("li", {},
+      el("strong", {}, "Sanctioned by ", entityLink(d.by)), ` · ${when(d)}`,
+      d.program ? ` · programme ${d.program}` : "",
+      d.list_name ? ` · list ${d.list_name}${d.list_id ? `, entry ${d.list_id}` : ""}` : "",
+      evidenceList(d.evidence))));
+  }
+
+  // Each hop of a linked path with its own evidence, as the CLI prints it.
+  function hops(steps) {
+    return el("ol", { class: "hops" }, steps.map((s) => el("li", {}, relArrow(s), evidenceList(s.evidence))));
+  }
+
+  function indirectList(sanctions) {
+    const items = sanctions.indirect.map((x) => el("li", { class: "linked" },
+      el("div", {}, el("strong", {}, entityLink(x.sanctioned)), " ", badge(x.sanctioned.label),
+        ` · ${plural(x.hops, "hop")} away: `, pathLine(x.path)),
+      hops(x.path)));
+    const notes = [];
+    if (sanctions.indirect_omitted) {
+      notes.push(empty(`${plural(sanctions.indirect_omitted, "more sanctioned entity", "more sanctioned entities")} ` +
+        "nearby, sanctioned by the same bodies as this one or as an entity listed above: not repeated."));
+    }
+    if (sanctions.indirect_truncated) notes.push(empty(`Only the nearest ${sanctions.indirect.length} are listed.`));
+    return el("div", { id: "sanctions-linked" },
+      el("h3", {}, "Exposure through others"),
+      items.length ? el("ul", { class: "chain" }, items) : null, ...notes);
+  }
+
+  function incomingCalls(calls) {
+    const flagged = new Set(calls.filter((c) => c.sanctioned_by.length).map((c) => c.vessel.id));
+    return section(`Calls here (${plural(calls.length, "call")}, ${plural(flagged.size, "sanctioned vessel")})`,
+      el("ul", { class: "timeline", id: "incoming-calls" }, calls.map((c) => el("li", {
+        class: c.sanctioned_by.length ? "sanctioned" : null, "data-vessel": c.vessel.id },
+        el("span", { class: "when" }, c.date || "date not stated"), " · ", entityLink(c.vessel), " ",
+        c.activity ? el("span", { class: "muted" }, c.activity) : "",
+        c.sanctioned_by.length
+          ? el("span", { class: "flag" }, "sanctioned by ", c.sanctioned_by.map((b, i) => [i ? ", " : "", entityLink(b)]))
+          : "",
+        evidenceList(c.evidence)))));
+  }
+
+  function details(props) {
+    const shown = Object.entries(props || {}).filter(([, v]) => v !== null && v !== undefined && v !== "");
+    return shown.length
+      ? el("span", { class: "small muted" }, " · " + shown.map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join(", "))
+      : "";
   }
 
   function render(r) {
@@ -35,6 +74,7 @@
     const aliases = e.aliases.filter((a) => a !== e.name);
     const ids = Object.entries(e.identifiers);
     const props = Object.entries(e.properties).filter(([k, v]) => v !== null && v !== "" && k !== "source");
+    const place = e.label === "Port" || e.label === "Location";
 
     const head = el("div", {},
       el("div", { class: "entity-head" }, el("h1", {}, e.name || e.id), badge(e.label),
@@ -50,31 +90,24 @@
           : empty("None recorded.")));
 
     const sanctions = section("Sanctions",
-      r.sanctions.direct.length
-        ? el("ul", { class: "chain", id: "sanctions-direct" }, r.sanctions.direct.map((d) => el("li", {},
-            el("strong", {}, entityLink(d.by)), ` · ${when(d)}`,
-            d.program ? ` · program ${d.program}` : "", d.list_name ? ` · list ${d.list_name}` : "",
-            evidenceList(d.evidence))))
-        : empty("Not sanctioned directly according to the graph."),
-      r.sanctions.indirect.length
-        ? el("div", {}, el("h2", { style: "margin-top:12px" }, "Linked sanctioned entities"),
-            el("ul", { class: "chain" }, r.sanctions.indirect.map((x) => el("li", {},
-              el("strong", {}, entityLink(x.sanctioned)), ` · ${x.hops} hop${x.hops === 1 ? "" : "s"}: `,
-              x.path.map((s, i) => [i ? " · " : "", step(s)])))))
-        : null);
+      r.sanctions.direct.length ? directList(r.sanctions.direct) : empty("Not sanctioned directly according to the graph."),
+      r.sanctions.indirect.length || r.sanctions.indirect_omitted ? indirectList(r.sanctions) : null);
 
     const ownership = section("Ownership and control",
       r.ownership.length
-        ? el("ul", { class: "chain", id: "ownership" }, r.ownership.map((o) => el("li", {}, step(o), evidenceList(o.evidence))))
+        ? el("ul", { class: "chain", id: "ownership" }, r.ownership.map((o) => el("li", {}, relArrow(o), evidenceList(o.evidence))))
         : empty("No owner, operator or parent body recorded."));
 
-    const calls = section("Port calls",
+    const incoming = r.incoming_calls && r.incoming_calls.length ? incomingCalls(r.incoming_calls)
+      : place ? section("Calls here", empty("No vessel calls recorded.")) : null;
+
+    const calls = r.port_calls.length || !place ? section("Port calls",
       r.port_calls.length
         ? el("ul", { class: "timeline", id: "port-calls" }, r.port_calls.map((c) => el("li", {},
             el("span", { class: "when" }, c.date || "date not stated"), " · ",
             c.activity ? `${c.activity} at ` : "at ", entityLink(c.port),
             evidenceList(c.evidence))))
-        : empty("No port calls recorded."));
+        : empty("No port calls recorded.")) : null;
 
     const dark = r.ais_dark.length ? section("AIS gaps (went dark)", evidenceList(r.ais_dark)) : null;
 
@@ -82,12 +115,9 @@
     const rels = section("Other relationships",
       relTypes.length
         ? el("div", { id: "relationships" }, relTypes.map(([type, items]) => el("div", {},
-            el("h2", { class: "rel-type", style: "margin:10px 0 6px" }, type),
+            el("h3", { class: "rel-type" }, type),
             el("ul", { class: "chain" }, items.map((x) => el("li", {},
-              x.direction === "out" ? "→ " : "← ", entityLink(x.other), " ", badge(x.other.label),
-              Object.keys(x.properties || {}).length
-                ? el("span", { class: "small muted" }, " · " + Object.entries(x.properties).filter(([, v]) => v !== null && v !== "").map(([k, v]) => `${k}: ${v}`).join(", "))
-                : "",
+              relArrow({ source: x.source, target: x.target, type }), " ", badge(x.other.label), details(x.properties),
               evidenceList(x.evidence)))))))
         : empty("None."));
 
@@ -98,7 +128,7 @@
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
-    main.replaceChildren(...[head, about, sanctions, ownership, calls, dark, rels, articles].filter(Boolean));
+    main.replaceChildren(...[head, about, sanctions, incoming, ownership, calls, dark, rels, articles].filter(Boolean));
   }
 
   function notFound(err) {

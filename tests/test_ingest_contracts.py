@@ -1,0 +1,49 @@
+"""What extraction hands on: ExtractionResults or Skipped values, and entity props that hold
+only ontology properties (no private keys riding along for the resolver or the writer)."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from graph.ontology import load as load_ontology
+from ingest.model import Document, ExtractionResult, Skipped
+from ingest.nlp import add_components
+from ingest.parallel import extract_stream
+from ingest.resolve import Resolver
+
+TEXT = (
+    "The bulk carrier Sea Example (IMO 1234567), a Panama-flagged vessel, called at the port of "
+    "Exampleton on 3 March 2024. It is owned by Examplecorp LLC, a Russian company."
+)
+
+
+@Language.component("test_contract_refuses")
+def _refuses(doc):
+    if "REFUSE" in doc.text:
+        raise RuntimeError("refused for the test")
+    return doc
+
+
+def _nlp():
+    nlp = add_components(spacy.blank("en"), model_ner=False)
+    nlp.add_pipe("test_contract_refuses", first=True)
+    return nlp
+
+
+def test_results_and_failures_are_typed_values():
+    docs = [Document(text=TEXT, path="good.txt"), Document(text=TEXT + " REFUSE", path="bad.txt")]
+    out = dict((d.path, r) for d, r in extract_stream(docs, _nlp()))
+    assert isinstance(out["good.txt"], ExtractionResult)
+    assert out["bad.txt"] == Skipped("bad.txt", "RuntimeError: refused for the test")
+
+
+def test_entity_props_hold_only_declared_properties_and_keys_are_a_field():
+    [(_, result)] = list(extract_stream([Document(text=TEXT)], _nlp()))
+    assert any(e.label == "Vessel" for e in result.entities)
+    Resolver().resolve(result.entities)
+    onto = load_ontology()
+    for e in result.entities:
+        assert set(e.props) <= set(onto.label(e.label).properties), (e.label, e.props)
+        assert e.keys and e.id
+        assert "keys" not in e.to_dict()  # resolver state, not part of what was extracted
