@@ -268,3 +268,16 @@ def test_short_agency_name_is_the_longer_body(nlp):
     assert "Coast Guard" not in agencies and "Coast Guard" in agencies["US Coast Guard"].aliases
     assert "European Union" in agencies and "Council of the European Union" in agencies
     assert not [n for n in agencies if "customs" in n.lower()]
+
+
+@pytest.mark.parametrize("text, port", [
+    ("The cutter pulled into Velsund on Monday after the patrol.", "Velsund"),
+    ("The tanker later discharged its cargo at Porto Brisa in the south.", "Porto Brisa"),
+    ("The frigate returned to its homeport of Castelmar, Ruritania, in June.", "Castelmar"),
+])
+def test_ports_from_what_ships_do_there(nlp, text, port):
+    entity(nlp, text, "Port", port)
+
+
+def test_an_air_base_is_not_a_port(nlp):
+    assert not names(nlp, "Patrol aircraft flew from Kestrel Air Base during the operation.", "Port")

@@ -73,7 +73,11 @@ class Organizations:
         m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
         # "the Saudi-led Coalition": a coalition led by a state is a non-state body.
         m.add("LED_COALITION", [[{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": "led"}, {"LOWER": {"IN": ["coalition", "alliance", "task", "forces", "force"]}}]])
-        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
+        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]] + [
+            # "discharged its cargo at X", "loaded crude oil at X"
+            [{"LOWER": {"IN": shape["port_cargo_verbs"]}}, {"LOWER": {"IN": ["its", "her", "the", "a", "their"]}, "OP": "?"},
+             {"IS_ALPHA": True, "IS_LOWER": True, "OP": "?"}, {"LOWER": {"IN": shape["port_cargo_nouns"]}}, {"LOWER": "at"}],
+        ])
         self.not_port_before = set(shape["not_port_before"])
         self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
         self.matcher = m
