@@ -69,7 +69,25 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     entities = _merge_numbered_vessels(entities, by_span)
     entities = _merge_short_agencies(entities, by_span)
     entities = _merge_renamed_vessels(doc, entities, by_span)
+    entities = _merge_short_persons(entities, by_span)
     return entities, by_span
+
+
+def _merge_short_persons(entities: list[Entity], by_span) -> list[Entity]:
+    """"Kwek" or "KWEK" after "Kwek Kee Seng": one word that starts or ends exactly one longer
+    person's name in the text is that person."""
+    persons = [e for e in entities if e.label == "Person"]
+    drop = set()
+    for short in persons:
+        if " " in short.name:
+            continue
+        word = short.name.lower()
+        longer = [e for e in persons if e is not short and " " in e.name
+                  and word in (e.name.lower().split()[0], e.name.lower().split()[-1])]
+        if len(longer) == 1:
+            _absorb(longer[0], short, by_span)
+            drop.add(id(short))
+    return [e for e in entities if id(e) not in drop]
 
 
 def _absorb(keep: Entity, other: Entity, by_span) -> None:
@@ -97,9 +115,13 @@ def _merge_short_agencies(entities: list[Entity], by_span) -> list[Entity]:
     agencies = [e for e in entities if e.label == "Agency"]
     drop = set()
     for short in agencies:
-        if " " in short.name or short.name not in words:
-            continue
-        longer = [e for e in agencies if e is not short and short.name in e.name.split()]
+        if " " not in short.name and short.name in words:
+            longer = [e for e in agencies if e is not short and short.name in e.name.split()]
+        else:
+            # "the Coast Guard" after "the U.S. Coast Guard": the end of exactly one longer name.
+            tail = " " + short.name
+            longer = [e for e in agencies if e is not short and any(
+                a.endswith(tail) and a[:-len(tail)].split()[-1].lower() not in {"of", "the", "for"} for a in (e.name, *e.aliases))]
         if len(longer) == 1:
             _absorb(longer[0], short, by_span)
             drop.add(id(short))

@@ -47,6 +47,16 @@ def test_ship_name_shapes(nlp, text, ship):
     entity(nlp, text, "Vessel", ship)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Eleven Russian ships were sanctioned, including the Stony Runner, which had changed its operator.", {"Stony Runner"}),
+    ("Three of the vessels on the new list, Petrel Bay, NS Aurora and Zalina Star, carried oil.",
+     {"Petrel Bay", "NS Aurora", "Zalina Star"}),
+    ("The surface vessels patrolled waters surrounding the islands including the East China Sea.", set()),
+])
+def test_ships_listed_in_news_sentences(nlp, text, expected):
+    assert names(nlp, text, "Vessel") == expected
+
+
 def test_list_after_a_plural_noun_and_a_verb(nlp):
     found = names(nlp, "Designated vessels include STAR HERON, BLUE MARLIN 3, OCEAN PEARL II, and KESTREL.", "Vessel")
     assert found == {"STAR HERON", "BLUE MARLIN 3", "OCEAN PEARL II", "KESTREL"}
@@ -235,3 +245,39 @@ def test_rule_candidates_are_typed_spans(nlp):
     doc = nlp("The tanker Blue Coral (IMO 9424455) was managed by Corvid Marine FZE.")
     spans = {(s.label_, s.text) for s in doc.spans["sanctions_kg_candidates"]}
     assert {("Vessel", "Blue Coral"), ("Company", "Corvid Marine FZE")} <= spans
+
+
+def test_flag_of_two_words_and_facts_from_two_rules(nlp):
+    ship = entity(nlp, "OFAC also identified SEA CRANE, a Marshall Islands-flagged vessel, as blocked property.", "Vessel", "SEA CRANE")
+    assert ship.props.get("flag") == "Marshall Islands"
+    ship = entity(nlp, "The owner of the Comoros-flagged tanker LUNA PEAK (IMO 9063287) is unknown.", "Vessel", "LUNA PEAK")
+    assert ship.identifiers == {"imo": "9063287"} and ship.props.get("flag") == "Comoros"
+
+
+def test_persons_one_name_and_no_instruments(nlp):
+    text = ("Prosecutors said John Castell was charged. As alleged, CASTELL bought the tanker, and "
+            "the court cited Supplemental Rule G. See Mem. of L. in Supp. 4. The money went to Castell.")
+    persons = [e for e in result(nlp, text).entities if e.label == "Person"]
+    assert [p.name for p in persons] == ["John Castell"]
+
+
+def test_short_agency_name_is_the_longer_body(nlp):
+    text = ("The U.S. Coast Guard cutter returned in May. The Coast Guard said the patrol went well. "
+            "The Council of the European Union met; the European Union acted. Chinese customs inspected it.")
+    agencies = {e.name: e for e in result(nlp, text).entities if e.label == "Agency"}
+    assert "Coast Guard" not in agencies and "Coast Guard" in agencies["US Coast Guard"].aliases
+    assert "European Union" in agencies and "Council of the European Union" in agencies
+    assert not [n for n in agencies if "customs" in n.lower()]
+
+
+@pytest.mark.parametrize("text, port", [
+    ("The cutter pulled into Velsund on Monday after the patrol.", "Velsund"),
+    ("The tanker later discharged its cargo at Porto Brisa in the south.", "Porto Brisa"),
+    ("The frigate returned to its homeport of Castelmar, Ruritania, in June.", "Castelmar"),
+])
+def test_ports_from_what_ships_do_there(nlp, text, port):
+    entity(nlp, text, "Port", port)
+
+
+def test_an_air_base_is_not_a_port(nlp):
+    assert not names(nlp, "Patrol aircraft flew from Kestrel Air Base during the operation.", "Port")

@@ -101,3 +101,23 @@ def test_a_bullet_glued_to_a_word_becomes_a_space(nlp):
     assert clean(text) == text.replace("\u30fb", " ")
     found = {(e.label, e.name) for e in extract_document(Document(text=text), nlp).entities}
     assert ("Country", "New Zealand") in found
+
+
+def test_extract_explain_through_the_cli(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, "utf-8")
+    res = CliRunner().invoke(main, ["extract", str(page), "--explain", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert {"Scroll to Top", "Top Articles"} <= {d["text"] for d in out["dropped"]}
+    assert all(d["reason"] for d in out["dropped"])
+    plain = json.loads(CliRunner().invoke(main, ["extract", str(page), "--format", "json"]).output)
+    assert "dropped" not in plain and plain["entities"] == out["entities"]
+    table = CliRunner().invoke(main, ["extract", str(page), "--explain"])
+    assert table.exit_code == 0 and "sidebar" in table.output

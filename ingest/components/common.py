@@ -156,7 +156,9 @@ def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, m
     if i >= limit or not is_name_token(doc[i], True) or (cover and cover[i]):
         return i
     j = i + 1
-    caps = is_caps(doc[i])
+    # Caps mode when the name starts with two capitalised words ("KUM UN SAN 3"); "NS Aurora"
+    # is a short capital prefix inside an ordinary name.
+    caps = is_caps(doc[i]) and j < limit and (is_caps(doc[j]) or doc[j].text.isdigit())
     while j < limit and j - i < max_len:
         tok = doc[j]
         if caps:

@@ -97,6 +97,12 @@ class Entities:
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
+                k = owner[start]
+                if k is not None and k >= 0 and chosen[k][:3] == [start, end, label]:
+                    for key, value in info.items():  # the same mention by two rules: keep both's facts
+                        if value and not chosen[k][3].get(key):
+                            chosen[k][3][key] = value
+                    continue
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
             if label == "Country" and self._in_place_name(doc, start, end):
@@ -480,6 +486,12 @@ class Entities:
                 return s, e, "Port", info
             return s, e, "Location", info
         if label == "PERSON" and self.keep_persons:
+            # "Supplemental Rule G", "Mem." (of a citation): an instrument or an abbreviation.
+            low = [t.lower_.rstrip(".") for t in span]
+            if any(w in self.instrument_heads for w in low) or all(w in self.not_names for w in low) or (
+                    e - s == 1 and len(text) <= 4 and e + 1 < len(doc) and doc[e].text == "." and doc[e + 1].is_lower):
+                self._drop(doc, s, e, label, "a legal instrument, boilerplate or an abbreviation, not a person")
+                return None
             # A one-word "person" after "the" is nearly always a ship or a place in this domain.
             if e - s == 1 and s > 0 and doc[s - 1].lower_ == "the":
                 return None

@@ -32,6 +32,7 @@ from ingest.components.common import (
     WEEKDAYS,
     CAPS_STOPS,
     is_caps,
+    country_index,
 )
 
 # First words of a court's district written after its name ("District Court, S.D. New York").
@@ -72,7 +73,11 @@ class Organizations:
         m.add("AGENCY_HEAD", [[{"LOWER": w} for w in h.split()] for h in heads])
         # "the Saudi-led Coalition": a coalition led by a state is a non-state body.
         m.add("LED_COALITION", [[{"IS_TITLE": True}, {"ORTH": "-"}, {"LOWER": "led"}, {"LOWER": {"IN": ["coalition", "alliance", "task", "forces", "force"]}}]])
-        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]])
+        m.add("PORT_CONTEXT", [[{"LOWER": w} for w in ph.split()] for ph in shape["port_context"]] + [
+            # "discharged its cargo at X", "loaded crude oil at X"
+            [{"LOWER": {"IN": shape["port_cargo_verbs"]}}, {"LOWER": {"IN": ["its", "her", "the", "a", "their"]}, "OP": "?"},
+             {"IS_ALPHA": True, "IS_LOWER": True, "OP": "?"}, {"LOWER": {"IN": shape["port_cargo_nouns"]}}, {"LOWER": "at"}],
+        ])
         self.not_port_before = set(shape["not_port_before"])
         self.port_multi = {w.split()[-1]: w.split()[:-1] for w in c["port_name_words"] if " " in w}
         self.matcher = m
@@ -231,8 +236,8 @@ class Organizations:
         head = doc[start:end]
         capital = head[0].text[:1].isupper()
         # "Japan coast guard": a lower-case head counts right after a state's name.
-        if not capital and not (start > lo and (country_of(doc[start - 1].text) and doc[start - 1].text[:1].isupper())):
-            return
+        if not capital and not (start > lo and doc[start - 1].text in country_index()["alias"]):
+            return  # a state's name, not a demonym: "Chinese customs" is not a body's name
         if end < hi and doc[end].lower_ in self.agency_heads and doc[end].text[:1].isupper():
             return  # "Coast Guard" inside "Coast Guard Command": the longer head rules
         # Left: modifiers.

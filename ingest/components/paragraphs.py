@@ -18,9 +18,8 @@ _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 
 @Language.component("sanctions_kg_paragraphs_v1")
 def paragraphs(doc: Doc) -> Doc:
-    if not _BLANK_LINE.search(doc.text):
-        return doc
-    for tok in doc[:-1]:
-        if tok.is_space and _BLANK_LINE.search(tok.text):
-            doc[tok.i + 1].is_sent_start = True
+    for m in _BLANK_LINE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.end < len(doc) and not doc[span.end].is_space:
+            doc[span.end].is_sent_start = True
     return doc

@@ -99,7 +99,7 @@ class Vessels:
         cover = covered(doc)
         strings = doc.vocab.strings
         renames = []
-        self._prefix_at = {start for mid, start, end in matches if strings[mid] == "PREFIX"}
+        self._prefix_at = {start: end for mid, start, end in matches if strings[mid] == "PREFIX"}
         for start, end, number in imos:
             # The label is an identifier, not a mention of the International Maritime
             # Organization: block its tokens for every other candidate.
@@ -167,6 +167,13 @@ class Vessels:
             tok = doc[j - 1]
             low = tok.lower_
             country = country_of(tok.text) if tok.text[:1].isupper() else None
+            if not country and tok.text[:1].isupper():
+                # "a Marshall Islands-flagged vessel": a state's name of two or three words.
+                for width in (3, 2):
+                    if j - width >= floor and country_of(doc[j - width:j].text):
+                        country = country_of(doc[j - width:j].text)
+                        j -= width - 1
+                        break
             if country:
                 flag = flag or country["name"]
             elif not (low in self.modifiers or tok.text == "-" or low in {"flagged", "registered", "sanctioned", "russian-flagged"}
@@ -269,7 +276,20 @@ class Vessels:
             if t.text == "," and j + 1 < sent_end and (doc[j + 1].lower_ in self.list_intro_words or doc[j + 1].lower_ in {"such", "among"}):
                 j += 1
                 continue
+            # "three of the vessels on the new list, Alder, Birch and Cedar, ...": an apposition
+            # of two or more names after a short phrase.
+            if t.text in {",", "\u2014", "\u2013"} and j > end and j + 1 < sent_end and is_name_token(doc[j + 1], True):
+                return j + 1, 2
             if t.is_punct or t.pos_ in ("VERB", "AUX") or t.lower_ in {"that", "which", "who", "were", "was", "are", "is"}:
+                # "Eleven ships were sanctioned, including the Alder": a verb may come before
+                # "including" / "such as" when the list follows at once.
+                for k in range(j + 1, min(j + 5, sent_end)):
+                    if doc[k - 1].text != ",":
+                        continue
+                    if doc[k].lower_ in self.list_intro_words and doc[k].text not in self.list_intro_punct:
+                        return k + 1, 1
+                    if k + 1 < sent_end and (doc[k].lower_, doc[k + 1].lower_) in self.list_intro_pairs:
+                        return k + 2, 1
                 return None, 0
             j += 1
         return None, 0
@@ -280,6 +300,8 @@ class Vessels:
         while i < sent_end:
             if doc[i].lower_ in {"the", "a"}:
                 i += 1
+            if i in self._prefix_at:
+                i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
             n_end = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
             if n_end == i:
                 break
