@@ -281,3 +281,18 @@ def test_ports_from_what_ships_do_there(nlp, text, port):
 
 def test_an_air_base_is_not_a_port(nlp):
     assert not names(nlp, "Patrol aircraft flew from Kestrel Air Base during the operation.", "Port")
+
+
+@pytest.mark.parametrize("text, ship", [
+    ("The tanker Eastern Lantern (IMO 9010735) docked at Tartus in May.", "Eastern Lantern"),
+    ("The bulk carrier Northern Quill loaded coal at Nakhodka.", "Northern Quill"),
+])
+def test_a_compass_word_starts_a_ship_name_when_a_name_follows(nlp, text, ship):
+    """'Eastern', 'Northern' ... are kept in a name ('Eastern Lantern'); two ships that differ
+    only there must not collapse into one 'Lantern' node."""
+    assert ship in names(nlp, text, "Vessel")
+
+
+def test_a_compass_word_before_a_common_noun_is_no_name(nlp):
+    found = {e.name for e in result(nlp, "Western officials said the tanker Blue Quill left port.").entities}
+    assert not any(n.startswith("Western") for n in found)

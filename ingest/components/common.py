@@ -53,9 +53,12 @@ NOT_NAME_START = {
     "Which", "Who", "What", "Where", "There", "Here", "He", "She", "They", "We", "I", "You",
     "Also", "However", "Meanwhile", "Today", "Yesterday", "Last", "Next", "Earlier", "Later",
     "Satellite", "Images", "Imagery", "Officials", "Analysts", "Data", "Under", "Despite",
-    "Was", "Were", "Is", "Are", "Has", "Had", "Have", "Not", "No", "Western", "Eastern",
-    "Northern", "Southern", "Such", "Another", "Most", "Any", "Every", "Neither", "Only", "Then",
-} | MONTHS | WEEKDAYS
+    "Was", "Were", "Is", "Are", "Has", "Had", "Have", "Not", "No", "Such", "Another", "Most",
+    "Any", "Every", "Neither", "Only", "Then",
+} | MONTHS | WEEKDAYS | {"Western", "Eastern", "Northern", "Southern"}
+# Compass words start a name only when a capitalised word follows ("Eastern Harmony", a ship;
+# not "Western officials").
+COMPASS = {"Western", "Eastern", "Northern", "Southern"}
 NAME_JOINERS = {"-", "of", "&", "de", "la", "del", "van", "von", "al", "el", "bin"}
 # Words that end an ALL-CAPS name though they are capitals too (court captions run on:
 # "ALL CARGO ABOARD THE BELLA WITH ...").
@@ -147,6 +150,9 @@ def is_name_token(tok, first: bool) -> bool:
     if not text or tok.is_punct or tok.is_space:
         return False
     if first:
+        if text in COMPASS:
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is not None and nxt.text[:1].isupper() and nxt.text not in NOT_NAME_START and not nxt.is_punct
         return text[0].isupper() and text not in NOT_NAME_START and not (is_caps(tok) and text.title() in NOT_NAME_START)
     return text[0].isupper() or text[0].isdigit()
 
