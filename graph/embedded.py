@@ -882,7 +882,7 @@ def check_aof(db: Path) -> bool:
             raise StoreUnavailable(
                 f"The append-only log of {db} has no manifest ({manifest} is missing): starting would load "
                 f"an empty graph and then save it over the database. Restore the file, or run "
-                f"`sanctions-kg --db {db} repair` to rebuild it from the log files in {folder}."
+                f"`uv run sanctions-kg --db {db} repair` to rebuild it from the log files in {folder}."
             )
         return db.is_file() and db.stat().st_size > 0
     res = _check_aof_tool(manifest)
@@ -891,7 +891,7 @@ def check_aof(db: Path) -> bool:
         detail = bad[-1].split("AOF analyzed: ", 1)[-1] if bad else _one_line(res.stdout.strip().splitlines()[-1:] or res.stderr)
         raise StoreUnavailable(
             f"The append-only log of {db} is damaged ({detail}): loading it would give only part of the "
-            f"graph, so it was not opened. Restore {folder} from a backup, or run `sanctions-kg --db {db} repair` "
+            f"graph, so it was not opened. Restore {folder} from a backup, or run `uv run sanctions-kg --db {db} repair` "
             "to cut the log back to its last whole write (what came after it is lost)."
         )
     return False
@@ -912,7 +912,7 @@ def repair_aof(db: str | os.PathLike) -> str:
         server = _read_registry(path)
         if server is not None and server.alive():
             raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
-                             "stop it first (`sanctions-kg stop`), then repair.")
+                             "stop it first (`uv run sanctions-kg stop`), then repair.")
         done = []
         manifest = folder / AOF_MANIFEST
         if not manifest.exists():
@@ -1030,7 +1030,7 @@ def _refusing(db: Path, server: "_Server", exc: BaseException) -> str:
                 f"Free space on the disk holding {db.parent} (or make it writable); the server keeps "
                 "every acknowledged write meanwhile, so do not kill it. Then run the command again.")
     return (f"The database server for {db} (pid {server.pid}) is running but refuses commands: {msg}. "
-            f"Run the command again; if it persists, `sanctions-kg stop --force`.")
+            f"Run the command again; if it persists, `uv run sanctions-kg stop --force`.")
 
 
 def _gone(pid: int) -> bool:

@@ -94,7 +94,7 @@ _WRITE_CLAUSE = re.compile(
 
 READ_ONLY_MESSAGE = (
     "This query writes to the graph{what} and was refused: the web console is read-only. "
-    "Use `sanctions-kg query --write` on the command line to change the graph."
+    "Use `uv run sanctions-kg query --write` on the command line to change the graph."
 )
 
 

@@ -105,7 +105,7 @@ class TokenMiddleware:
             return await self.app(scope, receive, send)
         message = (
             "A token is required: this server is reachable from other machines. Open the "
-            "address `sanctions-kg serve` printed (it ends in ?token=...), or send "
+            "address `uv run sanctions-kg serve` printed (it ends in ?token=...), or send "
             "`Authorization: Bearer <token>`."
         )
         if request.url.path.startswith("/api/"):
