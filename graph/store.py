@@ -62,7 +62,9 @@ class Batch:
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> None:
         """Add a write statement of the caller's own (values as parameters)."""
-        self.statements.append((query, dict(params or {})))
+        # Rows (graph/cypher.py's `{"rows": [...]}` shape) stay Rows: the embedded store nests
+        # such statements in one query without compiling the batch first.
+        self.statements.append((query, params if isinstance(params, cypher.Rows) else dict(params or {})))
 
 
 class GraphStore(ABC):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from graph import evidence as ev
+from graph.cypher import Rows
 from graph.errors import StoreUnavailable
 from graph.ontology import load as load_ontology
 from ingest.knowledge import (
@@ -133,8 +134,8 @@ DELETE m""",
 )
 # Entities the earlier extraction of the article made that nothing holds any more (a match
 # candidate link to a listed entity does not hold one: it was only a guess about that mention).
-_ORPHANS = """UNWIND $ids AS id
-MATCH (n:Entity {id: id})
+_ORPHANS = """UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
 WHERE n.listed IS NULL OR n.listed = false
 OPTIONAL MATCH (n)-[x]-() WHERE type(x) <> 'MATCH_CANDIDATE'
 WITH n, count(x) AS links WHERE links = 0
@@ -160,7 +161,7 @@ def write_article(store, result: ExtractionResult, *, replace: bool = False) -> 
             touched = sorted(set(res.rows[0]["mentioned"] or []) | set(res.rows[0]["related"] or []))
     with store.batch() as b:
         if replace:
-            strip = {"rows": [{"aid": aid, "needle": f'"article":"{aid}"'}]}
+            strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
             for query in _STRIP:
                 b.run(query, strip)
         # The Article goes last among nodes only so that its complete=true lands with the rest.
@@ -169,12 +170,12 @@ def write_article(store, result: ExtractionResult, *, replace: bool = False) -> 
                 b.upsert_nodes(label, items)
         b.upsert_nodes("Article", rows["nodes"]["Article"])
         # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
-        b.run("UNWIND $rows AS row MATCH (a:Article {id: row.id}) SET a.name_keys = row.keys",
-              {"rows": [{"id": aid, "keys": article_keys(result.document.text)}]})
+        b.run("UNWIND $rows AS row\nMATCH (a:Article {id: row.id}) SET a.name_keys = row.keys",
+              Rows(rows=[{"id": aid, "keys": article_keys(result.document.text)}]))
         for rtype, items in rows["rels"].items():
             b.upsert_relationships(rtype, items)
         if touched:
-            b.run(_ORPHANS, {"ids": touched})
+            b.run(_ORPHANS, Rows(rows=[{"id": i} for i in touched]))
 
 
 def article_resolver(store) -> Resolver:
