@@ -133,7 +133,8 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
 
                     import_sanctions(store, os.environ["BENCH_LIST"])
                 t = time.perf_counter()
-                summary = ingest_documents(store, docs, nlp=nlp, n_process=processes)
+                summary = ingest_documents(store, docs, nlp=nlp, n_process=processes,
+                                           rescan=not os.environ.get("BENCH_NO_RESCAN"))
                 result["seconds"] = time.perf_counter() - t
                 result["summary"] = summary.to_dict()
                 if os.environ.get("BENCH_REINGEST"):
@@ -290,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--list", action="store_true",
                     help="import a made-up sanctions list naming half the corpus's ships and companies first "
                          "((b): as known names; (c): into the store, outside the timer)")
+    ap.add_argument("--no-rescan", action="store_true",
+                    help="(c) without the re-scan of articles that mention names the run's other articles typed")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per measurement before it counts as hung")
     ap.add_argument("--json", type=Path, default=None)
     # internal: one measurement in a subprocess
@@ -302,7 +305,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     global LIST_ARTICLES
     LIST_ARTICLES = args.articles if args.list else 0
-    res: dict = {"provenance": provenance(), "list": bool(args.list)}
+    if args.no_rescan:
+        os.environ["BENCH_NO_RESCAN"] = "1"  # read by the (c) worker, which inherits the environment
+    res: dict = {"provenance": provenance(), "list": bool(args.list), "rescan": not args.no_rescan}
     if args.memory is not None:
         res["memory"] = memory(args.memory or [1000, 10000], args.memory_processes, args.timeout)
     else:
