@@ -74,7 +74,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
 
 
 def _merge_short_persons(entities: list[Entity], by_span) -> list[Entity]:
-    """"Kwek" or "KWEK" after "Kwek Kee Seng": one word that starts or ends exactly one longer
+    """"Tanvo" or "TANVO" after "Tanvo Lee Marr": one word that starts or ends exactly one longer
     person's name in the text is that person."""
     persons = [e for e in entities if e.label == "Person"]
     drop = set()

@@ -250,7 +250,7 @@ def test_rule_candidates_are_typed_spans(nlp):
 def test_flag_of_two_words_and_facts_from_two_rules(nlp):
     ship = entity(nlp, "OFAC also identified SEA CRANE, a Marshall Islands-flagged vessel, as blocked property.", "Vessel", "SEA CRANE")
     assert ship.props.get("flag") == "Marshall Islands"
-    ship = entity(nlp, "The owner of the Comoros-flagged tanker LUNA PEAK (IMO 9063287) is unknown.", "Vessel", "LUNA PEAK")
+    ship = entity(nlp, "The owner of the Comoros-flagged tanker LOMA PEAK (IMO 9063287) is unknown.", "Vessel", "LOMA PEAK")
     assert ship.identifiers == {"imo": "9063287"} and ship.props.get("flag") == "Comoros"
 
 

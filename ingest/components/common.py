@@ -61,7 +61,7 @@ NOT_NAME_START = {
 COMPASS = {"Western", "Eastern", "Northern", "Southern"}
 NAME_JOINERS = {"-", "of", "&", "de", "la", "del", "van", "von", "al", "el", "bin"}
 # Words that end an ALL-CAPS name though they are capitals too (court captions run on:
-# "ALL CARGO ABOARD THE BELLA WITH ...").
+# "ALL CARGO ABOARD THE MARLOW WITH ...").
 CAPS_STOPS = {"aboard", "bearing", "cargo", "vessel", "tanker", "ship", "defendant", "defendants", "plaintiff", "et", "al", "v", "vs"}
 
 
@@ -162,14 +162,14 @@ def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, m
     if i >= limit or not is_name_token(doc[i], True) or (cover and cover[i]):
         return i
     j = i + 1
-    # Caps mode when the name starts with two capitalised words ("KUM UN SAN 3"); "NS Aurora"
+    # Caps mode when the name starts with two capitalised words ("SEA LANTERN 7"); "NS Aurora"
     # is a short capital prefix inside an ordinary name.
     caps = is_caps(doc[i]) and j < limit and (is_caps(doc[j]) or doc[j].text.isdigit())
     while j < limit and j - i < max_len:
         tok = doc[j]
         if caps:
             # An ALL-CAPS name runs over capitals and numbers, even over a word a gazetteer
-            # knows ("KUM UN SAN 3"), and stops at a function word ("BELLA WITH ...").
+            # knows ("SEA LANTERN 7"), and stops at a function word ("MARLOW WITH ...").
             if (is_caps(tok) or tok.text.isdigit()) and not tok.is_stop and tok.lower_ not in CAPS_STOPS:
                 j += 1
                 continue

@@ -355,7 +355,7 @@ class Entities:
         if not names:
             return
         # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
-        # always capitalised: "courageous" is not the ship Courageous.
+        # always capitalised: "resolute" is not the ship Resolute.
         for i, tok in enumerate(doc):
             if not tok.text[:1].isupper():
                 continue
@@ -473,7 +473,7 @@ class Entities:
             if any(t.text.isdigit() for t in span) or len(text) < 2:
                 return None
             if all(t.lower_ in getattr(self, "_persons", ()) for t in span if t.is_alpha):
-                return s, e, "Person", info  # "KWEK" where the text names the person "Kwek Kee Seng"
+                return s, e, "Person", info  # "TANVO" where the text names the person "Tanvo Lee Marr"
             return s, e, "Organization", info
         if label == "GPE":
             country = country_of(text) if text not in country_index()["demonym"] else None

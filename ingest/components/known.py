@@ -9,7 +9,7 @@ Matching is one PhraseMatcher on lower-case tokens, then case and context rules,
 known name written in lower case is usually a common phrase, not the name:
 - every word of the match starts with a capital or a digit (joiners such as "of" excepted):
   "SEA JUNIPER" and "Sea Juniper" match a known "Sea Juniper", "sea juniper" does not;
-- the match is not part of a longer capitalised name ("Maria" in "Maria Ivanova");
+- the match is not part of a longer capitalised name ("Vela" in "Vela Ostrova");
 - a one-word name needs at least 3 characters, no stop word, and, at the start of a sentence
   (where any word is capitalised), ALL CAPS or a digit in it;
 - a name two known entities of different labels share is left alone (ambiguous); a vessel

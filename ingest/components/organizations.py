@@ -100,7 +100,7 @@ class Organizations:
 
     def _legal_after(self, doc, start, end, lo, hi, cover):
         """"X Shipping Co., Ltd.", "X Mgmt. Pte. Ltd.", "X Trading (Dalian) Co. Ltd", "X FZE",
-        "VELMUR MANAGEMENT PTE LTD": a company's name ends in one or more legal forms; the name
+        "HARLOW TIDE MARINE PTE LTD": a company's name ends in one or more legal forms; the name
         before them may hold places, parentheses and abbreviations."""
         # Only the first legal form of a run starts a name ("Pte. Ltd." is one run).
         p = start - 1
