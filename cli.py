@@ -32,6 +32,9 @@ class Context:
                 db=self._db, neo4j_user=self._user, neo4j_password=self._password,
                 keep_server=self._keep_server, keep_server_default=settings_mod.KEEP_SERVER_CLI,
             )
+            from graph.uri import check_db
+
+            check_db(self._settings.db)  # every command, also those that never open the store (stop, repair)
         return self._settings
 
     def open_store(self):

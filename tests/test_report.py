@@ -489,6 +489,15 @@ def test_db_that_is_neither_a_file_nor_a_neo4j_uri_is_one_clear_error(db):
         "a file path (embedded database), or a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI (Neo4j server)."]
 
 
+@pytest.mark.parametrize("command", ["stop", "repair"])
+def test_commands_that_do_not_open_the_store_refuse_a_foreign_uri_too(command):
+    result = _cli("ftp://x", command)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: Cannot open database ftp://x: ftp:// is not supported. Give --db (or SANCTIONS_KG_DB) "
+        "a file path (embedded database), or a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI (Neo4j server)."]
+
+
 @pytest.mark.parametrize("db", ["graph.db", "/tmp/a/b.db", "C:\\graphs\\kg.db", "bolt://h:7687", "bolt+s://h",
                                 "neo4j://h", "neo4j+s://h:7687", "NEO4J://h"])
 def test_accepted_db_forms(db):
