@@ -209,3 +209,35 @@ def _print_diff(a, b):
     ra, rb = set(a[1]), set(b[1])
     for x in sorted(ra ^ rb):
         print("REL", "first" if x in ra else "second", x)
+
+
+def test_replacing_an_articles_facts_removes_only_its_share(tmp_path):
+    """write_article(replace=True) with a re-extraction that no longer states a relationship:
+    the relationship only this article stated goes; one another article also states keeps
+    that article's evidence (only edges between entities the article mentions are touched)."""
+    import dataclasses
+
+    from ingest.extract import build_result
+    from ingest.model import Document
+    from ingest.nlp import load
+    from ingest.pipeline import article_resolver, write_article
+
+    nlp = load()
+    one = Document(text="The tanker Amber Quill docked at Port Rellis in May. Amber Quill is owned by Quill Holdings LLC.",
+                   path="one.txt")
+    two = Document(text="The tanker Amber Quill is owned by Quill Holdings LLC, filings show.", path="two.txt")
+    with open_store(str(tmp_path / "kg.db")) as store:
+        results = [build_result(d, nlp(d.text)) for d in (one, two)]
+        resolver = article_resolver(store)
+        for r in results:
+            resolver.resolve(r.entities)
+            write_article(store, r)
+
+        def edges():
+            res = store.run("MATCH (a)-[r:CALLED_AT|OWNED_BY]->(b) RETURN type(r) AS t, r.articles AS arts")
+            return {row["t"]: sorted(row["arts"]) for row in res}
+
+        before = edges()
+        assert before["OWNED_BY"] == sorted([one.id, two.id]) and before["CALLED_AT"] == [one.id]
+        write_article(store, dataclasses.replace(results[0], relations=[]), replace=True)
+        assert edges() == {"OWNED_BY": [two.id]}
