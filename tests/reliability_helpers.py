@@ -167,3 +167,10 @@ def servers_in(folder: Path) -> list[psutil.Process]:
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return found
+
+
+def kill_servers(folder: Path) -> None:
+    """Kill the servers serving a database in `folder`: crash tests leave orphans on purpose,
+    and none may outlive its test."""
+    for proc in servers_in(folder):
+        proc.kill()

@@ -16,7 +16,7 @@ import pytest
 
 from graph.backends import open_store
 from ingest.model import Document
-from reliability_helpers import diff, servers_in, snapshot
+from reliability_helpers import diff, kill_servers, servers_in, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("sanctions-kg"))
@@ -28,15 +28,10 @@ ARTICLE = (
 )
 
 
-def _kill_servers(folder: Path) -> None:
-    for proc in servers_in(folder):
-        proc.kill()
-
-
 @pytest.fixture
 def db(tmp_path):
     yield tmp_path / "kg.db"
-    _kill_servers(tmp_path)
+    kill_servers(tmp_path)
 
 
 def cli(db: Path, *args: str, env: dict | None = None, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
@@ -84,7 +79,7 @@ def small_disk(tmp_path):
     try:
         yield mnt
     finally:
-        _kill_servers(mnt)
+        kill_servers(mnt)
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
@@ -237,7 +232,7 @@ def reference(tmp_path_factory, corpus) -> dict:
         summary = ingest_paths(store, [str(corpus)])
         assert summary.new == N_CORPUS and summary.ok
         snap = snapshot(store)
-    _kill_servers(folder)
+    kill_servers(folder)
     return snap
 
 
@@ -312,7 +307,7 @@ def test_kill_9_of_an_ingest_takes_its_workers_and_its_lock(db, corpus, referenc
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
     assert _all_gone(workers) == [], "extraction workers outlived the killed ingest"
-    _kill_servers(db.parent)  # as after a reboot too: the next run starts its own server
+    kill_servers(db.parent)  # as after a reboot too: the next run starts its own server
     _rerun_gives_the_clean_graph(db, corpus, reference)
 
 

@@ -30,7 +30,7 @@ from graph.backends import open_store
 from ingest import nlp as nlp_mod
 from ingest.pipeline import ingest_paths
 from reliability_helpers import (
-    articles, diff, record, server_pid, servers_in, snapshot, strings_in, write_corpus,
+    articles, diff, kill_servers, record, server_pid, snapshot, strings_in, write_corpus,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,21 +61,15 @@ def reference(tmp_path_factory, corpus, nlp) -> dict:
     assert f"articles: {N_ARTICLES} new, 0 unchanged, 0 failed" in result.output
     with open_store(str(db)) as store:
         snap = snapshot(store)
-    _kill_servers(folder)
+    kill_servers(folder)
     assert sum(1 for labels, _ in snap["nodes"].values() if "Article" in labels) == N_ARTICLES
     return snap
-
-
-def _kill_servers(folder: Path) -> None:
-    # Crash tests leave orphan servers on purpose; don't let them outlive the test.
-    for proc in servers_in(folder):
-        proc.kill()
 
 
 @pytest.fixture
 def fresh(tmp_path):
     yield tmp_path / "kg.db"
-    _kill_servers(tmp_path)
+    kill_servers(tmp_path)
 
 
 def ingest_cli(db: Path, *paths) -> tuple[int, str]:
@@ -102,7 +96,7 @@ def shared(tmp_path_factory, corpus, nlp):
     store = open_store(str(db))
     yield db, store
     store.close()
-    _kill_servers(folder)
+    kill_servers(folder)
 
 
 def _png() -> bytes:

@@ -44,6 +44,9 @@ MONTHS = {
     "Sept", "Oct", "Nov", "Dec",
 }
 WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+# Compass words start a name only when a capitalised word follows ("Eastern Harmony", a ship;
+# not "Western officials"): is_name_token checks that; elsewhere they never start one.
+COMPASS = {"Western", "Eastern", "Northern", "Southern"}
 # Capitalised words that start sentences or phrases but never start a name.
 NOT_NAME_START = {
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "In", "On", "At", "By",
@@ -55,10 +58,7 @@ NOT_NAME_START = {
     "Satellite", "Images", "Imagery", "Officials", "Analysts", "Data", "Under", "Despite",
     "Was", "Were", "Is", "Are", "Has", "Had", "Have", "Not", "No", "Such", "Another", "Most",
     "Any", "Every", "Neither", "Only", "Then",
-} | MONTHS | WEEKDAYS | {"Western", "Eastern", "Northern", "Southern"}
-# Compass words start a name only when a capitalised word follows ("Eastern Harmony", a ship;
-# not "Western officials").
-COMPASS = {"Western", "Eastern", "Northern", "Southern"}
+} | MONTHS | WEEKDAYS | COMPASS
 NAME_JOINERS = {"-", "of", "&", "de", "la", "del", "van", "von", "al", "el", "bin"}
 # Words that end an ALL-CAPS name though they are capitals too (court captions run on:
 # "ALL CARGO ABOARD THE MARLOW WITH ...").
