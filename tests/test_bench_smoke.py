@@ -68,3 +68,27 @@ def test_ingest_bench_toy(tmp_path, monkeypatch):
     assert res["modes"]["a1"]["words_per_s"] > 0
     assert res["modes"]["c1"]["summary"]["articles"]["new"] == 4
     assert res["modes"]["c2"]["summary"] == res["modes"]["c1"]["summary"]
+
+
+def test_compare_judges_each_figure_by_its_direction():
+    from bench.compare import figures
+
+    got = {
+        "ingest": {"c/a 2p": {"before": [0.80, 0.78], "after": [0.75, 0.77]},   # 4% lower: holds
+                   "b/a 2p": {"before": [0.90], "after": [0.80]}},                # 11% lower: worse
+        "writer": {"ours/raw create": {"before": [1.20], "after": [1.27]},        # 6% higher: worse
+                   "ours/raw update": {"before": [1.20], "after": [1.00]},        # better
+                   "ours/raw article": {"before": [1.20], "after": [1.25]}},      # 4% higher: holds
+    }
+    rows = {r["figure"]: r for r in figures(got, ["ingest", "writer"], 0.05)}
+    assert [rows[f]["holds"] for f in ("c/a 2p", "b/a 2p", "ours/raw create", "ours/raw update",
+                                       "ours/raw article")] == [True, False, False, True, True]
+    assert rows["c/a 2p"]["before"] == 0.79 and rows["c/a 2p"]["after/before"] == round(0.76 / 0.79, 3)
+
+
+def test_compare_refuses_a_revision_git_does_not_know(tmp_path):
+    from bench.compare import base_tree
+
+    with pytest.raises(SystemExit, match="not a commit of this repository"):
+        base_tree("no-such-revision-anywhere", tmp_path)
+    assert not list(tmp_path.iterdir())
