@@ -187,42 +187,52 @@ def build_result(document: Document, doc) -> ExtractionResult:
     last = base
     relations: list[Relation] = []
     seen: set[tuple] = set()
-    for item in doc._.skg_relations:
-        sent = " ".join(doc[item["sent"][0]:item["sent"][1]].text.split())
-        when = dates_mod.resolve(item.get("date_text"), base, last)
+    darks = doc._.skg_dark
+    candidates = doc._.skg_relations
+    # Relative dates ("two days later") read from the date stated last, in text order: each
+    # dark statement comes after `after` relation candidates.
+    for i in range(len(candidates) + 1):
+        for dark in (d for d in darks if d.after == i):
+            sent = " ".join(doc[dark.sent[0]:dark.sent[1]].text.split())
+            when = dates_mod.resolve(dark.date_text, base, last)
+            if when:
+                last = when
+            for v in dict.fromkeys(by_span[k] for k in dark.vessels if k in by_span):
+                v.props.setdefault("ais_dark", []).append(
+                    {"sentence": sent, "date": when.isoformat() if when else None, "cue": dark.cue}
+                )
+        if i == len(candidates):
+            break
+        item = candidates[i]
+        sent = " ".join(doc[item.sent[0]:item.sent[1]].text.split())
+        when = dates_mod.resolve(item.date_text, base, last)
         if when:
             last = when
-        sources = [by_span.get(tuple(k)) for k in item["sources"]]
-        if item["type"] == "AIS_DARK":
-            for v in dict.fromkeys(s for s in sources if s is not None):
-                v.props.setdefault("ais_dark", []).append(
-                    {"sentence": sent, "date": when.isoformat() if when else None, "cue": item["props"].get("cue")}
-                )
-            continue
+        sources = [by_span.get(k) for k in item.sources]
         targets = []
-        for k in item["targets"]:
+        for k in item.targets:
             if isinstance(k[0], int):
-                targets.append(by_span.get(tuple(k)))
+                targets.append(by_span.get(k))
             else:
                 label, name = k
                 ent = next((e for e in entities if e.label == label and e.name == name), None) or extra.get(name)
                 if ent is None:
                     ent = extra[name] = Entity(label=label, name=name, aliases=[name])
                 targets.append(ent)
-        props = dict(item["props"])
+        props = dict(item.props)
         for s in dict.fromkeys(x for x in sources if x is not None):
             for t in dict.fromkeys(x for x in targets if x is not None):
-                if s is t or not onto.allows(item["type"], s.label, t.label):
+                if s is t or not onto.allows(item.type, s.label, t.label):
                     continue
                 date = when.isoformat() if when else None
-                if item["type"] == "SANCTIONED_BY" and not props.get("year") and when:
+                if item.type == "SANCTIONED_BY" and not props.get("year") and when:
                     props["year"] = when.year
-                sig = (item["type"], s.name, s.label, t.name, t.label, date, sent)
+                sig = (item.type, s.name, s.label, t.name, t.label, date, sent)
                 if sig in seen:
                     continue
                 seen.add(sig)
                 relations.append(Relation(
-                    type=item["type"], source=s.name, target=t.name, source_label=s.label, target_label=t.label,
+                    type=item.type, source=s.name, target=t.name, source_label=s.label, target_label=t.label,
                     evidence=sent, method="rule", date=date, props=props,
                 ))
     for e in extra.values():

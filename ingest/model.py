@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 _WS = re.compile(r"\s+")
 
@@ -40,6 +42,47 @@ class Skipped:
 
     path: str
     reason: str
+
+
+TokenSpan = tuple[int, int]  # token offsets [start, end) in a spaCy Doc
+
+
+@dataclass(frozen=True, slots=True)
+class RelationCandidate:
+    """A relation the relations component read in one sentence, before its ends are resolved:
+    the token spans of its sources and targets (entities of doc.ents), or for a target named
+    only by a country word, (label, name); the sentence; the date as written; its props
+    (certainty, cue words, ...). `ingest.extract.build_result` turns it into Relations."""
+
+    type: str  # an ontology relationship type
+    sources: tuple[TokenSpan, ...]
+    targets: tuple[TokenSpan | tuple[str, str], ...]
+    sent: TokenSpan
+    date_text: str | None = None
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, d: Mapping[str, Any]) -> "RelationCandidate":
+        return cls(type=d["type"], sources=tuple(tuple(k) for k in d["sources"]),
+                   targets=tuple(tuple(k) for k in d["targets"]), sent=tuple(d["sent"]),
+                   date_text=d.get("date_text"), props=dict(d.get("props") or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class DarkActivity:
+    """Ships a sentence says went dark (AIS transponder off, signal lost). Not a relation
+    between two entities: it becomes the ships' `ais_dark` property."""
+
+    vessels: tuple[TokenSpan, ...]
+    sent: TokenSpan
+    date_text: str | None = None
+    cue: str | None = None
+    after: int = 0  # how many RelationCandidates the text states before it (dates read in order)
+
+    @classmethod
+    def from_data(cls, d: Mapping[str, Any]) -> "DarkActivity":
+        return cls(vessels=tuple(tuple(k) for k in d["vessels"]), sent=tuple(d["sent"]),
+                   date_text=d.get("date_text"), cue=d.get("cue"), after=int(d.get("after", 0)))
 
 
 @dataclass

@@ -47,3 +47,26 @@ def test_entity_props_hold_only_declared_properties_and_keys_are_a_field():
         assert set(e.props) <= set(onto.label(e.label).properties), (e.label, e.props)
         assert e.keys and e.id
         assert "keys" not in e.to_dict()  # resolver state, not part of what was extracted
+
+
+def test_relation_candidates_and_dark_activity_are_typed_values():
+    from ingest.model import DarkActivity, RelationCandidate
+
+    nlp = _nlp()
+    doc = nlp(TEXT + " Two days later the Sea Example switched off its AIS transponder.")
+    cands = doc._.skg_relations
+    assert cands and all(isinstance(c, RelationCandidate) for c in cands)
+    onto = load_ontology()
+    assert {c.type for c in cands} <= set(onto.relationships)  # no pseudo types among relations
+    owned = next(c for c in cands if c.type == "OWNED_BY")
+    assert doc[slice(*owned.sources[0])].text == "Sea Example"
+    assert doc[slice(*owned.targets[0])].text == "Examplecorp LLC"
+    [dark] = doc._.skg_dark
+    assert isinstance(dark, DarkActivity) and doc[slice(*dark.vessels[0])].text == "Sea Example"
+    # what the components keep in user_data is plain data that msgpack can carry
+    import srsly
+
+    assert srsly.msgpack_loads(srsly.msgpack_dumps(doc.user_data["skg_dark"]))
+    [(_, result)] = list(extract_stream([Document(text=doc.text, published="2024-03-01")], nlp))
+    [vessel] = [e for e in result.entities if e.label == "Vessel"]
+    assert vessel.props["ais_dark"][0]["cue"] and not any(r.type not in onto.relationships for r in result.relations)

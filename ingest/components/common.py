@@ -32,6 +32,7 @@ def span_of_key(key: str) -> tuple[int, int]:
     start, end = key.split(":")
     return int(start), int(end)
 RELATIONS = "skg_relations"
+DARK = "skg_dark"  # AIS-dark statements: ingest.model.DarkActivity as plain data
 DROPPED = "skg_dropped"  # (start, end, label, reason) of candidates not kept: extract --explain
 DATES = "skg_dates"
 
@@ -100,7 +101,12 @@ def cues() -> dict:
 def ensure_extensions() -> None:
     """Expose what the components found as doc._ / span._ attributes (read-only views)."""
     if not Doc.has_extension("skg_relations"):
-        Doc.set_extension("skg_relations", getter=lambda d: d.user_data.get(RELATIONS, []))
+        # user_data holds plain data (docs may travel through msgpack: nlp.pipe(n_process>1));
+        # these getters hand out the typed values of ingest.model.
+        from ingest.model import DarkActivity, RelationCandidate
+
+        Doc.set_extension("skg_relations", getter=lambda d: [RelationCandidate.from_data(x) for x in d.user_data.get(RELATIONS, [])])
+        Doc.set_extension("skg_dark", getter=lambda d: [DarkActivity.from_data(x) for x in d.user_data.get(DARK, [])])
         Doc.set_extension("skg_candidates", getter=lambda d: d.user_data.get(CANDS, []))
         Span.set_extension("skg", getter=lambda s: s.doc.user_data.get(INFO, {}).get(span_key(s.start, s.end), {}))
 

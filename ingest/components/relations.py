@@ -12,10 +12,11 @@ and the words that govern it in the parse: "stated", or "hedged" ("is believed t
 "allegedly", "suspected of", "may have been"). A denied ("was not sanctioned", "denied that
 ...") or hypothetical ("could sanction", "plans to designate") statement yields no relation.
 
-Output: doc.user_data["skg_relations"], a list of dicts
-{type, sources: [(start, end)], targets: [(start, end) | ("Country", name)], sent: (start, end),
- date_text, props}. AIS-dark facts use type "AIS_DARK" and no targets. Dates stay as text
-here: ingest.extract resolves them against the article's date.
+Output, as plain data in doc.user_data and as typed values through doc._ (ingest.model):
+doc._.skg_relations, RelationCandidates {type, sources: [(start, end)], targets: [(start, end)
+| ("Country", name)], sent: (start, end), date_text, props}; doc._.skg_dark, DarkActivity
+{vessels, sent, date_text, cue} for ships said to have gone dark. Dates stay as text here:
+ingest.extract resolves them against the article's date.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
+from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
 
 IRREGULAR = {
     "take": ["take", "took", "taken", "takes", "taking"], "leave": ["leave", "left", "leaves", "leaving"],
@@ -343,6 +344,7 @@ class Relations:
     def __call__(self, doc: Doc) -> Doc:
         out: list[dict] = []
         doc.user_data[RELATIONS] = out
+        doc.user_data[DARK] = []
         if not doc.ents:
             return doc
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
@@ -1143,8 +1145,8 @@ class Relations:
         keys = [k for v in vessels for k in v.keys] or (last_vessels if words & {"it", "its", "they", "their", "ship", "vessel"} else [])
         if keys:
             s0 = found[0][1]
-            out.append({"type": "AIS_DARK", "sources": keys, "targets": [], "sent": (lo, hi),
-                        "date_text": self._date_text(doc, dates, s0, lo, hi), "props": {"cue": doc[found[0][1]:found[0][2]].text.lower()}})
+            doc.user_data[DARK].append({"vessels": keys, "sent": (lo, hi), "after": len(out), "date_text": self._date_text(doc, dates, s0, lo, hi),
+                                        "cue": doc[found[0][1]:found[0][2]].text.lower()})
 
 
 def cues_countries():
