@@ -89,7 +89,7 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
         for e in chunk:
             node_id = resolved[e.key]
             current = existing.get(node_id)
-            label = current.label if current else e.label
+            label = (current.label if current else None) or e.label
             rows.node(label, _node_row(store, e, node_id, label, current, parsed.name))
             summary.entities += 1
             if not current:
