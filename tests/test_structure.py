@@ -158,8 +158,6 @@ STILL_SPEAKING_CYPHER = {
     "bench.path_baseline",
     "bench.query_bench",
     "ingest.knowledge",
-    "ingest.lists.importer",
-    "ingest.lists.match",
     "ingest.pipeline",
     "queries.report",
     "web.api",

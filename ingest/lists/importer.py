@@ -20,6 +20,7 @@ from pathlib import Path
 
 from graph import evidence
 from graph.errors import InputError
+from graph.listings import Listings, StoredNode
 from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
 from ingest.normalize import name_keys
 
@@ -78,21 +79,22 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
     if not parsed.entities and not parsed.sanctions:
         raise InputError(f"{path} holds no list entries this importer reads (skipped: {parsed.skipped or 'nothing'}).")
     before = load_index(store) if rescan else []
-    resolved = _resolve(store, list(parsed.entities.values()))
+    listings = Listings(store)
+    resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
     for start in range(0, len(entities), CHUNK):
         chunk = entities[start : start + CHUNK]
-        existing = _existing(store, [resolved[e.key] for e in chunk])
+        existing = listings.nodes(sorted({resolved[e.key] for e in chunk}), timeout=120)
         rows = _Rows()
         for e in chunk:
             node_id = resolved[e.key]
             current = existing.get(node_id)
-            label = current["label"] if current else e.label
+            label = (current.label if current else None) or e.label
             rows.node(label, _node_row(store, e, node_id, label, current, parsed.name))
             summary.entities += 1
             if not current:
                 summary.created += 1
-            elif current.get("source") != LIST_SOURCE_PREFIX + parsed.name:
+            elif current.props.get("source") != LIST_SOURCE_PREFIX + parsed.name:
                 summary.merged += 1
             for code in e.countries:
                 place = country(code)
@@ -116,29 +118,15 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
     return summary
 
 
-def _resolve(store, entities: list[ListedEntity]) -> dict[str, str]:
+def _resolve(listings: Listings, entities: list[ListedEntity]) -> dict[str, str]:
     """Entry key -> node id: by list_ids, then (vessels) by IMO, then the entry's own id."""
-    out: dict[str, str] = {}
-    keys = [e.key for e in entities]
-    for start in range(0, len(keys), CHUNK):
-        res = store.run(
-            "UNWIND $keys AS k MATCH (n:Entity) WHERE k IN n.list_ids RETURN k AS key, n.id AS id ORDER BY id",
-            {"keys": keys[start : start + CHUNK]}, timeout=120,
-        )
-        for r in res:
-            out.setdefault(r["key"], r["id"])
+    out = listings.holders([e.key for e in entities], chunk=CHUNK)
     by_imo: dict[str, list[ListedEntity]] = {}
     for e in entities:
         if e.key not in out and e.props.get("imo"):
             by_imo.setdefault(str(e.props["imo"]), []).append(e)
     if by_imo:
-        found: dict[str, list[str]] = {}
-        res = store.run(
-            "UNWIND $imos AS imo MATCH (n:Vessel {imo: imo}) RETURN imo, n.id AS id ORDER BY id",
-            {"imos": sorted(by_imo)}, timeout=120,
-        )
-        for r in res:
-            found.setdefault(r["imo"], []).append(r["id"])
+        found = listings.by_identifier("Vessel", "imo", sorted(by_imo))
         for imo, ids in found.items():
             for e in by_imo[imo]:
                 # Two mentions with the same IMO are the same ship: prefer the node named by it.
@@ -148,19 +136,7 @@ def _resolve(store, entities: list[ListedEntity]) -> dict[str, str]:
     return out
 
 
-def _existing(store, ids: list[str]) -> dict[str, dict]:
-    res = store.run(
-        "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-        {"ids": sorted(set(ids))}, timeout=120,
-    )
-    out = {}
-    for r in res:
-        label = store.ontology.label_of(r["labels"])
-        out[r["id"]] = {**r["props"], "label": label}
-    return out
-
-
-def _node_row(store, e: ListedEntity, node_id: str, label: str, current: dict | None, list_name: str) -> dict:
+def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredNode | None, list_name: str) -> dict:
     declared = store.ontology.label(label).properties
     aliases = list(dict.fromkeys([e.name, *e.aliases]))
     row: dict = {
@@ -171,11 +147,11 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: dict | 
         "listed": True,
     }
     scalars = {k: v for k, v in e.props.items() if k in declared}
-    if current is None or current.get("source") == LIST_SOURCE_PREFIX + list_name:
+    if current is None or current.props.get("source") == LIST_SOURCE_PREFIX + list_name:
         row.update(name=e.name, source=LIST_SOURCE_PREFIX + list_name, **scalars)
     else:
         # A node from articles (or another list): keep its name and source, fill what it lacks.
-        row.update({k: v for k, v in scalars.items() if current.get(k) in (None, "")})
+        row.update({k: v for k, v in scalars.items() if current.props.get(k) in (None, "")})
     return row
 
 
@@ -211,11 +187,10 @@ class _Rows:
         self.rels.setdefault((rel_type, self._lists(row)), []).append(row)
 
     def write(self, store) -> None:
-        with store.batch() as b:
-            for (label, _), rows in self.nodes.items():
-                b.upsert_nodes(label, rows.values())
-            for (rel_type, _), rels in self.rels.items():
-                b.upsert_relationships(rel_type, rels)
+        Listings(store).add(
+            nodes=[(label, rows.values()) for (label, _), rows in self.nodes.items()],
+            relationships=[(rel_type, rels) for (rel_type, _), rels in self.rels.items()],
+        )
 
 
 def _country(b: _Rows, place) -> None:

@@ -23,31 +23,21 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from graph.errors import LookupFailed
+from graph.listings import CandidateLink, CandidateRow, Listings, MatchRecord
 from graph.ontology import load as load_ontology
-from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.normalize import normalize_name, strip_legal_form
 
 DEFAULT_THRESHOLD = 0.85
-MATCH_LABELS = load_ontology().match_labels  # graph/ontology.yaml: the labels with a match_group
-_GROUPS = load_ontology().match_groups
-PAGE = 5000
-
-
-@dataclass(frozen=True)
-class MatchRecord:
-    """What the matcher needs of one entity."""
-
-    id: str
-    label: str
-    names: tuple[str, ...]  # name first, then aliases
-    imo: str | None = None
+# The default ontology's labels with a match_group (graph/ontology.yaml), for readers; matching
+# itself reads store.ontology.match_groups.
+MATCH_LABELS = load_ontology().match_labels
 
 
 @dataclass
@@ -96,8 +86,11 @@ def _block_keys(form: str) -> set[str]:
 class Matcher:
     """An index of listed entities that extracted entities are matched against."""
 
-    def __init__(self, listed: Iterable[MatchRecord], *, threshold: float = DEFAULT_THRESHOLD, max_block: int = 500):
+    def __init__(self, listed: Iterable[MatchRecord], *, threshold: float = DEFAULT_THRESHOLD, max_block: int = 500,
+                 groups: Mapping[str, str] | None = None):
         self.threshold = threshold
+        # label -> match group (graph/ontology.yaml): only entities of one group are compared
+        self.groups = load_ontology().match_groups if groups is None else groups
         self.max_block = max_block
         self.records: list[MatchRecord] = []
         self.forms: list[tuple[str, ...]] = []
@@ -110,13 +103,13 @@ class Matcher:
             self.forms.append(forms)
             if rec.imo:
                 self.by_imo[rec.imo].append(i)
-            group = _GROUPS.get(rec.label, rec.label)
+            group = self.groups.get(rec.label, rec.label)
             for key in set().union(*map(_block_keys, forms)) if forms else ():
                 self.blocks[f"{group}|{key}"].append(i)
 
     def match(self, rec: MatchRecord) -> list[Candidate]:
         """Candidates for one extracted entity, best first."""
-        group = _GROUPS.get(rec.label, rec.label)
+        group = self.groups.get(rec.label, rec.label)
         out: list[Candidate] = []
         if rec.imo and rec.label == "Vessel":
             for i in self.by_imo.get(rec.imo, ()):
@@ -158,10 +151,11 @@ class Matcher:
 
 
 def match_records(
-    listed: Iterable[MatchRecord], extracted: Iterable[MatchRecord], *, threshold: float = DEFAULT_THRESHOLD
+    listed: Iterable[MatchRecord], extracted: Iterable[MatchRecord], *, threshold: float = DEFAULT_THRESHOLD,
+    groups: Mapping[str, str] | None = None,
 ) -> list[Candidate]:
     """Every candidate pair; `certain` only where the pair is unique on both sides."""
-    matcher = Matcher(listed, threshold=threshold)
+    matcher = Matcher(listed, threshold=threshold, groups=groups)
     found = [c for rec in extracted for c in matcher.match(rec)]
     per_extracted: dict[str, int] = defaultdict(int)
     per_listed: dict[str, int] = defaultdict(int)
@@ -187,177 +181,52 @@ class MatchSummary:
     candidates: int = 0  # pending candidate links written (new or refreshed)
 
 
-def _records(store, listed: bool) -> Iterator[MatchRecord]:
-    """Entities of the matchable labels, paged by id: listed ones, or the others."""
-    labels = list(MATCH_LABELS)
-    after = ""
-    cond = "n.listed = true" if listed else "(n.listed IS NULL OR n.listed = false)"
-    while True:
-        res = store.run(
-            f"MATCH (n:{store.ontology.entity_label}) WHERE n.id > $after AND {cond} "
-            "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo "
-            "ORDER BY n.id LIMIT $page",
-            {"after": after, "page": PAGE}, timeout=300,
-        )
-        for r in res:
-            label = next((lab for lab in r["labels"] if lab in labels), None)
-            if label and r["name"]:
-                yield MatchRecord(r["id"], label, (r["name"], *(r["aliases"] or [])), r["imo"])
-        if len(res) < PAGE:
-            return
-        after = res.rows[-1]["id"]
-
-
 def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
     """Match every extracted entity against every listed one; merge the certain, store the rest."""
-    listed = list(_records(store, True))
-    extracted = list(_records(store, False))
+    listings = Listings(store)
+    groups = store.ontology.match_groups
+    listed = list(listings.matchable(listed=True))
+    extracted = list(listings.matchable(listed=False))
     summary = MatchSummary(listed=len(listed), extracted=len(extracted))
-    found = match_records(listed, extracted, threshold=threshold)
-    rejected = _rejected(store)
-    rows = []
+    found = match_records(listed, extracted, threshold=threshold, groups=groups)
+    rejected = listings.rejected()
+    links = []
     for c in found:
         if c.certain:
-            keep = merge(store, c.extracted, c.listed)
+            keep = listings.merge(c.extracted, c.listed)
             summary.merged.append((keep, c.listed if keep == c.extracted else c.extracted))
         elif c.candidate_id not in rejected:
-            rows.append({"start": c.extracted, "end": c.listed, "cid": c.candidate_id,
-                         "score": float(c.score), "reason": c.reason})
-    for start in range(0, len(rows), PAGE):
-        store.run(_CANDIDATE_UPSERT, {"rows": rows[start : start + PAGE]}, write=True)
-    summary.candidates = len(rows)
+            links.append(CandidateLink(c.extracted, c.listed, c.candidate_id, float(c.score), c.reason))
+    summary.candidates = listings.add_candidates(links)
     return summary
 
 
-_CANDIDATE_UPSERT = """UNWIND $rows AS row
-MATCH (a:Entity {id: row.start})
-MATCH (b:Entity {id: row.end})
-MERGE (a)-[r:MATCH_CANDIDATE {key: ''}]->(b)
-ON CREATE SET r.status = 'pending', r.candidate_id = row.cid, r.methods = ['match']
-SET r.score = row.score, r.reason = row.reason"""
-
-
-def _rejected(store) -> set[str]:
-    res = store.run(
-        "MATCH ()-[r:MATCH_CANDIDATE]->() WHERE r.status = 'rejected' RETURN r.candidate_id AS cid", timeout=120
-    )
-    return {r["cid"] for r in res}
-
-
 def merge(store, extracted_id: str, listed_id: str) -> str:
-    """Merge a listed node and an extracted node into one; return the id kept.
-
-    The extracted node is kept (its name, source, article edges); the listed node's properties
-    are added where the extracted one lacks them, its lists (aliases, keys, list_ids) are joined,
-    and every relationship is moved over. A listed node that came from articles itself (merged
-    earlier) is kept instead, so earlier merges are never undone.
-    """
-    onto = store.ontology
-    nodes = {
-        r["id"]: r
-        for r in store.run(
-            "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-            {"ids": [extracted_id, listed_id]},
-        )
-    }
-    if len(nodes) < 2:
-        missing = [i for i in (extracted_id, listed_id) if i not in nodes]
-        raise LookupFailed(f"Cannot merge: no entity with id {missing[0]!r} (merged or deleted since?).")
-    listed_source = str(nodes[listed_id]["props"].get("source") or "")
-    keep, drop = (extracted_id, listed_id) if listed_source.startswith(LIST_SOURCE_PREFIX) else (listed_id, extracted_id)
-    kept, dropped = nodes[keep], nodes[drop]
-    label = next(lab for lab in kept["labels"] if lab in onto.labels)
-    declared = onto.label(label).properties
-    row: dict = {"id": keep}
-    for prop, value in dropped["props"].items():
-        if prop in ("id", "name", "source") or prop not in declared or value is None:
-            continue
-        if declared[prop].is_list:
-            row[prop] = list(value)
-        elif kept["props"].get(prop) in (None, ""):
-            row[prop] = value
-    if dropped["props"].get("name"):
-        row["aliases"] = list(dict.fromkeys([*row.get("aliases", []), dropped["props"]["name"]]))
-    if kept["props"].get("listed") or dropped["props"].get("listed"):
-        row["listed"] = True
-    rels = store.run(
-        "MATCH (d:Entity {id: $id})-[r]->(b) RETURN type(r) AS type, $id AS start, b.id AS end, properties(r) AS props "
-        "UNION ALL MATCH (a)-[r]->(d:Entity {id: $id}) RETURN type(r) AS type, a.id AS start, $id AS end, properties(r) AS props",
-        {"id": drop}, timeout=120,
-    )
-    with store.batch() as b:
-        b.upsert_nodes(label, [row])
-        for r in rels:
-            start = keep if r["start"] == drop else r["start"]
-            end = keep if r["end"] == drop else r["end"]
-            if start == end or r["type"] not in onto.relationships:
-                continue  # the candidate link between the two, or a self-loop the merge would make
-            b.upsert_relationships(r["type"], [{**r["props"], "start": start, "end": end}])
-        # UNWIND form: the embedded store compiles batch statements without their parameters.
-        b.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n", {"ids": [drop]})
-    return keep
+    """Merge a listed node and an extracted node into one; return the id kept (graph.listings)."""
+    return Listings(store).merge(extracted_id, listed_id)
 
 
 # -- review ---------------------------------------------------------------------------------
 
 
-@dataclass
-class CandidateRow:
-    candidate_id: str
-    score: float
-    status: str
-    reason: str
-    extracted_id: str
-    extracted_label: str
-    extracted_name: str
-    listed_id: str
-    listed_label: str
-    listed_name: str
-    list_ids: list[str]
-
-
 def list_candidates(store, status: str | None = "pending") -> list[CandidateRow]:
     """Candidate links, best score first (all statuses when `status` is None)."""
-    res = store.run(
-        "MATCH (a:Entity)-[r:MATCH_CANDIDATE]->(b:Entity) WHERE $status IS NULL OR r.status = $status "
-        "RETURN r.candidate_id AS cid, r.score AS score, r.status AS status, r.reason AS reason, "
-        "a.id AS aid, labels(a) AS alabels, a.name AS aname, b.id AS bid, labels(b) AS blabels, b.name AS bname, "
-        "b.list_ids AS list_ids ORDER BY score DESC, cid",
-        {"status": status}, timeout=120,
-    )
-    labels = store.ontology.labels
-
-    def label(ls: list[str]) -> str:
-        return next((x for x in ls if x in labels), "")
-
-    return [
-        CandidateRow(r["cid"], float(r["score"]), r["status"], r["reason"] or "", r["aid"], label(r["alabels"]),
-                     r["aname"] or "", r["bid"], label(r["blabels"]), r["bname"] or "", list(r["list_ids"] or []))
-        for r in res
-    ]
+    return Listings(store).candidates(status)
 
 
-def _find(store, cid: str) -> dict:
-    res = store.run(
-        "MATCH (a:Entity)-[r:MATCH_CANDIDATE]->(b:Entity) WHERE r.candidate_id = $cid "
-        "RETURN a.id AS aid, b.id AS bid, r.status AS status",
-        {"cid": cid},
-    )
-    if not res.rows:
-        raise LookupFailed(f"No match candidate {cid!r}. Run `uv run sanctions-kg matches` to list the candidate ids.")
-    return res.rows[0]
+def _no_candidate(cid: str) -> LookupFailed:
+    return LookupFailed(f"No match candidate {cid!r}. Run `uv run sanctions-kg matches` to list the candidate ids.")
 
 
 def accept(store, cid: str) -> str:
     """Accept a candidate: merge the two nodes (as a certain match would); return the id kept."""
-    row = _find(store, cid)
-    return merge(store, row["aid"], row["bid"])
+    kept = Listings(store).accept(cid)
+    if kept is None:
+        raise _no_candidate(cid)
+    return kept
 
 
 def reject(store, cid: str) -> None:
     """Reject a candidate: it stays, marked rejected, and matching will not propose it again."""
-    _find(store, cid)
-    store.run(
-        "MATCH ()-[r:MATCH_CANDIDATE]->() WHERE r.candidate_id = $cid SET r.status = 'rejected'",
-        {"cid": cid}, write=True,
-    )
+    if not Listings(store).reject(cid):
+        raise _no_candidate(cid)

@@ -14,9 +14,10 @@ from importlib import resources
 
 import yaml
 
+# `source` of a node that only a sanctions list names; declared with the store's list Cypher,
+# taken from here by the importer and ingest/pipeline.py.
+from graph.listings import LIST_SOURCE_PREFIX as LIST_SOURCE_PREFIX
 from ingest.normalize import normalize_name, slug
-
-LIST_SOURCE_PREFIX = "list:"  # `source` of a node that only a sanctions list names
 
 
 @dataclass
