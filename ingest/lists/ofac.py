@@ -132,7 +132,7 @@ def read(path: str | Path) -> ParsedList:
             form = _LEGAL_FORM.search(sdn_name)
             if form:
                 props["legal_form"] = form.group(1).upper()
-                # "OBORONLOGISTIKA, OOO" reads "OBORONLOGISTIKA OOO" in text.
+                # "EXAMPLE SHIPPING, OOO" reads "EXAMPLE SHIPPING OOO" in text.
                 aliases.append(sdn_name[: form.start()].strip() + " " + form.group(1))
             node_id = f"ofac:{ent_num}"
         else:  # aircraft: not a label of ours
