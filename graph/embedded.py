@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from graph import cypher, server, values
-from graph.dialect import FALKORDB, for_backend
+from graph.dialect import FalkorDBDialect
 from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore, QueryResult
@@ -73,11 +73,10 @@ def _check_params(params: dict[str, Any]) -> None:
 
 
 class EmbeddedStore(GraphStore):
-    dialect_name = FALKORDB
+    dialect = FalkorDBDialect()
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        self.dialect = for_backend(FALKORDB)
         self.path = Path(settings.db).expanduser().resolve()
         server.check_path(self.path)
         self._db = server.open_server(self.path, settings)
@@ -104,22 +103,15 @@ class EmbeddedStore(GraphStore):
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        existing = set()
-        for row in self.graph.query("CALL db.indexes()").result_set:
-            label, props = row[0], row[1]
-            existing.update((label, p) for p in props)
-        constraints = set()
-        for row in self.graph.query("CALL db.constraints()").result_set:
-            # columns: type, label, properties, entitytype, status
-            if row[0] == "UNIQUE":
-                constraints.add((row[1], tuple(row[2])))
-        wanted = [(label, "id") for label in self.dialect.unique_id_targets(self.ontology)]
-        wanted += list(self.ontology.indexes)
-        for label, prop in wanted:
-            if (label, prop) not in existing:
-                self.graph.create_node_range_index(label, prop)
-        for label in self.dialect.unique_id_targets(self.ontology):
-            if (label, ("id",)) not in constraints:
+        d = self.dialect
+        indexes = {(label, p) for label, props in self.graph.query(d.indexes_query).result_set for p in props}
+        for text in d.schema_statements(self.ontology, indexes):
+            self.graph.query(text)
+        unique = {(label, tuple(props)) for kind, label, props in self.graph.query(d.constraints_query).result_set
+                  if kind == "UNIQUE"}
+        for label in d.unique_id_targets(self.ontology):
+            if (label, ("id",)) not in unique:
+                # GRAPH.CONSTRAINT CREATE: a Redis command, FalkorDB has no Cypher for it
                 self.graph.create_node_unique_constraint(label, "id")
         self._dirty_at_open = server.dirty(self._db.client)
         server.watch(self._db.client, self.path, self.settings, self._dirty_at_open)
