@@ -14,7 +14,9 @@ last close would (`graph.server.shutdown_if_last`: SAVE if something changed sin
 `--clean-at`, else NOSAVE; NOSAVE when the database's folder is gone), removes the registry
 and the server's folder, and exits. It exits too when the server disappears (killed, or
 stopped by another process), cleaning up after a killed one. Imports: the standard library,
-redis, psutil and graph.server (no spaCy, no click).
+redis, psutil and graph.server (no spaCy, no click). Starting a keeper stays in graph/server.py
+(`_ensure_keeper`, called by a store's open and close, and `stop_server` reads what it wrote):
+this module imports the server's stop logic, so the server module cannot import it back.
 """
 
 from __future__ import annotations

