@@ -346,7 +346,7 @@ def stop(obj: Context, force: bool) -> None:
         return
     from pathlib import Path
 
-    from graph.embedded import stop_server
+    from graph.server import stop_server
 
     path = Path(settings.db).expanduser().resolve()
     if stop_server(path, force=force):
@@ -369,7 +369,7 @@ def repair(obj: Context) -> None:
     if settings.is_server:
         click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
         return
-    from graph.embedded import repair_aof
+    from graph.server import repair_aof
 
     click.echo(repair_aof(settings.db))
 

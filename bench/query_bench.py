@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from bench import emit, provenance
+from bench.cypher import statement
 from bench.graphgen import GraphRows, generate
 from graph.backends import open_store
 
@@ -128,11 +129,9 @@ def _timed(fn, args_list: list) -> tuple[dict, list]:
 def pick_refs(store, samples: int, seed: int) -> dict[str, list[str]]:
     """Entity ids to query: chain vessels (deep ownership), random vessels, random companies."""
     rng = random.Random(seed)
-    vessels = store.run("MATCH (v:Vessel) RETURN v.id AS id ORDER BY id").values()
-    companies = store.run("MATCH (c:Company) RETURN c.id AS id ORDER BY id").values()
-    chained = store.run(
-        "MATCH (v:Vessel)-[:OWNED_BY]->(:Company)-[:OWNED_BY]->(:Company) RETURN DISTINCT v.id AS id ORDER BY id"
-    ).values()
+    vessels = store.run(statement("sample_vessels")).values()
+    companies = store.run(statement("sample_companies")).values()
+    chained = store.run(statement("sample_chained_vessels")).values()
     third = max(1, samples // 3)
     refs = rng.sample(chained, min(third, len(chained)))
     refs += rng.sample(vessels, third) + rng.sample(companies, samples - 2 * third)
@@ -239,10 +238,7 @@ def run_queries(store, samples: int, seed: int, only_path: bool = False) -> dict
     out["exposure_3hop"]["rows_median"] = statistics.median(len(x) for x in rows if x is not None)
     out["report_hops3"], _ = _timed(lambda r: build_report(store, r, hops=3), [(r,) for r in refs])
     out.update(run_paths(store, path_pairs(store, refs, picked, samples, seed)))
-    # The best-connected entity, where a report costs most.
-    hub = store.run(
-        "MATCH (e:Entity)-[r]-() WITH e, count(r) AS d ORDER BY d DESC LIMIT 1 RETURN e.id AS id, d"
-    ).rows[0]
+    hub = store.run(statement("top_hub")).rows[0]  # the best-connected entity, where a report costs most
     t = time.perf_counter()
     build_report(store, hub["id"])
     out["report_top_hub"] = {"id": hub["id"], "degree": hub["d"], "ms": round((time.perf_counter() - t) * 1000, 1)}

@@ -219,7 +219,7 @@ class Runner:
 
     def close(self) -> None:
         """Stop every server the commands kept, then remove the folder."""
-        from graph.embedded import stop_server
+        from graph.server import stop_server
 
         for settings in sorted(self.dir.glob("*.settings")) + sorted((self.dir / "tmp").glob("*.settings")):
             with contextlib.suppress(Exception):

@@ -1,6 +1,6 @@
 """The keeper: stops a kept embedded database server once it has been idle long enough.
 
-Started by graph/embedded.py (`_ensure_keeper`), never by hand, as a detached process (its own
+Started by graph/server.py (`_ensure_keeper`), never by hand, as a detached process (its own
 session, stdio on /dev/null), one per server: it holds the flock on `keeper.lock` in the
 server's temporary folder, handed over by the process that started it (`--lock-fd`).
 
@@ -10,11 +10,13 @@ It connects to the server's socket under the name `sanctions-kg-keeper` (so stor
 do not count it as a user) and polls about once a second. When no other client has been
 connected, and none has connected, for `--idle` seconds, it takes the store's open lock
 (`<db>.lock`: nobody can attach mid-shutdown), checks again and stops the server the way the
-last close would (`graph.embedded._shutdown_if_last`: SAVE if something changed since
+last close would (`graph.server.shutdown_if_last`: SAVE if something changed since
 `--clean-at`, else NOSAVE; NOSAVE when the database's folder is gone), removes the registry
 and the server's folder, and exits. It exits too when the server disappears (killed, or
 stopped by another process), cleaning up after a killed one. Imports: the standard library,
-redis, psutil and graph.embedded (no spaCy, no click).
+redis, psutil and graph.server (no spaCy, no click). Starting a keeper stays in graph/server.py
+(`_ensure_keeper`, called by a store's open and close, and `stop_server` reads what it wrote):
+this module imports the server's stop logic, so the server module cannot import it back.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import logging
 import time
 from pathlib import Path
 
-from graph.embedded import KEEPER_NAME, _open_lock, _other_clients, _remove_server_files, _Server, _shutdown_if_last
+from graph.server import KEEPER_NAME, Server, open_lock, other_clients, remove_server_files, shutdown_if_last
 
 log = logging.getLogger("graph.keeper")
 
@@ -36,7 +38,7 @@ def _connections(client) -> int:
     return int(client.info("stats")["total_connections_received"])
 
 
-def watch(server: _Server, idle: float, clean_at: int | None = None, poll: float | None = None) -> str:
+def watch(server: Server, idle: float, clean_at: int | None = None, poll: float | None = None) -> str:
     """Watch `server` until it is stopped ("stopped") or gone ("gone")."""
     import redis
 
@@ -47,7 +49,7 @@ def watch(server: _Server, idle: float, clean_at: int | None = None, poll: float
     failures = 0
     while True:
         try:
-            others, conns = _other_clients(client), _connections(client)
+            others, conns = other_clients(client), _connections(client)
             failures = 0
         except redis.RedisError as exc:
             failures += 1
@@ -55,18 +57,18 @@ def watch(server: _Server, idle: float, clean_at: int | None = None, poll: float
                 time.sleep(poll)
                 continue
             log.info("server %s is gone (%s)", server.pid, exc)
-            with _open_lock(server.db):
-                _remove_server_files(server)  # only the registry that still names it
+            with open_lock(server.db):
+                remove_server_files(server)  # only the registry that still names it
             return "gone"
         now = time.monotonic()
         if others or conns != seen:
             idle_since, seen = now, conns
         elif now - idle_since >= idle or not server.db.parent.is_dir():
             # A deleted folder: nobody can open that database again, so nobody can attach.
-            with _open_lock(server.db):
+            with open_lock(server.db):
                 try:
-                    if _other_clients(client) == 0 and _connections(client) == seen:
-                        if _shutdown_if_last(client, server, unchanged_since=clean_at):
+                    if other_clients(client) == 0 and _connections(client) == seen:
+                        if shutdown_if_last(client, server, unchanged_since=clean_at):
                             return "stopped"
                 except redis.RedisError:
                     continue  # gone meanwhile: the next poll finds out
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lock-fd", type=int, default=None,
                     help="inherited open file holding keeper.lock; kept open for the keeper's life")
     args = ap.parse_args(argv)
-    server = _Server(args.db, args.pid, args.socket, str(Path(args.socket).parent))
+    server = Server(args.db, args.pid, args.socket, str(Path(args.socket).parent))
     try:
         watch(server, args.idle, args.clean_at)
     except Exception as exc:  # nowhere to report it (stdio is /dev/null); the server stays up

@@ -20,7 +20,7 @@ import neo4j
 from neo4j import exceptions as nx
 
 from graph import cypher, values
-from graph.dialect import NEO4J, for_backend
+from graph.dialect import Neo4jDialect
 from graph.errors import (
     QueryError,
     QueryTimeout,
@@ -158,11 +158,10 @@ def translate_error(exc: BaseException, *, uri: str, timeout: float | None = Non
 class Neo4jStore(GraphStore):
     """GraphStore over a Neo4j 5 server (or cluster / Aura) through the official driver."""
 
-    dialect_name = NEO4J
+    dialect = Neo4jDialect()
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        self.dialect = for_backend(NEO4J)
         self.uri = settings.db
         self.database = settings.neo4j_database
         auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password is not None else None

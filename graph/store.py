@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import cypher
+from graph.dialect import Dialect
 from graph.errors import RowLimitError
 from graph.ontology import Ontology, load
 from graph.settings import Settings, check_timeout
@@ -70,7 +71,8 @@ class Batch:
 class GraphStore(ABC):
     """A graph backend. Subclasses talk to one database; everything else is shared here."""
 
-    dialect_name: str = ""
+    # The backend's Cypher differences (graph/dialect.py); each backend sets its own.
+    dialect: Dialect
     # Long-lived users (the web explorer) set this: the embedded store then re-opens itself
     # when its server went away. Neo4j's driver reconnects on its own.
     reconnect: bool = False
@@ -78,6 +80,11 @@ class GraphStore(ABC):
     def __init__(self, settings: Settings):
         self.settings = settings
         self.ontology = load()
+
+    @property
+    def dialect_name(self) -> str:
+        """The dialect's name: which variant of a named query (queries/*.cypher) to send."""
+        return self.dialect.name
 
     # -- backend-specific -------------------------------------------------------------
     @abstractmethod

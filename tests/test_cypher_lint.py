@@ -4,7 +4,7 @@ No Neo4j server runs here, so the npm package @neo4j-cypher/language-support (th
 semantic analysis behind Neo4j's tools) checks the text offline: a Neo4j-only syntax mistake
 fails here, not at a user's. One node process lints all statements (tests/cypher_lint.mjs).
 
-Checked: the Neo4j dialect's statements (schema, id lookup, shortest path), every write
+Checked: the Neo4j dialect's statements (schema, id lookup), every write
 statement shape (cypher.all_write_statements), what the shared GraphStore code sends
 (counts), the Neo4j text of every named query in queries/, and every Cypher string literal in
 the library's Python source. Errors (severity 1) fail; unknown-$param messages are ignored,
@@ -34,11 +34,12 @@ LINTER = ROOT / "tests" / "cypher_lint.mjs"
 PACKAGE = ROOT / "node_modules" / "@neo4j-cypher" / "language-support"
 UNKNOWN_PARAM = re.compile(r"^Parameter \$\S+ is not defined\.$")
 
-# Python sources whose Cypher literals may reach Neo4j. graph/embedded.py is FalkorDB-only;
-# graph/dialect.py and graph/cypher.py build statements from pieces and are checked through
-# their APIs below; every other dialect difference belongs in graph/dialect.py.
+# Python sources whose Cypher literals may reach Neo4j. graph/dialect.py and graph/cypher.py
+# build statements from pieces and are checked through their APIs below. graph/embedded.py is
+# scanned too: a FalkorDB-only text written there instead of in graph/dialect.py fails.
 SOURCE_DIRS = ("graph", "ingest", "queries", "web")
-NOT_SCANNED = {ROOT / "graph" / "embedded.py", ROOT / "graph" / "dialect.py", ROOT / "graph" / "cypher.py"}
+NOT_SCANNED = {ROOT / "graph" / "dialect.py", ROOT / "graph" / "cypher.py"}
+SENDS = ("run", "query", "ro_query")  # GraphStore.run; falkordb-py's Graph.query / ro_query
 PLACEHOLDER = re.compile(r"\{\w*\}")  # str.format / f-string style, not Cypher
 CLAUSE_START = re.compile(r"^\s*(MATCH|OPTIONAL MATCH|UNWIND|MERGE|CREATE|RETURN|WITH|CALL)\b", re.I)
 # Names of FalkorDB procedures/functions that do not exist on Neo4j. The offline linter knows
@@ -73,7 +74,7 @@ class _Recorder(GraphStore):
     """A GraphStore that records what the shared code would send, answering every query with
     a zero count. Not a database: it only shows which statement texts GraphStore builds."""
 
-    dialect_name = NEO4J
+    dialect = for_backend(NEO4J)
 
     def __init__(self) -> None:
         super().__init__(from_env(db="bolt://localhost:7687"))
@@ -101,9 +102,10 @@ def source_literals() -> list[tuple[str, str]]:
     """(where, text) of each whole Cypher statement written as a literal in the library source.
 
     Whole means: the entire value of an assignment (`_BY_ID = "MATCH ..."`) or the query
-    argument of a `.run(...)` call. Pieces that code glues together (list items, `+` operands)
-    and templates with `{placeholders}` are not statements on their own; the statements they
-    build are covered through the APIs above where those are public.
+    argument of a `.run(...)` call (or falkordb-py's `.query` / `.ro_query`). Pieces that code
+    glues together (list items, `+` operands) and templates with `{placeholders}` are not
+    statements on their own; the statements they build are covered through the APIs above
+    where those are public.
     """
     found = []
     files = [ROOT / "cli.py"] + [p for d in SOURCE_DIRS for p in sorted((ROOT / d).rglob("*.py"))]
@@ -115,7 +117,7 @@ def source_literals() -> list[tuple[str, str]]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 candidates.append(node.value)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SENDS:
                 candidates.extend(node.args[:1])
         for value in candidates:
             if (
@@ -154,8 +156,6 @@ def statements() -> list[tuple[str, str]]:
     dialect = for_backend(NEO4J)
     items = [(f"dialect.schema_statements[{i}]", t) for i, t in enumerate(dialect.schema_statements(onto))]
     items.append(("dialect.ids_query", dialect.ids_query()))
-    items.append(("dialect.shortest_path_query", dialect.shortest_path_query(6)))
-    items.append(("dialect.shortest_path_query(types)", dialect.shortest_path_query(4, ["OWNED_BY", "PART_OF"])))
     items += [(f"cypher.all_write_statements[{i}]", t) for i, t in enumerate(cypher.all_write_statements(onto))]
     recorder = _Recorder()
     recorder.counts()

@@ -453,7 +453,7 @@ def test_a_planted_registry_never_makes_us_delete_the_folder_it_names(db, tmp_pa
 def test_the_explorer_answers_again_after_its_server_was_stopped(db):
     from starlette.testclient import TestClient
 
-    from graph.embedded import stop_server
+    from graph.server import stop_server
     from graph.settings import from_env
     from web.app import create_app
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from graph.embedded import _gone, _read_registry
+from graph.server import gone, read_registry
 from graph.settings import KEEP_SERVER_CLI, from_env
 from graph.backends import open_store
 from reliability_helpers import servers_in
@@ -34,7 +34,7 @@ COUNT = "MATCH (v:Vessel) RETURN count(v) AS c"
 
 # -- helpers ------------------------------------------------------------------------------------
 def _alive(proc: psutil.Process) -> bool:
-    return not _gone(proc.pid)
+    return not gone(proc.pid)
 
 
 def _servers_in(folder: Path) -> list[psutil.Process]:
@@ -53,7 +53,7 @@ def _keepers(db: Path) -> list[psutil.Process]:
 
 
 def _server_pid(db: Path) -> int:
-    server = _read_registry(db)
+    server = read_registry(db)
     assert server is not None and server.alive(), f"no live server registered for {db}"
     return server.pid
 
@@ -97,7 +97,7 @@ def db(tmp_path):
 
 
 def _gone_within(db: Path, pid: int, timeout: float) -> float:
-    return _wait_for(lambda: _gone(pid) and not _keepers(db), timeout, f"server {pid} and its keeper still running")
+    return _wait_for(lambda: gone(pid) and not _keepers(db), timeout, f"server {pid} and its keeper still running")
 
 
 # -- keeping -----------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_kept_server_survives_the_command_and_the_next_one_attaches(db):
 def test_keeper_stops_the_idle_server_and_the_data_is_there_next_time(db):
     create(db, "a", keep=1)
     pid = _server_pid(db)
-    folder = Path(_read_registry(db).folder)
+    folder = Path(read_registry(db).folder)
     waited = _gone_within(db, pid, 15)
     assert waited >= 0.5  # kept for the idle period, not stopped at the close
     assert not db.with_name("kg.db.settings").exists()  # no registry naming a dead server
@@ -150,7 +150,7 @@ def test_keeper_does_not_stop_a_server_while_a_client_is_attached(db):
         pid = _server_pid(db)
         _wait_for(lambda: _keepers(db), 10, "no keeper started")
         time.sleep(2.5)  # five idle periods with a client attached
-        assert not _gone(pid)
+        assert not gone(pid)
         store.upsert_nodes("Vessel", [{"id": "a", "name": "a"}])
     finally:
         store.close()
@@ -171,7 +171,7 @@ def test_keeper_stops_a_server_whose_folder_was_deleted(tmp_path):
     finally:
         for proc in _keepers(path):
             proc.kill()
-        if not _gone(pid):
+        if not gone(pid):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -215,7 +215,7 @@ def test_stop_refuses_while_a_client_is_attached_unless_forced(db):
         assert refused.returncode == 1 and refused.stdout == ""
         assert refused.stderr.startswith("Error: Not stopped: 1 other client is attached")
         assert "--force" in refused.stderr and len(refused.stderr.splitlines()) == 1
-        assert not _gone(pid)
+        assert not gone(pid)
         assert sk(db, "stop", "--force").stdout == f"stopped the database server for {db}\n"
         _gone_within(db, pid, 10)
     finally:
@@ -248,7 +248,7 @@ def test_kill_9_of_a_command_leaves_a_server_the_keeper_stops(db):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     try:
         time.sleep(3)  # attached and querying
-        assert not _gone(pid)
+        assert not gone(pid)
     finally:
         slow.kill()  # no close: only the keeper can stop the server now
         slow.wait(10)
@@ -270,7 +270,7 @@ def test_library_store_stops_its_server_at_close_by_default(db, monkeypatch):
     with open_store(str(db)) as store:
         pid = _server_pid(db)
         store.upsert_nodes("Vessel", [{"id": "a", "name": "a"}])
-    assert _gone(pid) and _keepers(db) == []
+    assert gone(pid) and _keepers(db) == []
 
 
 def test_option_wins_over_the_environment(db, monkeypatch):

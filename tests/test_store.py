@@ -222,21 +222,32 @@ def test_result_shapes_are_plain_values(store):
     assert sorted(nested["ids"]) == ["imo:9161003", "imo:9314935"] and nested["m"] == {"n": 2}
 
 
-def test_shortest_path_query_of_the_dialect(store):
-    from graph.dialect import for_backend
+def test_the_schema_makes_ids_unique_and_setting_it_up_again_changes_nothing(store):
+    store.ensure_schema()  # again, on a store already set up: the dialect's statements are idempotent
+    store.upsert_nodes("Vessel", VESSELS[:1])
+    with pytest.raises(errors.QueryError):
+        store.run("CREATE (:Vessel {id: $id})", {"id": "imo:9161003"}, write=True)
+    with pytest.raises(errors.QueryError):
+        store.run("CREATE (:Article {id: $id})-[:MENTIONS]->(:Article {id: $id})", {"id": "art:1"}, write=True)
+    assert store.run("MATCH (n {id: 'imo:9161003'}) RETURN count(n) AS c").rows[0]["c"] == 1
+    assert store.run("MATCH (n:Article) RETURN count(n) AS c").rows[0]["c"] == 0
 
-    write_sample(store)
-    store.upsert_nodes("Country", [{"id": "country:ru", "name": "Russia"}])
-    store.upsert_relationships("LOCATED_IN", [{"start": "port:vostochny", "end": "country:ru"}])
-    text = for_backend(store.dialect_name).shortest_path_query(4)
-    path = store.run(text, {"a": "imo:9314935", "b": "country:ru"}).rows[0]["p"]
-    assert [x.get("id") or x["type"] for x in path] == [
-        "imo:9314935", "CALLED_AT", "port:vostochny", "LOCATED_IN", "country:ru"
-    ]
-    # No row, the same way on both backends, when there is no path, too long a path, or a = b.
-    assert store.run(text, {"a": "country:ru", "b": "imo:9314935"}).rows == []
-    assert store.run(for_backend(store.dialect_name).shortest_path_query(1), {"a": "imo:9314935", "b": "country:ru"}).rows == []
-    assert store.run(text, {"a": "imo:9314935", "b": "imo:9314935"}).rows == []
+
+def test_falkordb_schema_statements_create_exactly_the_missing_indexes(tmp_path):
+    from graph.dialect import FALKORDB, for_backend
+
+    dialect = for_backend(FALKORDB)
+    with open_store(str(tmp_path / "kg.db")) as store:
+        onto = store.ontology
+        have = {(r["label"], p) for r in store.run(dialect.indexes_query).rows for p in r["properties"]}
+        unique = {(r["label"], tuple(r["properties"])) for r in store.run(dialect.constraints_query).rows}
+    wanted = {(label, "id") for label in dialect.unique_id_targets(onto)} | set(onto.indexes)
+    assert wanted <= have
+    assert {(label, ("id",)) for label in dialect.unique_id_targets(onto)} <= unique
+    assert dialect.schema_statements(onto, have) == []
+    fresh = dialect.schema_statements(onto)
+    assert len(fresh) == len(wanted) and "CREATE INDEX FOR (n:Vessel) ON (n.id)" in fresh
+    assert dialect.schema_statements(onto, have - {("Vessel", "id")}) == ["CREATE INDEX FOR (n:Vessel) ON (n.id)"]
 
 
 def test_timeout_raises_query_timeout(store):
@@ -622,7 +633,6 @@ def test_neo4j_values_become_the_same_plain_values():
             return [{"internal": "4:x:3", "id": "company:oboron"}]
 
     store = Neo4jStore.__new__(Neo4jStore)  # conversion only: no connection
-    store.dialect = for_backend(NEO4J)
     session = Session()
     rows = store._plain_rows(
         ["v", "r", "o", "p", "t", "d"],
