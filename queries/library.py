@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph import evidence as evidence_mod
+from graph.dialect import DIALECTS as _DIALECTS
 from graph.errors import ConfigError, LookupFailed
 from graph.ontology import load as load_ontology
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from graph.store import GraphStore, QueryResult
 
 QUERY_DIR = Path(__file__).resolve().parent
-DIALECTS = ("falkordb", "neo4j")
+DIALECTS = tuple(sorted(_DIALECTS))  # a query may have one variant file per backend dialect
 PARAM_TYPES = ("string", "int", "float", "bool", "date", "label", "reltype", "entity")
 
 _PARAM_LINE = re.compile(r"^\$(?P<name>\w+) \((?P<spec>.*)\):\s*(?P<doc>.*)$")
