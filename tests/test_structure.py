@@ -157,10 +157,8 @@ def test_no_import_cycle_between_project_modules():
 STILL_SPEAKING_CYPHER = {
     "bench.path_baseline",
     "bench.query_bench",
-    "ingest.knowledge",
     "ingest.lists.importer",
     "ingest.lists.match",
-    "ingest.pipeline",
     "queries.report",
     "web.api",
 }
