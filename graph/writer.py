@@ -239,7 +239,7 @@ class Writer:
         entities only it named), in the same batch, so a re-extraction never leaves a mix. Only
         edges between entities the article mentions are looked at.
         """
-        nodes, rels = self.rows(facts)
+        nodes, rels = self._rows(facts)
         aid = facts.article.id
         touched = self.mentioned(aid) if replace else []
         q = self._q
@@ -260,7 +260,7 @@ class Writer:
             if touched:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
 
-    def rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    def _rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
         """The node rows by label and relationship rows by type that `facts` become.
 
         Relations of one type between the same two entities with the same key are one edge,
