@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from graph.names import name_index
 
 MAX_NAMES = 200_000  # entities in the index at most (vessels with IMO and listed entities first)
 MAX_ALIASES = 20  # names per entity in the index at most
@@ -95,24 +96,19 @@ class KnownName:
     listed: bool = False
 
 
-_INDEX_QUERY = """MATCH (n:Entity)
-WHERE n:Vessel OR n:Company OR (n.listed = true AND (n:Person OR n:Organization OR n:Agency))
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, n.listed AS listed
-ORDER BY CASE WHEN n.imo IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
-LIMIT $cap"""
-_LABELS = ("Vessel", "Company", "Person", "Organization", "Agency")
+# The labels the index holds: every vessel and company; people and bodies only when listed.
+_ALWAYS = ("Vessel", "Company")
+_IF_LISTED = ("Person", "Organization", "Agency")
 
 
 def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
     """The entities whose names new articles should recognise (one query, at most `cap`)."""
-    res = store.run(_INDEX_QUERY, {"cap": int(cap)}, timeout=300)
     out = []
-    for r in res:
-        label = next((x for x in (r["labels"] or []) if x in _LABELS), None)
-        if label is None or not r["name"]:
+    for n in name_index(store, _ALWAYS, _IF_LISTED, cap):
+        if n.label not in _ALWAYS + _IF_LISTED or not n.name:
             continue
-        aliases = tuple(a for a in (r["aliases"] or []) if a)[:MAX_ALIASES]
-        out.append(KnownName(label, r["name"], aliases, r["id"], r.get("imo"), bool(r.get("listed"))))
+        aliases = tuple(a for a in n.aliases if a)[:MAX_ALIASES]
+        out.append(KnownName(n.label, n.name, aliases, n.id, n.imo, bool(n.listed)))
     return out
 
 

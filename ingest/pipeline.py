@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from graph import evidence as ev
-from graph.cypher import Rows
 from graph.errors import StoreUnavailable
+from graph.names import StoredArticle, ids_sourced_from, stored_texts, unmentioned
 from graph.ontology import load as load_ontology
+from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting, Writer
 from ingest.knowledge import (
     MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
     using_index,
@@ -30,6 +29,9 @@ BATCH_SIZE = 32
 # Properties of an extracted entity or relation that go onto its node or edge, as graph/ontology.yaml declares them.
 NODE_PROPS = {name: label.attributes for name, label in load_ontology().labels.items() if label.is_entity}
 REL_PROPS = {name: rel.own for name, rel in load_ontology().relationships.items()}
+# Labels whose extracted identifiers (imo, mmsi, call_sign) are stored, and those that keep AIS-dark statements.
+IDENTIFIED = {name for name, label in load_ontology().labels.items() if label.is_entity and label.identifiers}
+DARK = {name for name, label in load_ontology().labels.items() if label.is_entity and AIS_DARK in label.properties}
 
 
 @dataclass
@@ -57,133 +59,51 @@ class IngestSummary:
         }
 
 
-def _count(store, query: str) -> int:
-    rows = store.run(query).rows
-    return int(next(iter(rows[0].values()))) if rows else 0
-
-
-def article_rows(result: ExtractionResult) -> dict[str, list]:
-    """The node and relationship rows for one resolved article, by label / type."""
+def article_facts(result: ExtractionResult) -> ArticleFacts:
+    """What one resolved article adds to the graph, as the writer (graph/writer.py) takes it."""
     doc = result.document
-    aid = doc.id
-    nodes: dict[str, list[dict]] = {"Article": [{
-        "id": aid, "title": doc.title, "source": doc.source, "url": doc.url, "published": doc.published,
-        "path": doc.path, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "complete": True,
+    article = ArticleRecord(
+        doc.id, doc.title, doc.source, doc.url, doc.published, doc.path,
         # Kept for re-scans when the graph learns new names (ingest.knowledge).
-        "text": doc.text if len(doc.text) <= MAX_TEXT else None,
-    }]}
-    rels: dict[str, list[dict]] = {}
+        text=doc.text if len(doc.text) <= MAX_TEXT else None,
+        name_keys=tuple(article_keys(doc.text)),
+    )
+    entities = []
     for e in result.entities:
-        row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}),
-               "keys": e.keys or entity_keys(e.label, e.name, e.aliases), "source": "article"}
-        if e.label == "Vessel":
-            row.update({k: v for k, v in e.identifiers.items()})
-            dark = e.props.get("ais_dark") or []
-            if dark:
-                row["ais_dark"] = [ev.encode(aid, d["sentence"], "rule", date=d.get("date"), cue=d.get("cue")) for d in dark]
+        props: dict = {}
+        dark: tuple[Sighting, ...] = ()
+        if e.label in IDENTIFIED:
+            props.update(e.identifiers)
+        if e.label in DARK:
+            dark = tuple(Sighting(d["sentence"], d.get("date"), d.get("cue")) for d in e.props.get(AIS_DARK) or [])
         for prop in NODE_PROPS.get(e.label, ()):
             if e.props.get(prop):
-                row[prop] = e.props[prop]
-        nodes.setdefault(e.label, []).append(row)
-        if e.spans:
-            rels.setdefault("MENTIONS", []).append({"start": aid, "end": e.id, "count": len(e.spans)})
+                props[prop] = e.props[prop]
+        keys = e.keys or entity_keys(e.label, e.name, e.aliases)
+        entities.append(EntityFacts(e.id, e.label, e.name, tuple(e.aliases), tuple(keys), props, len(e.spans), dark))
     ids = {(e.label, e.name): e.id for e in result.entities}
-    merged: dict[tuple, dict] = {}
+    relations = []
     for r in result.relations:
         start, end = ids.get((r.source_label, r.source)), ids.get((r.target_label, r.target))
         if not start or not end or start == end:
             continue
-        key = r.date or "" if r.type == "CALLED_AT" else ""
-        sig = (r.type, start, end, key)
-        row = merged.get(sig)
-        if row is None:
-            row = merged[sig] = {"start": start, "end": end, "key": key, "articles": [aid], "evidence": [], "methods": []}
-        item = ev.encode(aid, r.evidence, r.method, date=r.date, certainty=r.certainty)
-        if item not in row["evidence"]:
-            row["evidence"].append(item)
-        if r.method not in row["methods"]:
-            row["methods"].append(r.method)
         values = {"date": r.date, **r.props}
-        for prop in REL_PROPS.get(r.type, ()):
-            if values.get(prop) is not None and row.get(prop) is None:
-                row[prop] = values[prop]
-    for (rtype, *_), row in merged.items():
-        rels.setdefault(rtype, []).append(row)
-    return {"nodes": nodes, "rels": rels}
-
-
-# Replacing an article's facts: its share of each relationship (article id, evidence items),
-# then relationships nothing else states, its AIS-dark items and its MENTIONS edges. UNWIND
-# form throughout: the embedded store compiles batch statements without their parameters.
-_STRIP = (
-    # Both ends of a relationship an article stated are entities it mentions, so only edges
-    # between two of them are looked at (each pair an expand-into), never every edge of a
-    # busy port or country: 40 ms a re-scanned article before, most of a re-scan's time.
-    """UNWIND $rows AS row
-MATCH (a:Article {id: row.aid})-[:MENTIONS]->(x:Entity)
-WITH row, collect(x) AS xs
-UNWIND xs AS x
-UNWIND xs AS y
-MATCH (x)-[r]->(y)
-WHERE row.aid IN coalesce(r.articles, [])
-WITH DISTINCT r, row
-SET r.articles = [x IN r.articles WHERE x <> row.aid],
-    r.evidence = [x IN coalesce(r.evidence, []) WHERE NOT x CONTAINS row.needle]
-WITH r WHERE size(r.articles) = 0 AND size(r.evidence) = 0
-DELETE r""",
-    """UNWIND $rows AS row
-MATCH (a:Article {id: row.aid})-[:MENTIONS]->(v:Vessel)
-WHERE v.ais_dark IS NOT NULL
-SET v.ais_dark = [x IN v.ais_dark WHERE NOT x CONTAINS row.needle]""",
-    """UNWIND $rows AS row
-MATCH (a:Article {id: row.aid})-[m:MENTIONS]->()
-DELETE m""",
-)
-# Entities the earlier extraction of the article made that nothing holds any more (a match
-# candidate link to a listed entity does not hold one: it was only a guess about that mention).
-_ORPHANS = """UNWIND $rows AS row
-MATCH (n:Entity {id: row.id})
-WHERE (n.listed IS NULL OR n.listed = false) AND NOT (n)<-[:MENTIONS]-(:Article)
-OPTIONAL MATCH (n)-[x]-() WHERE type(x) <> 'MATCH_CANDIDATE'
-WITH n, count(x) AS links WHERE links = 0
-DETACH DELETE n"""
-# The entities an earlier extraction of the article mentions: the ends of every relationship
-# it stated are among them.
-_TOUCHED = """MATCH (a:Article {id: $aid})-[:MENTIONS]->(n:Entity)
-RETURN collect(DISTINCT n.id) AS mentioned"""
+        relations.append(RelationFacts(
+            r.type, start, end, r.evidence, r.method, key=r.date or "" if r.type == "CALLED_AT" else "", date=r.date,
+            certainty=r.certainty,
+            properties={p: values[p] for p in REL_PROPS.get(r.type, ()) if values.get(p) is not None},
+        ))
+    return ArticleFacts(article, tuple(entities), tuple(relations))
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False) -> None:
-    """All writes of one resolved article, in one atomic batch.
+    """All writes of one resolved article, in one atomic batch (graph.writer.Writer.add_article).
 
     `replace` first takes out what an earlier extraction of the same article wrote (its
     MENTIONS, its evidence and article id on relationships, relationships only it stated,
     entities only it named), in the same batch, so a re-extraction never leaves a mix.
     """
-    rows = article_rows(result)
-    aid = result.document.id
-    touched: list[str] = []
-    if replace:
-        res = store.run(_TOUCHED, {"aid": aid}, timeout=120)
-        if res.rows:
-            touched = sorted(set(res.rows[0]["mentioned"] or []))
-    with store.batch() as b:
-        if replace:
-            strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
-            for query in _STRIP:
-                b.run(query, strip)
-        # The Article goes last among nodes only so that its complete=true lands with the rest.
-        for label, items in rows["nodes"].items():
-            if label != "Article":
-                b.upsert_nodes(label, items)
-        b.upsert_nodes("Article", rows["nodes"]["Article"])
-        # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
-        b.run("UNWIND $rows AS row\nMATCH (a:Article {id: row.id}) SET a.name_keys = row.keys",
-              Rows(rows=[{"id": aid, "keys": article_keys(result.document.text)}]))
-        for rtype, items in rows["rels"].items():
-            b.upsert_relationships(rtype, items)
-        if touched:
-            b.run(_ORPHANS, Rows(rows=[{"id": i} for i in touched]))
+    Writer(store).add_article(article_facts(result), replace=replace)
 
 
 def article_resolver(store) -> Resolver:
@@ -192,8 +112,7 @@ def article_resolver(store) -> Resolver:
     list matching (ingest.lists.match) decides, as it does when the list comes after the
     article — so the graph does not depend on which came first."""
     resolver = Resolver.from_store(store)
-    res = store.run("MATCH (n:Entity) WHERE n.source STARTS WITH $p RETURN n.id AS id", {"p": LIST_SOURCE_PREFIX})
-    list_only = {r["id"] for r in res}
+    list_only = ids_sourced_from(store, LIST_SOURCE_PREFIX)
     if list_only:
         for ids in resolver.by_key.values():
             ids.difference_update(list_only)
@@ -251,10 +170,10 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     if progress:
         progress("total", len(docs))
     ids = list(dict.fromkeys(d.id for d in docs))
+    writer = Writer(store)
     done: set[str] = set()
     if ids and not reprocess:
-        res = store.run("MATCH (a:Article) WHERE a.id IN $ids AND a.complete = true RETURN a.id AS id", {"ids": ids})
-        done = {row["id"] for row in res.rows}
+        done = writer.complete_articles(ids)
     todo, seen = [], set()
     for d in docs:
         if d.id in done or d.id in seen:
@@ -279,13 +198,12 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
         else:
             fits.append(d)
     todo = fits
-    entities_before = _count(store, "MATCH (n:Entity) RETURN count(n) AS n")
-    rels_before = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n")
+    entities_before = writer.entity_count()
+    rels_before = writer.relationship_count()
     resolver = article_resolver(store)
     stored: set[str] = set()
     if reprocess and ids:
-        res = store.run("MATCH (a:Article) WHERE a.id IN $ids RETURN a.id AS id", {"ids": ids})
-        stored = {row["id"] for row in res.rows}
+        stored = writer.stored_articles(ids)
     # n_process > 1 extracts in worker processes; resolution and writes stay in this one.
     if n_process == 0:
         n_process = auto_processes(len(todo))
@@ -314,8 +232,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
         summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
-    summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
-    summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
+    summary.entities_added = writer.entity_count() - entities_before
+    summary.relationships_added = writer.relationship_count() - rels_before
     return summary
 
 
@@ -338,15 +256,7 @@ def ingest_paths(
 
 # -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
 
-# Articles that mention a name's key but not the entity, with the names concerned.
-_CANDIDATES = """UNWIND $items AS it
-MATCH (a:Article) WHERE it.key IN a.name_keys AND a.complete = true
-OPTIONAL MATCH (a)-[m:MENTIONS]->(n:Entity {id: it.id})
-WITH a, it, m WHERE m IS NULL
-RETURN a.id AS id, collect(it.n) AS items"""
-
-
-def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
+def stale_articles(store, names: list[NewName]) -> tuple[int, list[StoredArticle]]:
     """Stored articles a re-scan should extract again for `names`: (candidates, articles).
 
     Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
@@ -354,23 +264,16 @@ def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
     """
     if not names:
         return 0, []
-    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
     found: dict[str, list[str]] = {}
-    for start in range(0, len(items), 2000):
-        for r in store.run(_CANDIDATES, {"items": items[start : start + 2000]}, timeout=300):
-            found.setdefault(r["id"], []).extend(r["items"])
+    for start in range(0, len(names), 2000):
+        for c in unmentioned(store, names[start : start + 2000]):
+            found.setdefault(c.article_id, []).extend(c.names)
     ids = sorted(found)
     out = []
     for start in range(0, len(ids), PAGE):
-        res = store.run(
-            "UNWIND $ids AS id MATCH (a:Article {id: id}) WHERE a.text IS NOT NULL "
-            "RETURN a.id AS id, a.text AS text, a.title AS title, a.source AS source, a.url AS url, "
-            "a.published AS published, a.path AS path",
-            {"ids": ids[start : start + PAGE]}, timeout=300,
-        )
-        for r in res:
-            if any(mentions(r["text"], n) for n in dict.fromkeys(found[r["id"]])):
-                out.append(r)
+        for a in stored_texts(store, ids[start : start + PAGE]):
+            if any(mentions(a.text, n) for n in dict.fromkeys(found[a.id])):
+                out.append(a)
     return len(ids), out
 
 
@@ -385,8 +288,8 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     from ingest.nlp import load
 
     nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
-    docs = [Document(text=r["text"], title=r["title"], source=r["source"], url=r["url"], published=r["published"],
-                     path=r["path"]) for r in rows]
+    docs = [Document(text=a.text, title=a.title, source=a.source, url=a.url, published=a.published, path=a.path)
+            for a in rows]
     if progress:
         progress("total", len(docs))
     resolver = article_resolver(store)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cache
 
 from graph.errors import OntologyError
+from graph.names import resolution_index
 from graph.ontology import load as load_ontology
 from ingest.components.common import data
 from ingest.normalize import name_keys, normalize_name, slug, strip_legal_form, strip_port_words
@@ -97,17 +98,9 @@ class Resolver:
     def from_store(cls, store) -> "Resolver":
         """A resolver that knows every entity node already in the store (one query)."""
         r = cls()
-        onto = load_ontology()
-        idents = sorted({lab.resolve_by for lab in onto.labels.values() if lab.resolve_by})
-        res = store.run(
-            f"MATCH (n:{onto.entity_label}) RETURN n.id AS id, labels(n) AS labels, n.keys AS keys"
-            + "".join(f", n.{p} AS {p}" for p in idents)
-        )
-        for row in res.rows:
-            label = onto.label_of(row["labels"])
-            if label:
-                prop = resolve_by(label)
-                r.add(row["id"], label, row["keys"] or [], row.get(prop) if prop else None)
+        for node in resolution_index(store):
+            if node.label:
+                r.add(node.id, node.label, list(node.keys), node.identifier)
         return r
 
     def add(self, node_id: str, label: str, keys: list[str], identifier: str | None = None) -> None:

@@ -1,0 +1,302 @@
+"""The typed writer: an article and the facts extracted from it go into the store in domain terms.
+
+    writer = Writer(store)
+    done = writer.complete_articles(ids)             # re-ingest skips these
+    writer.add_article(ArticleFacts(article, entities, relations), replace=False)
+
+ingest/ turns an extraction into ArticleFacts (resolved entity ids, the properties the ontology
+declares); this module decides how they are stored: node and relationship rows, evidence items
+(graph/evidence.py), MENTIONS edges with their counts, and on a re-scan (`replace=True`) the
+removal of exactly the article's earlier share. Every label, relationship type and property in
+the Cypher here is read from and checked against the ontology (graph/ontology.yaml); values
+travel as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from graph import evidence as ev
+from graph.cypher import Rows
+from graph.errors import OntologyError
+from graph.ontology import Ontology
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+# The structural names the writer relies on; each must be declared in the ontology (checked when
+# the statements are built, so a copy of ontology.yaml without them fails by name).
+ARTICLE = "Article"
+MENTIONS = "MENTIONS"
+AIS_DARK = "ais_dark"  # the list property of AIS-dark evidence items
+NAME_KEYS = "name_keys"  # the Article property re-scans look names up by (ingest/knowledge.py)
+MATCH_CANDIDATE = "MATCH_CANDIDATE"  # a list-matching guess: it does not keep an entity alive
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """The Article node of one document."""
+
+    id: str  # content hash of the text
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    path: str | None = None
+    text: str | None = None  # kept for re-scans; None when too long to keep
+    name_keys: tuple[str, ...] = ()  # the keys of its capitalised words (set, not merged)
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """An AIS-dark statement about a vessel in the article: the sentence, when, and the cue."""
+
+    sentence: str
+    date: str | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityFacts:
+    """One resolved entity of the article."""
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # normalised lookup keys of the names
+    properties: Mapping[str, Any] = field(default_factory=dict)  # identifiers and attributes the label declares
+    mentions: int = 0  # mentions in the text; 0 writes no MENTIONS edge
+    ais_dark: tuple[Sighting, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelationFacts:
+    """One relation the article states between two resolved entities, with its sentence."""
+
+    type: str
+    start: str  # entity ids
+    end: str
+    sentence: str
+    method: str = "rule"
+    key: str = ""  # tells two edges of one type between the same nodes apart (a port call's date)
+    date: str | None = None
+    certainty: str = "stated"
+    properties: Mapping[str, Any] = field(default_factory=dict)  # declared properties of the type
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """Everything one article adds to the graph."""
+
+    article: ArticleRecord
+    entities: tuple[EntityFacts, ...] = ()
+    relations: tuple[RelationFacts, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The statement texts of one ontology."""
+
+    touched: str
+    strip: tuple[str, ...]
+    name_keys: str
+    orphans: str
+    complete: str
+    stored: str
+    entity_count: str
+    relationship_count: str
+
+
+def _check(onto: Ontology) -> None:
+    article = onto.label(ARTICLE)
+    onto.rel_type(MENTIONS)
+    onto.rel_type(MATCH_CANDIDATE)
+    for prop in ("id", "complete", "text", NAME_KEYS):
+        if prop not in article.properties:
+            raise OntologyError(f"Label {ARTICLE} has no property {prop!r} in graph/ontology.yaml; the writer needs it.")
+    for prop in ("articles", "evidence"):
+        if prop not in onto.rel_type(MENTIONS).properties:
+            raise OntologyError(f"Relationships have no property {prop!r} in graph/ontology.yaml; the writer needs it.")
+
+
+_BUILT: dict[int, tuple[Ontology, _Statements]] = {}
+
+
+def _statements(onto: Ontology) -> _Statements:
+    """The statements for `onto`, built once per ontology object (Ontology is not hashable)."""
+    hit = _BUILT.get(id(onto))
+    if hit is None or hit[0] is not onto:
+        hit = _BUILT[id(onto)] = (onto, _build(onto))
+    return hit[1]
+
+
+def _build(onto: Ontology) -> _Statements:
+    _check(onto)
+    entity, art, mentions = onto.entity_label, ARTICLE, MENTIONS
+    dark_labels = [name for name, lab in onto.labels.items() if lab.is_entity and AIS_DARK in lab.properties]
+    # Replacing an article's facts: its share of each relationship (article id, evidence items),
+    # then relationships nothing else states, its AIS-dark items and its MENTIONS edges. UNWIND
+    # form throughout: the embedded store compiles batch statements without their parameters.
+    strip = [
+        # Both ends of a relationship an article stated are entities it mentions, so only edges
+        # between two of them are looked at (each pair an expand-into), never every edge of a
+        # busy port or country: 40 ms a re-scanned article before, most of a re-scan's time.
+        f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(x:{entity})
+WITH row, collect(x) AS xs
+UNWIND xs AS x
+UNWIND xs AS y
+MATCH (x)-[r]->(y)
+WHERE row.aid IN coalesce(r.articles, [])
+WITH DISTINCT r, row
+SET r.articles = [x IN r.articles WHERE x <> row.aid],
+    r.evidence = [x IN coalesce(r.evidence, []) WHERE NOT x CONTAINS row.needle]
+WITH r WHERE size(r.articles) = 0 AND size(r.evidence) = 0
+DELETE r""",
+    ]
+    strip += [
+        f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{label})
+WHERE v.{AIS_DARK} IS NOT NULL
+SET v.{AIS_DARK} = [x IN v.{AIS_DARK} WHERE NOT x CONTAINS row.needle]"""
+        for label in dark_labels
+    ]
+    strip.append(f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[m:{mentions}]->()
+DELETE m""")
+    return _Statements(
+        # The entities an earlier extraction of the article mentions: the ends of every
+        # relationship it stated are among them.
+        touched=f"""MATCH (a:{art} {{id: $aid}})-[:{mentions}]->(n:{entity})
+RETURN collect(DISTINCT n.id) AS mentioned""",
+        strip=tuple(strip),
+        name_keys=f"UNWIND $rows AS row\nMATCH (a:{art} {{id: row.id}}) SET a.{NAME_KEYS} = row.keys",
+        # Entities the earlier extraction of the article made that nothing holds any more (a
+        # match candidate link to a listed entity does not hold one: it was only a guess about
+        # that mention).
+        orphans=f"""UNWIND $rows AS row
+MATCH (n:{entity} {{id: row.id}})
+WHERE (n.listed IS NULL OR n.listed = false) AND NOT (n)<-[:{mentions}]-(:{art})
+OPTIONAL MATCH (n)-[x]-() WHERE type(x) <> '{MATCH_CANDIDATE}'
+WITH n, count(x) AS links WHERE links = 0
+DETACH DELETE n""",
+        complete=f"MATCH (a:{art}) WHERE a.id IN $ids AND a.complete = true RETURN a.id AS id",
+        stored=f"MATCH (a:{art}) WHERE a.id IN $ids RETURN a.id AS id",
+        entity_count=f"MATCH (n:{entity}) RETURN count(n) AS n",
+        relationship_count="MATCH ()-[r]->() RETURN count(r) AS n",
+    )
+
+
+def statements(onto: Ontology) -> list[str]:
+    """Every statement text the writer sends for `onto` besides graph/cypher.py's upserts (for
+    the offline Neo4j syntax check)."""
+    s = _statements(onto)
+    return [s.touched, *s.strip, s.name_keys, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count]
+
+
+def _count(store: GraphStore, query: str) -> int:
+    rows = store.run(query).rows
+    return int(next(iter(rows[0].values()))) if rows else 0
+
+
+class Writer:
+    """Writes articles with their facts into `store`, and answers what a writer must know first."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._q = _statements(store.ontology)
+
+    # -- what is there -----------------------------------------------------------------
+    def complete_articles(self, ids: list[str]) -> set[str]:
+        """The ids among `ids` of articles written completely (a re-ingest skips them)."""
+        return {row["id"] for row in self.store.run(self._q.complete, {"ids": ids}).rows}
+
+    def stored_articles(self, ids: list[str]) -> set[str]:
+        """The ids among `ids` of articles in the store, complete or not (their facts get replaced)."""
+        return {row["id"] for row in self.store.run(self._q.stored, {"ids": ids}).rows}
+
+    def entity_count(self) -> int:
+        return _count(self.store, self._q.entity_count)
+
+    def relationship_count(self) -> int:
+        return _count(self.store, self._q.relationship_count)
+
+    def mentioned(self, article_id: str) -> list[str]:
+        """The ids of the entities the stored article mentions, sorted."""
+        res = self.store.run(self._q.touched, {"aid": article_id}, timeout=120)
+        return sorted(set(res.rows[0]["mentioned"] or [])) if res.rows else []
+
+    # -- writing -----------------------------------------------------------------------
+    def add_article(self, facts: ArticleFacts, *, replace: bool = False) -> None:
+        """All writes of one article, in one atomic batch (its Article node complete=true last).
+
+        `replace` first takes out what an earlier extraction of the same article wrote (its
+        MENTIONS, its evidence and article id on relationships, relationships only it stated,
+        entities only it named), in the same batch, so a re-extraction never leaves a mix. Only
+        edges between entities the article mentions are looked at.
+        """
+        nodes, rels = self._rows(facts)
+        aid = facts.article.id
+        touched = self.mentioned(aid) if replace else []
+        q = self._q
+        with self.store.batch() as b:
+            if replace:
+                strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
+                for query in q.strip:
+                    b.run(query, strip)
+            # The Article goes last among nodes only so that its complete=true lands with the rest.
+            for label, items in nodes.items():
+                if label != ARTICLE:
+                    b.upsert_nodes(label, items)
+            b.upsert_nodes(ARTICLE, nodes[ARTICLE])
+            # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
+            b.run(q.name_keys, Rows(rows=[{"id": aid, "keys": list(facts.article.name_keys)}]))
+            for rtype, items in rels.items():
+                b.upsert_relationships(rtype, items)
+            if touched:
+                b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
+
+    def _rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+        """The node rows by label and relationship rows by type that `facts` become.
+
+        Relations of one type between the same two entities with the same key are one edge,
+        with each distinct evidence item and method once, and each property's first value."""
+        art = facts.article
+        aid = art.id
+        nodes: dict[str, list[dict]] = {ARTICLE: [{
+            "id": aid, "title": art.title, "source": art.source, "url": art.url, "published": art.published,
+            "path": art.path, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "complete": True, "text": art.text,
+        }]}
+        rels: dict[str, list[dict]] = {}
+        for e in facts.entities:
+            row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}), "keys": list(e.keys),
+                   "source": "article"}
+            if e.ais_dark:
+                row[AIS_DARK] = [ev.encode(aid, d.sentence, "rule", date=d.date, cue=d.cue) for d in e.ais_dark]
+            row.update(e.properties)
+            nodes.setdefault(e.label, []).append(row)
+            if e.mentions:
+                rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions})
+        merged: dict[tuple, dict] = {}
+        for r in facts.relations:
+            sig = (r.type, r.start, r.end, r.key)
+            row = merged.get(sig)
+            if row is None:
+                row = merged[sig] = {"start": r.start, "end": r.end, "key": r.key, "articles": [aid], "evidence": [],
+                                     "methods": []}
+            item = ev.encode(aid, r.sentence, r.method, date=r.date, certainty=r.certainty)
+            if item not in row["evidence"]:
+                row["evidence"].append(item)
+            if r.method not in row["methods"]:
+                row["methods"].append(r.method)
+            for prop, value in r.properties.items():
+                if value is not None and row.get(prop) is None:
+                    row[prop] = value
+        for (rtype, *_), row in merged.items():
+            rels.setdefault(rtype, []).append(row)
+        return nodes, rels
