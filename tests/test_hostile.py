@@ -17,7 +17,6 @@ from click.testing import CliRunner
 
 from cli import main
 from graph.evidence import encode
-from graph.backends import open_store
 from ingest.normalize import name_keys
 from queries import render
 from queries.report import build_report
@@ -62,21 +61,23 @@ def build_hostile(store) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("hostile") / "graph.db")
-    with open_store(path) as store:
-        build_hostile(store)
-    return path
+def hostile(graph_of):
+    """The hostile graph, once per module and backend (tests/stores.py: graph_of)."""
+    return graph_of(build_hostile)
+
+
+@pytest.fixture
+def hostile_db(hostile) -> str:
+    return hostile.db
 
 
 # -- 1. data printed as text, never as markup or terminal control ----------------------------------
 
 
-def test_report_rich_prints_markup_and_escapes_as_text(hostile_db):
+def test_report_rich_prints_markup_and_escapes_as_text(hostile):
     from rich.console import Console
 
-    with open_store(hostile_db) as store:
-        data = build_report(store, "vessel:wren")
+    data = build_report(hostile.store, "vessel:wren")
     console = Console(force_terminal=True, width=300, record=True, color_system=None)
     for part in render.report_rich(data):
         console.print(part)
@@ -122,14 +123,12 @@ def test_json_output_keeps_the_data_and_escapes_raw_controls(hostile_db):
     assert json.loads(result.output) == [{"name": HOSTILE_NAME}]
 
 
-def test_csv_output_defuses_spreadsheet_formulas(tmp_path):
-    db = str(tmp_path / "f.db")
+def test_csv_output_defuses_spreadsheet_formulas(store, db_arg):
     names = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "@SUM(A1)", "-2+3", "\tTabbed", "Plain"]
-    with open_store(db) as store:
-        with store.batch() as b:
-            b.upsert_nodes("Company", [{"id": f"company:c{i}", "name": n, "aliases": [n], "keys": [f"c{i}"],
-                                        "source": "article"} for i, n in enumerate(names)])
-    result = _run(["--db", db, "query", "MATCH (c:Company) RETURN c.name AS name, -1.5 AS n ORDER BY c.id",
+    with store.batch() as b:
+        b.upsert_nodes("Company", [{"id": f"company:c{i}", "name": n, "aliases": [n], "keys": [f"c{i}"],
+                                    "source": "article"} for i, n in enumerate(names)])
+    result = _run(["--db", db_arg, "query", "MATCH (c:Company) RETURN c.name AS name, -1.5 AS n ORDER BY c.id",
                    "--format", "csv"])
     import csv
     import io
@@ -229,9 +228,9 @@ def test_stdin_is_read_up_to_the_limit(fresh_limits):
 CLI = str(Path(sys.executable).with_name("sanctions-kg"))
 
 
-def test_ingest_from_dev_zero_on_stdin_is_one_clear_line(tmp_path):
+def test_ingest_from_dev_zero_on_stdin_is_one_clear_line(db_arg):
     with open("/dev/zero", "rb") as zero:
-        proc = subprocess.run([CLI, "--db", str(tmp_path / "g.db"), "ingest", "-", "/dev/zero"],
+        proc = subprocess.run([CLI, "--db", db_arg, "ingest", "-", "/dev/zero"],
                               stdin=zero, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "SANCTIONS_KG_MAX_DOCUMENT_BYTES": "65536"})
     assert proc.returncode == 1, proc.stderr
@@ -354,15 +353,14 @@ def _sdn(tmp_path, rows, encoding="utf-8") -> Path:
     return folder
 
 
-def test_ofac_duplicate_entry_number_refuses_the_file_and_stores_nothing(tmp_path):
+def test_ofac_duplicate_entry_number_refuses_the_file_and_stores_nothing(tmp_path, store, db_arg):
     dup = '9001,"KESTREL TRADING FZE","-0- ","SDGT","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- "'
     folder = _sdn(tmp_path, SDN_ROWS + [dup])
-    with open_store(str(tmp_path / "g.db")) as store:
-        before = snapshot(store)
-        with pytest.raises(InputError, match=r"line 3: entry number 9001 is also on line 1"):
-            import_sanctions(store, folder, "ofac")
-        assert snapshot(store) == before
-    result = _run(["--db", str(tmp_path / "g.db"), "import-sanctions", str(folder)])
+    before = snapshot(store)
+    with pytest.raises(InputError, match=r"line 3: entry number 9001 is also on line 1"):
+        import_sanctions(store, folder, "ofac")
+    assert snapshot(store) == before
+    result = _run(["--db", db_arg, "import-sanctions", str(folder)])
     assert result.exit_code == 1 and _one_line(result.output) and "entry number 9001" in result.output
 
 
@@ -401,15 +399,14 @@ def test_ftm_mixed_utf8_and_latin1_lines(tmp_path):
     ('{"id": 5, "schema": "Vessel", "properties": {}}', '"id" must be a string'),
     ('{"id": "x", "schema": "NoSuchSchema", "properties": {}}', "not a valid FollowTheMoney entity"),
 ])
-def test_ftm_bad_line_refuses_the_file_with_its_line(tmp_path, bad, message):
+def test_ftm_bad_line_refuses_the_file_with_its_line(tmp_path, store, bad, message):
     f = tmp_path / "l.ftm.json"
     f.write_text(_ftm_line() + "\n" + bad + "\n")
-    with open_store(str(tmp_path / "g.db")) as store:
-        before = snapshot(store)
-        with pytest.raises(InputError, match="line 2") as info:
-            import_sanctions(store, f, "ftm")
-        assert message in str(info.value)
-        assert snapshot(store) == before
+    before = snapshot(store)
+    with pytest.raises(InputError, match="line 2") as info:
+        import_sanctions(store, f, "ftm")
+    assert message in str(info.value)
+    assert snapshot(store) == before
 
 
 def test_ftm_endless_line_is_refused_within_the_limit(tmp_path, fresh_limits):
@@ -447,15 +444,15 @@ def test_lists_given_as_fifo_or_device_are_refused(tmp_path):
     (["entities", "--limit", "123456789012345678901"], "--limit"),
     (["serve", "--timeout", "1e308"], "--timeout"),
 ])
-def test_out_of_range_parameters_are_one_clear_error(tmp_path, args, message):
-    result = _run(["--db", str(tmp_path / "g.db"), *args])
+def test_out_of_range_parameters_are_one_clear_error(db_arg, args, message):
+    result = _run(["--db", db_arg, *args])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1].startswith("Error:")
 
 
-def test_largest_int64_parameter_still_passes(tmp_path):
-    result = _run(["--db", str(tmp_path / "g.db"), "query", "RETURN $x AS x", "-p", "x=-9223372036854775808",
+def test_largest_int64_parameter_still_passes(db_arg):
+    result = _run(["--db", db_arg, "query", "RETURN $x AS x", "-p", "x=-9223372036854775808",
                    "--format", "json"])
     assert result.exit_code == 0 and '"x": -9223372036854775808' in result.output
 
@@ -479,17 +476,16 @@ CONTROL_NAME = "Grey\x01 Plover\x08\x0b\x0c\x1b[31m \ufffe end"
 
 
 @pytest.fixture
-def small_graph(tmp_path):
-    with open_store(str(tmp_path / "small.db")) as store:
-        with store.batch() as b:
-            b.upsert_nodes("Vessel", [{"id": "vessel:grey-plover", "name": CONTROL_NAME, "aliases": [CONTROL_NAME],
-                                       "keys": ["grey plover"], "source": "article"}])
-            b.upsert_nodes("Company", [{"id": "company:alder", "name": "=HYPERLINK(\"x\")", "aliases": ["@alder"],
-                                        "keys": ["alder"], "source": "article"}])
-            b.upsert_relationships("OWNED_BY", [{"start": "vessel:grey-plover", "end": "company:alder",
-                                                 "articles": ["a"], "evidence": [encode("a", "Text\x02 here.", "rule")],
-                                                 "methods": ["rule"]}])
-        yield store
+def small_graph(store):
+    with store.batch() as b:
+        b.upsert_nodes("Vessel", [{"id": "vessel:grey-plover", "name": CONTROL_NAME, "aliases": [CONTROL_NAME],
+                                   "keys": ["grey plover"], "source": "article"}])
+        b.upsert_nodes("Company", [{"id": "company:alder", "name": "=HYPERLINK(\"x\")", "aliases": ["@alder"],
+                                    "keys": ["alder"], "source": "article"}])
+        b.upsert_relationships("OWNED_BY", [{"start": "vessel:grey-plover", "end": "company:alder",
+                                             "articles": ["a"], "evidence": [encode("a", "Text\x02 here.", "rule")],
+                                             "methods": ["rule"]}])
+    return store
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
@@ -552,16 +548,14 @@ LOCAL = "http://127.0.0.1:8765"
 
 
 @pytest.fixture(scope="module")
-def web_app(hostile_db):
+def web_app(hostile):
     from web.app import create_app
 
-    store = open_store(hostile_db)
-    yield create_app(store.settings, store=store, close_store=False)
-    store.close()
+    return create_app(hostile.store.settings, store=hostile.store, close_store=False)
 
 
 @pytest.fixture
-def web(web_app):
+def web(web_app, hostile_db):  # hostile_db: the graph is in the store (again) before each test
     from starlette.testclient import TestClient
 
     with TestClient(web_app, base_url=LOCAL) as client:
@@ -587,12 +581,11 @@ def test_console_token_from_the_page_lets_the_page_query(web):
     assert res.status_code == 200 and res.json()["rows"] == [{"name": HOSTILE_NAME}]
 
 
-def test_each_server_has_its_own_console_token(web_app, hostile_db):
+def test_each_server_has_its_own_console_token(web_app, hostile):
     from web.app import create_app
 
-    with open_store(hostile_db) as store:
-        other = create_app(store.settings, store=store, close_store=False)
-        assert other.state.console_token != web_app.state.console_token and len(other.state.console_token) >= 32
+    other = create_app(hostile.store.settings, store=hostile.store, close_store=False)
+    assert other.state.console_token != web_app.state.console_token and len(other.state.console_token) >= 32
 
 
 @pytest.mark.parametrize("headers, body, status, kind", [
@@ -640,18 +633,17 @@ def test_deep_json_request_is_refused_naming_the_limit(web, path):
     assert res.status_code == 400 and "SANCTIONS_KG_MAX_JSON_DEPTH" in res.json()["error"]["message"]
 
 
-def test_bearer_token_also_works_for_scripts(hostile_db):
+def test_bearer_token_also_works_for_scripts(hostile):
     from starlette.testclient import TestClient
 
     from web.app import create_app
 
-    with open_store(hostile_db) as store:
-        app = create_app(store.settings, "s3cret", store=store, close_store=False)
-        with TestClient(app, base_url=LOCAL) as client:
-            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer s3cret"})
-            assert res.status_code == 200
-            res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer wrong"})
-            assert res.status_code == 401
+    app = create_app(hostile.store.settings, "s3cret", store=hostile.store, close_store=False)
+    with TestClient(app, base_url=LOCAL) as client:
+        res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer s3cret"})
+        assert res.status_code == 200
+        res = client.post("/api/query", json=QUERY, headers={"Authorization": "Bearer wrong"})
+        assert res.status_code == 401
 
 
 def test_console_refuses_integers_a_64_bit_number_cannot_hold(web):
@@ -666,7 +658,7 @@ def test_console_refuses_integers_a_64_bit_number_cannot_hold(web):
 # -- end to end: hostile articles through ingest, extract and report ----------------------------------
 
 
-def test_hostile_articles_ingest_and_print_as_text(tmp_path):
+def test_hostile_articles_ingest_and_print_as_text(tmp_path, db_arg):
     folder = tmp_path / "in"
     folder.mkdir()
     raw_name = os.fsencode(str(folder)) + b"/r\xe9sum\xe9.md"
@@ -674,32 +666,31 @@ def test_hostile_articles_ingest_and_print_as_text(tmp_path):
         fh.write(("---\ntitle: \"Dock log [/x] \\e[2J\\e]0;pwned\\a\"\n---\n"
                   "The tanker Grey Plover [/x] (IMO 9321483) loaded fuel at Port Alder on 3 March 2024.\n").encode())
     (folder / "bomb.md").write_text("---\na: &a [x, x]\nb: [*a, *a]\n---\nThe tanker Kestrel Star loaded fuel.\n")
-    db = str(tmp_path / "g.db")
-    result = _run(["--db", db, "ingest", str(folder)])
+    result = _run(["--db", db_arg, "ingest", str(folder)])
     _assert_safe(result.output)
     assert result.exit_code == 1
     assert "articles: 1 new, 0 unchanged, 1 failed" in result.output
     assert "bomb.md: bad metadata: front matter uses a YAML alias" in result.output
-    result = _run(["--db", db, "query", "MATCH (a:Article) RETURN a.title AS title, a.path AS path"])
+    result = _run(["--db", db_arg, "query", "MATCH (a:Article) RETURN a.title AS title, a.path AS path"])
     _assert_safe(result.output)
     assert "Dock log [/x] \\x1b[2J\\x1b]0;pwned\\x07" in result.output and "r\\xe9sum\\xe9.md" in result.output
-    result = _run(["--db", db, "extract", os.fsdecode(raw_name)])
+    result = _run(["--db", db_arg, "extract", os.fsdecode(raw_name)])
     _assert_safe(result.output)
     assert result.exit_code == 0 and "Dock log [/x]" in result.output
 
 
-def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path):
+def test_query_file_that_is_a_fifo_or_not_utf8_is_one_clear_error(tmp_path, db_arg):
     fifo = tmp_path / "q.cypher"
     os.mkfifo(fifo)
-    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(fifo)])
+    result = _run(["--db", db_arg, "query", "--file", str(fifo)])
     assert result.exit_code == 1 and "not a regular file" in result.output and _one_line(result.output)
     latin = tmp_path / "l.cypher"
     latin.write_bytes("RETURN 'café' AS x".encode("latin-1"))
-    result = _run(["--db", str(tmp_path / "g.db"), "query", "--file", str(latin)])
+    result = _run(["--db", db_arg, "query", "--file", str(latin)])
     assert result.exit_code == 2 and "not UTF-8" in result.output
 
 
-def test_deeply_nested_json_parameter_is_one_clear_error(tmp_path):
+def test_deeply_nested_json_parameter_is_one_clear_error(tmp_path):  # refused parsing -p: no store opens
     result = _run(["--db", str(tmp_path / "g.db"), "query", "RETURN $x AS x", "-p", "x=" + "[" * 50_000 + "]" * 50_000])
     assert result.exit_code == 2 and "SANCTIONS_KG_MAX_JSON_DEPTH" in result.output
 
@@ -713,13 +704,11 @@ def test_loading_a_deeply_nested_json_export_is_one_clear_error(small_graph, tmp
         load_json(small_graph, bomb)
 
 
-def test_markdown_report_keeps_html_in_data_as_text(tmp_path):
-    db = str(tmp_path / "h.db")
+def test_markdown_report_keeps_html_in_data_as_text(store, db_arg):
     name = "Kestrel <img src=x onerror=alert(1)> Star"
-    with open_store(db) as store:
-        with store.batch() as b:
-            b.upsert_nodes("Vessel", [{"id": "vessel:k", "name": name, "aliases": [name], "keys": ["kestrel star"],
-                                       "source": "article"}])
-    result = _run(["--db", db, "report", "vessel:k", "--format", "markdown"])
+    with store.batch() as b:
+        b.upsert_nodes("Vessel", [{"id": "vessel:k", "name": name, "aliases": [name], "keys": ["kestrel star"],
+                                   "source": "article"}])
+    result = _run(["--db", db_arg, "report", "vessel:k", "--format", "markdown"])
     assert result.exit_code == 0
     assert "<img" not in result.output and "&lt;img src=x" in result.output

@@ -185,15 +185,17 @@ def test_ofac_list_reads_or_refuses(tmp_path_factory, rows):
 
 
 @pytest.fixture(scope="module")
-def held_db(tmp_path_factory):
+def held(graph_of):
     """A small graph whose store stays open, so each CLI run attaches to the running server."""
-    from test_hostile import build_hostile, open_store  # the store opener wherever it lives
+    from test_hostile import build_hostile
 
-    path = str(tmp_path_factory.mktemp("props") / "graph.db")
-    store = open_store(path)
-    build_hostile(store)
-    yield path, store
-    store.close()
+    return graph_of(build_hostile)
+
+
+@pytest.fixture
+def held_db(held):
+    """(--db value, store) of the held graph, on each backend."""
+    return held.db, held.store
 
 
 def _snapshot(store):
@@ -272,13 +274,12 @@ def test_xml_text_is_always_valid_xml(text):
 
 
 @pytest.fixture(scope="module")
-def web_client(held_db):
+def web_client(held):
     from starlette.testclient import TestClient
 
     from web.app import create_app
 
-    _, store = held_db
-    app = create_app(store.settings, store=store, close_store=False)
+    app = create_app(held.store.settings, store=held.store, close_store=False)
     with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         yield client, app
 

@@ -1,5 +1,5 @@
 """The named queries (queries/*.cypher): headers, parameter checks, and the rows each returns
-on the embedded store holding the sample graph."""
+on a store of each backend holding the sample graph (tests/stores.py: sample_store)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ REQUIRED = {
     "ownership_chain", "sanctions_exposure", "vessels_at_port", "port_call_timeline",
     "shared_owner", "evidence", "most_mentioned", "went_dark",
 }
-
-
-@pytest.fixture(scope="module")
-def store(sample_store):  # tests/stores.py: the sample graph, on every backend
-    return sample_store
 
 
 def rows(store, name, **params):
@@ -48,15 +43,15 @@ def test_header_is_complete(name):
 
 
 @pytest.mark.parametrize("name", sorted(library.load_all()))
-def test_example_command_runs(store, name):
+def test_example_command_runs(sample_store, name):
     """The header's example command line is valid: its -p values pass the parameter checks."""
     q = library.get(name)
     params = dict(re.findall(r'-p (\w+)=("[^"]*"|\S+)', q.example))
     params = {k: v.strip('"') for k, v in params.items()}
-    library.run_named(store, name, params)
+    library.run_named(sample_store, name, params)
 
 
-def test_variant_files_are_checked(tmp_path, store):
+def test_variant_files_are_checked(tmp_path, sample_store):
     (tmp_path / "q.cypher").write_text(
         "// name: q\n// A test query.\n//\n// Parameters:\n"
         '//   $n (int 1..3, default 1, example 2): how many\n//\n// Example: sanctions-kg query --name q\n'
@@ -65,7 +60,9 @@ def test_variant_files_are_checked(tmp_path, store):
     (tmp_path / "q.falkordb.cypher").write_text("RETURN $n AS n, 'falkordb' AS text\n")
     q = library.get("q", tmp_path)
     assert "shared" in q.text("neo4j") and "falkordb" in q.text("falkordb")
-    assert library.run_named(store, "q", {"n": "3"}, directory=tmp_path).rows == [{"n": 3, "text": "falkordb"}]
+    # Each backend gets its own variant, or the shared text when it has none.
+    text = "falkordb" if sample_store.dialect_name == "falkordb" else "shared"
+    assert library.run_named(sample_store, "q", {"n": "3"}, directory=tmp_path).rows == [{"n": 3, "text": text}]
 
 
 def test_variant_with_undeclared_param_is_refused(tmp_path):
@@ -102,42 +99,43 @@ def test_exposure_query_follows_the_report_types():
          "Parameter 'type' of 'evidence' must be one of MENTIONS, CALLED_AT"),
     ],
 )
-def test_bad_parameters(store, name, params, message):
+def test_bad_parameters(sample_store, name, params, message):
     with pytest.raises(ConfigError) as err:
-        library.run_named(store, name, params)
+        library.run_named(sample_store, name, params)
     assert str(err.value).startswith(message)
 
 
-def test_unknown_query_suggests_close_names(store):
+def test_unknown_query_suggests_close_names(sample_store):
     with pytest.raises(LookupFailed, match=r"No named query 'vessel_at_port'. Did you mean vessels_at_port\?"):
-        library.run_named(store, "vessel_at_port", {})
+        library.run_named(sample_store, "vessel_at_port", {})
 
 
-def test_entity_parameters_accept_names(store):
-    assert rows(store, "port_call_timeline", vessel="LADY R") == rows(store, "port_call_timeline", vessel="imo:9161003")
+def test_entity_parameters_accept_names(sample_store):
+    by_name = rows(sample_store, "port_call_timeline", vessel="LADY R")
+    assert by_name == rows(sample_store, "port_call_timeline", vessel="imo:9161003")
     with pytest.raises(LookupFailed, match="'Angara' matches 2 entities"):
-        rows(store, "ownership_chain", entity="Angara")
+        rows(sample_store, "ownership_chain", entity="Angara")
 
 
-def test_parameters_are_typed(store):
-    assert [r["name"] for r in rows(store, "most_mentioned", limit="2")] == ["Lady R", "Angara"]
-    assert [r["name"] for r in rows(store, "most_mentioned", label="vessel", limit=1)] == ["Lady R"]
+def test_parameters_are_typed(sample_store):
+    assert [r["name"] for r in rows(sample_store, "most_mentioned", limit="2")] == ["Lady R", "Angara"]
+    assert [r["name"] for r in rows(sample_store, "most_mentioned", label="vessel", limit=1)] == ["Lady R"]
 
 
 # -- results --------------------------------------------------------------------------------
-def test_ownership_chain_reaches_the_top_owner(store):
-    result = rows(store, "ownership_chain", entity="imo:9161003")
+def test_ownership_chain_reaches_the_top_owner(sample_store):
+    result = rows(sample_store, "ownership_chain", entity="imo:9161003")
     assert result == [{
         "top_owner_id": "country:ru", "top_owner": "Russia", "hops": 3,
         "chain": ["Lady R", "Oboronlogistika OOO", "Russian Ministry of Defence", "Russia"],
         "via": ["OPERATED_BY", "OWNED_BY", "PART_OF"],
         "chain_ids": ["imo:9161003", "company:oboronlogistika-ooo", "agency:russian-ministry-of-defence", "country:ru"],
     }]
-    assert rows(store, "ownership_chain", entity="country:ru") == []
+    assert rows(sample_store, "ownership_chain", entity="country:ru") == []
 
 
-def test_sanctions_exposure(store):
-    two = rows(store, "sanctions_exposure")
+def test_sanctions_exposure(sample_store):
+    two = rows(sample_store, "sanctions_exposure")
     assert {(r["id"], r["hops"]) for r in two} == {
         ("company:oboronlogistika-ooo", 1), ("org:rusi", 1), ("agency:russian-ministry-of-defence", 2),
     }
@@ -145,42 +143,42 @@ def test_sanctions_exposure(store):
     mod = next(r for r in two if r["id"] == "agency:russian-ministry-of-defence" and r["sanctioned"] == "Lady R")
     assert mod["path"] == ["Russian Ministry of Defence", "Oboronlogistika OOO", "Lady R"]
     assert mod["via"] == ["OWNED_BY", "OPERATED_BY"]
-    three = rows(store, "sanctions_exposure", max_hops=3, label="Country")
+    three = rows(sample_store, "sanctions_exposure", max_hops=3, label="Country")
     assert {r["id"] for r in three} == {"country:ru"} and {r["hops"] for r in three} == {3}
-    assert rows(store, "sanctions_exposure", max_hops=1, label="Agency") == []
+    assert rows(sample_store, "sanctions_exposure", max_hops=1, label="Agency") == []
 
 
-def test_vessels_at_port(store):
-    rason = rows(store, "vessels_at_port", port="port:rason")
+def test_vessels_at_port(sample_store):
+    rason = rows(sample_store, "vessels_at_port", port="port:rason")
     assert [(r["vessel"], r["date"], r["activity"]) for r in rason] == [
         ("Lady R", "2023-08-20", "loaded"), ("Angara", "2023-09-02", "called")]
     assert rason[0]["imo"] == "9161003" and rason[0]["articles"] == [sample_graph.RUSI]
-    assert [r["vessel"] for r in rows(store, "vessels_at_port", port="Rajin", **{"from": "2023-09-01"})] == ["Angara"]
-    assert [r["vessel"] for r in rows(store, "vessels_at_port", port="vostochny", to="2023-09-30")] == ["Lady R"]
+    assert [r["vessel"] for r in rows(sample_store, "vessels_at_port", port="Rajin", **{"from": "2023-09-01"})] == ["Angara"]
+    assert [r["vessel"] for r in rows(sample_store, "vessels_at_port", port="vostochny", to="2023-09-30")] == ["Lady R"]
     # An undated call shows without a window and drops out of any window.
-    assert [r["date"] for r in rows(store, "vessels_at_port", port="port:dunay")] == [None]
-    assert rows(store, "vessels_at_port", port="port:dunay", to="2030-01-01") == []
+    assert [r["date"] for r in rows(sample_store, "vessels_at_port", port="port:dunay")] == [None]
+    assert rows(sample_store, "vessels_at_port", port="port:dunay", to="2030-01-01") == []
 
 
-def test_port_call_timeline(store):
-    result = rows(store, "port_call_timeline", vessel="vessel:angara")
+def test_port_call_timeline(sample_store):
+    result = rows(sample_store, "port_call_timeline", vessel="vessel:angara")
     assert [(r["date"], r["port"], r["country"]) for r in result] == [
         ("2023-09-02", "Rason", "North Korea"), (None, "Dunay", "Russia")]
     assert result[0]["evidence"] == [{"article": sample_graph.NKPRO, "sentence": sample_graph.S_ANGARA, "method": "rule"}]
 
 
-def test_shared_owner(store):
-    result = rows(store, "shared_owner")
+def test_shared_owner(sample_store):
+    result = rows(sample_store, "shared_owner")
     assert len(result) == 1
     assert result[0]["owner"] == "Oboronlogistika OOO" and result[0]["count"] == 4
     assert sorted(result[0]["entity_ids"]) == sorted(sample_graph.SHIPS)
     assert result[0]["via"] == ["OPERATED_BY"]
-    assert rows(store, "shared_owner", entity="Maria") == result
-    assert rows(store, "shared_owner", entity="company:oboronlogistika-ooo") == []
+    assert rows(sample_store, "shared_owner", entity="Maria") == result
+    assert rows(sample_store, "shared_owner", entity="company:oboronlogistika-ooo") == []
 
 
-def test_evidence(store):
-    result = rows(store, "evidence", a="Lady R", b="United States")
+def test_evidence(sample_store):
+    result = rows(sample_store, "evidence", a="Lady R", b="United States")
     assert result == [{
         "from": "Lady R", "type": "SANCTIONED_BY", "to": "United States",
         "article_id": sample_graph.TREASURY, "title": "Treasury designates Russian military shipping",
@@ -188,18 +186,18 @@ def test_evidence(store):
         "evidence": [{"article": sample_graph.TREASURY, "sentence": sample_graph.S_SANCTIONED, "method": "rule"}],
     }]
     # Either direction, and filtered by type.
-    assert rows(store, "evidence", a="country:us", b="imo:9161003")[0]["from"] == "Lady R"
-    assert rows(store, "evidence", a="imo:9161003", b="country:us", type="called_at") == []
+    assert rows(sample_store, "evidence", a="country:us", b="imo:9161003")[0]["from"] == "Lady R"
+    assert rows(sample_store, "evidence", a="imo:9161003", b="country:us", type="called_at") == []
 
 
-def test_most_mentioned(store):
-    result = rows(store, "most_mentioned", limit=3)
+def test_most_mentioned(sample_store):
+    result = rows(sample_store, "most_mentioned", limit=3)
     assert [(r["name"], r["articles"]) for r in result] == [("Lady R", 3), ("Angara", 2), ("North Korea", 2)]
     assert result[0]["label"] == "Vessel"
 
 
-def test_went_dark(store):
-    assert rows(store, "went_dark") == [{
+def test_went_dark(sample_store):
+    assert rows(sample_store, "went_dark") == [{
         "vessel_id": "imo:9161003", "vessel": "Lady R", "imo": "9161003", "reports": 1,
         "sanctioned_by": ["United States"],
         "evidence": [{"article": sample_graph.RUSI, "date": "2023-08-22", "method": "rule",
@@ -207,18 +205,18 @@ def test_went_dark(store):
     }]
 
 
-def test_sanctioned(store):
-    result = rows(store, "sanctioned", label="Vessel")
+def test_sanctioned(sample_store):
+    result = rows(sample_store, "sanctioned", label="Vessel")
     assert [r["name"] for r in result] == ["Angara", "Lady R", "Maia-1", "Maria"]
     assert {(r["sanctioned_by"], r["year"], r["list_name"]) for r in result} == {("United States", 2022, "SDN")}
-    assert rows(store, "sanctioned", label="Company") == []
+    assert rows(sample_store, "sanctioned", label="Company") == []
 
 
-def test_queries_are_read_only(store):
+def test_queries_are_read_only(sample_store):
     """Named queries go through the read-only path: a write text is refused."""
     from graph.errors import ReadOnlyError
 
     path = Path(library.QUERY_DIR)
     assert all("MERGE" not in p.read_text() and "CREATE" not in p.read_text() for p in path.glob("*.cypher"))
     with pytest.raises(ReadOnlyError):
-        store.run("CREATE (:Entity {id: 'x'})")
+        sample_store.run("CREATE (:Entity {id: 'x'})")
