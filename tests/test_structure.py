@@ -161,8 +161,6 @@ STILL_SPEAKING_CYPHER = {
     "ingest.lists.importer",
     "ingest.lists.match",
     "ingest.pipeline",
-    "queries.report",
-    "web.api",
 }
 _CYPHER_WORD = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|WHERE|UNWIND|DETACH)\b")
 
