@@ -271,7 +271,7 @@ class EvidenceJoin:
             if item.get("article"):
                 self.ids.add(item["article"])
             if item.get("method") == "list" or item.get("entry"):
-                name, entry_id = _list_entry(item.pop("entry", None))  # type: ignore[misc]
+                name, entry_id = _list_entry(item.pop("entry", None))  # type: ignore[typeddict-item]
                 item["list_name"], item["list_entry"] = name, entry_id
             self.items.append(item)
             out.append(item)
