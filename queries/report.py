@@ -15,6 +15,7 @@ the report every view shows, and holds no Cypher.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from graph.errors import ConfigError, LookupFailed
@@ -83,11 +84,12 @@ def resolve_entity(store: GraphStore, ref: str) -> dict[str, Any]:
     raises LookupFailed listing the candidates (`.candidates`); an unknown one raises
     LookupFailed suggesting close matches.
     """
-    entity = _resolve(View(store), ref)
+    entity = _resolve(store, ref)
     return _public(entity)
 
 
-def _resolve(view: View, ref: str) -> dict[str, Any]:
+def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
+    view = View(store)
     ref = (ref or "").strip()
     if not ref:
         raise LookupFailed("Give an entity id, name or alias to look up.")
@@ -153,6 +155,21 @@ def _unknown(view: View, ref: str) -> LookupFailed:
 def evidence_items(store: GraphStore, raw: list[str] | None) -> list[EvidenceItem]:
     """Stored evidence strings as the items every view shows (graph/view.py's EvidenceJoin)."""
     return View(store).evidence(raw)
+
+
+class _Articles(EvidenceJoin):
+    """The report's evidence join as bench/path_baseline.py (the path search before issue 13)
+    still calls it: made without a store, `evidence` to add, `fetch(store)` at the end."""
+
+    def __init__(self) -> None:
+        super().__init__(None)  # type: ignore[arg-type]  # the store comes with fetch()
+
+    def evidence(self, raw: list[str] | None) -> list[EvidenceItem]:
+        return self.add(raw)
+
+    def fetch(self, store: GraphStore, extra: Iterable[str] = ()) -> dict[str, Article]:  # type: ignore[override]
+        self.view = View(store)
+        return super().fetch(extra)
 
 
 def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: EvidenceJoin) -> dict[str, Any]:
@@ -244,7 +261,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     """
     _hops(hops, "hops")
     view = View(store)
-    entity = _resolve(view, ref)
+    entity = _resolve(store, ref)
     eid = entity["id"]
     subject = _ref(eid, entity["name"], entity["label"])
     arts = view.evidence_join()
@@ -390,7 +407,7 @@ def find_path(
     onto = load_ontology()
     types = [onto.rel_type(t.upper()).name for t in rel_types] if rel_types else None
     view = View(store)
-    start, end = _resolve(view, a), _resolve(view, b)
+    start, end = _resolve(store, a), _resolve(store, b)
     if start["id"] == end["id"]:
         raise ConfigError(f"{a!r} and {b!r} are the same entity ({start['id']}); give two different ones.")
     sub = analysis.connect(store, start["id"], end["id"], max_hops, rel_types=types,
