@@ -31,7 +31,6 @@ from graph.view import (
     Exposure,
     View,
     check_hops as _hops,
-    cite,
     exposure_query,
 )
 

@@ -228,3 +228,40 @@ def test_node_label_is_the_own_label_else_the_first(labels, expected):
     assert node_label(labels, onto) == expected
     if expected not in ("Entity", ""):
         assert onto.label_of(labels) == expected
+
+
+# -- Neo4j ---------------------------------------------------------------------------------------
+def test_every_statement_the_view_sends_parses_on_neo4j(view, monkeypatch):
+    """The view builds its statements from the ontology, so tests/test_cypher_lint.py's scan of
+    string literals cannot see them: record what it sends here and give that to the same check."""
+    import bootstrap
+    from test_cypher_lint import errors_of, lint
+
+    sent: list[str] = []
+    run = view.store.run
+
+    def recording(query, *args, **kwargs):
+        sent.append(query)
+        return run(query, *args, **kwargs)
+
+    monkeypatch.setattr(view.store, "run", recording)
+    view.entity_by_id("imo:1234567")
+    view.entities_by_keys(["examplecorp"])
+    view.entities_named("Examplecorp")
+    view.names()
+    view.entity_count()
+    view.nodes(["imo:1234567", A1])
+    view.neighbours("imo:1234567", cap=5)
+    view.sanctioners(["vessel:other"])
+    view.ownership_chain("imo:1234567")
+    view.exposure("imo:1234567", 3, limit=51)
+    view.edge("imo:1234567", "CALLED_AT", "port:p")  # and the articles of its evidence
+    view.listing("Vessel", limit=3)
+    view.listing(sanctioned=True)
+    view.stats()
+    statements = list(dict.fromkeys(q for q in sent if "RETURN" in q))
+    assert len(statements) >= 15
+    bootstrap.ensure_node_packages(print)
+    results = lint([{"name": str(i), "query": q} for i, q in enumerate(statements)])
+    failures = [f"{q}\n    " + "\n    ".join(errors_of(r)) for q, r in zip(statements, results, strict=True) if errors_of(r)]
+    assert not failures, "Neo4j would reject:\n" + "\n".join(failures)
