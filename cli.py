@@ -478,14 +478,17 @@ def _guess_value(raw: str):
 def _cell(value, *, table: bool = False) -> str:
     import json
 
+    from graph.ontology import load as load_ontology
+    from graph.view import is_node, is_relationship
+
     if table and isinstance(value, list) and all(isinstance(x, (str, int, float)) for x in value):
         return ", ".join(str(x) for x in value)
     if value is None:
         return ""
-    if isinstance(value, dict) and {"id", "labels", "properties"} <= set(value):
-        labels = [x for x in value["labels"] if x != "Entity"]
-        return f"{value['properties'].get('name') or value['id']} ({', '.join(labels)}, {value['id']})"
-    if isinstance(value, dict) and {"type", "start", "end"} <= set(value):
+    if is_node(value):
+        label = load_ontology().label_of(value["labels"]) or ""
+        return f"{value['properties'].get('name') or value['id']} ({label}, {value['id']})"
+    if is_relationship(value):
         return f"({value['start']})-[:{value['type']}]->({value['end']})"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)

@@ -65,10 +65,6 @@ _EDGE_PROPS = (
 )
 
 
-def _label(labels: list[str] | None) -> str | None:
-    return load_ontology().label_of(labels)
-
-
 def connect(
     store: GraphStore,
     a: str,
@@ -150,8 +146,9 @@ def connect(
 
 def name_nodes(store: GraphStore, g: nx.Graph, ids: list[str]) -> None:
     """Give the nodes `ids` of `g` their name and label (only those on the paths shown)."""
+    label_of = store.ontology.label_of
     for row in store.run(_NODES, {"ids": sorted(set(ids))}).rows:
-        g.nodes[row["id"]].update(name=row["name"], label=_label(row["labels"]))
+        g.nodes[row["id"]].update(name=row["name"], label=label_of(row["labels"]))
 
 
 def node_ref(g: nx.MultiGraph, node: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
+from graph.view import node_label
 
 FORMATS = ("graphml", "gexf", "json", "ftm", "neo4j-admin")
 PAGE = 5000
@@ -95,10 +96,6 @@ def iter_relationships(store, page: int = PAGE) -> Iterator[dict[str, Any]]:
             if len(starts) < page:
                 break
             after = starts[-1]
-
-
-def _main_label(labels: list[str], entity_label: str) -> str:
-    return next((x for x in labels if x != entity_label), labels[0] if labels else "")
 
 
 # -- formats -----------------------------------------------------------------------------------
@@ -221,7 +218,7 @@ def load_json(store, path: str | Path) -> tuple[int, int]:
     by_label: dict[tuple, list[dict]] = {}
     for node in data["nodes"]:
         row = {**node["properties"], "id": node["id"]}
-        label = _main_label(node["labels"], onto.entity_label)
+        label = node_label(node["labels"], onto)
         by_label.setdefault((label, _list_props(row)), []).append(row)
     by_type: dict[tuple, list[dict]] = {}
     for rel in data["relationships"]:
@@ -267,7 +264,7 @@ def _networkx(store, out: Path, fmt: str) -> ExportSummary:
     g = nx.MultiDiGraph()
     for node in iter_nodes(store):
         attrs = {k: xml_text(_flat(v)) for k, v in node["properties"].items() if v is not None and k != "id"}
-        label = _main_label(node["labels"], store.ontology.entity_label)
+        label = node_label(node["labels"], store.ontology)
         # "label" is what Gephi shows on a node; "kind" is the ontology label.
         attrs.update(kind=label, labels=";".join(node["labels"]), label=str(attrs.get("name") or attrs.get("title") or xml_text(node["id"])))
         g.add_node(xml_text(node["id"]), **attrs)
@@ -311,7 +308,7 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
     kinds: dict[str, str] = {}  # node id -> FtM schema
     entities: dict[str, Any] = {}
     for node in iter_nodes(store):
-        label = _main_label(node["labels"], store.ontology.entity_label)
+        label = node_label(node["labels"], store.ontology)
         props = node["properties"]
         names[node["id"]] = str(props.get("name") or node["id"])
         if label == "Country":
@@ -419,7 +416,7 @@ def _neo4j_admin(store, out: Path, fmt: str, write_to: Path | None = None) -> Ex
     node_files: dict[str, tuple[Any, csv.writer, list[str]]] = {}
     try:
         for node in iter_nodes(store):
-            label = _main_label(node["labels"], onto.entity_label)
+            label = node_label(node["labels"], onto)
             if label not in node_files:
                 props = [p for p in onto.label(label).properties.values() if p.name != "id"]
                 path = out / f"nodes_{label}.csv"

@@ -26,7 +26,7 @@ def node(ref: dict[str, Any] | None) -> str:
 
 def evidence_line(ev: dict[str, Any]) -> str:
     """“sentence” — where it comes from (an article's title, source and date, or a list entry)."""
-    from queries.report import cite
+    from graph.view import cite
 
     sentence = ev.get("sentence") or ""
     return f"“{sentence}” — {ev.get('cite') or cite(ev)}"

@@ -149,16 +149,10 @@ def test_no_import_cycle_between_project_modules():
 
 # -- Cypher that names the domain lives in graph/ ------------------------------------------------
 
-# Modules outside graph/ that still write Cypher naming ontology labels or relationship types
-# themselves. The next step of issue 16 moves it behind a typed view and writer in graph/; until
-# then this list may only shrink: a new module with such Cypher fails the test below. (The raw
-# statements bench/ measures the backends with are text files, bench/cypher/*.cypher. Docstrings,
-# like the `query` command's example, and user Cypher in queries/*.cypher are not code that
-# sends Cypher.)
-STILL_SPEAKING_CYPHER = {
-    "queries.report",
-    "web.api",
-}
+# Only graph/ writes Cypher that names ontology labels or relationship types: everything else asks
+# graph/'s typed view, writer, name lookups and listings. (The raw statements bench/ measures the
+# backends with are text files, bench/cypher/*.cypher; user Cypher lives in queries/*.cypher.
+# Docstrings, like the `query` command's example, are not code that sends Cypher.)
 _CYPHER_WORD = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|WHERE|UNWIND|DETACH)\b")
 
 
@@ -205,12 +199,9 @@ def test_the_domain_cypher_finder_sees_labels_and_types(tmp_path):
     assert domain_cypher_modules(tmp_path) == {"web.a": 1}
 
 
-def test_no_new_module_outside_graph_writes_domain_cypher():
-    found = set(domain_cypher_modules())
-    new = sorted(found - STILL_SPEAKING_CYPHER)
-    assert not new, (
-        f"{', '.join(new)} writes Cypher naming ontology labels or types; add what it needs to graph/ "
-        "(a function that takes and returns plain values) and call that instead."
+def test_no_module_outside_graph_writes_domain_cypher():
+    found = domain_cypher_modules()
+    assert not found, (
+        f"{', '.join(sorted(found))} writes Cypher naming ontology labels or types; add what it needs to graph/ "
+        "(a view, writer or lookup function that takes and returns plain values) and call that instead."
     )
-    gone = sorted(STILL_SPEAKING_CYPHER - found)
-    assert not gone, f"{', '.join(gone)} no longer writes domain Cypher: remove it from STILL_SPEAKING_CYPHER."

@@ -36,6 +36,8 @@ from graph.errors import (
     SanctionsKGError,
     StoreUnavailable,
 )
+from graph.ontology import Ontology
+from graph.view import View, display_name, is_node, is_relationship, node_label
 
 MAX_QUERY_CHARS = 100_000
 SEARCH_LIMIT = 20
@@ -112,14 +114,6 @@ def check_read_only(query: str) -> None:
 
 
 # -- results as plain JSON and as a graph -------------------------------------------------
-def _is_node(v: Any) -> bool:
-    return isinstance(v, dict) and set(v) == {"id", "labels", "properties"}
-
-
-def _is_rel(v: Any) -> bool:
-    return isinstance(v, dict) and set(v) == {"type", "start", "end", "properties"}
-
-
 def _jsonable(v: Any) -> Any:
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
@@ -135,30 +129,21 @@ def edge_id(rel: dict[str, Any]) -> str:
     return f"{rel['start']}|{rel['type']}|{key}|{rel['end']}"
 
 
-def _display_name(node: dict[str, Any]) -> str:
-    props = node.get("properties") or {}
-    return str(props.get("name") or props.get("title") or node["id"])
-
-
-def _primary_label(labels: list[str]) -> str:
-    return next((lab for lab in labels if lab != "Entity"), labels[0] if labels else "")
-
-
-def result_graph(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
+def result_graph(rows: list[dict[str, Any]], onto: Ontology) -> tuple[dict[str, dict], dict[str, dict]]:
     """Every node and relationship found anywhere in the rows (also inside paths and lists)."""
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
 
     def walk(v: Any) -> None:
-        if _is_node(v):
+        if is_node(v):
             nid = str(v["id"])
             nodes[nid] = {
                 "id": nid,
-                "label": _primary_label(v["labels"]),
+                "label": node_label(v["labels"], onto),
                 "labels": v["labels"],
-                "name": _display_name(v),
+                "name": display_name(v["properties"], v["id"]),
             }
-        elif _is_rel(v):
+        elif is_relationship(v):
             eid = edge_id(v)
             edges[eid] = {
                 "id": eid,
@@ -203,24 +188,21 @@ class NameIndex:
             names = self._names
             if names is not None and time.monotonic() - names.built < self.ttl:
                 return names
-            count = int(store.run("MATCH (n:Entity) RETURN count(n) AS c").rows[0]["c"])
+            view = View(store)
+            count = view.entity_count()
             if names is not None and names.count == count:
                 names.built = time.monotonic()
                 return names
-            res = store.run(
-                "MATCH (n:Entity) RETURN n.id AS id, labels(n) AS labels, n.name AS name, "
-                "n.aliases AS aliases"
-            )
             entities, choices, owners = [], [], []
-            for row in res.rows:
+            for n in view.names():
                 entity = {
-                    "id": row["id"],
-                    "label": _primary_label(row["labels"] or []),
-                    "name": row["name"] or row["id"],
-                    "aliases": [a for a in (row["aliases"] or []) if a != row["name"]],
+                    "id": n.id,
+                    "label": node_label(n.labels, store.ontology),
+                    "name": n.name or n.id,
+                    "aliases": [a for a in n.aliases if a != n.name],
                 }
                 entities.append(entity)
-                for text in {row["name"] or "", *(row["aliases"] or [])}:
+                for text in {n.name or "", *n.aliases}:
                     if text:
                         choices.append(text)
                         owners.append(len(entities) - 1)
@@ -375,7 +357,7 @@ class Api:
 
     def _with_graph(self, result):
         """The result with the nodes and edges to draw, end nodes fetched when not returned."""
-        nodes, edges = result_graph(result.rows)
+        nodes, edges = result_graph(result.rows, self.store.ontology)
         missing = {e["source"] for e in edges.values()} | {e["target"] for e in edges.values()}
         missing -= set(nodes)
         if missing:
@@ -385,19 +367,14 @@ class Api:
     def _fetch_nodes(self, ids: list[str]) -> dict[str, dict]:
         """Endpoints of returned relationships that the query did not return itself."""
         found: dict[str, dict] = {}
-        for label in ("Entity", "Article"):
-            res = self.store.run(
-                f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n", {"ids": ids}, max_rows=len(ids)
-            )
-            for row in res.rows:
-                n = row["n"]
-                found[str(n["id"])] = {
-                    "id": str(n["id"]),
-                    "label": _primary_label(n["labels"]),
-                    "labels": n["labels"],
-                    "name": _display_name(n),
-                    "context": True,  # not in the result; drawn so the edge has its ends
-                }
+        for n in View(self.store).nodes(ids, max_rows=len(ids)):
+            found[n.id] = {
+                "id": n.id,
+                "label": n.label,
+                "labels": list(n.labels),
+                "name": n.name,
+                "context": True,  # not in the result; drawn so the edge has its ends
+            }
         for nid in ids:
             found.setdefault(nid, {"id": nid, "label": "", "labels": [], "name": nid, "context": True})
         return found
@@ -528,29 +505,16 @@ class Api:
         return JSONResponse(_jsonable(found))
 
     def _edge(self, start: str, rtype: str, end: str, key: str | None) -> dict[str, Any]:
-        rt = self.store.ontology.rel_type(rtype)
-        a_label = self.store.ontology.match_label(rt.sources)
-        b_label = self.store.ontology.match_label(rt.targets)
-        # rtype was checked against the ontology above; values travel as parameters.
-        res = self.store.run(
-            f"MATCH (a:{a_label} {{id: $start}})-[r:{rtype}]->(b:{b_label} {{id: $end}}) "
-            "WHERE $key IS NULL OR r.key = $key RETURN a, r, b",
-            {"start": start, "end": end, "key": key},
-            max_rows=1000,
-        )
-        if not res.rows:
+        found = View(self.store).edge(start, rtype, end, key, max_rows=1000)
+        if found is None:
             raise ApiError(404, "not_found", f"No {rtype} relationship from {start} to {end}.")
-        row = res.rows[0]
-        raw: list[str] = []
-        for r in (x["r"] for x in res.rows):
-            raw.extend(r["properties"].get("evidence") or [])
         return {
-            "type": rtype,
-            "start": {"id": start, "name": _display_name(row["a"]), "label": _primary_label(row["a"]["labels"])},
-            "end": {"id": end, "name": _display_name(row["b"]), "label": _primary_label(row["b"]["labels"])},
-            "properties": {k: v for k, v in row["r"]["properties"].items() if k != "evidence"},
+            "type": found.type,
+            "start": {"id": start, "name": found.start.name, "label": found.start.label},
+            "end": {"id": end, "name": found.end.name, "label": found.end.label},
+            "properties": found.properties,
             # The same evidence items as reports: article fields joined, list entries named, `cite`.
-            "evidence": reports.evidence_items(self.store, raw),
+            "evidence": found.evidence,
         }
 
     async def openapi(self, request: Request) -> JSONResponse:
