@@ -464,7 +464,7 @@ def _guess_value(raw: str):
             pass
     if raw.strip()[:1] in ('[', '{', '"'):
         from graph.limits import LimitExceeded
-        from ingest.safe_load import json_loads
+        from graph.safe_load import json_loads
 
         try:
             return json_loads(raw)

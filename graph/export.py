@@ -204,7 +204,7 @@ def _json(store, out: Path, fmt: str) -> ExportSummary:
 
 def load_json(store, path: str | Path) -> tuple[int, int]:
     """Load a JSON export into `store` (upserts: loading twice changes nothing); (nodes, relationships)."""
-    from ingest.safe_load import json_loads
+    from graph.safe_load import json_loads
 
     try:
         data = json_loads(Path(path).read_text("utf-8"))

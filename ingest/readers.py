@@ -26,7 +26,7 @@ import yaml
 from graph.errors import InputError
 from graph.limits import LimitExceeded, limits, too_large
 from ingest.model import Document, Skipped
-from ingest.safe_load import json_loads, yaml_load
+from graph.safe_load import json_loads, yaml_load
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)

@@ -194,7 +194,7 @@ def test_deep_json_line_is_skipped_and_the_rest_go_on(tmp_path):
 
 
 def test_brackets_inside_strings_do_not_count_as_depth():
-    from ingest.safe_load import json_loads
+    from graph.safe_load import json_loads
 
     assert json_loads('{"text": "' + "[" * 1000 + '"}') == {"text": "[" * 1000}
 

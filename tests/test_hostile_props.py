@@ -99,7 +99,7 @@ def test_front_matter_of_any_shape(front, body):
 
 @given(depth=st.integers(min_value=0, max_value=200), kind=st.sampled_from(["[]", "{}"]))
 def test_json_depth_bound_is_exact(depth, kind):
-    from ingest.safe_load import json_loads
+    from graph.safe_load import json_loads
 
     text = ('{"a": ' * depth + "1" + "}" * depth) if kind == "{}" else ("[" * depth + "1" + "]" * depth)
     if depth <= limits().max_json_depth:
@@ -111,7 +111,7 @@ def test_json_depth_bound_is_exact(depth, kind):
 
 @given(st.text(max_size=300))
 def test_json_loads_is_json_or_value_error(text):
-    from ingest.safe_load import json_loads
+    from graph.safe_load import json_loads
 
     try:
         json_loads(text)
@@ -123,7 +123,7 @@ def test_json_loads_is_json_or_value_error(text):
 def test_yaml_load_is_yaml_or_a_clear_error(text):
     import yaml
 
-    from ingest.safe_load import yaml_load
+    from graph.safe_load import yaml_load
 
     try:
         yaml_load(text)

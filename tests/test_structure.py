@@ -1,5 +1,6 @@
-"""The project's structure: no module imports itself back through others, and Cypher that names
-the domain does not spread beyond graph/ and the modules that still hold it.
+"""The project's structure: the layers import only downwards (graph <- ingest <- queries <- web,
+bench <- cli), no module imports itself back through others, and Cypher that names the domain
+lives in graph/ alone.
 
 Every import statement in a project module counts, at module level and inside functions alike:
 a function-level import defers the cost of loading, it does not remove the dependency (a cycle
@@ -145,6 +146,33 @@ def test_no_import_cycle_between_project_modules():
     assert found == [], "import cycles (module groups that import each other): " + "; ".join(
         " <-> ".join(c) for c in found
     )
+
+
+# The layers, lowest first: a module may import its own layer and the ones below it.
+LAYERS = (("graph",), ("ingest",), ("queries",), ("web", "bench"), ("cli",))
+
+
+def layer_of(module: str) -> int:
+    top = module.split(".")[0]
+    return next(i for i, names in enumerate(LAYERS) if top in names)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets if layer_of(b) > layer_of(a))
+
+
+def test_the_layer_check_sees_a_function_level_import_upwards(tmp_path):
+    for pkg in ("graph", "ingest"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "ingest" / "loader.py").write_text("from graph import store\n")
+    (tmp_path / "graph" / "store.py").write_text("def f():\n    from ingest.loader import x\n")
+    assert upward_imports(import_graph(tmp_path)) == ["graph.store -> ingest.loader"]
+
+
+def test_layers_import_only_downwards():
+    found = upward_imports(import_graph())
+    assert not found, "imports from a lower layer into a higher one (move the shared code down): " + "; ".join(found)
 
 
 # -- Cypher that names the domain lives in graph/ ------------------------------------------------

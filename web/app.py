@@ -180,7 +180,7 @@ class ConsoleGuardMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             return await self.app(scope, receive, send)
         from graph.limits import env_name, limits, size_text
-        from ingest.safe_load import json_depth_ok
+        from graph.safe_load import json_depth_ok
 
         request = Request(scope)
         site = request.headers.get("sec-fetch-site")

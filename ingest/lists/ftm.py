@@ -43,7 +43,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     from graph.limits import LimitExceeded
     from ingest.lists.records import list_lines
     from ingest.readers import display_name
-    from ingest.safe_load import json_loads
+    from graph.safe_load import json_loads
 
     name = display_name(path)
     for i, line in list_lines(path):
