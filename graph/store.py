@@ -1,8 +1,12 @@
 """The graph store interface: one API over the embedded FalkorDB and Neo4j 5.
 
+Code outside graph/ asks the store for its domain layer — `store.view()` (typed reads),
+`store.writer()` (articles and their facts), `store.listings()` (list entries and matches) —
+and sends Cypher of its own only when a user wrote it (the `query` command, queries/*.cypher).
+
     with open_store("./sanctions-kg.db") as store:            # graph.backends; or "bolt://localhost:7687"
         with store.batch() as b:                              # commits together or not at all
-            b.upsert_nodes("Vessel", [{"id": "imo:9161003", "name": "Lady R"}])
+            b.upsert_nodes("Vessel", [{"id": "imo:1234567", "name": "Sea Example"}])
         result = store.run("MATCH (n:Vessel) RETURN n")       # read-only unless write=True
 
 Results are plain Python values: nodes {"id", "labels", "properties"}, relationships
@@ -15,13 +19,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph import cypher
 from graph.dialect import Dialect
 from graph.errors import RowLimitError
 from graph.ontology import Ontology, load
 from graph.settings import Settings, check_timeout
+
+if TYPE_CHECKING:
+    from graph.listings import Listings
+    from graph.view import View
+    from graph.writer import Writer
 
 
 @dataclass
@@ -80,6 +89,26 @@ class GraphStore(ABC):
     def __init__(self, settings: Settings):
         self.settings = settings
         self.ontology = load()
+        self._domain: dict[str, Any] = {}
+
+    # -- the domain layer: what callers outside graph/ use instead of Cypher ------------------
+    def view(self) -> View:
+        """The typed read view (graph/view.py): entities, neighbours, evidence, chains, stats."""
+        from graph.view import View
+
+        return self._domain.get("view") or self._domain.setdefault("view", View(self))
+
+    def writer(self) -> Writer:
+        """The typed writer (graph/writer.py): an article with its facts, a re-scan's replace."""
+        from graph.writer import Writer
+
+        return self._domain.get("writer") or self._domain.setdefault("writer", Writer(self))
+
+    def listings(self) -> Listings:
+        """Sanctions-list entries, matching candidates and merges (graph/listings.py)."""
+        from graph.listings import Listings
+
+        return self._domain.get("listings") or self._domain.setdefault("listings", Listings(self))
 
     @property
     def dialect_name(self) -> str:

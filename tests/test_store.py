@@ -650,3 +650,16 @@ def test_neo4j_values_become_the_same_plain_values():
         "d": ["2024-01-02"],
     }]
     assert session.asked == [(for_backend(NEO4J).ids_query(), {"ids": ["4:x:3"]})]
+
+
+def test_the_store_hands_out_its_typed_view_writer_and_listings(store):
+    from graph.listings import Listings
+    from graph.view import View
+    from graph.writer import Writer
+
+    assert isinstance(store.view(), View) and store.view() is store.view()
+    assert isinstance(store.writer(), Writer) and store.writer() is store.writer()
+    assert isinstance(store.listings(), Listings) and store.listings() is store.listings()
+    store.upsert_nodes("Vessel", [{"id": "imo:1234567", "name": "Sea Example", "imo": "1234567"}])
+    found = store.view().entity_by_id("imo:1234567")
+    assert (found.label, found.name) == ("Vessel", "Sea Example")
