@@ -15,7 +15,6 @@ the report every view shows, and holds no Cypher.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from graph.errors import ConfigError, LookupFailed
@@ -31,7 +30,6 @@ from graph.view import (
     Exposure,
     View,
     check_hops as _hops,
-    exposure_query,
 )
 
 if TYPE_CHECKING:
@@ -156,21 +154,6 @@ def evidence_items(store: GraphStore, raw: list[str] | None) -> list[EvidenceIte
     return View(store).evidence(raw)
 
 
-class _Articles(EvidenceJoin):
-    """The report's evidence join as bench/path_baseline.py (the path search before issue 13)
-    still calls it: made without a store, `evidence` to add, `fetch(store)` at the end."""
-
-    def __init__(self) -> None:
-        super().__init__(None)  # type: ignore[arg-type]  # the store comes with fetch()
-
-    def evidence(self, raw: list[str] | None) -> list[EvidenceItem]:
-        return self.add(raw)
-
-    def fetch(self, store: GraphStore, extra: Iterable[str] = ()) -> dict[str, Article]:  # type: ignore[override]
-        self.view = View(store)
-        return super().fetch(extra)
-
-
 def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: EvidenceJoin) -> dict[str, Any]:
     """A stored relationship seen from `subject`: the one shape every view (CLI, JSON API,
     pages) draws, so that none can flip an edge.
@@ -197,11 +180,6 @@ def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: Ev
 
 
 # -- the report -----------------------------------------------------------------------------
-
-def _exposure_query(hops: int) -> str:
-    """The report's sanctions-exposure statement at `hops` (bench/query_bench.py times it alone)."""
-    return exposure_query(load_ontology(), _hops(hops, "hops"), MAX_INDIRECT + 1)
-
 
 def _sort_date(value: Any) -> tuple[int, str]:
     return (0, str(value)) if value else (1, "")
