@@ -33,10 +33,9 @@ from graph.view import (
 )
 
 if TYPE_CHECKING:
+    from graph.ontology import Ontology
     from graph.store import GraphStore
 
-IDENTIFIERS = load_ontology().identifiers  # listed apart in a report, as are what `show: false` hides
-HIDDEN_PROPERTIES = load_ontology().hidden_properties
 MAX_PER_GROUP = 200  # relationships of one type and direction listed in a report
 MAX_INDIRECT = 50  # nearest sanctioned entities listed; a hub can be near hundreds
 
@@ -51,15 +50,16 @@ def _ref(id_: str, name: str | None, label: str | None) -> NodeRef:
     return {"id": id_, "name": name, "label": label}
 
 
-def _entity(e: Entity) -> dict[str, Any]:
+def _entity(e: Entity, onto: Ontology) -> dict[str, Any]:
+    # The ontology's identifiers (imo, mmsi, ...) are listed apart; what it marks `show: false` is hidden.
     props = e.properties
     return {
         "id": e.id,
         "label": e.label,
         "name": e.name,
         "aliases": list(e.aliases),
-        "identifiers": {k: props[k] for k in IDENTIFIERS if props.get(k) is not None},
-        "properties": {k: v for k, v in sorted(props.items()) if k not in HIDDEN_PROPERTIES},
+        "identifiers": {k: props[k] for k in onto.identifiers if props.get(k) is not None},
+        "properties": {k: v for k, v in sorted(props.items()) if k not in onto.hidden_properties},
         "_ais_dark": list(props.get("ais_dark") or []),
     }
 
@@ -93,7 +93,7 @@ def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
     found = view.entity_by_id(ref)
     rows = [found] if found is not None else _by_name(view, ref)
     if len(rows) == 1:
-        return _entity(rows[0])
+        return _entity(rows[0], view.onto)
     if len(rows) > 1:
         candidates = sorted(
             ({"id": e.id, "name": e.name, "label": e.label} for e in rows),
