@@ -21,8 +21,6 @@ from graph.errors import ConfigError, LookupFailed
 from graph.ontology import load as load_ontology
 from graph.view import (
     ARTICLE_FIELDS,
-    EXPOSURE_TYPES,
-    OWNERSHIP_TYPES,
     Article,
     Entity,
     EvidenceItem,
@@ -242,6 +240,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     eid = entity["id"]
     subject = _ref(eid, entity["name"], entity["label"])
     arts = view.evidence_join()
+    onto = view.onto  # which types are sanctions, port calls, mentions, ownership: its `roles`
 
     direct: list[dict[str, Any]] = []
     port_calls: list[dict[str, Any]] = []
@@ -257,24 +256,24 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
             capped.add(rtype)
         for item in group.items:
             o = item.other
-            if rtype == "MENTIONS":
+            if rtype == onto.mention_type:
                 mentioned.add(o.id)
                 continue
             other = _ref(o.id, o.name, o.label)
             rel = relationship(subject, other, {"type": rtype, "start": eid if out else o.id,
                                                 "props": item.properties}, arts)
             props = rel["properties"]
-            if out and rtype == "SANCTIONED_BY":
+            if out and rtype == onto.sanction_type:
                 direct.append({"by": other, "year": props.get("year"), "date": props.get("date"),
                                "program": props.get("program"), "list_name": props.get("list_name"),
                                "list_id": props.get("list_id"), "evidence": rel["evidence"]})
-            elif out and rtype == "CALLED_AT":
+            elif out and rtype == onto.port_call_type:
                 port_calls.append({"port": other, "date": props.get("date"), "activity": props.get("activity"),
                                    "evidence": rel["evidence"]})
-            elif not out and rtype == "CALLED_AT":
+            elif not out and rtype == onto.port_call_type:
                 incoming.append({"vessel": other, "date": props.get("date"), "activity": props.get("activity"),
                                  "evidence": rel["evidence"], "sanctioned_by": []})
-            elif out and rtype in OWNERSHIP_TYPES:
+            elif out and rtype in onto.ownership_types:
                 continue  # the first link of the ownership chain, shown there
             else:
                 relationships.setdefault(rtype, []).append({
@@ -311,7 +310,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
     return {
         "entity": _public(entity),
-        "status": _status(direct, indirect, incoming, hops, "CALLED_AT" in capped and bool(incoming)),
+        "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
                       "indirect_omitted": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
@@ -439,6 +438,14 @@ def stats(store: GraphStore) -> dict[str, Any]:
         "nodes": got.nodes,
         "relationships": got.relationships,
     }
+
+
+def __getattr__(name: str) -> Any:
+    # OWNERSHIP_TYPES and EXPOSURE_TYPES: the ontology's in use, read when asked (tests/test_queries.py
+    # checks queries/*.cypher against them); code reads store.ontology's ownership_types and exposure_types.
+    if name in ("OWNERSHIP_TYPES", "EXPOSURE_TYPES"):
+        return getattr(load_ontology(), name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -214,6 +214,27 @@ def test_code_reads_the_declarations_instead_of_repeating_them():
     assert not gone, f"{gone} no longer declared again: remove them from STILL_DECLARING."
 
 
+def test_the_reads_follow_the_declared_roles(tmp_path):
+    from graph.view import exposure_query
+
+    onto = ontology.load()
+    assert onto.ownership_types == ("OWNED_BY", "OPERATED_BY", "PART_OF")
+    assert onto.exposure_types == ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
+    assert (onto.sanction_type, onto.mention_type, onto.port_call_type) == ("SANCTIONED_BY", "MENTIONS", "CALLED_AT")
+    assert onto.ais_dark == ("Vessel", "ais_dark")
+    assert "-[:OWNED_BY|OPERATED_BY|PART_OF|ASSOCIATED_WITH*1..2]-" in exposure_query(onto, 2, 10)
+
+    # A copy in which a place carries exposure, and a stated tie no longer does.
+    def change(raw):
+        raw["relationships"]["LOCATED_IN"]["roles"] = ["exposure"]
+        raw["relationships"]["ASSOCIATED_WITH"]["roles"] = []
+
+    copy = ontology.load(_copy(tmp_path, change))
+    assert copy.exposure_types == ("OWNED_BY", "OPERATED_BY", "LOCATED_IN", "PART_OF")
+    assert copy.ownership_types == onto.ownership_types
+    assert "-[:OWNED_BY|OPERATED_BY|LOCATED_IN|PART_OF*1..2]-" in exposure_query(copy, 2, 10)
+
+
 def test_the_code_applies_the_declared_rules():
     from ingest import resolve
 
@@ -229,6 +250,15 @@ def test_the_code_applies_the_declared_rules():
         (lambda raw: raw["labels"]["Vessel"]["properties"]["imo"].update(format="imo9"), "unknown format 'imo9'"),
         (lambda raw: raw["labels"]["Company"].update(resolve_by="legal_form"), "resolve_by 'legal_form'"),
         (lambda raw: raw["relationships"]["OWNED_BY"].update(extract_from=["Ship"]), "unknown label 'Ship'"),
+        (lambda raw: raw["relationships"]["OWNED_BY"].update(roles=["control"]),
+         "Relationship OWNED_BY has unknown role 'control'. Known roles: ownership, exposure"),
+        (lambda raw: raw["relationships"]["LOCATED_IN"].update(roles=["sanction"]),
+         "exactly one relationship type; found 2: SANCTIONED_BY, LOCATED_IN"),
+        (lambda raw: raw["relationships"]["MENTIONS"].pop("roles"), "Role 'mention' .* found 0"),
+        (lambda raw: raw["labels"]["Vessel"]["properties"]["ais_dark"].update(role="dark"),
+         "Property 'ais_dark' has unknown role 'dark'"),
+        (lambda raw: raw["labels"]["Port"]["properties"].update(dark={"type": "list", "role": "ais_dark"}),
+         "found 2: Port.dark, Vessel.ais_dark"),
     ],
 )
 def test_a_wrong_declaration_is_refused_by_name(tmp_path, change, message):
