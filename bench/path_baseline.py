@@ -155,14 +155,15 @@ def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tupl
 
 def find_path(store: GraphStore, a: str, b: str, max_hops: int = 4, *, limit: int = 10) -> list[dict[str, Any]]:
     """The old `find_path`: same lookup, search, properties and evidence join as before."""
-    from queries.report import _Articles, _hops, _resolve, relationship
+    from graph.view import EvidenceJoin, View, check_hops
+    from queries.report import relationship, resolve_entity
 
-    _hops(max_hops, "max_hops")
-    start, end = _resolve(store, a), _resolve(store, b)
+    check_hops(max_hops, "max_hops")
+    start, end = resolve_entity(store, a), resolve_entity(store, b)
     sub = connect(store, start["id"], end["id"], max_hops)
     found = shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit)
     props = edge_properties(store, [e for _, edges in found for e in edges])
-    arts = _Articles()
+    arts = EvidenceJoin(View(store))
     paths = []
     for node_ids, edges in found:
         nodes = [node_ref(sub, n) for n in node_ids]
@@ -172,5 +173,5 @@ def find_path(store: GraphStore, a: str, b: str, max_hops: int = 4, *, limit: in
             for i, e in enumerate(edges)
         ]
         paths.append({"length": len(steps), "nodes": nodes, "steps": steps})
-    arts.fetch(store)
+    arts.fetch()
     return paths

@@ -213,8 +213,10 @@ def run_paths(store, pairs: list[tuple[str, str]]) -> dict:
 
 
 def run_queries(store, samples: int, seed: int, only_path: bool = False) -> dict:
+    from graph.ontology import load as load_ontology
+    from graph.view import exposure_query
     from queries.library import run_named
-    from queries.report import _exposure_query, build_report
+    from queries.report import MAX_INDIRECT, build_report
 
     picked = pick_refs(store, samples, seed)
     refs = picked["refs"]
@@ -233,7 +235,7 @@ def run_queries(store, samples: int, seed: int, only_path: bool = False) -> dict
         lambda r: run_named(store, "ownership_chain", {"entity": r}), [(r,) for r in refs]
     )
     out["ownership_chain"]["rows_median"] = statistics.median(len(c) for c in chains if c is not None)
-    exposure = _exposure_query(3)
+    exposure = exposure_query(load_ontology(), 3, MAX_INDIRECT + 1)  # the statement a report at hops=3 sends
     out["exposure_3hop"], rows = _timed(lambda r: store.run(exposure, {"id": r}), [(r,) for r in refs])
     out["exposure_3hop"]["rows_median"] = statistics.median(len(x) for x in rows if x is not None)
     out["report_hops3"], _ = _timed(lambda r: build_report(store, r, hops=3), [(r,) for r in refs])

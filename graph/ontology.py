@@ -1,5 +1,6 @@
 """The ontology, read once from ontology.yaml: labels, relationship types and their properties,
-and the behaviour declared with them (identifiers, formats, resolution and matching rules).
+and the behaviour declared with them (identifiers, formats, resolution and matching rules, the
+roles a relationship type or property plays in the reads).
 
 Everything that names a label, a relationship type or a property in Cypher text takes it from
 here, so a name that is not declared can never reach a query. SANCTIONS_KG_ONTOLOGY names
@@ -20,6 +21,18 @@ from graph.errors import OntologyError
 from graph.settings import ontology_file
 
 PROPERTY_TYPES = {"string", "int", "float", "bool", "date", "list"}
+# What a relationship type does in the reads (graph/view.py), declared per type as `roles:`.
+REL_ROLES = {
+    "ownership": "control: followed upwards for the ownership chain",
+    "exposure": "sanctions exposure spreads along it, either way",
+    "sanction": "the start was sanctioned by the end",
+    "mention": "an article mentions an entity",
+    "port_call": "a vessel called at a port",
+}
+# Roles exactly one relationship type plays.
+SINGLE_ROLES = ("sanction", "mention", "port_call")
+# What a property does in the reads, declared per property as `role:`; each on exactly one label.
+PROPERTY_ROLES = {"ais_dark": "the evidence items of AIS going dark: stats count who went dark"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,7 @@ class Property:
     format: str | None = None  # a graph.formats validator name
     identifier: bool = False  # names the thing itself (imo, mmsi, call_sign)
     shown: bool = True  # listed among a report's properties
+    role: str | None = None  # one of PROPERTY_ROLES
 
     @property
     def is_list(self) -> bool:
@@ -70,6 +84,7 @@ class RelType:
     own: tuple[str, ...] = ()  # the properties declared for this type, not the provenance every edge has
     extract_from: tuple[str, ...] = ()  # the sources the text rules take; `sources` unless declared
     extract_to: tuple[str, ...] = ()  # the targets the text rules take; `targets` unless declared
+    roles: frozenset[str] = frozenset()  # what the type does in the reads (REL_ROLES)
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,41 @@ class Ontology:
         """The labels sanctions-list matching compares."""
         return tuple(self.match_groups)
 
+    def with_role(self, role: str) -> tuple[str, ...]:
+        """The relationship types declaring `role` (REL_ROLES), in declared order."""
+        return tuple(name for name, rt in self.relationships.items() if role in rt.roles)
+
+    @cached_property
+    def ownership_types(self) -> tuple[str, ...]:
+        """Types that carry control, followed upwards for the ownership chain (OWNED_BY, ...)."""
+        return self.with_role("ownership")
+
+    @cached_property
+    def exposure_types(self) -> tuple[str, ...]:
+        """Types sanctions exposure spreads along, either way: not port calls, places or sanctions."""
+        return self.with_role("exposure")
+
+    @cached_property
+    def sanction_type(self) -> str:
+        """The type from a sanctioned entity to who sanctioned it (SANCTIONED_BY)."""
+        return self.with_role("sanction")[0]
+
+    @cached_property
+    def mention_type(self) -> str:
+        """The type from an article to an entity it mentions (MENTIONS)."""
+        return self.with_role("mention")[0]
+
+    @cached_property
+    def port_call_type(self) -> str:
+        """The type from a vessel to a port it called at (CALLED_AT)."""
+        return self.with_role("port_call")[0]
+
+    @cached_property
+    def ais_dark(self) -> tuple[str, str]:
+        """(label, property) of the AIS-dark evidence items (Vessel, ais_dark)."""
+        return next((lab.name, p.name) for lab in self.labels.values() for p in lab.properties.values()
+                    if p.role == "ais_dark")
+
 
 def _props(raw: dict | None) -> dict[str, Property]:
     out: dict[str, Property] = {}
@@ -160,10 +210,43 @@ def _props(raw: dict | None) -> dict[str, Property]:
                 f"Property {name!r} has unknown format {fmt!r}. Known formats (graph/formats.py): "
                 f"{', '.join(formats.FORMATS)}."
             )
+        role = spec.get("role")
+        if role is not None and role not in PROPERTY_ROLES:
+            raise OntologyError(
+                f"Property {name!r} has unknown role {role!r}. Known property roles: {', '.join(PROPERTY_ROLES)}."
+            )
         out[name] = Property(
-            name, spec["type"], spec.get("doc", ""), fmt, bool(spec.get("identifier", False)), bool(spec.get("show", True))
+            name, spec["type"], spec.get("doc", ""), fmt, bool(spec.get("identifier", False)), bool(spec.get("show", True)),
+            role,
         )
     return out
+
+
+def _roles(name: str, spec: dict) -> frozenset[str]:
+    roles = spec.get("roles") or []
+    unknown = [r for r in roles if r not in REL_ROLES]
+    if unknown:
+        raise OntologyError(
+            f"Relationship {name} has unknown role {unknown[0]!r}. Known roles: {', '.join(REL_ROLES)}."
+        )
+    return frozenset(roles)
+
+
+def _check_roles(labels: dict[str, Label], rels: dict[str, RelType]) -> None:
+    for role in SINGLE_ROLES:
+        having = [n for n, rt in rels.items() if role in rt.roles]
+        if len(having) != 1:
+            raise OntologyError(
+                f"Role {role!r} ({REL_ROLES[role]}) must be declared on exactly one relationship type; "
+                f"found {len(having)}{': ' + ', '.join(having) if having else ''}."
+            )
+    for role in PROPERTY_ROLES:
+        having = sorted({f"{lab.name}.{p.name}" for lab in labels.values() for p in lab.properties.values() if p.role == role})
+        if len(having) != 1:
+            raise OntologyError(
+                f"Property role {role!r} ({PROPERTY_ROLES[role]}) must be declared on exactly one label's property; "
+                f"found {len(having)}{': ' + ', '.join(having) if having else ''}."
+            )
 
 
 def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
@@ -216,12 +299,14 @@ def _load(source: str) -> Ontology:
         rels[name] = RelType(
             name, spec.get("doc", ""), tuple(spec["from"]), tuple(spec["to"]), {**rel_common, **own}, tuple(own),
             tuple(spec.get("extract_from") or spec["from"]), tuple(spec.get("extract_to") or spec["to"]),
+            _roles(name, spec),
         )
     known = set(labels) | {raw["entity_label"]}
     for rt in rels.values():
         for end in rt.sources + rt.targets + rt.extract_from + rt.extract_to:
             if end not in known:
                 raise OntologyError(f"Relationship {rt.name} names unknown label {end!r}.")
+    _check_roles(labels, rels)
     return Ontology(
         entity_label=raw["entity_label"],
         labels=labels,

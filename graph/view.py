@@ -29,13 +29,10 @@ if TYPE_CHECKING:
     from graph.ontology import Ontology
     from graph.store import GraphStore
 
-# Edges that carry control: followed upwards for the ownership chain.
-OWNERSHIP_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF")
-# Edges through which sanctions exposure spreads (either direction). Port calls, locations and
-# sanctions themselves are left out: every ship that called at Vostochny is not exposed.
-EXPOSURE_TYPES = ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
-SANCTIONS = "SANCTIONED_BY"
-MENTIONS = "MENTIONS"
+# Which relationship types the reads follow is the ontology's (`roles:` in graph/ontology.yaml):
+# onto.ownership_types (followed upwards for the ownership chain), onto.exposure_types (sanctions
+# exposure spreads along them, either way: port calls, places and sanctions do not carry it),
+# onto.sanction_type, onto.mention_type, and onto.ais_dark (label, property) for the stats.
 ARTICLE = "Article"
 MAX_HOPS = 6
 MAX_CHAIN = 8
@@ -303,8 +300,8 @@ def exposure_query(onto: Ontology, hops: int, limit: int) -> str:
     hops = check_hops(hops, "hops")
     limit = check_hops(limit, "limit", 1, 1_000_000)
     e = onto.entity_label
-    types = "|".join(onto.rel_type(t).name for t in EXPOSURE_TYPES)
-    sanctions = onto.rel_type(SANCTIONS).name
+    types = "|".join(onto.rel_type(t).name for t in onto.exposure_types)
+    sanctions = onto.rel_type(onto.sanction_type).name
     return (
         f"MATCH p = (e:{e} {{id: $id}})-[:{types}*1..{hops}]-(s:{e}) "
         f"WHERE s <> e AND (s)-[:{sanctions}]->() "
@@ -413,7 +410,7 @@ class View:
     def sanctioners(self, ids: list[str]) -> dict[str, list[Ref]]:
         """Entity id -> those that sanctioned it, for the entities among `ids` with a sanction."""
         rows = self.store.run(
-            f"MATCH (v:{self._e})-[:{self.onto.rel_type(SANCTIONS).name}]->(s:{self._e}) WHERE v.id IN $ids "
+            f"MATCH (v:{self._e})-[:{self.onto.rel_type(self.onto.sanction_type).name}]->(s:{self._e}) WHERE v.id IN $ids "
             "RETURN v.id AS id, collect(DISTINCT {id: s.id, name: s.name, labels: labels(s)}) AS by",
             {"ids": ids},
         ).rows
@@ -424,7 +421,7 @@ class View:
         relationship once, at the depth it is first reached (a path per prefix would send the
         top of a long chain many times over); by depth, then source, type and target name."""
         e = self._e
-        types = "|".join(self.onto.rel_type(t).name for t in OWNERSHIP_TYPES)
+        types = "|".join(self.onto.rel_type(t).name for t in self.onto.ownership_types)
         rows = self.store.run(
             f"MATCH p = (e:{e} {{id: $id}})-[:{types}*1..{MAX_CHAIN}]->(:{e}) "
             "WITH relationships(p) AS rels UNWIND range(0, size(rels) - 1) AS i "
@@ -440,7 +437,7 @@ class View:
 
     def exposure(self, entity_id: str, hops: int, *, limit: int) -> list[Exposure]:
         """Sanctioned entities within `hops` of the entity through ownership, operation,
-        membership and stated ties (EXPOSURE_TYPES), nearest first, each once with its
+        membership and stated ties (the ontology's exposure_types), nearest first, each once with its
         shortest path; at most `limit`."""
         rows = self.store.run(exposure_query(self.onto, hops, limit), {"id": entity_id}).rows
         return [
@@ -502,14 +499,14 @@ class View:
     def listing(self, label: str | None = None, *, sanctioned: bool = False, limit: int | None = None) -> list[Listed]:
         """Entities (of one declared label, or only those sanctioned themselves) by name, then id."""
         node = self.onto.label(label).name if label else self._e
-        sanctions = self.onto.rel_type(SANCTIONS).name
+        sanctions = self.onto.rel_type(self.onto.sanction_type).name
         if sanctioned:
             query = f"MATCH (n:{node})-[:{sanctions}]->(by:{self._e}) WITH n, collect(DISTINCT by.name) AS by"
         else:
             query = (f"MATCH (n:{node}) OPTIONAL MATCH (n)-[:{sanctions}]->(by:{self._e}) "
                      "WITH n, collect(DISTINCT by.name) AS by")
         query += (
-            f" OPTIONAL MATCH (a:{self.onto.label(ARTICLE).name})-[:{self.onto.rel_type(MENTIONS).name}]->(n)"
+            f" OPTIONAL MATCH (a:{self.onto.label(ARTICLE).name})-[:{self.onto.rel_type(self.onto.mention_type).name}]->(n)"
             " WITH n, by, count(DISTINCT a) AS mentions"
             " RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.aliases AS aliases, mentions, by"
             " ORDER BY name, id"
@@ -527,19 +524,18 @@ class View:
         """Node counts per label, relationship counts per type, the sanctioned entities and
         the vessels that went dark (two round trips)."""
         counts = self.store.counts()
-        vessel = self.onto.label("Vessel").name
+        label, dark = self.onto.ais_dark
+        vessel = self.onto.label(label).name
         extra = self.store.run(
-            f"OPTIONAL MATCH (s:{self._e})-[:{self.onto.rel_type(SANCTIONS).name}]->() "
+            f"OPTIONAL MATCH (s:{self._e})-[:{self.onto.rel_type(self.onto.sanction_type).name}]->() "
             "WITH count(DISTINCT s) AS sanctioned "
-            f"OPTIONAL MATCH (v:{vessel}) WHERE size(coalesce(v.ais_dark, [])) > 0 "
+            f"OPTIONAL MATCH (v:{vessel}) WHERE size(coalesce(v.{dark}, [])) > 0 "
             "RETURN sanctioned, count(v) AS went_dark"
         ).rows[0]
         return Stats(counts["nodes"], counts["relationships"], extra["sanctioned"], extra["went_dark"])
 
 
 __all__ = [
-    "EXPOSURE_TYPES",
-    "OWNERSHIP_TYPES",
     "Article",
     "ChainLink",
     "Edge",

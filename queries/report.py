@@ -15,15 +15,12 @@ the report every view shows, and holds no Cypher.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from graph.errors import ConfigError, LookupFailed
 from graph.ontology import load as load_ontology
 from graph.view import (
     ARTICLE_FIELDS,
-    EXPOSURE_TYPES,
-    OWNERSHIP_TYPES,
     Article,
     Entity,
     EvidenceItem,
@@ -31,14 +28,12 @@ from graph.view import (
     Exposure,
     View,
     check_hops as _hops,
-    exposure_query,
 )
 
 if TYPE_CHECKING:
+    from graph.ontology import Ontology
     from graph.store import GraphStore
 
-IDENTIFIERS = load_ontology().identifiers  # listed apart in a report, as are what `show: false` hides
-HIDDEN_PROPERTIES = load_ontology().hidden_properties
 MAX_PER_GROUP = 200  # relationships of one type and direction listed in a report
 MAX_INDIRECT = 50  # nearest sanctioned entities listed; a hub can be near hundreds
 
@@ -53,15 +48,16 @@ def _ref(id_: str, name: str | None, label: str | None) -> NodeRef:
     return {"id": id_, "name": name, "label": label}
 
 
-def _entity(e: Entity) -> dict[str, Any]:
+def _entity(e: Entity, onto: Ontology) -> dict[str, Any]:
+    # The ontology's identifiers (imo, mmsi, ...) are listed apart; what it marks `show: false` is hidden.
     props = e.properties
     return {
         "id": e.id,
         "label": e.label,
         "name": e.name,
         "aliases": list(e.aliases),
-        "identifiers": {k: props[k] for k in IDENTIFIERS if props.get(k) is not None},
-        "properties": {k: v for k, v in sorted(props.items()) if k not in HIDDEN_PROPERTIES},
+        "identifiers": {k: props[k] for k in onto.identifiers if props.get(k) is not None},
+        "properties": {k: v for k, v in sorted(props.items()) if k not in onto.hidden_properties},
         "_ais_dark": list(props.get("ais_dark") or []),
     }
 
@@ -95,7 +91,7 @@ def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
     found = view.entity_by_id(ref)
     rows = [found] if found is not None else _by_name(view, ref)
     if len(rows) == 1:
-        return _entity(rows[0])
+        return _entity(rows[0], view.onto)
     if len(rows) > 1:
         candidates = sorted(
             ({"id": e.id, "name": e.name, "label": e.label} for e in rows),
@@ -156,21 +152,6 @@ def evidence_items(store: GraphStore, raw: list[str] | None) -> list[EvidenceIte
     return View(store).evidence(raw)
 
 
-class _Articles(EvidenceJoin):
-    """The report's evidence join as bench/path_baseline.py (the path search before issue 13)
-    still calls it: made without a store, `evidence` to add, `fetch(store)` at the end."""
-
-    def __init__(self) -> None:
-        super().__init__(None)  # type: ignore[arg-type]  # the store comes with fetch()
-
-    def evidence(self, raw: list[str] | None) -> list[EvidenceItem]:
-        return self.add(raw)
-
-    def fetch(self, store: GraphStore, extra: Iterable[str] = ()) -> dict[str, Article]:  # type: ignore[override]
-        self.view = View(store)
-        return super().fetch(extra)
-
-
 def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: EvidenceJoin) -> dict[str, Any]:
     """A stored relationship seen from `subject`: the one shape every view (CLI, JSON API,
     pages) draws, so that none can flip an edge.
@@ -197,11 +178,6 @@ def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: Ev
 
 
 # -- the report -----------------------------------------------------------------------------
-
-def _exposure_query(hops: int) -> str:
-    """The report's sanctions-exposure statement at `hops` (bench/query_bench.py times it alone)."""
-    return exposure_query(load_ontology(), _hops(hops, "hops"), MAX_INDIRECT + 1)
-
 
 def _sort_date(value: Any) -> tuple[int, str]:
     return (0, str(value)) if value else (1, "")
@@ -264,6 +240,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     eid = entity["id"]
     subject = _ref(eid, entity["name"], entity["label"])
     arts = view.evidence_join()
+    onto = view.onto  # which types are sanctions, port calls, mentions, ownership: its `roles`
 
     direct: list[dict[str, Any]] = []
     port_calls: list[dict[str, Any]] = []
@@ -279,24 +256,24 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
             capped.add(rtype)
         for item in group.items:
             o = item.other
-            if rtype == "MENTIONS":
+            if rtype == onto.mention_type:
                 mentioned.add(o.id)
                 continue
             other = _ref(o.id, o.name, o.label)
             rel = relationship(subject, other, {"type": rtype, "start": eid if out else o.id,
                                                 "props": item.properties}, arts)
             props = rel["properties"]
-            if out and rtype == "SANCTIONED_BY":
+            if out and rtype == onto.sanction_type:
                 direct.append({"by": other, "year": props.get("year"), "date": props.get("date"),
                                "program": props.get("program"), "list_name": props.get("list_name"),
                                "list_id": props.get("list_id"), "evidence": rel["evidence"]})
-            elif out and rtype == "CALLED_AT":
+            elif out and rtype == onto.port_call_type:
                 port_calls.append({"port": other, "date": props.get("date"), "activity": props.get("activity"),
                                    "evidence": rel["evidence"]})
-            elif not out and rtype == "CALLED_AT":
+            elif not out and rtype == onto.port_call_type:
                 incoming.append({"vessel": other, "date": props.get("date"), "activity": props.get("activity"),
                                  "evidence": rel["evidence"], "sanctioned_by": []})
-            elif out and rtype in OWNERSHIP_TYPES:
+            elif out and rtype in onto.ownership_types:
                 continue  # the first link of the ownership chain, shown there
             else:
                 relationships.setdefault(rtype, []).append({
@@ -333,7 +310,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
     return {
         "entity": _public(entity),
-        "status": _status(direct, indirect, incoming, hops, "CALLED_AT" in capped and bool(incoming)),
+        "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
                       "indirect_omitted": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
@@ -461,6 +438,14 @@ def stats(store: GraphStore) -> dict[str, Any]:
         "nodes": got.nodes,
         "relationships": got.relationships,
     }
+
+
+def __getattr__(name: str) -> Any:
+    # OWNERSHIP_TYPES and EXPOSURE_TYPES: the ontology's in use, read when asked (tests/test_queries.py
+    # checks queries/*.cypher against them); code reads store.ontology's ownership_types and exposure_types.
+    if name in ("OWNERSHIP_TYPES", "EXPOSURE_TYPES"):
+        return getattr(load_ontology(), name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

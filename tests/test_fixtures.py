@@ -62,23 +62,12 @@ def test_stores_py_defines_the_backend_fixtures():
     assert {"backend", "db_path", "opener", "store", "db_arg", "sample_store", "graph_of"} <= STORE_FIXTURES
 
 
-# Test modules that still define fixtures of tests/stores.py under the same names (their `store` is
-# the sample graph, test_report's `db_path` its --db value) and whose owners convert them next:
-# this may only shrink.
-STILL_REDEFINING = {"test_report": {"store", "db_path"}, "test_web_api": {"store"}}
-
-
-def test_no_test_module_defines_its_own_store_fixture():
-    found = redefinitions()
-    new = {name: again - STILL_REDEFINING.get(name, set()) for name, again in found.items()}
-    new = {name: sorted(again) for name, again in new.items() if again}
-    assert not new, (
-        f"{new}: these fixtures come from tests/stores.py (one for every backend); ask for them there "
+def test_no_test_module_defines_a_store_fixture_again():
+    found = {name: sorted(again) for name, again in redefinitions().items()}
+    assert not found, (
+        f"{found}: these fixtures come from tests/stores.py (one for every backend); ask for them there "
         "instead of defining them again (for a graph of the module's own, use graph_of)."
     )
-    gone = {name: sorted(again - found.get(name, set())) for name, again in STILL_REDEFINING.items()}
-    gone = {name: again for name, again in gone.items() if again}
-    assert not gone, f"{gone} no longer defined again: remove them from STILL_REDEFINING."
 
 
 def test_db_arg_is_the_store_for_the_cli(store, db_arg):

@@ -1,5 +1,5 @@
-"""Entity lookup, the relationship report, paths between entities and listings, on the
-embedded store holding the sample graph."""
+"""Entity lookup, the relationship report, paths between entities and listings, on a store of each
+backend (tests/stores.py): the sample graph, or a small graph a test builds in an empty `store`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 import sample_graph
 from graph import evidence
 from graph.errors import ConfigError, LookupFailed
-from graph.backends import open_store
 from queries import render
 from queries.report import build_report, find_path, list_entities, resolve_entity, stats
 
@@ -17,13 +16,21 @@ EV_KEYS = {"article", "sentence", "method", "title", "source", "published", "url
 
 
 @pytest.fixture(scope="module")
-def store(sample_store):  # tests/stores.py: the sample graph, on every backend
-    return sample_store
+def sample_graph_of_module(graph_of):
+    """The sample graph, once per backend; built again on Neo4j after a test emptied the database
+    for its own `store` (which is why this module reads it through graph_of, not sample_store)."""
+    return graph_of(sample_graph.build)
+
+
+@pytest.fixture
+def sample(sample_graph_of_module):
+    """The store holding the sample graph, for tests that only read it."""
+    return sample_graph_of_module.store
 
 
 @pytest.fixture(scope="module")
-def lady_r(store):
-    return build_report(store, "Lady R")
+def lady_r(sample_graph_of_module):
+    return build_report(sample_graph_of_module.store, "Lady R")
 
 
 # -- lookup ---------------------------------------------------------------------------------
@@ -42,18 +49,19 @@ def lady_r(store):
         ("U.S.", "country:us"),
     ],
 )
-def test_resolve_entity(store, ref, expected):
-    assert resolve_entity(store, ref)["id"] == expected
+def test_resolve_entity(sample, ref, expected):
+    assert resolve_entity(sample, ref)["id"] == expected
 
 
 def test_resolve_falls_back_to_names_without_keys(store):
+    sample_graph.build(store)  # its own copy: it adds a node the other tests do not expect
     store.upsert_nodes("Person", [{"id": "person:choe-son-hui", "name": "Choe Son-hui"}])  # no keys
     assert resolve_entity(store, "choe son-hui")["id"] == "person:choe-son-hui"
 
 
-def test_ambiguous_name_lists_candidates(store):
+def test_ambiguous_name_lists_candidates(sample):
     with pytest.raises(LookupFailed) as err:
-        resolve_entity(store, "angara")
+        resolve_entity(sample, "angara")
     assert str(err.value) == (
         "'angara' matches 2 entities: Angara (Location, location:angara); Angara (Vessel, vessel:angara). "
         "Use an id to pick one."
@@ -61,19 +69,18 @@ def test_ambiguous_name_lists_candidates(store):
     assert [c["id"] for c in err.value.candidates] == ["location:angara", "vessel:angara"]
 
 
-def test_unknown_name_suggests_close_matches(store):
+def test_unknown_name_suggests_close_matches(sample):
     with pytest.raises(LookupFailed) as err:
-        resolve_entity(store, "Lady Rr")
+        resolve_entity(sample, "Lady Rr")
     assert str(err.value) == "No entity matches 'Lady Rr' by id, name or alias. Did you mean: Lady R (Vessel, imo:9161003)?"
     assert err.value.candidates[0]["id"] == "imo:9161003"
     with pytest.raises(LookupFailed, match=r"^No entity matches 'Qwxyz' by id, name or alias\.$"):
-        resolve_entity(store, "Qwxyz")
+        resolve_entity(sample, "Qwxyz")
 
 
-def test_empty_graph_says_so(tmp_path):
-    with open_store(str(tmp_path / "empty.db")) as empty:
-        with pytest.raises(LookupFailed, match="the graph is empty. Ingest some articles first."):
-            resolve_entity(empty, "Lady R")
+def test_empty_graph_says_so(store):
+    with pytest.raises(LookupFailed, match="the graph is empty. Ingest some articles first."):
+        resolve_entity(store, "Lady R")
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -98,8 +105,8 @@ def test_report_direct_sanctions(lady_r):
     }]
 
 
-def test_report_indirect_sanctions_with_paths(store):
-    mod = build_report(store, "Ministry of Defence", hops=2)
+def test_report_indirect_sanctions_with_paths(sample):
+    mod = build_report(sample, "Ministry of Defence", hops=2)
     assert mod["sanctions"]["direct"] == []
     indirect = mod["sanctions"]["indirect"]
     assert {i["sanctioned"]["id"] for i in indirect} == set(sample_graph.SHIPS)
@@ -110,8 +117,8 @@ def test_report_indirect_sanctions_with_paths(store):
         ("Oboronlogistika OOO", "OPERATED_BY", "in", "Lady R"),
     ]
     assert lady["path"][0]["evidence"][0]["sentence"] == sample_graph.S_OWNED
-    assert build_report(store, "Russia", hops=2)["sanctions"]["indirect"] == []
-    assert len(build_report(store, "Russia", hops=3)["sanctions"]["indirect"]) == 4
+    assert build_report(sample, "Russia", hops=2)["sanctions"]["indirect"] == []
+    assert len(build_report(sample, "Russia", hops=3)["sanctions"]["indirect"]) == 4
 
 
 def test_report_ownership_chain(lady_r):
@@ -124,25 +131,25 @@ def test_report_ownership_chain(lady_r):
     assert all(o["evidence"] and set(o["evidence"][0]) == EV_KEYS for o in lady_r["ownership"])
 
 
-def test_report_port_calls_in_date_order(store, lady_r):
+def test_report_port_calls_in_date_order(sample, lady_r):
     calls = lady_r["port_calls"]
     assert [(c["date"], c["port"]["name"], c["activity"]) for c in calls] == [
         ("2023-08-20", "Rason", "loaded"), ("2023-08-23", "Vostochny", "docked")]
     assert calls[1]["evidence"][0]["sentence"] == sample_graph.S_VOST
     assert calls[1]["evidence"][0]["source"] == "NK Pro"
-    angara = build_report(store, "vessel:angara")["port_calls"]
+    angara = build_report(sample, "vessel:angara")["port_calls"]
     assert [c["date"] for c in angara] == ["2023-09-02", None]  # undated last
 
 
-def test_report_other_relationships(store, lady_r):
+def test_report_other_relationships(sample, lady_r):
     assert list(lady_r["relationships"]) == ["ASSOCIATED_WITH"]
     [tie] = lady_r["relationships"]["ASSOCIATED_WITH"]
     assert tie["direction"] == "in" and tie["other"]["name"] == "RUSI" and tie["properties"] == {"cue": "tracked"}
-    company = build_report(store, "Oboronlogistika OOO")
+    company = build_report(sample, "Oboronlogistika OOO")
     operated = company["relationships"]["OPERATED_BY"]
     assert [(r["direction"], r["other"]["name"]) for r in operated] == [
         ("in", "Angara"), ("in", "Lady R"), ("in", "Maia-1"), ("in", "Maria")]
-    port = build_report(store, "Vostochny")
+    port = build_report(sample, "Vostochny")
     assert "CALLED_AT" not in port["relationships"]  # listed as the port's incoming calls
     assert port["relationships"]["LOCATED_IN"][0]["other"]["name"] == "Russia"
 
@@ -162,9 +169,9 @@ def test_every_evidence_item_has_its_article(lady_r):
 
 
 @pytest.mark.parametrize("hops", [0, 7, "2", True])
-def test_report_rejects_bad_hops(store, hops):
+def test_report_rejects_bad_hops(sample, hops):
     with pytest.raises(ConfigError, match="hops must be a whole number from 1 to 6"):
-        build_report(store, "Lady R", hops=hops)
+        build_report(sample, "Lady R", hops=hops)
 
 
 def test_renderings_carry_every_evidence_line(lady_r):
@@ -181,11 +188,11 @@ def test_renderings_carry_every_evidence_line(lady_r):
 
 
 # -- paths ----------------------------------------------------------------------------------
-def test_find_path_undirected_with_evidence(store):
+def test_find_path_undirected_with_evidence(sample):
     # Through the operator; not through the state that sanctioned both unless asked.
-    [op] = find_path(store, "Lady R", "Maria", max_hops=4)
+    [op] = find_path(sample, "Lady R", "Maria", max_hops=4)
     assert [s["type"] for s in op["steps"]] == ["OPERATED_BY", "OPERATED_BY"]
-    both = find_path(store, "Lady R", "Maria", max_hops=4, via_sanctioners=True)
+    both = find_path(sample, "Lady R", "Maria", max_hops=4, via_sanctioners=True)
     assert {tuple(s["type"] for s in p["steps"]) for p in both} == {
         ("OPERATED_BY", "OPERATED_BY"), ("SANCTIONED_BY", "SANCTIONED_BY")}
     assert [n["name"] for n in op["nodes"]] == ["Lady R", "Oboronlogistika OOO", "Maria"]
@@ -196,9 +203,9 @@ def test_find_path_undirected_with_evidence(store):
     assert op["steps"][0]["evidence"][0]["title"] == "Russian ships ferry North Korean containers to Vostochny"
 
 
-def test_find_path_respects_hops_and_types(store):
-    assert find_path(store, "Lady R", "Russia", max_hops=1) == []
-    [p] = find_path(store, "Maria", "Russia", max_hops=3, rel_types=["operated_by", "OWNED_BY", "PART_OF"])
+def test_find_path_respects_hops_and_types(sample):
+    assert find_path(sample, "Lady R", "Russia", max_hops=1) == []
+    [p] = find_path(sample, "Maria", "Russia", max_hops=3, rel_types=["operated_by", "OWNED_BY", "PART_OF"])
     assert [s["type"] for s in p["steps"]] == ["OPERATED_BY", "OWNED_BY", "PART_OF"]
     assert render.paths_text([p], "Maria", "Russia", 3).splitlines()[0] == (
         "Path 1 (3 hops): Maria -OPERATED_BY-> Oboronlogistika OOO -OWNED_BY-> Russian Ministry of Defence "
@@ -206,37 +213,37 @@ def test_find_path_respects_hops_and_types(store):
     assert render.paths_text([], "A", "B", 2) == "No connection between A and B within 2 hops."
 
 
-def test_find_path_errors(store):
+def test_find_path_errors(sample):
     with pytest.raises(ConfigError, match="are the same entity"):
-        find_path(store, "Lady R", "imo:9161003")
+        find_path(sample, "Lady R", "imo:9161003")
     with pytest.raises(ConfigError, match="max_hops must be a whole number from 1 to 6"):
-        find_path(store, "Lady R", "Russia", max_hops=9)
+        find_path(sample, "Lady R", "Russia", max_hops=9)
     with pytest.raises(Exception, match="Unknown relationship type 'SAILED_WITH'"):
-        find_path(store, "Lady R", "Russia", rel_types=["SAILED_WITH"])
+        find_path(sample, "Lady R", "Russia", rel_types=["SAILED_WITH"])
 
 
 # -- listings -------------------------------------------------------------------------------
-def test_list_entities(store):
-    vessels = list_entities(store, "vessel")
+def test_list_entities(sample):
+    vessels = list_entities(sample, "vessel")
     assert [v["name"] for v in vessels] == ["Angara", "Lady R", "Maia-1", "Maria"]
     assert vessels[1] == {"id": "imo:9161003", "label": "Vessel", "name": "Lady R", "aliases": ["Lady R"],
                           "mentions": 3, "sanctioned_by": ["United States"]}
-    assert [e["id"] for e in list_entities(store, sanctioned=True)] == [
+    assert [e["id"] for e in list_entities(sample, sanctioned=True)] == [
         "vessel:angara", "imo:9161003", "vessel:maia-1", "vessel:maria"]
-    assert list_entities(store, "Company", sanctioned=True) == []
-    assert len(list_entities(store, limit=3)) == 3
+    assert list_entities(sample, "Company", sanctioned=True) == []
+    assert len(list_entities(sample, limit=3)) == 3
     with pytest.raises(ConfigError, match="Unknown entity type 'Ship'. Use one of: Vessel, Company"):
-        list_entities(store, "Ship")
+        list_entities(sample, "Ship")
 
 
-def test_stats(store):
-    s = stats(store)
+def test_stats(sample):
+    s = stats(sample)
     assert s["nodes"]["Vessel"] == 4 and s["articles"] == 3
     assert s["relationships"]["OPERATED_BY"] == 4 and s["sanctioned"] == 4 and s["went_dark"] == 1
     assert s["entities"] == sum(n for label, n in s["nodes"].items() if label != "Article")
 
 
-def test_find_path_matches_networkx_on_a_random_graph(tmp_path):
+def test_find_path_matches_networkx_on_a_random_graph(store):
     """The bidirectional ring search finds exactly the shortest paths a full-graph search finds."""
     import random
 
@@ -250,45 +257,43 @@ def test_find_path_matches_networkx_on_a_random_graph(tmp_path):
     full = nx.Graph()
     full.add_nodes_from(range(n))
     full.add_edges_from(edges)
-    with open_store(str(tmp_path / "random.db")) as s:
-        s.upsert_nodes("Company", [{"id": i, "name": i.split(":")[1]} for i in ids])
-        s.upsert_relationships("OWNED_BY", [{"start": ids[u], "end": ids[v]} for u, v in edges])
-        for _ in range(40):
-            a, b = rng.sample(range(n), 2)
-            hops = rng.randint(1, 5)
-            got = find_path(s, ids[a], ids[b], max_hops=hops, limit=1000)
-            try:
-                want = {tuple(p) for p in nx.all_shortest_paths(full, a, b)}
-            except nx.NetworkXNoPath:
-                want = set()
-            if want and len(next(iter(want))) - 1 > hops:
-                want = set()
-            assert {tuple(int(x["id"].split(":c")[1]) for x in p["nodes"]) for p in got} == want
+    store.upsert_nodes("Company", [{"id": i, "name": i.split(":")[1]} for i in ids])
+    store.upsert_relationships("OWNED_BY", [{"start": ids[u], "end": ids[v]} for u, v in edges])
+    for _ in range(40):
+        a, b = rng.sample(range(n), 2)
+        hops = rng.randint(1, 5)
+        got = find_path(store, ids[a], ids[b], max_hops=hops, limit=1000)
+        try:
+            want = {tuple(p) for p in nx.all_shortest_paths(full, a, b)}
+        except nx.NetworkXNoPath:
+            want = set()
+        if want and len(next(iter(want))) - 1 > hops:
+            want = set()
+        assert {tuple(int(x["id"].split(":c")[1]) for x in p["nodes"]) for p in got} == want
 
 
-def test_indirect_sanctions_list_the_nearest_and_say_when_there_are_more(tmp_path):
+def test_indirect_sanctions_list_the_nearest_and_say_when_there_are_more(store):
     from queries.report import MAX_INDIRECT
 
     ships = [f"vessel:s{i:03d}" for i in range(MAX_INDIRECT + 5)]
-    with open_store(str(tmp_path / "many.db")) as s:
-        s.upsert_nodes("Company", [{"id": "company:fleet", "name": "Fleet Co"}])
-        s.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}])
-        s.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
-        s.upsert_relationships("OPERATED_BY", [{"start": v, "end": "company:fleet"} for v in ships])
-        s.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "country:us", "year": 2024} for v in ships])
-        fleet = build_report(s, "Fleet Co")
-        assert len(fleet["sanctions"]["indirect"]) == MAX_INDIRECT and fleet["sanctions"]["indirect_truncated"]
-        assert {i["hops"] for i in fleet["sanctions"]["indirect"]} == {1}
-        assert f"only the nearest {MAX_INDIRECT} sanctioned entities are listed" in render.report_markdown(fleet)
-        one = build_report(s, ships[0], hops=1)
-        assert one["sanctions"]["indirect"] == [] and not one["sanctions"]["indirect_truncated"]
+    store.upsert_nodes("Company", [{"id": "company:fleet", "name": "Fleet Co"}])
+    store.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}])
+    store.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
+    store.upsert_relationships("OPERATED_BY", [{"start": v, "end": "company:fleet"} for v in ships])
+    store.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "country:us", "year": 2024} for v in ships])
+    fleet = build_report(store, "Fleet Co")
+    assert len(fleet["sanctions"]["indirect"]) == MAX_INDIRECT and fleet["sanctions"]["indirect_truncated"]
+    assert {i["hops"] for i in fleet["sanctions"]["indirect"]} == {1}
+    assert f"only the nearest {MAX_INDIRECT} sanctioned entities are listed" in render.report_markdown(fleet)
+    one = build_report(store, ships[0], hops=1)
+    assert one["sanctions"]["indirect"] == [] and not one["sanctions"]["indirect_truncated"]
 
 
-def test_busy_entities_list_the_newest_relationships_and_count_all(store, monkeypatch):
+def test_busy_entities_list_the_newest_relationships_and_count_all(sample, monkeypatch):
     import queries.report as report_mod
 
     monkeypatch.setattr(report_mod, "MAX_PER_GROUP", 1)
-    rason = build_report(store, "Rason")
+    rason = build_report(sample, "Rason")
     assert [c["vessel"]["name"] for c in rason["incoming_calls"]] == ["Angara"]  # 2023-09-02, newest
     assert rason["status"]["text"].startswith("Not sanctioned itself; at least 1 sanctioned vessel called here")
     assert rason["relationship_totals"] == {"CALLED_AT": 2, "LOCATED_IN": 1, "MENTIONS": 2}
@@ -296,8 +301,8 @@ def test_busy_entities_list_the_newest_relationships_and_count_all(store, monkey
 
 
 # -- what analysts read (issue 13) ------------------------------------------------------------
-def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(store):
-    rason = build_report(store, "Rason")
+def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(sample):
+    rason = build_report(sample, "Rason")
     calls = [(c["date"], c["vessel"]["name"], c["activity"], [x["name"] for x in c["sanctioned_by"]])
              for c in rason["incoming_calls"]]
     assert calls == [("2023-09-02", "Angara", "called", ["United States"]),
@@ -311,19 +316,18 @@ def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(store)
     assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | “" + sample_graph.S_RASON_LOAD) in md
 
 
-def test_port_without_sanctioned_callers_says_so(tmp_path):
-    with open_store(str(tmp_path / "port.db")) as s:
-        s.upsert_nodes("Port", [{"id": "port:p", "name": "Quietport"}])
-        s.upsert_nodes("Vessel", [{"id": "vessel:v", "name": "Plain Ship"}])
-        s.upsert_relationships("CALLED_AT", [{"start": "vessel:v", "end": "port:p", "date": "2024-01-02"}])
-        port = build_report(s, "Quietport")
+def test_port_without_sanctioned_callers_says_so(store):
+    store.upsert_nodes("Port", [{"id": "port:p", "name": "Quietport"}])
+    store.upsert_nodes("Vessel", [{"id": "vessel:v", "name": "Plain Ship"}])
+    store.upsert_relationships("CALLED_AT", [{"start": "vessel:v", "end": "port:p", "date": "2024-01-02"}])
+    port = build_report(store, "Quietport")
     assert port["status"]["level"] == "clear"
     assert port["status"]["text"] == (
         "No sanction recorded for it or within 2 hops of it; none of the 1 vessel recorded calling here is sanctioned")
 
 
-def test_directly_sanctioned_ship_lists_no_sister_ships(store):
-    lady = build_report(store, "Lady R")
+def test_directly_sanctioned_ship_lists_no_sister_ships(sample):
+    lady = build_report(sample, "Lady R")
     # Angara, Maia-1 and Maria share Lady R's operator and the body that sanctioned it.
     assert lady["sanctions"]["indirect"] == []
     assert lady["sanctions"]["indirect_omitted"] == 3
@@ -332,36 +336,34 @@ def test_directly_sanctioned_ship_lists_no_sister_ships(store):
     assert "3 more sanctioned entities nearby" in rows[1][1]
 
 
-def test_exposure_through_others_lists_what_adds_something(tmp_path):
+def test_exposure_through_others_lists_what_adds_something(store):
     """A sanctioned ship lists a sister sanctioned by another body, not one sanctioned by the
     same; an unsanctioned owner lists its sanctioned subsidiary once, not each ship behind it
     that the same body sanctioned."""
-    with open_store(str(tmp_path / "x.db")) as s:
-        s.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}, {"id": "country:gb", "name": "UK"}])
-        s.upsert_nodes("Company", [{"id": "company:hold", "name": "Holdco"}, {"id": "company:op", "name": "Opco"}])
-        s.upsert_nodes("Vessel", [{"id": f"vessel:{n}", "name": n} for n in ("one", "two", "three")])
-        s.upsert_relationships("OPERATED_BY", [{"start": f"vessel:{n}", "end": "company:op"} for n in ("one", "two", "three")])
-        s.upsert_relationships("OWNED_BY", [{"start": "company:op", "end": "company:hold"}])
-        s.upsert_relationships("SANCTIONED_BY", [
-            {"start": "vessel:one", "end": "country:us"}, {"start": "vessel:two", "end": "country:us"},
-            {"start": "vessel:three", "end": "country:gb"}, {"start": "company:op", "end": "country:us"}])
-        one = build_report(s, "vessel:one")
-        assert [i["sanctioned"]["name"] for i in one["sanctions"]["indirect"]] == ["three"]
-        assert one["sanctions"]["indirect"][0]["sanctioned_by"] == ["country:gb"]
-        hold = build_report(s, "Holdco")
-        assert [(i["sanctioned"]["name"], i["hops"]) for i in hold["sanctions"]["indirect"]] == [("Opco", 1), ("three", 2)]
-        assert hold["sanctions"]["indirect_omitted"] == 2
+    store.upsert_nodes("Country", [{"id": "country:us", "name": "United States"}, {"id": "country:gb", "name": "UK"}])
+    store.upsert_nodes("Company", [{"id": "company:hold", "name": "Holdco"}, {"id": "company:op", "name": "Opco"}])
+    store.upsert_nodes("Vessel", [{"id": f"vessel:{n}", "name": n} for n in ("one", "two", "three")])
+    store.upsert_relationships("OPERATED_BY", [{"start": f"vessel:{n}", "end": "company:op"} for n in ("one", "two", "three")])
+    store.upsert_relationships("OWNED_BY", [{"start": "company:op", "end": "company:hold"}])
+    store.upsert_relationships("SANCTIONED_BY", [
+        {"start": "vessel:one", "end": "country:us"}, {"start": "vessel:two", "end": "country:us"},
+        {"start": "vessel:three", "end": "country:gb"}, {"start": "company:op", "end": "country:us"}])
+    one = build_report(store, "vessel:one")
+    assert [i["sanctioned"]["name"] for i in one["sanctions"]["indirect"]] == ["three"]
+    assert one["sanctions"]["indirect"][0]["sanctioned_by"] == ["country:gb"]
+    hold = build_report(store, "Holdco")
+    assert [(i["sanctioned"]["name"], i["hops"]) for i in hold["sanctions"]["indirect"]] == [("Opco", 1), ("three", 2)]
+    assert hold["sanctions"]["indirect_omitted"] == 2
 
 
-def test_list_evidence_names_the_list_and_the_entry(tmp_path):
-    with open_store(str(tmp_path / "list.db")) as s:
-        s.upsert_nodes("Vessel", [{"id": "vessel:x", "name": "Listed Ship"}])
-        s.upsert_nodes("Agency", [{"id": "agency:ofac", "name": "OFAC"}])
-        s.upsert_relationships("SANCTIONED_BY", [{
-            "start": "vessel:x", "end": "agency:ofac", "program": "IRAN", "list_name": "us-ofac-sdn",
-            "list_id": "4711", "evidence": [evidence.encode("", "Listed Ship (vessel), IRAN", "list",
-                                                            entry="us-ofac-sdn:4711")]}])
-        report = build_report(s, "Listed Ship")
+def test_list_evidence_names_the_list_and_the_entry(store):
+    store.upsert_nodes("Vessel", [{"id": "vessel:x", "name": "Listed Ship"}])
+    store.upsert_nodes("Agency", [{"id": "agency:ofac", "name": "OFAC"}])
+    store.upsert_relationships("SANCTIONED_BY", [{
+        "start": "vessel:x", "end": "agency:ofac", "program": "IRAN", "list_name": "us-ofac-sdn",
+        "list_id": "4711", "evidence": [evidence.encode("", "Listed Ship (vessel), IRAN", "list",
+                                                        entry="us-ofac-sdn:4711")]}])
+    report = build_report(store, "Listed Ship")
     [ev] = report["sanctions"]["direct"][0]["evidence"]
     assert (ev["list_name"], ev["list_entry"]) == ("us-ofac-sdn", "4711")
     assert ev["cite"] == "sanctions list us-ofac-sdn, entry 4711"
@@ -371,56 +373,53 @@ def test_list_evidence_names_the_list_and_the_entry(tmp_path):
     assert "unknown article" not in md
 
 
-def test_path_parallel_edges_of_one_type_are_one_hop(tmp_path):
-    with open_store(str(tmp_path / "par.db")) as s:
-        s.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
-        s.upsert_nodes("Port", [{"id": "port:p", "name": "Portus"}])
-        s.upsert_relationships("CALLED_AT", [
-            {"start": "vessel:a", "end": "port:p", "key": d, "date": d,
-             "evidence": [evidence.encode("", f"Alpha called on {d}.", "rule")]}
-            for d in ("2024-01-01", "2024-02-01", "2024-03-01")])
-        s.upsert_relationships("CALLED_AT", [{"start": "vessel:b", "end": "port:p", "key": "k", "date": "2024-04-01"}])
-        [p] = find_path(s, "Alpha", "Bravo", max_hops=3)
+def test_path_parallel_edges_of_one_type_are_one_hop(store):
+    store.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
+    store.upsert_nodes("Port", [{"id": "port:p", "name": "Portus"}])
+    store.upsert_relationships("CALLED_AT", [
+        {"start": "vessel:a", "end": "port:p", "key": d, "date": d,
+         "evidence": [evidence.encode("", f"Alpha called on {d}.", "rule")]}
+        for d in ("2024-01-01", "2024-02-01", "2024-03-01")])
+    store.upsert_relationships("CALLED_AT", [{"start": "vessel:b", "end": "port:p", "key": "k", "date": "2024-04-01"}])
+    [p] = find_path(store, "Alpha", "Bravo", max_hops=3)
     first = p["steps"][0]
     assert first["properties"]["count"] == 3
     assert first["properties"]["dates"] == ["2024-01-01", "2024-02-01", "2024-03-01"]
     assert len(first["evidence"]) == 3
 
 
-def test_path_avoids_sanctioners_and_countries_unless_asked(tmp_path):
-    with open_store(str(tmp_path / "sx.db")) as s:
-        s.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
-        s.upsert_nodes("Agency", [{"id": "agency:x", "name": "Designator"}])
-        s.upsert_nodes("Country", [{"id": "country:z", "name": "Zland"}])
-        s.upsert_nodes("Company", [{"id": "company:c", "name": "Carrier Co"}])
-        s.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "agency:x"} for v in ("vessel:a", "vessel:b")])
-        s.upsert_relationships("OWNED_BY", [{"start": "vessel:a", "end": "country:z"},
+def test_path_avoids_sanctioners_and_countries_unless_asked(store):
+    store.upsert_nodes("Vessel", [{"id": "vessel:a", "name": "Alpha"}, {"id": "vessel:b", "name": "Bravo"}])
+    store.upsert_nodes("Agency", [{"id": "agency:x", "name": "Designator"}])
+    store.upsert_nodes("Country", [{"id": "country:z", "name": "Zland"}])
+    store.upsert_nodes("Company", [{"id": "company:c", "name": "Carrier Co"}])
+    store.upsert_relationships("SANCTIONED_BY", [{"start": v, "end": "agency:x"} for v in ("vessel:a", "vessel:b")])
+    store.upsert_relationships("OWNED_BY", [{"start": "vessel:a", "end": "country:z"},
                                             {"start": "vessel:b", "end": "company:c"}])
-        s.upsert_relationships("LOCATED_IN", [{"start": "company:c", "end": "country:z"}])
-        assert find_path(s, "Alpha", "Bravo") == []
-        asked = find_path(s, "Alpha", "Bravo", via_sanctioners=True)
-        assert [[n["name"] for n in p["nodes"]] for p in asked] == [["Alpha", "Designator", "Bravo"]]
-        # The sanctioner and the country can still be an end.
-        [direct] = find_path(s, "Alpha", "Designator")
-        assert [st["type"] for st in direct["steps"]] == ["SANCTIONED_BY"]
-        [owned] = find_path(s, "Bravo", "Zland")
-        assert [st["type"] for st in owned["steps"]] == ["OWNED_BY", "LOCATED_IN"]
+    store.upsert_relationships("LOCATED_IN", [{"start": "company:c", "end": "country:z"}])
+    assert find_path(store, "Alpha", "Bravo") == []
+    asked = find_path(store, "Alpha", "Bravo", via_sanctioners=True)
+    assert [[n["name"] for n in p["nodes"]] for p in asked] == [["Alpha", "Designator", "Bravo"]]
+    # The sanctioner and the country can still be an end.
+    [direct] = find_path(store, "Alpha", "Designator")
+    assert [st["type"] for st in direct["steps"]] == ["SANCTIONED_BY"]
+    [owned] = find_path(store, "Bravo", "Zland")
+    assert [st["type"] for st in owned["steps"]] == ["OWNED_BY", "LOCATED_IN"]
 
 
-def test_path_meets_at_a_hub_without_expanding_it(tmp_path):
+def test_path_meets_at_a_hub_without_expanding_it(store):
     from graph import analysis
 
     ships = [f"vessel:s{i}" for i in range(12)]
-    with open_store(str(tmp_path / "hub.db")) as s:
-        s.upsert_nodes("Port", [{"id": "port:big", "name": "Bigport"}])
-        s.upsert_nodes("Company", [{"id": "company:c", "name": "Owner Co"}])
-        s.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
-        s.upsert_relationships("CALLED_AT", [{"start": v, "end": "port:big"} for v in ships])
-        s.upsert_relationships("OWNED_BY", [{"start": ships[0], "end": "company:c"}])
-        sub = analysis.connect(s, "company:c", ships[5], 4, hub_degree=5)
-        assert set(sub.nodes) == {"company:c", ships[0], "port:big", ships[5]}  # Bigport's calls not fetched
-        [p] = find_path(s, "Owner Co", ships[5])
-        assert [n["name"] for n in p["nodes"]] == ["Owner Co", ships[0], "Bigport", ships[5]]
+    store.upsert_nodes("Port", [{"id": "port:big", "name": "Bigport"}])
+    store.upsert_nodes("Company", [{"id": "company:c", "name": "Owner Co"}])
+    store.upsert_nodes("Vessel", [{"id": v, "name": v} for v in ships])
+    store.upsert_relationships("CALLED_AT", [{"start": v, "end": "port:big"} for v in ships])
+    store.upsert_relationships("OWNED_BY", [{"start": ships[0], "end": "company:c"}])
+    sub = analysis.connect(store, "company:c", ships[5], 4, hub_degree=5)
+    assert set(sub.nodes) == {"company:c", ships[0], "port:big", ships[5]}  # Bigport's calls not fetched
+    [p] = find_path(store, "Owner Co", ships[5])
+    assert [n["name"] for n in p["nodes"]] == ["Owner Co", ships[0], "Bigport", ships[5]]
 
 
 # -- the commands (click's CliRunner) ---------------------------------------------------------
@@ -432,13 +431,14 @@ def _cli(db: str, *args: str):
     return CliRunner().invoke(main, ["--db", db, *args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def db_path(store):
-    return store.settings.db
+@pytest.fixture
+def sample_db(sample_graph_of_module) -> str:
+    """The `--db` value of the sample graph's store."""
+    return sample_graph_of_module.db
 
 
-def test_cli_port_report_lists_incoming_calls(db_path):
-    result = _cli(db_path, "report", "Rason", "--format", "markdown")
+def test_cli_port_report_lists_incoming_calls(sample_db):
+    result = _cli(sample_db, "report", "Rason", "--format", "markdown")
     assert result.exit_code == 0, result.output
     md = result.stdout
     assert "| status | Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded) |" in md
@@ -447,8 +447,8 @@ def test_cli_port_report_lists_incoming_calls(db_path):
     assert "no port calls recorded" not in md
 
 
-def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(db_path):
-    md = _cli(db_path, "report", "vessel:angara", "--format", "markdown").stdout
+def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(sample_db):
+    md = _cli(sample_db, "report", "vessel:angara", "--format", "markdown").stdout
     section = md.split("## Sanctions")[1].split("## ")[0]
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows[0].startswith("| sanctioned directly | by United States (Country) |")
@@ -457,12 +457,12 @@ def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(db_pat
     assert not any(name in named for name in ("Lady R", "Maia-1", "Maria"))
 
 
-def test_cli_path_has_no_duplicates_and_no_sanctioner_only_path_unless_asked(db_path):
-    out = _cli(db_path, "path", "Lady R", "vessel:angara").stdout
+def test_cli_path_has_no_duplicates_and_no_sanctioner_only_path_unless_asked(sample_db):
+    out = _cli(sample_db, "path", "Lady R", "vessel:angara").stdout
     heads = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Path ")]
     assert heads == ["Lady R -CALLED_AT-> Rason <-CALLED_AT- Angara",
                      "Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara"]
-    asked = _cli(db_path, "path", "Lady R", "vessel:angara", "--via-sanctioners").stdout
+    asked = _cli(sample_db, "path", "Lady R", "vessel:angara", "--via-sanctioners").stdout
     heads = [line.split(": ", 1)[1] for line in asked.splitlines() if line.startswith("Path ")]
     assert heads == ["Lady R -CALLED_AT-> Rason <-CALLED_AT- Angara",
                      "Lady R -OPERATED_BY-> Oboronlogistika OOO <-OPERATED_BY- Angara",

@@ -133,6 +133,28 @@ def test_exposure_finds_the_sanctioned_entity_with_its_path(view):
     assert view.exposure("imo:1234567", 1, limit=10) == []
 
 
+def test_the_types_followed_are_the_store_ontology_roles(view, tmp_path, monkeypatch):
+    """A copy of the ontology in which operation carries no control and no exposure (its `roles`),
+    and a port call does: the view follows that, with no other change."""
+    import yaml
+
+    from graph import ontology
+
+    raw = yaml.safe_load(ontology.path().read_text("utf-8"))
+    raw["relationships"]["OPERATED_BY"]["roles"] = []
+    raw["relationships"]["CALLED_AT"]["roles"] = ["port_call", "exposure"]
+    (tmp_path / "ontology.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    monkeypatch.setattr(view.store, "ontology", ontology.load(tmp_path / "ontology.yaml"))
+    view = View(view.store)
+    assert view.ownership_chain("imo:1234567") == []
+    assert [(c.link.type, c.link.source.id) for c in view.ownership_chain("company:examplecorp")] == [
+        ("OWNED_BY", "company:examplecorp")]
+    assert view.exposure("imo:1234567", 3, limit=10) == []  # the other ship called at no port
+    view.store.upsert_relationships("CALLED_AT", [{"start": "vessel:other", "end": "port:p", "key": "k"}])
+    [near] = view.exposure("imo:1234567", 3, limit=10)
+    assert [n.id for n in near.nodes] == ["imo:1234567", "port:p", "vessel:other"]
+
+
 @pytest.mark.parametrize("hops", [0, 7, "2", 2.0, True, None])
 def test_exposure_hops_must_be_a_whole_number_in_range(view, hops):
     with pytest.raises(ConfigError, match="hops must be a whole number from 1 to 6"):

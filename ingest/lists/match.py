@@ -35,9 +35,6 @@ from graph.ontology import load as load_ontology
 from ingest.normalize import normalize_name, strip_legal_form
 
 DEFAULT_THRESHOLD = 0.85
-# The default ontology's labels with a match_group (graph/ontology.yaml), for readers; matching
-# itself reads store.ontology.match_groups.
-MATCH_LABELS = load_ontology().match_labels
 
 
 @dataclass
