@@ -155,7 +155,7 @@ def edge_properties(store: GraphStore, edges: list[dict[str, Any]]) -> dict[tupl
 
 def find_path(store: GraphStore, a: str, b: str, max_hops: int = 4, *, limit: int = 10) -> list[dict[str, Any]]:
     """The old `find_path`: same lookup, search, properties and evidence join as before."""
-    from graph.view import EvidenceJoin, View, check_hops
+    from graph.view import EvidenceJoin, check_hops
     from queries.report import relationship, resolve_entity
 
     check_hops(max_hops, "max_hops")
@@ -163,7 +163,7 @@ def find_path(store: GraphStore, a: str, b: str, max_hops: int = 4, *, limit: in
     sub = connect(store, start["id"], end["id"], max_hops)
     found = shortest_paths(sub, start["id"], end["id"], max_hops, limit=limit)
     props = edge_properties(store, [e for _, edges in found for e in edges])
-    arts = EvidenceJoin(View(store))
+    arts = EvidenceJoin(store.view())
     paths = []
     for node_ids, edges in found:
         nodes = [node_ref(sub, n) for n in node_ids]

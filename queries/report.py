@@ -84,7 +84,7 @@ def resolve_entity(store: GraphStore, ref: str) -> dict[str, Any]:
 
 
 def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
-    view = View(store)
+    view = store.view()
     ref = (ref or "").strip()
     if not ref:
         raise LookupFailed("Give an entity id, name or alias to look up.")
@@ -149,7 +149,7 @@ def _unknown(view: View, ref: str) -> LookupFailed:
 
 def evidence_items(store: GraphStore, raw: list[str] | None) -> list[EvidenceItem]:
     """Stored evidence strings as the items every view shows (graph/view.py's EvidenceJoin)."""
-    return View(store).evidence(raw)
+    return store.view().evidence(raw)
 
 
 def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: EvidenceJoin) -> dict[str, Any]:
@@ -235,7 +235,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     first, each with the bodies that sanctioned it.
     """
     _hops(hops, "hops")
-    view = View(store)
+    view = store.view()
     entity = _resolve(store, ref)
     eid = entity["id"]
     subject = _ref(eid, entity["name"], entity["label"])
@@ -382,7 +382,7 @@ def find_path(
     _hops(max_hops, "max_hops")
     onto = load_ontology()
     types = [onto.rel_type(t.upper()).name for t in rel_types] if rel_types else None
-    view = View(store)
+    view = store.view()
     start, end = _resolve(store, a), _resolve(store, b)
     if start["id"] == end["id"]:
         raise ConfigError(f"{a!r} and {b!r} are the same entity ({start['id']}); give two different ones.")
@@ -421,13 +421,13 @@ def list_entities(
     return [
         {"id": x.id, "label": x.label, "name": x.name, "aliases": list(x.aliases), "mentions": x.mentions,
          "sanctioned_by": list(x.sanctioned_by)}
-        for x in View(store).listing(label, sanctioned=sanctioned, limit=limit)
+        for x in store.view().listing(label, sanctioned=sanctioned, limit=limit)
     ]
 
 
 def stats(store: GraphStore) -> dict[str, Any]:
     """What the graph holds: node counts per label, relationship counts per type, totals."""
-    got = View(store).stats()
+    got = store.view().stats()
     onto = load_ontology()
     return {
         "entities": sum(n for lab, n in got.nodes.items() if lab in onto.entity_labels),

@@ -37,7 +37,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.ontology import Ontology
-from graph.view import View, display_name, is_node, is_relationship, node_label
+from graph.view import display_name, is_node, is_relationship, node_label
 
 MAX_QUERY_CHARS = 100_000
 SEARCH_LIMIT = 20
@@ -188,7 +188,7 @@ class NameIndex:
             names = self._names
             if names is not None and time.monotonic() - names.built < self.ttl:
                 return names
-            view = View(store)
+            view = store.view()
             count = view.entity_count()
             if names is not None and names.count == count:
                 names.built = time.monotonic()
@@ -367,7 +367,7 @@ class Api:
     def _fetch_nodes(self, ids: list[str]) -> dict[str, dict]:
         """Endpoints of returned relationships that the query did not return itself."""
         found: dict[str, dict] = {}
-        for n in View(self.store).nodes(ids, max_rows=len(ids)):
+        for n in self.store.view().nodes(ids, max_rows=len(ids)):
             found[n.id] = {
                 "id": n.id,
                 "label": n.label,
@@ -505,7 +505,7 @@ class Api:
         return JSONResponse(_jsonable(found))
 
     def _edge(self, start: str, rtype: str, end: str, key: str | None) -> dict[str, Any]:
-        found = View(self.store).edge(start, rtype, end, key, max_rows=1000)
+        found = self.store.view().edge(start, rtype, end, key, max_rows=1000)
         if found is None:
             raise ApiError(404, "not_found", f"No {rtype} relationship from {start} to {end}.")
         return {

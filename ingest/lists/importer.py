@@ -79,7 +79,7 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
     if not parsed.entities and not parsed.sanctions:
         raise InputError(f"{path} holds no list entries this importer reads (skipped: {parsed.skipped or 'nothing'}).")
     before = load_index(store) if rescan else []
-    listings = Listings(store)
+    listings = store.listings()
     resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
     for start in range(0, len(entities), CHUNK):
@@ -187,7 +187,7 @@ class _Rows:
         self.rels.setdefault((rel_type, self._lists(row)), []).append(row)
 
     def write(self, store) -> None:
-        Listings(store).add(
+        store.listings().add(
             nodes=[(label, rows.values()) for (label, _), rows in self.nodes.items()],
             relationships=[(rel_type, rels) for (rel_type, _), rels in self.rels.items()],
         )

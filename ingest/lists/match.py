@@ -30,7 +30,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from graph.errors import LookupFailed
-from graph.listings import CandidateLink, CandidateRow, Listings, MatchRecord
+from graph.listings import CandidateLink, CandidateRow, MatchRecord
 from graph.ontology import load as load_ontology
 from ingest.normalize import normalize_name, strip_legal_form
 
@@ -180,7 +180,7 @@ class MatchSummary:
 
 def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
     """Match every extracted entity against every listed one; merge the certain, store the rest."""
-    listings = Listings(store)
+    listings = store.listings()
     groups = store.ontology.match_groups
     listed = list(listings.matchable(listed=True))
     extracted = list(listings.matchable(listed=False))
@@ -200,7 +200,7 @@ def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
 
 def merge(store, extracted_id: str, listed_id: str) -> str:
     """Merge a listed node and an extracted node into one; return the id kept (graph.listings)."""
-    return Listings(store).merge(extracted_id, listed_id)
+    return store.listings().merge(extracted_id, listed_id)
 
 
 # -- review ---------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def merge(store, extracted_id: str, listed_id: str) -> str:
 
 def list_candidates(store, status: str | None = "pending") -> list[CandidateRow]:
     """Candidate links, best score first (all statuses when `status` is None)."""
-    return Listings(store).candidates(status)
+    return store.listings().candidates(status)
 
 
 def _no_candidate(cid: str) -> LookupFailed:
@@ -217,7 +217,7 @@ def _no_candidate(cid: str) -> LookupFailed:
 
 def accept(store, cid: str) -> str:
     """Accept a candidate: merge the two nodes (as a certain match would); return the id kept."""
-    kept = Listings(store).accept(cid)
+    kept = store.listings().accept(cid)
     if kept is None:
         raise _no_candidate(cid)
     return kept
@@ -225,5 +225,5 @@ def accept(store, cid: str) -> str:
 
 def reject(store, cid: str) -> None:
     """Reject a candidate: it stays, marked rejected, and matching will not propose it again."""
-    if not Listings(store).reject(cid):
+    if not store.listings().reject(cid):
         raise _no_candidate(cid)
