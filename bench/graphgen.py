@@ -44,7 +44,6 @@ _REL_SHARES = {
 
 # Control edges (followed upwards by the ownership chain) form no cycles, as in corporate
 # registers: within one label they always point to an earlier id.
-_CONTROL = ("OWNED_BY", "OPERATED_BY", "PART_OF")
 
 
 @dataclass
@@ -81,6 +80,9 @@ def _imo(rng: random.Random, used: set[str]) -> str:
 
 
 def generate(entities: int = 100_000, relationships: int = 500_000, seed: int = SEED) -> GraphRows:
+    from graph.ontology import load
+
+    control = load().ownership_types  # control points to earlier ids of the same label: no cycles
     rng = random.Random(seed)
     out = GraphRows()
     ids: dict[str, list[str]] = {}
@@ -162,7 +164,7 @@ def generate(entities: int = 100_000, relationships: int = 500_000, seed: int = 
                 row["year"] = rng.randint(2014, 2024)
             elif rel == "MENTIONS":
                 row["count"] = rng.randint(1, 5)
-            if rel in _CONTROL and a.split(":")[0] == b.split(":")[0] and a < b:
+            if rel in control and a.split(":")[0] == b.split(":")[0] and a < b:
                 a, b = b, a  # control points to earlier ids of the same label: no cycles
                 row.update(start=a, end=b)
             if a == b or (a, b, row["key"]) in seen:
