@@ -193,9 +193,6 @@ STILL_DECLARING = {
     "ingest.extract": {"IDENTIFIERS"},
     "ingest.pipeline": {"NODE_PROPS", "REL_PROPS", "IDENTIFIED", "DARK"},
     "ingest.knowledge": {"_ALWAYS", "_IF_LISTED"},  # which labels the name index holds
-    "ingest.components.relations": {
-        "_RELS", "SANCTION_TARGETS", "SANCTION_AGENTS", "OWN_SOURCES", "OWN_TARGETS", "OP_SOURCES", "OP_TARGETS",
-        "PART_SOURCES", "PART_TARGETS", "TIE_SOURCES", "TIE_TARGETS"},
 }
 
 

@@ -43,12 +43,6 @@ IRREGULAR = {
 }
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 CLAUSE_STOPS = {"for", "over", "because", "due", "which", "who", "after", "following", "since", "while", "although", ";"}
-_RELS = load_ontology().relationships  # the labels each relation may join, as graph/ontology.yaml declares them
-SANCTION_TARGETS, SANCTION_AGENTS = set(_RELS["SANCTIONED_BY"].extract_from), set(_RELS["SANCTIONED_BY"].targets)
-OWN_SOURCES, OWN_TARGETS = set(_RELS["OWNED_BY"].sources), set(_RELS["OWNED_BY"].targets)
-OP_SOURCES, OP_TARGETS = set(_RELS["OPERATED_BY"].sources), set(_RELS["OPERATED_BY"].targets)
-PART_SOURCES, PART_TARGETS = set(_RELS["PART_OF"].sources), set(_RELS["PART_OF"].targets)
-TIE_SOURCES, TIE_TARGETS = set(_RELS["ASSOCIATED_WITH"].extract_from), set(_RELS["ASSOCIATED_WITH"].extract_to)
 EVASION = {"evade", "evading", "evasion", "evaded", "circumvent", "circumventing", "circumvented", "break", "breaking",
            "breach", "breaching", "violate", "violating", "violation", "violations", "bust", "busting", "skirt", "skirting",
            "avoid", "avoiding", "dodge", "dodging", "despite", "flout", "flouting", "undermine", "lift", "lifted", "ease", "eased"}
@@ -116,6 +110,13 @@ class Relations:
         ensure_extensions()
         self.name = name
         self.window = window
+        # The labels each relation may join, as graph/ontology.yaml declares them.
+        rels = load_ontology().relationships
+        self.sanction_targets, self.sanction_agents = set(rels["SANCTIONED_BY"].extract_from), set(rels["SANCTIONED_BY"].targets)
+        self.own_sources, self.own_targets = set(rels["OWNED_BY"].sources), set(rels["OWNED_BY"].targets)
+        self.op_sources, self.op_targets = set(rels["OPERATED_BY"].sources), set(rels["OPERATED_BY"].targets)
+        self.part_sources, self.part_targets = set(rels["PART_OF"].sources), set(rels["PART_OF"].targets)
+        self.tie_sources, self.tie_targets = set(rels["ASSOCIATED_WITH"].extract_from), set(rels["ASSOCIATED_WITH"].extract_to)
         r = cues()["relations"]
         c = cues()
         self.call_forms: dict[str, str] = {}
@@ -553,7 +554,7 @@ class Relations:
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
         state["sent_no"] = state.get("sent_no", 0) + 1
-        agent_slots = [s for s in slots if s.label in SANCTION_AGENTS and self._is_sanctioner(doc, s)]
+        agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
             # A designating body as the subject of the sentence ("OFAC took action against
             # ...") is the one behind a passive designation in the sentences that follow.
@@ -595,8 +596,8 @@ class Relations:
                     # "by the United States and the United Kingdom"
                     agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
-                first = self._slot_at(slots, subj, SANCTION_TARGETS | {"Vessel"})
-                targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, SANCTION_TARGETS, doc)
+                first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
+                targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
                 # "Neither A nor B has been sanctioned by Y": a negation before the cue.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
                     continue
@@ -604,43 +605,43 @@ class Relations:
                     # "Eleven ships were sanctioned by the UK, including the A and the B"
                     inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
                     if inc is not None:
-                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                        targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
                 before = [s for s in agent_slots if s.end <= i]
                 agents = before[-1:]
-                by_parse = self._slot_at(slots, subj, SANCTION_AGENTS, follow_appos=False)
+                by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
                 if by_parse is not None:
                     # "OFAC and the Department of State designated ...": every body in the subject.
-                    agents = [a for a in self._conjoined(doc, slots, subj, SANCTION_AGENTS) if self._is_sanctioner(doc, a)]
+                    agents = [a for a in self._conjoined(doc, slots, subj, self.sanction_agents) if self._is_sanctioner(doc, a)]
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
-                targets = self._group_right(slots, i + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                targets = self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents)
                 obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
                 if obj is not None:
                     # Objects coordinated across a relative clause ("designated A, which ..., and B").
-                    for extra in self._conjoined(doc, slots, obj, SANCTION_TARGETS):
+                    for extra in self._conjoined(doc, slots, obj, self.sanction_targets):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
                 if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
-                    targets = self._group_right(slots, colon + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                    targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
                 if colon is not None:
                     # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
-                    for extra in self._semicolon_items(doc, slots, colon, hi, SANCTION_TARGETS):
+                    for extra in self._semicolon_items(doc, slots, colon, hi, self.sanction_targets):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
                 if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
-                    targets = self._group_left(slots, agents[0].start, SANCTION_TARGETS, doc)
+                    targets = self._group_left(slots, agents[0].start, self.sanction_targets, doc)
                 if not targets and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "Several companies have been designated under the order, including A, B and C"
                     inc = next((j for j in range(i + 1, min(i + 10, hi)) if doc[j].lower_ == "including" or doc[j].text == ":"), None)
                     if inc is not None and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:inc]):
-                        targets = self._group_right(slots, inc + 1, SANCTION_TARGETS, doc, hi, skip=agents)
+                        targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
-                    targets = self._conjoined(doc, slots, subj, SANCTION_TARGETS)
+                    targets = self._conjoined(doc, slots, subj, self.sanction_targets)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
@@ -679,29 +680,29 @@ class Relations:
                 subj = self._subject(doc, verb.i)
                 if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
                     subj = verb.head
-                return self._conjoined(doc, slots, subj, SANCTION_TARGETS) if subj is not None else []
+                return self._conjoined(doc, slots, subj, self.sanction_targets) if subj is not None else []
             obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-            return self._conjoined(doc, slots, obj, SANCTION_TARGETS) if obj is not None else []
+            return self._conjoined(doc, slots, obj, self.sanction_targets) if obj is not None else []
         if kind != "sanction" or not doc.has_annotation("DEP"):
             return None
         tok = doc[i]
         if tok.dep_ == "amod" and tok.head.dep_ == "appos":
-            slot = self._slot_at(slots, tok.head.head, SANCTION_TARGETS, follow_appos=False)
+            slot = self._slot_at(slots, tok.head.head, self.sanction_targets, follow_appos=False)
             return [slot] if slot else []
         if tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.dep_ in ("attr", "dobj", "pobj"):
             # "the U.S.-sanctioned tanker X" names its party; "a designated terrorist group" none.
-            named = any(x.start <= t.i < x.end and x.label in SANCTION_TARGETS for t in tok.head.subtree for x in slots if t.i > i)
+            named = any(x.start <= t.i < x.end and x.label in self.sanction_targets for t in tok.head.subtree for x in slots if t.i > i)
             return None if named else []
         subject = next((k for k in range(i - 1, max(-1, i - 6), -1) if doc[k].lower_ == "subject" and doc[k + 1].lower_ == "to"), None)
         if subject is not None and all(t.lower_ in ("a", "an", "the", "to", "asset", "assets", "port", "entry", "u.s.", "us", "un", "u.n.", "eu", "uk", "-")
                                        or t.ent_type_ in ("Country", "Agency") for t in doc[subject + 1:i]):
             head = doc[subject].head
-            slot = self._slot_at(slots, head, SANCTION_TARGETS, follow_appos=False)
+            slot = self._slot_at(slots, head, self.sanction_targets, follow_appos=False)
             if slot is None and head.dep_ == "appos":
-                slot = self._slot_at(slots, head.head, SANCTION_TARGETS, follow_appos=False)
+                slot = self._slot_at(slots, head.head, self.sanction_targets, follow_appos=False)
             if slot is None and head.pos_ in ("AUX", "VERB"):
                 subj = self._subject(doc, head.i)
-                return (self._conjoined(doc, slots, subj, SANCTION_TARGETS) or None) if subj is not None else None
+                return (self._conjoined(doc, slots, subj, self.sanction_targets) or None) if subj is not None else None
             return [slot] if slot else None
         return None
 
@@ -886,15 +887,15 @@ class Relations:
                     # "the Pavel Korin ..., and its owner, X" / "Its operator, X, is ..." /
                     # "the Red Kite's ship manager, X"
                     if doc[s].text in ("'s", "\u2019s"):
-                        owned = [x for x in slots if x.end == s and x.label in OWN_SOURCES | OP_SOURCES]
+                        owned = [x for x in slots if x.end == s and x.label in self.own_sources | self.op_sources]
                     else:
                         owned = [x for x in slots if x.end <= s and x.label == "Vessel"][-1:] or self._anaphor(doc, sent, e, last_vessels)
-                    owner = self._group_right(slots, e, OWN_TARGETS if kind == "ITS_OWNER" else OP_TARGETS, doc, hi, max_gap=3)[:1]
+                    owner = self._group_right(slots, e, self.own_targets if kind == "ITS_OWNER" else self.op_targets, doc, hi, max_gap=3)[:1]
                     role_words = " ".join(t.lower_ for t in doc[s + 1:e])
                     if kind == "ITS_OWNER":
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in OP_SOURCES], owner, sent, at=s + 1,
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=s + 1,
                                    role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
@@ -902,8 +903,8 @@ class Relations:
                     if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
-                    src = self._group_left(slots, left, OWN_SOURCES if kind == "OWN_P" else OP_SOURCES, doc) or self._anaphor(doc, sent, left, last_vessels)
-                    tgt = self._group_right(slots, e, OWN_TARGETS if kind == "OWN_P" else OP_TARGETS, doc, hi)[:1]
+                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
@@ -914,16 +915,16 @@ class Relations:
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
-                    owned = self._group_right(slots, e, OWN_SOURCES | OP_SOURCES, doc, hi, max_gap=3)
-                    owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in OWN_TARGETS][-1:]
+                    owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets][-1:]
                     if not owner:
-                        owner = self._copula_owner(doc, slots, e - 2, OWN_TARGETS if kind == "OWNER_OF" else OP_TARGETS)
+                        owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
                     if not owner and owned:
-                        owner = self._group_right(slots, owned[-1].end, OWN_TARGETS, doc, hi)[:1]
+                        owner = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
-                        owned = [o for o in owned if o.label in OP_SOURCES]
+                        owned = [o for o in owned if o.label in self.op_sources]
                     self._emit(out, rtype, owned, owner, sent, at=e - 2, role=role, cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
                     if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
@@ -933,16 +934,16 @@ class Relations:
                         # Agents of a sanction in this sentence are not the ones with ties.
                         src = [x for x in src if x.label != "Agency"] or src
                     else:
-                        src = self._group_left(slots, s, TIE_SOURCES, doc)
+                        src = self._group_left(slots, s, self.tie_sources, doc)
                         if src and self._unnamed_holder(doc, slots, s):
                             src = []   # "several parties affiliated with Y": the parties are not named
-                    tgt = self._group_right(slots, e, TIE_TARGETS, doc, hi)[:1]
+                    tgt = self._group_right(slots, e, self.tie_targets, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
                 elif kind == "PART":
-                    src = self._group_left(slots, s, PART_SOURCES, doc)
-                    tgt = self._group_right(slots, e, PART_TARGETS, doc, hi)[:1]
+                    src = self._group_left(slots, s, self.part_sources, doc)
+                    tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
             low = doc[i].lower_
             if (low in self.owned_active or low in self.operated_active) and not (
@@ -951,16 +952,16 @@ class Relations:
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
-                by_parse = self._slot_at(slots, self._subject(doc, i), OWN_TARGETS)
+                by_parse = self._slot_at(slots, self._subject(doc, i), self.own_targets)
                 owner = [by_parse] if by_parse else [
-                    x for x in slots if x.end <= i and x.label in OWN_TARGETS
+                    x for x in slots if x.end <= i and x.label in self.own_targets
                     and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
-                owned = self._group_right(slots, i + 1, OWN_SOURCES | OP_SOURCES, doc, hi)
+                owned = self._group_right(slots, i + 1, self.own_sources | self.op_sources, doc, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     if low in self.owned_active:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=i, cue=low)
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in OP_SOURCES], owner, sent, at=i, role=self.operated_active[low], cue=low)
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, role=self.operated_active[low], cue=low)
 
     def _negated(self, doc, port_start: int, lo: int) -> bool:
         if doc.has_annotation("DEP"):
