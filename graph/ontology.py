@@ -32,6 +32,9 @@ REL_ROLES = {
 # Roles exactly one relationship type plays.
 SINGLE_ROLES = ("sanction", "mention", "port_call")
 # What a property does in the reads, declared per property as `role:`; each on exactly one label.
+# A label's `known`: when new articles recognise the names the graph holds for it, with no cue.
+KNOWN = ("always", "listed")
+
 PROPERTY_ROLES = {"ais_dark": "the evidence items of AIS going dark: stats count who went dark"}
 
 
@@ -60,6 +63,7 @@ class Label:
     resolve_by: str | None = None  # the identifier that alone decides identity (id <identifier>:<value>)
     key_rules: tuple[str, ...] = ()  # name-key normalisations, applied in order (ingest/resolve.py)
     match_group: str | None = None  # matched against listed entities of the same group
+    known: str | None = None  # one of KNOWN: when new articles recognise its stored names with no cue
 
     @property
     def identifiers(self) -> tuple[str, ...]:
@@ -163,6 +167,11 @@ class Ontology:
         """The labels sanctions-list matching compares."""
         return tuple(self.match_groups)
 
+    def known_labels(self, when: str) -> tuple[str, ...]:
+        """The labels whose stored names new articles recognise (`known: always`), or recognise
+        only when a sanctions list names the entity (`known: listed`), in declared order."""
+        return tuple(n for n, lab in self.labels.items() if lab.known == when)
+
     def with_role(self, role: str) -> tuple[str, ...]:
         """The relationship types declaring `role` (REL_ROLES), in declared order."""
         return tuple(name for name, rt in self.relationships.items() if role in rt.roles)
@@ -255,6 +264,9 @@ def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
     resolve_by = spec.get("resolve_by")
     if resolve_by is not None and not (resolve_by in own and own[resolve_by].identifier):
         raise OntologyError(f"Label {name}: resolve_by {resolve_by!r} is not one of its identifier properties.")
+    known = spec.get("known")
+    if known is not None and known not in KNOWN:
+        raise OntologyError(f"Label {name}: known {known!r} is not one of {', '.join(KNOWN)}.")
     return Label(
         name,
         spec.get("doc", ""),
@@ -264,6 +276,7 @@ def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
         resolve_by=resolve_by,
         key_rules=tuple(spec.get("key_rules") or ()),
         match_group=spec.get("match_group"),
+        known=known,
     )
 
 

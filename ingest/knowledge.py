@@ -96,16 +96,13 @@ class KnownName:
     listed: bool = False
 
 
-# The labels the index holds: every vessel and company; people and bodies only when listed.
-_ALWAYS = ("Vessel", "Company")
-_IF_LISTED = ("Person", "Organization", "Agency")
-
-
 def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
     """The entities whose names new articles should recognise (one query, at most `cap`)."""
+    onto = store.ontology  # which labels: their `known` in graph/ontology.yaml
+    always, listed = onto.known_labels("always"), onto.known_labels("listed")
     out = []
-    for n in name_index(store, _ALWAYS, _IF_LISTED, cap):
-        if n.label not in _ALWAYS + _IF_LISTED or not n.name:
+    for n in name_index(store, always, listed, cap):
+        if n.label not in always + listed or not n.name:
             continue
         aliases = tuple(a for a in n.aliases if a)[:MAX_ALIASES]
         out.append(KnownName(n.label, n.name, aliases, n.id, n.imo, bool(n.listed)))

@@ -192,7 +192,6 @@ def test_the_constant_finder_sees_loader_calls_and_spelled_out_names(tmp_path):
 STILL_DECLARING = {
     "ingest.extract": {"IDENTIFIERS"},
     "ingest.pipeline": {"NODE_PROPS", "REL_PROPS", "IDENTIFIED", "DARK"},
-    "ingest.knowledge": {"_ALWAYS", "_IF_LISTED"},  # which labels the name index holds
 }
 
 
@@ -208,6 +207,21 @@ def test_code_reads_the_declarations_instead_of_repeating_them():
     gone = {name: sorted(names - found.get(name, set())) for name, names in STILL_DECLARING.items()}
     gone = {name: names for name, names in gone.items() if names}
     assert not gone, f"{gone} no longer declared again: remove them from STILL_DECLARING."
+
+
+def test_the_labels_new_articles_recognise_are_declared(tmp_path, store):
+    onto = ontology.load()
+    assert onto.known_labels("always") == ("Vessel", "Company")
+    assert onto.known_labels("listed") == ("Agency", "Organization", "Person")
+    # A copy in which ports are known too: the name index then holds them.
+    from ingest.knowledge import load_index
+
+    copy = _copy(tmp_path, lambda raw: raw["labels"]["Port"].update(known="always"))
+    store.upsert_nodes("Port", [{"id": "port:exampleton", "name": "Exampleton"}])
+    store.upsert_nodes("Person", [{"id": "person:jane-example", "name": "Jane Example"}])
+    assert [k.name for k in load_index(store)] == []
+    store.ontology = ontology.load(copy)
+    assert [k.name for k in load_index(store)] == ["Exampleton"]  # the unlisted person stays out
 
 
 def test_the_reads_follow_the_declared_roles(tmp_path):
@@ -255,6 +269,8 @@ def test_the_code_applies_the_declared_rules():
          "Property 'ais_dark' has unknown role 'dark'"),
         (lambda raw: raw["labels"]["Port"]["properties"].update(dark={"type": "list", "role": "ais_dark"}),
          "found 2: Port.dark, Vessel.ais_dark"),
+        (lambda raw: raw["labels"]["Person"].update(known="sometimes"),
+         "Label Person: known 'sometimes' is not one of always, listed"),
     ],
 )
 def test_a_wrong_declaration_is_refused_by_name(tmp_path, change, message):
