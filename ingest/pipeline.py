@@ -22,7 +22,7 @@ from ingest.knowledge import (
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
-from ingest.parallel import auto_processes, extract_stream
+from ingest.parallel import Parses, auto_processes, extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
@@ -160,7 +160,11 @@ def write_article(store, result: ExtractionResult, *, replace: bool = False) -> 
     MENTIONS, its evidence and article id on relationships, relationships only it stated,
     entities only it named), in the same batch, so a re-extraction never leaves a mix.
     """
-    rows = article_rows(result)
+    write_rows(store, article_rows(result), result, replace=replace)
+
+
+def write_rows(store, rows: dict[str, list], result: ExtractionResult, *, replace: bool = False) -> None:
+    """write_article with the rows article_rows gave for `result` (computed once by callers that also keep them)."""
     aid = result.document.id
     touched: list[str] = []
     if replace:
@@ -292,15 +296,22 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     # Names the graph already holds are recognised in the new articles (set before the
     # workers fork: they inherit the index).
     known = load_index(store)
+    # The parses of this run's articles, kept (up to a cap) so that re-scanning them below
+    # runs only the components that use the known names.
+    parses = Parses() if rescan else None
+    shares = Shares() if rescan else None
     with using_index(nlp, known):
-        for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+        for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             name = document.path or document.id[:12]
             if isinstance(result, Skipped):  # extraction failed, and says why
                 summary.failed.append(result)
             else:
                 try:
                     resolver.resolve(result.entities)
-                    write_article(store, result, replace=document.id in stored)
+                    rows = article_rows(result)
+                    write_rows(store, rows, result, replace=document.id in stored)
+                    if shares is not None:
+                        shares.wrote(document.id, rows)
                     summary.new += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
@@ -309,11 +320,13 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
             if progress:
                 progress("advance", 1)
     if summary.new and rescan:
-        match_listed(store, resolver)
+        if match_listed(store, resolver) and shares is not None:
+            shares.clear()  # merged nodes changed ids: what this run wrote is no longer known exactly
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown, parses=parses,
+                                 shares=shares)
     summary.entities_added = _count(store, "MATCH (n:Entity) RETURN count(n) AS n") - entities_before
     summary.relationships_added = _count(store, "MATCH ()-[r]->() RETURN count(r) AS n") - rels_before
     return summary
@@ -375,9 +388,13 @@ def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
 
 
 def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
-           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+           match: bool = True, progress: Callable[[str, int], None] | None = None,
+           parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Extract again, with `entries` as the known names, the stored articles `names` concern;
-    then (`match`) match new extracted entities to list-only ones (match_listed)."""
+    then (`match`) match new extracted entities to list-only ones (match_listed). Articles
+    whose parse `parses` holds are finished from it (ingest.parallel), not parsed again; an
+    article whose new extraction gives what `shares` says it wrote in this run is not
+    rewritten: only the properties a rewrite would change are set (Shares)."""
     summary = RescanSummary(new_names=len(names))
     summary.candidates, rows = stale_articles(store, names)
     if not rows:
@@ -395,24 +412,34 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     elif len(docs) < 2 * n_process:
         n_process = 1  # starting workers would cost more than they save
     with using_index(nlp, entries):
-        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             if isinstance(result, Skipped):
                 summary.failed += 1
             else:
                 resolver.resolve(result.entities)
-                write_article(store, result, replace=True)
+                rows = article_rows(result)
+                changes = shares.changes(store, result.document.id, rows) if shares is not None else None
+                if changes is not None:
+                    if changes["nodes"] or changes["rels"]:
+                        write_changes(store, changes)
+                    summary.unchanged += 1
+                else:
+                    write_rows(store, rows, result, replace=True)
+                    if shares is not None:
+                        shares.wrote(result.document.id, rows)
                 summary.rescanned += 1
             if progress:
                 progress("advance", 1)
-    if match and summary.rescanned:
-        match_listed(store, resolver)
+    if match and summary.rescanned and match_listed(store, resolver) and shares is not None:
+        shares.clear()
     return summary
 
 
 def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
-            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+            match: bool = True, progress: Callable[[str, int], None] | None = None,
+            parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
-    loaded, until a round learns nothing new (at most `max_rounds`)."""
+    loaded, until a round learns nothing new (at most `max_rounds`); `parses`, `shares`: see rescan."""
     total = RescanSummary()
     for _ in range(max_rounds):
         after = load_index(store)
@@ -420,12 +447,107 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
         if not names:
             break
         total.rounds += 1
-        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
+        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress, parses=parses,
+                   shares=shares)
         total.new_names += s.new_names
         total.candidates += s.candidates
         total.rescanned += s.rescanned
+        total.unchanged += s.unchanged
         total.failed += s.failed
         before = after
         if not s.rescanned:
             break
     return total
+
+
+# -- re-scans that change little are not rewritten --------------------------------------------
+# Most articles a re-scan extracts again within one ingest give the same rows as their first
+# write (bench/RESULTS.md section 7: 149 of 155). Rewriting them strips their share and adds
+# the same share back, then sets their scalar properties (the writer's SET +=: the last
+# writer's value wins) on their entities and relationships. So for an article whose rows are
+# what it wrote in this run, the scalars of its entities and relationships are read back and
+# only those that differ from its rows are set again: the graph ends as a full rewrite leaves
+# it, except that Article.ingested_at keeps the time of the article's last full write. After a
+# list match merged nodes (ids change), every article is rewritten in full.
+
+_NODE_PROPS = """UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, properties(n) AS props"""
+_REL_PROPS = """UNWIND $rows AS row
+MATCH (a:Entity {id: row.start})-[r]->(b:Entity {id: row.end})
+WHERE type(r) = row.type AND r.key = row.key
+RETURN row.i AS i, properties(r) AS props"""
+
+
+def _fingerprint(rows: dict[str, list]) -> str:
+    import hashlib
+    import json
+
+    nodes = {k: v for k, v in rows["nodes"].items() if k != "Article"}
+    article = {k: v for k, v in rows["nodes"]["Article"][0].items() if k != "ingested_at"}
+    text = json.dumps([article, nodes, rows["rels"]], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class Shares:
+    """What each article wrote in this run (a fingerprint of its rows), so that a re-scan that
+    gives the same rows sets only what a full rewrite would change."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+
+    def wrote(self, aid: str, rows: dict[str, list]) -> None:
+        self.by_id[aid] = _fingerprint(rows)
+
+    def clear(self) -> None:
+        self.by_id.clear()
+
+    def changes(self, store, aid: str, rows: dict[str, list]) -> dict[str, dict[str, list]] | None:
+        """The writes that make the graph what rewriting `rows` in full (replace) would make it:
+        None when the article must be rewritten in full, else the scalar properties of its
+        entities ("nodes", by label) and relationships ("rels", by type) that differ from its
+        rows, as upsert rows (empty: nothing to write)."""
+        if self.by_id.get(aid) != _fingerprint(rows):
+            return None
+        from graph import cypher
+
+        out: dict[str, dict[str, list]] = {"nodes": {}, "rels": {}}
+        want: dict[str, tuple[str, dict]] = {}
+        for label, items in rows["nodes"].items():
+            if label != "Article":
+                for row in cypher.upsert_nodes(label, items)[1]["rows"]:
+                    want[row["id"]] = (label, row["props"])
+        if want:
+            got = {r["id"]: r["props"] for r in store.run(_NODE_PROPS, {"ids": sorted(want)})}
+            for node_id, (label, props) in want.items():
+                if node_id not in got:
+                    return None
+                diff = {k: v for k, v in props.items() if got[node_id].get(k) != v}
+                if diff:
+                    out["nodes"].setdefault(label, []).append({"id": node_id, **diff})
+        rels = []
+        for rtype, items in rows["rels"].items():
+            if rtype == "MENTIONS":  # only this article writes its MENTIONS: the same rows, the same edges
+                continue
+            for row in cypher.upsert_relationships(rtype, items)[1]["rows"]:
+                rels.append({"i": len(rels), "type": rtype, "start": row["start"], "end": row["end"], "key": row["key"]})
+                rels[-1]["props"] = row["props"]
+        if rels:
+            query = [{k: v for k, v in r.items() if k != "props"} for r in rels]
+            found = {r["i"]: r["props"] for r in store.run(_REL_PROPS, {"rows": query})}
+            for r in rels:
+                if r["i"] not in found:
+                    return None
+                diff = {k: v for k, v in r["props"].items() if found[r["i"]].get(k) != v}
+                if diff:
+                    out["rels"].setdefault(r["type"], []).append({"start": r["start"], "end": r["end"], "key": r["key"], **diff})
+        return out
+
+
+def write_changes(store, changes: dict[str, dict[str, list]]) -> None:
+    """Shares.changes' rows, in one atomic batch."""
+    with store.batch() as b:
+        for label, items in changes["nodes"].items():
+            b.upsert_nodes(label, items)
+        for rtype, items in changes["rels"].items():
+            b.upsert_relationships(rtype, items)
