@@ -153,18 +153,16 @@ _TOUCHED = """MATCH (a:Article {id: $aid})-[:MENTIONS]->(n:Entity)
 RETURN collect(DISTINCT n.id) AS mentioned"""
 
 
-def write_article(store, result: ExtractionResult, *, replace: bool = False) -> None:
+def write_article(store, result: ExtractionResult, *, replace: bool = False, rows: dict[str, list] | None = None,
+                  keys: list[str] | None = None) -> None:
     """All writes of one resolved article, in one atomic batch.
 
     `replace` first takes out what an earlier extraction of the same article wrote (its
     MENTIONS, its evidence and article id on relationships, relationships only it stated,
     entities only it named), in the same batch, so a re-extraction never leaves a mix.
+    `rows` and `keys`: article_rows(result) and article_keys of its text, when the caller has them.
     """
-    write_rows(store, article_rows(result), result, replace=replace)
-
-
-def write_rows(store, rows: dict[str, list], result: ExtractionResult, *, replace: bool = False) -> None:
-    """write_article with the rows article_rows gave for `result` (computed once by callers that also keep them)."""
+    rows = rows or article_rows(result)
     aid = result.document.id
     touched: list[str] = []
     if replace:
@@ -183,7 +181,7 @@ def write_rows(store, rows: dict[str, list], result: ExtractionResult, *, replac
         b.upsert_nodes("Article", rows["nodes"]["Article"])
         # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
         b.run("UNWIND $rows AS row\nMATCH (a:Article {id: row.id}) SET a.name_keys = row.keys",
-              Rows(rows=[{"id": aid, "keys": article_keys(result.document.text)}]))
+              Rows(rows=[{"id": aid, "keys": keys if keys is not None else article_keys(result.document.text)}]))
         for rtype, items in rows["rels"].items():
             b.upsert_relationships(rtype, items)
         if touched:
@@ -299,7 +297,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     # The parses of this run's articles, kept (up to a cap) so that re-scanning them below
     # runs only the components that use the known names.
     parses = Parses() if rescan else None
-    shares = Shares() if rescan else None
+    # The store held no article before this run: the re-scan finds its articles in `shares`.
+    shares = Shares(whole_store=_count(store, "MATCH (a:Article) RETURN count(a) AS n") == 0) if rescan else None
     with using_index(nlp, known):
         for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             name = document.path or document.id[:12]
@@ -308,10 +307,10 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
             else:
                 try:
                     resolver.resolve(result.entities)
-                    rows = article_rows(result)
-                    write_rows(store, rows, result, replace=document.id in stored)
+                    rows, keys = article_rows(result), article_keys(document.text)
+                    write_article(store, result, replace=document.id in stored, rows=rows, keys=keys)
                     if shares is not None:
-                        shares.wrote(document.id, rows)
+                        shares.wrote(document, rows, keys)
                     summary.new += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
@@ -359,14 +358,18 @@ WITH a, it, m WHERE m IS NULL
 RETURN a.id AS id, collect(it.n) AS items"""
 
 
-def stale_articles(store, names: list[NewName]) -> tuple[int, list[dict]]:
+def stale_articles(store, names: list[NewName], *, shares: "Shares | None" = None) -> tuple[int, list[dict]]:
     """Stored articles a re-scan should extract again for `names`: (candidates, articles).
 
     Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
     the articles whose text really contains one of the names are returned with their metadata.
+    When `shares` holds every stored article (an ingest into an empty store), they are found
+    there, the same way, without the query.
     """
     if not names:
         return 0, []
+    if shares is not None and shares.whole:
+        return shares.stale(names)
     items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
     found: dict[str, list[str]] = {}
     for start in range(0, len(items), 2000):
@@ -396,7 +399,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     article whose new extraction gives what `shares` says it wrote in this run is not
     rewritten: only the properties a rewrite would change are set (Shares)."""
     summary = RescanSummary(new_names=len(names))
-    summary.candidates, rows = stale_articles(store, names)
+    summary.candidates, rows = stale_articles(store, names, shares=shares)
     if not rows:
         return summary
     from ingest.nlp import load
@@ -417,16 +420,16 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 summary.failed += 1
             else:
                 resolver.resolve(result.entities)
-                rows = article_rows(result)
+                rows, keys = article_rows(result), article_keys(result.document.text)
                 changes = shares.changes(store, result.document.id, rows) if shares is not None else None
                 if changes is not None:
                     if changes["nodes"] or changes["rels"]:
                         write_changes(store, changes)
                     summary.unchanged += 1
                 else:
-                    write_rows(store, rows, result, replace=True)
+                    write_article(store, result, replace=True, rows=rows, keys=keys)
                     if shares is not None:
-                        shares.wrote(result.document.id, rows)
+                        shares.wrote(result.document, rows, keys)
                 summary.rescanned += 1
             if progress:
                 progress("advance", 1)
@@ -491,16 +494,60 @@ def _fingerprint(rows: dict[str, list]) -> str:
 
 class Shares:
     """What each article wrote in this run (a fingerprint of its rows), so that a re-scan that
-    gives the same rows sets only what a full rewrite would change."""
+    gives the same rows sets only what a full rewrite would change.
 
-    def __init__(self) -> None:
+    With `whole_store` (the store held no article when the run began), also each article's
+    name keys and mentioned entities, so that the re-scan finds the articles that may mention
+    a new name here (stale) rather than with a query over the store's article key index.
+    """
+
+    MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
+
+    def __init__(self, whole_store: bool = False) -> None:
         self.by_id: dict[str, str] = {}
+        self.whole = whole_store
+        self.keys: dict[str, frozenset[str]] = {}
+        self.mentioned: dict[str, frozenset[str]] = {}
+        self.docs: dict[str, Document] = {}
 
-    def wrote(self, aid: str, rows: dict[str, list]) -> None:
+    def wrote(self, document: Document, rows: dict[str, list], keys: list[str]) -> None:
+        aid = document.id
         self.by_id[aid] = _fingerprint(rows)
+        if self.whole:
+            if len(self.docs) >= self.MAX_ARTICLES and aid not in self.docs:
+                self.whole = False
+                self.keys, self.mentioned, self.docs = {}, {}, {}
+                return
+            self.keys[aid] = frozenset(keys)
+            self.mentioned[aid] = frozenset(r["end"] for r in rows["rels"].get("MENTIONS", ()))
+            self.docs[aid] = document
 
     def clear(self) -> None:
+        """Forget what was written (a list match merged nodes: their ids changed)."""
         self.by_id.clear()
+        self.whole = False
+        self.keys, self.mentioned, self.docs = {}, {}, {}
+
+    def stale(self, names: list[NewName]) -> tuple[int, list[dict]]:
+        """stale_articles over the articles written in this run: the same candidates (an article
+        holds the name's key and does not mention its entity), the same rows, in the same order."""
+        wanted = {n.key for n in names}
+        by_key: dict[str, list[str]] = {}
+        for aid, keys in self.keys.items():
+            for k in keys & wanted:
+                by_key.setdefault(k, []).append(aid)
+        found: dict[str, list[str]] = {}
+        for n in names:
+            for aid in by_key.get(n.key, ()):
+                if n.id not in self.mentioned[aid]:
+                    found.setdefault(aid, []).append(n.name)
+        out = []
+        for aid in sorted(found):
+            d = self.docs[aid]
+            if len(d.text) <= MAX_TEXT and any(mentions(d.text, n) for n in dict.fromkeys(found[aid])):
+                out.append({"id": aid, "text": d.text, "title": d.title, "source": d.source, "url": d.url,
+                            "published": d.published, "path": d.path})
+        return len(found), out
 
     def changes(self, store, aid: str, rows: dict[str, list]) -> dict[str, dict[str, list]] | None:
         """The writes that make the graph what rewriting `rows` in full (replace) would make it:

@@ -125,8 +125,9 @@ def test_a_kept_parse_finished_with_new_known_names_equals_a_full_extraction():
 
 def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_rescan(tmp_path, monkeypatch):
     """A generated corpus in which later articles type names earlier ones mention: ingested with
-    kept parses and partial rewrites (2 worker processes), and with every re-scanned article
-    parsed again and rewritten in full, the graphs are the same (Article.ingested_at aside)."""
+    kept parses, stale articles found in memory and partial rewrites (2 worker processes), and
+    with the store's query, every re-scanned article parsed again and rewritten in full, the
+    graphs are the same (Article.ingested_at aside)."""
     import ingest.parallel
     import ingest.pipeline
     from bench import corpus
@@ -147,9 +148,19 @@ def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_
         return summary, ([(i, labels, tuple(p for p in props if p[0] != "ingested_at")) for i, labels, props in nodes], rels)
 
     fast, graph_fast = run("fast", 2)
+    class FullRescan(ingest.pipeline.Shares):
+        """Stale articles found by the store's query, every re-scanned article rewritten in full."""
+
+        def __init__(self, whole_store=False):
+            super().__init__(whole_store=False)
+
+        def changes(self, store, aid, rows):
+            return None
+
     monkeypatch.setattr(ingest.parallel, "KEEP_BYTES", 0)  # no parse kept: each re-scan parses again
-    monkeypatch.setattr(ingest.pipeline.Shares, "changes", lambda self, store, aid, rows: None)  # full rewrites
+    monkeypatch.setattr(ingest.pipeline, "Shares", FullRescan)
     full, graph_full = run("full", 1)
-    assert fast.rescan.rescanned == full.rescan.rescanned > 0
+    assert (fast.rescan.candidates, fast.rescan.rescanned) == (full.rescan.candidates, full.rescan.rescanned)
+    assert full.rescan.rescanned > 0
     assert fast.rescan.unchanged > 0 and full.rescan.unchanged == 0
     assert graph_fast == graph_full
