@@ -420,13 +420,14 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 summary.failed += 1
             else:
                 resolver.resolve(result.entities)
-                rows, keys = article_rows(result), article_keys(result.document.text)
+                rows = article_rows(result)
                 changes = shares.changes(store, result.document.id, rows) if shares is not None else None
                 if changes is not None:
                     if changes["nodes"] or changes["rels"]:
                         write_changes(store, changes)
                     summary.unchanged += 1
                 else:
+                    keys = article_keys(result.document.text)
                     write_article(store, result, replace=True, rows=rows, keys=keys)
                     if shares is not None:
                         shares.wrote(result.document, rows, keys)
@@ -482,14 +483,15 @@ WHERE type(r) = row.type AND r.key = row.key
 RETURN row.i AS i, properties(r) AS props"""
 
 
-def _fingerprint(rows: dict[str, list]) -> str:
+def _fingerprint(rows: dict[str, list]) -> bytes:
+    """A digest of an article's rows but the time it was written. Rows built the same way from
+    the same extraction print the same (repr: by value, unlike pickle, which also records which
+    strings are one object); a difference in order only costs a full rewrite."""
     import hashlib
-    import json
 
     nodes = {k: v for k, v in rows["nodes"].items() if k != "Article"}
     article = {k: v for k, v in rows["nodes"]["Article"][0].items() if k != "ingested_at"}
-    text = json.dumps([article, nodes, rows["rels"]], sort_keys=True, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()
+    return hashlib.sha1(repr((article, nodes, rows["rels"])).encode()).digest()
 
 
 class Shares:
@@ -504,7 +506,7 @@ class Shares:
     MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
 
     def __init__(self, whole_store: bool = False) -> None:
-        self.by_id: dict[str, str] = {}
+        self.by_id: dict[str, bytes] = {}
         self.whole = whole_store
         self.keys: dict[str, frozenset[str]] = {}
         self.mentioned: dict[str, frozenset[str]] = {}
@@ -556,14 +558,14 @@ class Shares:
         rows, as upsert rows (empty: nothing to write)."""
         if self.by_id.get(aid) != _fingerprint(rows):
             return None
-        from graph import cypher
-
+        onto = load_ontology()
         out: dict[str, dict[str, list]] = {"nodes": {}, "rels": {}}
         want: dict[str, tuple[str, dict]] = {}
         for label, items in rows["nodes"].items():
             if label != "Article":
-                for row in cypher.upsert_nodes(label, items)[1]["rows"]:
-                    want[row["id"]] = (label, row["props"])
+                declared = onto.label(label).properties
+                for row in items:
+                    want[row["id"]] = (label, _scalars(row, declared, ("id",)))
         if want:
             got = {r["id"]: r["props"] for r in store.run(_NODE_PROPS, {"ids": sorted(want)})}
             for node_id, (label, props) in want.items():
@@ -576,9 +578,11 @@ class Shares:
         for rtype, items in rows["rels"].items():
             if rtype == "MENTIONS":  # only this article writes its MENTIONS: the same rows, the same edges
                 continue
-            for row in cypher.upsert_relationships(rtype, items)[1]["rows"]:
-                rels.append({"i": len(rels), "type": rtype, "start": row["start"], "end": row["end"], "key": row["key"]})
-                rels[-1]["props"] = row["props"]
+            declared = onto.rel_type(rtype).properties
+            for row in items:
+                rels.append({"i": len(rels), "type": rtype, "start": row["start"], "end": row["end"],
+                             "key": str(row.get("key") or "")})
+                rels[-1]["props"] = _scalars(row, declared, ("start", "end", "key"))
         if rels:
             query = [{k: v for k, v in r.items() if k != "props"} for r in rels]
             found = {r["i"]: r["props"] for r in store.run(_REL_PROPS, {"rows": query})}
@@ -589,6 +593,12 @@ class Shares:
                 if diff:
                     out["rels"].setdefault(r["type"], []).append({"start": r["start"], "end": r["end"], "key": r["key"], **diff})
         return out
+
+
+def _scalars(row: dict, declared: dict, skip: tuple[str, ...]) -> dict:
+    """The scalar properties the writer sets from `row` (graph.cypher: SET += the row's non-list,
+    non-null values; the rows here were written before, so each is declared and valid)."""
+    return {k: v for k, v in row.items() if k not in skip and v is not None and not declared[k].is_list}
 
 
 def write_changes(store, changes: dict[str, dict[str, list]]) -> None:
