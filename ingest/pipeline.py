@@ -474,13 +474,15 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
 # it, except that Article.ingested_at keeps the time of the article's last full write. After a
 # list match merged nodes (ids change), every article is rewritten in full.
 
-_NODE_PROPS = """UNWIND $ids AS id
+# One round trip: the article's entities (by id), then its relationships (by position in $rows).
+_SHARE_PROPS = """UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n.id AS id, properties(n) AS props"""
-_REL_PROPS = """UNWIND $rows AS row
+RETURN 'node' AS kind, n.id AS id, properties(n) AS props
+UNION ALL
+UNWIND $rows AS row
 MATCH (a:Entity {id: row.start})-[r]->(b:Entity {id: row.end})
 WHERE type(r) = row.type AND r.key = row.key
-RETURN row.i AS i, properties(r) AS props"""
+RETURN 'rel' AS kind, toString(row.i) AS id, properties(r) AS props"""
 
 
 def _fingerprint(rows: dict[str, list]) -> bytes:
@@ -566,14 +568,6 @@ class Shares:
                 declared = onto.label(label).properties
                 for row in items:
                     want[row["id"]] = (label, _scalars(row, declared, ("id",)))
-        if want:
-            got = {r["id"]: r["props"] for r in store.run(_NODE_PROPS, {"ids": sorted(want)})}
-            for node_id, (label, props) in want.items():
-                if node_id not in got:
-                    return None
-                diff = {k: v for k, v in props.items() if got[node_id].get(k) != v}
-                if diff:
-                    out["nodes"].setdefault(label, []).append({"id": node_id, **diff})
         rels = []
         for rtype, items in rows["rels"].items():
             if rtype == "MENTIONS":  # only this article writes its MENTIONS: the same rows, the same edges
@@ -583,15 +577,26 @@ class Shares:
                 rels.append({"i": len(rels), "type": rtype, "start": row["start"], "end": row["end"],
                              "key": str(row.get("key") or "")})
                 rels[-1]["props"] = _scalars(row, declared, ("start", "end", "key"))
-        if rels:
-            query = [{k: v for k, v in r.items() if k != "props"} for r in rels]
-            found = {r["i"]: r["props"] for r in store.run(_REL_PROPS, {"rows": query})}
-            for r in rels:
-                if r["i"] not in found:
-                    return None
-                diff = {k: v for k, v in r["props"].items() if found[r["i"]].get(k) != v}
-                if diff:
-                    out["rels"].setdefault(r["type"], []).append({"start": r["start"], "end": r["end"], "key": r["key"], **diff})
+        if not want and not rels:
+            return out
+        query = [{k: v for k, v in r.items() if k != "props"} for r in rels]
+        got: dict[str, dict] = {}
+        found: dict[str, dict] = {}
+        for r in store.run(_SHARE_PROPS, {"ids": sorted(want), "rows": query}):
+            (got if r["kind"] == "node" else found)[r["id"]] = r["props"]
+        for node_id, (label, props) in want.items():
+            if node_id not in got:
+                return None
+            diff = {k: v for k, v in props.items() if got[node_id].get(k) != v}
+            if diff:
+                out["nodes"].setdefault(label, []).append({"id": node_id, **diff})
+        for r in rels:
+            i = str(r["i"])
+            if i not in found:
+                return None
+            diff = {k: v for k, v in r["props"].items() if found[i].get(k) != v}
+            if diff:
+                out["rels"].setdefault(r["type"], []).append({"start": r["start"], "end": r["end"], "key": r["key"], **diff})
         return out
 
 
