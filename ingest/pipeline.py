@@ -474,15 +474,17 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
 # it, except that Article.ingested_at keeps the time of the article's last full write. After a
 # list match merged nodes (ids change), every article is rewritten in full.
 
-# One round trip: the article's entities (by id), then its relationships (by position in $rows).
-_SHARE_PROPS = """UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN 'node' AS kind, n.id AS id, properties(n) AS props
+# One round trip: the article's entities (by id), then its relationships (by position in
+# $rels), each with the values of the properties named in row.keys only (not the evidence
+# lists other articles filled: those made the read the larger part of the check).
+_SHARE_PROPS = """UNWIND $nodes AS row
+MATCH (n:Entity {id: row.id})
+RETURN 'node' AS kind, row.id AS id, [k IN row.keys | n[k]] AS vals
 UNION ALL
-UNWIND $rows AS row
+UNWIND $rels AS row
 MATCH (a:Entity {id: row.start})-[r]->(b:Entity {id: row.end})
 WHERE type(r) = row.type AND r.key = row.key
-RETURN 'rel' AS kind, toString(row.i) AS id, properties(r) AS props"""
+RETURN 'rel' AS kind, toString(row.i) AS id, [k IN row.keys | r[k]] AS vals"""
 
 
 def _fingerprint(rows: dict[str, list]) -> bytes:
@@ -579,11 +581,13 @@ class Shares:
                 rels[-1]["props"] = _scalars(row, declared, ("start", "end", "key"))
         if not want and not rels:
             return out
-        query = [{k: v for k, v in r.items() if k != "props"} for r in rels]
+        nodes = [{"id": i, "keys": list(props)} for i, (_, props) in sorted(want.items())]
+        query = [{**{k: v for k, v in r.items() if k != "props"}, "keys": list(r["props"])} for r in rels]
         got: dict[str, dict] = {}
         found: dict[str, dict] = {}
-        for r in store.run(_SHARE_PROPS, {"ids": sorted(want), "rows": query}):
-            (got if r["kind"] == "node" else found)[r["id"]] = r["props"]
+        for r in store.run(_SHARE_PROPS, {"nodes": nodes, "rels": query}):
+            props = want[r["id"]][1] if r["kind"] == "node" else rels[int(r["id"])]["props"]
+            (got if r["kind"] == "node" else found)[r["id"]] = dict(zip(props, r["vals"]))
         for node_id, (label, props) in want.items():
             if node_id not in got:
                 return None
