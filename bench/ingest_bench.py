@@ -81,8 +81,28 @@ def _load_docs(path: Path):
     return docs, words
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (its worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _server_cpu(store) -> float:
+    import psutil
+
+    try:
+        c = psutil.Process(store._pid).cpu_times()  # the embedded server: a daemon, not a child
+    except (AttributeError, TypeError, psutil.Error):
+        return 0.0
+    return c.user + c.system
+
+
 def worker(mode: str, processes: int, path: Path, out: Path) -> None:
-    """Run one measurement in this process and write its JSON to `out`."""
+    """Run one measurement in this process and write its JSON to `out`.
+
+    Besides wall time, `cpu_s` is the CPU time the measurement used: this process, its worker
+    processes and (c) the database server. On a shared machine it moves less with other
+    people's load than wall time does."""
     docs, words = _load_docs(path)
     texts = [d.text for d in docs]
     from ingest.nlp import BATCH_SIZE, load, model_name
@@ -93,9 +113,10 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
 
         nlp = spacy.load(model_name(os.environ.get("SANCTIONS_KG_MODEL")))
         result["pipes"] = nlp.pipe_names
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         n = sum(1 for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
         result["seconds"] = time.perf_counter() - t
+        result["cpu_s"] = _cpu() - c
         assert n == len(texts)
     else:
         nlp = load()
@@ -115,9 +136,10 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
                     import_sanctions(st, os.environ["BENCH_LIST"], rescan=False)
                     known = using_index(nlp, load_index(st))
             with known:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), _cpu()
                 results = list(extract_documents(docs, nlp, batch_size=BATCH_SIZE, n_process=processes))
                 result["seconds"] = time.perf_counter() - t
+                result["cpu_s"] = _cpu() - c
             result["entities"] = sum(len(r.entities) for r in results)
             result["relations"] = sum(len(r.relations) for r in results)
         else:
@@ -132,10 +154,11 @@ def worker(mode: str, processes: int, path: Path, out: Path) -> None:
                     from ingest.lists.importer import import_sanctions
 
                     import_sanctions(store, os.environ["BENCH_LIST"])
-                t = time.perf_counter()
+                t, c, sc = time.perf_counter(), _cpu(), _server_cpu(store)
                 summary = ingest_documents(store, docs, nlp=nlp, n_process=processes,
                                            rescan=not os.environ.get("BENCH_NO_RESCAN"))
                 result["seconds"] = time.perf_counter() - t
+                result["cpu_s"] = _cpu() - c + _server_cpu(store) - sc
                 result["summary"] = summary.to_dict()
                 if os.environ.get("BENCH_REINGEST"):
                     # Re-ingest as a user runs it: read the files again, hash, skip.
@@ -233,6 +256,8 @@ def throughput(articles: int, processes: list[int], rounds: int, timeout: float)
                 res = measure(mode, n, path, timeout=timeout)
                 runs.setdefault((mode, n), []).append(res)
                 shown = f"{res['words_per_s']:.0f} words/s" if "words_per_s" in res else res["error"]
+                if "cpu_s" in res:
+                    shown += f", {res['cpu_s']:.1f} CPU s"
                 if res.get("summary", {}).get("failed"):
                     shown += f" ({len(res['summary']['failed'])} articles FAILED: {res['summary']['failed'][0]['reason'][:100]})"
                 print(f"  round {rnd + 1}: ({mode}) {MODE_NAMES[mode]}, {n} process(es): {shown}", file=sys.stderr)
@@ -243,6 +268,9 @@ def throughput(articles: int, processes: list[int], rounds: int, timeout: float)
         entry = {"runs": [round(r["words_per_s"]) if "words_per_s" in r else r["error"] for r in results]}
         if ok:
             entry["words_per_s"] = round(statistics.median(ok))
+        cpu = [r["cpu_s"] for r in results if "cpu_s" in r and not r.get("summary", {}).get("failed")]
+        if cpu:
+            entry["cpu_s"] = round(statistics.median(cpu), 2)
         for key in ("entities", "relations", "summary", "pipes"):
             if key in results[-1]:
                 entry[key] = results[-1][key]
@@ -253,6 +281,9 @@ def throughput(articles: int, processes: list[int], rounds: int, timeout: float)
         for m in ("b", "c"):
             v = table.get(f"{m}{n}", {}).get("words_per_s")
             ratios[f"{m}/a {n}p"] = round(v / a, 3) if a and v else None
+            ca, cm = table.get(f"a{n}", {}).get("cpu_s"), table.get(f"{m}{n}", {}).get("cpu_s")
+            # CPU seconds of (a) over those of (b) or (c): the same direction as the throughput ratio.
+            ratios[f"{m}/a {n}p by CPU time"] = round(ca / cm, 3) if ca and cm else None
     words = runs[("a", processes[0])][0].get("words")
     return {"articles": articles, "words": words, "rounds": rounds, "modes": table, "ratios": ratios}
 

@@ -109,6 +109,8 @@ class _Statements:
     stored: str
     entity_count: str
     relationship_count: str
+    article_count: str
+    settled: str
 
 
 def _check(onto: Ontology) -> None:
@@ -188,6 +190,18 @@ DETACH DELETE n""",
         stored=f"MATCH (a:{art}) WHERE a.id IN $ids RETURN a.id AS id",
         entity_count=f"MATCH (n:{entity}) RETURN count(n) AS n",
         relationship_count="MATCH ()-[r]->() RETURN count(r) AS n",
+        article_count=f"MATCH (a:{art}) RETURN count(a) AS n",
+        # One round trip for settle(): the article's entities (by id), then its relationships (by
+        # position in $rels), each with the values of the properties named in row.keys only (not
+        # the evidence lists other articles filled: reading those was most of the check's time).
+        settled=f"""UNWIND $nodes AS row
+MATCH (n:{entity} {{id: row.id}})
+RETURN 'node' AS kind, row.id AS id, [k IN row.keys | n[k]] AS vals
+UNION ALL
+UNWIND $rels AS row
+MATCH (a:{entity} {{id: row.start}})-[r]->(b:{entity} {{id: row.end}})
+WHERE type(r) = row.type AND r.key = row.key
+RETURN 'rel' AS kind, toString(row.i) AS id, [k IN row.keys | r[k]] AS vals""",
     )
 
 
@@ -195,7 +209,8 @@ def statements(onto: Ontology) -> list[str]:
     """Every statement text the writer sends for `onto` besides graph/cypher.py's upserts (for
     the offline Neo4j syntax check)."""
     s = _statements(onto)
-    return [s.touched, *s.strip, s.name_keys, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count]
+    return [s.touched, *s.strip, s.name_keys, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
+            s.article_count, s.settled]
 
 
 def _count(store: GraphStore, query: str) -> int:
@@ -224,6 +239,9 @@ class Writer:
 
     def relationship_count(self) -> int:
         return _count(self.store, self._q.relationship_count)
+
+    def article_count(self) -> int:
+        return _count(self.store, self._q.article_count)
 
     def mentioned(self, article_id: str) -> list[str]:
         """The ids of the entities the stored article mentions, sorted."""
@@ -259,6 +277,61 @@ class Writer:
                 b.upsert_relationships(rtype, items)
             if touched:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
+
+    def settle(self, facts: ArticleFacts) -> bool:
+        """Make the graph what add_article(facts, replace=True) would make it, for an article
+        whose facts are exactly what it wrote earlier (the caller knows that: a re-scan within
+        one ingest, ingest.pipeline.Shares): only the scalar properties of its entities and
+        relationships that later writes changed (SET +=: the last writer wins) are set back, in
+        one batch. The Article keeps its ingested_at. False, writing nothing, when one of its
+        nodes or relationships is gone: write it in full instead."""
+        onto = self.store.ontology
+        nodes, rels = self._rows(facts)
+        want: dict[str, tuple[str, dict]] = {}
+        for label, items in nodes.items():
+            if label != ARTICLE:
+                declared = onto.label(label).properties
+                for row in items:
+                    want[row["id"]] = (label, _scalars(row, declared, ("id",)))
+        edges = []
+        for rtype, items in rels.items():
+            if rtype == MENTIONS:  # only this article writes its MENTIONS: the same rows, the same edges
+                continue
+            declared = onto.rel_type(rtype).properties
+            for row in items:
+                edges.append({"i": len(edges), "type": rtype, "start": row["start"], "end": row["end"],
+                              "key": str(row.get("key") or ""), "props": _scalars(row, declared, ("start", "end", "key"))})
+        if not want and not edges:
+            return True
+        got: dict[str, dict] = {}
+        found: dict[str, dict] = {}
+        params = {"nodes": [{"id": i, "keys": list(props)} for i, (_, props) in sorted(want.items())],
+                  "rels": [{**{k: v for k, v in e.items() if k != "props"}, "keys": list(e["props"])} for e in edges]}
+        for r in self.store.run(self._q.settled, params):
+            props = want[r["id"]][1] if r["kind"] == "node" else edges[int(r["id"])]["props"]
+            (got if r["kind"] == "node" else found)[r["id"]] = dict(zip(props, r["vals"]))
+        node_rows: dict[str, list[dict]] = {}
+        for node_id, (label, props) in want.items():
+            if node_id not in got:
+                return False
+            diff = {k: v for k, v in props.items() if got[node_id].get(k) != v}
+            if diff:
+                node_rows.setdefault(label, []).append({"id": node_id, **diff})
+        rel_rows: dict[str, list[dict]] = {}
+        for e in edges:
+            i = str(e["i"])
+            if i not in found:
+                return False
+            diff = {k: v for k, v in e["props"].items() if found[i].get(k) != v}
+            if diff:
+                rel_rows.setdefault(e["type"], []).append({"start": e["start"], "end": e["end"], "key": e["key"], **diff})
+        if node_rows or rel_rows:
+            with self.store.batch() as b:
+                for label, items in node_rows.items():
+                    b.upsert_nodes(label, items)
+                for rtype, items in rel_rows.items():
+                    b.upsert_relationships(rtype, items)
+        return True
 
     def _rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
         """The node rows by label and relationship rows by type that `facts` become.
@@ -300,3 +373,9 @@ class Writer:
         for (rtype, *_), row in merged.items():
             rels.setdefault(rtype, []).append(row)
         return nodes, rels
+
+
+def _scalars(row: dict, declared: Mapping[str, Any], skip: tuple[str, ...]) -> dict:
+    """The scalar properties the writer sets from `row` (graph/cypher.py: SET += the row's
+    non-list, non-null values; rows made by Writer._rows, so each is declared and valid)."""
+    return {k: v for k, v in row.items() if k not in skip and v is not None and not declared[k].is_list}

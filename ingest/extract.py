@@ -36,6 +36,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     by_key: dict[tuple[str, str], Entity] = {}
     by_imo: dict[str, Entity] = {}
     by_span: dict[tuple[int, int], Entity] = {}
+    attributes = ontology.load().attributes  # once per document: load() looks up the setting on every call
     for ent in doc.ents:
         info = ent._.skg
         label = ent.label_
@@ -60,7 +61,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
             by_imo[entity.identifiers["imo"]] = entity
         if info.get("method") == "rule":
             entity.method = "rule"
-        for prop in ontology.load().attributes:
+        for prop in attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
         entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))

@@ -13,6 +13,13 @@ pickled). At most two chunks per worker are in flight, so memory does not grow w
 input. A worker that dies (killed, out of memory) ends the run with ExtractionError;
 what was yielded before stays valid.
 
+Kept parses (`Parses`): an ingest asks for the state of each article's Doc just before the
+known-names component (the model's annotations plus our name candidates, which do not depend on
+what the graph knows), up to a byte cap. When a re-scan extracts the same article again with
+more known names, only the components from the known-names one on run on a copy of that
+state; the model does not parse the text again. The result is the one a full extraction gives
+(tests/test_parallel.py); articles beyond the cap are parsed again.
+
 Workers never outlive the run: each asks the kernel for SIGKILL when its parent dies
 (prctl PR_SET_PDEATHSIG, so kill -9 of the ingest takes them along), ignores SIGINT (Ctrl+C
 reaches the whole process group; only the parent handles it), and when the parent stops
@@ -24,10 +31,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -41,6 +50,59 @@ MAX_AUTO = 4  # workers `auto_processes` picks at most: each holds its own copy 
 
 _nlp = None  # the pipeline in a worker process (set by _init)
 
+KEEP_FROM = "sanctions_kg_known_v1"  # a kept parse is the Doc before this component and those after it
+KEEP_BYTES = 128 * 2**20  # kept parses per run at most (~40 kB an article of 200 words): the rest are parsed again
+
+State = tuple[bytes, bytes]  # Doc.to_bytes without tensor and user_data, pickled user_data
+
+
+@dataclass
+class Parses:
+    """Kept parses of articles by article id, for re-extracting them with more known names
+    without the model (see the module docstring). Holds at most `cap` bytes."""
+
+    cap: int = field(default_factory=lambda: KEEP_BYTES)
+    size: int = 0
+    by_id: dict[str, State] = field(default_factory=dict)
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.cap
+
+    def add(self, doc_id: str, state: State) -> None:
+        n = len(state[0]) + len(state[1])
+        if doc_id not in self.by_id and self.size + n <= self.cap:
+            self.by_id[doc_id] = state
+            self.size += n
+
+    def get(self, doc_id: str) -> State | None:
+        return self.by_id.get(doc_id)
+
+
+def _after(nlp) -> list[str]:
+    """The components that run again on a kept parse (none: the pipeline keeps nothing)."""
+    names = nlp.pipe_names
+    return names[names.index(KEEP_FROM):] if KEEP_FROM in names else []
+
+
+def _snapshot(doc) -> State:
+    return doc.to_bytes(exclude=["tensor", "user_data"]), pickle.dumps(doc.user_data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _finish(nlp, doc, after: list[str]):
+    for name in after:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def _restore(nlp, state: State, after: list[str]):
+    """The Doc of a kept parse, with the components from KEEP_FROM on run on it again."""
+    from spacy.tokens import Doc
+
+    doc = Doc(nlp.vocab).from_bytes(state[0], exclude=["tensor", "user_data"])
+    doc.user_data.update(pickle.loads(state[1]))
+    return _finish(nlp, doc, after)
+
 
 def auto_processes(n_docs: int) -> int:
     """Worker processes worth starting for `n_docs` documents: one per usable core (at most
@@ -53,30 +115,50 @@ def _failed(document: Document, exc: Exception) -> Skipped:
     return Skipped(document.path or document.id[:12], f"{type(exc).__name__}: {exc}")
 
 
-def _extract_chunk(nlp, docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
+def _extract_chunk(nlp, docs: list[Document], batch_size: int, keep: bool = False,
+                   states: list[State | None] | None = None) -> tuple[list[ExtractionResult | Skipped], list[State | None]]:
     """Each document's result, or a Skipped saying why it failed ('Type: message'); one bad
-    text does not fail its neighbours (the chunk is redone one document at a time)."""
+    text does not fail its neighbours (the chunk is redone one document at a time).
+
+    A document with a kept parse in `states` is finished from it; with `keep`, the others'
+    parses are returned (the second list, None where there is none)."""
     from ingest.extract import build_result, pipeline_text
 
+    states = states or [None] * len(docs)
+    after = _after(nlp) if keep or any(states) else []
+    parse = [d for d, st in zip(docs, states) if st is None]
     try:
-        spacy_docs = list(nlp.pipe((pipeline_text(d) for d in docs), batch_size=batch_size))
+        if after:
+            parsed = list(nlp.pipe((pipeline_text(d) for d in parse), batch_size=batch_size, disable=after))
+            kept = [_snapshot(x) for x in parsed] if keep else [None] * len(parsed)
+            parsed = [_finish(nlp, x, after) for x in parsed]
+        else:
+            parsed = list(nlp.pipe((pipeline_text(d) for d in parse), batch_size=batch_size))
+            kept = [None] * len(parsed)
+        spacy_docs, new_states = iter(parsed), iter(kept)
+        spacy_docs = [_restore(nlp, st, after) if st is not None else next(spacy_docs) for st in states]
+        new_states = [None if st is not None else next(new_states) for st in states]
     except Exception:
         if len(docs) == 1:
             raise
         out: list[ExtractionResult | Skipped] = []
-        for d in docs:
+        out_states: list[State | None] = []
+        for d, st in zip(docs, states):
             try:
-                out.extend(_extract_chunk(nlp, [d], batch_size))
+                res, kept = _extract_chunk(nlp, [d], batch_size, keep, [st])
+                out.extend(res)
+                out_states.extend(kept)
             except Exception as exc:
                 out.append(_failed(d, exc))
-        return out
+                out_states.append(None)
+        return out, out_states
     out = []
     for document, spacy_doc in zip(docs, spacy_docs):
         try:
             out.append(build_result(document, spacy_doc))
         except Exception as exc:  # reported against this document; the others go on
             out.append(_failed(document, exc))
-    return out
+    return out, new_states
 
 
 PR_SET_PDEATHSIG = 1
@@ -125,8 +207,8 @@ def _sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _work(docs: list[Document], batch_size: int) -> list[ExtractionResult | Skipped]:
-    return _extract_chunk(_nlp, docs, batch_size)
+def _work(docs: list[Document], batch_size: int, keep: bool, states: list[State | None]):
+    return _extract_chunk(_nlp, docs, batch_size, keep, states)
 
 
 def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -141,13 +223,30 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def extract_stream(
-    docs: Iterable[Document], nlp, *, batch_size: int = CHUNK, n_process: int = 1
+    docs: Iterable[Document], nlp, *, batch_size: int = CHUNK, n_process: int = 1, parses: Parses | None = None
 ) -> Iterator[tuple[Document, ExtractionResult | Skipped]]:
-    """(document, result) for each document in order; result is a Skipped saying why on failure."""
+    """(document, result) for each document in order; result is a Skipped saying why on failure.
+
+    With `parses`, a document whose parse it holds is finished from that parse, and the parses
+    of the others are added to it while it has room."""
+
+    def task(chunk: list[Document]) -> tuple[bool, list[State | None]]:
+        states = [parses.get(d.id) for d in chunk] if parses is not None else [None] * len(chunk)
+        keep = parses is not None and not parses.full and not all(states)
+        return keep, states
+
+    def done(chunk: list[Document], res: tuple[list, list[State | None]]) -> Iterator:
+        results, kept = res
+        if parses is not None:
+            for d, st in zip(chunk, kept):
+                if st is not None:
+                    parses.add(d.id, st)
+        return zip(chunk, results)
+
     chunks = _chunks(docs, batch_size)
     if n_process <= 1:
         for chunk in chunks:
-            yield from zip(chunk, _extract_chunk(nlp, chunk, batch_size))
+            yield from done(chunk, _extract_chunk(nlp, chunk, batch_size, *task(chunk)))
         return
     # fork: the workers inherit the loaded pipeline (as spaCy's own n_process does on Linux).
     context = multiprocessing.get_context("fork")
@@ -158,13 +257,13 @@ def extract_stream(
     try:
         for chunk in chunks:
             with _sigint_blocked():  # a worker forked here starts with Ctrl+C held until _init ignores it
-                pending.append((chunk, pool.submit(_work, chunk, batch_size)))
+                pending.append((chunk, pool.submit(_work, chunk, batch_size, *task(chunk))))
             if len(pending) >= n_process * IN_FLIGHT:
                 chunk, future = pending.popleft()
-                yield from zip(chunk, future.result())
+                yield from done(chunk, future.result())
         while pending:
             chunk, future = pending.popleft()
-            yield from zip(chunk, future.result())
+            yield from done(chunk, future.result())
         finished = True
     except BrokenProcessPool:
         raise ExtractionError(

@@ -9,19 +9,20 @@ makes ingesting the same document twice a no-op.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import dataclass, field
 
 from graph.errors import StoreUnavailable
 from graph.names import StoredArticle, ids_sourced_from, stored_texts, unmentioned
 from graph.ontology import load as load_ontology
-from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting, Writer
+from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting
 from ingest.knowledge import (
     MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
     using_index,
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
-from ingest.parallel import auto_processes, extract_stream
+from ingest.parallel import Parses, auto_processes, extract_stream
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
@@ -59,14 +60,15 @@ class IngestSummary:
         }
 
 
-def article_facts(result: ExtractionResult) -> ArticleFacts:
-    """What one resolved article adds to the graph, as the writer (graph/writer.py) takes it."""
+def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> ArticleFacts:
+    """What one resolved article adds to the graph, as the writer (graph/writer.py) takes it
+    (`name_keys=False`: without the keys of its text, for comparing facts only)."""
     doc = result.document
     article = ArticleRecord(
         doc.id, doc.title, doc.source, doc.url, doc.published, doc.path,
         # Kept for re-scans when the graph learns new names (ingest.knowledge).
         text=doc.text if len(doc.text) <= MAX_TEXT else None,
-        name_keys=tuple(article_keys(doc.text)),
+        name_keys=tuple(article_keys(doc.text)) if name_keys else (),
     )
     entities = []
     for e in result.entities:
@@ -96,14 +98,16 @@ def article_facts(result: ExtractionResult) -> ArticleFacts:
     return ArticleFacts(article, tuple(entities), tuple(relations))
 
 
-def write_article(store, result: ExtractionResult, *, replace: bool = False) -> None:
+def write_article(store, result: ExtractionResult, *, replace: bool = False,
+                  facts: ArticleFacts | None = None) -> None:
     """All writes of one resolved article, in one atomic batch (graph.writer.Writer.add_article).
 
     `replace` first takes out what an earlier extraction of the same article wrote (its
     MENTIONS, its evidence and article id on relationships, relationships only it stated,
     entities only it named), in the same batch, so a re-extraction never leaves a mix.
+    `facts`: article_facts(result), when the caller has them.
     """
-    Writer(store).add_article(article_facts(result), replace=replace)
+    store.writer().add_article(facts or article_facts(result), replace=replace)
 
 
 def article_resolver(store) -> Resolver:
@@ -170,7 +174,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     if progress:
         progress("total", len(docs))
     ids = list(dict.fromkeys(d.id for d in docs))
-    writer = Writer(store)
+    writer = store.writer()
     done: set[str] = set()
     if ids and not reprocess:
         done = writer.complete_articles(ids)
@@ -210,15 +214,23 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     # Names the graph already holds are recognised in the new articles (set before the
     # workers fork: they inherit the index).
     known = load_index(store)
+    # The parses of this run's articles, kept (up to a cap) so that re-scanning them below
+    # runs only the components that use the known names.
+    parses = Parses() if rescan else None
+    # The store held no article before this run: the re-scan finds its articles in `shares`.
+    shares = Shares(whole_store=writer.article_count() == 0) if rescan else None
     with using_index(nlp, known):
-        for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+        for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             name = document.path or document.id[:12]
             if isinstance(result, Skipped):  # extraction failed, and says why
                 summary.failed.append(result)
             else:
                 try:
                     resolver.resolve(result.entities)
-                    write_article(store, result, replace=document.id in stored)
+                    facts = article_facts(result)
+                    write_article(store, result, replace=document.id in stored, facts=facts)
+                    if shares is not None:
+                        shares.wrote(document, facts)
                     summary.new += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
@@ -227,11 +239,13 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
             if progress:
                 progress("advance", 1)
     if summary.new and rescan:
-        match_listed(store, resolver)
+        if match_listed(store, resolver) and shares is not None:
+            shares.clear()  # merged nodes changed ids: what this run wrote is no longer known exactly
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown)
+        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown, parses=parses,
+                                 shares=shares)
     summary.entities_added = writer.entity_count() - entities_before
     summary.relationships_added = writer.relationship_count() - rels_before
     return summary
@@ -256,14 +270,18 @@ def ingest_paths(
 
 # -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
 
-def stale_articles(store, names: list[NewName]) -> tuple[int, list[StoredArticle]]:
+def stale_articles(store, names: list[NewName], *, shares: Shares | None = None) -> tuple[int, list[StoredArticle]]:
     """Stored articles a re-scan should extract again for `names`: (candidates, articles).
 
     Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
     the articles whose text really contains one of the names are returned with their metadata.
+    When `shares` holds every stored article (an ingest into an empty store), they are found
+    there, the same way, without the query.
     """
     if not names:
         return 0, []
+    if shares is not None and shares.whole:
+        return shares.stale(names)
     found: dict[str, list[str]] = {}
     for start in range(0, len(names), 2000):
         for c in unmentioned(store, names[start : start + 2000]):
@@ -278,11 +296,15 @@ def stale_articles(store, names: list[NewName]) -> tuple[int, list[StoredArticle
 
 
 def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n_process: int = 0,
-           match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+           match: bool = True, progress: Callable[[str, int], None] | None = None,
+           parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Extract again, with `entries` as the known names, the stored articles `names` concern;
-    then (`match`) match new extracted entities to list-only ones (match_listed)."""
+    then (`match`) match new extracted entities to list-only ones (match_listed). Articles
+    whose parse `parses` holds are finished from it (ingest.parallel), not parsed again; an
+    article whose new extraction gives what `shares` says it wrote in this run is not
+    rewritten: only the properties a rewrite would change are set (Shares)."""
     summary = RescanSummary(new_names=len(names))
-    summary.candidates, rows = stale_articles(store, names)
+    summary.candidates, rows = stale_articles(store, names, shares=shares)
     if not rows:
         return summary
     from ingest.nlp import load
@@ -298,24 +320,33 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     elif len(docs) < 2 * n_process:
         n_process = 1  # starting workers would cost more than they save
     with using_index(nlp, entries):
-        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process):
+        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             if isinstance(result, Skipped):
                 summary.failed += 1
             else:
                 resolver.resolve(result.entities)
-                write_article(store, result, replace=True)
+                # The name keys are computed only for an article that is rewritten in full.
+                facts = article_facts(result, name_keys=False)
+                if shares is not None and shares.same(facts) and store.writer().settle(facts):
+                    summary.unchanged += 1
+                else:
+                    facts = article_facts(result)
+                    write_article(store, result, replace=True, facts=facts)
+                    if shares is not None:
+                        shares.wrote(result.document, facts)
                 summary.rescanned += 1
             if progress:
                 progress("advance", 1)
-    if match and summary.rescanned:
-        match_listed(store, resolver)
+    if match and summary.rescanned and match_listed(store, resolver) and shares is not None:
+        shares.clear()
     return summary
 
 
 def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
-            match: bool = True, progress: Callable[[str, int], None] | None = None) -> RescanSummary:
+            match: bool = True, progress: Callable[[str, int], None] | None = None,
+            parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
-    loaded, until a round learns nothing new (at most `max_rounds`)."""
+    loaded, until a round learns nothing new (at most `max_rounds`); `parses`, `shares`: see rescan."""
     total = RescanSummary()
     for _ in range(max_rounds):
         after = load_index(store)
@@ -323,12 +354,94 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
         if not names:
             break
         total.rounds += 1
-        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress)
+        s = rescan(store, names, after, nlp=nlp, n_process=n_process, match=match, progress=progress, parses=parses,
+                   shares=shares)
         total.new_names += s.new_names
         total.candidates += s.candidates
         total.rescanned += s.rescanned
+        total.unchanged += s.unchanged
         total.failed += s.failed
         before = after
         if not s.rescanned:
             break
     return total
+
+
+# -- re-scans that change little are not rewritten --------------------------------------------
+# Most articles a re-scan extracts again within one ingest give the same facts as their first
+# write (bench/RESULTS.md section 7: 149 of 155). Rewriting them strips their share and adds
+# the same share back, then sets their scalar properties (the writer's SET +=: the last
+# writer's value wins). So for an article whose facts are what it wrote in this run, the
+# writer only sets back the scalars later writes changed (graph.writer.Writer.settle): the
+# graph ends as a full rewrite leaves it, except that Article.ingested_at keeps the time of
+# the article's last full write. After a list match merged nodes (ids change), every article
+# is rewritten in full.
+
+
+def _fingerprint(facts: ArticleFacts) -> bytes:
+    """A digest of an article's facts but its name keys (they follow from its text). Facts made
+    the same way from the same extraction print the same (repr: by value)."""
+    import hashlib
+
+    return hashlib.sha1(repr((dataclasses.replace(facts.article, name_keys=()), facts.entities, facts.relations)).encode()).digest()
+
+
+class Shares:
+    """What each article wrote in this run (a fingerprint of its facts), so that a re-scan that
+    gives the same facts sets only what a full rewrite would change.
+
+    With `whole_store` (the store held no article when the run began), also each article's
+    name keys and mentioned entities, so that the re-scan finds the articles that may mention
+    a new name here (stale) rather than with a query over the store's article key index.
+    """
+
+    MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
+
+    def __init__(self, whole_store: bool = False) -> None:
+        self.by_id: dict[str, bytes] = {}
+        self.whole = whole_store
+        self.keys: dict[str, frozenset[str]] = {}
+        self.mentioned: dict[str, frozenset[str]] = {}
+        self.docs: dict[str, Document] = {}
+
+    def wrote(self, document: Document, facts: ArticleFacts) -> None:
+        aid = document.id
+        self.by_id[aid] = _fingerprint(facts)
+        if self.whole:
+            if len(self.docs) >= self.MAX_ARTICLES and aid not in self.docs:
+                self.whole = False
+                self.keys, self.mentioned, self.docs = {}, {}, {}
+                return
+            self.keys[aid] = frozenset(facts.article.name_keys)
+            self.mentioned[aid] = frozenset(e.id for e in facts.entities if e.mentions)
+            self.docs[aid] = document
+
+    def same(self, facts: ArticleFacts) -> bool:
+        """Whether `facts` are what their article wrote in this run."""
+        return self.by_id.get(facts.article.id) == _fingerprint(facts)
+
+    def clear(self) -> None:
+        """Forget what was written (a list match merged nodes: their ids changed)."""
+        self.by_id.clear()
+        self.whole = False
+        self.keys, self.mentioned, self.docs = {}, {}, {}
+
+    def stale(self, names: list[NewName]) -> tuple[int, list[StoredArticle]]:
+        """stale_articles over the articles written in this run: the same candidates (an article
+        holds the name's key and does not mention its entity), the same articles, in the same order."""
+        wanted = {n.key for n in names}
+        by_key: dict[str, list[str]] = {}
+        for aid, keys in self.keys.items():
+            for k in keys & wanted:
+                by_key.setdefault(k, []).append(aid)
+        found: dict[str, list[str]] = {}
+        for n in names:
+            for aid in by_key.get(n.key, ()):
+                if n.id not in self.mentioned[aid]:
+                    found.setdefault(aid, []).append(n.name)
+        out = []
+        for aid in sorted(found):
+            d = self.docs[aid]
+            if len(d.text) <= MAX_TEXT and any(mentions(d.text, n) for n in dict.fromkeys(found[aid])):
+                out.append(StoredArticle(aid, d.text, d.title, d.source, d.url, d.published, d.path))
+        return len(found), out

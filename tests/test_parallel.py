@@ -86,3 +86,81 @@ def test_a_dead_worker_ends_the_run_with_one_clear_error(tmp_path):
         assert written < 40
         again = ingest_documents(store, [d for d in docs if "DIEHERE" not in d.text], nlp=_nlp(), n_process=2)
         assert again.unchanged == written and again.new == 39 - written and not again.failed
+
+
+# -- kept parses (ingest.parallel.Parses) and re-scans that change little (ingest.pipeline.Shares) --
+
+UNCUED = "Port workers said Quiet Meadow Star took on fuel oil at Fujairah on Monday before sailing east."
+CUED = "The bulk carrier Quiet Meadow Star loaded coal at a northern port last week, brokers said."
+
+
+def _vessels(result) -> set[str]:
+    return {e.name for e in result.entities if e.label == "Vessel"}
+
+
+def test_a_kept_parse_finished_with_new_known_names_equals_a_full_extraction():
+    """The model's part of the pipeline does not depend on what the graph knows: a kept parse,
+    finished by the components from the known-names one on, gives what parsing again gives."""
+    from ingest.knowledge import KnownName, using_index
+    from ingest.nlp import load
+    from ingest.parallel import Parses
+
+    nlp = load()
+    docs = [Document(text=UNCUED, path="uncued.txt"), Document(text=CUED, path="cued.txt")]
+    parses = Parses()
+    first = [r for _, r in extract_stream(docs, nlp, parses=parses)]
+    assert set(parses.by_id) == {d.id for d in docs}
+    assert _vessels(first[0]) == set() and _vessels(first[1]) == {"Quiet Meadow Star"}
+    known = [KnownName("Vessel", "Quiet Meadow Star", id="vessel:quiet-meadow-star")]
+    with using_index(nlp, known):
+        kept = [r.to_dict() for _, r in extract_stream(docs, nlp, parses=parses)]
+        full = [r.to_dict() for _, r in extract_stream(docs, nlp)]
+    assert kept == full
+    assert "Quiet Meadow Star" in {e["name"] for e in kept[0]["entities"] if e["label"] == "Vessel"}
+    # Over the cap nothing is kept, and extraction is the same.
+    small = Parses(cap=1000)
+    again = [r.to_dict() for _, r in extract_stream(docs, nlp, parses=small)]
+    assert small.by_id == {} and again == [r.to_dict() for r in first]
+
+
+def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_rescan(tmp_path, monkeypatch):
+    """A generated corpus in which later articles type names earlier ones mention: ingested with
+    kept parses, stale articles found in memory and partial rewrites (2 worker processes), and
+    with the store's query, every re-scanned article parsed again and rewritten in full, the
+    graphs are the same (Article.ingested_at aside)."""
+    import ingest.parallel
+    import ingest.pipeline
+    from bench import corpus
+    from ingest.nlp import load
+    from ingest.readers import read_paths
+
+    from _lists_fixtures import snapshot
+
+    folder = tmp_path / "corpus"
+    corpus.write(corpus.generate(40), folder, "txt")
+    docs = [d for d in read_paths([str(folder)]) if isinstance(d, Document)]
+    nlp = load()
+
+    def run(name, n_process):
+        with open_store(str(tmp_path / f"{name}.db")) as store:
+            summary = ingest_documents(store, docs, nlp=nlp, n_process=n_process)
+            nodes, rels = snapshot(store)
+        return summary, ([(i, labels, tuple(p for p in props if p[0] != "ingested_at")) for i, labels, props in nodes], rels)
+
+    fast, graph_fast = run("fast", 2)
+    class FullRescan(ingest.pipeline.Shares):
+        """Stale articles found by the store's query, every re-scanned article rewritten in full."""
+
+        def __init__(self, whole_store=False):
+            super().__init__(whole_store=False)
+
+        def same(self, facts):
+            return False
+
+    monkeypatch.setattr(ingest.parallel, "KEEP_BYTES", 0)  # no parse kept: each re-scan parses again
+    monkeypatch.setattr(ingest.pipeline, "Shares", FullRescan)
+    full, graph_full = run("full", 1)
+    assert (fast.rescan.candidates, fast.rescan.rescanned) == (full.rescan.candidates, full.rescan.rescanned)
+    assert full.rescan.rescanned > 0
+    assert fast.rescan.unchanged > 0 and full.rescan.unchanged == 0
+    assert graph_fast == graph_full

@@ -158,3 +158,30 @@ def test_statements_name_only_what_the_ontology_declares():
     used = {m for t in texts for m in re.findall(r"[(\[]\w*:(\w+)", t)}
     assert used and used <= declared, used - declared
     assert any(":Vessel" in t and "ais_dark" in t for t in texts)
+
+
+def test_settle_sets_back_only_the_scalars_later_writes_changed(store):
+    call = RelationFacts("CALLED_AT", SHIP.id, PORT.id, "Sea Example docked at Exampleton.", key="2024-05-03",
+                         properties={"activity": "docked"})
+    first = _article("a1", SHIP, PORT, OWNER, relations=(call, _owned()))
+    w = store.writer()
+    w.add_article(first)
+    # A later article changes the ship's flag and the call's activity (the last writer wins).
+    later_ship = EntityFacts(SHIP.id, "Vessel", "Sea Example", ("Sea Example",), ("sea example",),
+                             {"imo": "1234567", "flag": "Otherland"}, mentions=1)
+    later_call = RelationFacts("CALLED_AT", SHIP.id, PORT.id, "It left Exampleton.", key="2024-05-03",
+                               properties={"activity": "departed"})
+    w.add_article(_article("a2", later_ship, PORT, relations=(later_call,)))
+    before = _edges(store)
+    assert w.settle(first) is True
+    flag = store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"]
+    after = _edges(store)
+    assert flag == "Examplia"  # as add_article(first, replace=True) would leave it
+    key = f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03"
+    assert after[key]["activity"] == "docked"
+    assert after[key]["evs"] == before[key]["evs"] and after[key]["arts"] == before[key]["arts"]  # lists untouched
+    # A fact whose edge is gone cannot be settled: nothing is written, the caller rewrites in full.
+    store.run("MATCH ()-[r:OWNED_BY]->() DELETE r", write=True)
+    store.run("MATCH (n:Vessel) SET n.flag = 'Thirdland'", write=True)
+    assert w.settle(first) is False
+    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Thirdland"
