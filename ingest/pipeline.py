@@ -394,10 +394,11 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
 # write (bench/RESULTS.md section 7: 149 of 155). Rewriting them strips their share and adds
 # the same share back, then sets their scalar properties (the writer's SET +=: the last
 # writer's value wins). So for an article whose facts are what it wrote in this run, the
-# writer only sets back the scalars later writes changed (graph.writer.Writer.settle): the
-# graph ends as a full rewrite leaves it, except that Article.ingested_at keeps the time of
-# the article's last full write. After a list match merged nodes (ids change), every article
-# is rewritten in full.
+# writer only sets back the scalars later writes changed (graph.writer.Writer.settle_many, up
+# to SETTLE_CHUNK such articles with one read and one write, in their order among the full
+# rewrites): the graph ends as a full rewrite leaves it, except that Article.ingested_at keeps
+# the time of the article's last full write. After a list match merged nodes (ids change),
+# every article is rewritten in full.
 
 
 def _fingerprint(facts: ArticleFacts) -> bytes:
