@@ -285,53 +285,88 @@ class Writer:
         relationships that later writes changed (SET +=: the last writer wins) are set back, in
         one batch. The Article keeps its ingested_at. False, writing nothing, when one of its
         nodes or relationships is gone: write it in full instead."""
+        return self.settle_many([facts]) == 1
+
+    def settle_many(self, many: list[ArticleFacts]) -> int:
+        """settle() for several articles in their order, with one read and one write batch: the
+        graph ends as settling them one after the other leaves it. Returns how many, from the
+        front, were settled; the article after them (if any) has a node or relationship that is
+        gone and was not settled (write it in full, then settle the rest again)."""
         onto = self.store.ontology
-        nodes, rels = self._rows(facts)
-        want: dict[str, tuple[str, dict]] = {}
-        for label, items in nodes.items():
-            if label != ARTICLE:
-                declared = onto.label(label).properties
+        plans: list[tuple[dict[str, tuple[str, dict]], dict[tuple, dict]]] = []
+        node_keys: dict[str, set[str]] = {}
+        rel_keys: dict[tuple, set[str]] = {}
+        for facts in many:
+            nodes, rels = self._rows(facts)
+            want: dict[str, tuple[str, dict]] = {}
+            for label, items in nodes.items():
+                if label != ARTICLE:
+                    declared = onto.label(label).properties
+                    for row in items:
+                        want[row["id"]] = (label, _scalars(row, declared, ("id",)))
+                        node_keys.setdefault(row["id"], set()).update(want[row["id"]][1])
+            edges: dict[tuple, dict] = {}
+            for rtype, items in rels.items():
+                if rtype == MENTIONS:  # only this article writes its MENTIONS: the same rows, the same edges
+                    continue
+                declared = onto.rel_type(rtype).properties
                 for row in items:
-                    want[row["id"]] = (label, _scalars(row, declared, ("id",)))
-        edges = []
-        for rtype, items in rels.items():
-            if rtype == MENTIONS:  # only this article writes its MENTIONS: the same rows, the same edges
-                continue
-            declared = onto.rel_type(rtype).properties
-            for row in items:
-                edges.append({"i": len(edges), "type": rtype, "start": row["start"], "end": row["end"],
-                              "key": str(row.get("key") or ""), "props": _scalars(row, declared, ("start", "end", "key"))})
-        if not want and not edges:
-            return True
-        got: dict[str, dict] = {}
-        found: dict[str, dict] = {}
-        params = {"nodes": [{"id": i, "keys": list(props)} for i, (_, props) in sorted(want.items())],
-                  "rels": [{**{k: v for k, v in e.items() if k != "props"}, "keys": list(e["props"])} for e in edges]}
+                    sig = (rtype, row["start"], row["end"], str(row.get("key") or ""))
+                    edges[sig] = _scalars(row, declared, ("start", "end", "key"))
+                    rel_keys.setdefault(sig, set()).update(edges[sig])
+            plans.append((want, edges))
+        if not node_keys and not rel_keys:
+            return len(many)
+        sigs = list(rel_keys)
+        params = {"nodes": [{"id": i, "keys": sorted(ks)} for i, ks in sorted(node_keys.items())],
+                  "rels": [{"i": n, "type": t, "start": a, "end": b, "key": k, "keys": sorted(rel_keys[(t, a, b, k)])}
+                           for n, (t, a, b, k) in enumerate(sigs)]}
+        # What the graph holds now, then what each settled article sets on top (in order).
+        now: dict[tuple, Any] = {}
+        found: set = set()
         for r in self.store.run(self._q.settled, params):
-            props = want[r["id"]][1] if r["kind"] == "node" else edges[int(r["id"])]["props"]
-            (got if r["kind"] == "node" else found)[r["id"]] = dict(zip(props, r["vals"]))
-        node_rows: dict[str, list[dict]] = {}
-        for node_id, (label, props) in want.items():
-            if node_id not in got:
-                return False
-            diff = {k: v for k, v in props.items() if got[node_id].get(k) != v}
-            if diff:
-                node_rows.setdefault(label, []).append({"id": node_id, **diff})
-        rel_rows: dict[str, list[dict]] = {}
-        for e in edges:
-            i = str(e["i"])
-            if i not in found:
-                return False
-            diff = {k: v for k, v in e["props"].items() if found[i].get(k) != v}
-            if diff:
-                rel_rows.setdefault(e["type"], []).append({"start": e["start"], "end": e["end"], "key": e["key"], **diff})
+            if r["kind"] == "node":
+                what = r["id"]
+                keys = sorted(node_keys[what])
+            else:
+                what = sigs[int(r["id"])]
+                keys = sorted(rel_keys[what])
+            found.add(what)
+            for k, v in zip(keys, r["vals"]):
+                now[(what, k)] = v
+        before = dict(now)
+        labels: dict[str, str] = {}
+        done = 0
+        for want, edges in plans:
+            if any(i not in found for i in want) or any(sig not in found for sig in edges):
+                break
+            for node_id, (label, props) in want.items():
+                labels[node_id] = label
+                for k, v in props.items():
+                    now[(node_id, k)] = v
+            for sig, props in edges.items():
+                for k, v in props.items():
+                    now[(sig, k)] = v
+            done += 1
+        node_rows: dict[str, dict[str, dict]] = {}
+        rel_rows: dict[tuple, dict] = {}
+        for (what, k), v in now.items():
+            if before.get((what, k)) == v:
+                continue
+            if isinstance(what, str):
+                node_rows.setdefault(labels[what], {}).setdefault(what, {"id": what})[k] = v
+            else:
+                rel_rows.setdefault(what, {"start": what[1], "end": what[2], "key": what[3]})[k] = v
         if node_rows or rel_rows:
+            by_type: dict[str, list[dict]] = {}
+            for sig, row in rel_rows.items():
+                by_type.setdefault(sig[0], []).append(row)
             with self.store.batch() as b:
                 for label, items in node_rows.items():
-                    b.upsert_nodes(label, items)
-                for rtype, items in rel_rows.items():
-                    b.upsert_relationships(rtype, items)
-        return True
+                    b.upsert_nodes(label, list(items.values()))
+                for rtype, rows in by_type.items():
+                    b.upsert_relationships(rtype, rows)
+        return done
 
     def _rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
         """The node rows by label and relationship rows by type that `facts` become.

@@ -27,6 +27,7 @@ from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
 BATCH_SIZE = 32
+SETTLE_CHUNK = 64  # re-scanned articles settled per read and write (Writer.settle_many)
 # Properties of an extracted entity or relation that go onto its node or edge, as graph/ontology.yaml declares them.
 NODE_PROPS = {name: label.attributes for name, label in load_ontology().labels.items() if label.is_entity}
 REL_PROPS = {name: rel.own for name, rel in load_ontology().relationships.items()}
@@ -319,6 +320,26 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
         n_process = auto_processes(len(docs))
     elif len(docs) < 2 * n_process:
         n_process = 1  # starting workers would cost more than they save
+    writer = store.writer()
+    # Articles whose facts are what they wrote in this run, settled a chunk at a time (one read,
+    # one write: Writer.settle_many) in their order among the full rewrites.
+    pending: list[tuple[ExtractionResult, ArticleFacts]] = []
+
+    def rewrite(result: ExtractionResult) -> None:
+        facts = article_facts(result)
+        write_article(store, result, replace=True, facts=facts)
+        if shares is not None:
+            shares.wrote(result.document, facts)
+
+    def flush() -> None:
+        while pending:
+            n = writer.settle_many([facts for _, facts in pending])
+            summary.unchanged += n
+            if n < len(pending):  # one of its nodes or relationships is gone: written in full
+                rewrite(pending[n][0])
+                n += 1
+            del pending[:n]
+
     with using_index(nlp, entries):
         for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             if isinstance(result, Skipped):
@@ -327,16 +348,17 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 resolver.resolve(result.entities)
                 # The name keys are computed only for an article that is rewritten in full.
                 facts = article_facts(result, name_keys=False)
-                if shares is not None and shares.same(facts) and store.writer().settle(facts):
-                    summary.unchanged += 1
+                if shares is not None and shares.same(facts):
+                    pending.append((result, facts))
+                    if len(pending) >= SETTLE_CHUNK:
+                        flush()
                 else:
-                    facts = article_facts(result)
-                    write_article(store, result, replace=True, facts=facts)
-                    if shares is not None:
-                        shares.wrote(result.document, facts)
+                    flush()
+                    rewrite(result)
                 summary.rescanned += 1
             if progress:
                 progress("advance", 1)
+        flush()
     if match and summary.rescanned and match_listed(store, resolver) and shares is not None:
         shares.clear()
     return summary
@@ -372,10 +394,11 @@ def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max
 # write (bench/RESULTS.md section 7: 149 of 155). Rewriting them strips their share and adds
 # the same share back, then sets their scalar properties (the writer's SET +=: the last
 # writer's value wins). So for an article whose facts are what it wrote in this run, the
-# writer only sets back the scalars later writes changed (graph.writer.Writer.settle): the
-# graph ends as a full rewrite leaves it, except that Article.ingested_at keeps the time of
-# the article's last full write. After a list match merged nodes (ids change), every article
-# is rewritten in full.
+# writer only sets back the scalars later writes changed (graph.writer.Writer.settle_many, up
+# to SETTLE_CHUNK such articles with one read and one write, in their order among the full
+# rewrites): the graph ends as a full rewrite leaves it, except that Article.ingested_at keeps
+# the time of the article's last full write. After a list match merged nodes (ids change),
+# every article is rewritten in full.
 
 
 def _fingerprint(facts: ArticleFacts) -> bytes:

@@ -147,7 +147,19 @@ def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_
             nodes, rels = snapshot(store)
         return summary, ([(i, labels, tuple(p for p in props if p[0] != "ingested_at")) for i, labels, props in nodes], rels)
 
+    import graph.writer
+
+    sizes = []
+    settle_many = graph.writer.Writer.settle_many
+
+    def counted(self, many):
+        sizes.append(len(many))
+        return settle_many(self, many)
+
+    monkeypatch.setattr(graph.writer.Writer, "settle_many", counted)
     fast, graph_fast = run("fast", 2)
+    assert max(sizes) > 1  # several articles settled with one read and one write
+    monkeypatch.undo()
     class FullRescan(ingest.pipeline.Shares):
         """Stale articles found by the store's query, every re-scanned article rewritten in full."""
 

@@ -185,3 +185,41 @@ def test_settle_sets_back_only_the_scalars_later_writes_changed(store):
     store.run("MATCH (n:Vessel) SET n.flag = 'Thirdland'", write=True)
     assert w.settle(first) is False
     assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Thirdland"
+
+
+def test_settle_many_ends_as_settling_one_after_the_other(store):
+    """One read and one write for several articles: each article's values count in order, so a
+    later article's value that the graph already holds still wins over an earlier one's."""
+    def ship(flag):
+        return EntityFacts(SHIP.id, "Vessel", "Sea Example", ("Sea Example",), ("sea example",),
+                           {"imo": "1234567", "flag": flag}, mentions=1)
+
+    def call(activity, aid):
+        return RelationFacts("CALLED_AT", SHIP.id, PORT.id, f"Sea Example at Exampleton ({aid}).", key="2024-05-03",
+                             properties={"activity": activity})
+
+    a1 = _article("a1", ship("Examplia"), PORT, relations=(call("docked", "a1"),))
+    a2 = _article("a2", ship("Thirdland"), PORT, relations=(call("departed", "a2"),))
+    a3 = _article("a3", ship("Thirdland"), PORT, relations=(call("departed", "a3"),))
+    gone = _article("a0", SHIP, OWNER, relations=(_owned(),))
+    w = store.writer()
+    for facts in (gone, a1, a2, a3):
+        w.add_article(facts)
+    key = f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03"
+    # a1 alone sets its values back.
+    assert w.settle_many([a1]) == 1
+    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Examplia"
+    assert _edges(store)[key]["activity"] == "docked"
+    # a1 then a2: a2's values are the last, as settle(a1); settle(a2) leaves them, though a2
+    # alone would find nothing to change before a1's were set.
+    store.run("MATCH (n:Vessel) SET n.flag = 'Thirdland'", write=True)
+    store.run("MATCH ()-[r:CALLED_AT]->() SET r.activity = 'departed'", write=True)
+    assert w.settle_many([a1, a2]) == 2
+    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Thirdland"
+    assert _edges(store)[key]["activity"] == "departed"
+    # An article whose edge is gone stops the batch there: those before it are settled, it and
+    # those after it are not.
+    store.run("MATCH ()-[r:OWNED_BY]->() DELETE r", write=True)
+    assert w.settle_many([a1, gone, a2]) == 1
+    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Examplia"
+    assert _edges(store)[key]["activity"] == "docked"
