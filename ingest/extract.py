@@ -16,7 +16,6 @@ from ingest.components.common import sent_bounds, span_of_key
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
-IDENTIFIERS = ontology.load().identifiers
 
 
 _DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
@@ -36,7 +35,8 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     by_key: dict[tuple[str, str], Entity] = {}
     by_imo: dict[str, Entity] = {}
     by_span: dict[tuple[int, int], Entity] = {}
-    attributes = ontology.load().attributes  # once per document: load() looks up the setting on every call
+    onto = ontology.load()  # once per document: load() looks up the setting on every call
+    attributes, identifiers = onto.attributes, onto.identifiers
     for ent in doc.ents:
         info = ent._.skg
         label = ent.label_
@@ -44,7 +44,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
         if not surface:
             continue
         name = canonical_name(label, info.get("canonical") or surface)
-        ids = {k: v for k, v in (info.get("identifiers") or {}).items() if k in IDENTIFIERS}
+        ids = {k: v for k, v in (info.get("identifiers") or {}).items() if k in identifiers}
         key = (label, local_key(label, name))
         entity = by_imo.get(ids["imo"]) if "imo" in ids else None
         entity = entity or by_key.get(key)

@@ -28,12 +28,6 @@ from ingest.resolve import Resolver, entity_keys
 
 BATCH_SIZE = 32
 SETTLE_CHUNK = 64  # re-scanned articles settled per read and write (Writer.settle_many)
-# Properties of an extracted entity or relation that go onto its node or edge, as graph/ontology.yaml declares them.
-NODE_PROPS = {name: label.attributes for name, label in load_ontology().labels.items() if label.is_entity}
-REL_PROPS = {name: rel.own for name, rel in load_ontology().relationships.items()}
-# Labels whose extracted identifiers (imo, mmsi, call_sign) are stored, and those that keep AIS-dark statements.
-IDENTIFIED = {name for name, label in load_ontology().labels.items() if label.is_entity and label.identifiers}
-DARK = {name for name, label in load_ontology().labels.items() if label.is_entity and AIS_DARK in label.properties}
 
 
 @dataclass
@@ -64,6 +58,7 @@ class IngestSummary:
 def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> ArticleFacts:
     """What one resolved article adds to the graph, as the writer (graph/writer.py) takes it
     (`name_keys=False`: without the keys of its text, for comparing facts only)."""
+    onto = load_ontology()  # what goes onto a node or edge: the properties graph/ontology.yaml declares
     doc = result.document
     article = ArticleRecord(
         doc.id, doc.title, doc.source, doc.url, doc.published, doc.path,
@@ -75,11 +70,12 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
     for e in result.entities:
         props: dict = {}
         dark: tuple[Sighting, ...] = ()
-        if e.label in IDENTIFIED:
+        label = onto.label(e.label)
+        if label.identifiers:
             props.update(e.identifiers)
-        if e.label in DARK:
+        if AIS_DARK in label.properties:
             dark = tuple(Sighting(d["sentence"], d.get("date"), d.get("cue")) for d in e.props.get(AIS_DARK) or [])
-        for prop in NODE_PROPS.get(e.label, ()):
+        for prop in label.attributes:
             if e.props.get(prop):
                 props[prop] = e.props[prop]
         keys = e.keys or entity_keys(e.label, e.name, e.aliases)
@@ -92,9 +88,10 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
             continue
         values = {"date": r.date, **r.props}
         relations.append(RelationFacts(
-            r.type, start, end, r.evidence, r.method, key=r.date or "" if r.type == "CALLED_AT" else "", date=r.date,
-            certainty=r.certainty,
-            properties={p: values[p] for p in REL_PROPS.get(r.type, ()) if values.get(p) is not None},
+            # A port call's date tells two calls at the same port apart.
+            r.type, start, end, r.evidence, r.method, key=r.date or "" if r.type == onto.port_call_type else "",
+            date=r.date, certainty=r.certainty,
+            properties={p: values[p] for p in onto.rel_type(r.type).own if values.get(p) is not None},
         ))
     return ArticleFacts(article, tuple(entities), tuple(relations))
 

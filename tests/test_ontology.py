@@ -187,26 +187,13 @@ def test_the_constant_finder_sees_loader_calls_and_spelled_out_names(tmp_path):
         "ingest.a": ["IDS", "DARK"], "ingest.b": ["A", "B", "C", "OWN"], "queries.c": ["TYPES"]}
 
 
-# Modules outside graph/ that still keep ontology constants, each owned by another helper who removes
-# them: this may only shrink.
-STILL_DECLARING = {
-    "ingest.extract": {"IDENTIFIERS"},
-    "ingest.pipeline": {"NODE_PROPS", "REL_PROPS", "IDENTIFIED", "DARK"},
-}
-
-
 def test_code_reads_the_declarations_instead_of_repeating_them():
-    found = {name: set(names) for name, names in ontology_constants().items()}
-    new = {name: sorted(names - STILL_DECLARING.get(name, set())) for name, names in found.items()}
-    new = {name: names for name, names in new.items() if names}
-    assert not new, (
-        f"{new}: module constants taken from (or spelling out) the ontology. Read it where it is used "
+    found = ontology_constants()
+    assert not found, (
+        f"{found}: module constants taken from (or spelling out) the ontology. Read it where it is used "
         "(store.ontology, or graph.ontology.load() inside the function), or add what is missing to "
         "graph/ontology.py as a property of Ontology."
     )
-    gone = {name: sorted(names - found.get(name, set())) for name, names in STILL_DECLARING.items()}
-    gone = {name: names for name, names in gone.items() if names}
-    assert not gone, f"{gone} no longer declared again: remove them from STILL_DECLARING."
 
 
 def test_the_labels_new_articles_recognise_are_declared(tmp_path, store):
