@@ -8,7 +8,6 @@ from __future__ import annotations
 import spacy
 from click.testing import CliRunner
 
-from graph.backends import open_store
 from ingest.knowledge import KnownName, article_keys, name_key
 from ingest.lists.importer import import_sanctions
 from ingest.nlp import add_components
@@ -60,24 +59,23 @@ def _mentioned(store, label: str) -> dict[str, set[str]]:
     return out
 
 
-def test_article_before_list_gains_the_listed_vessel_and_others_are_not_rescanned(tmp_path):
+def test_article_before_list_gains_the_listed_vessel_and_others_are_not_rescanned(tmp_path, store):
     articles = _write(tmp_path / "a", uncued=UNCUED, unrelated=UNRELATED)
-    with open_store(str(tmp_path / "kg.db")) as store:
-        ingest_paths(store, [str(articles)])
-        assert f"imo:{IMO}" not in _mentioned(store, "Vessel").get("uncued.txt", set())
-        before = store.run("MATCH (a:Article) RETURN a.path AS p, a.ingested_at AS t, a.name_keys AS k").rows
-        summary = import_sanctions(store, _list(tmp_path))
-        # Only the article that mentions a listed name is extracted again; the other is untouched.
-        assert summary.rescanned == 1
-        vessels = _mentioned(store, "Vessel")
-        assert f"imo:{IMO}" in vessels["uncued.txt"]
-        assert "unrelated.txt" not in vessels
-        ship = store.run("MATCH (v:Vessel {id: $id}) RETURN v.imo AS imo, v.listed AS listed", {"id": f"imo:{IMO}"}).rows
-        assert ship == [{"imo": IMO, "listed": True}]
-        after = store.run("MATCH (a:Article) RETURN a.path AS p, a.ingested_at AS t, a.name_keys AS k").rows
-        assert {r["p"]: r["k"] for r in after} == {r["p"]: r["k"] for r in before}
-        # A second import learns nothing new, so nothing is extracted again.
-        assert import_sanctions(store, _list(tmp_path)).rescanned == 0
+    ingest_paths(store, [str(articles)])
+    assert f"imo:{IMO}" not in _mentioned(store, "Vessel").get("uncued.txt", set())
+    before = store.run("MATCH (a:Article) RETURN a.path AS p, a.ingested_at AS t, a.name_keys AS k").rows
+    summary = import_sanctions(store, _list(tmp_path))
+    # Only the article that mentions a listed name is extracted again; the other is untouched.
+    assert summary.rescanned == 1
+    vessels = _mentioned(store, "Vessel")
+    assert f"imo:{IMO}" in vessels["uncued.txt"]
+    assert "unrelated.txt" not in vessels
+    ship = store.run("MATCH (v:Vessel {id: $id}) RETURN v.imo AS imo, v.listed AS listed", {"id": f"imo:{IMO}"}).rows
+    assert ship == [{"imo": IMO, "listed": True}]
+    after = store.run("MATCH (a:Article) RETURN a.path AS p, a.ingested_at AS t, a.name_keys AS k").rows
+    assert {r["p"]: r["k"] for r in after} == {r["p"]: r["k"] for r in before}
+    # A second import learns nothing new, so nothing is extracted again.
+    assert import_sanctions(store, _list(tmp_path)).rescanned == 0
 
 
 def _graph(store):
@@ -87,17 +85,18 @@ def _graph(store):
     return nodes, rels
 
 
-def test_articles_then_list_equals_list_then_articles(tmp_path):
+def test_articles_then_list_equals_list_then_articles(tmp_path, store):
     articles = _write(tmp_path / "a", uncued=UNCUED, cued=CUED, unrelated=UNRELATED)
     sdn = _list(tmp_path)
-    with open_store(str(tmp_path / "first.db")) as first:
-        ingest_paths(first, [str(articles)])
-        import_sanctions(first, sdn)
-        graph_first = _graph(first)
-    with open_store(str(tmp_path / "second.db")) as second:
-        import_sanctions(second, sdn)
-        ingest_paths(second, [str(articles)])
-        graph_second = _graph(second)
+    ingest_paths(store, [str(articles)])
+    import_sanctions(store, sdn)
+    graph_first = _graph(store)
+    # The other order, from an empty graph again (one store: Neo4j is one shared database).
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+    assert _graph(store) == ([], [])
+    import_sanctions(store, sdn)
+    ingest_paths(store, [str(articles)])
+    graph_second = _graph(store)
     if graph_first != graph_second:
         _print_diff(graph_first, graph_second)  # shown by pytest with the failure
     assert graph_first == graph_second
@@ -108,31 +107,29 @@ def test_articles_then_list_equals_list_then_articles(tmp_path):
     assert sum(1 for _, end in mentions if end == f"imo:{IMO}") == 2
 
 
-def test_a_name_one_article_types_is_known_in_later_and_earlier_articles(tmp_path):
+def test_a_name_one_article_types_is_known_in_later_and_earlier_articles(tmp_path, store):
     cue = "Published: 2025-04-02\nThe bulk carrier Quiet Meadow Star loaded coal at a northern port last week.\n"
     later = "Published: 2025-04-09\nInsurers declined to cover Quiet Meadow Star after the voyage, brokers said.\n"
     earlier = "Published: 2025-03-20\nQuiet Meadow Star appeared near the strait again, according to shipping data.\n"
-    with open_store(str(tmp_path / "kg.db")) as store:
-        s = ingest_paths(store, [str(_write(tmp_path / "e", earlier=earlier))])
-        assert not _mentioned(store, "Vessel")  # nothing says it is a ship yet
-        s = ingest_paths(store, [str(_write(tmp_path / "c", cue=cue))])
-        assert s.rescan.rescanned == 1  # the earlier article, found through its keys
-        s = ingest_paths(store, [str(_write(tmp_path / "l", later=later))])
-        assert s.rescan.rescanned == 0
-        vessels = _mentioned(store, "Vessel")
-        assert vessels == {name: {"vessel:quiet-meadow-star"} for name in ("cue.txt", "later.txt", "earlier.txt")}
+    s = ingest_paths(store, [str(_write(tmp_path / "e", earlier=earlier))])
+    assert not _mentioned(store, "Vessel")  # nothing says it is a ship yet
+    s = ingest_paths(store, [str(_write(tmp_path / "c", cue=cue))])
+    assert s.rescan.rescanned == 1  # the earlier article, found through its keys
+    s = ingest_paths(store, [str(_write(tmp_path / "l", later=later))])
+    assert s.rescan.rescanned == 0
+    vessels = _mentioned(store, "Vessel")
+    assert vessels == {name: {"vessel:quiet-meadow-star"} for name in ("cue.txt", "later.txt", "earlier.txt")}
 
 
-def test_reprocess_replaces_an_articles_facts_and_unchanged_reingest_is_a_noop(tmp_path):
+def test_reprocess_replaces_an_articles_facts_and_unchanged_reingest_is_a_noop(tmp_path, store):
     articles = _write(tmp_path / "a", cued=CUED)
-    with open_store(str(tmp_path / "kg.db")) as store:
-        ingest_paths(store, [str(articles)])
-        graph = _graph(store)
-        again = ingest_paths(store, [str(articles)])
-        assert (again.new, again.unchanged, again.rescan.rescanned) == (0, 1, 0)
-        redo = ingest_paths(store, [str(articles)], reprocess=True)
-        assert redo.new == 1
-        assert _graph(store) == graph
+    ingest_paths(store, [str(articles)])
+    graph = _graph(store)
+    again = ingest_paths(store, [str(articles)])
+    assert (again.new, again.unchanged, again.rescan.rescanned) == (0, 1, 0)
+    redo = ingest_paths(store, [str(articles)], reprocess=True)
+    assert redo.new == 1
+    assert _graph(store) == graph
 
 
 def test_cli_import_sanctions_says_how_many_articles_were_rescanned(tmp_path):
@@ -211,7 +208,7 @@ def _print_diff(a, b):
         print("REL", "first" if x in ra else "second", x)
 
 
-def test_replacing_an_articles_facts_removes_only_its_share(tmp_path):
+def test_replacing_an_articles_facts_removes_only_its_share(store):
     """write_article(replace=True) with a re-extraction that no longer states a relationship:
     the relationship only this article stated goes; one another article also states keeps
     that article's evidence (only edges between entities the article mentions are touched)."""
@@ -226,18 +223,17 @@ def test_replacing_an_articles_facts_removes_only_its_share(tmp_path):
     one = Document(text="The tanker Amber Quill docked at Port Rellis in May. Amber Quill is owned by Quill Holdings LLC.",
                    path="one.txt")
     two = Document(text="The tanker Amber Quill is owned by Quill Holdings LLC, filings show.", path="two.txt")
-    with open_store(str(tmp_path / "kg.db")) as store:
-        results = [build_result(d, nlp(d.text)) for d in (one, two)]
-        resolver = article_resolver(store)
-        for r in results:
-            resolver.resolve(r.entities)
-            write_article(store, r)
+    results = [build_result(d, nlp(d.text)) for d in (one, two)]
+    resolver = article_resolver(store)
+    for r in results:
+        resolver.resolve(r.entities)
+        write_article(store, r)
 
-        def edges():
-            res = store.run("MATCH (a)-[r:CALLED_AT|OWNED_BY]->(b) RETURN type(r) AS t, r.articles AS arts")
-            return {row["t"]: sorted(row["arts"]) for row in res}
+    def edges():
+        res = store.run("MATCH (a)-[r:CALLED_AT|OWNED_BY]->(b) RETURN type(r) AS t, r.articles AS arts")
+        return {row["t"]: sorted(row["arts"]) for row in res}
 
-        before = edges()
-        assert before["OWNED_BY"] == sorted([one.id, two.id]) and before["CALLED_AT"] == [one.id]
-        write_article(store, dataclasses.replace(results[0], relations=[]), replace=True)
-        assert edges() == {"OWNED_BY": [two.id]}
+    before = edges()
+    assert before["OWNED_BY"] == sorted([one.id, two.id]) and before["CALLED_AT"] == [one.id]
+    write_article(store, dataclasses.replace(results[0], relations=[]), replace=True)
+    assert edges() == {"OWNED_BY": [two.id]}
