@@ -65,12 +65,12 @@ class Label:
     match_group: str | None = None  # matched against listed entities of the same group
     known: str | None = None  # one of KNOWN: when new articles recognise its stored names with no cue
 
-    @property
+    @cached_property  # read per extracted entity on the ingest path: worked out once
     def identifiers(self) -> tuple[str, ...]:
         """The label's identifier properties, in declared order."""
         return tuple(p for p in self.own if self.properties[p].identifier)
 
-    @property
+    @cached_property
     def attributes(self) -> tuple[str, ...]:
         """The label's own scalar properties that are not identifiers: what extraction fills in."""
         return tuple(

@@ -188,12 +188,14 @@ def build_result(document: Document, doc) -> ExtractionResult:
     last = base
     relations: list[Relation] = []
     seen: set[tuple] = set()
-    darks = doc._.skg_dark
     candidates = doc._.skg_relations
     # Relative dates ("two days later") read from the date stated last, in text order: each
     # dark statement comes after `after` relation candidates.
+    darks: dict[int, list] = {}
+    for d in doc._.skg_dark:
+        darks.setdefault(d.after, []).append(d)
     for i in range(len(candidates) + 1):
-        for dark in (d for d in darks if d.after == i):
+        for dark in darks.get(i, ()):
             sent = " ".join(doc[dark.sent[0]:dark.sent[1]].text.split())
             when = dates_mod.resolve(dark.date_text, base, last)
             if when:
