@@ -53,7 +53,7 @@ _nlp = None  # the pipeline in a worker process (set by _init)
 KEEP_FROM = "sanctions_kg_known_v1"  # a kept parse is the Doc before this component and those after it
 KEEP_BYTES = 128 * 2**20  # kept parses per run at most (~40 kB an article of 200 words): the rest are parsed again
 
-State = tuple[bytes, bytes]  # Doc.to_bytes without tensor and user_data, pickled user_data
+State = bytes  # a kept parse: the pickled message of _snapshot
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Parses:
         return self.size >= self.cap
 
     def add(self, doc_id: str, state: State) -> None:
-        n = len(state[0]) + len(state[1])
+        n = len(state)
         if doc_id not in self.by_id and self.size + n <= self.cap:
             self.by_id[doc_id] = state
             self.size += n
@@ -85,8 +85,29 @@ def _after(nlp) -> list[str]:
     return names[names.index(KEEP_FROM):] if KEEP_FROM in names else []
 
 
+# Columns of Doc._get_array_attrs() whose values are hashes of strings the receiving
+# process's StringStore may lack (ORTH is rebuilt from the text).
+_STRING_ATTRS = ("NORM", "TAG", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID", "LEMMA", "MORPH")
+
+
 def _snapshot(doc) -> State:
-    return doc.to_bytes(exclude=["tensor", "user_data"]), pickle.dumps(doc.user_data, protocol=pickle.HIGHEST_PROTOCOL)
+    """The Doc as Doc.to_dict would give it (without tensor and user_data) plus its user_data,
+    pickled. Doc.to_dict collects the strings its Doc uses token by token, eight attributes
+    each (most of its cost); here they are the distinct hashes of the string columns, looked
+    up once each. Doc.from_dict only adds them to the StringStore, so the two restore alike."""
+    import numpy
+    from spacy import attrs
+    from spacy.tokens import Doc
+
+    head = Doc._get_array_attrs()
+    body = doc.to_array(head)
+    cols = [head.index(getattr(attrs, a)) for a in _STRING_ATTRS]
+    strings = doc.vocab.strings
+    used = [strings[h] for h in numpy.unique(body[:, cols]).tolist() if h and h in strings]
+    msg = {"text": doc.text, "array_head": head, "array_body": body, "sentiment": doc.sentiment,
+           "cats": doc.cats, "spans": doc.spans.to_bytes(), "strings": used,
+           "has_unknown_spaces": doc.has_unknown_spaces}
+    return pickle.dumps((msg, doc.user_data), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _finish(nlp, doc, after: list[str]):
@@ -99,8 +120,9 @@ def _restore(nlp, state: State, after: list[str]):
     """The Doc of a kept parse, with the components from KEEP_FROM on run on it again."""
     from spacy.tokens import Doc
 
-    doc = Doc(nlp.vocab).from_bytes(state[0], exclude=["tensor", "user_data"])
-    doc.user_data.update(pickle.loads(state[1]))
+    msg, user_data = pickle.loads(state)
+    doc = Doc(nlp.vocab).from_dict(msg, exclude=["tensor", "user_data"])
+    doc.user_data.update(user_data)
     return _finish(nlp, doc, after)
 
 

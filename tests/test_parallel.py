@@ -123,6 +123,27 @@ def test_a_kept_parse_finished_with_new_known_names_equals_a_full_extraction():
     assert small.by_id == {} and again == [r.to_dict() for r in first]
 
 
+def test_a_kept_parse_restores_in_a_process_whose_vocab_lacks_its_strings():
+    """A kept parse travels to another worker, whose StringStore never saw the article's words,
+    lemmas or tags: restored there, every token annotation is the parsing Doc's."""
+    from ingest.nlp import load, model_name
+    from ingest.parallel import _restore, _snapshot
+
+    nlp = load()
+    text = "The bulk carrier Teluvar (IMO 9161003) was glorbinating crated shells at Vostochny."
+    doc = nlp(text, disable=["sanctions_kg_known_v1", "sanctions_kg_entities_v1", "sanctions_kg_relations_v1"])
+    other = spacy.load(model_name(None))  # a second copy of the model: its own, smaller StringStore
+    assert "glorbinate" not in other.vocab.strings  # the lemma: no token of the text spells it
+    back = _restore(other, _snapshot(doc), [])
+
+    def annotations(d):
+        return [(t.text, t.whitespace_, t.norm_, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, str(t.morph),
+                 t.ent_iob_, t.ent_type_, t.is_sent_start) for t in d]
+
+    assert annotations(back) == annotations(doc)
+    assert back.user_data == doc.user_data and back.user_data
+
+
 def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_rescan(tmp_path, monkeypatch):
     """A generated corpus in which later articles type names earlier ones mention: ingested with
     kept parses, stale articles found in memory and partial rewrites (2 worker processes), and
