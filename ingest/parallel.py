@@ -233,11 +233,21 @@ def _work(docs: list[Document], batch_size: int, keep: bool, states: list[State 
     return _extract_chunk(_nlp, docs, batch_size, keep, states)
 
 
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+TAIL_SPLIT = 4  # the last chunks, one per worker, go out in this many smaller pieces each
+
+
+def _chunks(docs: Iterable[Document], size: int, workers: int = 1) -> Iterator[list[Document]]:
+    """Chunks of `size` documents. When the number of documents is known and there are
+    several workers, the last `workers * size` documents go in chunks of size/TAIL_SPLIT, so
+    that the workers finish at about the same time instead of one waiting on the other's
+    whole last chunk."""
+    total = len(docs) if workers > 1 and hasattr(docs, "__len__") else None
+    tail_from = max(0, total - workers * size) if total is not None else None
     chunk: list[Document] = []
-    for d in docs:
+    for i, d in enumerate(docs):
         chunk.append(d)
-        if len(chunk) == size:
+        small = tail_from is not None and i >= tail_from
+        if len(chunk) == (max(1, size // TAIL_SPLIT) if small else size) or (tail_from is not None and i + 1 == tail_from):
             yield chunk
             chunk = []
     if chunk:
@@ -265,7 +275,7 @@ def extract_stream(
                     parses.add(d.id, st)
         return zip(chunk, results)
 
-    chunks = _chunks(docs, batch_size)
+    chunks = _chunks(docs, batch_size, n_process)
     if n_process <= 1:
         for chunk in chunks:
             yield from done(chunk, _extract_chunk(nlp, chunk, batch_size, *task(chunk)))

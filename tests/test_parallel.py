@@ -197,3 +197,16 @@ def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_
     assert full.rescan.rescanned > 0
     assert fast.rescan.unchanged > 0 and full.rescan.unchanged == 0
     assert graph_fast == graph_full
+
+
+def test_chunks_keep_order_and_split_the_last_ones_so_workers_finish_together():
+    from ingest.parallel import TAIL_SPLIT, _chunks
+
+    docs = list(range(500))
+    chunks = list(_chunks(docs, 32, 2))
+    assert [d for c in chunks for d in c] == docs
+    assert all(len(c) == 32 for c in chunks[:13])
+    assert [len(c) for c in chunks[-8:]] == [32 // TAIL_SPLIT] * 8  # the last 2 x 32 documents
+    # One worker, or a stream of unknown length: plain chunks.
+    assert [len(c) for c in _chunks(docs, 32, 1)] == [32] * 15 + [20]
+    assert [len(c) for c in _chunks(iter(docs), 32, 2)] == [32] * 15 + [20]
