@@ -33,7 +33,12 @@ class Document:
 
     @property
     def id(self) -> str:
-        return article_id(self.text)
+        # Computed once per text (an ingest asks for it several times per article); kept in
+        # the instance, not as a field, so it is not part of repr, equality or asdict.
+        cached = self.__dict__.get("_id")
+        if cached is None or cached[0] != self.text:
+            cached = self.__dict__["_id"] = (self.text, article_id(self.text))
+        return cached[1]
 
 
 @dataclass

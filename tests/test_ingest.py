@@ -172,3 +172,20 @@ def test_cli_ingest_forks_its_workers_from_a_process_without_threads(tmp_path, a
     assert proc.returncode == 0, proc.stderr
     assert "articles: 2 new" in proc.stdout
     assert "fork" not in proc.stderr, proc.stderr
+
+
+def test_a_document_id_follows_its_text_and_stays_out_of_equality():
+    """Document.id is worked out once per text, yet a changed text gets its own id, and the
+    remembered id is no part of the document's value (equality, repr, a pickled copy)."""
+    import pickle
+
+    from ingest.model import Document, article_id
+
+    doc = Document(text="The tanker  Ferrowind called at Nakhodka.", path="a.txt")
+    assert doc.id == article_id("The tanker Ferrowind called at Nakhodka.")
+    doc.text = "The tanker Ferrowind left Nakhodka."
+    assert doc.id == article_id("The tanker Ferrowind left Nakhodka.")
+    fresh = Document(text="The tanker Ferrowind left Nakhodka.", path="a.txt")
+    assert doc == fresh and repr(doc) == repr(fresh)
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy == doc and copy.id == doc.id
