@@ -110,8 +110,10 @@ def _split_rows(
     return out, sorted(lists)
 
 
-def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None) -> Statement:
-    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions."""
+def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None,
+                 *, replace: Iterable[str] = ()) -> Statement:
+    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions (the list
+    properties named in `replace` are set to the row's list instead)."""
     onto = ontology or load()
     lab = onto.label(label)
     rows = list(rows)
@@ -124,7 +126,7 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
     else:
         merge = f"MERGE (n:{label} {{id: row.id}})"
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
-    lines += [_union("n", p) for p in lists]
+    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists]
     return "\n".join(lines), _params(clean, ("id",))
 
 
