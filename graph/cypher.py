@@ -54,8 +54,10 @@ def nul_error(what: str) -> str:
 def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:
     # Values are checked by _split_rows; ids are copied as given, so only plain str/int ids
     # make the whole parameter map checked (anything else takes the store's full check).
-    if all(isinstance(row.get(k), (str, int)) for row in rows for k in ids):
-        if any(NUL in row[k] for row in rows for k in ids if isinstance(row.get(k), str)):
+    values = [row.get(k) for row in rows for k in ids]
+    text = [v for v in values if isinstance(v, str)]
+    if len(text) == len(values) or all(isinstance(v, (str, int)) for v in values):
+        if NUL in "".join(text):
             return Rows(rows=rows)  # the store's full check names it
         return CheckedParams(rows=rows)
     return Rows(rows=rows)
@@ -96,13 +98,17 @@ def _split_rows(
                     f"{what} has no property {key!r} in graph/ontology.yaml. "
                     f"Declared: {', '.join(sorted(declared))}."
                 )
-            if prop.is_list:
+            if prop.type == "list":
                 if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
                     raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
-                clean[key] = [str(v) for v in value]
-                if any(NUL in v for v in clean[key]):
+                clean[key] = items = list(map(str, value))
+                if NUL in "".join(items):  # one scan: this runs for every list of every row
                     raise OntologyError(nul_error(f"{what}.{key}"))
                 lists.add(key)
+            elif type(value) is str:  # the common case, as _scalar takes it (a date may be a string)
+                if NUL in value:
+                    raise OntologyError(nul_error(f"{what}.{key}"))
+                props[key] = value
             else:
                 props[key] = _scalar(value, prop, what)
         clean["props"] = props
