@@ -94,6 +94,8 @@ class _Unusual(Exception):
 def _plain_key(k: Any) -> bool:
     if type(k) is not str or not k or any(c in k for c in ('`', '"', "\\", _MARK)):
         return False
+    if len(_KEYS_SEEN) >= 4096:
+        _KEYS_SEEN.clear()  # callers' own keys could be endless: stay bounded
     _KEYS_SEEN.add(k)
     return True
 
