@@ -40,7 +40,19 @@ class CheckedParams(Rows):
     """Parameters built here, every value already checked against the ontology: plain
     strings without NUL bytes, finite numbers, booleans and lists of strings. The embedded
     store sends them without walking every value again (that second walk cost ~15% of a
-    bulk write)."""
+    bulk write).
+
+    `sealed` is set only on those built here: the embedded store writes their parameter
+    header itself on the strength of "no NUL" (graph/embedded.py, checked_header), which a
+    CheckedParams made elsewhere does not promise."""
+
+    sealed = False
+
+
+def _checked(rows: list[dict[str, Any]]) -> CheckedParams:
+    params = CheckedParams(rows=rows)
+    params.sealed = True
+    return params
 
 
 NUL = "\x00"
@@ -59,7 +71,7 @@ def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:
     if len(text) == len(values) or all(isinstance(v, (str, int)) for v in values):
         if NUL in "".join(text):
             return Rows(rows=rows)  # the store's full check names it
-        return CheckedParams(rows=rows)
+        return _checked(rows)
     return Rows(rows=rows)
 
 

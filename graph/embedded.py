@@ -77,7 +77,7 @@ def _check_params(params: dict[str, Any]) -> None:
 # -- the CYPHER parameter header of checked rows -------------------------------------------
 # falkordb-py writes the `CYPHER name=value ...` header that carries parameters with two Python
 # calls per string (stringify_param_value, quote_string): for an ingest, most of the header's
-# cost is those calls. Parameters graph/cypher.py built and checked (CheckedParams: no string
+# cost is those calls. Parameters graph/cypher.py built and checked (sealed CheckedParams: no string
 # holds NUL) are written here with each string put between NUL marks as it is, and the whole
 # text escaped once at the end (\ -> \\, " -> \", NUL -> "): exactly falkordb-py's text, with
 # the escaping done in three str.replace calls. Map keys are written as falkordb-py writes them
@@ -148,8 +148,8 @@ def checked_header(params: dict[str, Any]) -> str | None:
     """The `CYPHER name=value ` header FalkorDB reads checked parameters from, exactly as
     falkordb-py writes it (Graph._build_params_header); None for any other parameters, or
     values of unusual types (falkordb-py writes those)."""
-    if not isinstance(params, cypher.CheckedParams):
-        return None
+    if not isinstance(params, cypher.CheckedParams) or not params.sealed:
+        return None  # NUL is the mark: only values graph/cypher.py checked for it are marked
     try:
         if not params.keys() <= _KEYS_SEEN and not all(_plain_key(k) for k in params):
             return None
@@ -414,6 +414,8 @@ def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:
     parts: list[str] = []
     params: dict[str, Any] = cypher.CheckedParams() if all(
         isinstance(p, cypher.CheckedParams) for _, p in statements) else {}
+    if isinstance(params, cypher.CheckedParams):
+        params.sealed = all(p.sealed for _, p in statements)  # type: ignore[attr-defined]
     for i, (query, p) in enumerate(statements):
         if isinstance(p, cypher.Rows) and set(p) == {"rows"} and query.startswith("UNWIND $rows AS row\n"):
             name = f"rows_{i}"

@@ -21,13 +21,20 @@ TRICKY = ["", '"', "\\", '\\"', '"\\', "\\\\", "a\nb", "\\n", "\\\\n", "\t\r\b\f
           "x,", "{", ":y", "true", "\\\n", "[/x]", "CYPHER x=1 ", "$rows"]
 
 
+def checked(**values) -> CheckedParams:
+    """Parameters as graph/cypher.py seals them once checked (no string holds NUL)."""
+    params = CheckedParams(**values)
+    params.sealed = True
+    return params
+
+
 def falkordb_py(params: dict) -> str:
     """The header falkordb-py writes (it uses nothing of the Graph but the method)."""
     return Graph._build_params_header(None, params)  # type: ignore[arg-type]
 
 
 def node_rows(values: list[str]) -> CheckedParams:
-    return CheckedParams(rows=[
+    return checked(rows=[
         {"id": f"vessel:{i}", "aliases": values, "keys": [v] if v else [],
          "props": {"name": v, "listed": i % 2 == 0, "complete": False, "mention_count": -i, "score": 0.1 * i,
                    "big": 10**30, "tiny": 1.5e-7, "huge": 1e16}}
@@ -42,13 +49,13 @@ def test_tricky_strings_numbers_and_booleans_come_out_as_falkordb_py_writes_them
 
 def test_every_character_but_nul_comes_out_as_falkordb_py_writes_it():
     chars = "".join(chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000)
-    params = CheckedParams(rows=[{"id": "a", "keys": [chars[i:i + 997] for i in range(0, len(chars), 997)],
+    params = checked(rows=[{"id": "a", "keys": [chars[i:i + 997] for i in range(0, len(chars), 997)],
                                   "props": {"text": chars}}])
     assert checked_header(params) == falkordb_py(params)
 
 
 def test_nested_lists_maps_none_and_several_parameters_come_out_as_falkordb_py_writes_them():
-    params = CheckedParams(rows_0=[{"id": 1, "props": {}, "l": []}, {"id": "x", "m": {"a": [1, "b", None, [True, 2.5]]}}],
+    params = checked(rows_0=[{"id": 1, "props": {}, "l": []}, {"id": "x", "m": {"a": [1, "b", None, [True, 2.5]]}}],
                            rows_1=[], other=("t", 3), none=None, flag=True, text='a"b')
     assert checked_header(params) == falkordb_py(params)
 
@@ -61,15 +68,23 @@ class Text(str):
 @pytest.mark.parametrize("params", [
     {"rows": [{"id": "a"}]},  # not checked: the store checks and writes it the usual way
     Rows(rows=[{"id": "a"}]),
-    CheckedParams(rows=[{"id": Text("a")}]),
-    CheckedParams(rows=[{"id": "a", "props": {"name": b"bytes"}}]),
-    CheckedParams(rows=[{"id": "a", "props": {"na`me": "x"}}]),
-    CheckedParams(rows=[{"id": "a", "props": {'na"me': "x"}}]),
-    CheckedParams(rows=[{"id": "a", "props": {1: "x"}}]),
-    CheckedParams(rows=[{"id": "a", "props": {"": "x"}}]),
+    CheckedParams(rows=[{"id": "a"}]),  # not sealed: made elsewhere, "no NUL" is not promised
+    CheckedParams(rows=[{"id": "a", "props": {"name": 'x\x00] MATCH (n) DETACH DELETE n //'}}]),
+    checked(rows=[{"id": Text("a")}]),
+    checked(rows=[{"id": "a", "props": {"name": b"bytes"}}]),
+    checked(rows=[{"id": "a", "props": {"na`me": "x"}}]),
+    checked(rows=[{"id": "a", "props": {'na"me': "x"}}]),
+    checked(rows=[{"id": "a", "props": {1: "x"}}]),
+    checked(rows=[{"id": "a", "props": {"": "x"}}]),
 ])
 def test_anything_unusual_is_left_to_falkordb_py(params):
     assert checked_header(params) is None
+
+
+def test_what_graph_cypher_builds_is_sealed_and_written_here():
+    statement = cypher.upsert_nodes("Vessel", [{"id": "v", "name": 'a "b" \\ c', "aliases": ["x"]}])
+    assert statement[1].sealed
+    assert checked_header(statement[1]) == falkordb_py(statement[1])
 
 
 hostile = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(TRICKY)), max_size=6).map("".join).filter(
@@ -84,7 +99,7 @@ rows = st.lists(st.fixed_dictionaries(
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(rows)
 def test_random_hostile_rows_come_out_as_falkordb_py_writes_them(rows):
-    params = CheckedParams(rows=rows)
+    params = checked(rows=rows)
     assert checked_header(params) == falkordb_py(params)
 
 
