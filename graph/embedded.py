@@ -229,13 +229,14 @@ class EmbeddedStore(GraphStore):
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
         header = checked_header(params)
-        if header is not None:
-            query, params = header + query, None
+        sent: dict[str, Any] | None = params
+        if header is not None:  # written here: falkordb-py gets the text with its header
+            query, sent = header + query, None
         try:
             if write:
-                res = self.graph.query(query, params, timeout=ms)
+                res = self.graph.query(query, sent, timeout=ms)
             else:
-                res = self.graph.ro_query(query, params, timeout=ms)
+                res = self.graph.ro_query(query, sent, timeout=ms)
         except Exception as exc:
             err = self._translate(exc, timeout)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
