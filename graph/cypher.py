@@ -40,7 +40,19 @@ class CheckedParams(Rows):
     """Parameters built here, every value already checked against the ontology: plain
     strings without NUL bytes, finite numbers, booleans and lists of strings. The embedded
     store sends them without walking every value again (that second walk cost ~15% of a
-    bulk write)."""
+    bulk write).
+
+    `sealed` is set only on those built here: the embedded store writes their parameter
+    header itself on the strength of "no NUL" (graph/embedded.py, checked_header), which a
+    CheckedParams made elsewhere does not promise."""
+
+    sealed = False
+
+
+def _checked(rows: list[dict[str, Any]]) -> CheckedParams:
+    params = CheckedParams(rows=rows)
+    params.sealed = True
+    return params
 
 
 NUL = "\x00"
@@ -54,10 +66,12 @@ def nul_error(what: str) -> str:
 def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:
     # Values are checked by _split_rows; ids are copied as given, so only plain str/int ids
     # make the whole parameter map checked (anything else takes the store's full check).
-    if all(isinstance(row.get(k), (str, int)) for row in rows for k in ids):
-        if any(NUL in row[k] for row in rows for k in ids if isinstance(row.get(k), str)):
+    values = [row.get(k) for row in rows for k in ids]
+    text = [v for v in values if isinstance(v, str)]
+    if len(text) == len(values) or all(isinstance(v, (str, int)) for v in values):
+        if NUL in "".join(text):
             return Rows(rows=rows)  # the store's full check names it
-        return CheckedParams(rows=rows)
+        return _checked(rows)
     return Rows(rows=rows)
 
 
@@ -96,13 +110,17 @@ def _split_rows(
                     f"{what} has no property {key!r} in graph/ontology.yaml. "
                     f"Declared: {', '.join(sorted(declared))}."
                 )
-            if prop.is_list:
+            if prop.type == "list":
                 if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
                     raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
-                clean[key] = [str(v) for v in value]
-                if any(NUL in v for v in clean[key]):
+                clean[key] = items = list(map(str, value))
+                if NUL in "".join(items):  # one scan: this runs for every list of every row
                     raise OntologyError(nul_error(f"{what}.{key}"))
                 lists.add(key)
+            elif type(value) is str:  # the common case, as _scalar takes it (a date may be a string)
+                if NUL in value:
+                    raise OntologyError(nul_error(f"{what}.{key}"))
+                props[key] = value
             else:
                 props[key] = _scalar(value, prop, what)
         clean["props"] = props
@@ -110,8 +128,10 @@ def _split_rows(
     return out, sorted(lists)
 
 
-def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None) -> Statement:
-    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions."""
+def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None,
+                 *, replace: Iterable[str] = ()) -> Statement:
+    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions (the list
+    properties named in `replace` are set to the row's list instead)."""
     onto = ontology or load()
     lab = onto.label(label)
     rows = list(rows)
@@ -124,7 +144,7 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
     else:
         merge = f"MERGE (n:{label} {{id: row.id}})"
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
-    lines += [_union("n", p) for p in lists]
+    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists]
     return "\n".join(lines), _params(clean, ("id",))
 
 

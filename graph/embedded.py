@@ -16,8 +16,10 @@ Durability and sharing, as measured (see README "What survives a crash"):
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -70,6 +72,91 @@ def _check_params(params: dict[str, Any]) -> None:
 
     for key, value in params.items():
         check(key, value)
+
+
+# -- the CYPHER parameter header of checked rows -------------------------------------------
+# falkordb-py writes the `CYPHER name=value ...` header that carries parameters with two Python
+# calls per string (stringify_param_value, quote_string): for an ingest, most of the header's
+# cost is those calls. Parameters graph/cypher.py built and checked (sealed CheckedParams: no string
+# holds NUL) are written here with each string put between NUL marks as it is, and the whole
+# text escaped once at the end (\ -> \\, " -> \", NUL -> "): exactly falkordb-py's text, with
+# the escaping done in three str.replace calls. Map keys are written as falkordb-py writes them
+# (`key`) once they are known to need no escaping. tests/test_params_header.py compares the text
+# with falkordb-py's on hostile values and sends it through the real server.
+_MARK = cypher.NUL
+_KEYS_SEEN: set[str] = set()  # map keys found plain (declared property names: a few dozen)
+
+
+class _Unusual(Exception):
+    """A value or key the fast header leaves to falkordb-py."""
+
+
+def _plain_key(k: Any) -> bool:
+    if type(k) is not str or not k or any(c in k for c in ('`', '"', "\\", _MARK)):
+        return False
+    if len(_KEYS_SEEN) >= 4096:
+        _KEYS_SEEN.clear()  # callers' own keys could be endless: stay bounded
+    _KEYS_SEEN.add(k)
+    return True
+
+
+_SEP = f"{_MARK},{_MARK}"
+
+
+_NUMBERS = frozenset({int, float, bool})  # format(v, "") is str(v) for these exact types
+
+
+def _map_text(d: dict[Any, Any]) -> str:
+    if not d.keys() <= _KEYS_SEEN and not all(_plain_key(k) for k in d):
+        raise _Unusual
+    # One comprehension, the common types inline: this runs for every row and its props.
+    return "{" + ",".join([
+        f"`{k}`:{_MARK}{v}{_MARK}" if type(v) is str else f"`{k}`:{v}" if type(v) in _NUMBERS
+        else f"`{k}`:{_value_text(v)}"
+        for k, v in d.items()
+    ]) + "}"
+
+
+def _value_text(v: Any) -> str:
+    """falkordb-py's stringify_param_value for exact JSON-like types, strings left unescaped
+    between marks; anything else (subclasses with their own str(), bytes) is _Unusual."""
+    t = type(v)
+    if t is str:
+        return f"{_MARK}{v}{_MARK}"
+    if t is list or t is tuple:
+        if not v:
+            return "[]"
+        first = type(v[0])
+        if first is str:  # a list property: strings only (join refuses anything else)
+            try:
+                return f"[{_MARK}" + _SEP.join(v) + f"{_MARK}]"
+            except TypeError:
+                pass
+        elif first is dict:  # rows
+            return "[" + ",".join([_map_text(x) if type(x) is dict else _value_text(x) for x in v]) + "]"
+        return "[" + ",".join([_value_text(x) for x in v]) + "]"
+    if t is dict:
+        return _map_text(v)
+    if t is int or t is float or t is bool:
+        return str(v)
+    if v is None:
+        return "null"
+    raise _Unusual
+
+
+def checked_header(params: dict[str, Any]) -> str | None:
+    """The `CYPHER name=value ` header FalkorDB reads checked parameters from, exactly as
+    falkordb-py writes it (Graph._build_params_header); None for any other parameters, or
+    values of unusual types (falkordb-py writes those)."""
+    if not isinstance(params, cypher.CheckedParams) or not params.sealed:
+        return None  # NUL is the mark: only values graph/cypher.py checked for it are marked
+    try:
+        if not params.keys() <= _KEYS_SEEN and not all(_plain_key(k) for k in params):
+            return None
+        text = "".join([f"`{k}`={_value_text(v)} " for k, v in params.items()])
+    except _Unusual:
+        return None
+    return "CYPHER " + text.replace("\\", "\\\\").replace('"', '\\"').replace(_MARK, '"')
 
 
 class EmbeddedStore(GraphStore):
@@ -141,11 +228,15 @@ class EmbeddedStore(GraphStore):
         ms = max(1, int(timeout * 1000)) if timeout else None
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
+        header = checked_header(params)
+        sent: dict[str, Any] | None = params
+        if header is not None:  # written here: falkordb-py gets the text with its header
+            query, sent = header + query, None
         try:
             if write:
-                res = self.graph.query(query, params, timeout=ms)
+                res = self.graph.query(query, sent, timeout=ms)
             else:
-                res = self.graph.ro_query(query, params, timeout=ms)
+                res = self.graph.ro_query(query, sent, timeout=ms)
         except Exception as exc:
             err = self._translate(exc, timeout)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
@@ -255,7 +346,7 @@ class EmbeddedStore(GraphStore):
                 raise type(err)(f"Nothing in the batch was written: statement {i + 1} of {len(statements)} was refused. {err}") from None
         pipe = self._db.client.pipeline(transaction=True)
         for query, params in statements:
-            text = self.graph._build_params_header(params) + query
+            text = self._header(params) + query
             pipe.execute_command("GRAPH.QUERY", self.graph.name, text, "--compact")
         try:
             replies = pipe.execute(raise_on_error=False)
@@ -268,6 +359,10 @@ class EmbeddedStore(GraphStore):
                 f"FalkorDB rejected a write in a batch: {err}. "
                 "The batch's other statements were still applied (Redis does not roll back)."
             )
+
+    def _header(self, params: dict[str, Any]) -> str:
+        header = checked_header(params)
+        return self.graph._build_params_header(params) if header is None else header
 
     def _compile(self, query: str, params: dict[str, Any]) -> None:
         """GRAPH.EXPLAIN `query` (syntax, unknown variables and functions) once per text."""
@@ -320,6 +415,8 @@ def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:
     parts: list[str] = []
     params: dict[str, Any] = cypher.CheckedParams() if all(
         isinstance(p, cypher.CheckedParams) for _, p in statements) else {}
+    if isinstance(params, cypher.CheckedParams):
+        params.sealed = all(p.sealed for _, p in statements)  # type: ignore[attr-defined]
     for i, (query, p) in enumerate(statements):
         if isinstance(p, cypher.Rows) and set(p) == {"rows"} and query.startswith("UNWIND $rows AS row\n"):
             name = f"rows_{i}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graph import evidence as ev
+from graph import cypher, evidence as ev
 from graph.cypher import Rows
 from graph.errors import OntologyError
 from graph.ontology import Ontology
@@ -103,7 +103,7 @@ class _Statements:
 
     touched: str
     strip: tuple[str, ...]
-    name_keys: str
+    article: str  # the Article upsert (graph/cypher.py), its name_keys set rather than merged
     orphans: str
     complete: str
     stored: str
@@ -176,7 +176,7 @@ DELETE m""")
         touched=f"""MATCH (a:{art} {{id: $aid}})-[:{mentions}]->(n:{entity})
 RETURN collect(DISTINCT n.id) AS mentioned""",
         strip=tuple(strip),
-        name_keys=f"UNWIND $rows AS row\nMATCH (a:{art} {{id: row.id}}) SET a.{NAME_KEYS} = row.keys",
+        article=cypher.upsert_nodes(art, [{"id": "x", NAME_KEYS: []}], onto, replace=(NAME_KEYS,))[0],
         # Entities the earlier extraction of the article made that nothing holds any more (a
         # match candidate link to a listed entity does not hold one: it was only a guess about
         # that mention).
@@ -209,7 +209,7 @@ def statements(onto: Ontology) -> list[str]:
     """Every statement text the writer sends for `onto` besides graph/cypher.py's upserts (for
     the offline Neo4j syntax check)."""
     s = _statements(onto)
-    return [s.touched, *s.strip, s.name_keys, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
+    return [s.touched, *s.strip, s.article, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
             s.article_count, s.settled]
 
 
@@ -270,9 +270,9 @@ class Writer:
             for label, items in nodes.items():
                 if label != ARTICLE:
                     b.upsert_nodes(label, items)
-            b.upsert_nodes(ARTICLE, nodes[ARTICLE])
-            # Set, not merged: the keys of this text (a list union over thousands of keys is slow).
-            b.run(q.name_keys, Rows(rows=[{"id": aid, "keys": list(facts.article.name_keys)}]))
+            # Its name_keys are set, not merged: the keys of this text (a list union over
+            # thousands of keys is slow), in the same statement.
+            b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS,)))
             for rtype, items in rels.items():
                 b.upsert_relationships(rtype, items)
             if touched:
@@ -378,7 +378,7 @@ class Writer:
         nodes: dict[str, list[dict]] = {ARTICLE: [{
             "id": aid, "title": art.title, "source": art.source, "url": art.url, "published": art.published,
             "path": art.path, "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "complete": True, "text": art.text,
+            "complete": True, "text": art.text, NAME_KEYS: list(art.name_keys),
         }]}
         rels: dict[str, list[dict]] = {}
         for e in facts.entities:

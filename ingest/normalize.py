@@ -83,13 +83,16 @@ def name_keys(name: str, aliases: list[str] | tuple[str, ...] = ()) -> list[str]
     keys: set[str] = set()
     for raw in (name, *aliases):
         norm = normalize_name(raw)
-        if not norm:
-            continue
-        keys.add(norm)
-        keys.add(strip_legal_form(norm))
-        keys.add(strip_port_words(norm))
+        if norm:
+            keys.update(_norm_keys(norm))
     keys.discard("")
     return sorted(keys)
+
+
+@lru_cache(maxsize=65536)
+def _norm_keys(norm: str) -> tuple[str, str, str]:
+    """The keys of one normalised name (asked for again for every name that normalises to it)."""
+    return norm, strip_legal_form(norm), strip_port_words(norm)
 
 
 def slug(norm: str) -> str:

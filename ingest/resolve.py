@@ -15,7 +15,7 @@ identity on its own (imo for Vessel), `key_rules` the normalisations of the name
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from graph.errors import OntologyError
 from graph.names import resolution_index
@@ -62,6 +62,9 @@ def resolve_by(label: str) -> str | None:
     return lab.resolve_by if lab else None
 
 
+# Resolution and fact building ask for the keys of the same names again and again (each country,
+# port and agency in every article that names it): remembered, within bounds.
+@lru_cache(maxsize=65536)
 def local_key(label: str, name: str) -> str:
     """The one normalised key that names an entity of `label` in its id."""
     norm = normalize_name(canonical_name(label, name))
@@ -78,11 +81,16 @@ def entity_id(label: str, name: str, identifier: str | None = None) -> str:
     return f"{label.lower()}:{slug(local_key(label, name)) or 'unnamed'}"
 
 
-def entity_keys(label: str, name: str, aliases: list[str]) -> list[str]:
+def entity_keys(label: str, name: str, aliases: list[str] | tuple[str, ...]) -> list[str]:
     """Lookup keys stored on the node: name_keys plus the alias table's canonical form."""
+    return list(_entity_keys(label, name, tuple(aliases)))
+
+
+@lru_cache(maxsize=16384)
+def _entity_keys(label: str, name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
     names = [name, *aliases]
     names += [canonical_name(label, n) for n in names]
-    return name_keys(name, names)
+    return tuple(name_keys(name, names))
 
 
 class Resolver:

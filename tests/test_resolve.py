@@ -4,7 +4,7 @@ from ingest.extract import build_result
 from ingest.model import Document
 from ingest.nlp import load
 from ingest.normalize import name_keys, normalize_name
-from ingest.resolve import Resolver
+from ingest.resolve import Resolver, entity_keys
 
 FIRST = ("The cargo ship Lady R (IMO 9161003) took on containers at Rajin on Tuesday. "
          "Orion Freight LLC, the firm that manages the Lady R, declined to comment.")
@@ -18,6 +18,15 @@ def test_normalize_name():
     assert normalize_name("North Korea\u2019s") == "north korea"
     assert "oboronlogistika" in name_keys("Oboronlogistika OOO")
     assert "rason" in name_keys("Rason Port")
+
+
+def test_remembered_keys_come_as_a_new_list_each_time():
+    # entity_keys remembers its answers; a caller changing the list it got must not change them
+    keys = entity_keys("Port", "Port of Exampleton", ["Exampleton Harbour"])
+    assert keys == ["exampleton", "exampleton harbor", "port of exampleton"]
+    keys.append("changed")
+    assert entity_keys("Port", "Port of Exampleton", ("Exampleton Harbour",)) == [
+        "exampleton", "exampleton harbor", "port of exampleton"]
 
 
 def test_same_things_across_two_articles_get_one_id():

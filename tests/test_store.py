@@ -86,6 +86,26 @@ def test_scalar_properties_and_alias_lists_merge(store):
     assert props["aliases"] == ["Lady R", "LADY R"]  # union, first-seen order, no duplicates
 
 
+def test_a_row_that_restates_a_node_changes_nothing_and_any_difference_is_still_written(store):
+    # A row that re-states a node as stored changes nothing; any difference is written.
+    store.upsert_nodes("Vessel", [{"id": "v", "name": "Sea Example", "aliases": ["Sea Example"], "mention_count": 1},
+                                  {"id": "w", "name": "Other"}])
+    before = node(store, "v")
+    store.upsert_nodes("Vessel", [{"id": "v", "name": "Sea Example", "aliases": ["Sea Example"], "mention_count": 1}])
+    assert node(store, "v") == before
+    store.upsert_nodes("Vessel", [
+        {"id": "v", "name": "Sea Example", "aliases": ["Sea Example"], "mention_count": 1.0},  # same value, a float
+        {"id": "w", "name": "Other", "aliases": []},  # a list where there was none: set, empty
+    ])
+    v, w = node(store, "v"), node(store, "w")
+    # the float is written as a plain SET writes it (FalkorDB keeps an equal int, Neo4j takes the float)
+    plain = store.run("CREATE (n:Probe {c: 1}) SET n += $p RETURN n.c AS c", {"p": {"c": 1.0}}, write=True).rows[0]["c"]
+    assert v["mention_count"] == 1 and type(v["mention_count"]) is type(plain)
+    assert w["aliases"] == [] and w["name"] == "Other"
+    store.upsert_nodes("Vessel", [{"id": "v", "aliases": ["Sea Example", "Sea Exampel"]}, {"id": "w", "flag": "Examplia"}])
+    assert node(store, "v")["aliases"] == ["Sea Example", "Sea Exampel"] and node(store, "w")["flag"] == "Examplia"
+
+
 def test_relationships_upsert_and_key_separates_port_calls(store):
     write_sample(store)
     call = {"start": "imo:9161003", "end": "port:rason", "articles": ["art:2", "art:1"], "methods": ["rule"]}

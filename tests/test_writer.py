@@ -6,6 +6,7 @@ the store, and what a replace takes out again.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -93,6 +94,18 @@ def test_replace_takes_out_only_the_articles_share(store):
     dark_items = store.run("MATCH (n:Vessel) RETURN n.ais_dark AS d").rows[0]["d"]
     assert [ev.decode(x)["article"] for x in dark_items] == ["a2"]
     assert w.mentioned("a1") == [SHIP.id]
+
+
+def test_a_rewritten_article_has_the_name_keys_of_its_new_text_only(store):
+    # name_keys are set, not merged like other list properties: keys the old text had go
+    w = Writer(store)
+    w.add_article(_article("a1", SHIP))
+    first = store.run("MATCH (a:Article) RETURN a.name_keys AS k").rows
+    again = _article("a1", SHIP)
+    w.add_article(dataclasses.replace(again, article=dataclasses.replace(again.article, name_keys=("exampleton", "new"))),
+                  replace=True)
+    second = store.run("MATCH (a:Article) RETURN a.name_keys AS k, a.complete AS c").rows
+    assert first == [{"k": ["sea example"]}] and second == [{"k": ["exampleton", "new"], "c": True}]
 
 
 def test_replace_keeps_a_listed_entity_the_article_alone_named(store):
