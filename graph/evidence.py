@@ -18,10 +18,14 @@ class Evidence(TypedDict, total=False):
     certainty: str  # stated | hedged (how the sentence states the fact; items without it: stated)
 
 
+# json.dumps with these options builds a new encoder on every call; ingest encodes thousands.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def encode(article: str, sentence: str, method: str, **extra: str | None) -> str:
     item = {"article": article, "sentence": sentence, "method": method}
     item.update({k: v for k, v in extra.items() if v is not None})
-    return json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(item)
 
 
 def decode(raw: str) -> Evidence:
