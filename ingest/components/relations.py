@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
 from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
+from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
     "take": ["take", "took", "taken", "takes", "taking"], "leave": ["leave", "left", "leaves", "leaving"],
@@ -165,7 +166,7 @@ class Relations:
         self.phrases = pm
         # "left its AIS transponder off": the cue is split around the object, which a phrase
         # cannot say.
-        split = Matcher(nlp.vocab)
+        split = RuleMatcher(nlp.vocab)
         split.add("AIS", [[
             {"LOWER": {"IN": ["left", "leaves", "leaving", "kept", "keeps", "keeping"]}},
             {"LOWER": {"IN": ["its", "their", "the", "her"]}},
@@ -178,7 +179,7 @@ class Relations:
         self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
         self.place_preps = set(r["place_preps"])
         vessel_nouns = sorted({w for t in c["vessel_types"] for w in (t + "s", t + "es")})
-        m = Matcher(nlp.vocab)
+        m = RuleMatcher(nlp.vocab)
         m.add("PLURAL", [
             [{"LOWER": {"IN": ["all", "each", "both"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["them", "these", "those"]}}],
             [{"LOWER": "all"}, {"LOWER": {"IN": ["two", "three", "four", "five", "six", "seven", "eight"]}}],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from graph.formats import valid_imo
@@ -30,6 +29,7 @@ from ingest.components.common import (
     sent_bounds,
     shapes,
 )
+from ingest.components.matching import RuleMatcher
 
 
 def _plurals(words: list[str]) -> list[str]:
@@ -57,7 +57,7 @@ class Vessels:
         self.list_intro_words = {w for w in intro if w.isalpha()}
         self.list_intro_pairs = {tuple(w.split()) for w in intro if " " in w}
         self.list_verbs = set(c["vessel_list_verbs"])
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = RuleMatcher(nlp.vocab)
         multi = [[{"LOWER": w} for w in k.split()[:-1]] + [{"LOWER": {"IN": _plurals([k.split()[-1]])}}] for k in kinds if " " in k]
         self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}], *multi])
         prefixes = []
