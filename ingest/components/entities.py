@@ -74,6 +74,9 @@ class Entities:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
+        # Every token's text and lower-case form, read once for the whole-document scans below.
+        self._text = [t.text for t in doc]
+        self._lower = [t.lower_ for t in doc]
         # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
@@ -197,13 +200,14 @@ class Entities:
                         names.setdefault(short[0], []).append((short, c))
         if not names:
             return
-        for i, tok in enumerate(doc):
-            options = names.get(tok.lower_)
-            if not options or owner[i] is not None or not tok.text[:1].isupper():
+        texts = self._text
+        for i, low in enumerate(self._lower):
+            options = names.get(low)
+            if not options or owner[i] is not None or not texts[i][:1].isupper():
                 continue
             for toks, c in sorted(options, key=lambda o: len(o[0]), reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(t.lower_ for t in doc[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
+                if e > len(doc) or tuple(self._lower[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
                     continue
                 if e < len(doc) and doc[e].text[:1].isupper() and not doc[e].is_punct and not doc[e].is_sent_start:
                     continue  # part of a longer name
@@ -232,10 +236,10 @@ class Entities:
                     acr.setdefault(a, []).append(c)
         if not acr:
             return
-        for i, tok in enumerate(doc):
-            if owner[i] is not None or not (2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.text.isupper()):
+        for i, text in enumerate(self._text):
+            if text not in acr or owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
                 continue
-            hits = {id(c[3]): c for c in acr.get(tok.text, [])}
+            hits = {id(c[3]): c for c in acr[text]}
             names = {self._canon(doc, c) for c in hits.values()}
             if len(names) == 1:
                 c = next(iter(hits.values()))
@@ -356,17 +360,18 @@ class Entities:
             return
         # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
         # always capitalised: "resolute" is not the ship Resolute.
-        for i, tok in enumerate(doc):
-            if not tok.text[:1].isupper():
+        lowers = self._lower
+        for i, text in enumerate(self._text):
+            if not text[:1].isupper():
                 continue
-            options = names.get(tok.lower_)
-            if options is None and tok.text[-1:] == ".":
-                options = names.get(_name_tok(tok.text).lower())
+            options = names.get(lowers[i])
+            if options is None and text[-1:] == ".":
+                options = names.get(_name_tok(text).lower())
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(_name_tok(t.text).lower() for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t).lower() for t in self._text[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue

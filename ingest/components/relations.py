@@ -163,6 +163,8 @@ class Relations:
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+        # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms
         self.phrases = pm
         # "left its AIS transponder off": the cue is split around the object, which a phrase
         # cannot say.
@@ -349,6 +351,8 @@ class Relations:
         doc.user_data[DARK] = []
         if not doc.ents:
             return doc
+        # Every token's lower-case form, read once per document for the per-token scans below.
+        self._lower = [t.lower_ for t in doc]
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
         strings = doc.vocab.strings
         plural = self._plural_refs(doc)
@@ -564,7 +568,10 @@ class Relations:
                         and self.sanction_bodies_re.search(_bare(doc[a.start:a.end].text)):
                     state["agent"] = ([a], state["sent_no"])
                     break
+        lower = self._lower
         for i in range(lo, hi):
+            if lower[i] not in self.sanction_cue_words:
+                continue
             kind = self._sanction_cue(doc, i, hi)
             if kind is None:
                 continue
@@ -711,7 +718,7 @@ class Relations:
         """The body behind a designation whose sentence names none: a US legal instrument
         ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
         United States; else the body that designated in one of the two sentences before."""
-        text = " " + " ".join(t.lower_ for t in sent) + " "
+        text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]
         last = state.get("agent")
@@ -946,7 +953,7 @@ class Relations:
                     src = self._group_left(slots, s, self.part_sources, doc)
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
-            low = doc[i].lower_
+            low = self._lower[i]
             if (low in self.owned_active or low in self.operated_active) and not (
                     (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
                 # (a passive participle, "was managed by", is read by the phrase rules above)
@@ -989,7 +996,7 @@ class Relations:
         if not vessels:
             return
         lo, hi = sent.start, sent.end
-        verbs = [(t.i, self.call_forms[t.lower_]) for t in sent if t.lower_ in self.call_forms]
+        verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         for p in ports:
             prep = None
@@ -1140,7 +1147,7 @@ class Relations:
         found = [h for i in range(lo, hi) for h in hits.get(i, []) if h[0] == "AIS"]
         if not found:
             return
-        words = {t.lower_ for t in sent}
+        words = set(self._lower[lo:hi])
         if not words & {"ais", "transponder", "transponders", "tracking", "signal", "signals", "identity", "identities", "dark", "location"}:
             return
         vessels = [s for s in slots if s.label == "Vessel"]
