@@ -85,6 +85,30 @@ def test_same_matches_as_spacy_on_random_word_sequences():
         assert found > 300
 
 
+def test_same_matches_as_spacy_where_patterns_of_both_kinds_meet():
+    """Few words, many overlapping patterns: word patterns and patterns with optional tokens
+    end on the same tokens, under the same and different keys."""
+    vocab = spacy.blank("en").vocab
+    patterns = {
+        "A": [[{"LOWER": "a"}], [{"LOWER": "a"}, {"LOWER": {"IN": ["b", "c"]}}], [{"ORTH": "B"}]],
+        "B": [[{"LOWER": {"IN": ["a", "b"]}}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "c"}],
+              [{"LOWER": "b"}, {"LOWER": "c"}], [{"LOWER": {"IN": ["c", "d"]}}]],
+        "C": [[{"LOWER": "d"}, {"LOWER": {"IN": ["a", "d"]}, "OP": "*"}, {"IS_TITLE": True}],
+              [{"ORTH": {"IN": ["c", "D"]}}, {"LOWER": "a"}, {"LOWER": "b"}]],
+    }
+    ours, ref = RuleMatcher(vocab), Matcher(vocab)
+    for key, ps in patterns.items():
+        ours.add(key, ps)
+        ref.add(key, ps)
+    rng = random.Random(3)
+    found = 0
+    for _ in range(500):
+        doc = spacy.tokens.Doc(vocab, words=[rng.choice("abcdABCD") for _ in range(rng.randint(1, 12))])
+        assert ours(doc) == ref(doc), doc.text
+        found += len(ref(doc))
+    assert found > 1000
+
+
 def test_patterns_it_cannot_order_are_refused():
     m = RuleMatcher(spacy.blank("en").vocab)
     with pytest.raises(ValueError, match="start and end with a required token"):

@@ -1,21 +1,25 @@
 """RuleMatcher: spaCy's token Matcher, with the same matches in the same order, made cheap
-for the word-list patterns our components use most.
+for the word patterns our components use most.
 
 spacy.matcher.Matcher checks an {"IN": [...]} set through a Python predicate, called at every
-token for every pattern that starts with one; with a dozen one-word patterns over long word
-lists (legal forms, ship types, business words) those calls were most of a component's time.
-RuleMatcher takes the same patterns and answers exactly what Matcher answers, but:
+token for every pattern that starts with one, and walks every pattern over every token; with
+dozens of word patterns over long word lists (legal forms, ship types, business words, agency
+heads) that was most of a component's time. RuleMatcher takes the same patterns and answers
+exactly what Matcher answers, but:
 
-- a one-token pattern on ORTH (TEXT) or LOWER, a word or an IN list, is a dict lookup of the
-  token's hash;
+- a pattern made only of words (each token one ORTH, TEXT or LOWER word or IN list, no "OP")
+  is found from its first token's hash, looked up in a dict, then checked on the next tokens;
 - any other pattern goes to a spaCy Matcher, with an IN list on its first token written out as
-  one pattern per word, which spaCy checks in C. At most one of those words matches a token,
-  so the Matcher finds the same matches in the same order.
+  one pattern per word (checked in C; at most one of them matches a token, so the Matcher
+  finds the same matches in the same order); that Matcher runs only on documents holding
+  every word those patterns require.
 
-Matcher reports matches as they end, token by token; at one token, the longer patterns (their
-states began earlier) come before the one-token ones, and those in the order they were added.
-RuleMatcher merges its two parts that way, which holds because every pattern given to the
-spaCy part starts and ends with a required token (checked in `add`).
+Matcher reports matches as they end, token by token. At one token, word patterns come in the
+order of their first token, then in the order they were added, and after any longer match of
+the other patterns (their states began earlier) — which holds because every other pattern
+starts and ends with a required token (checked in `add`). The one order RuleMatcher cannot
+tell is between a word pattern of two or more tokens and another pattern ending at the same
+token; for such a document it asks a spaCy Matcher holding all the patterns.
 """
 
 from __future__ import annotations
@@ -37,76 +41,99 @@ def _words(spec) -> list[str] | None:
     return None
 
 
+def _word_token(token: dict) -> tuple[int, frozenset[int]] | None:
+    """(column, word hashes) of a token spec that is one word or word list and nothing else."""
+    if len(token) != 1:
+        return None
+    (attr, spec), = token.items()
+    words = _words(spec) if attr in _WORD_ATTRS else None
+    return None if words is None else (_WORD_ATTRS[attr], frozenset(get_string_id(w) for w in words))
+
+
 class RuleMatcher:
     def __init__(self, vocab):
         self.vocab = vocab
-        self._matcher = Matcher(vocab)
-        self._has_longer = False
-        # hash of a token's ORTH (column 0) or LOWER (column 1) -> [(pattern number, key)]
-        self._by_hash: tuple[dict[int, list], dict[int, list]] = ({}, {})
-        self._n_patterns = 0
         self.patterns: list[tuple[str, list[list[dict]]]] = []  # as given to `add`
+        self._n_patterns = 0
+        # Word patterns by the hash of their first token's ORTH (column 0) or LOWER (column 1):
+        # [(pattern number, key, the next tokens' (column, hashes))]
+        self._by_first: tuple[dict[int, list], dict[int, list]] = ({}, {})
+        self._matcher = Matcher(vocab)  # the other patterns
+        self._required: list[list[tuple[int, frozenset[int]]]] = []  # per other pattern: words it needs
+        self._all = Matcher(vocab)  # every pattern, for the order RuleMatcher cannot tell
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         """Add patterns under `key`, as spacy.matcher.Matcher.add does."""
         key_id = self.vocab.strings.add(key)
         self.patterns.append((key, patterns))
-        longer = []
+        others = []
         for pattern in patterns:
             number = self._n_patterns
             self._n_patterns += 1
-            if len(pattern) == 1 and len(pattern[0]) == 1:
-                (attr, spec), = pattern[0].items()
-                words = _words(spec) if attr in _WORD_ATTRS else None
-                if words is not None:
-                    table = self._by_hash[_WORD_ATTRS[attr]]
-                    for w in words:
-                        table.setdefault(get_string_id(w), []).append((number, key_id))
-                    continue
+            tokens = [_word_token(t) for t in pattern]
+            if pattern and all(tokens):
+                (col, first), rest = tokens[0], tuple(tokens[1:])
+                for h in first:
+                    self._by_first[col].setdefault(h, []).append((number, key_id, rest))
+                continue
             if len(pattern) < 2 or "OP" in pattern[0] or "OP" in pattern[-1]:
-                raise ValueError(f"RuleMatcher: pattern {pattern!r} of {key!r} must be one word, or start and end with a "
-                                 "required token (the order of matches relies on it); use spacy.matcher.Matcher for it.")
+                raise ValueError(f"RuleMatcher: pattern {pattern!r} of {key!r} must be made of words, or start and end "
+                                 "with a required token (the order of matches relies on it); use spacy.matcher.Matcher for it.")
+            self._required.append([
+                (_WORD_ATTRS[attr], frozenset(get_string_id(w) for w in words))
+                for t in pattern if t.get("OP", "+") == "+"
+                for attr, spec in t.items() if attr in _WORD_ATTRS and (words := _words(spec)) is not None])
             first = pattern[0]
             expand = [(attr, _words(spec)) for attr, spec in first.items() if attr in _WORD_ATTRS and isinstance(spec, dict)]
             if len(expand) == 1 and expand[0][1] is not None:
                 attr, words = expand[0]
-                longer.extend([{**first, attr: w}, *pattern[1:]] for w in words)
+                others.extend([{**first, attr: w}, *pattern[1:]] for w in words)
             else:
-                longer.append(pattern)
-        if longer:
-            self._matcher.add(key, longer)
-            self._has_longer = True
+                others.append(pattern)
+        if others:
+            self._matcher.add(key, others)
+        self._all.add(key, patterns)
 
-    def _word_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        by_orth, by_lower = self._by_hash
-        out = []
-        for i, (orth, lower) in enumerate(doc.to_array([ORTH, LOWER]).tolist()):
-            hits = by_orth.get(orth)
-            low = by_lower.get(lower)
-            if hits is None:
-                if low is None:
-                    continue
-                hits = low
-            elif low is not None:
-                hits = sorted(hits + low)
-            keys = []
-            for _, key in hits:
-                if key not in keys:
-                    keys.append(key)
-                    out.append((key, i, i + 1))
+    def _word_matches(self, columns: tuple[list[int], list[int]]) -> list[tuple[int, int, int]]:
+        """Matches of the word patterns, in Matcher's order."""
+        found = []
+        n = len(columns[0])
+        for col, table in enumerate(self._by_first):
+            if not table:
+                continue
+            for i, h in enumerate(columns[col]):
+                for number, key, rest in table.get(h, ()):
+                    end = i + 1 + len(rest)
+                    if end <= n and all(columns[c][i + 1 + k] in hs for k, (c, hs) in enumerate(rest)):
+                        found.append((end, i, number, key))
+        found.sort()
+        out, seen = [], set()
+        for end, start, _, key in found:
+            if (key, start, end) not in seen:
+                seen.add((key, start, end))
+                out.append((key, start, end))
         return out
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match_id, start, end) of every match, as spacy.matcher.Matcher(doc) gives them."""
         if not len(doc):
             return []
-        words = self._word_matches(doc) if self._by_hash[0] or self._by_hash[1] else []
-        longer = self._matcher(doc) if self._has_longer else []
-        if not longer or not words:
-            return longer or words
+        array = doc.to_array([ORTH, LOWER])
+        columns = (array[:, 0].tolist(), array[:, 1].tolist())
+        words = self._word_matches(columns)
+        others = []
+        if self._required:
+            present = (set(columns[0]), set(columns[1]))
+            if any(all(not hs.isdisjoint(present[c]) for c, hs in req) for req in self._required):
+                others = self._matcher(doc)
+        if not others or not words:
+            return others or words
+        ends = {m[2] for m in others}
+        if any(m[2] in ends and m[2] - m[1] > 1 for m in words):
+            return self._all(doc)
         out, k = [], 0
-        for m in longer:
-            # Matches ending at the same token: the longer ones first.
+        for m in others:
+            # Matches ending at the same token: one-word matches come after the longer ones.
             while k < len(words) and words[k][2] < m[2]:
                 out.append(words[k])
                 k += 1
