@@ -83,6 +83,8 @@ class Entities:
         owner: list[int | None] = [None] * n
         chosen: list[list] = []  # [start, end, label, info]
         idents = []
+        lower, text = self._lower, self._text
+        self._chosen_text: dict[int, str] = {}  # the text of chosen[k], for _lost's reasons
         for start, end, label, prio, info in sorted(cands, key=lambda c: (-(c[1] - c[0]), -c[3], c[0])):
             if label == "_IDENT":
                 idents.append((start, end, info))
@@ -94,9 +96,10 @@ class Entities:
                     owner[i] = -1
                 continue
             # "Claimant X Navigation", "Defendant X": the party word is not part of the name.
-            while end - start > 1 and doc[start].lower_ in self.not_names and doc[start].text[:1].isupper() and label != "Agency":
+            while end - start > 1 and lower[start] in self.not_names and text[start][:1].isupper() and label != "Agency":
                 start += 1
-            if label in ("Vessel", "Company") and all(t.lower_ in self.vessel_words or t.lower_ in self.not_names or t.is_punct for t in doc[start:end]):
+            if label in ("Vessel", "Company") and all(
+                    lower[i] in self.vessel_words or lower[i] in self.not_names or doc[i].is_punct for i in range(start, end)):
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
@@ -127,8 +130,9 @@ class Entities:
         self._initials(doc, owner, chosen)
         dates = []
         if self.use_model_ner:
-            self._persons = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
-            for ent in doc.ents:
+            model_ents = doc.ents
+            self._persons = {t.lower_ for ent in model_ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
+            for ent in model_ents:
                 if ent.label_ in ("DATE", "TIME"):
                     # The small model tags bare numbers (IMO numbers) as dates; a date has a word or a year.
                     if any(t.is_alpha for t in ent) or any(len(t.text) == 4 and t.text.isdigit() for t in ent):
@@ -265,7 +269,9 @@ class Entities:
         s, e, other, _ = chosen[k]
         if (s, e) == (start, end) and other == label:
             return  # the same mention found twice
-        self._drop(doc, start, end, label, f"overlaps {other} {doc[s:e].text!r}, found by a longer or stronger rule")
+        if k not in self._chosen_text:
+            self._chosen_text[k] = doc[s:e].text
+        self._drop(doc, start, end, label, f"overlaps {other} {self._chosen_text[k]!r}, found by a longer or stronger rule")
 
     @staticmethod
     def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:

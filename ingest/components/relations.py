@@ -22,6 +22,7 @@ ingest.extract resolves them against the article's date.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -111,6 +112,7 @@ class Relations:
         ensure_extensions()
         self.name = name
         self.window = window
+        self._doc, self._lower = None, []  # the document being read, its tokens' lower-case forms (see __call__)
         # The labels each relation may join, as graph/ontology.yaml declares them.
         rels = load_ontology().relationships
         self.sanction_targets, self.sanction_agents = set(rels["SANCTIONED_BY"].extract_from), set(rels["SANCTIONED_BY"].targets)
@@ -351,14 +353,19 @@ class Relations:
         doc.user_data[DARK] = []
         if not doc.ents:
             return doc
-        # Every token's lower-case form, read once per document for the per-token scans below.
-        self._lower = [t.lower_ for t in doc]
+        # Every token's lower-case form, read once per document for the per-token scans below,
+        # and where the words that can start a statement stand: designation cues, owning and
+        # operating verbs.
+        self._doc, self._lower = doc, [t.lower_ for t in doc]
+        self._cue_at = [i for i, low in enumerate(self._lower) if low in self.sanction_cue_words]
+        self._own_at = [i for i, low in enumerate(self._lower) if low in self.owned_active or low in self.operated_active]
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
         strings = doc.vocab.strings
         plural = self._plural_refs(doc)
         for match_id, s, e in [*self.phrases(doc), *self.split_cues(doc)]:
             phrase_hits.setdefault(s, []).append((strings[match_id], s, e))
-        ais_at = [i for i, hs in phrase_hits.items() if any(h[0] == "AIS" for h in hs)]
+        ais_at = sorted(i for i, hs in phrase_hits.items() if any(h[0] == "AIS" for h in hs))
+        self._ais_at, self._hit_at = ais_at, sorted(phrase_hits)
         dates = doc.user_data.get(DATES, [])
         # Per document: the last body that designated (for "the following vessels were
         # designated" without one) and the warships seen (never sanction targets).
@@ -460,8 +467,9 @@ class Relations:
             # The parse may hang a "that" clause anywhere; the words still say it: "denied that
             # ...", "no evidence that ...", "alleged that ..." before the cue, with no relative
             # pronoun between (which would open a clause of its own).
+            lower = self._lower if self._doc is doc else [t.lower_ for t in doc]
             for j in range(max(lo, i - 25), i - 1):
-                if doc[j + 1].lower_ != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
+                if lower[j + 1] != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
                     continue
                 lemma = doc[j].lemma_.lower()
                 if lemma in self.denial_verbs or (doc[j].lower_ == "evidence" and j > lo and doc[j - 1].lower_ == "no"):
@@ -568,10 +576,7 @@ class Relations:
                         and self.sanction_bodies_re.search(_bare(doc[a.start:a.end].text)):
                     state["agent"] = ([a], state["sent_no"])
                     break
-        lower = self._lower
-        for i in range(lo, hi):
-            if lower[i] not in self.sanction_cue_words:
-                continue
+        for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
             kind = self._sanction_cue(doc, i, hi)
             if kind is None:
                 continue
@@ -889,7 +894,10 @@ class Relations:
 
     def _ownership(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
-        for i in range(lo, hi):
+        # Only tokens that start a cue phrase or are an owning or operating verb say anything here.
+        starts = self._hit_at[bisect_left(self._hit_at, lo):bisect_left(self._hit_at, hi)]
+        starts += self._own_at[bisect_left(self._own_at, lo):bisect_left(self._own_at, hi)]
+        for i in sorted(set(starts)):
             for kind, s, e in hits.get(i, []):
                 if kind in ("ITS_OWNER", "ITS_OPERATOR"):
                     # "the Pavel Korin ..., and its owner, X" / "Its operator, X, is ..." /
@@ -1144,7 +1152,7 @@ class Relations:
 
     def _ais(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
-        found = [h for i in range(lo, hi) for h in hits.get(i, []) if h[0] == "AIS"]
+        found = [h for i in self._ais_at[bisect_left(self._ais_at, lo):bisect_left(self._ais_at, hi)] for h in hits[i] if h[0] == "AIS"]
         if not found:
             return
         words = set(self._lower[lo:hi])
