@@ -85,15 +85,17 @@ def test_same_matches_as_spacy_on_random_word_sequences():
         assert found > 300
 
 
-def test_same_matches_as_spacy_where_patterns_of_both_kinds_meet():
+@pytest.mark.parametrize("open_ended", [True, False])
+def test_same_matches_as_spacy_where_patterns_of_both_kinds_meet(open_ended):
     """Few words, many overlapping patterns: word patterns and patterns with optional tokens
-    end on the same tokens, under the same and different keys."""
+    end on the same tokens, under the same and different keys; with a pattern of open length
+    (the whole document goes to spaCy) and without (only the parts around the rarest word)."""
     vocab = spacy.blank("en").vocab
     patterns = {
         "A": [[{"LOWER": "a"}], [{"LOWER": "a"}, {"LOWER": {"IN": ["b", "c"]}}], [{"ORTH": "B"}]],
         "B": [[{"LOWER": {"IN": ["a", "b"]}}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "c"}],
               [{"LOWER": "b"}, {"LOWER": "c"}], [{"LOWER": {"IN": ["c", "d"]}}]],
-        "C": [[{"LOWER": "d"}, {"LOWER": {"IN": ["a", "d"]}, "OP": "*"}, {"IS_TITLE": True}],
+        "C": [[{"LOWER": "d"}, {"LOWER": {"IN": ["a", "d"]}, "OP": "*" if open_ended else "?"}, {"IS_TITLE": True}],
               [{"ORTH": {"IN": ["c", "D"]}}, {"LOWER": "a"}, {"LOWER": "b"}]],
     }
     ours, ref = RuleMatcher(vocab), Matcher(vocab)

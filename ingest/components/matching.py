@@ -11,8 +11,8 @@ exactly what Matcher answers, but:
   is found from its first token's hash, looked up in a dict, then checked on the next tokens;
 - any other pattern goes to a spaCy Matcher, with an IN list on its first token written out as
   one pattern per word (checked in C; at most one of them matches a token, so the Matcher
-  finds the same matches in the same order); that Matcher runs only on documents holding
-  every word those patterns require.
+  finds the same matches in the same order); that Matcher runs only on the parts of a
+  document around the words those patterns require (see _other_matches).
 
 Matcher reports matches as they end, token by token. At one token, word patterns come in the
 order of their first token, then in the order they were added, and after any longer match of
@@ -59,7 +59,9 @@ class RuleMatcher:
         # [(pattern number, key, the next tokens' (column, hashes))]
         self._by_first: tuple[dict[int, list], dict[int, list]] = ({}, {})
         self._matcher = Matcher(vocab)  # the other patterns
-        self._required: list[list[tuple[int, frozenset[int]]]] = []  # per other pattern: words it needs
+        # Per other pattern: the word lists it needs (each required token's), and its longest
+        # match (None when "*" or "+" leave it open).
+        self._others: list[tuple[list[tuple[int, frozenset[int]]], int | None]] = []
         self._all = Matcher(vocab)  # every pattern, for the order RuleMatcher cannot tell
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
@@ -79,10 +81,11 @@ class RuleMatcher:
             if len(pattern) < 2 or "OP" in pattern[0] or "OP" in pattern[-1]:
                 raise ValueError(f"RuleMatcher: pattern {pattern!r} of {key!r} must be made of words, or start and end "
                                  "with a required token (the order of matches relies on it); use spacy.matcher.Matcher for it.")
-            self._required.append([
-                (_WORD_ATTRS[attr], frozenset(get_string_id(w) for w in words))
-                for t in pattern if t.get("OP", "+") == "+"
-                for attr, spec in t.items() if attr in _WORD_ATTRS and (words := _words(spec)) is not None])
+            required = [(_WORD_ATTRS[attr], frozenset(get_string_id(w) for w in words))
+                        for t in pattern if t.get("OP", "+") == "+"
+                        for attr, spec in t.items() if attr in _WORD_ATTRS and (words := _words(spec)) is not None]
+            bounded = all(t.get("OP", "1") in ("1", "?", "!") for t in pattern)
+            self._others.append((required, len(pattern) if bounded else None))
             first = pattern[0]
             expand = [(attr, _words(spec)) for attr, spec in first.items() if attr in _WORD_ATTRS and isinstance(spec, dict)]
             if len(expand) == 1 and expand[0][1] is not None:
@@ -114,6 +117,35 @@ class RuleMatcher:
                 out.append((key, start, end))
         return out
 
+    def _other_matches(self, doc: Doc, columns: tuple[list[int], list[int]]) -> list[tuple[int, int, int]]:
+        """Matches of the other patterns, from spaCy's Matcher run only where they can be: a
+        match holds a token of each word list its pattern requires, so it lies within its longest
+        length of every such token. Around the rarest of them, in parts of the document that do
+        not overlap (each part's matches come in Matcher's order, and end before the next part's)."""
+        present = (set(columns[0]), set(columns[1]))
+        windows = []
+        for required, longest in self._others:
+            if not all(not hs.isdisjoint(present[c]) for c, hs in required):
+                continue  # a word it needs is not in the document
+            if longest is None or not required:
+                return self._matcher(doc)
+            anchors = min(([i for i, h in enumerate(columns[c]) if h in hs] for c, hs in required), key=len)
+            windows.extend((max(0, i - longest + 1), i + longest) for i in anchors)
+        out: list[tuple[int, int, int]] = []
+        if not windows:
+            return out
+        windows.sort()
+        parts = [list(windows[0])]
+        for a, b in windows[1:]:
+            if a < parts[-1][1]:
+                parts[-1][1] = max(parts[-1][1], b)
+            else:
+                parts.append([a, b])
+        n = len(doc)
+        for a, b in parts:
+            out.extend((key, a + s, a + e) for key, s, e in self._matcher(doc[a:min(b, n)]))
+        return out
+
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match_id, start, end) of every match, as spacy.matcher.Matcher(doc) gives them."""
         if not len(doc):
@@ -121,11 +153,7 @@ class RuleMatcher:
         array = doc.to_array([ORTH, LOWER])
         columns = (array[:, 0].tolist(), array[:, 1].tolist())
         words = self._word_matches(columns)
-        others = []
-        if self._required:
-            present = (set(columns[0]), set(columns[1]))
-            if any(all(not hs.isdisjoint(present[c]) for c, hs in req) for req in self._required):
-                others = self._matcher(doc)
+        others = self._other_matches(doc, columns) if self._others else []
         if not others or not words:
             return others or words
         ends = {m[2] for m in others}
