@@ -32,6 +32,7 @@ from ingest.components.common import (
     name_before,
     sent_bounds,
     shapes,
+    token_strings,
     in_headline,
     named_outside_headlines,
     DROPPED,
@@ -75,8 +76,7 @@ class Entities:
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
         # Every token's text and lower-case form, read once for the whole-document scans below.
-        self._text = [t.text for t in doc]
-        self._lower = [t.lower_ for t in doc]
+        self._text, self._lower = token_strings(doc)
         # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
@@ -204,10 +204,10 @@ class Entities:
                         names.setdefault(short[0], []).append((short, c))
         if not names:
             return
-        texts = self._text
-        for i, low in enumerate(self._lower):
-            options = names.get(low)
-            if not options or owner[i] is not None or not texts[i][:1].isupper():
+        texts, lowers = self._text, self._lower
+        for i in [k for k, low in enumerate(lowers) if low in names]:
+            options = names[lowers[i]]
+            if owner[i] is not None or not texts[i][:1].isupper():
                 continue
             for toks, c in sorted(options, key=lambda o: len(o[0]), reverse=True):
                 e = i + len(toks)
@@ -240,8 +240,10 @@ class Entities:
                     acr.setdefault(a, []).append(c)
         if not acr:
             return
-        for i, text in enumerate(self._text):
-            if text not in acr or owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
+        texts = self._text
+        for i in [k for k, text in enumerate(texts) if text in acr]:
+            text = texts[i]
+            if owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
                 continue
             hits = {id(c[3]): c for c in acr[text]}
             names = {self._canon(doc, c) for c in hits.values()}
@@ -366,8 +368,11 @@ class Entities:
             return
         # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
         # always capitalised: "resolute" is not the ship Resolute.
-        lowers = self._lower
-        for i, text in enumerate(self._text):
+        texts, lowers = self._text, self._lower
+        # Only tokens whose form (or form without a full stop) starts a name can start a mention.
+        maybe = [k for k, low in enumerate(lowers) if low in names or (texts[k][-1:] == "." and _name_tok(texts[k]).lower() in names)]
+        for i in maybe:
+            text = texts[i]
             if not text[:1].isupper():
                 continue
             options = names.get(lowers[i])

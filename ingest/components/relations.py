@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
+from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key, token_strings
 from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
@@ -356,7 +356,7 @@ class Relations:
         # Every token's lower-case form, read once per document for the per-token scans below,
         # and where the words that can start a statement stand: designation cues, owning and
         # operating verbs.
-        self._doc, self._lower = doc, [t.lower_ for t in doc]
+        self._doc, self._lower = doc, token_strings(doc)[1]
         self._cue_at = [i for i, low in enumerate(self._lower) if low in self.sanction_cue_words]
         self._own_at = [i for i, low in enumerate(self._lower) if low in self.owned_active or low in self.operated_active]
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
