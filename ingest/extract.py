@@ -143,10 +143,10 @@ def _merge_renamed_vessels(doc, entities: list[Entity], by_span) -> list[Entity]
     info = doc.user_data.get("skg_info", {})
     drop = set()
     for key, meta in info.items():
-        start, end = span_of_key(key)
         role = meta.get("renamed")
         if not role:
             continue
+        start, end = span_of_key(key)
         this = by_span.get((start, end))
         if this is None or this.label != "Vessel":
             continue

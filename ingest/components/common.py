@@ -10,9 +10,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 from importlib import resources
+from weakref import WeakKeyDictionary
 
 import yaml
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 CANDS = "skg_cands"
@@ -124,12 +125,46 @@ def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
     return bounds[0][k], bounds[1][k]
 
 
+# Values about a Doc's tokens that several components read, worked out once while the Doc
+# lives. Not in doc.user_data, which is serialized (kept parses, n_process > 1). Our components
+# never retokenize; a Doc whose length changed starts afresh.
+_PER_DOC: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _per_doc(doc: Doc) -> dict:
+    entry = _PER_DOC.get(doc)
+    if entry is None or entry["n"] != len(doc):
+        entry = _PER_DOC[doc] = {"n": len(doc)}
+    return entry
+
+
+def token_ids(doc: Doc) -> tuple[list[int], list[int], list[int]]:
+    """Every token's ORTH and LOWER hash and whitespace flag (doc.to_array), once per Doc."""
+    entry = _per_doc(doc)
+    if "ids" not in entry:
+        array = doc.to_array([ORTH, LOWER, SPACY])
+        entry["ids"] = (array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+    return entry["ids"]
+
+
 def token_strings(doc: Doc) -> tuple[list[str], list[str]]:
-    """Every token's text and lower-case form, read from the tokens' string hashes (about half
-    the time of building a Token for each)."""
-    strings = doc.vocab.strings
-    ids = doc.to_array([ORTH, LOWER])
-    return [strings[h] for h in ids[:, 0].tolist()], [strings[h] for h in ids[:, 1].tolist()]
+    """Every token's text and lower-case form, once per Doc: from the tokens' string hashes,
+    about half the time of building a Token for each."""
+    entry = _per_doc(doc)
+    if "strings" not in entry:
+        strings = doc.vocab.strings
+        orth, lower, _ = token_ids(doc)
+        entry["strings"] = ([strings[h] for h in orth], [strings[h] for h in lower])
+    return entry["strings"]
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, once per Doc (the property joins every token's text on each call)."""
+    entry = _per_doc(doc)
+    if "text" not in entry:
+        texts, spaces = token_strings(doc)[0], token_ids(doc)[2]
+        entry["text"] = "".join([t + " " if space else t for t, space in zip(texts, spaces)])
+    return entry["text"]
 
 
 def add_candidate(doc: Doc, start: int, end: int, label: str, priority: int, **info) -> None:
@@ -236,7 +271,7 @@ def headline_lines(doc: Doc) -> list[tuple[int, int]]:
     from ingest.furniture import title_line
 
     out, pos = [], 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         if title_line(line, max_words=40):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
@@ -256,7 +291,7 @@ def in_headline(doc: Doc, start: int, end: int) -> bool:
 def named_outside_headlines(doc: Doc, text: str) -> bool:
     """True when `text` (any case) occurs in the doc outside Title-Case lines."""
     lines = headline_lines(doc)
-    low, needle = doc.text.lower(), text.lower()
+    low, needle = doc_text(doc).lower(), text.lower()
     i = low.find(needle)
     while i >= 0:
         if not any(lo <= i < hi for lo, hi in lines):

@@ -24,12 +24,13 @@ token; for such a document it asks a spaCy Matcher holding all the patterns.
 
 from __future__ import annotations
 
-from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-_WORD_ATTRS = {"ORTH": 0, "TEXT": 0, "LOWER": 1}  # column in doc.to_array([ORTH, LOWER])
+from ingest.components.common import token_ids
+
+_WORD_ATTRS = {"ORTH": 0, "TEXT": 0, "LOWER": 1}  # column in common.token_ids
 
 
 def _words(spec) -> list[str] | None:
@@ -150,8 +151,7 @@ class RuleMatcher:
         """(match_id, start, end) of every match, as spacy.matcher.Matcher(doc) gives them."""
         if not len(doc):
             return []
-        array = doc.to_array([ORTH, LOWER])
-        columns = (array[:, 0].tolist(), array[:, 1].tolist())
+        columns = token_ids(doc)[:2]
         words = self._word_matches(columns)
         others = self._other_matches(doc, columns) if self._others else []
         if not others or not words:

@@ -22,6 +22,7 @@ from ingest.components.common import (
     country_of,
     covered,
     cues,
+    doc_text,
     ensure_extensions,
     is_name_token,
     name_after,
@@ -80,8 +81,9 @@ class Vessels:
     def _imo_matches(self, doc: Doc):
         """(start token, end token, number) of each IMO label + number in the text; the
         number's own token may carry the label ("number:1234567")."""
-        text = doc.text
-        if "imo" not in text.lower() and "maritime" not in text.lower():
+        text = doc_text(doc)
+        lower = text.lower()
+        if "imo" not in lower and "maritime" not in lower:
             return []
         found = {}
         for rx in (self.imo_re, self.imo_glued):
