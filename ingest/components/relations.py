@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -351,7 +352,8 @@ class Relations:
         out: list[dict] = []
         doc.user_data[RELATIONS] = out
         doc.user_data[DARK] = []
-        if not doc.ents:
+        ents = list(doc.ents)
+        if not ents:
             return doc
         # Every token's lower-case form, read once per document for the per-token scans below,
         # and where the words that can start a statement stand: designation cues, owning and
@@ -373,7 +375,6 @@ class Relations:
         group: list[tuple[int, int]] = []
         last_vessels: list[tuple[int, int]] = []
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        ents = list(doc.ents)
         ei = 0
         for sent in sents:
             lo, hi = sent.start, sent.end
@@ -1123,7 +1124,7 @@ class Relations:
             if s.label == "Agency":
                 iso2 = info.get(span_key(s.start, s.end), {}).get("country")
                 if iso2 and country_of(doc[s.start].text) or (iso2 and doc[s.start + 1].text in {"'s", "\u2019s"} if s.end - s.start > 1 else False):
-                    country = next((c for c in cues_countries() if c["iso2"] == iso2), None)
+                    country = _country_by_iso2().get(iso2)
                     if country:
                         self._emit(out, "PART_OF", [s], [("Country", country["name"])], sent)
 
@@ -1170,6 +1171,15 @@ def cues_countries():
     from ingest.components.common import data
 
     return data("countries")["countries"]
+
+
+@cache
+def _country_by_iso2() -> dict:
+    """The first country of countries.yaml with each ISO code."""
+    by_code: dict = {}
+    for c in cues_countries():
+        by_code.setdefault(c["iso2"], c)
+    return by_code
 
 
 @Language.factory("sanctions_kg_relations_v1", assigns=["doc.user_data"], default_config={"window": 4})
