@@ -12,7 +12,7 @@ import re
 from graph import ontology
 from ingest import dates as dates_mod
 from ingest.model import Document, Entity, ExtractionResult, Relation, Span
-from ingest.components.common import INFO, sent_bounds, span_key, span_of_key
+from ingest.components.common import INFO, sent_bounds, span_key, span_of_key, span_text
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
@@ -43,7 +43,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     names: dict[tuple[str, str, str | None], tuple[str, str, str]] = {}
     for ent in doc.ents:
         info = info_by_key.get(span_key(ent.start, ent.end), {})
-        label, text = ent.label_, ent.text
+        label, text = ent.label_, span_text(doc, ent.start, ent.end)
         memo = (label, text, info.get("canonical"))
         if memo not in names:
             surface = _clean(text)
@@ -206,7 +206,7 @@ def build_result(document: Document, doc) -> ExtractionResult:
 
     def sentence(bounds: tuple[int, int]) -> str:
         if bounds not in sentences:
-            sentences[bounds] = " ".join(doc[bounds[0]:bounds[1]].text.split())
+            sentences[bounds] = " ".join(span_text(doc, bounds[0], bounds[1]).split())
         return sentences[bounds]
 
     for i in range(len(candidates) + 1):

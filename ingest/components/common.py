@@ -158,6 +158,15 @@ def token_strings(doc: Doc) -> tuple[list[str], list[str]]:
     return entry["strings"]
 
 
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """doc[start:end].text from the shared token strings, without a Span or Token objects."""
+    texts, spaces = token_strings(doc)[0], token_ids(doc)[2]
+    words = texts[start:end]
+    if not words:
+        return ""
+    return "".join([t + " " if space else t for t, space in zip(words[:-1], spaces[start:end])]) + words[-1]
+
+
 def doc_text(doc: Doc) -> str:
     """doc.text, once per Doc (the property joins every token's text on each call)."""
     entry = _per_doc(doc)

@@ -30,7 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key, token_strings
+from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key, span_text, token_strings
 from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
@@ -494,7 +494,7 @@ class Relations:
 
     def _date_text(self, doc, dates, pos, lo, hi):
         d = self._nearest_date(dates, pos, lo, hi)
-        return doc[d[0]:d[1]].text if d else None
+        return span_text(doc, d[0], d[1]) if d else None
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
@@ -733,7 +733,7 @@ class Relations:
         return []
 
     def _is_navy(self, doc: Doc, slot: Slot) -> bool:
-        return slot.label == "Agency" and bool(self.navy_re.search(doc[slot.start:slot.end].text.lower()))
+        return slot.label == "Agency" and bool(self.navy_re.search(span_text(doc, slot.start, slot.end).lower()))
 
     def _class_gap(self, doc: Doc, a: int, b: int, joins=False) -> bool:
         """Whether tokens a..b only name a kind of warship ("frigate", "Offshore Patrol Vessel",

@@ -29,6 +29,7 @@ from ingest.components.common import (
     name_before,
     sent_bounds,
     shapes,
+    span_text,
 )
 from ingest.components.matching import RuleMatcher
 
@@ -172,8 +173,8 @@ class Vessels:
             if not country and tok.text[:1].isupper():
                 # "a Marshall Islands-flagged vessel": a state's name of two or three words.
                 for width in (3, 2):
-                    if j - width >= floor and country_of(doc[j - width:j].text):
-                        country = country_of(doc[j - width:j].text)
+                    if j - width >= floor and country_of(span_text(doc, j - width, j)):
+                        country = country_of(span_text(doc, j - width, j))
                         j -= width - 1
                         break
             if country:
