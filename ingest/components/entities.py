@@ -32,6 +32,7 @@ from ingest.components.common import (
     name_before,
     sent_bounds,
     shapes,
+    span_text,
     token_strings,
     in_headline,
     named_outside_headlines,
@@ -189,22 +190,22 @@ class Entities:
     def _propagate_names(self, doc: Doc, owner, chosen) -> None:
         """Every other capitalised mention of a body's name (any case) is that body."""
         names: dict[str, list] = {}
+        texts, lowers = self._text, self._lower
         for c in chosen:
             if c[2] in self.BODY_LABELS and c[3].get("method") == "rule":
-                toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
+                toks = tuple(lowers[c[0]:c[1]])
                 if len(toks) > 1 or len(toks[0]) > 2:
                     names.setdefault(toks[0], []).append((toks, c))
                 if c[2] == "Company" and c[3].get("legal_form"):
                     # "Kestrel Holdings" after "Kestrel Holdings Limited": the name without its legal form.
                     k = c[1]
-                    while k > c[0] and (doc[k - 1].text.rstrip(".") in self.legal_bare or doc[k - 1].text in {".", ","}):
+                    while k > c[0] and (texts[k - 1].rstrip(".") in self.legal_bare or texts[k - 1] in {".", ","}):
                         k -= 1
-                    short = tuple(t.lower_ for t in doc[c[0]:k])
+                    short = tuple(lowers[c[0]:k])
                     if short and short != toks and (len(short) > 1 or (len(short[0]) > 3 and not country_of(short[0]))):
                         names.setdefault(short[0], []).append((short, c))
         if not names:
             return
-        texts, lowers = self._text, self._lower
         for i in [k for k, low in enumerate(lowers) if low in names]:
             options = names[lowers[i]]
             if owner[i] is not None or not texts[i][:1].isupper():
@@ -272,7 +273,7 @@ class Entities:
         if (s, e) == (start, end) and other == label:
             return  # the same mention found twice
         if k not in self._chosen_text:
-            self._chosen_text[k] = doc[s:e].text
+            self._chosen_text[k] = span_text(doc, s, e)
         self._drop(doc, start, end, label, f"overlaps {other} {self._chosen_text[k]!r}, found by a longer or stronger rule")
 
     @staticmethod
@@ -356,7 +357,7 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(_name_tok(t.text).lower() for t in doc[start:end])
+            toks = tuple(_name_tok(t).lower() for t in self._text[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
