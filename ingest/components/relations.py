@@ -440,29 +440,30 @@ class Relations:
         for k, t in enumerate(chain):
             lemma = t.lemma_.lower()
             kids = list(t.children)
-            if any(c.dep_ == "neg" or c.lower_ == "never" for c in kids):
+            kid_deps, kid_lows = [c.dep_ for c in kids], [c.lower_ for c in kids]  # read once for the tests below
+            if any(d == "neg" or low == "never" for d, low in zip(kid_deps, kid_lows)):
                 return "denied"
-            if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in self.denial_subjects
-                   or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)) for c in kids):
+            if any(d in ("nsubj", "nsubjpass") and (low in self.denial_subjects
+                   or any(x.dep_ == "det" and x.lower_ == "no" for x in c.children)) for c, d, low in zip(kids, kid_deps, kid_lows)):
                 return "denied"
-            if t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in kids):
+            if t.pos_ == "NOUN" and any(d == "det" and low == "no" for d, low in zip(kid_deps, kid_lows)):
                 return "denied"
             if k > 0 and lemma in self.denial_verbs:
                 return "denied"
             modals = [c for c in kids if c.tag_ == "MD"]
             if modals:
                 # "may have been sanctioned" hedges a past fact; "may sanction" is no fact yet.
-                if any(c.lower_ == "have" for c in kids) and t.tag_ == "VBN" and modals[0].lower_ not in ("will", "shall", "would"):
+                if "have" in kid_lows and t.tag_ == "VBN" and modals[0].lower_ not in ("will", "shall", "would"):
                     hedged = True
                 else:
                     return "hypothetical"
             if k > 0 and t.pos_ == "VERB" and chain[k - 1].dep_ in ("xcomp", "ccomp", "dobj", "pobj", "prep") and (
-                    lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+                    lemma in self.modal_lemmas or (lemma == "call" and any(low in ("for", "on") for low in kid_lows))):
                 # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
-            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
+            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and "auxpass" in kid_deps)):
                 hedged = True
-            if t.lower_ in self.hedge_words or any(c.lower_ in self.hedge_words and c.dep_ in ("advmod", "amod", "acomp") for c in kids):
+            if t.lower_ in self.hedge_words or any(low in self.hedge_words and d in ("advmod", "amod", "acomp") for d, low in zip(kid_deps, kid_lows)):
                 hedged = True
         if not hedged:
             # The parse may hang a "that" clause anywhere; the words still say it: "denied that
