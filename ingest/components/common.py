@@ -116,10 +116,10 @@ def ensure_extensions() -> None:
 def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
     """Start and end token of the sentence holding token i; computed once per doc
     (Token.sent walks the sentence on every call)."""
-    if not doc.has_annotation("SENT_START"):
-        return 0, len(doc)
     bounds = doc.user_data.get("skg_sents")
     if bounds is None:
+        if not doc.has_annotation("SENT_START"):
+            return 0, len(doc)
         bounds = doc.user_data["skg_sents"] = ([s.start for s in doc.sents], [s.end for s in doc.sents])
     k = bisect_right(bounds[0], i) - 1
     return bounds[0][k], bounds[1][k]
