@@ -105,8 +105,9 @@ class RuleMatcher:
         for col, table in enumerate(self._by_first):
             if not table:
                 continue
-            for i, h in enumerate(columns[col]):
-                for number, key, rest in table.get(h, ()):
+            column = columns[col]
+            for i in [i for i, h in enumerate(column) if h in table]:
+                for number, key, rest in table[column[i]]:
                     end = i + 1 + len(rest)
                     if end <= n and all(columns[c][i + 1 + k] in hs for k, (c, hs) in enumerate(rest)):
                         found.append((end, i, number, key))
