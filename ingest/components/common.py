@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 from importlib import resources
+import weakref
 from weakref import WeakKeyDictionary
 
 import yaml
@@ -129,12 +130,16 @@ def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
 # lives. Not in doc.user_data, which is serialized (kept parses, n_process > 1). Our components
 # never retokenize; a Doc whose length changed starts afresh.
 _PER_DOC: WeakKeyDictionary = WeakKeyDictionary()
+_LAST: list = [None, None]  # the Doc asked about last (a weak reference) and its entry: asked again at once
 
 
 def _per_doc(doc: Doc) -> dict:
-    entry = _PER_DOC.get(doc)
-    if entry is None or entry["n"] != len(doc):
-        entry = _PER_DOC[doc] = {"n": len(doc)}
+    ref, entry = _LAST
+    if ref is None or ref() is not doc or entry["n"] != len(doc):
+        entry = _PER_DOC.get(doc)
+        if entry is None or entry["n"] != len(doc):
+            entry = _PER_DOC[doc] = {"n": len(doc)}
+        _LAST[:] = [weakref.ref(doc), entry]
     return entry
 
 
@@ -160,7 +165,9 @@ def token_strings(doc: Doc) -> tuple[list[str], list[str]]:
 
 def span_text(doc: Doc, start: int, end: int) -> str:
     """doc[start:end].text from the shared token strings, without a Span or Token objects."""
-    texts, spaces = token_strings(doc)[0], token_ids(doc)[2]
+    entry = _per_doc(doc)
+    texts = (entry["strings"] if "strings" in entry else token_strings(doc))[0]
+    spaces = entry["ids"][2]
     words = texts[start:end]
     if not words:
         return ""
