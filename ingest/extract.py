@@ -12,17 +12,18 @@ import re
 from graph import ontology
 from ingest import dates as dates_mod
 from ingest.model import Document, Entity, ExtractionResult, Relation, Span
-from ingest.components.common import sent_bounds, span_of_key
+from ingest.components.common import INFO, sent_bounds, span_key, span_of_key, span_text
 from ingest.resolve import canonical_name, local_key
 
 _SUFFIX_NUM = re.compile(r"^(.+?)[- ]\d+$")
 
 
 _DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+_SPACES = re.compile(r"\s+")
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,;:\"'\u201c\u201d")
+    text = _SPACES.sub(" ", text).strip(" ,;:\"'\u201c\u201d")
     # A full stop ends the sentence, not the name, except after a dotted form ("S.A.", "U.S.").
     if not _DOTTED_END.search(text):
         text = text.rstrip(" .,;:\"'\u201c\u201d")
@@ -37,15 +38,22 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
     by_span: dict[tuple[int, int], Entity] = {}
     onto = ontology.load()  # once per document: load() looks up the setting on every call
     attributes, identifiers = onto.attributes, onto.identifiers
+    info_by_key = doc.user_data.get(INFO, {})  # what span._.skg reads
+    # A name recurs in a text: its cleaned form, canonical name and key are worked out once.
+    names: dict[tuple[str, str, str | None], tuple[str, str, str]] = {}
     for ent in doc.ents:
-        info = ent._.skg
-        label = ent.label_
-        surface = _clean(ent.text)
+        info = info_by_key.get(span_key(ent.start, ent.end), {})
+        label, text = ent.label_, span_text(doc, ent.start, ent.end)
+        memo = (label, text, info.get("canonical"))
+        if memo not in names:
+            surface = _clean(text)
+            name = canonical_name(label, info.get("canonical") or surface) if surface else ""
+            names[memo] = surface, name, local_key(label, name) if surface else ""
+        surface, name, local = names[memo]
         if not surface:
             continue
-        name = canonical_name(label, info.get("canonical") or surface)
         ids = {k: v for k, v in (info.get("identifiers") or {}).items() if k in identifiers}
-        key = (label, local_key(label, name))
+        key = (label, local)
         entity = by_imo.get(ids["imo"]) if "imo" in ids else None
         entity = entity or by_key.get(key)
         if entity is None:
@@ -64,7 +72,7 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
         for prop in attributes:
             if info.get(prop) and prop not in entity.props:
                 entity.props[prop] = info[prop]
-        entity.spans.append(Span(ent.start_char, ent.end_char, ent.text))
+        entity.spans.append(Span(ent.start_char, ent.end_char, text))
         by_span[(ent.start, ent.end)] = entity
     entities = list(dict.fromkeys(by_key.values()))
     entities = _merge_numbered_vessels(entities, by_span)
@@ -135,10 +143,10 @@ def _merge_renamed_vessels(doc, entities: list[Entity], by_span) -> list[Entity]
     info = doc.user_data.get("skg_info", {})
     drop = set()
     for key, meta in info.items():
-        start, end = span_of_key(key)
         role = meta.get("renamed")
         if not role:
             continue
+        start, end = span_of_key(key)
         this = by_span.get((start, end))
         if this is None or this.label != "Vessel":
             continue
@@ -194,9 +202,16 @@ def build_result(document: Document, doc) -> ExtractionResult:
     darks: dict[int, list] = {}
     for d in doc._.skg_dark:
         darks.setdefault(d.after, []).append(d)
+    sentences: dict[tuple[int, int], str] = {}  # many statements share a sentence
+
+    def sentence(bounds: tuple[int, int]) -> str:
+        if bounds not in sentences:
+            sentences[bounds] = " ".join(span_text(doc, bounds[0], bounds[1]).split())
+        return sentences[bounds]
+
     for i in range(len(candidates) + 1):
         for dark in darks.get(i, ()):
-            sent = " ".join(doc[dark.sent[0]:dark.sent[1]].text.split())
+            sent = sentence(dark.sent)
             when = dates_mod.resolve(dark.date_text, base, last)
             if when:
                 last = when
@@ -207,7 +222,7 @@ def build_result(document: Document, doc) -> ExtractionResult:
         if i == len(candidates):
             break
         item = candidates[i]
-        sent = " ".join(doc[item.sent[0]:item.sent[1]].text.split())
+        sent = sentence(item.sent)
         when = dates_mod.resolve(item.date_text, base, last)
         if when:
             last = when

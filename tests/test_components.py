@@ -210,3 +210,16 @@ def test_operator_from_the_relative_clause_and_bare_both(nlp):
     assert not [f for f in found if f[0] == "OPERATED_BY" and f[2] == "United Arab Emirates"]
     _, found = rels(nlp, "The receiving vessels were the Koi and the Lark. Both are managed by Sunward Maritime S.A., a Panama company.")
     assert ("OPERATED_BY", "Koi", "Sunward Maritime S.A.") in found and ("OPERATED_BY", "Lark", "Sunward Maritime S.A.") in found
+
+
+def test_shared_token_strings_and_texts_are_spacys(blank):
+    """common.token_strings, span_text and doc_text (read once per Doc from the token hashes)
+    give what Token.text, Token.lower_, Span.text and Doc.text give, whitespace included."""
+    from ingest.components.common import doc_text, span_text, token_strings
+
+    doc = blank.make_doc("  The TANKER  Sea-Wren\n\nsailed  to Port\tKelmouth. \n ")
+    texts, lowers = token_strings(doc)
+    assert texts == [t.text for t in doc] and lowers == [t.lower_ for t in doc]
+    assert doc_text(doc) == doc.text
+    n = len(doc)
+    assert all(span_text(doc, a, b) == doc[a:b].text for a in range(-2, n + 2) for b in range(-2, n + 2))

@@ -10,8 +10,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 from importlib import resources
+import weakref
+from weakref import WeakKeyDictionary
 
 import yaml
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 CANDS = "skg_cands"
@@ -114,13 +117,70 @@ def ensure_extensions() -> None:
 def sent_bounds(doc: Doc, i: int) -> tuple[int, int]:
     """Start and end token of the sentence holding token i; computed once per doc
     (Token.sent walks the sentence on every call)."""
-    if not doc.has_annotation("SENT_START"):
-        return 0, len(doc)
     bounds = doc.user_data.get("skg_sents")
     if bounds is None:
+        if not doc.has_annotation("SENT_START"):
+            return 0, len(doc)
         bounds = doc.user_data["skg_sents"] = ([s.start for s in doc.sents], [s.end for s in doc.sents])
     k = bisect_right(bounds[0], i) - 1
     return bounds[0][k], bounds[1][k]
+
+
+# Values about a Doc's tokens that several components read, worked out once while the Doc
+# lives. Not in doc.user_data, which is serialized (kept parses, n_process > 1). Our components
+# never retokenize; a Doc whose length changed starts afresh.
+_PER_DOC: WeakKeyDictionary = WeakKeyDictionary()
+_LAST: list = [None, None]  # the Doc asked about last (a weak reference) and its entry: asked again at once
+
+
+def _per_doc(doc: Doc) -> dict:
+    ref, entry = _LAST
+    if ref is None or ref() is not doc or entry["n"] != len(doc):
+        entry = _PER_DOC.get(doc)
+        if entry is None or entry["n"] != len(doc):
+            entry = _PER_DOC[doc] = {"n": len(doc)}
+        _LAST[:] = [weakref.ref(doc), entry]
+    return entry
+
+
+def token_ids(doc: Doc) -> tuple[list[int], list[int], list[int]]:
+    """Every token's ORTH and LOWER hash and whitespace flag (doc.to_array), once per Doc."""
+    entry = _per_doc(doc)
+    if "ids" not in entry:
+        array = doc.to_array([ORTH, LOWER, SPACY])
+        entry["ids"] = (array[:, 0].tolist(), array[:, 1].tolist(), array[:, 2].tolist())
+    return entry["ids"]
+
+
+def token_strings(doc: Doc) -> tuple[list[str], list[str]]:
+    """Every token's text and lower-case form, once per Doc: from the tokens' string hashes,
+    about half the time of building a Token for each."""
+    entry = _per_doc(doc)
+    if "strings" not in entry:
+        strings = doc.vocab.strings
+        orth, lower, _ = token_ids(doc)
+        entry["strings"] = ([strings[h] for h in orth], [strings[h] for h in lower])
+    return entry["strings"]
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """doc[start:end].text from the shared token strings, without a Span or Token objects."""
+    entry = _per_doc(doc)
+    texts = (entry["strings"] if "strings" in entry else token_strings(doc))[0]
+    spaces = entry["ids"][2]
+    words = texts[start:end]
+    if not words:
+        return ""
+    return "".join([t + " " if space else t for t, space in zip(words[:-1], spaces[start:end])]) + words[-1]
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, once per Doc (the property joins every token's text on each call)."""
+    entry = _per_doc(doc)
+    if "text" not in entry:
+        texts, spaces = token_strings(doc)[0], token_ids(doc)[2]
+        entry["text"] = "".join([t + " " if space else t for t, space in zip(texts, spaces)])
+    return entry["text"]
 
 
 def add_candidate(doc: Doc, start: int, end: int, label: str, priority: int, **info) -> None:
@@ -227,7 +287,7 @@ def headline_lines(doc: Doc) -> list[tuple[int, int]]:
     from ingest.furniture import title_line
 
     out, pos = [], 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         if title_line(line, max_words=40):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
@@ -247,7 +307,7 @@ def in_headline(doc: Doc, start: int, end: int) -> bool:
 def named_outside_headlines(doc: Doc, text: str) -> bool:
     """True when `text` (any case) occurs in the doc outside Title-Case lines."""
     lines = headline_lines(doc)
-    low, needle = doc.text.lower(), text.lower()
+    low, needle = doc_text(doc).lower(), text.lower()
     i = low.find(needle)
     while i >= 0:
         if not any(lo <= i < hi for lo, hi in lines):

@@ -32,6 +32,8 @@ from ingest.components.common import (
     name_before,
     sent_bounds,
     shapes,
+    span_text,
+    token_strings,
     in_headline,
     named_outside_headlines,
     DROPPED,
@@ -74,12 +76,16 @@ class Entities:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
+        # Every token's text and lower-case form, read once for the whole-document scans below.
+        self._text, self._lower = token_strings(doc)
         # The rule components' candidates as typed spans, for inspection (STYLE: rule matches are spans).
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=lab) for s, e, lab, _, _ in cands if not lab.startswith("_")]
         n = len(doc)
         owner: list[int | None] = [None] * n
         chosen: list[list] = []  # [start, end, label, info]
         idents = []
+        lower, text = self._lower, self._text
+        self._chosen_text: dict[int, str] = {}  # the text of chosen[k], for _lost's reasons
         for start, end, label, prio, info in sorted(cands, key=lambda c: (-(c[1] - c[0]), -c[3], c[0])):
             if label == "_IDENT":
                 idents.append((start, end, info))
@@ -91,9 +97,10 @@ class Entities:
                     owner[i] = -1
                 continue
             # "Claimant X Navigation", "Defendant X": the party word is not part of the name.
-            while end - start > 1 and doc[start].lower_ in self.not_names and doc[start].text[:1].isupper() and label != "Agency":
+            while end - start > 1 and lower[start] in self.not_names and text[start][:1].isupper() and label != "Agency":
                 start += 1
-            if label in ("Vessel", "Company") and all(t.lower_ in self.vessel_words or t.lower_ in self.not_names or t.is_punct for t in doc[start:end]):
+            if label in ("Vessel", "Company") and all(
+                    lower[i] in self.vessel_words or lower[i] in self.not_names or doc[i].is_punct for i in range(start, end)):
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
@@ -124,8 +131,9 @@ class Entities:
         self._initials(doc, owner, chosen)
         dates = []
         if self.use_model_ner:
-            self._persons = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
-            for ent in doc.ents:
+            model_ents = doc.ents
+            self._persons = {t.lower_ for ent in model_ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
+            for ent in model_ents:
                 if ent.label_ in ("DATE", "TIME"):
                     # The small model tags bare numbers (IMO numbers) as dates; a date has a word or a year.
                     if any(t.is_alpha for t in ent) or any(len(t.text) == 4 and t.text.isdigit() for t in ent):
@@ -182,28 +190,29 @@ class Entities:
     def _propagate_names(self, doc: Doc, owner, chosen) -> None:
         """Every other capitalised mention of a body's name (any case) is that body."""
         names: dict[str, list] = {}
+        texts, lowers = self._text, self._lower
         for c in chosen:
             if c[2] in self.BODY_LABELS and c[3].get("method") == "rule":
-                toks = tuple(t.lower_ for t in doc[c[0]:c[1]])
+                toks = tuple(lowers[c[0]:c[1]])
                 if len(toks) > 1 or len(toks[0]) > 2:
                     names.setdefault(toks[0], []).append((toks, c))
                 if c[2] == "Company" and c[3].get("legal_form"):
                     # "Kestrel Holdings" after "Kestrel Holdings Limited": the name without its legal form.
                     k = c[1]
-                    while k > c[0] and (doc[k - 1].text.rstrip(".") in self.legal_bare or doc[k - 1].text in {".", ","}):
+                    while k > c[0] and (texts[k - 1].rstrip(".") in self.legal_bare or texts[k - 1] in {".", ","}):
                         k -= 1
-                    short = tuple(t.lower_ for t in doc[c[0]:k])
+                    short = tuple(lowers[c[0]:k])
                     if short and short != toks and (len(short) > 1 or (len(short[0]) > 3 and not country_of(short[0]))):
                         names.setdefault(short[0], []).append((short, c))
         if not names:
             return
-        for i, tok in enumerate(doc):
-            options = names.get(tok.lower_)
-            if not options or owner[i] is not None or not tok.text[:1].isupper():
+        for i in [k for k, low in enumerate(lowers) if low in names]:
+            options = names[lowers[i]]
+            if owner[i] is not None or not texts[i][:1].isupper():
                 continue
             for toks, c in sorted(options, key=lambda o: len(o[0]), reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(t.lower_ for t in doc[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
+                if e > len(doc) or tuple(self._lower[i:e]) != toks or any(owner[k] is not None for k in range(i, e)):
                     continue
                 if e < len(doc) and doc[e].text[:1].isupper() and not doc[e].is_punct and not doc[e].is_sent_start:
                     continue  # part of a longer name
@@ -232,10 +241,12 @@ class Entities:
                     acr.setdefault(a, []).append(c)
         if not acr:
             return
-        for i, tok in enumerate(doc):
-            if owner[i] is not None or not (2 <= len(tok.text) <= 6 and tok.text.isalpha() and tok.text.isupper()):
+        texts = self._text
+        for i in [k for k, text in enumerate(texts) if text in acr]:
+            text = texts[i]
+            if owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
                 continue
-            hits = {id(c[3]): c for c in acr.get(tok.text, [])}
+            hits = {id(c[3]): c for c in acr[text]}
             names = {self._canon(doc, c) for c in hits.values()}
             if len(names) == 1:
                 c = next(iter(hits.values()))
@@ -261,7 +272,9 @@ class Entities:
         s, e, other, _ = chosen[k]
         if (s, e) == (start, end) and other == label:
             return  # the same mention found twice
-        self._drop(doc, start, end, label, f"overlaps {other} {doc[s:e].text!r}, found by a longer or stronger rule")
+        if k not in self._chosen_text:
+            self._chosen_text[k] = span_text(doc, s, e)
+        self._drop(doc, start, end, label, f"overlaps {other} {self._chosen_text[k]!r}, found by a longer or stronger rule")
 
     @staticmethod
     def _drop(doc: Doc, start: int, end: int, label: str, why: str) -> None:
@@ -344,7 +357,7 @@ class Entities:
         for start, end, label, _ in chosen:
             if label != "Vessel":
                 continue
-            toks = tuple(_name_tok(t.text).lower() for t in doc[start:end])
+            toks = tuple(_name_tok(t).lower() for t in self._text[start:end])
             names.setdefault(toks[0], []).append(toks)
             m = _SUFFIX_NUM.match(toks[-1])
             if m and len(toks) == 1:
@@ -356,17 +369,21 @@ class Entities:
             return
         # Any case ("THE M/Y SILVER SWAN" in a caption, "the Silver Swan" in the text), but
         # always capitalised: "resolute" is not the ship Resolute.
-        for i, tok in enumerate(doc):
-            if not tok.text[:1].isupper():
+        texts, lowers = self._text, self._lower
+        # Only tokens whose form (or form without a full stop) starts a name can start a mention.
+        maybe = [k for k, low in enumerate(lowers) if low in names or (texts[k][-1:] == "." and _name_tok(texts[k]).lower() in names)]
+        for i in maybe:
+            text = texts[i]
+            if not text[:1].isupper():
                 continue
-            options = names.get(tok.lower_)
-            if options is None and tok.text[-1:] == ".":
-                options = names.get(_name_tok(tok.text).lower())
+            options = names.get(lowers[i])
+            if options is None and text[-1:] == ".":
+                options = names.get(_name_tok(text).lower())
             if not options or owner[i] is not None:
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
-                if e > len(doc) or tuple(_name_tok(t.text).lower() for t in doc[i:e]) != toks:
+                if e > len(doc) or tuple(_name_tok(t).lower() for t in self._text[i:e]) != toks:
                     continue
                 if any(owner[k] is not None for k in range(i, e)):
                     continue

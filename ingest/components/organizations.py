@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from ingest.components.common import (
@@ -34,6 +33,7 @@ from ingest.components.common import (
     is_caps,
     country_index,
 )
+from ingest.components.matching import RuleMatcher
 
 # First words of a court's district written after its name ("District Court, S.D. New York").
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
@@ -55,7 +55,7 @@ class Organizations:
         self.company_words = set(c["company_words"])
         self.company_nouns = set(c["company_nouns"])
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
-        m = Matcher(nlp.vocab)
+        m = RuleMatcher(nlp.vocab)
         m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])

@@ -22,13 +22,16 @@ ingest.extract resolves them against the article's date.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import cache
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key
+from ingest.components.common import DARK, DATES, INFO, RELATIONS, country_of, cues, ensure_extensions, span_key, span_text, token_strings
+from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
     "take": ["take", "took", "taken", "takes", "taking"], "leave": ["leave", "left", "leaves", "leaving"],
@@ -110,6 +113,7 @@ class Relations:
         ensure_extensions()
         self.name = name
         self.window = window
+        self._doc, self._lower = None, []  # the document being read, its tokens' lower-case forms (see __call__)
         # The labels each relation may join, as graph/ontology.yaml declares them.
         rels = load_ontology().relationships
         self.sanction_targets, self.sanction_agents = set(rels["SANCTIONED_BY"].extract_from), set(rels["SANCTIONED_BY"].targets)
@@ -162,10 +166,12 @@ class Relations:
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+        # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms
         self.phrases = pm
         # "left its AIS transponder off": the cue is split around the object, which a phrase
         # cannot say.
-        split = Matcher(nlp.vocab)
+        split = RuleMatcher(nlp.vocab)
         split.add("AIS", [[
             {"LOWER": {"IN": ["left", "leaves", "leaving", "kept", "keeps", "keeping"]}},
             {"LOWER": {"IN": ["its", "their", "the", "her"]}},
@@ -178,7 +184,7 @@ class Relations:
         self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
         self.place_preps = set(r["place_preps"])
         vessel_nouns = sorted({w for t in c["vessel_types"] for w in (t + "s", t + "es")})
-        m = Matcher(nlp.vocab)
+        m = RuleMatcher(nlp.vocab)
         m.add("PLURAL", [
             [{"LOWER": {"IN": ["all", "each", "both"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["them", "these", "those"]}}],
             [{"LOWER": "all"}, {"LOWER": {"IN": ["two", "three", "four", "five", "six", "seven", "eight"]}}],
@@ -346,14 +352,22 @@ class Relations:
         out: list[dict] = []
         doc.user_data[RELATIONS] = out
         doc.user_data[DARK] = []
-        if not doc.ents:
+        ents = list(doc.ents)
+        if not ents:
             return doc
+        # Every token's lower-case form, read once per document for the per-token scans below,
+        # and where the words that can start a statement stand: designation cues, owning and
+        # operating verbs.
+        self._doc, self._lower = doc, token_strings(doc)[1]
+        self._cue_at = [i for i, low in enumerate(self._lower) if low in self.sanction_cue_words]
+        self._own_at = [i for i, low in enumerate(self._lower) if low in self.owned_active or low in self.operated_active]
         phrase_hits: dict[int, list[tuple[str, int, int]]] = {}
         strings = doc.vocab.strings
         plural = self._plural_refs(doc)
         for match_id, s, e in [*self.phrases(doc), *self.split_cues(doc)]:
             phrase_hits.setdefault(s, []).append((strings[match_id], s, e))
-        ais_at = [i for i, hs in phrase_hits.items() if any(h[0] == "AIS" for h in hs)]
+        ais_at = sorted(i for i, hs in phrase_hits.items() if any(h[0] == "AIS" for h in hs))
+        self._ais_at, self._hit_at = ais_at, sorted(phrase_hits)
         dates = doc.user_data.get(DATES, [])
         # Per document: the last body that designated (for "the following vessels were
         # designated" without one) and the warships seen (never sanction targets).
@@ -361,7 +375,6 @@ class Relations:
         group: list[tuple[int, int]] = []
         last_vessels: list[tuple[int, int]] = []
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        ents = list(doc.ents)
         ei = 0
         for sent in sents:
             lo, hi = sent.start, sent.end
@@ -427,36 +440,38 @@ class Relations:
         for k, t in enumerate(chain):
             lemma = t.lemma_.lower()
             kids = list(t.children)
-            if any(c.dep_ == "neg" or c.lower_ == "never" for c in kids):
+            kid_deps, kid_lows = [c.dep_ for c in kids], [c.lower_ for c in kids]  # read once for the tests below
+            if any(d == "neg" or low == "never" for d, low in zip(kid_deps, kid_lows)):
                 return "denied"
-            if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in self.denial_subjects
-                   or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)) for c in kids):
+            if any(d in ("nsubj", "nsubjpass") and (low in self.denial_subjects
+                   or any(x.dep_ == "det" and x.lower_ == "no" for x in c.children)) for c, d, low in zip(kids, kid_deps, kid_lows)):
                 return "denied"
-            if t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in kids):
+            if t.pos_ == "NOUN" and any(d == "det" and low == "no" for d, low in zip(kid_deps, kid_lows)):
                 return "denied"
             if k > 0 and lemma in self.denial_verbs:
                 return "denied"
             modals = [c for c in kids if c.tag_ == "MD"]
             if modals:
                 # "may have been sanctioned" hedges a past fact; "may sanction" is no fact yet.
-                if any(c.lower_ == "have" for c in kids) and t.tag_ == "VBN" and modals[0].lower_ not in ("will", "shall", "would"):
+                if "have" in kid_lows and t.tag_ == "VBN" and modals[0].lower_ not in ("will", "shall", "would"):
                     hedged = True
                 else:
                     return "hypothetical"
             if k > 0 and t.pos_ == "VERB" and chain[k - 1].dep_ in ("xcomp", "ccomp", "dobj", "pobj", "prep") and (
-                    lemma in self.modal_lemmas or (lemma == "call" and any(c.lower_ in ("for", "on") for c in kids))):
+                    lemma in self.modal_lemmas or (lemma == "call" and any(low in ("for", "on") for low in kid_lows))):
                 # "plans to sanction X", "urged that the EU sanction X", "called for sanctions on X"
                 return "hypothetical"
-            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and any(c.dep_ == "auxpass" for c in kids))):
+            if k > 0 and (lemma in self.hedge_verbs or lemma in self.hedge_nouns or (lemma in self.hedge_passive and "auxpass" in kid_deps)):
                 hedged = True
-            if t.lower_ in self.hedge_words or any(c.lower_ in self.hedge_words and c.dep_ in ("advmod", "amod", "acomp") for c in kids):
+            if t.lower_ in self.hedge_words or any(low in self.hedge_words and d in ("advmod", "amod", "acomp") for d, low in zip(kid_deps, kid_lows)):
                 hedged = True
         if not hedged:
             # The parse may hang a "that" clause anywhere; the words still say it: "denied that
             # ...", "no evidence that ...", "alleged that ..." before the cue, with no relative
             # pronoun between (which would open a clause of its own).
+            lower = self._lower if self._doc is doc else [t.lower_ for t in doc]
             for j in range(max(lo, i - 25), i - 1):
-                if doc[j + 1].lower_ != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
+                if lower[j + 1] != "that" or any(t.lower_ in ("which", "who", "whose") for t in doc[j + 2:i]):
                     continue
                 lemma = doc[j].lemma_.lower()
                 if lemma in self.denial_verbs or (doc[j].lower_ == "evidence" and j > lo and doc[j - 1].lower_ == "no"):
@@ -480,7 +495,7 @@ class Relations:
 
     def _date_text(self, doc, dates, pos, lo, hi):
         d = self._nearest_date(dates, pos, lo, hi)
-        return doc[d[0]:d[1]].text if d else None
+        return span_text(doc, d[0], d[1]) if d else None
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
@@ -563,7 +578,7 @@ class Relations:
                         and self.sanction_bodies_re.search(_bare(doc[a.start:a.end].text)):
                     state["agent"] = ([a], state["sent_no"])
                     break
-        for i in range(lo, hi):
+        for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
             kind = self._sanction_cue(doc, i, hi)
             if kind is None:
                 continue
@@ -710,7 +725,7 @@ class Relations:
         """The body behind a designation whose sentence names none: a US legal instrument
         ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
         United States; else the body that designated in one of the two sentences before."""
-        text = " " + " ".join(t.lower_ for t in sent) + " "
+        text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]
         last = state.get("agent")
@@ -719,7 +734,7 @@ class Relations:
         return []
 
     def _is_navy(self, doc: Doc, slot: Slot) -> bool:
-        return slot.label == "Agency" and bool(self.navy_re.search(doc[slot.start:slot.end].text.lower()))
+        return slot.label == "Agency" and bool(self.navy_re.search(span_text(doc, slot.start, slot.end).lower()))
 
     def _class_gap(self, doc: Doc, a: int, b: int, joins=False) -> bool:
         """Whether tokens a..b only name a kind of warship ("frigate", "Offshore Patrol Vessel",
@@ -881,7 +896,10 @@ class Relations:
 
     def _ownership(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
-        for i in range(lo, hi):
+        # Only tokens that start a cue phrase or are an owning or operating verb say anything here.
+        starts = self._hit_at[bisect_left(self._hit_at, lo):bisect_left(self._hit_at, hi)]
+        starts += self._own_at[bisect_left(self._own_at, lo):bisect_left(self._own_at, hi)]
+        for i in sorted(set(starts)):
             for kind, s, e in hits.get(i, []):
                 if kind in ("ITS_OWNER", "ITS_OPERATOR"):
                     # "the Pavel Korin ..., and its owner, X" / "Its operator, X, is ..." /
@@ -945,7 +963,7 @@ class Relations:
                     src = self._group_left(slots, s, self.part_sources, doc)
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
                     self._emit(out, "PART_OF", src, tgt, sent)
-            low = doc[i].lower_
+            low = self._lower[i]
             if (low in self.owned_active or low in self.operated_active) and not (
                     (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
                 # (a passive participle, "was managed by", is read by the phrase rules above)
@@ -988,7 +1006,7 @@ class Relations:
         if not vessels:
             return
         lo, hi = sent.start, sent.end
-        verbs = [(t.i, self.call_forms[t.lower_]) for t in sent if t.lower_ in self.call_forms]
+        verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         for p in ports:
             prep = None
@@ -1107,7 +1125,7 @@ class Relations:
             if s.label == "Agency":
                 iso2 = info.get(span_key(s.start, s.end), {}).get("country")
                 if iso2 and country_of(doc[s.start].text) or (iso2 and doc[s.start + 1].text in {"'s", "\u2019s"} if s.end - s.start > 1 else False):
-                    country = next((c for c in cues_countries() if c["iso2"] == iso2), None)
+                    country = _country_by_iso2().get(iso2)
                     if country:
                         self._emit(out, "PART_OF", [s], [("Country", country["name"])], sent)
 
@@ -1136,10 +1154,10 @@ class Relations:
 
     def _ais(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
-        found = [h for i in range(lo, hi) for h in hits.get(i, []) if h[0] == "AIS"]
+        found = [h for i in self._ais_at[bisect_left(self._ais_at, lo):bisect_left(self._ais_at, hi)] for h in hits[i] if h[0] == "AIS"]
         if not found:
             return
-        words = {t.lower_ for t in sent}
+        words = set(self._lower[lo:hi])
         if not words & {"ais", "transponder", "transponders", "tracking", "signal", "signals", "identity", "identities", "dark", "location"}:
             return
         vessels = [s for s in slots if s.label == "Vessel"]
@@ -1154,6 +1172,15 @@ def cues_countries():
     from ingest.components.common import data
 
     return data("countries")["countries"]
+
+
+@cache
+def _country_by_iso2() -> dict:
+    """The first country of countries.yaml with each ISO code."""
+    by_code: dict = {}
+    for c in cues_countries():
+        by_code.setdefault(c["iso2"], c)
+    return by_code
 
 
 @Language.factory("sanctions_kg_relations_v1", assigns=["doc.user_data"], default_config={"window": 4})

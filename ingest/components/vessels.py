@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from graph.formats import valid_imo
@@ -23,13 +22,16 @@ from ingest.components.common import (
     country_of,
     covered,
     cues,
+    doc_text,
     ensure_extensions,
     is_name_token,
     name_after,
     name_before,
     sent_bounds,
     shapes,
+    span_text,
 )
+from ingest.components.matching import RuleMatcher
 
 
 def _plurals(words: list[str]) -> list[str]:
@@ -57,7 +59,7 @@ class Vessels:
         self.list_intro_words = {w for w in intro if w.isalpha()}
         self.list_intro_pairs = {tuple(w.split()) for w in intro if " " in w}
         self.list_verbs = set(c["vessel_list_verbs"])
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = RuleMatcher(nlp.vocab)
         multi = [[{"LOWER": w} for w in k.split()[:-1]] + [{"LOWER": {"IN": _plurals([k.split()[-1]])}}] for k in kinds if " " in k]
         self.matcher.add("TYPE", [[{"LOWER": {"IN": sorted(self.types)}}], *multi])
         prefixes = []
@@ -80,8 +82,9 @@ class Vessels:
     def _imo_matches(self, doc: Doc):
         """(start token, end token, number) of each IMO label + number in the text; the
         number's own token may carry the label ("number:1234567")."""
-        text = doc.text
-        if "imo" not in text.lower() and "maritime" not in text.lower():
+        text = doc_text(doc)
+        lower = text.lower()
+        if "imo" not in lower and "maritime" not in lower:
             return []
         found = {}
         for rx in (self.imo_re, self.imo_glued):
@@ -170,8 +173,8 @@ class Vessels:
             if not country and tok.text[:1].isupper():
                 # "a Marshall Islands-flagged vessel": a state's name of two or three words.
                 for width in (3, 2):
-                    if j - width >= floor and country_of(doc[j - width:j].text):
-                        country = country_of(doc[j - width:j].text)
+                    if j - width >= floor and country_of(span_text(doc, j - width, j)):
+                        country = country_of(span_text(doc, j - width, j))
                         j -= width - 1
                         break
             if country:
