@@ -22,7 +22,7 @@ from ingest.knowledge import (
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
-from ingest.parallel import Parses, auto_processes, extract_stream
+from ingest.parallel import Parses, auto_processes, extract_stream, frozen_heap
 from ingest.readers import read_paths
 from ingest.resolve import Resolver, entity_keys
 
@@ -155,7 +155,7 @@ def ingest_documents(
     the same file waits and then skips what the first wrote. Losing the store mid-run raises
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
-    with store.ingest_lock():
+    with store.ingest_lock(), frozen_heap():
         return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
 
 

@@ -210,3 +210,28 @@ def test_chunks_keep_order_and_split_the_last_ones_so_workers_finish_together():
     # One worker, or a stream of unknown length: plain chunks.
     assert [len(c) for c in _chunks(docs, 32, 1)] == [32] * 15 + [20]
     assert [len(c) for c in _chunks(iter(docs), 32, 2)] == [32] * 15 + [20]
+
+
+def test_frozen_heap_freezes_what_lives_collects_what_does_not_and_hands_it_back():
+    import gc
+    import weakref
+
+    from ingest.parallel import frozen_heap
+
+    class Node:
+        pass
+
+    alive = [Node() for _ in range(100)]
+    cycle = Node()
+    cycle.self = cycle  # garbage only the cyclic collector can free
+    gone = weakref.ref(cycle)
+    del cycle
+    before = gc.get_freeze_count()
+    with frozen_heap():
+        assert gone() is None  # collected before the freeze, not kept alive by it
+        inside = gc.get_freeze_count()
+        assert inside >= before + len(alive)
+        with frozen_heap():  # nested: nothing more is frozen
+            assert gc.get_freeze_count() == inside
+        assert gc.get_freeze_count() == inside
+    assert gc.get_freeze_count() <= before  # handed back (gc.unfreeze thaws all, the interpreter's own few too)
