@@ -266,17 +266,22 @@ TAIL_SPLIT = 4  # the last chunks, one per worker, go out in this many smaller p
 
 
 def _chunks(docs: Iterable[Document], size: int, workers: int = 1) -> Iterator[list[Document]]:
-    """Chunks of `size` documents. When the number of documents is known and there are
-    several workers, the last `workers * size` documents go in chunks of size/TAIL_SPLIT, so
-    that the workers finish at about the same time instead of one waiting on the other's
-    whole last chunk."""
-    total = len(docs) if workers > 1 and hasattr(docs, "__len__") else None
-    tail_from = max(0, total - workers * size) if total is not None else None
+    """Chunks of `size` documents. With several workers and a list of documents, the last
+    `workers * size` go in chunks of size/TAIL_SPLIT, so that the workers finish at about the
+    same time instead of one waiting on the other's whole last chunk."""
+    if workers > 1 and isinstance(docs, list):
+        tail = max(0, len(docs) - workers * size)
+        yield from _plain_chunks(docs[:tail], size)
+        yield from _plain_chunks(docs[tail:], max(1, size // TAIL_SPLIT))
+    else:
+        yield from _plain_chunks(docs, size)
+
+
+def _plain_chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     chunk: list[Document] = []
-    for i, d in enumerate(docs):
+    for d in docs:
         chunk.append(d)
-        small = tail_from is not None and i >= tail_from
-        if len(chunk) == (max(1, size // TAIL_SPLIT) if small else size) or (tail_from is not None and i + 1 == tail_from):
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:

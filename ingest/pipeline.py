@@ -361,18 +361,12 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     return summary
 
 
+@frozen_heap()  # nested in an ingest's own block: nothing more to do
 def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
             match: bool = True, progress: Callable[[str, int], None] | None = None,
             parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
     loaded, until a round learns nothing new (at most `max_rounds`); `parses`, `shares`: see rescan."""
-    with frozen_heap():  # nested in an ingest's own block: nothing more to do
-        return _refresh(store, before, nlp=nlp, n_process=n_process, max_rounds=max_rounds, match=match,
-                        progress=progress, parses=parses, shares=shares)
-
-
-def _refresh(store, before: list[KnownName], *, nlp, n_process: int, max_rounds: int, match: bool,
-             progress: Callable[[str, int], None] | None, parses: Parses | None, shares: "Shares | None") -> RescanSummary:
     total = RescanSummary()
     for _ in range(max_rounds):
         after = load_index(store)
