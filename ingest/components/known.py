@@ -137,8 +137,6 @@ class Known:
                 taken[i] = True
             found += 1
             extra = {"cue": "known"}
-            if meta["id"]:
-                extra["known_id"] = meta["id"]
             if meta["imo"]:
                 extra["identifiers"] = {"imo": meta["imo"]}
             same = [c for c in by_span.get((start, end), ()) if c[2] == meta["label"]]
@@ -147,7 +145,6 @@ class Known:
                     info = c[4]
                     if "identifiers" in extra and "imo" not in (info.get("identifiers") or {}):
                         info["identifiers"] = {**(info.get("identifiers") or {}), **extra["identifiers"]}
-                    info.setdefault("known_id", extra.get("known_id"))
                 continue
             add_candidate(doc, start, end, meta["label"], PRIO_KNOWN, **extra)
         return doc
