@@ -225,11 +225,17 @@ def _pattern(name: str) -> re.Pattern:
 _PREV = re.compile(r"(\S+)\s+$")
 _NEXT = re.compile(r"^\s+(\S+)")
 _MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
+# One space and a number of up to three digits that the tokenizer makes a word of its own (it
+# ends the text, or whitespace or closing punctuation follows): "Sea Fox 3" is another ship
+# than "Sea Fox" (the known-names component's rule). Shapes it may not split ("3.5", "3rd",
+# "3,000") do not count, so this never refuses a mention the component would take.
+_HULL_NEXT = re.compile(r" [0-9]{1,3}(?:$|(?=\s)|(?=[,.;:!?)\]\"%]($|\s))|(?=-))")
 
 
 def mentions(text: str, name: str) -> bool:
     """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
-    a longer capitalised name): the shape the known-names component accepts."""
+    a longer capitalised name, not followed by a hull number): the shape the known-names
+    component accepts."""
     for m in _pattern(name).finditer(text):
         words = m.group(0).split()
         if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
@@ -240,6 +246,8 @@ def mentions(text: str, name: str) -> bool:
             continue
         nxt = _NEXT.search(text[m.end() : m.end() + 40])
         if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+            continue
+        if _HULL_NEXT.match(text, m.end()):
             continue
         return True
     return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import spacy
 from click.testing import CliRunner
 
-from ingest.knowledge import KnownName, article_keys, name_key
+from ingest.knowledge import KnownName, article_keys, mentions, name_key
 from ingest.lists.importer import import_sanctions
 from ingest.nlp import add_components
 from ingest.pipeline import ingest_paths
@@ -175,6 +175,30 @@ def test_known_names_match_in_name_case_only_and_not_inside_longer_names():
     assert not any(e[1] == "Vessel" for e in _found(nlp, "Tavrida was empty."))  # one word opening a sentence
     assert not any(e[1] == "Vessel" for e in _found(nlp, "They met Tavrida Petrova yesterday."))
     assert ("Larchwood Maritime Ltd", "Company", None) in _found(nlp, "Payments went to Larchwood Maritime Ltd in May.")
+
+
+# What follows a known name in "They said Silver Larch...", and whether it makes it another ship's name.
+HULL_SHAPES = [
+    (" 7 was empty.", True), (" 7, the tanker, was empty.", True), (" 7.", True), (" 117 was empty.", True),
+    (" 7-year charter ended.", True), (" 7) was empty.", True), (" 7's crew left.", True),
+    (" 7.5 tonnes were lost.", False), (" 7,000 tonnes were lost.", False), (" 7th voyage ended.", False),
+    (" 2023 voyage ended.", False), ("  7 was empty.", False), (" was empty.", False), (", 7 crew said.", False),
+]
+
+
+def test_a_known_name_followed_by_a_hull_number_is_another_ship_and_the_rescan_test_agrees():
+    """"Silver Larch 7" is not the known Silver Larch. The re-scan's text test (mentions) must
+    never refuse a mention the component takes (that article would miss the new name); it
+    refuses the common shapes of a hull number, so their articles are not extracted again."""
+    nlp = _blank_with([KnownName("Vessel", "Silver Larch", (), f"imo:{IMO}", IMO)])
+    for tail, other_ship in HULL_SHAPES:
+        text = "They said Silver Larch" + tail
+        taken = ("Silver Larch", "Vessel", IMO) in _found(nlp, text)
+        assert taken is not other_ship, text
+        if taken:
+            assert mentions(text, "silver larch"), text
+    for tail in (" 7 was empty.", " 7, the tanker, was empty.", " 7.", " 117 was empty.", " 7-year charter ended."):
+        assert not mentions("They said Silver Larch" + tail, "silver larch"), tail
 
 
 def test_fragments_of_sentences_and_legal_forms_are_not_known_names():

@@ -158,7 +158,7 @@ def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_
     from _lists_fixtures import snapshot
 
     folder = tmp_path / "corpus"
-    corpus.write(corpus.generate(40), folder, "txt")
+    corpus.write(corpus.generate(80), folder, "txt")
     docs = [d for d in read_paths([str(folder)]) if isinstance(d, Document)]
     nlp = load()
 

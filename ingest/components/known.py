@@ -9,7 +9,8 @@ Matching is one PhraseMatcher on lower-case tokens, then case and context rules,
 known name written in lower case is usually a common phrase, not the name:
 - every word of the match starts with a capital or a digit (joiners such as "of" excepted):
   "SEA JUNIPER" and "Sea Juniper" match a known "Sea Juniper", "sea juniper" does not;
-- the match is not part of a longer capitalised name ("Vela" in "Vela Ostrova");
+- the match is not part of a longer capitalised name ("Vela" in "Vela Ostrova") nor followed by
+  a number of up to three digits ("Vela 2": another ship);
 - a one-word name needs at least 3 characters, no stop word, and, at the start of a sentence
   (where any word is capitalised), ALL CAPS or a digit in it;
 - a name two known entities of different labels share is left alone (ambiguous); a vessel
@@ -41,6 +42,7 @@ JOINERS = {"of", "and", "&", "de", "la", "del", "van", "von", "al", "el", "bin",
 PREFIXES = {"M/T", "M/V", "M/Y", "MT", "MV", "MY", "SS", "HMS", "USS", "JS", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr."}
 MAX_NAME_TOKENS = 10
 _PLAIN = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+_HULL_NUMBER = re.compile(r"[0-9]{1,3}")  # ingest.knowledge.mentions reads the same shape in plain text
 
 
 class Known:
@@ -100,11 +102,14 @@ class Known:
                 return False
             if first_in_sent and not ((tok.text.isupper() and len(tok.text) >= 4) or any(c.isdigit() for c in tok.text)):
                 return False
-        # Part of a longer capitalised name?
+        # Part of a longer capitalised name? A number of up to three digits one space after it
+        # counts too, wherever the sentence ends: "Sea Fox 3" is another ship than "Sea Fox".
         if end < len(doc):
             nxt = doc[end]
             if (nxt.text[:1].isupper() or (nxt.text[:1].isdigit() and not nxt.like_num)) and not nxt.is_sent_start \
                     and not nxt.is_punct and nxt.text not in NOT_NAME_START:
+                return False
+            if doc[end - 1].whitespace_ == " " and _HULL_NUMBER.fullmatch(nxt.text):
                 return False
         if start > 0 and not first_in_sent:
             prev = doc[start - 1]
