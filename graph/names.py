@@ -44,7 +44,8 @@ class NodeKeys:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A complete article that holds the keys of `names` and does not mention their entities."""
+    """A complete article that holds the keys of `names` and does not mention their entities
+    under those names."""
 
     article_id: str
     names: tuple[str, ...]
@@ -64,11 +65,13 @@ class StoredArticle:
 
 
 class NameLookup(Protocol):
-    """A name to look for: its key (ingest.knowledge.name_key), its entity's id, the name."""
+    """A name to look for: its key (ingest.knowledge.name_key), its entity's id, the name, and
+    the name's normalised key within its label (ingest.resolve.local_key)."""
 
     key: str
     id: str
     name: str
+    local: str
 
 
 _INDEX_ID = "imo"  # the identifier the name index carries (KnownName.imo)
@@ -141,14 +144,15 @@ def _candidates_query(onto: Ontology) -> str:
     return f"""UNWIND $items AS it
 MATCH (a:{ARTICLE}) WHERE it.key IN a.{NAME_KEYS} AND a.complete = true
 OPTIONAL MATCH (a)-[m:{MENTIONS}]->(n:{onto.entity_label} {{id: it.id}})
-WITH a, it, m WHERE m IS NULL
+WITH a, it, m WHERE m IS NULL OR NOT it.local IN coalesce(m.keys, [it.local])
 RETURN a.id AS id, collect(it.n) AS items"""
 
 
 def unmentioned(store: GraphStore, names: Iterable[NameLookup]) -> list[Candidate]:
-    """The complete articles that hold a name's key and do not mention its entity, each with
-    the names concerned (one indexed lookup for all `names`)."""
-    items = [{"key": n.key, "id": n.id, "n": n.name} for n in names]
+    """The complete articles that hold a name's key and do not mention its entity under that
+    name (MENTIONS.keys; an edge written before it had keys counts as under every name), each
+    with the names concerned (one indexed lookup for all `names`)."""
+    items = [{"key": n.key, "id": n.id, "n": n.name, "local": n.local} for n in names]
     res = store.run(_candidates_query(store.ontology), {"items": items}, timeout=300)
     return [Candidate(r["id"], tuple(r["items"])) for r in res]
 

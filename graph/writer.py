@@ -389,7 +389,7 @@ class Writer:
             row.update(e.properties)
             nodes.setdefault(e.label, []).append(row)
             if e.mentions:
-                rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions})
+                rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions, "keys": list(e.keys)})
         merged: dict[tuple, dict] = {}
         for r in facts.relations:
             sig = (r.type, r.start, r.end, r.key)

@@ -17,8 +17,9 @@ Three pieces:
   of N's first word pair (`name_key`), not a pass over the corpus.
 - **Re-scan** (`ingest.pipeline.refresh`, which writes as an ingest does): the names in the index now and not before are looked up; stored
   articles that hold a name's key, whose text contains the name, and that do not already
-  mention that entity are extracted again with the new index, and their facts replaced in
-  one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
+  mention that entity under that name (an article that gave the entity only other names may
+  have typed this one as something else) are extracted again with the new index, and their
+  facts replaced in one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
   type new names in turn, so it repeats until nothing new is learnt (at most `MAX_ROUNDS`).
   The result: the graph does not depend on whether the articles or the list came first.
 """
@@ -192,17 +193,20 @@ class NewName:
     key: str  # name_key(name)
     id: str  # the entity's node id
     name: str
+    local: str = ""  # the name's key within its label (ingest.resolve.local_key), as MENTIONS.keys hold it
 
 
 def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
     """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
     `before`: the names a re-scan is for."""
+    from ingest.resolve import local_key  # imports spaCy: not at module level
+
     old = resolve_names(before)
     out = []
     for name, meaning in resolve_names(after).items():
         key = name_key(name)
         if meaning["id"] and key and old.get(name) != meaning:
-            out.append(NewName(key, meaning["id"], name))
+            out.append(NewName(key, meaning["id"], name, local_key(meaning["label"], name)))
     return out
 
 

@@ -271,8 +271,9 @@ def ingest_paths(
 def stale_articles(store, names: list[NewName], *, shares: Shares | None = None) -> tuple[int, list[StoredArticle]]:
     """Stored articles a re-scan should extract again for `names`: (candidates, articles).
 
-    Candidates hold a name's key and do not mention its entity (one indexed lookup); of those,
-    the articles whose text really contains one of the names are returned with their metadata.
+    Candidates hold a name's key and do not mention its entity under that name (one indexed
+    lookup); of those, the articles whose text really contains one of the names are returned
+    with their metadata.
     When `shares` holds every stored article (an ingest into an empty store), they are found
     there, the same way, without the query.
     """
@@ -412,7 +413,7 @@ class Shares:
     gives the same facts sets only what a full rewrite would change.
 
     With `whole_store` (the store held no article when the run began), also each article's
-    name keys and mentioned entities, so that the re-scan finds the articles that may mention
+    name keys and mentioned entities with the keys of the names it gives them, so that the re-scan finds the articles that may mention
     a new name here (stale) rather than with a query over the store's article key index.
     """
 
@@ -422,7 +423,7 @@ class Shares:
         self.by_id: dict[str, bytes] = {}
         self.whole = whole_store
         self.keys: dict[str, frozenset[str]] = {}
-        self.mentioned: dict[str, frozenset[str]] = {}
+        self.mentioned: dict[str, dict[str, frozenset[str]]] = {}  # article -> entity -> keys (MENTIONS.keys)
         self.docs: dict[str, Document] = {}
 
     def wrote(self, document: Document, facts: ArticleFacts) -> None:
@@ -434,7 +435,7 @@ class Shares:
                 self.keys, self.mentioned, self.docs = {}, {}, {}
                 return
             self.keys[aid] = frozenset(facts.article.name_keys)
-            self.mentioned[aid] = frozenset(e.id for e in facts.entities if e.mentions)
+            self.mentioned[aid] = {e.id: frozenset(e.keys) for e in facts.entities if e.mentions}
             self.docs[aid] = document
 
     def same(self, facts: ArticleFacts) -> bool:
@@ -449,7 +450,8 @@ class Shares:
 
     def stale(self, names: list[NewName]) -> tuple[int, list[StoredArticle]]:
         """stale_articles over the articles written in this run: the same candidates (an article
-        holds the name's key and does not mention its entity), the same articles, in the same order."""
+        holds the name's key and does not mention its entity under that name), the same articles,
+        in the same order."""
         wanted = {n.key for n in names}
         by_key: dict[str, list[str]] = {}
         for aid, keys in self.keys.items():
@@ -458,7 +460,7 @@ class Shares:
         found: dict[str, list[str]] = {}
         for n in names:
             for aid in by_key.get(n.key, ()):
-                if n.id not in self.mentioned[aid]:
+                if n.local not in self.mentioned[aid].get(n.id, ()):
                     found.setdefault(aid, []).append(n.name)
         out = []
         for aid in sorted(found):

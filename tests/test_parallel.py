@@ -235,3 +235,29 @@ def test_frozen_heap_freezes_what_lives_collects_what_does_not_and_hands_it_back
             assert gc.get_freeze_count() == inside
         assert gc.get_freeze_count() == inside
     assert gc.get_freeze_count() <= before  # handed back (gc.unfreeze thaws all, the interpreter's own few too)
+
+
+def test_stale_articles_in_memory_and_by_the_stores_query_agree_on_an_entity_named_otherwise(tmp_path):
+    """An article that gave a ship's IMO number to another name ("Tide Example") and writes
+    "Sea Example" too is re-scanned for the new name "Sea Example", although it mentions that
+    ship's node; one that names the ship "Sea Example" is not. The in-memory test (Shares) and
+    the store's query (MENTIONS.keys) give the same answer."""
+    from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, Writer
+    from ingest.knowledge import NewName, article_keys
+    from ingest.pipeline import Shares, stale_articles
+
+    texts = {"same": "Sea Example (IMO 1234567) sailed.", "other": "Tide Example (IMO 1234567) met Sea Example."}
+    names = {"same": "Sea Example", "other": "Tide Example"}
+    shares = Shares(whole_store=True)
+    with open_store(str(tmp_path / "kg.db")) as store:
+        for key, text in texts.items():
+            doc = Document(text=text, path=f"{key}.txt")
+            ship = EntityFacts("imo:1234567", "Vessel", names[key], (names[key],), (names[key].lower(),), mentions=1)
+            facts = ArticleFacts(ArticleRecord(doc.id, path=doc.path, text=text, name_keys=tuple(article_keys(text))), (ship,), ())
+            Writer(store).add_article(facts)
+            shares.wrote(doc, facts)
+        new = [NewName("sea example", "imo:1234567", "sea example", "sea example")]
+        in_memory = stale_articles(store, new, shares=shares)
+        by_query = stale_articles(store, new)
+    other = Document(text=texts["other"], path="other.txt").id
+    assert in_memory == by_query == (1, [by_query[1][0]]) and by_query[1][0].id == other

@@ -140,14 +140,19 @@ def test_the_name_index_and_the_resolvers_keys(store):
 
 def test_articles_that_may_mention_a_name_they_do_not_link(store):
     class Name:
-        def __init__(self, key, id, name):
-            self.key, self.id, self.name = key, id, name
+        def __init__(self, key, id, name, local):
+            self.key, self.id, self.name, self.local = key, id, name, local
 
     w = Writer(store)
     w.add_article(_article("a1", SHIP, text="Sea Example again."))
     w.add_article(_article("a2", PORT, text="Sea Example at Exampleton."))
-    found = names.unmentioned(store, [Name("sea example", SHIP.id, "Sea Example")])
-    assert found == [names.Candidate("a2", ("Sea Example",))]  # a1 mentions the ship already
+    # a3 gave the ship's number to another name: "Sea Example" there may be typed wrongly.
+    other = dataclasses.replace(SHIP, name="Tide Example", aliases=("Tide Example",), keys=("tide example",))
+    w.add_article(_article("a3", other, text="Tide Example (IMO 1234567) and Sea Example."))
+    found = names.unmentioned(store, [Name("sea example", SHIP.id, "Sea Example", "sea example")])
+    # a1 mentions the ship under that name already
+    assert sorted(found, key=lambda c: c.article_id) == [names.Candidate("a2", ("Sea Example",)),
+                                                         names.Candidate("a3", ("Sea Example",))]
     texts = names.stored_texts(store, ["a2", "missing"])
     assert texts == [names.StoredArticle("a2", "Sea Example at Exampleton.", "title a2", None, None, None, "a2.txt")]
 
