@@ -19,8 +19,9 @@ Three pieces:
   articles that hold a name's key, whose text contains the name, and that do not already
   mention that entity under that name (an article that gave the entity only other names may
   have typed this one as something else) are extracted again with the new index, and their
-  facts replaced in one atomic batch each (ingest.pipeline.write_article with replace=True). Re-extraction can
-  type new names in turn, so it repeats until nothing new is learnt (at most `MAX_ROUNDS`).
+  facts replaced in one atomic batch each (ingest.pipeline.write_article with replace=True).
+  Re-extraction can type new names in turn, so it repeats until nothing new is learnt (at
+  most `MAX_ROUNDS`).
   The result: the graph does not depend on whether the articles or the list came first.
 """
 
@@ -193,7 +194,7 @@ class NewName:
     key: str  # name_key(name)
     id: str  # the entity's node id
     name: str
-    local: str = ""  # the name's key within its label (ingest.resolve.local_key), as MENTIONS.keys hold it
+    local: str  # the name's key within its label (ingest.resolve.local_key), as MENTIONS.keys hold it
 
 
 def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:

@@ -413,8 +413,9 @@ class Shares:
     gives the same facts sets only what a full rewrite would change.
 
     With `whole_store` (the store held no article when the run began), also each article's
-    name keys and mentioned entities with the keys of the names it gives them, so that the re-scan finds the articles that may mention
-    a new name here (stale) rather than with a query over the store's article key index.
+    name keys and mentioned entities with the keys of the names it gives them, so that the
+    re-scan finds the articles that may mention a new name here (stale) rather than with a
+    query over the store's article key index.
     """
 
     MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
