@@ -163,23 +163,26 @@ def token_strings(doc: Doc) -> tuple[list[str], list[str]]:
     return entry["strings"]
 
 
+def _joined(texts: list[str], spaces: list[int]) -> str:
+    """Token texts, each followed by its whitespace (zip stops at the shorter list)."""
+    return "".join([t + " " if space else t for t, space in zip(texts, spaces)])
+
+
 def span_text(doc: Doc, start: int, end: int) -> str:
     """doc[start:end].text from the shared token strings, without a Span or Token objects."""
     entry = _per_doc(doc)
     texts = (entry["strings"] if "strings" in entry else token_strings(doc))[0]
-    spaces = entry["ids"][2]
     words = texts[start:end]
     if not words:
         return ""
-    return "".join([t + " " if space else t for t, space in zip(words[:-1], spaces[start:end])]) + words[-1]
+    return _joined(words[:-1], entry["ids"][2][start:end]) + words[-1]  # no space after the last word
 
 
 def doc_text(doc: Doc) -> str:
     """doc.text, once per Doc (the property joins every token's text on each call)."""
     entry = _per_doc(doc)
     if "text" not in entry:
-        texts, spaces = token_strings(doc)[0], token_ids(doc)[2]
-        entry["text"] = "".join([t + " " if space else t for t, space in zip(texts, spaces)])
+        entry["text"] = _joined(token_strings(doc)[0], token_ids(doc)[2])
     return entry["text"]
 
 

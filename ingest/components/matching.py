@@ -127,7 +127,7 @@ class RuleMatcher:
         present = (set(columns[0]), set(columns[1]))
         windows = []
         for required, longest in self._others:
-            if not all(not hs.isdisjoint(present[c]) for c, hs in required):
+            if any(hs.isdisjoint(present[c]) for c, hs in required):
                 continue  # a word it needs is not in the document
             if longest is None or not required:
                 return self._matcher(doc)

@@ -173,8 +173,7 @@ class Vessels:
             if not country and tok.text[:1].isupper():
                 # "a Marshall Islands-flagged vessel": a state's name of two or three words.
                 for width in (3, 2):
-                    if j - width >= floor and country_of(span_text(doc, j - width, j)):
-                        country = country_of(span_text(doc, j - width, j))
+                    if j - width >= floor and (country := country_of(span_text(doc, j - width, j))):
                         j -= width - 1
                         break
             if country:
