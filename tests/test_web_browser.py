@@ -12,6 +12,7 @@ chromium fails the test instead of skipping it.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -452,3 +453,40 @@ def test_pages_fit_from_1024_to_1920_px(server, browser, reports, width):
         assert pg.locator("form[data-query] input[type=date]").count() >= 1
     finally:
         context.close()
+
+
+OPENING_QUERY = re.search(r'<textarea id="cypher"[^>]*>(.*?)</textarea>', (ROOT / "web" / "static" / "console.html").read_text("utf-8"), re.S).group(1)
+OWNERSHIP = ("MATCH p = (v:Vessel)-[:OWNED_BY|OPERATED_BY*1..3]->(o:Entity) "
+             "WHERE v.name IN ['Grey Heron', 'Kama Star', 'Irtysh Dawn'] RETURN p")
+
+
+@pytest.mark.parametrize("name, query", [("opening", OPENING_QUERY), ("ownership", OWNERSHIP)])
+def test_fitted_graph_keeps_every_node_label_readable(server, page, name, query):
+    """Unconnected groups are packed together, so the fitted picture keeps its labels readable:
+    checked from the rendered zoom and positions, not by eye."""
+    base, _ = server
+    _console(page, base, query)
+    seen = page.evaluate("""(() => {
+        const cy = document.getElementById('graph').cy;
+        const font = Math.min(...cy.nodes().map(n => n.pstyle('font-size').pfValue)) * cy.zoom();
+        const nodes = cy.nodes().map(n => ({ p: n.renderedPosition(), label: n.style('label'),
+                                             shown: n.pstyle('min-zoomed-font-size').pfValue <= font }));
+        let closest = Infinity;
+        for (let i = 0; i < nodes.length; i++)
+          for (let j = i + 1; j < nodes.length; j++)
+            closest = Math.min(closest, Math.hypot(nodes[i].p.x - nodes[j].p.x, nodes[i].p.y - nodes[j].p.y));
+        return { zoom: cy.zoom(), font, width: cy.width(), height: cy.height(), nodes, closest,
+                 groups: cy.elements().components().length, bb: cy.elements().boundingBox() };
+    })()""")
+    assert len(seen["nodes"]) >= 3, f"{name}: the example graph should give this query a picture"
+    if name == "ownership":
+        assert seen["groups"] >= 2, "the ownership query should draw at least two unconnected groups"
+    assert seen["font"] >= 8, f"{name}: node names drawn {seen['font']:.1f} px high at zoom {seen['zoom']:.2f}"
+    assert all(n["shown"] and n["label"] for n in seen["nodes"]), f"{name}: a node's name is hidden"
+    inside = [n for n in seen["nodes"] if 0 <= n["p"]["x"] <= seen["width"] and 0 <= n["p"]["y"] <= seen["height"]]
+    assert len(inside) == len(seen["nodes"]), (
+        f"{name}: {len(seen['nodes']) - len(inside)} node(s) drawn outside the {seen['width']}x{seen['height']} box "
+        f"(zoom {seen['zoom']:.2f}, layout {seen['bb']['w']:.0f}x{seen['bb']['h']:.0f})")
+    assert seen["closest"] >= 20, f"{name}: two nodes drawn {seen['closest']:.0f} px apart"
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.locator("#graph").screenshot(path=str(DOCS / f"graph-{name}.png"))

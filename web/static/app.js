@@ -179,19 +179,19 @@ const SKG = (() => {
     return h >>> 0;
   }
 
-  function layoutPositions(nodes, edges) {
-    const ids = nodes.map((n) => n.id).sort();
-    const index = new Map(ids.map((id, i) => [id, i]));
-    const n = ids.length;
-    const k = 90;  // ideal edge length
+  // Force steps over one connected group (indices into ids), its centre at 0,0. Each step
+  // compares every pair: fewer steps for big groups, none past 1,500 nodes (the hashed positions
+  // alone, still the same on every load).
+  function forceGroup(ids, members, links, k) {
+    const n = members.length;
     const spread = k * Math.sqrt(n) * 1.2;
-    const pos = ids.map((id) => {
-      const h = hash(id);
+    const pos = members.map((i) => {
+      const h = hash(ids[i]);
       return { x: ((h & 0xffff) / 0xffff - 0.5) * spread, y: ((h >>> 16) / 0xffff - 0.5) * spread };
     });
-    const links = edges.map((e) => [index.get(e.source), index.get(e.target)]).filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
-    // Each step compares every pair: fewer steps for big results, none past 1,500 nodes (the
-    // hashed positions alone, still the same on every load).
+    if (n === 1) return [{ x: 0, y: 0 }];
+    const local = new Map(members.map((i, j) => [i, j]));
+    const own = links.filter(([a]) => local.has(a)).map(([a, b]) => [local.get(a), local.get(b)]);
     const iterations = n > 1500 ? 0 : n > 400 ? 30 : 300;
     let temp = spread / 4;
     for (let it = 0; it < iterations; it++) {
@@ -206,7 +206,7 @@ const SKG = (() => {
           disp[j].x -= (dx / d) * f; disp[j].y -= (dy / d) * f;
         }
       }
-      for (const [a, b] of links) {
+      for (const [a, b] of own) {
         const dx = pos[a].x - pos[b].x, dy = pos[a].y - pos[b].y;
         const d = Math.max(Math.hypot(dx, dy), 0.01);
         const f = (d * d) / k;
@@ -214,15 +214,80 @@ const SKG = (() => {
         disp[b].x += (dx / d) * f; disp[b].y += (dy / d) * f;
       }
       for (let i = 0; i < n; i++) {
-        // A little gravity keeps unconnected parts on screen.
-        disp[i].x -= pos[i].x * 0.02; disp[i].y -= pos[i].y * 0.02;
+        disp[i].x -= pos[i].x * 0.02; disp[i].y -= pos[i].y * 0.02;  // a little gravity
         const d = Math.max(Math.hypot(disp[i].x, disp[i].y), 0.01);
         const step = Math.min(d, temp);
         pos[i].x += (disp[i].x / d) * step; pos[i].y += (disp[i].y / d) * step;
       }
       temp = Math.max(temp * 0.97, 1);
     }
-    return Object.fromEntries(ids.map((id, i) => [id, { x: Math.round(pos[i].x * 10) / 10, y: Math.round(pos[i].y * 10) / 10 }]));
+    return pos;
+  }
+
+  // Connected groups of node indices, largest first (ties: the one with the smallest id).
+  function groupsOf(n, links) {
+    const parent = [...Array(n).keys()];
+    const find = (a) => { while (parent[a] !== a) { parent[a] = parent[parent[a]]; a = parent[a]; } return a; };
+    for (const [a, b] of links) {
+      const ra = find(a), rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
+    const groups = new Map();
+    for (let i = 0; i < n; i++) {
+      const r = find(i);
+      if (!groups.has(r)) groups.set(r, []);
+      groups.get(r).push(i);
+    }
+    return [...groups.values()].sort((a, b) => b.length - a.length || a[0] - b[0]);
+  }
+
+  // The same result always gets the same picture: start positions come from a hash of each
+  // node's id, then a fixed number of force steps per connected group (no randomness, nodes in
+  // id order). The groups are then packed close together in rows, largest first, so a result
+  // of several unconnected groups (or lone nodes) fills the box instead of being pushed apart
+  // until the fitted zoom makes every label unreadable.
+  function layoutPositions(nodes, edges, aspect = 2) {
+    const ids = nodes.map((n) => n.id).sort();
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const k = 60;  // ideal edge length
+    const links = edges.map((e) => [index.get(e.source), index.get(e.target)])
+      .filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
+    const LABEL_HALF = 55, NODE_HALF = 18, LABEL_BELOW = 30, GAP = 30;
+    const boxes = groupsOf(ids.length, links).map((members) => {
+      const pos = forceGroup(ids, members, links, k);
+      const xs = pos.map((p) => p.x), ys = pos.map((p) => p.y);
+      const x0 = Math.min(...xs) - LABEL_HALF, y0 = Math.min(...ys) - NODE_HALF;
+      return { members, pos, x0, y0, w: Math.max(...xs) + LABEL_HALF - x0, h: Math.max(...ys) + NODE_HALF + LABEL_BELOW - y0 };
+    });
+    // Shelf packing, largest group first; of the row widths tried, the one whose picture fits a
+    // box of the given width/height ratio at the largest scale.
+    const shelve = (rowWidth) => {
+      const at = [];
+      let x = 0, y = 0, rowHeight = 0, width = 0;
+      for (const b of boxes) {
+        if (x > 0 && x + b.w > rowWidth) { x = 0; y += rowHeight + GAP; rowHeight = 0; }
+        at.push([x, y]);
+        width = Math.max(width, x + b.w);
+        x += b.w + GAP;
+        rowHeight = Math.max(rowHeight, b.h);
+      }
+      return { at, scale: Math.min(aspect / width, 1 / (y + rowHeight)) };
+    };
+    let best = shelve(Infinity);
+    let sum = 0;
+    for (const b of boxes) {
+      sum += b.w + GAP;
+      const tried = shelve(Math.max(sum, ...boxes.map((c) => c.w)));
+      if (tried.scale > best.scale) best = tried;
+    }
+    const out = {};
+    boxes.forEach((b, g) => {
+      const [x, y] = best.at[g];
+      b.members.forEach((i, j) => {
+        out[ids[i]] = { x: Math.round((b.pos[j].x - b.x0 + x) * 10) / 10, y: Math.round((b.pos[j].y - b.y0 + y) * 10) / 10 };
+      });
+    });
+    return out;
   }
 
   function legend(nodes) {
@@ -236,6 +301,10 @@ const SKG = (() => {
 
   const OTHER_COLOR = "#475569";
   const LABEL_ZOOM = 1.4;  // edge names drawn from this zoom on (and always on hover)
+  const NODE_FONT = 14;
+  // The fitted zoom never goes below this: node names stay at least 8.4 px high. A result
+  // too big for the box at this zoom opens on its largest group (top left); pan for the rest.
+  const MIN_FIT_ZOOM = 0.6;
 
   function renderGraph(container, graph, handlers) {
     container.replaceChildren();
@@ -245,7 +314,7 @@ const SKG = (() => {
         "No nodes or relationships in the result: return nodes (n), relationships (r) or paths (p) to see a graph."));
       return null;
     }
-    const positions = layoutPositions(graph.nodes, graph.edges);
+    const positions = layoutPositions(graph.nodes, graph.edges, (container.clientWidth || 800) / (container.clientHeight || 430));
     const elements = [];
     for (const n of [...graph.nodes].sort((x, y) => (x.id < y.id ? -1 : 1))) {
       elements.push({ group: "nodes", position: positions[n.id], data: { id: n.id, name: n.name || n.id, label: n.label || "other",
@@ -261,9 +330,9 @@ const SKG = (() => {
       style: [
         { selector: "node", style: {
           "background-color": "data(color)", label: "data(name)", color: "#1d2430",
-          "font-size": 13, "text-valign": "bottom", "text-margin-y": 4, width: 28, height: 28,
-          "text-wrap": "ellipsis", "text-max-width": 140, "border-width": 2, "border-color": "#fff",
-          "min-zoomed-font-size": 7 } },
+          "font-size": NODE_FONT, "text-valign": "bottom", "text-margin-y": 4, width: 28, height: 28,
+          "text-wrap": "ellipsis", "text-max-width": 110, "border-width": 2, "border-color": "#fff",
+          "min-zoomed-font-size": graph.nodes.length <= 60 ? 0 : 7 } },
         { selector: "node.context", style: { opacity: 0.55 } },
         { selector: "edge", style: {
           width: 2, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8",
@@ -277,8 +346,13 @@ const SKG = (() => {
       ],
       layout: { name: "preset", fit: true, padding: 40 },
     });
-    // A small result would otherwise be blown up to fill the box.
+    // A small result would otherwise be blown up to fill the box; a big one shrunk to dots.
     if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
+    if (cy.zoom() < MIN_FIT_ZOOM) {
+      const bb = cy.elements().boundingBox();
+      cy.zoom(MIN_FIT_ZOOM);
+      cy.pan({ x: 40 - bb.x1 * MIN_FIT_ZOOM, y: 40 - bb.y1 * MIN_FIT_ZOOM });
+    }
     // Edge names only where they have room: zoomed in, or the one under the pointer.
     const nameEdges = () => cy.batch(() => cy.edges().toggleClass("named", cy.zoom() >= LABEL_ZOOM));
     nameEdges();
@@ -348,5 +422,5 @@ const SKG = (() => {
   });
 
   return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, citeOf, relArrow, pathLine,
-    renderTable, renderGraph, renderResult, showEdge, layoutPositions };
+    renderTable, renderGraph, renderResult, showEdge, layoutPositions, MIN_FIT_ZOOM, NODE_FONT };
 })();
