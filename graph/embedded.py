@@ -6,7 +6,7 @@ graph.errors exceptions and its values into plain ones. The server process itsel
 attaching under the open lock, the registry, limits, the keeper, stopping) is graph/server.py's;
 its append-only log is graph/aof.py's.
 
-Durability and sharing, as measured (see README "What survives a crash"):
+Durability and sharing, as measured (see docs/operations.md, "What survives a crash"):
 - AOF is on, with one AOF folder per database file (`<file>.aof/`), so every write that
   returned is in the AOF before we see the reply; kill -9 of our process or of the server
   keeps it. SANCTIONS_KG_FSYNC=always also survives a power cut, at a cost in speed.

@@ -407,7 +407,7 @@ def _neo4j_admin(store, out: Path, fmt: str, write_to: Path | None = None) -> Ex
     """CSV files for neo4j-admin, written into `write_to` (default `out`) and naming `out`.
 
     The cells are the data exactly as stored, for Neo4j: unlike `query --format csv`, they are
-    not changed against spreadsheet formulas (see README "Security").
+    not changed against spreadsheet formulas (see docs/security.md).
     """
     onto = store.ontology
     write_to = write_to or out

@@ -1,4 +1,4 @@
-"""docker-compose.yml: valid against the compose spec, and the Neo4j the README promises.
+"""docker-compose.yml: valid against the compose spec, and the Neo4j that docs/neo4j.md promises.
 
 There is no Docker engine here, so `check-jsonschema --builtin-schema vendor.compose-spec`
 validates the file against the published compose schema, and the rest is read from the YAML.
@@ -39,7 +39,7 @@ def test_neo4j_5_with_browser_and_bolt_ports():
 def test_auth_from_env_with_the_documented_default():
     auth = neo4j_service()["environment"]["NEO4J_AUTH"]
     assert auth == "neo4j/${NEO4J_PASSWORD:-sanctions-kg}"
-    # The default must be what the README and the error message for a refused login say.
+    # The default must be what docs/neo4j.md and the error message for a refused login say.
     assert "neo4j / sanctions-kg" in (ROOT / "graph" / "neo4j_server.py").read_text("utf-8")
     # Neo4j 5 refuses passwords shorter than 8 characters at first start.
     default = re.search(r":-([^}]*)\}", auth).group(1)

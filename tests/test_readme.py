@@ -1,12 +1,13 @@
-"""README.md's console examples are what the commands print today.
+"""The console examples of README.md and docs/*.md are what the commands print today.
 
-Every `$ ` line of README.md's console blocks is run again, in order, on a fresh temporary
-database built from examples/ (the way docs/generate.py made them: in this process, sharing
-one database), and its output is compared with the lines under it in README.md, after
-normalising what legitimately changes between runs (hex ids, timings, temporary paths).
-A change in what a command prints fails here until `uv run python docs/generate.py` has
-rewritten README.md. Every command shown, and every command the CLI's own hints name, is
-typed as it works in this checkout: through `uv run`.
+Every `$ ` line of the pages' console blocks (docs/generate.py's PAGES, in that order) is run
+again on a fresh temporary database built from examples/ (the way docs/generate.py made them:
+in this process, sharing one folder), and its output is compared with the lines under it on
+its page, after normalising what legitimately changes between runs (hex ids, timings,
+temporary paths). A change in what a command prints fails here until `uv run python
+docs/generate.py` has rewritten the pages; so does a stale docs/reference.md (the click
+commands' --help) or docs/model.md (graph/ontology.yaml). Every command shown, and every
+command the CLI's own hints name, is typed as it works in this checkout: through `uv run`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ sys.modules[_spec.name] = generate  # its dataclasses look their module up there
 _spec.loader.exec_module(generate)
 
 README = (ROOT / "README.md").read_text("utf-8")
-BLOCKS = generate.console_blocks(README)
-COMMANDS = [(b, c) for b, block in enumerate(BLOCKS) for c in range(len(block.commands))]
+TEXTS = [page.read_text("utf-8") for page in generate.PAGES]
+ALL_TEXT = "\n".join(TEXTS)
+PAGE_BLOCKS = [generate.console_blocks(text) for text in TEXTS]
+COMMANDS = [(p, b, c) for p, blocks in enumerate(PAGE_BLOCKS) for b, block in enumerate(blocks)
+            for c in range(len(block.commands))]
 
 _HEX = re.compile(r"\b[0-9a-f]{12,}\b")
 _TIME = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b")
@@ -46,31 +50,48 @@ def normalise(lines: list[str]) -> list[str]:
     return out
 
 
-def _id(key: tuple[int, int]) -> str:
-    line = BLOCKS[key[0]].commands[key[1]].line
+def _id(key: tuple[int, int, int]) -> str:
+    line = PAGE_BLOCKS[key[0]][key[1]].commands[key[2]].line
     words = generate._split_comment(line)[0].split()[3:6]
-    return f"{key[0]}.{key[1]}-" + "-".join(re.sub(r"\W+", "", w) for w in words)[:40]
+    return f"{generate.PAGES[key[0]].stem}.{key[1]}.{key[2]}-" + "-".join(re.sub(r"\W+", "", w) for w in words)[:40]
 
 
 @pytest.fixture(scope="module")
-def printed() -> list[generate.Block]:
-    """Every README command run once, in README order, on one fresh set of databases."""
-    return generate.run_all(README, record_errors=True)
+def printed() -> list[list[generate.Block]]:
+    """Every command of every page run once, in page order, on one fresh set of databases."""
+    return generate.run_pages(TEXTS, record_errors=True)
 
 
 def test_readme_has_examples_to_check():
-    assert len(COMMANDS) >= 20, "docs/generate.py found too few `$ ` lines in README.md's console blocks"
+    assert len(COMMANDS) >= 20, "docs/generate.py found too few `$ ` lines in the pages' console blocks"
+    assert PAGE_BLOCKS[0], "README.md's quick start should show real output"
 
 
 @pytest.mark.parametrize("key", COMMANDS, ids=[_id(k) for k in COMMANDS])
 def test_readme_example_is_what_the_command_prints(printed, key):
-    b, c = key
-    command = printed[b].commands[c]
+    p, b, c = key
+    command = printed[p][b].commands[c]
+    page = str(generate.PAGES[p].relative_to(ROOT))
     shown, now = normalise(command.shown), normalise(command.printed or [])
     if shown != now:
-        diff = "\n".join(difflib.unified_diff(shown, now, "README.md", "printed now", lineterm=""))
-        pytest.fail(f"README.md shows other output for `{command.line}` than it prints now.\n"
-                    f"Run `{generate.COMMAND}` and commit README.md.\n{diff}", pytrace=False)
+        diff = "\n".join(difflib.unified_diff(shown, now, page, "printed now", lineterm=""))
+        pytest.fail(f"{page} shows other output for `{command.line}` than it prints now.\n"
+                    f"Run `{generate.COMMAND}` and commit {page}.\n{diff}", pytrace=False)
+
+
+@pytest.mark.parametrize("page", ["reference.md", "model.md"])
+def test_generated_pages_are_current(page):
+    """docs/reference.md is the click commands' --help; docs/model.md is graph/ontology.yaml."""
+    path = ROOT / "docs" / page
+    now = generate.generated_pages()[path]
+    assert path.exists() and path.read_text("utf-8") == now, (
+        f"docs/{page} is stale: run `{generate.COMMAND}` and commit it.")
+
+
+def test_readme_is_short_and_links_every_page():
+    assert len(README.splitlines()) <= 200, "README.md should stay a short entry page: move detail to docs/"
+    for page in [p.name for p in generate.PAGES[1:]] + ["reference.md", "model.md"]:
+        assert f"(docs/{page})" in README, f"README.md should link docs/{page}"
 
 
 def test_normalise_keeps_real_differences():
@@ -115,7 +136,7 @@ def test_every_command_shown_runs_through_uv_run():
     """`sanctions-kg`, `pytest` and `python` exist only in the project's environment: each command
     shown in a console block that runs one of them starts with `uv run` (after VAR=value)."""
     wrong = []
-    for line in generate.commands_in_console_blocks(README):
+    for line in generate.commands_in_console_blocks(ALL_TEXT):
         for cmd in _invocations(line):
             words = [w for w in cmd if not re.match(r"^[A-Z_][A-Z0-9_]*=", w)] or [""]
             if words[0] in ("sanctions-kg", "pytest", "python", "python3") or (
@@ -159,7 +180,7 @@ def test_hints_the_cli_prints_name_commands_with_uv_run():
 
 def test_quick_start_output_is_the_quick_start_command():
     """The quick start's example output is of the very command the quick start tells you to type."""
-    quick = README.split("## Quick start", 1)[1].split("\n## Commands", 1)[0]
+    quick = README.split("## Quick start", 1)[1].split("\n## Five things", 1)[0]
     typed = re.search(r"```console\n(uv run sanctions-kg [^\n]+)\n", quick)
     assert typed, "the quick start needs its command in a console block"
     shown = [c.line for b in generate.console_blocks(quick) for c in b.commands]
