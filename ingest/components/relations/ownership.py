@@ -1,0 +1,166 @@
+"""Ownership, management and ties: OWNED_BY ("owned by", "X, the registered owner of Y", "its
+owner, X", "X owns Y"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y"),
+ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF ("a subsidiary of").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Doc
+
+from ingest.components.relations.context import POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+
+
+class Ownership(SentenceContext):
+    EMITS = ('OWNED_BY', 'OPERATED_BY', 'ASSOCIATED_WITH', 'PART_OF')
+
+    @staticmethod
+    def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
+        self.own_sources, self.own_targets = set(rels["OWNED_BY"].sources), set(rels["OWNED_BY"].targets)
+        self.op_sources, self.op_targets = set(rels["OPERATED_BY"].sources), set(rels["OPERATED_BY"].targets)
+        self.part_sources, self.part_targets = set(rels["PART_OF"].sources), set(rels["PART_OF"].targets)
+        self.tie_sources, self.tie_targets = set(rels["ASSOCIATED_WITH"].extract_from), set(rels["ASSOCIATED_WITH"].extract_to)
+        pm, tok = self.phrases, nlp.tokenizer
+        pm.add("OWN_P", list(tok.pipe(r["owned_passive"])))
+        pm.add("OP_P", list(tok.pipe(list(r["operated_passive"]))))
+        pm.add("ASSOC", list(tok.pipe(r["associated"])))
+        pm.add("PART", list(tok.pipe([p for p in r["part_of"] if p != "under"])))
+        owner_roles, op_roles = r["owner_roles"], r["operator_roles"]
+        self.op_role_of = {k.lower(): v for k, v in op_roles.items()}
+        pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
+        pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
+        pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
+        pm.add("OPERATOR_OF", list(tok.pipe([f"{w} of" for w in op_roles])))
+        self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
+        self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
+        self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+
+    @staticmethod
+    def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
+        """Whether a tie cue ("affiliated with", "linked to") modifies a common noun that no name
+        stands for ("parties affiliated with Y", "companies linked to Y"), from the parse."""
+        if not doc.has_annotation("DEP"):
+            return False
+        tok = doc[s]
+        if tok.dep_ not in ("acl", "amod") or tok.head.pos_ != "NOUN":
+            return False
+        noun = tok.head
+        if any(x.start <= noun.i < x.end for x in slots):
+            return False
+        named = any(x.start <= c.i < x.end for c in noun.children if c.dep_ in ("appos", "compound") for x in slots)
+        return not named and noun.tag_ == "NNS"
+
+    def _copula_owner(self, doc, slots, noun: int, labels) -> list[Slot]:
+        """The holder of a role noun stated with a copula, from the parse: "X is the registered
+        owner of Z", "X is the ship manager and commercial manager of Z"; a pronoun subject ("X
+        and Y contest the forfeiture, arguing that they are the actual owners of Z") stands for
+        the subject of the verb its clause hangs on (and the names coordinated with it)."""
+        if not doc.has_annotation("DEP"):
+            return []
+        role = doc[noun]
+        while role.dep_ == "conj" and role.head is not role:
+            role = role.head
+        if role.dep_ != "attr":
+            return []
+        subj = self._subject(doc, role.head.i)
+        if subj is None:
+            return []
+        if subj.lower_ not in PRONOUNS:
+            return self._conjoined(doc, slots, subj, labels)
+        head = role.head.head
+        for _ in range(3):
+            outer = self._subject(doc, head.i) if head is not role.head else None
+            if outer is not None and outer.lower_ not in PRONOUNS:
+                return self._conjoined(doc, slots, outer, labels)
+            if head.head is head:
+                break
+            head = head.head
+        return []
+
+    def _ownership(self, doc, sent, slots, dates, hits, out, last_vessels):
+        lo, hi = sent.start, sent.end
+        # Only tokens that start a cue phrase or are an owning or operating verb say anything here.
+        starts = self._hit_at[bisect_left(self._hit_at, lo):bisect_left(self._hit_at, hi)]
+        starts += self._own_at[bisect_left(self._own_at, lo):bisect_left(self._own_at, hi)]
+        for i in sorted(set(starts)):
+            for kind, s, e in hits.get(i, []):
+                if kind in ("ITS_OWNER", "ITS_OPERATOR"):
+                    # "the Pavel Korin ..., and its owner, X" / "Its operator, X, is ..." /
+                    # "the Red Kite's ship manager, X"
+                    if doc[s].text in ("'s", "\u2019s"):
+                        owned = [x for x in slots if x.end == s and x.label in self.own_sources | self.op_sources]
+                    else:
+                        owned = [x for x in slots if x.end <= s and x.label == "Vessel"][-1:] or self._anaphor(doc, sent, e, last_vessels)
+                    owner = self._group_right(slots, e, self.own_targets if kind == "ITS_OWNER" else self.op_targets, doc, hi, max_gap=3)[:1]
+                    role_words = " ".join(t.lower_ for t in doc[s + 1:e])
+                    if kind == "ITS_OWNER":
+                        self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
+                    else:
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=s + 1,
+                                   role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+                    continue
+                if kind in ("OWN_P", "OP_P"):
+                    left = s
+                    if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
+                        # "owned by X and managed by Y": both participles describe the same ship.
+                        left = doc[s].head.i
+                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []  # "crewed by companies tied to X": unnamed companies, not X
+                    phrase = doc[s:e].text.lower()
+                    if kind == "OWN_P":
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, cue=phrase)
+                    else:
+                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                elif kind in ("OWNER_OF", "OPERATOR_OF"):
+                    # "X, the registered owner of the tanker Y": the owned thing is named right
+                    # there; "the owners of the ships will ..." names none.
+                    owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets][-1:]
+                    if not owner:
+                        owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
+                    if not owner and owned:
+                        owner = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
+                    rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
+                    role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
+                    if rtype == "OPERATED_BY":
+                        owned = [o for o in owned if o.label in self.op_sources]
+                    self._emit(out, rtype, owned, owner, sent, at=e - 2, role=role, cue=doc[s:e].text.lower())
+                elif kind == "ASSOC":
+                    if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
+                        # "their ties to Y": "their" is the subject of the sentence.
+                        firsts = [x for x in slots if x.start < s and x.label not in ("Country",)]
+                        src = self._group_right(firsts, lo, {firsts[0].label}, doc, s) if firsts else []
+                        # Agents of a sanction in this sentence are not the ones with ties.
+                        src = [x for x in src if x.label != "Agency"] or src
+                    else:
+                        src = self._group_left(slots, s, self.tie_sources, doc)
+                        if src and self._unnamed_holder(doc, slots, s):
+                            src = []   # "several parties affiliated with Y": the parties are not named
+                    tgt = self._group_right(slots, e, self.tie_targets, doc, hi)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []
+                    self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
+                elif kind == "PART":
+                    src = self._group_left(slots, s, self.part_sources, doc)
+                    tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
+                    self._emit(out, "PART_OF", src, tgt, sent)
+            low = self._lower[i]
+            if (low in self.owned_active or low in self.operated_active) and not (
+                    (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
+                # (a passive participle, "was managed by", is read by the phrase rules above)
+                # The verb's subject in the parse ("X, a company registered in Y that operates
+                # Z": X, not Y); else the nearest owner-like name before the verb that is not a
+                # place in a prepositional phrase.
+                by_parse = self._slot_at(slots, self._subject(doc, i), self.own_targets)
+                owner = [by_parse] if by_parse else [
+                    x for x in slots if x.end <= i and x.label in self.own_targets
+                    and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
+                owned = self._group_right(slots, i + 1, self.own_sources | self.op_sources, doc, hi)
+                if owner and owned and not self._blocked(doc, lo, i, hi):
+                    if low in self.owned_active:
+                        self._emit(out, "OWNED_BY", owned, owner, sent, at=i, cue=low)
+                    else:
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, role=self.operated_active[low], cue=low)

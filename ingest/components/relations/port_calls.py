@@ -1,0 +1,88 @@
+"""CALLED_AT: a ship called at, loaded at, arrived in or left a port ("V loaded coal at P",
+"called at A, B and C", "it had arrived at P" for the one ship just named); a negated call
+is none.
+"""
+
+from __future__ import annotations
+
+from ingest.components.common import country_of
+from ingest.components.relations.context import SentenceContext, Slot, inflect
+
+
+class PortCalls(SentenceContext):
+    EMITS = ('CALLED_AT',)
+
+    @staticmethod
+    def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
+        self.call_forms: dict[str, str] = {}
+        for verb in r["called_at"]:
+            activity = r["called_at_activity"].get(verb, "called")
+            for f in inflect(verb):
+                self.call_forms[f] = activity
+
+    def _negated(self, doc, port_start: int, lo: int) -> bool:
+        if doc.has_annotation("DEP"):
+            tok = doc[port_start]
+            for anc in tok.ancestors:
+                if any(c.dep_ == "neg" or c.lower_ == "never" for c in anc.children):
+                    return True
+            return False
+        return any(t.lower_ in self.negations for t in doc[max(lo, port_start - 6):port_start])
+
+    def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
+        vessels = [s for s in slots if s.label == "Vessel"]
+        # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
+        ports = [s for s in slots if s.label == "Port" or (
+            s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
+            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
+        if not ports:
+            return
+        if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1:
+            # "By Thursday, it had arrived at P": "it" is the one ship just named.
+            subj = next((t for t in sent if t.lower_ in {"it", "ship", "vessel", "tanker"} and t.i < ports[0].start), None)
+            if subj is not None and (subj.lower_ == "it" or doc[subj.i - 1].lower_ == "the"):
+                vessels = [Slot(subj.i, subj.i + 1, "Vessel", last_vessels[-1:])]
+        if not vessels:
+            return
+        lo, hi = sent.start, sent.end
+        verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
+        called: dict[int, str] = {}   # end token of a port with a call -> its preposition
+        for p in ports:
+            prep = None
+            j = p.start - 1
+            while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
+                low = doc[j].lower_
+                if low in (",", "and") and j in called:
+                    prep = called[j]   # "called at A, B and C": each port of the list
+                    break
+                if low in (",", "and") and j > lo and doc[j - 1].text in (",",) and j - 1 in called:
+                    prep = called[j - 1]
+                    break
+                if low in {"at", "in", "from", "to", "into", "off", "near", "for"}:
+                    prep = low
+                    break
+                if low in self.call_forms:
+                    # "reached Vostochny", "left Primorsk": the port is the verb's object.
+                    prep = "from" if self.call_forms[low] == "departed" else "at"
+                    break
+                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "port"} or country_of(doc[j].text)):
+                    break
+                j -= 1
+            if prep is None or not (verbs or prep == "at"):
+                continue
+            called[p.end] = prep
+            if self._negated(doc, p.start, lo):
+                continue
+            activity = "called"
+            before = [v for v in verbs if v[0] < p.start]
+            near_v = min(verbs, key=lambda v: abs(v[0] - p.start)) if verbs else None
+            near = near_v[1] if near_v else "called"
+            verb = before[-1][1] if before and p.start - before[-1][0] <= 10 else near
+            at = before[-1][0] if before and p.start - before[-1][0] <= 10 else (near_v[0] if near_v else p.start)
+            if prep == "from":
+                activity = "loaded" if verb == "loaded" else "departed"
+            elif prep in ("to", "into"):
+                activity = "unloaded" if verb == "unloaded" else "arrived"
+            else:
+                activity = verb
+            self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)

@@ -1,0 +1,272 @@
+"""SANCTIONED_BY: who designated whom. "X was sanctioned by Y" / "Y designated X, B and C" / "Y
+added X to the SDN List" / "X, a designated ..."; a US legal instrument or the body that
+designated in the sentences before stands for an unnamed designator. Evasion wording and a
+cue that names a programme or an enforcer block a designation; the party must be named.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from spacy.tokens import Doc
+
+from ingest.components.common import INFO, span_key
+from ingest.components.relations.context import (
+    CLAUSE_STOPS, EVASION, IDENTIFY, LAW_WORDS, YEAR, SentenceContext, Slot, bare, inflect, word_re,
+)
+
+
+class Sanctions(SentenceContext):
+    EMITS = ('SANCTIONED_BY',)
+
+    @staticmethod
+    def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
+        self.sanction_targets, self.sanction_agents = set(rels["SANCTIONED_BY"].extract_from), set(rels["SANCTIONED_BY"].targets)
+        self.sanction_forms = {f for v in r["sanction_verbs"] for f in inflect(v)} | set(r["sanction_nouns"])
+        self.add_forms = {f for v in r["sanction_add_verbs"] for f in inflect(v)}
+        self.list_nouns = set(r["sanction_list_nouns"])
+        self.programme_words = set(r["sanction_programme_words"])
+        self.agent_excluded = [w.lower() for w in r["sanction_agent_excluded"]]
+        self.agent_excluded_re = word_re(self.agent_excluded)
+        self.sanction_bodies_re = word_re(w.lower() for w in r["sanction_bodies"])
+        self.not_named = {w.lower() for w in r["not_named"]}
+        self.us_instruments = [w.lower() for w in r["us_instruments"]]
+        self.blocked_property = [tuple(w.split()) for w in r["blocked_property"]]
+        # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms
+
+    def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
+        """A state, or an agency that designates: not a navy, court, police force or the like
+        ("the Royal Navy", "the District Court"), and not the bare word "Government"."""
+        if slot.label == "Country":
+            return True
+        if slot.label != "Agency":
+            return False
+        text = bare(doc[slot.start:slot.end].text)
+        # The gazetteer's full name too: "IRGC" is the Revolutionary Guard Corps.
+        canonical = bare(doc.user_data.get(INFO, {}).get(span_key(slot.start, slot.end), {}).get("canonical") or "")
+        return text not in self.not_named and not self.agent_excluded_re.search(text) and not (canonical and self.agent_excluded_re.search(canonical))
+
+    def _is_named(self, doc: Doc, slot: Slot, state: dict) -> bool:
+        """Whether a sanction target is a named party: not a common word or phrase that an
+        earlier step took for a name ("foreign", "shipping lines", "SDN list"), and not itself
+        a designating body."""
+        if slot.keys != [(slot.start, slot.end)]:
+            return True  # a plural reference stands for the ships named before it
+        span = doc[slot.start:slot.end]
+        text = bare(span.text)
+        if not text or text in self.not_named:
+            return False
+        if all(t.lower_ in self.not_named or t.is_stop or t.is_punct for t in span):
+            return False
+        if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
+            return False
+        if slot.label == "Agency" and self.sanction_bodies_re.search(text):
+            return False
+        if span[-1].lower_ in LAW_WORDS:
+            return False  # "the International Emergency Economic Powers Act" is a law, not a party
+        return slot.keys[0] not in state["warships"]
+
+    def _sanction_cue(self, doc: Doc, i: int, hi: int) -> str | None:
+        """What kind of designation cue token i is, or None: "add" ("added X to the SDN
+        List"), "blocked" ("identified X as blocked property"), "sanction" (designated,
+        sanctioned, sanctions on ...)."""
+        low = doc[i].lower_
+        if low in self.add_forms:
+            # "added X to the SDN List", "placed X on its sanctions list"
+            to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ in ("to", "on", "onto")), None)
+            if to is not None and any(t.lower_ in self.list_nouns for t in doc[to + 1:min(to + 6, hi)]):
+                return "add"
+            return None
+        if low in IDENTIFY:
+            window = tuple(t.lower_ for t in doc[i + 1:min(i + 25, hi)])
+            if any(window[k:k + len(p)] == p for p in self.blocked_property for k in range(len(window))):
+                return "blocked"
+            return None
+        if low == "list" and i > 0 and doc[i - 1].lower_ in ("sdn", "sanctions", "sanction") and doc.has_annotation("DEP"):
+            # "X is on the SDN List", "the SDN List now includes X"
+            head = doc[i].head
+            if (doc[i].dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_ in ("be", "remain", "appear", "stay")) or (
+                    doc[i].dep_ == "nsubj" and head.lemma_ in ("include", "name", "list")):
+                return "onlist"
+            return None
+        if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
+            # "subject to a UN asset freeze", "designated as subject to a port entry ban"
+            return "sanction"
+        if low not in self.sanction_forms:
+            return None
+        nxt = i + 1
+        while nxt < hi and doc[nxt].text in ("-", "\u2011", "\u2013"):
+            nxt += 1
+        if nxt < hi and (doc[nxt].lower_ in self.programme_words or doc[nxt].lower_ in EVASION):
+            # "under the Russia sanctions regime", "sanctions enforcement", "sanctions-evading",
+            # "the 1718 Sanctions Committee": a programme, an activity or a body, not an act.
+            return None
+        return "sanction"
+
+    def _sanctions(self, doc, sent, slots, dates, hits, out, state):
+        lo, hi = sent.start, sent.end
+        state["sent_no"] = state.get("sent_no", 0) + 1
+        agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
+        if doc.has_annotation("DEP"):
+            # A designating body as the subject of the sentence ("OFAC took action against
+            # ...") is the one behind a passive designation in the sentences that follow.
+            for a in agent_slots:
+                if a.label == "Agency" and any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end]) \
+                        and self.sanction_bodies_re.search(bare(doc[a.start:a.end].text)):
+                    state["agent"] = ([a], state["sent_no"])
+                    break
+        for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
+            kind = self._sanction_cue(doc, i, hi)
+            if kind is None:
+                continue
+            low = doc[i].lower_
+            if self._blocked(doc, lo, i, hi):
+                continue
+            special = self._designated_party(doc, slots, i, kind)
+            if special is not None:
+                # "X, a designated terrorist organization" / "X, an individual subject to
+                # sanctions under IEEPA": the party is X; the sentence names no body, or names
+                # it after the law ("imposed by").
+                targets = [t for t in special if self._is_named(doc, t, state)]
+                # "subject to U.S. sanctions", "subject to a UN asset freeze", "... imposed by the EU"
+                agents = [s for s in agent_slots if targets and max(t.end for t in targets) <= s.start and s.end <= i and i - s.end <= 3][-1:]
+                agents = agents or [s for s in agent_slots if s.start > i and s.start - i <= 8 and doc[s.start - 1].lower_ in ("by", "the")][:1]
+                agents = agents or (self._implied_agent(doc, sent, i, state) if targets else [])
+                if agents and targets:
+                    self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+                               year=self._year(doc, lo, hi, i), cue=low)
+                continue
+            subj = self._subject(doc, i) if doc[i].pos_ in ("VERB", "AUX") else None
+            # Passive: a "by" shortly after the cue names the agent.
+            by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
+            agents: list[Slot] = []
+            if by is not None:
+                agents = [s for s in agent_slots if s.start > by][:1]
+                if agents and any(t.lower_ in CLAUSE_STOPS for t in doc[by:agents[0].start]):
+                    agents = []
+                if agents:
+                    # "by the United States and the United Kingdom"
+                    agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
+                agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
+                first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
+                targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
+                # "Neither A nor B has been sanctioned by Y": a negation before the cue.
+                if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
+                    continue
+                if not targets and agents:
+                    # "Eleven ships were sanctioned by the UK, including the A and the B"
+                    inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
+                    if inc is not None:
+                        targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
+            else:
+                before = [s for s in agent_slots if s.end <= i]
+                agents = before[-1:]
+                by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
+                if by_parse is not None:
+                    # "OFAC and the Department of State designated ...": every body in the subject.
+                    agents = [a for a in self._conjoined(doc, slots, subj, self.sanction_agents) if self._is_sanctioner(doc, a)]
+                agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
+                # "US sanctions on X" / "imposed sanctions on X" / "designated X"
+                targets = self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents)
+                obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
+                if obj is not None:
+                    # Objects coordinated across a relative clause ("designated A, which ..., and B").
+                    for extra in self._conjoined(doc, slots, obj, self.sanction_targets):
+                        if extra not in targets and extra not in agents:
+                            targets.append(extra)
+                colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
+                if not targets and colon is not None:
+                    # "designated four tankers under the Russia programme: the A, the B and the C"
+                    targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
+                if colon is not None:
+                    # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
+                    for extra in self._semicolon_items(doc, slots, colon, hi, self.sanction_targets):
+                        if extra not in targets and extra not in agents:
+                            targets.append(extra)
+                if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
+                    # "X, which the US sanctioned in 2022": the target precedes the agent.
+                    targets = self._group_left(slots, agents[0].start, self.sanction_targets, doc)
+                if not targets and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
+                    # "Several companies have been designated under the order, including A, B and C"
+                    inc = next((j for j in range(i + 1, min(i + 10, hi)) if doc[j].lower_ == "including" or doc[j].text == ":"), None)
+                    if inc is not None and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:inc]):
+                        targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
+                if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
+                    # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
+                    targets = self._conjoined(doc, slots, subj, self.sanction_targets)
+                if not agents:
+                    # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
+                    agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
+                              and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:s.start])][:1]
+            # A possessor is not the party: "restrictions on the X's flag state".
+            targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
+                       and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
+            # Nor is a target's possessor its designator: "Iran's X Shipping Co. was sanctioned".
+            agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
+                                                and any(t.start == a.end + 1 for t in targets))]
+            if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
+                # "The UK sanctioned eleven tankers": the body acts; the names may follow.
+                state["agent"] = (agents, state["sent_no"])
+            if targets and not agents:
+                agents = self._implied_agent(doc, sent, i, state)
+            if not agents or not targets:
+                continue
+            if all(isinstance(a, Slot) for a in agents):
+                state["agent"] = (agents, state["sent_no"])
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+                       year=self._year(doc, lo, hi, i), cue=low)
+
+    @staticmethod
+    def _year(doc: Doc, lo: int, hi: int, i: int) -> int | None:
+        years = [t for t in doc[lo:hi] if YEAR.match(t.text)]
+        return int(min(years, key=lambda t: abs(t.i - i)).text) if years else None
+
+    def _designated_party(self, doc: Doc, slots: list[Slot], i: int, kind: str) -> list[Slot] | None:
+        """The party of an adjectival designation, from the parse: "X, a designated Foreign
+        Terrorist Organization" (X), "X, an individual subject to sanctions" (X), "X is subject
+        to sanctions" (X). None when the cue is not used so."""
+        if kind == "onlist":
+            head = doc[i].head
+            if doc[i].dep_ == "pobj":
+                verb = head.head
+                subj = self._subject(doc, verb.i)
+                if subj is not None and subj.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                    subj = verb.head
+                return self._conjoined(doc, slots, subj, self.sanction_targets) if subj is not None else []
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            return self._conjoined(doc, slots, obj, self.sanction_targets) if obj is not None else []
+        if kind != "sanction" or not doc.has_annotation("DEP"):
+            return None
+        tok = doc[i]
+        if tok.dep_ == "amod" and tok.head.dep_ == "appos":
+            slot = self._slot_at(slots, tok.head.head, self.sanction_targets, follow_appos=False)
+            return [slot] if slot else []
+        if tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.dep_ in ("attr", "dobj", "pobj"):
+            # "the U.S.-sanctioned tanker X" names its party; "a designated terrorist group" none.
+            named = any(x.start <= t.i < x.end and x.label in self.sanction_targets for t in tok.head.subtree for x in slots if t.i > i)
+            return None if named else []
+        subject = next((k for k in range(i - 1, max(-1, i - 6), -1) if doc[k].lower_ == "subject" and doc[k + 1].lower_ == "to"), None)
+        if subject is not None and all(t.lower_ in ("a", "an", "the", "to", "asset", "assets", "port", "entry", "u.s.", "us", "un", "u.n.", "eu", "uk", "-")
+                                       or t.ent_type_ in ("Country", "Agency") for t in doc[subject + 1:i]):
+            head = doc[subject].head
+            slot = self._slot_at(slots, head, self.sanction_targets, follow_appos=False)
+            if slot is None and head.dep_ == "appos":
+                slot = self._slot_at(slots, head.head, self.sanction_targets, follow_appos=False)
+            if slot is None and head.pos_ in ("AUX", "VERB"):
+                subj = self._subject(doc, head.i)
+                return (self._conjoined(doc, slots, subj, self.sanction_targets) or None) if subj is not None else None
+            return [slot] if slot else None
+        return None
+
+    def _implied_agent(self, doc: Doc, sent, i: int, state: dict) -> list:
+        """The body behind a designation whose sentence names none: a US legal instrument
+        ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
+        United States; else the body that designated in one of the two sentences before."""
+        text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
+        if any(f" {w} " in text for w in self.us_instruments):
+            return [("Country", "United States")]
+        last = state.get("agent")
+        if last and 0 < state["sent_no"] - last[1] <= 2:
+            return last[0]
+        return []
