@@ -296,3 +296,14 @@ def test_a_compass_word_starts_a_ship_name_when_a_name_follows(nlp, text, ship):
 def test_a_compass_word_before_a_common_noun_is_no_name(nlp):
     found = {e.name for e in result(nlp, "Western officials said the tanker Blue Quill left port.").entities}
     assert not any(n.startswith("Western") for n in found)
+
+
+def test_model_organisation_is_a_firm_by_its_words_or_nothing(nlp):
+    # Official texts: the model calls banks and exchange houses, but also a ship's transponder
+    # system, a place and a currency, organisations. Only a firm's words make a firm of them,
+    # and nothing here is a non-state group.
+    text = ("The network paid through Bank Varsalan, and the tanker manipulated its Automatic Identification "
+            "Systems to avoid Crimea. Payments in USD went through Vortel Exchange.")
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert {("Company", "Bank Varsalan"), ("Company", "Vortel Exchange")} <= found
+    assert not names(nlp, text, "Organization")
