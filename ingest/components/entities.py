@@ -74,6 +74,10 @@ class Entities:
         self.geo_heads = set(shape["geo_heads"])
         self.company_signals = set(shape["company_signal_words"])
         self.legal_bare = {f.rstrip(".") for f in c["legal_forms"]["after"]} | {f.rstrip(".").upper() for f in c["legal_forms"]["after"]}
+        # Words of legal forms ("Limited Liability Company", "FZCO"): a span of these alone is a
+        # firm's kind ("Type of entity: Joint Stock Company"), not its name.
+        self.legal_words = {w.lower().rstrip(".") for f in [*c["legal_forms"]["after"], *c["legal_forms"]["before"], *shape["legal_forms_after"],
+                                                            *shape["legal_forms_before"]] for w in f.replace("-", " ").split()}
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
@@ -103,6 +107,9 @@ class Entities:
             if label in ("Vessel", "Company") and all(
                     lower[i] in self.vessel_words or lower[i] in self.not_names or doc[i].is_punct for i in range(start, end)):
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
+                continue
+            if label == "Company" and all(lower[i].rstrip(".") in self.legal_words or doc[i].is_punct for i in range(start, end)):
+                self._drop(doc, start, end, label, "a legal form alone, not a firm's name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
                 k = owner[start]
@@ -489,6 +496,9 @@ class Entities:
             if words & self.org_words:
                 return s, e, "Organization", info
             if words & self.company_words or words & self.company_signals:
+                if all(t.lower_.rstrip(".") in self.legal_words or t.is_punct for t in span):
+                    self._drop(doc, s, e, label, "a legal form alone, not a firm's name")
+                    return None
                 return s, e, "Company", info
             if any(t.text.isdigit() for t in span) or len(text) < 2:
                 return None
