@@ -22,11 +22,19 @@ _DOTTED_END = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
 _SPACES = re.compile(r"\s+")
 
 
+_PAIRED = {"\u201d": "\u201c", '"': '"'}
+
+
 def _clean(text: str) -> str:
-    text = _SPACES.sub(" ", text).strip(" ,;:\"'\u201c\u201d")
+    raw = text = _SPACES.sub(" ", text).strip(" ")
+    text = text.strip(" ,;:\"'\u201c\u201d")
     # A full stop ends the sentence, not the name, except after a dotted form ("S.A.", "U.S.").
     if not _DOTTED_END.search(text):
         text = text.rstrip(" .,;:\"'\u201c\u201d")
+    # A quoted part of the name keeps its closing quote: Limited Liability Company \u201cNorthwind\u201d.
+    close = raw[-1:]
+    if close in _PAIRED and text[:-1].count(_PAIRED[close]) % 2 == 1 and raw.startswith(text):
+        text += close
     if text.lower().startswith("the "):
         text = text[4:]
     return text

@@ -296,3 +296,41 @@ def test_a_compass_word_starts_a_ship_name_when_a_name_follows(nlp, text, ship):
 def test_a_compass_word_before_a_common_noun_is_no_name(nlp):
     found = {e.name for e in result(nlp, "Western officials said the tanker Blue Quill left port.").entities}
     assert not any(n.startswith("Western") for n in found)
+
+
+def test_model_organisation_is_a_firm_by_its_words_or_nothing(nlp):
+    # Official texts: the model calls banks and exchange houses, but also a ship's transponder
+    # system, a place and a currency, organisations. Only a firm's words make a firm of them,
+    # and nothing here is a non-state group.
+    text = ("The network paid through Bank Varsalan, and the tanker manipulated its Automatic Identification "
+            "Systems to avoid Crimea. Payments in USD went through Vortel Exchange.")
+    found = {(e.label, e.name) for e in result(nlp, text).entities}
+    assert {("Company", "Bank Varsalan"), ("Company", "Vortel Exchange")} <= found
+    assert not names(nlp, text, "Organization")
+
+
+@pytest.mark.parametrize("text, company", [
+    ("12. Limited Liability Company \u2018Northwind\u2019\nReasons: it manages two tankers.", "Limited Liability Company \u2018Northwind\u2019"),
+    ("Public Joint Stock Company \u201cFar Northern Shipping Company\u201d owns the tanker.", "Public Joint Stock Company \u201cFar Northern Shipping Company\u201d"),
+    ("Joint Stock Company Volga Star owns the vessel.", "Joint Stock Company Volga Star"),
+    ("The bunker supplier LLC Kestrel-Bunker delivered fuel.", "LLC Kestrel-Bunker"),
+    ("The technical manager is Pelican Shipmanagement LLC-FZ of Dubai.", "Pelican Shipmanagement LLC-FZ"),
+    ("The manager is Heron Ship Management \u2013 FZCO of Dubai.", "Heron Ship Management \u2013 FZCO"),
+    ("The manager is Corvid Marine L.L.C \u2013 FZ of Dubai.", "Corvid Marine L.L.C \u2013 FZ"),
+    ("The owner is Sterling Ocean Incorporated of Liberia.", "Sterling Ocean Incorporated"),
+    ("The cargo was sold by Sahel Crest Oil and Gas Company LLC last year.", "Sahel Crest Oil and Gas Company LLC"),
+    ("The cargo was sold by Corvid Supply and Trading DMCC last year.", "Corvid Supply and Trading DMCC"),
+])
+def test_company_legal_forms_before_dashed_and_inner_and(nlp, text, company):
+    entity(nlp, text, "Company", company)
+
+
+def test_a_legal_form_alone_is_no_company(nlp):
+    text = "1. Northwind Tankers LLC\nType of entity: Joint Stock Company\nType of entity: Limited Liability Company"
+    assert names(nlp, text, "Company") == {"Northwind Tankers LLC"}
+
+
+def test_other_spelling_of_a_known_body(nlp):
+    text = "The ships broke the rules set out in the International Maritime Organisation General Assembly resolution."
+    entity(nlp, text, "Agency", "International Maritime Organization")
+    assert not names(nlp, text, "Company")

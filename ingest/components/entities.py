@@ -72,7 +72,12 @@ class Entities:
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
         self.geo_heads = set(shape["geo_heads"])
+        self.company_signals = set(shape["company_signal_words"])
         self.legal_bare = {f.rstrip(".") for f in c["legal_forms"]["after"]} | {f.rstrip(".").upper() for f in c["legal_forms"]["after"]}
+        # Words of legal forms ("Limited Liability Company", "FZCO"): a span of these alone is a
+        # firm's kind ("Type of entity: Joint Stock Company"), not its name.
+        self.legal_words = {w.lower().rstrip(".") for f in [*c["legal_forms"]["after"], *c["legal_forms"]["before"], *shape["legal_forms_after"],
+                                                            *shape["legal_forms_before"]] for w in f.replace("-", " ").split()}
 
     def __call__(self, doc: Doc) -> Doc:
         cands = doc.user_data.pop(CANDS, [])
@@ -102,6 +107,9 @@ class Entities:
             if label in ("Vessel", "Company") and all(
                     lower[i] in self.vessel_words or lower[i] in self.not_names or doc[i].is_punct for i in range(start, end)):
                 self._drop(doc, start, end, label, "a common noun of court papers ('the Vessel', 'Defendant'), not a name")
+                continue
+            if label == "Company" and all(lower[i].rstrip(".") in self.legal_words or doc[i].is_punct for i in range(start, end)):
+                self._drop(doc, start, end, label, "a legal form alone, not a firm's name")
                 continue
             if any(owner[i] is not None for i in range(start, end)):
                 k = owner[start]
@@ -456,6 +464,8 @@ class Entities:
     def _relabel(self, doc: Doc, ent: Span):
         """Map one NER entity into the ontology, or None to drop it."""
         s, e = ent.start, ent.end
+        # A name ends at a line break: "X SHIPPING CO\nAlias: ..." is a name and the next field's label.
+        e = next((k for k in range(s, e) if doc[k].is_space and "\n" in doc[k].text), e)
         while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())):
             s += 1  # "the X", "Defendant X": the name is X
         while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
@@ -485,13 +495,17 @@ class Entities:
                 return s, e, "Agency", dict(info, country=prefix["iso2"] if prefix else None)
             if words & self.org_words:
                 return s, e, "Organization", info
-            if words & self.company_words:
+            if words & self.company_words or words & self.company_signals:
+                if all(t.lower_.rstrip(".") in self.legal_words or t.is_punct for t in span):
+                    self._drop(doc, s, e, label, "a legal form alone, not a firm's name")
+                    return None
                 return s, e, "Company", info
             if any(t.text.isdigit() for t in span) or len(text) < 2:
                 return None
             if all(t.lower_ in getattr(self, "_persons", ()) for t in span if t.is_alpha):
                 return s, e, "Person", info  # "TANVO" where the text names the person "Tanvo Lee Marr"
-            return s, e, "Organization", info
+            self._drop(doc, s, e, label, "the model's organisation with no word of a firm, an agency or a group")
+            return None
         if label == "GPE":
             country = country_of(text) if text not in country_index()["demonym"] else None
             if country:

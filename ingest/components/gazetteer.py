@@ -14,6 +14,23 @@ from spacy.tokens import Doc
 from ingest.components.common import PRIO_GAZ, add_candidate, data, ensure_extensions
 
 
+def _respelled(name: str) -> str:
+    """A name in the other spelling (British or American, aliases.yaml's `spellings`) of its
+    words: "Organization" -> "Organisation", "Defence" -> "Defense"."""
+    pairs = data("aliases").get("spellings") or {}
+    # Only pairs of whole words (not abbreviations such as "intl").
+    words = {k: v for k, v in pairs.items() if k.isalpha() and v.isalpha() and len(k) > 4 and len(v) > 4}
+    other = {**{v: k for k, v in words.items()}, **words}
+    out = []
+    for w in name.split():
+        low = w.lower()
+        if low in other and w.isalpha():
+            alt = other[low]
+            w = alt.title() if w[:1].isupper() else alt
+        out.append(w)
+    return " ".join(out)
+
+
 def _case_sensitive(name: str) -> bool:
     words = name.split()
     return len(words) == 1 or any(w.isupper() and len(w) > 1 for w in words)
@@ -31,6 +48,8 @@ class Gazetteer:
                 key = str(len(self.entries))
                 self.entries.append((label, entry))
                 names = [entry["name"], *(entry.get("aliases") or [])]
+                # "International Maritime Organisation" is the body named "... Organization".
+                names += [v for v in map(_respelled, names) if v not in names]
                 exact = [n for n in names if _case_sensitive(n)]
                 lower = [n for n in names if not _case_sensitive(n)]
                 if exact:

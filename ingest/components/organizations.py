@@ -38,6 +38,10 @@ from ingest.components.matching import RuleMatcher
 # First words of a court's district written after its name ("District Court, S.D. New York").
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
+DASHES = {"-", "\u2013", "\u2014"}
+OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
+CLOSE_QUOTES = {'"', "'", "\u2019", "\u201d", "\u00bb"}
+
 AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
 
 
@@ -48,23 +52,25 @@ class Organizations:
         self.max_name_tokens = max_name_tokens
         c = cues()
         # Court captions print legal forms in capitals ("PTE LTD", "CO., LTD.").
-        forms = c["legal_forms"]["after"]
+        shape = shapes()
+        forms = [*c["legal_forms"]["after"], *shape["legal_forms_after"]]
         self.legal_after = set(forms) | {f.upper() for f in forms if len(f.rstrip(".")) > 2 or "." in f}
         self.legal_after_bare = {f.rstrip(".") for f in self.legal_after if f.rstrip(".")}
         self.legal_before = set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
         self.company_nouns = set(c["company_nouns"])
+        self.business_words = {w.lower() for w in [*c["company_words"], *shape["company_signal_words"], *shape["business_pair_words"]]}
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
         m = RuleMatcher(nlp.vocab)
-        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2})}}]])
+        m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2} | {f for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
+        m.add("LEGAL_BEFORE_WORDS", [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in shape["legal_forms_before"]])
         m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
         m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
-        shape = shapes()
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
         self.agency_mod_ok = set(shape["agency_modifiers_ok"])
@@ -114,6 +120,9 @@ class Organizations:
                 j += 1
             elif doc[j].text in {".", ","} and j + 1 < hi and self._is_form(doc[j + 1]) and doc[j + 1].text not in {"AS", "AB", "AG", "SA", "AO"}:
                 j += 1
+            elif doc[j].text in DASHES and j + 1 < hi and self._is_form(doc[j + 1]) and doc[j + 1].text[:1].isupper():
+                j += 1  # "LLC-FZ", "L.L.C – FZ", "Ship Management – FZCO"
+
             else:
                 break
         caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
@@ -128,7 +137,10 @@ class Organizations:
                 continue
             if self._is_form(t):
                 break  # the end of another company's name
-            if t.text in {"&", "-"} or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
+            if t.lower_ == "and" and n < start and n - 2 >= lo and doc[n].lower_ in self.business_words and doc[n - 2].lower_ in self.business_words:
+                n -= 1  # "X Oil and Gas Company LLC", "X Supply and Trading DMCC": "and" between two business words
+                continue
+            if t.text in {"&"} | DASHES or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
                 n -= 1
                 continue
             if caps:
@@ -137,7 +149,7 @@ class Organizations:
             elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
                 break
             n -= 1
-        while n < start and (doc[n].text in {"&", "-", "(", ")"} or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
+        while n < start and (doc[n].text in {"&", "(", ")"} | DASHES or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
             n += 1
         if n >= start or (doc[n].text in NOT_NAME_START and not caps):
             return
@@ -151,6 +163,30 @@ class Organizations:
         n_end = name_after(doc, i, hi, cover, max_len=self.max_name_tokens)
         if n_end > i:
             add_candidate(doc, start, n_end, "Company", PRIO_PATTERN, legal_form=doc[start].text)
+
+    def _legal_before_words(self, doc, start, end, lo, hi, cover):
+        """A legal form written before the name: "Limited Liability Company 'Northwind'",
+        "Joint Stock Company Volga Star", "LLC Kestrel-Bunker". The form is part of the name."""
+        first = doc[start]
+        if not first.text[:1].isupper() or (end - start == 1 and not first.text.isupper()):
+            return
+        if start > lo:
+            prev = doc[start - 1]
+            if is_name_token(prev, False) and not prev.like_num and not prev.text.endswith(".") and not prev.is_space:
+                return  # the form ends a name ("Gatewick LLC"), or a longer form holds this one
+        i = end
+        if i < hi and doc[i].text in OPEN_QUOTES:
+            # The parser may end a sentence inside the quotes: the name runs to the closing quote on its line.
+            k, n = i + 1, len(doc)
+            while k < n and k - i <= self.max_name_tokens + 3 and doc[k].text not in CLOSE_QUOTES and not doc[k].is_space:
+                k += 1
+            if k >= n or doc[k].text not in CLOSE_QUOTES or k == i + 1 or not doc[i + 1].text[:1].isalnum():
+                return
+            add_candidate(doc, start, k + 1, "Company", PRIO_PATTERN, legal_form=doc[start:end].text)
+            return
+        n_end = name_after(doc, i, hi, None, max_len=self.max_name_tokens)
+        if n_end > i and not country_of(doc[i:n_end].text):
+            add_candidate(doc, start, n_end, "Company", PRIO_PATTERN, legal_form=doc[start:end].text)
 
     def _company_word(self, doc, start, end, lo, hi, cover):
         n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
