@@ -412,7 +412,8 @@ def _json(value) -> str:
 def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
     """Print what the graph says about one ship, company, port or agency, with evidence.
 
-    NAME|ID is an id (imo:9161003) or a name or alias, case-insensitive ("lady r").
+    NAME|ID is an id (imo:9161003), an IMO number (9161003, "IMO 9161003") or a name or
+    alias, case-insensitive ("lady r").
     """
     from queries import render
     from queries.report import build_report
@@ -621,7 +622,7 @@ def queries(obj: Context, name: str | None) -> None:
 @click.pass_obj
 @handle_errors
 def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_sanctioners: bool, fmt: str) -> None:
-    """The shortest connections between two entities (ids or names), with evidence per hop.
+    """The shortest connections between two entities (ids, IMO numbers or names), with evidence per hop.
 
     Parallel relationships of one type (three calls at one port) are one hop. A connection
     does not pass through a country or a sanctioning body unless --via-sanctioners. It

@@ -12,7 +12,8 @@
      │    └── RowLimitError     the row limit was hit
      ├── InputError             an input document could not be read
      ├── ExtractionError        extraction could not go on (a worker process died)
-     └── LookupFailed           an entity name matched nothing, or too many things
+     ├── LookupFailed           an entity name matched nothing, or too many things
+     └── BadReference           an identifier given as a lookup key is malformed (IMO check digit)
 
 Messages say what went wrong and how to fix it; the CLI prints them as one line.
 """
@@ -70,3 +71,8 @@ class LookupFailed(SanctionsKGError):
     def __init__(self, message: str, candidates: list[dict] | None = None):
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class BadReference(SanctionsKGError):
+    """A lookup key that is an identifier in form but not in value (an IMO number whose check
+    digit fails): looked up nowhere, since no stored entity can carry it."""

@@ -346,6 +346,19 @@ class View:
                                {"id": entity_id})
         return found[0] if found else None
 
+    def entities_by_identifier(self, label: str, prop: str, value: str) -> list[Entity]:
+        """Entities of `label` holding identifier `prop` = `value`: the one whose id it makes
+        (imo:9161003), else those carrying it as a property (a node named before its number was
+        known). Both indexed."""
+        found = self.entity_by_id(f"{prop}:{value}")
+        if found is not None:
+            return [found]
+        lab = self.onto.label(label)
+        if prop not in lab.properties:
+            raise ConfigError(f"Label {label} has no property {prop!r} in the ontology.")
+        return self._entities(f"MATCH (n:{lab.name} {{{prop}: $value}}) RETURN n {{.*}} AS props, labels(n) AS labels",
+                              {"value": value})
+
     def entities_by_keys(self, keys: list[str]) -> list[Entity]:
         """Entities holding any of these lookup keys (the ingest's normalised names): indexed."""
         return self._entities(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from graph.errors import ConfigError, LookupFailed
+from graph.lookup import identifier_ref
 from graph.ontology import load as load_ontology
 from graph.view import (
     ARTICLE_FIELDS,
@@ -73,7 +74,8 @@ def _describe(candidates: list[dict[str, Any]]) -> str:
 
 
 def resolve_entity(store: GraphStore, ref: str) -> dict[str, Any]:
-    """The entity `ref` names: an id, or a name or alias (case-insensitive).
+    """The entity `ref` names: an id, an identifier ("9161003", "IMO 9161003": graph/lookup.py),
+    or a name or alias (case-insensitive).
 
     Returns {"id", "label", "name", "aliases", "identifiers", "properties"}. An ambiguous name
     raises LookupFailed listing the candidates (`.candidates`); an unknown one raises
@@ -89,7 +91,14 @@ def _resolve(store: GraphStore, ref: str) -> dict[str, Any]:
     if not ref:
         raise LookupFailed("Give an entity id, name or alias to look up.")
     found = view.entity_by_id(ref)
-    rows = [found] if found is not None else _by_name(view, ref)
+    ident = identifier_ref(ref, view.onto) if found is None else None  # BadReference for a wrong check digit
+    if ident is not None:
+        rows = view.entities_by_identifier(ident.label, ident.prop, ident.value)
+        if not rows:
+            raise LookupFailed(f"No {ident.label.lower()} with {ident} in the graph. Look it up by name, "
+                               f"or ingest an article or list that gives this number.")
+    else:
+        rows = [found] if found is not None else _by_name(view, ref)
     if len(rows) == 1:
         return _entity(rows[0], view.onto)
     if len(rows) > 1:

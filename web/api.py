@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from queries import library as named_queries, report as reports
 from graph.errors import (
+    BadReference,
     LookupFailed,
     QueryError,
     QueryTimeout,
@@ -76,6 +77,8 @@ def error_response(exc: Exception, settings=None) -> JSONResponse:
         return JSONResponse(
             _error_body("not_found", str(exc), candidates=_jsonable(exc.candidates)), status_code=404
         )
+    if isinstance(exc, BadReference):
+        return JSONResponse(_error_body("bad_reference", str(exc)), status_code=400)
     if isinstance(exc, StoreUnavailable):
         return JSONResponse(_error_body("unavailable", str(exc)), status_code=503)
     if isinstance(exc, QueryError):
@@ -212,6 +215,14 @@ class NameIndex:
     def search(self, store, q: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
         from rapidfuzz import fuzz, process, utils
 
+        from graph.lookup import identifier_ref
+
+        ident = identifier_ref(q, store.ontology)  # "9161003", "IMO 9161003": BadReference when the check digit fails
+        if ident is not None:
+            view = store.view()
+            return [{"id": e.id, "label": e.label, "name": e.name or e.id,
+                     "aliases": [a for a in e.aliases if a != e.name], "matched": str(ident), "score": 100.0}
+                    for e in view.entities_by_identifier(ident.label, ident.prop, ident.value)][:limit]
         names = self._current(store)
         query = utils.default_process(q)
         if not query:
@@ -398,12 +409,14 @@ class Api:
           sanctions (direct, then exposure through others), ownership chain, port calls,
           calls made at a port (incoming_calls), relationships with evidence, articles.
           Every relationship carries its stored `source` and `target`, which the pages
-          draw. `ref` is an entity id (e.g. imo:9161003) or a name.
+          draw. `ref` is an entity id (e.g. imo:9161003), an IMO number (9161003, IMO 9161003)
+          or a name; an IMO number whose check digit fails is a 400 (kind bad_reference).
         parameters:
           - {name: ref, in: path, required: true, schema: {type: string}}
           - {name: hops, in: query, required: false, schema: {type: integer, default: 2}}
         responses:
           200: {description: the report}
+          400: {description: an IMO number whose check digit fails}
           404: {description: no such entity; candidates listed}
         """
         ref = request.path_params["ref"]
@@ -421,7 +434,10 @@ class Api:
 
     async def search(self, request: Request) -> JSONResponse:
         """
-        summary: Typo-tolerant search over entity names and aliases
+        summary: Typo-tolerant search over entity names and aliases, or by IMO number
+        description: >
+          An IMO number ("9161003", "IMO 9161003", "imo:9161003") finds the ship holding it;
+          one whose check digit fails is a 400 (kind bad_reference) that says so.
         parameters:
           - {name: q, in: query, required: true, schema: {type: string}, example: lady r}
           - {name: limit, in: query, required: false, schema: {type: integer, default: 20}}
