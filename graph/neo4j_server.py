@@ -260,7 +260,11 @@ class Neo4jStore(GraphStore):
             with self._session(write=True) as session:
                 session.execute_write(work)
         except Exception as exc:
-            raise translate_error(exc, uri=self.uri) from None
+            err = translate_error(exc, uri=self.uri)
+            if isinstance(err, StoreUnavailable | StoreAuthError):
+                raise err from None
+            # The transaction was rolled back: say so, as the embedded store does.
+            raise type(err)(f"Nothing in the batch was written: {err}") from None
 
     # -- plain values -------------------------------------------------------------------
     def _plain_rows(self, columns: list[str], rows: list[list[Any]], session: neo4j.Session) -> list[dict[str, Any]]:

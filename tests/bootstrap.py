@@ -7,6 +7,13 @@ Loaded by tests/conftest.py as a pytest plugin. After collection, before any tes
   npm the run stops with the command that installs them.
 - tests/test_web_browser.py selected: Debian's chromium. As root, `apt-get update && apt-get
   install -y chromium` runs; otherwise the run stops with that command to type.
+- Neo4j variants selected (a test with backend "neo4j") and NEO4J_URI not set: Neo4j Community
+  from Maven Central (tests/neo4j_test_server.py: Maven fetches it into build/neo4j/ the first
+  time, output shown; Java 17 and Maven installed with apt-get as root if missing). It starts
+  in the background while the first tests run, on loopback ports, authentication on; the first
+  Neo4j test waits for Bolt (at most 120 s) through `neo4j_env()`, which sets NEO4J_URI /
+  NEO4J_USERNAME / NEO4J_PASSWORD. It stops at the end of the session. A NEO4J_URI set by the
+  user wins: its server is used and nothing is started.
 
 Nothing is skipped for a missing tool: it is installed, or the run stops at once with one line
 that says how. What the installers print is shown as it comes.
@@ -26,6 +33,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,6 +99,66 @@ def ensure_chromium(say) -> None:
                     "then run `uv run pytest` again.", returncode=4)
 
 
+# -- Neo4j -----------------------------------------------------------------------------------------
+
+
+class _Neo4j:
+    """The session's Neo4j test server, started in a thread; `neo4j_env()` waits for it."""
+
+    server = None
+    thread: threading.Thread | None = None
+    error: str | None = None
+
+
+def neo4j_selected(items) -> bool:
+    return any(getattr(item, "callspec", None) is not None and item.callspec.params.get("backend") == "neo4j"
+               for item in items)
+
+
+def start_neo4j(say) -> None:
+    """Build (in the foreground: Maven's output is shown) and start (in the background) Neo4j."""
+    import neo4j_test_server as nts
+
+    try:
+        nts.build(say)
+    except nts.SetupError as exc:
+        pytest.exit(str(exc), returncode=4)
+    server = _Neo4j.server = nts.Neo4jTestServer()
+    os.environ.update(NEO4J_USERNAME=nts.USER, NEO4J_PASSWORD=server.password)
+    say(f"bootstrap: starting Neo4j {nts.neo4j_version()} (tests/neo4j-launcher) in the background for the "
+        "Neo4j tests")
+
+    def run() -> None:
+        try:
+            server.start()
+        except nts.SetupError as exc:
+            _Neo4j.error = str(exc)
+
+    _Neo4j.thread = threading.Thread(target=run, name="neo4j-start", daemon=True)
+    _Neo4j.thread.start()
+
+
+def neo4j_env() -> dict[str, str]:
+    """NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD of the server the tests use (waiting for ours)."""
+    if _Neo4j.thread is not None:
+        _Neo4j.thread.join()
+        if _Neo4j.error:
+            pytest.exit(f"The Neo4j tests have no server: {_Neo4j.error}", returncode=4)
+        os.environ.update(_Neo4j.server.env)
+    if not os.environ.get("NEO4J_URI"):
+        pytest.exit("The Neo4j tests need a server and none was started: run them through `uv run pytest` "
+                    "(tests/bootstrap.py starts one) or set NEO4J_URI.", returncode=4)
+    return {k: os.environ.get(k, "") for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD")}
+
+
+def stop_neo4j() -> None:
+    if _Neo4j.thread is not None:
+        _Neo4j.thread.join()
+    if _Neo4j.server is not None:
+        _Neo4j.server.stop()
+        _Neo4j.server = None
+
+
 # -- artefact check --------------------------------------------------------------------------------
 
 
@@ -136,9 +204,12 @@ def pytest_collection_finish(session):
             ensure_node_packages(say)
         if "test_web_browser.py" in files:
             ensure_chromium(say)
+        if not os.environ.get("NEO4J_URI") and neo4j_selected(session.items):
+            start_neo4j(say)
 
 
 def pytest_sessionfinish(session, exitstatus):
+    stop_neo4j()  # before the artefact check, and whatever the outcome
     before = getattr(session.config, "_skg_status_before", None)
     if before is None or exitstatus not in (0, 1):  # outside git, switched off, or interrupted
         return

@@ -1,8 +1,9 @@
 """Store fixtures shared by every test file (a pytest plugin: tests/conftest.py loads it).
 
 Each is parametrised over the backends, so a test that asks for a store runs on each:
-the embedded FalkorDB always, Neo4j when NEO4J_URI is set (CI's neo4j:5 service container,
-or `docker compose up -d`), skipped with that reason otherwise.
+the embedded FalkorDB and Neo4j. Neo4j is the server NEO4J_URI names when the user sets it
+(CI's neo4j:5 service container, `docker compose up -d`, Aura), otherwise the one
+tests/bootstrap.py starts for the session (Neo4j Community from Maven Central).
 
 - `backend`      "embedded" or "neo4j" (session scope: the tests of one backend run together)
 - `db_path`      a fresh embedded database file; servers left running for it are killed after
@@ -25,21 +26,19 @@ when it was emptied under it (`_Neo4jFills`) and builds itself again; `sample_st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+import bootstrap
 import sample_graph
 from graph.backends import open_store
 from graph.settings import from_env
 from graph.store import GraphStore
 from reliability_helpers import servers_in
 
-NEO4J_URI = os.environ.get("NEO4J_URI")
-NEO4J_REASON = "set NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD) to run against Neo4j"
-BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.skipif(not NEO4J_URI, reason=NEO4J_REASON))]
+BACKENDS = ["embedded", "neo4j"]
 
 
 class _Neo4jFills:
@@ -51,7 +50,7 @@ class _Neo4jFills:
 def _open(backend: str, path: Path) -> GraphStore:
     if backend == "embedded":
         return open_store(str(path))
-    return open_store(settings=from_env(db=NEO4J_URI))
+    return open_store(settings=from_env(db=bootstrap.neo4j_env()["NEO4J_URI"]))
 
 
 def _empty(backend: str, store: GraphStore) -> GraphStore:
