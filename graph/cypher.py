@@ -59,8 +59,26 @@ NUL = "\x00"
 
 
 def nul_error(what: str) -> str:
-    return (f"{what} holds a NUL byte (\\x00), which FalkorDB cannot take as a parameter value; "
+    # FalkorDB cannot take one as a parameter value; Neo4j could, but refuses it as well, so
+    # that one input makes the same graph on both backends.
+    return (f"{what} holds a NUL byte (\\x00), which the graph store does not take as a value; "
             "remove it from the input (nothing of this batch was written).")
+
+
+def find_nul(params: Mapping[str, Any]) -> str | None:
+    """The name of a parameter whose value holds a NUL byte anywhere (in lists and maps too)."""
+    def has(v: Any) -> bool:
+        if isinstance(v, str):
+            return NUL in v
+        if isinstance(v, (list, tuple)):
+            return any(has(x) for x in v)
+        if isinstance(v, Mapping):
+            return any(has(k) or has(x) for k, x in v.items())
+        return False
+
+    if isinstance(params, CheckedParams) and params.sealed:
+        return None  # built here: every value already checked
+    return next((name for name, v in params.items() if has(v)), None)
 
 
 def _params(rows: list[dict[str, Any]], ids: tuple[str, ...]) -> dict[str, Any]:

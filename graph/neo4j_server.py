@@ -218,6 +218,8 @@ class Neo4jStore(GraphStore):
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
                  max_rows: int | None = None) -> QueryResult:
+        if write:
+            _refuse_nul(params)
         q = neo4j.Query(query, timeout=timeout) if timeout else neo4j.Query(query)
         # Rows stream from the server in batches of `fetch_size`; stop after one more than the
         # caller's row limit (it raises RowLimitError) or at SANCTIONS_KG_RESULT_ROWS_MAX, and
@@ -228,9 +230,11 @@ class Neo4jStore(GraphStore):
                 result = session.run(q, params)
                 columns = list(result.keys())
                 raw = []
+                cut = False
                 for record in result:
                     raw.append(list(record.values()))
                     if len(raw) >= cap:
+                        cut = True
                         break
                 summary = result.consume()
                 if not max_rows and len(raw) >= cap:
@@ -249,9 +253,11 @@ class Neo4jStore(GraphStore):
             for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
             if getattr(counters, k, 0)
         }
-        return QueryResult(columns, rows, stats)
+        return QueryResult(columns, rows, stats, cut=cut)
 
     def _commit(self, statements: list[cypher.Statement]) -> None:
+        for _, params in statements:
+            _refuse_nul(params)
         def work(tx: neo4j.ManagedTransaction) -> None:
             for query, params in statements:
                 tx.run(query, params).consume()
@@ -291,6 +297,13 @@ class Neo4jStore(GraphStore):
                 driver.close()
             except Exception as exc:  # closing must not mask the error that got us here
                 log.debug("closing Neo4j driver: %s", exc)
+
+
+def _refuse_nul(params: dict[str, Any]) -> None:
+    """A write whose values hold a NUL byte is refused, as on the embedded store (one input, one graph)."""
+    name = cypher.find_nul(params)
+    if name is not None:
+        raise QueryError(cypher.nul_error(f"Parameter ${name}"))
 
 
 def _plain_scalar(v: Any) -> Any:

@@ -38,6 +38,7 @@ class QueryResult:
     columns: list[str]
     rows: list[dict[str, Any]]
     stats: dict[str, Any] = field(default_factory=dict)
+    cut: bool = False  # the backend stopped fetching past the caller's max_rows (Neo4j streams)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -163,8 +164,10 @@ class GraphStore(ABC):
         cap = {"max_rows": max_rows} if max_rows is not None else {}  # subclasses written before it need not take it
         result = self._execute(query, dict(params or {}), write=write, timeout=timeout, **cap)
         if max_rows is not None and len(result.rows) > max_rows:
+            # A backend that stopped fetching at max_rows + 1 does not know how many there were.
+            returned = "more rows than" if result.cut else f"{len(result.rows)} rows, more than"
             raise RowLimitError(
-                f"The query returned {len(result.rows)} rows, more than the row limit of {max_rows}. "
+                f"The query returned {returned} the row limit of {max_rows}. "
                 "Add a LIMIT to the query, or raise the limit (--max-rows / SANCTIONS_KG_MAX_ROWS)."
             )
         return result

@@ -204,7 +204,8 @@ def pytest_collection_finish(session):
             ensure_node_packages(say)
         if "test_web_browser.py" in files:
             ensure_chromium(say)
-        if not os.environ.get("NEO4J_URI") and neo4j_selected(session.items):
+        if (not os.environ.get("NEO4J_URI") and not session.config.option.collectonly
+                and neo4j_selected(session.items)):
             start_neo4j(say)
 
 
