@@ -96,8 +96,10 @@ class Relations(*FAMILIES):
         group: list[tuple[int, int]] = []
         last_vessels: list[tuple[int, int]] = []
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        self._topics = []   # (sentence number, slot) of the parties sentences were about
         ei = 0
-        for sent in sents:
+        for sent_no, sent in enumerate(sents):
+            self._sent_no = sent_no
             lo, hi = sent.start, sent.end
             sent_ents = []
             while ei < len(ents) and ents[ei].start < hi:
@@ -130,6 +132,7 @@ class Relations(*FAMILIES):
             names = {v.text for v in vessels_here}
             if len(names) >= 2:
                 group = [(v.start, v.end) for v in vessels_here]
+            self._note_topics(doc, sent, slots, sent_no)
             vessel_slots = [s for s in slots if s.label == "Vessel"]
             if vessel_slots:
                 last_vessels = [k for s in vessel_slots for k in s.keys]

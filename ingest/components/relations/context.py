@@ -65,6 +65,10 @@ LIST_GAP_WORDS = {",", "and", "the", "as", "well", "&", "its", "their", "registe
 
 
 PRONOUNS = {"they", "it", "he", "she", "we"}
+# Nouns that refer back to the company a text is about ("The company is the technical manager
+# of ..."), and how many sentences back such a reference reaches.
+COMPANY_NOUNS = {"company", "firm", "entity", "corporation", "shipowner"}
+BACK_WINDOW = 3
 SHIP_NOUNS_HEAD = {t for t in cues()["vessel_types"]}
 SHIP_NOUNS = SHIP_NOUNS_HEAD | set(cues()["vessel_type_modifiers"]) | {"oil", "crude"}
 DEPLOY_VERBS = {"deploy", "dispatch", "send", "station", "assign", "commit"}
@@ -333,6 +337,36 @@ class SentenceContext:
                 return []
             out.append(first)
         return out
+
+    def _note_topics(self, doc: Doc, sent, slots: list[Slot], sent_no: int) -> None:
+        """Remember what this sentence is about, for back-references in the sentences after
+        it: the named parties that are a subject in the parse, or a line that holds only a
+        numbered name ("12. X Shipping LLC", an annex entry's heading)."""
+        rest = [t for t in doc[sent.start:sent.end] if not any(x.start <= t.i < x.end for x in slots)]
+        heading = len(slots) == 1 and all(t.is_punct or t.like_num or t.is_space for t in rest)
+        for x in slots:
+            if x.keys != [(x.start, x.end)] or x.label not in ("Company", "Organization", "Vessel", "Person", "Agency"):
+                continue
+            if heading or any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[x.start:x.end]):
+                self._topics.append((sent_no, x))
+
+    def _back_reference(self, doc: Doc, tok, labels: set, sent_no: int) -> list[Slot]:
+        """The party a subject "it" / "the company" stands for: the party the sentences just
+        before (at most BACK_WINDOW) were about, if it has one of `labels`; "it" only when the
+        latest such party has one of them (a ship named last is what "it" means then)."""
+        if tok is None:
+            return []
+        low = tok.lower_
+        if low == "it":
+            recent = [x for n, x in self._topics if 0 < sent_no - n <= BACK_WINDOW]
+            hit = recent[-1] if recent and recent[-1].label in labels else None
+        elif low in COMPANY_NOUNS and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children) \
+                and not any(c.dep_ in ("compound", "amod", "appos") for c in tok.children):
+            recent = [x for n, x in self._topics if 0 < sent_no - n <= BACK_WINDOW and x.label in labels and x.label in ("Company", "Organization")]
+            hit = recent[-1] if recent else None
+        else:
+            return []
+        return [Slot(tok.i, tok.i + 1, hit.label, list(hit.keys))] if hit is not None else []
 
     # -- certainty and emit ----------------------------------------------------------------
     def certainty(self, doc: Doc, i: int, lo: int, hi: int) -> str:

@@ -11,6 +11,8 @@ from spacy.tokens import Doc
 
 from ingest.components.relations.context import POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
+COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
+
 
 class Ownership(SentenceContext):
     EMITS = ('OWNED_BY', 'OPERATED_BY', 'ASSOCIATED_WITH', 'PART_OF')
@@ -61,13 +63,24 @@ class Ownership(SentenceContext):
         role = doc[noun]
         while role.dep_ == "conj" and role.head is not role:
             role = role.head
+        if role.dep_ == "pobj":
+            # "X is a company based in Russia and the operator of Y": the parse may join the
+            # role to the place; the role belongs to the noun the place's phrase describes.
+            up = role
+            for _ in range(4):
+                if up.dep_ not in ("pobj", "prep", "acl", "conj") or up.head is up:
+                    break
+                up = up.head
+            if up.dep_ == "attr":
+                role = up
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
         if subj is None:
             return []
         if subj.lower_ not in PRONOUNS:
-            return self._conjoined(doc, slots, subj, labels)
+            return self._conjoined(doc, slots, subj, labels) or self._state_of(doc, slots, subj, labels) \
+                or self._back_reference(doc, subj, labels, self._sent_no)
         head = role.head.head
         for _ in range(3):
             outer = self._subject(doc, head.i) if head is not role.head else None
@@ -76,7 +89,50 @@ class Ownership(SentenceContext):
             if head.head is head:
                 break
             head = head.head
+        return self._back_reference(doc, subj, labels, self._sent_no)
+
+    def _active_objects(self, doc: Doc, slots: list[Slot], i: int, hi: int) -> list[Slot]:
+        """What the owning or managing verb at i governs: the names its object lists in the
+        parse ("manages the tankers A, B and C"); for a common-noun object without names
+        ("manages tankers carrying ... for Y"), only names listed after a colon ("manages two
+        vessels: the A and the B"); without a parse or an object, the names right after."""
+        labels = self.own_sources | self.op_sources
+        obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") else None
+        if obj is None or any(x.start <= obj.i < x.end for x in slots):
+            return self._group_right(slots, i + 1, labels, doc, hi)
+        if obj.lower_ in ("which", "that", "whom") and doc[i].dep_ == "relcl":
+            # "an entity which it controls, X": the noun the clause describes, named in
+            # apposition (the parse may hang X elsewhere: then the name right after the clause).
+            return self._conjoined(doc, slots, doc[i].head, labels) or self._group_right(slots, i + 1, labels, doc, hi, max_gap=2)
+        named = self._conjoined(doc, slots, obj, labels)
+        if named:
+            return named
+        # "manages two vessels: the A and the B" ("including A" names examples of a kind, and
+        # measured on the dev set it mostly names other parties)
+        colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
+        return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
+
+    @staticmethod
+    def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
+        """"the Government of X" as a holder: the state X."""
+        if tok.lower_ not in ("government", "state") or "Country" not in labels:
+            return []
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                hit = next((x for x in slots if x.start <= obj.i < x.end and x.label == "Country"), None)
+                if hit is not None:
+                    return [hit]
         return []
+
+    @staticmethod
+    def _in_phrase(doc: Doc, x: Slot, lo: int) -> bool:
+        """Whether the name x is the object of a preposition ("based in Russia"), so not the
+        holder of a role named after it."""
+        if x.start - 2 >= lo and doc[x.start - 1].lower_ == "of" and doc[x.start - 2].lower_ in ("government", "state"):
+            return False   # "the Government of X is the ultimate owner of Y"
+        if doc.has_annotation("DEP") and doc[x.end - 1].dep_ == "pobj":
+            return True
+        return x.start > lo and doc[x.start - 1].lower_ in ("in", "at", "from", "near", "of", "to")
 
     def _ownership(self, doc, sent, slots, dates, hits, out, last_vessels):
         lo, hi = sent.start, sent.end
@@ -118,11 +174,19 @@ class Ownership(SentenceContext):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
                     owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
-                    owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets][-1:]
+                    # The holder: the subject of "is the ... owner of" in the parse (or what
+                    # "it" / "the company" stands for), else the name just before the role
+                    # ("X, the owner of"), unless that name is a place in a prepositional
+                    # phrase ("a company based in Russia and the operator of").
+                    owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
                     if not owner:
-                        owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
+                        owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
+                                 and not self._in_phrase(doc, x, lo)][-1:]
                     if not owner and owned:
-                        owner = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
+                        # "The owner of Y is X"
+                        after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
+                        if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
+                            owner = after
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
@@ -154,11 +218,13 @@ class Ownership(SentenceContext):
                 # The verb's subject in the parse ("X, a company registered in Y that operates
                 # Z": X, not Y); else the nearest owner-like name before the verb that is not a
                 # place in a prepositional phrase.
-                by_parse = self._slot_at(slots, self._subject(doc, i), self.own_targets)
-                owner = [by_parse] if by_parse else [
+                subj = self._subject(doc, i)
+                by_parse = self._slot_at(slots, subj, self.own_targets)
+                # "The company manages ...": the company the sentences before were about.
+                owner = [by_parse] if by_parse else self._back_reference(doc, subj, self.own_targets, self._sent_no) or [
                     x for x in slots if x.end <= i and x.label in self.own_targets
                     and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
-                owned = self._group_right(slots, i + 1, self.own_sources | self.op_sources, doc, hi)
+                owned = self._active_objects(doc, slots, i, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     if low in self.owned_active:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=i, cue=low)

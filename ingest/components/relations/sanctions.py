@@ -6,14 +6,20 @@ cue that names a programme or an enforcer block a designation; the party must be
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from spacy.tokens import Doc
 
-from ingest.components.common import INFO, span_key
+from ingest.components.common import INFO, country_of, span_key
 from ingest.components.relations.context import (
     CLAUSE_STOPS, EVASION, IDENTIFY, LAW_WORDS, YEAR, SentenceContext, Slot, bare, inflect, word_re,
 )
+
+
+# "U.S.-sanctioned", "EU-listed", "UN-designated" as one token; "sanctioned" after a "-" token.
+HYPHEN_CUE = re.compile(r"^(.+?)-(sanctioned|designated|listed)$", re.IGNORECASE)
+HYPHEN_WORDS = {"sanctioned", "designated", "listed"}
 
 
 class Sanctions(SentenceContext):
@@ -104,9 +110,62 @@ class Sanctions(SentenceContext):
             return None
         return "sanction"
 
+    def _prefixed(self, doc, sent, slots, dates, out, state):
+        """"the U.S.-sanctioned vessels A, B and C", "the U.S.-, United Kingdom-, and EU-sanctioned
+        X": a designator written as a prefix of the participle designates every name the
+        participle describes (the noun's own name, or the names in apposition to it). A prefix
+        the later rules read as a name of its own ("EU - sanctioned") is left to them, apart
+        from the prefixes coordinated with it ("U.S.-, ... and EU-")."""
+        if not doc.has_annotation("DEP"):
+            return
+        lo, hi = sent.start, sent.end
+        for i in range(lo, hi):
+            tok = doc[i]
+            m = HYPHEN_CUE.match(tok.text)
+            split = tok.lower_ in HYPHEN_WORDS and i - 1 > lo and doc[i - 1].text == "-"
+            if not m and not split:
+                continue
+            prefixes: list[tuple[str, int]] = [(m.group(1), i)] if m else []
+            # Coordinated prefixes before: "U.S.-, United Kingdom-, and European Union-sanctioned"
+            j = (i - 2 if split else i - 1)
+            if split:
+                while j >= lo and doc[j].text[:1].isupper():
+                    j -= 1
+            while j >= lo and doc[j].lower_ in (",", "and"):
+                j -= 1
+                while j >= lo and doc[j].lower_ in (",", "and"):
+                    j -= 1
+                if j < lo or not doc[j].text.endswith("-") or len(doc[j].text) < 2:
+                    break
+                k = j
+                while k - 1 >= lo and doc[k - 1].text[:1].isupper() and not doc[k - 1].text.endswith("-") and not doc[k - 1].is_stop:
+                    k -= 1
+                prefixes.append((doc[k:j + 1].text[:-1], k))
+                j = k - 1
+            agents = []
+            for text, at in prefixes:
+                country = country_of(text)
+                if country is not None:
+                    agents.append(("Country", country["name"]))
+                else:
+                    slot = next((x for x in slots if x.start <= at < x.end and x.label == "Agency" and self._is_sanctioner(doc, x)), None)
+                    if slot is not None:
+                        agents.append(slot)
+            if not agents:
+                continue
+            head = tok.head
+            if tok.dep_ not in ("amod", "compound", "nmod") or head.i <= i:
+                continue
+            targets = self._conjoined(doc, slots, head, self.sanction_targets)
+            targets = [t for t in targets if self._is_named(doc, t, state)]
+            if targets:
+                self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+                           year=self._year(doc, lo, hi, i), cue=tok.lower_)
+
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
         state["sent_no"] = state.get("sent_no", 0) + 1
+        self._prefixed(doc, sent, slots, dates, out, state)
         agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
             # A designating body as the subject of the sentence ("OFAC took action against
@@ -114,7 +173,15 @@ class Sanctions(SentenceContext):
             for a in agent_slots:
                 if a.label == "Agency" and any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end]) \
                         and self.sanction_bodies_re.search(bare(doc[a.start:a.end].text)):
+                    # "the Treasury's Office of Foreign Assets Control": the body at the end
+                    # of the possessive chain acts.
+                    a = (self._possessor_chain([a], slots, doc, hi, lambda x: self._is_sanctioner(doc, x)) or [a])[0]
                     state["agent"] = ([a], state["sent_no"])
+                    # The first such sentence that designates ("OFAC is designating ...",
+                    # "OFAC is imposing sanctions on ...") names the document's designator.
+                    if "doc_agent" not in state and any(self._sanction_cue(doc, k, hi) for k in
+                                                        self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]):
+                        state["doc_agent"] = [a]
                     break
         for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
             kind = self._sanction_cue(doc, i, hi)
@@ -262,7 +329,17 @@ class Sanctions(SentenceContext):
     def _implied_agent(self, doc: Doc, sent, i: int, state: dict) -> list:
         """The body behind a designation whose sentence names none: a US legal instrument
         ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
-        United States; else the body that designated in one of the two sentences before."""
+        United States; else the body that designated in one of the two sentences before.
+
+        A passive designation in a document whose opening names its designator ("OFAC is
+        designating ...; X is being designated pursuant to E.O. 13224") is that body's; there,
+        one dated in the words after it ("was designated on 24 September 2019", "in October
+        2011") is an earlier action whose designator the sentence does not name: none."""
+        tok = doc[i]
+        if state.get("doc_agent") and doc.has_annotation("DEP") and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
+            if any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, sent.end)]):
+                return []
+            return state["doc_agent"]
         text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]

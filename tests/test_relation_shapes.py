@@ -1,0 +1,122 @@
+"""Relations in the shapes official writing uses (issue 22): designation notices, annex
+entries with their reasons, appositions, relative clauses, lists and back-references. Each
+case has a near neighbour that must not become an edge. All sentences are our own; the
+names are invented.
+
+The real model parses them (ingest.nlp.load, once per module).
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def found(nlp, text, rtype=None):
+    result = build_result(Document(text=text), nlp(text))
+    return {(r.type, r.source, r.target) for r in result.relations if rtype in (None, r.type)}
+
+
+# -- OPERATED_BY / OWNED_BY: role nouns after a copula, and "the company" -------------------
+
+def test_role_joined_to_a_place_belongs_to_the_subject(nlp):
+    # The parse joins "operator" to the place of "based in ..."; the holder is the subject.
+    text = ("Reasons: Northwind Tanker Services LLC is a shipping company based in Russia and the "
+            "commercial operator of the vessels Amber Crest, Baltic Heron and Cold Current.")
+    got = found(nlp, text, "OPERATED_BY")
+    assert got == {("OPERATED_BY", v, "Northwind Tanker Services LLC") for v in ("Amber Crest", "Baltic Heron", "Cold Current")}
+
+
+def test_the_company_refers_back_to_the_entry(nlp):
+    text = ("12. Northwind Tanker Services LLC\n\nReasons: Northwind Tanker Services LLC is a shipping company "
+            "registered in Panama. The company is the technical manager of the vessels Dune Rider and Frost Harbor. "
+            "The company also manages 2 other vessels: the SOLACE (IMO: 9305568) and the MERIDIAN (IMO: 9522324).")
+    got = found(nlp, text, "OPERATED_BY")
+    for ship in ("Dune Rider", "Frost Harbor", "SOLACE", "MERIDIAN"):
+        assert ("OPERATED_BY", ship, "Northwind Tanker Services LLC") in got
+    # No other holder: not the state of registration, not a bare word.
+    assert {t for _, _, t in got} == {"Northwind Tanker Services LLC"}
+
+
+def test_the_company_reaches_back_a_bounded_window(nlp):
+    text = ("Reasons: Northwind Tanker Services LLC is a shipping company registered in Panama. "
+            "Those vessels lack insurance. They sail often. They turn their transponders off. They carry oil. "
+            "The company is the technical manager of the vessels Dune Rider and Frost Harbor.")
+    assert found(nlp, text, "OPERATED_BY") == set()
+
+
+def test_it_refers_back_only_to_a_company_named_last(nlp):
+    text = ("Reasons: Northwind Tanker Services LLC is a shipping company based in Russia. "
+            "It is the commercial operator of the vessel Dune Rider.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Dune Rider", "Northwind Tanker Services LLC")}
+
+
+def test_the_government_of_a_state_is_an_owner(nlp):
+    text = ("Liberia-registered Coastal Lane Inc. is the registered owner of the tanker Kittiwake. "
+            "The Government of the Russian Federation is the ultimate owner of the Kittiwake.")
+    got = found(nlp, text, "OWNED_BY")
+    assert ("OWNED_BY", "Kittiwake", "Coastal Lane Inc") in got
+    assert ("OWNED_BY", "Kittiwake", "Russia") in got
+
+
+def test_an_entity_which_it_controls(nlp):
+    text = ("Reasons: Harbor Gate Trading DMCC is a subsidiary of Northfield Oil PJSC. Harbor Gate Trading DMCC "
+            "and an entity which it controls, Seabright Shipping DMCC, have procured tankers.")
+    assert ("OWNED_BY", "Seabright Shipping DMCC", "Harbor Gate Trading DMCC") in found(nlp, text, "OWNED_BY")
+
+
+def test_an_active_verb_with_an_unnamed_object_names_nothing(nlp):
+    # "manages tankers carrying oil to Y": Y is not a managed party.
+    text = "Harbourline Shipmanagement LLC manages tankers carrying crude oil to Kestrel Refining Ltd."
+    assert found(nlp, text, "OPERATED_BY") == set()
+    # A named object is managed: "manages the tankers A and B".
+    text = "Harbourline Shipmanagement LLC manages the tankers Dune Rider and Frost Harbor."
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Harbourline Shipmanagement LLC") for v in ("Dune Rider", "Frost Harbor")}
+
+
+# -- SANCTIONED_BY: designators as prefixes, the notice's designator, blocked property ------
+
+def test_prefixed_designator_names_every_listed_ship(nlp):
+    text = "Eastgate Tankers FZCO also manages the U.S.-sanctioned vessels Ligeia Star, Morrow Bay, and Tern Point."
+    got = found(nlp, text, "SANCTIONED_BY")
+    assert got == {("SANCTIONED_BY", v, "United States") for v in ("Ligeia Star", "Morrow Bay", "Tern Point")}
+
+
+def test_coordinated_prefixes_each_designate(nlp):
+    text = "The U.S.-, United Kingdom-, and European Union-sanctioned Harrow Ship Management Ltd managed the tanker Cold Dawn."
+    got = {t for _, s, t in found(nlp, text, "SANCTIONED_BY") if s == "Harrow Ship Management Ltd"}
+    assert {"United States", "United Kingdom"} <= got
+
+
+NOTICE = ("Today, the Department of the Treasury's Office of Foreign Assets Control (OFAC) is imposing sanctions "
+          "on two companies and identifying two tankers as blocked property.\n\n"
+          "The tankers Arctic Dawn and Polar Wren carried oil above the cap.\n\n"
+          "Blue Finch Maritime Limited and Grey Gull Shipping Inc. were designated pursuant to Executive Order 14024 "
+          "for operating in the marine sector. OFAC also identified the Arctic Dawn and the Polar Wren as property in "
+          "which Blue Finch Maritime Limited and Grey Gull Shipping Inc., respectively, have an interest.\n\n"
+          "Redwater Trading LLC was designated on March 3, 2021, pursuant to E.O. 13846.\n\n"
+          "Copperline Marine Ltd is being designated pursuant to E.O. 13224.")
+
+
+def test_notice_designator_for_undated_passives(nlp):
+    got = found(nlp, NOTICE, "SANCTIONED_BY")
+    ofac = "Office of Foreign Assets Control"
+    for party in ("Blue Finch Maritime Limited", "Grey Gull Shipping Inc", "Copperline Marine Ltd"):
+        assert ("SANCTIONED_BY", party, ofac) in got
+    # Not the department the office belongs to, and not "United States" from the order's name.
+    assert not any(t in ("US Department of the Treasury", "United States") for _, _, t in got)
+
+
+def test_dated_passive_is_an_earlier_action_without_a_designator(nlp):
+    assert not any(s == "Redwater Trading LLC" for _, s, _ in found(nlp, NOTICE, "SANCTIONED_BY"))
+
+
+def test_property_in_which_a_party_has_an_interest_is_blocked(nlp):
+    got = found(nlp, NOTICE, "SANCTIONED_BY")
+    assert {("SANCTIONED_BY", v, "Office of Foreign Assets Control") for v in ("Arctic Dawn", "Polar Wren")} <= got
