@@ -120,6 +120,9 @@ class Entities:
                     continue
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
+            if label == "Port" and self._in_address(doc, start, end):
+                self._drop(doc, start, end, label, "a town in a postal address or a city's name, not a port")
+                label = "Location"
             if label == "Country" and self._in_place_name(doc, start, end):
                 self._drop(doc, start, end, label, "part of a sea's or region's name")
                 continue
@@ -259,6 +262,20 @@ class Entities:
             if len(names) == 1:
                 c = next(iter(hits.values()))
                 self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
+
+    @staticmethod
+    def _in_address(doc: Doc, start: int, end: int) -> bool:
+        """A place in a postal address ("Address: 5 Quay Street, Portville, 183001, Ruritania", a
+        name followed by its postcode) or named as a city ("the City of X"): a town, not a port."""
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text.isdigit() and 4 <= len(doc[end + 1].text) <= 6:
+            return True
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ == "city":
+            return True
+        i = start
+        while i > 0 and not (doc[i - 1].is_space and "\n" in doc[i - 1].text):
+            i -= 1
+        words = [t.lower_ for t in doc[i:min(i + 3, start)]]
+        return bool(words) and (words[0] in {"address", "addresses"} or words[:2] == ["registered", "address"])
 
     def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
         """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
@@ -513,7 +530,7 @@ class Entities:
             return s, e, "Location", info
         if label in ("LOC", "FAC"):
             near = {t.lower_ for t in doc[max(s - 2, 0):min(e + 1, len(doc))]}
-            if label == "FAC" and near & self.port_words:
+            if label == "FAC" and near & self.port_words and not self._in_address(doc, s, e):
                 return s, e, "Port", info
             return s, e, "Location", info
         if label == "PERSON" and self.keep_persons:
