@@ -71,6 +71,10 @@ def _entities(doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
             entity.aliases.append(surface)
         if name not in entity.aliases:
             entity.aliases.append(name)
+        # The fuller form a rule read around the name ("Commercial Port of X" for the port X).
+        alias = _clean(info["alias"]) if info.get("alias") else ""
+        if alias and alias not in entity.aliases:
+            entity.aliases.append(alias)
         for k, v in ids.items():
             entity.identifiers.setdefault(k, v)
         if "imo" in entity.identifiers:

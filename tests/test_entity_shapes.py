@@ -334,3 +334,32 @@ def test_other_spelling_of_a_known_body(nlp):
     text = "The ships broke the rules set out in the International Maritime Organisation General Assembly resolution."
     entity(nlp, text, "Agency", "International Maritime Organization")
     assert not names(nlp, text, "Company")
+
+
+def test_ports_named_in_full_by_particle_and_by_destination(nlp):
+    text = ("The company owns the Commercial Port of Novaya Gavan and six tugs. The tanker loaded oil at the port "
+            "of el Marsa and then sailed to Ban Khe, Vietnam.")
+    port = entity(nlp, text, "Port", "Novaya Gavan")
+    assert "Commercial Port of Novaya Gavan" in port.aliases
+    assert {"el Marsa", "Ban Khe"} <= names(nlp, text, "Port")
+    assert "Commercial" not in names(nlp, text, "Port")
+
+
+def test_a_known_port_in_a_postal_address_or_a_city_name_is_no_port(nlp):
+    text = ("3. Arctic Reefer Fleet LLC\nAddress: Quay street 17, Murmansk, 183001, Russian Federation\n"
+            "Reasons: its director served the City of Sevastopol.")
+    assert not names(nlp, text, "Port")
+
+
+def test_one_firm_under_its_forms_and_other_names(nlp):
+    text = ("548. Joint Stock Company Volga Star\nAlias: Marlin Tankers Company; JSC Volga Star\n"
+            "Reasons: JSC Volga Star owns tankers. Volga Star JSC also manages them.\n\n"
+            "549. Heron Ship Management (D) Ltd.\nReasons: Heron Ship Management (D) Ltd., formerly known as "
+            "Pelican Services (Dubai) Ltd., manages ships for Corvid Shipping Ltd and Corvid Shipping.\n\n"
+            "550. Kestrel Ocean\nAlias: Osprey Line Company\nReasons: it charters tankers.")
+    firms = {e.name: set(e.aliases) for e in result(nlp, text).entities if e.label == "Company"}
+    assert {"Marlin Tankers Company", "JSC Volga Star", "Volga Star JSC"} <= firms["Joint Stock Company Volga Star"]
+    assert "Pelican Services (Dubai) Ltd" in firms["Heron Ship Management (D) Ltd"]
+    assert "Corvid Shipping" in firms["Corvid Shipping Ltd"]
+    # The alias of an entry whose own name no rule found is not given to the entry before it.
+    assert "Osprey Line Company" in firms

@@ -120,6 +120,9 @@ class Entities:
                     continue
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
+            if label == "Port" and self._in_address(doc, start, end):
+                self._drop(doc, start, end, label, "a town in a postal address or a city's name, not a port")
+                label = "Location"
             if label == "Country" and self._in_place_name(doc, start, end):
                 self._drop(doc, start, end, label, "part of a sea's or region's name")
                 continue
@@ -159,6 +162,7 @@ class Entities:
                     if e > s and all(owner[i] is None for i in range(s, e)):
                         self._claim(owner, chosen, s, e, label, info)
         doc.user_data[DATES] = dates
+        self._same_firms(doc, chosen)
         spans, info_by_key = [], {}
         for start, end, label, info in sorted(chosen, key=lambda c: c[0]):
             spans.append(Span(doc, start, end, label=label))
@@ -259,6 +263,77 @@ class Entities:
             if len(names) == 1:
                 c = next(iter(hits.values()))
                 self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
+
+    @staticmethod
+    def _in_address(doc: Doc, start: int, end: int) -> bool:
+        """A place in a postal address ("Address: 5 Quay Street, Portville, 183001, Ruritania", a
+        name followed by its postcode) or named as a city ("the City of X"): a town, not a port."""
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text.isdigit() and 4 <= len(doc[end + 1].text) <= 6:
+            return True
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ == "city":
+            return True
+        i = start
+        while i > 0 and not (doc[i - 1].is_space and "\n" in doc[i - 1].text):
+            i -= 1
+        words = [t.lower_ for t in doc[i:min(i + 3, start)]]
+        return bool(words) and (words[0] in {"address", "addresses"} or words[:2] == ["registered", "address"])
+
+    def _core(self, doc: Doc, c) -> str:
+        """A firm's name without its legal forms and quotes, lower case: "Joint Stock Company
+        Volga Star", "JSC Volga Star" and "Volga Star JSC" share the core "volga star"."""
+        words = [w.strip(".,\"'\u2018\u2019\u201c\u201d()") for w in self._canon(doc, c).lower().replace("-", " ").split()]
+        words = [w for w in words if w]
+        while words and words[-1] in self.legal_words:
+            words.pop()
+        while words and words[0] in self.legal_words:
+            words.pop(0)
+        if not words or (len(words) == 1 and (len(words[0]) < 4 or words[0].title() in self.company_words or words[0].title() in self.company_signals)):
+            return ""
+        return " ".join(words)
+
+    def _alias_cue_before(self, doc: Doc, start: int) -> str | None:
+        """How a name is given as another name of the firm before it: "Alias:" opening the line,
+        "also known as", "formerly known as", "a.k.a."."""
+        i = start
+        while i > 0 and not (doc[i - 1].is_space and "\n" in doc[i - 1].text):
+            i -= 1
+        if i < start and doc[i].lower_ in {"alias", "aliases"}:
+            return "line"
+        j = start
+        while j > 0 and start - j < 2 and doc[j - 1].text in {",", "(", '"', "\u201c", "\u2018", ";"}:
+            j -= 1
+        before = " ".join(t.lower_ for t in doc[max(j - 3, 0):j])
+        if before.endswith(("known as", "a.k.a.", "aka", "f.k.a.", "fka", "formerly", "alias")):
+            return "phrase"
+        return None
+
+    def _same_firms(self, doc: Doc, chosen) -> None:
+        """One firm, one entity in a text: a firm named with and without its legal form or with
+        another form ("Volga Star JSC", "Joint Stock Company Volga Star"), and another name given
+        for it ("Alias: X; Y", "formerly known as X"), take the name of its first mention."""
+        firms = sorted((c for c in chosen if c[2] == "Company"), key=lambda c: c[0])
+        first: dict[str, str] = {}
+        for k, c in enumerate(firms):
+            cue = self._alias_cue_before(doc, c[0])
+            if cue:
+                # The firm the other name belongs to: the nearest one named before, off the alias line.
+                line_start = c[0]
+                while line_start > 0 and not (doc[line_start - 1].is_space and "\n" in doc[line_start - 1].text):
+                    line_start -= 1
+                limit = line_start if cue == "line" else c[0]
+                prev = [p for p in firms[:k] if p[1] <= limit and c[0] - p[1] < 80
+                        and not any(t.is_space and t.text.count("\n") > 1 for t in doc[p[1]:c[0]])]  # within one entry
+                if prev:
+                    c[3]["canonical"] = self._canon(doc, prev[-1])
+                    c[3]["cue"] = "alias"
+                    continue
+            core = self._core(doc, c)
+            if not core:
+                continue
+            if core in first and first[core] != self._canon(doc, c):
+                c[3]["canonical"] = first[core]
+            else:
+                first.setdefault(core, self._canon(doc, c))
 
     def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
         """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
@@ -513,7 +588,7 @@ class Entities:
             return s, e, "Location", info
         if label in ("LOC", "FAC"):
             near = {t.lower_ for t in doc[max(s - 2, 0):min(e + 1, len(doc))]}
-            if label == "FAC" and near & self.port_words:
+            if label == "FAC" and near & self.port_words and not self._in_address(doc, s, e):
                 return s, e, "Port", info
             return s, e, "Location", info
         if label == "PERSON" and self.keep_persons:

@@ -38,6 +38,7 @@ from ingest.components.matching import RuleMatcher
 # First words of a court's district written after its name ("District Court, S.D. New York").
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
+NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
 CLOSE_QUOTES = {'"', "'", "\u2019", "\u201d", "\u00bb"}
@@ -355,9 +356,18 @@ class Organizations:
                     i += 1
         if i < hi and doc[i].text in {'"', "\u201c"}:
             i += 1
-        n_end = name_after(doc, i, hi, None, joiners={"-"}, max_len=3)
-        if n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
+        # "the port of el Sidra": a lower-case Arabic or Romance article opens the name.
+        particle = i + 1 < hi and doc[i].lower_ in NAME_PARTICLES and doc[i].is_lower and doc[i + 1].text[:1].isupper()
+        n_end = name_after(doc, i + 1 if particle else i, hi, None, joiners={"-"}, max_len=3)
+        if particle and n_end > i + 1 and not country_of(doc[i + 1:n_end].text):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
+        elif n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
+            # "the Commercial Port of X", "Sea Fishing Port of X": the full name is an alias.
+            s = start
+            while s > lo and start - s < 3 and doc[start].text == "Port" and doc[s - 1].text[:1].isupper() and doc[s - 1].is_alpha \
+                    and not doc[s - 1].is_sent_start and not country_of(doc[s - 1].text) and not cover[s - 1] and doc[s - 1].lower_ != "the":
+                s -= 1
+            add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[s:n_end].text if doc[start].text[:1].isupper() else None)
 
     def _led_coalition(self, doc, start, end, lo, hi, cover):
         if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):
@@ -389,6 +399,8 @@ class Organizations:
         if cover[n_start] and cover[n_start] != "Port":
             return
         word = doc[start].text
+        if word.lower() in {"port", "harbor", "harbour"} and end + 1 < hi and doc[end].lower_ == "of" and doc[end + 1].text[:1].isupper():
+            return  # "Commercial Port of X": the port is X (the port-of rule keeps the full name)
         if word.lower() in {"port", "harbor", "harbour"}:
             add_candidate(doc, n_start, start, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
         else:
