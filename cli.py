@@ -202,7 +202,8 @@ def _check_date(value: str | None) -> str | None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--source", metavar="NAME", help="Source name for articles that do not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) for articles that do not give one.")
-@click.option("--reprocess", is_flag=True, help="Extract and write again articles already in the graph.")
+@click.option("--reprocess", is_flag=True, help="Extract and write again articles already in the graph "
+              "(counted as reprocessed, not new).")
 @click.option("--processes", type=click.IntRange(0, 64), default=0,
               help="Extraction worker processes. Default 0: one per core (up to 4) when there are "
                    "at least 64 new articles, else none; 1 extracts in this process.")
@@ -214,6 +215,10 @@ def _check_date(value: str | None) -> str | None:
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: str | None, reprocess: bool,
            processes: int, no_rescan: bool) -> None:
     """Read articles (files, folders, .jsonl, '-' for stdin) and write what they say into the graph.
+
+    An article is known by its URL (by its path when it has none): a changed version replaces
+    the stored one, whose facts are withdrawn in the same write (its date kept in the new
+    one's history).
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
     """
@@ -240,7 +245,10 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
                                reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
-    click.echo(f"articles: {summary.new} new, {summary.unchanged} unchanged, {len(summary.failed)} failed")
+    counts = [f"{summary.new} new"]
+    # Shown when they happen: a changed version of a stored article, a --reprocess.
+    counts += [f"{n} {what}" for n, what in ((summary.replaced, "replaced"), (summary.reprocessed, "reprocessed")) if n]
+    click.echo(f"articles: {', '.join(counts)}, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line
 
@@ -250,6 +258,29 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
         click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("article", metavar="ARTICLE")
+@click.pass_obj
+@handle_errors
+def remove(obj: Context, article: str) -> None:
+    """Withdraw an article (its id, URL or path) and every fact only it supported.
+
+    Facts another article or a sanctions list also states stay, without this article's
+    evidence; entities nothing else names go. Prints what changed.
+    """
+    from ingest.lifecycle import remove_article
+    from queries.terminal import one_line
+
+    with obj.open_store() as store:
+        r = remove_article(store, article)
+    for a in r.articles:
+        click.echo(one_line(f"removed article {a.id[:12]}: {a.title or '(untitled)'} ({a.url or a.path or 'no URL or path'})"))
+    click.echo(f"withdrawn: {r.relationships_removed} relationship{'' if r.relationships_removed == 1 else 's'} "
+               f"and {r.entities_removed} entit{'y' if r.entities_removed == 1 else 'ies'} only it supported")
+    click.echo(f"kept: {r.relationships_kept} relationship{'' if r.relationships_kept == 1 else 's'} "
+               f"and {r.entities_kept} entit{'y' if r.entities_kept == 1 else 'ies'} other sources support too")
 
 
 @main.command()
@@ -407,13 +438,15 @@ def _json(value) -> str:
               help="table (terminal), markdown (case files) or json (the report's data).")
 @click.option("--hops", type=click.IntRange(1, 6), default=2, show_default=True,
               help="How far to look for sanctioned entities through ownership, operation and ties.")
+@click.option("--stated-only", is_flag=True,
+              help="Leave out hedged evidence (suspected, reportedly, ...) and the facts only it supports.")
 @click.pass_obj
 @handle_errors
-def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
+def report(obj: Context, entity: str, fmt: str, hops: int, stated_only: bool) -> None:
     """Print what the graph says about one ship, company, port or agency, with evidence.
 
     NAME|ID is an id (imo:9161003), an IMO number (9161003, "IMO 9161003") or a name or
-    alias, case-insensitive ("lady r").
+    alias, case-insensitive ("lady r"). Evidence a source hedges is marked [hedged].
     """
     from queries import render
     from queries.report import build_report
@@ -422,6 +455,10 @@ def report(obj: Context, entity: str, fmt: str, hops: int) -> None:
     # Print before the store closes: shutting the embedded server down takes a moment.
     with obj.open_store() as store:
         data = build_report(store, entity, hops=hops)
+        if stated_only:
+            from queries.report import stated_only as only_stated
+
+            data = only_stated(data)
         if fmt == "json":
             click.echo(_json(data))
         elif fmt == "markdown":
@@ -619,9 +656,15 @@ def queries(obj: Context, name: str | None) -> None:
               "two firms registered in one country); left out by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="text (each hop with its evidence) or json (the paths' data).")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, metavar="N",
+              help="At most N paths, shortest first.")
+@click.option("--brief", is_flag=True, help="One line per path, without the evidence (text format).")
+@click.option("--stated-only", is_flag=True,
+              help="Only paths whose every hop a source states; hedged evidence left out.")
 @click.pass_obj
 @handle_errors
-def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_sanctioners: bool, fmt: str) -> None:
+def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_sanctioners: bool, fmt: str,
+         limit: int, brief: bool, stated_only: bool) -> None:
     """The shortest connections between two entities (ids, IMO numbers or names), with evidence per hop.
 
     Parallel relationships of one type (three calls at one port) are one hop. A connection
@@ -630,16 +673,20 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
     port), where the searches from both ends meet.
     """
     from queries import render
-    from queries.report import find_path
+    from queries.report import find_path, stated_paths
 
     with obj.open_store() as store:
-        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None, via_sanctioners=via_sanctioners)
+        # --stated-only: look further, since some of the shortest may rest on hedged evidence.
+        paths = find_path(store, a, b, max_hops, rel_types=list(via) or None, via_sanctioners=via_sanctioners,
+                          limit=min(limit * 5, 500) if stated_only else limit)
+        if stated_only:
+            paths = stated_paths(paths)[:limit]
         if fmt == "json":
             click.echo(_json(paths))
         else:
             from queries.terminal import visible
 
-            click.echo(visible(render.paths_text(paths, a, b, max_hops)))
+            click.echo(visible(render.paths_text(paths, a, b, max_hops, brief=brief)))
 
 
 @main.command()

@@ -3,6 +3,9 @@
     writer = Writer(store)
     done = writer.complete_articles(ids)             # re-ingest skips these
     writer.add_article(ArticleFacts(article, entities, relations), replace=False)
+    writer.versions(url=..., path=...)               # stored articles with that identity
+    writer.add_article(facts, supersede=old)         # a changed version replaces the old, atomically
+    writer.remove_articles([aid])                    # withdraw articles and what only they said
 
 ingest/ turns an extraction into ArticleFacts (resolved entity ids, the properties the ontology
 declares); this module decides how they are stored: node and relationship rows, evidence items
@@ -33,6 +36,7 @@ ARTICLE = "Article"
 MENTIONS = "MENTIONS"
 AIS_DARK = "ais_dark"  # the list property of AIS-dark evidence items
 NAME_KEYS = "name_keys"  # the Article property re-scans look names up by (ingest/knowledge.py)
+HISTORY = "history"  # the Article property listing the versions it replaced
 MATCH_CANDIDATE = "MATCH_CANDIDATE"  # a list-matching guess: it does not keep an entity alive
 
 
@@ -98,6 +102,35 @@ class ArticleFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """An article in the store, as a newer version of it needs to know it."""
+
+    id: str
+    title: str | None
+    url: str | None
+    path: str | None
+    published: str | None
+    ingested_at: str | None
+    history: tuple[str, ...] = ()
+
+    def record(self, replaced_at: str) -> str:
+        """This version as an item of its successor's history (JSON)."""
+        return ev._ENCODER.encode({"id": self.id, "published": self.published, "ingested_at": self.ingested_at,
+                                   "replaced_at": replaced_at})
+
+
+@dataclass
+class Removal:
+    """What withdrawing articles changed: counts before and after, and what was withdrawn."""
+
+    articles: list[StoredVersion] = field(default_factory=list)
+    entities_removed: int = 0
+    relationships_removed: int = 0  # relationships only they stated (their MENTIONS aside)
+    relationships_kept: int = 0  # relationships they stated that other sources state too
+    entities_kept: int = 0  # entities they mentioned that other sources name too
+
+
+@dataclass(frozen=True, slots=True)
 class _Statements:
     """The statement texts of one ontology."""
 
@@ -111,13 +144,20 @@ class _Statements:
     relationship_count: str
     article_count: str
     settled: str
+    by_url: str
+    by_path: str
+    by_id: str
+    by_prefix: str
+    by_paths: str
+    delete_articles: str
+    shared_rels: str
 
 
 def _check(onto: Ontology) -> None:
     article = onto.label(ARTICLE)
     onto.rel_type(MENTIONS)
     onto.rel_type(MATCH_CANDIDATE)
-    for prop in ("id", "complete", "text", NAME_KEYS):
+    for prop in ("id", "complete", "text", NAME_KEYS, HISTORY, "url", "path"):
         if prop not in article.properties:
             raise OntologyError(f"Label {ARTICLE} has no property {prop!r} in graph/ontology.yaml; the writer needs it.")
     for prop in ("articles", "evidence"):
@@ -202,7 +242,27 @@ UNWIND $rels AS row
 MATCH (a:{entity} {{id: row.start}})-[r]->(b:{entity} {{id: row.end}})
 WHERE type(r) = row.type AND r.key = row.key
 RETURN 'rel' AS kind, toString(row.i) AS id, [k IN row.keys | r[k]] AS vals""",
+        by_url=f"MATCH (a:{art} {{url: $url}}) RETURN {_VERSION_COLUMNS} ORDER BY id",
+        # An article without a URL is known by its path; one with a URL never by its path.
+        by_path=f"MATCH (a:{art} {{path: $path}}) WHERE a.url IS NULL RETURN {_VERSION_COLUMNS} ORDER BY id",
+        by_id=f"MATCH (a:{art}) WHERE a.id IN $ids RETURN {_VERSION_COLUMNS} ORDER BY id",
+        by_prefix=f"MATCH (a:{art}) WHERE a.id STARTS WITH $prefix RETURN {_VERSION_COLUMNS} ORDER BY id",
+        by_paths=f"MATCH (a:{art}) WHERE a.path IN $paths RETURN {_VERSION_COLUMNS} ORDER BY id",
+        delete_articles=f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})
+DETACH DELETE a""",
+        # The relationships among `ids` the articles stated (each once), and how many of them
+        # other sources (another article, a list) state too.
+        shared_rels=f"""MATCH (x:{entity})-[r]->(y:{entity})
+WHERE x.id IN $ids AND y.id IN $ids AND any(a IN $aids WHERE a IN coalesce(r.articles, []))
+RETURN count(r) AS stated,
+       sum(CASE WHEN any(a IN r.articles WHERE NOT a IN $aids)
+                  OR any(e IN coalesce(r.evidence, []) WHERE NOT any(a IN $aids WHERE e CONTAINS a)) THEN 1 ELSE 0 END) AS shared""",
     )
+
+
+_VERSION_COLUMNS = ("a.id AS id, a.title AS title, a.url AS url, a.path AS path, a.published AS published, "
+                    "a.ingested_at AS ingested_at, a.history AS history")
 
 
 def statements(onto: Ontology) -> list[str]:
@@ -210,7 +270,7 @@ def statements(onto: Ontology) -> list[str]:
     the offline Neo4j syntax check)."""
     s = _statements(onto)
     return [s.touched, *s.strip, s.article, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
-            s.article_count, s.settled]
+            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels]
 
 
 def _count(store: GraphStore, query: str) -> int:
@@ -248,24 +308,65 @@ class Writer:
         res = self.store.run(self._q.touched, {"aid": article_id}, timeout=120)
         return sorted(set(res.rows[0]["mentioned"] or [])) if res.rows else []
 
+    def _versions(self, query: str, params: dict[str, Any]) -> list[StoredVersion]:
+        return [StoredVersion(r["id"], r["title"], r["url"], r["path"], r["published"], r["ingested_at"],
+                              tuple(r["history"] or ())) for r in self.store.run(query, params).rows]
+
+    def versions(self, *, url: str | None = None, path: str | None = None) -> list[StoredVersion]:
+        """The stored articles that are versions of one article: those with this URL, or, for an
+        article without one, those without a URL at this path. Sorted by id."""
+        if url:
+            return self._versions(self._q.by_url, {"url": url})
+        if path:
+            return self._versions(self._q.by_path, {"path": path})
+        return []
+
+    def stored_versions(self, ids: list[str]) -> list[StoredVersion]:
+        """The stored articles with these ids."""
+        return self._versions(self._q.by_id, {"ids": ids}) if ids else []
+
+    def articles_with_prefix(self, prefix: str) -> list[StoredVersion]:
+        """The stored articles whose id starts with `prefix` (a scan of the articles)."""
+        return self._versions(self._q.by_prefix, {"prefix": prefix})
+
+    def articles_at(self, paths: list[str]) -> list[StoredVersion]:
+        """The stored articles ingested from any of these paths."""
+        return self._versions(self._q.by_paths, {"paths": paths})
+
     # -- writing -----------------------------------------------------------------------
-    def add_article(self, facts: ArticleFacts, *, replace: bool = False) -> None:
+    def _strip(self, b, aids: list[str]) -> None:
+        """Add to batch `b` the removal of these articles' share of the graph (not their nodes)."""
+        strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'} for aid in aids])
+        for query in self._q.strip:
+            b.run(query, strip)
+
+    def add_article(self, facts: ArticleFacts, *, replace: bool = False,
+                    supersede: list[StoredVersion] | None = None) -> None:
         """All writes of one article, in one atomic batch (its Article node complete=true last).
 
         `replace` first takes out what an earlier extraction of the same article wrote (its
         MENTIONS, its evidence and article id on relationships, relationships only it stated,
         entities only it named), in the same batch, so a re-extraction never leaves a mix. Only
         edges between entities the article mentions are looked at.
+
+        `supersede`: earlier versions of the article (other ids: versions()) that this one
+        replaces: their share is taken out and their nodes deleted in the same batch, and the
+        new Article's `history` lists them (with theirs before), oldest first.
         """
         nodes, rels = self._rows(facts)
         aid = facts.article.id
-        touched = self.mentioned(aid) if replace else []
+        old = [v for v in supersede or () if v.id != aid]
+        touched = sorted(set(self.mentioned(aid) if replace else []).union(*(self.mentioned(v.id) for v in old)))
+        if old:
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            earlier = sorted(old, key=lambda v: (v.ingested_at or "", v.id))
+            nodes[ARTICLE][0][HISTORY] = [h for v in earlier for h in (*v.history, v.record(now))]
         q = self._q
         with self.store.batch() as b:
-            if replace:
-                strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
-                for query in q.strip:
-                    b.run(query, strip)
+            if replace or old:
+                self._strip(b, ([aid] if replace else []) + [v.id for v in old])
+            if old:
+                b.run(q.delete_articles, Rows(rows=[{"aid": v.id} for v in old]))
             # The Article goes last among nodes only so that its complete=true lands with the rest.
             for label, items in nodes.items():
                 if label != ARTICLE:
@@ -277,6 +378,30 @@ class Writer:
                 b.upsert_relationships(rtype, items)
             if touched:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
+
+    def remove_articles(self, ids: list[str]) -> Removal:
+        """Withdraw stored articles: their share of every relationship (a relationship only they
+        stated goes), their MENTIONS and AIS-dark items, their nodes, and the entities nothing
+        else holds any more; facts another article or a list also states stay. One batch."""
+        found = self.stored_versions(sorted(set(ids)))
+        removal = Removal(articles=found)
+        aids = [v.id for v in found]
+        if not aids:
+            return removal
+        touched = sorted(set().union(*(self.mentioned(a) for a in aids)))
+        entities = self.entity_count()
+        shared = self.store.run(self._q.shared_rels, {"ids": touched, "aids": aids}).rows
+        with self.store.batch() as b:
+            self._strip(b, aids)
+            b.run(self._q.delete_articles, Rows(rows=[{"aid": a} for a in aids]))
+            if touched:
+                b.run(self._q.orphans, Rows(rows=[{"id": i} for i in touched]))
+        removal.entities_removed = entities - self.entity_count()
+        stated = int(shared[0]["stated"] or 0) if shared else 0
+        removal.relationships_kept = int(shared[0]["shared"] or 0) if shared else 0
+        removal.relationships_removed = stated - removal.relationships_kept
+        removal.entities_kept = len(touched) - removal.entities_removed
+        return removal
 
     def settle(self, facts: ArticleFacts) -> bool:
         """Make the graph what add_article(facts, replace=True) would make it, for an article

@@ -36,6 +36,8 @@ class IngestSummary:
 
     new: int = 0
     unchanged: int = 0
+    replaced: int = 0  # changed versions of stored articles (same URL, or path without one)
+    reprocessed: int = 0  # stored articles extracted and written again (--reprocess)
     failed: list[Skipped] = field(default_factory=list)
     entities_added: int = 0
     relationships_added: int = 0
@@ -47,7 +49,8 @@ class IngestSummary:
 
     def to_dict(self) -> dict:
         return {
-            "articles": {"new": self.new, "unchanged": self.unchanged, "failed": len(self.failed)},
+            "articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced,
+                         "reprocessed": self.reprocessed, "failed": len(self.failed)},
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "entities_added": self.entities_added,
             "relationships_added": self.relationships_added,
@@ -226,17 +229,26 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 try:
                     resolver.resolve(result.entities)
                     facts = article_facts(result)
-                    write_article(store, result, replace=document.id in stored, facts=facts)
+                    again = document.id in stored
+                    # An earlier version of this article (same URL, or same path without one):
+                    # replaced in the same batch, its facts withdrawn.
+                    old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
+                    writer.add_article(facts, replace=again, supersede=old)
                     if shares is not None:
                         shares.wrote(document, facts)
-                    summary.new += 1
+                    if again:
+                        summary.reprocessed += 1
+                    elif old:
+                        summary.replaced += 1
+                    else:
+                        summary.new += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
                 except Exception as exc:  # one bad article must not stop the others
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
             if progress:
                 progress("advance", 1)
-    if summary.new and rescan:
+    if (summary.new or summary.replaced or summary.reprocessed) and rescan:
         if match_listed(store, resolver) and shares is not None:
             shares.clear()  # merged nodes changed ids: what this run wrote is no longer known exactly
         # Names these articles typed may be in articles stored before them (or earlier in this run).

@@ -24,12 +24,37 @@ def node(ref: dict[str, Any] | None) -> str:
     return f"{ref.get('name') or ref.get('id')} ({ref.get('label') or '?'})"
 
 
+HEDGED = "[hedged]"
+LEGEND = (f"{HEDGED}: the source hedges it (suspected, allegedly, reportedly, believed to be, likely); "
+          "evidence without the mark states it.")
+
+
+def hedged(ev: dict[str, Any]) -> bool:
+    """Whether an evidence item's sentence hedges its fact (graph/evidence.py certainty)."""
+    from graph.evidence import certainty
+
+    return certainty(ev) == "hedged"  # type: ignore[arg-type]
+
+
+def has_hedged(value: Any) -> bool:
+    """Whether any evidence item anywhere in a report or paths (plain data) is hedged."""
+    if isinstance(value, dict):
+        if "sentence" in value and hedged(value):
+            return True
+        return any(has_hedged(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_hedged(v) for v in value)
+    return False
+
+
 def evidence_line(ev: dict[str, Any]) -> str:
-    """“sentence” — where it comes from (an article's title, source and date, or a list entry)."""
+    """“sentence” — where it comes from (an article's title, source and date, or a list entry);
+    marked [hedged] first when the sentence hedges the fact."""
     from graph.view import cite
 
     sentence = ev.get("sentence") or ""
-    return f"“{sentence}” — {ev.get('cite') or cite(ev)}"
+    mark = f"{HEDGED} " if hedged(ev) else ""
+    return f"{mark}“{sentence}” — {ev.get('cite') or cite(ev)}"
 
 
 def evidence_lines(items: list[dict[str, Any]] | None) -> list[str]:
@@ -163,6 +188,8 @@ def report_markdown(report: dict[str, Any]) -> str:
         for row in sec.rows:
             out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
         out.append("")
+    if has_hedged(report):
+        out += [f"_{_md_cell(LEGEND)}_", ""]
     return "\n".join(out)
 
 
@@ -187,18 +214,33 @@ def report_rich(report: dict[str, Any]) -> list[Any]:
         for row in sec.rows:
             table.add_row(*(text("\n".join(c) if isinstance(c, list) else c) for c in row))
         out.append(table)
+    if has_hedged(report):
+        out.append(text(LEGEND, style="dim"))
     return out
 
 
-def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int) -> str:
-    """Connections between two entities, each hop with its evidence."""
+def paths_text(paths: list[dict[str, Any]], a: str, b: str, max_hops: int, *, brief: bool = False) -> str:
+    """Connections between two entities, each hop with its evidence (`brief`: a line a path,
+    a hop resting only on hedged evidence marked)."""
     if not paths:
         return f"No connection between {a} and {b} within {max_hops} hops."
     out: list[str] = []
     for i, p in enumerate(paths, 1):
-        out.append(f"Path {i} ({p['length']} hop{'s' if p['length'] != 1 else ''}): {path_text(p['steps'])}")
+        line = f"Path {i} ({p['length']} hop{'s' if p['length'] != 1 else ''}): {path_text(p['steps'])}"
+        if brief:
+            if any(s["evidence"] and all(hedged(ev) for ev in s["evidence"]) for s in p["steps"]):
+                line += f" {HEDGED}"
+            out.append(line)
+            continue
+        out.append(line)
         for step in p["steps"]:
             details = _details(step["properties"])
             out.append(f"  {step_text(step)}" + (f" [{details}]" if details else ""))
             out += [f"    {line}" for line in evidence_lines(step["evidence"])]
+    if brief:
+        if any(line.endswith(HEDGED) for line in out):
+            out.append(f"{HEDGED}: a hop of the path only hedged evidence supports (suspected, allegedly, "
+                       "reportedly, believed to be, likely).")
+    elif has_hedged(paths):
+        out.append(LEGEND)
     return "\n".join(out)

@@ -364,6 +364,46 @@ def _indirect(
     return indirect, omitted, exposure
 
 
+# -- certainty -------------------------------------------------------------------------------
+
+def _stated(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    from graph.evidence import certainty
+
+    return [ev for ev in items or [] if certainty(ev) == "stated"]  # type: ignore[arg-type]
+
+
+def _keeps(fact: dict[str, Any]) -> bool:
+    """Trim a fact's evidence to the stated items; whether the fact stays (a fact recorded
+    with no evidence at all stays: nothing hedges it)."""
+    had = fact.get("evidence") or []
+    fact["evidence"] = _stated(had)
+    return bool(fact["evidence"]) or not had
+
+
+def stated_only(report: dict[str, Any]) -> dict[str, Any]:
+    """The report with only what its sources state: hedged evidence left out, and every fact
+    (sanction, ownership link, port call, relationship, linked path) that only hedged evidence
+    supports. Changes and returns `report`; the status line is worked out again."""
+    sanctions = report["sanctions"]
+    sanctions["direct"] = [d for d in sanctions["direct"] if _keeps(d)]
+    sanctions["indirect"] = [x for x in sanctions["indirect"] if all([_keeps(st) for st in x["path"]])]
+    report["ownership"] = [o for o in report["ownership"] if _keeps(o)]
+    report["port_calls"] = [c for c in report["port_calls"] if _keeps(c)]
+    report["incoming_calls"] = [c for c in report["incoming_calls"] if _keeps(c)]
+    report["relationships"] = {t: kept for t, items in report["relationships"].items()
+                               if (kept := [r for r in items if _keeps(r)])}
+    report["ais_dark"] = _stated(report["ais_dark"])
+    report["status"] = _status(sanctions["direct"], sanctions["indirect"], report["incoming_calls"],
+                               sanctions["hops"], False)
+    report["stated_only"] = True
+    return report
+
+
+def stated_paths(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The paths every step of which some source states (hedged evidence left out)."""
+    return [p for p in paths if all([_keeps(st) for st in p["steps"]])]
+
+
 # -- connections between two entities ------------------------------------------------------
 
 def find_path(
@@ -464,5 +504,7 @@ __all__ = [
     "find_path",
     "list_entities",
     "resolve_entity",
+    "stated_only",
+    "stated_paths",
     "stats",
 ]

@@ -65,7 +65,7 @@ def test_reingest_is_a_noop(store, articles):
     assert (again.new, again.unchanged, again.entities_added, again.relationships_added) == (0, 3, 0, 0)
     assert rows(store, "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r") == counts
     redo = ingest_paths(store, [str(articles)], reprocess=True)
-    assert redo.new == 2 and redo.entities_added == 0 and redo.relationships_added == 0
+    assert (redo.new, redo.reprocessed) == (0, 2) and redo.entities_added == 0 and redo.relationships_added == 0
     assert first.entities_added > 0
     assert rows(store, "MATCH (a:Article) WHERE a.complete = true RETURN count(a) AS n") == [{"n": 2}]
 

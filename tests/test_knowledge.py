@@ -128,7 +128,7 @@ def test_reprocess_replaces_an_articles_facts_and_unchanged_reingest_is_a_noop(t
     again = ingest_paths(store, [str(articles)])
     assert (again.new, again.unchanged, again.rescan.rescanned) == (0, 1, 0)
     redo = ingest_paths(store, [str(articles)], reprocess=True)
-    assert redo.new == 1
+    assert (redo.new, redo.reprocessed) == (0, 1)  # not counted as new (issue 24)
     assert _graph(store) == graph
 
 

@@ -92,6 +92,21 @@ const SKG = (() => {
     return meta ? `${title} (${meta})` : String(title);
   }
 
+  // Certainty (graph/evidence.py): items without it state their fact; "hedged" ones are marked,
+  // with the words queries/render.py's legend uses.
+  const HEDGED_LEGEND = "hedged: the source hedges it (suspected, allegedly, reportedly, believed to be, likely); " +
+    "evidence without the mark states it.";
+  const isHedged = (ev) => ev && ev.certainty === "hedged";
+  function hasHedged(v) {
+    if (Array.isArray(v)) return v.some(hasHedged);
+    if (v && typeof v === "object") return isHedged(v) || Object.values(v).some(hasHedged);
+    return false;
+  }
+  function hedgedLegend() {
+    return el("p", { class: "legend hedged-legend small" }, el("span", { class: "hedged-mark" }, "hedged"), " ",
+      HEDGED_LEGEND.slice("hedged: ".length));
+  }
+
   function evidenceList(items) {
     const list = el("ul", { class: "evidence" });
     for (const ev of items || []) {
@@ -99,7 +114,9 @@ const SKG = (() => {
       const cite = citeOf(ev);
       const citeNode = url ? el("a", { href: url, target: "_blank", rel: "noopener" }, cite) : el("span", {}, cite);
       const meta = ev.method ? ` · found by ${ev.method === "list" ? "a sanctions list" : ev.method}` : "";
-      list.append(el("li", { class: ev.method === "list" ? "from-list" : null },
+      const classes = [ev.method === "list" ? "from-list" : "", isHedged(ev) ? "hedged" : ""].filter(Boolean).join(" ");
+      list.append(el("li", { class: classes || null },
+        isHedged(ev) ? el("span", { class: "hedged-mark", title: HEDGED_LEGEND }, "hedged") : null,
         el("div", { class: "sentence" }, ev.sentence ? `“${ev.sentence}”` : "(no sentence kept)"),
         el("div", { class: "source" }, "— ", citeNode, meta)));
     }
@@ -382,7 +399,8 @@ const SKG = (() => {
         el("h2", {}, relArrow({ source: info.start, target: info.end, type: info.type })),
         props.length ? el("p", { class: "small muted" }, props.join(" · ")) : null,
         el("div", { class: "small muted" }, `${info.evidence.length} evidence sentence(s)`),
-        evidenceList(info.evidence));
+        evidenceList(info.evidence),
+        hasHedged(info.evidence) ? hedgedLegend() : null);
     } catch (err) {
       panel.replaceChildren(errorBox(err));
     }
@@ -421,6 +439,6 @@ const SKG = (() => {
     }
   });
 
-  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, citeOf, relArrow, pathLine,
+  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, citeOf, relArrow, pathLine,
     renderTable, renderGraph, renderResult, showEdge, layoutPositions, MIN_FIT_ZOOM, NODE_FONT };
 })();

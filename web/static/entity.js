@@ -3,7 +3,7 @@
 // re-derived here, so the page reads every edge the way the graph stores it.
 "use strict";
 (() => {
-  const { el, api, errorBox, badge, entityLink, evidenceList, entityUrl, safeUrl, relArrow, pathLine } = SKG;
+  const { el, api, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, entityUrl, safeUrl, relArrow, pathLine } = SKG;
   const main = document.getElementById("entity");
   const ref = decodeURIComponent(location.pathname.slice("/entity/".length));
 
@@ -80,7 +80,8 @@
       el("div", { class: "entity-head" }, el("h1", {}, e.name || e.id), badge(e.label),
         el("code", { class: "muted" }, e.id),
         el("a", { href: consoleLink, class: "small", style: "margin-left:auto" }, "Open neighbourhood in the console →")),
-      status(r));
+      status(r),
+      hasHedged(r) ? hedgedLegend() : null);
 
     const about = el("div", { class: "grid2" },
       section("Aliases", aliases.length ? el("div", {}, aliases.map((a) => el("span", { class: "chip" }, a))) : empty("None recorded.")),

@@ -1,0 +1,169 @@
+"""An article's life after its first ingest (issue 24): it keeps its identity by URL (by path
+when it has none); a changed version replaces the stored one atomically, its facts withdrawn and
+its date kept in history; `remove` withdraws an article and what only it supported. On a store
+of each backend (tests/stores.py), with the example articles and texts written here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph.errors import LookupFailed
+from ingest.lifecycle import find_article, remove_article
+from ingest.pipeline import ingest_paths
+from reliability_helpers import diff, snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "articles"
+# Two example articles that share entities (Novorossiysk; Russia's sanctions), and three others.
+B = "16_uk_fcdo_notice.md"
+A = ["06_ownership_chain.txt", "09_uk_shadow_fleet.txt", "15_eu_council_package.txt", "01_shadow_tanker_dark.txt"]
+
+STORY = """---
+title: Tanker loads at a Baltic port
+url: https://example.org/sanctions-kg/test-lifecycle
+published: {published}
+---
+
+The tanker Pale Comet (IMO 9234563) loaded crude at Primorsk on March 3, port records show.
+The Pale Comet is owned by Quillon Marine Ltd, a company registered in the Marshall Islands.
+{extra}
+"""
+
+
+def invoke(db: str, *args: str):
+    return CliRunner().invoke(main, ["--db", db, *args], catch_exceptions=False)
+
+
+def _copy(folder: Path, names: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        shutil.copy(EXAMPLES / n, folder / n)
+    return folder
+
+
+def _without_history(snap: dict) -> dict:
+    nodes = {k: (labels, {p: v for p, v in props.items() if p != "history"}) for k, (labels, props) in snap["nodes"].items()}
+    return {"nodes": nodes, "rels": snap["rels"]}
+
+
+def _sentences(store) -> list[str]:
+    rows = store.run("MATCH ()-[r]->() WHERE r.evidence IS NOT NULL UNWIND r.evidence AS e RETURN e").rows
+    return sorted(json.loads(r["e"])["sentence"] for r in rows)
+
+
+# -- remove -------------------------------------------------------------------------------------
+def test_ingest_a_and_b_then_remove_b_is_the_graph_of_a(store, opener, backend, tmp_path):
+    ingest_paths(store, [_copy(tmp_path / "a", A)])
+    only_a = snapshot(store)
+    assert only_a["nodes"]
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+
+    ingest_paths(store, [_copy(tmp_path / "a", A), _copy(tmp_path / "b", [B])])
+    with_b = snapshot(store)
+    assert with_b != only_a
+    removal = remove_article(store, str(tmp_path / "b" / B))
+    assert [a.title for a in removal.articles] == ["UK notice adds four tankers and a Dubai ship manager to the Russia list"]
+    assert removal.relationships_removed > 0 and removal.entities_removed > 0
+    assert removal.entities_kept > 0  # B names entities A names too (Novorossiysk, Russia)
+    after = snapshot(store)
+    assert after == only_a, diff(after, only_a)
+
+
+def test_a_fact_other_articles_state_stays_with_their_evidence(store, tmp_path):
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("Title: First note\n\nThe tanker Pale Comet is owned by Quillon Marine Ltd.\n", "utf-8")
+    two.write_text("Title: Second note\n\nRegistry papers say Quillon Marine Ltd owns the tanker Pale Comet.\n", "utf-8")
+    ingest_paths(store, [one, two])
+    owned = "MATCH (:Vessel)-[r:OWNED_BY]->(:Company) RETURN r.articles AS articles, r.evidence AS evidence"
+    [before] = store.run(owned).rows
+    assert len(before["articles"]) == 2
+    removal = remove_article(store, str(two))
+    assert (removal.relationships_removed, removal.relationships_kept, removal.entities_removed) == (0, 1, 0)
+    [after] = store.run(owned).rows
+    assert len(after["articles"]) == 1 and len(after["evidence"]) == 1
+    assert json.loads(after["evidence"][0])["sentence"] == "The tanker Pale Comet is owned by Quillon Marine Ltd."
+    assert store.run("MATCH (a:Article) RETURN a.title AS t").rows == [{"t": "First note"}]
+
+
+def test_find_an_article_by_id_prefix_url_or_path(store, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text(STORY.format(published="2024-03-05", extra=""), "utf-8")
+    ingest_paths(store, [story])
+    [aid] = store.run("MATCH (a:Article) RETURN a.id AS id").values()
+    for ref in (aid, aid[:12], "https://example.org/sanctions-kg/test-lifecycle", str(story)):
+        assert find_article(store, ref).id == aid
+    with pytest.raises(LookupFailed, match=r"^No stored article has the id, URL or path 'nope.txt'\. Give the URL or path"):
+        find_article(store, "nope.txt")
+
+
+def test_cli_remove_prints_what_changed(db_arg, store, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text(STORY.format(published="2024-03-05", extra=""), "utf-8")
+    ingest_paths(store, [story])
+    result = invoke(db_arg, "remove", "https://example.org/sanctions-kg/test-lifecycle")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("removed article ") and lines[0].endswith(
+        ": Tanker loads at a Baltic port (https://example.org/sanctions-kg/test-lifecycle)")
+    assert lines[1].startswith("withdrawn: ") and lines[1].endswith(" only it supported")
+    assert lines[2].startswith("kept: 0 relationships and 0 entities")
+    assert store.run("MATCH (n) RETURN count(n) AS c").rows[0]["c"] == 0
+    again = invoke(db_arg, "remove", "https://example.org/sanctions-kg/test-lifecycle")
+    assert again.exit_code == 1
+    [line] = again.stderr.strip().splitlines()
+    assert line.startswith("Error: No stored article has the id, URL or path 'https://example.org/sanctions-kg/test-lifecycle'.")
+
+
+# -- replace ------------------------------------------------------------------------------------
+def test_a_changed_version_replaces_the_stored_one(store, tmp_path):
+    first, second = tmp_path / "v1", tmp_path / "v2"
+    first.mkdir(), second.mkdir()
+    (first / "story.md").write_text(STORY.format(published="2024-03-05", extra=""), "utf-8")
+    # The edited copy: one word changed, one sentence added, published again.
+    edited = STORY.format(published="2024-03-07", extra="Quillon Marine Ltd was sanctioned by the United States in 2023.")
+    (second / "story.md").write_text(edited.replace("crude", "diesel"), "utf-8")
+    ingest_paths(store, [first])
+    [old] = store.run("MATCH (a:Article) RETURN a.id AS id, a.ingested_at AS at").rows
+    summary = ingest_paths(store, [second / "story.md"])
+    assert (summary.new, summary.replaced) == (0, 1)
+    rows = store.run("MATCH (a:Article) RETURN a.id AS id, a.published AS published, a.history AS history").rows
+    [new] = rows
+    assert new["id"] != old["id"] and new["published"] == "2024-03-07"
+    [item] = [json.loads(h) for h in new["history"]]
+    assert (item["id"], item["published"], item["ingested_at"]) == (old["id"], "2024-03-05", old["at"])
+    sentences = _sentences(store)
+    assert len(sentences) == len(set(sentences))  # every evidence sentence once
+    assert not any("crude" in s for s in sentences) and any("diesel" in s for s in sentences)
+    # The graph is that of the new version alone, but for its history.
+    replaced = _without_history(snapshot(store))
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+    ingest_paths(store, [second / "story.md"])
+    fresh = _without_history(snapshot(store))
+    assert replaced == fresh, diff(replaced, fresh)
+
+
+def test_an_article_without_url_is_known_by_its_path(store, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Title: Note\n\nThe tanker Pale Comet is owned by Quillon Marine Ltd.\n", "utf-8")
+    ingest_paths(store, [note])
+    note.write_text("Title: Note\n\nThe tanker Pale Comet is operated by Quillon Marine Ltd.\n", "utf-8")
+    summary = ingest_paths(store, [note])
+    assert summary.replaced == 1
+    types = store.run("MATCH (:Vessel)-[r]->(:Company) RETURN type(r) AS t").values()
+    assert types == ["OPERATED_BY"]
+    assert store.run("MATCH (a:Article) RETURN count(a) AS c").rows[0]["c"] == 1
+
+
+def test_reprocess_is_not_counted_as_new(db_arg, store, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Title: Note\n\nThe tanker Pale Comet is owned by Quillon Marine Ltd.\n", "utf-8")
+    ingest_paths(store, [note])
+    result = invoke(db_arg, "ingest", str(note), "--reprocess")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "articles: 0 new, 1 reprocessed, 0 unchanged, 0 failed"
