@@ -197,18 +197,62 @@ class NewName:
     local: str  # the name's key within its label (ingest.resolve.local_key), as MENTIONS.keys hold it
 
 
-def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
+def _digest(name: str, meaning: dict) -> str:
+    import hashlib
+
+    text = "\x1f".join((name, meaning["label"] or "", meaning["id"] or "", meaning["imo"] or ""))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def base_of(entries: Iterable[KnownName]) -> list[str]:
+    """What each name in `entries` means (label, entity, IMO number), as sorted digests: the
+    record of an owed re-scan (begin_rescan), against which new_names finds what changed."""
+    return sorted(_digest(name, meaning) for name, meaning in resolve_names(entries).items())
+
+
+def new_names(before: Iterable[KnownName] | frozenset[str], after: Iterable[KnownName]) -> list[NewName]:
     """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
-    `before`: the names a re-scan is for."""
+    `before` (an index, or its digests: base_of): the names a re-scan is for."""
     from ingest.resolve import local_key  # imports spaCy: not at module level
 
-    old = resolve_names(before)
+    old = before if isinstance(before, frozenset) else frozenset(base_of(before))
     out = []
     for name, meaning in resolve_names(after).items():
         key = name_key(name)
-        if meaning["id"] and key and old.get(name) != meaning:
+        if meaning["id"] and key and _digest(name, meaning) not in old:
             out.append(NewName(key, meaning["id"], name, local_key(meaning["label"], name)))
     return out
+
+
+# -- owed re-scan work, recorded in the store -------------------------------------------------
+# The re-scan an ingest or import owes is recorded in the store (one Rescan node: the digests of
+# what each known name meant when the work began) before its first write, and removed only once
+# the re-scan is done. A run that is killed, interrupted or loses its store leaves the record,
+# and the next ingest or import (with the same input, or any other) finishes the work from it:
+# the graph does not depend on where a run stopped.
+
+
+def begin_rescan(store, before: Iterable[KnownName]) -> frozenset[str]:
+    """Record that re-scan work is owed from `before` (the index now), unless some already is;
+    returns the base to re-scan from (the older one, when an earlier run left work owed)."""
+    from graph.names import owe_rescan
+
+    return frozenset(owe_rescan(store, base_of(before)))
+
+
+def owed_rescan(store) -> frozenset[str] | None:
+    """The base of the re-scan work the store records as owed, or None."""
+    from graph.names import owed_rescan as owed
+
+    base = owed(store)
+    return None if base is None else frozenset(base)
+
+
+def end_rescan(store) -> None:
+    """The owed re-scan is done (call only after it is)."""
+    from graph.names import paid_rescan
+
+    paid_rescan(store)
 
 
 @dataclass
