@@ -17,8 +17,8 @@ from graph.names import StoredArticle, ids_sourced_from, stored_texts, unmention
 from graph.ontology import load as load_ontology
 from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting
 from ingest.knowledge import (
-    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, begin_rescan, end_rescan, load_index,
-    mentions, new_names, owed_rescan, using_index,
+    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NameMatcher, NewName, RescanSummary, article_keys, begin_rescan,
+    end_rescan, load_index, new_names, norm_name, owed_rescan, using_index,
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
@@ -294,9 +294,10 @@ def stale_articles(store, names: list[NewName], *, shares: Shares | None = None)
             found.setdefault(c.article_id, []).extend(c.names)
     ids = sorted(found)
     out = []
+    matcher = NameMatcher(n.name for n in names)  # one automaton for every name: one pass per text
     for start in range(0, len(ids), PAGE):
         for a in stored_texts(store, ids[start : start + PAGE]):
-            if any(mentions(a.text, n) for n in dict.fromkeys(found[a.id])):
+            if not matcher.found(a.text).isdisjoint(norm_name(n) for n in found[a.id]):
                 out.append(a)
     return len(ids), out
 
@@ -471,8 +472,9 @@ class Shares:
                 if n.local not in self.mentioned[aid].get(n.id, ()):
                     found.setdefault(aid, []).append(n.name)
         out = []
+        matcher = NameMatcher(n.name for n in names)
         for aid in sorted(found):
             d = self.docs[aid]
-            if len(d.text) <= MAX_TEXT and any(mentions(d.text, n) for n in dict.fromkeys(found[aid])):
+            if len(d.text) <= MAX_TEXT and not matcher.found(d.text).isdisjoint(norm_name(n) for n in found[aid]):
                 out.append(StoredArticle(aid, d.text, d.title, d.source, d.url, d.published, d.path))
         return len(found), out
