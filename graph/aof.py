@@ -81,6 +81,26 @@ def check_aof(db: Path) -> bool:
     return False
 
 
+_MANIFEST_LINE = re.compile(r"file \S+ seq \d+ type [bhi]")
+
+
+def _manifest_ok(manifest: Path) -> bool:
+    """Whether the manifest reads as one: each line names a file of the log that exists."""
+    try:
+        lines = [ln for ln in manifest.read_text("utf-8").splitlines() if ln.strip()]
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not lines or not all(_MANIFEST_LINE.fullmatch(ln.strip()) for ln in lines):
+        return False
+    return all((manifest.parent / ln.split()[1]).is_file() for ln in lines)
+
+
+def log_is_whole(db: Path) -> bool:
+    """Whether the log of `db` has a manifest that reads and passes redis-check-aof."""
+    manifest = aof_dir(db) / AOF_MANIFEST
+    return manifest.exists() and _manifest_ok(manifest) and _check_aof_tool(manifest).returncode == 0
+
+
 def repair_log(db: Path) -> list[str]:
     """Make the append-only log of `db` loadable again; what was done (empty: it was whole).
 
@@ -95,6 +115,9 @@ def repair_log(db: Path) -> list[str]:
     if not manifest.exists():
         manifest.write_text(_rebuilt_manifest(folder, db))
         done.append(f"rebuilt the missing manifest from {len(_aof_files(folder))} log files")
+    elif not _manifest_ok(manifest):
+        manifest.write_text(_rebuilt_manifest(folder, db))
+        done.append(f"rebuilt the unreadable manifest from {len(_aof_files(folder))} log files")
     res = _check_aof_tool(manifest)
     if res.returncode != 0:
         fixed = _check_aof_tool(manifest, fix=True)

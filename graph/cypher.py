@@ -8,14 +8,36 @@ FalkorDB (checked by tests/test_cypher_lint.py against Neo4j's own parser).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from graph.errors import OntologyError
+from graph.errors import OntologyError, OutboundRefused
 from graph.ontology import Ontology, Property, load
 
 Statement = tuple[str, dict[str, Any]]
+
+
+# -- no outbound connections from a statement ----------------------------------------------------
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# LOAD CSV (FalkorDB and Neo4j fetch its URL, even in a read-only query), and the procedures
+# that fetch files or URLs (APOC's loaders, importers and exporters), as clauses: not inside a
+# string, a comment, a backticked name, a property (`n.load`) or a parameter.
+_FETCH = re.compile(r"(?<![.$:\w])(LOAD\s+CSV|apoc\s*\.\s*(?:load|import|export)\b[\w.\s]*)", re.I)
+
+
+def check_no_fetch(query: str) -> None:
+    """Refuse a statement that would make the database open a file or a connection (one line)."""
+    text = _COMMENTS.sub(" ", _STRINGS.sub("''", query))
+    m = _FETCH.search(text)
+    if m:
+        what = " ".join(m.group(1).split())
+        raise OutboundRefused(
+            f"{what.upper() if what.lower().startswith('load') else what} was refused: queries never fetch files or URLs "
+            "(no outbound connections from the database). Load articles with `ingest` and lists with `import-sanctions`."
+        )
 
 
 def _union(target: str, prop: str, cap: int | None = None) -> str:

@@ -8,6 +8,7 @@
      │    ├── StoreAuthError    the server refused the credentials
      │    ├── QueryError        the database rejected a Cypher statement
      │    ├── ReadOnlyError     a write was attempted in read-only mode
+     │    │    └── OutboundRefused  a statement would fetch a file or URL (LOAD CSV)
      │    ├── QueryTimeout      the time limit was hit
      │    └── RowLimitError     the row limit was hit
      ├── InputError             an input document could not be read
@@ -49,6 +50,11 @@ class QueryError(StoreError):
 
 class ReadOnlyError(QueryError):
     pass
+
+
+class OutboundRefused(ReadOnlyError):
+    """A statement would make the database fetch a file or URL (LOAD CSV, a loading procedure):
+    refused on every backend and path, read-only or not (graph/cypher.py, check_no_fetch)."""
 
 
 class QueryTimeout(QueryError):

@@ -171,6 +171,57 @@ def stored_texts(store: GraphStore, ids: Sequence[str]) -> list[StoredArticle]:
     return [StoredArticle(r["id"], r["text"], r["title"], r["source"], r["url"], r["published"], r["path"]) for r in res]
 
 
+# -- owed re-scan work (ingest/knowledge.py: begin_rescan / end_rescan) -------------------------
+RESCAN = "Rescan"  # the label of the one node that records re-scan work owed (graph/ontology.yaml)
+_PENDING = "pending"
+
+
+def _rescan_check(onto: Ontology) -> None:
+    lab = onto.label(RESCAN)
+    for prop in ("id", "base", "since"):
+        if prop not in lab.properties:
+            raise OntologyError(f"Label {RESCAN} has no property {prop!r} in graph/ontology.yaml; re-scans need it.")
+
+
+def _owed_query() -> str:
+    return f"MATCH (r:{RESCAN} {{id: $id}}) RETURN r.base AS base"
+
+
+def _owe_query() -> str:
+    # One statement: of two runs that begin together, the first one's base stays (the older).
+    return f"""MERGE (r:{RESCAN} {{id: $id}})
+ON CREATE SET r.base = $base, r.since = $since
+RETURN r.base AS base"""
+
+
+def _paid_query() -> str:
+    return f"MATCH (r:{RESCAN} {{id: $id}}) DELETE r"
+
+
+def owed_rescan(store: GraphStore) -> list[str] | None:
+    """The base of the re-scan work the store records as owed, or None (none owed)."""
+    _rescan_check(store.ontology)
+    rows = store.run(_owed_query(), {"id": _PENDING}, timeout=300).rows
+    return list(rows[0]["base"] or []) if rows else None
+
+
+def owe_rescan(store: GraphStore, base: Sequence[str]) -> list[str]:
+    """Record re-scan work as owed from `base` unless some is already owed; returns the base on
+    record (the older one when there was one: what changed since covers both)."""
+    from datetime import datetime, timezone
+
+    _rescan_check(store.ontology)
+    since = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rows = store.run(_owe_query(), {"id": _PENDING, "base": list(base), "since": since}, write=True, timeout=300).rows
+    return list(rows[0]["base"] or []) if rows else list(base)
+
+
+def paid_rescan(store: GraphStore) -> None:
+    """The owed re-scan work is done: remove its record."""
+    _rescan_check(store.ontology)
+    store.run(_paid_query(), {"id": _PENDING}, write=True, timeout=300)
+
+
 def statements(onto: Ontology) -> list[str]:
     """Every statement text this module sends for `onto`, with the ingest policy's index labels
     (for the offline Neo4j syntax check)."""
@@ -180,4 +231,7 @@ def statements(onto: Ontology) -> list[str]:
         _sourced_query(onto),
         _candidates_query(onto),
         _texts_query(),
+        _owed_query(),
+        _owe_query(),
+        _paid_query(),
     ]

@@ -73,6 +73,7 @@ class Batch:
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> None:
         """Add a write statement of the caller's own (values as parameters)."""
+        cypher.check_no_fetch(query)
         # Rows (graph/cypher.py's `{"rows": [...]}` shape) stay Rows: the embedded store nests
         # such statements in one query without compiling the batch first.
         self.statements.append((query, params if isinstance(params, cypher.Rows) else dict(params or {})))
@@ -158,6 +159,7 @@ class GraphStore(ABC):
         `max_rows` raises RowLimitError when the result is longer, rather than cutting it
         silently. Reads default to the SANCTIONS_KG_QUERY_TIMEOUT limit.
         """
+        cypher.check_no_fetch(query)  # no statement opens a file or a connection, read or write
         if timeout is None and not write:
             timeout = self.settings.query_timeout
         check_timeout(timeout, self.settings)

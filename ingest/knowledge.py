@@ -197,18 +197,62 @@ class NewName:
     local: str  # the name's key within its label (ingest.resolve.local_key), as MENTIONS.keys hold it
 
 
-def new_names(before: Iterable[KnownName], after: Iterable[KnownName]) -> list[NewName]:
+def _digest(name: str, meaning: dict) -> str:
+    import hashlib
+
+    text = "\x1f".join((name, meaning["label"] or "", meaning["id"] or "", meaning["imo"] or ""))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def base_of(entries: Iterable[KnownName]) -> list[str]:
+    """What each name in `entries` means (label, entity, IMO number), as sorted digests: the
+    record of an owed re-scan (begin_rescan), against which new_names finds what changed."""
+    return sorted(_digest(name, meaning) for name, meaning in resolve_names(entries).items())
+
+
+def new_names(before: Iterable[KnownName] | frozenset[str], after: Iterable[KnownName]) -> list[NewName]:
     """Names whose meaning (label, entity, IMO number) in a new article differs in `after` from
-    `before`: the names a re-scan is for."""
+    `before` (an index, or its digests: base_of): the names a re-scan is for."""
     from ingest.resolve import local_key  # imports spaCy: not at module level
 
-    old = resolve_names(before)
+    old = before if isinstance(before, frozenset) else frozenset(base_of(before))
     out = []
     for name, meaning in resolve_names(after).items():
         key = name_key(name)
-        if meaning["id"] and key and old.get(name) != meaning:
+        if meaning["id"] and key and _digest(name, meaning) not in old:
             out.append(NewName(key, meaning["id"], name, local_key(meaning["label"], name)))
     return out
+
+
+# -- owed re-scan work, recorded in the store -------------------------------------------------
+# The re-scan an ingest or import owes is recorded in the store (one Rescan node: the digests of
+# what each known name meant when the work began) before its first write, and removed only once
+# the re-scan is done. A run that is killed, interrupted or loses its store leaves the record,
+# and the next ingest or import (with the same input, or any other) finishes the work from it:
+# the graph does not depend on where a run stopped.
+
+
+def begin_rescan(store, before: Iterable[KnownName]) -> frozenset[str]:
+    """Record that re-scan work is owed from `before` (the index now), unless some already is;
+    returns the base to re-scan from (the older one, when an earlier run left work owed)."""
+    from graph.names import owe_rescan
+
+    return frozenset(owe_rescan(store, base_of(before)))
+
+
+def owed_rescan(store) -> frozenset[str] | None:
+    """The base of the re-scan work the store records as owed, or None."""
+    from graph.names import owed_rescan as owed
+
+    base = owed(store)
+    return None if base is None else frozenset(base)
+
+
+def end_rescan(store) -> None:
+    """The owed re-scan is done (call only after it is)."""
+    from graph.names import paid_rescan
+
+    paid_rescan(store)
 
 
 @dataclass
@@ -237,22 +281,93 @@ _MAY_TOUCH = {"IMO", "MMSI", "AIS", "M/T", "M/V", "M/Y", "MT", "MV"}
 _HULL_NEXT = re.compile(r" [0-9]{1,3}(?:$|(?=\s)|(?=[,.;:!?)\]\"%]($|\s))|(?=-))")
 
 
+def _accepts(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], a case-insensitive match of a name on word boundaries, writes it
+    as a name (the shape the known-names component accepts; see mentions)."""
+    words = text[start:end].split()
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
+        return False
+    prev = _PREV.search(text[max(0, start - 40) : start])
+    if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
+            and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
+        return False
+    nxt = _NEXT.search(text[end : end + 40])
+    if nxt and nxt.group(1)[:1].isupper() and text[end - 1 : end] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
+        return False
+    if _HULL_NEXT.match(text, end):
+        return False
+    return True
+
+
 def mentions(text: str, name: str) -> bool:
     """Whether `text` writes `name` as a name (each word capitalised or in capitals, not inside
     a longer capitalised name, not followed by a hull number): the shape the known-names
-    component accepts."""
-    for m in _pattern(name).finditer(text):
-        words = m.group(0).split()
-        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _NOT_FIRST for w in words):
-            continue
-        prev = _PREV.search(text[max(0, m.start() - 40) : m.start()])
-        if prev and prev.group(1)[:1].isupper() and prev.group(1)[-1:] not in ".:;!?\"'" \
-                and prev.group(1).lower() not in _NOT_FIRST and prev.group(1) not in _MAY_TOUCH:
-            continue
-        nxt = _NEXT.search(text[m.end() : m.end() + 40])
-        if nxt and nxt.group(1)[:1].isupper() and text[m.end() - 1 : m.end()] not in ".!?" and nxt.group(1) not in _MAY_TOUCH:
-            continue
-        if _HULL_NEXT.match(text, m.end()):
-            continue
-        return True
-    return False
+    component accepts. For many names over many texts, NameMatcher does the same in one pass."""
+    return any(_accepts(text, m.start(), m.end()) for m in _pattern(name).finditer(text))
+
+
+def norm_name(name: str) -> str:
+    """A name as NameMatcher keys it: lower case, single spaces."""
+    return " ".join(name.split()).lower()
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+class NameMatcher:
+    """Every name of a re-scan round in one Aho-Corasick automaton (pyahocorasick) over the
+    lower-case text with its whitespace runs made single spaces: one pass over a text finds
+    which of the names it writes as a name (mentions' shape), in time linear in the text plus
+    the hits, instead of one regular expression per name and article.
+
+        matcher = NameMatcher(["silver larch", "larchwood maritime"])
+        matcher.found(text)      # the (normalised) names among them that text mentions
+    """
+
+    def __init__(self, names: Iterable[str]):
+        import ahocorasick
+
+        self.names = {n for n in (norm_name(x) for x in names) if n}
+        self._auto = ahocorasick.Automaton()
+        for n in self.names:
+            self._auto.add_word(n, n)
+        if self.names:
+            self._auto.make_automaton()
+
+    def found(self, text: str) -> set[str]:
+        if not self.names or not text:
+            return set()
+        # The normalised text, and where each of its words starts in it and in `text`.
+        starts_norm: list[int] = []
+        starts_orig: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            word = m.group(0)
+            low = word.lower()
+            if len(low) != len(word):  # a character whose lower case is longer: read this text the slow way
+                return {n for n in self.names if mentions(text, n)}
+            starts_norm.append(pos)
+            starts_orig.append(m.start())
+            parts.append(low)
+            pos += len(low) + 1
+        norm = " ".join(parts)
+        out: set[str] = set()
+        from bisect import bisect_right
+
+        def orig(i: int) -> int:  # a position inside a word of `norm` -> the same in `text`
+            w = bisect_right(starts_norm, i) - 1
+            return starts_orig[w] + (i - starts_norm[w])
+
+        for last, name in self._auto.iter(norm):
+            if name in out:
+                continue
+            first = last - len(name) + 1
+            start, end = orig(first), orig(last) + 1
+            # On word boundaries, as mentions' (?<!\w)...(?!\w).
+            if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or \
+                    (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                continue
+            if _accepts(text, start, end):
+                out.add(name)
+        return out

@@ -17,8 +17,8 @@ from graph.names import StoredArticle, ids_sourced_from, stored_texts, unmention
 from graph.ontology import load as load_ontology
 from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting
 from ingest.knowledge import (
-    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NewName, RescanSummary, article_keys, load_index, mentions, new_names,
-    using_index,
+    MAX_ROUNDS, MAX_TEXT, PAGE, KnownName, NameMatcher, NewName, RescanSummary, article_keys, begin_rescan,
+    end_rescan, load_index, new_names, norm_name, owed_rescan, using_index,
 )
 from ingest.lists.records import LIST_SOURCE_PREFIX
 from ingest.model import Document, ExtractionResult, Skipped
@@ -188,7 +188,9 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
             continue
         seen.add(d.id)
         todo.append(d)
-    if not todo:
+    # Re-scan work an earlier run recorded and did not finish (it was stopped): done in this one.
+    owed = owed_rescan(store)
+    if not todo and owed is None:
         return summary
     nlp = nlp or load(getattr(getattr(store, "settings", None), "model", None))
     # spaCy raises on a text over nlp.max_length, and it would raise inside nlp.pipe, ending
@@ -215,6 +217,10 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     # Names the graph already holds are recognised in the new articles (set before the
     # workers fork: they inherit the index).
     known = load_index(store)
+    # The re-scan these writes call for is recorded in the store before the first of them, and
+    # removed only once it is done (ingest.knowledge.begin_rescan), even with --no-rescan: the
+    # next ingest or import with a re-scan does it.
+    base = begin_rescan(store, known) if todo else owed
     # The parses of this run's articles, kept (up to a cap) so that re-scanning them below
     # runs only the components that use the known names.
     parses = Parses() if rescan else None
@@ -248,14 +254,15 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
             if progress:
                 progress("advance", 1)
-    if (summary.new or summary.replaced or summary.reprocessed) and rescan:
+    if rescan and base is not None:
         if match_listed(store, resolver) and shares is not None:
             shares.clear()  # merged nodes changed ids: what this run wrote is no longer known exactly
         # Names these articles typed may be in articles stored before them (or earlier in this run).
         grown = (lambda event, n: progress("total", len(docs) + n) if event == "total" else progress(event, n)) \
             if progress else None
-        summary.rescan = refresh(store, known, nlp=nlp, n_process=n_process, progress=grown, parses=parses,
+        summary.rescan = refresh(store, base, nlp=nlp, n_process=n_process, progress=grown, parses=parses,
                                  shares=shares)
+        end_rescan(store)
     summary.entities_added = writer.entity_count() - entities_before
     summary.relationships_added = writer.relationship_count() - rels_before
     return summary
@@ -299,9 +306,10 @@ def stale_articles(store, names: list[NewName], *, shares: Shares | None = None)
             found.setdefault(c.article_id, []).extend(c.names)
     ids = sorted(found)
     out = []
+    matcher = NameMatcher(n.name for n in names)  # one automaton for every name: one pass per text
     for start in range(0, len(ids), PAGE):
         for a in stored_texts(store, ids[start : start + PAGE]):
-            if any(mentions(a.text, n) for n in dict.fromkeys(found[a.id])):
+            if not matcher.found(a.text).isdisjoint(norm_name(n) for n in found[a.id]):
                 out.append(a)
     return len(ids), out
 
@@ -375,11 +383,11 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
 
 
 @frozen_heap()  # nested in an ingest's own block: nothing more to do
-def refresh(store, before: list[KnownName], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
+def refresh(store, before: list[KnownName] | frozenset[str], *, nlp=None, n_process: int = 0, max_rounds: int = MAX_ROUNDS,
             match: bool = True, progress: Callable[[str, int], None] | None = None,
             parses: Parses | None = None, shares: "Shares | None" = None) -> RescanSummary:
     """Re-scan the stored articles that mention names the graph learnt since `before` was
-    loaded, until a round learns nothing new (at most `max_rounds`); `parses`, `shares`: see rescan."""
+    loaded (an index, or its digests: ingest.knowledge.base_of), until a round learns nothing new (at most `max_rounds`); `parses`, `shares`: see rescan."""
     total = RescanSummary()
     for _ in range(max_rounds):
         after = load_index(store)
@@ -476,8 +484,9 @@ class Shares:
                 if n.local not in self.mentioned[aid].get(n.id, ()):
                     found.setdefault(aid, []).append(n.name)
         out = []
+        matcher = NameMatcher(n.name for n in names)
         for aid in sorted(found):
             d = self.docs[aid]
-            if len(d.text) <= MAX_TEXT and any(mentions(d.text, n) for n in dict.fromkeys(found[aid])):
+            if len(d.text) <= MAX_TEXT and not matcher.found(d.text).isdisjoint(norm_name(n) for n in found[aid]):
                 out.append(StoredArticle(aid, d.text, d.title, d.source, d.url, d.published, d.path))
         return len(found), out

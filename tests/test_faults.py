@@ -351,21 +351,61 @@ def _files(db: Path) -> dict[str, bytes]:
 
 def test_a_truncated_log_is_refused_with_one_line_and_repair_cuts_it_back(db):
     full = _sample_db(db)
+    db.unlink()  # a server killed before it saved a snapshot: the log is all there is
     incr = next(db.with_name("kg.db.aof").glob("*.incr.aof"))
     incr.write_bytes(incr.read_bytes()[: incr.stat().st_size // 2])
-    before = _files(db)
+    before = _files_of_log(db)
     res = cli(db, "stats")
     assert res.returncode == 1, res.stdout
     one_clear_line(res.stderr, "damaged", "repair")
-    assert _files(db) == before  # nothing loaded, nothing rewritten
+    assert _files_of_log(db) == before  # nothing loaded, nothing rewritten
     assert servers_in(db.parent) == []
     res = cli(db, "repair")
     assert res.returncode == 0 and "cut the log back" in res.stdout, res
+    kept = list(db.parent.glob("kg.db.aof.before-repair-*"))
+    assert len(kept) == 1 and {p.name: p.read_bytes() for p in kept[0].iterdir()} == before  # the old log, kept
     with open_store(str(db)) as store:
         part = snapshot(store)
     # What the log held up to its last whole write: a part of the graph, every node whole.
     assert 0 < len(part["nodes"]) < len(full["nodes"])
     assert all(full["nodes"][k] == v for k, v in part["nodes"].items())
+
+
+def _files_of_log(db: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(db.with_name(db.name + ".aof").iterdir())}
+
+
+def test_repair_never_cuts_a_log_back_below_what_the_snapshot_holds(db):
+    """A log of random bytes: cut back, it would hold nothing while the snapshot holds the graph.
+    repair refuses in one line and changes nothing; following its advice loads the snapshot."""
+    import random
+
+    full = _sample_db(db)
+    incr = next(db.with_name("kg.db.aof").glob("*.incr.aof"))
+    incr.write_bytes(random.Random(5).randbytes(incr.stat().st_size))
+    before = _files(db)
+    res = cli(db, "repair")
+    assert res.returncode == 1, res.stdout
+    line = one_clear_line(res.stderr, "Repair refused", "snapshot", "nothing was changed")
+    assert "fewer than the snapshot" in line
+    assert _files(db) == before
+    assert servers_in(db.parent) == []
+    db.with_name("kg.db.aof").rename(db.with_name("kg.db.aof.damaged"))  # what the line says to do
+    with open_store(str(db)) as store:
+        assert snapshot(store) == full
+
+
+def test_repair_rebuilds_a_garbage_manifest_and_loses_nothing(db):
+    full = _sample_db(db)
+    manifest = db.with_name("kg.db.aof").joinpath("appendonly.aof.manifest")
+    manifest.write_bytes(b"\x00garbage \xff\nfile nowhere seq x type q\n")
+    assert cli(db, "stats").returncode == 1
+    res = cli(db, "repair")
+    assert res.returncode == 0 and "rebuilt the unreadable manifest" in res.stdout, res
+    with open_store(str(db)) as store:
+        assert snapshot(store) == full
+    res = cli(db, "repair")
+    assert res.returncode == 0 and "nothing to repair" in res.stdout, res
 
 
 def test_a_deleted_manifest_is_refused_and_the_snapshot_is_never_overwritten(db):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import spacy
 from click.testing import CliRunner
 
-from ingest.knowledge import KnownName, article_keys, mentions, name_key
+from ingest.knowledge import KnownName, NameMatcher, article_keys, mentions, name_key
 from ingest.lists.importer import import_sanctions
 from ingest.nlp import add_components
 from ingest.pipeline import ingest_paths
@@ -199,6 +199,23 @@ def test_a_known_name_followed_by_a_hull_number_is_another_ship_and_the_rescan_t
             assert mentions(text, "silver larch"), text
     for tail in (" 7 was empty.", " 7, the tanker, was empty.", " 7.", " 117 was empty.", " 7-year charter ended."):
         assert not mentions("They said Silver Larch" + tail, "silver larch"), tail
+
+
+def test_one_matcher_for_all_names_agrees_with_mentions_name_by_name():
+    """The re-scan's one automaton (NameMatcher) finds exactly the names mentions() accepts,
+    on the hull-number shapes and the other shapes mentions() reads."""
+    names = ["silver larch", "larchwood maritime", "sea fox", "tavrida", "north  wind"]
+    matcher = NameMatcher(names)
+    texts = ["They said Silver Larch" + tail for tail, _ in HULL_SHAPES] + [
+        "They said Silver  Larch\nwas empty.", "the silver larch forests were dry.", "SILVER LARCH (IMO 9312341) sailed.",
+        "Big Silver Larch Holdings paid.", "Payments went to Larchwood Maritime in May.", "Seafox and Sea Foxes met.",
+        "IMO Sea Fox sailed; M/T Tavrida too.", "_Sea Fox_ and Sea Fox_ and xSea Fox.", "North Wind was late.",
+        "They said Sea Fox. Tavrida Petrova left.", "Straße Sea Fox left İstanbul.", "", "Tavrida",
+    ]
+    for text in texts:
+        want = {n for n in names if mentions(text, n)}
+        assert matcher.found(text) == {" ".join(n.split()) for n in want}, text
+    assert NameMatcher([]).found("They said Silver Larch was empty.") == set()
 
 
 def test_fragments_of_sentences_and_legal_forms_are_not_known_names():

@@ -37,6 +37,7 @@ from graph.errors import (
     SanctionsKGError,
     StoreUnavailable,
 )
+from graph.cypher import check_no_fetch
 from graph.ontology import Ontology
 from graph.view import display_name, is_node, is_relationship, node_label
 
@@ -110,6 +111,7 @@ def check_read_only(query: str) -> None:
     The database's read-only mode stays the real guard; this only gives a clear message
     early.
     """
+    check_no_fetch(query)  # LOAD CSV: refused for what it is (it fetches), before the write check
     text = _COMMENTS.sub(" ", _STRINGS.sub("''", query))
     m = _WRITE_CLAUSE.search(text)
     if m:

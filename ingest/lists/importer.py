@@ -71,14 +71,22 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
                      progress=None) -> ImportSummary:
     """Import the list at `path` into `store`; then match listed to extracted entities, and
     (`rescan`) extract again the stored articles that mention newly known names."""
-    from ingest.knowledge import load_index
-    from ingest.pipeline import refresh
-
     parsed = read_list(path, fmt)
     summary = ImportSummary(list_name=parsed.name, skipped=dict(parsed.skipped))
     if not parsed.entities and not parsed.sanctions:
         raise InputError(f"{path} holds no list entries this importer reads (skipped: {parsed.skipped or 'nothing'}).")
-    before = load_index(store) if rescan else []
+    with store.ingest_lock():  # an ingest or import running now would write the same nodes and articles
+        return _import_locked(store, parsed, summary, match, rescan, progress)
+
+
+def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: bool, progress) -> ImportSummary:
+    from ingest.knowledge import begin_rescan, end_rescan, load_index
+    from ingest.pipeline import refresh
+
+    # The re-scan this import calls for is recorded in the store before its first write and
+    # removed once done (ingest.knowledge.begin_rescan): an import stopped half-way, or run with
+    # --no-rescan, leaves it for the next import or ingest to finish.
+    base = begin_rescan(store, load_index(store))
     listings = store.listings()
     resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
@@ -113,8 +121,8 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
         result = match_store(store)
         summary.matched, summary.candidates = len(result.merged), result.candidates
     if rescan:
-        with store.ingest_lock():  # an ingest running now would write the same articles
-            summary.rescanned = refresh(store, before, match=match, progress=progress).rescanned
+        summary.rescanned = refresh(store, base, match=match, progress=progress).rescanned
+        end_rescan(store)
     return summary
 
 
