@@ -1,14 +1,31 @@
 """LOCATED_IN ("Piraeus, Greece", "the North Korean port of X", "X, a port in Y", "a company
 in Y") and the links of agencies and places to their state: PART_OF ("Russia's Ministry
 of Defence", "Russian Ministry of Defence").
+
+Where a company is, from the shapes official writing uses (cue words: cues.yaml `places`):
+- a register entry's address field: the entry's name heads the block, and each address
+  ("street, city, country"; several joined by ";") ends with the country; a bare country
+  field ("; Russian Federation") counts when no address names one; an address in care of
+  another firm ("C/O: ...") is that firm's; a person's entry gives nothing;
+- "UAE-based X, Y and Z", "Liberia-registered X", "X, a Dubai-based company", "X is a
+  company based in Y", "X, which is based in Y", "a line that operates out of Y", "X is the
+  freight agent of Z in Y" (the subject, apposition or relative clause in the parse).
+A company whose country the document gives is not also placed in a city of it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from ingest.components.common import country_of, span_key
 from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, Slot
+
+# "Address: ..." at the start of a line: a field of a register entry.
+FIELD_LINE = re.compile(r"^[ \t]*([A-Z][A-Za-z ./()'-]{1,40}?)[ \t]*:", re.M)
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+HOLDERS = ("Company", "Organization", "Agency")
+RELATIVE = {"which", "that", "who"}
 
 
 class Places(SentenceContext):
@@ -19,6 +36,15 @@ class Places(SentenceContext):
         self.place_nouns = {w.split()[0] for w in r["place_nouns"]}
         self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
         self.place_preps = set(r["place_preps"])
+        p = c["places"]
+        self.based_words = set(p["based_words"])
+        self.out_of_verbs = set(p["out_of_verbs"])
+        self.business_nouns = set(p["business_nouns"])
+        self.address_labels = set(p["address_labels"])
+        self.person_labels = set(p["person_labels"])
+        self.place_fields = self.address_labels | set(p["place_fields"])
+        self.care_of = tuple(p["care_of"])
+        self._fields_doc, self._fields = None, []
 
     def _demonym_before(self, doc, k: int, lo: int) -> str | None:
         """The country whose demonym (one or two words) ends just before token k."""
@@ -49,7 +75,11 @@ class Places(SentenceContext):
     def _places(self, doc, sent, slots, dates, hits, out):
         lo, hi = sent.start, sent.end
         by_start = {s.start: s for s in slots}
+        self._addresses(doc, sent, out)
+        self._based(doc, sent, slots, out)
         for s in slots:
+            if s.label in ("Port", "Location") and self._on_field_line(doc, s.start):
+                continue   # "Address: ..., Dubai, United Arab Emirates": the holder's place, read above
             if s.label in ("Port", "Location"):
                 # "the North Korean port of X", "the Russian port city of X": a demonym names the state.
                 k = s.start
@@ -83,7 +113,7 @@ class Places(SentenceContext):
                     if k < hi and doc[k].lower_ == "the":
                         k += 1
                     t = by_start.get(k)
-                    if t and t.label in ("Country", "Location") and (s.label in ("Port", "Location") or t.label == "Country"):
+                    if t and t.label in ("Country", "Location") and (s.label in ("Port", "Location") or (t.label == "Country" and s.label != "Agency")):
                         self._emit(out, "LOCATED_IN", [s], [t], sent)
             if s.label in ("Country", "Agency") and s.end + 1 < hi and doc[s.end].text in {"'s", "\u2019s"}:
                 t = by_start.get(s.end + 1)
@@ -100,6 +130,256 @@ class Places(SentenceContext):
                     country = _country_by_iso2().get(iso2)
                     if country:
                         self._emit(out, "PART_OF", [s], [("Country", country["name"])], sent)
+
+    # -- where a company is ----------------------------------------------------------------
+    def _field_lines(self, doc):
+        """(line start, value start, line end, label) of every "Label: value" line, read once
+        per document, with the labels of its entities by span."""
+        if self._fields_doc is not doc:
+            text = doc.text
+            fields = []
+            for m in FIELD_LINE.finditer(text):
+                end = text.find("\n", m.end())
+                fields.append((m.start(), m.end(), len(text) if end < 0 else end, " ".join(m.group(1).lower().split())))
+            self._fields_doc, self._fields, self._fields_done = doc, fields, set()
+            self._ent_label = {(e.start, e.end): e.label_ for e in doc.ents}
+        return self._fields
+
+    def _on_field_line(self, doc, i: int) -> bool:
+        c = doc[i].idx
+        return any(ls <= c < le and label in self.place_fields for ls, _, le, label in self._field_lines(doc))
+
+    def _addresses(self, doc, sent, out):
+        """A register entry's address field: the entry's holder lies in the country that ends
+        each address."""
+        fields = self._field_lines(doc)
+        for n, (ls, vs, le, label) in enumerate(fields):
+            if label not in self.address_labels or n in self._fields_done or not (ls < sent.end_char and sent.start_char < le):
+                continue
+            self._fields_done.add(n)
+            holder = self._entry_holder(doc, fields, n)
+            targets = self._address_places(doc, vs, le) if holder is not None else []
+            if targets:
+                self._emit(out, "LOCATED_IN", [holder], targets, sent, cue=f"{label}:")
+
+    def _entry_holder(self, doc, fields, n: int) -> Slot | None:
+        """The company, organisation or body named on the first line of the entry (a block of
+        lines after a blank one) that holds field n, when every line between is a field; None
+        for a person's entry."""
+        text = doc.text
+        ls = fields[n][0]
+        block = 0
+        for m in BLANK_LINE.finditer(text, max(0, ls - 4000), ls):
+            block = m.end()
+        while block < ls and text[block] in " \t\n":
+            block += 1
+        head_end = text.find("\n", block)
+        if head_end < 0 or head_end >= ls:
+            return None
+        starts = {f[0] for f in fields}
+        pos = head_end + 1
+        while pos < ls:   # every line between the heading and the address is a field
+            if pos not in starts:
+                return None
+            pos = text.find("\n", pos) + 1
+        nxt = BLANK_LINE.search(text, ls)
+        end = nxt.start() if nxt else len(text)
+        if any(block <= f[0] < end and f[3] in self.person_labels for f in fields):
+            return None
+        first = next((e for e in doc.ents if block <= e.start_char < head_end), None)
+        if first is None or first.label_ not in HOLDERS:
+            return None
+        return Slot(first.start, first.end, first.label_, [(first.start, first.end)])
+
+    def _address_places(self, doc, vs: int, le: int) -> list[Slot]:
+        """The country that ends each address of a field ("street, city, country; ...");
+        without one, the last place named (a city that is no state's). Countries listed
+        alone ("; Russian Federation") count when no address names one."""
+        span = doc.char_span(vs, le, alignment_mode="expand")
+        if span is None or not len(span):
+            return []
+        segments, cur, depth = [], [], 0
+        for t in span:
+            if t.text == "(":
+                depth += 1
+            elif t.text == ")":
+                depth -= 1
+            if t.text == ";" and depth <= 0:
+                segments.append(cur)
+                cur = []
+            else:
+                cur.append(t)
+        segments.append(cur)
+        full, bare = [], []
+        for seg in segments:
+            words = [t for t in seg if not t.is_space]
+            if not words or doc[words[0].i:words[-1].i + 1].text.lower().startswith(self.care_of):
+                continue
+            a, b = words[0].i, words[-1].i + 1
+            ents = [e for e in span.ents if a <= e.start and e.end <= b]
+            countries = [e for e in ents if e.label_ == "Country"]
+            named = {i for e in ents for i in range(e.start, e.end)}
+            if countries and all(t.i in named or t.is_punct or t.lower_ == "and" for t in words):
+                bare.extend(countries)
+            elif countries:
+                full.append(countries[-1])
+            else:
+                places = [e for e in ents if e.label_ == "Location"]
+                if places:
+                    full.append(places[-1])
+        return [Slot(e.start, e.end, e.label_, [(e.start, e.end)]) for e in (full or bare)]
+
+    def _based(self, doc, sent, slots, out):
+        """"UAE-based X", "X, a Dubai-based company", "X is a company based in Y", "a line
+        that operates out of Y", "X is the freight agent of Z in Y"."""
+        lo, hi = sent.start, sent.end
+        lower = self._lower if self._doc is doc else [t.lower_ for t in doc]
+        for i in range(lo, hi):
+            low = lower[i]
+            if low in self.based_words:
+                if i - 2 >= lo and doc[i - 1].text == "-":
+                    place = self._place_before(doc, slots, i - 1, lo)
+                    if place is not None:
+                        holders = self._named_after(doc, slots, i + 1, hi) or self._holder_of(doc, slots, doc[i])
+                        self._emit_place(doc, out, holders, [place], sent, i, f"-{low}")
+                        continue
+                if i + 2 < hi and lower[i + 1] == "in":
+                    places = self._places_after(doc, slots, i + 2, hi)
+                    if places:
+                        self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, f"{low} in")
+            elif low in self.out_of_verbs and i + 3 < hi and lower[i + 1] == "out" and lower[i + 2] == "of":
+                places = self._places_after(doc, slots, i + 3, hi)
+                if places:
+                    self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, "out of")
+        if not doc.has_annotation("DEP"):
+            return
+        for s in slots:
+            # "X is Z's freight agent in Dubai": the noun that says what X is, placed.
+            if s.label not in ("Country", "Location"):
+                continue
+            k = s.start - 1
+            if k > lo and lower[k] == "the":
+                k -= 1
+            if k <= lo or lower[k] != "in":
+                continue
+            noun = doc[k].head
+            named = next((x for x in slots if x.start <= noun.i < x.end), None)
+            if named is not None and named.end - named.start == 1 and noun.lower_ in self.business_nouns:
+                named = None   # "GSA" taken as a name is still the noun that says what X is
+            if noun.lower_ in self.business_nouns and noun.dep_ in ("attr", "appos") and named is None:
+                self._emit_place(doc, out, self._noun_holder(doc, slots, noun), self._places_after(doc, slots, s.start, hi), sent, k, "in")
+
+    def _place_before(self, doc, slots, k: int, lo: int):
+        """The place named just before token k ("UAE" of "UAE-based"): its slot, or a
+        country or capitalised place name the recogniser did not take."""
+        hit = next((x for x in slots if x.end == k), None)
+        if hit is not None:
+            return hit if hit.label in ("Country", "Location") else None
+        for n in (3, 2, 1):
+            if k - n < lo:
+                continue
+            toks = doc[k - n:k]
+            if any(x.start < k and x.end > k - n for x in slots):
+                continue
+            c = country_of(toks.text)
+            if c:
+                return ("Country", c["name"])
+        t = doc[k - 1]
+        if t.pos_ == "PROPN" and t.is_alpha and t.text[:1].isupper() and not any(x.start <= t.i < x.end for x in slots):
+            j = k - 1
+            while j - 1 >= lo and doc[j - 1].pos_ == "PROPN" and doc[j - 1].is_alpha and doc[j - 1].text[:1].isupper() and k - j < 3:
+                j -= 1
+            return ("Location", doc[j:k].text)
+        return None
+
+    def _named_after(self, doc, slots, j: int, hi: int) -> list[Slot]:
+        """The holders named right after "UAE-based" ("(UAE-based)", a few lower-case nouns
+        such as "front companies" between), with the names listed after the first."""
+        if j < hi and doc[j].text == "(":
+            close = next((k for k in range(j, min(hi, j + 8)) if doc[k].text == ")"), None)
+            if close is None:
+                return []
+            j = close + 1
+        for k in range(j, min(hi, j + 6)):
+            hit = next((x for x in slots if x.start == k), None)
+            if hit is not None:
+                if hit.label not in HOLDERS:
+                    return []
+                group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
+                # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
+                return [x for x in group if not (x.start > 0 and doc[x.start - 1].text == "(")]
+            t = doc[k]
+            if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
+                return []   # "front companies X" yes, "a subsidiary of X" no
+        return []
+
+    def _places_after(self, doc, slots, j: int, hi: int) -> list:
+        """The places named from token j ("the United Arab Emirates and Hong Kong")."""
+        if j < hi and doc[j].lower_ == "the":
+            j += 1
+        out = []
+        for x in slots:
+            if x.start < j:
+                continue
+            gap = doc[out[-1].end if out else j:x.start]
+            if x.label not in ("Country", "Location") or (out and not all(t.text in (",", "and", "the") for t in gap)) or (not out and len(gap)):
+                break
+            out.append(x)
+        return out
+
+    def _holder_of(self, doc, slots, tok) -> list[Slot]:
+        """The company a place participle or verb is said of, from the parse: the noun it
+        modifies ("a Dubai-based company", "a company based in Y"), or its subject ("X is
+        registered in Y", "X, which is based in Y", "a line that operates out of Y")."""
+        if not doc.has_annotation("DEP"):
+            return []
+        if tok.dep_ in ("amod", "acl", "compound") and tok.head is not tok:
+            return self._noun_holder(doc, slots, tok.head)
+        subj = self._subject(doc, tok.i)
+        return self._noun_holder(doc, slots, subj) if subj is not None else []
+
+    def _noun_holder(self, doc, slots, n) -> list[Slot]:
+        """The named holders a noun stands for: the name itself (and the names coordinated
+        with it), or, for "a company" said of a name, the subject of the copula ("X is a
+        company") or the name it stands in apposition to ("X, a company")."""
+        for step in range(4):
+            if n is None:
+                return []
+            if any(x.start <= n.i < x.end for x in slots) and not (step == 0 and n.lower_ in self.business_nouns):
+                return self._conjoined(doc, slots, n, set(HOLDERS))
+            if n.dep_ == "attr":
+                head = n.head
+                subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is None and head.dep_ == "conj":
+                    subj = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None and subj.lower_ in RELATIVE and head.dep_ == "relcl":
+                    subj = head.head
+                n = subj
+            elif n.dep_ in ("appos", "conj"):
+                n = n.head
+            else:
+                return []
+        return []
+
+    def _emit_place(self, doc, out, holders, places, sent, at: int, cue: str) -> None:
+        for h in holders:
+            if h.label not in HOLDERS:
+                continue
+            for p in places:
+                city = p[0] == "Location" if isinstance(p, tuple) else p.label == "Location"
+                if city and self._has_country(doc, out, h):
+                    continue   # "a Dubai-based company" whose country the document gave
+                self._emit(out, "LOCATED_IN", [h], [p], sent, at=at, cue=cue)
+
+    def _has_country(self, doc, out, holder: Slot) -> bool:
+        name = doc[holder.start:holder.end].text
+        self._field_lines(doc)
+        for rel in out:
+            if rel["type"] != "LOCATED_IN" or not any(doc[a:b].text == name for a, b in rel["sources"]):
+                continue
+            if any(t[0] == "Country" if isinstance(t[0], str) else self._ent_label.get(tuple(t)) == "Country" for t in rel["targets"]):
+                return True
+        return False
 
     def _appositive_place(self, doc, k, hi, by_start):
         """After "X, a": "[commercial | deep-water | ...] port in [the] Y" names the country or
