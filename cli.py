@@ -440,9 +440,13 @@ def _json(value) -> str:
               help="How far to look for sanctioned entities through ownership, operation and ties.")
 @click.option("--stated-only", is_flag=True,
               help="Leave out hedged evidence (suspected, reportedly, ...) and the facts only it supports.")
+@click.option("--min-sources", type=click.IntRange(0), default=0, show_default=True,
+              help="Only facts stated by at least this many independent sources (publishers, list entries).")
+@click.option("--sort", "sort", type=click.Choice(["sources"]), default=None,
+              help="sources: the best corroborated facts first in each section.")
 @click.pass_obj
 @handle_errors
-def report(obj: Context, entity: str, fmt: str, hops: int, stated_only: bool) -> None:
+def report(obj: Context, entity: str, fmt: str, hops: int, stated_only: bool, min_sources: int, sort: str | None) -> None:
     """Print what the graph says about one ship, company, port or agency, with evidence.
 
     NAME|ID is an id (imo:9161003), an IMO number (9161003, "IMO 9161003") or a name or
@@ -454,7 +458,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int, stated_only: bool) ->
 
     # Print before the store closes: shutting the embedded server down takes a moment.
     with obj.open_store() as store:
-        data = build_report(store, entity, hops=hops)
+        data = build_report(store, entity, hops=hops, min_sources=min_sources, sort=sort)
         if stated_only:
             from queries.report import stated_only as only_stated
 

@@ -38,6 +38,7 @@ AIS_DARK = "ais_dark"  # the list property of AIS-dark evidence items
 NAME_KEYS = "name_keys"  # the Article property re-scans look names up by (ingest/knowledge.py)
 HISTORY = "history"  # the Article property listing the versions it replaced
 MATCH_CANDIDATE = "MATCH_CANDIDATE"  # a list-matching guess: it does not keep an entity alive
+DENIALS = "denials"  # the entity list property of denied relations (certainty "denied"): never an edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,11 @@ WHERE v.{AIS_DARK} IS NOT NULL
 SET v.{AIS_DARK} = [x IN v.{AIS_DARK} WHERE NOT x CONTAINS row.needle]"""
         for label in dark_labels
     ]
+    if any(DENIALS in lab.properties for lab in onto.labels.values() if lab.is_entity):
+        strip.append(f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{entity})
+WHERE v.{DENIALS} IS NOT NULL
+SET v.{DENIALS} = [x IN v.{DENIALS} WHERE NOT x CONTAINS row.needle]""")
     strip.append(f"""UNWIND $rows AS row
 MATCH (a:{art} {{id: row.aid}})-[m:{mentions}]->()
 DELETE m""")
@@ -516,7 +522,17 @@ class Writer:
             if e.mentions:
                 rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions, "keys": list(e.keys)})
         merged: dict[tuple, dict] = {}
+        node_rows = {row["id"]: row for items in nodes.values() for row in items}
         for r in facts.relations:
+            if r.certainty == "denied":
+                # Evidence against a fact, kept on its start entity (graph/claims.py joins it to
+                # the edge when one exists): a denial alone never makes an edge.
+                row = node_rows.get(r.start)
+                if row is not None:
+                    item = ev.encode(aid, r.sentence, r.method, date=r.date, certainty="denied", type=r.type, target=r.end)
+                    if item not in row.setdefault(DENIALS, []):
+                        row[DENIALS].append(item)
+                continue
             sig = (r.type, r.start, r.end, r.key)
             row = merged.get(sig)
             if row is None:

@@ -221,6 +221,36 @@ def build_result(document: Document, doc) -> ExtractionResult:
             sentences[bounds] = " ".join(span_text(doc, bounds[0], bounds[1]).split())
         return sentences[bounds]
 
+    def relate(rtype, source_keys, target_keys, item_props, bounds, when, kind, into) -> None:
+        sent = sentence(bounds)
+        sources = [by_span.get(k) for k in source_keys]
+        targets = []
+        for k in target_keys:
+            if isinstance(k[0], int):
+                targets.append(by_span.get(k))
+            else:
+                label, name = k
+                ent = next((e for e in entities if e.label == label and e.name == name), None) or extra.get(name)
+                if ent is None and kind == "stated":  # a denial names no new entity
+                    ent = extra[name] = Entity(label=label, name=name, aliases=[name])
+                targets.append(ent)
+        props = dict(item_props)
+        for s in dict.fromkeys(x for x in sources if x is not None):
+            for t in dict.fromkeys(x for x in targets if x is not None):
+                if s is t or not onto.allows(rtype, s.label, t.label):
+                    continue
+                date = when.isoformat() if when else None
+                if rtype == "SANCTIONED_BY" and not props.get("year") and when:
+                    props["year"] = when.year
+                sig = (kind, rtype, s.name, s.label, t.name, t.label, date, sent)
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                into.append(Relation(
+                    type=rtype, source=s.name, target=t.name, source_label=s.label, target_label=t.label,
+                    evidence=sent, method="rule", date=date, props=props,
+                ))
+
     for i in range(len(candidates) + 1):
         for dark in darks.get(i, ()):
             sent = sentence(dark.sent)
@@ -234,37 +264,18 @@ def build_result(document: Document, doc) -> ExtractionResult:
         if i == len(candidates):
             break
         item = candidates[i]
-        sent = sentence(item.sent)
         when = dates_mod.resolve(item.date_text, base, last)
         if when:
             last = when
-        sources = [by_span.get(k) for k in item.sources]
-        targets = []
-        for k in item.targets:
-            if isinstance(k[0], int):
-                targets.append(by_span.get(k))
-            else:
-                label, name = k
-                ent = next((e for e in entities if e.label == label and e.name == name), None) or extra.get(name)
-                if ent is None:
-                    ent = extra[name] = Entity(label=label, name=name, aliases=[name])
-                targets.append(ent)
-        props = dict(item.props)
-        for s in dict.fromkeys(x for x in sources if x is not None):
-            for t in dict.fromkeys(x for x in targets if x is not None):
-                if s is t or not onto.allows(item.type, s.label, t.label):
-                    continue
-                date = when.isoformat() if when else None
-                if item.type == "SANCTIONED_BY" and not props.get("year") and when:
-                    props["year"] = when.year
-                sig = (item.type, s.name, s.label, t.name, t.label, date, sent)
-                if sig in seen:
-                    continue
-                seen.add(sig)
-                relations.append(Relation(
-                    type=item.type, source=s.name, target=t.name, source_label=s.label, target_label=t.label,
-                    evidence=sent, method="rule", date=date, props=props,
-                ))
+        relate(item.type, item.sources, item.targets, item.props, item.sent, when, "stated", relations)
+    # Denied statements ("was not sanctioned by"), kept aside by the relations component: the
+    # same ends and checks, certainty "denied"; they never become relations (graph/claims.py).
+    denials: list[Relation] = []
+    for item in doc.user_data.get("skg_not_facts", ()):
+        if item.get("certainty") == "denied":
+            when = dates_mod.resolve(item.get("date_text"), base, base)
+            relate(item["type"], item["sources"], item["targets"], {**item.get("props", {}), "certainty": "denied"},
+                    item["sent"], when, "denied", denials)
     for e in extra.values():
         if e.label == "Country":
             from ingest.components.common import country_of
@@ -272,7 +283,8 @@ def build_result(document: Document, doc) -> ExtractionResult:
             c = country_of(e.name)
             if c:
                 e.props["iso2"] = c["iso2"]
-    return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations)
+    return ExtractionResult(document=document, entities=entities + list(extra.values()), relations=relations,
+                            denials=denials)
 
 
 def pipeline_text(document: Document) -> str:

@@ -118,7 +118,10 @@ class Entity:
         return d
 
 
-CERTAINTIES = ("stated", "hedged")  # "denied" and hypothetical statements never become relations
+# How a sentence states a relation. "denied" ("was not sanctioned by", "denied owning") is
+# evidence against the fact: such relations travel apart (ExtractionResult.denials) and never
+# become an edge on their own; hypothetical statements ("may sanction") are dropped.
+CERTAINTIES = ("stated", "hedged", "denied")
 
 
 @dataclass
@@ -158,6 +161,7 @@ class ExtractionResult:
     document: Document
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    denials: list[Relation] = field(default_factory=list)  # certainty "denied": evidence against a fact
 
     def to_dict(self) -> dict:
         doc = self.document
@@ -172,4 +176,5 @@ class ExtractionResult:
             },
             "entities": [e.to_dict() for e in self.entities],
             "relations": [r.to_dict() for r in self.relations],
+            **({"denials": [r.to_dict() for r in self.denials]} if self.denials else {}),
         }

@@ -85,7 +85,7 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
         entities.append(EntityFacts(e.id, e.label, e.name, tuple(e.aliases), tuple(keys), props, len(e.spans), dark))
     ids = {(e.label, e.name): e.id for e in result.entities}
     relations = []
-    for r in result.relations:
+    for r in (*result.relations, *result.denials):  # denials: certainty "denied", kept as evidence against
         start, end = ids.get((r.source_label, r.source)), ids.get((r.target_label, r.target))
         if not start or not end or start == end:
             continue

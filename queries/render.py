@@ -61,6 +61,15 @@ def evidence_lines(items: list[dict[str, Any]] | None) -> list[str]:
     return [evidence_line(ev) for ev in items or []] or ["(no evidence recorded)"]
 
 
+def fact_lines(fact: dict[str, Any]) -> list[str]:
+    """A fact's claim ("corroborated by 3 sources (1 hedged) since 2023-09"), its evidence, then
+    the evidence against it (graph/claims.py)."""
+    claim = fact.get("claim")
+    head = [f"[{claim['summary']}]"] if claim else []
+    against = [f"denied: {evidence_line(ev)}" for ev in fact.get("denials") or []]
+    return head + evidence_lines(fact.get("evidence")) + against
+
+
 def arrow(step: dict[str, Any]) -> str:
     """The relationship as read from the step's `from` side: -TYPE-> when `from` is its start."""
     return f"-{step['type']}->" if step["direction"] == "out" else f"<-{step['type']}-"
@@ -111,7 +120,7 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
         when = " ".join(str(x) for x in (d.get("date") or d.get("year"),) if x)
         listed = " ".join(str(x) for x in (d.get("list_name"), d.get("list_id") and f"entry {d['list_id']}") if x)
         prog = " / ".join(str(x) for x in (d.get("program"), listed) if x)
-        sanctions.rows.append(["sanctioned directly", f"by {node(d['by'])}", when, prog, evidence_lines(d["evidence"])])
+        sanctions.rows.append(["sanctioned directly", f"by {node(d['by'])}", when, prog, fact_lines(d)])
     for ind in report["sanctions"]["indirect"]:
         lines: list[str] = []
         for step in ind["path"]:
@@ -131,26 +140,30 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     ownership = Section("Ownership and operation chain", ["from", "relationship", "to", "evidence"],
                         empty="no owner or operator recorded")
     for o in report["ownership"]:
-        ownership.rows.append([node(o["source"]), o["type"], node(o["target"]), evidence_lines(o["evidence"])])
+        ownership.rows.append([node(o["source"]), o["type"], node(o["target"]), fact_lines(o)])
 
     calls = Section("Port calls", ["date", "port", "activity", "evidence"], empty="no port calls recorded")
     for c in report["port_calls"]:
         calls.rows.append([c.get("date") or "undated", node(c["port"]), c.get("activity") or "",
-                           evidence_lines(c["evidence"])])
+                           fact_lines(c)])
 
     incoming = Section("Calls here", ["date", "vessel", "activity", "sanctioned", "evidence"],
                        empty="no vessel calls recorded")
     for c in report.get("incoming_calls") or []:
         by = ", ".join(x.get("name") or x["id"] for x in c["sanctioned_by"])
         incoming.rows.append([c.get("date") or "undated", node(c["vessel"]), c.get("activity") or "",
-                              f"yes, by {by}" if by else "no", evidence_lines(c["evidence"])])
+                              f"yes, by {by}" if by else "no", fact_lines(c)])
 
     rels = Section("Other relationships", ["type", "direction", "entity", "details", "evidence"],
                    empty="none")
     for rtype, items in report["relationships"].items():
         for r in items:
             rels.rows.append([rtype, "->" if r["direction"] == "out" else "<-", node(r["other"]),
-                              _details(r["properties"]), evidence_lines(r["evidence"])])
+                              _details(r["properties"]), fact_lines(r)])
+
+    denied = Section("Denied, and stated by no source", ["type", "entity", "evidence against"], empty="none")
+    for x in report.get("denied") or []:
+        denied.rows.append([x["type"], node(x["other"]), [f"denied: {evidence_line(ev)}" for ev in x["evidence"]]])
 
     dark = Section("AIS dark (transponder off)", ["date", "evidence"], empty="no reports")
     for ev in report["ais_dark"]:
@@ -165,7 +178,7 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
         sections.append(calls)
     if incoming.rows or place:
         sections.append(incoming)
-    return heading, [*sections, rels, dark, arts]
+    return heading, [*sections, rels, *([denied] if denied.rows else []), dark, arts]
 
 
 def _md_cell(cell: Any) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from graph import claims
 from graph.errors import ConfigError, LookupFailed
 from graph.lookup import identifier_ref
 from graph.ontology import load as load_ontology
@@ -227,7 +228,8 @@ def _status(direct: list[dict], indirect: list[dict], calls: list[dict], hops: i
     return {"level": level, "text": text[:1].upper() + text[1:]}
 
 
-def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any]:
+def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int = 0,
+                 sort: str | None = None) -> dict[str, Any]:
     """Everything the graph says about one entity, each fact with its evidence.
 
     {"entity": {...}, "status": {"level", "text"}, "sanctions": {"direct": [...], "indirect": [...]},
@@ -242,6 +244,12 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     through another listed sanctioned entity with the same sanctioners (`indirect_omitted`
     counts them). `incoming_calls`: the vessels that called at the entity (a port), newest
     first, each with the bodies that sanctioned it.
+
+    Every fact also carries "claim" (graph/claims.py: independent sources, hedged ones,
+    denials, first and last reported, contradicted, summary) and "denials" (the evidence
+    against it); "denied" lists the entity's denials of facts no source states.
+    `min_sources` keeps only facts with at least that many independent sources; `sort="sources"`
+    lists the best corroborated first.
     """
     _hops(hops, "hops")
     view = store.view()
@@ -306,8 +314,27 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
 
     indirect, omitted, exposure = _indirect(view, eid, hops, {d["by"]["id"] for d in direct}, arts)
 
+    joined = claims.ClaimJoin(store, arts)
+    for d in direct:
+        joined.add(d, eid, onto.sanction_type, d["by"]["id"])
+    for c in port_calls:
+        joined.add(c, eid, onto.port_call_type, c["port"]["id"])
+    for c in incoming:
+        joined.add(c, c["vessel"]["id"], onto.port_call_type, eid)
+    for rel in [*ownership, *(x for items in relationships.values() for x in items),
+                *(st for x in indirect for st in x["path"])]:
+        joined.add(rel, rel["source"]["id"], rel["type"], rel["target"]["id"])
+    joined.prepare(also=[eid])
+    denied_only = joined.denied_only(eid)
     ais_dark = arts.add(entity["_ais_dark"])
     found = arts.fetch(mentioned)
+    joined.finish()
+    denied = _denied(view, denied_only)
+    if min_sources:
+        keep = _check_min_sources(min_sources)
+        direct, port_calls, incoming, ownership = (
+            [x for x in items if keep(x)] for items in (direct, port_calls, incoming, ownership))
+        relationships = {t: kept for t, items in relationships.items() if (kept := [x for x in items if keep(x)])}
     articles = [_article(a, found.get(a)) for a in sorted(mentioned)]
     # Newest first, undated last.
     articles.sort(key=lambda a: a["published"] or "", reverse=True)
@@ -317,6 +344,11 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
     for items in relationships.values():
         items.sort(key=lambda x: (x["direction"], x["other"]["name"] or ""))
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
+    if sort is not None:
+        if sort != "sources":
+            raise ConfigError(f"Unknown sort {sort!r}: use 'sources' (best corroborated first) or none.")
+        for items in (direct, port_calls, incoming, *relationships.values()):
+            items.sort(key=lambda x: -x["claim"]["sources"])  # stable: ties keep their order
     return {
         "entity": _public(entity),
         "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
@@ -328,11 +360,33 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2) -> dict[str, Any
         "incoming_calls": incoming,
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
+        "denied": denied,
         "articles": articles,
         # How many relationships of each type the entity has (a report lists at most
         # MAX_PER_GROUP per type and direction, newest first).
         "relationship_totals": dict(sorted(totals.items())),
     }
+
+
+def _check_min_sources(n: Any):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ConfigError(f"min_sources must be a whole number of sources, 0 or more; got {n!r}.")
+    return lambda x: x["claim"]["sources"] >= n
+
+
+def _denied(view: View, items: list[tuple[str, str, EvidenceItem]]) -> list[dict[str, Any]]:
+    """The entity's denials of facts no source states: [{"type", "other", "evidence"}], grouped."""
+    if not items:
+        return []
+    names = {n.id: n for n in view.nodes(sorted({t for _, t, _ in items}))}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for rtype, target, item in items:
+        n = names.get(target)
+        other = _ref(target, n.name if n else None, n.label if n else None)
+        out.setdefault((rtype, target), {"type": rtype, "other": other, "evidence": []})["evidence"].append(item)
+    for x in out.values():
+        x["claim"] = claims.claim([], x["evidence"]).as_dict()
+    return sorted(out.values(), key=lambda x: (x["type"], x["other"]["name"] or ""))
 
 
 def _article(article_id: str, art: Article | None) -> dict[str, Any]:

@@ -209,7 +209,7 @@ def test_plain_statements_are_stated(nlp):
 
 def test_relation_certainty_is_checked():
     with pytest.raises(ValueError, match="certainty"):
-        Relation("OWNED_BY", "A", "B", "Vessel", "Company", "A is owned by B.", props={"certainty": "denied"})
+        Relation("OWNED_BY", "A", "B", "Vessel", "Company", "A may be owned by B.", props={"certainty": "hypothetical"})
     r = Relation("OWNED_BY", "A", "B", "Vessel", "Company", "A is owned by B.", props={"certainty": "hedged", "cue": "x"})
     assert r.certainty == "hedged" and r.props == {"cue": "x"}
 
@@ -229,6 +229,11 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
     assert got[("OWNED_BY", "Grey Fjord Shipping LLC")] == ["hedged"]
     assert got[("SANCTIONED_BY", "United Kingdom")] == ["stated"]
     assert ("SANCTIONED_BY", "European Union") not in got
+    # The denial is kept as evidence against the fact, on the vessel (graph/claims.py), not as an edge.
+    with open_store(str(tmp_path / "kg.db")) as store:
+        (row,) = store.run("MATCH (v:Vessel) RETURN v.denials AS d", {}).rows
+    (denial,) = [evidence.decode(x) for x in row["d"]]
+    assert (denial["type"], denial["target"], denial["certainty"]) == ("SANCTIONED_BY", "agency:eu", "denied")
     assert json.loads(rows[0]["ev"][0])["certainty"] in ("stated", "hedged")
 
 

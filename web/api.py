@@ -413,9 +413,14 @@ class Api:
           Every relationship carries its stored `source` and `target`, which the pages
           draw. `ref` is an entity id (e.g. imo:9161003), an IMO number (9161003, IMO 9161003)
           or a name; an IMO number whose check digit fails is a 400 (kind bad_reference).
+          Every fact carries `claim` (independent sources, hedged, denied, first and last
+          reported, contradicted, summary) and `denials`; `denied` lists denials of facts
+          no source states.
         parameters:
           - {name: ref, in: path, required: true, schema: {type: string}}
           - {name: hops, in: query, required: false, schema: {type: integer, default: 2}}
+          - {name: min_sources, in: query, required: false, schema: {type: integer, default: 0}}
+          - {name: sort, in: query, required: false, schema: {type: string, enum: [sources]}}
         responses:
           200: {description: the report}
           400: {description: an IMO number whose check digit fails}
@@ -428,11 +433,20 @@ class Api:
             return error_response(ApiError(400, "bad_request", "hops must be a whole number, e.g. 2."))
         if not 1 <= hops <= 6:
             return error_response(ApiError(400, "bad_request", "hops must be between 1 and 6."))
-        report = await self._call(self._report, ref, hops)
+        try:
+            min_sources = int(request.query_params.get("min_sources", 0))
+        except ValueError:
+            min_sources = -1
+        if min_sources < 0:
+            return error_response(ApiError(400, "bad_request", "min_sources must be a whole number, 0 or more, e.g. 2."))
+        sort = request.query_params.get("sort") or None
+        if sort not in (None, "sources"):
+            return error_response(ApiError(400, "bad_request", "sort must be 'sources' (best corroborated first) or absent."))
+        report = await self._call(self._report, ref, hops, min_sources, sort)
         return JSONResponse(_jsonable(report))
 
-    def _report(self, ref: str, hops: int) -> dict[str, Any]:
-        return reports.build_report(self.store, ref, hops=hops)
+    def _report(self, ref: str, hops: int, min_sources: int = 0, sort: str | None = None) -> dict[str, Any]:
+        return reports.build_report(self.store, ref, hops=hops, min_sources=min_sources, sort=sort)
 
     async def search(self, request: Request) -> JSONResponse:
         """

@@ -124,6 +124,17 @@ const SKG = (() => {
     return list;
   }
 
+  // A fact's claim (graph/claims.py: "corroborated by 3 sources (1 hedged) since 2023-09"), its
+  // evidence, then the evidence against it.
+  function factEvidence(fact) {
+    const c = fact.claim;
+    const line = c ? el("div", { class: `claim${c.contradicted ? " contradicted" : ""}${c.sources > 1 ? " corroborated" : ""}`,
+      "data-sources": String(c.sources) }, c.summary) : null;
+    const against = (fact.denials || []).length ? el("div", { class: "denials" }, el("div", { class: "small" }, "Denied:"),
+      evidenceList(fact.denials)) : null;
+    return el("div", { class: "fact" }, ...[line, evidenceList(fact.evidence), against].filter(Boolean));
+  }
+
   // One relationship as stored, start first, whichever side the page is about: every view
   // draws arrows from `source` to `target` (queries/report.py relationship()).
   function relArrow(step) {
@@ -439,6 +450,6 @@ const SKG = (() => {
     }
   });
 
-  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, citeOf, relArrow, pathLine,
+  return { el, api, entityUrl, safeUrl, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, factEvidence, citeOf, relArrow, pathLine,
     renderTable, renderGraph, renderResult, showEdge, layoutPositions, MIN_FIT_ZOOM, NODE_FONT };
 })();

@@ -3,7 +3,7 @@
 // re-derived here, so the page reads every edge the way the graph stores it.
 "use strict";
 (() => {
-  const { el, api, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, entityUrl, safeUrl, relArrow, pathLine } = SKG;
+  const { el, api, errorBox, badge, entityLink, evidenceList, hasHedged, hedgedLegend, factEvidence, entityUrl, safeUrl, relArrow, pathLine } = SKG;
   const main = document.getElementById("entity");
   const ref = decodeURIComponent(location.pathname.slice("/entity/".length));
 
@@ -22,12 +22,12 @@
       el("strong", {}, "Sanctioned by ", entityLink(d.by)), ` · ${when(d)}`,
       d.program ? ` · programme ${d.program}` : "",
       d.list_name ? ` · list ${d.list_name}${d.list_id ? `, entry ${d.list_id}` : ""}` : "",
-      evidenceList(d.evidence))));
+      factEvidence(d))));
   }
 
   // Each hop of a linked path with its own evidence, as the CLI prints it.
   function hops(steps) {
-    return el("ol", { class: "hops" }, steps.map((s) => el("li", {}, relArrow(s), evidenceList(s.evidence))));
+    return el("ol", { class: "hops" }, steps.map((s) => el("li", {}, relArrow(s), factEvidence(s))));
   }
 
   function indirectList(sanctions) {
@@ -56,7 +56,7 @@
         c.sanctioned_by.length
           ? el("span", { class: "flag" }, "sanctioned by ", c.sanctioned_by.map((b, i) => [i ? ", " : "", entityLink(b)]))
           : "",
-        evidenceList(c.evidence)))));
+        factEvidence(c)))));
   }
 
   function details(props) {
@@ -96,7 +96,7 @@
 
     const ownership = section("Ownership and control",
       r.ownership.length
-        ? el("ul", { class: "chain", id: "ownership" }, r.ownership.map((o) => el("li", {}, relArrow(o), evidenceList(o.evidence))))
+        ? el("ul", { class: "chain", id: "ownership" }, r.ownership.map((o) => el("li", {}, relArrow(o), factEvidence(o))))
         : empty("No owner, operator or parent body recorded."));
 
     const incoming = r.incoming_calls && r.incoming_calls.length ? incomingCalls(r.incoming_calls)
@@ -107,7 +107,7 @@
         ? el("ul", { class: "timeline", id: "port-calls" }, r.port_calls.map((c) => el("li", {},
             el("span", { class: "when" }, c.date || "date not stated"), " · ",
             c.activity ? `${c.activity} at ` : "at ", entityLink(c.port),
-            evidenceList(c.evidence))))
+            factEvidence(c))))
         : empty("No port calls recorded.")) : null;
 
     const dark = r.ais_dark.length ? section("AIS gaps (went dark)", evidenceList(r.ais_dark)) : null;
@@ -119,8 +119,13 @@
             el("h3", { class: "rel-type" }, type),
             el("ul", { class: "chain" }, items.map((x) => el("li", {},
               relArrow({ source: x.source, target: x.target, type }), " ", badge(x.other.label), details(x.properties),
-              evidenceList(x.evidence)))))))
+              factEvidence(x)))))))
         : empty("None."));
+
+    const denied = (r.denied || []).length ? section("Denied, and stated by no source",
+      el("ul", { class: "chain", id: "denied" }, r.denied.map((x) => el("li", {},
+        el("span", { class: "rel-type" }, x.type), " ", entityLink(x.other), " ", badge(x.other.label),
+        factEvidence({ claim: x.claim, evidence: [], denials: x.evidence }))))) : null;
 
     const articles = section("Articles",
       r.articles.length
@@ -129,7 +134,7 @@
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
-    main.replaceChildren(...[head, about, sanctions, incoming, ownership, calls, dark, rels, articles].filter(Boolean));
+    main.replaceChildren(...[head, about, sanctions, incoming, ownership, calls, dark, rels, denied, articles].filter(Boolean));
   }
 
   function notFound(err) {
@@ -141,5 +146,7 @@
     main.replaceChildren(el("h1", {}, ref), ...box);
   }
 
-  api("/api/entity/" + encodeURIComponent(ref)).then(render).catch(notFound);
+  // ?min_sources=2&sort=sources on the page pass on to the API (queries/report.py build_report).
+  const query = new URLSearchParams([...new URLSearchParams(location.search)].filter(([k]) => k === "min_sources" || k === "sort"));
+  api("/api/entity/" + encodeURIComponent(ref) + (query.toString() ? "?" + query : "")).then(render).catch(notFound);
 })();

@@ -73,6 +73,7 @@ class Relations(*FAMILIES):
         out: list[dict] = []
         doc.user_data[RELATIONS] = out
         doc.user_data[DARK] = []
+        doc.user_data["skg_not_facts"] = []  # denials and plans of this run only (context.py: _emit)
         ents = list(doc.ents)
         if not ents:
             return doc

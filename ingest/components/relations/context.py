@@ -435,15 +435,18 @@ class SentenceContext:
                     hedged = True
         return "hedged" if hedged else "stated"
 
-    def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, **props):
+    def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, denied=False, **props):
+        # `denied`: the family read the denial itself ("Neither A nor B was sanctioned by Y").
         src = [k for s in sources for k in s.keys]
         tgt = [k for t in targets for k in (t.keys if isinstance(t, Slot) else [t])]
         if src and tgt:
-            certainty = self.certainty(sent.doc, at, sent.start, sent.end) if at is not None else "stated"
+            certainty = "denied" if denied else self.certainty(sent.doc, at, sent.start, sent.end) if at is not None else "stated"
             if certainty in ("denied", "hypothetical"):
-                # A denial or a plan is never a fact: no relation (kept aside for inspection).
+                # A denial or a plan is never a fact: no relation. Both are kept aside; a denial
+                # goes on as evidence against the fact (ingest/extract.py: ExtractionResult.denials).
                 sent.doc.user_data.setdefault("skg_not_facts", []).append(
-                    {"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end), "certainty": certainty})
+                    {"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end), "certainty": certainty,
+                     "date_text": date, "props": {k: v for k, v in props.items() if v is not None}})
                 return
             out.append({"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end),
                         "date_text": date, "props": {**{k: v for k, v in props.items() if v is not None}, "certainty": certainty}})

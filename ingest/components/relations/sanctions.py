@@ -188,6 +188,7 @@ class Sanctions(SentenceContext):
             if kind is None:
                 continue
             low = doc[i].lower_
+            denied = False
             if self._blocked(doc, lo, i, hi):
                 continue
             special = self._designated_party(doc, slots, i, kind)
@@ -218,9 +219,9 @@ class Sanctions(SentenceContext):
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
                 first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
                 targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
-                # "Neither A nor B has been sanctioned by Y": a negation before the cue.
+                # "Neither A nor B has been sanctioned by Y": a negation before the cue, a denial.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
-                    continue
+                    denied = True
                 if not targets and agents:
                     # "Eleven ships were sanctioned by the UK, including the A and the B"
                     inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
@@ -279,10 +280,10 @@ class Sanctions(SentenceContext):
                 agents = self._implied_agent(doc, sent, i, state)
             if not agents or not targets:
                 continue
-            if all(isinstance(a, Slot) for a in agents):
+            if all(isinstance(a, Slot) for a in agents) and not denied:
                 state["agent"] = (agents, state["sent_no"])
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
-                       year=self._year(doc, lo, hi, i), cue=low)
+                       year=self._year(doc, lo, hi, i), cue=low, denied=denied)
 
     @staticmethod
     def _year(doc: Doc, lo: int, hi: int, i: int) -> int | None:

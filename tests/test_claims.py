@@ -1,0 +1,125 @@
+"""Claims (graph/claims.py): independent sources, hedges, denials and dates of every fact, in
+the report, the named queries and the CLI, on each backend (tests/stores.py).
+
+examples/claims: one ownership fact reported by three outlets (two copies of one wire story
+from the same outlet, a registry report, a hedged report) and denied by a fourth; a sanction
+denied by that fourth outlet that no source states; a sanction stated by one outlet only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from graph import claims
+from queries import library, render
+from queries.report import build_report
+
+DATA = Path(__file__).resolve().parents[1] / "examples" / "claims"
+
+
+def _ingest(store) -> None:
+    from ingest.pipeline import ingest_paths
+
+    # The first article ingested twice (a second file, the same text): one article, one source.
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in DATA.glob("*.txt"):
+            shutil.copy(path, Path(tmp) / path.name)
+        shutil.copy(DATA / "01_harbour_gazette.txt", Path(tmp) / "01_again.txt")
+        assert ingest_paths(store, [tmp]).ok
+
+
+@pytest.fixture(scope="module")
+def claims_graph(graph_of):
+    return graph_of(_ingest)
+
+
+# -- counting, without a store ----------------------------------------------------------------
+def _item(article, source, published, certainty="stated", **extra):
+    return {"article": article, "source": source, "published": published, "certainty": certainty,
+            "method": "rule", **extra}
+
+
+def test_a_publisher_counts_once_and_a_list_entry_on_its_own():
+    got = claims.claim([
+        _item("a1", "Harbour Gazette", "2023-09-14"),
+        _item("a2", " harbour  gazette", "2023-09-15"),  # a second copy of the wire story
+        _item("a1", "Harbour Gazette", "2023-09-14"),  # the same article again
+        _item("a3", "Sea Lane Review", "2024-03-02", "hedged"),
+        {"method": "list", "list_name": "us-ofac-sdn", "list_entry": "123", "date": "2022-02-01", "sentence": "x"},
+        {"method": "list", "list_name": "us-ofac-sdn", "list_entry": "123", "sentence": "x"},
+        _item("a4", None, None),  # no publisher: the article counts on its own
+    ], [_item("d1", "Nordic Freight Post", "2024-04-11", "denied")])
+    assert (got.sources, got.hedged, got.denied, got.first, got.last) == (4, 1, 1, "2022-02-01", "2024-03-02")
+    assert got.contradicted
+    assert got.summary() == "corroborated by 4 sources (1 hedged) since 2022-02; denied by 1 source; contradicted"
+
+
+def test_a_source_hedges_only_when_all_it_says_is_hedged():
+    got = claims.claim([_item("a1", "X", "2024-01-01", "hedged"), _item("a2", "X", "2024-02-01")])
+    assert (got.sources, got.hedged) == (1, 0)
+    assert got.summary() == "reported by 1 source since 2024-01"
+    assert claims.claim([], [_item("d", "Y", "2024-01-01", "denied")]).summary() == "no source states it; denied by 1 source"
+
+
+# -- on the store -----------------------------------------------------------------------------
+def test_report_weighs_the_ownership_fact(claims_graph):
+    report = build_report(claims_graph.store, "Marlow Star")
+    (link,) = [o for o in report["ownership"] if o["type"] == "OWNED_BY"]
+    c = link["claim"]
+    # Harbour Gazette (three files, two texts), Coastal Ledger, Sea Lane Review (hedged); Nordic Freight Post denies.
+    assert (c["sources"], c["hedged"], c["denied"], c["first"], c["last"]) == (3, 1, 1, "2023-09-14", "2024-03-02")
+    assert c["contradicted"] is True
+    assert c["summary"] == "corroborated by 3 sources (1 hedged) since 2023-09; denied by 1 source; contradicted"
+    assert [d["source"] for d in link["denials"]] == ["Nordic Freight Post"]
+    assert {e["certainty"] for e in link["evidence"]} == {"stated", "hedged"}
+
+
+def test_a_denial_alone_is_no_fact(claims_graph):
+    store = claims_graph.store
+    report = build_report(store, "Marlow Star")
+    assert [d["by"]["name"] for d in report["sanctions"]["direct"]] == ["United Kingdom"]
+    (denied,) = report["denied"]
+    assert (denied["type"], denied["other"]["name"]) == ("SANCTIONED_BY", "European Union")
+    assert denied["claim"]["sources"] == 0 and denied["claim"]["denied"] == 1
+    rows = store.run("MATCH (:Vessel)-[r:SANCTIONED_BY]->(b) RETURN b.name AS name").rows
+    assert [r["name"] for r in rows] == ["United Kingdom"]
+    md = render.report_markdown(report)
+    assert "[corroborated by 3 sources (1 hedged) since 2023-09; denied by 1 source; contradicted]" in md
+    assert "## Denied, and stated by no source" in md
+
+
+def test_min_sources_and_sort(claims_graph):
+    report = build_report(claims_graph.store, "Marlow Star", min_sources=2, sort="sources")
+    assert report["sanctions"]["direct"] == []  # the UK sanction rests on one outlet
+    assert [o["type"] for o in report["ownership"]] == ["OWNED_BY"]
+
+
+def test_named_queries(claims_graph):
+    store = claims_graph.store
+    rows = library.run_named(store, "contradictions", {}).rows
+    assert [(r["from"], r["type"], r["to"], r["denying"]) for r in rows] == [
+        ("Marlow Star", "OWNED_BY", "Brackwater Holdings Ltd", 1)]
+    assert rows[0]["denials"][0]["certainty"] == "denied"
+    assert library.run_named(store, "contradictions", {"type": "SANCTIONED_BY"}).rows == []
+    rows = library.run_named(store, "single_source_sanctions", {}).rows
+    assert [(r["name"], r["sanctioned_by"], r["publishers"]) for r in rows] == [
+        ("Marlow Star", "United Kingdom", ["coastal ledger"])]
+
+
+def test_cli_report_json_and_min_sources(claims_graph):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    run = CliRunner().invoke(main, ["--db", claims_graph.db, "report", "Marlow Star", "--format", "json",
+                                    "--min-sources", "3"], catch_exceptions=False)
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert [o["claim"]["sources"] for o in data["ownership"]] == [3]
+    bad = CliRunner().invoke(main, ["--db", claims_graph.db, "report", "Marlow Star", "--min-sources", "-1"])
+    assert bad.exit_code == 2 and "--min-sources" in bad.output
