@@ -321,9 +321,11 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         joined.add(c, eid, onto.port_call_type, c["port"]["id"])
     for c in incoming:
         joined.add(c, c["vessel"]["id"], onto.port_call_type, eid)
-    for rel in [*ownership, *(x for items in relationships.values() for x in items),
-                *(st for x in indirect for st in x["path"])]:
-        joined.add(rel, rel["source"]["id"], rel["type"], rel["target"]["id"])
+    typed = [*((rel, rel["type"]) for rel in ownership),
+             *((rel, rtype) for rtype, items in relationships.items() for rel in items),
+             *((st, st["type"]) for x in indirect for st in x["path"])]
+    for rel, rtype in typed:
+        joined.add(rel, rel["source"]["id"], rel.get("type", rtype), rel["target"]["id"])
     joined.prepare(also=[eid])
     denied_only = joined.denied_only(eid)
     ais_dark = arts.add(entity["_ais_dark"])
