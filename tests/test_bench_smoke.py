@@ -92,3 +92,24 @@ def test_compare_refuses_a_revision_git_does_not_know(tmp_path):
     with pytest.raises(SystemExit, match="not a commit of this repository"):
         base_tree("no-such-revision-anywhere", tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
+def test_neo4j_bench_toy(backend, monkeypatch):
+    """The side-by-side bench on the session's Neo4j: both stores end with the same graph, and
+    every write and read figure has a ratio."""
+    import bootstrap
+    import stores
+
+    from bench import neo4j_bench
+
+    for key, value in bootstrap.neo4j_env().items():
+        monkeypatch.setenv(key, value)
+    try:
+        res = neo4j_bench.run(entities=200, relationships=600, batch=100, rounds=1, article_rows=60, samples=4)
+    finally:
+        stores._Neo4jFills.count += 1  # the bench emptied and filled the shared database
+    assert res["graph"]["stored"][0] > 200 and res["graph"]["stored"][1] > 0
+    assert set(res["write_ratio_neo4j_over_embedded"]) == {"bulk_create", "bulk_update", "article"}
+    assert all(r > 0 for r in res["write_ratio_neo4j_over_embedded"].values())
+    assert {"report", "ownership_chain", "path"} <= set(res["read_ratio_neo4j_over_embedded"])
