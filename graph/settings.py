@@ -14,7 +14,7 @@
 | SANCTIONS_KG_MODEL            | (auto)             | spaCy model package name                     |
 | SANCTIONS_KG_KEEP_SERVER      | 0 (library), 300 (CLI) | seconds the embedded server stays up idle after its last client closes (0: stop at once) |
 | SANCTIONS_KG_ONTOLOGY         | graph/ontology.yaml | another ontology file (graph/ontology.py reads it through ontology_file()) |
-| NEO4J_USERNAME / NEO4J_PASSWORD | neo4j / (none)   | Neo4j credentials (Neo4j's own names)        |
+| NEO4J_USERNAME / NEO4J_PASSWORD | neo4j / sanctions-kg | Neo4j credentials (Neo4j's own names; the password docker-compose.yml sets by default) |
 | NEO4J_DATABASE                | (server default)   | Neo4j database name                          |
 """
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from graph.errors import ConfigError
 
 DEFAULT_DB = "./sanctions-kg.db"
+DEFAULT_NEO4J_PASSWORD = "sanctions-kg"  # docker-compose.yml's default (NEO4J_AUTH), so the two agree unset
 # SANCTIONS_KG_KEEP_SERVER when unset: the library stops the embedded server at the last close
 # (a script should not leave a daemon behind unless asked); the CLI keeps it for 5 minutes, so
 # the commands after the first attach to it instead of loading the graph again.
@@ -103,7 +104,7 @@ def from_env(*, keep_server_default: float = KEEP_SERVER_LIBRARY, **overrides) -
         max_rows=int(_number("SANCTIONS_KG_MAX_ROWS", "10000", int)),
         model=os.environ.get("SANCTIONS_KG_MODEL") or None,
         neo4j_user=os.environ.get("NEO4J_USERNAME", "neo4j"),
-        neo4j_password=os.environ.get("NEO4J_PASSWORD"),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD", DEFAULT_NEO4J_PASSWORD),
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
         keep_server=_seconds("SANCTIONS_KG_KEEP_SERVER", keep_server_default),
         query_timeout_max=float(_number("SANCTIONS_KG_QUERY_TIMEOUT_MAX", "600", float)),

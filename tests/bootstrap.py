@@ -11,7 +11,7 @@ Loaded by tests/conftest.py as a pytest plugin. After collection, before any tes
   from Maven Central (tests/neo4j_test_server.py: Maven fetches it into build/neo4j/ the first
   time, output shown; Java 17 and Maven installed with apt-get as root if missing). It starts
   in the background while the first tests run, on loopback ports, authentication on; the first
-  Neo4j test waits for Bolt (at most 120 s) through `neo4j_env()`, which sets NEO4J_URI /
+  Neo4j test waits for Bolt (at most 300 s) through `neo4j_env()`, which sets NEO4J_URI /
   NEO4J_USERNAME / NEO4J_PASSWORD. It stops at the end of the session. A NEO4J_URI set by the
   user wins: its server is used and nothing is started.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,31 @@ def test_gitignore_covers_what_runs_leave():
     names = ["x.db", "x.db.settings", "x.db.lock", "x.db.ingest.lock", "x.db.aof/f", "build/screenshots/a.png"]
     done = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=ROOT, capture_output=True, text=True)
     assert sorted(done.stdout.split()) == sorted(names)
+
+
+def test_neo4j_is_started_only_for_selected_neo4j_variants():
+    """A test whose `backend` parameter is "neo4j" asks for the server; nothing else does."""
+    class Item:
+        def __init__(self, params):
+            self.callspec = type("CallSpec", (), {"params": params})() if params is not None else None
+
+    assert bootstrap.neo4j_selected([Item({"backend": "embedded"}), Item({"backend": "neo4j"})])
+    assert not bootstrap.neo4j_selected([Item({"backend": "embedded"}), Item(None), Item({"runs": 2})])
+
+
+def test_the_neo4j_build_folder_is_ignored_and_the_version_is_read_from_the_pom():
+    import neo4j_test_server as nts
+
+    assert nts.BUILD.relative_to(ROOT).parts[0] == "build"
+    done = subprocess.run(["git", "check-ignore", "-q", "build/neo4j/lib/neo4j-5.jar"], cwd=ROOT)
+    assert done.returncode == 0  # no Neo4j jar can be committed by accident
+    assert re.fullmatch(r"5\.26\.\d+", nts.neo4j_version())  # the 5.26 LTS line: runs on Java 17
+
+
+def test_missing_java_without_root_stops_with_the_apt_command(monkeypatch):
+    import neo4j_test_server as nts
+
+    monkeypatch.setattr(nts.shutil, "which", lambda name: None)
+    monkeypatch.setattr(nts.os, "geteuid", lambda: 1000)
+    with pytest.raises(nts.SetupError, match="apt-get install -y openjdk-17-jdk-headless maven"):
+        nts.ensure_tools(lambda line: None)

@@ -44,6 +44,20 @@ def test_auth_from_env_with_the_documented_default():
     # Neo4j 5 refuses passwords shorter than 8 characters at first start.
     default = re.search(r":-([^}]*)\}", auth).group(1)
     assert len(default) >= 8
+    # sanctions-kg's own default is the same password (NEO4J_PASSWORD unset on both sides).
+    from graph.settings import DEFAULT_NEO4J_PASSWORD
+
+    assert DEFAULT_NEO4J_PASSWORD == default
+
+
+def test_compose_runs_the_neo4j_version_the_tests_run():
+    """docker-compose.yml's image, the README and the test server (tests/neo4j-launcher/pom.xml)
+    name one Neo4j version."""
+    import neo4j_test_server
+
+    version = neo4j_test_server.neo4j_version()
+    assert neo4j_service()["image"] == f"neo4j:{version}-community"
+    assert f"Neo4j {version}" in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_data_on_a_named_volume_and_a_healthcheck():
