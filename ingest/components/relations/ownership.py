@@ -9,7 +9,7 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc
 
-from ingest.components.relations.context import POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
@@ -34,9 +34,16 @@ class Ownership(SentenceContext):
         pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("OPERATOR_OF", list(tok.pipe([f"{w} of" for w in op_roles])))
+        pm.add("ROLE_OF", list(tok.pipe([f"{w} {p}" for w in r["person_roles"] for p in ("of", "in", "at")])))
+        pm.add("SHARE_OF", list(tok.pipe([f"{w} {p}" for w in r["shareholder_roles"] for p in ("of", "in")])))
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+        # A bare participle's relation, from the one-word "<participle> by" cues.
+        self.participle_types: dict[str, tuple[str, str | None]] = {
+            p.split()[0]: ("OWNED_BY", None) for p in r["owned_passive"] if len(p.split()) == 2 and p.endswith(" by")}
+        self.participle_types.update({p.split()[0]: ("OPERATED_BY", role) for p, role in r["operated_passive"].items()
+                                      if len(p.split()) == 2 and p.endswith(" by")})
 
     @staticmethod
     def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
@@ -112,6 +119,49 @@ class Ownership(SentenceContext):
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
         return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
 
+    def _person_role(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
+        """"X is the CEO of Y" / "X is a shareholder in Y" / "Position: Director of Y" and an
+        annex entry's "Reasons: Head of Y ..." (the person the entry is about): the person is
+        ASSOCIATED_WITH the body (a shareholder's company is OWNED_BY the person). The holder
+        comes from the copula's subject in the parse, or, for a role that opens the statement,
+        from the entry's heading; the body is the name right after the preposition."""
+        lo, hi = sent.start, sent.end
+        bodies = {"Company", "Organization", "Agency"}
+        body = self._group_right(slots, e, bodies | {"Vessel"}, doc, hi, max_gap=2)[:1]
+        if not body or body[0].label not in bodies:
+            return
+        person = [x for x in self._copula_owner(doc, slots, e - 2, {"Person"}) if x.label == "Person"]
+        how = "role noun after a copula (subject is the person)"
+        if not person:
+            # The role opens the statement, after an annex field label ("Position:", "Reasons:").
+            words = [t for t in doc[lo:s] if not (t.is_space or t.is_punct or t.lower_ in ("the", "a", "an", "deputy", "and"))]
+            label = len(words) == 1 and words[0].text in ("Position", "Reasons", "Function", "Title") and doc[words[0].i + 1].text == ":"
+            if not label:
+                return
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 1]
+            if not recent or recent[-1].label != "Person":
+                return
+            hit = recent[-1]
+            person = [Slot(s, e - 1, "Person", list(hit.keys))]
+            how = "role noun opening an entry's field; back-reference to the entry's person"
+        cue = doc[s:e].text.lower()
+        if kind == "SHARE_OF":
+            self._emit(out, "OWNED_BY", body, person, sent, at=e - 2, how=how, cue=cue)
+        else:
+            self._emit(out, "ASSOCIATED_WITH", person, body, sent, at=e - 2, how=how, cue=cue)
+
+    def _shared_agent(self, doc: Doc, s: int, lo: int) -> list[tuple[int, str, str | None]]:
+        """The bare participles listed right before the one at s, which share its "by" agent
+        ("owned, managed, and operated by Y": owned and managed), each with the relation type
+        its word gives. Read from the words: the parse often breaks such a list apart."""
+        out = []
+        k = s - 1
+        while k >= lo and (doc[k].lower_ in (",", "and") or doc[k].lower_ in self.participle_types):
+            if doc[k].lower_ in self.participle_types:
+                out.append((k, *self.participle_types[doc[k].lower_]))
+            k -= 1
+        return out if out and doc[s - 1].lower_ in (",", "and") else []
+
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
         """"the Government of X" as a holder: the state X."""
@@ -166,10 +216,19 @@ class Ownership(SentenceContext):
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
+                    how = "participle phrase" + (", relative clause" if any(t.lower_ in ("which", "that") for t in doc[max(lo, left - 3):left]) else "")
                     if kind == "OWN_P":
-                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, cue=phrase)
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
-                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                    for k, rtype, role in self._shared_agent(doc, s, lo):
+                        # "owned, managed, and operated by Y": every participle of the list has Y.
+                        cue = doc[k].lower_ + " by"
+                        if rtype == "OWNED_BY":
+                            self._emit(out, rtype, src, tgt, sent, at=k, how=how + ", coordinated participles", cue=cue)
+                        else:
+                            self._emit(out, rtype, [x for x in src if x.label in self.op_sources], tgt, sent, at=k,
+                                       how=how + ", coordinated participles", role=role, cue=cue)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
@@ -179,19 +238,21 @@ class Ownership(SentenceContext):
                     # ("X, the owner of"), unless that name is a place in a prepositional
                     # phrase ("a company based in Russia and the operator of").
                     owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
+                    how = "role noun after a copula (subject is the holder)"
                     if not owner:
+                        how = "role noun in apposition to the holder"
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
                                  and not self._in_phrase(doc, x, lo)][-1:]
                     if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
-                            owner = after
+                            owner, how = after, "role noun as the subject, holder after the copula"
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
                         owned = [o for o in owned if o.label in self.op_sources]
-                    self._emit(out, rtype, owned, owner, sent, at=e - 2, role=role, cue=doc[s:e].text.lower())
+                    self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
                     if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
                         # "their ties to Y": "their" is the subject of the sentence.
@@ -207,6 +268,8 @@ class Ownership(SentenceContext):
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
+                elif kind in ("ROLE_OF", "SHARE_OF"):
+                    self._person_role(doc, sent, slots, out, kind, s, e)
                 elif kind == "PART":
                     src = self._group_left(slots, s, self.part_sources, doc)
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
@@ -226,7 +289,9 @@ class Ownership(SentenceContext):
                     and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._active_objects(doc, slots, i, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
+                    how = "subject and object of the verb"
                     if low in self.owned_active:
-                        self._emit(out, "OWNED_BY", owned, owner, sent, at=i, cue=low)
+                        self._emit(out, "OWNED_BY", owned, owner, sent, at=i, how=how, cue=low)
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, role=self.operated_active[low], cue=low)
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, how=how,
+                                   role=self.operated_active[low], cue=low)

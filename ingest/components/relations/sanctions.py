@@ -160,11 +160,54 @@ class Sanctions(SentenceContext):
             targets = [t for t in targets if self._is_named(doc, t, state)]
             if targets:
                 self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
-                           year=self._year(doc, lo, hi, i), cue=tok.lower_)
+                           how="designator as the prefix of the participle", year=self._year(doc, lo, hi, i), cue=tok.lower_)
+
+    @staticmethod
+    def _opens_list(doc: Doc, sent, i: int) -> bool:
+        """Whether the designation at i announces a list that follows: its subject or object is
+        "the following <noun>" and the sentence ends with a colon."""
+        words = [t for t in doc[sent.start:sent.end] if not t.is_space]
+        if not words or words[-1].text != ":":
+            return False
+        return any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].pos_ == "NOUN" for t in words)
+
+    def _unnamed_sentence(self, doc, sent, state) -> None:
+        """A sentence that names nobody may still announce a list of designations ("The
+        following persons are being designated pursuant to E.O. 13902:"); any other one ends
+        a list being read."""
+        lo, hi = sent.start, sent.end
+        state["list"] = None
+        for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
+            if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and self._opens_list(doc, sent, i):
+                passive = doc.has_annotation("DEP") and any(c.dep_ == "auxpass" for c in doc[i].children)
+                agents = state.get("doc_agent") if passive else None
+                if agents:
+                    state["list"] = (agents, doc[i].lower_, hi)
+                return
+
+    def _list_item(self, doc, sent, slots, dates, out, state) -> bool:
+        """An item of a list a designation announced ("- X;", "- X; and"): the names that open
+        it are designated by that body. False once the list has ended: a line that is no item,
+        or any sentence between the last item and this one."""
+        agents, cue, last = state["list"]
+        first = next((t for t in doc[sent.start:sent.end] if not t.is_space), None)
+        if first is None or first.text not in ("-", "\u2022", "*", "\u2013") or not all(t.is_space for t in doc[last:sent.start]):
+            return False
+        state["list"] = (agents, cue, sent.end)
+        item = [x for x in slots if x.label in self.sanction_targets]
+        if item and all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start]):
+            targets = self._with_list(slots, item[0], doc, sent.end)
+            targets = [t for t in targets if self._is_named(doc, t, state)]
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
+        return True
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
         state["sent_no"] = state.get("sent_no", 0) + 1
+        if state.get("list"):
+            if self._list_item(doc, sent, slots, dates, out, state):
+                return
+            state["list"] = None
         self._prefixed(doc, sent, slots, dates, out, state)
         agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
@@ -190,6 +233,7 @@ class Sanctions(SentenceContext):
             low = doc[i].lower_
             denied = False
             if self._blocked(doc, lo, i, hi):
+                self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
             special = self._designated_party(doc, slots, i, kind)
             if special is not None:
@@ -267,6 +311,9 @@ class Sanctions(SentenceContext):
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
                               and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:s.start])][:1]
+            unnamed = [t for t in targets if t not in agents and not self._is_named(doc, t, state)]
+            if unnamed:
+                self._drop(doc, "SANCTIONED_BY", unnamed, agents, sent, "not a named party (a common word, a body that designates, a law or a warship)")
             # A possessor is not the party: "restrictions on the X's flag state".
             targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
                        and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
@@ -276,13 +323,25 @@ class Sanctions(SentenceContext):
             if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
+            if not targets and self._opens_list(doc, sent, i):
+                # "The following persons are being designated pursuant to E.O. 13902:" and
+                # the items on the lines after it (see _list_item).
+                agents = agents or self._implied_agent(doc, sent, i, state)
+                if agents:
+                    state["list"] = (agents, low, hi)
+                continue
+            how = None
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
+                how = "designator not in the sentence: " + ("the notice's" if agents and agents == state.get("doc_agent") else
+                                                             "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
+                if not agents:
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents) and not denied:
                 state["agent"] = (agents, state["sent_no"])
-            self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
                        year=self._year(doc, lo, hi, i), cue=low, denied=denied)
 
     @staticmethod
