@@ -363,3 +363,20 @@ def test_one_firm_under_its_forms_and_other_names(nlp):
     assert "Corvid Shipping" in firms["Corvid Shipping Ltd"]
     # The alias of an entry whose own name no rule found is not given to the entry before it.
     assert "Osprey Line Company" in firms
+
+
+def test_the_union_the_states_government_and_citations(nlp):
+    text = ("The tanker is subject to Union restrictive measures under Regulation (EU) No 833/2014 and was listed "
+            "by the Union in 2025. Its shares were held by the Panamanian Government. The Soviet Union is history.")
+    ents = result(nlp, text).entities
+    eu = [e for e in ents if e.label == "Agency"]
+    assert len(eu) == 1 and eu[0].name == "European Union" and "Union" in eu[0].aliases and "EU" not in eu[0].aliases
+    assert not [e for e in ents if e.label == "Agency" and "Government" in e.name]
+    assert [e for e in ents if e.label == "Country" and e.name == "Panama" and "Panamanian Government" in e.aliases]
+
+
+def test_fleets_of_navies_and_fleets_of_firms(nlp):
+    text = ("He commanded a ship of the Black Sea Fleet of the Ruritanian Federation. LLC Yuzhny Star (South Fleet) "
+            "and Levant Fleet own tankers. Asia Ocean Crown Agency is a front company.")
+    assert names(nlp, text, "Agency") == {"Black Sea Fleet"}
+    assert "Asia Ocean Crown Agency" in names(nlp, text, "Company")

@@ -38,6 +38,7 @@ from ingest.components.matching import RuleMatcher
 # First words of a court's district written after its name ("District Court, S.D. New York").
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
+FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight", "Cargo", "Crewing", "Manning"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
@@ -74,6 +75,7 @@ class Organizations:
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
+        self.fleet_words = set(shape["fleet_names"])
         self.agency_mod_ok = set(shape["agency_modifiers_ok"])
         self.agency_need_more = set(shape["agency_heads_need_more"])
         self.title_words = set(shape["title_words"])
@@ -331,6 +333,16 @@ class Organizations:
             if e < hi and doc[e].like_num and {"established", "pursuant"} <= words and "resolution" in words:
                 k = e + 1
         mods = doc[j:start]
+        if head[-1].lower_ == "fleet":
+            # A navy's fleet is named by a sea, an ocean, a compass adjective or a number ("Black Sea
+            # Fleet", "Pacific Fleet", "Northern Fleet", "7th Fleet"); "Shadow Fleet", "Levant Fleet"
+            # and a firm's "South Fleet" are not bodies of a state.
+            if not any(t.text in self.fleet_words or t.text[:1].isdigit() for t in mods):
+                return
+            k = end  # "Black Sea Fleet of the Russian Federation": the fleet's name ends at its head
+        if head[-1].lower_ == "agency" and any(t.text in self.company_words or t.text in FIRM_AGENCY_WORDS for t in mods):
+            add_candidate(doc, j, end, "Company", PRIO_PATTERN, cue="shipping agency")  # "X Marine Crown Agency": a ship agent
+            return
         if not len(mods) and k == end:
             return  # a bare head word refers back ("the Court", "the Office")
         if len(mods) and k == end and all(t.lower_ in self.title_words for t in mods):
