@@ -380,3 +380,12 @@ def test_fleets_of_navies_and_fleets_of_firms(nlp):
             "and Levant Fleet own tankers. Asia Ocean Crown Agency is a front company.")
     assert names(nlp, text, "Agency") == {"Black Sea Fleet"}
     assert "Asia Ocean Crown Agency" in names(nlp, text, "Company")
+
+
+def test_firms_in_capitals_on_annex_headings(nlp):
+    text = ("57. HARBIN WORLD-SHIPPING FREIGHT\nReasons: owner of the vessel.\n\n"
+            "58. KESTREL OCEAN SHIPPING & TECHNOLOGY\nAlias: KESTREL OCEAN SHIPPING AND TECHNOLOGY\nReasons: manager.\n\n"
+            "59. NORTH PIER SHIPPING CO LTD\nReasons: owner.")
+    firms = {e.name: e.aliases for e in result(nlp, text).entities if e.label == "Company"}
+    assert set(firms) == {"HARBIN WORLD-SHIPPING FREIGHT", "KESTREL OCEAN SHIPPING & TECHNOLOGY", "NORTH PIER SHIPPING CO LTD"}
+    assert "KESTREL OCEAN SHIPPING AND TECHNOLOGY" in firms["KESTREL OCEAN SHIPPING & TECHNOLOGY"]

@@ -67,7 +67,8 @@ class Organizations:
         m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2} | {f for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("LEGAL_BEFORE_WORDS", [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in shape["legal_forms_before"]])
-        m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
+        # Annex entries and court captions print firms' names in capitals ("KESTREL OCEAN SHIPPING").
+        m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words | {w.upper() for w in self.company_words})}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
@@ -192,13 +193,23 @@ class Organizations:
             add_candidate(doc, start, n_end, "Company", PRIO_PATTERN, legal_form=doc[start:end].text)
 
     def _company_word(self, doc, start, end, lo, hi, cover):
+        if is_caps(doc[start]):
+            # A name in capitals on its own line (an annex entry's heading): the parser's sentence
+            # breaks there mean nothing, the line is the bound.
+            while lo > 0 and not doc[lo - 1].is_space and start - lo < self.max_name_tokens:
+                lo -= 1
         n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
         if n_start == start or cover[start]:
             return
         # Take trailing business words too: "Ocean Star Ship Management".
         j = end
-        while j < hi and (doc[j].text in self.company_words or doc[j].text in self.legal_after):
-            j += 1
+        while j < hi:
+            if doc[j].text in self.company_words or doc[j].text.title() in self.company_words or doc[j].text in self.legal_after:
+                j += 1
+            elif doc[j].lower_ in {"&", "and"} and j + 1 < hi and doc[j + 1].lower_ in self.business_words and doc[j + 1].text[:1].isupper():
+                j += 2  # "X SHIPPING & TECHNOLOGY", "X Shipping and Marine"
+            else:
+                break
         add_candidate(doc, n_start, j, "Company", PRIO_PATTERN - 1)
 
     def _company_noun(self, doc, start, end, lo, hi, cover):
