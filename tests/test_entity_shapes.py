@@ -389,3 +389,11 @@ def test_firms_in_capitals_on_annex_headings(nlp):
     firms = {e.name: e.aliases for e in result(nlp, text).entities if e.label == "Company"}
     assert set(firms) == {"HARBIN WORLD-SHIPPING FREIGHT", "KESTREL OCEAN SHIPPING & TECHNOLOGY", "NORTH PIER SHIPPING CO LTD"}
     assert "KESTREL OCEAN SHIPPING AND TECHNOLOGY" in firms["KESTREL OCEAN SHIPPING & TECHNOLOGY"]
+
+
+def test_ship_nouns_inside_firm_names_and_verbs_and_particles(nlp):
+    text = ("The firm used a broker to ship Iranian gas. Ocean Flag Ship Registry is an entity, and so is Marlow "
+            "Maritime Administration & Offshore Company Registry. The vessels are:\n- Luisa Vega de Arismar (IMO 9117478)\n"
+            "He seized the armed gunboat 'Dunmore'.")
+    assert names(nlp, text, "Vessel") == {"Luisa Vega de Arismar", "Dunmore"}
+    assert {"Ocean Flag Ship Registry", "Marlow Maritime Administration & Offshore Company Registry"} <= names(nlp, text, "Company")

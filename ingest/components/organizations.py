@@ -59,7 +59,8 @@ class Organizations:
         self.legal_after = set(forms) | {f.upper() for f in forms if len(f.rstrip(".")) > 2 or "." in f}
         self.legal_after_bare = {f.rstrip(".") for f in self.legal_after if f.rstrip(".")}
         self.legal_before = set(c["legal_forms"]["before"])
-        self.company_words = set(c["company_words"])
+        self.company_words = set(c["company_words"]) | set(shape["company_words"])
+        self.tail_words = set(shape["company_words"])
         self.company_nouns = set(c["company_nouns"])
         self.business_words = {w.lower() for w in [*c["company_words"], *shape["company_signal_words"], *shape["business_pair_words"]]}
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
@@ -129,6 +130,8 @@ class Organizations:
 
             else:
                 break
+        while j < hi and doc[j].text in self.tail_words:
+            j += 1  # "X Offshore Company Registry"
         caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
         n = start
         while n > lo and start - n < self.max_name_tokens + 2:
