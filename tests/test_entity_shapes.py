@@ -397,3 +397,8 @@ def test_ship_nouns_inside_firm_names_and_verbs_and_particles(nlp):
             "He seized the armed gunboat 'Dunmore'.")
     assert names(nlp, text, "Vessel") == {"Luisa Vega de Arismar", "Dunmore"}
     assert {"Ocean Flag Ship Registry", "Marlow Maritime Administration & Offshore Company Registry"} <= names(nlp, text, "Company")
+
+
+def test_a_year_or_a_title_before_a_firm_is_not_its_name(nlp):
+    text = "He is the CEO and General Director of PAO Sovfleet. In May 2025 Dunmore Trading FZE delivered gas."
+    assert names(nlp, text, "Company") == {"PAO Sovfleet", "Dunmore Trading FZE"}

@@ -113,6 +113,9 @@ class Organizations:
         """"X Shipping Co., Ltd.", "X Mgmt. Pte. Ltd.", "X Trading (Dalian) Co. Ltd", "X FZE",
         "HARLOW TIDE MARINE PTE LTD": a company's name ends in one or more legal forms; the name
         before them may hold places, parentheses and abbreviations."""
+        if doc[start].text in self.legal_before and end < hi and doc[end].text[:1].isupper() and not self._is_form(doc[end]) \
+                and start > lo and doc[start - 1].lower_ in {"of", "by", "for", "and", "with", "from", "to"}:
+            return  # "Director of PAO Sovfleet": the form opens the next name
         # Only the first legal form of a run starts a name ("Pte. Ltd." is one run).
         p = start - 1
         while p >= lo and doc[p].text in {".", ","}:
@@ -144,6 +147,8 @@ class Organizations:
                 continue
             if self._is_form(t):
                 break  # the end of another company's name
+            if t.lower_ in self.title_words and not caps:
+                break  # "General Director of PAO X": a person's title, not the firm's name
             if t.lower_ == "and" and n < start and n - 2 >= lo and doc[n].lower_ in self.business_words and doc[n - 2].lower_ in self.business_words:
                 n -= 1  # "X Oil and Gas Company LLC", "X Supply and Trading DMCC": "and" between two business words
                 continue
@@ -156,6 +161,8 @@ class Organizations:
             elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
                 break
             n -= 1
+        while n < start and doc[n].text.isdigit() and len(doc[n].text) == 4 and 1900 <= int(doc[n].text) <= 2099 and n + 1 < start:
+            n += 1  # "In May 2025 X Trading FZE": the date's year is not part of the name
         while n < start and (doc[n].text in {"&", "(", ")"} | DASHES or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
             n += 1
         if n >= start or (doc[n].text in NOT_NAME_START and not caps):
