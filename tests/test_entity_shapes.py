@@ -402,3 +402,8 @@ def test_ship_nouns_inside_firm_names_and_verbs_and_particles(nlp):
 def test_a_year_or_a_title_before_a_firm_is_not_its_name(nlp):
     text = "He is the CEO and General Director of PAO Sovfleet. In May 2025 Dunmore Trading FZE delivered gas."
     assert names(nlp, text, "Company") == {"PAO Sovfleet", "Dunmore Trading FZE"}
+
+
+def test_a_ministry_with_a_long_remit(nlp):
+    text = "It is a front company for Iran's Ministry of Defence and Armed Forces Logistics, which buys drones."
+    assert names(nlp, text, "Agency") == {"Ministry of Defence and Armed Forces Logistics"}

@@ -261,12 +261,14 @@ class Organizations:
             i += 1
         j = i
         # Objects of "Ministry of" may be lower case in news text ("ministry of defence").
-        while j < hi and j - i < 4 and (doc[j].is_alpha and (doc[j].text[:1].isupper() or doc[start].is_lower) and doc[j].lower_ not in {"the", "in", "on", "at", "to", "for", "from", "and", "with", "by", "said", "has", "had", "was", "is"}
+        ministry = doc[start].lower_ == "ministry"
+        # "Ministry of Defence and Armed Forces Logistics": a ministry's remit may be long.
+        while j < hi and j - i < (6 if ministry else 4) and (doc[j].is_alpha and (doc[j].text[:1].isupper() or doc[start].is_lower) and doc[j].lower_ not in {"the", "in", "on", "at", "to", "for", "from", "and", "with", "by", "said", "has", "had", "was", "is"}
                                         or (doc[j].lower_ in {"and", "&"} and j + 1 < hi and doc[j + 1].text[:1].isupper())):
             j += 1
         if j == i:
             return
-        if any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
+        if not ministry and any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
             return  # "Field Office of the Federal Bureau of X": the inner body is named by its own head
         head = doc[start].lower_
         if head in {"council", "committee", "service", "panel", "agency", "authority", "administration", "office", "commission"} and not doc[start].text[:1].isupper():
