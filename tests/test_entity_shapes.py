@@ -363,3 +363,47 @@ def test_one_firm_under_its_forms_and_other_names(nlp):
     assert "Corvid Shipping" in firms["Corvid Shipping Ltd"]
     # The alias of an entry whose own name no rule found is not given to the entry before it.
     assert "Osprey Line Company" in firms
+
+
+def test_the_union_the_states_government_and_citations(nlp):
+    text = ("The tanker is subject to Union restrictive measures under Regulation (EU) No 833/2014 and was listed "
+            "by the Union in 2025. Its shares were held by the Panamanian Government. The Soviet Union is history.")
+    ents = result(nlp, text).entities
+    eu = [e for e in ents if e.label == "Agency"]
+    assert len(eu) == 1 and eu[0].name == "European Union" and "Union" in eu[0].aliases and "EU" not in eu[0].aliases
+    assert not [e for e in ents if e.label == "Agency" and "Government" in e.name]
+    assert [e for e in ents if e.label == "Country" and e.name == "Panama" and "Panamanian Government" in e.aliases]
+
+
+def test_fleets_of_navies_and_fleets_of_firms(nlp):
+    text = ("He commanded a ship of the Black Sea Fleet of the Ruritanian Federation. LLC Yuzhny Star (South Fleet) "
+            "and Levant Fleet own tankers. Asia Ocean Crown Agency is a front company.")
+    assert names(nlp, text, "Agency") == {"Black Sea Fleet"}
+    assert "Asia Ocean Crown Agency" in names(nlp, text, "Company")
+
+
+def test_firms_in_capitals_on_annex_headings(nlp):
+    text = ("57. HARBIN WORLD-SHIPPING FREIGHT\nReasons: owner of the vessel.\n\n"
+            "58. KESTREL OCEAN SHIPPING & TECHNOLOGY\nAlias: KESTREL OCEAN SHIPPING AND TECHNOLOGY\nReasons: manager.\n\n"
+            "59. NORTH PIER SHIPPING CO LTD\nReasons: owner.")
+    firms = {e.name: e.aliases for e in result(nlp, text).entities if e.label == "Company"}
+    assert set(firms) == {"HARBIN WORLD-SHIPPING FREIGHT", "KESTREL OCEAN SHIPPING & TECHNOLOGY", "NORTH PIER SHIPPING CO LTD"}
+    assert "KESTREL OCEAN SHIPPING AND TECHNOLOGY" in firms["KESTREL OCEAN SHIPPING & TECHNOLOGY"]
+
+
+def test_ship_nouns_inside_firm_names_and_verbs_and_particles(nlp):
+    text = ("The firm used a broker to ship Iranian gas. Ocean Flag Ship Registry is an entity, and so is Marlow "
+            "Maritime Administration & Offshore Company Registry. The vessels are:\n- Luisa Vega de Arismar (IMO 9117478)\n"
+            "He seized the armed gunboat 'Dunmore'.")
+    assert names(nlp, text, "Vessel") == {"Luisa Vega de Arismar", "Dunmore"}
+    assert {"Ocean Flag Ship Registry", "Marlow Maritime Administration & Offshore Company Registry"} <= names(nlp, text, "Company")
+
+
+def test_a_year_or_a_title_before_a_firm_is_not_its_name(nlp):
+    text = "He is the CEO and General Director of PAO Sovfleet. In May 2025 Dunmore Trading FZE delivered gas."
+    assert names(nlp, text, "Company") == {"PAO Sovfleet", "Dunmore Trading FZE"}
+
+
+def test_a_ministry_with_a_long_remit(nlp):
+    text = "It is a front company for Iran's Ministry of Defence and Armed Forces Logistics, which buys drones."
+    assert names(nlp, text, "Agency") == {"Ministry of Defence and Armed Forces Logistics"}

@@ -120,6 +120,15 @@ class Entities:
                     continue
                 self._lost(doc, chosen, owner, start, end, label)
                 continue
+            if label in ("Agency", "Country", "Organization") and self._in_citation(doc, start, end):
+                self._drop(doc, start, end, label, "inside a legal instrument's citation ('Regulation (EU) No 833/2014')")
+                continue
+            if label in ("Agency", "Organization"):
+                state = self._state_government(doc, start, end)
+                if state:
+                    label, info = "Country", dict(info, canonical=state["name"], iso2=state["iso2"], cue="state's government")
+            elif label == "Country" and end < n and lower[end] == "government" and not (end + 1 < n and text[end + 1][:1].isupper()):
+                end += 1  # "the U.S. Government": the state acting
             if label == "Port" and self._in_address(doc, start, end):
                 self._drop(doc, start, end, label, "a town in a postal address or a city's name, not a port")
                 label = "Location"
@@ -130,6 +139,7 @@ class Entities:
                 self._drop(doc, start, end, label, "a ship noun's name on a Title-Case headline line, not named elsewhere")
                 continue
             self._claim(owner, chosen, start, end, label, dict(info, method="rule"))
+        self._the_union(doc, owner, chosen)
         # Names spread both ways: a list can hold a later mention, a listed name recurs later.
         self._propagate_vessels(doc, owner, chosen)
         if self._expand_lists(doc, owner, chosen):
@@ -263,6 +273,42 @@ class Entities:
             if len(names) == 1:
                 c = next(iter(hits.values()))
                 self._claim(owner, chosen, i, i + 1, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "initials"})
+
+    def _the_union(self, doc: Doc, owner, chosen) -> None:
+        """"listed by the Union", "Union restrictive measures": in the European Union's own
+        texts the Union alone is the EU (not "Soviet Union", not "the Union of X")."""
+        texts = self._text
+        if "Union" not in texts:
+            return
+        n = len(doc)
+        for i in [k for k, t in enumerate(texts) if t == "Union"]:
+            if owner[i] is not None or i == 0:
+                continue
+            prev, nxt = doc[i - 1], doc[i + 1] if i + 1 < n else None
+            if not (prev.lower_ == "the" or prev.is_lower or prev.is_space) or (prev.lower_ == "the" and i > 1 and doc[i - 2].text[:1].isupper() and doc[i - 2].lower_ != "the"):
+                continue
+            if nxt is not None and (nxt.lower_ == "of" or (nxt.text[:1].isupper() and not nxt.is_punct)):
+                continue
+            self._claim(owner, chosen, i, i + 1, "Agency", {"method": "rule", "canonical": "European Union", "cue": "the Union"})
+
+    def _in_citation(self, doc: Doc, start: int, end: int) -> bool:
+        """A body's short name in parentheses after an instrument's head: "Regulation (EU) No
+        269/2014", "Council Decision (CFSP) 2024/1"."""
+        return start >= 2 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")" \
+            and doc[start - 2].lower_ in self.instrument_heads | {"decision", "decisions", "directive", "directives"}
+
+    @staticmethod
+    def _state_government(doc: Doc, start: int, end: int) -> dict | None:
+        """The state whose government a span names ("the Russian Government", "U.S.
+        government", "Government of the Russian Federation"): a state acting is the Country."""
+        toks = [t for t in doc[start:end] if t.lower_ != "the"]
+        if len(toks) >= 2 and toks[-1].lower_ == "government":
+            c = country_of(doc[toks[0].i:toks[-1].i].text)
+            return c if c else None
+        if len(toks) >= 3 and toks[0].lower_ == "government" and toks[1].lower_ == "of":
+            c = country_of(doc[toks[2].i:end].text)
+            return c if c else None
+        return None
 
     @staticmethod
     def _in_address(doc: Doc, start: int, end: int) -> bool:
@@ -565,6 +611,12 @@ class Entities:
             country = country_of(text)
             if country:
                 return s, e, "Country", dict(info, canonical=country["name"], iso2=country["iso2"])
+            if self._in_citation(doc, s, e):
+                self._drop(doc, s, e, label, "inside a legal instrument's citation ('Regulation (EU) No 833/2014')")
+                return None
+            state = self._state_government(doc, s, e)
+            if state:
+                return s, e, "Country", dict(info, canonical=state["name"], iso2=state["iso2"])
             if words & self.agency_words:
                 prefix = country_of(doc[s].text)
                 return s, e, "Agency", dict(info, country=prefix["iso2"] if prefix else None)

@@ -38,6 +38,7 @@ from ingest.components.matching import RuleMatcher
 # First words of a court's district written after its name ("District Court, S.D. New York").
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
+FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight", "Cargo", "Crewing", "Manning"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
@@ -58,7 +59,8 @@ class Organizations:
         self.legal_after = set(forms) | {f.upper() for f in forms if len(f.rstrip(".")) > 2 or "." in f}
         self.legal_after_bare = {f.rstrip(".") for f in self.legal_after if f.rstrip(".")}
         self.legal_before = set(c["legal_forms"]["before"])
-        self.company_words = set(c["company_words"])
+        self.company_words = set(c["company_words"]) | set(shape["company_words"])
+        self.tail_words = set(shape["company_words"])
         self.company_nouns = set(c["company_nouns"])
         self.business_words = {w.lower() for w in [*c["company_words"], *shape["company_signal_words"], *shape["business_pair_words"]]}
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
@@ -66,7 +68,8 @@ class Organizations:
         m.add("LEGAL_AFTER", [[{"ORTH": {"IN": sorted(self.legal_after | {f + "." for f in self.legal_after_bare if len(f) > 2} | {f for f in self.legal_after_bare if len(f) > 2})}}]])
         m.add("LEGAL_BEFORE", [[{"ORTH": {"IN": sorted(self.legal_before)}}, {"IS_TITLE": True}]])
         m.add("LEGAL_BEFORE_WORDS", [[{"LOWER": t.lower_} for t in nlp.make_doc(f)] for f in shape["legal_forms_before"]])
-        m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words)}}]])
+        # Annex entries and court captions print firms' names in capitals ("KESTREL OCEAN SHIPPING").
+        m.add("COMPANY_WORD", [[{"ORTH": {"IN": sorted(self.company_words | {w.upper() for w in self.company_words})}}]])
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
@@ -74,6 +77,7 @@ class Organizations:
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
+        self.fleet_words = set(shape["fleet_names"])
         self.agency_mod_ok = set(shape["agency_modifiers_ok"])
         self.agency_need_more = set(shape["agency_heads_need_more"])
         self.title_words = set(shape["title_words"])
@@ -109,6 +113,9 @@ class Organizations:
         """"X Shipping Co., Ltd.", "X Mgmt. Pte. Ltd.", "X Trading (Dalian) Co. Ltd", "X FZE",
         "HARLOW TIDE MARINE PTE LTD": a company's name ends in one or more legal forms; the name
         before them may hold places, parentheses and abbreviations."""
+        if doc[start].text in self.legal_before and end < hi and doc[end].text[:1].isupper() and not self._is_form(doc[end]) \
+                and start > lo and doc[start - 1].lower_ in {"of", "by", "for", "and", "with", "from", "to"}:
+            return  # "Director of PAO Sovfleet": the form opens the next name
         # Only the first legal form of a run starts a name ("Pte. Ltd." is one run).
         p = start - 1
         while p >= lo and doc[p].text in {".", ","}:
@@ -126,6 +133,8 @@ class Organizations:
 
             else:
                 break
+        while j < hi and doc[j].text in self.tail_words:
+            j += 1  # "X Offshore Company Registry"
         caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
         n = start
         while n > lo and start - n < self.max_name_tokens + 2:
@@ -138,6 +147,8 @@ class Organizations:
                 continue
             if self._is_form(t):
                 break  # the end of another company's name
+            if t.lower_ in self.title_words and not caps:
+                break  # "General Director of PAO X": a person's title, not the firm's name
             if t.lower_ == "and" and n < start and n - 2 >= lo and doc[n].lower_ in self.business_words and doc[n - 2].lower_ in self.business_words:
                 n -= 1  # "X Oil and Gas Company LLC", "X Supply and Trading DMCC": "and" between two business words
                 continue
@@ -150,6 +161,8 @@ class Organizations:
             elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
                 break
             n -= 1
+        while n < start and doc[n].text.isdigit() and len(doc[n].text) == 4 and 1900 <= int(doc[n].text) <= 2099 and n + 1 < start:
+            n += 1  # "In May 2025 X Trading FZE": the date's year is not part of the name
         while n < start and (doc[n].text in {"&", "(", ")"} | DASHES or doc[n].lower_ in {"of", "and"} or self._is_form(doc[n])):
             n += 1
         if n >= start or (doc[n].text in NOT_NAME_START and not caps):
@@ -190,13 +203,23 @@ class Organizations:
             add_candidate(doc, start, n_end, "Company", PRIO_PATTERN, legal_form=doc[start:end].text)
 
     def _company_word(self, doc, start, end, lo, hi, cover):
+        if is_caps(doc[start]):
+            # A name in capitals on its own line (an annex entry's heading): the parser's sentence
+            # breaks there mean nothing, the line is the bound.
+            while lo > 0 and not doc[lo - 1].is_space and start - lo < self.max_name_tokens:
+                lo -= 1
         n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
         if n_start == start or cover[start]:
             return
         # Take trailing business words too: "Ocean Star Ship Management".
         j = end
-        while j < hi and (doc[j].text in self.company_words or doc[j].text in self.legal_after):
-            j += 1
+        while j < hi:
+            if doc[j].text in self.company_words or doc[j].text.title() in self.company_words or doc[j].text in self.legal_after:
+                j += 1
+            elif doc[j].lower_ in {"&", "and"} and j + 1 < hi and doc[j + 1].lower_ in self.business_words and doc[j + 1].text[:1].isupper():
+                j += 2  # "X SHIPPING & TECHNOLOGY", "X Shipping and Marine"
+            else:
+                break
         add_candidate(doc, n_start, j, "Company", PRIO_PATTERN - 1)
 
     def _company_noun(self, doc, start, end, lo, hi, cover):
@@ -238,12 +261,14 @@ class Organizations:
             i += 1
         j = i
         # Objects of "Ministry of" may be lower case in news text ("ministry of defence").
-        while j < hi and j - i < 4 and (doc[j].is_alpha and (doc[j].text[:1].isupper() or doc[start].is_lower) and doc[j].lower_ not in {"the", "in", "on", "at", "to", "for", "from", "and", "with", "by", "said", "has", "had", "was", "is"}
+        ministry = doc[start].lower_ == "ministry"
+        # "Ministry of Defence and Armed Forces Logistics": a ministry's remit may be long.
+        while j < hi and j - i < (6 if ministry else 4) and (doc[j].is_alpha and (doc[j].text[:1].isupper() or doc[start].is_lower) and doc[j].lower_ not in {"the", "in", "on", "at", "to", "for", "from", "and", "with", "by", "said", "has", "had", "was", "is"}
                                         or (doc[j].lower_ in {"and", "&"} and j + 1 < hi and doc[j + 1].text[:1].isupper())):
             j += 1
         if j == i:
             return
-        if any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
+        if not ministry and any(t.lower_ in self.agency_heads and t.text[:1].isupper() for t in doc[i:j]):
             return  # "Field Office of the Federal Bureau of X": the inner body is named by its own head
         head = doc[start].lower_
         if head in {"council", "committee", "service", "panel", "agency", "authority", "administration", "office", "commission"} and not doc[start].text[:1].isupper():
@@ -331,6 +356,16 @@ class Organizations:
             if e < hi and doc[e].like_num and {"established", "pursuant"} <= words and "resolution" in words:
                 k = e + 1
         mods = doc[j:start]
+        if head[-1].lower_ == "fleet":
+            # A navy's fleet is named by a sea, an ocean, a compass adjective or a number ("Black Sea
+            # Fleet", "Pacific Fleet", "Northern Fleet", "7th Fleet"); "Shadow Fleet", "Levant Fleet"
+            # and a firm's "South Fleet" are not bodies of a state.
+            if not any(t.text in self.fleet_words or t.text[:1].isdigit() for t in mods):
+                return
+            k = end  # "Black Sea Fleet of the Russian Federation": the fleet's name ends at its head
+        if head[-1].lower_ == "agency" and any(t.text in self.company_words or t.text in FIRM_AGENCY_WORDS for t in mods):
+            add_candidate(doc, j, end, "Company", PRIO_PATTERN, cue="shipping agency")  # "X Marine Crown Agency": a ship agent
+            return
         if not len(mods) and k == end:
             return  # a bare head word refers back ("the Court", "the Office")
         if len(mods) and k == end and all(t.lower_ in self.title_words for t in mods):

@@ -34,6 +34,11 @@ from ingest.components.common import (
 from ingest.components.matching import RuleMatcher
 
 
+# Words after a capitalised ship noun that make it part of a firm's name, not a ship's type.
+NOT_AFTER_TYPE = {"Registry", "Registries", "Management", "Managers", "Manager", "Services", "Agency", "Company", "Chartering",
+                  "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers"}
+
+
 def _plurals(words: list[str]) -> list[str]:
     out = []
     for w in words:
@@ -116,6 +121,10 @@ class Vessels:
                 renames.append((kind[7:].lower(), start, end, sent_start, sent_end))
                 continue
             if kind == "TYPE":
+                if doc[start].lower_ == "ship" and start > 0 and doc[start - 1].lower_ == "to":
+                    continue  # "to ship Iranian gas": a verb
+                if end < len(doc) and doc[end].text.title() in NOT_AFTER_TYPE and doc[start].text[:1].isupper():
+                    continue  # "X Maritime Ship Registry", "X Ship Management": a word of a firm's name
                 self._after_type(doc, start, end, sent_end, cover)
                 self._before_type(doc, start, sent_start, cover)
             elif kind == "PREFIX":
@@ -358,6 +367,10 @@ class Vessels:
             n_start += 1
         if n_start < j and doc[j - 1].lower_ in self.types:
             n_start = j
+        # "Luisa Vega de Arismar (IMO n)": a lower-case particle inside a name.
+        while n_start - 2 >= sent_start and doc[n_start - 1].lower_ in {"de", "del", "da", "do", "dos", "la", "van", "von", "bin", "al"} \
+                and doc[n_start - 1].is_lower and doc[n_start - 2].text[:1].isupper() and not doc[n_start - 2].is_punct:
+            n_start = name_before(doc, n_start - 1, sent_start, cover, max_len=self.max_name_tokens)
         if j < start and n_start < j and is_name_token(doc[n_start], True):
             add_candidate(doc, n_start, j, "Vessel", PRIO_ID, identifiers=ident)
         else:
