@@ -467,6 +467,14 @@ def test_search_finds_a_ship_by_its_imo_number(server, page, q):
     assert "matched “IMO 9161003”" in page.locator("#results li").first.inner_text()
 
 
+def test_entity_page_by_imo_number(server, page):
+    base, _ = server
+    page.goto(base + "/entity/" + urllib.parse.quote("IMO 9161003"))
+    heading = page.locator(".entity-head h1")
+    heading.wait_for()
+    assert heading.inner_text() == "Lady R"
+
+
 def test_search_says_when_an_imo_check_digit_fails(server, page):
     base, _ = server
     page.goto(base + "/search?" + urllib.parse.urlencode({"q": "IMO 9161004"}))

@@ -38,6 +38,7 @@ class ImportSummary:
     links: int = 0  # OWNED_BY / OPERATED_BY / ASSOCIATED_WITH edges written
     skipped: dict[str, int] = field(default_factory=dict)
     matched: int = 0  # listed entities merged onto extracted ones by matching
+    matched_names: list[str] = field(default_factory=list)  # which: "LISTED onto Extracted (kept id)"
     candidates: int = 0  # uncertain matches stored for review
     rescanned: int = 0  # stored articles extracted again because they mention newly known names
 
@@ -112,6 +113,7 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
 
         result = match_store(store)
         summary.matched, summary.candidates = len(result.merged), result.candidates
+        summary.matched_names = list(result.merged_names)
     if rescan:
         with store.ingest_lock():  # an ingest running now would write the same articles
             summary.rescanned = refresh(store, before, match=match, progress=progress).rescanned
