@@ -37,10 +37,29 @@ class Context:
             check_db(self._settings.db)  # every command, also those that never open the store (stop, repair)
         return self._settings
 
-    def open_store(self):
+    def open_store(self, *, existing: bool = False):
+        """The store; `existing` (commands that only read): an embedded database file that is
+        not there is refused with one line, instead of created empty with a server kept for it."""
         from graph.backends import open_store
 
+        if existing:
+            check_exists(self.settings)
         return open_store(settings=self.settings)
+
+
+def check_exists(settings) -> None:
+    """ConfigError when `settings.db` names an embedded database that does not exist in a
+    folder that does (a missing folder or a directory: open_store's own messages say so)."""
+    from pathlib import Path
+
+    if settings.is_server:
+        return
+    path = Path(settings.db).expanduser()
+    if path.parent.is_dir() and not any(Path(f"{path}{ext}").exists() for ext in ("", ".settings", ".aof")):
+        raise ConfigError(
+            f"No database at {settings.db}: nothing was ingested there. Check the path given with --db "
+            f"(or SANCTIONS_KG_DB), or ingest articles into it first: uv run sanctions-kg --db {settings.db} ingest PATH."
+        )
 
 
 def _quiet_stdout() -> None:
@@ -278,7 +297,7 @@ def remove(obj: Context, article: str) -> None:
     from ingest.lifecycle import remove_article
     from queries.terminal import one_line
 
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         r = remove_article(store, article)
     for a in r.articles:
         click.echo(one_line(f"removed article {a.id[:12]}: {a.title or '(untitled)'} ({a.url or a.path or 'no URL or path'})"))
@@ -354,6 +373,7 @@ def serve(obj: Context, host: str, port: int, token: str | None, timeout: float 
     settings = replace(obj.settings, **{k: v for k, v in limits.items() if v is not None})
     token, generated = resolve_token(host, token)
     check_port(host, port)
+    check_exists(settings)
     with open_store(settings=settings) as store:
         app = create_app(settings, token, host=host, store=store, close_store=True)
         shown = f"[{host}]" if ":" in host else host
@@ -462,7 +482,7 @@ def report(obj: Context, entity: str, fmt: str, hops: int, stated_only: bool, mi
     from queries.terminal import visible
 
     # Print before the store closes: shutting the embedded server down takes a moment.
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         data = build_report(store, entity, hops=hops, min_sources=min_sources, sort=sort)
         if stated_only:
             from queries.report import stated_only as only_stated
@@ -594,7 +614,7 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
         raise click.UsageError("Give exactly one of: CYPHER text, --name NAME or --file PATH.")
     pairs = [_parse_param(p) for p in params]
     max_rows = max_rows or obj.settings.max_rows
-    with obj.open_store() as store:
+    with obj.open_store(existing=not write) as store:
         if name:
             if write:
                 raise click.UsageError("Named queries only read; drop --write.")
@@ -684,7 +704,7 @@ def path(obj: Context, a: str, b: str, max_hops: int, via: tuple[str, ...], via_
     from queries import render
     from queries.report import find_path, stated_paths
 
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         # --stated-only: look further, since some of the shortest may rest on hedged evidence.
         paths = find_path(store, a, b, max_hops, rel_types=list(via) or None, via_sanctioners=via_sanctioners,
                           limit=min(limit * 5, 500) if stated_only else limit)
@@ -710,7 +730,7 @@ def entities(obj: Context, label: str | None, sanctioned: bool, limit: int | Non
     """List entities by name, with their type, mentions and who sanctioned them."""
     from queries.report import list_entities
 
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         rows = list_entities(store, label, sanctioned, limit=limit)
         columns = ["id", "label", "name", "aliases", "mentions", "sanctioned_by"]
         if fmt != "json":
@@ -728,7 +748,7 @@ def stats(obj: Context, fmt: str) -> None:
     """Count what the graph holds: entities per type, relationships per type, articles."""
     from queries.report import stats as graph_stats
 
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         data = graph_stats(store)
         if fmt == "json":
             click.echo(_json(data))
@@ -797,6 +817,8 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
     if not no_match:
         click.echo(f"matching: {s.matched} merged onto extracted entities, {s.candidates} candidates to review "
                    "(uv run sanctions-kg matches)")
+        for merged in s.matched_names:  # which, one a line
+            click.echo(one_line(f"  merged: {merged}"))
     if not no_rescan:
         click.echo(f"re-scanned: {s.rescanned} stored article{'' if s.rescanned == 1 else 's'} "
                    "mentioning newly known names")
@@ -831,12 +853,16 @@ def matches(obj: Context, accept_id: str | None, reject_id: str | None, show_all
         return
     from queries.terminal import one_line
 
-    header = f"{'id':<12} {'score':>5}  {'status':<8} {'extracted':<40} {'listed':<44} reason"
-    click.echo(header)
+    # Columns as wide as their widest cell, so every row lines up under its header.
+    table = [("id", "score", "status", "extracted", "listed", "reason")]
     for r in rows:
-        extracted = f"{r.extracted_name} ({r.extracted_id})"
-        listed = f"{r.listed_name} ({', '.join(r.list_ids) or r.listed_id})"
-        click.echo(one_line(f"{r.candidate_id:<12} {r.score:>5.2f}  {r.status:<8} {extracted:<40} {listed:<44} {r.reason}"))
+        table.append((r.candidate_id, f"{r.score:.2f}", r.status, f"{r.extracted_name} ({r.extracted_id})",
+                      f"{r.listed_name} ({', '.join(r.list_ids) or r.listed_id})", r.reason))
+    table = [tuple(one_line(c) for c in row) for row in table]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    for row in table:
+        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), *(c.ljust(w) for c, w in zip(row[2:5], widths[2:5])), row[5]]
+        click.echo("  ".join(cells).rstrip())
 
 
 @main.command("export")
@@ -851,7 +877,7 @@ def export_cmd(obj: Context, fmt: str, out: str) -> None:
     """Write the whole graph to OUT (a file; a folder for neo4j-admin)."""
     from graph.export import export
 
-    with obj.open_store() as store:
+    with obj.open_store(existing=True) as store:
         s = export(store, fmt, out)
     from queries.terminal import one_line
 

@@ -136,6 +136,20 @@ def _cannot_write(out: Path, exc: OSError) -> str:
     return f"Cannot write {out}: {exc.strerror or exc}. Nothing was written; free space or pick another output path."
 
 
+def _mode(out: Path, default: int) -> int:
+    """The permission bits `out` gets: an existing file's own, else `default` less the umask,
+    as a plain open() or mkdir() gives (mkstemp and mkdtemp make theirs owner-only)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return default & ~mask
+
+
 def _into_file(store, out: Path, fmt: str, writer) -> ExportSummary:
     import os
     import tempfile
@@ -150,6 +164,7 @@ def _into_file(store, out: Path, fmt: str, writer) -> ExportSummary:
         summary = writer(store, tmp, fmt)
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode(out, 0o666))
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -177,6 +192,7 @@ def _into_folder(store, out: Path, fmt: str) -> ExportSummary:
                 os.replace(f, out / f.name)
             tmp.rmdir()
         else:
+            os.chmod(tmp, _mode(out, 0o777))
             os.rename(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

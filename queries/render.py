@@ -6,6 +6,7 @@ fact with its evidence sentence and the article's title, source and date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +133,12 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
         ])
     omitted = report["sanctions"].get("indirect_omitted") or 0
     if omitted:
+        named = report["sanctions"].get("indirect_omitted_entities") or []
+        names = "; ".join(f"{node(o['sanctioned'])}, {o['hops']} hop{'s' if o['hops'] != 1 else ''}"
+                          + (f" via {node(o['via'])}" if o.get("via") else "") for o in named)
         sanctions.rows.append(["…", f"{omitted} more sanctioned entit{'y' if omitted == 1 else 'ies'} nearby, "
-                               "sanctioned by the same bodies as this one or as an entity listed above", "", "", []])
+                               "sanctioned by the same bodies as this one or as an entity listed above"
+                               + (f": {names}" if names else ""), "", "", []])
     if report["sanctions"].get("indirect_truncated"):
         sanctions.rows.append(["…", f"only the nearest {len(report['sanctions']['indirect'])} sanctioned entities "
                                "are listed", "", "", []])
@@ -181,16 +186,32 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     return heading, [*sections, rels, *([denied] if denied.rows else []), dark, arts]
 
 
+# Where "<" could open HTML or an autolink in a Markdown viewer: before a letter, "/", "!" or
+# "?". Only there is it written &lt; (a name cannot become HTML); an arrow "<-" stays as typed.
+_MD_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md_text(text: str) -> str:
+    return _MD_TAG_OPEN.sub("&lt;", text)
+
+
 def _md_cell(cell: Any) -> str:
-    # "<" from the data as &lt;: a name cannot become HTML in a Markdown viewer.
-    text = "<br>".join(str(c).replace("<", "&lt;") for c in cell) if isinstance(cell, list) else str(cell).replace("<", "&lt;")
+    # The lines of a cell (evidence items, a path's hops) joined by " · ", a hop's line ending
+    # in ":" to its evidence by a space: no HTML line breaks.
+    if isinstance(cell, list):
+        text = ""
+        for c in cell:
+            line = _md_text(str(c).strip())
+            text += (" " if text.endswith(":") else " · " if text else "") + line
+    else:
+        text = _md_text(str(cell))
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def report_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a heading, then one table per section."""
     heading, sections = report_sections(report)
-    out = [f"# {heading.replace('<', '&lt;')}", ""]
+    out = [f"# {_md_text(heading)}", ""]
     for sec in sections:
         out += [f"## {sec.title}", ""]
         if not sec.rows:

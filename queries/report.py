@@ -242,7 +242,9 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
     shortest path, and only where it adds something: not an entity whose sanctioners all
     sanctioned the subject too (a sister ship of a sanctioned ship), nor one reached only
     through another listed sanctioned entity with the same sanctioners (`indirect_omitted`
-    counts them). `incoming_calls`: the vessels that called at the entity (a port), newest
+    counts them, `indirect_omitted_entities` names them: {"sanctioned", "hops",
+    "sanctioned_by", "via" (the listed entity with the same sanctioners it is reached
+    through; None when it shares the subject's own)}). `incoming_calls`: the vessels that called at the entity (a port), newest
     first, each with the bodies that sanctioned it.
 
     Every fact also carries "claim" (graph/claims.py: independent sources, hedged ones,
@@ -355,7 +357,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         "entity": _public(entity),
         "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
-                      "indirect_omitted": omitted,
+                      "indirect_omitted": len(omitted), "indirect_omitted_entities": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
         "ownership": ownership,
         "port_calls": port_calls,
@@ -397,20 +399,26 @@ def _article(article_id: str, art: Article | None) -> dict[str, Any]:
 
 def _indirect(
     view: View, eid: str, hops: int, own: set[str], arts: EvidenceJoin
-) -> tuple[list[dict[str, Any]], int, list[Exposure]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Exposure]]:
     """Sanctioned entities near `eid` that add something to its own designations (`own`:
     the ids of its sanctioners), each with its shortest path; and how many were left out."""
     exposure = view.exposure(eid, hops, limit=MAX_INDIRECT + 1)
     by_of: dict[str, set[str]] = {x.sanctioned: set(x.by) for x in exposure}
     indirect: list[dict[str, Any]] = []
-    omitted = 0
+    omitted: list[dict[str, Any]] = []
     for x in exposure[:MAX_INDIRECT]:  # nearest first
         by = set(x.by)
         shares_own = bool(own) and by <= own
         through = [n.id for n in x.nodes[1:-1] if n.id in by_of]
         through_same = any(by <= (by_of.get(t, set()) | own) for t in through)
         if shares_own or through_same:
-            omitted += 1
+            last = x.nodes[-1]
+            via = next((n for n in x.nodes[1:-1] if n.id in by_of and by <= (by_of[n.id] | own)), None)
+            omitted.append({"sanctioned": _ref(last.id, last.name, last.label), "hops": x.hops,
+                            "sanctioned_by": sorted(by),
+                            # why it is not repeated: the same sanctioners as the subject, or as
+                            # the listed entity it is reached through
+                            "via": _ref(via.id, via.name, via.label) if via is not None and not shares_own else None})
             continue
         refs = [_ref(n.id, n.name, n.label) for n in x.nodes]
         steps = [relationship(refs[i], refs[i + 1], {"type": st.type, "start": st.start, "props": st.properties}, arts)

@@ -436,3 +436,20 @@ def test_examples_every_named_query_returns_its_rows(examples):
     assert "Coral Dawn" in dark  # "The product tanker Coral Dawn (IMO 9503330) disabled its AIS"
 
     assert {"Mirela", "Tae Yang", "Nordic Crest"} <= {r["name"] for r in named(db, "sanctioned", "label=Vessel")}
+
+
+# -- a mistyped --db on a command that only reads (issue 24) ----------------------------------------
+@pytest.mark.parametrize("args", [["report", "Lady R"], ["path", "Lady R", "Rason"], ["entities"], ["stats"],
+                                  ["query", "MATCH (n) RETURN count(n) AS n"], ["remove", "story.md"],
+                                  ["export", "--format", "json", "out.json"]])
+def test_mistyped_db_on_a_read_only_command_creates_nothing(tmp_path, args, monkeypatch):
+    from reliability_helpers import servers_in
+
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "sanctins-kg.db"  # a typo
+    result = invoke(str(db), *args)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: No database at {db}: nothing was ingested there. Check the path given with --db (or SANCTIONS_KG_DB), "
+        f"or ingest articles into it first: uv run sanctions-kg --db {db} ingest PATH.")
+    assert list(tmp_path.iterdir()) == [] and not servers_in(tmp_path)

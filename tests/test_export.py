@@ -125,3 +125,25 @@ def test_cli_export(tmp_path):
     assert result.output.splitlines()[-1].startswith("neo4j-admin database import full neo4j")
     result = runner.invoke(main, ["--db", db, "export", "--format", "xml", str(tmp_path / "x")])
     assert result.exit_code == 2 and "'xml' is not one of" in result.output
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_exports_get_the_mode_a_plain_write_gives(graph, tmp_path, umask):
+    """Files and folders as open() and mkdir() make them under the umask, not the owner-only
+    0600/0700 of the temporary names they are written under (issue 24); a file written over
+    keeps its own mode."""
+    import os
+    import stat
+
+    old = os.umask(umask)
+    try:
+        for fmt in ("json", "graphml", "ftm"):
+            export(graph, fmt, tmp_path / f"out.{fmt}")
+            assert stat.S_IMODE((tmp_path / f"out.{fmt}").stat().st_mode) == 0o666 & ~umask, fmt
+        export(graph, "neo4j-admin", tmp_path / "csv")
+        assert stat.S_IMODE((tmp_path / "csv").stat().st_mode) == 0o777 & ~umask
+        os.chmod(tmp_path / "out.json", 0o640)
+        export(graph, "json", tmp_path / "out.json")
+        assert stat.S_IMODE((tmp_path / "out.json").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

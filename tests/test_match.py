@@ -116,3 +116,31 @@ def test_cli_matches_review(tmp_path):
     out = runner.invoke(main, ["--db", db, "matches", "--accept", cid])
     assert out.exit_code == 0 and out.output.strip() == f"accepted {cid}: merged into company:severnyi-marine-trading"
     assert runner.invoke(main, ["--db", db, "matches"]).output.strip() == "No match candidates to review."
+
+
+def test_cli_matches_table_is_aligned_and_import_names_what_it_merged(tmp_path):
+    """Every row's cells start under their header, however long a name (issue 24); the import
+    says which listed entities it merged onto which extracted ones."""
+    from cli import main
+
+    db = str(tmp_path / "g.db")
+    with open_tmp(tmp_path) as store:
+        seed_extracted(store)
+        store.close()
+    runner = CliRunner()
+    imported = runner.invoke(main, ["--db", db, "import-sanctions", str(OFAC)])
+    assert imported.exit_code == 0, imported.output
+    lines = imported.output.splitlines()
+    [counts] = [line for line in lines if line.startswith("matching: ")]
+    n = int(counts.split()[1])
+    merged = [line for line in lines if line.startswith("  merged: ")]
+    assert n >= 1 and len(merged) == n
+    assert all(" onto " in m and m.endswith(")") for m in merged)
+    out = runner.invoke(main, ["--db", db, "matches"])
+    assert out.exit_code == 0, out.output
+    header, *rows = out.output.splitlines()
+    assert rows
+    starts = [header.index(col) for col in ("score", "status", "extracted", "listed", "reason")]
+    for row in rows:
+        for col, start in zip(("status", "extracted", "listed", "reason"), starts[1:]):
+            assert row[start - 2:start] == "  " and row[start] != " ", (col, header, row)

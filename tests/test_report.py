@@ -334,6 +334,12 @@ def test_directly_sanctioned_ship_lists_no_sister_ships(sample):
     rows = [r for r in render.report_sections(lady)[1][1].rows]
     assert [r[0] for r in rows] == ["sanctioned directly", "…"]
     assert "3 more sanctioned entities nearby" in rows[1][1]
+    # ... and says which (issue 24), in JSON and in the text
+    named = [(o["sanctioned"]["name"], o["hops"], o["sanctioned_by"], o["via"]) for o in lady["sanctions"]["indirect_omitted_entities"]]
+    assert sorted(named) == [("Angara", 2, ["country:us"], None), ("Maia-1", 2, ["country:us"], None),
+                             ("Maria", 2, ["country:us"], None)]
+    for name in ("Angara (Vessel), 2 hops", "Maia-1 (Vessel), 2 hops", "Maria (Vessel), 2 hops"):
+        assert name in rows[1][1]
 
 
 def test_exposure_through_others_lists_what_adds_something(store):
@@ -354,6 +360,10 @@ def test_exposure_through_others_lists_what_adds_something(store):
     hold = build_report(store, "Holdco")
     assert [(i["sanctioned"]["name"], i["hops"]) for i in hold["sanctions"]["indirect"]] == [("Opco", 1), ("three", 2)]
     assert hold["sanctions"]["indirect_omitted"] == 2
+    assert sorted((o["sanctioned"]["name"], o["hops"], o["via"]["name"]) for o in hold["sanctions"]["indirect_omitted_entities"]) == [
+        ("one", 2, "Opco"), ("two", 2, "Opco")]
+    assert "2 more sanctioned entities nearby, sanctioned by the same bodies as this one or as an entity listed above: " \
+        "one (Vessel), 2 hops via Opco (Company); two (Vessel), 2 hops via Opco (Company)" in render.report_markdown(hold)
 
 
 def test_list_evidence_names_the_list_and_the_entry(store):
@@ -452,9 +462,13 @@ def test_cli_sanctions_of_a_directly_sanctioned_ship_have_no_sister_ships(sample
     section = md.split("## Sanctions")[1].split("## ")[0]
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert rows[0].startswith("| sanctioned directly | by United States (Country) |")
-    assert not any("hop" in r for r in rows)  # Lady R, Maia-1, Maria: same sanctioner, not listed
-    named = " ".join(r.split(" | ")[1] for r in rows)  # the "by / via" cells
+    listed = [r for r in rows if not r.startswith("| … |")]
+    assert not any("hop" in r for r in listed)  # Lady R, Maia-1, Maria: same sanctioner, not listed
+    named = " ".join(r.split(" | ")[1] for r in listed)  # the "by / via" cells
     assert not any(name in named for name in ("Lady R", "Maia-1", "Maria"))
+    # ... only named in the note that counts them (issue 24: "N more nearby" says which)
+    [note] = [r for r in rows if r.startswith("| … |")]
+    assert all(f"{name} (Vessel), 2 hops" in note for name in ("Lady R", "Maia-1", "Maria"))
 
 
 def test_cli_path_has_no_duplicates_and_no_sanctioner_only_path_unless_asked(sample_db):
@@ -493,3 +507,15 @@ def test_accepted_db_forms(db):
     from graph.uri import check_db
 
     assert check_db(db) == db
+
+
+def test_markdown_report_has_no_html_entities_or_line_break_tags(sample):
+    """Arrows stay "<-" and a cell's lines are joined with " · " (issue 24): a case file reads
+    the same as raw text and in a viewer; "<" before a letter is still written &lt; (see
+    tests/test_hostile.py)."""
+    md = render.report_markdown(build_report(sample, "Oboronlogistika"))
+    assert "&lt;" not in md and "<br>" not in md
+    assert "| OPERATED_BY | <- | Angara (Vessel) | role: operator | “The Lady R, Angara" in md
+    # a hop and its evidence in one cell, on one line
+    assert ("| Oboronlogistika OOO <-OPERATED_BY- Lady R |  |  | Lady R (Vessel) -OPERATED_BY-> Oboronlogistika OOO "
+            "(Company): “The Lady R, Angara, Maia-1 and Maria are operated by Oboronlogistika OOO.” — ") in md

@@ -130,10 +130,12 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     # Console errors include Content-Security-Policy violations and failed loads; the 403 of
-    # the refused write is expected (the browser logs every 4xx fetch).
+    # the refused write and the 400 of a refused IMO number are expected (the browser logs
+    # every 4xx fetch).
     pg.on(
         "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 403" not in msg.text else None,
+        lambda msg: errors.append(msg.text)
+        if msg.type == "error" and "status of 403" not in msg.text and "status of 400" not in msg.text else None,
     )
     yield pg
     context.close()
@@ -490,3 +492,58 @@ def test_fitted_graph_keeps_every_node_label_readable(server, page, name, query)
     assert seen["closest"] >= 20, f"{name}: two nodes drawn {seen['closest']:.0f} px apart"
     DOCS.mkdir(parents=True, exist_ok=True)
     page.locator("#graph").screenshot(path=str(DOCS / f"graph-{name}.png"))
+
+
+# -- issue 24: IMO numbers in the search, hedged evidence marked --------------------------------
+@pytest.mark.parametrize("q", ["9161003", "IMO 9161003", "imo:9161003"])
+def test_search_finds_a_ship_by_its_imo_number(server, page, q):
+    base, _ = server
+    page.goto(base + "/search?" + urllib.parse.urlencode({"q": q}))
+    first = page.locator("#results li a.name").first
+    first.wait_for()
+    assert first.inner_text() == "Lady R"
+    assert "matched “IMO 9161003”" in page.locator("#results li").first.inner_text()
+
+
+def test_entity_page_by_imo_number(server, page):
+    base, _ = server
+    page.goto(base + "/entity/" + urllib.parse.quote("IMO 9161003"))
+    heading = page.locator(".entity-head h1")
+    heading.wait_for()
+    assert heading.inner_text() == "Lady R"
+
+
+def test_search_says_when_an_imo_check_digit_fails(server, page):
+    base, _ = server
+    page.goto(base + "/search?" + urllib.parse.urlencode({"q": "IMO 9161004"}))
+    box = page.locator("#message .error")
+    box.wait_for()
+    assert "is not a valid IMO number: its check digit fails" in box.inner_text()
+    assert page.locator("#results li").count() == 0
+
+
+def test_hedged_evidence_is_marked_with_a_legend(server, page):
+    from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts
+
+    base, db = server
+    hedged = "The Pale Comet is believed to have loaded crude at Primorsk in March."
+    stated = "The Pale Comet is owned by Quillon Marine Ltd."
+    with open_store(db) as store:  # attached to the running server, as a second client
+        store.writer().add_article(ArticleFacts(
+            ArticleRecord("b" * 64, title="A hedged call", published="2024-04-01"),
+            (EntityFacts("vessel:pale-comet", "Vessel", "Pale Comet", keys=("pale comet",), mentions=1),
+             EntityFacts("port:primorsk", "Port", "Primorsk", keys=("primorsk",), mentions=1),
+             EntityFacts("company:quillon-marine", "Company", "Quillon Marine Ltd", keys=("quillon marine",), mentions=1)),
+            (RelationFacts("CALLED_AT", "vessel:pale-comet", "port:primorsk", hedged, key="2024-03", date="2024-03",
+                           certainty="hedged"),
+             RelationFacts("OWNED_BY", "vessel:pale-comet", "company:quillon-marine", stated))))
+    page.goto(base + "/entity/vessel:pale-comet")
+    call = page.locator("#port-calls .evidence li").first
+    call.wait_for()
+    assert "hedged" in (call.get_attribute("class") or "")
+    assert call.locator(".hedged-mark").inner_text().lower() == "hedged"
+    assert call.locator(".sentence").inner_text() == f"“{hedged}”"
+    owner = page.locator("#ownership .evidence li").first
+    assert owner.locator(".hedged-mark").count() == 0
+    legend = page.locator(".hedged-legend")
+    assert legend.count() == 1 and "the source hedges it" in legend.inner_text()

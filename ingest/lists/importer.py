@@ -38,6 +38,7 @@ class ImportSummary:
     links: int = 0  # OWNED_BY / OPERATED_BY / ASSOCIATED_WITH edges written
     skipped: dict[str, int] = field(default_factory=dict)
     matched: int = 0  # listed entities merged onto extracted ones by matching
+    matched_names: list[str] = field(default_factory=list)  # which: "LISTED onto Extracted (kept id)"
     candidates: int = 0  # uncertain matches stored for review
     rescanned: int = 0  # stored articles extracted again because they mention newly known names
 
@@ -120,6 +121,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
 
         result = match_store(store)
         summary.matched, summary.candidates = len(result.merged), result.candidates
+        summary.matched_names = list(result.merged_names)
     if rescan:
         summary.rescanned = refresh(store, base, match=match, progress=progress).rescanned
         end_rescan(store)

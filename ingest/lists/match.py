@@ -176,6 +176,7 @@ class MatchSummary:
     extracted: int = 0
     merged: list[tuple[str, str]] = field(default_factory=list)  # (kept id, merged-away id)
     candidates: int = 0  # pending candidate links written (new or refreshed)
+    merged_names: list[str] = field(default_factory=list)  # "LISTED NAME onto Extracted Name (kept id)", per merge
 
 
 def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
@@ -187,11 +188,13 @@ def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
     summary = MatchSummary(listed=len(listed), extracted=len(extracted))
     found = match_records(listed, extracted, threshold=threshold, groups=groups)
     rejected = listings.rejected()
+    name_of = {r.id: (r.names[0] if r.names else r.id) for r in (*listed, *extracted)}
     links = []
     for c in found:
         if c.certain:
             keep = listings.merge(c.extracted, c.listed)
             summary.merged.append((keep, c.listed if keep == c.extracted else c.extracted))
+            summary.merged_names.append(f"{name_of.get(c.listed, c.listed)} onto {name_of.get(c.extracted, c.extracted)} ({keep})")
         elif c.candidate_id not in rejected:
             links.append(CandidateLink(c.extracted, c.listed, c.candidate_id, float(c.score), c.reason))
     summary.candidates = listings.add_candidates(links)

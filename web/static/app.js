@@ -408,10 +408,10 @@ const SKG = (() => {
       panel.replaceChildren(
         el("button", { class: "close", title: "Close", onclick: () => { panel.hidden = true; } }, "×"),
         el("h2", {}, relArrow({ source: info.start, target: info.end, type: info.type })),
-        props.length ? el("p", { class: "small muted" }, props.join(" · ")) : null,
+        ...(props.length ? [el("p", { class: "small muted" }, props.join(" · "))] : []),
         el("div", { class: "small muted" }, `${info.evidence.length} evidence sentence(s)`),
         evidenceList(info.evidence),
-        hasHedged(info.evidence) ? hedgedLegend() : null);
+        ...(hasHedged(info.evidence) ? [hedgedLegend()] : []));  // replaceChildren would print a null
     } catch (err) {
       panel.replaceChildren(errorBox(err));
     }

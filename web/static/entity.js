@@ -37,8 +37,12 @@
       hops(x.path)));
     const notes = [];
     if (sanctions.indirect_omitted) {
-      notes.push(empty(`${plural(sanctions.indirect_omitted, "more sanctioned entity", "more sanctioned entities")} ` +
-        "nearby, sanctioned by the same bodies as this one or as an entity listed above: not repeated."));
+      const named = sanctions.indirect_omitted_entities || [];
+      notes.push(el("p", { class: "muted", id: "sanctions-omitted" },
+        `${plural(sanctions.indirect_omitted, "more sanctioned entity", "more sanctioned entities")} ` +
+        "nearby, sanctioned by the same bodies as this one or as an entity listed above" + (named.length ? ": " : "."),
+        named.map((o, i) => [i ? "; " : "", entityLink(o.sanctioned), " ", badge(o.sanctioned.label),
+          ` (${plural(o.hops, "hop")}`, o.via ? [" via ", entityLink(o.via)] : "", ")"])));
     }
     if (sanctions.indirect_truncated) notes.push(empty(`Only the nearest ${sanctions.indirect.length} are listed.`));
     return el("div", { id: "sanctions-linked" },
