@@ -96,3 +96,77 @@ def test_cli_query_and_web_console_refuse_load_csv_in_one_line(store, db_arg, li
     assert res.status_code == 403, res.text
     assert "LOAD CSV was refused" in res.json()["error"]["message"]
     assert listener.connections == 0
+
+
+# -- trust boundary for lists --------------------------------------------------------------------
+SHIP_IMO = "9312341"  # check digit 1
+# Our own text: a city, a head of state and a bank, each typed by the sentence itself, and a
+# ship named with its IMO number.
+TEXTS = {
+    "politics.txt": "Published: 2025-04-01\nPresident Aldo Verrin met executives of Corvane Bank in Kharkiv on "
+                    "Tuesday, officials said.\nThe meeting in Kharkiv lasted two hours.\n",
+    "ship.txt": f"Published: 2025-04-02\nThe tanker Amber Kestrel (IMO {SHIP_IMO}) left Novorossiysk in May, "
+                "port records show.\n",
+}
+# A hostile list: vessel entries named like the city, the head of state (with the ship's IMO
+# number), the bank, and another city.
+HOSTILE_SDN = (
+    '98001,"KHARKIV","vessel","RUSSIA-EO14024","-0- ","-0- ","Crude Oil Tanker","-0- ","-0- ","-0- ","-0- ","-0- "\n'
+    f'98002,"ALDO VERRIN","vessel","RUSSIA-EO14024","-0- ","-0- ","Crude Oil Tanker","-0- ","-0- ","-0- ","-0- ",'
+    f'"Vessel Registration Identification IMO {SHIP_IMO}."\n'
+    '98003,"CORVANE BANK","vessel","RUSSIA-EO14024","-0- ","-0- ","Bulk Carrier","-0- ","-0- ","-0- ","-0- ","-0- "\n'
+    '98004,"NEW YORK","vessel","RUSSIA-EO14024","-0- ","-0- ","Bulk Carrier","-0- ","-0- ","-0- ","-0- ","-0- "\n'
+)
+
+
+def _article_facts(store) -> dict:
+    """Per article file: the (label, name) of every entity it mentions, and the relationships
+    between them it states (with their evidence), as a set."""
+    mentioned = store.run("MATCH (a:Article)-[:MENTIONS]->(n:Entity) RETURN a.path AS p, labels(n) AS l, "
+                          "n.name AS name, n.id AS id").rows
+    out: dict = {}
+    for r in mentioned:
+        label = sorted(x for x in r["l"] if x != "Entity")[0]
+        out.setdefault(r["p"].rsplit("/", 1)[-1], set()).add((label, r["name"]))
+    return out
+
+
+@pytest.mark.parametrize("list_first", [False, True], ids=["articles-then-list", "list-then-articles"])
+def test_a_hostile_list_never_overrides_what_the_articles_own_text_says(tmp_path, store, list_first):
+    from ingest.lists.importer import import_sanctions
+    from ingest.lists.match import list_candidates
+    from ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text)
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_text(HOSTILE_SDN)
+    # What the texts say by themselves, in a store of their own.
+    ingest_paths(store, [str(folder)])
+    own = _article_facts(store)
+    ship_names = store.run("MATCH (v:Vessel {id: $id}) RETURN v.aliases AS a", {"id": f"imo:{SHIP_IMO}"}).rows
+    assert ship_names and "Amber Kestrel" in ship_names[0]["a"]
+    assert ("Person", "Aldo Verrin") in own["politics.txt"]
+    assert not any(label == "Vessel" for label, _ in own["politics.txt"])
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+    if list_first:
+        import_sanctions(store, sdn)
+        ingest_paths(store, [str(folder)])
+    else:
+        ingest_paths(store, [str(folder)])
+        import_sanctions(store, sdn)
+    facts = _article_facts(store)
+    assert facts["politics.txt"] == own["politics.txt"]  # a city, a head of state, a bank stay what the text says
+    if list_first:
+        # Not yet symmetric (issue 27 note): an article's ship that meets a list-only node with its
+        # IMO number joins it, whatever the list called it.
+        return
+    assert facts == own
+    aliases = store.run("MATCH (v:Vessel {id: $id}) RETURN v.name AS n, v.aliases AS a", {"id": f"imo:{SHIP_IMO}"}).rows
+    assert aliases and not any("verrin" in a.lower() for a in aliases[0]["a"]) and "verrin" not in aliases[0]["n"].lower()
+    # The conflicting entry waits for review, between the ship and the entry.
+    pending = [c for c in list_candidates(store) if "IMO" in c.reason]
+    assert [(c.extracted_id, c.listed_name) for c in pending] == [(f"imo:{SHIP_IMO}", "ALDO VERRIN")], pending
+
