@@ -170,3 +170,100 @@ def test_a_hostile_list_never_overrides_what_the_articles_own_text_says(tmp_path
     pending = [c for c in list_candidates(store) if "IMO" in c.reason]
     assert [(c.extracted_id, c.listed_name) for c in pending] == [(f"imo:{SHIP_IMO}", "ALDO VERRIN")], pending
 
+
+# -- smaller findings: one clear line ------------------------------------------------------------
+def _cli(args, env=None):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cli = str(Path(sys.executable).with_name("sanctions-kg"))
+    return subprocess.run([cli, *args], cwd=root, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "SANCTIONS_KG_KEEP_SERVER": "0", **(env or {})})
+
+
+def _one_line(res, *fragments):
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode != 0 and len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    for f in fragments:
+        assert f in lines[0], lines[0]
+    return lines[0]
+
+
+def test_a_db_name_too_long_for_the_files_beside_it_is_one_line(tmp_path):
+    res = _cli(["--db", str(tmp_path / ("a" * 250)), "stats"])
+    _one_line(res, "file name is 250 bytes long", "shorter name")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ({"SANCTIONS_KG_KEEP_SERVER": "1e308"}, "SANCTIONS_KG_KEEP_SERVER='1e308' is too large"),
+    ({"SANCTIONS_KG_SERVER_MEMORY": "99999999999999"}, "more than this machine can back"),
+    ({"SANCTIONS_KG_QUERY_MEMORY": "99999999999999"}, "SANCTIONS_KG_QUERY_MEMORY=99999999999999 MB is more than"),
+])
+def test_settings_no_server_could_honour_are_refused_in_one_line(tmp_path, env, fragment):
+    res = _cli(["--db", str(tmp_path / "kg.db"), "stats"], env)
+    _one_line(res, fragment)
+    assert not (tmp_path / "kg.db").exists()
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_ascii_text_in_utf16_without_a_bom_is_read_as_text_articles_and_ofac_lists(tmp_path, codec):
+    from ingest.lists.importer import read_list
+    from ingest.model import Document
+    from ingest.readers import read_paths
+
+    article = tmp_path / "a.txt"
+    article.write_bytes(TEXTS["ship.txt"].encode(codec))
+    docs = list(read_paths([str(article)]))
+    assert len(docs) == 1 and isinstance(docs[0], Document), docs
+    assert "Amber Kestrel" in docs[0].text and "\x00" not in docs[0].text
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_bytes(HOSTILE_SDN.encode(codec))
+    parsed = read_list(sdn, "ofac")
+    assert sorted(e.name for e in parsed.entities.values()) == ["ALDO VERRIN", "CORVANE BANK", "KHARKIV", "NEW YORK"]
+
+
+def test_a_busy_server_is_not_taken_for_dead_by_its_keeper(db_path, monkeypatch):
+    """A server that does not answer the keeper's polls but whose process runs (here: stopped
+    with SIGSTOP, as a server busy past the poll's socket timeout) keeps its registry; before,
+    three timed-out polls made the keeper drop it, and the next command started a second
+    server on the same files."""
+    import os
+    import signal
+    import time
+
+    from graph import keeper, server as srv
+    from graph.backends import open_store
+
+    plain = srv.Server.connect
+
+    def quick(self, name=None):  # polls time out after 0.2 s instead of 30 s
+        client = plain(self, name)
+        client.connection_pool.connection_kwargs["socket_timeout"] = 0.2
+        return client
+
+    monkeypatch.setattr(srv.Server, "connect", quick)
+    store = open_store(str(db_path))
+    running = srv.read_registry(db_path)
+    assert running is not None and running.alive()
+    result: list[str] = []
+    thread = threading.Thread(target=lambda: result.append(keeper.watch(running, idle=3600, poll=0.05)), daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    os.kill(running.pid, signal.SIGSTOP)
+    try:
+        # Many polls time out meanwhile (0.2 s each, LOST_POLLS was 3).
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and thread.is_alive():
+            time.sleep(0.1)
+        assert thread.is_alive() and not result, result
+        assert db_path.with_name(db_path.name + ".settings").exists()
+    finally:
+        os.kill(running.pid, signal.SIGCONT)
+    assert store.run("RETURN 1 AS one").rows == [{"one": 1}]
+    store.close()  # the last close stops the server: now it is gone, and the keeper says so
+    thread.join(30)
+    assert result == ["gone"]
