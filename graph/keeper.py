@@ -30,7 +30,7 @@ from graph.server import KEEPER_NAME, Server, open_lock, other_clients, remove_s
 
 log = logging.getLogger("graph.keeper")
 
-LOST_POLLS = 3  # failed polls of a server whose process still exists before giving up on it
+LOST_POLLS = 3  # failed polls of a running server before the keeper logs that it does not answer
 
 
 def _connections(client) -> int:
@@ -53,7 +53,12 @@ def watch(server: Server, idle: float, clean_at: int | None = None, poll: float 
             failures = 0
         except redis.RedisError as exc:
             failures += 1
-            if server.alive() and failures < LOST_POLLS:
+            # Busy is not gone: a server whose process runs keeps its registry however many
+            # polls time out (long aggregations); dropping it made the next command start a
+            # second server on the same files.
+            if server.alive():
+                if failures == LOST_POLLS:
+                    log.info("server %s does not answer (%s); still running, so still watched", server.pid, exc)
                 time.sleep(poll)
                 continue
             log.info("server %s is gone (%s)", server.pid, exc)

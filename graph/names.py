@@ -30,6 +30,7 @@ class IndexedName:
     aliases: tuple[str, ...]
     imo: str | None
     listed: bool | None
+    source: str | None = None  # article, or list:<name> for a node only a list names
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def _index_query(onto: Ontology, labels: Sequence[str], listed_labels: Sequence[
     where = " OR ".join([x for x in (some, f"(n.listed = true AND ({listed}))" if listed else "") if x]) or "false"
     return f"""MATCH (n:{onto.entity_label})
 WHERE {where}
-RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.{_INDEX_ID} AS imo, n.listed AS listed
+RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.{_INDEX_ID} AS imo, n.listed AS listed, n.source AS source
 ORDER BY CASE WHEN n.{_INDEX_ID} IS NULL AND n.listed IS NULL THEN 1 ELSE 0 END, n.id
 LIMIT $cap"""
 
@@ -105,7 +106,8 @@ def name_index(store: GraphStore, labels: Sequence[str], listed_labels: Sequence
     onto = store.ontology
     res = store.run(_index_query(onto, labels, listed_labels), {"cap": int(cap)}, timeout=300)
     return [
-        IndexedName(r["id"], onto.label_of(r["labels"]), r["name"], tuple(r["aliases"] or ()), r.get("imo"), r.get("listed"))
+        IndexedName(r["id"], onto.label_of(r["labels"]), r["name"], tuple(r["aliases"] or ()), r.get("imo"), r.get("listed"),
+                    r.get("source"))
         for r in res
     ]
 

@@ -139,6 +139,7 @@ def ingest_lock(db: Path) -> Iterator[None]:
 
 
 PATH_HINT = "Pick another path with --db or SANCTIONS_KG_DB."
+MAX_NAME = 255 - 40  # bytes of a database file name at most (check_path)
 
 
 def check_path(path: Path) -> None:
@@ -146,6 +147,12 @@ def check_path(path: Path) -> None:
     import stat
 
     hint = PATH_HINT
+    # The files kept beside the database add up to 40 characters to its name ("<db>.ingest.lock",
+    # "<db>.aof.before-repair-<time>"); a file system takes 255 bytes a name.
+    if len(os.fsencode(path.name)) > MAX_NAME:
+        raise StoreUnavailable(f"Cannot open database {path.name[:40]}...: its file name is {len(os.fsencode(path.name))} "
+                               f"bytes long, over the {MAX_NAME} the database's own files beside it leave. Use a shorter "
+                               f"name. {hint}")
     if path.is_dir():
         raise StoreUnavailable(f"Cannot open database {path}: it is a directory, not a file. {hint}")
     try:

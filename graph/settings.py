@@ -58,6 +58,8 @@ def _seconds(name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number of seconds. Set it to e.g. 300, or 0.") from None
     if not math.isfinite(value) or value < 0:
         raise ConfigError(f"{name}={raw!r} must be 0 or a finite number of seconds, e.g. 300.")
+    if value > MAX_SECONDS:
+        raise ConfigError(f"{name}={raw!r} is too large: use at most {MAX_SECONDS} seconds (a week), e.g. 300, or 0.")
     return value
 
 
@@ -118,16 +120,35 @@ def from_env(*, keep_server_default: float = KEEP_SERVER_LIBRARY, **overrides) -
         raise ConfigError(f"SANCTIONS_KG_QUERY_TIMEOUT_MAX={settings.query_timeout_max:g} is too large; "
                           f"use at most {MAX_SECONDS} seconds.")
     check_timeout(settings.query_timeout, settings, "SANCTIONS_KG_QUERY_TIMEOUT")
+    check_memory(settings)
     return settings
+
+
+def machine_memory_mb() -> int:
+    """The machine's RAM in MB (8192 when it cannot be read)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        return 8192
+
+
+def check_memory(settings: Settings) -> None:
+    """Memory settings a server can be started with: the server's address space at most four
+    times the machine's RAM (beyond, the limit means nothing and the numbers overflow what the
+    server takes), and one query's share at most the server's."""
+    most = 4 * machine_memory_mb()
+    server = settings.server_memory_mb or default_server_memory_mb()
+    if server > most:
+        raise ConfigError(f"SANCTIONS_KG_SERVER_MEMORY={server} MB is more than this machine can back "
+                          f"(at most {most} MB, four times its RAM); unset it for the default ({default_server_memory_mb()}).")
+    if settings.query_memory_mb > server:
+        raise ConfigError(f"SANCTIONS_KG_QUERY_MEMORY={settings.query_memory_mb} MB is more than the server may use "
+                          f"(SANCTIONS_KG_SERVER_MEMORY={server} MB); use at most that, e.g. 1024.")
 
 
 def default_server_memory_mb() -> int:
     """Half the machine's RAM, at least 2048 MB."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
-    except (ValueError, OSError, AttributeError):
-        ram = 8192
-    return max(2048, ram // 2)
+    return max(2048, machine_memory_mb() // 2)
 
 
 MAX_SECONDS = 86400 * 7  # the longest limit a setting may give (FalkorDB takes milliseconds as a 32-bit count)

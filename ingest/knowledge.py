@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from graph.listings import LIST_SOURCE_PREFIX
 from graph.names import name_index
 
 MAX_NAMES = 200_000  # entities in the index at most (vessels with IMO and listed entities first)
@@ -96,6 +97,7 @@ class KnownName:
     id: str | None = None
     imo: str | None = None
     listed: bool = False
+    list_only: bool = False  # only a sanctions list names it (its node's source is list:<name>): no article typed it
 
 
 def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
@@ -107,7 +109,8 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
         if n.label not in always + listed or not n.name:
             continue
         aliases = tuple(a for a in n.aliases if a)[:MAX_ALIASES]
-        out.append(KnownName(n.label, n.name, aliases, n.id, n.imo, bool(n.listed)))
+        out.append(KnownName(n.label, n.name, aliases, n.id, n.imo, bool(n.listed),
+                             str(n.source or "").startswith(LIST_SOURCE_PREFIX)))
     return out
 
 
@@ -168,8 +171,11 @@ def resolve_names(entries: Iterable[KnownName]) -> dict[str, dict]:
         label = labels.pop()
         imos = {e.imo for e in group if e.imo} if label == "Vessel" else set()
         ids = {e.id for e in group if e.id and (e.imo or not imos)}
-        out[text] = {"label": label, "id": ids.pop() if len(ids) == 1 else None,
-                     "imo": imos.pop() if len(imos) == 1 else None}
+        one = ids.pop() if len(ids) == 1 else None
+        # Whether only a list gives the name (ingest.pipeline.ListTrust: it then types a mention
+        # only where the text says nothing else); an article typing it later changes its meaning.
+        list_only = bool(one) and all(e.list_only for e in group if e.id == one)
+        out[text] = {"label": label, "id": one, "imo": imos.pop() if len(imos) == 1 else None, "list_only": list_only}
     return out
 
 
@@ -200,7 +206,8 @@ class NewName:
 def _digest(name: str, meaning: dict) -> str:
     import hashlib
 
-    text = "\x1f".join((name, meaning["label"] or "", meaning["id"] or "", meaning["imo"] or ""))
+    text = "\x1f".join((name, meaning["label"] or "", meaning["id"] or "", meaning["imo"] or "",
+                        "list" if meaning.get("list_only") else ""))
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 

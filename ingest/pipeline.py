@@ -226,6 +226,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
     parses = Parses() if rescan else None
     # The store held no article before this run: the re-scan finds its articles in `shares`.
     shares = Shares(whole_store=writer.article_count() == 0) if rescan else None
+    trust = ListTrust(nlp, known)
     with using_index(nlp, known):
         for document, result in extract_stream(todo, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             name = document.path or document.id[:12]
@@ -233,6 +234,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 summary.failed.append(result)
             else:
                 try:
+                    result = trust.check(document, result)
                     resolver.resolve(result.entities)
                     facts = article_facts(result)
                     again = document.id in stored
@@ -283,6 +285,92 @@ def ingest_paths(
     """Read every article under `paths` and ingest it. See ingest_documents."""
     return ingest_documents(store, read_paths(paths, source=source, published=published), reprocess=reprocess,
                             progress=progress, nlp=nlp, n_process=n_process, rescan=rescan)
+
+
+# -- the trust boundary: what a list says never overrides what an article's text says ---------
+
+class ListTrust:
+    """Names only a sanctions list gives (their entity's node is list-only: no article typed it)
+    type a mention only where the article's own text does not type it otherwise.
+
+    The known-names component (ingest/components/known.py) ranks a known name above the
+    statistical model, which is right for what articles established and wrong for a list's say-so
+    alone: a hostile or mistaken list entry (a vessel named like a city, a bank or a head of
+    state) would turn every such mention into a ship. So an article whose text holds a
+    list-only name (one automaton pass, NameMatcher) is extracted again without those names:
+    where that extraction gives the name to an entity of another label, the text has said what
+    it is, and the article is extracted without the list's entities for those names. The
+    result depends only on the article's text and the index, not on when the list came.
+    """
+
+    def __init__(self, nlp, entries: list[KnownName]):
+        from ingest.knowledge import resolve_names
+
+        self.nlp, self.entries = nlp, entries
+        self.listed = {name: m for name, m in resolve_names(entries).items() if m["list_only"]}
+        self.matcher = NameMatcher(self.listed) if self.listed else None
+
+    def _extract(self, document: Document, without: set[str]) -> ExtractionResult:
+        from ingest.extract import extract_document
+        from ingest.knowledge import COMPONENT
+
+        pipe = self.nlp.get_pipe(COMPONENT)
+        pipe.set_index([e for e in self.entries if e.id not in without])
+        try:
+            return extract_document(document, self.nlp)
+        finally:
+            pipe.set_index(self.entries)  # the index the rest of the run extracts with
+
+    def check(self, document: Document, result: ExtractionResult) -> ExtractionResult:
+        if self.matcher is None or not self.nlp.has_pipe("sanctions_kg_known_v1"):
+            return result
+        hits = self.matcher.found(document.text)
+        if not hits:
+            return result
+        hit_ids = {self.listed[h]["id"] for h in hits}
+        own = self._extract(document, hit_ids)  # what the text says without the list's names
+        said: dict[str, set[str]] = {}
+        for e in own.entities:
+            if _text_types(e, document.text):
+                for n in (e.name, *e.aliases):
+                    said.setdefault(norm_name(n), set()).add(e.label)
+        conflicts = {h for h in hits if said.get(h, set()) - {self.listed[h]["label"]}}
+        if not conflicts:
+            return result
+        ids = {self.listed[h]["id"] for h in conflicts}
+        return own if ids == hit_ids else self._extract(document, ids)
+
+
+# What makes an article's own text say what a name is, against a list: a cue the rules read
+# (method "rule"), a place (the model rarely takes a ship for one), a person's title before the
+# name, or an organisation's word in it. A bare name the statistical model guesses to be a person
+# or an organisation ("Silver Larch took on fuel") says nothing: the list may type it.
+_TITLES = {"president", "minister", "prime", "premier", "chancellor", "king", "queen", "prince", "princess", "sheikh",
+           "emir", "sultan", "senator", "governor", "mayor", "general", "admiral", "colonel", "mr", "mrs", "ms", "dr",
+           "sir", "lady", "lord", "ambassador", "secretary", "chairman", "ceo", "director", "spokesman",
+           "spokeswoman", "deputy", "leader", "oligarch", "businessman", "businesswoman"}
+_ORG_WORDS = {"bank", "banka", "ministry", "fund", "group", "holding", "holdings", "agency", "office", "council",
+              "committee", "university", "institute", "service", "services", "corporation", "company", "trust",
+              "exchange", "authority", "department", "federation", "union", "party", "army", "navy", "police"}
+_PLACES = {"Location", "Country", "Port"}
+
+
+def _text_types(e, text: str) -> bool:
+    """Whether the article's text itself says what `e` is (see above)."""
+    import re
+
+    if getattr(e, "method", "rule") == "rule" or e.label in _PLACES:
+        return True
+    words = {w.lower() for n in (e.name, *e.aliases) for w in re.findall(r"\w+", n)}
+    if e.label == "Person":
+        for sp in getattr(e, "spans", ()) or ():
+            before = re.findall(r"[\w.]+", text[max(0, sp.start - 40) : sp.start])
+            if before and before[-1].lower().rstrip(".") in _TITLES:
+                return True
+        return False
+    from ingest.knowledge import LEGAL_WORDS
+
+    return bool(words & (_ORG_WORDS | LEGAL_WORDS))
 
 
 # -- re-scan: stored articles again, once the graph knows more names (ingest/knowledge.py) --
@@ -358,11 +446,13 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 n += 1
             del pending[:n]
 
+    trust = ListTrust(nlp, entries)
     with using_index(nlp, entries):
-        for _document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
+        for document, result in extract_stream(docs, nlp, batch_size=BATCH_SIZE, n_process=n_process, parses=parses):
             if isinstance(result, Skipped):
                 summary.failed += 1
             else:
+                result = trust.check(document, result)
                 resolver.resolve(result.entities)
                 # The name keys are computed only for an article that is rewritten in full.
                 facts = article_facts(result, name_keys=False)

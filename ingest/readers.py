@@ -97,13 +97,18 @@ def decode_bytes(raw: bytes, *, guess: bool = True) -> str | None:
         return raw.decode("utf-16", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
+    if b"\x00" in raw[:4096]:
+        # NUL bytes in every other byte: UTF-16 without a BOM (ASCII text in UTF-16 is also valid
+        # UTF-8, with NULs: so before UTF-8), else binary or UTF-8 with stray NULs.
+        text = _utf16_without_bom(raw)
+        if text is not None:
+            return text
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     if b"\x00" in raw[:4096]:
-        # NUL bytes: UTF-16 without a BOM, else binary.
-        return _utf16_without_bom(raw)
+        return None  # binary
     mixed = _mixed_utf8(raw)
     if mixed is not None:
         return mixed

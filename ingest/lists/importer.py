@@ -91,6 +91,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
     listings = store.listings()
     resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
+    review = _conflicting_names(listings, entities, resolved)
     for start in range(0, len(entities), CHUNK):
         chunk = entities[start : start + CHUNK]
         existing = listings.nodes(sorted({resolved[e.key] for e in chunk}), timeout=120)
@@ -111,6 +112,9 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
                     _country(rows, place)
                     rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key))
         rows.write(store)
+    if review:
+        listings.add_candidates(review)
+        summary.candidates += len(review)
     summary.sanctions = _write_sanctions(store, parsed, resolved)
     summary.skipped = dict(parsed.skipped)
     summary.links, skipped = _write_links(store, parsed, resolved)
@@ -120,7 +124,8 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
         from ingest.lists.match import match_store
 
         result = match_store(store)
-        summary.matched, summary.candidates = len(result.merged), result.candidates
+        summary.matched = len(result.merged)
+        summary.candidates += result.candidates
         summary.matched_names = list(result.merged_names)
     if rescan:
         summary.rescanned = refresh(store, base, match=match, progress=progress).rescanned
@@ -143,6 +148,43 @@ def _resolve(listings: Listings, entities: list[ListedEntity]) -> dict[str, str]
                 out[e.key] = e.node_id if e.node_id in ids else ids[0]
     for e in entities:
         out.setdefault(e.key, e.node_id)
+    return out
+
+
+def _conflicting_names(listings: Listings, entities: list[ListedEntity], resolved: dict[str, str]) -> list:
+    """Entries whose IMO number names a stored ship that none of their names resembles: the
+    entry gets a node of its own (its list key, no IMO number: the number anchors the ship's
+    identity, not the entry's name), and a candidate link to the ship waits for review
+    (`sanctions-kg matches`), so a list never gives a ship a name that is not its own (a head
+    of state's, a city's) by itself. `resolved` is updated. Returns the candidate links."""
+    from rapidfuzz import fuzz
+
+    from graph.listings import CandidateLink
+    from ingest.lists.match import DEFAULT_THRESHOLD, candidate_id, compare_form
+
+    by_imo = [e for e in entities if e.props.get("imo") and resolved[e.key] == f"imo:{e.props['imo']}"]
+    if not by_imo:
+        return []
+    stored = listings.nodes(sorted({resolved[e.key] for e in by_imo}), timeout=120)
+    out = []
+    for e in by_imo:
+        ship = stored.get(resolved[e.key])
+        if ship is None or e.key in (ship.props.get("list_ids") or []):
+            continue  # a new ship, or this very entry imported before
+        theirs = {compare_form(n) for n in [ship.props.get("name") or "", *(ship.props.get("aliases") or [])]} - {""}
+        ours = {compare_form(n) for n in [e.name, *e.aliases]} - {""}
+        if not theirs or not ours:
+            continue
+        best = max(1.0 if a == b else max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+                   for a in ours for b in theirs)
+        if best >= DEFAULT_THRESHOLD:
+            continue
+        own = e.key
+        resolved[e.key] = own
+        e.props = {k: v for k, v in e.props.items() if k != "imo"}
+        e.node_id = own
+        out.append(CandidateLink(ship.id, own, candidate_id(ship.id, own), round(best, 4),
+                                 f"IMO {ship.props.get('imo')} is {ship.props.get('name')!r}'s; the list names it {e.name!r}"))
     return out
 
 
