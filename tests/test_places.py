@@ -100,3 +100,34 @@ def test_a_place_word_before_other_nouns_is_not_the_holders_place(nlp):
     assert ("Pine Ridge Energy PJSC", "Dubai") not in got
     # A ship registered in a state is flagged there; it is no company located there.
     assert not located(nlp, "The tanker Grey Plover is registered in Panama.")
+
+
+# -- CALLED_AT ------------------------------------------------------------------------------
+
+def called(nlp, text):
+    return found(nlp, text, "CALLED_AT")
+
+
+def test_a_call_at_the_port_of_a_described_place(nlp):
+    text = "The tanker Grey Plover, while under the ownership of Acme Shipping Ltd, made a call at the occupied grain port of Berdyansk in August 2025."
+    assert called(nlp, text) == {("Grey Plover", "Berdyansk")}
+
+
+def test_each_of_the_ports_of_a_list(nlp):
+    text = "The cargo ship Dune Lark called at the ports of Tartus, Latakia and Novorossiysk."
+    assert called(nlp, text) == {("Dune Lark", p) for p in ("Tartus", "Latakia", "Novorossiysk")}
+
+
+@pytest.mark.parametrize("text", [
+    "The tanker Sea Hawk was scheduled to arrive at Busan, but it did not arrive.",
+    "The tanker Sea Hawk was instructed to load coal at Nampo next week.",
+    "The tanker Sea Hawk sailed towards Busan, but it never arrived.",
+])
+def test_a_planned_or_failed_call_is_none(nlp, text):
+    assert not called(nlp, text)
+
+
+def test_a_loading_before_a_failed_arrival_stands(nlp):
+    text = ("The tanker Sea Hawk, a vessel that loaded coal at Nampo on 2 March, sailed on to Busan, "
+            "but it did not arrive.")
+    assert called(nlp, text) == {("Sea Hawk", "Nampo")}
