@@ -131,3 +131,10 @@ def test_a_loading_before_a_failed_arrival_stands(nlp):
     text = ("The tanker Sea Hawk, a vessel that loaded coal at Nampo on 2 March, sailed on to Busan, "
             "but it did not arrive.")
     assert called(nlp, text) == {("Sea Hawk", "Nampo")}
+
+
+def test_an_agent_in_a_city(nlp):
+    # The noun that says what the company is ("agent", "GSA") is placed; the possessor is not.
+    got = located(nlp, "Crane Cargo LLC is Acme Air’s freight and cargo GSA in Dubai, and is being designated today.")
+    assert got == {("Crane Cargo LLC", "Dubai")}
+    assert not located(nlp, "Crane Cargo LLC is a buyer of fuel in Dubai.")

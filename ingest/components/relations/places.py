@@ -266,7 +266,8 @@ class Places(SentenceContext):
             named = next((x for x in slots if x.start <= noun.i < x.end), None)
             if named is not None and named.end - named.start == 1 and noun.lower_ in self.business_nouns:
                 named = None   # "GSA" taken as a name is still the noun that says what X is
-            if noun.lower_ in self.business_nouns and noun.dep_ in ("attr", "appos") and named is None:
+            said = {noun.lower_} | {c.lower_ for c in noun.children if c.dep_ == "conj"}   # "freight and cargo GSA in Y"
+            if said & self.business_nouns and noun.dep_ in ("attr", "appos") and named is None:
                 self._emit_place(doc, out, self._noun_holder(doc, slots, noun), self._places_after(doc, slots, s.start, hi), sent, k, "in")
 
     def _place_before(self, doc, slots, k: int, lo: int):
@@ -307,7 +308,7 @@ class Places(SentenceContext):
                     return []
                 group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
                 # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
-                return [x for x in group if not (x.start > 0 and doc[x.start - 1].text == "(")]
+                return [x for x in group if x is hit or sum((t.text == "(") - (t.text == ")") for t in doc[hit.end:x.start]) <= 0]
             t = doc[k]
             if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
                 return []   # "front companies X" yes, "a subsidiary of X" no
