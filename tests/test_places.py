@@ -138,3 +138,11 @@ def test_an_agent_in_a_city(nlp):
     got = located(nlp, "Crane Cargo LLC is Acme Air’s freight and cargo GSA in Dubai, and is being designated today.")
     assert got == {("Crane Cargo LLC", "Dubai")}
     assert not located(nlp, "Crane Cargo LLC is a buyer of fuel in Dubai.")
+
+
+def test_a_firm_of_a_place(nlp):
+    got = located(nlp, "The cargo was bought by Harbor Crest Trading LLC of Oman and paid for by Pine Ridge Energy PJSC of Singapore.")
+    assert got == {("Harbor Crest Trading LLC", "Oman"), ("Pine Ridge Energy PJSC", "Singapore")}
+    # A place that opens another name is not the firm's.
+    got = located(nlp, "The tanker was chartered by Harbor Crest Trading LLC of UAE-based Pine Ridge Group.")
+    assert not [t for s, t in got if s == "Harbor Crest Trading LLC"]

@@ -251,6 +251,16 @@ class Places(SentenceContext):
                 places = self._places_after(doc, slots, i + 3, hi)
                 if places:
                     self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, "out of")
+        for s in slots:
+            # "Acme Trading LLC of Dubai": a firm named with its place.
+            k = s.end + 1
+            if s.label not in HOLDERS or s.end >= hi or lower[s.end] != "of":
+                continue
+            if k < hi and lower[k] == "the":
+                k += 1
+            place = next((x for x in slots if x.start == k and x.label in ("Country", "Location")), None)
+            if place is not None and not (place.end < hi and (doc[place.end].text in ("-", "'s", "\u2019s") or doc[place.end].pos_ in ("NOUN", "PROPN"))):
+                self._emit_place(doc, out, [s], [place], sent, s.end, "of")
         if not doc.has_annotation("DEP"):
             return
         for s in slots:
