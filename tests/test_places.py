@@ -146,3 +146,19 @@ def test_a_firm_of_a_place(nlp):
     # A place that opens another name is not the firm's.
     got = located(nlp, "The tanker was chartered by Harbor Crest Trading LLC of UAE-based Pine Ridge Group.")
     assert not [t for s, t in got if s == "Harbor Crest Trading LLC"]
+
+
+
+
+def test_a_body_of_a_state_is_not_located_there(nlp):
+    # "the Black Sea Fleet of the Russian Federation" names whose body the fleet is (PART_OF),
+    # not where a firm is. The entities are set by hand so the test reads the relation rule
+    # alone, whatever span the recogniser takes for the body.
+    from spacy.tokens import Span
+
+    text = "He commanded the frigate Kestrel of the Black Sea Fleet of the Russian Federation."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 4, 5, label="Vessel"), Span(doc, 7, 10, label="Agency"), Span(doc, 12, 14, label="Country")]
+    doc = nlp.get_pipe("sanctions_kg_relations_v1")(doc)
+    got = {(r.type, r.source) for r in build_result(Document(text=text), doc).relations}
+    assert ("LOCATED_IN", "Black Sea Fleet") not in got

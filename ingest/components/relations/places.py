@@ -254,7 +254,7 @@ class Places(SentenceContext):
         for s in slots:
             # "Acme Trading LLC of Dubai": a firm named with its place.
             k = s.end + 1
-            if s.label not in HOLDERS or s.end >= hi or lower[s.end] != "of":
+            if s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
                 continue
             if k < hi and lower[k] == "the":
                 k += 1
