@@ -162,3 +162,9 @@ def test_a_body_of_a_state_is_not_located_there(nlp):
     doc = nlp.get_pipe("sanctions_kg_relations_v1")(doc)
     got = {(r.type, r.source) for r in build_result(Document(text=text), doc).relations}
     assert ("LOCATED_IN", "Black Sea Fleet") not in got
+
+
+def test_a_state_name_inside_a_longer_place_name_is_not_the_state(nlp):
+    text = ("8. Harbor Flag Registry Inc.\nAddress: Front Street 12, Philipsburg, Sint Maarten, Netherlands Antilles; "
+            "Main Road 4, Belmopan, Belize; Netherlands Antilles; Belize\nReasons: It registers tankers.\n")
+    assert {t for _, t in located(nlp, text)} == {"Sint Maarten", "Belize"}

@@ -217,7 +217,10 @@ class Places(SentenceContext):
                 continue
             a, b = words[0].i, words[-1].i + 1
             ents = [e for e in span.ents if a <= e.start and e.end <= b]
-            countries = [e for e in ents if e.label_ == "Country"]
+            # "Netherlands Antilles": a state's name that runs on into a longer place name is
+            # not the state.
+            countries = [e for e in ents if e.label_ == "Country" and not (
+                e.end < b and doc[e.end].is_alpha and doc[e.end].text[:1].isupper() and not doc[e.end - 1].whitespace_ == "")]
             named = {i for e in ents for i in range(e.start, e.end)}
             if countries and all(t.i in named or t.is_punct or t.lower_ == "and" for t in words):
                 bare.extend(countries)
