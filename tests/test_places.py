@@ -100,3 +100,71 @@ def test_a_place_word_before_other_nouns_is_not_the_holders_place(nlp):
     assert ("Pine Ridge Energy PJSC", "Dubai") not in got
     # A ship registered in a state is flagged there; it is no company located there.
     assert not located(nlp, "The tanker Grey Plover is registered in Panama.")
+
+
+# -- CALLED_AT ------------------------------------------------------------------------------
+
+def called(nlp, text):
+    return found(nlp, text, "CALLED_AT")
+
+
+def test_a_call_at_the_port_of_a_described_place(nlp):
+    text = "The tanker Grey Plover, while under the ownership of Acme Shipping Ltd, made a call at the occupied grain port of Berdyansk in August 2025."
+    assert called(nlp, text) == {("Grey Plover", "Berdyansk")}
+
+
+def test_each_of_the_ports_of_a_list(nlp):
+    text = "The cargo ship Dune Lark called at the ports of Tartus, Latakia and Novorossiysk."
+    assert called(nlp, text) == {("Dune Lark", p) for p in ("Tartus", "Latakia", "Novorossiysk")}
+
+
+@pytest.mark.parametrize("text", [
+    "The tanker Sea Hawk was scheduled to arrive at Busan, but it did not arrive.",
+    "The tanker Sea Hawk was instructed to load coal at Nampo next week.",
+    "The tanker Sea Hawk sailed towards Busan, but it never arrived.",
+])
+def test_a_planned_or_failed_call_is_none(nlp, text):
+    assert not called(nlp, text)
+
+
+def test_a_loading_before_a_failed_arrival_stands(nlp):
+    text = ("The tanker Sea Hawk, a vessel that loaded coal at Nampo on 2 March, sailed on to Busan, "
+            "but it did not arrive.")
+    assert called(nlp, text) == {("Sea Hawk", "Nampo")}
+
+
+def test_an_agent_in_a_city(nlp):
+    # The noun that says what the company is ("agent", "GSA") is placed; the possessor is not.
+    got = located(nlp, "Crane Cargo LLC is Acme Air’s freight and cargo GSA in Dubai, and is being designated today.")
+    assert got == {("Crane Cargo LLC", "Dubai")}
+    assert not located(nlp, "Crane Cargo LLC is a buyer of fuel in Dubai.")
+
+
+def test_a_firm_of_a_place(nlp):
+    got = located(nlp, "The cargo was bought by Harbor Crest Trading LLC of Oman and paid for by Pine Ridge Energy PJSC of Singapore.")
+    assert got == {("Harbor Crest Trading LLC", "Oman"), ("Pine Ridge Energy PJSC", "Singapore")}
+    # A place that opens another name is not the firm's.
+    got = located(nlp, "The tanker was chartered by Harbor Crest Trading LLC of UAE-based Pine Ridge Group.")
+    assert not [t for s, t in got if s == "Harbor Crest Trading LLC"]
+
+
+
+
+def test_a_body_of_a_state_is_not_located_there(nlp):
+    # "the Black Sea Fleet of the Russian Federation" names whose body the fleet is (PART_OF),
+    # not where a firm is. The entities are set by hand so the test reads the relation rule
+    # alone, whatever span the recogniser takes for the body.
+    from spacy.tokens import Span
+
+    text = "He commanded the frigate Kestrel of the Black Sea Fleet of the Russian Federation."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 4, 5, label="Vessel"), Span(doc, 7, 10, label="Agency"), Span(doc, 12, 14, label="Country")]
+    doc = nlp.get_pipe("sanctions_kg_relations_v1")(doc)
+    got = {(r.type, r.source) for r in build_result(Document(text=text), doc).relations}
+    assert ("LOCATED_IN", "Black Sea Fleet") not in got
+
+
+def test_a_state_name_inside_a_longer_place_name_is_not_the_state(nlp):
+    text = ("8. Harbor Flag Registry Inc.\nAddress: Front Street 12, Philipsburg, Sint Maarten, Netherlands Antilles; "
+            "Main Road 4, Belmopan, Belize; Netherlands Antilles; Belize\nReasons: It registers tankers.\n")
+    assert {t for _, t in located(nlp, text)} == {"Sint Maarten", "Belize"}

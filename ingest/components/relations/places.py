@@ -217,7 +217,10 @@ class Places(SentenceContext):
                 continue
             a, b = words[0].i, words[-1].i + 1
             ents = [e for e in span.ents if a <= e.start and e.end <= b]
-            countries = [e for e in ents if e.label_ == "Country"]
+            # "Netherlands Antilles": a state's name that runs on into a longer place name is
+            # not the state.
+            countries = [e for e in ents if e.label_ == "Country" and not (
+                e.end < b and doc[e.end].is_alpha and doc[e.end].text[:1].isupper() and not doc[e.end - 1].whitespace_ == "")]
             named = {i for e in ents for i in range(e.start, e.end)}
             if countries and all(t.i in named or t.is_punct or t.lower_ == "and" for t in words):
                 bare.extend(countries)
@@ -251,6 +254,16 @@ class Places(SentenceContext):
                 places = self._places_after(doc, slots, i + 3, hi)
                 if places:
                     self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, "out of")
+        for s in slots:
+            # "Acme Trading LLC of Dubai": a firm named with its place.
+            k = s.end + 1
+            if s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
+                continue
+            if k < hi and lower[k] == "the":
+                k += 1
+            place = next((x for x in slots if x.start == k and x.label in ("Country", "Location")), None)
+            if place is not None and not (place.end < hi and (doc[place.end].text in ("-", "'s", "\u2019s") or doc[place.end].pos_ in ("NOUN", "PROPN"))):
+                self._emit_place(doc, out, [s], [place], sent, s.end, "of")
         if not doc.has_annotation("DEP"):
             return
         for s in slots:
@@ -266,7 +279,8 @@ class Places(SentenceContext):
             named = next((x for x in slots if x.start <= noun.i < x.end), None)
             if named is not None and named.end - named.start == 1 and noun.lower_ in self.business_nouns:
                 named = None   # "GSA" taken as a name is still the noun that says what X is
-            if noun.lower_ in self.business_nouns and noun.dep_ in ("attr", "appos") and named is None:
+            said = {noun.lower_} | {c.lower_ for c in noun.children if c.dep_ == "conj"}   # "freight and cargo GSA in Y"
+            if said & self.business_nouns and noun.dep_ in ("attr", "appos") and named is None:
                 self._emit_place(doc, out, self._noun_holder(doc, slots, noun), self._places_after(doc, slots, s.start, hi), sent, k, "in")
 
     def _place_before(self, doc, slots, k: int, lo: int):
@@ -307,7 +321,7 @@ class Places(SentenceContext):
                     return []
                 group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
                 # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
-                return [x for x in group if not (x.start > 0 and doc[x.start - 1].text == "(")]
+                return [x for x in group if x is hit or sum((t.text == "(") - (t.text == ")") for t in doc[hit.end:x.start]) <= 0]
             t = doc[k]
             if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
                 return []   # "front companies X" yes, "a subsidiary of X" no

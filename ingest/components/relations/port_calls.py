@@ -19,6 +19,37 @@ class PortCalls(SentenceContext):
             activity = r["called_at_activity"].get(verb, "called")
             for f in inflect(verb):
                 self.call_forms[f] = activity
+        self.port_nouns = {w for p in c["port_words"] for w in (p, p + "s")}
+        pc = c["port_calls"]
+        self.planned_lemmas = set(pc["planned"])
+        self.arrival_lemmas = set(pc["arrival"])
+
+    def _planned(self, doc, at: int) -> bool:
+        """A call only ordered or scheduled ("was scheduled to arrive at P", "was instructed to
+        load at P"): the call verb complements a planning word."""
+        if not doc.has_annotation("DEP"):
+            return False
+        t = doc[at]
+        for _ in range(3):
+            if t.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or t.head is t:
+                return False
+            t = t.head
+            if t.lemma_.lower() in self.planned_lemmas:
+                return True
+        return False
+
+    def _failed(self, doc, sent, ports) -> int | None:
+        """Where the sentence says a ship did not arrive ("..., but it did not arrive"): a negated
+        arrival with no port of its own; the calls stated before it failed."""
+        if not doc.has_annotation("DEP"):
+            return None
+        for t in sent:
+            if t.lemma_.lower() in self.arrival_lemmas and t.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "neg" or c.lower_ == "never" for c in t.children):
+                sub = {x.i for x in t.subtree}
+                if not any(p.start in sub for p in ports):
+                    return t.i
+        return None
 
     def _negated(self, doc, port_start: int, lo: int) -> bool:
         if doc.has_annotation("DEP"):
@@ -47,11 +78,15 @@ class PortCalls(SentenceContext):
         lo, hi = sent.start, sent.end
         verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
+        failed = self._failed(doc, sent, ports)
         for p in ports:
             prep = None
             j = p.start - 1
+            port_of = False   # "the occupied grain port of P": words before "port of" describe it
             while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
                 low = doc[j].lower_
+                if low in self.port_nouns and j + 1 < p.start and doc[j + 1].lower_ == "of":
+                    port_of = True
                 if low in (",", "and") and j in called:
                     prep = called[j]   # "called at A, B and C": each port of the list
                     break
@@ -65,7 +100,8 @@ class PortCalls(SentenceContext):
                     # "reached Vostochny", "left Primorsk": the port is the verb's object.
                     prep = "from" if self.call_forms[low] == "departed" else "at"
                     break
-                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "port"} or country_of(doc[j].text)):
+                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "port"} or country_of(doc[j].text)
+                        or (port_of and doc[j].is_alpha and doc[j].is_lower and doc[j].pos_ in ("ADJ", "NOUN", "VERB") and low not in self.call_forms)):
                     break
                 j -= 1
             if prep is None or not (verbs or prep == "at"):
@@ -79,10 +115,14 @@ class PortCalls(SentenceContext):
             near = near_v[1] if near_v else "called"
             verb = before[-1][1] if before and p.start - before[-1][0] <= 10 else near
             at = before[-1][0] if before and p.start - before[-1][0] <= 10 else (near_v[0] if near_v else p.start)
+            if self._planned(doc, at):
+                continue
             if prep == "from":
                 activity = "loaded" if verb == "loaded" else "departed"
             elif prep in ("to", "into"):
                 activity = "unloaded" if verb == "unloaded" else "arrived"
             else:
                 activity = verb
+            if failed is not None and p.start < failed and activity in ("arrived", "called", "docked"):
+                continue   # "had an ETA to P, but it did not arrive" (a loading before it stands)
             self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
