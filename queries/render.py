@@ -140,6 +140,14 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     for x in report.get("denied") or []:
         denied.rows.append([x["type"], node(x["other"]), [f"denied: {evidence_line(ev)}" for ev in x["evidence"]]])
 
+    history = report.get("identity")
+    timeline = Section("Identity over time", ["date", "what"], empty="nothing recorded")
+    if history:
+        for e in history["events"]:
+            timeline.rows.append([e["date"] or "undated", e["what"]])
+        for c in history["conflicts"]:
+            timeline.rows.append(["conflict", c["text"]])
+
     dark = Section("AIS dark (transponder off)", ["date", "evidence"], empty="no reports")
     for ev in report["ais_dark"]:
         dark.rows.append([ev.get("date") or "", evidence_lines([ev])])
@@ -153,7 +161,7 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
         sections.append(calls)
     if incoming.rows or place:
         sections.append(incoming)
-    return heading, [*sections, rels, *([denied] if denied.rows else []), dark, arts]
+    return heading, [*sections, *([timeline] if history else []), rels, *([denied] if denied.rows else []), dark, arts]
 
 
 def _md_cell(cell: Any) -> str:

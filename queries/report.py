@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from graph import claims
+from graph import claims, identity
 from graph.errors import ConfigError, LookupFailed
 from graph.lookup import identifier_ref
 from graph.ontology import load as load_ontology
@@ -247,7 +247,9 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
 
     Every fact also carries "claim" (graph/claims.py: independent sources, hedged ones,
     denials, first and last reported, contradicted, summary) and "denials" (the evidence
-    against it); "denied" lists the entity's denials of facts no source states.
+    against it); "denied" lists the entity's denials of facts no source states. "identity"
+    (a ship only, else None: graph/identity.py) holds its names, flags, owners and managers
+    over time, a timeline of them ("events") and the conflicts found.
     `min_sources` keeps only facts with at least that many independent sources; `sort="sources"`
     lists the best corroborated first.
     """
@@ -321,14 +323,19 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         joined.add(c, eid, onto.port_call_type, c["port"]["id"])
     for c in incoming:
         joined.add(c, c["vessel"]["id"], onto.port_call_type, eid)
-    for rel in [*ownership, *(x for items in relationships.values() for x in items),
-                *(st for x in indirect for st in x["path"])]:
+    for rel in [*ownership, *(st for x in indirect for st in x["path"])]:
         joined.add(rel, rel["source"]["id"], rel["type"], rel["target"]["id"])
+    for rtype, items in relationships.items():
+        for rel in items:
+            joined.add(rel, rel["source"]["id"], rtype, rel["target"]["id"])
     joined.prepare(also=[eid])
     denied_only = joined.denied_only(eid)
+    pending = identity.timeline(store, eid, arts, [o for o in ownership if o["source"]["id"] == eid]) \
+        if entity["label"] == "Vessel" else None
     ais_dark = arts.add(entity["_ais_dark"])
     found = arts.fetch(mentioned)
     joined.finish()
+    history = identity.finish(pending)
     denied = _denied(view, denied_only)
     if min_sources:
         keep = _check_min_sources(min_sources)
@@ -361,6 +368,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
         "denied": denied,
+        "identity": history,
         "articles": articles,
         # How many relationships of each type the entity has (a report lists at most
         # MAX_PER_GROUP per type and direction, newest first).
