@@ -123,3 +123,22 @@ def test_cli_report_json_and_min_sources(claims_graph):
     assert [o["claim"]["sources"] for o in data["ownership"]] == [3]
     bad = CliRunner().invoke(main, ["--db", claims_graph.db, "report", "Marlow Star", "--min-sources", "-1"])
     assert bad.exit_code == 2 and "--min-sources" in bad.output
+
+
+def test_exports_carry_the_claims(claims_graph, tmp_path):
+    import networkx as nx
+
+    from graph.export import export
+
+    export(claims_graph.store, "ftm", tmp_path / "kg.ftm.json")
+    lines = [json.loads(x) for x in (tmp_path / "kg.ftm.json").read_text("utf-8").splitlines()]
+    (own,) = [x for x in lines if x["schema"] == "Ownership"]
+    assert own["properties"]["publisher"] == ["Coastal Ledger", "Harbour Gazette", "Sea Lane Review", "harbour gazette"]
+    assert own["properties"]["description"] == [
+        "corroborated by 3 sources (1 hedged) since 2023-09; denied by 1 source; contradicted"]
+    assert (own["first_seen"], own["last_seen"]) == ("2023-09-14", "2024-03-02")
+    export(claims_graph.store, "graphml", tmp_path / "kg.graphml")
+    g = nx.read_graphml(tmp_path / "kg.graphml")
+    (edge,) = [d for _, _, d in g.edges(data=True) if d.get("rel_type") == "OWNED_BY"]
+    assert (edge["claim_sources"], edge["claim_hedged"], edge["claim_denied"], edge["claim_contradicted"]) == (3, 1, 1, True)
+    assert edge["claim_first"] == "2023-09-14"

@@ -78,3 +78,23 @@ def test_same_imo_new_name_query(ships):
     assert [(r["id"], r["former"], sorted(r["names"])) for r in rows] == [
         ("imo:9300025", ["Orchid Bay"], ["orchid bay", "sable crest"])]
     assert library.run_named(ships.store, "same_imo_new_name", {"imo": "9300037"}).rows == []
+
+
+def test_ftm_export_holds_the_ship_history_and_reads_back(ships, tmp_path):
+    import json
+
+    from graph.export import export
+    from ingest.lists import ftm
+
+    export(ships.store, "ftm", tmp_path / "ships.ftm.json")
+    lines = [json.loads(x) for x in (tmp_path / "ships.ftm.json").read_text("utf-8").splitlines()]
+    (ship,) = [x for x in lines if x["id"] == "imo--9300025"]
+    props = ship["properties"]
+    assert (props["previousName"], props["nameChangeDate"], props["imoNumber"]) == (["Orchid Bay"], ["2023"], ["IMO9300025"])
+    assert {props["flag"][0], *props["pastFlags"]} == {"lr", "cm"}
+    # The import reads the same mapping (graph/ontology.yaml `ftm:`): the ship lands on its IMO id
+    # with its former name as an alias, its manager as an OPERATED_BY link.
+    parsed = ftm.read(tmp_path / "ships.ftm.json")
+    listed = parsed.entities["ftm:imo--9300025"]
+    assert listed.node_id == "imo:9300025" and "Orchid Bay" in listed.aliases
+    assert ("OPERATED_BY", "ftm:company--pellucid-shipmanagement") in {(x.type, x.end) for x in parsed.links}
