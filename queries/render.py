@@ -84,6 +84,9 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     for key, value in ent["properties"].items():
         if value not in (None, "", []):
             facts.rows.append([key.replace("_", " "), str(value)])
+    if report.get("min_sources"):
+        facts.rows.append(["shown", f"facts with at least {report['min_sources']} sources; "
+                                    f"{report.get('below_min_sources', 0)} with fewer left out"])
     totals = report.get("relationship_totals") or {}
     if totals:
         facts.rows.append(["relationships", ", ".join(f"{t} {n}" for t, n in totals.items())])

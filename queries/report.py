@@ -337,11 +337,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
     joined.finish()
     history = identity.finish(pending)
     denied = _denied(view, denied_only)
-    if min_sources:
-        keep = _check_min_sources(min_sources)
-        direct, port_calls, incoming, ownership = (
-            [x for x in items if keep(x)] for items in (direct, port_calls, incoming, ownership))
-        relationships = {t: kept for t, items in relationships.items() if (kept := [x for x in items if keep(x)])}
+    keep = _check_min_sources(min_sources)
     articles = [_article(a, found.get(a)) for a in sorted(mentioned)]
     # Newest first, undated last.
     articles.sort(key=lambda a: a["published"] or "", reverse=True)
@@ -351,6 +347,13 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
     for items in relationships.values():
         items.sort(key=lambda x: (x["direction"], x["other"]["name"] or ""))
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
+    # The verdict weighs every fact; `min_sources` only thins what is listed.
+    status = _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming))
+    listed_before = len(direct) + len(port_calls) + len(incoming) + len(ownership) + sum(map(len, relationships.values()))
+    if min_sources:
+        direct, port_calls, incoming, ownership = (
+            [x for x in items if keep(x)] for items in (direct, port_calls, incoming, ownership))
+        relationships = {t: kept for t, items in relationships.items() if (kept := [x for x in items if keep(x)])}
     if sort is not None:
         if sort != "sources":
             raise ConfigError(f"Unknown sort {sort!r}: use 'sources' (best corroborated first) or none.")
@@ -358,7 +361,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
             items.sort(key=lambda x: -x["claim"]["sources"])  # stable: ties keep their order
     return {
         "entity": _public(entity),
-        "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
+        "status": status,
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
                       "indirect_omitted": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
@@ -368,6 +371,10 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
         "denied": denied,
+        # Facts left out by min_sources (0 without it).
+        "min_sources": min_sources,
+        "below_min_sources": listed_before - (len(direct) + len(port_calls) + len(incoming) + len(ownership)
+                                              + sum(map(len, relationships.values()))),
         "identity": history,
         "articles": articles,
         # How many relationships of each type the entity has (a report lists at most
