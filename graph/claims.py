@@ -173,3 +173,49 @@ class ClaimJoin:
 
 
 __all__ = ["Claim", "ClaimJoin", "claim", "denials_of", "matching", "reported", "source_key"]
+
+
+class ExportIndex:
+    """Claims for a whole-graph export (graph/export.py), built while its nodes stream past:
+    `observe(node)` every node first (articles give publisher and date, entities their
+    denials), then `claim(rel)` each relationship."""
+
+    def __init__(self, article_label: str = "Article") -> None:
+        self.article_label = article_label
+        self.articles: dict[str, dict[str, Any]] = {}
+        self.denials: dict[str, list[str]] = {}
+
+    def observe(self, node: dict[str, Any]) -> None:
+        props = node["properties"]
+        if self.article_label in (node.get("labels") or ()):
+            self.articles[str(node["id"])] = {"source": props.get("source"), "published": props.get("published"),
+                                              "url": props.get("url")}
+        elif props.get(DENIALS):
+            self.denials[str(node["id"])] = list(props[DENIALS])
+
+    def _join(self, raw: Iterable[str]) -> list[dict[str, Any]]:
+        out = []
+        for x in raw:
+            item: dict[str, Any] = dict(ev.decode(x))
+            if item.get("method") == "list" or item.get("entry"):
+                name, _, entry = str(item.pop("entry", "") or "").rpartition(":")
+                item["list_name"], item["list_entry"] = name or None, entry or None
+            item.update(self.articles.get(str(item.get("article") or ""), {}))
+            out.append(item)
+        return out
+
+    def claim(self, rel: dict[str, Any]) -> Claim:
+        props = rel["properties"]
+        evidence = self._join(props.get("evidence") or [])
+        denied = self._join(matching(self.denials.get(str(rel["start"]), []), rel["type"], str(rel["end"])))
+        for item in evidence:
+            if item.get("list_entry") and not item.get("date") and props.get("date"):
+                item["date"] = props["date"]  # a list entry's date is the designation's
+        return claim(evidence, denied)
+
+    def urls(self, rel: dict[str, Any]) -> list[str]:
+        """The urls of the articles behind a relationship."""
+        return sorted({u for a in rel["properties"].get("articles") or [] if (u := self.articles.get(a, {}).get("url"))})
+
+    def publishers(self, rel: dict[str, Any]) -> list[str]:
+        return sorted({p for a in rel["properties"].get("articles") or [] if (p := self.articles.get(a, {}).get("source"))})

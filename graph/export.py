@@ -274,11 +274,17 @@ def xml_text(value: Any) -> Any:
 
 
 def _networkx(store, out: Path, fmt: str) -> ExportSummary:
+    """GraphML or GEXF: every property (lists as JSON, so a ship's `identity` and an entity's
+    `denials` travel as they are stored), and on each fact its claim as claim_* properties."""
     import networkx as nx
+
+    from graph import claims as claims_mod
 
     summary = ExportSummary(fmt, [str(out)])
     g = nx.MultiDiGraph()
+    index = claims_mod.ExportIndex()
     for node in iter_nodes(store):
+        index.observe(node)
         attrs = {k: xml_text(_flat(v)) for k, v in node["properties"].items() if v is not None and k != "id"}
         label = node_label(node["labels"], store.ontology)
         # "label" is what Gephi shows on a node; "kind" is the ontology label.
@@ -289,6 +295,10 @@ def _networkx(store, out: Path, fmt: str) -> ExportSummary:
         attrs = {k: xml_text(_flat(v)) for k, v in rel["properties"].items() if v is not None}
         # GEXF reserves an edge's "type" (directed/undirected): the relationship type is "rel_type".
         attrs.update(rel_type=rel["type"], label=rel["type"])
+        if rel["properties"].get("evidence"):
+            # The fact's claim (graph/claims.py) as plain properties: claim_sources, claim_hedged, ...
+            c = index.claim(rel)
+            attrs.update({f"claim_{k}": xml_text(v) for k, v in c.as_dict().items() if v is not None})
         g.add_edge(xml_text(rel["start"]), xml_text(rel["end"]), **attrs)
         summary.relationships += 1
     if fmt == "graphml":
@@ -300,8 +310,6 @@ def _networkx(store, out: Path, fmt: str) -> ExportSummary:
 
 # -- FollowTheMoney ----------------------------------------------------------------------------
 
-_FTM_SCHEMA = {"Vessel": "Vessel", "Company": "Company", "Organization": "Organization", "Agency": "PublicBody",
-               "Person": "Person", "Port": "Address", "Location": "Address"}
 _FTM_ID = re.compile(r"^([a-z]+):([0-9A-Za-z][0-9A-Za-z.\-]*[0-9A-Za-z]|[0-9A-Za-z])$")
 
 
@@ -316,14 +324,26 @@ def ftm_id(node_id: str) -> str:
 
 
 def _ftm(store, out: Path, fmt: str) -> ExportSummary:
+    """FtM entities as JSON lines. Schemas, properties and relationship types come from the
+    ontology's `ftm:` mapping (graph/ftm_map.py), which the FtM list import reads too. Each
+    Ownership and Sanction carries its claim (graph/claims.py): the publishers and article urls
+    behind it (publisher, sourceUrl), the claim in words (description), and when it was first
+    and last reported (first_seen, last_seen, as OpenSanctions writes them); a ship its former
+    names (previousName), the years of its renames (nameChangeDate) and its other flags
+    (pastFlags), from its identity (graph/identity.py)."""
     from followthemoney import model
 
+    from graph import claims as claims_mod, ftm_map
+
+    mapping = ftm_map.load()
     summary = ExportSummary(fmt, [str(out)])
     countries: dict[str, str] = {}  # Country node id -> ISO2
     names: dict[str, str] = {}  # node id -> name, for Sanction.authority
     kinds: dict[str, str] = {}  # node id -> FtM schema
     entities: dict[str, Any] = {}
+    index = claims_mod.ExportIndex()
     for node in iter_nodes(store):
+        index.observe(node)
         label = node_label(node["labels"], store.ontology)
         props = node["properties"]
         names[node["id"]] = str(props.get("name") or node["id"])
@@ -331,7 +351,7 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
             if props.get("iso2"):
                 countries[node["id"]] = str(props["iso2"]).lower()
             continue
-        schema = _FTM_SCHEMA.get(label)
+        schema = mapping.schema_of(label)
         if schema is None:
             summary.skipped[label] = summary.skipped.get(label, 0) + 1
             continue
@@ -341,14 +361,13 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
         e.add(name_prop, props.get("name"), quiet=True)
         if schema != "Address":
             e.add("alias", [a for a in props.get("aliases") or [] if a != props.get("name")], quiet=True)
+        for prop, ftm_prop in mapping.properties(label).items():
+            value = props.get(prop)
+            if value and prop == "imo":
+                value = f"IMO{value}"
+            e.add(ftm_prop, value, quiet=True, fuzzy=ftm_prop == "flag")
         if schema == "Vessel":
-            e.add("imoNumber", f"IMO{props['imo']}" if props.get("imo") else None, quiet=True)
-            e.add("mmsi", props.get("mmsi"), quiet=True)
-            e.add("callSign", props.get("call_sign"), quiet=True)
-            e.add("flag", props.get("flag"), quiet=True, fuzzy=True)
-            e.add("type", props.get("vessel_type"), quiet=True)
-        if schema == "Company":
-            e.add("legalForm", props.get("legal_form"), quiet=True)
+            _ftm_identity(e, props)
         entities[node["id"]] = e
         kinds[node["id"]] = schema
         summary.nodes += 1
@@ -356,29 +375,30 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
     for rel in iter_relationships(store):
         t, start, end, props = rel["type"], rel["start"], rel["end"], rel["properties"]
         sentences = [json.loads(x).get("sentence") for x in props.get("evidence") or [] if x.startswith("{")]
-        if t == "SANCTIONED_BY" and start in entities:
+        spec = mapping.relationship(t)
+        if spec.get("schema") == "Sanction" and start in entities:
             s = model.make_entity("Sanction")
             s.make_id(start, end, props.get("key") or "")
-            s.add("entity", entities[start].id)
-            s.add("authority", names.get(end), quiet=True)
+            s.add(spec["from"], entities[start].id)
+            s.add(spec["to"], names.get(end), quiet=True)
             s.add("country", countries.get(end), quiet=True)
             s.add("program", props.get("program"), quiet=True)
             s.add("listingDate", props.get("date") or (str(props["year"]) if props.get("year") else None), quiet=True)
             s.add("authorityId", props.get("list_id"), quiet=True)
             s.add("summary", [x for x in sentences if x], quiet=True)
-            data = s.to_dict()
+            data = _with_claim(s, index, rel)
             if props.get("list_name"):
                 data["datasets"] = [props["list_name"]]
             extra.append(data)
-        elif t == "OWNED_BY" and start in entities and end in entities:
+        elif spec.get("schema") == "Ownership" and start in entities and end in entities:
             o = model.make_entity("Ownership")
             o.make_id("ownership", start, end)
-            o.add("asset", entities[start].id)
-            o.add("owner", entities[end].id)
+            o.add(spec["from"], entities[start].id)
+            o.add(spec["to"], entities[end].id)
             o.add("summary", [x for x in sentences if x], quiet=True)
-            extra.append(o.to_dict())
-        elif t == "OPERATED_BY" and kinds.get(start) == "Vessel" and end in entities:
-            entities[start].add("operator", entities[end].id, quiet=True)
+            extra.append(_with_claim(o, index, rel))
+        elif spec.get("property") and kinds.get(start) == spec.get("from_schema") and end in entities:
+            entities[start].add(spec["property"], entities[end].id, quiet=True)
             continue
         elif t in ("LOCATED_IN", "PART_OF") and start in entities and end in countries:
             prop = "country" if "country" in entities[start].schema.properties else None
@@ -391,7 +411,7 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
             u.add("subject", entities[start].id)
             u.add("object", entities[end].id)
             u.add("role", props.get("cue") or t.lower().replace("_", " "), quiet=True)
-            extra.append(u.to_dict())
+            extra.append(_with_claim(u, index, rel))
         else:
             summary.skipped[t] = summary.skipped.get(t, 0) + 1
             continue
@@ -402,6 +422,33 @@ def _ftm(store, out: Path, fmt: str) -> ExportSummary:
         for data in extra:
             fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
     return summary
+
+
+def _with_claim(proxy, index, rel: dict[str, Any]) -> dict[str, Any]:
+    """The interval entity's dict with its claim: publishers, urls, the claim in words, and
+    first_seen / last_seen (when it was first and last reported)."""
+    c = index.claim(rel)
+    proxy.add("publisher", index.publishers(rel), quiet=True)
+    proxy.add("sourceUrl", index.urls(rel), quiet=True)
+    proxy.add("description", c.summary(), quiet=True)
+    data = proxy.to_dict()
+    if c.first:
+        data["first_seen"], data["last_seen"] = c.first, c.last
+    return data
+
+
+def _ftm_identity(e, props: dict[str, Any]) -> None:
+    """A ship's former names, rename years and other flags (graph/identity.py) as FtM holds them."""
+    from graph import evidence as ev_mod
+
+    items = [ev_mod.decode(x) for x in props.get("identity") or []]
+    e.add("previousName", sorted({str(i.get("value")) for i in items
+                                  if i.get("field") == "name" and i.get("status") == "former"}), quiet=True)
+    e.add("nameChangeDate", sorted({str(i["date"]) for i in items if i.get("status") == "current" and i.get("date")}),
+          quiet=True)
+    flag = props.get("flag")
+    e.add("pastFlags", sorted({str(i.get("value")) for i in items if i.get("field") == "flag" and i.get("value") != flag}),
+          quiet=True, fuzzy=True)
 
 
 # -- neo4j-admin -------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ AIS_DARK = "ais_dark"  # the list property of AIS-dark evidence items
 NAME_KEYS = "name_keys"  # the Article property re-scans look names up by (ingest/knowledge.py)
 HISTORY = "history"  # the Article property listing the versions it replaced
 MATCH_CANDIDATE = "MATCH_CANDIDATE"  # a list-matching guess: it does not keep an entity alive
+IDENTITY = "identity"  # the Vessel list property of its names and flags over time (graph/identity.py)
 DENIALS = "denials"  # the entity list property of denied relations (certainty "denied"): never an edge
 
 
@@ -207,6 +208,13 @@ MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{label})
 WHERE v.{AIS_DARK} IS NOT NULL
 SET v.{AIS_DARK} = [x IN v.{AIS_DARK} WHERE NOT x CONTAINS row.needle]"""
         for label in dark_labels
+    ]
+    strip += [
+        f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{label})
+WHERE v.{IDENTITY} IS NOT NULL
+SET v.{IDENTITY} = [x IN v.{IDENTITY} WHERE NOT x CONTAINS row.needle]"""
+        for label in (name for name, lab in onto.labels.items() if lab.is_entity and IDENTITY in lab.properties)
     ]
     if any(DENIALS in lab.properties for lab in onto.labels.values() if lab.is_entity):
         strip.append(f"""UNWIND $rows AS row

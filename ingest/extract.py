@@ -175,6 +175,9 @@ def _merge_renamed_vessels(doc, entities: list[Entity], by_span) -> list[Entity]
             continue
         _absorb(keep, old, by_span)
         drop.add(id(old))
+        # The rename as a dated fact of the ship's identity (graph/identity.py).
+        keep.props.setdefault("former_names", []).append(
+            {"name": old.name, "sentence": " ".join(doc[lo:hi].text.split())})
     return [e for e in entities if id(e) not in drop]
 
 

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable
 import dataclasses
 from dataclasses import dataclass, field
 
+from graph import identity
 from graph.errors import StoreUnavailable
+from graph.identity import IDENTITY
 from graph.names import StoredArticle, ids_sourced_from, stored_texts, unmentioned
 from graph.ontology import load as load_ontology
 from graph.writer import AIS_DARK, ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting
@@ -81,6 +83,8 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
         for prop in label.attributes:
             if e.props.get(prop):
                 props[prop] = e.props[prop]
+        if IDENTITY in label.properties:  # the names and flag this article gives a ship, dated by it
+            props[IDENTITY] = identity.article_items(doc.id, e.name, e.props.get("former_names") or (), e.props.get("flag"))
         keys = e.keys or entity_keys(e.label, e.name, e.aliases)
         entities.append(EntityFacts(e.id, e.label, e.name, tuple(e.aliases), tuple(keys), props, len(e.spans), dark))
     ids = {(e.label, e.name): e.id for e in result.entities}

@@ -110,6 +110,9 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     for key, value in ent["properties"].items():
         if value not in (None, "", []):
             facts.rows.append([key.replace("_", " "), str(value)])
+    if report.get("min_sources"):
+        facts.rows.append(["shown", f"facts with at least {report['min_sources']} sources; "
+                                    f"{report.get('below_min_sources', 0)} with fewer left out"])
     totals = report.get("relationship_totals") or {}
     if totals:
         facts.rows.append(["relationships", ", ".join(f"{t} {n}" for t, n in totals.items())])
@@ -170,6 +173,14 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
     for x in report.get("denied") or []:
         denied.rows.append([x["type"], node(x["other"]), [f"denied: {evidence_line(ev)}" for ev in x["evidence"]]])
 
+    history = report.get("identity")
+    timeline = Section("Identity over time", ["date", "what"], empty="nothing recorded")
+    if history:
+        for e in history["events"]:
+            timeline.rows.append([e["date"] or "undated", e["what"]])
+        for c in history["conflicts"]:
+            timeline.rows.append(["conflict", c["text"]])
+
     dark = Section("AIS dark (transponder off)", ["date", "evidence"], empty="no reports")
     for ev in report["ais_dark"]:
         dark.rows.append([ev.get("date") or "", evidence_lines([ev])])
@@ -183,7 +194,7 @@ def report_sections(report: dict[str, Any]) -> tuple[str, list[Section]]:
         sections.append(calls)
     if incoming.rows or place:
         sections.append(incoming)
-    return heading, [*sections, rels, *([denied] if denied.rows else []), dark, arts]
+    return heading, [*sections, *([timeline] if history else []), rels, *([denied] if denied.rows else []), dark, arts]
 
 
 # Where "<" could open HTML or an autolink in a Markdown viewer: before a letter, "/", "!" or

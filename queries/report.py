@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from graph import claims
+from graph import claims, identity
 from graph.errors import ConfigError, LookupFailed
 from graph.lookup import identifier_ref
 from graph.ontology import load as load_ontology
@@ -249,7 +249,9 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
 
     Every fact also carries "claim" (graph/claims.py: independent sources, hedged ones,
     denials, first and last reported, contradicted, summary) and "denials" (the evidence
-    against it); "denied" lists the entity's denials of facts no source states.
+    against it); "denied" lists the entity's denials of facts no source states. "identity"
+    (a ship only, else None: graph/identity.py) holds its names, flags, owners and managers
+    over time, a timeline of them ("events") and the conflicts found.
     `min_sources` keeps only facts with at least that many independent sources; `sort="sources"`
     lists the best corroborated first.
     """
@@ -323,22 +325,21 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         joined.add(c, eid, onto.port_call_type, c["port"]["id"])
     for c in incoming:
         joined.add(c, c["vessel"]["id"], onto.port_call_type, eid)
-    typed = [*((rel, rel["type"]) for rel in ownership),
-             *((rel, rtype) for rtype, items in relationships.items() for rel in items),
-             *((st, st["type"]) for x in indirect for st in x["path"])]
-    for rel, rtype in typed:
-        joined.add(rel, rel["source"]["id"], rel.get("type", rtype), rel["target"]["id"])
+    for rel in [*ownership, *(st for x in indirect for st in x["path"])]:
+        joined.add(rel, rel["source"]["id"], rel["type"], rel["target"]["id"])
+    for rtype, items in relationships.items():
+        for rel in items:
+            joined.add(rel, rel["source"]["id"], rtype, rel["target"]["id"])
     joined.prepare(also=[eid])
     denied_only = joined.denied_only(eid)
+    pending = identity.timeline(store, eid, arts, [o for o in ownership if o["source"]["id"] == eid]) \
+        if entity["label"] == "Vessel" else None
     ais_dark = arts.add(entity["_ais_dark"])
     found = arts.fetch(mentioned)
     joined.finish()
+    history = identity.finish(pending)
     denied = _denied(view, denied_only)
-    if min_sources:
-        keep = _check_min_sources(min_sources)
-        direct, port_calls, incoming, ownership = (
-            [x for x in items if keep(x)] for items in (direct, port_calls, incoming, ownership))
-        relationships = {t: kept for t, items in relationships.items() if (kept := [x for x in items if keep(x)])}
+    keep = _check_min_sources(min_sources)
     articles = [_article(a, found.get(a)) for a in sorted(mentioned)]
     # Newest first, undated last.
     articles.sort(key=lambda a: a["published"] or "", reverse=True)
@@ -348,6 +349,13 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
     for items in relationships.values():
         items.sort(key=lambda x: (x["direction"], x["other"]["name"] or ""))
     direct.sort(key=lambda d: (d["year"] or 0, d["by"]["name"] or ""))
+    # The verdict weighs every fact; `min_sources` only thins what is listed.
+    status = _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming))
+    listed_before = len(direct) + len(port_calls) + len(incoming) + len(ownership) + sum(map(len, relationships.values()))
+    if min_sources:
+        direct, port_calls, incoming, ownership = (
+            [x for x in items if keep(x)] for items in (direct, port_calls, incoming, ownership))
+        relationships = {t: kept for t, items in relationships.items() if (kept := [x for x in items if keep(x)])}
     if sort is not None:
         if sort != "sources":
             raise ConfigError(f"Unknown sort {sort!r}: use 'sources' (best corroborated first) or none.")
@@ -355,7 +363,7 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
             items.sort(key=lambda x: -x["claim"]["sources"])  # stable: ties keep their order
     return {
         "entity": _public(entity),
-        "status": _status(direct, indirect, incoming, hops, onto.port_call_type in capped and bool(incoming)),
+        "status": status,
         "sanctions": {"direct": direct, "indirect": indirect, "hops": hops,
                       "indirect_omitted": len(omitted), "indirect_omitted_entities": omitted,
                       "indirect_truncated": len(exposure) > MAX_INDIRECT},
@@ -365,6 +373,11 @@ def build_report(store: GraphStore, ref: str, *, hops: int = 2, min_sources: int
         "relationships": dict(sorted(relationships.items())),
         "ais_dark": ais_dark,
         "denied": denied,
+        # Facts left out by min_sources (0 without it).
+        "min_sources": min_sources,
+        "below_min_sources": listed_before - (len(direct) + len(port_calls) + len(incoming) + len(ownership)
+                                              + sum(map(len, relationships.values()))),
+        "identity": history,
         "articles": articles,
         # How many relationships of each type the entity has (a report lists at most
         # MAX_PER_GROUP per type and direction, newest first).

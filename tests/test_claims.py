@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from graph import claims
+from graph.errors import ConfigError
 from queries import library, render
 from queries.report import build_report
 
@@ -96,7 +97,14 @@ def test_a_denial_alone_is_no_fact(claims_graph):
 def test_min_sources_and_sort(claims_graph):
     report = build_report(claims_graph.store, "Marlow Star", min_sources=2, sort="sources")
     assert report["sanctions"]["direct"] == []  # the UK sanction rests on one outlet
+    assert report["status"]["text"] == "Sanctioned by United Kingdom"  # the verdict still weighs every fact
     assert [o["type"] for o in report["ownership"]] == ["OWNED_BY"]
+    assert (report["min_sources"], report["below_min_sources"]) == (2, 1)
+    assert "| shown | facts with at least 2 sources; 1 with fewer left out |" in render.report_markdown(report)
+    with pytest.raises(ConfigError, match="min_sources must be a whole number"):
+        build_report(claims_graph.store, "Marlow Star", min_sources=-1)
+    with pytest.raises(ConfigError, match="Unknown sort 'newest'"):
+        build_report(claims_graph.store, "Marlow Star", sort="newest")
 
 
 def test_named_queries(claims_graph):
@@ -123,3 +131,53 @@ def test_cli_report_json_and_min_sources(claims_graph):
     assert [o["claim"]["sources"] for o in data["ownership"]] == [3]
     bad = CliRunner().invoke(main, ["--db", claims_graph.db, "report", "Marlow Star", "--min-sources", "-1"])
     assert bad.exit_code == 2 and "--min-sources" in bad.output
+
+
+def test_exports_carry_the_claims(claims_graph, tmp_path):
+    import networkx as nx
+
+    from graph.export import export
+
+    export(claims_graph.store, "ftm", tmp_path / "kg.ftm.json")
+    lines = [json.loads(x) for x in (tmp_path / "kg.ftm.json").read_text("utf-8").splitlines()]
+    (own,) = [x for x in lines if x["schema"] == "Ownership"]
+    assert own["properties"]["publisher"] == ["Coastal Ledger", "Harbour Gazette", "Sea Lane Review", "harbour gazette"]
+    assert own["properties"]["description"] == [
+        "corroborated by 3 sources (1 hedged) since 2023-09; denied by 1 source; contradicted"]
+    assert (own["first_seen"], own["last_seen"]) == ("2023-09-14", "2024-03-02")
+    export(claims_graph.store, "graphml", tmp_path / "kg.graphml")
+    g = nx.read_graphml(tmp_path / "kg.graphml")
+    (edge,) = [d for _, _, d in g.edges(data=True) if d.get("rel_type") == "OWNED_BY"]
+    assert (edge["claim_sources"], edge["claim_hedged"], edge["claim_denied"], edge["claim_contradicted"]) == (3, 1, 1, True)
+    assert edge["claim_first"] == "2023-09-14"
+
+
+def test_json_api_weighs_and_filters(claims_graph):
+    from test_web_api import client_for
+
+    with client_for(claims_graph.store) as c:
+        data = c.get("/api/entity/imo:9300013").json()
+        assert data["ownership"][0]["claim"]["summary"].startswith("corroborated by 3 sources (1 hedged) since 2023-09")
+        assert [d["other"]["name"] for d in data["denied"]] == ["European Union"]
+        assert c.get("/api/entity/imo:9300013?min_sources=2&sort=sources").json()["sanctions"]["direct"] == []
+        bad = c.get("/api/entity/imo:9300013?min_sources=many")
+        assert bad.status_code == 400 and "min_sources must be a whole number" in bad.text
+        assert c.get("/api/entity/imo:9300013?sort=newest").status_code == 400
+
+
+def test_writer_keeps_a_denial_off_the_edges_and_a_rescan_takes_it_back(store):
+    from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Writer
+
+    ship = EntityFacts("imo:9300013", "Vessel", "Marlow Star", mentions=1)
+    firm = EntityFacts("company:brackwater", "Company", "Brackwater Holdings Ltd", mentions=1)
+    said = "A spokesman denied that the tanker Marlow Star was owned by Brackwater Holdings Ltd."
+    denial = RelationFacts("OWNED_BY", ship.id, firm.id, said, certainty="denied")
+    article = ArticleRecord("a1", source="Nordic Freight Post", published="2024-04-11")
+    writer = Writer(store)
+    writer.add_article(ArticleFacts(article, (ship, firm), (denial,)))
+    assert writer.relationship_count() == 2  # the two MENTIONS, no OWNED_BY
+    (row,) = store.run("MATCH (v:Vessel) RETURN v.denials AS d").rows
+    assert [(x["type"], x["target"], x["sentence"]) for x in map(claims.ev.decode, row["d"])] == [
+        ("OWNED_BY", "company:brackwater", said)]
+    writer.add_article(ArticleFacts(article, (ship, firm), ()), replace=True)
+    assert store.run("MATCH (v:Vessel) RETURN v.denials AS d").rows[0]["d"] == []

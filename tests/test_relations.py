@@ -233,7 +233,7 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
     with open_store(str(tmp_path / "kg.db")) as store:
         (row,) = store.run("MATCH (v:Vessel) RETURN v.denials AS d", {}).rows
     (denial,) = [evidence.decode(x) for x in row["d"]]
-    assert (denial["type"], denial["target"], denial["certainty"]) == ("SANCTIONED_BY", "agency:eu", "denied")
+    assert (denial["type"], denial["target"], denial["certainty"]) == ("SANCTIONED_BY", "agency:european-union", "denied")
     assert json.loads(rows[0]["ev"][0])["certainty"] in ("stated", "hedged")
 
 

@@ -177,12 +177,13 @@ def test_report_rejects_bad_hops(sample, hops):
 def test_renderings_carry_every_evidence_line(lady_r):
     md = render.report_markdown(lady_r)
     assert md.startswith("# Lady R (Vessel)\n")
-    assert ("| 2023-08-23 | Vostochny (Port) | docked | “Satellite images show the Lady R docked at Vostochny on "
+    assert ("| 2023-08-23 | Vostochny (Port) | docked | [reported by 1 source since 2023-10]<br>"
+            "“Satellite images show the Lady R docked at Vostochny on "
             "August 23.” — Russian ships ferry North Korean containers to Vostochny (NK Pro, 2023-10-13) |") in md
     assert "| sanctioned directly | by United States (Country) | 2022-05-08 | RUSSIA-EO14024 / SDN |" in md
     _, sections = render.report_sections(lady_r)
     assert [s.title for s in sections] == [
-        "Entity", "Sanctions", "Ownership and operation chain", "Port calls", "Other relationships",
+        "Entity", "Sanctions", "Ownership and operation chain", "Port calls", "Identity over time", "Other relationships",
         "AIS dark (transponder off)", "Articles mentioning it"]
     assert "| status | Sanctioned by United States |" in md
 
@@ -313,7 +314,8 @@ def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(sample
         "text": "Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded)"}
     md = render.report_markdown(rason)
     assert "## Calls here" in md and "## Port calls" not in md
-    assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | “" + sample_graph.S_RASON_LOAD) in md
+    assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | [reported by 1 source since 2023-08]<br>“"
+            + sample_graph.S_RASON_LOAD) in md
 
 
 def test_port_without_sanctioned_callers_says_so(store):
@@ -453,7 +455,8 @@ def test_cli_port_report_lists_incoming_calls(sample_db):
     md = result.stdout
     assert "| status | Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded) |" in md
     assert "## Calls here" in md
-    assert "| 2023-09-02 | Angara (Vessel) | called | yes, by United States | “" + sample_graph.S_ANGARA in md
+    assert ("| 2023-09-02 | Angara (Vessel) | called | yes, by United States | [reported by 1 source since 2023-10]<br>“"
+            + sample_graph.S_ANGARA) in md
     assert "no port calls recorded" not in md
 
 

@@ -19,15 +19,8 @@ from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, Parse
 
 NAMESPACE = "ftm"  # list key and node id prefix of FtM entities: ftm:<entity id>
 
-# FtM schema -> ontology label. Checked in this order; a schema also matches its parents.
-SCHEMA_LABELS = [
-    ("Vessel", "Vessel"),
-    ("Person", "Person"),
-    ("PublicBody", "Agency"),
-    ("Company", "Company"),
-    ("Organization", "Organization"),
-    ("LegalEntity", "Company"),  # OpenSanctions' LegalEntity is mostly a firm of unknown form
-]
+# FtM schema -> ontology label, property names and which relationships FtM holds how: the
+# ontology's `ftm:` mapping (graph/ftm_map.py), the one the FtM export (graph/export.py) writes by.
 
 # Ids our own FtM export writes for graph ids: "imo:9161003" -> "imo--9161003" (FtM ids may not
 # hold ":"); reading them back restores the graph id, so export -> import lands on the same nodes.
@@ -85,13 +78,6 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _label(schema) -> str | None:
-    for name, label in SCHEMA_LABELS:
-        if schema.is_a(name):
-            return label
-    return None
-
-
 def _date(values: list[str]) -> str | None:
     return min(values) if values else None
 
@@ -102,6 +88,11 @@ def read(path: str | Path) -> ParsedList:
     from followthemoney.exc import InvalidData
     from followthemoney.types import registry
 
+    from graph import ftm_map
+
+    mapping = ftm_map.load()
+    sanction, ownership = mapping.relationship("SANCTIONED_BY"), mapping.relationship("OWNED_BY")
+    vessel_props = {ftm: prop for prop, ftm in mapping.properties("Vessel").items()}
     path = Path(path)
     parsed = ParsedList(name=NAMESPACE)
     for i, data in _lines(path):
@@ -114,8 +105,8 @@ def read(path: str | Path) -> ParsedList:
             continue
         datasets = [str(d) for d in data.get("datasets") or []]
         schema = proxy.schema
-        if schema.is_a("Sanction"):
-            entity = proxy.first("entity")
+        if schema.is_a(sanction["schema"]):
+            entity = proxy.first(sanction["from"])
             if not entity:
                 parsed.skip("Sanction without entity")
                 continue
@@ -127,7 +118,7 @@ def read(path: str | Path) -> ParsedList:
                     entity=f"{NAMESPACE}:{entity}",
                     list_name=list_name,
                     entry_id=entry,
-                    authority=proxy.first("authority"),
+                    authority=proxy.first(sanction["to"]),
                     country=proxy.first("country"),
                     program=program,
                     date=_date(proxy.get("listingDate") or proxy.get("startDate") or proxy.get("date")),
@@ -137,8 +128,8 @@ def read(path: str | Path) -> ParsedList:
                 )
             )
             continue
-        if schema.is_a("Ownership"):
-            owner, asset = proxy.first("owner"), proxy.first("asset")
+        if schema.is_a(ownership["schema"]):
+            owner, asset = proxy.first(ownership["to"]), proxy.first(ownership["from"])
             if not owner or not asset:
                 parsed.skip("Ownership without owner or asset")
                 continue
@@ -148,7 +139,7 @@ def read(path: str | Path) -> ParsedList:
                            summary=f"FtM Ownership {proxy.id}" + (f" ({share}%)" if share else ""))
             )
             continue
-        label = _label(schema)
+        label = mapping.label_of(schema)
         if label is None:
             parsed.skip(f"schema {schema.name}")
             continue
@@ -161,22 +152,25 @@ def read(path: str | Path) -> ParsedList:
         props: dict[str, object] = {}
         node_id = node_id_from_ftm(proxy.id)
         if label == "Vessel":
-            imo = next((i for v in proxy.get("imoNumber") if valid_imo(i := v.upper().removeprefix("IMO").strip())), None)
+            imo = next((i for v in proxy.get(mapping.properties("Vessel")["imo"])
+                        if valid_imo(i := v.upper().removeprefix("IMO").strip())), None)
             if imo:
                 props["imo"] = imo
                 node_id = f"imo:{imo}"
-            flag = proxy.first("flag")
-            props.update(
-                mmsi=proxy.first("mmsi"),
-                call_sign=proxy.first("callSign"),
-                vessel_type=proxy.first("type"),
-                flag=registry.country.caption(flag) if flag else None,
-            )
-            for prop, rel in (("owner", "OWNED_BY"), ("operator", "OPERATED_BY")):
+            for ftm_prop, prop in vessel_props.items():
+                if prop == "imo":
+                    continue
+                value = proxy.first(ftm_prop)
+                if value and ftm_prop == "flag":
+                    value = registry.country.caption(value)
+                props[prop] = value
+            for prop, rel in mapping.vessel_links():
                 for ref in proxy.get(prop):
                     parsed.links.append(ListedLink(rel, key, f"{NAMESPACE}:{ref}", summary=f"FtM Vessel.{prop}"))
-        elif label == "Company" and proxy.first("legalForm"):
-            props["legal_form"] = proxy.first("legalForm")
+        else:
+            for prop, ftm_prop in mapping.properties(label).items():
+                if ftm_prop in schema.properties and proxy.first(ftm_prop):
+                    props[prop] = proxy.first(ftm_prop)
         countries = [c for prop in ("country", "jurisdiction", "nationality") if prop in schema.properties
                      for c in proxy.get(prop)]
         parsed.entities[key] = ListedEntity(

@@ -126,6 +126,17 @@
               factEvidence(x)))))))
         : empty("None."));
 
+    const h = r.identity;
+    const identity = h ? section("Identity over time",
+      h.events.length
+        ? el("ul", { class: "timeline", id: "identity" }, h.events.map((e) => el("li", {},
+            el("span", { class: "when" }, e.date || "date not stated"), " · ", e.what)))
+        : empty("No names, flags or owners recorded."),
+      h.conflicts.length
+        ? el("ul", { class: "conflicts", id: "identity-conflicts" }, h.conflicts.map((c) => el("li", { "data-kind": c.kind },
+            el("strong", {}, "Conflict: "), c.text)))
+        : null) : null;
+
     const denied = (r.denied || []).length ? section("Denied, and stated by no source",
       el("ul", { class: "chain", id: "denied" }, r.denied.map((x) => el("li", {},
         el("span", { class: "rel-type" }, x.type), " ", entityLink(x.other), " ", badge(x.other.label),
@@ -138,7 +149,7 @@
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
-    main.replaceChildren(...[head, about, sanctions, incoming, ownership, calls, dark, rels, denied, articles].filter(Boolean));
+    main.replaceChildren(...[head, about, sanctions, incoming, ownership, identity, calls, dark, rels, denied, articles].filter(Boolean));
   }
 
   function notFound(err) {
