@@ -40,6 +40,7 @@ class ImportSummary:
     matched: int = 0  # listed entities merged onto extracted ones by matching
     candidates: int = 0  # uncertain matches stored for review
     rescanned: int = 0  # stored articles extracted again because they mention newly known names
+    alerts: int = 0  # alerts raised for watched items (graph/watch.py)
 
 
 def detect_format(path: Path) -> str:
@@ -115,6 +116,9 @@ def import_sanctions(store, path: str | Path, fmt: str | None = None, *, match: 
     if rescan:
         with store.ingest_lock():  # an ingest running now would write the same articles
             summary.rescanned = refresh(store, before, match=match, progress=progress).rescanned
+    from ingest.pipeline import raise_watch_alerts
+
+    summary.alerts = raise_watch_alerts(store)
     return summary
 
 
