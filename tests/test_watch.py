@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+import sample_graph
 from click.testing import CliRunner
 
 from cli import main
@@ -150,3 +152,31 @@ def test_bad_input_is_one_line(db_arg, args, message):
     result = invoke(db_arg, *args)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_web_api_lists_alerts_and_marks_them_seen(store):
+    """The explorer's alerts endpoints (web/watch_api.py) over a watched port that gains a call."""
+    from graph.watch import add_watch, list_alerts, raise_alerts
+
+    sample_graph.build(store)
+    add_watch(store, "port:rason", by="tester")
+    store.run("MATCH (v:Vessel {id: 'imo:9161003'}), (p:Port {id: 'port:rason'}) "
+              "MERGE (v)-[c:CALLED_AT {key: '2024-01-05'}]->(p) SET c.date = '2024-01-05', "
+              "c.evidence = ['{\"article\":\"x\",\"method\":\"rule\",\"sentence\":\"A later call.\"}'], c.articles = ['x']",
+              write=True)
+    raised = raise_alerts(store)
+    assert [a.kind for a in raised] == ["port_call"]
+    from web.app import console_headers, create_app
+    from starlette.testclient import TestClient
+
+    app = create_app(store.settings, store=store)
+    with TestClient(app, base_url="http://127.0.0.1", headers=console_headers(app)) as c:
+        body = c.get("/api/alerts").json()
+        assert [a["id"] for a in body["alerts"]] == [raised[0].id]
+        assert body["alerts"][0]["evidence"][0]["sentence"] == "A later call."
+        assert body["watches"][0]["target"] == "port:rason"
+        assert c.post("/api/alerts/seen", json={"ids": "x"}).status_code == 400
+        assert c.post("/api/alerts/seen", json={"ids": [raised[0].id]}).json() == {"marked": 1}
+        assert c.get("/api/alerts").json()["alerts"] == []
+        assert len(c.get("/api/alerts?all=1").json()["alerts"]) == 1
+    assert list_alerts(store) == []
