@@ -166,6 +166,8 @@ def test_web_api_lists_alerts_and_marks_them_seen(store):
               write=True)
     raised = raise_alerts(store)
     assert [a.kind for a in raised] == ["port_call"]
+    assert raise_alerts(store) == []  # each fact once
+    assert list_alerts(store, since="2999-01-01") == [] and len(list_alerts(store, since="2000-01-01")) == 1
     from web.app import console_headers, create_app
     from starlette.testclient import TestClient
 
@@ -180,3 +182,24 @@ def test_web_api_lists_alerts_and_marks_them_seen(store):
         assert c.get("/api/alerts").json()["alerts"] == []
         assert len(c.get("/api/alerts?all=1").json()["alerts"]) == 1
     assert list_alerts(store) == []
+
+
+def test_watch_and_alerts_do_not_import_spacy(store, db_arg):
+    import subprocess
+    import sys
+    import textwrap
+
+    sample_graph.build(store)
+    code = textwrap.dedent(f"""
+        import sys
+        from click.testing import CliRunner
+        from cli import main
+        for args in (["watch", "add", "Lady R"], ["watch", "add", "--program", "DPRK3"], ["watch", "list"],
+                     ["alerts", "--format", "json"], ["alerts", "--mark-seen"], ["watch", "remove", "Lady R"]):
+            result = CliRunner().invoke(main, ["--db", {db_arg!r}, *args])
+            assert result.exit_code == 0, (args, result.output)
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc", "torch")))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
