@@ -278,6 +278,8 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
 
     if summary.rescan.rescanned:
         click.echo(f"re-scanned: {summary.rescan.rescanned} stored articles mentioning names these articles typed")
+    if summary.alerts:
+        click.echo(f"alerts: {summary.alerts} raised for watched items (uv run sanctions-kg alerts)")
     for f in summary.failed:
         click.echo(one_line(f"failed: {f.path}: {f.reason}"), err=True)
     if summary.failed:
@@ -824,6 +826,8 @@ def import_sanctions_cmd(obj: Context, file: str, fmt: str | None, no_match: boo
                    "mentioning newly known names")
     if s.skipped:
         click.echo("skipped: " + ", ".join(f"{n} {why}" for why, n in sorted(s.skipped.items())))
+    if s.alerts:
+        click.echo(f"alerts: {s.alerts} raised for watched items (uv run sanctions-kg alerts)")
 
 
 @main.command()
@@ -887,3 +891,117 @@ def export_cmd(obj: Context, fmt: str, out: str) -> None:
     if s.command:
         click.echo("bulk-load into an empty, stopped Neo4j 5 (also saved as import.sh):")
         click.echo(s.command)
+
+
+# -- watchlists and alerts (library: graph/watch.py) ---------------------------------------------
+
+
+@main.group()
+def watch() -> None:
+    """Follow entities, ports and sanctions programmes: changes about them raise alerts.
+
+    What the graph holds about an item when it is added is its baseline; later ingests and
+    list imports raise an alert for each new fact (`uv run sanctions-kg alerts`).
+    """
+
+
+@watch.command("add")
+@click.argument("target", metavar="NAME|ID|IMO")
+@click.option("--program", is_flag=True, help="TARGET is a sanctions programme (e.g. RUSSIA-EO14024), not an entity.")
+@click.option("--hops", type=click.IntRange(1, 6), default=2, show_default=True,
+              help="Alert when a sanctioned party comes this near (ownership, operation, ties).")
+@click.option("--by", metavar="NAME", help="Who adds it (default: $USER).")
+@click.pass_obj
+@handle_errors
+def watch_add(obj: Context, target: str, program: bool, hops: int, by: str | None) -> None:
+    """Watch an entity or port (an id, IMO number or name), or a programme with --program."""
+    import getpass
+
+    from graph.watch import add_watch
+
+    with obj.open_store() as store:
+        w, new = add_watch(store, target, program=program, hops=hops, by=by or getpass.getuser())
+    from queries.terminal import one_line
+
+    if new:
+        click.echo(one_line(f"watching {w.kind} {w.name} ({w.target}) as {w.id}, added by {w.by}"))
+    else:
+        click.echo(one_line(f"already watching {w.kind} {w.name} ({w.target}) as {w.id}, added by {w.by} at {w.added_at}"))
+
+
+@watch.command("remove")
+@click.argument("target", metavar="NAME|ID")
+@click.pass_obj
+@handle_errors
+def watch_remove(obj: Context, target: str) -> None:
+    """Stop watching an item (watch id, entity id, IMO number, name or programme); its alerts go too."""
+    from graph.watch import remove_watch
+
+    with obj.open_store() as store:
+        w = remove_watch(store, target)
+    from queries.terminal import one_line
+
+    click.echo(one_line(f"stopped watching {w.kind} {w.name} ({w.id})"))
+
+
+@watch.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True, help="Output format.")
+@click.pass_obj
+@handle_errors
+def watch_list(obj: Context, fmt: str) -> None:
+    """List the watched items: kind, what, who added it and when."""
+    from graph.watch import list_watches
+
+    with obj.open_store() as store:
+        watches = list_watches(store)
+    if fmt == "json":
+        click.echo(_json([w.as_dict() for w in watches]))
+        return
+    if not watches:
+        click.echo("Nothing is watched. Add an item with `uv run sanctions-kg watch add NAME`.")
+        return
+    _print_rows(["kind", "name", "target", "hops", "by", "added_at"], [w.as_dict() for w in watches], "table")
+
+
+@main.command()
+@click.option("--since", metavar="DATE", help="Only alerts raised on or after this date (YYYY-MM-DD).")
+@click.option("--all", "show_all", is_flag=True, help="Also alerts already marked seen.")
+@click.option("--mark-seen", is_flag=True, help="Mark the alerts shown as seen.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False), default="table",
+              show_default=True, help="table (terminal) or json (every field, evidence included).")
+@click.pass_obj
+@handle_errors
+def alerts(obj: Context, since: str | None, show_all: bool, mark_seen: bool, fmt: str) -> None:
+    """Raise and list alerts: what changed about the watched items, each once, with its evidence.
+
+    New facts since the last run are raised first (ingest and import-sanctions raise them too).
+    Unseen alerts are listed by watched item, kind and date.
+    """
+    from graph import watch as watch_mod
+
+    if since is not None:
+        try:
+            since = _check_date(since)
+        except click.BadParameter:
+            raise click.BadParameter(f"{since!r} is not a date: use YYYY-MM-DD, e.g. 2024-03-16.",
+                                     param_hint="--since") from None
+    with obj.open_store() as store:
+        watch_mod.raise_alerts(store)
+        found = watch_mod.list_alerts(store, since=since, include_seen=show_all)
+        marked = watch_mod.mark_seen(store, [a.id for a in found]) if mark_seen else 0
+    if fmt == "json":
+        click.echo(_json([a.as_dict() for a in found]))
+    elif not found:
+        click.echo("No alerts." if show_all else "No unseen alerts.")
+    else:
+        from queries.terminal import one_line
+
+        for a in found:
+            click.echo(one_line(f"[{a.id}] {a.kind:<11} {a.watch_name}: {a.summary}"))
+            for item in a.evidence:
+                line = f'"{item["sentence"]}" ({item.get("cite", "")})' if item.get("sentence") else item.get("cite", "")
+                click.echo("    " + one_line(line))
+        click.echo(f"{len(found)} alert{'' if len(found) == 1 else 's'}")
+    if marked:
+        click.echo(f"marked {marked} seen", err=True)

@@ -23,7 +23,7 @@ runs" runs while another client is attached to its database.
 tests/test_readme.py runs the same commands and compares their output with README.md, so a
 change in what a command prints fails until this script has been run again.
 
-The screenshots in docs/ come from the browser tests (tests/test_web_browser.py), which write
+The screenshots in docs/ come from the browser tests (tests/test_web_browser.py, test_web_map.py), which write
 them under build/screenshots/; this script runs those tests and copies the pictures into docs/
 (`--no-screenshots` skips that).
 """
@@ -401,9 +401,9 @@ def generated_pages() -> dict[Path, str]:
 
 def screenshots() -> list[Path]:
     """Run the browser tests (they write build/screenshots/*.png) and copy the pictures to docs/."""
-    print("taking screenshots: uv run pytest tests/test_web_browser.py", flush=True)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_web_browser.py"],
-                          cwd=ROOT)
+    print("taking screenshots: uv run pytest tests/test_web_browser.py tests/test_web_map.py", flush=True)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_web_browser.py",
+                           "tests/test_web_map.py"], cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit("docs/generate.py: the browser tests failed, so the screenshots were not updated "
                          "(see above; --no-screenshots skips them).")

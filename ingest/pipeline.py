@@ -44,6 +44,7 @@ class IngestSummary:
     entities_added: int = 0
     relationships_added: int = 0
     rescan: RescanSummary = field(default_factory=RescanSummary)
+    alerts: int = 0  # alerts raised for watched items (graph/watch.py)
 
     @property
     def ok(self) -> bool:
@@ -57,6 +58,7 @@ class IngestSummary:
             "entities_added": self.entities_added,
             "relationships_added": self.relationships_added,
             "rescanned": self.rescan.rescanned,
+            "alerts": self.alerts,
         }
 
 
@@ -163,7 +165,16 @@ def ingest_documents(
     StoreUnavailable: every article written so far is complete, and running again finishes.
     """
     with store.ingest_lock(), frozen_heap():
-        return _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
+        summary = _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan)
+    summary.alerts = raise_watch_alerts(store)
+    return summary
+
+
+def raise_watch_alerts(store) -> int:
+    """Alerts for what changed about watched items (graph/watch.py); how many were raised."""
+    from graph import watch
+
+    return len(watch.raise_alerts(store)) if watch.has_watches(store) else 0
 
 
 def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=True) -> IngestSummary:

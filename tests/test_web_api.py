@@ -345,3 +345,23 @@ def test_serve_refuses_a_busy_port(sample_store):
 def test_pages_only_run_scripts_from_the_server(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+# -- timeline, map and alerts (web/watch_api.py) ----------------------------------------------
+def test_events_are_dated_and_ports_placed(client):
+    body = client.get("/api/events/imo:9161003").json()
+    events = body["events"]
+    dated = [e["date"] for e in events if e["date"]]
+    assert dated == sorted(dated) and dated
+    rason = [e for e in events if e["port"] and e["port"]["id"] == "port:rason"]
+    assert rason and rason[0]["kind"] == "loading"
+    assert "The Lady R loaded containers at Rason on August 20." in [x["sentence"] for x in rason[0]["evidence"]]
+    assert body["places"]["port:rason"]["lat"] == 42.2 and body["places"]["port:rason"]["lon"] == 130.3
+    assert client.get("/api/events/no-such-thing").status_code == 404
+
+
+def test_places_only_for_ports_the_package_places(client):
+    got = client.get("/api/places", params=[("id", "port:rason"), ("id", "imo:9161003"), ("id", "nothing")]).json()
+    assert list(got["places"]) == ["port:rason"]
+    assert client.get("/api/places", params=[("id", str(i)) for i in range(501)]).status_code == 400
+

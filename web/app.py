@@ -5,6 +5,7 @@ Pages (static HTML + JS in web/static/, talking to the JSON API in web/api.py):
   /entity/ID   the report on one entity, with the evidence behind each fact
   /search      typo-tolerant search over names and aliases
   /queries     the named queries as buttons with parameter forms
+  /alerts      the unseen alerts about watched items, with their evidence
 
 Safety, besides the read-only layers in web/api.py:
 - pages load scripts from this server only (Content-Security-Policy), and link articles only
@@ -321,6 +322,7 @@ def create_app(
         Route("/search", _page("search", "Search"), include_in_schema=False),
         Route("/queries", _page("queries", "Named queries"), include_in_schema=False),
         Route("/entity/{ref:path}", _page("entity", "Entity"), include_in_schema=False),
+        Route("/alerts", _page("alerts", "Alerts"), include_in_schema=False),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app.router.routes.extend(api.routes() + pages)

@@ -41,6 +41,7 @@ class ImportSummary:
     matched_names: list[str] = field(default_factory=list)  # which: "LISTED onto Extracted (kept id)"
     candidates: int = 0  # uncertain matches stored for review
     rescanned: int = 0  # stored articles extracted again because they mention newly known names
+    alerts: int = 0  # alerts raised for watched items (graph/watch.py)
 
 
 def detect_format(path: Path) -> str:
@@ -130,6 +131,9 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
     if rescan:
         summary.rescanned = refresh(store, base, match=match, progress=progress).rescanned
         end_rescan(store)
+    from ingest.pipeline import raise_watch_alerts
+
+    summary.alerts = raise_watch_alerts(store)
     return summary
 
 

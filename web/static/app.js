@@ -440,6 +440,23 @@ const SKG = (() => {
       onNode: (n) => (n.label === "Article" ? showArticle(panel, n) : (location.href = entityUrl(n.id))),
       onEdge: (e) => showEdge(panel, e),
     });
+    // Port calls in the result: a Map tab beside the graph (map.js).
+    if (typeof SKGMap !== "undefined" && data.graph.edges.some((e) => e.type === "CALLED_AT")) {
+      const mapBox = el("div", { class: "map-tab", id: "map-tab", hidden: true });
+      const wrap = target.querySelector(".graph-wrap");
+      const tabs = el("div", { class: "tabs", role: "tablist" },
+        el("button", { type: "button", class: "tab active", id: "tab-graph" }, "Graph"),
+        el("button", { type: "button", class: "tab", id: "tab-map" }, "Map"));
+      const [gTab, mTab] = tabs.children;
+      let drawn = false;
+      gTab.addEventListener("click", () => { wrap.hidden = false; mapBox.hidden = true; gTab.classList.add("active"); mTab.classList.remove("active"); });
+      mTab.addEventListener("click", () => {
+        wrap.hidden = true; mapBox.hidden = false; mTab.classList.add("active"); gTab.classList.remove("active");
+        if (!drawn) { drawn = true; SKGMap.consoleMap(mapBox, data, (box, e) => showEdge(box, e)).catch((err) => mapBox.append(errorBox(err))); }
+      });
+      wrap.before(tabs);
+      wrap.after(mapBox);
+    }
   }
 
   // Mark the current page in the top bar.

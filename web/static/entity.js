@@ -149,7 +149,11 @@
             el("div", { class: "small muted" }, [a.source, a.published].filter(Boolean).join(" · ")))))
         : empty("No article mentions this entity."));
 
-    main.replaceChildren(...[head, about, sanctions, incoming, ownership, identity, calls, dark, rels, denied, articles].filter(Boolean));
+    // Vessels and ports: their dated events on a timeline and a map (timeline.js, map.js).
+    const events = e.label === "Vessel" || e.label === "Port"
+      ? el("section", { class: "card", id: "events" }, el("h2", {}, "Timeline and map"), empty("Loading…")) : null;
+    main.replaceChildren(...[head, about, sanctions, events, incoming, ownership, identity, calls, dark, rels, denied, articles].filter(Boolean));
+    if (events) SKGTimeline.mount(events, e.id).catch((err) => events.replaceChildren(el("h2", {}, "Timeline and map"), SKG.errorBox(err)));
   }
 
   function notFound(err) {
