@@ -407,3 +407,8 @@ def test_a_year_or_a_title_before_a_firm_is_not_its_name(nlp):
 def test_a_ministry_with_a_long_remit(nlp):
     text = "It is a front company for Iran's Ministry of Defence and Armed Forces Logistics, which buys drones."
     assert names(nlp, text, "Agency") == {"Ministry of Defence and Armed Forces Logistics"}
+
+
+def test_a_state_name_opening_a_firm_name(nlp):
+    text = "The ships belong to the Islamic Republic of Iran Shipping Lines, a state carrier."
+    assert names(nlp, text, "Company") == {"Islamic Republic of Iran Shipping Lines"}

@@ -211,6 +211,13 @@ class Organizations:
         n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
         if n_start == start or cover[start]:
             return
+        # "Islamic Republic of Iran Shipping Lines": a state's name right before two business words
+        # opens the firm's name.
+        k = n_start
+        while k > lo and cover[k - 1] == "Country" and not doc[k - 1].is_space:
+            k -= 1
+        if k < n_start and doc[k].text[:1].isupper() and start - n_start == 1 and doc[n_start].text in self.company_words:
+            n_start = k
         # Take trailing business words too: "Ocean Star Ship Management".
         j = end
         while j < hi:
