@@ -893,7 +893,7 @@ def export_cmd(obj: Context, fmt: str, out: str) -> None:
         click.echo(s.command)
 
 
-# -- watchlists and alerts (library: graph/watch.py) ---------------------------------------------
+# -- watchlists and alerts (library: graph/watch.py, queries/watchlist.py) ---------------------------------------------
 
 
 @main.group()
@@ -917,7 +917,7 @@ def watch_add(obj: Context, target: str, program: bool, hops: int, by: str | Non
     """Watch an entity or port (an id, IMO number or name), or a programme with --program."""
     import getpass
 
-    from graph.watch import add_watch
+    from queries.watchlist import watch as add_watch
 
     with obj.open_store() as store:
         w, new = add_watch(store, target, program=program, hops=hops, by=by or getpass.getuser())
@@ -935,10 +935,10 @@ def watch_add(obj: Context, target: str, program: bool, hops: int, by: str | Non
 @handle_errors
 def watch_remove(obj: Context, target: str) -> None:
     """Stop watching an item (watch id, entity id, IMO number, name or programme); its alerts go too."""
-    from graph.watch import remove_watch
+    from queries.watchlist import unwatch
 
     with obj.open_store() as store:
-        w = remove_watch(store, target)
+        w = unwatch(store, target)
     from queries.terminal import one_line
 
     click.echo(one_line(f"stopped watching {w.kind} {w.name} ({w.id})"))

@@ -1,7 +1,7 @@
 """Watchlists and change alerts: what changed in the graph about the things an analyst follows.
 
-    add_watch(store, "Lady R", by="ana")          # an entity by id, IMO number or name
-    add_watch(store, "RUSSIA-EO14024", program=True)
+    add_watch(store, resolve_entity(store, "Lady R"), by="ana")   # queries/watchlist.py looks it up
+    add_watch(store, program="RUSSIA-EO14024")
     raise_alerts(store)                            # new Alert nodes, after an ingest or list import
     list_alerts(store, since="2026-01-01")         # unseen ones, each with its evidence
     mark_seen(store, [alert.id for alert in ...])
@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import ConfigError, LookupFailed
+from graph.errors import ConfigError
 
 if TYPE_CHECKING:
     from graph.store import GraphStore
@@ -351,26 +351,26 @@ def _check_hops(hops: int) -> int:
     return check_hops(hops, "hops")
 
 
-def add_watch(store: GraphStore, ref: str, *, program: bool = False, by: str | None = None,
-              hops: int = DEFAULT_HOPS) -> tuple[Watch, bool]:
-    """Watch the entity `ref` names (an id, an IMO number or a name: queries.report.resolve_entity)
-    or, with `program`, the sanctions programme of that name. What the graph holds about it now is
-    its baseline: only later changes raise alerts. Returns the watch and whether it is new."""
+def add_watch(store: GraphStore, entity: dict[str, Any] | None = None, *, program: str | None = None,
+              by: str | None = None, hops: int = DEFAULT_HOPS) -> tuple[Watch, bool]:
+    """Watch a resolved entity ({"id", "label", "name", "aliases", "identifiers", "properties"}, as
+    queries.report.resolve_entity gives it: queries/watchlist.py looks it up by id, IMO number or
+    name) or the sanctions programme `program`. What the graph holds about it now is its
+    baseline: only later changes raise alerts. Returns the watch and whether it is new."""
     hops = _check_hops(hops)
-    ref = (ref or "").strip()
-    if not ref:
-        raise ConfigError("Give what to watch: an entity id, IMO number or name, or a programme with --program.")
-    if program:
-        target = " ".join(ref.upper().split())
+    if program is not None:
+        target = " ".join(program.upper().split())
+        if not target:
+            raise ConfigError("Give the programme's name as the lists write it, e.g. RUSSIA-EO14024.")
         watch = Watch(f"watch:program:{target}", "program", target, target, by, _now(), hops)
+    elif entity is not None:
+        kind = "port" if entity["label"] == store.ontology.label("Port").name else "entity"
+        names = tuple(sorted({entity["name"], *(entity.get("aliases") or ())} - {None, ""}))
+        imo = (entity.get("identifiers") or {}).get("imo") or (entity.get("properties") or {}).get("imo")
+        watch = Watch(f"watch:{kind}:{entity['id']}", kind, entity["id"], entity["name"] or entity["id"], by, _now(),
+                      hops, imo, names)
     else:
-        from queries.report import resolve_entity
-
-        e = resolve_entity(store, ref)
-        kind = "port" if e["label"] == store.ontology.label("Port").name else "entity"
-        names = tuple(sorted({e["name"], *(e.get("aliases") or ())} - {None, ""}))
-        imo = (e.get("identifiers") or {}).get("imo") or e["properties"].get("imo")
-        watch = Watch(f"watch:{kind}:{e['id']}", kind, e["id"], e["name"] or e["id"], by, _now(), hops, imo, names)
+        raise ConfigError("Give what to watch: an entity id, IMO number or name, or a programme with --program.")
     q = _q(store.ontology)
     existing = store.run(q.watch, {"id": watch.id}).rows
     if existing:
@@ -382,27 +382,20 @@ def add_watch(store: GraphStore, ref: str, *, program: bool = False, by: str | N
     return watch, True
 
 
-def remove_watch(store: GraphStore, ref: str) -> Watch:
-    """Stop watching: by watch id, entity id, IMO number, name or programme name. Its alerts go too."""
-    watches = list_watches(store)
+def find_watches(store: GraphStore, ref: str, entity_id: str | None = None) -> list[Watch]:
+    """The watches `ref` names: a watch id, a target (entity id or programme), a watched name, or
+    (given) the id of the entity `ref` resolves to."""
     ref = (ref or "").strip()
-    hit = [w for w in watches if ref in (w.id, w.target) or w.name.lower() == ref.lower()
-           or ref.lower() in (n.lower() for n in w.names) or (w.kind == "program" and w.target == ref.upper())]
-    if not hit:
-        try:
-            from queries.report import resolve_entity
+    low = ref.lower()
+    watches = list_watches(store)
+    hit = [w for w in watches if ref in (w.id, w.target) or w.name.lower() == low
+           or low in (n.lower() for n in w.names) or (w.kind == "program" and w.target == ref.upper())]
+    return hit or [w for w in watches if entity_id and w.target == entity_id]
 
-            eid = resolve_entity(store, ref)["id"]
-            hit = [w for w in watches if w.target == eid]
-        except LookupFailed:
-            pass
-    if not hit:
-        listed = ", ".join(w.name for w in watches) or "nothing is watched"
-        raise LookupFailed(f"{ref!r} is not on the watchlist ({listed}). See `sanctions-kg watch list`.")
-    if len(hit) > 1:
-        raise LookupFailed(f"{ref!r} matches {len(hit)} watches: {', '.join(w.id for w in hit)}. Give a watch id.")
-    store.run(_q(store.ontology).remove, {"id": hit[0].id}, write=True)
-    return hit[0]
+
+def remove_watch(store: GraphStore, watch: Watch) -> None:
+    """Stop watching; its alerts go too."""
+    store.run(_q(store.ontology).remove, {"id": watch.id}, write=True)
 
 
 # -- alerts ---------------------------------------------------------------------------------
@@ -473,5 +466,5 @@ def mark_seen(store: GraphStore, ids: Iterable[str]) -> int:
     return len(store.run(_q(store.ontology).seen, {"ids": ids, "at": _now()}, write=True).rows)
 
 
-__all__ = ["ALERT_KINDS", "Alert", "KINDS", "Watch", "add_watch", "alert_id", "facts", "has_watches", "list_alerts",
+__all__ = ["ALERT_KINDS", "Alert", "KINDS", "Watch", "add_watch", "alert_id", "facts", "find_watches", "has_watches", "list_alerts",
            "list_watches", "mark_seen", "raise_alerts", "remove_watch", "sentence_with", "statements"]

@@ -156,7 +156,8 @@ def test_bad_input_is_one_line(db_arg, args, message):
 
 def test_web_api_lists_alerts_and_marks_them_seen(store):
     """The explorer's alerts endpoints (web/watch_api.py) over a watched port that gains a call."""
-    from graph.watch import add_watch, list_alerts, raise_alerts
+    from graph.watch import list_alerts, raise_alerts
+    from queries.watchlist import watch as add_watch
 
     sample_graph.build(store)
     add_watch(store, "port:rason", by="tester")

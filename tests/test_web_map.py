@@ -130,7 +130,7 @@ def test_console_map_tab_shows_the_query_port_calls(server, page, requests):  # 
 def test_alerts_page_lists_unseen_alerts_with_evidence(server, page, requests, tmp_path):  # noqa: F811
     """Last in this module: it changes the graph (a watch, an article)."""
     base, db = server
-    from graph.watch import add_watch
+    from queries.watchlist import watch as add_watch
     from ingest.pipeline import ingest_paths
 
     article = tmp_path / "later.txt"

@@ -572,8 +572,6 @@ class Api:
         return JSONResponse(generator.get_schema(routes=request.app.routes))
 
     def routes(self) -> list[Route]:
-        from web import watch_api
-
         return [
             Route("/api/query", self.query, methods=["POST"]),
             Route("/api/entity/{ref:path}", self.entity, methods=["GET"]),
@@ -582,7 +580,6 @@ class Api:
             Route("/api/queries/{name}", self.run_query, methods=["POST"]),
             Route("/api/edge", self.edge, methods=["GET"]),
             Route("/api/openapi.json", self.openapi, methods=["GET"], include_in_schema=False),
-            *watch_api.routes(self),  # timeline, map and alerts (web/watch_api.py)
         ]
 
 

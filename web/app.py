@@ -325,7 +325,10 @@ def create_app(
         Route("/alerts", _page("alerts", "Alerts"), include_in_schema=False),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app.router.routes.extend(api.routes() + pages)
+    from web import watch_api
+
+    # The timeline, map and alerts endpoints (web/watch_api.py) after the API's own.
+    app.router.routes.extend(api.routes() + watch_api.routes(api) + pages)
     return app
 
 
