@@ -427,7 +427,7 @@ def repair(obj: Context) -> None:
     if settings.is_server:
         click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
         return
-    from graph.server import repair_aof
+    from graph.repair import repair_aof
 
     click.echo(repair_aof(settings.db))
 

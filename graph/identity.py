@@ -159,15 +159,14 @@ def _conflicts(store: GraphStore, entity_id: str, row: dict[str, Any], names: li
             f"reported as {', '.join(others)}"
         out.append({"kind": "same_imo_new_name", "text": text})
     if imo:
-        from ingest.normalize import normalize_name
-
-        keys = sorted({k for n in names if (k := normalize_name(n["value"]))})
+        # The lookup keys the ship's names were stored under (every name it was given is an
+        # alias, and each alias a key): another ship with an IMO number of its own holding one.
         vessel = store.ontology.label("Vessel").name
         for other in store.run(
-            f"MATCH (o:{vessel}) WHERE o.id <> $id AND o.imo IS NOT NULL AND o.imo <> $imo "
-            "AND any(k IN coalesce(o.keys, []) WHERE k IN $keys) RETURN o.id AS id, o.name AS name, o.imo AS imo "
-            "ORDER BY o.imo",
-            {"id": entity_id, "imo": imo, "keys": keys},
+            f"MATCH (v:{vessel} {{id: $id}}) MATCH (o:{vessel}) WHERE o.id <> $id AND o.imo IS NOT NULL "
+            "AND o.imo <> $imo AND any(k IN coalesce(o.keys, []) WHERE k IN coalesce(v.keys, [])) "
+            "RETURN o.id AS id, o.name AS name, o.imo AS imo ORDER BY o.imo",
+            {"id": entity_id, "imo": imo},
         ).rows:
             out.append({"kind": "same_name_other_imo",
                         "text": f"the name {other['name']} is also on IMO {other['imo']} ({other['id']})"})

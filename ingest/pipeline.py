@@ -367,14 +367,18 @@ _TITLES = {"president", "minister", "prime", "premier", "chancellor", "king", "q
 _ORG_WORDS = {"bank", "banka", "ministry", "fund", "group", "holding", "holdings", "agency", "office", "council",
               "committee", "university", "institute", "service", "services", "corporation", "company", "trust",
               "exchange", "authority", "department", "federation", "union", "party", "army", "navy", "police"}
-_PLACES = {"Location", "Country", "Port"}
 
 
 def _text_types(e, text: str) -> bool:
     """Whether the article's text itself says what `e` is (see above)."""
     import re
 
-    if getattr(e, "method", "rule") == "rule" or e.label in _PLACES:
+    from graph.ontology import load as load_ontology
+
+    onto = load_ontology()
+    # Places (what a ship calls at, what lies in a country) are typed by the gazetteers, never by a list.
+    places = {*onto.rel_type(onto.port_call_type).targets, *onto.rel_type("LOCATED_IN").targets}
+    if getattr(e, "method", "rule") == "rule" or e.label in places:
         return True
     words = {w.lower() for n in (e.name, *e.aliases) for w in re.findall(r"\w+", n)}
     if e.label == "Person":

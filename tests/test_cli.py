@@ -55,7 +55,8 @@ def test_report_markdown(sample):
     db, _ = sample
     md = ok(db, "report", "Maia", "--format", "markdown", "--hops", "1")
     assert md.startswith("# Maia-1 (Vessel)\n\n## Entity\n")
-    assert ("| 2023-10-05 | Vostochny (Port) | unloaded | “Maia-1 unloaded at Vostochny on October 5.” — "
+    assert ("| 2023-10-05 | Vostochny (Port) | unloaded | [reported by 1 source since 2023-10] · "
+            "“Maia-1 unloaded at Vostochny on October 5.” — "
             "Russian ships ferry North Korean containers to Vostochny (NK Pro, 2023-10-13) |") in md
     assert "| Oboronlogistika OOO (Company) | OWNED_BY | Russian Ministry of Defence (Agency) |" in md
 

@@ -53,8 +53,11 @@ def _without_history(snap: dict) -> dict:
 
 
 def _sentences(store) -> list[str]:
-    rows = store.run("MATCH ()-[r]->() WHERE r.evidence IS NOT NULL UNWIND r.evidence AS e RETURN e").rows
-    return sorted(json.loads(r["e"])["sentence"] for r in rows)
+    """Each relationship's evidence sentences, prefixed by the relationship (one sentence may
+    state two facts: "owned by X, a firm registered in Y" gives OWNED_BY and LOCATED_IN)."""
+    rows = store.run("MATCH (a)-[r]->(b) WHERE r.evidence IS NOT NULL UNWIND r.evidence AS e "
+                     "RETURN a.id AS a, type(r) AS t, b.id AS b, e").rows
+    return sorted(f"{r['a']} {r['t']} {r['b']}: " + json.loads(r["e"])["sentence"] for r in rows)
 
 
 # -- remove -------------------------------------------------------------------------------------

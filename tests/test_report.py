@@ -177,7 +177,7 @@ def test_report_rejects_bad_hops(sample, hops):
 def test_renderings_carry_every_evidence_line(lady_r):
     md = render.report_markdown(lady_r)
     assert md.startswith("# Lady R (Vessel)\n")
-    assert ("| 2023-08-23 | Vostochny (Port) | docked | [reported by 1 source since 2023-10]<br>"
+    assert ("| 2023-08-23 | Vostochny (Port) | docked | [reported by 1 source since 2023-10] · "
             "“Satellite images show the Lady R docked at Vostochny on "
             "August 23.” — Russian ships ferry North Korean containers to Vostochny (NK Pro, 2023-10-13) |") in md
     assert "| sanctioned directly | by United States (Country) | 2022-05-08 | RUSSIA-EO14024 / SDN |" in md
@@ -314,7 +314,7 @@ def test_port_report_lists_incoming_calls_with_sanctioned_vessels_flagged(sample
         "text": "Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded)"}
     md = render.report_markdown(rason)
     assert "## Calls here" in md and "## Port calls" not in md
-    assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | [reported by 1 source since 2023-08]<br>“"
+    assert ("| 2023-08-20 | Lady R (Vessel) | loaded | yes, by United States | [reported by 1 source since 2023-08] · “"
             + sample_graph.S_RASON_LOAD) in md
 
 
@@ -455,7 +455,7 @@ def test_cli_port_report_lists_incoming_calls(sample_db):
     md = result.stdout
     assert "| status | Not sanctioned itself; 2 sanctioned vessels called here (2 vessels, 2 calls recorded) |" in md
     assert "## Calls here" in md
-    assert ("| 2023-09-02 | Angara (Vessel) | called | yes, by United States | [reported by 1 source since 2023-10]<br>“"
+    assert ("| 2023-09-02 | Angara (Vessel) | called | yes, by United States | [reported by 1 source since 2023-10] · “"
             + sample_graph.S_ANGARA) in md
     assert "no port calls recorded" not in md
 
@@ -518,7 +518,7 @@ def test_markdown_report_has_no_html_entities_or_line_break_tags(sample):
     tests/test_hostile.py)."""
     md = render.report_markdown(build_report(sample, "Oboronlogistika"))
     assert "&lt;" not in md and "<br>" not in md
-    assert "| OPERATED_BY | <- | Angara (Vessel) | role: operator | “The Lady R, Angara" in md
+    assert "| OPERATED_BY | <- | Angara (Vessel) | role: operator | [reported by 1 source since 2023-10] · “The Lady R, Angara" in md
     # a hop and its evidence in one cell, on one line
     assert ("| Oboronlogistika OOO <-OPERATED_BY- Lady R |  |  | Lady R (Vessel) -OPERATED_BY-> Oboronlogistika OOO "
             "(Company): “The Lady R, Angara, Maia-1 and Maria are operated by Oboronlogistika OOO.” — ") in md

@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from graph.ontology import load as load_ontology
 from ingest.components.common import country_of, span_key
 from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, Slot
 
 # "Address: ..." at the start of a line: a field of a register entry.
 FIELD_LINE = re.compile(r"^[ \t]*([A-Z][A-Za-z ./()'-]{1,40}?)[ \t]*:", re.M)
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-HOLDERS = ("Company", "Organization", "Agency")
 RELATIVE = {"which", "that", "who"}
 
 
@@ -33,6 +33,10 @@ class Places(SentenceContext):
 
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
+        # The parties a place can hold (a firm's seat, a body's home): what LOCATED_IN may start
+        # from, less the places themselves (what a ship can call at).
+        calls = rels[load_ontology().port_call_type].targets
+        self.holders = tuple(x for x in rels["LOCATED_IN"].sources if x not in calls)
         self.place_nouns = {w.split()[0] for w in r["place_nouns"]}
         self.place_pairs = {tuple(w.split()) for w in r["place_nouns"] if " " in w}
         self.place_preps = set(r["place_preps"])
@@ -187,7 +191,7 @@ class Places(SentenceContext):
         if any(block <= f[0] < end and f[3] in self.person_labels for f in fields):
             return None
         first = next((e for e in doc.ents if block <= e.start_char < head_end), None)
-        if first is None or first.label_ not in HOLDERS:
+        if first is None or first.label_ not in self.holders:
             return None
         return Slot(first.start, first.end, first.label_, [(first.start, first.end)])
 
@@ -317,7 +321,7 @@ class Places(SentenceContext):
         for k in range(j, min(hi, j + 6)):
             hit = next((x for x in slots if x.start == k), None)
             if hit is not None:
-                if hit.label not in HOLDERS:
+                if hit.label not in self.holders:
                     return []
                 group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
                 # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
@@ -360,7 +364,7 @@ class Places(SentenceContext):
             if n is None:
                 return []
             if any(x.start <= n.i < x.end for x in slots) and not (step == 0 and n.lower_ in self.business_nouns):
-                return self._conjoined(doc, slots, n, set(HOLDERS))
+                return self._conjoined(doc, slots, n, set(self.holders))
             if n.dep_ == "attr":
                 head = n.head
                 subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -377,7 +381,7 @@ class Places(SentenceContext):
 
     def _emit_place(self, doc, out, holders, places, sent, at: int, cue: str) -> None:
         for h in holders:
-            if h.label not in HOLDERS:
+            if h.label not in self.holders:
                 continue
             for p in places:
                 city = p[0] == "Location" if isinstance(p, tuple) else p.label == "Location"
