@@ -120,3 +120,40 @@ def test_dated_passive_is_an_earlier_action_without_a_designator(nlp):
 def test_property_in_which_a_party_has_an_interest_is_blocked(nlp):
     got = found(nlp, NOTICE, "SANCTIONED_BY")
     assert {("SANCTIONED_BY", v, "Office of Foreign Assets Control") for v in ("Arctic Dawn", "Polar Wren")} <= got
+
+
+LIST_NOTICE = ("Today, the Office of Foreign Assets Control (OFAC) is designating a network of companies that sell gas.\n\n"
+               "The following persons are being designated pursuant to E.O. 13902 for operating in the petroleum sector:\n\n"
+               "- Willowmere Gas Limited;\n- Stonehaven Maritime Limited; and\n- Redcliff Shipping Inc\n\n"
+               "The following companies provided services to the network:\n\n"
+               "- Bluefield Logistics LLC\n")
+
+
+def test_items_of_an_announced_list_are_designated(nlp):
+    got = found(nlp, LIST_NOTICE, "SANCTIONED_BY")
+    for party in ("Willowmere Gas Limited", "Stonehaven Maritime Limited", "Redcliff Shipping Inc"):
+        assert ("SANCTIONED_BY", party, "Office of Foreign Assets Control") in got
+    # The next list is not one of designations.
+    assert not any(s == "Bluefield Logistics LLC" for _, s, _ in got)
+
+
+def test_annex_fields_on_single_lines_are_statements_of_their_own(nlp):
+    # Without a sentence break before "Reasons:", the address's country joins the parse of
+    # the reasons.
+    text = ("7. Fjordline Carriers LLC\nAddress: 4 Quay Road, Murmansk, Russian Federation; Russian Federation\n"
+            "Reasons: Fjordline Carriers LLC is a shipping company based in Russia. It is the ship manager of the "
+            "vessel Tyros.\nDate of listing: 1.2.2026\n")
+    doc = nlp(text)
+    starts = {s[0].text for s in doc.sents if not s[0].is_space}
+    assert {"Address", "Reasons", "Date"} <= starts
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Tyros", "Fjordline Carriers LLC")}
+
+
+def test_a_bare_legal_form_is_no_holder(nlp):
+    from ingest.components.relations import Relations, Slot
+
+    doc = nlp("Liability Company is the commercial operator of the vessel Tyros.")
+    component = nlp.get_pipe("sanctions_kg_relations_v1")
+    assert isinstance(component, Relations)
+    assert component._form_only(doc, Slot(0, 2, "Company", [(0, 2)]))
+    assert not component._form_only(doc, Slot(6, 9, "Vessel", [(6, 9)]))

@@ -1,9 +1,12 @@
-"""sanctions_kg_paragraphs_v1: a blank line ends a sentence.
+"""sanctions_kg_paragraphs_v1: a blank line ends a sentence, and so does a line that opens a
+list item or a field.
 
 Runs before the parser. Without it the parser may join an article's title, a dateline or a
 blanked furniture line (ingest.furniture) to the first sentence after it, and that joined
-text becomes a relation's evidence. A single line break is left to the parser: hard-wrapped
-text breaks lines inside sentences.
+text becomes a relation's evidence. A single line break is left to the parser (hard-wrapped
+text breaks lines inside sentences) unless the next line opens a list item ("- X", "* X",
+"12. X") or a labelled field ("Address: ...", "Reasons: ...", "Date of listing: ..."), as
+notices and annex entries print them: each is a statement of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+# A line break before a list item or a field label (at most four capitalised-first words and a colon).
+_ITEM_LINE = re.compile(r"\n[ \t\u00a0]*(?=[-\u2022*][ \t]|\d{1,4}\.[ \t]+[A-Z\u2018\u201c'\"]|[A-Z][a-z]+(?: [a-z]+){0,3}:[ \t])")
 
 
 @Language.component("sanctions_kg_paragraphs_v1")
@@ -22,4 +27,13 @@ def paragraphs(doc: Doc) -> Doc:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and span.end < len(doc) and not doc[span.end].is_space:
             doc[span.end].is_sent_start = True
+    for m in _ITEM_LINE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.end < len(doc) and not doc[span.end].is_space:
+            doc[span.end].is_sent_start = True
+            # The item's mark and its first word stay together ("- X", "7. X").
+            if span.end + 1 < len(doc) and doc[span.end].text in ("-", "\u2022", "*", ".") or doc[span.end].like_num:
+                nxt = span.end + (2 if doc[span.end].like_num and span.end + 1 < len(doc) and doc[span.end + 1].text == "." else 1)
+                if nxt < len(doc) and not doc[nxt].is_space:
+                    doc[nxt].is_sent_start = False
     return doc

@@ -108,6 +108,7 @@ class Relations(*FAMILIES):
                 ei += 1
             refs = [(s, e) for s, e in plural if lo <= s < hi]
             if not sent_ents and not refs:
+                self._unnamed_sentence(doc, sent, state)
                 # "The ship left its AIS transponder off.": no name, but the last ship named.
                 if last_vessels and any(lo <= i < hi for i in ais_at):
                     self._ais(doc, sent, [], dates, phrase_hits, out, last_vessels)

@@ -69,6 +69,7 @@ PRONOUNS = {"they", "it", "he", "she", "we"}
 # of ..."), and how many sentences back such a reference reaches.
 COMPANY_NOUNS = {"company", "firm", "entity", "corporation", "shipowner"}
 BACK_WINDOW = 3
+FORM_WORDS = {w.lower() for w in cues()["legal_forms"]["after"] + cues()["legal_forms"]["before"]} | {"limited", "liability", "company", "the"}
 SHIP_NOUNS_HEAD = {t for t in cues()["vessel_types"]}
 SHIP_NOUNS = SHIP_NOUNS_HEAD | set(cues()["vessel_type_modifiers"]) | {"oil", "crude"}
 DEPLOY_VERBS = {"deploy", "dispatch", "send", "station", "assign", "commit"}
@@ -368,6 +369,11 @@ class SentenceContext:
             return []
         return [Slot(tok.i, tok.i + 1, hit.label, list(hit.keys))] if hit is not None else []
 
+    def _form_only(self, doc: Doc, slot: Slot) -> bool:
+        if slot.keys != [(slot.start, slot.end)]:
+            return False
+        return all(t.lower_ in FORM_WORDS or t.is_punct for t in doc[slot.start:slot.end])
+
     # -- certainty and emit ----------------------------------------------------------------
     def certainty(self, doc: Doc, i: int, lo: int, hi: int) -> str:
         """How the sentence states the fact whose cue is token i: "stated", "hedged", "denied"
@@ -436,6 +442,9 @@ class SentenceContext:
         return "hedged" if hedged else "stated"
 
     def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, **props):
+        # A name made only of a legal form ("Liability Company", "LLC") names no party.
+        sources = [s for s in sources if not self._form_only(sent.doc, s)]
+        targets = [t for t in targets if not (isinstance(t, Slot) and self._form_only(sent.doc, t))]
         src = [k for s in sources for k in s.keys]
         tgt = [k for t in targets for k in (t.keys if isinstance(t, Slot) else [t])]
         if src and tgt:

@@ -162,9 +162,52 @@ class Sanctions(SentenceContext):
                 self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                            year=self._year(doc, lo, hi, i), cue=tok.lower_)
 
+    @staticmethod
+    def _opens_list(doc: Doc, sent, i: int) -> bool:
+        """Whether the designation at i announces a list that follows: its subject or object is
+        "the following <noun>" and the sentence ends with a colon."""
+        words = [t for t in doc[sent.start:sent.end] if not t.is_space]
+        if not words or words[-1].text != ":":
+            return False
+        return any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].pos_ == "NOUN" for t in words)
+
+    def _unnamed_sentence(self, doc, sent, state) -> None:
+        """A sentence that names nobody may still announce a list of designations ("The
+        following persons are being designated pursuant to E.O. 13902:"); any other one ends
+        a list being read."""
+        lo, hi = sent.start, sent.end
+        state["list"] = None
+        for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
+            if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and self._opens_list(doc, sent, i):
+                passive = doc.has_annotation("DEP") and any(c.dep_ == "auxpass" for c in doc[i].children)
+                agents = state.get("doc_agent") if passive else None
+                if agents:
+                    state["list"] = (agents, doc[i].lower_, hi)
+                return
+
+    def _list_item(self, doc, sent, slots, dates, out, state) -> bool:
+        """An item of a list a designation announced ("- X;", "- X; and"): the names that open
+        it are designated by that body. False once the list has ended: a line that is no item,
+        or any sentence between the last item and this one."""
+        agents, cue, last = state["list"]
+        first = next((t for t in doc[sent.start:sent.end] if not t.is_space), None)
+        if first is None or first.text not in ("-", "\u2022", "*", "\u2013") or not all(t.is_space for t in doc[last:sent.start]):
+            return False
+        state["list"] = (agents, cue, sent.end)
+        item = [x for x in slots if x.label in self.sanction_targets]
+        if item and all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start]):
+            targets = self._with_list(slots, item[0], doc, sent.end)
+            targets = [t for t in targets if self._is_named(doc, t, state)]
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, cue=cue, listed=True)
+        return True
+
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
         state["sent_no"] = state.get("sent_no", 0) + 1
+        if state.get("list"):
+            if self._list_item(doc, sent, slots, dates, out, state):
+                return
+            state["list"] = None
         self._prefixed(doc, sent, slots, dates, out, state)
         agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
@@ -275,6 +318,13 @@ class Sanctions(SentenceContext):
             if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
+            if not targets and self._opens_list(doc, sent, i):
+                # "The following persons are being designated pursuant to E.O. 13902:" and
+                # the items on the lines after it (see _list_item).
+                agents = agents or self._implied_agent(doc, sent, i, state)
+                if agents:
+                    state["list"] = (agents, low, hi)
+                continue
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
             if not agents or not targets:
