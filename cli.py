@@ -139,8 +139,9 @@ def main(ctx: click.Context, db: str | None, user: str | None, password: str | N
 @click.option("--source", metavar="NAME", help="Source name when the file does not give one.")
 @click.option("--published", metavar="DATE", help="Article date (YYYY-MM-DD) when the file does not give one; "
               "relative dates in the text are resolved against it.")
-@click.option("--explain", is_flag=True, help="Also show each candidate that was dropped (page furniture, "
-              "boilerplate, overlaps) and why.")
+@click.option("--explain", is_flag=True, help="Also show what made each relation (rule, verb and voice, list, "
+              "apposition, back-reference) and each candidate that was dropped (page furniture, boilerplate, "
+              "overlaps, relations left out) and why.")
 @handle_errors
 def extract(file: str, fmt: str, source: str | None, published: str | None, explain: bool) -> None:
     """Show what FILE yields (entities, relations, evidence) without writing anything. '-' reads stdin."""
@@ -149,13 +150,13 @@ def extract(file: str, fmt: str, source: str | None, published: str | None, expl
     if explain:
         pairs = explain_file(file, source=source, published=_check_date(published))
     else:
-        pairs = [(r, None) for r in extract_file(file, source=source, published=_check_date(published))]
+        pairs = [(r, None, None) for r in extract_file(file, source=source, published=_check_date(published))]
     if fmt == "json":
         import json
 
         from queries.terminal import json_safe
 
-        payload = [r.to_dict() | ({"dropped": d} if d is not None else {}) for r, d in pairs]
+        payload = [r.to_dict() | ({"dropped": d, "relations_explained": why} if d is not None else {}) for r, d, why in pairs]
         click.echo(json_safe(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)))
         return
     from rich.console import Console
@@ -165,7 +166,7 @@ def extract(file: str, fmt: str, source: str | None, published: str | None, expl
     from queries.terminal import markup, text
 
     console = Console(soft_wrap=False)
-    for r, dropped in pairs:
+    for r, dropped, explained in pairs:
         d = r.to_dict()
         console.print(f"[bold]{markup(d['article']['title'] or d['article']['path'])}[/bold]  ({d['article']['id'][:12]})")
         t = Table("type", "name", "aliases", "identifiers", "spans")
@@ -180,6 +181,10 @@ def extract(file: str, fmt: str, source: str | None, published: str | None, expl
                                   rel["date"] or str(rel["props"].get("year") or ""), rel["evidence"])))
         console.print(t)
         if explain:
+            t = Table("relation", "source", "target", "made by")
+            for x in explained:
+                t.add_row(*map(text, (x["type"], x["source"], x["target"], x["structure"])))
+            console.print(t)
             t = Table("dropped", "as", "chars", "why")
             for x in dropped:
                 t.add_row(Text(" ".join(x["text"].split())), x["label"] or x["stage"], f"{x['start']}-{x['end']}", Text(x["reason"]))

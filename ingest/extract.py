@@ -276,14 +276,25 @@ def extract_document(doc: Document, nlp) -> ExtractionResult:
     return build_result(doc, nlp(pipeline_text(doc)))
 
 
-def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[dict]]:
+def explain_document(document: Document, nlp, *, relations: list | None = None) -> tuple[ExtractionResult, list[dict]]:
     """The ExtractionResult of `document` and what was dropped on the way, each with its
-    reason: furniture lines blanked before spaCy, candidates the components did not keep."""
+    reason: furniture lines blanked before spaCy, candidates the components did not keep,
+    relation candidates left out (stage "relation"). With a list as `relations`, it receives
+    what made each relation kept: {type, source, target, sentence, structure}."""
     from ingest.components.common import DROPPED
+    from ingest.components.relations.context import REL_DROPPED, REL_EXPLAIN
     from ingest.furniture import furniture
 
     doc = nlp(pipeline_text(document))
     result = build_result(document, doc)
+
+    def names(keys):
+        return ", ".join(doc[k[0]:k[1]].text if isinstance(k[0], int) else k[1] for k in keys) or "(none)"
+
+    if relations is not None:
+        for x in doc.user_data.get(REL_EXPLAIN, []):
+            relations.append({"type": x["type"], "source": names(x["sources"]), "target": names(x["targets"]),
+                              "sentence": doc[x["sent"][0]:x["sent"][1]].text.strip(), "structure": x["structure"]})
     dropped = [{"stage": "furniture", "label": None, "text": f.text, "start": f.start, "end": f.end, "reason": f.reason}
                for f in furniture(document.text)]
     seen = set()
@@ -294,4 +305,8 @@ def explain_document(document: Document, nlp) -> tuple[ExtractionResult, list[di
             continue
         seen.add(key)
         dropped.append({"stage": "candidate", "label": label, "text": span.text, "start": span.start_char, "end": span.end_char, "reason": why})
+    for x in doc.user_data.get(REL_DROPPED, []):
+        sent = doc[x["sent"][0]:x["sent"][1]]
+        dropped.append({"stage": "relation", "label": x["type"], "text": f"{names(x['sources'])} -> {names(x['targets'])}",
+                        "start": sent.start_char, "end": sent.end_char, "reason": x["reason"]})
     return result, dropped

@@ -33,14 +33,20 @@ def extract_file(path: str | Path, *, source: str | None = None, published: str 
     return list(extract_documents(_read_documents(path, source, published), nlp or load()))
 
 
-def explain_file(path: str | Path, *, source: str | None = None, published: str | None = None, nlp=None) -> list[tuple[ExtractionResult, list[dict]]]:
+def explain_file(path: str | Path, *, source: str | None = None, published: str | None = None,
+                 nlp=None) -> list[tuple[ExtractionResult, list[dict], list[dict]]]:
     """Like extract_file, with each result's dropped candidates and furniture lines, each
-    with its reason (ingest.extract.explain_document)."""
+    with its reason, and what made each relation (ingest.extract.explain_document)."""
     from ingest.extract import explain_document
     from ingest.nlp import load
 
     nlp = nlp or load()
-    return [explain_document(d, nlp) for d in _read_documents(path, source, published)]
+    out = []
+    for d in _read_documents(path, source, published):
+        relations: list[dict] = []
+        result, dropped = explain_document(d, nlp, relations=relations)
+        out.append((result, dropped, relations))
+    return out
 
 
 def _read_documents(path: str | Path, source: str | None, published: str | None) -> list[Document]:

@@ -11,6 +11,7 @@ its own methods; ingest.components.relations.Relations runs them all.
 from __future__ import annotations
 
 import re
+import sys
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -69,6 +70,8 @@ PRONOUNS = {"they", "it", "he", "she", "we"}
 # of ..."), and how many sentences back such a reference reaches.
 COMPANY_NOUNS = {"company", "firm", "entity", "corporation", "shipowner"}
 BACK_WINDOW = 3
+# doc.user_data keys: what made each relation, and the candidates left out with the reason.
+REL_EXPLAIN, REL_DROPPED = "skg_rel_explain", "skg_rel_dropped"
 FORM_WORDS = {w.lower() for w in cues()["legal_forms"]["after"] + cues()["legal_forms"]["before"]} | {"limited", "liability", "company", "the"}
 SHIP_NOUNS_HEAD = {t for t in cues()["vessel_types"]}
 SHIP_NOUNS = SHIP_NOUNS_HEAD | set(cues()["vessel_type_modifiers"]) | {"oil", "crude"}
@@ -441,21 +444,63 @@ class SentenceContext:
                     hedged = True
         return "hedged" if hedged else "stated"
 
-    def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, **props):
+    def _emit(self, out, rtype, sources, targets, sent, date=None, at=None, how=None, **props):
+        """Add one relation candidate (each source to each target) with its certainty, and what
+        made it (explain_relations: extract --explain); a candidate left out is recorded with
+        the reason (_drop)."""
+        doc = sent.doc
+        rule = sys._getframe(1).f_code.co_name.strip("_")
         # A name made only of a legal form ("Liability Company", "LLC") names no party.
-        sources = [s for s in sources if not self._form_only(sent.doc, s)]
-        targets = [t for t in targets if not (isinstance(t, Slot) and self._form_only(sent.doc, t))]
+        for x in [*sources, *targets]:
+            if isinstance(x, Slot) and self._form_only(doc, x):
+                self._drop(doc, rtype, sources, targets, sent, f"'{doc[x.start:x.end].text}' is only a legal form, not a name")
+        sources = [s for s in sources if not self._form_only(doc, s)]
+        targets = [t for t in targets if not (isinstance(t, Slot) and self._form_only(doc, t))]
         src = [k for s in sources for k in s.keys]
         tgt = [k for t in targets for k in (t.keys if isinstance(t, Slot) else [t])]
         if src and tgt:
-            certainty = self.certainty(sent.doc, at, sent.start, sent.end) if at is not None else "stated"
+            certainty = self.certainty(doc, at, sent.start, sent.end) if at is not None else "stated"
             if certainty in ("denied", "hypothetical"):
                 # A denial or a plan is never a fact: no relation (kept aside for inspection).
-                sent.doc.user_data.setdefault("skg_not_facts", []).append(
+                doc.user_data.setdefault("skg_not_facts", []).append(
                     {"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end), "certainty": certainty})
+                self._drop(doc, rtype, sources, targets, sent, f"{certainty} statement (cue '{doc[at].text}')")
                 return
             out.append({"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end),
                         "date_text": date, "props": {**{k: v for k, v in props.items() if v is not None}, "certainty": certainty}})
+            doc.user_data.setdefault(REL_EXPLAIN, []).append(
+                {"type": rtype, "sources": src, "targets": tgt, "sent": (sent.start, sent.end),
+                 "structure": self._structure(doc, rule, sources, targets, at, how)})
+
+    def _structure(self, doc: Doc, rule: str, sources, targets, at, how) -> str:
+        """What made a relation, in words: the rule, the cue (a verb with its voice), lists,
+        back-references, and the structure the rule names (`how`)."""
+        parts = [rule]
+        if how:
+            parts.append(how)
+        if at is not None:
+            tok = doc[at]
+            if tok.pos_ in ("VERB", "AUX") and doc.has_annotation("DEP"):
+                passive = any(c.dep_ == "auxpass" for c in tok.children) or (at + 1 < len(doc) and doc[at + 1].lower_ == "by")
+                parts.append(f"verb '{tok.lemma_}' ({'passive' if passive else 'active'})")
+            else:
+                parts.append(f"cue '{tok.text}'")
+        for side, group in (("sources", sources), ("targets", targets)):
+            slots = [x for x in group if isinstance(x, Slot)]
+            if len(slots) > 1:
+                parts.append(f"list of {len(slots)} {side}")
+            for x in slots:
+                if x.keys != [(x.start, x.end)]:
+                    named = ", ".join(doc[a:b].text for a, b in x.keys)
+                    parts.append(f"back-reference '{doc[x.start:x.end].text}' -> {named}")
+        return "; ".join(parts)
+
+    def _drop(self, doc: Doc, rtype: str, sources, targets, sent, reason: str) -> None:
+        """Record a relation candidate left out, and why (extract --explain)."""
+        def keys(group):
+            return [k for x in group for k in (x.keys if isinstance(x, Slot) else [x])]
+        doc.user_data.setdefault(REL_DROPPED, []).append(
+            {"type": rtype, "sources": keys(sources), "targets": keys(targets), "sent": (sent.start, sent.end), "reason": reason})
 
     def _date_text(self, doc, dates, pos, lo, hi):
         d = self._nearest_date(dates, pos, lo, hi)

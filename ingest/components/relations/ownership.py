@@ -166,10 +166,11 @@ class Ownership(SentenceContext):
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
+                    how = "participle phrase" + (", relative clause" if any(t.lower_ in ("which", "that") for t in doc[max(lo, left - 3):left]) else "")
                     if kind == "OWN_P":
-                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, cue=phrase)
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
-                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
@@ -179,19 +180,21 @@ class Ownership(SentenceContext):
                     # ("X, the owner of"), unless that name is a place in a prepositional
                     # phrase ("a company based in Russia and the operator of").
                     owner = self._copula_owner(doc, slots, e - 2, self.own_targets if kind == "OWNER_OF" else self.op_targets)
+                    how = "role noun after a copula (subject is the holder)"
                     if not owner:
+                        how = "role noun in apposition to the holder"
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
                                  and not self._in_phrase(doc, x, lo)][-1:]
                     if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
-                            owner = after
+                            owner, how = after, "role noun as the subject, holder after the copula"
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
                         owned = [o for o in owned if o.label in self.op_sources]
-                    self._emit(out, rtype, owned, owner, sent, at=e - 2, role=role, cue=doc[s:e].text.lower())
+                    self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
                     if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
                         # "their ties to Y": "their" is the subject of the sentence.
@@ -226,7 +229,9 @@ class Ownership(SentenceContext):
                     and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._active_objects(doc, slots, i, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
+                    how = "subject and object of the verb"
                     if low in self.owned_active:
-                        self._emit(out, "OWNED_BY", owned, owner, sent, at=i, cue=low)
+                        self._emit(out, "OWNED_BY", owned, owner, sent, at=i, how=how, cue=low)
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, role=self.operated_active[low], cue=low)
+                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, how=how,
+                                   role=self.operated_active[low], cue=low)

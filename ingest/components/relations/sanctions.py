@@ -160,7 +160,7 @@ class Sanctions(SentenceContext):
             targets = [t for t in targets if self._is_named(doc, t, state)]
             if targets:
                 self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
-                           year=self._year(doc, lo, hi, i), cue=tok.lower_)
+                           how="designator as the prefix of the participle", year=self._year(doc, lo, hi, i), cue=tok.lower_)
 
     @staticmethod
     def _opens_list(doc: Doc, sent, i: int) -> bool:
@@ -198,7 +198,7 @@ class Sanctions(SentenceContext):
         if item and all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start]):
             targets = self._with_list(slots, item[0], doc, sent.end)
             targets = [t for t in targets if self._is_named(doc, t, state)]
-            self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, cue=cue, listed=True)
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
@@ -232,6 +232,7 @@ class Sanctions(SentenceContext):
                 continue
             low = doc[i].lower_
             if self._blocked(doc, lo, i, hi):
+                self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
             special = self._designated_party(doc, slots, i, kind)
             if special is not None:
@@ -309,6 +310,9 @@ class Sanctions(SentenceContext):
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
                               and not any(t.lower_ in CLAUSE_STOPS for t in doc[i:s.start])][:1]
+            unnamed = [t for t in targets if t not in agents and not self._is_named(doc, t, state)]
+            if unnamed:
+                self._drop(doc, "SANCTIONED_BY", unnamed, agents, sent, "not a named party (a common word, a body that designates, a law or a warship)")
             # A possessor is not the party: "restrictions on the X's flag state".
             targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
                        and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
@@ -325,13 +329,18 @@ class Sanctions(SentenceContext):
                 if agents:
                     state["list"] = (agents, low, hi)
                 continue
+            how = None
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
+                how = "designator not in the sentence: " + ("the notice's" if agents and agents == state.get("doc_agent") else
+                                                             "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
+                if not agents:
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents):
                 state["agent"] = (agents, state["sent_no"])
-            self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+            self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
                        year=self._year(doc, lo, hi, i), cue=low)
 
     @staticmethod
