@@ -157,3 +157,16 @@ def test_a_bare_legal_form_is_no_holder(nlp):
     assert isinstance(component, Relations)
     assert component._form_only(doc, Slot(0, 2, "Company", [(0, 2)]))
     assert not component._form_only(doc, Slot(6, 9, "Vessel", [(6, 9)]))
+
+
+def test_coordinated_participles_share_the_agent(nlp):
+    text = ("- The Palau-flagged LPG tanker NORTH STAR 7 (IMO 9158240), which is owned, managed, and operated by "
+            "Marshall Islands-based Tallow Gas Limited, has carried gas since 2023.")
+    got = found(nlp, text)
+    assert ("OWNED_BY", "NORTH STAR 7", "Tallow Gas Limited") in got
+    assert ("OPERATED_BY", "NORTH STAR 7", "Tallow Gas Limited") in got
+    # One participle with its own agent is not the list's: "owned by A and managed by B".
+    text = "The tanker Grey Heron is owned by Ecofleet Maritime Limited and managed by Tallow Gas Limited."
+    got = found(nlp, text)
+    assert ("OWNED_BY", "Grey Heron", "Tallow Gas Limited") not in got
+    assert ("OPERATED_BY", "Grey Heron", "Tallow Gas Limited") in got

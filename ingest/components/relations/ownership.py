@@ -37,6 +37,11 @@ class Ownership(SentenceContext):
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+        # A bare participle's relation, from the one-word "<participle> by" cues.
+        self.participle_types: dict[str, tuple[str, str | None]] = {
+            p.split()[0]: ("OWNED_BY", None) for p in r["owned_passive"] if len(p.split()) == 2 and p.endswith(" by")}
+        self.participle_types.update({p.split()[0]: ("OPERATED_BY", role) for p, role in r["operated_passive"].items()
+                                      if len(p.split()) == 2 and p.endswith(" by")})
 
     @staticmethod
     def _unnamed_holder(doc: Doc, slots: list[Slot], s: int) -> bool:
@@ -112,6 +117,18 @@ class Ownership(SentenceContext):
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
         return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
 
+    def _shared_agent(self, doc: Doc, s: int, lo: int) -> list[tuple[int, str, str | None]]:
+        """The bare participles listed right before the one at s, which share its "by" agent
+        ("owned, managed, and operated by Y": owned and managed), each with the relation type
+        its word gives. Read from the words: the parse often breaks such a list apart."""
+        out = []
+        k = s - 1
+        while k >= lo and (doc[k].lower_ in (",", "and") or doc[k].lower_ in self.participle_types):
+            if doc[k].lower_ in self.participle_types:
+                out.append((k, *self.participle_types[doc[k].lower_]))
+            k -= 1
+        return out if out and doc[s - 1].lower_ in (",", "and") else []
+
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
         """"the Government of X" as a holder: the state X."""
@@ -171,6 +188,14 @@ class Ownership(SentenceContext):
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
                         self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                    for k, rtype, role in self._shared_agent(doc, s, lo):
+                        # "owned, managed, and operated by Y": every participle of the list has Y.
+                        cue = doc[k].lower_ + " by"
+                        if rtype == "OWNED_BY":
+                            self._emit(out, rtype, src, tgt, sent, at=k, how=how + ", coordinated participles", cue=cue)
+                        else:
+                            self._emit(out, rtype, [x for x in src if x.label in self.op_sources], tgt, sent, at=k,
+                                       how=how + ", coordinated participles", role=role, cue=cue)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
