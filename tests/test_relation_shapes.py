@@ -170,3 +170,17 @@ def test_coordinated_participles_share_the_agent(nlp):
     got = found(nlp, text)
     assert ("OWNED_BY", "Grey Heron", "Tallow Gas Limited") not in got
     assert ("OPERATED_BY", "Grey Heron", "Tallow Gas Limited") in got
+
+
+def test_persons_roles_in_bodies(nlp):
+    text = ("1901. Pavel Ivanovich MOROZOV\nPosition: CEO of Stellar Tankers PAO\n"
+            "Reasons: Pavel Morozov is the chairman of Stellar Tankers PAO. Stellar Tankers PAO is a large shipping company.\n\n"
+            "Lena Brook is a shareholder in Halcyon Trading LLC, a trading company based in Dubai.")
+    got = found(nlp, text)
+    assert ("ASSOCIATED_WITH", "Pavel Morozov", "Stellar Tankers PAO") in got
+    # "Position:" under the entry's numbered heading: the heading's person.
+    assert any(r == "ASSOCIATED_WITH" and s.startswith("Pavel Ivanovich") and t == "Stellar Tankers PAO" for r, s, t in got)
+    # A shareholder owns a share: the company is owned by the person.
+    assert ("OWNED_BY", "Halcyon Trading LLC", "Lena Brook") in got
+    # A role with no person in the statement and no entry heading names nobody.
+    assert found(nlp, "The chairman of Stellar Tankers PAO resigned.", "ASSOCIATED_WITH") == set()

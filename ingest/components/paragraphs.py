@@ -23,17 +23,23 @@ _ITEM_LINE = re.compile(r"\n[ \t\u00a0]*(?=[-\u2022*][ \t]|\d{1,4}\.[ \t]+[A-Z\u
 
 @Language.component("sanctions_kg_paragraphs_v1")
 def paragraphs(doc: Doc) -> Doc:
-    for m in _BLANK_LINE.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None and span.end < len(doc) and not doc[span.end].is_space:
-            doc[span.end].is_sent_start = True
-    for m in _ITEM_LINE.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None and span.end < len(doc) and not doc[span.end].is_space:
-            doc[span.end].is_sent_start = True
-            # The item's mark and its first word stay together ("- X", "7. X").
-            if span.end + 1 < len(doc) and doc[span.end].text in ("-", "\u2022", "*", ".") or doc[span.end].like_num:
-                nxt = span.end + (2 if doc[span.end].like_num and span.end + 1 < len(doc) and doc[span.end + 1].text == "." else 1)
-                if nxt < len(doc) and not doc[nxt].is_space:
-                    doc[nxt].is_sent_start = False
+    starts = [0] if len(doc) else []
+    for pattern in (_BLANK_LINE, _ITEM_LINE):
+        for m in pattern.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and span.end < len(doc) and not doc[span.end].is_space:
+                doc[span.end].is_sent_start = True
+                starts.append(span.end)
+    for i in starts:
+        # A list item's mark and its first word stay together ("- X", "7. X").
+        t = doc[i]
+        nxt = None
+        if t.text in ("-", "\u2022", "*"):
+            nxt = i + 1
+        elif t.like_num and i + 1 < len(doc) and doc[i + 1].text == ".":
+            nxt = i + 2
+        elif t.text[:-1].isdigit() and t.text.endswith("."):
+            nxt = i + 1
+        if nxt is not None and nxt < len(doc) and not doc[nxt].is_space and not doc[nxt].is_punct:
+            doc[nxt].is_sent_start = False
     return doc

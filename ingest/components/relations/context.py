@@ -348,11 +348,24 @@ class SentenceContext:
         numbered name ("12. X Shipping LLC", an annex entry's heading)."""
         rest = [t for t in doc[sent.start:sent.end] if not any(x.start <= t.i < x.end for x in slots)]
         heading = len(slots) == 1 and all(t.is_punct or t.like_num or t.is_space for t in rest)
+        if not heading and slots:
+            # "12. Name ..." on a line of its own: the numbered heading of an entry (the parser
+            # may leave the number as a sentence of its own).
+            k = sent.start
+            while k - 1 >= 0 and (doc[k - 1].is_space or doc[k - 1].like_num or doc[k - 1].text == ".") and sent.start - k < 3:
+                k -= 1
+            words = [t for t in doc[k:slots[0].start] if not t.is_space]
+            line_start = bool(words) and doc.text[:words[0].idx].rstrip(" \t").endswith(("\n", "")) and (
+                words[0].idx == 0 or doc.text[:words[0].idx].rstrip(" \t")[-1:] == "\n")
+            heading = line_start and words[0].text.rstrip(".").isdigit() and all(t.like_num or t.text == "." or t.text.rstrip(".").isdigit() for t in words) \
+                and "\n" not in doc[slots[0].start:sent.end].text.strip()
         for x in slots:
             if x.keys != [(x.start, x.end)] or x.label not in ("Company", "Organization", "Vessel", "Person", "Agency"):
                 continue
             if heading or any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[x.start:x.end]):
                 self._topics.append((sent_no, x))
+            if heading:
+                break
 
     def _back_reference(self, doc: Doc, tok, labels: set, sent_no: int) -> list[Slot]:
         """The party a subject "it" / "the company" stands for: the party the sentences just

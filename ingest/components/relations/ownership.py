@@ -9,7 +9,7 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc
 
-from ingest.components.relations.context import POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
@@ -34,6 +34,8 @@ class Ownership(SentenceContext):
         pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("OPERATOR_OF", list(tok.pipe([f"{w} of" for w in op_roles])))
+        pm.add("ROLE_OF", list(tok.pipe([f"{w} {p}" for w in r["person_roles"] for p in ("of", "in", "at")])))
+        pm.add("SHARE_OF", list(tok.pipe([f"{w} {p}" for w in r["shareholder_roles"] for p in ("of", "in")])))
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
@@ -116,6 +118,37 @@ class Ownership(SentenceContext):
         # measured on the dev set it mostly names other parties)
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
         return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
+
+    def _person_role(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
+        """"X is the CEO of Y" / "X is a shareholder in Y" / "Position: Director of Y" and an
+        annex entry's "Reasons: Head of Y ..." (the person the entry is about): the person is
+        ASSOCIATED_WITH the body (a shareholder's company is OWNED_BY the person). The holder
+        comes from the copula's subject in the parse, or, for a role that opens the statement,
+        from the entry's heading; the body is the name right after the preposition."""
+        lo, hi = sent.start, sent.end
+        bodies = {"Company", "Organization", "Agency"}
+        body = self._group_right(slots, e, bodies | {"Vessel"}, doc, hi, max_gap=2)[:1]
+        if not body or body[0].label not in bodies:
+            return
+        person = [x for x in self._copula_owner(doc, slots, e - 2, {"Person"}) if x.label == "Person"]
+        how = "role noun after a copula (subject is the person)"
+        if not person:
+            # The role opens the statement, after an annex field label ("Position:", "Reasons:").
+            words = [t for t in doc[lo:s] if not (t.is_space or t.is_punct or t.lower_ in ("the", "a", "an", "deputy", "and"))]
+            label = len(words) == 1 and words[0].text in ("Position", "Reasons", "Function", "Title") and doc[words[0].i + 1].text == ":"
+            if not label:
+                return
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 1]
+            if not recent or recent[-1].label != "Person":
+                return
+            hit = recent[-1]
+            person = [Slot(s, e - 1, "Person", list(hit.keys))]
+            how = "role noun opening an entry's field; back-reference to the entry's person"
+        cue = doc[s:e].text.lower()
+        if kind == "SHARE_OF":
+            self._emit(out, "OWNED_BY", body, person, sent, at=e - 2, how=how, cue=cue)
+        else:
+            self._emit(out, "ASSOCIATED_WITH", person, body, sent, at=e - 2, how=how, cue=cue)
 
     def _shared_agent(self, doc: Doc, s: int, lo: int) -> list[tuple[int, str, str | None]]:
         """The bare participles listed right before the one at s, which share its "by" agent
@@ -235,6 +268,8 @@ class Ownership(SentenceContext):
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []
                     self._emit(out, "ASSOCIATED_WITH", src, tgt, sent, at=s, cue=doc[s:e].text.lower())
+                elif kind in ("ROLE_OF", "SHARE_OF"):
+                    self._person_role(doc, sent, slots, out, kind, s, e)
                 elif kind == "PART":
                     src = self._group_left(slots, s, self.part_sources, doc)
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
