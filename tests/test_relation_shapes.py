@@ -184,3 +184,18 @@ def test_persons_roles_in_bodies(nlp):
     assert ("OWNED_BY", "Halcyon Trading LLC", "Lena Brook") in got
     # A role with no person in the statement and no entry heading names nobody.
     assert found(nlp, "The chairman of Stellar Tankers PAO resigned.", "ASSOCIATED_WITH") == set()
+
+
+def test_listed_by_the_union_names_the_described_ships(nlp):
+    text = ("Reasons: Cedar Holding is a shipping company based in Cyprus. In 2023, Cedar Holding bought two vessels "
+            "listed by the Union: the Blue Orchard (IMO: 9385233) and the Quiet Meadow (IMO: 9274343).")
+    got = found(nlp, text, "SANCTIONED_BY")
+    assert got == {("SANCTIONED_BY", v, "Union") for v in ("Blue Orchard", "Quiet Meadow")}
+
+
+def test_an_adjective_sanctioned_names_no_designator(nlp):
+    # The nationality before the noun is no designator, nor is a body of an earlier sentence.
+    text = ("Today, the Office of Foreign Assets Control (OFAC) is designating Harbor Gate Exchange. "
+            "Iran-based Harbor Gate Exchange LLC has dealt with the sanctioned Iranian banks Bank Ardent and Bank Corvid.")
+    got = found(nlp, text, "SANCTIONED_BY")
+    assert not any(s.startswith("Bank") for _, s, _ in got)
