@@ -157,6 +157,9 @@ def test_a_bare_legal_form_is_no_holder(nlp):
     assert isinstance(component, Relations)
     assert component._form_only(doc, Slot(0, 2, "Company", [(0, 2)]))
     assert not component._form_only(doc, Slot(6, 9, "Vessel", [(6, 9)]))
+    # A back-reference ("The company") to a name that is only a legal form holds nothing either.
+    assert component._form_only(doc, Slot(4, 5, "Company", [(0, 2)]))
+    assert not component._form_only(doc, Slot(4, 5, "Company", [(6, 9)]))
 
 
 def test_coordinated_participles_share_the_agent(nlp):
