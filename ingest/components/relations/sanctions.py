@@ -175,8 +175,7 @@ class Sanctions(SentenceContext):
         return any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].pos_ == "NOUN" for t in words)
 
     def _unnamed_sentence(self, doc, sent, state) -> None:
-        """A sentence that names nobody may still announce a list of designations ("The
-        following persons are being designated pursuant to E.O. 13902:"); any other one ends
+        """A sentence that names nobody may still announce a list of designations ("The following entities are designated under E.O. 13902:"); any other one ends
         a list being read."""
         lo, hi = sent.start, sent.end
         state["list"] = None
@@ -342,7 +341,7 @@ class Sanctions(SentenceContext):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
             if not targets and self._opens_list(doc, sent, i):
-                # "The following persons are being designated pursuant to E.O. 13902:" and
+                # "The following entities are designated under E.O. 13902:" and
                 # the items on the lines after it (see _list_item).
                 agents = agents or self._implied_agent(doc, sent, i, state)
                 if agents:
