@@ -13,9 +13,9 @@ ARTICLE = """---
 title: Treasury acts against a tanker network
 published: '2026-03-02'
 ---
-Today, the Department of the Treasury's Office of Foreign Assets Control (OFAC) is designating two shipping companies.
+In a new action, the Office of Foreign Assets Control designated two tanker firms and their network.
 
-Reasons: Northwind Tanker Services LLC is a shipping company based in Panama. The company is the technical manager of the tanker Arctic Dawn, which is owned by Grey Gull Shipping Inc.
+Reasons: Northwind Tanker Services LLC is a shipping company based in Panama. The company is also the technical manager of the tanker Arctic Dawn, which is owned by Grey Gull Shipping Inc.
 
 Kestrel Line Ltd, the registered owner of the tanker Polar Wren, hired new crews.
 

@@ -27,16 +27,16 @@ def found(nlp, text, rtype=None):
 
 def test_role_joined_to_a_place_belongs_to_the_subject(nlp):
     # The parse joins "operator" to the place of "based in ..."; the holder is the subject.
-    text = ("Reasons: Northwind Tanker Services LLC is a shipping company based in Russia and the "
-            "commercial operator of the vessels Amber Crest, Baltic Heron and Cold Current.")
+    text = ("Reasons: Northwind Tanker Services LLC is a tanker firm registered in Russia and also the "
+            "commercial operator of the ships Amber Crest, Baltic Heron and Cold Current.")
     got = found(nlp, text, "OPERATED_BY")
     assert got == {("OPERATED_BY", v, "Northwind Tanker Services LLC") for v in ("Amber Crest", "Baltic Heron", "Cold Current")}
 
 
 def test_the_company_refers_back_to_the_entry(nlp):
     text = ("12. Northwind Tanker Services LLC\n\nReasons: Northwind Tanker Services LLC is a shipping company "
-            "registered in Panama. The company is the technical manager of the vessels Dune Rider and Frost Harbor. "
-            "The company also manages 2 other vessels: the SOLACE (IMO: 9305568) and the MERIDIAN (IMO: 9522324).")
+            "registered in Panama. The company is also the technical manager of the tankers Dune Rider and Frost Harbor. "
+            "The company also manages 2 other vessels: the SOLACE (IMO: 9317729) and the MERIDIAN (IMO: 9528469).")
     got = found(nlp, text, "OPERATED_BY")
     for ship in ("Dune Rider", "Frost Harbor", "SOLACE", "MERIDIAN"):
         assert ("OPERATED_BY", ship, "Northwind Tanker Services LLC") in got
@@ -47,19 +47,19 @@ def test_the_company_refers_back_to_the_entry(nlp):
 def test_the_company_reaches_back_a_bounded_window(nlp):
     text = ("Reasons: Northwind Tanker Services LLC is a shipping company registered in Panama. "
             "Those vessels lack insurance. They sail often. They turn their transponders off. They carry oil. "
-            "The company is the technical manager of the vessels Dune Rider and Frost Harbor.")
+            "The company is also the technical manager of the tankers Dune Rider and Frost Harbor.")
     assert found(nlp, text, "OPERATED_BY") == set()
 
 
 def test_it_refers_back_only_to_a_company_named_last(nlp):
-    text = ("Reasons: Northwind Tanker Services LLC is a shipping company based in Russia. "
-            "It is the commercial operator of the vessel Dune Rider.")
+    text = ("Reasons: Northwind Tanker Services LLC is a tanker firm with offices in Russia. "
+            "It is also the commercial operator of the ship Dune Rider.")
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Dune Rider", "Northwind Tanker Services LLC")}
 
 
 def test_the_government_of_a_state_is_an_owner(nlp):
     text = ("Liberia-registered Coastal Lane Inc. is the registered owner of the tanker Kittiwake. "
-            "The Government of the Russian Federation is the ultimate owner of the Kittiwake.")
+            "In the end the Government of the Russian Federation is the beneficial owner of the Kittiwake.")
     got = found(nlp, text, "OWNED_BY")
     assert ("OWNED_BY", "Kittiwake", "Coastal Lane Inc") in got
     assert ("OWNED_BY", "Kittiwake", "Russia") in got
@@ -94,12 +94,12 @@ def test_coordinated_prefixes_each_designate(nlp):
     assert {"United States", "United Kingdom"} <= got
 
 
-NOTICE = ("Today, the Department of the Treasury's Office of Foreign Assets Control (OFAC) is imposing sanctions "
-          "on two companies and identifying two tankers as blocked property.\n\n"
+NOTICE = ("Today the Treasury Department's Office of Foreign Assets Control (OFAC) targets two firms with sanctions "
+          "and names two tankers as blocked property.\n\n"
           "The tankers Arctic Dawn and Polar Wren carried oil above the cap.\n\n"
-          "Blue Finch Maritime Limited and Grey Gull Shipping Inc. were designated pursuant to Executive Order 14024 "
-          "for operating in the marine sector. OFAC also identified the Arctic Dawn and the Polar Wren as property in "
-          "which Blue Finch Maritime Limited and Grey Gull Shipping Inc., respectively, have an interest.\n\n"
+          "Blue Finch Maritime Limited and Grey Gull Shipping Inc. were designated under Executive Order 14024 "
+          "because they carried that oil. In addition, OFAC identified the Arctic Dawn and the Polar Wren as property in "
+          "which the two firms have an interest.\n\n"
           "Redwater Trading LLC was designated on March 3, 2021, pursuant to E.O. 13846.\n\n"
           "Copperline Marine Ltd is being designated pursuant to E.O. 13224.")
 
@@ -122,8 +122,8 @@ def test_property_in_which_a_party_has_an_interest_is_blocked(nlp):
     assert {("SANCTIONED_BY", v, "Office of Foreign Assets Control") for v in ("Arctic Dawn", "Polar Wren")} <= got
 
 
-LIST_NOTICE = ("Today, the Office of Foreign Assets Control (OFAC) is designating a network of companies that sell gas.\n\n"
-               "The following persons are being designated pursuant to E.O. 13902 for operating in the petroleum sector:\n\n"
+LIST_NOTICE = ("In a new action, OFAC designated a group of gas traders and their shipping agents.\n\n"
+               "The following entities are designated today under E.O. 13902:\n\n"
                "- Willowmere Gas Limited;\n- Stonehaven Maritime Limited; and\n- Redcliff Shipping Inc\n\n"
                "The following companies provided services to the network:\n\n"
                "- Bluefield Logistics LLC\n")
@@ -141,8 +141,8 @@ def test_annex_fields_on_single_lines_are_statements_of_their_own(nlp):
     # Without a sentence break before "Reasons:", the address's country joins the parse of
     # the reasons.
     text = ("7. Fjordline Carriers LLC\nAddress: 4 Quay Road, Murmansk, Russian Federation; Russian Federation\n"
-            "Reasons: Fjordline Carriers LLC is a shipping company based in Russia. It is the ship manager of the "
-            "vessel Tyros.\nDate of listing: 1.2.2026\n")
+            "Reasons: Fjordline Carriers LLC is a tanker firm with offices in Russia. It is also the ship manager of "
+            "the tanker Tyros.\nDate of listing: 1.2.2026\n")
     doc = nlp(text)
     starts = {s[0].text for s in doc.sents if not s[0].is_space}
     assert {"Address", "Reasons", "Date"} <= starts
@@ -157,11 +157,14 @@ def test_a_bare_legal_form_is_no_holder(nlp):
     assert isinstance(component, Relations)
     assert component._form_only(doc, Slot(0, 2, "Company", [(0, 2)]))
     assert not component._form_only(doc, Slot(6, 9, "Vessel", [(6, 9)]))
+    # A back-reference ("The company") to a name that is only a legal form holds nothing either.
+    assert component._form_only(doc, Slot(4, 5, "Company", [(0, 2)]))
+    assert not component._form_only(doc, Slot(4, 5, "Company", [(6, 9)]))
 
 
 def test_coordinated_participles_share_the_agent(nlp):
-    text = ("- The Palau-flagged LPG tanker NORTH STAR 7 (IMO 9158240), which is owned, managed, and operated by "
-            "Marshall Islands-based Tallow Gas Limited, has carried gas since 2023.")
+    text = ("- NORTH STAR 7 (IMO 9371517), which is owned, managed, and operated by Tallow Gas Limited, has moved "
+            "gas to Asia under the Palau flag since 2023.")
     got = found(nlp, text)
     assert ("OWNED_BY", "NORTH STAR 7", "Tallow Gas Limited") in got
     assert ("OPERATED_BY", "NORTH STAR 7", "Tallow Gas Limited") in got
@@ -184,3 +187,18 @@ def test_persons_roles_in_bodies(nlp):
     assert ("OWNED_BY", "Halcyon Trading LLC", "Lena Brook") in got
     # A role with no person in the statement and no entry heading names nobody.
     assert found(nlp, "The chairman of Stellar Tankers PAO resigned.", "ASSOCIATED_WITH") == set()
+
+
+def test_listed_by_the_union_names_the_described_ships(nlp):
+    text = ("Reasons: Cedar Holding is a shipping company based in Cyprus. Last year Cedar Holding acquired two ships "
+            "listed by the Union: the Blue Orchard (IMO: 9264805) and the Quiet Meadow (IMO: 9155339).")
+    got = found(nlp, text, "SANCTIONED_BY")
+    assert got == {("SANCTIONED_BY", v, "Union") for v in ("Blue Orchard", "Quiet Meadow")}
+
+
+def test_an_adjective_sanctioned_names_no_designator(nlp):
+    # The nationality before the noun is no designator, nor is a body of an earlier sentence.
+    text = ("In its latest action, OFAC designated Harbor Gate Exchange LLC. "
+            "Iran-based Harbor Gate Exchange LLC has dealt with the sanctioned Iranian banks Bank Ardent and Bank Corvid.")
+    got = found(nlp, text, "SANCTIONED_BY")
+    assert not any(s.startswith("Bank") for _, s, _ in got)

@@ -386,9 +386,10 @@ class SentenceContext:
         return [Slot(tok.i, tok.i + 1, hit.label, list(hit.keys))] if hit is not None else []
 
     def _form_only(self, doc: Doc, slot: Slot) -> bool:
-        if slot.keys != [(slot.start, slot.end)]:
-            return False
-        return all(t.lower_ in FORM_WORDS or t.is_punct for t in doc[slot.start:slot.end])
+        """Whether every name the slot stands for (itself, or what a back-reference names) is
+        made only of legal-form words."""
+        spans = [k for k in slot.keys if isinstance(k[0], int)]
+        return bool(spans) and all(all(t.lower_ in FORM_WORDS or t.is_punct for t in doc[a:b]) for a, b in spans)
 
     # -- certainty and emit ----------------------------------------------------------------
     def certainty(self, doc: Doc, i: int, lo: int, hi: int) -> str:

@@ -63,7 +63,7 @@ class Ownership(SentenceContext):
     def _copula_owner(self, doc, slots, noun: int, labels) -> list[Slot]:
         """The holder of a role noun stated with a copula, from the parse: "X is the registered
         owner of Z", "X is the ship manager and commercial manager of Z"; a pronoun subject ("X
-        and Y contest the forfeiture, arguing that they are the actual owners of Z") stands for
+        and Y say that they are the real owners of Z") stands for
         the subject of the verb its clause hangs on (and the names coordinated with it)."""
         if not doc.has_annotation("DEP"):
             return []

@@ -113,9 +113,9 @@ class Sanctions(SentenceContext):
     def _prefixed(self, doc, sent, slots, dates, out, state):
         """"the U.S.-sanctioned vessels A, B and C", "the U.S.-, United Kingdom-, and EU-sanctioned
         X": a designator written as a prefix of the participle designates every name the
-        participle describes (the noun's own name, or the names in apposition to it). A prefix
-        the later rules read as a name of its own ("EU - sanctioned") is left to them, apart
-        from the prefixes coordinated with it ("U.S.-, ... and EU-")."""
+        participle describes (the noun's own name, or the names in apposition to it); also
+        when the tokenizer splits the prefix off ("European Union - sanctioned")."""
+        self._prefixed_at = set()
         if not doc.has_annotation("DEP"):
             return
         lo, hi = sent.start, sent.end
@@ -129,8 +129,10 @@ class Sanctions(SentenceContext):
             # Coordinated prefixes before: "U.S.-, United Kingdom-, and European Union-sanctioned"
             j = (i - 2 if split else i - 1)
             if split:
-                while j >= lo and doc[j].text[:1].isupper():
+                while j >= lo and doc[j].text[:1].isupper() and not doc[j].is_stop:
                     j -= 1
+                if j + 1 <= i - 2:
+                    prefixes.append((doc[j + 1:i - 1].text, j + 1))
             while j >= lo and doc[j].lower_ in (",", "and"):
                 j -= 1
                 while j >= lo and doc[j].lower_ in (",", "and"):
@@ -159,6 +161,7 @@ class Sanctions(SentenceContext):
             targets = self._conjoined(doc, slots, head, self.sanction_targets)
             targets = [t for t in targets if self._is_named(doc, t, state)]
             if targets:
+                self._prefixed_at.add(i)
                 self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                            how="designator as the prefix of the participle", year=self._year(doc, lo, hi, i), cue=tok.lower_)
 
@@ -172,8 +175,7 @@ class Sanctions(SentenceContext):
         return any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].pos_ == "NOUN" for t in words)
 
     def _unnamed_sentence(self, doc, sent, state) -> None:
-        """A sentence that names nobody may still announce a list of designations ("The
-        following persons are being designated pursuant to E.O. 13902:"); any other one ends
+        """A sentence that names nobody may still announce a list of designations ("The following entities are designated under E.O. 13902:"); any other one ends
         a list being read."""
         lo, hi = sent.start, sent.end
         state["list"] = None
@@ -261,19 +263,35 @@ class Sanctions(SentenceContext):
                     # "by the United States and the United Kingdom"
                     agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
-                first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
-                targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
-                # "Neither A nor B has been sanctioned by Y": a negation before the cue, a denial.
+                if not agents and by + 2 < hi and doc[by + 1].lower_ == "the" and doc[by + 2].text == "Union" \
+                        and not any(x.start <= by + 2 < x.end for x in slots):
+                    # "listed by the Union": the European Union, as its legal acts name it.
+                    agents = [("Agency", "Union")]
+                if doc.has_annotation("DEP") and doc[i].dep_ == "acl":
+                    # "three vessels listed by the Union: the A, ...", "the A, a vessel listed by
+                    # the Union": the noun the participle describes (or its names), never the
+                    # subject of the clause around it.
+                    noun = doc[i].head
+                    first = self._slot_at(slots, noun, self.sanction_targets | {"Vessel"})
+                    targets = [first] if first else self._conjoined(doc, slots, noun, self.sanction_targets)
+                else:
+                    first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
+                    targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
+                # "Neither A nor B has been sanctioned by Y": a negation before the cue.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
                     denied = True
                 if not targets and agents:
                     # "Eleven ships were sanctioned by the UK, including the A and the B"
-                    inc = next((j for j in range(agents[-1].end, min(agents[-1].end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
+                    end = agents[-1].end if isinstance(agents[-1], Slot) else by + 3
+                    inc = next((j for j in range(end, min(end + 4, hi)) if doc[j].lower_ in ("including", "among", ":")), None)
                     if inc is not None:
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
                 before = [s for s in agent_slots if s.end <= i]
-                agents = before[-1:]
+                # An adjective ("sanctioned Iranian banks") names its designator only as a
+                # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
+                adjective = doc.has_annotation("DEP") and doc[i].dep_ == "amod"
+                agents = [] if adjective else before[-1:]
                 by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
                 if by_parse is not None:
                     # "OFAC and the Department of State designated ...": every body in the subject.
@@ -320,17 +338,21 @@ class Sanctions(SentenceContext):
             # Nor is a target's possessor its designator: "Iran's X Shipping Co. was sanctioned".
             agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
                                                 and any(t.start == a.end + 1 for t in targets))]
-            if agents and not targets and subj is not None and any(a.start <= subj.i < a.end for a in agents):
+            if agents and not targets and subj is not None and any(isinstance(a, Slot) and a.start <= subj.i < a.end for a in agents):
                 # "The UK sanctioned eleven tankers": the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
             if not targets and self._opens_list(doc, sent, i):
-                # "The following persons are being designated pursuant to E.O. 13902:" and
+                # "The following entities are designated under E.O. 13902:" and
                 # the items on the lines after it (see _list_item).
                 agents = agents or self._implied_agent(doc, sent, i, state)
                 if agents:
                     state["list"] = (agents, low, hi)
                 continue
             how = None
+            if targets and not agents and doc.has_annotation("DEP") and doc[i].dep_ == "amod":
+                if i not in self._prefixed_at:
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, f"'{doc[i].text}' used as an adjective names no designator")
+                continue
             if targets and not agents:
                 agents = self._implied_agent(doc, sent, i, state)
                 how = "designator not in the sentence: " + ("the notice's" if agents and agents == state.get("doc_agent") else
