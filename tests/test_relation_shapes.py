@@ -193,7 +193,8 @@ def test_listed_by_the_union_names_the_described_ships(nlp):
     text = ("Reasons: Cedar Holding is a shipping company based in Cyprus. Last year Cedar Holding acquired two ships "
             "listed by the Union: the Blue Orchard (IMO: 9264805) and the Quiet Meadow (IMO: 9155339).")
     got = found(nlp, text, "SANCTIONED_BY")
-    assert got == {("SANCTIONED_BY", v, "Union") for v in ("Blue Orchard", "Quiet Meadow")}
+    # "the Union" is the European Union (ingest/components/entities.py names it so, "Union" an alias)
+    assert got == {("SANCTIONED_BY", v, "European Union") for v in ("Blue Orchard", "Quiet Meadow")}
 
 
 def test_an_adjective_sanctioned_names_no_designator(nlp):
