@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from graph import aof
 from graph.errors import StoreError, StoreUnavailable
@@ -588,7 +588,7 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         return True
 
 
-def repair_aof(db: str | os.PathLike) -> str:
+def repair_aof(db: str | os.PathLike, held: Callable[[Path, str], tuple[int, int]]) -> str:
     """Make a damaged append-only log loadable again (graph/aof.py); says what was done.
 
     Never loses data: the repair runs on a copy of the log, the copy is loaded in a server of
@@ -596,7 +596,8 @@ def repair_aof(db: str | os.PathLike) -> str:
     relationships as the snapshot (`db`, loaded alone the same way); the old log and the
     snapshot are kept beside the database (`<db>.before-repair-<time>`, `<db>.aof.before-repair-<time>`).
     Otherwise it is refused (StoreError, nothing changed), saying what each holds. Refused while
-    a server runs for `db`.
+    a server runs for `db`. `held(db, what)`: the (nodes, relationships) a database file loads
+    (graph.backends.held_counts; passed in, as this module is below the store).
     """
     import shutil
     import time
@@ -623,17 +624,17 @@ def repair_aof(db: str | os.PathLike) -> str:
             check = work / "check" / path.name
             check.parent.mkdir()
             shutil.copytree(aof.aof_dir(copy), aof.aof_dir(check))
-            repaired = _held(check, "the repaired log")
-            held = (0, 0)
+            repaired = held(check, "the repaired log")
+            held_before = (0, 0)
             if path.is_file() and path.stat().st_size > 0:
                 alone = work / "snapshot" / path.name
                 alone.parent.mkdir()
                 shutil.copy2(path, alone)
-                held = _held(alone, "the snapshot")
-            if repaired[0] < held[0] or repaired[1] < held[1]:
+                held_before = held(alone, "the snapshot")
+            if repaired[0] < held_before[0] or repaired[1] < held_before[1]:
                 raise StoreError(
                     f"Repair refused: the log cut back would hold {repaired[0]} nodes and {repaired[1]} relationships, "
-                    f"fewer than the snapshot {path} ({held[0]} nodes, {held[1]} relationships), so applying it would "
+                    f"fewer than the snapshot {path} ({held_before[0]} nodes, {held_before[1]} relationships), so applying it would "
                     f"lose data; nothing was changed. To start from the snapshot, move {folder} aside (keep it) and "
                     "open the database again: it loads the snapshot and starts a new log."
                 )
@@ -646,25 +647,7 @@ def repair_aof(db: str | os.PathLike) -> str:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return ("Repaired: " + "; ".join(done) + f" (holds {repaired[0]} nodes and {repaired[1]} relationships; the snapshot "
-            f"held {held[0]} and {held[1]}). The old log is kept in {kept_log}.")
-
-
-def _held(db: Path, what: str) -> tuple[int, int]:
-    """(nodes, relationships) a database file with its log (or its snapshot alone) loads, in a
-    server of its own stopped at once; StoreError when it does not load."""
-    from dataclasses import replace
-
-    from graph.backends import open_store
-    from graph.settings import from_env
-
-    try:
-        with open_store(settings=replace(from_env(db=str(db)), keep_server=0)) as store:
-            nodes = int(store.run("MATCH (n) RETURN count(n) AS c", timeout=600).rows[0]["c"])
-            rels = int(store.run("MATCH ()-[r]->() RETURN count(r) AS c", timeout=600).rows[0]["c"])
-    except StoreError as exc:
-        raise StoreError(f"Repair refused: {what} does not load ({one_line(exc)}); nothing was changed. "
-                         f"Restore {aof.aof_dir(db).name} from a backup.") from None
-    return nodes, rels
+            f"held {held_before[0]} and {held_before[1]}). The old log is kept in {kept_log}.")
 
 
 def running(pid: int | None) -> bool:

@@ -340,14 +340,19 @@ _TITLES = {"president", "minister", "prime", "premier", "chancellor", "king", "q
 _ORG_WORDS = {"bank", "banka", "ministry", "fund", "group", "holding", "holdings", "agency", "office", "council",
               "committee", "university", "institute", "service", "services", "corporation", "company", "trust",
               "exchange", "authority", "department", "federation", "union", "party", "army", "navy", "police"}
-_PLACES = {"Location", "Country", "Port"}
 
 
 def _text_types(e, text: str) -> bool:
     """Whether the article's text itself says what `e` is (see above)."""
     import re
 
-    if getattr(e, "method", "rule") == "rule" or e.label in _PLACES:
+    from graph.ontology import load
+
+    onto = load()
+    # Places: the entity labels sanctions-list matching leaves alone (no match_group: ports,
+    # countries, locations), which no list names.
+    place = e.label in onto.labels and onto.labels[e.label].is_entity and onto.labels[e.label].match_group is None
+    if getattr(e, "method", "rule") == "rule" or place:
         return True
     words = {w.lower() for n in (e.name, *e.aliases) for w in re.findall(r"\w+", n)}
     if e.label == "Person":
