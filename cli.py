@@ -427,9 +427,10 @@ def repair(obj: Context) -> None:
     if settings.is_server:
         click.echo(f"nothing to repair: {settings.db} is a Neo4j server")
         return
-    from graph.repair import repair_aof
+    from graph.backends import held_counts
+    from graph.server import repair_aof
 
-    click.echo(repair_aof(settings.db))
+    click.echo(repair_aof(settings.db, held_counts))
 
 
 # -- reports and queries (library: queries/report.py, queries/library.py) ----------------

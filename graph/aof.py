@@ -107,7 +107,7 @@ def repair_log(db: Path) -> list[str]:
     A missing manifest is rebuilt from the log files (the newest base and its incremental
     files); a truncated last file is cut back to its last whole command (redis-check-aof
     --fix). The caller holds the open lock and has made sure no server runs on it
-    (graph/repair.py, repair_aof).
+    (graph/server.py, repair_aof).
     """
     folder = aof_dir(db)
     done = []

@@ -8,7 +8,9 @@ never imports its own subclasses.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+from graph.errors import StoreError
 from graph.settings import Settings, from_env
 from graph.store import GraphStore
 
@@ -36,3 +38,19 @@ def open_store(db: str | None = None, *, settings: Settings | None = None) -> Gr
         store.close()
         raise
     return store
+
+
+def held_counts(db: Path, what: str) -> tuple[int, int]:
+    """(nodes, relationships) a database file with its log (or its snapshot alone) loads, in a
+    server of its own stopped at once; StoreError when it does not load."""
+    from graph import aof
+    from graph.server import one_line
+
+    try:
+        with open_store(settings=replace(from_env(db=str(db)), keep_server=0)) as store:
+            nodes = int(store.run("MATCH (n) RETURN count(n) AS c", timeout=600).rows[0]["c"])
+            rels = int(store.run("MATCH ()-[r]->() RETURN count(r) AS c", timeout=600).rows[0]["c"])
+    except StoreError as exc:
+        raise StoreError(f"Repair refused: {what} does not load ({one_line(exc)}); nothing was changed. "
+                         f"Restore {aof.aof_dir(db).name} from a backup.") from None
+    return nodes, rels

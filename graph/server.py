@@ -17,7 +17,7 @@ its client back at close (`release`); everything about the server process lives 
   last close leaves the server running, and a small detached process (graph/keeper.py, one
   per server) stops it once no client has been attached for that many seconds, under the
   open lock, exactly as a last close would (`shutdown_if_last`). `stop_server`
-  (`sanctions-kg stop`) stops it now; graph/repair.py (`sanctions-kg repair`) mends its log.
+  (`sanctions-kg stop`) stops it now; `repair_aof` (`sanctions-kg repair`) mends its log.
   A kept server holds nothing that is not in the AOF.
 """
 
@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from graph import aof
 from graph.errors import StoreError, StoreUnavailable
@@ -586,6 +586,68 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
         client.close()
         return True
+
+
+def repair_aof(db: str | os.PathLike, held: Callable[[Path, str], tuple[int, int]]) -> str:
+    """Make a damaged append-only log loadable again (graph/aof.py); says what was done.
+
+    Never loses data: the repair runs on a copy of the log, the copy is loaded in a server of
+    its own and counted, and it replaces the log only when it holds at least as many nodes and
+    relationships as the snapshot (`db`, loaded alone the same way); the old log and the
+    snapshot are kept beside the database (`<db>.before-repair-<time>`, `<db>.aof.before-repair-<time>`).
+    Otherwise it is refused (StoreError, nothing changed), saying what each holds. Refused while
+    a server runs for `db`. `held(db, what)`: the (nodes, relationships) a database file loads
+    (graph.backends.held_counts; passed in, as this module is below the store).
+    """
+    import shutil
+    import time
+
+    path = Path(db).expanduser().resolve()
+    folder = aof.aof_dir(path)
+    if not folder.is_dir():
+        return f"Nothing to repair: {path} has no append-only log ({folder})."
+    with open_lock(path):
+        server = read_registry(path)
+        if server is not None and server.alive():
+            raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
+                             "stop it first (`uv run sanctions-kg stop`), then repair.")
+        if aof.log_is_whole(path):
+            return f"The append-only log of {path} is whole: nothing to repair."
+        work = path.with_name(f".{path.name}.repair-{os.getpid()}")
+        shutil.rmtree(work, ignore_errors=True)
+        try:
+            work.mkdir()
+            copy = work / "log" / path.name
+            copy.parent.mkdir()
+            shutil.copytree(folder, aof.aof_dir(copy))
+            done = aof.repair_log(copy)  # on the copy: the log itself is untouched until it is proven
+            check = work / "check" / path.name
+            check.parent.mkdir()
+            shutil.copytree(aof.aof_dir(copy), aof.aof_dir(check))
+            repaired = held(check, "the repaired log")
+            held_before = (0, 0)
+            if path.is_file() and path.stat().st_size > 0:
+                alone = work / "snapshot" / path.name
+                alone.parent.mkdir()
+                shutil.copy2(path, alone)
+                held_before = held(alone, "the snapshot")
+            if repaired[0] < held_before[0] or repaired[1] < held_before[1]:
+                raise StoreError(
+                    f"Repair refused: the log cut back would hold {repaired[0]} nodes and {repaired[1]} relationships, "
+                    f"fewer than the snapshot {path} ({held_before[0]} nodes, {held_before[1]} relationships), so applying it would "
+                    f"lose data; nothing was changed. To start from the snapshot, move {folder} aside (keep it) and "
+                    "open the database again: it loads the snapshot and starts a new log."
+                )
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            kept_log = folder.with_name(f"{folder.name}.before-repair-{stamp}")
+            folder.rename(kept_log)
+            if path.is_file():
+                shutil.copy2(path, path.with_name(f"{path.name}.before-repair-{stamp}"))
+            aof.aof_dir(copy).rename(folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return ("Repaired: " + "; ".join(done) + f" (holds {repaired[0]} nodes and {repaired[1]} relationships; the snapshot "
+            f"held {held_before[0]} and {held_before[1]}). The old log is kept in {kept_log}.")
 
 
 def running(pid: int | None) -> bool:

@@ -373,12 +373,13 @@ def _text_types(e, text: str) -> bool:
     """Whether the article's text itself says what `e` is (see above)."""
     import re
 
-    from graph.ontology import load as load_ontology
+    from graph.ontology import load
 
-    onto = load_ontology()
-    # Places (what a ship calls at, what lies in a country) are typed by the gazetteers, never by a list.
-    places = {*onto.rel_type(onto.port_call_type).targets, *onto.rel_type("LOCATED_IN").targets}
-    if getattr(e, "method", "rule") == "rule" or e.label in places:
+    onto = load()
+    # Places: the entity labels sanctions-list matching leaves alone (no match_group: ports,
+    # countries, locations), which no list names.
+    place = e.label in onto.labels and onto.labels[e.label].is_entity and onto.labels[e.label].match_group is None
+    if getattr(e, "method", "rule") == "rule" or place:
         return True
     words = {w.lower() for n in (e.name, *e.aliases) for w in re.findall(r"\w+", n)}
     if e.label == "Person":
