@@ -153,6 +153,7 @@ class _Statements:
     by_paths: str
     delete_articles: str
     shared_rels: str
+    renamed: str
 
 
 def _check(onto: Ontology) -> None:
@@ -262,6 +263,22 @@ RETURN 'rel' AS kind, toString(row.i) AS id, [k IN row.keys | r[k]] AS vals""",
         by_id=f"MATCH (a:{art}) WHERE a.id IN $ids RETURN {_VERSION_COLUMNS} ORDER BY id",
         by_prefix=f"MATCH (a:{art}) WHERE a.id STARTS WITH $prefix RETURN {_VERSION_COLUMNS} ORDER BY id",
         by_paths=f"MATCH (a:{art}) WHERE a.path IN $paths RETURN {_VERSION_COLUMNS} ORDER BY id",
+        # After articles were withdrawn: an entity they named that others still name keeps
+        # only the aliases and keys those others give it (in their stored order), and a name
+        # one of them gives it (the most recently ingested one's, when its own is gone).
+        # Listed entities keep theirs (a list names them too), and so does an entity one of
+        # whose articles was written before MENTIONS kept names.
+        renamed=f"""UNWIND $rows AS row
+MATCH (n:{entity} {{id: row.id}})
+WHERE n.listed IS NULL OR n.listed = false
+MATCH (a:{art})-[m:{mentions}]->(n)
+WITH n, a, m ORDER BY a.ingested_at, a.id
+WITH n, collect(m) AS ms
+WHERE all(m IN ms WHERE m.names IS NOT NULL AND m.keys IS NOT NULL)
+WITH n, ms, reduce(acc = [], m IN ms | acc + m.names) AS names, reduce(acc = [], m IN ms | acc + m.keys) AS keys
+SET n.aliases = [x IN coalesce(n.aliases, []) WHERE x IN names],
+    n.keys = [k IN coalesce(n.keys, []) WHERE k IN keys],
+    n.name = CASE WHEN n.name IN names THEN n.name ELSE ms[size(ms) - 1].name END""",
         delete_articles=f"""UNWIND $rows AS row
 MATCH (a:{art} {{id: row.aid}})
 DETACH DELETE a""",
@@ -284,7 +301,7 @@ def statements(onto: Ontology) -> list[str]:
     the offline Neo4j syntax check)."""
     s = _statements(onto)
     return [s.touched, *s.strip, s.article, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
-            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels]
+            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels, s.renamed]
 
 
 def _count(store: GraphStore, query: str) -> int:
@@ -392,6 +409,8 @@ class Writer:
                 b.upsert_relationships(rtype, items)
             if touched:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
+            if old and touched:
+                b.run(q.renamed, Rows(rows=[{"id": i} for i in touched]))
 
     def remove_articles(self, ids: list[str]) -> Removal:
         """Withdraw stored articles: their share of every relationship (a relationship only they
@@ -410,6 +429,7 @@ class Writer:
             b.run(self._q.delete_articles, Rows(rows=[{"aid": a} for a in aids]))
             if touched:
                 b.run(self._q.orphans, Rows(rows=[{"id": i} for i in touched]))
+                b.run(self._q.renamed, Rows(rows=[{"id": i} for i in touched]))
         removal.entities_removed = entities - self.entity_count()
         stated = int(shared[0]["stated"] or 0) if shared else 0
         removal.relationships_kept = int(shared[0]["shared"] or 0) if shared else 0
@@ -528,7 +548,8 @@ class Writer:
             row.update(e.properties)
             nodes.setdefault(e.label, []).append(row)
             if e.mentions:
-                rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions, "keys": list(e.keys)})
+                rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions, "keys": list(e.keys),
+                                                      "names": sorted(set(e.aliases) | {e.name}), "name": e.name})
         merged: dict[tuple, dict] = {}
         node_rows = {row["id"]: row for items in nodes.values() for row in items}
         for r in facts.relations:
