@@ -412,3 +412,16 @@ def test_a_ministry_with_a_long_remit(nlp):
 def test_a_state_name_opening_a_firm_name(nlp):
     text = "The ships belong to the Islamic Republic of Iran Shipping Lines, a state carrier."
     assert names(nlp, text, "Company") == {"Islamic Republic of Iran Shipping Lines"}
+
+
+# -- vessel type (issue 24: no noun-phrase fragments) -----------------------------------------
+
+@pytest.mark.parametrize("text, ship, kind", [
+    ("Two more ships, the Amber Wake and the Tern Isle, left the anchorage.", "Tern Isle", None),
+    ("The receiving vessels Ochre Bay and Slate Point met the tanker at dawn.", "Slate Point", None),
+    ("Other tankers, including the Pale Finch, waited outside the port.", "Pale Finch", "tanker"),
+    ("The crude tankers Dune Runner and Salt Meadow loaded at the terminal.", "Salt Meadow", "crude tanker"),
+    ("The supply vessel Harbor Wren sailed on Friday.", "Harbor Wren", "supply vessel"),
+])
+def test_vessel_type_names_a_kind_of_ship_in_the_singular(nlp, text, ship, kind):
+    assert entity(nlp, text, "Vessel", ship).props.get("vessel_type") == kind

@@ -58,7 +58,9 @@ class Vessels:
         single = [k for k in kinds if " " not in k]
         self.types = set(_plurals(single))
         self.modifiers = set(c["vessel_type_modifiers"])
+        self.generic_types = set(c["vessel_generic_types"])
         self.plural_types = set(_plurals(single)) - set(single)
+        self.singular = {p: k for k in single for p in _plurals([k])}
         intro = c["vessel_list_intros"]
         self.list_intro_punct = {w for w in intro if not w.isalpha() and " " not in w}
         self.list_intro_words = {w for w in intro if w.isalpha()}
@@ -203,7 +205,7 @@ class Vessels:
         indefinite = doc[np_start].lower_ in {"a", "an"}
         while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their", "-", "flagged", "registered", "owned"} or doc[np_start].like_num or country_of(doc[np_start].text)):
             np_start += 1
-        vtype = doc[np_start:end].text.lower()
+        vtype = self._type_text(doc, np_start, end)
         named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
         if named:
             i += 1
@@ -334,6 +336,21 @@ class Vessels:
                 break
         return names
 
+    def _type_text(self, doc: Doc, a: int, b: int) -> str | None:
+        """The kind of ship the noun phrase doc[a:b] names, singular, with only the words that
+        tell kinds apart: "other tankers" -> "tanker", "cargo ships" -> "cargo ship", a
+        nationality or "more", "receiving" left out; a bare "ship(s)" or "vessel(s)" names no kind."""
+        if b <= a:
+            return None
+        head = self.singular.get(doc[b - 1].lower_, doc[b - 1].lower_)
+        # the words that tell kinds apart: the known ones ("crude", "bulk") and nouns compounded
+        # with the head ("supply vessel"), not "more", "other", "receiving" or a nationality
+        kinds = [t.lower_ for t in doc[a:b - 1]
+                 if t.lower_ in self.modifiers or (t.pos_ == "NOUN" and t.dep_ == "compound" and t.is_lower and not t.lower_.endswith("ing"))]
+        if not kinds and head in self.generic_types:
+            return None
+        return " ".join([*kinds, head])
+
     def _before_type(self, doc: Doc, start: int, sent_start: int, cover) -> None:
         # "X, a Russian cargo ship," / "X is a tanker": the name ends before the comma or verb.
         np_start, flag = self._modifiers_before(doc, start, sent_start)
@@ -351,7 +368,7 @@ class Vessels:
             return
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
-            add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=doc[start:start + 1].text.lower())
+            add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
 
     def _identifier(self, doc: Doc, start: int, end: int, sent_start: int, cover, **ident: str) -> None:
         """Attach an identifier to the name just before it ("X (IMO: n)", "X, IMO n"), or,
