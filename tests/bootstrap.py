@@ -202,7 +202,7 @@ def pytest_collection_finish(session):
     with uncaptured:
         if "test_cypher_lint.py" in files:
             ensure_node_packages(say)
-        if "test_web_browser.py" in files:
+        if files & {"test_web_browser.py", "test_neo4j_browser.py"}:
             ensure_chromium(say)
         if (not os.environ.get("NEO4J_URI") and not session.config.option.collectonly
                 and neo4j_selected(session.items)):

@@ -125,7 +125,9 @@ def test_timeout_names_the_limit_and_the_setting(sample_store):
     with client_for(sample_store, query_timeout=0.05) as c:
         res = c.post(
             "/api/query",
-            json={"query": "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b RETURN count(*) AS n"},
+            # Long enough on both backends to outlast Neo4j's check of transaction time limits,
+            # which runs every 2 s by default (db.transaction.monitor.check.interval).
+            json={"query": "UNWIND range(1, 30000) AS a UNWIND range(1, 30000) AS b RETURN count(*) AS n"},
         )
     assert res.status_code == 422, res.text
     err = res.json()["error"]
