@@ -197,11 +197,28 @@ class Sanctions(SentenceContext):
             return False
         state["list"] = (agents, cue, sent.end)
         item = [x for x in slots if x.label in self.sanction_targets]
-        if item and all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start]):
+        if item and (all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start])
+                     or self._described_name(doc, first.i + 1, item[0])):
             targets = self._with_list(slots, item[0], doc, sent.end)
             targets = [t for t in targets if self._is_named(doc, t, state)]
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
+
+    @staticmethod
+    def _described_name(doc: Doc, lo: int, slot: Slot) -> bool:
+        """Whether the words from lo up to the name only describe it: "the Togo-flagged gas
+        tanker X", where the name stands in apposition to (or is) the head of that noun phrase.
+        A comma, a clause or any word outside the phrase means the item opens with something
+        else."""
+        if not doc.has_annotation("DEP") or slot.start - lo > 10 or slot.start <= lo:
+            return False
+        root = doc[slot.start:slot.end].root
+        head = root.head if root.dep_ in ("appos", "compound") and root.head.i < slot.start else root
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        phrase = {t.i for t in head.subtree}
+        return all(t.i in phrase and t.text not in (",", ";", "(", ")") and (t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod")
+                   for t in doc[lo:slot.start] if not t.is_space)
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
