@@ -42,3 +42,26 @@ def test_list_item_that_opens_with_a_clause_names_no_party(nlp):
     # The item opens with a sentence about someone else: its ship is not the item's party.
     text = NOTICE + "- Records show that a broker chartered the tanker SILVER FERN (IMO 9000002) in 2022.\n"
     assert not any(s == "SILVER FERN" for s, _ in found(nlp, text))
+
+
+COUNTED = ("Today, the Office of Foreign Assets Control (OFAC) identified three vessels as blocked property of "
+           "Redline Petroleum Company pursuant to Executive Order 13850.\n\n"
+           "The move follows months of deliveries to Cuba.\n\n"
+           "The following vessels are tankers of Redline Petroleum Company that recently carried fuel to Cuba:\n\n"
+           "{items}\n"
+           "In 2019 the tankers Kestrel Dawn, Mirabel and Ostrova Nueva each made several voyages to Cuba.\n")
+SHIPS = ("Kestrel Dawn", "Mirabel", "Ostrova Nueva")
+
+
+def test_a_count_in_the_opening_reaches_the_list_of_as_many_items(nlp):
+    # "identified three vessels as blocked property" ... "The following vessels ...:" + 3 items.
+    items = "".join(f"- {s} (IMO 910000{k})\n" for k, s in enumerate(SHIPS, 1))
+    got = found(nlp, COUNTED.format(items=items))
+    assert {(s, "Office of Foreign Assets Control") for s in SHIPS} <= got
+
+
+def test_a_list_of_another_length_is_not_the_counted_one(nlp):
+    # Two items where the opening counted three: the list is something else.
+    items = "".join(f"- {s} (IMO 910000{k})\n" for k, s in enumerate(SHIPS[:2], 1))
+    got = found(nlp, COUNTED.format(items=items))
+    assert not any(s in SHIPS for s, _ in got)

@@ -186,6 +186,7 @@ class Sanctions(SentenceContext):
                 if agents:
                     state["list"] = (agents, doc[i].lower_, hi)
                 return
+        self._counted_list(doc, sent, state)
 
     def _list_item(self, doc, sent, slots, dates, out, state) -> bool:
         """An item of a list a designation announced ("- X;", "- X; and"): the names that open
@@ -203,6 +204,53 @@ class Sanctions(SentenceContext):
             targets = [t for t in targets if self._is_named(doc, t, state)]
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
+
+    COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                              "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+    def _counted_object(self, doc: Doc, i: int, slots: list[Slot]):
+        """The counted plural a designation verb takes when it names nobody: "identified six
+        vessels as blocked property" gives (6, "vessel"); None otherwise."""
+        if not doc.has_annotation("DEP") or doc[i].pos_ != "VERB":
+            return None
+        obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None)
+        if obj is None or obj.tag_ != "NNS" or any(x.start <= obj.i < x.end for x in slots):
+            return None
+        num = next((c for c in obj.children if c.dep_ == "nummod"), None)
+        if num is None:
+            return None
+        n = int(num.text) if num.text.isdigit() else self.COUNT_WORDS.get(num.lower_)
+        return (n, obj.lemma_.lower()) if n else None
+
+    @staticmethod
+    def _items_after(doc: Doc, hi: int) -> int:
+        """How many "- " lines follow the sentence ending at hi, one after another."""
+        count = 0
+        for line in doc.text[doc[hi - 1].idx + len(doc[hi - 1].text):].split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line[:1] not in ("-", "\u2022", "*", "\u2013"):
+                break
+            count += 1
+        return count
+
+    def _counted_list(self, doc, sent, state) -> None:
+        """"OFAC identified six vessels as blocked property." ... "The following vessels are
+        tankers that ...:" and exactly six items: the items are the six the designation counted,
+        though the sentence that opens the list has no designation word."""
+        counted = state.get("counted")
+        if not counted:
+            return
+        agents, n, noun, cue = counted
+        words = [t for t in doc[sent.start:sent.end] if not t.is_space]
+        if not words or words[-1].text != ":":
+            return
+        if not any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].lemma_.lower() == noun for t in words):
+            return
+        if self._items_after(doc, sent.end) == n:
+            state["list"] = (agents, cue, sent.end)
+            state["counted"] = None
 
     @staticmethod
     def _described_name(doc: Doc, lo: int, slot: Slot) -> bool:
@@ -227,6 +275,7 @@ class Sanctions(SentenceContext):
             if self._list_item(doc, sent, slots, dates, out, state):
                 return
             state["list"] = None
+        self._counted_list(doc, sent, state)
         self._prefixed(doc, sent, slots, dates, out, state)
         agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
@@ -376,6 +425,10 @@ class Sanctions(SentenceContext):
                                                              "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
                 if not agents:
                     self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
+            if agents and not denied and (kind == "blocked" or not targets or all(t.label != "Vessel" for t in targets)):
+                counted = self._counted_object(doc, i, slots)
+                if counted is not None:
+                    state["counted"] = (agents, *counted, low)
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents) and not denied:
