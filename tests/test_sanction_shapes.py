@@ -65,3 +65,26 @@ def test_a_list_of_another_length_is_not_the_counted_one(nlp):
     items = "".join(f"- {s} (IMO 910000{k})\n" for k, s in enumerate(SHIPS[:2], 1))
     got = found(nlp, COUNTED.format(items=items))
     assert not any(s in SHIPS for s, _ in got)
+
+
+FIRMS = ("Today, the Office of Foreign Assets Control (OFAC) is designating four shipping firms that carried oil "
+         "above the price cap.\n\n"
+         "Greece-based Brightwater Holdings Ltd (Brightwater) and Cyprus-based Corvane Shipping LLC (Corvane) "
+         "chartered tankers together. Malta-based Lindqvist Marine Services Ltd (Lindqvist Marine) and Pelagic "
+         "Trust Inc (Pelagic) managed them.\n\n")
+
+
+def test_a_passive_subject_list_parsed_as_an_apposition(nlp):
+    # "A, B, C, and D were designated ...": the parse hangs B, C and D on A as an apposition.
+    text = FIRMS + ("Brightwater, Corvane, Lindqvist Marine, and Pelagic were designated pursuant to E.O. 14024 for "
+                    "operating in the marine sector of the Russian Federation economy.\n")
+    got = {s.split()[0] for s, t in found(nlp, text) if t == "Office of Foreign Assets Control"}
+    assert got == {"Brightwater", "Corvane", "Lindqvist", "Pelagic"}
+
+
+def test_a_plain_apposition_adds_no_party(nlp):
+    # "A, a firm run by B, was designated": B is not designated.
+    text = FIRMS + ("Brightwater, a firm run by Corvane, was designated pursuant to E.O. 14024 for operating in the "
+                    "marine sector of the Russian Federation economy.\n")
+    got = {s.split()[0] for s, t in found(nlp, text)}
+    assert "Corvane" not in got

@@ -252,6 +252,21 @@ class Sanctions(SentenceContext):
             state["list"] = (agents, cue, sent.end)
             state["counted"] = None
 
+    def _listed_subject(self, doc: Doc, slots: list[Slot], subj) -> list[Slot]:
+        """The parties of a passive's subject: "A and B", and also "A, B, C, and D" when the
+        parse hangs the list on the first name as an apposition ("A, B" with B's conjuncts):
+        a named apposition that has conjuncts of its own is a list, not a second name of A."""
+        targets = self._conjoined(doc, slots, subj, self.sanction_targets)
+        if not targets or self._slot_at(slots, subj, self.sanction_targets, follow_appos=False) is None:
+            return targets
+        for c in subj.children:
+            if c.dep_ != "appos" or not any(g.dep_ == "conj" for g in c.children):
+                continue
+            listed = self._conjoined(doc, slots, c, self.sanction_targets)
+            if len(listed) >= 2:
+                targets += [x for x in listed if x not in targets]
+        return sorted(targets, key=lambda x: x.start)
+
     @staticmethod
     def _described_name(doc: Doc, lo: int, slot: Slot) -> bool:
         """Whether the words from lo up to the name only describe it: "the Togo-flagged gas
@@ -390,7 +405,7 @@ class Sanctions(SentenceContext):
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
-                    targets = self._conjoined(doc, slots, subj, self.sanction_targets)
+                    targets = self._listed_subject(doc, slots, subj)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
