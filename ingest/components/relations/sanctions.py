@@ -2,6 +2,9 @@
 added X to the SDN List" / "X, a designated ..."; a US legal instrument or the body that
 designated in the sentences before stands for an unnamed designator. Evasion wording and a
 cue that names a programme or an enforcer block a designation; the party must be named.
+Notices: the items of a list a designation announced ("- The X-flagged tanker NAME ..."), a
+list counted in the opening ("identified six vessels as blocked property" ... "The following
+vessels ...:" and six items), and a passive subject list the parse hung on an apposition.
 """
 
 from __future__ import annotations
