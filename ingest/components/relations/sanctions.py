@@ -2,6 +2,9 @@
 added X to the SDN List" / "X, a designated ..."; a US legal instrument or the body that
 designated in the sentences before stands for an unnamed designator. Evasion wording and a
 cue that names a programme or an enforcer block a designation; the party must be named.
+Notices: the items of a list a designation announced ("- The X-flagged tanker NAME ..."), a
+list counted in the opening ("identified six vessels as blocked property" ... "The following
+vessels ...:" and six items), and a passive subject list the parse hung on an apposition.
 """
 
 from __future__ import annotations
@@ -186,6 +189,7 @@ class Sanctions(SentenceContext):
                 if agents:
                     state["list"] = (agents, doc[i].lower_, hi)
                 return
+        self._counted_list(doc, sent, state)
 
     def _list_item(self, doc, sent, slots, dates, out, state) -> bool:
         """An item of a list a designation announced ("- X;", "- X; and"): the names that open
@@ -197,11 +201,90 @@ class Sanctions(SentenceContext):
             return False
         state["list"] = (agents, cue, sent.end)
         item = [x for x in slots if x.label in self.sanction_targets]
-        if item and all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start]):
+        if item and (all(t.is_punct or t.is_space or t.lower_ == "the" for t in doc[first.i + 1:item[0].start])
+                     or self._described_name(doc, first.i + 1, item[0])):
             targets = self._with_list(slots, item[0], doc, sent.end)
             targets = [t for t in targets if self._is_named(doc, t, state)]
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
+
+    COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                              "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+    def _counted_object(self, doc: Doc, i: int, slots: list[Slot]):
+        """The counted plural a designation verb takes when it names nobody: "identified six
+        vessels as blocked property" gives (6, "vessel"); None otherwise."""
+        if not doc.has_annotation("DEP") or doc[i].pos_ != "VERB":
+            return None
+        obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None)
+        if obj is None or obj.tag_ != "NNS" or any(x.start <= obj.i < x.end for x in slots):
+            return None
+        num = next((c for c in obj.children if c.dep_ == "nummod"), None)
+        if num is None:
+            return None
+        n = int(num.text) if num.text.isdigit() else self.COUNT_WORDS.get(num.lower_)
+        return (n, obj.lemma_.lower()) if n else None
+
+    @staticmethod
+    def _items_after(doc: Doc, hi: int) -> int:
+        """How many "- " lines follow the sentence ending at hi, one after another."""
+        count = 0
+        for line in doc.text[doc[hi - 1].idx + len(doc[hi - 1].text):].split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line[:1] not in ("-", "\u2022", "*", "\u2013"):
+                break
+            count += 1
+        return count
+
+    def _counted_list(self, doc, sent, state) -> None:
+        """"OFAC identified six vessels as blocked property." ... "The following vessels are
+        tankers that ...:" and exactly six items: the items are the six the designation counted,
+        though the sentence that opens the list has no designation word."""
+        counted = state.get("counted")
+        if not counted:
+            return
+        agents, n, noun, cue = counted
+        words = [t for t in doc[sent.start:sent.end] if not t.is_space]
+        if not words or words[-1].text != ":":
+            return
+        if not any(t.lower_ == "following" and t.i + 1 < sent.end and doc[t.i + 1].lemma_.lower() == noun for t in words):
+            return
+        if self._items_after(doc, sent.end) == n:
+            state["list"] = (agents, cue, sent.end)
+            state["counted"] = None
+
+    def _listed_subject(self, doc: Doc, slots: list[Slot], subj) -> list[Slot]:
+        """The parties of a passive's subject: "A and B", and also "A, B, C, and D" when the
+        parse hangs the list on the first name as an apposition ("A, B" with B's conjuncts):
+        a named apposition that has conjuncts of its own is a list, not a second name of A."""
+        targets = self._conjoined(doc, slots, subj, self.sanction_targets)
+        if not targets or self._slot_at(slots, subj, self.sanction_targets, follow_appos=False) is None:
+            return targets
+        for c in subj.children:
+            if c.dep_ != "appos" or not any(g.dep_ == "conj" for g in c.children):
+                continue
+            listed = self._conjoined(doc, slots, c, self.sanction_targets)
+            if len(listed) >= 2:
+                targets += [x for x in listed if x not in targets]
+        return sorted(targets, key=lambda x: x.start)
+
+    @staticmethod
+    def _described_name(doc: Doc, lo: int, slot: Slot) -> bool:
+        """Whether the words from lo up to the name only describe it: "the Togo-flagged gas
+        tanker X", where the name stands in apposition to (or is) the head of that noun phrase.
+        A comma, a clause or any word outside the phrase means the item opens with something
+        else."""
+        if not doc.has_annotation("DEP") or slot.start - lo > 10 or slot.start <= lo:
+            return False
+        root = doc[slot.start:slot.end].root
+        head = root.head if root.dep_ in ("appos", "compound") and root.head.i < slot.start else root
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return False
+        phrase = {t.i for t in head.subtree}
+        return all(t.i in phrase and t.text not in (",", ";", "(", ")") and (t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod")
+                   for t in doc[lo:slot.start] if not t.is_space)
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
@@ -210,6 +293,7 @@ class Sanctions(SentenceContext):
             if self._list_item(doc, sent, slots, dates, out, state):
                 return
             state["list"] = None
+        self._counted_list(doc, sent, state)
         self._prefixed(doc, sent, slots, dates, out, state)
         agent_slots = [s for s in slots if s.label in self.sanction_agents and self._is_sanctioner(doc, s)]
         if doc.has_annotation("DEP"):
@@ -324,7 +408,7 @@ class Sanctions(SentenceContext):
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
-                    targets = self._conjoined(doc, slots, subj, self.sanction_targets)
+                    targets = self._listed_subject(doc, slots, subj)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
@@ -359,6 +443,10 @@ class Sanctions(SentenceContext):
                                                              "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
                 if not agents:
                     self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
+            if agents and not denied and (kind == "blocked" or not targets or all(t.label != "Vessel" for t in targets)):
+                counted = self._counted_object(doc, i, slots)
+                if counted is not None:
+                    state["counted"] = (agents, *counted, low)
             if not agents or not targets:
                 continue
             if all(isinstance(a, Slot) for a in agents) and not denied:

@@ -1,0 +1,90 @@
+"""SANCTIONED_BY in the shapes of designation notices (issue 22). All sentences are our own;
+the names are invented. Each case has a near neighbour that must not become an edge.
+
+The real model parses them (ingest.nlp.load, once per module).
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def found(nlp, text):
+    result = build_result(Document(text=text), nlp(text))
+    return {(r.source, r.target) for r in result.relations if r.type == "SANCTIONED_BY"}
+
+
+NOTICE = ("Today, the Office of Foreign Assets Control (OFAC) is designating a network of traders and tankers. "
+          "The following vessels carried fuel for the traders and are therefore being added to the SDN List as "
+          "property in which a blocked person has an interest:\n\n")
+
+
+def test_list_item_that_describes_its_ship_before_the_name(nlp):
+    # "- The <flag>-flagged <type> NAME (IMO ...), ...": the words before the name describe it.
+    text = NOTICE + ("- The Togo-flagged gas tanker NORTH WILLOW (IMO 9000001), which is owned by Delta Seaways "
+                     "Limited, has carried oil since 2021.\n"
+                     "- The Comoros-flagged tanker SILVER FERN (IMO 9000002) has carried gas since 2022.\n")
+    got = found(nlp, text)
+    assert ("NORTH WILLOW", "Office of Foreign Assets Control") in got
+    assert ("SILVER FERN", "Office of Foreign Assets Control") in got
+    # The owner named inside the item is not designated by it.
+    assert not any(s == "Delta Seaways Limited" for s, _ in got)
+
+
+def test_list_item_that_opens_with_a_clause_names_no_party(nlp):
+    # The item opens with a sentence about someone else: its ship is not the item's party.
+    text = NOTICE + "- Records show that a broker chartered the tanker SILVER FERN (IMO 9000002) in 2022.\n"
+    assert not any(s == "SILVER FERN" for s, _ in found(nlp, text))
+
+
+COUNTED = ("Today, the Office of Foreign Assets Control (OFAC) identified three vessels as blocked property of "
+           "Redline Petroleum Company pursuant to Executive Order 13850.\n\n"
+           "The move follows months of deliveries to Cuba.\n\n"
+           "The following vessels are tankers of Redline Petroleum Company that recently carried fuel to Cuba:\n\n"
+           "{items}\n"
+           "In 2019 the tankers Kestrel Dawn, Mirabel and Ostrova Nueva each made several voyages to Cuba.\n")
+SHIPS = ("Kestrel Dawn", "Mirabel", "Ostrova Nueva")
+
+
+def test_a_count_in_the_opening_reaches_the_list_of_as_many_items(nlp):
+    # "identified three vessels as blocked property" ... "The following vessels ...:" + 3 items.
+    items = "".join(f"- {s} (IMO 910000{k})\n" for k, s in enumerate(SHIPS, 1))
+    got = found(nlp, COUNTED.format(items=items))
+    assert {(s, "Office of Foreign Assets Control") for s in SHIPS} <= got
+
+
+def test_a_list_of_another_length_is_not_the_counted_one(nlp):
+    # Two items where the opening counted three: the list is something else.
+    items = "".join(f"- {s} (IMO 910000{k})\n" for k, s in enumerate(SHIPS[:2], 1))
+    got = found(nlp, COUNTED.format(items=items))
+    assert not any(s in SHIPS for s, _ in got)
+
+
+FIRMS = ("Today, the Office of Foreign Assets Control (OFAC) is designating four shipping firms that carried oil "
+         "above the price cap.\n\n"
+         "Greece-based Brightwater Holdings Ltd (Brightwater) and Cyprus-based Corvane Shipping LLC (Corvane) "
+         "chartered tankers together. Malta-based Lindqvist Marine Services Ltd (Lindqvist Marine) and Pelagic "
+         "Trust Inc (Pelagic) managed them.\n\n")
+
+
+def test_a_passive_subject_list_parsed_as_an_apposition(nlp):
+    # "A, B, C, and D were designated ...": the parse hangs B, C and D on A as an apposition.
+    text = FIRMS + ("Brightwater, Corvane, Lindqvist Marine, and Pelagic were designated pursuant to E.O. 14024 for "
+                    "operating in the marine sector of the Russian Federation economy.\n")
+    got = {s.split()[0] for s, t in found(nlp, text) if t == "Office of Foreign Assets Control"}
+    assert got == {"Brightwater", "Corvane", "Lindqvist", "Pelagic"}
+
+
+def test_a_plain_apposition_adds_no_party(nlp):
+    # "A, a firm run by B, was designated": B is not designated.
+    text = FIRMS + ("Brightwater, a firm run by Corvane, was designated pursuant to E.O. 14024 for operating in the "
+                    "marine sector of the Russian Federation economy.\n")
+    got = {s.split()[0] for s, t in found(nlp, text)}
+    assert "Corvane" not in got
