@@ -55,7 +55,11 @@ def check_exists(settings) -> None:
     if settings.is_server:
         return
     path = Path(settings.db).expanduser()
-    if path.parent.is_dir() and not any(Path(f"{path}{ext}").exists() for ext in ("", ".settings", ".aof")):
+    try:
+        missing = path.parent.is_dir() and not any(Path(f"{path}{ext}").exists() for ext in ("", ".settings", ".aof"))
+    except OSError:  # a name the file system refuses (too long): open_store says so in one line
+        return
+    if missing:
         raise ConfigError(
             f"No database at {settings.db}: nothing was ingested there. Check the path given with --db "
             f"(or SANCTIONS_KG_DB), or ingest articles into it first: uv run sanctions-kg --db {settings.db} ingest PATH."
@@ -617,17 +621,18 @@ def query(obj: Context, cypher: str | None, name: str | None, file: str | None, 
         raise click.UsageError("Give exactly one of: CYPHER text, --name NAME or --file PATH.")
     pairs = [_parse_param(p) for p in params]
     max_rows = max_rows or obj.settings.max_rows
+    if name and write:
+        raise click.UsageError("Named queries only read; drop --write.")
+    if not name:  # what the input itself gets wrong is said before any store opens
+        if file:
+            cypher = _read_cypher_file(file)
+        values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
     with obj.open_store(existing=not write) as store:
         if name:
-            if write:
-                raise click.UsageError("Named queries only read; drop --write.")
             from queries.library import run_named
 
             result = run_named(store, name, dict(pairs), timeout=timeout, max_rows=max_rows)
         else:
-            if file:
-                cypher = _read_cypher_file(file)
-            values = {k: _check_int64(k, _guess_value(v)) for k, v in pairs}
             result = store.run(cypher, values, write=write, timeout=timeout, max_rows=max_rows)
         _print_rows(result.columns, result.rows, fmt)
         if write and result.stats:
