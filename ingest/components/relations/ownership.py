@@ -30,6 +30,7 @@ class Ownership(SentenceContext):
         pm.add("PART", list(tok.pipe([p for p in r["part_of"] if p != "under"])))
         owner_roles, op_roles = r["owner_roles"], r["operator_roles"]
         self.op_role_of = {k.lower(): v for k, v in op_roles.items()}
+        self.role_words = {w for p in list(owner_roles) + list(op_roles) for w in p.lower().split()}
         pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
         pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
@@ -83,6 +84,13 @@ class Ownership(SentenceContext):
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
+        if subj is not None and subj.i + 1 < len(doc) and doc[subj.i + 1].text == ":":
+            # "Reasons: X is ... the operator of Y": the parse may make the field label a
+            # second subject of the copula; the holder is the other one, when it is a name.
+            other = next((c for c in role.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != subj.i), None)
+            named = self._conjoined(doc, slots, other, labels) if other is not None else []
+            if named:
+                return named
         if subj is None:
             return []
         if subj.lower_ not in PRONOUNS:
@@ -162,6 +170,28 @@ class Ownership(SentenceContext):
             k -= 1
         return out if out and doc[s - 1].lower_ in (",", "and") else []
 
+    def _as_well_as(self, doc: Doc, slots: list[Slot], owned: list[Slot], hi: int) -> list[Slot]:
+        """More ships of the same role after the list: "the manager of the ship A, as well as
+        the tankers B and C". Only a few plain words (no preposition, no other role noun) may
+        stand between "as well as" and the names: "as well as the owner of the ship D" is a
+        role of its own, read by its own cue."""
+        if not owned:
+            return []
+        k = owned[-1].end
+        if k < hi and doc[k].text == ",":
+            k += 1
+        if not (k + 2 < hi and [t.lower_ for t in doc[k:k + 3]] == ["as", "well", "as"]):
+            return []
+        k += 3
+        more = self._group_right(slots, k, {owned[0].label}, doc, hi, max_gap=4)
+        if not more:
+            return []
+        between = doc[k:more[0].start]
+        if any(t.pos_ in ("ADP", "AUX", "PROPN") or (t.pos_ == "VERB" and t.tag_ != "VBG") or t.is_punct
+               or t.lower_ in self.role_words for t in between):
+            return []
+        return more
+
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
         """"the Government of X" as a holder: the state X."""
@@ -233,6 +263,7 @@ class Ownership(SentenceContext):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
                     owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    owned += self._as_well_as(doc, slots, owned, hi)
                     # The holder: the subject of "is the ... owner of" in the parse (or what
                     # "it" / "the company" stands for), else the name just before the role
                     # ("X, the owner of"), unless that name is a place in a prepositional

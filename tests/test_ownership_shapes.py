@@ -1,0 +1,46 @@
+"""Ownership and management in the shapes of annex reasons (issue 22): a field label the parse
+takes for a second subject, and ships added with "as well as". All sentences are our own; the
+names are invented.
+
+The real model parses them (ingest.nlp.load, once per module).
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def found(nlp, text, rtype):
+    result = build_result(Document(text=text), nlp(text))
+    return {(r.type, r.source, r.target) for r in result.relations if r.type == rtype}
+
+
+def test_field_label_is_not_the_holder(nlp):
+    # The parse makes "Reasons" a subject of "is" beside the company (a name in quotes,
+    # whose head word "Company" is also a back-reference word).
+    holder = "Limited Liability Company \u2018NORTHWIND TANKERS\u2019"
+    text = (f"Reasons: {holder} is a shipping company based in Russia and the commercial operator "
+            "of the vessels Amber Crest, Baltic Heron and Cold Current.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, holder) for v in ("Amber Crest", "Baltic Heron", "Cold Current")}
+
+
+def test_as_well_as_adds_ships_of_the_same_role(nlp):
+    text = ("Reasons: Frostline Marine LLC is a shipping company based in Russia. The company is the technical "
+            "manager of the vessel Amber Crest, as well as the bunkering tankers Baltic Heron and Cold Current.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Frostline Marine LLC")
+                                               for v in ("Amber Crest", "Baltic Heron", "Cold Current")}
+
+
+def test_as_well_as_another_role_keeps_its_own_type(nlp):
+    # "as well as the owner of the vessel D": D is owned, not operated.
+    text = ("Reasons: Frostline Marine LLC is a shipping company based in Russia. It is the commercial operator "
+            "of the vessels Amber Crest and Cold Current, as well as the owner of the vessel Dune Rider.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Frostline Marine LLC") for v in ("Amber Crest", "Cold Current")}
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "Dune Rider", "Frostline Marine LLC")}
