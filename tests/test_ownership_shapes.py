@@ -44,3 +44,34 @@ def test_as_well_as_another_role_keeps_its_own_type(nlp):
             "of the vessels Amber Crest and Cold Current, as well as the owner of the vessel Dune Rider.")
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Frostline Marine LLC") for v in ("Amber Crest", "Cold Current")}
     assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "Dune Rider", "Frostline Marine LLC")}
+
+
+ENTRY = "3. Frostline Shipping Co\n\nAddress: Room 5, Harbour Road, Hong Kong, China\n\nReasons: {}\n"
+
+
+def test_role_opening_the_reasons_belongs_to_the_entry(nlp):
+    text = ENTRY.format("Registered owner of the tanker AMBER CREST, which is thought to have moved oil at sea.")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "AMBER CREST", "Frostline Shipping Co")}
+
+
+def test_role_after_other_words_is_not_the_entrys(nlp):
+    text = ENTRY.format("Reports say that a broker acted as owner of the tanker AMBER CREST in 2019.")
+    assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_owner_listed_before_a_manager_role_shares_its_ships(nlp):
+    text = ENTRY.format("Registered owner, ship manager and commercial manager of the tanker AMBER CREST, a ship that loaded coal.")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "AMBER CREST", "Frostline Shipping Co")}
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "AMBER CREST", "Frostline Shipping Co")}
+
+
+def test_unnamed_ships_owned_by_a_company_are_not_the_names_before(nlp):
+    text = ("The broker used its firms, Frostline Shipping Co and Northwind Lines Co, as well as tankers owned by "
+            "Frostline Shipping Co, to move the oil.")
+    assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_owned_controlled_or_directed_by(nlp):
+    text = ("Northwind Lines Co is being designated pursuant to E.O. 13224 for being owned, controlled, or directed "
+            "by Piotr Halvorsen, a businessman.")
+    assert ("OWNED_BY", "Northwind Lines Co", "Piotr Halvorsen") in found(nlp, text, "OWNED_BY")

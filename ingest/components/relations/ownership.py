@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from ingest.components.relations.context import BACK_WINDOW, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
+FIELD_LABELS = ("Reasons", "Position", "Function")
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
 
@@ -192,6 +193,41 @@ class Ownership(SentenceContext):
             return []
         return more
 
+    def _owner_listed_before(self, doc: Doc, s: int, lo: int) -> bool:
+        """Whether an owner role is listed right before the role noun at s, sharing its "of"
+        ("registered owner, ship manager, and commercial manager of Y"): only role words,
+        commas and "and" between."""
+        k = s - 1
+        seen_owner = False
+        while k >= lo and (doc[k].lower_ in (",", "and", "ship") or doc[k].lower_ in self.role_words):
+            seen_owner = seen_owner or doc[k].lower_ in ("owner", "shipowner")
+            k -= 1
+        return seen_owner and doc[s - 1].lower_ in (",", "and")
+
+    def _reasons_holder(self, doc: Doc, sent, s: int) -> list[Slot]:
+        """An annex entry's "Reasons: Registered owner of Y ..." names no holder: it is the
+        company the entry is about (its heading, a few lines before). Only when the role opens
+        the field (nothing but the label, articles, role words and commas before it)."""
+        words = [t for t in doc[sent.start:s] if not (t.is_space or t.is_punct or t.lower_ in ("the", "a", "an", "and"))]
+        if words and words[0].text in FIELD_LABELS and words[0].i + 1 < s and doc[words[0].i + 1].text == ":":
+            words = words[1:]
+        else:
+            # The label may stand as a sentence of its own ("Reasons:" then the statement).
+            k = sent.start - 1
+            while k >= 0 and doc[k].is_space:
+                k -= 1
+            if not (k >= 1 and doc[k].text == ":" and doc[k - 1].text in FIELD_LABELS):
+                return []
+        if any(t.lower_ not in self.role_words and t.lower_ != "ship" for t in words):
+            return []
+        # (an entry's heading is followed by its fields, one line each: a wider window)
+        # (the places of its "Address:" line are not what the entry is about)
+        recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 3 and x.label not in ("Country", "Location")]
+        if not recent or recent[-1].label != "Company":
+            return []
+        hit = recent[-1]
+        return [Slot(s, s + 1, hit.label, list(hit.keys))]
+
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
         """"the Government of X" as a holder: the state X."""
@@ -242,6 +278,8 @@ class Ownership(SentenceContext):
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
                     src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    if src and self._unnamed_holder(doc, slots, s):
+                        src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
@@ -275,6 +313,9 @@ class Ownership(SentenceContext):
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
                                  and not self._in_phrase(doc, x, lo)][-1:]
                     if not owner and owned:
+                        owner = self._reasons_holder(doc, sent, s)
+                        how = "role noun opening an entry's field; back-reference to the entry's company"
+                    if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
@@ -284,6 +325,10 @@ class Ownership(SentenceContext):
                     if rtype == "OPERATED_BY":
                         owned = [o for o in owned if o.label in self.op_sources]
                     self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                    if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
+                        # "the registered owner, ship manager and commercial manager of Y"
+                        all_owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=3)
+                        self._emit(out, "OWNED_BY", all_owned, owner, sent, at=e - 2, how=how + ", listed roles", cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
                     if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
                         # "their ties to Y": "their" is the subject of the sentence.
