@@ -75,3 +75,11 @@ def test_owned_controlled_or_directed_by(nlp):
     text = ("Northwind Lines Co is being designated pursuant to E.O. 13224 for being owned, controlled, or directed "
             "by Piotr Halvorsen, a businessman.")
     assert ("OWNED_BY", "Northwind Lines Co", "Piotr Halvorsen") in found(nlp, text, "OWNED_BY")
+
+
+def test_second_copula_whose_role_the_parse_takes_for_its_subject(nlp):
+    text = ("Northwind Lines Co is a shipping line that operates out of Iran, and is the registered owner, ship "
+            "manager, and commercial manager of the merchant vessels Amber Crest and Cold Current.")
+    ships = ("Amber Crest", "Cold Current")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", v, "Northwind Lines Co") for v in ships}
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Northwind Lines Co") for v in ships}

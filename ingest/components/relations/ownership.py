@@ -82,6 +82,12 @@ class Ownership(SentenceContext):
                 up = up.head
             if up.dep_ == "attr":
                 role = up
+        if role.dep_ == "nsubj" and role.head.lower_ in ("is", "was", "are", "were") and role.head.dep_ == "conj" \
+                and role.head.head.i < role.head.i and any(c.dep_ == "det" and c.lower_ == "the" for c in role.children):
+            # "X is a shipping line ..., and is the registered owner ... of Y": the parse may
+            # take the role for the subject of the second "is"; the holder is the first one's.
+            first = self._subject(doc, role.head.head.i)
+            return self._conjoined(doc, slots, first, labels) if first is not None and first.lower_ not in PRONOUNS else []
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
