@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from ingest.components.relations.context import BACK_WINDOW, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
+FIELD_LABELS = ("Reasons", "Position", "Function")
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
 
@@ -30,6 +31,7 @@ class Ownership(SentenceContext):
         pm.add("PART", list(tok.pipe([p for p in r["part_of"] if p != "under"])))
         owner_roles, op_roles = r["owner_roles"], r["operator_roles"]
         self.op_role_of = {k.lower(): v for k, v in op_roles.items()}
+        self.role_words = {w for p in list(owner_roles) + list(op_roles) for w in p.lower().split()}
         pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
         pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
         pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
@@ -80,9 +82,22 @@ class Ownership(SentenceContext):
                 up = up.head
             if up.dep_ == "attr":
                 role = up
+        if role.dep_ == "nsubj" and role.head.lower_ in ("is", "was", "are", "were") and role.head.dep_ == "conj" \
+                and role.head.head.i < role.head.i and any(c.dep_ == "det" and c.lower_ == "the" for c in role.children):
+            # "X is a shipping line ..., and is the registered owner ... of Y": the parse may
+            # take the role for the subject of the second "is"; the holder is the first one's.
+            first = self._subject(doc, role.head.head.i)
+            return self._conjoined(doc, slots, first, labels) if first is not None and first.lower_ not in PRONOUNS else []
         if role.dep_ != "attr":
             return []
         subj = self._subject(doc, role.head.i)
+        if subj is not None and subj.i + 1 < len(doc) and doc[subj.i + 1].text == ":":
+            # "Reasons: X is ... the operator of Y": the parse may make the field label a
+            # second subject of the copula; the holder is the other one, when it is a name.
+            other = next((c for c in role.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != subj.i), None)
+            named = self._conjoined(doc, slots, other, labels) if other is not None else []
+            if named:
+                return named
         if subj is None:
             return []
         if subj.lower_ not in PRONOUNS:
@@ -162,6 +177,63 @@ class Ownership(SentenceContext):
             k -= 1
         return out if out and doc[s - 1].lower_ in (",", "and") else []
 
+    def _as_well_as(self, doc: Doc, slots: list[Slot], owned: list[Slot], hi: int) -> list[Slot]:
+        """More ships of the same role after the list: "the manager of the ship A, as well as
+        the tankers B and C". Only a few plain words (no preposition, no other role noun) may
+        stand between "as well as" and the names: "as well as the owner of the ship D" is a
+        role of its own, read by its own cue."""
+        if not owned:
+            return []
+        k = owned[-1].end
+        if k < hi and doc[k].text == ",":
+            k += 1
+        if not (k + 2 < hi and [t.lower_ for t in doc[k:k + 3]] == ["as", "well", "as"]):
+            return []
+        k += 3
+        more = self._group_right(slots, k, {owned[0].label}, doc, hi, max_gap=4)
+        if not more:
+            return []
+        between = doc[k:more[0].start]
+        if any(t.pos_ in ("ADP", "AUX", "PROPN") or (t.pos_ == "VERB" and t.tag_ != "VBG") or t.is_punct
+               or t.lower_ in self.role_words for t in between):
+            return []
+        return more
+
+    def _owner_listed_before(self, doc: Doc, s: int, lo: int) -> bool:
+        """Whether an owner role is listed right before the role noun at s, sharing its "of"
+        ("registered owner, ship manager, and commercial manager of Y"): only role words,
+        commas and "and" between."""
+        k = s - 1
+        seen_owner = False
+        while k >= lo and (doc[k].lower_ in (",", "and", "ship") or doc[k].lower_ in self.role_words):
+            seen_owner = seen_owner or doc[k].lower_ in ("owner", "shipowner")
+            k -= 1
+        return seen_owner and doc[s - 1].lower_ in (",", "and")
+
+    def _reasons_holder(self, doc: Doc, sent, s: int) -> list[Slot]:
+        """An annex entry's "Reasons: Registered owner of Y ..." names no holder: it is the
+        company the entry is about (its heading, a few lines before). Only when the role opens
+        the field (nothing but the label, articles, role words and commas before it)."""
+        words = [t for t in doc[sent.start:s] if not (t.is_space or t.is_punct or t.lower_ in ("the", "a", "an", "and"))]
+        if words and words[0].text in FIELD_LABELS and words[0].i + 1 < s and doc[words[0].i + 1].text == ":":
+            words = words[1:]
+        else:
+            # The label may stand as a sentence of its own ("Reasons:" then the statement).
+            k = sent.start - 1
+            while k >= 0 and doc[k].is_space:
+                k -= 1
+            if not (k >= 1 and doc[k].text == ":" and doc[k - 1].text in FIELD_LABELS):
+                return []
+        if any(t.lower_ not in self.role_words and t.lower_ != "ship" for t in words):
+            return []
+        # (an entry's heading is followed by its fields, one line each: a wider window)
+        # (the places of its "Address:" line are not what the entry is about)
+        recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 3 and x.label not in ("Country", "Location")]
+        if not recent or recent[-1].label != "Company":
+            return []
+        hit = recent[-1]
+        return [Slot(s, s + 1, hit.label, list(hit.keys))]
+
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
         """"the Government of X" as a holder: the state X."""
@@ -212,6 +284,8 @@ class Ownership(SentenceContext):
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
                     src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    if src and self._unnamed_holder(doc, slots, s):
+                        src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
                     if tgt and not self._object_is(doc, e - 1, tgt[0]):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
@@ -233,6 +307,7 @@ class Ownership(SentenceContext):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
                     owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    owned += self._as_well_as(doc, slots, owned, hi)
                     # The holder: the subject of "is the ... owner of" in the parse (or what
                     # "it" / "the company" stands for), else the name just before the role
                     # ("X, the owner of"), unless that name is a place in a prepositional
@@ -244,6 +319,9 @@ class Ownership(SentenceContext):
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
                                  and not self._in_phrase(doc, x, lo)][-1:]
                     if not owner and owned:
+                        owner = self._reasons_holder(doc, sent, s)
+                        how = "role noun opening an entry's field; back-reference to the entry's company"
+                    if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
@@ -253,6 +331,10 @@ class Ownership(SentenceContext):
                     if rtype == "OPERATED_BY":
                         owned = [o for o in owned if o.label in self.op_sources]
                     self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                    if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
+                        # "the registered owner, ship manager and commercial manager of Y"
+                        all_owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=3)
+                        self._emit(out, "OWNED_BY", all_owned, owner, sent, at=e - 2, how=how + ", listed roles", cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
                     if s > lo and doc[s - 1].lower_ in POSSESSIVE_PRON:
                         # "their ties to Y": "their" is the subject of the sentence.
