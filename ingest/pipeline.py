@@ -106,15 +106,16 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False,
-                  facts: ArticleFacts | None = None) -> None:
+                  facts: ArticleFacts | None = None, supersede=(), writer=None) -> None:
     """All writes of one resolved article, in one atomic batch (graph.writer.Writer.add_article).
 
     `replace` first takes out what an earlier extraction of the same article wrote (its
     MENTIONS, its evidence and article id on relationships, relationships only it stated,
     entities only it named), in the same batch, so a re-extraction never leaves a mix.
-    `facts`: article_facts(result), when the caller has them.
+    `facts`: article_facts(result), when the caller has them; `supersede`: earlier versions of
+    the article (same URL, or path) withdrawn in the same batch; `writer`: the caller's writer.
     """
-    store.writer().add_article(facts or article_facts(result), replace=replace)
+    (writer or store.writer()).add_article(facts or article_facts(result), replace=replace, supersede=supersede)
 
 
 def article_resolver(store) -> Resolver:
@@ -256,7 +257,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                     # An earlier version of this article (same URL, or same path without one):
                     # replaced in the same batch, its facts withdrawn.
                     old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
-                    writer.add_article(facts, replace=again, supersede=old)
+                    write_article(store, result, replace=again, facts=facts, supersede=old, writer=writer)
                     if shares is not None:
                         shares.wrote(document, facts)
                     if again:
