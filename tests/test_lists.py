@@ -106,3 +106,11 @@ def test_cli_import_sanctions(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == (
         "us-ofac-sdn: 5 listed entities (5 new, 0 onto existing nodes), 6 sanctions, 2 ownership/links")
+
+
+def test_an_ftm_import_is_named_by_its_datasets_everywhere():
+    """Issue 24: the import's name (summary, list-only nodes' source) is the datasets its
+    sanctions are filed under, not a fixed 'ftm'."""
+    parsed = ftm.read(FTM)
+    datasets = {s.list_name for s in parsed.sanctions}
+    assert parsed.name == "+".join(sorted(datasets)) and "ftm" not in parsed.name.split("+")

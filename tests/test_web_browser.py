@@ -547,3 +547,31 @@ def test_hedged_evidence_is_marked_with_a_legend(server, page):
     assert owner.locator(".hedged-mark").count() == 0
     legend = page.locator(".hedged-legend")
     assert legend.count() == 1 and "the source hedges it" in legend.inner_text()
+
+
+def _run_named(page, base: str, name: str, values: dict | None = None) -> None:
+    page.goto(base + "/queries")
+    form = page.locator(f"form[data-query='{name}']")
+    form.wait_for()
+    for key, value in (values or {}).items():
+        form.locator(f"input[name='{key}']").fill(value)
+    form.locator("button").click()
+    page.locator(".result-table").wait_for()
+
+
+def test_named_query_results_read_as_names_sentences_and_short_ids(server, page):
+    """went_dark: the vessel's name links to its page and the AIS evidence reads as sentences,
+    not JSON; evidence: article ids are shortened to 12 hex digits, whole on hover (issue 24)."""
+    base, _ = server
+    _run_named(page, base, "went_dark")
+    table = page.locator(".result-table")
+    assert "{" not in table.inner_text() and '"sentence"' not in table.inner_text()
+    link = table.locator("tbody tr").first.locator("a[href^='/entity/']").first
+    assert link.inner_text() and "vessel:" not in link.inner_text() and "imo:" not in link.inner_text()
+    assert table.locator(".evidence, li").count() > 0
+    _run_named(page, base, "evidence", {"a": "imo:9161003", "b": "country:united-states"})
+    table = page.locator(".result-table")
+    short = table.locator("span.mono").first
+    assert re.fullmatch(r"[0-9a-f]{12}…", short.inner_text())
+    assert re.fullmatch(r"[0-9a-f]{64}", short.get_attribute("title"))
+    assert not re.search(r"\b[0-9a-f]{64}\b", table.inner_text())

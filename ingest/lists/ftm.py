@@ -95,6 +95,7 @@ def read(path: str | Path) -> ParsedList:
     vessel_props = {ftm: prop for prop, ftm in mapping.properties("Vessel").items()}
     path = Path(path)
     parsed = ParsedList(name=NAMESPACE)
+    seen: dict[str, None] = {}  # the file's datasets, in order of first appearance
     for i, data in _lines(path):
         try:
             proxy = model.get_proxy(data, cleaned=False)
@@ -104,6 +105,7 @@ def read(path: str | Path) -> ParsedList:
             parsed.skip("entity without id")
             continue
         datasets = [str(d) for d in data.get("datasets") or []]
+        seen.update(dict.fromkeys(datasets))
         schema = proxy.schema
         if schema.is_a(sanction["schema"]):
             entity = proxy.first(sanction["from"])
@@ -178,5 +180,8 @@ def read(path: str | Path) -> ParsedList:
             aliases=list(dict.fromkeys(aliases)), props={k: v for k, v in props.items() if v},
             countries=countries,
         )
+    # The import is named as its sanctions are: by the file's datasets (or the file's name), the
+    # same name in the summary, on list-only nodes (source) and on each sanction.
+    parsed.name = "+".join(sorted(seen)) or path.stem
     return parsed
 

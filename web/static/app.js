@@ -86,7 +86,8 @@ const SKG = (() => {
       if (list && id) return `sanctions list ${list}, entry ${id}`;
       return id ? `sanctions list entry ${id}` : "a sanctions list (entry not recorded)";
     }
-    const title = ev.title || ev.article;
+    // Without its title (a named query's raw evidence), the article by a short id.
+    const title = ev.title || (ev.article && /^[0-9a-f]{64}$/.test(ev.article) ? `article ${ev.article.slice(0, 12)}` : ev.article);
     if (!title) return "source not recorded";
     const meta = [ev.source, ev.published].filter(Boolean).join(", ");
     return meta ? `${title} (${meta})` : String(title);
@@ -160,8 +161,38 @@ const SKG = (() => {
   const isNode = (v) => v && typeof v === "object" && !Array.isArray(v) && "labels" in v && "properties" in v && "id" in v;
   const isRel = (v) => v && typeof v === "object" && !Array.isArray(v) && "type" in v && "start" in v && "end" in v;
 
+  // Named queries return ids and names side by side ("vessel", "vessel_id"), article ids as
+  // 64 hex digits and evidence as JSON text: a name links to its entity, an article id is
+  // shortened (whole on hover), evidence reads as sentences.
+  const ENTITY_ID = /^[a-z][a-z0-9_]*:[^\s]+$/;
+  const ARTICLE_ID = /^[0-9a-f]{64}$/;
+  function cellIn(row, column) {
+    const v = row[column];
+    const id = row[column + "_id"];
+    if (typeof v === "string" && typeof id === "string" && ENTITY_ID.test(id)) return el("a", { href: entityUrl(id) }, v);
+    return cell(v);
+  }
+  function decodedEvidence(v) {
+    if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === "string" && x.startsWith("{"))) return null;
+    try {
+      const items = v.map((x) => JSON.parse(x));
+      return items.every((x) => x && typeof x === "object" && "sentence" in x) ? items : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function shortId(v) {
+    return el("span", { class: "mono", title: v }, v.slice(0, 12) + "…");
+  }
+
   function cell(v) {
     if (v === null || v === undefined) return el("span", { class: "muted", title: "no value" }, "—");
+    if (typeof v === "string" && ARTICLE_ID.test(v)) return shortId(v);
+    if (Array.isArray(v) && v.length && v.every((x) => typeof x === "string" && ARTICLE_ID.test(x))) {
+      return el("span", {}, v.map((x, i) => [i ? ", " : "", shortId(x)]));
+    }
+    const decoded = decodedEvidence(v);
+    if (decoded) return evidenceList(decoded);
     if (isNode(v)) {
       const label = v.labels.find((l) => l !== "Entity") || v.labels[0];
       const name = v.properties.name || v.properties.title || v.id;
@@ -194,7 +225,7 @@ const SKG = (() => {
     }
     const table = el("table", { class: "result-table" },
       el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))),
-      el("tbody", {}, rows.map((r) => el("tr", {}, columns.map((c) => el("td", {}, cell(r[c])))))));
+      el("tbody", {}, rows.map((r) => el("tr", {}, columns.map((c) => el("td", {}, cellIn(r, c)))))));
     container.append(table);
   }
 
