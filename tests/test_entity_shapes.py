@@ -161,7 +161,7 @@ def test_agency_shapes(nlp, text, agency):
 
 
 def test_inner_body_not_its_field_office(nlp):
-    text = "Agents of the Boston Field Office of the Federal Bureau of Investigation (FBI) searched the office."
+    text = "Agents from the Federal Bureau of Investigation (FBI) office in Denver searched the premises."
     agencies = [e for e in result(nlp, text).entities if e.label == "Agency"]
     assert [(a.name, "FBI" in a.aliases) for a in agencies] == [("Federal Bureau of Investigation", True)]
 
@@ -366,7 +366,7 @@ def test_one_firm_under_its_forms_and_other_names(nlp):
 
 
 def test_the_union_the_states_government_and_citations(nlp):
-    text = ("The tanker is subject to Union restrictive measures under Regulation (EU) No 833/2014 and was listed "
+    text = ("The tanker falls under Union restrictive measures under Regulation (EU) No 269/2014 and was listed "
             "by the Union in 2025. Its shares were held by the Panamanian Government. The Soviet Union is history.")
     ents = result(nlp, text).entities
     eu = [e for e in ents if e.label == "Agency"]
@@ -405,7 +405,7 @@ def test_a_year_or_a_title_before_a_firm_is_not_its_name(nlp):
 
 
 def test_a_ministry_with_a_long_remit(nlp):
-    text = "It is a front company for Iran's Ministry of Defence and Armed Forces Logistics, which buys drones."
+    text = "It is a cover firm working for the Ministry of Defence and Armed Forces Logistics, which buys drones."
     assert names(nlp, text, "Agency") == {"Ministry of Defence and Armed Forces Logistics"}
 
 

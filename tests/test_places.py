@@ -83,11 +83,11 @@ def test_an_address_without_a_country_gives_the_country_field(nlp):
       ("Crane Energy FZE", "United Arab Emirates")}),
     ("Liberia-registered Heron Sea Shipping Inc. is the registered owner of the tanker Grey Plover.",
      {("Heron Sea Shipping Inc", "Liberia")}),
-    ("Crane Delta Shipping LLC is a shipping company based in Russia and the commercial operator of the tanker Blue Finch.",
+    ("Crane Delta Shipping LLC is a tanker company based in Russia and also the commercial operator of the tanker Blue Finch.",
      {("Crane Delta Shipping LLC", "Russia")}),
     ("The company Crane Shipmanagement Ltd, which is based in Hong Kong, manages several ships.",
      {("Crane Shipmanagement Ltd", "Hong Kong")}),
-    ("Crane Line Co is a shipping line that operates out of Iran, and it owns two bulk carriers.",
+    ("Crane Line Co is a liner firm that operates out of Iran, and it owns two bulk carriers.",
      {("Crane Line Co", "Iran")}),
 ])
 def test_a_company_based_in_a_place(nlp, text, expected):
@@ -109,7 +109,7 @@ def called(nlp, text):
 
 
 def test_a_call_at_the_port_of_a_described_place(nlp):
-    text = "The tanker Grey Plover, while under the ownership of Acme Shipping Ltd, made a call at the occupied grain port of Berdyansk in August 2025."
+    text = "The tanker Grey Plover, while under the ownership of Acme Shipping Ltd, paid a call at the occupied grain port of Berdyansk in August 2025."
     assert called(nlp, text) == {("Grey Plover", "Berdyansk")}
 
 
@@ -135,7 +135,7 @@ def test_a_loading_before_a_failed_arrival_stands(nlp):
 
 def test_an_agent_in_a_city(nlp):
     # The noun that says what the company is ("agent", "GSA") is placed; the possessor is not.
-    got = located(nlp, "Crane Cargo LLC is Acme Air’s freight and cargo GSA in Dubai, and is being designated today.")
+    got = located(nlp, "Crane Cargo LLC is Acme Air’s cargo and freight GSA in Dubai, and was listed today.")
     assert got == {("Crane Cargo LLC", "Dubai")}
     assert not located(nlp, "Crane Cargo LLC is a buyer of fuel in Dubai.")
 
@@ -156,7 +156,7 @@ def test_a_body_of_a_state_is_not_located_there(nlp):
     # alone, whatever span the recogniser takes for the body.
     from spacy.tokens import Span
 
-    text = "He commanded the frigate Kestrel of the Black Sea Fleet of the Russian Federation."
+    text = "He commanded the frigate Kestrel of the White Sea Fleet of the Russian Federation."
     doc = nlp(text)
     doc.ents = [Span(doc, 4, 5, label="Vessel"), Span(doc, 7, 10, label="Agency"), Span(doc, 12, 14, label="Country")]
     doc = nlp.get_pipe("sanctions_kg_relations_v1")(doc)

@@ -21,9 +21,9 @@ def found(nlp, text):
     return {(r.source, r.target) for r in result.relations if r.type == "SANCTIONED_BY"}
 
 
-NOTICE = ("Today, the Office of Foreign Assets Control (OFAC) is designating a network of traders and tankers. "
-          "The following vessels carried fuel for the traders and are therefore being added to the SDN List as "
-          "property in which a blocked person has an interest:\n\n")
+NOTICE = ("On Monday the Office of Foreign Assets Control (OFAC) designated a ring of fuel traders and their tankers. "
+          "The following vessels carried fuel for the traders and are therefore being added to the SDN List, "
+          "being property that a blocked person holds an interest in:\n\n")
 
 
 def test_list_item_that_describes_its_ship_before_the_name(nlp):
@@ -77,14 +77,14 @@ FIRMS = ("Today, the Office of Foreign Assets Control (OFAC) is designating four
 def test_a_passive_subject_list_parsed_as_an_apposition(nlp):
     # "A, B, C, and D were designated ...": the parse hangs B, C and D on A as an apposition.
     text = FIRMS + ("Brightwater, Corvane, Lindqvist Marine, and Pelagic were designated pursuant to E.O. 14024 for "
-                    "operating in the marine sector of the Russian Federation economy.\n")
+                    "working in the maritime sector of the Russian economy.\n")
     got = {s.split()[0] for s, t in found(nlp, text) if t == "Office of Foreign Assets Control"}
     assert got == {"Brightwater", "Corvane", "Lindqvist", "Pelagic"}
 
 
 def test_a_plain_apposition_adds_no_party(nlp):
     # "A, a firm run by B, was designated": B is not designated.
-    text = FIRMS + ("Brightwater, a firm run by Corvane, was designated pursuant to E.O. 14024 for operating in the "
-                    "marine sector of the Russian Federation economy.\n")
+    text = FIRMS + ("Brightwater, a firm run by Corvane, was designated pursuant to E.O. 14024 for working in the "
+                    "maritime sector of the Russian economy.\n")
     got = {s.split()[0] for s, t in found(nlp, text)}
     assert "Corvane" not in got

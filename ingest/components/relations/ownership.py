@@ -332,7 +332,7 @@ class Ownership(SentenceContext):
                         owned = [o for o in owned if o.label in self.op_sources]
                     self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
                     if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
-                        # "the registered owner, ship manager and commercial manager of Y"
+                        # "registered owner, ship manager and commercial manager of Y" (owner and manager roles in one list)
                         all_owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=3)
                         self._emit(out, "OWNED_BY", all_owned, owner, sent, at=e - 2, how=how + ", listed roles", cue=doc[s:e].text.lower())
                 elif kind == "ASSOC":
