@@ -51,13 +51,13 @@ def test_auth_from_env_with_the_documented_default():
 
 
 def test_compose_runs_the_neo4j_version_the_tests_run():
-    """docker-compose.yml's image, the README and the test server (tests/neo4j-launcher/pom.xml)
+    """docker-compose.yml's image, docs/neo4j.md and the test server (tests/neo4j-launcher/pom.xml)
     name one Neo4j version."""
     import neo4j_test_server
 
     version = neo4j_test_server.neo4j_version()
     assert neo4j_service()["image"] == f"neo4j:{version}-community"
-    assert f"Neo4j {version}" in (ROOT / "README.md").read_text("utf-8")
+    assert f"Neo4j {version}" in (ROOT / "docs" / "neo4j.md").read_text("utf-8")
 
 
 def test_data_on_a_named_volume_and_a_healthcheck():
