@@ -11,6 +11,7 @@ chromium fails the test instead of skipping it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import os
@@ -75,15 +76,13 @@ def _get_json(url: str) -> dict:
         return json.load(res)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install chromium: apt-get install -y chromium")
-    db = str(tmp_path_factory.mktemp("browser") / "graph.db")
-    _build_example_graph(db)
+@contextlib.contextmanager
+def serving(db: str, log_dir: Path):
+    """`sanctions-kg serve` over `db` in a subprocess on a free loopback port, until it answers
+    (60 s at most); yields its base URL and stops it after."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("log") / "serve.log"
+    log = log_dir / "serve.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", "from cli import main; main()", "--db", db, "serve", "--port", str(port)],
@@ -101,13 +100,23 @@ def server(tmp_path_factory):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"sanctions-kg serve did not start:\n{log.read_text()}")
                 time.sleep(0.2)
-        yield base, db
+        yield base
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install chromium: apt-get install -y chromium")
+    db = str(tmp_path_factory.mktemp("browser") / "graph.db")
+    _build_example_graph(db)
+    with serving(db, tmp_path_factory.mktemp("log")) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="module")

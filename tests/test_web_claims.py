@@ -6,15 +6,11 @@ the denied-only sanction, the identity timeline and its conflicts, and passes ?m
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.error
 from pathlib import Path
 
 import pytest
 
-from test_web_browser import CHROMIUM, ROOT, _free_port, _get_json, browser, page  # noqa: F401  (fixtures)
+from test_web_browser import CHROMIUM, ROOT, browser, page, serving  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -27,29 +23,8 @@ def server(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("claims-browser") / "graph.db")
     with open_store(db) as store:
         assert ingest_paths(store, [str(ROOT / "examples" / "claims"), str(ROOT / "examples" / "identity")]).ok
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("log") / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "--db", db, "serve", "--port", str(port)],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get_json(base + "/api/search?q=x")
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"sanctions-kg serve did not start:\n{log.read_text()}")
-                time.sleep(0.2)
+    with serving(db, tmp_path_factory.mktemp("log")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_entity_page_weighs_each_fact(server, page):
