@@ -88,3 +88,49 @@ def test_a_plain_apposition_adds_no_party(nlp):
                     "maritime sector of the Russian economy.\n")
     got = {s.split()[0] for s, t in found(nlp, text)}
     assert "Corvane" not in got
+
+
+# Parties of different kinds designated together (issue 22): one list, firms and ships mixed.
+
+def test_firms_and_ships_designated_in_one_list(nlp):
+    text = ("On Friday the Office of Foreign Assets Control designated Harrow Bay Shipping Ltd, the tanker "
+            "SILVER PIKE and Copperfield Maritime Inc for carrying fuel to the regime.")
+    got = found(nlp, text)
+    assert {(s, "Office of Foreign Assets Control") for s in ("Harrow Bay Shipping Ltd", "SILVER PIKE", "Copperfield Maritime Inc")} <= got
+
+
+def test_ships_and_their_owner_designated_together(nlp):
+    text = ("The United Kingdom sanctioned the tanker SILVER PIKE and its manager, Harrow Bay Shipping Ltd, on "
+            "Tuesday.")
+    got = found(nlp, text)
+    assert {("SILVER PIKE", "United Kingdom"), ("Harrow Bay Shipping Ltd", "United Kingdom")} <= got
+
+
+def test_a_ship_named_in_a_role_phrase_is_not_in_the_list(nlp):
+    # "X, the manager of the tanker Y": Y is what X manages, not a second designated party.
+    text = "On Friday the Office of Foreign Assets Control designated Harrow Bay Shipping Ltd, the manager of the tanker SILVER PIKE."
+    got = found(nlp, text)
+    assert ("Harrow Bay Shipping Ltd", "Office of Foreign Assets Control") in got
+    assert not any(s == "SILVER PIKE" for s, _ in got)
+
+
+# The designation stated in the sentence after the ship is named: a back-reference.
+
+def test_it_after_the_sentence_that_names_the_ship(nlp):
+    text = ("The Panama-flagged crude tanker SILVER PIKE (IMO 9000003) carried fuel to the coast of Syria in 2023. "
+            "It was designated by the Office of Foreign Assets Control in March 2024.")
+    assert ("SILVER PIKE", "Office of Foreign Assets Control") in found(nlp, text)
+
+
+def test_the_vessel_after_the_sentence_that_names_it(nlp):
+    text = ("Harrow Bay Shipping Ltd manages the tanker SILVER PIKE from an office in Dubai. "
+            "The vessel was sanctioned by the European Union in June.")
+    got = found(nlp, text)
+    assert ("SILVER PIKE", "European Union") in got
+    assert not any(s == "Harrow Bay Shipping Ltd" for s, _ in got)
+
+
+def test_the_vessel_after_two_ships_names_neither(nlp):
+    text = ("The tankers SILVER PIKE and RED HERON met off the coast of Malaysia in May. "
+            "The vessel was sanctioned by the European Union in June.")
+    assert not found(nlp, text)

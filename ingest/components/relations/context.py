@@ -523,3 +523,51 @@ class SentenceContext:
     def _date_text(self, doc, dates, pos, lo, hi):
         d = self._nearest_date(dates, pos, lo, hi)
         return span_text(doc, d[0], d[1]) if d else None
+
+
+# -- back-references to a party of a given kind (added for issue 22) --------------------------
+# "The tanker X carried oil to Syria. It was designated by OFAC in 2024." / "The vessel was
+# sanctioned by the EU": the subject stands for the one ship (or company) named just before.
+SHIP_REF_NOUNS = {t for t in cues()["vessel_types"]}
+
+
+def typed_back_reference(ctx: SentenceContext, doc: Doc, tok, labels: set, sent_no: int) -> list[Slot]:
+    """The named party a subject pronoun or a definite common noun stands for, of one of
+    `labels`: "it" and "the company" as SentenceContext._back_reference reads them, and "it"
+    also for the only party named in the nearest sentence before that names any; "the
+    vessel" / "the tanker" / "this ship" for the one ship named in the nearest sentence (at
+    most BACK_WINDOW back, this one included) that names ships. None when that sentence names
+    two different ones, or when the noun carries a name or a modifier of its own ("the vessel
+    X", "the Russian tanker")."""
+    if tok is None:
+        return []
+    low = tok.lower_
+    if low == "it" or low in COMPANY_NOUNS:
+        found = ctx._back_reference(doc, tok, labels, sent_no)
+        if found or low != "it":
+            return found
+        return _only_named(doc, tok, labels, labels)
+    if low not in SHIP_REF_NOUNS or "Vessel" not in labels or tok.tag_ != "NN":
+        return []
+    kids = list(tok.children)
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in kids) or any(
+            c.dep_ in ("compound", "amod", "appos", "nummod", "poss") for c in kids):
+        return []
+    return _only_named(doc, tok, {"Vessel"}, {"Vessel"})
+
+
+def _only_named(doc: Doc, tok, wanted: set, counted: set) -> list[Slot]:
+    """The one name of a `counted` label in the nearest sentence before tok (this one up to tok
+    included, at most BACK_WINDOW back) that holds any, if it has a `wanted` label."""
+    sent, end = tok.sent, tok.i
+    for _ in range(BACK_WINDOW + 1):
+        names = [e for e in doc.ents if e.label_ in counted and sent.start <= e.start and e.end <= end]
+        if names:
+            if len({e.text for e in names}) != 1 or names[-1].label_ not in wanted:
+                return []
+            return [Slot(tok.i, tok.i + 1, names[-1].label_, [(names[-1].start, names[-1].end)])]
+        if sent.start == 0:
+            break
+        end = sent.start
+        sent = doc[sent.start - 1].sent
+    return []

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from ingest.components.common import INFO, country_of, span_key
 from ingest.components.relations.context import (
-    CLAUSE_STOPS, EVASION, IDENTIFY, LAW_WORDS, YEAR, SentenceContext, Slot, bare, inflect, word_re,
+    CLAUSE_STOPS, EVASION, IDENTIFY, LAW_WORDS, PLACE_MODIFIERS, YEAR, SentenceContext, Slot, bare, inflect, list_gap, typed_back_reference, word_re,
 )
 
 
@@ -270,6 +270,38 @@ class Sanctions(SentenceContext):
                 targets += [x for x in listed if x not in targets]
         return sorted(targets, key=lambda x: x.start)
 
+    PARTY_LABELS = {"Vessel", "Company", "Person", "Organization"}
+
+    def _back_party(self, doc: Doc, tok, state: dict) -> list[Slot]:
+        """The ship or company a subject or object "it" / "the vessel" / "the company" stands
+        for (context.typed_back_reference); never a warship."""
+        refs = typed_back_reference(self, doc, tok, self.PARTY_LABELS, self._sent_no)
+        return [r for r in refs if not any(k in state["warships"] for k in r.keys)]
+
+    @staticmethod
+    def _listed_on(doc: Doc, slots: list[Slot], group: list[Slot], hi: int, skip=()) -> list[Slot]:
+        """`group` and the parties listed right after it whatever their kind ("designated A Ltd,
+        the tanker B and C Inc"): only list words between them ("," "and", "the", a ship type,
+        "its owner", a flag or place modifier), with a separator ("," or "and") each time; a
+        name in parentheses (an alias, "(IMO ...)") is skipped, and any other word ends the list."""
+        if not group:
+            return group
+        out = list(group)
+        for s in slots:
+            if s.start < out[-1].end or s in skip or s in out or s.start >= hi:
+                continue
+            gap = doc[out[-1].end:s.start]
+            depth = sum(1 if t.text == "(" else -1 if t.text == ")" else 0 for t in gap)
+            if depth > 0:
+                continue   # inside parentheses: an alias or an identifier
+            if s.label in ("Country", "Location") and s.end + 1 < len(doc) and doc[s.end].text == "-" \
+                    and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
+                continue   # "the Panama-flagged tanker B": a modifier inside the list
+            if s.label not in Sanctions.PARTY_LABELS or not list_gap(gap) or not any(t.text == "," or t.lower_ in ("and", "&") for t in gap):
+                break
+            out.append(s)
+        return out
+
     @staticmethod
     def _described_name(doc: Doc, lo: int, slot: Slot) -> bool:
         """Whether the words from lo up to the name only describe it: "the Togo-flagged gas
@@ -361,6 +393,15 @@ class Sanctions(SentenceContext):
                 else:
                     first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
                     targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
+                    if not targets and subj is not None and subj.i < i:
+                        # "It was designated by OFAC", "The vessel was sanctioned by the EU": the
+                        # party named in the sentences just before.
+                        targets = self._back_party(doc, subj, state)
+                    if first is not None and subj is not None:
+                        # "A Ltd, the tanker B and C Inc were designated by Y": a list of mixed parties.
+                        targets += [x for x in self._listed_on(doc, slots, targets, i) if x not in targets]
+                        targets += [x for x in self._listed_subject(doc, slots, subj) if x not in targets]
+                        targets.sort(key=lambda x: x.start)
                 # "Neither A nor B has been sanctioned by Y": a negation before the cue.
                 if targets and any(t.lower_ in self.negations for t in doc[max(lo, targets[0].start - 2):i]):
                     denied = True
@@ -382,14 +423,18 @@ class Sanctions(SentenceContext):
                     agents = [a for a in self._conjoined(doc, slots, subj, self.sanction_agents) if self._is_sanctioner(doc, a)]
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
-                targets = self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents)
+                targets = self._listed_on(doc, slots, self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents), hi, skip=agents)
                 obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
                 if obj is not None:
-                    # Objects coordinated across a relative clause ("designated A, which ..., and B").
-                    for extra in self._conjoined(doc, slots, obj, self.sanction_targets):
+                    # Objects coordinated across a relative clause ("designated A, which ..., and B"),
+                    # and a list the parse hung on the first name as an apposition.
+                    for extra in self._listed_subject(doc, slots, obj):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
+                if not targets and obj is not None and agents:
+                    # "OFAC designated the vessel in 2024": the ship named just before.
+                    targets = self._back_party(doc, obj, state)
                 if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
                     targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
