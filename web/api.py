@@ -292,6 +292,16 @@ def describe_named(q) -> dict[str, Any]:
     }
 
 
+def _console_memory_error() -> QueryMemoryError:
+    from graph.limits import limits
+
+    return QueryMemoryError(
+        f"The query needed more than the {limits().console_memory} MB one console query may use on "
+        "the server and was stopped. Narrow it (e.g. a smaller range or list), or raise "
+        "SANCTIONS_KG_CONSOLE_MEMORY (MB)."
+    )
+
+
 # -- endpoints ----------------------------------------------------------------------------
 class Api:
     """The endpoints, bound to one open store and its settings."""
@@ -393,11 +403,7 @@ class Api:
             # Refused by the database itself: say so in the console's terms.
             raise ReadOnlyError(READ_ONLY_MESSAGE.format(what="")) from None
         except QueryMemoryError:
-            raise QueryMemoryError(
-                f"The query needed more than the {limits().console_memory} MB one console query may use on "
-                "the server and was stopped. Narrow it (e.g. a smaller range or list), or raise "
-                "SANCTIONS_KG_CONSOLE_MEMORY (MB)."
-            ) from None
+            raise _console_memory_error() from None
         return self._with_graph(result)
 
     def _with_graph(self, result):
@@ -542,13 +548,19 @@ class Api:
         return JSONResponse(self._result_json(computed, started))
 
     def _run_named(self, name: str, params: dict[str, Any]):
-        result = named_queries.run_named(
-            self.store,
-            name,
-            params,
-            timeout=self.settings.query_timeout,
-            max_rows=self.settings.max_rows,
-        )
+        from graph.limits import limits
+
+        try:
+            result = named_queries.run_named(
+                self.store,
+                name,
+                params,
+                timeout=self.settings.query_timeout,
+                max_rows=self.settings.max_rows,
+                memory_mb=limits().console_memory,
+            )
+        except QueryMemoryError:
+            raise _console_memory_error() from None
         return self._with_graph(result)
 
     async def edge(self, request: Request) -> JSONResponse:
