@@ -26,7 +26,9 @@ from typing import Any, Iterator
 
 from graph import cypher, server, values
 from graph.dialect import FalkorDBDialect
-from graph.errors import QueryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable
+from graph.errors import (
+    QueryError, QueryMemoryError, QueryTimeout, ReadOnlyError, RowLimitError, StoreError, StoreUnavailable,
+)
 from graph.settings import Settings
 from graph.store import GraphStore, QueryResult
 
@@ -222,7 +224,7 @@ class EmbeddedStore(GraphStore):
 
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
-                 max_rows: int | None = None) -> QueryResult:
+                 max_rows: int | None = None, query_memory_mb: int | None = None) -> QueryResult:
         self._ensure_server()
         up_before = server.running(self._pid)
         ms = max(1, int(timeout * 1000)) if timeout else None
@@ -232,13 +234,16 @@ class EmbeddedStore(GraphStore):
         sent: dict[str, Any] | None = params
         if header is not None:  # written here: falkordb-py gets the text with its header
             query, sent = header + query, None
+        bounded = query_memory_mb is not None and not write
         try:
-            if write:
+            if bounded:
+                res = self._bounded_query(query, sent, ms, max_rows, query_memory_mb)  # type: ignore[arg-type]
+            elif write:
                 res = self.graph.query(query, sent, timeout=ms)
             else:
                 res = self.graph.ro_query(query, sent, timeout=ms)
         except Exception as exc:
-            err = self._translate(exc, timeout)
+            err = self._translate(exc, timeout, query_memory_mb if bounded else None)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
                 err = StoreUnavailable(
                     f"The database server for {self.path} stopped while running this query: most likely it "
@@ -260,9 +265,47 @@ class EmbeddedStore(GraphStore):
             for k in ("nodes_created", "relationships_created", "properties_set", "nodes_deleted", "relationships_deleted")
             if getattr(res, k, 0)
         }
-        return QueryResult(columns, self._plain_rows(columns, rows), stats)
+        cut = bounded and max_rows is not None and len(rows) > max_rows  # RESULTSET_SIZE stopped it at max_rows + 1
+        return QueryResult(columns, self._plain_rows(columns, rows), stats, cut=cut)
 
-    def _translate(self, exc: Exception, timeout: float | None) -> StoreError:
+    def _bounded_query(self, query: str, params: dict[str, Any] | None, ms: int | None,
+                       max_rows: int | None, memory_mb: int) -> Any:
+        """A read held to `memory_mb` and `max_rows + 1` rows on the server, whatever another
+        client of the shared server set: FalkorDB's limits are server-wide (GRAPH.CONFIG SET), so
+        they are set, the query run and the values found before put back, in one MULTI/EXEC,
+        which nothing else on the server interleaves with. The server builds at most
+        max_rows + 1 rows and this process reads no more (issue 27: four console requests for
+        2,000,000 rows each took the web server past 5.5 GB when the whole reply was read and the
+        row limit applied after). The price: the server answers no one else while this query
+        runs (its time limit bounds that)."""
+        from falkordb.query_result import QueryResult as FalkorResult
+        from redis.exceptions import ResponseError
+
+        client = self._db.client
+        names = ("QUERY_MEM_CAPACITY", "RESULTSET_SIZE")
+        read = client.pipeline(transaction=False)
+        for name in names:
+            read.execute_command("GRAPH.CONFIG", "GET", name)
+        before = {name: value for name, value in read.execute()}
+        memory = min(memory_mb, self.settings.query_memory_mb) * 1024 * 1024
+        rows = self.settings.result_rows_max if max_rows is None else min(max_rows + 1, self.settings.result_rows_max)
+        text = (self.graph._build_params_header(params) if params else "") + query
+        command: list[Any] = ["GRAPH.RO_QUERY", self.graph.name, text, "--compact"]
+        if ms:
+            command += ["timeout", ms]
+        pipe = client.pipeline(transaction=True)
+        pipe.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", memory)
+        pipe.execute_command("GRAPH.CONFIG", "SET", "RESULTSET_SIZE", rows)
+        pipe.execute_command(*command)
+        for name in names:
+            pipe.execute_command("GRAPH.CONFIG", "SET", name, before[name])
+        replies = pipe.execute(raise_on_error=False)
+        for reply in replies:
+            if isinstance(reply, ResponseError):
+                raise reply
+        return FalkorResult(self.graph, replies[2])
+
+    def _translate(self, exc: Exception, timeout: float | None, memory_mb: int | None = None) -> StoreError:
         import redis
 
         msg = str(exc).strip()
@@ -287,7 +330,12 @@ class EmbeddedStore(GraphStore):
                 "Use --write (CLI) or write=True (library) to allow writes."
             )
         if "mem consumption exceeded capacity" in msg:
-            return QueryError(
+            if memory_mb is not None and memory_mb < self.settings.query_memory_mb:
+                return QueryMemoryError(
+                    f"The query needed more than the {memory_mb} MB it may use on the server and was stopped. "
+                    "Narrow the query (e.g. a smaller range or list)."
+                )
+            return QueryMemoryError(
                 f"The query needed more memory than one query may use on the server "
                 f"({self.settings.query_memory_mb} MB) and was stopped. Narrow the query (e.g. a smaller "
                 "range or list), or raise SANCTIONS_KG_QUERY_MEMORY (MB)."

@@ -65,6 +65,10 @@ class RowLimitError(QueryError):
     pass
 
 
+class QueryMemoryError(QueryError):
+    """A query needed more memory than one query may use on the server, and was stopped."""
+
+
 class InputError(SanctionsKGError):
     pass
 

@@ -13,6 +13,7 @@ input's reason) names the variable that raises the bound.
 | SANCTIONS_KG_MAX_JSON_DEPTH           | 64       | nesting of [ and { in any JSON we parse                |
 | SANCTIONS_KG_MAX_SENTENCE_TOKENS      | 400      | tokens in one sentence before extraction splits it     |
 | SANCTIONS_KG_MAX_REQUEST_BYTES        | 1048576  | the body of one request to the web explorer            |
+| SANCTIONS_KG_CONSOLE_MEMORY           | 256      | MB one web console query may allocate on the server    |
 
 (graph/settings.py holds the store's settings; these are the input's.)
 """
@@ -41,6 +42,9 @@ class Limits:
     max_json_depth: int = 64
     max_sentence_tokens: int = 400
     max_request_bytes: int = 1024 * 1024
+    # MB, held per query whatever other clients of a shared server set (web/api.py); a range()
+    # whose list would not fit is refused before it runs (graph/ranges.py)
+    console_memory: int = 256
 
 
 def env_name(field: str) -> str:

@@ -217,7 +217,10 @@ class Neo4jStore(GraphStore):
 
     # -- queries ------------------------------------------------------------------------
     def _execute(self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
-                 max_rows: int | None = None) -> QueryResult:
+                 max_rows: int | None = None, query_memory_mb: int | None = None) -> QueryResult:
+        # query_memory_mb: Neo4j bounds a transaction's memory server-wide
+        # (db.memory.transaction.max, set by its operator), not per query; the rows stream and
+        # stop at max_rows + 1 below, so this process never holds more.
         if write:
             _refuse_nul(params)
         q = neo4j.Query(query, timeout=timeout) if timeout else neo4j.Query(query)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph import cypher
 from graph.dialect import Dialect
-from graph.errors import RowLimitError
+from graph.errors import QueryTimeout, RowLimitError
 from graph.ontology import Ontology, load
 from graph.settings import Settings, check_timeout
 
@@ -31,6 +33,39 @@ if TYPE_CHECKING:
     from graph.listings import Listings
     from graph.view import View
     from graph.writer import Writer
+
+
+# The monotonic time by which every read in this context must be done (see `deadline`), and
+# the seconds it was given, for the message.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("sanctions_kg_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Bound every read run inside the block, together, to `seconds`: each gets at most the
+    time left, and one started after it ran out raises QueryTimeout. The web explorer wraps
+    each request in one, so a report of many queries cannot take many time limits."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """`timeout` shortened to what the current deadline leaves; QueryTimeout when none is left."""
+    current = _DEADLINE.get()
+    if current is None:
+        return timeout
+    left = current[0] - time.monotonic()
+    if left <= 0.001:
+        raise QueryTimeout(
+            f"The request ran past its time limit of {current[1]:g} s and was stopped. "
+            "Narrow it, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
+        )
+    if timeout is not None and left >= 0.9 * timeout:
+        return timeout  # the request has barely begun: the limit it names is the one set
+    return left if timeout is None else min(timeout, left)
 
 
 @dataclass
@@ -121,12 +156,15 @@ class GraphStore(ABC):
     @abstractmethod
     def _execute(
         self, query: str, params: dict[str, Any], *, write: bool, timeout: float | None,
-        max_rows: int | None = None,
+        max_rows: int | None = None, query_memory_mb: int | None = None,
     ) -> QueryResult:
         """Run one statement and convert its result to plain values.
 
         `max_rows`: the caller raises RowLimitError past it, so a backend that can stop
-        fetching after `max_rows + 1` rows should (Neo4j streams; FalkorDB cannot)."""
+        fetching after `max_rows + 1` rows should (Neo4j streams). `query_memory_mb`: a
+        read that must hold to this bound and to `max_rows` on the server, whatever other
+        clients of a shared server set (FalkorDB: per-query RESULTSET_SIZE and
+        QUERY_MEM_CAPACITY); QueryMemoryError past it."""
 
     @abstractmethod
     def _commit(self, statements: list[cypher.Statement]) -> None:
@@ -153,17 +191,25 @@ class GraphStore(ABC):
         write: bool = False,
         timeout: float | None = None,
         max_rows: int | None = None,
+        memory_mb: int | None = None,
     ) -> QueryResult:
         """Run Cypher with parameters: read-only unless `write`, within a time limit.
 
         `max_rows` raises RowLimitError when the result is longer, rather than cutting it
-        silently. Reads default to the SANCTIONS_KG_QUERY_TIMEOUT limit.
+        silently. Reads default to the SANCTIONS_KG_QUERY_TIMEOUT limit, shortened to what a
+        surrounding `deadline` leaves. `memory_mb` (reads): the most this one query may
+        allocate on the server, held per query (the web console's SANCTIONS_KG_CONSOLE_MEMORY).
         """
         cypher.check_no_fetch(query)  # no statement opens a file or a connection, read or write
         if timeout is None and not write:
             timeout = self.settings.query_timeout
         check_timeout(timeout, self.settings)
-        cap = {"max_rows": max_rows} if max_rows is not None else {}  # subclasses written before it need not take it
+        if not write:
+            timeout = _time_left(timeout)
+        # Subclasses written before these arguments need not take them.
+        cap: dict[str, int] = {"max_rows": max_rows} if max_rows is not None else {}
+        if memory_mb is not None and not write:
+            cap["query_memory_mb"] = memory_mb
         result = self._execute(query, dict(params or {}), write=write, timeout=timeout, **cap)
         if max_rows is not None and len(result.rows) > max_rows:
             # A backend that stopped fetching at max_rows + 1 does not know how many there were.

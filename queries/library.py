@@ -325,8 +325,12 @@ def run_named(
     timeout: float | None = None,
     max_rows: int | None = None,
     directory: Path | None = None,
+    memory_mb: int | None = None,
 ) -> QueryResult:
     """Run the named query `name` with `params` on `store` (read-only) and return its rows.
+
+    `memory_mb`: the per-query memory bound of GraphStore.run (the web explorer passes its
+    console's, so a named query is held as a console query is).
 
     Entity parameters may be ids, names or aliases (resolved as `report` does: an ambiguous
     or unknown name raises LookupFailed). Evidence columns come back decoded.
@@ -338,7 +342,7 @@ def run_named(
             from queries.report import resolve_entity
 
             values[p.name] = resolve_entity(store, values[p.name])["id"]
-    result = store.run(query.text(store.dialect_name), values, timeout=timeout, max_rows=max_rows)
+    result = store.run(query.text(store.dialect_name), values, timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
     for column in query.decode:
         for row in result.rows:
             if isinstance(row.get(column), list):

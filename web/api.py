@@ -8,9 +8,15 @@ of its own. User Cypher is read-only in layers, as datasette does it:
    clear message (a convenience: it is not what keeps the graph safe);
 2. the store runs every console query read-only (FalkorDB GRAPH.RO_QUERY, a Neo4j READ
    session), so the database itself refuses what the check misses;
-3. a time limit (SANCTIONS_KG_QUERY_TIMEOUT / --timeout) and a row limit
-   (SANCTIONS_KG_MAX_ROWS / --max-rows) on every query; the error names the limit hit
-   and the setting that raises it.
+3. a time limit (SANCTIONS_KG_QUERY_TIMEOUT / --timeout) on every request, whatever number
+   of queries it runs (graph/store.py, deadline), a row limit (SANCTIONS_KG_MAX_ROWS /
+   --max-rows) that the database itself stops at (the rest is never fetched), and a memory
+   bound per console query (SANCTIONS_KG_CONSOLE_MEMORY, held on the server per query, so
+   another command's settings cannot lift it; a range() too large for it is refused before
+   it runs, graph/ranges.py); the error names the limit hit and the setting that raises it.
+
+A report reaching more than MAX_OPEN_HOPS hops (its cost grows with each hop) needs the
+console token too, as a query does.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from graph.errors import (
     BadReference,
     LookupFailed,
     QueryError,
+    QueryMemoryError,
     QueryTimeout,
     ReadOnlyError,
     RowLimitError,
@@ -42,6 +49,7 @@ from graph.ontology import Ontology
 from graph.view import display_name, is_node, is_relationship, node_label
 
 MAX_QUERY_CHARS = 100_000
+MAX_OPEN_HOPS = 2  # hops a report may reach without the console token
 SEARCH_LIMIT = 20
 SEARCH_CUTOFF = 75  # rapidfuzz WRatio, 0-100: below it partial matches are mostly noise
 NAME_INDEX_TTL = 30.0  # seconds a cached name index is trusted without a recount
@@ -74,6 +82,11 @@ def error_response(exc: Exception, settings=None) -> JSONResponse:
         if settings is not None:
             extra["value"] = settings.max_rows
         return JSONResponse(_error_body("row_limit", str(exc), **extra), status_code=422)
+    if isinstance(exc, QueryMemoryError):
+        from graph.limits import limits
+
+        extra = {"limit": "memory", "setting": "SANCTIONS_KG_CONSOLE_MEMORY", "value": limits().console_memory}
+        return JSONResponse(_error_body("memory_limit", str(exc), **extra), status_code=422)
     if isinstance(exc, LookupFailed):
         return JSONResponse(
             _error_body("not_found", str(exc), candidates=_jsonable(exc.candidates)), status_code=404
@@ -279,6 +292,16 @@ def describe_named(q) -> dict[str, Any]:
     }
 
 
+def _console_memory_error() -> QueryMemoryError:
+    from graph.limits import limits
+
+    return QueryMemoryError(
+        f"The query needed more than the {limits().console_memory} MB one console query may use on "
+        "the server and was stopped. Narrow it (e.g. a smaller range or list), or raise "
+        "SANCTIONS_KG_CONSOLE_MEMORY (MB)."
+    )
+
+
 # -- endpoints ----------------------------------------------------------------------------
 class Api:
     """The endpoints, bound to one open store and its settings."""
@@ -298,8 +321,16 @@ class Api:
     def _limited(self, fn, *args, **kwargs):
         # A few queries at a time: one slow query must not block the others, and many at
         # once must not starve a small machine. Each is bounded by the time limit anyway.
-        with self.state.slots:
+        from graph.store import deadline
+
+        with self.state.slots, deadline(self.settings.query_timeout):
             return fn(*args, **kwargs)
+
+    def _has_token(self, request: Request) -> bool:
+        from web.app import carries_token
+
+        auth = self.state.auth_token
+        return carries_token(request, self.state.console_token.encode(), auth.encode() if auth else None)
 
     async def _call(self, fn, *args, **kwargs):
         try:
@@ -341,20 +372,24 @@ class Api:
             return error_response(ApiError(400, "bad_request", f"The query is longer than {MAX_QUERY_CHARS} characters."))
         if not isinstance(params, dict):
             return error_response(ApiError(400, "bad_request", "params must be a JSON object, e.g. {\"name\": \"Lady R\"}."))
-        from graph.limits import out_of_int64
+        from graph.limits import limits, out_of_int64
+        from graph.ranges import check_ranges
 
         if out_of_int64(params) is not None:  # the database would clamp it silently
             return error_response(ApiError(400, "bad_request", f"params hold {out_of_int64(params)}, outside the "
                                            "64-bit integer range the graph stores; send it as a string."))
         try:
             check_read_only(query)
-        except ReadOnlyError as exc:
+            check_ranges(query, params, limits().console_memory * 1024 * 1024, "SANCTIONS_KG_CONSOLE_MEMORY")
+        except (ReadOnlyError, QueryMemoryError) as exc:
             return error_response(exc)
         started = time.perf_counter()
         result = await self._call(self._run_user_query, query, params)
         return JSONResponse(self._result_json(result, started))
 
     def _run_user_query(self, query: str, params: dict[str, Any]):
+        from graph.limits import limits
+
         try:
             result = self.store.run(
                 query,
@@ -362,10 +397,13 @@ class Api:
                 write=False,
                 timeout=self.settings.query_timeout,
                 max_rows=self.settings.max_rows,
+                memory_mb=limits().console_memory,
             )
         except ReadOnlyError:
             # Refused by the database itself: say so in the console's terms.
             raise ReadOnlyError(READ_ONLY_MESSAGE.format(what="")) from None
+        except QueryMemoryError:
+            raise _console_memory_error() from None
         return self._with_graph(result)
 
     def _with_graph(self, result):
@@ -418,7 +456,8 @@ class Api:
           no source states.
         parameters:
           - {name: ref, in: path, required: true, schema: {type: string}}
-          - {name: hops, in: query, required: false, schema: {type: integer, default: 2}}
+          - {name: hops, in: query, required: false, schema: {type: integer, default: 2},
+             description: "1..6; more than 2 needs the console token (X-Sanctions-KG-Console) or the Bearer token"}
           - {name: min_sources, in: query, required: false, schema: {type: integer, default: 0}}
           - {name: sort, in: query, required: false, schema: {type: string, enum: [sources]}}
         responses:
@@ -433,6 +472,11 @@ class Api:
             return error_response(ApiError(400, "bad_request", "hops must be a whole number, e.g. 2."))
         if not 1 <= hops <= 6:
             return error_response(ApiError(400, "bad_request", "hops must be between 1 and 6."))
+        if hops > MAX_OPEN_HOPS and not self._has_token(request):
+            return error_response(ApiError(
+                403, "console_token", f"A report of more than {MAX_OPEN_HOPS} hops costs the database much: it needs "
+                "the console token (X-Sanctions-KG-Console header, sent by the explorer's pages) or the server's token "
+                "as `Authorization: Bearer <token>`."))
         try:
             min_sources = int(request.query_params.get("min_sources", 0))
         except ValueError:
@@ -504,13 +548,19 @@ class Api:
         return JSONResponse(self._result_json(computed, started))
 
     def _run_named(self, name: str, params: dict[str, Any]):
-        result = named_queries.run_named(
-            self.store,
-            name,
-            params,
-            timeout=self.settings.query_timeout,
-            max_rows=self.settings.max_rows,
-        )
+        from graph.limits import limits
+
+        try:
+            result = named_queries.run_named(
+                self.store,
+                name,
+                params,
+                timeout=self.settings.query_timeout,
+                max_rows=self.settings.max_rows,
+                memory_mb=limits().console_memory,
+            )
+        except QueryMemoryError:
+            raise _console_memory_error() from None
         return self._with_graph(result)
 
     async def edge(self, request: Request) -> JSONResponse:

@@ -148,6 +148,18 @@ def _error(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"kind": kind, "message": message}}, status_code=status)
 
 
+def carries_token(request: Request, console_token: bytes, auth_token: bytes | None) -> bool:
+    """Whether `request` carries this server's console token (the pages send it with every
+    request) or its --token as a Bearer token (scripts): what a request that may cost the
+    database much needs, so that another web site cannot make a browser send it."""
+    given = request.headers.get(CONSOLE_HEADER, "").encode()
+    if given and hmac.compare_digest(given, console_token):
+        return True
+    auth = request.headers.get("authorization", "")
+    bearer = auth[7:].strip().encode() if auth.lower().startswith("bearer ") else b""
+    return bool(auth_token and bearer and hmac.compare_digest(bearer, auth_token))
+
+
 class ConsoleGuardMiddleware:
     """The API answers the explorer's own pages (and scripts), never another web site.
 
@@ -170,12 +182,7 @@ class ConsoleGuardMiddleware:
         return origin.rstrip("/").lower() == f"{request.url.scheme}://{host}".lower()
 
     def _has_token(self, request: Request) -> bool:
-        given = request.headers.get(CONSOLE_HEADER, "").encode()
-        if given and hmac.compare_digest(given, self.console_token):
-            return True
-        auth = request.headers.get("authorization", "")
-        bearer = auth[7:].strip().encode() if auth.lower().startswith("bearer ") else b""
-        return bool(self.auth_token and bearer and hmac.compare_digest(bearer, self.auth_token))
+        return carries_token(request, self.console_token, self.auth_token)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -313,6 +320,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.console_token = console_token
+    app.state.auth_token = token
     app.state.store = store
     app.state.slots = threading.BoundedSemaphore(CONCURRENT_QUERIES)
     api = Api(app.state)
