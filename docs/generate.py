@@ -339,8 +339,10 @@ validated in `graph/formats.py`), which properties a report lists, how names res
 (`resolve_by`, `key_rules`), which labels are matched against sanctions lists (`match_group`), which labels' stored
 names new articles recognise with no cue (`known: always`, or `listed` only when a list names
 the entity),
-and what each relationship type means to the reads (`roles`: ownership, exposure, sanction,
-mention, port_call; the ownership chain and the sanctions exposure follow what is declared).
+and what each relationship type means to the reads (`roles`: ownership, control, exposure,
+sanction, mention, port_call; the ownership chain, the shared owners and the sanctions exposure
+follow what is declared, in the report and in the named queries, whose `{{role}}` is filled in
+with the role's types before they run).
 Only graph/ turns these declarations into Cypher: the rest of the code asks the store's typed
 view, writer and listings (`store.view()`, `store.writer()`, `store.listings()`), and a test
 fails if any module outside graph/ writes Cypher naming a label or relationship type.
@@ -387,8 +389,29 @@ def model_text() -> str:
             out += ["| property | type | what |", "|---|---|---|"]
             out += [f"| `{k}` | {v.get('type', '')} | {_cell(v.get('doc'))} |" for k, v in props.items()]
             out.append("")
+    out += _roles_text()
     out += ["## What the declarations do", "", MODEL_PROSE, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _roles_text() -> list[str]:
+    """The role groups: each role's types (the ontology's) and the named queries that follow it."""
+    from graph import ontology
+    from queries import library
+
+    onto = ontology.load()
+    users: dict[str, list[str]] = {}
+    for q in library.load_all().values():
+        for role in q.roles:
+            users.setdefault(role, []).append(q.name)
+    out = ["## Relationship roles", "",
+           "The types that declare a role, read together: a named query writes the role as `{{role}}` "
+           "(queries/*.cypher) and runs with these types in its place.", "",
+           "| role | types | what | named queries |", "|---|---|---|---|"]
+    for role in ontology.GROUP_ROLES:
+        out.append(f"| `{role}` | {', '.join(onto.role_groups[role])} | {_cell(ontology.REL_ROLES[role])} | "
+                   f"{', '.join(users.get(role, [])) or '—'} |")
+    return out + [""]
 
 
 def generated_pages() -> dict[Path, str]:

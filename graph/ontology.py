@@ -9,6 +9,7 @@ another YAML file to read instead (a copy of graph/ontology.yaml with more prope
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -23,7 +24,8 @@ from graph.settings import ontology_file
 PROPERTY_TYPES = {"string", "int", "float", "bool", "date", "list"}
 # What a relationship type does in the reads (graph/view.py), declared per type as `roles:`.
 REL_ROLES = {
-    "ownership": "control: followed upwards for the ownership chain",
+    "ownership": "followed upwards for the ownership chain (owner, operator, the body it belongs to)",
+    "control": "owns or runs the start directly (owner, operator): the owners entities share",
     "exposure": "sanctions exposure spreads along it, either way",
     "sanction": "the start was sanctioned by the end",
     "mention": "an article mentions an entity",
@@ -31,6 +33,10 @@ REL_ROLES = {
 }
 # Roles exactly one relationship type plays.
 SINGLE_ROLES = ("sanction", "mention", "port_call")
+# Role groups: roles several types may play; a named query writes one as {{role}} (queries/library.py).
+GROUP_ROLES = tuple(r for r in REL_ROLES if r not in SINGLE_ROLES)
+# What a label or relationship type name may be: it is written into Cypher text as it stands.
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What a property does in the reads, declared per property as `role:`; each on exactly one label.
 # A label's `known`: when new articles recognise the names the graph holds for it, with no cue.
 KNOWN = ("always", "listed")
@@ -182,6 +188,31 @@ class Ontology:
         return self.with_role("ownership")
 
     @cached_property
+    def control_types(self) -> tuple[str, ...]:
+        """Types by which an owner or operator owns or runs the start directly (OWNED_BY, OPERATED_BY)."""
+        return self.with_role("control")
+
+    @cached_property
+    def role_groups(self) -> dict[str, tuple[str, ...]]:
+        """Each role group (GROUP_ROLES: ownership, control, exposure) -> its types, in declared order."""
+        return {role: self.with_role(role) for role in GROUP_ROLES}
+
+    def role_pattern(self, role: str) -> str:
+        """The types of `role` as a Cypher relationship-type alternation (OWNED_BY|OPERATED_BY|PART_OF),
+        for the named queries' {{role}} (relationship types cannot be Cypher parameters). The names
+        are the ontology's, checked as identifiers when it was read; a role no type plays raises
+        OntologyError (an empty alternation would match every type)."""
+        if role not in REL_ROLES:
+            raise OntologyError(f"Unknown role {role!r}. Known roles: {', '.join(REL_ROLES)}.")
+        types = self.with_role(role)
+        if not types:
+            raise OntologyError(
+                f"No relationship type declares the role {role!r} ({REL_ROLES[role]}). Add it to the `roles:` "
+                "of at least one type in the ontology (graph/ontology.yaml, or the copy SANCTIONS_KG_ONTOLOGY names)."
+            )
+        return "|".join(types)
+
+    @cached_property
     def exposure_types(self) -> tuple[str, ...]:
         """Types sanctions exposure spreads along, either way: not port calls, places or sanctions."""
         return self.with_role("exposure")
@@ -315,6 +346,13 @@ def _load(source: str) -> Ontology:
             _roles(name, spec),
         )
     known = set(labels) | {raw["entity_label"]}
+    for kind, names in (("Label", known), ("Relationship type", rels)):
+        bad = [n for n in names if not _NAME.match(str(n))]
+        if bad:
+            raise OntologyError(
+                f"{kind} name {bad[0]!r} in {source} is not a plain identifier (letters, digits, _; a letter first): "
+                "it is written into Cypher as it stands. Rename it."
+            )
     for rt in rels.values():
         for end in rt.sources + rt.targets + rt.extract_from + rt.extract_to:
             if end not in known:

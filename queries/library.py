@@ -19,6 +19,13 @@ Parameter types: string, int (optionally with an inclusive range), float, bool, 
 ontology) and entity (an entity id; `run_named` also accepts a name or alias and resolves it).
 Columns named under `Decode:` hold evidence JSON strings and come back decoded.
 
+Relationship types cannot be Cypher parameters, so the types a query follows by their role
+are written as the role: `{{ownership}}`, `{{control}}` or `{{exposure}}` (graph/ontology.py
+GROUP_ROLES; a single-type role such as `{{sanction}}` works too). `NamedQuery.text()` puts the
+types the ontology declares with that role there (`OWNED_BY|OPERATED_BY|PART_OF`), the ontology
+of the store the query runs on; `sanctions-kg queries NAME` prints the text so filled in, ready
+to paste into Neo4j Browser.
+
 Where the two backends cannot share one text, `name.falkordb.cypher` (or `name.neo4j.cypher`)
 next to `name.cypher` holds the variant for that backend; the header stays in `name.cypher`.
 Variable-length bounds cannot be parameters, so queries fix the largest bound in the text and
@@ -39,9 +46,11 @@ from typing import TYPE_CHECKING, Any
 from graph import evidence as evidence_mod
 from graph.dialect import DIALECTS as _DIALECTS
 from graph.errors import ConfigError, LookupFailed
+from graph.ontology import REL_ROLES
 from graph.ontology import load as load_ontology
 
 if TYPE_CHECKING:
+    from graph.ontology import Ontology
     from graph.store import GraphStore, QueryResult
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -55,6 +64,7 @@ _SPEC = re.compile(
     r"(?:, example (?P<example>.+))?$"
 )
 _USED_PARAM = re.compile(r"\$(\w+)")
+_ROLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # {{ownership}}: the types of a relationship role
 
 
 @dataclass(frozen=True)
@@ -89,9 +99,20 @@ class NamedQuery:
     path: Path
     texts: dict[str, str] = field(default_factory=dict)  # dialect -> text; "" = the shared one
 
-    def text(self, dialect: str = "") -> str:
-        """The Cypher to send to `dialect` (its variant if there is one), without the header."""
-        return self.texts.get(dialect) or self.texts[""]
+    def text(self, dialect: str = "", ontology: Ontology | None = None) -> str:
+        """The Cypher to send to `dialect` (its variant if there is one), without the header,
+        each `{{role}}` replaced by the role's relationship types in `ontology` (default: the
+        ontology in use, graph.ontology.load())."""
+        raw = self.texts.get(dialect) or self.texts[""]
+        if not _ROLE.search(raw):
+            return raw
+        onto = ontology or load_ontology()
+        return _ROLE.sub(lambda m: onto.role_pattern(m.group(1)), raw)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The relationship roles its text names as {{role}}, in order of first use."""
+        return tuple(dict.fromkeys(r for t in self.texts.values() for r in _ROLE.findall(t)))
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -171,9 +192,15 @@ def parse(path: Path) -> NamedQuery:
         if variant.exists():
             texts[dialect] = _strip_header(variant.read_text("utf-8"))
     for dialect, t in texts.items():
+        file = f"{path.stem}.{dialect}.cypher" if dialect else where
+        unknown = [r for r in _ROLE.findall(t) if r not in REL_ROLES]
+        if unknown:
+            raise ConfigError(
+                f"{file}: {{{{{unknown[0]}}}}} names no relationship role; write one of "
+                + ", ".join("{{" + r + "}}" for r in REL_ROLES) + " (graph/ontology.py REL_ROLES)."
+            )
         used = set(_USED_PARAM.findall(_strip_comments(t)))
         if used - declared:
-            file = f"{path.stem}.{dialect}.cypher" if dialect else where
             raise ConfigError(
                 f"{file} uses ${', $'.join(sorted(used - declared))} but the header of {where} "
                 "does not declare it under 'Parameters:'."
@@ -342,7 +369,9 @@ def run_named(
             from queries.report import resolve_entity
 
             values[p.name] = resolve_entity(store, values[p.name])["id"]
-    result = store.run(query.text(store.dialect_name), values, timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
+    result = store.run(
+        query.text(store.dialect_name, store.ontology), values, timeout=timeout, max_rows=max_rows, memory_mb=memory_mb
+    )
     for column in query.decode:
         for row in result.rows:
             if isinstance(row.get(column), list):

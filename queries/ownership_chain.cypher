@@ -1,6 +1,7 @@
 // name: ownership_chain
 // Who owns or runs an entity, up the chain to the top owner: ship -> operator -> owner -> state.
-// One row per chain (a ship run by two companies has two), longest first.
+// Follows the types of the ontology's ownership role ({{ownership}}: OWNED_BY, OPERATED_BY,
+// PART_OF as shipped). One row per chain (a ship run by two companies has two), longest first.
 //
 // Parameters:
 //   $entity (entity, required, example "imo:9161003"): id of the ship, company or agency to start from
@@ -8,8 +9,8 @@
 // Example: sanctions-kg query --name ownership_chain -p entity="Lady R"
 // Neo4j Browser: :param entity => "imo:9161003"
 MATCH (start:Entity {id: $entity})
-MATCH p = (start)-[:OWNED_BY|OPERATED_BY|PART_OF*1..8]->(top:Entity)
-WHERE NOT (top)-[:OWNED_BY|OPERATED_BY|PART_OF]->()
+MATCH p = (start)-[:{{ownership}}*1..8]->(top:Entity)
+WHERE NOT (top)-[:{{ownership}}]->()
 RETURN top.id AS top_owner_id,
        top.name AS top_owner,
        length(p) AS hops,

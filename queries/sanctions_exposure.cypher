@@ -1,7 +1,8 @@
 // name: sanctions_exposure
 // Entities that are not sanctioned themselves but sit within N hops of a sanctioned one,
-// through ownership, operation, membership or a stated tie (OWNED_BY, OPERATED_BY, PART_OF,
-// ASSOCIATED_WITH, either direction), with the shortest path to each sanctioned entity.
+// through ownership, operation, membership or a stated tie (the types of the ontology's exposure
+// role, {{exposure}}: OWNED_BY, OPERATED_BY, PART_OF, ASSOCIATED_WITH as shipped; either
+// direction), with the shortest path to each sanctioned entity.
 //
 // Parameters:
 //   $max_hops (int 1..4, default 2, example 2): hops between the entity and the sanctioned one
@@ -11,7 +12,7 @@
 // Neo4j Browser: :params {max_hops: 2, label: null}
 MATCH (s:Entity)-[:SANCTIONED_BY]->(:Entity)
 WITH DISTINCT s
-MATCH p = (e:Entity)-[:OWNED_BY|OPERATED_BY|PART_OF|ASSOCIATED_WITH*1..4]-(s)
+MATCH p = (e:Entity)-[:{{exposure}}*1..4]-(s)
 WHERE length(p) <= $max_hops
   AND e <> s
   AND NOT (e)-[:SANCTIONED_BY]->()

@@ -1,13 +1,14 @@
 // name: shared_owner
 // Owners and operators shared by more than one entity: the companies behind several ships,
-// the ministries behind several companies. Give $entity to see only the owners it shares.
+// the ministries behind several companies (the types of the ontology's control role,
+// {{control}}: OWNED_BY, OPERATED_BY as shipped). Give $entity to see only the owners it shares.
 //
 // Parameters:
 //   $entity (entity, default null, example "vessel:maria"): only owners of this entity
 //
 // Example: sanctions-kg query --name shared_owner -p entity=Maria
 // Neo4j Browser: :param entity => null
-MATCH (e:Entity)-[r:OWNED_BY|OPERATED_BY]->(owner:Entity)
+MATCH (e:Entity)-[r:{{control}}]->(owner:Entity)
 WITH owner, collect(DISTINCT e.id) AS ids, collect(DISTINCT e.name) AS names,
      collect(DISTINCT type(r)) AS via
 WHERE size(ids) > 1 AND ($entity IS NULL OR $entity IN ids)

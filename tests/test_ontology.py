@@ -217,6 +217,11 @@ def test_the_reads_follow_the_declared_roles(tmp_path):
     onto = ontology.load()
     assert onto.ownership_types == ("OWNED_BY", "OPERATED_BY", "PART_OF")
     assert onto.exposure_types == ("OWNED_BY", "OPERATED_BY", "PART_OF", "ASSOCIATED_WITH")
+    assert onto.control_types == ("OWNED_BY", "OPERATED_BY")
+    assert onto.role_groups == {"ownership": onto.ownership_types, "control": onto.control_types,
+                                "exposure": onto.exposure_types}
+    assert all(t in onto.relationships for types in onto.role_groups.values() for t in types)
+    assert onto.role_pattern("control") == "OWNED_BY|OPERATED_BY" and onto.role_pattern("sanction") == "SANCTIONED_BY"
     assert (onto.sanction_type, onto.mention_type, onto.port_call_type) == ("SANCTIONED_BY", "MENTIONS", "CALLED_AT")
     assert onto.ais_dark == ("Vessel", "ais_dark")
     assert "-[:OWNED_BY|OPERATED_BY|PART_OF|ASSOCIATED_WITH*1..2]-" in exposure_query(onto, 2, 10)
@@ -247,8 +252,12 @@ def test_the_code_applies_the_declared_rules():
         (lambda raw: raw["labels"]["Vessel"]["properties"]["imo"].update(format="imo9"), "unknown format 'imo9'"),
         (lambda raw: raw["labels"]["Company"].update(resolve_by="legal_form"), "resolve_by 'legal_form'"),
         (lambda raw: raw["relationships"]["OWNED_BY"].update(extract_from=["Ship"]), "unknown label 'Ship'"),
-        (lambda raw: raw["relationships"]["OWNED_BY"].update(roles=["control"]),
-         "Relationship OWNED_BY has unknown role 'control'. Known roles: ownership, exposure"),
+        (lambda raw: raw["relationships"]["OWNED_BY"].update(roles=["owner"]),
+         "Relationship OWNED_BY has unknown role 'owner'. Known roles: ownership, control, exposure"),
+        (lambda raw: raw["relationships"].update({"OWNED BY": raw["relationships"]["OWNED_BY"]}),
+         "Relationship type name 'OWNED BY' .* is not a plain identifier"),
+        (lambda raw: raw["relationships"].update({"X]->(n) DETACH DELETE n//": raw["relationships"]["PART_OF"]}),
+         "is not a plain identifier .* written into Cypher as it stands"),
         (lambda raw: raw["relationships"]["LOCATED_IN"].update(roles=["sanction"]),
          "exactly one relationship type; found 2: SANCTIONED_BY, LOCATED_IN"),
         (lambda raw: raw["relationships"]["MENTIONS"].pop("roles"), "Role 'mention' .* found 0"),

@@ -84,6 +84,77 @@ def test_exposure_query_follows_the_report_types():
     assert "|".join(OWNERSHIP_TYPES) in library.get("ownership_chain").text()
 
 
+# -- relationship roles: {{role}} filled in from the ontology -------------------------------
+def _ontology_copy(tmp_path, change):
+    import yaml
+
+    from graph import ontology
+
+    raw = yaml.safe_load(ontology.path().read_text("utf-8"))
+    change(raw["relationships"])
+    (tmp_path / "ontology.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    return ontology.load(tmp_path / "ontology.yaml")
+
+
+def test_the_queries_name_relationship_roles_not_their_types():
+    """The queries that follow ownership, control or exposure write the role; no query spells out
+    a role group's types (the ontology declares them once)."""
+    from graph.ontology import GROUP_ROLES, load
+
+    onto = load()
+    used = {name: q.roles for name, q in library.load_all().items() if q.roles}
+    assert used == {"ownership_chain": ("ownership",), "sanctions_exposure": ("exposure",), "shared_owner": ("control",)}
+    for name, q in library.load_all().items():
+        for raw in q.texts.values():
+            for role in GROUP_ROLES:
+                assert "|".join(onto.role_groups[role]) not in raw, f"{name} spells out the {role} types"
+    assert "[r:OWNED_BY|OPERATED_BY]->" in library.get("shared_owner").text()
+    assert "[:OWNED_BY|OPERATED_BY|PART_OF*1..8]->" in library.get("ownership_chain").text()
+    assert "{{" not in library.get("sanctions_exposure").text("neo4j")
+
+
+def test_a_role_changed_in_a_copy_of_the_ontology_changes_the_query(tmp_path, sample_store, monkeypatch):
+    """A copy in which operation is not control nor part of the ownership chain, and a port call
+    is exposure: the filled-in texts follow it, and so do the rows on each backend."""
+    def change(rels):
+        rels["OPERATED_BY"]["roles"] = ["exposure"]
+        rels["CALLED_AT"]["roles"] = ["port_call", "exposure"]
+
+    copy = _ontology_copy(tmp_path, change)
+    assert "[r:OWNED_BY]->" in library.get("shared_owner").text("", copy)
+    assert "[:OWNED_BY|PART_OF*1..8]->" in library.get("ownership_chain").text("", copy)
+    assert "[:CALLED_AT|OWNED_BY|OPERATED_BY|PART_OF|ASSOCIATED_WITH*1..4]-" in library.get("sanctions_exposure").text("", copy)
+    before = rows(sample_store, "ownership_chain", entity="imo:9161003")
+    assert rows(sample_store, "sanctions_exposure", max_hops=1, label="Port") == []
+    monkeypatch.setattr(sample_store, "ontology", copy)
+    assert before and rows(sample_store, "ownership_chain", entity="imo:9161003") == []  # Lady R is only operated
+    assert rows(sample_store, "shared_owner") == []  # the four ships share an operator, no owner
+    assert {r["id"] for r in rows(sample_store, "sanctions_exposure", max_hops=1, label="Port")} >= {"port:rason"}
+
+
+def test_a_role_no_type_plays_is_refused(tmp_path, sample_store, monkeypatch):
+    """An empty alternation would follow every type: the query is not run."""
+    from graph.errors import OntologyError
+
+    def change(rels):
+        for rel in rels.values():
+            rel["roles"] = [r for r in rel.get("roles") or [] if r != "control"]
+
+    copy = _ontology_copy(tmp_path, change)
+    with pytest.raises(OntologyError, match="No relationship type declares the role 'control'"):
+        library.get("shared_owner").text("", copy)
+    monkeypatch.setattr(sample_store, "ontology", copy)
+    with pytest.raises(OntologyError, match="Add it to the `roles:` of at least one type"):
+        rows(sample_store, "shared_owner")
+
+
+def test_an_unknown_role_in_a_query_is_refused(tmp_path):
+    (tmp_path / "t.cypher").write_text(
+        "// name: t\n// Test.\n//\n// Example: sanctions-kg query --name t\nMATCH (a)-[:{{owners}}]->(b) RETURN a\n")
+    with pytest.raises(ConfigError, match=r"t.cypher: \{\{owners\}\} names no relationship role; write one of \{\{ownership\}\}"):
+        library.load_all(tmp_path)
+
+
 # -- parameters -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name, params, message",
