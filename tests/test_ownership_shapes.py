@@ -83,3 +83,82 @@ def test_second_copula_whose_role_the_parse_takes_for_its_subject(nlp):
     ships = ("Amber Crest", "Cold Current")
     assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", v, "Northwind Lines Co") for v in ships}
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, "Northwind Lines Co") for v in ships}
+
+
+# Issue 22, structural shapes of ownership and management (invented names throughout).
+
+FIELD_ENTRY = ("4. BRAVO HARBOUR LINES\n\nAddress: Dock Road 3, Pyongyang, DPRK\n\nRegistration number: 1234567\n\n"
+               "Reasons: Registered owner of the DPRK tanker RIVER SONG 3, which is believed to have moved fuel at sea, "
+               "and owner of vessel RIVER SONG 9. The company also owns vessels LAKE WIND 2 and PEARL MOON.\n")
+
+
+def test_coordinated_role_and_the_company_of_an_entry(nlp):
+    # "..., and owner of vessel B": the second role shares the first one's holder; "The company"
+    # several field lines below the heading is the entry's company.
+    assert found(nlp, FIELD_ENTRY, "OWNED_BY") == {("OWNED_BY", v, "BRAVO HARBOUR LINES")
+                                                   for v in ("RIVER SONG 3", "RIVER SONG 9", "LAKE WIND 2", "PEARL MOON")}
+
+
+def test_field_label_apposition_is_a_topic_and_roles_share_a_holder(nlp):
+    # The parse hangs the company on "Reasons" (apposition); "It" in the next sentence is the company.
+    text = ("Reasons: Limited Liability Company \u2018Tundra Lines\u2019 is a carrier with its seat in Norway. It is the "
+            "commercial operator of the ships Grey Owl, Snow Finch and Ice Lark, as well as the owner of the tanker Frost Wren.\n\n"
+            "Reasons: Limited Liability Company \u2018Tundra Bunker\u2019 is a bunkering firm with an office in Norway. The company "
+            "is the technical manager of the ships Grey Owl, Snow Finch and Ice Lark, and also the ISM manager and ship "
+            "manager of Frost Wren.\n")
+    lines, bunker = "Limited Liability Company \u2018Tundra Lines\u2019", "Limited Liability Company \u2018Tundra Bunker\u2019"
+    ships = ("Grey Owl", "Snow Finch", "Ice Lark")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "Frost Wren", lines)}
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, lines) for v in ships} | {
+        ("OPERATED_BY", v, bunker) for v in (*ships, "Frost Wren")}
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("Reasons: Dune Lantern Trading is a Ruritanian import firm which acts as a front company for the Ruritanian Ministry "
+     "of Naval Supply (MNS).", "Ruritanian Ministry of Naval Supply"),
+    ("Reasons: Harbor Grey Lines acts as a shell company for Blue Anchor Shipping Lines (BASL).", "Blue Anchor Shipping Lines"),
+    ("Reasons: Cobalt Reef Trading is a front company for Ruritania's Ministry of Naval Supply (MNS), and sells engines.",
+     "Ministry of Naval Supply"),
+])
+def test_front_and_shell_companies_are_owned_by_the_party_behind_them(nlp, text, owner):
+    assert {t for _, _, t in found(nlp, text, "OWNED_BY")} == {owner}
+
+
+def test_front_company_named_with_its_owner_before_the_noun(nlp):
+    text = ("Reasons: Cobalt Reef Trading is a front company for Ruritania's Ministry of Naval Supply (MNS), and sells "
+            "engines. Quiet Harbor Co, another MNS front company, buys them.")
+    assert ("OWNED_BY", "Quiet Harbor Co", "Ministry of Naval Supply") in found(nlp, text, "OWNED_BY")
+
+
+def test_part_of_a_company_and_state_companies(nlp):
+    text = ("Reasons: Pale Fjord Ship Services Ltd., once called Old Fjord Services Ltd., is a ship agent registered in "
+            "Panama, which is part of PJSC Great Bear Shipping, a large shipping group. Great Bear Shipping is a Russian state "
+            "shipping company. Nordvik Tankers, a Russian state-owned shipping company, runs ferries.")
+    got = found(nlp, text, "OWNED_BY")
+    assert ("OWNED_BY", "Pale Fjord Ship Services Ltd", "PJSC Great Bear Shipping") in got
+    assert ("OWNED_BY", "Nordvik Tankers", "Russia") in got
+    assert len({s for _, s, t in got if t == "Russia"}) == 2   # Great Bear Shipping and Nordvik Tankers
+
+
+def test_state_company_needs_a_demonym(nlp):
+    # "a state-controlled company" names no state: no relation to a country.
+    text = "Reasons: Grey Gull Lines is a state-controlled company that carries grain."
+    assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_buyer_of_listed_ships_and_blocked_property(nlp):
+    text = ("In 2021, Orchard Holding bought three tankers: the Pale Star (IMO 9385233), the Dry Creek (IMO 9274343), "
+            "and the Salt Wind (IMO 9274331). Today, OFAC identified the vessel Amber Gate as blocked property "
+            "of Gull Transport Marine Ltd., which was designated in 2019.")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", v, "Orchard Holding") for v in ("Pale Star", "Dry Creek", "Salt Wind")} | {
+        ("OWNED_BY", "Amber Gate", "Gull Transport Marine Ltd")}
+
+
+def test_a_purchase_needs_its_buyer_as_subject(nlp):
+    text = "The newly acquired tanker Pale Star sailed from the port with Orchard Holding staff on board."
+    assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_company_managed_by_a_company_is_not_ship_management(nlp):
+    text = "Reasons: Invest Reef LLC is a company managed by Arktos Holding, a company belonging to the Polar Group."
+    assert found(nlp, text, "OPERATED_BY") == set()

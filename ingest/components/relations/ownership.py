@@ -9,9 +9,14 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc
 
-from ingest.components.relations.context import BACK_WINDOW, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+from ingest.components.common import country_index
+from ingest.components.relations.context import BACK_WINDOW, COMPANY_NOUNS, PLACE_MODIFIERS, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
 
 FIELD_LABELS = ("Reasons", "Position", "Function")
+# How many sentences back an annex entry's heading may lie from its "Reasons:" statement (the
+# parser splits headings, aliases and addresses in capitals into several sentences).
+ENTRY_WINDOW = BACK_WINDOW + 7
+BOUGHT_FORMS = {"buy": ["buy", "buys", "bought", "buying"]}
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
 
@@ -41,6 +46,16 @@ class Ownership(SentenceContext):
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
         self.operated_active = {f: role for v, role in r["operated_active"].items() for f in inflect(v) if f not in {"run", "running"}}
         self.owned_active = {f for v in r["owned_active"] for f in inflect(v) if f not in {"owned", "controlled"}}
+        # "X bought the tanker Y" (the buyer must be the verb's subject in the parse, see _ownership)
+        self.bought_active = {f for v in r["bought_active"] for f in BOUGHT_FORMS.get(v, inflect(v))}
+        self.owned_active |= self.bought_active
+        pm.add("FRONT", list(tok.pipe(r["front_cues"])))
+        pm.add("PROPERTY", list(tok.pipe(r["property_of"])))
+        self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
+        self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
+        # Management of a company by another ("a company managed by Y") is not ship management:
+        # OPERATED_BY here joins ships (and ports) to who runs them (the dev set's convention).
+        self.op_sources.discard("Company")
         # A bare participle's relation, from the one-word "<participle> by" cues.
         self.participle_types: dict[str, tuple[str, str | None]] = {
             p.split()[0]: ("OWNED_BY", None) for p in r["owned_passive"] if len(p.split()) == 2 and p.endswith(" by")}
@@ -226,13 +241,132 @@ class Ownership(SentenceContext):
                 return []
         if any(t.lower_ not in self.role_words and t.lower_ != "ship" for t in words):
             return []
-        # (an entry's heading is followed by its fields, one line each: a wider window)
+        # (an entry's heading is followed by its fields, one line each: a wider window, ENTRY_WINDOW)
         # (the places of its "Address:" line are not what the entry is about)
-        recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 3 and x.label not in ("Country", "Location")]
+        recent = [x for n, x in self._topics if 0 < self._sent_no - n <= ENTRY_WINDOW and x.label not in ("Country", "Location")]
         if not recent or recent[-1].label != "Company":
             return []
         hit = recent[-1]
         return [Slot(s, s + 1, hit.label, list(hit.keys))]
+
+    def _note_field_subject(self, doc: Doc, sent, slots: list[Slot]) -> None:
+        """"Reasons: X is a shipping company ...": the parse may take the field label for the
+        subject and X for its apposition; X is still what the statement is about (a topic for
+        "It" / "The company" in the sentences after)."""
+        if not doc.has_annotation("DEP"):
+            return
+        k = sent.start
+        while k < sent.end and doc[k].is_space:
+            k += 1
+        if not (k + 1 < sent.end and doc[k].text in FIELD_LABELS and doc[k + 1].text == ":" and doc[k].dep_ in ("nsubj", "nsubjpass")):
+            return
+        for x in slots:
+            if x.keys == [(x.start, x.end)] and x.label in ("Company", "Organization", "Person", "Vessel") \
+                    and any(t.dep_ == "appos" and t.head.i == k for t in doc[x.start:x.end]):
+                self._topics.append((self._sent_no, x))
+                return
+
+    def _entry_reference(self, doc: Doc, tok, labels: set) -> list[Slot]:
+        """"The company" / "It" in an annex entry whose heading ("12. X Shipping Co") lies
+        further back than BACK_WINDOW sentences (its Address and Registration lines between):
+        the entry's company, when it is the latest party the text was about."""
+        if tok is None:
+            return []
+        low = tok.lower_
+        if not (low == "it" or (low in COMPANY_NOUNS and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)
+                                and not any(c.dep_ in ("compound", "amod", "appos") for c in tok.children))):
+            return []
+        recent = [x for n, x in self._topics if 0 < self._sent_no - n <= ENTRY_WINDOW and x.label not in ("Country", "Location")]
+        if not recent or recent[-1].label != "Company" or "Company" not in labels:
+            return []
+        return [Slot(tok.i, tok.i + 1, "Company", list(recent[-1].keys))]
+
+    def _coordinated_role(self, doc: Doc, s: int, lo: int) -> bool:
+        """Whether the role noun at s is joined to an earlier one of the same sentence ("owner of
+        A, ..., and owner of B"; "operator of A, as well as the owner of B"): only articles and
+        role words between it and "and", "," or "as well as"."""
+        k = s - 1
+        while k >= lo and (doc[k].lower_ in ("the", "a", "an", "also", "ship") or doc[k].lower_ in self.role_words):
+            k -= 1
+        if k < lo:
+            return False
+        return doc[k].lower_ in ("and", ",") or (doc[k].lower_ == "as" and k - 1 >= lo and doc[k - 1].lower_ == "well")
+
+    def _described(self, doc: Doc, slots: list[Slot], root, labels: set) -> list[Slot]:
+        """The named party a describing noun stands for, from the parse: the subject of a copula
+        ("X is a front company for Y"; "X, which is part of Y": through the relative pronoun),
+        of "acts as" ("X acts as a shell company for Y"), or the name it is in apposition to
+        ("X, a state-owned company"); a subject "it" / "the company" stands for the party the
+        sentences before were about."""
+        if not doc.has_annotation("DEP"):
+            return []
+        tok = root
+        for _ in range(4):
+            hit = next((x for x in slots if x.start <= tok.i < x.end), None)
+            if hit is not None and hit.label in ("Country", "Location") and hit.label not in labels and tok.dep_ == "pobj" \
+                    and tok.head.head.dep_ == "acl" and tok.head.head.lower_ in PLACE_MODIFIERS:
+                # "a ship agent registered in Panama, which is part of Y": the clause may hang on the
+                # place; it describes the noun the place's phrase modifies.
+                tok = tok.head.head.head
+                continue
+            if hit is not None:
+                return [hit] if hit.label in labels else []
+            if tok.text in FIELD_LABELS:
+                # "Reasons: X, ..., is a ...": the parse makes the label the subject, X its apposition
+                named = [x for c in tok.children if c.dep_ == "appos" for x in slots if x.start <= c.i < x.end]
+                return named[:1] if named and named[0].label in labels else []
+            if tok.dep_ == "attr" or (tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.head.pos_ in ("VERB", "AUX")):
+                verb = tok.head if tok.dep_ == "attr" else tok.head.head
+                subj = self._subject(doc, verb.i)
+                if subj is None:
+                    return []
+                if subj.lower_ in PRONOUNS or (subj.lower_ in COMPANY_NOUNS and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children)):
+                    return self._back_reference(doc, subj, labels, self._sent_no) or self._entry_reference(doc, subj, labels)
+                tok = subj
+            elif tok.dep_ == "appos":
+                tok = tok.head
+            else:
+                return []
+        return []
+
+    @staticmethod
+    def _possessed(slots: list[Slot], doc: Doc, tgt: list[Slot], hi: int) -> list[Slot]:
+        """"Iran's Ministry of Defence": the party named after a state's possessive, not the state."""
+        if tgt and tgt[0].end + 1 < hi and doc[tgt[0].end].text in ("'s", "\u2019s"):
+            nxt = next((x for x in slots if x.start == tgt[0].end + 1 and x.label in ("Agency", "Company", "Organization")), None)
+            if nxt is not None:
+                return [nxt]
+        return tgt
+
+    @staticmethod
+    def _span_root(doc: Doc, s: int, e: int):
+        """The word of doc[s:e] that the parse hangs outside it (the head of a cue phrase)."""
+        return next((t for t in doc[s:e] if not (s <= t.head.i < e) or t.head is t), doc[s])
+
+    def _state_owned(self, doc: Doc, sent, slots: list[Slot], out) -> None:
+        """"X, a Russian state-owned shipping company" / "X is a Russian state shipping company":
+        X is OWNED_BY the state of the demonym (no relation without one)."""
+        lo, hi = sent.start, sent.end
+        demonyms = country_index()["demonym"]
+        for i in range(lo, hi):
+            if self._lower[i] not in self.state_words:
+                continue
+            hyphen = i + 2 < hi and doc[i + 1].text == "-" and doc[i + 2].lower_ in self.state_participles
+            noun = doc[i]
+            for _ in range(4):
+                if noun.lower_ in self.company_heads or noun.head is noun:
+                    break
+                noun = noun.head
+            if noun.lower_ not in self.company_heads or noun.i <= i or noun.i - i > 5:
+                continue
+            if not hyphen and not (doc[i + 1].pos_ in ("NOUN", "VERB") or doc[i + 1].i == noun.i):
+                continue
+            country = next((demonyms[t.text] for t in doc[max(lo, i - 2):i] if t.text in demonyms), None)
+            if country is None:
+                continue
+            holder = [x for x in self._described(doc, slots, noun, {"Company"}) if x.label == "Company"]
+            self._emit(out, "OWNED_BY", holder, [("Country", country["name"])], sent, at=i,
+                       how="state company described by copula or apposition", cue=doc[i:noun.i + 1].text.lower())
 
     @staticmethod
     def _state_of(doc: Doc, slots: list[Slot], tok, labels: set) -> list[Slot]:
@@ -261,6 +395,9 @@ class Ownership(SentenceContext):
         # Only tokens that start a cue phrase or are an owning or operating verb say anything here.
         starts = self._hit_at[bisect_left(self._hit_at, lo):bisect_left(self._hit_at, hi)]
         starts += self._own_at[bisect_left(self._own_at, lo):bisect_left(self._own_at, hi)]
+        self._note_field_subject(doc, sent, slots)
+        self._state_owned(doc, sent, slots, out)
+        role_holder: list[Slot] = []   # the holder of the last role noun of this sentence ("owner of A, and owner of B")
         for i in sorted(set(starts)):
             for kind, s, e in hits.get(i, []):
                 if kind in ("ITS_OWNER", "ITS_OPERATOR"):
@@ -326,6 +463,10 @@ class Ownership(SentenceContext):
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
                             owner, how = after, "role noun as the subject, holder after the copula"
+                    if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
+                        owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
+                    if owner:
+                        role_holder = owner
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
@@ -353,9 +494,37 @@ class Ownership(SentenceContext):
                 elif kind in ("ROLE_OF", "SHARE_OF"):
                     self._person_role(doc, sent, slots, out, kind, s, e)
                 elif kind == "PART":
-                    src = self._group_left(slots, s, self.part_sources, doc)
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
-                    self._emit(out, "PART_OF", src, tgt, sent)
+                    # "X, which is part of Y" / "X is part of Y": the parse names X; else the name before.
+                    src = self._described(doc, slots, self._span_root(doc, s, e), self.part_sources) or self._group_left(slots, s, self.part_sources, doc)
+                    if src and tgt and all(x.label == "Company" for x in src) and tgt[0].label == "Company" and self._object_is(doc, e - 1, tgt[0]):
+                        # a company that is part of another is owned by it
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="company part of a company", cue=doc[s:e].text.lower())
+                    else:
+                        self._emit(out, "PART_OF", src, tgt, sent)
+                elif kind == "FRONT":
+                    # "X is a front company for Y", "X acts as a shell company for Y", "X, a front for Y"
+                    if doc[e - 1].lower_ == "for":
+                        tgt = self._possessed(slots, doc, self._group_right(slots, e, self.own_targets, doc, hi, max_gap=3)[:1], hi)
+                        if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                            tgt = []
+                    elif e < hi and doc[e].lower_ in ("for", "of"):
+                        continue   # read by the longer cue
+                    else:
+                        # "X, another Y front company": the owner is the name right before the noun
+                        tgt = [x for x in slots if x.end == s and x.label in self.own_targets and x.label != "Country"]
+                    holders = {"Company", "Organization"}
+                    src = self._described(doc, slots, self._span_root(doc, s, e), holders) or [
+                        x for x in slots if x.end <= s and s - x.end <= 3 and x.label in holders][-1:]
+                    self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
+                elif kind == "PROPERTY":
+                    # "identified the vessel X as blocked property of Y"
+                    tgt = self._group_right(slots, e, self.own_targets, doc, hi, max_gap=3)[:1]
+                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                        tgt = []
+                    k = s - 1
+                    src = [x for x in slots if x.end == k and x.label in self.own_sources] if k > lo and doc[k].lower_ == "as" else []
+                    self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="named as the property of its owner", cue=doc[s:e].text.lower())
             low = self._lower[i]
             if (low in self.owned_active or low in self.operated_active) and not (
                     (i + 1 < hi and doc[i + 1].lower_ == "by") or any(c.dep_ == "auxpass" for c in doc[i].children)):
@@ -366,9 +535,12 @@ class Ownership(SentenceContext):
                 subj = self._subject(doc, i)
                 by_parse = self._slot_at(slots, subj, self.own_targets)
                 # "The company manages ...": the company the sentences before were about.
-                owner = [by_parse] if by_parse else self._back_reference(doc, subj, self.own_targets, self._sent_no) or [
-                    x for x in slots if x.end <= i and x.label in self.own_targets
-                    and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
+                owner = [by_parse] if by_parse else self._back_reference(doc, subj, self.own_targets, self._sent_no) \
+                    or self._entry_reference(doc, subj, self.own_targets)
+                if not owner and low not in self.bought_active:
+                    # (a purchase needs its buyer as the subject: "the newly acquired tanker X" names none)
+                    owner = [x for x in slots if x.end <= i and x.label in self.own_targets
+                             and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._active_objects(doc, slots, i, hi)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     how = "subject and object of the verb"
