@@ -16,6 +16,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ingest.components.common import doc_text
+
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # A line break before a list item or a field label (at most four capitalised-first words and a colon).
 _ITEM_LINE = re.compile(r"\n[ \t\u00a0]*(?=[-\u2022*][ \t]|\d{1,4}\.[ \t]+[A-Z\u2018\u201c'\"]|[A-Z][a-z]+(?: [a-z]+){0,3}:[ \t])")
@@ -24,8 +26,9 @@ _ITEM_LINE = re.compile(r"\n[ \t\u00a0]*(?=[-\u2022*][ \t]|\d{1,4}\.[ \t]+[A-Z\u
 @Language.component("sanctions_kg_paragraphs_v1")
 def paragraphs(doc: Doc) -> Doc:
     starts = [0] if len(doc) else []
+    text = doc_text(doc)  # once per Doc (doc.text joins every token again on each call)
     for pattern in (_BLANK_LINE, _ITEM_LINE):
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and span.end < len(doc) and not doc[span.end].is_space:
                 doc[span.end].is_sent_start = True

@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import cues, ensure_extensions, span_text
+from ingest.components.common import cues, doc_text, ensure_extensions, span_text
 from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
@@ -96,6 +96,14 @@ def list_gap(gap) -> bool:
     return True
 
 
+def _line_start(text: str, idx: int) -> bool:
+    """Whether only spaces and tabs stand between the start of a line and character idx."""
+    j = idx - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return idx == 0 or (j >= 0 and text[j] == "\n")
+
+
 class Slot:
     __slots__ = ("start", "end", "label", "keys")
 
@@ -121,6 +129,7 @@ class SentenceContext:
         self.name = name
         self.window = window
         self._doc, self._lower = None, []  # the document being read, its tokens' lower-case forms (see __call__)
+        self._form_memo: tuple = (None, {})  # _form_only's answers for one document: (doc, {(start, end): bool})
         r = cues()["relations"]
         c = cues()
         # How a statement is made (certainty()): shared by every family.
@@ -346,19 +355,27 @@ class SentenceContext:
         """Remember what this sentence is about, for back-references in the sentences after
         it: the named parties that are a subject in the parse, or a line that holds only a
         numbered name ("12. X Shipping LLC", an annex entry's heading)."""
-        rest = [t for t in doc[sent.start:sent.end] if not any(x.start <= t.i < x.end for x in slots)]
-        heading = len(slots) == 1 and all(t.is_punct or t.like_num or t.is_space for t in rest)
+        heading = False
+        if len(slots) == 1:
+            # Every token outside the one name is punctuation, a number or space.
+            one = slots[0]
+            heading = all(t.is_punct or t.like_num or t.is_space
+                          for t in (*doc[sent.start:min(one.start, sent.end)], *doc[max(one.end, sent.start):sent.end]))
         if not heading and slots:
             # "12. Name ..." on a line of its own: the numbered heading of an entry (the parser
             # may leave the number as a sentence of its own).
             k = sent.start
             while k - 1 >= 0 and (doc[k - 1].is_space or doc[k - 1].like_num or doc[k - 1].text == ".") and sent.start - k < 3:
                 k -= 1
-            words = [t for t in doc[k:slots[0].start] if not t.is_space]
-            line_start = bool(words) and doc.text[:words[0].idx].rstrip(" \t").endswith(("\n", "")) and (
-                words[0].idx == 0 or doc.text[:words[0].idx].rstrip(" \t")[-1:] == "\n")
-            heading = line_start and words[0].text.rstrip(".").isdigit() and all(t.like_num or t.text == "." or t.text.rstrip(".").isdigit() for t in words) \
-                and "\n" not in doc[slots[0].start:sent.end].text.strip()
+            # The cheap tests first (most sentences open with a word): the first word is a
+            # number; the line test reads the text before it (doc_text: once per Doc, where
+            # doc.text would join every token again for each sentence).
+            first = next((t for t in doc[k:slots[0].start] if not t.is_space), None)
+            words = [t for t in doc[k:slots[0].start] if not t.is_space] if first is not None and first.text.rstrip(".").isdigit() else []
+            heading = bool(words) \
+                and all(t.like_num or t.text == "." or t.text.rstrip(".").isdigit() for t in words) \
+                and _line_start(doc_text(doc), words[0].idx) \
+                and "\n" not in span_text(doc, slots[0].start, sent.end).strip()
         for x in slots:
             if x.keys != [(x.start, x.end)] or x.label not in ("Company", "Organization", "Vessel", "Person", "Agency"):
                 continue
@@ -389,7 +406,20 @@ class SentenceContext:
         """Whether every name the slot stands for (itself, or what a back-reference names) is
         made only of legal-form words."""
         spans = [k for k in slot.keys if isinstance(k[0], int)]
-        return bool(spans) and all(all(t.lower_ in FORM_WORDS or t.is_punct for t in doc[a:b]) for a, b in spans)
+        if not spans:
+            return False
+        # Asked of the same names again and again (each emit, each family): once per span.
+        memo_doc, memo = self._form_memo
+        if memo_doc is not doc:
+            memo = {}
+            self._form_memo = (doc, memo)
+        for a, b in spans:
+            only = memo.get((a, b))
+            if only is None:
+                only = memo[(a, b)] = all(t.lower_ in FORM_WORDS or t.is_punct for t in doc[a:b])
+            if not only:
+                return False
+        return True
 
     # -- certainty and emit ----------------------------------------------------------------
     def certainty(self, doc: Doc, i: int, lo: int, hi: int) -> str:

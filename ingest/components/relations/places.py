@@ -19,7 +19,7 @@ import re
 from functools import cache
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import country_of, span_key
+from ingest.components.common import country_of, doc_text, span_key
 from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, Slot
 
 # "Address: ..." at the start of a line: a field of a register entry.
@@ -140,7 +140,7 @@ class Places(SentenceContext):
         """(line start, value start, line end, label) of every "Label: value" line, read once
         per document, with the labels of its entities by span."""
         if self._fields_doc is not doc:
-            text = doc.text
+            text = doc_text(doc)
             fields = []
             for m in FIELD_LINE.finditer(text):
                 end = text.find("\n", m.end())
@@ -170,7 +170,7 @@ class Places(SentenceContext):
         """The company, organisation or body named on the first line of the entry (a block of
         lines after a blank one) that holds field n, when every line between is a field; None
         for a person's entry."""
-        text = doc.text
+        text = doc_text(doc)
         ls = fields[n][0]
         block = 0
         for m in BLANK_LINE.finditer(text, max(0, ls - 4000), ls):
