@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph import evidence
+from graph import evidence, sources
 from graph.errors import InputError
 from graph.listings import Listings, StoredNode
 from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
@@ -202,7 +202,14 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
         "list_ids": [e.key],
         "listed": True,
     }
-    scalars = {k: v for k, v in e.props.items() if k in declared}
+    sourced = store.ontology.label(label).sourced
+    scalars = {k: v for k, v in e.props.items() if k in declared and k not in sourced}
+    # The entry is one source of each single value it gives (graph/sources.py): the node shows
+    # the value most sources give, whichever came first.
+    row[sources.SOURCES] = sorted({sources.item(k, e.key, v) for k, v in e.props.items()
+                                   if k in sourced and v not in (None, "")})
+    if not row[sources.SOURCES]:
+        del row[sources.SOURCES]
     if current is None or current.props.get("source") == LIST_SOURCE_PREFIX + list_name:
         row.update(name=e.name, source=LIST_SOURCE_PREFIX + list_name, **scalars)
     else:
@@ -211,14 +218,20 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
     return row
 
 
-def _edge(start: str, end: str, sentence: str, entry: str, **props) -> dict:
-    return {
+def _edge(start: str, end: str, sentence: str, entry: str, *, key: str | None = None, **props) -> dict:
+    """A relationship row the list entry `entry` states; its single values (`props`) are the
+    entry's items (graph/sources.py)."""
+    row = {
         "start": start,
         "end": end,
         "methods": ["list"],
         "evidence": [evidence.encode("", sentence, "list", entry=entry)],
-        **props,
+        **({"key": key} if key is not None else {}),
     }
+    items = sorted({sources.item(k, entry, v) for k, v in props.items() if v not in (None, "")})
+    if items:
+        row[sources.SOURCES] = items
+    return row
 
 
 class _Rows:
