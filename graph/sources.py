@@ -8,15 +8,19 @@ Each value is kept with its source in the list property `prop_sources`, as sorte
 
     "<property>\\t<source>\\t<value>"        e.g. "flag\\t<article id>\\tPanama"
 
-(source: an article id, or a list entry as <list name>:<entry id>), and the property holds the
-value the most sources give; on a tie, the smallest value (compared as the item's text). So
+(source: an article id, a list entry as <list name>:<entry id>, or a list's name for the code
+of a state it names), and the property holds the value the most sources give; one article
+gives one value a property (its first, in text order). On a tie, the smallest value (compared
+as the item's text: "2023" < "2024", "Liberia" < "Panama"). So
 the value does not depend on the order of writes, and withdrawing an article (`remove`, a
 replaced version) drops its items and derives the value again from the sources left, or
 removes the property when none is left.
 
 The derivation runs inside the write statements (graph/cypher.py's upserts, graph/writer.py's
 strip), so a write stays one atomic statement on both backends. A value stored before sources
-were kept (no item for it) stays as it is until a source for that property arrives.
+were kept (no item for it) stays as it is until a source for that property arrives; a value a
+row sets plainly (an export loaded back, a merge) gives way to the items when there are any.
+`ingest --reprocess` of the articles (and importing the lists again) records their sources.
 """
 
 from __future__ import annotations

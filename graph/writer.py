@@ -474,8 +474,9 @@ class Writer:
         """Make the graph what add_article(facts, replace=True) would make it, for an article
         whose facts are exactly what it wrote earlier (the caller knows that: a re-scan within
         one ingest, ingest.pipeline.Shares): only the scalar properties of its entities and
-        relationships that later writes changed (SET +=: the last writer wins) are set back, in
-        one batch. The Article keeps its ingested_at. False, writing nothing, when one of its
+        relationships that later writes changed (SET +=: the last writer wins, e.g. a name) are
+        set back, in one batch. Single values kept with their sources (graph/sources.py) need
+        nothing: a rewrite would give them the same items back. The Article keeps its ingested_at. False, writing nothing, when one of its
         nodes or relationships is gone: write it in full instead."""
         return self.settle_many([facts]) == 1
 
