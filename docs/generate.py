@@ -343,6 +343,11 @@ and what each relationship type means to the reads (`roles`: ownership, control,
 sanction, mention, port_call; the ownership chain, the shared owners and the sanctions exposure
 follow what is declared, in the report and in the named queries, whose `{{role}}` is filled in
 with the role's types before they run).
+Each label's and relationship type's own single-valued properties (a flag, a vessel type, a
+designation's year) keep every value with its source (an article, a list entry) in
+`prop_sources` and show the value the most sources give, the smallest on a tie: the same in any
+order of writes, and withdrawn with the article that alone gave it (`graph/sources.py`; not on
+types declared `sourced: false`).
 Only graph/ turns these declarations into Cypher: the rest of the code asks the store's typed
 view, writer and listings (`store.view()`, `store.writer()`, `store.listings()`), and a test
 fails if any module outside graph/ writes Cypher naming a label or relationship type.
@@ -384,6 +389,8 @@ def model_text() -> str:
             out += ["Roles: " + ", ".join(f"`{r}`" for r in rel["roles"]) + ".", ""]
         if rel.get("not_extracted"):
             out += [f"Not extracted from text: {_cell(rel['not_extracted'])}", ""]
+        if rel.get("sourced") is False:
+            out += ["Its properties are set by one writer: no sources kept (`sourced: false`).", ""]
         props = rel.get("properties") or {}
         if props:
             out += ["| property | type | what |", "|---|---|---|"]

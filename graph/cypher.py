@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from graph import sources
 from graph.errors import OntologyError, OutboundRefused
 from graph.ontology import Ontology, Property, load
 
@@ -41,12 +42,27 @@ def check_no_fetch(query: str) -> None:
 
 
 def _union(target: str, prop: str, cap: int | None = None) -> str:
-    """Set `target.prop` to the union of its list and `row.prop`, optionally capped."""
-    full = f" OR size(acc) >= {int(cap)}" if cap else ""
-    return (
-        f"SET {target}.{prop} = reduce(acc = coalesce({target}.{prop}, []), "
-        f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc{full} THEN acc ELSE acc + x END)"
-    )
+    """Set `target.prop` to the union of its list and `row.prop` (in arrival order), optionally
+    capped: past `cap` items, the `cap` smallest of the union are kept (in their order), so which
+    items stay does not depend on the order they came in."""
+    union = (f"reduce(acc = coalesce({target}.{prop}, []), "
+             f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc THEN acc ELSE acc + x END)")
+    if not cap:
+        return f"SET {target}.{prop} = {union}"
+    cap = int(cap)
+    # Items are distinct: an item is among the `cap` smallest when fewer than `cap` are smaller.
+    return (f"SET {target}.{prop} = [u IN [{union}] | CASE WHEN size(u) <= {cap} THEN u "
+            f"ELSE [x IN u WHERE size([y IN u WHERE y < x]) < {cap}] END][0]")
+
+
+def _sourced(target: str, props: list[str], declared: Mapping[str, Property]) -> list[str]:
+    """The lines that join the rows' sourced items to `target`'s (graph/sources.py) and derive
+    each of `props` from them; a property no item names keeps its value (stored before sources
+    were kept, or set plainly by the row)."""
+    union = sources.sorted_union(f"{target}.{sources.SOURCES}", f"row.{sources.SOURCES}")
+    sets = [f"{target}.{sources.SOURCES} = {sources.none_if_empty('s_items')}"]
+    sets += [f"{target}.{p} = coalesce({sources.value('s_items', p, declared[p].type)}, {target}.{p})" for p in props]
+    return [f"WITH {target}, row, {union} AS s_items", "SET " + ",\n    ".join(sets)]
 
 
 _SCALARS = (str, bool, int, float)
@@ -184,7 +200,10 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
     else:
         merge = f"MERGE (n:{label} {{id: row.id}})"
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
-    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists]
+    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists if p != sources.SOURCES]
+    derived = sources.props_in(rows, lab.sourced)
+    if derived or sources.SOURCES in lists:
+        lines += _sourced("n", derived, lab.properties)
     return "\n".join(lines), _params(clean, ("id",))
 
 
@@ -210,7 +229,10 @@ def upsert_relationships(
         f"MERGE (a)-[r:{rel_type} {{key: row.key}}]->(b)",
         "SET r += row.props",
     ]
-    lines += [_union("r", p, onto.evidence_cap if p == "evidence" else None) for p in lists]
+    lines += [_union("r", p, onto.evidence_cap if p == "evidence" else None) for p in lists if p != sources.SOURCES]
+    derived = sources.props_in(rows, rt.sourced)
+    if derived or sources.SOURCES in lists:
+        lines += _sourced("r", derived, rt.properties)
     return "\n".join(lines), _params(clean, ("start", "end", "key"))
 
 

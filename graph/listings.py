@@ -226,7 +226,8 @@ class Listings:
         """Merge a listed node and an extracted node into one; return the id kept.
 
         The extracted node is kept (its name, source, article edges); the listed node's properties
-        are added where the extracted one lacks them, its lists (aliases, keys, list_ids) are joined,
+        are added where the extracted one lacks them, its lists (aliases, keys, list_ids, the
+        sources of single values, which then choose each value again: graph/sources.py) are joined,
         and every relationship is moved over. A listed node that came from articles itself (merged
         earlier) is kept instead, so earlier merges are never undone.
         """

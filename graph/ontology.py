@@ -83,6 +83,12 @@ class Label:
             p for p in self.own if not self.properties[p].identifier and not self.properties[p].is_list
         )
 
+    @cached_property
+    def sourced(self) -> tuple[str, ...]:
+        """The single-valued properties kept with their sources (graph/sources.py): an entity
+        label's own scalar properties, identifiers and attributes alike."""
+        return tuple(p for p in self.own if not self.properties[p].is_list) if self.is_entity else ()
+
 
 @dataclass(frozen=True)
 class RelType:
@@ -95,6 +101,7 @@ class RelType:
     extract_from: tuple[str, ...] = ()  # the sources the text rules take; `sources` unless declared
     extract_to: tuple[str, ...] = ()  # the targets the text rules take; `targets` unless declared
     roles: frozenset[str] = frozenset()  # what the type does in the reads (REL_ROLES)
+    sourced: tuple[str, ...] = ()  # its single-valued properties kept with their sources (graph/sources.py)
 
 
 @dataclass(frozen=True)
@@ -344,6 +351,8 @@ def _load(source: str) -> Ontology:
             name, spec.get("doc", ""), tuple(spec["from"]), tuple(spec["to"]), {**rel_common, **own}, tuple(own),
             tuple(spec.get("extract_from") or spec["from"]), tuple(spec.get("extract_to") or spec["to"]),
             _roles(name, spec),
+            # A type whose properties one writer sets (`sourced: false`) keeps no sources for them.
+            tuple(p for p in own if not own[p].is_list) if spec.get("sourced", True) else (),
         )
     known = set(labels) | {raw["entity_label"]}
     for kind, names in (("Label", known), ("Relationship type", rels)):

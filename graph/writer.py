@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graph import cypher, evidence as ev
+from graph import cypher, evidence as ev, sources
 from graph.cypher import Rows
 from graph.errors import OntologyError
 from graph.ontology import Ontology
@@ -40,6 +40,7 @@ HISTORY = "history"  # the Article property listing the versions it replaced
 MATCH_CANDIDATE = "MATCH_CANDIDATE"  # a list-matching guess: it does not keep an entity alive
 IDENTITY = "identity"  # the Vessel list property of its names and flags over time (graph/identity.py)
 DENIALS = "denials"  # the entity list property of denied relations (certainty "denied"): never an edge
+SOURCES = sources.SOURCES  # the list property of single values' sources (graph/sources.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,24 @@ SET r.articles = [x IN r.articles WHERE x <> row.aid],
 WITH r WHERE size(r.articles) = 0 AND size(r.evidence) = 0
 DELETE r""",
     ]
+    # Its items among the sources of single values (graph/sources.py), on the relationships
+    # between entities it mentions and on those entities, and each value they gave derived again
+    # from the sources left (gone when none is left).
+    rel_props = {p: rt.properties[p] for rt in onto.relationships.values() for p in rt.sourced}
+    if rel_props:
+        strip.append(_unsourced(f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(x:{entity})
+WITH row, collect(x) AS xs
+UNWIND xs AS x
+UNWIND xs AS y
+MATCH (x)-[r]->(y)
+WHERE r.{SOURCES} IS NOT NULL""", "r", rel_props))
+    strip += [
+        _unsourced(f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{name})
+WHERE v.{SOURCES} IS NOT NULL""", "v", {p: lab.properties[p] for p in lab.sourced})
+        for name, lab in onto.labels.items() if lab.sourced
+    ]
     strip += [
         f"""UNWIND $rows AS row
 MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{label})
@@ -290,6 +309,20 @@ RETURN count(r) AS stated,
        sum(CASE WHEN any(a IN r.articles WHERE NOT a IN $aids)
                   OR any(e IN coalesce(r.evidence, []) WHERE NOT any(a IN $aids WHERE e CONTAINS a)) THEN 1 ELSE 0 END) AS shared""",
     )
+
+
+def _unsourced(match: str, target: str, props: Mapping[str, Any]) -> str:
+    """`match` (binding `row` and `target`) followed by the removal of the items article
+    row.aid gave `target` and the derivation of each property they named from the items left."""
+    gone = sources.of_source(f"{target}.{SOURCES}", "row.aid")
+    sets = [f"{target}.{SOURCES} = {sources.none_if_empty('s_kept')}"]
+    sets += [f"{target}.{p} = CASE WHEN {sources.names(p, 's_gone')} THEN {sources.value('s_kept', p, prop.type)} "
+             f"ELSE {target}.{p} END" for p, prop in sorted(props.items())]
+    return (f"""{match}
+WITH DISTINCT {target}, row, {gone} AS s_gone
+WHERE size(s_gone) > 0
+WITH {target}, s_gone, [s_x IN {target}.{SOURCES} WHERE NOT s_x IN s_gone] AS s_kept
+SET """ + ",\n    ".join(sets))
 
 
 _VERSION_COLUMNS = ("a.id AS id, a.title AS title, a.url AS url, a.path AS path, a.published AS published, "
@@ -441,8 +474,9 @@ class Writer:
         """Make the graph what add_article(facts, replace=True) would make it, for an article
         whose facts are exactly what it wrote earlier (the caller knows that: a re-scan within
         one ingest, ingest.pipeline.Shares): only the scalar properties of its entities and
-        relationships that later writes changed (SET +=: the last writer wins) are set back, in
-        one batch. The Article keeps its ingested_at. False, writing nothing, when one of its
+        relationships that later writes changed (SET +=: the last writer wins, e.g. a name) are
+        set back, in one batch. Single values kept with their sources (graph/sources.py) need
+        nothing: a rewrite would give them the same items back. The Article keeps its ingested_at. False, writing nothing, when one of its
         nodes or relationships is gone: write it in full instead."""
         return self.settle_many([facts]) == 1
 
@@ -540,12 +574,14 @@ class Writer:
             "complete": True, "text": art.text, NAME_KEYS: list(art.name_keys),
         }]}
         rels: dict[str, list[dict]] = {}
+        labels, rtypes = self.store.ontology.labels, self.store.ontology.relationships
         for e in facts.entities:
             row = {"id": e.id, "name": e.name, "aliases": sorted(set(e.aliases) | {e.name}), "keys": list(e.keys),
                    "source": "article"}
             if e.ais_dark:
                 row[AIS_DARK] = [ev.encode(aid, d.sentence, "rule", date=d.date, cue=d.cue) for d in e.ais_dark]
             row.update(e.properties)
+            sources.itemize(row, aid, labels[e.label].sourced)
             nodes.setdefault(e.label, []).append(row)
             if e.mentions:
                 rels.setdefault(MENTIONS, []).append({"start": aid, "end": e.id, "count": e.mentions, "keys": list(e.keys),
@@ -573,9 +609,12 @@ class Writer:
             if r.method not in row["methods"]:
                 row["methods"].append(r.method)
             for prop, value in r.properties.items():
-                if value is not None and row.get(prop) is None:
+                if value is not None and value != "" and row.get(prop) is None:
                     row[prop] = value
         for (rtype, *_), row in merged.items():
+            # The article is one source of each value it gives (its first, in text order); the
+            # edge shows the value most sources give, whatever order articles came in.
+            sources.itemize(row, aid, rtypes[rtype].sourced)
             rels.setdefault(rtype, []).append(row)
         return nodes, rels
 

@@ -523,7 +523,7 @@ def refresh(store, before: list[KnownName] | frozenset[str], *, nlp=None, n_proc
 # Most articles a re-scan extracts again within one ingest give the same facts as their first
 # write (bench/RESULTS.md section 7: 149 of 155). Rewriting them strips their share and adds
 # the same share back, then sets their scalar properties (the writer's SET +=: the last
-# writer's value wins). So for an article whose facts are what it wrote in this run, the
+# writer's value wins, e.g. a name; single values follow their sources, graph/sources.py). So for an article whose facts are what it wrote in this run, the
 # writer only sets back the scalars later writes changed (graph.writer.Writer.settle_many, up
 # to SETTLE_CHUNK such articles with one read and one write, in their order among the full
 # rewrites): the graph ends as a full rewrite leaves it, except that Article.ingested_at keeps

@@ -184,60 +184,67 @@ def test_settle_sets_back_only_the_scalars_later_writes_changed(store):
     first = _article("a1", SHIP, PORT, OWNER, relations=(call, _owned()))
     w = store.writer()
     w.add_article(first)
-    # A later article changes the ship's flag and the call's activity (the last writer wins).
-    later_ship = EntityFacts(SHIP.id, "Vessel", "Sea Example", ("Sea Example",), ("sea example",),
+    # A later article names the ship otherwise (the last writer's name wins), and gives it another
+    # flag and the call another activity (single values: the most sources win, then the smallest).
+    later_ship = EntityFacts(SHIP.id, "Vessel", "Sea Exampel", ("Sea Exampel",), ("sea exampel",),
                              {"imo": "1234567", "flag": "Otherland"}, mentions=1)
     later_call = RelationFacts("CALLED_AT", SHIP.id, PORT.id, "It left Exampleton.", key="2024-05-03",
                                properties={"activity": "departed"})
     w.add_article(_article("a2", later_ship, PORT, relations=(later_call,)))
+    ship = "MATCH (n:Vessel) RETURN n.name AS name, n.flag AS flag"
+    assert store.run(ship).rows == [{"name": "Sea Exampel", "flag": "Examplia"}]
     before = _edges(store)
     assert w.settle(first) is True
-    flag = store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"]
     after = _edges(store)
-    assert flag == "Examplia"  # as add_article(first, replace=True) would leave it
+    # as add_article(first, replace=True) would leave them: its name back, the single values as they were
+    assert store.run(ship).rows == [{"name": "Sea Example", "flag": "Examplia"}]
     key = f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03"
-    assert after[key]["activity"] == "docked"
+    assert after[key]["activity"] == before[key]["activity"] == "departed"
     assert after[key]["evs"] == before[key]["evs"] and after[key]["arts"] == before[key]["arts"]  # lists untouched
     # A fact whose edge is gone cannot be settled: nothing is written, the caller rewrites in full.
     store.run("MATCH ()-[r:OWNED_BY]->() DELETE r", write=True)
-    store.run("MATCH (n:Vessel) SET n.flag = 'Thirdland'", write=True)
+    store.run("MATCH (n:Vessel) SET n.name = 'Thirdname'", write=True)
     assert w.settle(first) is False
-    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Thirdland"
+    assert store.run("MATCH (n:Vessel) RETURN n.name AS f").rows[0]["f"] == "Thirdname"
 
 
 def test_settle_many_ends_as_settling_one_after_the_other(store):
     """One read and one write for several articles: each article's values count in order, so a
-    later article's value that the graph already holds still wins over an earlier one's."""
-    def ship(flag):
-        return EntityFacts(SHIP.id, "Vessel", "Sea Example", ("Sea Example",), ("sea example",),
-                           {"imo": "1234567", "flag": flag}, mentions=1)
+    later article's value that the graph already holds still wins over an earlier one's. Single
+    values (the flag, the activity) follow their sources, not the order: settling leaves them."""
+    def ship(name, flag):
+        return EntityFacts(SHIP.id, "Vessel", name, (name,), (name.lower(),), {"imo": "1234567", "flag": flag},
+                           mentions=1)
 
     def call(activity, aid):
         return RelationFacts("CALLED_AT", SHIP.id, PORT.id, f"Sea Example at Exampleton ({aid}).", key="2024-05-03",
                              properties={"activity": activity})
 
-    a1 = _article("a1", ship("Examplia"), PORT, relations=(call("docked", "a1"),))
-    a2 = _article("a2", ship("Thirdland"), PORT, relations=(call("departed", "a2"),))
-    a3 = _article("a3", ship("Thirdland"), PORT, relations=(call("departed", "a3"),))
-    gone = _article("a0", SHIP, OWNER, relations=(_owned(),))
+    a1 = _article("a1", ship("Sea Example", "Examplia"), PORT, relations=(call("docked", "a1"),))
+    a2 = _article("a2", ship("Sea Exampel", "Thirdland"), PORT, relations=(call("departed", "a2"),))
+    a3 = _article("a3", ship("Sea Exampel", "Thirdland"), PORT, relations=(call("departed", "a3"),))
+    gone = _article("a0", ship("Sea Example", None), OWNER, relations=(_owned(),))
     w = store.writer()
     for facts in (gone, a1, a2, a3):
         w.add_article(facts)
     key = f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03"
-    # a1 alone sets its values back.
+
+    def values():
+        row = store.run("MATCH (n:Vessel) RETURN n.name AS n, n.flag AS f").rows[0]
+        return row["n"], row["f"], _edges(store)[key]["activity"]
+
+    # Thirdland: a2 and a3 against a1 (Examplia); departed: a2 and a3 against a1.
+    assert values() == ("Sea Exampel", "Thirdland", "departed")
+    # a1 alone sets its name back.
     assert w.settle_many([a1]) == 1
-    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Examplia"
-    assert _edges(store)[key]["activity"] == "docked"
-    # a1 then a2: a2's values are the last, as settle(a1); settle(a2) leaves them, though a2
-    # alone would find nothing to change before a1's were set.
-    store.run("MATCH (n:Vessel) SET n.flag = 'Thirdland'", write=True)
-    store.run("MATCH ()-[r:CALLED_AT]->() SET r.activity = 'departed'", write=True)
+    assert values() == ("Sea Example", "Thirdland", "departed")
+    # a1 then a2: a2's name is the last, as settle(a1); settle(a2) leaves it, though a2
+    # alone would find nothing to change before a1's was set.
+    store.run("MATCH (n:Vessel) SET n.name = 'Sea Exampel'", write=True)
     assert w.settle_many([a1, a2]) == 2
-    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Thirdland"
-    assert _edges(store)[key]["activity"] == "departed"
+    assert values() == ("Sea Exampel", "Thirdland", "departed")
     # An article whose edge is gone stops the batch there: those before it are settled, it and
     # those after it are not.
     store.run("MATCH ()-[r:OWNED_BY]->() DELETE r", write=True)
     assert w.settle_many([a1, gone, a2]) == 1
-    assert store.run("MATCH (n:Vessel) RETURN n.flag AS f").rows[0]["f"] == "Examplia"
-    assert _edges(store)[key]["activity"] == "docked"
+    assert values() == ("Sea Example", "Thirdland", "departed")

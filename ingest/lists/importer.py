@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph import evidence
+from graph import evidence, sources
 from graph.errors import InputError
 from graph.listings import Listings, StoredNode
 from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
@@ -110,7 +110,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
             for code in e.countries:
                 place = country(code)
                 if place and store.ontology.allows("LOCATED_IN", label, "Country"):
-                    _country(rows, place)
+                    _country(rows, place, parsed.name)
                     rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key))
         rows.write(store)
     if review:
@@ -202,7 +202,14 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
         "list_ids": [e.key],
         "listed": True,
     }
-    scalars = {k: v for k, v in e.props.items() if k in declared}
+    sourced = store.ontology.label(label).sourced
+    scalars = {k: v for k, v in e.props.items() if k in declared and k not in sourced}
+    # The entry is one source of each single value it gives (graph/sources.py): the node shows
+    # the value most sources give, whichever came first.
+    row[sources.SOURCES] = sorted({sources.item(k, e.key, v) for k, v in e.props.items()
+                                   if k in sourced and v not in (None, "")})
+    if not row[sources.SOURCES]:
+        del row[sources.SOURCES]
     if current is None or current.props.get("source") == LIST_SOURCE_PREFIX + list_name:
         row.update(name=e.name, source=LIST_SOURCE_PREFIX + list_name, **scalars)
     else:
@@ -211,14 +218,20 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
     return row
 
 
-def _edge(start: str, end: str, sentence: str, entry: str, **props) -> dict:
-    return {
+def _edge(start: str, end: str, sentence: str, entry: str, *, key: str | None = None, **props) -> dict:
+    """A relationship row the list entry `entry` states; its single values (`props`) are the
+    entry's items (graph/sources.py)."""
+    row = {
         "start": start,
         "end": end,
         "methods": ["list"],
         "evidence": [evidence.encode("", sentence, "list", entry=entry)],
-        **props,
+        **({"key": key} if key is not None else {}),
     }
+    items = sorted({sources.item(k, entry, v) for k, v in props.items() if v not in (None, "")})
+    if items:
+        row[sources.SOURCES] = items
+    return row
 
 
 class _Rows:
@@ -249,9 +262,13 @@ class _Rows:
         )
 
 
-def _country(b: _Rows, place) -> None:
-    b.node("Country", {"id": place.id, "name": place.name, "iso2": place.iso2, "aliases": [place.name],
-                       "keys": name_keys(place.name)})
+def _country(b: _Rows, place, list_name: str) -> None:
+    """The node of a state the list `list_name` names; its code's source is the list (one item,
+    however many entries name the state)."""
+    row = {"id": place.id, "name": place.name, "aliases": [place.name], "keys": name_keys(place.name)}
+    if place.iso2:
+        row[sources.SOURCES] = [sources.item("iso2", list_name, place.iso2)]
+    b.node("Country", row)
 
 
 def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int:
@@ -270,11 +287,11 @@ def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int
                 b.node("Agency", {"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
                                   "keys": name_keys(auth.name, list(auth.aliases))})
                 if auth.country is not None:
-                    _country(b, auth.country)
+                    _country(b, auth.country, s.list_name)
                     b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name))
             elif state is not None:
                 target = state.id
-                _country(b, state)
+                _country(b, state, s.list_name)
             else:
                 parsed.skip("Sanction without authority or country")
                 continue
