@@ -408,10 +408,15 @@ def stop(obj: Context, force: bool) -> None:
         return
     from pathlib import Path
 
-    from graph.server import stop_server
+    from graph.server import ForeignRegistry, stop_server
 
     path = Path(settings.db).expanduser().resolve()
-    if stop_server(path, force=force):
+    try:
+        stopped = stop_server(path, force=force)
+    except ForeignRegistry as exc:  # a registry copied with a backup: the other database's server runs on
+        click.echo(str(exc))
+        return
+    if stopped:
         click.echo(f"stopped the database server for {path}")
     else:
         click.echo(f"no database server running for {path}")

