@@ -108,7 +108,7 @@ def _ingest_and_list(store) -> None:
     from ingest.lists.importer import import_sanctions
 
     _ingest(store)
-    import_sanctions(store, LISTS / "identity.ftm.json", "ftm")
+    import_sanctions(store, DATA.parent / "lists" / "identity.ftm.json", "ftm")
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +132,7 @@ def test_the_readers_keep_a_ships_names_and_flags_as_the_list_states_them():
         ("flag", "Comoros", "former", None), ("flag", "Gabon", "former", None),
         ("name", "GREY LANTERN", "former", "2021-07-14"), ("name", "KESTREL D", "listed", None)]
     assert kestrel.identity[4].note == "OFAC SDN entry 39001: f.k.a. GREY LANTERN (renamed 14 Jul 2021)"
-    listed = ftm.read(LISTS / "identity.ftm.json").entities["ftm:os-kestrel-dawn"]
+    listed = ftm.read(DATA.parent / "lists" / "identity.ftm.json").entities["ftm:os-kestrel-dawn"]
     assert [(x.field, x.value, x.status, x.date) for x in listed.identity] == [
         ("name", "KESTREL DAWN", "current", "2021-07-14"), ("name", "KESTREL D", "listed", None),
         ("name", "GREY LANTERN", "former", "2021-07-14"), ("flag", "Palau", "listed", None),
