@@ -11,7 +11,13 @@ items, graph/evidence.py, with `field` name|flag, `value`, `status` and the stat
 - status "former" / "current": a rename the article states ("formerly known as", "f.k.a.",
   "ex-", "renamed"), the year when the sentence gives one.
 
-A list entry's aliases and flag are read from the node (its `list_ids`, `aliases`, `flag`).
+A sanctions list's names and flags for the ship are identity items too, written by the list
+import (ingest/lists/importer.py; method "list", `entry` the list entry): status "listed" (the
+entry's name, an a.k.a., its flag), "former" (f.k.a., a previous name, a past flag) or
+"current" (n.k.a., the name a rename gave), `date` as the list states it (a rename's date) and
+`listed_on` the entry's listing date, which dates the list's names as an article's date dates
+its names. A ship imported before lists wrote these items falls back to its node's `aliases`
+and `flag`, undated.
 Owners and managers are the ship's ownership relationships with their claims (graph/claims.py:
 first and last reported). The dates of the timeline are when a fact was reported (the article's
 date), or the date the sentence states.
@@ -85,37 +91,50 @@ def finish(pending: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     row, items, store = pending["_row"], pending["_items"], pending["_store"]
     groups: dict[tuple[str, str], dict[str, Any]] = {}
+    from_lists = False
     for item in items:
         field, value = str(item.get("field") or ""), str(item.get("value") or "")
         if field not in ("name", "flag") or not value:
             continue
         g = groups.setdefault((field, _norm(value)), {"field": field, "value": value, "statuses": set(), "dates": [],
-                                                       "stated": [], "evidence": []})
+                                                       "stated": [], "evidence": [], "entries": [], "listed_on": []})
+        if g["value"].isupper() and not value.isupper():
+            g["value"] = value  # "Orchid Bay" as an article writes it, not a list's "ORCHID BAY"
         g["statuses"].add(str(item.get("status") or "named"))
         if item.get("published"):
             g["dates"].append(str(item["published"])[:10])
+        if item.get("method") == "list":
+            from_lists = True
+            g["entries"].append(f"{item.get('list_name')}:{item.get('list_entry')}" if item.get("list_name") else "list")
+            if item.get("listed_on"):
+                g["listed_on"].append(str(item["listed_on"])[:10])
         if item.get("date"):
             g["stated"].append(str(item["date"]))
         g["evidence"].append(item)
-    # A list entry's names and flag (no article states them): undated, the entry as the source.
+    # A list entry's names and flag, for a ship imported before the list import wrote identity
+    # items: undated, the entry as the source.
     listed = list(row["list_ids"] or [])
-    if listed:
+    if listed and not from_lists:
         for alias in row["aliases"] or []:
             g = groups.setdefault(("name", _norm(alias)), {"field": "name", "value": alias, "statuses": set(), "dates": [],
-                                                           "stated": [], "evidence": []})
+                                                           "stated": [], "evidence": [], "entries": [], "listed_on": []})
             g["statuses"].add("listed")
         if row["flag"] and str(row["source"] or "").startswith("list:"):
             g = groups.setdefault(("flag", _norm(row["flag"])), {"field": "flag", "value": row["flag"], "statuses": set(),
-                                                                  "dates": [], "stated": [], "evidence": []})
+                                                                  "dates": [], "stated": [], "evidence": [], "entries": [], "listed_on": []})
             g["statuses"].add("listed")
     facts = []
     for g in groups.values():
         status = "former" if "former" in g["statuses"] and "current" not in g["statuses"] else \
             "current" if "current" in g["statuses"] else "listed" if g["statuses"] == {"listed"} else "named"
+        # When it was reported: by the articles' dates, and a list's listing date.
+        seen = g["dates"] + g["listed_on"]
         facts.append({"field": g["field"], "value": g["value"], "status": status,
-                      "first": min(g["dates"], default=None), "last": max(g["dates"], default=None),
-                      "stated": min(g["stated"], default=None), "evidence": g["evidence"],
-                      "listed": sorted(listed) if "listed" in g["statuses"] else []})
+                      "first": min(seen, default=None), "last": max(seen, default=None),
+                      "reported": (min(g["dates"]), max(g["dates"])) if g["dates"] else None,
+                      "stated": _earliest(g["stated"]), "evidence": g["evidence"],
+                      "listed": sorted(set(g["entries"])) or (sorted(listed) if "listed" in g["statuses"] else []),
+                      "only_listed": bool(g["entries"]) and all(x.get("method") == "list" for x in g["evidence"])})
     names = sorted((f for f in facts if f["field"] == "name"), key=_order)
     flags = sorted((f for f in facts if f["field"] == "flag"), key=_order)
     owners = [{"type": x["type"], "other": x["target"], "first": (x.get("claim") or {}).get("first"),
@@ -125,7 +144,9 @@ def finish(pending: dict[str, Any] | None) -> dict[str, Any] | None:
     rank = {"former": 0, "named": 1, "listed": 1, "current": 2}
     for f in names + flags:
         # A rename is dated by the year the sentence states; a name or flag by when it was first reported.
-        when = f["stated"] if f["status"] == "current" and f["stated"] else f["first"]
+        # A former name only a list states, with the date of its rename, is dated by that date too.
+        renamed = f["status"] == "current" or (f["status"] == "former" and f.get("only_listed"))
+        when = f["stated"] if renamed and f["stated"] else f["first"]
         events.append({"date": when, "what": _event_text(f), "_rank": rank[f["status"]]})
     for o in owners:
         events.append({"date": o["first"], "_rank": 3, "what": f"{o['type']} {o['other'].get('name') or o['other']['id']}"
@@ -133,6 +154,15 @@ def finish(pending: dict[str, Any] | None) -> dict[str, Any] | None:
     events.sort(key=lambda e: (e["date"] is None, e["date"] or "", e.pop("_rank"), e["what"]))
     return {"imo": row["imo"], "names": names, "flags": flags, "owners": owners, "events": events,
             "conflicts": _conflicts(store, pending["_id"], row, names, flags)}
+
+
+def _earliest(dates: list[str]) -> str | None:
+    """The earliest of the stated dates, as precisely as one gives it ("2023" and "2023-04-18": the latter)."""
+    if not dates:
+        return None
+    first = min(dates)
+    finer = [d for d in dates if d.startswith(first) and len(d) > len(first)]
+    return min(finer) if finer else first
 
 
 def _order(f: dict[str, Any]) -> tuple:
@@ -145,13 +175,17 @@ def _event_text(f: dict[str, Any]) -> str:
     text = {"former": f"former {what}", "current": "renamed to" if what == "name" else "flag",
             "listed": f"{what} on a sanctions list", "named": f"reported under the {what}"}[f["status"]]
     until = f" (reported until {f['last']})" if f["last"] and f["last"] != f["first"] else ""
-    return f"{text} {f['value']}{until}"
+    # A fact only a sanctions list states names the entry.
+    source = f" ({', '.join(f['listed'])})" if f.get("only_listed") else ""
+    return f"{text} {f['value']}{until}{source}"
 
 
 def _conflicts(store: GraphStore, entity_id: str, row: dict[str, Any], names: list[dict], flags: list[dict]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     imo = row["imo"]
-    distinct = [n for n in names if n["status"] != "listed"] or names
+    # A list's own names count (its a.k.a. is a name the hull goes by); the undated fallback of a
+    # ship imported before lists wrote identity items (its aliases, spellings included) does not.
+    distinct = [n for n in names if n["status"] != "listed" or n["evidence"]] or names
     if imo and len({_norm(n["value"]) for n in distinct}) > 1:
         former = [n["value"] for n in names if n["status"] == "former"]
         others = [n["value"] for n in names if n["status"] != "former"]
@@ -170,12 +204,12 @@ def _conflicts(store: GraphStore, entity_id: str, row: dict[str, Any], names: li
         ).rows:
             out.append({"kind": "same_name_other_imo",
                         "text": f"the name {other['name']} is also on IMO {other['imo']} ({other['id']})"})
-    dated = [f for f in flags if f["first"]]
-    for i, a in enumerate(dated):
-        for b in dated[i + 1:]:
-            if a["first"] <= b["last"] and b["first"] <= a["last"]:
-                out.append({"kind": "two_flags", "text": f"two flags at once: {a['value']} ({a['first']}..{a['last']}) "
-                                                          f"and {b['value']} ({b['first']}..{b['last']})"})
+    # Articles reporting two flags over the same period (a list's listing date is no report of a flag flown).
+    dated = [(f["value"], *f["reported"]) for f in flags if f["reported"]]
+    for i, (a, a1, a2) in enumerate(dated):
+        for b, b1, b2 in dated[i + 1:]:
+            if a1 <= b2 and b1 <= a2:
+                out.append({"kind": "two_flags", "text": f"two flags at once: {a} ({a1}..{a2}) and {b} ({b1}..{b2})"})
     return out
 
 

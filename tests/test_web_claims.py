@@ -1,7 +1,8 @@
 """Claims and ship histories on the entity page, in a real browser (Debian's chromium via
 Playwright, as tests/test_web_browser.py): `sanctions-kg serve` over examples/claims and
-examples/identity; the page shows each fact's claim, the denial against it, the contradiction,
-the denied-only sanction, the identity timeline and its conflicts, and passes ?min_sources on.
+examples/identity, and a list of our own (tests/data/lists/identity_ofac); the page shows each fact's claim, the denial against it, the contradiction,
+the denied-only sanction, the identity timeline and its conflicts (a list's names with their dates too, as the JSON
+holds them), and passes ?min_sources on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ def server(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("claims-browser") / "graph.db")
     with open_store(db) as store:
         assert ingest_paths(store, [str(ROOT / "examples" / "claims"), str(ROOT / "examples" / "identity")]).ok
+        from ingest.lists.importer import import_sanctions
+
+        import_sanctions(store, ROOT / "tests" / "data" / "lists" / "identity_ofac", "ofac")
     with serving(db, tmp_path_factory.mktemp("log")) as base:
         yield base
 
@@ -53,3 +57,18 @@ def test_entity_page_shows_the_ship_history(server, page):
     assert "2023 · renamed to Sable Crest (reported until 2023-07-15)" in texts
     kinds = page.locator("#identity-conflicts li").evaluate_all("els => els.map(e => e.dataset.kind)")
     assert kinds == ["same_imo_new_name", "same_name_other_imo", "two_flags"]
+
+
+def test_entity_page_shows_a_list_s_names_with_their_dates(server, page):
+    import json
+    import urllib.request
+
+    page.goto(server + "/entity/imo:9315044")
+    timeline = page.locator("#identity li")
+    timeline.first.wait_for()
+    texts = timeline.all_inner_texts()
+    assert texts[:2] == ["2021-07-14 · former name GREY LANTERN (us-ofac-sdn:39001)",
+                         "2021-07-14 · renamed to KESTREL DAWN (us-ofac-sdn:39001)"]
+    with urllib.request.urlopen(server + "/api/entity/imo:9315044") as resp:
+        events = json.load(resp)["identity"]["events"]
+    assert len(texts) == len(events) and texts[0].endswith(events[0]["what"])

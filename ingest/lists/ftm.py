@@ -4,6 +4,9 @@ Each line is one entity `{"id", "schema", "properties": {...}, "datasets": [...]
 `followthemoney` model so values are cleaned the way FtM tools clean them. Thing schemata become
 nodes (Vessel, Company, Organization, LegalEntity, PublicBody, Person); Sanction becomes a
 SANCTIONED_BY edge; Ownership (and Vessel owner/operator) become OWNED_BY / OPERATED_BY.
+A Vessel's names and flags become its identity history (graph/identity.py): name and alias as
+listed, previousName as former and the name renamed to as current (dated by nameChangeDate),
+flag as listed and pastFlags as former.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from graph.errors import InputError
 from graph.formats import valid_imo
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
+from ingest.lists.records import ListedEntity, ListedIdentity, ListedLink, ListedSanction, ParsedList
 
 NAMESPACE = "ftm"  # list key and node id prefix of FtM entities: ftm:<entity id>
 
@@ -80,6 +83,24 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
 
 def _date(values: list[str]) -> str | None:
     return min(values) if values else None
+
+
+def _vessel_identity(proxy, entry: str) -> list[ListedIdentity]:
+    """A Vessel's names and flags as the entity states them. FtM does not tie a nameChangeDate to
+    one previous name: the latest is the current name's, and a lone previous name's."""
+    from followthemoney.types import registry
+
+    changed = max(proxy.get("nameChangeDate"), default=None)
+    former = proxy.get("previousName")
+    out = [ListedIdentity("name", n, "current" if former and changed else "listed", changed if former else None,
+                          f"{entry}: name {n}") for n in proxy.get("name")]
+    out += [ListedIdentity("name", n, "listed", None, f"{entry}: alias {n}") for n in proxy.get("alias")]
+    out += [ListedIdentity("name", n, "former", changed if len(former) == 1 else None, f"{entry}: previous name {n}")
+            for n in former]
+    flag = lambda code: registry.country.caption(code) or code  # noqa: E731
+    out += [ListedIdentity("flag", flag(c), "listed", None, f"{entry}: flag {flag(c)}") for c in proxy.get("flag")]
+    out += [ListedIdentity("flag", flag(c), "former", None, f"{entry}: past flag {flag(c)}") for c in proxy.get("pastFlags")]
+    return out
 
 
 def read(path: str | Path) -> ParsedList:
@@ -166,10 +187,12 @@ def read(path: str | Path) -> ParsedList:
                 if value and ftm_prop == "flag":
                     value = registry.country.caption(value)
                 props[prop] = value
+            history = _vessel_identity(proxy, f"{datasets[0] if datasets else path.stem} entity {proxy.id}")
             for prop, rel in mapping.vessel_links():
                 for ref in proxy.get(prop):
                     parsed.links.append(ListedLink(rel, key, f"{NAMESPACE}:{ref}", summary=f"FtM Vessel.{prop}"))
         else:
+            history = []
             for prop, ftm_prop in mapping.properties(label).items():
                 if ftm_prop in schema.properties and proxy.first(ftm_prop):
                     props[prop] = proxy.first(ftm_prop)
@@ -178,7 +201,7 @@ def read(path: str | Path) -> ParsedList:
         parsed.entities[key] = ListedEntity(
             key=key, label=label, name=proxy.caption or names[0], node_id=node_id,
             aliases=list(dict.fromkeys(aliases)), props={k: v for k, v in props.items() if v},
-            countries=countries,
+            countries=countries, identity=history,
         )
     # The import is named as its sanctions are: by the file's datasets (or the file's name), the
     # same name in the summary, on list-only nodes (source) and on each sanction.

@@ -93,6 +93,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
     resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
     review = _conflicting_names(listings, entities, resolved)
+    listed_on = _listing_dates(parsed)
     for start in range(0, len(entities), CHUNK):
         chunk = entities[start : start + CHUNK]
         existing = listings.nodes(sorted({resolved[e.key] for e in chunk}), timeout=120)
@@ -101,7 +102,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
             node_id = resolved[e.key]
             current = existing.get(node_id)
             label = (current.label if current else None) or e.label
-            rows.node(label, _node_row(store, e, node_id, label, current, parsed.name))
+            rows.node(label, _node_row(store, e, node_id, label, current, parsed.name, listed_on.get(e.key)))
             summary.entities += 1
             if not current:
                 summary.created += 1
@@ -192,7 +193,29 @@ def _conflicting_names(listings: Listings, entities: list[ListedEntity], resolve
     return out
 
 
-def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredNode | None, list_name: str) -> dict:
+def _listing_dates(parsed: ParsedList) -> dict[str, str]:
+    """Entry key -> the earliest listing date its sanctions give (ISO, or a year)."""
+    out: dict[str, str] = {}
+    for s in parsed.sanctions:
+        if s.date and (s.entity not in out or s.date[:10] < out[s.entity]):
+            out[s.entity] = s.date[:10]
+    return out
+
+
+def _identity_items(e: ListedEntity, listed_on: str | None) -> list[str]:
+    """The entry's names and flags as identity items of the ship (graph/identity.py): the list's
+    evidence (method list, the entry), `date` as the list states it, `listed_on` the entry's
+    listing date."""
+    return list(dict.fromkeys(
+        evidence.encode("", x.note or f"{e.key}: {x.value}", "list", field=x.field, value=x.value, status=x.status,
+                        date=x.date, listed_on=listed_on, entry=e.key)
+        for x in e.identity if x.value))
+
+
+def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredNode | None, list_name: str,
+              listed_on: str | None = None) -> dict:
+    from graph.identity import IDENTITY
+
     declared = store.ontology.label(label).properties
     aliases = list(dict.fromkeys([e.name, *e.aliases]))
     row: dict = {
@@ -202,6 +225,8 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
         "list_ids": [e.key],
         "listed": True,
     }
+    if IDENTITY in declared and e.identity:
+        row[IDENTITY] = _identity_items(e, listed_on)
     sourced = store.ontology.label(label).sourced
     scalars = {k: v for k, v in e.props.items() if k in declared and k not in sourced}
     # The entry is one source of each single value it gives (graph/sources.py): the node shows

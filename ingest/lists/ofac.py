@@ -8,6 +8,9 @@ The files have no header row. Columns, as OFAC documents them:
 `-0- ` marks an empty field. Several programs share one field as "RUSSIA-EO14024] [UKRAINE-EO13662".
 IMO numbers, MMSIs and "Linked To:" names sit in Remarks ("Vessel Registration Identification
 IMO 9161003; ...").
+A ship's names and flags as the entry states them become its identity history (graph/identity.py):
+its name and flag, alt.csv's a.k.a. / f.k.a. / n.k.a. names (with a date their alt_remarks give),
+and Remarks' "Former Vessel Flag".
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from graph.errors import InputError
 from graph.formats import valid_imo
-from ingest.lists.records import ListedEntity, ListedLink, ListedSanction, ParsedList
+from ingest.lists.records import ListedEntity, ListedIdentity, ListedLink, ListedSanction, ParsedList, stated_date
 
 LIST_NAME = "us-ofac-sdn"
 AUTHORITY = "Office of Foreign Assets Control"
@@ -27,6 +30,10 @@ SDN_COLUMNS = 12
 _IMO = re.compile(r"\bIMO\s*:?\s*(\d{7})\b")
 _MMSI = re.compile(r"\bMMSI\s*:?\s*(\d{9})\b")
 _LINKED = re.compile(r"Linked To:\s*([^;]+?)\s*(?:;|\.$|$)")
+_FORMER_FLAG = re.compile(r"Former Vessel Flag\s+([^;]+?)\s*(?:;|\.$|$)")
+# alt.csv's alt_type: a.k.a. is another name the entry goes by, f.k.a. a former one, n.k.a. the new one.
+_ALT_STATUS = {"aka": "listed", "fka": "former", "nka": "current"}
+_ALT_WORDS = {"listed": "a.k.a.", "former": "f.k.a.", "current": "n.k.a."}
 _LEGAL_FORM = re.compile(r",\s*(OOO|LLC|JSC|PJSC|OJSC|CJSC|AO|PAO|ZAO|OAO|LTD\.?|LIMITED|INC\.?|CO\.?,? LTD\.?|GMBH|S\.A\.|FZE|PLC)$", re.I)
 
 
@@ -93,6 +100,7 @@ def read(path: str | Path) -> ParsedList:
                 "(ent_num, SDN_Name, SDN_Type, Program, ..., Remarks). Is this OFAC's sdn.csv?"
             )
         ent_num, sdn_name, sdn_type = row[0].strip(), _null(row[1]), (_null(row[2]) or "").lower()
+        history: list[ListedIdentity] = []
         if not ent_num.isdigit() or not sdn_name:
             raise InputError(f"{sdn_path} line {i}: no entry number and name; is this OFAC's sdn.csv?")
         if ent_num in first_line:
@@ -118,6 +126,12 @@ def read(path: str | Path) -> ParsedList:
                 flag=_null(row[9]),
             )
             node_id = f"imo:{imo}" if imo else f"ofac:{ent_num}"
+            entry = f"OFAC SDN entry {ent_num}"
+            history = [ListedIdentity("name", sdn_name, "listed", note=f"{entry}: {sdn_name}")]
+            if _null(row[9]):
+                history.append(ListedIdentity("flag", str(_null(row[9])), "listed", note=f"{entry}: flag {_null(row[9])}"))
+            history += [ListedIdentity("flag", f, "former", note=f"{entry}: Former Vessel Flag {f}")
+                        for f in _FORMER_FLAG.findall(remarks)]
             if _null(row[10]):
                 owners.append((key, _null(row[10]) or ""))
             name = sdn_name
@@ -140,7 +154,7 @@ def read(path: str | Path) -> ParsedList:
             continue
         parsed.entities[key] = ListedEntity(
             key=key, label=label, name=name, node_id=node_id, aliases=aliases,
-            props={k: v for k, v in props.items() if v},
+            props={k: v for k, v in props.items() if v}, identity=history if label == "Vessel" else [],
         )
         names[sdn_name.upper()] = key
         for program in _programs(_null(row[3])) or [None]:
@@ -159,6 +173,19 @@ def read(path: str | Path) -> ParsedList:
             alt = _null(row[3]) if len(row) > 3 else None
             if entity and alt:
                 entity.aliases.append(_person_name(alt) if entity.label == "Person" else alt)
+                if entity.label == "Vessel":
+                    status = _ALT_STATUS.get((_null(row[2]) or "").lower().replace(".", ""), "listed")
+                    remark = _null(row[4]) if len(row) > 4 else None
+                    entity.identity.append(ListedIdentity(
+                        "name", alt, status, stated_date(remark),
+                        f"OFAC SDN entry {row[0].strip()}: {_ALT_WORDS[status]} {alt}" + (f" ({remark})" if remark else "")))
+    for entity in parsed.entities.values():
+        # A ship with a former name goes by its entry's name since the rename (the latest date an f.k.a. gives).
+        former = [x for x in entity.identity if x.field == "name" and x.status == "former"]
+        if former and entity.identity[0].status == "listed":
+            first = entity.identity[0]
+            entity.identity[0] = ListedIdentity(first.field, first.value, "current",
+                                                max((x.date for x in former if x.date), default=None), first.note)
     if add_path:
         for row in _rows(add_path):
             entity = parsed.entities.get(f"{LIST_NAME}:{row[0].strip()}")

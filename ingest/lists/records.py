@@ -8,6 +8,7 @@ entry was merged onto an entity extracted from articles.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -18,6 +19,22 @@ import yaml
 # taken from here by the importer and ingest/pipeline.py.
 from graph.listings import LIST_SOURCE_PREFIX as LIST_SOURCE_PREFIX
 from ingest.normalize import normalize_name, slug
+
+
+@dataclass(frozen=True)
+class ListedIdentity:
+    """A name or flag a list entry gives a ship, as the list states it (graph/identity.py).
+
+    status: "listed" (the entry's name, an a.k.a., its flag), "former" (f.k.a., a previous name,
+    a past flag) or "current" (n.k.a., or the name the ship was renamed to). date: the date the
+    list gives for it, ISO or a year: a rename's (FtM nameChangeDate) or a date in the alias'
+    remarks; a listed name without one is dated by the entry's listing date on import."""
+
+    field: str  # name | flag
+    value: str
+    status: str  # listed | former | current
+    date: str | None = None
+    note: str = ""  # the entry's words for it, e.g. "OFAC SDN entry 36001: f.k.a. ORCHID BAY"
 
 
 @dataclass
@@ -31,6 +48,7 @@ class ListedEntity:
     aliases: list[str] = field(default_factory=list)
     props: dict[str, object] = field(default_factory=dict)  # imo, mmsi, call_sign, flag, vessel_type, legal_form
     countries: list[str] = field(default_factory=list)  # ISO2 codes of the entity's country/jurisdiction
+    identity: list[ListedIdentity] = field(default_factory=list)  # a ship's names and flags as the entry states them
 
 
 @dataclass
@@ -70,6 +88,33 @@ class ParsedList:
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2})[a-z]* (\d{4})\b")  # OFAC writes "08 May 2022"
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def stated_date(text: str | None) -> str | None:
+    """The date a list's remark states: ISO (2022-05-08), OFAC's "08 May 2022", else a year."""
+    from datetime import date, datetime
+
+    if not text:
+        return None
+    m = _ISO_DATE.search(text)
+    if m:
+        try:
+            return date.fromisoformat(m.group(1)).isoformat()
+        except ValueError:
+            pass
+    m = _DAY_MONTH_YEAR.search(text)
+    if m:
+        try:
+            return datetime.strptime(f"{m.group(1)} {m.group(2)} {m.group(3)}", "%d %b %Y").date().isoformat()
+        except ValueError:
+            pass
+    m = _YEAR.search(text)
+    return m.group(1) if m else None
 
 
 @dataclass(frozen=True)
