@@ -8,7 +8,7 @@ stops it: closing its standard input stops the JVM, so it also goes when the Pyt
 that started it dies, however it dies.
 
 Used by tests/bootstrap.py (once per pytest session, when Neo4j variants are selected and
-NEO4J_URI is not set) and by docs/generate.py (the README's Neo4j example).
+NEO4J_URI is not set) and by docs/generate.py (the examples of docs/neo4j.md).
 """
 
 from __future__ import annotations
