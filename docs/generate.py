@@ -20,6 +20,14 @@ are stopped at the end. Blocks without `$ ` lines, and a block right under the l
 One line is run in a set scene: a command whose comment says "while `sanctions-kg serve`
 runs" runs while another client is attached to its database.
 
+Neo4j: a command with `--db bolt://localhost:7687` (the address docker-compose.yml publishes,
+NEO4J_DOC_URI) runs against a real Neo4j, with the credentials of that server: the one
+NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD name when set (CI's service container), otherwise
+the test server of tests/neo4j_test_server.py (Neo4j Community from Maven Central, the version
+of docker-compose.yml; it needs Java 17 and Maven), started for the run and stopped after it.
+Its database is emptied before each page that uses it, and the server's real address is shown
+as the documented one.
+
 tests/test_readme.py runs the same commands and compares their output with README.md, so a
 change in what a command prints fails until this script has been run again.
 
@@ -61,6 +69,9 @@ NOT_RUN = "<!-- docs: not run -->"
 COLUMNS = "120"
 PROGRAM = ["uv", "run", "sanctions-kg"]
 WHILE_ATTACHED = re.compile(r"while `sanctions-kg serve` runs")
+# The Neo4j address the pages name (docs/neo4j.md, docker-compose.yml's Bolt port).
+NEO4J_DOC_URI = "bolt://localhost:7687"
+NEO4J_DOC_ADDRESS = NEO4J_DOC_URI.split("://", 1)[1]
 
 _FENCE = re.compile(r"^```console[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
 
@@ -113,6 +124,56 @@ def commands_in_console_blocks(text: str) -> list[str]:
 # -- running commands ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Neo4j:
+    """The Neo4j server the pages' `--db bolt://localhost:7687` commands run against."""
+
+    uri: str
+    user: str
+    password: str
+
+    @property
+    def address(self) -> str:
+        return self.uri.split("://", 1)[1].rstrip("/")
+
+
+class NoNeo4j(Exception):
+    """A page's command needs Neo4j and this run has none."""
+
+
+def uses_neo4j(line: str) -> bool:
+    """Whether a command line runs against the documented Neo4j address."""
+    return NEO4J_DOC_URI in _tokens(_split_comment(line)[0])
+
+
+def pages_use_neo4j(texts: list[str]) -> bool:
+    return any(uses_neo4j(c.line) for text in texts for b in console_blocks(text) for c in b.commands)
+
+
+@contextlib.contextmanager
+def neo4j_server(say=print):
+    """The Neo4j of NEO4J_URI when set, otherwise the test server (tests/neo4j_test_server.py),
+    started here and stopped on exit. Raises SystemExit with the fix when it cannot start."""
+    if os.environ.get("NEO4J_URI"):
+        from graph.settings import DEFAULT_NEO4J_PASSWORD
+
+        yield Neo4j(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
+                    os.environ.get("NEO4J_PASSWORD", DEFAULT_NEO4J_PASSWORD))
+        return
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import neo4j_test_server as nts
+
+    try:
+        nts.build(say)
+        say(f"starting Neo4j {nts.neo4j_version()} (tests/neo4j-launcher) for docs/neo4j.md's examples")
+        with nts.Neo4jTestServer() as server:
+            yield Neo4j(server.uri, nts.USER, server.password)
+    except nts.SetupError as exc:
+        raise SystemExit(f"docs/generate.py: docs/neo4j.md's examples need a Neo4j server: {exc}") from None
+
+
 def _split_comment(line: str) -> tuple[str, str]:
     """('code', '   # comment') of a shell line; a # inside quotes is not a comment."""
     quote = None
@@ -147,23 +208,45 @@ def _split(tokens: list[str], sep: str) -> list[list[str]]:
 class Runner:
     """Runs README command lines in one temporary folder, sharing its databases."""
 
-    def __init__(self) -> None:
+    def __init__(self, neo4j: Neo4j | None = None) -> None:
+        self.neo4j = neo4j
         self.dir = Path(tempfile.mkdtemp(prefix="skg-docs-")).resolve()
         (self.dir / "examples").symlink_to(ROOT / "examples")
         (self.dir / "tmp").mkdir()
 
     # Paths: `/tmp/NAME` in a command is NAME in the run's own tmp/ folder, and back in output.
+    # The documented Neo4j address is the real server's, and back in output.
     def _arg(self, arg: str) -> str:
+        if arg == NEO4J_DOC_URI:
+            if self.neo4j is None:
+                raise NoNeo4j(f"`--db {NEO4J_DOC_URI}` needs a Neo4j server and this run has none "
+                              "(docs/generate.py starts one; tests/test_readme.py through tests/bootstrap.py).")
+            return self.neo4j.uri
         return str(self.dir / "tmp") + arg[4:] if arg.startswith("/tmp/") else arg
 
     def _unmap(self, text: str) -> str:
-        return text.replace(str(self.dir / "tmp") + "/", "/tmp/").replace(str(self.dir) + "/", "")
+        text = text.replace(str(self.dir / "tmp") + "/", "/tmp/").replace(str(self.dir) + "/", "")
+        if self.neo4j is not None:
+            text = text.replace(self.neo4j.uri.rstrip("/"), NEO4J_DOC_URI).replace(self.neo4j.address, NEO4J_DOC_ADDRESS)
+        return text
 
     def env(self) -> dict[str, str | None]:
-        """A user's environment: no database or Neo4j settings, the CLI's own server keep-alive."""
+        """A user's environment: no database or Neo4j settings, the CLI's own server keep-alive;
+        with a Neo4j, its credentials (the documented ones on CI's server and docker compose's)."""
         env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("SANCTIONS_KG_", "NEO4J_"))}
         env.update({"COLUMNS": COLUMNS, "LINES": "50", "NO_COLOR": "1", "TERM": "dumb"})
+        if self.neo4j is not None:
+            env.update(NEO4J_USERNAME=self.neo4j.user, NEO4J_PASSWORD=self.neo4j.password)
         return env
+
+    def empty_neo4j(self) -> None:
+        """Delete everything in the Neo4j database (its schema stays), so a page starts from nothing."""
+        from graph.backends import open_store
+        from graph.settings import from_env
+
+        settings = from_env(db=self.neo4j.uri, neo4j_user=self.neo4j.user, neo4j_password=self.neo4j.password)
+        with open_store(settings=settings) as store:
+            store.run("MATCH (n) DETACH DELETE n", write=True)
 
     def run(self, line: str) -> list[str]:
         """What `line` prints in a terminal (stdout and stderr), as lines."""
@@ -252,19 +335,22 @@ def _cwd(path: Path):
         os.chdir(old)
 
 
-def run_all(text: str, *, record_errors: bool = False) -> list[Block]:
+def run_all(text: str, *, record_errors: bool = False, neo4j: Neo4j | None = None) -> list[Block]:
     """Run every command of one page's console blocks in order; fills Command.printed."""
-    return run_pages([text], record_errors=record_errors)[0]
+    return run_pages([text], record_errors=record_errors, neo4j=neo4j)[0]
 
 
-def run_pages(texts: list[str], *, record_errors: bool = False) -> list[list[Block]]:
+def run_pages(texts: list[str], *, record_errors: bool = False, neo4j: Neo4j | None = None) -> list[list[Block]]:
     """Run every command of the pages' console blocks, page after page, in one folder.
 
-    A command that cannot run raises, or with record_errors its error becomes its output (so
-    that the test of that one command fails, not every test)."""
+    Commands on `--db bolt://localhost:7687` run against `neo4j`, emptied before each page that
+    uses it. A command that cannot run raises, or with record_errors its error becomes its
+    output (so that the test of that one command fails, not every test)."""
     pages = [console_blocks(text) for text in texts]
-    with Runner() as runner:
+    with Runner(neo4j) as runner:
         for blocks in pages:
+            if neo4j is not None and any(uses_neo4j(c.line) for b in blocks for c in b.commands):
+                runner.empty_neo4j()
             for block in blocks:
                 for command in block.commands:
                     try:
@@ -450,7 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-screenshots", action="store_true", help="leave docs/*.png as they are")
     args = parser.parse_args(argv)
     texts = [page.read_text("utf-8") for page in PAGES]
-    pages = run_pages(texts)
+    with contextlib.ExitStack() as stack:
+        neo4j = stack.enter_context(neo4j_server()) if pages_use_neo4j(texts) else None
+        pages = run_pages(texts, neo4j=neo4j)
     new_texts = {page: rewrite(text, blocks) for page, text, blocks in zip(PAGES, texts, pages)}
     new_texts.update(generated_pages())
     stale = []

@@ -7,7 +7,7 @@ Loaded by tests/conftest.py as a pytest plugin. After collection, before any tes
   npm the run stops with the command that installs them.
 - tests/test_web_browser.py selected: Debian's chromium. As root, `apt-get update && apt-get
   install -y chromium` runs; otherwise the run stops with that command to type.
-- Neo4j variants selected (a test with backend "neo4j") and NEO4J_URI not set: Neo4j Community
+- Neo4j variants selected (a test with backend "neo4j" or marked `neo4j`) and NEO4J_URI not set: Neo4j Community
   from Maven Central (tests/neo4j_test_server.py: Maven fetches it into build/neo4j/ the first
   time, output shown; Java 17 and Maven installed with apt-get as root if missing). It starts
   in the background while the first tests run, on loopback ports, authentication on; the first
@@ -111,8 +111,10 @@ class _Neo4j:
 
 
 def neo4j_selected(items) -> bool:
-    return any(getattr(item, "callspec", None) is not None and item.callspec.params.get("backend") == "neo4j"
-               for item in items)
+    """Whether a selected test runs on Neo4j: a `backend` of "neo4j", or the `neo4j` marker
+    (tests/test_readme.py's examples of docs/neo4j.md)."""
+    return any((getattr(item, "callspec", None) is not None and item.callspec.params.get("backend") == "neo4j")
+               or item.get_closest_marker("neo4j") is not None for item in items)
 
 
 def start_neo4j(say) -> None:

@@ -16,6 +16,7 @@ def pytest_configure(config):
     import bootstrap
 
     config.pluginmanager.register(bootstrap, "sanctions-kg-bootstrap")
+    config.addinivalue_line("markers", "neo4j: runs against Neo4j (tests/bootstrap.py starts the test server)")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -8,7 +8,7 @@ stops it: closing its standard input stops the JVM, so it also goes when the Pyt
 that started it dies, however it dies.
 
 Used by tests/bootstrap.py (once per pytest session, when Neo4j variants are selected and
-NEO4J_URI is not set) and by docs/generate.py (the README's Neo4j example).
+NEO4J_URI is not set) and by docs/generate.py (the examples of docs/neo4j.md).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ STAMP = LIB / ".pom-sha256"
 USER = "neo4j"
 PASSWORD = "sanctions-kg-test"  # only for the throw-away server of a test run
 APT = "apt-get install -y openjdk-17-jdk-headless maven"
-MAVEN_WAIT = 900.0  # seconds for the first download (~125 MB)
+MAVEN_WAIT = 900.0  # seconds for the first download (~170 MB)
 START_WAIT = 300.0  # seconds for Bolt to answer (a start took >120 s with a load average of 16 on 2 cores)
 STOP_WAIT = 60.0
 
@@ -108,7 +108,7 @@ def build(say: Callable[[str], None]) -> None:
         cmd = ["mvn", "-B", "--no-transfer-progress", "-f", str(POM), f"-Dmaven.repo.local={M2}",
                "dependency:copy-dependencies"]
         say(f"bootstrap: fetching Neo4j {neo4j_version()} with Maven into {BUILD.relative_to(ROOT)}/ "
-            f"(first time only, ~125 MB): {' '.join(cmd)}")
+            f"(first time only, ~170 MB): {' '.join(cmd)}")
         try:
             done = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, timeout=MAVEN_WAIT)
         except subprocess.TimeoutExpired:

@@ -6,6 +6,7 @@ validates the file against the published compose schema, and the rest is read fr
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -58,6 +59,27 @@ def test_compose_runs_the_neo4j_version_the_tests_run():
     version = neo4j_test_server.neo4j_version()
     assert neo4j_service()["image"] == f"neo4j:{version}-community"
     assert f"Neo4j {version}" in (ROOT / "docs" / "neo4j.md").read_text("utf-8")
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8"))["jobs"]["test"]
+    assert ci["services"]["neo4j"]["image"] == f"neo4j:{version}-community"
+
+
+def test_the_docs_examples_use_the_address_and_password_of_compose_and_ci():
+    """docs/neo4j.md's examples run on `bolt://localhost:7687` with the default password
+    (docs/generate.py maps both to the test server's): the Bolt port compose publishes, and the
+    password compose and CI's service container set."""
+    spec = importlib.util.spec_from_file_location("docs_generate_compose", ROOT / "docs" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate  # its dataclasses look their module up there
+    spec.loader.exec_module(generate)
+
+    port = generate.NEO4J_DOC_URI.rsplit(":", 1)[1]
+    assert f"{port}:7687" in [str(p) for p in neo4j_service()["ports"]]
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8"))["jobs"]["test"]
+    from graph.settings import DEFAULT_NEO4J_PASSWORD
+
+    assert ci["env"]["NEO4J_URI"] == generate.NEO4J_DOC_URI
+    assert ci["env"]["NEO4J_PASSWORD"] == DEFAULT_NEO4J_PASSWORD
+    assert ci["services"]["neo4j"]["env"]["NEO4J_AUTH"] == f"neo4j/{DEFAULT_NEO4J_PASSWORD}"
 
 
 def test_data_on_a_named_volume_and_a_healthcheck():

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+import bootstrap
+import stores
 from cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,10 +58,29 @@ def _id(key: tuple[int, int, int]) -> str:
     return f"{generate.PAGES[key[0]].stem}.{key[1]}.{key[2]}-" + "-".join(re.sub(r"\W+", "", w) for w in words)[:40]
 
 
+def _uses_neo4j(key: tuple[int, int, int]) -> bool:
+    return generate.uses_neo4j(PAGE_BLOCKS[key[0]][key[1]].commands[key[2]].line)
+
+
+# The examples of docs/neo4j.md (`--db bolt://localhost:7687`) are marked `neo4j`: selecting one
+# makes tests/bootstrap.py start the Neo4j test server (or use NEO4J_URI's); `-k "not neo4j"`
+# (their ids start with the page, `neo4j.`) leaves them and the server out.
+CASES = [pytest.param(k, id=_id(k), marks=[pytest.mark.neo4j] if _uses_neo4j(k) else []) for k in COMMANDS]
+
+
 @pytest.fixture(scope="module")
-def printed() -> list[list[generate.Block]]:
-    """Every command of every page run once, in page order, on one fresh set of databases."""
-    return generate.run_pages(TEXTS, record_errors=True)
+def printed(request) -> list[list[generate.Block]]:
+    """Every command of every page run once, in page order, on one fresh set of databases; the
+    Neo4j examples on the session's Neo4j (emptied first) when one of them is selected."""
+    neo4j = None
+    if bootstrap.neo4j_selected(request.session.items):
+        env = bootstrap.neo4j_env()  # waits for the server tests/bootstrap.py started; fails loudly without
+        neo4j = generate.Neo4j(env["NEO4J_URI"], env["NEO4J_USERNAME"], env["NEO4J_PASSWORD"])
+    try:
+        return generate.run_pages(TEXTS, record_errors=True, neo4j=neo4j)
+    finally:
+        if neo4j is not None:
+            stores._Neo4jFills.count += 1  # the shared database was emptied and refilled: module graphs rebuild
 
 
 def test_readme_has_examples_to_check():
@@ -67,7 +88,7 @@ def test_readme_has_examples_to_check():
     assert PAGE_BLOCKS[0], "README.md's quick start should show real output"
 
 
-@pytest.mark.parametrize("key", COMMANDS, ids=[_id(k) for k in COMMANDS])
+@pytest.mark.parametrize("key", CASES)
 def test_readme_example_is_what_the_command_prints(printed, key):
     p, b, c = key
     command = printed[p][b].commands[c]
@@ -77,6 +98,41 @@ def test_readme_example_is_what_the_command_prints(printed, key):
         diff = "\n".join(difflib.unified_diff(shown, now, page, "printed now", lineterm=""))
         pytest.fail(f"{page} shows other output for `{command.line}` than it prints now.\n"
                     f"Run `{generate.COMMAND}` and commit {page}.\n{diff}", pytrace=False)
+
+
+def test_the_documented_bolt_address_is_the_server_of_the_run():
+    """`--db bolt://localhost:7687` is the run's Neo4j, with its credentials; its real address
+    (random port) reads as the documented one in the output; without a server the command
+    cannot run and says so."""
+    server = generate.Neo4j("bolt://127.0.0.1:41234", "neo4j", "test-password")
+    with generate.Runner(server) as runner:
+        assert runner._arg(generate.NEO4J_DOC_URI) == "bolt://127.0.0.1:41234"
+        assert runner._arg("bolt://localhost:7688") == "bolt://localhost:7688"  # only the documented one
+        assert runner.env()["NEO4J_PASSWORD"] == "test-password"
+        assert runner._unmap("Cannot reach Neo4j at bolt://127.0.0.1:41234: refused (127.0.0.1:41234)") == \
+            "Cannot reach Neo4j at bolt://localhost:7687: refused (localhost:7687)"
+    with generate.Runner() as runner:
+        with pytest.raises(generate.NoNeo4j, match="needs a Neo4j server"):
+            runner.run(f"uv run sanctions-kg --db {generate.NEO4J_DOC_URI} stats")
+        assert runner.env().get("NEO4J_PASSWORD") is None  # a user's environment: no credentials of ours
+
+
+def test_the_server_page_shows_the_output_the_embedded_database_gives():
+    """docs/neo4j.md shows commands run on Neo4j; where the user guide or the README shows the
+    same command on the embedded database (the same example articles), the output is the same."""
+    neo4j_page = generate.PAGES.index(ROOT / "docs" / "neo4j.md")
+    on_neo4j = [c for b in PAGE_BLOCKS[neo4j_page] for c in b.commands if generate.uses_neo4j(c.line)]
+    assert len(on_neo4j) >= 5 and all(c.shown for c in on_neo4j)
+    embedded = {generate._split_comment(c.line)[0]: c.shown for p, blocks in enumerate(PAGE_BLOCKS)
+                if p != neo4j_page for b in blocks for c in b.commands}
+    compared = 0
+    for command in on_neo4j:
+        same = generate._split_comment(command.line)[0].replace(f" --db {generate.NEO4J_DOC_URI}", "")
+        if same in embedded:
+            compared += 1
+            assert normalise(command.shown) == normalise(embedded[same]), (
+                f"`{same}` prints other output on Neo4j (docs/neo4j.md) than on the embedded database")
+    assert compared >= 3  # stats, a named query, a Cypher query
 
 
 @pytest.mark.parametrize("page", ["reference.md", "model.md"])
