@@ -54,7 +54,8 @@ def normalise(lines: list[str]) -> list[str]:
 
 def _id(key: tuple[int, int, int]) -> str:
     line = PAGE_BLOCKS[key[0]][key[1]].commands[key[2]].line
-    words = generate._split_comment(line)[0].split()[3:6]
+    words = generate._split_comment(line)[0].split()[3:]
+    words = (words[2:] if words[:1] == ["--db"] else words)[:3]  # the command, not the database
     return f"{generate.PAGES[key[0]].stem}.{key[1]}.{key[2]}-" + "-".join(re.sub(r"\W+", "", w) for w in words)[:40]
 
 
