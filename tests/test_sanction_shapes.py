@@ -134,3 +134,67 @@ def test_the_vessel_after_two_ships_names_neither(nlp):
     text = ("The tankers SILVER PIKE and RED HERON met off the coast of Malaysia in May. "
             "The vessel was sanctioned by the European Union in June.")
     assert not found(nlp, text)
+
+
+def test_it_as_the_subject_of_a_blocked_property_passive(nlp):
+    text = ("Today the Office of Foreign Assets Control designated Harrow Bay Shipping Ltd. The Panama-flagged tanker "
+            "RED HERON (IMO 9300001) delivered diesel to another tanker at sea in May. It is being identified as "
+            "property in which Harrow Bay Shipping Ltd has an interest.")
+    assert ("RED HERON", "Office of Foreign Assets Control") in found(nlp, text)
+
+
+# Near neighbours the designation rules must leave alone.
+
+def test_a_dated_passive_in_a_relative_clause_takes_no_body_from_the_main_clause(nlp):
+    # The firm was designated earlier, by a body the sentence does not name.
+    text = ("Today the Office of Foreign Assets Control identified the tanker SILVER PIKE as blocked property of "
+            "Harrow Bay Shipping Ltd, which was designated on 3 May 2021 pursuant to E.O. 13850.")
+    got = found(nlp, text)
+    assert ("SILVER PIKE", "Office of Foreign Assets Control") in got
+    assert not any(s == "Harrow Bay Shipping Ltd" for s, _ in got)
+
+
+def test_a_name_that_modifies_a_common_noun_is_not_designated(nlp):
+    # "three Harrow Bay sales agents": the agents are designated, not Harrow Bay.
+    text = ("The Office of Foreign Assets Control is also designating three Harrow Bay Shipping Ltd booking agents "
+            "based in Dubai.")
+    assert not any(s == "Harrow Bay Shipping Ltd" for s, _ in found(nlp, text))
+
+
+def test_a_parenthesised_prefix_participle_names_the_name_after_it(nlp):
+    # "the (EU-listed) X and the (EU-listed) Y": the parse loses the parentheses; each
+    # participle describes the name right after it, and the person the sentence is about is not listed.
+    text = ("Ivan Morrow works in the regime's shipping sector, in particular with the (EU-listed) Copperfield "
+            "Maritime Inc (CMI) and the (EU-listed) Stellar Bay Holdings Ltd.")
+    got = found(nlp, text)
+    assert {("Copperfield Maritime Inc", "European Union"), ("Stellar Bay Holdings Ltd", "European Union")} <= got
+    assert not any(s.startswith("Ivan") for s, _ in got)
+
+
+def test_a_list_item_of_two_sentences_does_not_end_the_list(nlp):
+    text = NOTICE + ("- The Togo-flagged gas tanker NORTH WILLOW (IMO 9000003) has carried gas since 2021.  In 2023 "
+                     "Delta Seaways Limited used the NORTH WILLOW for deliveries to Bangladesh.\n"
+                     "- The Comoros-flagged tanker SILVER FERN (IMO 9000015) has carried gas since 2022.\n")
+    got = found(nlp, text)
+    assert {("NORTH WILLOW", "Office of Foreign Assets Control"), ("SILVER FERN", "Office of Foreign Assets Control")} <= got
+    assert not any(s == "Delta Seaways Limited" for s, _ in got)
+
+
+# A heading that says who designates gives that body to the designations the text states.
+
+HEADED = ("Treasury Sanctions Tankers Carrying Fuel to the Regime\n\n"
+          "WASHINGTON - Today the U.S. Department of the Treasury took action against a network that ships fuel "
+          "to the regime.\n\n")
+
+
+def test_a_heading_names_the_body_behind_passive_designations(nlp):
+    text = HEADED + ("Harrow Bay Shipping Ltd and Copperfield Maritime Inc are being designated pursuant to E.O. 13846 "
+                     "for operating in the petroleum sector.\n")
+    got = found(nlp, text)
+    assert {s for s, _ in got} == {"Harrow Bay Shipping Ltd", "Copperfield Maritime Inc"}
+    assert all("Treasury" in t for _, t in got)
+
+
+def test_a_heading_designates_nothing_the_text_does_not(nlp):
+    text = HEADED + "The tanker SILVER PIKE was seized in 2020. Harrow Bay Shipping Ltd manages the tanker RED HERON.\n"
+    assert not found(nlp, text)

@@ -159,9 +159,21 @@ class Sanctions(SentenceContext):
             if not agents:
                 continue
             head = tok.head
-            if tok.dep_ not in ("amod", "compound", "nmod") or head.i <= i:
+            parsed = tok.dep_ in ("amod", "compound", "nmod") and head.i > i
+            if not parsed and i + 2 < len(doc) and doc[i + 1].text == ")" and any(doc[k].text == "(" for k in range(max(lo, i - 6), i)):
+                # "the (EU-listed) X": the parse loses the parenthesised participle (and may end
+                # the sentence at the parenthesis); it describes the name right after it.
+                nxt = next((x for x in slots if x.start == i + 2), None)
+                if nxt is None and i + 2 >= hi:
+                    ent = next((e for e in doc.ents if e.start == i + 2), None) if doc[i + 2].ent_iob_ == "B" else None
+                    nxt = Slot(ent.start, ent.end, ent.label_, [(ent.start, ent.end)]) if ent is not None else None
+                if nxt is not None and nxt.end < len(doc) and doc[nxt.end].is_title and not doc[nxt.end].is_stop:
+                    nxt = None   # the name found is only the start of a longer one ("X Research Organisation")
+                targets = [nxt] if nxt is not None and nxt.label in self.sanction_targets else []
+            elif not parsed:
                 continue
-            targets = self._conjoined(doc, slots, head, self.sanction_targets)
+            else:
+                targets = self._conjoined(doc, slots, head, self.sanction_targets)
             targets = [t for t in targets if self._is_named(doc, t, state)]
             if targets:
                 self._prefixed_at.add(i)
@@ -181,6 +193,11 @@ class Sanctions(SentenceContext):
         """A sentence that names nobody may still announce a list of designations ("The following entities are designated under E.O. 13902:"); any other one ends
         a list being read."""
         lo, hi = sent.start, sent.end
+        if "heading" not in state:
+            self._read_heading(doc, state)
+        if state.get("list") and self._continues_item(doc, sent, state["list"][2]):
+            state["list"] = (*state["list"][:2], hi)
+            return
         state["list"] = None
         for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
             if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and self._opens_list(doc, sent, i):
@@ -197,6 +214,11 @@ class Sanctions(SentenceContext):
         or any sentence between the last item and this one."""
         agents, cue, last = state["list"]
         first = next((t for t in doc[sent.start:sent.end] if not t.is_space), None)
+        if self._continues_item(doc, sent, last):
+            # A second sentence on the item's line ("- The tanker X ... since 2024.  In 2025 Y
+            # used it ...") belongs to the item: the list goes on after it.
+            state["list"] = (agents, cue, sent.end)
+            return True
         if first is None or first.text not in ("-", "\u2022", "*", "\u2013") or not all(t.is_space for t in doc[last:sent.start]):
             return False
         state["list"] = (agents, cue, sent.end)
@@ -207,6 +229,22 @@ class Sanctions(SentenceContext):
             targets = [t for t in targets if self._is_named(doc, t, state)]
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
+
+    @staticmethod
+    def _continues_item(doc: Doc, sent, last: int) -> bool:
+        """Whether the sentence goes on the line of the list item that ended at token `last`
+        (no line break between them), so is part of that item, not the end of the list."""
+        first = next((t for t in doc[sent.start:sent.end] if not t.is_space), None)
+        if first is None or last <= 0 or first.i < last or first.text in ("-", "\u2022", "*", "\u2013"):
+            return False
+        k = last - 1
+        while k > 0 and doc[k].is_space:
+            k -= 1
+        prev = doc[k]
+        if "\n" in doc.text[prev.idx + len(prev.text):first.idx]:
+            return False
+        line = doc.text[doc.text.rfind("\n", 0, prev.idx) + 1:prev.idx].lstrip()
+        return line[:1] in ("-", "\u2022", "*", "\u2013")
 
     COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                               "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
@@ -272,6 +310,57 @@ class Sanctions(SentenceContext):
 
     PARTY_LABELS = {"Vessel", "Company", "Person", "Organization"}
 
+    def _read_heading(self, doc: Doc, state: dict) -> None:
+        """A document whose heading says who designates ("Treasury Sanctions Tankers That ...",
+        "OFAC Designates ...": the first line, with no full stop, a designating body and a
+        designation verb after it) names the body behind the designations its text states
+        without one (a passive "X is being designated pursuant to ..."; see _implied_agent). The
+        body the text names as designating, when it does, wins (_sanctions)."""
+        state["heading"] = False
+        text = doc.text
+        start = len(text) - len(text.lstrip())
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].rstrip()
+        if not line or line.endswith((".", "!", "?", ":", ";", ",")) or end - start > 200:
+            return
+        for ent in doc.ents:
+            if ent.start_char >= end:
+                break
+            if ent.label_ not in ("Agency", "Country"):
+                continue
+            slot = Slot(ent.start, ent.end, ent.label_, [(ent.start, ent.end)])
+            if not self._is_sanctioner(doc, slot):
+                continue
+            k = ent.end
+            while k < len(doc) and doc[k].idx < end and (doc[k].is_punct or doc[k].lower_ in ("'s", "\u2019s")):
+                k += 1
+            if k < len(doc) and doc[k].idx < end and (doc[k].lower_ in self.sanction_forms or doc[k].lower_ in self.add_forms):
+                agent = self._possessor_chain([slot], [slot], doc, len(doc))
+                if "doc_agent" not in state:
+                    state["doc_agent"], state["heading"] = agent, True
+                return
+
+    @staticmethod
+    def _dated_passive(doc: Doc, i: int, hi: int) -> bool:
+        """A passive designation dated in the words right after it ("which was designated on 24
+        September 2019", "was designated in October 2011"): an earlier action, whose designator
+        is not the body acting in the rest of the sentence."""
+        if not doc.has_annotation("DEP") or doc[i].pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in doc[i].children):
+            return False
+        return any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, hi)])
+
+    @staticmethod
+    def _modifies_noun(doc: Doc, t: Slot, slots: list[Slot]) -> bool:
+        """Whether the name only modifies a common noun after it ("three X general sales agents",
+        "designations of X affiliates"): in the parse, the name's head word is a compound of an
+        unnamed noun."""
+        if t.keys != [(t.start, t.end)] or not doc.has_annotation("DEP"):
+            return False
+        root = doc[t.start:t.end].root
+        head = root.head
+        return root.dep_ == "compound" and head.i >= t.end and head.pos_ == "NOUN" and not any(x.start <= head.i < x.end for x in slots)
+
     def _back_party(self, doc: Doc, tok, state: dict) -> list[Slot]:
         """The ship or company a subject or object "it" / "the vessel" / "the company" stands
         for (context.typed_back_reference); never a warship."""
@@ -320,6 +409,8 @@ class Sanctions(SentenceContext):
 
     def _sanctions(self, doc, sent, slots, dates, hits, out, state):
         lo, hi = sent.start, sent.end
+        if "heading" not in state:
+            self._read_heading(doc, state)
         state["sent_no"] = state.get("sent_no", 0) + 1
         if state.get("list"):
             if self._list_item(doc, sent, slots, dates, out, state):
@@ -340,9 +431,9 @@ class Sanctions(SentenceContext):
                     state["agent"] = ([a], state["sent_no"])
                     # The first such sentence that designates ("OFAC is designating ...",
                     # "OFAC is imposing sanctions on ...") names the document's designator.
-                    if "doc_agent" not in state and any(self._sanction_cue(doc, k, hi) for k in
+                    if ("doc_agent" not in state or state.get("heading")) and any(self._sanction_cue(doc, k, hi) for k in
                                                         self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]):
-                        state["doc_agent"] = [a]
+                        state["doc_agent"], state["heading"] = [a], False
                     break
         for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
             kind = self._sanction_cue(doc, i, hi)
@@ -350,6 +441,10 @@ class Sanctions(SentenceContext):
                 continue
             low = doc[i].lower_
             denied = False
+            if i in self._prefixed_at or HYPHEN_CUE.match(doc[i].text) or (low in HYPHEN_WORDS and i - 1 > lo and doc[i - 1].text == "-"):
+                # "the (EU-listed) X", "U.S.-sanctioned X": read by _prefixed alone; the words
+                # around the participle say nothing more.
+                continue
             if self._blocked(doc, lo, i, hi):
                 self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
@@ -416,7 +511,7 @@ class Sanctions(SentenceContext):
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
                 adjective = doc.has_annotation("DEP") and doc[i].dep_ == "amod"
-                agents = [] if adjective else before[-1:]
+                agents = [] if adjective or self._dated_passive(doc, i, hi) else before[-1:]
                 by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
                 if by_parse is not None:
                     # "OFAC and the Department of State designated ...": every body in the subject.
@@ -454,6 +549,9 @@ class Sanctions(SentenceContext):
                 if not targets and subj is not None and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
                     # "A and B were designated pursuant to E.O. 13846": the subject of the passive.
                     targets = self._listed_subject(doc, slots, subj)
+                    if not targets and subj.i < i:
+                        # "It is being identified as blocked property": the ship named just before.
+                        targets = self._back_party(doc, subj, state)
                 if not agents:
                     # "sanctions imposed on X ... by the EU": an agent after the cue, in the clause.
                     agents = [s for s in agent_slots if s.start > i and s.start - i <= 10 and doc[s.start - 1].lower_ in ("by", "the")
@@ -461,6 +559,10 @@ class Sanctions(SentenceContext):
             unnamed = [t for t in targets if t not in agents and not self._is_named(doc, t, state)]
             if unnamed:
                 self._drop(doc, "SANCTIONED_BY", unnamed, agents, sent, "not a named party (a common word, a body that designates, a law or a warship)")
+            modifiers = [t for t in targets if self._modifies_noun(doc, t, slots)]
+            if modifiers:
+                self._drop(doc, "SANCTIONED_BY", modifiers, agents, sent, "the name modifies a common noun ('X agents'): the party is unnamed")
+                targets = [t for t in targets if t not in modifiers]
             # A possessor is not the party: "restrictions on the X's flag state".
             targets = [t for t in targets if t not in agents and self._is_named(doc, t, state)
                        and not (t.end < hi and doc[t.end].text in ("'s", "\u2019s") and t.keys == [(t.start, t.end)])]
