@@ -162,3 +162,29 @@ def test_a_purchase_needs_its_buyer_as_subject(nlp):
 def test_company_managed_by_a_company_is_not_ship_management(nlp):
     text = "Reasons: Invest Reef LLC is a company managed by Arktos Holding, a company belonging to the Polar Group."
     assert found(nlp, text, "OPERATED_BY") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative clause whose agent the parse hangs on the next noun
+    ("The tanker Amber Dawn, which is managed by Seaway Crew Services Ltd, loaded fuel in May.",
+     {("OPERATED_BY", "Amber Dawn", "Seaway Crew Services Ltd")}),
+    # two roles listed in apposition to the holder
+    ("OFAC designated Sunbird Maritime Inc., the registered owner and commercial manager of the tanker SUNBIRD STAR.",
+     {("OWNED_BY", "SUNBIRD STAR", "Sunbird Maritime Inc"), ("OPERATED_BY", "SUNBIRD STAR", "Sunbird Maritime Inc")}),
+    # a role annotated in parentheses after a ship and its IMO number
+    ("The following vessels were identified: the tanker NORTH WIND (IMO 9123456) (owner: Fairhaven Lines Ltd.); "
+     "the tanker EAST RIVER (IMO 9234567), owned by Ridge Point Inc.",
+     {("OWNED_BY", "NORTH WIND", "Fairhaven Lines Ltd"), ("OWNED_BY", "EAST RIVER", "Ridge Point Inc")}),
+    # management as a noun, object of the holder's verb
+    ("Cyan Sea Management Co. took over the technical management of the tanker RED PEARL in 2023.",
+     {("OPERATED_BY", "RED PEARL", "Cyan Sea Management Co")}),
+    # "one of several vessels operated by"
+    ("The tanker GREEN PEARL is one of several vessels operated by Cyan Sea Management Co.",
+     {("OPERATED_BY", "GREEN PEARL", "Cyan Sea Management Co")}),
+    # the object of "manages" coordinated with "which ... owns"
+    ("Cyan Sea Management Co. manages the tanker BLUE PEARL, which Dorado Shipping Inc. owns.",
+     {("OPERATED_BY", "BLUE PEARL", "Cyan Sea Management Co"), ("OWNED_BY", "BLUE PEARL", "Dorado Shipping Inc")}),
+])
+def test_more_shapes_of_owners_and_managers(nlp, text, expected):
+    got = found(nlp, text, "OWNED_BY") | found(nlp, text, "OPERATED_BY")
+    assert got == expected
