@@ -188,3 +188,33 @@ def test_company_managed_by_a_company_is_not_ship_management(nlp):
 def test_more_shapes_of_owners_and_managers(nlp, text, expected):
     got = found(nlp, text, "OWNED_BY") | found(nlp, text, "OPERATED_BY")
     assert got == expected
+
+
+def test_ships_named_by_example_after_such_as(nlp):
+    text = ("Reasons: Moonrise Marine LLC is a Panama-based carrier. In particular, it manages tankers previously managed "
+            "by the Polar Group, such as the vessels Kite (IMO 9316127) and Lark (IMO 9341079).")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, c) for v in ("Kite", "Lark")
+                                               for c in ("Moonrise Marine LLC", "Polar Group")}
+
+
+def test_such_as_names_only_ships(nlp):
+    text = "Moonrise Marine LLC manages tankers for traders such as Kestrel Oil Ltd and Finch Energy Ltd."
+    assert found(nlp, text, "OPERATED_BY") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reasons: Granite Bay Trading is a fuel trader registered in Ruritania. Since 2022, the company's shares have been "
+     "held by two of its directors - Paul Ostrander and Mira Velle.",
+     {("OWNED_BY", "Granite Bay Trading", p) for p in ("Paul Ostrander", "Mira Velle")}),
+    ("Reasons: Eastgate Lines is a large ferry operator. Its shares were controlled by the Ruritanian Ministry of "
+     "Transport until 2020.", {("OWNED_BY", "Eastgate Lines", "Ruritanian Ministry of Transport")}),
+    ("Reasons: Northfield Tanker Company supports the Government of Norway through its shareholders, including Harbor "
+     "Trust Holdings Ltd.", {("OWNED_BY", "Northfield Tanker Company", "Harbor Trust Holdings Ltd")}),
+])
+def test_shareholders_own_the_company(nlp, text, expected):
+    assert found(nlp, text, "OWNED_BY") == expected
+
+
+def test_shares_of_a_ship_cargo_are_no_ownership(nlp):
+    text = "The tanker Kite was held by port authorities in Norway for two weeks."
+    assert found(nlp, text, "OWNED_BY") == set()

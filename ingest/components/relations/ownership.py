@@ -10,7 +10,7 @@ from bisect import bisect_left
 from spacy.tokens import Doc
 
 from ingest.components.common import country_index
-from ingest.components.relations.context import BACK_WINDOW, COMPANY_NOUNS, PLACE_MODIFIERS, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, COMPANY_NOUNS, PLACE_MODIFIERS, POSSESSIVE_PRON, SHIP_NOUNS_HEAD, PRONOUNS, SentenceContext, Slot, inflect
 
 FIELD_LABELS = ("Reasons", "Position", "Function")
 # How many sentences back an annex entry's heading may lie from its "Reasons:" statement (the
@@ -53,6 +53,10 @@ class Ownership(SentenceContext):
         pm.add("FRONT", list(tok.pipe(r["front_cues"])))
         pm.add("PROPERTY", list(tok.pipe(r["property_of"])))
         pm.add("MGMT_OF", list(tok.pipe(r["management_of"])))
+        self.share_nouns = set(r["share_nouns"])
+        pm.add("SHARES_P", list(tok.pipe(r["share_holder_cues"])))
+        share_roles = [*r["shareholder_roles"], *(w + "s" for w in r["shareholder_roles"])]
+        pm.add("HOLDERS", list(tok.pipe([f"{p} {w}" for w in share_roles for p in ("its", "their")])))
         # "NORTH WIND (IMO 1234567) (owner: X)" / a field line "Ship manager: X"
         pm.add("ROLE_COLON", list(tok.pipe([f"{w} :" for w in [*owner_roles, *op_roles]])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
@@ -151,7 +155,25 @@ class Ownership(SentenceContext):
         # "manages two vessels: the A and the B" ("including A" names examples of a kind, and
         # measured on the dev set it mostly names other parties)
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
-        return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
+        if colon is not None:
+            return self._group_right(slots, colon + 1, labels, doc, hi)
+        return self._such_as(doc, slots, obj, hi)
+
+    def _such_as(self, doc: Doc, slots: list[Slot], noun, hi: int) -> list[Slot]:
+        """Ships a plural ship noun names by example: "manages tankers ..., such as the vessels A
+        and B" (only ships, and only after "such as": "including" mostly names other parties)."""
+        if noun.lower_.rstrip("s") not in SHIP_NOUNS_HEAD and noun.lower_ not in ("ships", "vessels", "tankers"):
+            return []
+        for j in range(noun.i + 1, min(noun.i + 25, hi - 1)):
+            if doc[j].text in (";", ":") or doc[j].lower_ in ("which", "who", "while"):
+                return []
+            if doc[j].lower_ == "such" and doc[j + 1].lower_ == "as":
+                head = doc[j + 1].head
+                named = any(x.start <= t.i < x.end for t in (head, *head.children) for x in slots)
+                if head.i != noun.i and head.pos_ == "NOUN" and not named and head.head.lower_ != "by":
+                    return []   # "tankers for traders such as A": examples of another common noun
+                return [x for x in self._group_right(slots, j + 2, {"Vessel"}, doc, hi, max_gap=3) if x.label == "Vessel"]
+        return []
 
     def _person_role(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
         """"X is the CEO of Y" / "X is a shareholder in Y" / "Position: Director of Y" and an
@@ -379,6 +401,58 @@ class Ownership(SentenceContext):
         role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
         self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
 
+    def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
+        """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
+        company the sentences before were about, or this sentence's subject)."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is None:
+            return []
+        named = self._slot_at(slots, poss, {"Company", "Organization"})
+        if named is not None:
+            return [named]
+        if poss.lower_ in ("its", "their"):
+            # the subject of the clause the noun belongs to ("X supports Y through its shareholders")
+            up, subj = noun, None
+            for _ in range(4):
+                if up.head is up:
+                    break
+                up = up.head
+                subj = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    break
+            here = self._slot_at(slots, subj, {"Company", "Organization"}) if subj is not None and subj.i < noun.i else None
+            if here is not None:
+                return [here]
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW]
+            return [Slot(poss.i, poss.i + 1, "Company", list(recent[-1].keys))] if recent and recent[-1].label == "Company" else []
+        return self._back_reference(doc, poss, {"Company"}, self._sent_no) or self._entry_reference(doc, poss, {"Company"})
+
+    def _shares(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
+        """"Its shares were held by A, B and C" / "X's stake is controlled by Y": the holders
+        own the company; "... through its shareholders, including Y": Y owns the subject."""
+        if not doc.has_annotation("DEP"):
+            return
+        hi = sent.end
+        holders = {"Person", "Company", "Agency", "Country", "Organization"}
+        if kind == "SHARES_P":
+            verb = doc[s]
+            subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if subj is None or subj.lower_ not in self.share_nouns:
+                return
+            company = self._share_owner(doc, slots, subj)
+            owners = self._group_right(slots, e, holders, doc, hi, max_gap=6)
+            how = "shares of the company held by its owners"
+        else:
+            noun = doc[e - 1]
+            company = self._share_owner(doc, slots, noun)
+            k = e
+            while k < hi and doc[k].lower_ in (",", "including", "notably", "such", "as", "the", "among", "them"):
+                k += 1
+            owners = self._group_right(slots, k, holders, doc, hi, max_gap=1) if k > e else []
+            how = "its shareholders, named"
+        owners = [x for x in owners if not (company and x.keys == company[0].keys)]
+        self._emit(out, "OWNED_BY", company, owners, sent, at=s, how=how, cue=doc[s:e].text.lower())
+
     @staticmethod
     def _agent_next(doc: Doc, e: int, slot: Slot) -> bool:
         """Whether the name follows "by" right away ("managed by the X Ltd"): it is the agent,
@@ -482,6 +556,9 @@ class Ownership(SentenceContext):
                         src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     if not src:
                         src = self._one_of(doc, slots, s, self.own_sources if kind == "OWN_P" else self.op_sources)
+                    if not src and doc.has_annotation("DEP") and doc[s].dep_ == "acl":
+                        # "tankers previously managed by Y, such as the vessels A and B"
+                        src = self._such_as(doc, slots, doc[s].head, hi)
                     tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
                     if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
@@ -586,6 +663,8 @@ class Ownership(SentenceContext):
                     src = self._described(doc, slots, self._span_root(doc, s, e), holders) or [
                         x for x in slots if x.end <= s and s - x.end <= 3 and x.label in holders][-1:]
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
+                elif kind in ("SHARES_P", "HOLDERS"):
+                    self._shares(doc, sent, slots, out, kind, s, e)
                 elif kind == "ROLE_COLON":
                     self._role_colon(doc, sent, slots, out, s, e)
                 elif kind == "MGMT_OF" and doc.has_annotation("DEP"):
