@@ -162,3 +162,59 @@ def test_a_purchase_needs_its_buyer_as_subject(nlp):
 def test_company_managed_by_a_company_is_not_ship_management(nlp):
     text = "Reasons: Invest Reef LLC is a company managed by Arktos Holding, a company belonging to the Polar Group."
     assert found(nlp, text, "OPERATED_BY") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative clause whose agent the parse hangs on the next noun
+    ("The tanker Amber Dawn, which is managed by Seaway Crew Services Ltd, loaded fuel in May.",
+     {("OPERATED_BY", "Amber Dawn", "Seaway Crew Services Ltd")}),
+    # two roles listed in apposition to the holder
+    ("OFAC designated Sunbird Maritime Inc., the registered owner and commercial manager of the tanker SUNBIRD STAR.",
+     {("OWNED_BY", "SUNBIRD STAR", "Sunbird Maritime Inc"), ("OPERATED_BY", "SUNBIRD STAR", "Sunbird Maritime Inc")}),
+    # a role annotated in parentheses after a ship and its IMO number
+    ("The following vessels were identified: the tanker NORTH WIND (IMO 9123456) (owner: Fairhaven Lines Ltd.); "
+     "the tanker EAST RIVER (IMO 9234567), owned by Ridge Point Inc.",
+     {("OWNED_BY", "NORTH WIND", "Fairhaven Lines Ltd"), ("OWNED_BY", "EAST RIVER", "Ridge Point Inc")}),
+    # management as a noun, object of the holder's verb
+    ("Cyan Sea Management Co. took over the technical management of the tanker RED PEARL in 2023.",
+     {("OPERATED_BY", "RED PEARL", "Cyan Sea Management Co")}),
+    # "one of several vessels operated by"
+    ("The tanker GREEN PEARL is one of several vessels operated by Cyan Sea Management Co.",
+     {("OPERATED_BY", "GREEN PEARL", "Cyan Sea Management Co")}),
+    # the object of "manages" coordinated with "which ... owns"
+    ("Cyan Sea Management Co. manages the tanker BLUE PEARL, which Dorado Shipping Inc. owns.",
+     {("OPERATED_BY", "BLUE PEARL", "Cyan Sea Management Co"), ("OWNED_BY", "BLUE PEARL", "Dorado Shipping Inc")}),
+])
+def test_more_shapes_of_owners_and_managers(nlp, text, expected):
+    got = found(nlp, text, "OWNED_BY") | found(nlp, text, "OPERATED_BY")
+    assert got == expected
+
+
+def test_ships_named_by_example_after_such_as(nlp):
+    text = ("Reasons: Moonrise Marine LLC is a Panama-based carrier. In particular, it manages tankers previously managed "
+            "by the Polar Group, such as the vessels Kite (IMO 9316127) and Lark (IMO 9341079).")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, c) for v in ("Kite", "Lark")
+                                               for c in ("Moonrise Marine LLC", "Polar Group")}
+
+
+def test_such_as_names_only_ships(nlp):
+    text = "Moonrise Marine LLC manages tankers for traders such as Kestrel Oil Ltd and Finch Energy Ltd."
+    assert found(nlp, text, "OPERATED_BY") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reasons: Granite Bay Trading is a fuel trader registered in Ruritania. Since 2022, the company's shares have been "
+     "held by two of its directors - Paul Ostrander and Mira Velle.",
+     {("OWNED_BY", "Granite Bay Trading", p) for p in ("Paul Ostrander", "Mira Velle")}),
+    ("Reasons: Eastgate Lines is a large ferry operator. Its shares were controlled by the Ruritanian Ministry of "
+     "Transport until 2020.", {("OWNED_BY", "Eastgate Lines", "Ruritanian Ministry of Transport")}),
+    ("Reasons: Northfield Tanker Company supports the Government of Norway through its shareholders, including Harbor "
+     "Trust Holdings Ltd.", {("OWNED_BY", "Northfield Tanker Company", "Harbor Trust Holdings Ltd")}),
+])
+def test_shareholders_own_the_company(nlp, text, expected):
+    assert found(nlp, text, "OWNED_BY") == expected
+
+
+def test_shares_of_a_ship_cargo_are_no_ownership(nlp):
+    text = "The tanker Kite was held by port authorities in Norway for two weeks."
+    assert found(nlp, text, "OWNED_BY") == set()

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from spacy.tokens import Doc
 
 from ingest.components.common import country_index
-from ingest.components.relations.context import BACK_WINDOW, COMPANY_NOUNS, PLACE_MODIFIERS, POSSESSIVE_PRON, PRONOUNS, SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, COMPANY_NOUNS, PLACE_MODIFIERS, POSSESSIVE_PRON, SHIP_NOUNS_HEAD, PRONOUNS, SentenceContext, Slot, inflect
 
 FIELD_LABELS = ("Reasons", "Position", "Function")
 # How many sentences back an annex entry's heading may lie from its "Reasons:" statement (the
@@ -36,6 +36,7 @@ class Ownership(SentenceContext):
         pm.add("PART", list(tok.pipe([p for p in r["part_of"] if p != "under"])))
         owner_roles, op_roles = r["owner_roles"], r["operator_roles"]
         self.op_role_of = {k.lower(): v for k, v in op_roles.items()}
+        self.owner_role_set = {w.lower() for w in owner_roles}
         self.role_words = {w for p in list(owner_roles) + list(op_roles) for w in p.lower().split()}
         pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
         pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
@@ -51,6 +52,13 @@ class Ownership(SentenceContext):
         self.owned_active |= self.bought_active
         pm.add("FRONT", list(tok.pipe(r["front_cues"])))
         pm.add("PROPERTY", list(tok.pipe(r["property_of"])))
+        pm.add("MGMT_OF", list(tok.pipe(r["management_of"])))
+        self.share_nouns = set(r["share_nouns"])
+        pm.add("SHARES_P", list(tok.pipe(r["share_holder_cues"])))
+        share_roles = [*r["shareholder_roles"], *(w + "s" for w in r["shareholder_roles"])]
+        pm.add("HOLDERS", list(tok.pipe([f"{p} {w}" for w in share_roles for p in ("its", "their")])))
+        # "NORTH WIND (IMO 1234567) (owner: X)" / a field line "Ship manager: X"
+        pm.add("ROLE_COLON", list(tok.pipe([f"{w} :" for w in [*owner_roles, *op_roles]])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
         self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
         # Management of a company by another ("a company managed by Y") is not ship management:
@@ -147,7 +155,25 @@ class Ownership(SentenceContext):
         # "manages two vessels: the A and the B" ("including A" names examples of a kind, and
         # measured on the dev set it mostly names other parties)
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
-        return self._group_right(slots, colon + 1, labels, doc, hi) if colon is not None else []
+        if colon is not None:
+            return self._group_right(slots, colon + 1, labels, doc, hi)
+        return self._such_as(doc, slots, obj, hi)
+
+    def _such_as(self, doc: Doc, slots: list[Slot], noun, hi: int) -> list[Slot]:
+        """Ships a plural ship noun names by example: "manages tankers ..., such as the vessels A
+        and B" (only ships, and only after "such as": "including" mostly names other parties)."""
+        if noun.lower_.rstrip("s") not in SHIP_NOUNS_HEAD and noun.lower_ not in ("ships", "vessels", "tankers"):
+            return []
+        for j in range(noun.i + 1, min(noun.i + 25, hi - 1)):
+            if doc[j].text in (";", ":") or doc[j].lower_ in ("which", "who", "while"):
+                return []
+            if doc[j].lower_ == "such" and doc[j + 1].lower_ == "as":
+                head = doc[j + 1].head
+                named = any(x.start <= t.i < x.end for t in (head, *head.children) for x in slots)
+                if head.i != noun.i and head.pos_ == "NOUN" and not named and head.head.lower_ != "by":
+                    return []   # "tankers for traders such as A": examples of another common noun
+                return [x for x in self._group_right(slots, j + 2, {"Vessel"}, doc, hi, max_gap=3) if x.label == "Vessel"]
+        return []
 
     def _person_role(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
         """"X is the CEO of Y" / "X is a shareholder in Y" / "Position: Director of Y" and an
@@ -338,6 +364,111 @@ class Ownership(SentenceContext):
                 return [nxt]
         return tgt
 
+    def _role_colon(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
+        """"the tanker X (IMO 1234567) (owner: Y)": a role and its holder annotated in
+        parentheses after a ship; or a field line "Registered owner: Y" in a ship's entry (the
+        ship its heading names)."""
+        lo, hi = sent.start, sent.end
+        role_words = " ".join(t.lower_ for t in doc[s:e - 1])
+        rtype = "OWNED_BY" if role_words in self.owner_role_set else "OPERATED_BY"
+        holder = self._group_right(slots, e, self.own_targets if rtype == "OWNED_BY" else self.op_targets, doc, hi, max_gap=1)[:1]
+        if not holder:
+            return
+        ship: list[Slot] = []
+        if s > lo and doc[s - 1].text == "(":
+            # back over parentheses (IMO numbers, flags) to the ship they follow
+            k, depth = s - 2, 0
+            while k >= lo:
+                t = doc[k]
+                if t.text == ")":
+                    depth += 1
+                elif t.text == "(":
+                    depth -= 1
+                elif depth <= 0 and not t.is_space:
+                    break
+                k -= 1
+            ship = [x for x in slots if x.end == k + 1 and x.label == "Vessel"]
+            how = "role annotated in parentheses after the ship"
+        else:
+            words = [t for t in doc[doc[s].sent.start:s] if not t.is_space]
+            line_start = s == 0 or "\n" in doc[s - 1].text_with_ws or doc.text[:doc[s].idx].rstrip(" \t").endswith("\n")
+            if words or not line_start:
+                return
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= ENTRY_WINDOW and x.label not in ("Country", "Location")]
+            if recent and recent[-1].label == "Vessel":
+                ship = [Slot(s, s + 1, "Vessel", list(recent[-1].keys))]
+            how = "role field line in a ship's entry"
+        role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
+        self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
+
+    def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
+        """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
+        company the sentences before were about, or this sentence's subject)."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is None:
+            return []
+        named = self._slot_at(slots, poss, {"Company", "Organization"})
+        if named is not None:
+            return [named]
+        if poss.lower_ in ("its", "their"):
+            # the subject of the clause the noun belongs to ("X supports Y through its shareholders")
+            up, subj = noun, None
+            for _ in range(4):
+                if up.head is up:
+                    break
+                up = up.head
+                subj = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    break
+            here = self._slot_at(slots, subj, {"Company", "Organization"}) if subj is not None and subj.i < noun.i else None
+            if here is not None:
+                return [here]
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW]
+            return [Slot(poss.i, poss.i + 1, "Company", list(recent[-1].keys))] if recent and recent[-1].label == "Company" else []
+        return self._back_reference(doc, poss, {"Company"}, self._sent_no) or self._entry_reference(doc, poss, {"Company"})
+
+    def _shares(self, doc: Doc, sent, slots: list[Slot], out, kind: str, s: int, e: int) -> None:
+        """"Its shares were held by A, B and C" / "X's stake is controlled by Y": the holders
+        own the company; "... through its shareholders, including Y": Y owns the subject."""
+        if not doc.has_annotation("DEP"):
+            return
+        hi = sent.end
+        holders = {"Person", "Company", "Agency", "Country", "Organization"}
+        if kind == "SHARES_P":
+            verb = doc[s]
+            subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if subj is None or subj.lower_ not in self.share_nouns:
+                return
+            company = self._share_owner(doc, slots, subj)
+            owners = self._group_right(slots, e, holders, doc, hi, max_gap=6)
+            how = "shares of the company held by its owners"
+        else:
+            noun = doc[e - 1]
+            company = self._share_owner(doc, slots, noun)
+            k = e
+            while k < hi and doc[k].lower_ in (",", "including", "notably", "such", "as", "the", "among", "them"):
+                k += 1
+            owners = self._group_right(slots, k, holders, doc, hi, max_gap=1) if k > e else []
+            how = "its shareholders, named"
+        owners = [x for x in owners if not (company and x.keys == company[0].keys)]
+        self._emit(out, "OWNED_BY", company, owners, sent, at=s, how=how, cue=doc[s:e].text.lower())
+
+    @staticmethod
+    def _agent_next(doc: Doc, e: int, slot: Slot) -> bool:
+        """Whether the name follows "by" right away ("managed by the X Ltd"): it is the agent,
+        whatever the parse hangs it on."""
+        return slot.start == e or (slot.start == e + 1 and doc[e].lower_ in ("the", "a", "an"))
+
+    def _one_of(self, doc: Doc, slots: list[Slot], s: int, labels: set) -> list[Slot]:
+        """"The tanker X is one of several vessels operated by Y": the participle describes
+        unnamed vessels, among which the copula's subject is counted."""
+        if not doc.has_annotation("DEP"):
+            return []
+        noun = doc[s].head
+        if not (doc[s].dep_ == "acl" and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ == "one"):
+            return []
+        return [x for x in self._described(doc, slots, noun.head.head, labels) if x.label == "Vessel"]
+
     @staticmethod
     def _span_root(doc: Doc, s: int, e: int):
         """The word of doc[s:e] that the parse hangs outside it (the head of a cue phrase)."""
@@ -423,8 +554,13 @@ class Ownership(SentenceContext):
                     src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
                     if src and self._unnamed_holder(doc, slots, s):
                         src = []   # "..., as well as vessels owned by Y": the vessels are not named
+                    if not src:
+                        src = self._one_of(doc, slots, s, self.own_sources if kind == "OWN_P" else self.op_sources)
+                    if not src and doc.has_annotation("DEP") and doc[s].dep_ == "acl":
+                        # "tankers previously managed by Y, such as the vessels A and B"
+                        src = self._such_as(doc, slots, doc[s].head, hi)
                     tgt = self._group_right(slots, e, self.own_targets if kind == "OWN_P" else self.op_targets, doc, hi)[:1]
-                    if tgt and not self._object_is(doc, e - 1, tgt[0]):
+                    if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
                     how = "participle phrase" + (", relative clause" if any(t.lower_ in ("which", "that") for t in doc[max(lo, left - 3):left]) else "")
@@ -463,6 +599,16 @@ class Ownership(SentenceContext):
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
                         if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
                             owner, how = after, "role noun as the subject, holder after the copula"
+                    if not owner and owned and doc.has_annotation("DEP"):
+                        # "X, the registered owner and commercial manager of Y": the first role of
+                        # the list stands in apposition to the holder (the parse says which).
+                        role = doc[e - 2]
+                        while role.dep_ == "conj" and role.head is not role and role.head.i < role.i:
+                            role = role.head
+                        if role.dep_ == "appos":
+                            owner = [x for x in self._described(doc, slots, role, self.own_targets if kind == "OWNER_OF" else self.op_targets)
+                                     if not self._in_phrase(doc, x, lo)]
+                            how = "role noun in apposition to the holder (parse)"
                     if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
                         owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
                     if owner:
@@ -517,6 +663,21 @@ class Ownership(SentenceContext):
                     src = self._described(doc, slots, self._span_root(doc, s, e), holders) or [
                         x for x in slots if x.end <= s and s - x.end <= 3 and x.label in holders][-1:]
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
+                elif kind in ("SHARES_P", "HOLDERS"):
+                    self._shares(doc, sent, slots, out, kind, s, e)
+                elif kind == "ROLE_COLON":
+                    self._role_colon(doc, sent, slots, out, s, e)
+                elif kind == "MGMT_OF" and doc.has_annotation("DEP"):
+                    # "X took over the technical management of the tanker Y"
+                    noun = doc[e - 2]
+                    if noun.dep_ != "dobj":
+                        continue
+                    subj = self._subject(doc, noun.head.i)
+                    holder = [x for x in [self._slot_at(slots, subj, self.op_targets)] if x is not None] \
+                        or self._back_reference(doc, subj, self.op_targets, self._sent_no) or self._entry_reference(doc, subj, self.op_targets)
+                    owned = [x for x in self._group_right(slots, e, self.op_sources, doc, hi, max_gap=3) if x.label == "Vessel"]
+                    self._emit(out, "OPERATED_BY", owned, holder, sent, at=e - 2, how="management of a ship, object of the holder's verb",
+                               role="manager", cue=doc[s:e].text.lower())
                 elif kind == "PROPERTY":
                     # "identified the vessel X as blocked property of Y"
                     tgt = self._group_right(slots, e, self.own_targets, doc, hi, max_gap=3)[:1]
