@@ -218,6 +218,9 @@ def build_result(document: Document, doc) -> ExtractionResult:
     for d in doc._.skg_dark:
         darks.setdefault(d.after, []).append(d)
     sentences: dict[tuple[int, int], str] = {}  # many statements share a sentence
+    first_named: dict[tuple[str, str], Entity] = {}  # (label, name) -> the first such entity, for named targets
+    for e in entities:
+        first_named.setdefault((e.label, e.name), e)
 
     def sentence(bounds: tuple[int, int]) -> str:
         if bounds not in sentences:
@@ -233,7 +236,7 @@ def build_result(document: Document, doc) -> ExtractionResult:
                 targets.append(by_span.get(k))
             else:
                 label, name = k
-                ent = next((e for e in entities if e.label == label and e.name == name), None) or extra.get(name)
+                ent = first_named.get((label, name)) or extra.get(name)
                 if ent is None and kind == "stated":  # a denial names no new entity
                     ent = extra[name] = Entity(label=label, name=name, aliases=[name])
                 targets.append(ent)

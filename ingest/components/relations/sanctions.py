@@ -122,7 +122,10 @@ class Sanctions(SentenceContext):
         if not doc.has_annotation("DEP"):
             return
         lo, hi = sent.start, sent.end
+        lower = self._lower if self._doc is doc else [t.lower_ for t in doc]
         for i in range(lo, hi):
+            if lower[i].isascii() and not lower[i].endswith(("sanctioned", "designated", "listed")):
+                continue  # neither test below can hold (read from the shared strings: no Token per word)
             tok = doc[i]
             m = HYPHEN_CUE.match(tok.text)
             split = tok.lower_ in HYPHEN_WORDS and i - 1 > lo and doc[i - 1].text == "-"
