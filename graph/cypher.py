@@ -55,6 +55,13 @@ def _union(target: str, prop: str, cap: int | None = None) -> str:
             f"ELSE [x IN u WHERE size([y IN u WHERE y < x]) < {cap}] END][0]")
 
 
+def _sort_items(rows: list[dict[str, Any]]) -> None:
+    """Each row's sourced items sorted, each once (what sources.sorted_union takes)."""
+    for row in rows:
+        if sources.SOURCES in row:
+            row[sources.SOURCES] = sorted(set(row[sources.SOURCES]))
+
+
 def _sourced(target: str, props: list[str], declared: Mapping[str, Property]) -> list[str]:
     """The lines that join the rows' sourced items to `target`'s (graph/sources.py) and derive
     each of `props` from them; a property no item names keeps its value (stored before sources
@@ -202,6 +209,7 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
     lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists if p != sources.SOURCES]
     derived = sources.props_in(rows, lab.sourced)
+    _sort_items(clean)
     if derived or sources.SOURCES in lists:
         lines += _sourced("n", derived, lab.properties)
     return "\n".join(lines), _params(clean, ("id",))
@@ -231,6 +239,7 @@ def upsert_relationships(
     ]
     lines += [_union("r", p, onto.evidence_cap if p == "evidence" else None) for p in lists if p != sources.SOURCES]
     derived = sources.props_in(rows, rt.sourced)
+    _sort_items(clean)
     if derived or sources.SOURCES in lists:
         lines += _sourced("r", derived, rt.properties)
     return "\n".join(lines), _params(clean, ("start", "end", "key"))

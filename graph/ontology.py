@@ -53,6 +53,7 @@ class Property:
     identifier: bool = False  # names the thing itself (imo, mmsi, call_sign)
     shown: bool = True  # listed among a report's properties
     role: str | None = None  # one of PROPERTY_ROLES
+    sourced: bool = True  # a single value kept with its sources (graph/sources.py), when the label's own
 
     @property
     def is_list(self) -> bool:
@@ -87,7 +88,9 @@ class Label:
     def sourced(self) -> tuple[str, ...]:
         """The single-valued properties kept with their sources (graph/sources.py): an entity
         label's own scalar properties, identifiers and attributes alike."""
-        return tuple(p for p in self.own if not self.properties[p].is_list) if self.is_entity else ()
+        if not self.is_entity:
+            return ()
+        return tuple(p for p in self.own if not self.properties[p].is_list and self.properties[p].sourced)
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,7 @@ def _props(raw: dict | None) -> dict[str, Property]:
             )
         out[name] = Property(
             name, spec["type"], spec.get("doc", ""), fmt, bool(spec.get("identifier", False)), bool(spec.get("show", True)),
-            role,
+            role, bool(spec.get("sourced", True)),
         )
     return out
 
@@ -352,7 +355,7 @@ def _load(source: str) -> Ontology:
             tuple(spec.get("extract_from") or spec["from"]), tuple(spec.get("extract_to") or spec["to"]),
             _roles(name, spec),
             # A type whose properties one writer sets (`sourced: false`) keeps no sources for them.
-            tuple(p for p in own if not own[p].is_list) if spec.get("sourced", True) else (),
+            tuple(p for p in own if not own[p].is_list and own[p].sourced) if spec.get("sourced", True) else (),
         )
     known = set(labels) | {raw["entity_label"]}
     for kind, names in (("Label", known), ("Relationship type", rels)):

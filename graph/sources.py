@@ -3,18 +3,18 @@ which value the node or relationship shows.
 
 A single-valued property that articles and lists fill in (a vessel's flag and type, a company's
 legal form, a designation's year, date and programme: each label's and relationship type's own
-scalar properties, graph/ontology.py `sourced`) is not simply overwritten by the last writer.
+scalar properties but those declared `sourced: false`, graph/ontology.py) is not simply
+overwritten by the last writer.
 Each value is kept with its source in the list property `prop_sources`, as sorted items
 
     "<property>\\t<source>\\t<value>"        e.g. "flag\\t<article id>\\tPanama"
 
-(source: an article id, a list entry as <list name>:<entry id>, or a list's name for the code
-of a state it names), and the property holds the value the most sources give; one article
-gives one value a property (its first, in text order). On a tie, the smallest value (compared
-as the item's text: "2023" < "2024", "Liberia" < "Panama"). So
-the value does not depend on the order of writes, and withdrawing an article (`remove`, a
-replaced version) drops its items and derives the value again from the sources left, or
-removes the property when none is left.
+(source: an article id, or a list entry as <list name>:<entry id>), and the property holds the
+value the most sources give; one article gives one value a property (its first, in text
+order). On a tie, the smallest value (compared as the item's text: "2023" < "2024", "Liberia"
+< "Panama"). So the value does not depend on the order of writes, and withdrawing an article
+(`remove`, a replaced version) drops its items and derives the value again from the sources
+left, or removes the property when none is left.
 
 The derivation runs inside the write statements (graph/cypher.py's upserts, graph/writer.py's
 strip), so a write stays one atomic statement on both backends. A value stored before sources
@@ -110,10 +110,12 @@ def value(items: str, prop: str, prop_type: str) -> str:
 
 
 def sorted_union(current: str, new: str) -> str:
-    """A Cypher expression: the sorted list `current` (null: empty) with the items of `new` not
-    in it inserted in order."""
-    return (f"reduce(s_acc = coalesce({current}, []), s_x IN coalesce({new}, []) | CASE WHEN s_x IN s_acc THEN s_acc "
-            "ELSE [s_i IN [size([s_y IN s_acc WHERE s_y < s_x])] | s_acc[..s_i] + [s_x] + s_acc[s_i..]][0] END)")
+    """A Cypher expression: the sorted list `current` (null: empty) with the items of `new` (a
+    sorted list without repeats: graph/cypher.py sorts the rows') not in it inserted in order.
+    Each insertion is O(len(current)); a node with no items yet takes `new` as it is."""
+    insert = (f"reduce(s_acc = {current}, s_x IN coalesce({new}, []) | CASE WHEN s_x IN s_acc THEN s_acc "
+              "ELSE [s_i IN [size([s_y IN s_acc WHERE s_y < s_x])] | s_acc[..s_i] + [s_x] + s_acc[s_i..]][0] END)")
+    return f"CASE WHEN {current} IS NULL OR size({current}) = 0 THEN coalesce({new}, []) ELSE {insert} END"
 
 
 def of_source(items: str, source: str) -> str:

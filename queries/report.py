@@ -21,6 +21,7 @@ from graph import claims, identity
 from graph.errors import ConfigError, LookupFailed
 from graph.lookup import identifier_ref
 from graph.ontology import load as load_ontology
+from graph.sources import SOURCES
 from graph.view import (
     ARTICLE_FIELDS,
     Article,
@@ -172,7 +173,7 @@ def relationship(subject: NodeRef, other: NodeRef, rel: dict[str, Any], arts: Ev
     """
     props = dict(rel.get("props") or {})
     raw = props.pop("evidence", None)
-    for key in ("articles", "methods", "key"):
+    for key in ("articles", "methods", "key", SOURCES):  # provenance, not properties to show
         props.pop(key, None)
     out = rel["start"] == subject["id"]
     return {

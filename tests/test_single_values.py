@@ -147,7 +147,7 @@ def test_remove_and_replace_derive_the_value_again(store):
     assert store.run(flag).values() == ["Examplia"]
     w.remove_articles(["a1"])
     assert store.run(flag).values() == [None]
-    assert store.run("MATCH (v:Vessel) RETURN v.prop_sources AS p").values() == [[f"imo\ta2\t1234567"]]
+    assert store.run("MATCH (v:Vessel) RETURN v.prop_sources AS p").values() == [None]  # no source left: no list
 
 
 def test_a_value_stored_before_sources_were_kept_stays_until_a_source_gives_one(store):
@@ -188,3 +188,28 @@ def test_past_the_evidence_cap_the_same_items_stay_in_any_order(store):
                    for r in f.relations)
     assert len(every) > cap
     assert kept[0] == kept[1] == every[:cap]
+
+
+# -- a list entry is one source ---------------------------------------------------------------------
+SDN = (f'97201,"GREY HERON","vessel","RUSSIA-EO14024","-0- ","-0- ","Crude Oil Tanker","-0- ","-0- ","Palau",'
+       f'"-0- ","Vessel Registration Identification IMO {IMO}."\n')
+
+
+def test_a_list_entry_and_an_article_give_one_graph_in_either_order(store, tmp_path):
+    from ingest.lists.importer import import_sanctions
+
+    (tmp_path / "first.txt").write_text(FIRST, "utf-8")
+    (tmp_path / "sdn.csv").write_text(SDN, "utf-8")
+    graphs = []
+    for list_first in (False, True):
+        _empty(store)
+        steps = [lambda: ingest_paths(store, [tmp_path / "first.txt"]), lambda: import_sanctions(store, tmp_path / "sdn.csv")]
+        for step in (reversed(steps) if list_first else steps):
+            step()
+        graphs.append(_as_sets(snapshot(store)))
+        [flag] = store.run("MATCH (v:Vessel {id: $id}) RETURN v.flag AS f", {"id": f"imo:{IMO}"}).values()
+        assert flag == "Palau"  # one source each: the smaller
+    assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])
+    remove_article(store, str(tmp_path / "first.txt"))
+    [row] = store.run("MATCH (v:Vessel {id: $id}) RETURN v.flag AS f, v.prop_sources AS p", {"id": f"imo:{IMO}"}).rows
+    assert row["f"] == "Palau" and {sources.parse(x)[1] for x in row["p"]} == {"us-ofac-sdn:97201"}

@@ -111,7 +111,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
             for code in e.countries:
                 place = country(code)
                 if place and store.ontology.allows("LOCATED_IN", label, "Country"):
-                    _country(rows, place, parsed.name)
+                    _country(rows, place)
                     rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key))
         rows.write(store)
     if review:
@@ -287,13 +287,9 @@ class _Rows:
         )
 
 
-def _country(b: _Rows, place, list_name: str) -> None:
-    """The node of a state the list `list_name` names; its code's source is the list (one item,
-    however many entries name the state)."""
-    row = {"id": place.id, "name": place.name, "aliases": [place.name], "keys": name_keys(place.name)}
-    if place.iso2:
-        row[sources.SOURCES] = [sources.item("iso2", list_name, place.iso2)]
-    b.node("Country", row)
+def _country(b: _Rows, place) -> None:
+    b.node("Country", {"id": place.id, "name": place.name, "iso2": place.iso2, "aliases": [place.name],
+                       "keys": name_keys(place.name)})
 
 
 def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int:
@@ -312,11 +308,11 @@ def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int
                 b.node("Agency", {"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
                                   "keys": name_keys(auth.name, list(auth.aliases))})
                 if auth.country is not None:
-                    _country(b, auth.country, s.list_name)
+                    _country(b, auth.country)
                     b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name))
             elif state is not None:
                 target = state.id
-                _country(b, state, s.list_name)
+                _country(b, state)
             else:
                 parsed.skip("Sanction without authority or country")
                 continue
