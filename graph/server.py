@@ -297,6 +297,21 @@ def _claim_server_lock(db: Path) -> int:
     return fd
 
 
+def server_lock_held(db: Path) -> bool:
+    """Whether a process holds `<db>.server.lock` (a server runs on these files)."""
+    try:
+        fd = os.open(server_lock_path(db), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def _release_fd(fd: int | None) -> None:
     if fd is None:
         return
@@ -856,9 +871,13 @@ def repair_aof(db: str | os.PathLike, held: Callable[[Path, str], tuple[int, int
         return f"Nothing to repair: {path} has no append-only log ({folder})."
     with open_lock(path):
         server = read_registry(path)
-        if server is not None and server.alive():
+        if server is not None and server.alive() and server.serves() is not False:
             raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
                              "stop it first (`uv run sanctions-kg stop`), then repair.")
+        holders = [pid for pid in lock_holders(server_lock_path(path)) if pid != os.getpid()]
+        if holders and server_lock_held(path):
+            raise StoreError(f"A database server is running for {path} (pid {holders[0]} holds "
+                             f"{server_lock_path(path).name}): stop it first, then repair.")
         if aof.log_is_whole(path):
             return f"The append-only log of {path} is whole: nothing to repair."
         work = path.with_name(f".{path.name}.repair-{os.getpid()}")
