@@ -52,6 +52,7 @@ OPEN_TRIES = 3
 DYING_POLLS = 50  # 0.1 s each: how long a registered server that does not answer may take to die
 KEEPER_NAME = "sanctions-kg-keeper"  # CLIENT SETNAME of the keeper's connection: not counted as a user
 SERVER_LOCK = ".server.lock"  # <db>.server.lock: flocked by the running server process itself
+LOCK_WAIT = 3.0  # seconds a start waits for the server lock before saying a server holds it
 
 
 # File descriptors holding one of our flocks in this process. A forked child (an extraction
@@ -276,14 +277,22 @@ def server_lock_path(db: Path) -> Path:
 
 
 def _claim_server_lock(db: Path) -> int:
-    """Take `<db>.server.lock` (exclusive, without waiting) for a server about to start; the
+    """Take `<db>.server.lock` (exclusive; LOCK_WAIT s at most) for a server about to start; the
     open file goes to that server (`_spawning`), which then holds the lock as long as it runs.
     StoreUnavailable when a process holds it already: a server runs on these files."""
     path = server_lock_path(db)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            # A server that is exiting, or a snapshot child finishing after its server was
+            # killed, lets go within moments; a running server never does.
+            if time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
         os.close(fd)
         holders = [pid for pid in lock_holders(path) if pid != os.getpid()]
         who = " and ".join(f"pid {pid}" for pid in holders[:3]) or "another process"
@@ -295,6 +304,21 @@ def _claim_server_lock(db: Path) -> int:
         ) from None
     _held_locks.add(fd)  # a forked worker must not inherit it (_drop_inherited_locks)
     return fd
+
+
+def server_lock_held(db: Path) -> bool:
+    """Whether a process holds `<db>.server.lock` (a server runs on these files)."""
+    try:
+        fd = os.open(server_lock_path(db), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def _release_fd(fd: int | None) -> None:
@@ -856,9 +880,13 @@ def repair_aof(db: str | os.PathLike, held: Callable[[Path, str], tuple[int, int
         return f"Nothing to repair: {path} has no append-only log ({folder})."
     with open_lock(path):
         server = read_registry(path)
-        if server is not None and server.alive():
+        if server is not None and server.alive() and server.serves() is not False:
             raise StoreError(f"A database server is running for {path} (pid {server.pid}): "
                              "stop it first (`uv run sanctions-kg stop`), then repair.")
+        holders = [pid for pid in lock_holders(server_lock_path(path)) if pid != os.getpid()]
+        if holders and server_lock_held(path):
+            raise StoreError(f"A database server is running for {path} (pid {holders[0]} holds "
+                             f"{server_lock_path(path).name}): stop it first, then repair.")
         if aof.log_is_whole(path):
             return f"The append-only log of {path} is whole: nothing to repair."
         work = path.with_name(f".{path.name}.repair-{os.getpid()}")

@@ -7,7 +7,7 @@
 | SANCTIONS_KG_FSYNC            | everysec           | AOF fsync policy: everysec or always         |
 | SANCTIONS_KG_QUERY_TIMEOUT    | 10                 | seconds a query may run                      |
 | SANCTIONS_KG_MAX_ROWS         | 10000              | rows a user query may return                 |
-| SANCTIONS_KG_QUERY_TIMEOUT_MAX | 600               | seconds any read query may run, whatever --timeout says (embedded: FalkorDB TIMEOUT_MAX) |
+| SANCTIONS_KG_QUERY_TIMEOUT_MAX | 600               | seconds any read query may run, whatever --timeout says (embedded: FalkorDB TIMEOUT_MAX; the client waits for any statement at most this long and a grace, graph/server.py read_limit) |
 | SANCTIONS_KG_QUERY_MEMORY     | 1024               | MB one query may allocate on the server (embedded: FalkorDB QUERY_MEM_CAPACITY) |
 | SANCTIONS_KG_SERVER_MEMORY    | half the RAM (≥ 2048) | MB of address space the embedded server may use (RLIMIT_AS): a query that allocates past it stops the server, never the machine |
 | SANCTIONS_KG_RESULT_ROWS_MAX  | 2000000            | rows the server returns for any one query, ours included (embedded: RESULTSET_SIZE; reaching it is an error, never a silent cut) |

@@ -116,6 +116,20 @@ def test_query_timeout_300_runs_a_query_past_redis_default_wait_once_to_its_answ
     assert json.loads(sk(db, "query", COUNT, "--format", "json", keep=0).stdout) == [{"c": 1}]
 
 
+def test_the_timeout_given_is_the_one_the_backend_applies(store, backend):
+    """Through the real store on each backend: a read answers under a long limit and is stopped
+    under a short one. Embedded, the read runs longer than redis-py's 5 s wait; Neo4j carries the
+    limit as the query's transaction timeout (checked every 2 s: the stopped read outlasts that)."""
+    if backend == "neo4j":
+        fine = "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b RETURN count(*) AS n"
+        assert store.run(fine, timeout=300).rows == [{"n": 9_000_000}]
+        with pytest.raises(QueryTimeout) as err:
+            store.run("UNWIND range(1, 30000) AS a UNWIND range(1, 30000) AS b RETURN count(*) AS n", timeout=1)
+        assert "time limit of 1 s" in str(err.value)
+        return
+    assert store.run(f"RETURN {slow(8000)} AS c", timeout=300).rows == [{"c": slow_value(8000)}]
+
+
 def test_a_short_timeout_stops_the_same_query(folders, monkeypatch):
     """The same kind of query with --timeout 1 is stopped, in one line: the limit given is the
     one that holds, whichever way the query is stopped."""
