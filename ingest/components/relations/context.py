@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from graph.ontology import load as load_ontology
-from ingest.components.common import cues, ensure_extensions, span_text
+from ingest.components.common import cues, doc_text, ensure_extensions, span_text
 from ingest.components.matching import RuleMatcher
 
 IRREGULAR = {
@@ -355,8 +355,15 @@ class SentenceContext:
             while k - 1 >= 0 and (doc[k - 1].is_space or doc[k - 1].like_num or doc[k - 1].text == ".") and sent.start - k < 3:
                 k -= 1
             words = [t for t in doc[k:slots[0].start] if not t.is_space]
-            line_start = bool(words) and doc.text[:words[0].idx].rstrip(" \t").endswith(("\n", "")) and (
-                words[0].idx == 0 or doc.text[:words[0].idx].rstrip(" \t")[-1:] == "\n")
+            # The first word opens a line: the last character before it, spaces and tabs aside, is
+            # a line break. Read backwards from the word, not by slicing the text up to it (with
+            # doc.text, which joins every token again, that was quadratic in the text's length).
+            line_start = False
+            if words:
+                text, j = doc_text(doc), words[0].idx
+                while j > 0 and text[j - 1] in " \t":
+                    j -= 1
+                line_start = words[0].idx == 0 or text[j - 1:j] == "\n"
             heading = line_start and words[0].text.rstrip(".").isdigit() and all(t.like_num or t.text == "." or t.text.rstrip(".").isdigit() for t in words) \
                 and "\n" not in doc[slots[0].start:sent.end].text.strip()
         for x in slots:
