@@ -302,8 +302,11 @@ def pipeline_text(document: Document) -> str:
 
 
 def extract_document(doc: Document, nlp) -> ExtractionResult:
-    """Extract entities and relations from one Document with the given pipeline."""
-    return build_result(doc, nlp(pipeline_text(doc)))
+    """Extract entities and relations from one Document with the given pipeline (a long one
+    parsed in bounded pieces: ingest/chunks.py)."""
+    from ingest.chunks import parse
+
+    return build_result(doc, parse(nlp, pipeline_text(doc)))
 
 
 def explain_document(document: Document, nlp, *, relations: list | None = None) -> tuple[ExtractionResult, list[dict]]:
@@ -315,7 +318,9 @@ def explain_document(document: Document, nlp, *, relations: list | None = None) 
     from ingest.components.relations.context import REL_DROPPED, REL_EXPLAIN
     from ingest.furniture import furniture
 
-    doc = nlp(pipeline_text(document))
+    from ingest.chunks import parse
+
+    doc = parse(nlp, pipeline_text(document))
     result = build_result(document, doc)
 
     def names(keys):

@@ -173,6 +173,7 @@ def _extract_chunk(nlp, docs: list[Document], batch_size: int, keep: bool = Fals
 
     A document with a kept parse in `states` is finished from it; with `keep`, the others'
     parses are returned (the second list, None where there is none)."""
+    from ingest.chunks import pipe
     from ingest.extract import build_result, pipeline_text
 
     states = states or [None] * len(docs)
@@ -180,11 +181,11 @@ def _extract_chunk(nlp, docs: list[Document], batch_size: int, keep: bool = Fals
     parse = [d for d, st in zip(docs, states) if st is None]
     try:
         if after:
-            parsed = list(nlp.pipe((pipeline_text(d) for d in parse), batch_size=batch_size, disable=after))
+            parsed = list(pipe(nlp, (pipeline_text(d) for d in parse), batch_size=batch_size, disable=after))
             kept = [_snapshot(x) for x in parsed] if keep else [None] * len(parsed)
             parsed = [_finish(nlp, x, after) for x in parsed]
         else:
-            parsed = list(nlp.pipe((pipeline_text(d) for d in parse), batch_size=batch_size))
+            parsed = list(pipe(nlp, (pipeline_text(d) for d in parse), batch_size=batch_size))
             kept = [None] * len(parsed)
         spacy_docs, new_states = iter(parsed), iter(kept)
         spacy_docs = [_restore(nlp, st, after) if st is not None else next(spacy_docs) for st in states]
