@@ -20,7 +20,7 @@ its names. A ship imported before lists wrote these items falls back to its node
 and `flag`, undated.
 Owners and managers are the ship's ownership relationships with their claims (graph/claims.py:
 first and last reported). The dates of the timeline are when a fact was reported (the article's
-date), or the date the sentence states.
+date, a list's listing date), or the date the sentence or the list states (a rename's).
 
 Conflicts: the same IMO number under another name (a rename, or two names reported for one
 hull), the same name on a ship with another IMO number, and two flags reported over the same

@@ -148,6 +148,26 @@ def test_a_role_no_type_plays_is_refused(tmp_path, sample_store, monkeypatch):
         rows(sample_store, "shared_owner")
 
 
+def test_the_printed_query_is_the_filled_in_text(tmp_path, monkeypatch):
+    """`sanctions-kg queries NAME` prints the Cypher to paste into Neo4j Browser: the types of the
+    ontology in use (SANCTIONS_KG_ONTOLOGY) in place of the role."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["queries", "shared_owner"]).output
+    assert "MATCH (e:Entity)-[r:OWNED_BY|OPERATED_BY]->(owner:Entity)" in out and "{{control}}\nWITH" not in out
+
+    def change(rels):
+        rels["OPERATED_BY"]["roles"] = ["ownership", "exposure"]
+
+    copy = _ontology_copy(tmp_path, change)
+    monkeypatch.setenv("SANCTIONS_KG_ONTOLOGY", str(tmp_path / "ontology.yaml"))
+    assert copy.control_types == ("OWNED_BY",)
+    out = CliRunner().invoke(main, ["queries", "shared_owner"]).output
+    assert "MATCH (e:Entity)-[r:OWNED_BY]->(owner:Entity)" in out
+
+
 def test_an_unknown_role_in_a_query_is_refused(tmp_path):
     (tmp_path / "t.cypher").write_text(
         "// name: t\n// Test.\n//\n// Example: sanctions-kg query --name t\nMATCH (a)-[:{{owners}}]->(b) RETURN a\n")
