@@ -1,7 +1,7 @@
 // name: ownership_chain
 // Who owns or runs an entity, up the chain to the top owner: ship -> operator -> owner -> state.
-// Follows the types of the ontology's ownership role ({{ownership}}: OWNED_BY, OPERATED_BY,
-// PART_OF as shipped). One row per chain (a ship run by two companies has two), longest first.
+// Follows the types of the ontology's ownership role (docs/model.md, "Relationship roles").
+// One row per chain (a ship run by two companies has two), longest first.
 //
 // Parameters:
 //   $entity (entity, required, example "imo:9161003"): id of the ship, company or agency to start from

@@ -1,8 +1,7 @@
 // name: sanctions_exposure
 // Entities that are not sanctioned themselves but sit within N hops of a sanctioned one,
 // through ownership, operation, membership or a stated tie (the types of the ontology's exposure
-// role, {{exposure}}: OWNED_BY, OPERATED_BY, PART_OF, ASSOCIATED_WITH as shipped; either
-// direction), with the shortest path to each sanctioned entity.
+// role, either direction), with the shortest path to each sanctioned entity.
 //
 // Parameters:
 //   $max_hops (int 1..4, default 2, example 2): hops between the entity and the sanctioned one

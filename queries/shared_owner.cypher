@@ -1,7 +1,7 @@
 // name: shared_owner
 // Owners and operators shared by more than one entity: the companies behind several ships,
-// the ministries behind several companies (the types of the ontology's control role,
-// {{control}}: OWNED_BY, OPERATED_BY as shipped). Give $entity to see only the owners it shares.
+// the ministries behind several companies (the types of the ontology's control role). Give
+// $entity to see only the owners it shares.
 //
 // Parameters:
 //   $entity (entity, default null, example "vessel:maria"): only owners of this entity
