@@ -36,6 +36,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -363,7 +364,7 @@ class _SpawnWithLock:
         return getattr(subprocess, name)
 
 
-_spawn_guard = __import__("threading").Lock()
+_spawn_guard = threading.Lock()
 
 
 @contextmanager
