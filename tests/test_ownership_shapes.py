@@ -191,7 +191,7 @@ def test_more_shapes_of_owners_and_managers(nlp, text, expected):
 
 
 def test_ships_named_by_example_after_such_as(nlp):
-    text = ("Reasons: Moonrise Marine LLC is a Panama-based carrier. In particular, it manages tankers previously managed "
+    text = ("Reasons: Moonrise Marine LLC is a Panama-based carrier. Today it manages tankers formerly managed "
             "by the Polar Group, such as the vessels Kite (IMO 9316127) and Lark (IMO 9341079).")
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", v, c) for v in ("Kite", "Lark")
                                                for c in ("Moonrise Marine LLC", "Polar Group")}

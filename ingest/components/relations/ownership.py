@@ -57,7 +57,7 @@ class Ownership(SentenceContext):
         pm.add("SHARES_P", list(tok.pipe(r["share_holder_cues"])))
         share_roles = [*r["shareholder_roles"], *(w + "s" for w in r["shareholder_roles"])]
         pm.add("HOLDERS", list(tok.pipe([f"{p} {w}" for w in share_roles for p in ("its", "their")])))
-        # "NORTH WIND (IMO 1234567) (owner: X)" / a field line "Ship manager: X"
+        # "NORTH WIND (IMO 1234567) (owner: X)"
         pm.add("ROLE_COLON", list(tok.pipe([f"{w} :" for w in [*owner_roles, *op_roles]])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
         self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
@@ -366,15 +366,16 @@ class Ownership(SentenceContext):
 
     def _role_colon(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
         """"the tanker X (IMO 1234567) (owner: Y)": a role and its holder annotated in
-        parentheses after a ship; or a field line "Registered owner: Y" in a ship's entry (the
-        ship its heading names)."""
+        parentheses after a ship."""
         lo, hi = sent.start, sent.end
         role_words = " ".join(t.lower_ for t in doc[s:e - 1])
         rtype = "OWNED_BY" if role_words in self.owner_role_set else "OPERATED_BY"
-        holder = self._group_right(slots, e, self.own_targets if rtype == "OWNED_BY" else self.op_targets, doc, hi, max_gap=1)[:1]
+        targets = self.own_targets if rtype == "OWNED_BY" else self.op_targets
+        holder = self._group_right(slots, e, targets, doc, hi, max_gap=1)[:1]
         if not holder:
             return
         ship: list[Slot] = []
+        how = "role annotated in parentheses after the ship"
         if s > lo and doc[s - 1].text == "(":
             # back over parentheses (IMO numbers, flags) to the ship they follow
             k, depth = s - 2, 0
@@ -388,16 +389,6 @@ class Ownership(SentenceContext):
                     break
                 k -= 1
             ship = [x for x in slots if x.end == k + 1 and x.label == "Vessel"]
-            how = "role annotated in parentheses after the ship"
-        else:
-            words = [t for t in doc[doc[s].sent.start:s] if not t.is_space]
-            line_start = s == 0 or "\n" in doc[s - 1].text_with_ws or doc.text[:doc[s].idx].rstrip(" \t").endswith("\n")
-            if words or not line_start:
-                return
-            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= ENTRY_WINDOW and x.label not in ("Country", "Location")]
-            if recent and recent[-1].label == "Vessel":
-                ship = [Slot(s, s + 1, "Vessel", list(recent[-1].keys))]
-            how = "role field line in a ship's entry"
         role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
         self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
 
@@ -478,10 +469,12 @@ class Ownership(SentenceContext):
         """"X, a Russian state-owned shipping company" / "X is a Russian state shipping company":
         X is OWNED_BY the state of the demonym (no relation without one)."""
         lo, hi = sent.start, sent.end
+        if getattr(self, "_state_doc", None) is not doc:
+            # where "state" / "government" stand, found once per document
+            self._state_doc = doc
+            self._state_at = [i for i, low in enumerate(self._lower) if low in self.state_words]
         demonyms = country_index()["demonym"]
-        for i in range(lo, hi):
-            if self._lower[i] not in self.state_words:
-                continue
+        for i in self._state_at[bisect_left(self._state_at, lo):bisect_left(self._state_at, hi)]:
             hyphen = i + 2 < hi and doc[i + 1].text == "-" and doc[i + 2].lower_ in self.state_participles
             noun = doc[i]
             for _ in range(4):
@@ -547,6 +540,8 @@ class Ownership(SentenceContext):
                                    role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
+                    if doc.has_annotation("DEP") and any(c.dep_ == "nsubjpass" and c.lower_ in self.share_nouns for c in doc[s].children):
+                        continue   # "its shares were owned by Y": read as a shareholding (_shares)
                     left = s
                     if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
                         # "owned by X and managed by Y": both participles describe the same ship.
