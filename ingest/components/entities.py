@@ -337,18 +337,28 @@ class Entities:
             return ""
         return " ".join(words)
 
-    def _alias_cue_before(self, doc: Doc, start: int) -> str | None:
+    def _line_starts(self) -> list[int]:
+        """Per token of the document being read, the first token of its line (the token after
+        the last whitespace token holding a line break before it, or 0). From the shared token
+        strings (Token.is_space is str.isspace of the text), once per document."""
+        starts, cur = [], 0
+        for i, t in enumerate(self._text):
+            starts.append(cur)
+            if "\n" in t and t.isspace():
+                cur = i + 1
+        return starts
+
+    def _alias_cue_before(self, doc: Doc, start: int, line_start: int) -> str | None:
         """How a name is given as another name of the firm before it: "Alias:" opening the line,
-        "also known as", "formerly known as", "a.k.a."."""
-        i = start
-        while i > 0 and not (doc[i - 1].is_space and "\n" in doc[i - 1].text):
-            i -= 1
-        if i < start and doc[i].lower_ in {"alias", "aliases"}:
+        "also known as", "formerly known as", "a.k.a."; line_start: the first token of its line."""
+        text, lower = self._text, self._lower
+        i = line_start
+        if i < start and lower[i] in {"alias", "aliases"}:
             return "line"
         j = start
-        while j > 0 and start - j < 2 and doc[j - 1].text in {",", "(", '"', "\u201c", "\u2018", ";"}:
+        while j > 0 and start - j < 2 and text[j - 1] in {",", "(", '"', "\u201c", "\u2018", ";"}:
             j -= 1
-        before = " ".join(t.lower_ for t in doc[max(j - 3, 0):j])
+        before = " ".join(lower[max(j - 3, 0):j])
         if before.endswith(("known as", "a.k.a.", "aka", "f.k.a.", "fka", "formerly", "alias")):
             return "phrase"
         return None
@@ -359,13 +369,12 @@ class Entities:
         for it ("Alias: X; Y", "formerly known as X"), take the name of its first mention."""
         firms = sorted((c for c in chosen if c[2] == "Company"), key=lambda c: c[0])
         first: dict[str, str] = {}
+        line_starts = self._line_starts() if firms else []
         for k, c in enumerate(firms):
-            cue = self._alias_cue_before(doc, c[0])
+            line_start = line_starts[c[0]]
+            cue = self._alias_cue_before(doc, c[0], line_start)
             if cue:
                 # The firm the other name belongs to: the nearest one named before, off the alias line.
-                line_start = c[0]
-                while line_start > 0 and not (doc[line_start - 1].is_space and "\n" in doc[line_start - 1].text):
-                    line_start -= 1
                 limit = line_start if cue == "line" else c[0]
                 prev = [p for p in firms[:k] if p[1] <= limit and c[0] - p[1] < 80
                         and not any(t.is_space and t.text.count("\n") > 1 for t in doc[p[1]:c[0]])]  # within one entry
