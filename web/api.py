@@ -327,7 +327,7 @@ class Api:
             return fn(*args, **kwargs)
 
     def _has_token(self, request: Request) -> bool:
-        from web.app import carries_token
+        from web.tokens import carries_token
 
         auth = self.state.auth_token
         return carries_token(request, self.state.console_token.encode(), auth.encode() if auth else None)

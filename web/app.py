@@ -45,9 +45,9 @@ from starlette.staticfiles import StaticFiles
 
 from graph.errors import ConfigError
 from graph.settings import Settings
+from web.tokens import CONSOLE_HEADER, carries_token
 
 STATIC = Path(str(resources.files("web").joinpath("static")))
-CONSOLE_HEADER = "X-Sanctions-KG-Console"
 CONSOLE_META = "sanctions-kg-console"
 TOKEN_COOKIE = "sanctions_kg_token"
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
@@ -146,18 +146,6 @@ class SecurityHeadersMiddleware:
 
 def _error(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"kind": kind, "message": message}}, status_code=status)
-
-
-def carries_token(request: Request, console_token: bytes, auth_token: bytes | None) -> bool:
-    """Whether `request` carries this server's console token (the pages send it with every
-    request) or its --token as a Bearer token (scripts): what a request that may cost the
-    database much needs, so that another web site cannot make a browser send it."""
-    given = request.headers.get(CONSOLE_HEADER, "").encode()
-    if given and hmac.compare_digest(given, console_token):
-        return True
-    auth = request.headers.get("authorization", "")
-    bearer = auth[7:].strip().encode() if auth.lower().startswith("bearer ") else b""
-    return bool(auth_token and bearer and hmac.compare_digest(bearer, auth_token))
 
 
 class ConsoleGuardMiddleware:
