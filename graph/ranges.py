@@ -87,8 +87,9 @@ def range_size(args: list[str], params: dict[str, Any]) -> float | None:
     """How many numbers range(*args) holds, or None when a bound is not known before running."""
     if len(args) not in (2, 3):
         return None
-    values = [_value(a, params) for a in args]
-    if any(v is None or math.isnan(v) for v in values):
+    found = [_value(a, params) for a in args]
+    values = [v for v in found if v is not None and not math.isnan(v)]
+    if len(values) != len(found):
         return None
     start, end = values[0], values[1]
     step = values[2] if len(values) == 3 else 1.0
@@ -96,7 +97,7 @@ def range_size(args: list[str], params: dict[str, Any]) -> float | None:
         return None  # the database refuses it
     if math.isinf(start) or math.isinf(end) or math.isinf(step):
         return math.inf
-    return max(0.0, math.floor((end - start) / step) + 1)  # type: ignore[operator]
+    return max(0.0, math.floor((end - start) / step) + 1)
 
 
 def check_ranges(query: str, params: dict[str, Any], memory_bytes: int, setting: str) -> None:

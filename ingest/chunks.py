@@ -78,7 +78,7 @@ def parse(nlp, text: str, *, disable: Iterable[str] = (), size: int | None = Non
     ours = [name for name in _ours(nlp) if name not in disable]
     # One piece at a time: nlp.pipe batches its texts through the model together (up to 1000).
     parts = list(nlp.pipe((text[a:b] for a, b in pieces(text, size)), batch_size=1, disable=[*disable, *ours]))
-    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])  # type: ignore[call-arg]
     del parts
     if doc.text != text:  # the pieces cover the text exactly; never hand on a Doc that differs
         raise AssertionError("the parsed pieces do not join back into the article's text")

@@ -85,8 +85,8 @@ def error_response(exc: Exception, settings=None) -> JSONResponse:
     if isinstance(exc, QueryMemoryError):
         from graph.limits import limits
 
-        extra = {"limit": "memory", "setting": "SANCTIONS_KG_CONSOLE_MEMORY", "value": limits().console_memory}
-        return JSONResponse(_error_body("memory_limit", str(exc), **extra), status_code=422)
+        return JSONResponse(_error_body("memory_limit", str(exc), limit="memory", setting="SANCTIONS_KG_CONSOLE_MEMORY",
+                                        value=limits().console_memory), status_code=422)
     if isinstance(exc, LookupFailed):
         return JSONResponse(
             _error_body("not_found", str(exc), candidates=_jsonable(exc.candidates)), status_code=404
