@@ -39,6 +39,8 @@ from ingest.components.matching import RuleMatcher
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
 FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight", "Cargo", "Crewing", "Manning"}
+# Cargo words between a port's name and a lower-case port word ("the X oil terminal").
+PORT_CARGO_WORDS = {"oil", "crude", "grain", "coal", "container", "lng", "lpg", "fuel", "cargo", "fishing", "commercial"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
@@ -73,7 +75,8 @@ class Organizations:
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
-        m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
+        m.add("PORT_OF", [[{"LOWER": {"IN": ["port", "ports", "harbor", "harbour", "harbors", "harbours"]}}, {"LOWER": "of"}],
+                          [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
         m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
@@ -401,6 +404,17 @@ class Organizations:
         # "the port of el Sidra": a lower-case Arabic or Romance article opens the name.
         particle = i + 1 < hi and doc[i].lower_ in NAME_PARTICLES and doc[i].is_lower and doc[i + 1].text[:1].isupper()
         n_end = name_after(doc, i + 1 if particle else i, hi, None, joiners={"-"}, max_len=3)
+        if doc[start].lower_ in ("ports", "harbors", "harbours"):
+            # "the ports of X, Y and Z": each name of the list is a port.
+            while n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
+                add_candidate(doc, i, n_end, "Port", PRIO_PATTERN)
+                k = n_end
+                while k < hi and doc[k].lower_ in (",", "and"):
+                    k += 1
+                if k == n_end or k >= hi:
+                    break
+                i, n_end = k, name_after(doc, k, hi, None, joiners={"-"}, max_len=3)
+            return
         if particle and n_end > i + 1 and not country_of(doc[i + 1:n_end].text):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
         elif n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
@@ -435,10 +449,16 @@ class Organizations:
             return  # "Base" names a port only in "Naval Base", not in "Kadena Air Base"
         if start > lo and doc[start - 1].text in self.not_port_before:
             return
-        n_start = name_before(doc, start, lo, None, max_len=3)
-        if n_start == start or country_of(doc[n_start:start].text):
+        n_stop = start
+        if word.islower() and start - 1 > lo and doc[start - 1].lower_ in PORT_CARGO_WORDS:
+            n_stop = start - 1   # "the X oil terminal", "X grain port": the name is X
+        n_start = name_before(doc, n_stop, lo, None, max_len=3)
+        if n_start == n_stop or country_of(doc[n_start:n_stop].text):
             return
         if cover[n_start] and cover[n_start] != "Port":
+            return
+        if n_stop < start:
+            add_candidate(doc, n_start, n_stop, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
             return
         word = doc[start].text
         if word.lower() in {"port", "harbor", "harbour"} and end + 1 < hi and doc[end].lower_ == "of" and doc[end + 1].text[:1].isupper():

@@ -1,9 +1,12 @@
 """CALLED_AT: a ship called at, loaded at, arrived in or left a port ("V loaded coal at P",
 "called at A, B and C", "it had arrived at P" for the one ship just named); a negated call
-is none.
+is none, nor one only planned or tried ("was scheduled to", "tried to dock at P"), nor a
+ship-to-ship transfer off or near a place.
 """
 
 from __future__ import annotations
+
+import re
 
 from ingest.components.common import country_of
 from ingest.components.relations.context import SentenceContext, Slot, inflect
@@ -22,11 +25,15 @@ class PortCalls(SentenceContext):
         self.port_nouns = {w for p in c["port_words"] for w in (p, p + "s")}
         pc = c["port_calls"]
         self.planned_lemmas = set(pc["planned"])
+        self.tried_lemmas = set(pc["tried"])
         self.arrival_lemmas = set(pc["arrival"])
+        self.sts_re = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in pc["sts_words"]) + r")\b", re.I)
+        self.sts_preps = set(pc["sts_preps"])
 
     def _planned(self, doc, at: int) -> bool:
-        """A call only ordered or scheduled ("was scheduled to arrive at P", "was instructed to
-        load at P"): the call verb complements a planning word."""
+        """A call only ordered, scheduled or tried ("was scheduled to arrive at P", "was
+        instructed to load at P", "tried to dock at P"): the call verb complements a planning
+        word."""
         if not doc.has_annotation("DEP"):
             return False
         t = doc[at]
@@ -34,7 +41,7 @@ class PortCalls(SentenceContext):
             if t.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or t.head is t:
                 return False
             t = t.head
-            if t.lemma_.lower() in self.planned_lemmas:
+            if t.lemma_.lower() in self.planned_lemmas or (t.lemma_.lower() in self.tried_lemmas and t.pos_ in ("VERB", "AUX")):
                 return True
         return False
 
@@ -105,6 +112,10 @@ class PortCalls(SentenceContext):
                     break
                 j -= 1
             if prep is None or not (verbs or prep == "at"):
+                continue
+            if prep in self.sts_preps and self.sts_re.search(sent.text):
+                # "a ship-to-ship transfer off P": at sea near the port, not in it
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a ship-to-ship transfer '{prep}' the place, not a call")
                 continue
             called[p.end] = prep
             if self._negated(doc, p.start, lo):

@@ -1,0 +1,122 @@
+"""Port calls (CALLED_AT) and ports in the shapes real writing uses (issue 22): "the port of X",
+"X port", "X Port", "the ports of X and Y", "the X oil terminal"; calls stated in the passive
+or in a participle; lists of ports; a later sentence about "the vessel"; and what is no call: a
+ship-to-ship transfer off a place, a call only planned or tried.
+
+All texts are our own, with invented ships and invented ports ("Velmora", "Castrane") where
+the shape alone must make the port. The real model parses them, loaded once per module.
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def result(nlp, text):
+    return build_result(Document(text=text), nlp(text))
+
+
+def called(nlp, text):
+    return {(r.source, r.target) for r in result(nlp, text).relations if r.type == "CALLED_AT"}
+
+
+def ports(nlp, text):
+    return {e.name for e in result(nlp, text).entities if e.label == "Port"}
+
+
+# -- ports from their shape --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, port", [
+    ("The tanker Grey Plover called at the port of Velmora last spring.", "Velmora"),
+    ("The tanker Grey Plover docked at Velmora port last spring.", "Velmora"),
+    ("The tanker Grey Plover lifted a cargo at the Velmora oil terminal on 3 May 2024.", "Velmora"),
+    ("The tanker Grey Plover was photographed in the harbour of Velmora.", "Velmora"),
+])
+def test_an_unknown_port_named_by_its_shape(nlp, text, port):
+    assert ports(nlp, text) == {port}
+    assert called(nlp, text) == {("Grey Plover", port)}
+
+
+def test_each_of_the_ports_of_a_plural(nlp):
+    text = "The cargo ship Dune Lark called at the ports of Velmora and Castrane in 2023."
+    assert ports(nlp, text) == {"Velmora", "Castrane"}
+    assert called(nlp, text) == {("Dune Lark", "Velmora"), ("Dune Lark", "Castrane")}
+
+
+def test_a_port_whose_name_holds_a_state(nlp):
+    # "Port Sudan" is a port, not the state Sudan.
+    assert called(nlp, "The tanker Grey Plover stopped at Port Sudan in April 2023.") == {("Grey Plover", "Port Sudan")}
+
+
+# -- calls in the passive, in a participle, in a clause ---------------------------------
+
+@pytest.mark.parametrize("text, port, activity", [
+    ("Fuel oil was loaded onto the tanker Grey Plover at Piraeus.", "Piraeus", "loaded"),
+    ("Coal was loaded onto the cargo ship Grey Plover in Nampo.", "Nampo", "loaded"),
+    ("After docking at the port of Tartus, the tanker Grey Plover switched off its transponder.", "Tartus", "docked"),
+    ("Having loaded at Ust-Luga, the tanker Grey Plover sailed east.", "Ust-Luga", "loaded"),
+    ("The tanker Grey Plover was photographed at Piraeus in April 2024.", "Piraeus", "seen"),
+    ("The tanker Grey Plover was observed berthed at Tartus on 3 May 2024.", "Tartus", "docked"),
+    ("The tanker Grey Plover, which had been docked in Tartus since January, was sold.", "Tartus", "docked"),
+])
+def test_a_call_in_the_passive_or_a_participle(nlp, text, port, activity):
+    calls = [r for r in result(nlp, text).relations if r.type == "CALLED_AT"]
+    assert [(r.source, r.target, r.props.get("activity")) for r in calls] == [("Grey Plover", port, activity)]
+
+
+def test_a_call_keeps_its_day(nlp):
+    calls = [r for r in result(nlp, "The tanker Grey Plover arrived in Piraeus on 4 July 2024.").relations if r.type == "CALLED_AT"]
+    assert [(r.target, r.date) for r in calls] == [("Piraeus", "2024-07-04")]
+
+
+def test_each_port_of_a_list_and_of_a_route(nlp):
+    assert called(nlp, "The cargo ship Dune Lark called at Piraeus, Ceyhan and Port Said in 2023.") == {
+        ("Dune Lark", p) for p in ("Piraeus", "Ceyhan", "Port Said")}
+    assert called(nlp, "The cargo ship Dune Lark called at Nampo and then at Busan.") == {("Dune Lark", "Nampo"), ("Dune Lark", "Busan")}
+    assert called(nlp, "The tanker Grey Plover sailed from Primorsk to Piraeus.") == {("Grey Plover", "Primorsk"), ("Grey Plover", "Piraeus")}
+
+
+# -- the ship of the sentence before ------------------------------------------------------
+
+def test_the_vessel_of_the_sentence_before(nlp):
+    text = "The tanker Grey Plover left Primorsk on 2 May 2024. The vessel then sailed to Sikka."
+    assert called(nlp, text) == {("Grey Plover", "Primorsk"), ("Grey Plover", "Sikka")}
+
+
+def test_the_vessel_is_the_ship_named_last(nlp):
+    # Another ship named in between: "the vessel" is that one.
+    text = ("The tanker Grey Plover loaded crude oil at Primorsk. Acme Shipping Ltd manages the tanker Blue Heron. "
+            "The vessel then sailed to Sikka.")
+    assert called(nlp, text) == {("Grey Plover", "Primorsk"), ("Blue Heron", "Sikka")}
+
+
+# -- what is no call ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The tanker Grey Plover conducted a ship-to-ship transfer off Kalamata in May 2024.",
+    "The tanker Grey Plover received oil in a ship-to-ship transfer with the tanker Blue Heron off Kalamata.",
+    "The tanker Grey Plover took part in an STS transfer near Piraeus.",
+    "The tanker Grey Plover tried to dock at Piraeus but was turned away.",
+    "The tanker Grey Plover attempted to enter the port of Piraeus.",
+    "The tanker Grey Plover was scheduled to call at Piraeus in May.",
+    "The tanker Grey Plover transited the Suez Canal via Port Said.",
+])
+def test_no_call(nlp, text):
+    assert not called(nlp, text)
+
+
+def test_a_transfer_in_a_port_is_a_call_there(nlp):
+    assert called(nlp, "The tanker Grey Plover conducted a ship-to-ship transfer at the port of Velmora.") == {("Grey Plover", "Velmora")}
+
+
+def test_a_noun_attempt_is_left_to_the_facts(nlp):
+    # Only the verb "tried" / "attempted" makes a call undone; the noun is not read as one.
+    text = "In 2015 the smugglers planned the attempt of the tanker Grey Plover to load fuel oil from the port of Velmora."
+    assert called(nlp, text) == {("Grey Plover", "Velmora")}
