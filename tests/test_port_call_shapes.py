@@ -120,3 +120,25 @@ def test_a_noun_attempt_is_left_to_the_facts(nlp):
     # Only the verb "tried" / "attempted" makes a call undone; the noun is not read as one.
     text = "In 2015 the smugglers planned the attempt of the tanker Grey Plover to load fuel oil from the port of Velmora."
     assert called(nlp, text) == {("Grey Plover", "Velmora")}
+
+
+# -- the ships a call is about ------------------------------------------------------------
+
+def test_ships_listed_before_a_plural_type_then_a_call(nlp):
+    # Names listed before ", <flag>-flagged vessels" (no article) are ships, so the call of the
+    # next sentence has a ship; the flag written "St Kitts-Nevis" is the state.
+    text = ("Reasons: Technical manager of SEA WREN 2 and SEA WREN 6, St Kitts-Nevis-flagged vessels. "
+            "The SEA WREN 6 loaded coal at Nampo on 27 August 2017.")
+    r = result(nlp, text)
+    assert {e.name for e in r.entities if e.label == "Vessel"} == {"SEA WREN 2", "SEA WREN 6"}
+    assert {e.name for e in r.entities if e.label == "Country"} == {"Saint Kitts and Nevis"}
+    calls = [x for x in r.relations if x.type == "CALLED_AT"]
+    assert [(x.source, x.target, x.date) for x in calls] == [("SEA WREN 6", "Nampo", "2017-08-27")]
+
+
+def test_firms_before_a_plural_firm_noun_are_no_ships(nlp):
+    # Firms listed before a plural noun of firms are no ships; names before "tankers" are.
+    r = result(nlp, "Acme Shipping Ltd and Beta Marine LLC, Hong Kong-registered companies, own the tanker Grey Plover.")
+    assert {e.name for e in r.entities if e.label == "Vessel"} == {"Grey Plover"}
+    r = result(nlp, "It manages GREY PLOVER, BLUE HERON and RED KITE, Panama-flagged tankers.")
+    assert {e.name for e in r.entities if e.label == "Vessel"} == {"GREY PLOVER", "BLUE HERON", "RED KITE"}
