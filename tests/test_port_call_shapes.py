@@ -76,6 +76,22 @@ def test_a_call_keeps_its_day(nlp):
     assert [(r.target, r.date) for r in calls] == [("Piraeus", "2024-07-04")]
 
 
+def test_a_destination_after_a_call_is_none(nlp):
+    assert called(nlp, "The tanker Grey Plover departed Piraeus bound for Port Said.") == {("Grey Plover", "Piraeus")}
+
+
+def test_each_ship_calls_where_its_own_clause_says(nlp):
+    text = "The tanker Grey Plover unloaded at Velmora Port, and the tanker Blue Heron loaded at Castrane Port."
+    got = called(nlp, text)
+    assert {s for s, _ in got} == {"Grey Plover", "Blue Heron"} and len(got) == 2
+    assert all(t.startswith("Velmora") for s, t in got if s == "Grey Plover")
+
+
+def test_each_port_of_a_list_with_its_state(nlp):
+    text = "The tanker Grey Plover called at Piraeus, Greece, and Ceyhan, Turkey, in 2023."
+    assert called(nlp, text) == {("Grey Plover", "Piraeus"), ("Grey Plover", "Ceyhan")}
+
+
 def test_each_port_of_a_list_and_of_a_route(nlp):
     assert called(nlp, "The cargo ship Dune Lark called at Piraeus, Ceyhan and Port Said in 2023.") == {
         ("Dune Lark", p) for p in ("Piraeus", "Ceyhan", "Port Said")}
@@ -88,6 +104,12 @@ def test_each_port_of_a_list_and_of_a_route(nlp):
 def test_the_vessel_of_the_sentence_before(nlp):
     text = "The tanker Grey Plover left Primorsk on 2 May 2024. The vessel then sailed to Sikka."
     assert called(nlp, text) == {("Grey Plover", "Primorsk"), ("Grey Plover", "Sikka")}
+
+
+def test_the_vessel_of_a_sentence_far_back_is_not_guessed(nlp):
+    text = ("The tanker Grey Plover was sold in 2019. Its crew was replaced. Its flag changed twice. "
+            "Its insurer left. Its name changed too. The vessel docked at Piraeus.")
+    assert not called(nlp, text)
 
 
 def test_the_vessel_is_the_ship_named_last(nlp):
@@ -107,6 +129,10 @@ def test_the_vessel_is_the_ship_named_last(nlp):
     "The tanker Grey Plover attempted to enter the port of Piraeus.",
     "The tanker Grey Plover was scheduled to call at Piraeus in May.",
     "The tanker Grey Plover transited the Suez Canal via Port Said.",
+    "The tanker Grey Plover headed to Piraeus.",
+    "The tanker Grey Plover was sailing to Piraeus when it was stopped.",
+    "The tanker Grey Plover was heading for Piraeus.",
+    "The tanker Grey Plover was refused permission to unload at Piraeus.",
 ])
 def test_no_call(nlp, text):
     assert not called(nlp, text)

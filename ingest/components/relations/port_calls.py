@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ingest.components.common import country_of
-from ingest.components.relations.context import SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, SentenceContext, Slot, inflect
 
 
 class PortCalls(SentenceContext):
@@ -29,6 +29,8 @@ class PortCalls(SentenceContext):
         self.arrival_lemmas = set(pc["arrival"])
         self.sts_re = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in pc["sts_words"]) + r")\b", re.I)
         self.sts_preps = set(pc["sts_preps"])
+        self.blocked_lemmas = set(pc["blocked"])
+        self.heading_words = set(pc["heading"])
 
     def _planned(self, doc, at: int) -> bool:
         """A call only ordered, scheduled or tried ("was scheduled to arrive at P", "was
@@ -44,6 +46,57 @@ class PortCalls(SentenceContext):
             if t.lemma_.lower() in self.planned_lemmas or (t.lemma_.lower() in self.tried_lemmas and t.pos_ in ("VERB", "AUX")):
                 return True
         return False
+
+    def _blocked_call(self, doc, at: int) -> bool:
+        """"was refused permission to unload at P", "was barred from docking at P": a word
+        that blocks the call governs its verb (three steps up the parse at most)."""
+        if not doc.has_annotation("DEP"):
+            return False
+        t = doc[at]
+        for _ in range(3):
+            # up through complements only: a relative clause states its own fact ("A, which
+            # docked at P, was denied insurance")
+            if t.head is t or t.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "pcomp", "prep", "dobj", "pobj"):
+                return False
+            t = t.head
+            if t.lemma_.lower() in self.blocked_lemmas:
+                return True
+        return False
+
+    def _destination(self, doc, at: int, prep: str) -> bool:
+        """Where the ship was going, not where it called: "headed to P", "bound for P",
+        "was sailing to P" (a verb in progress with "to"), and any port after "for"."""
+        if prep == "for":
+            return True
+        if prep not in ("to", "into", "toward", "towards"):
+            return False
+        t = doc[at]
+        if t.lower_ in self.heading_words:
+            return True
+        return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
+
+    def _own_ships(self, doc, vessels, at: int):
+        """The ships of the clause whose verb (token `at`) states the call: in "A unloaded at
+        P, and B loaded at Q" A called at P and B at Q. All of them where none is tied to
+        that verb in the parse (a participle clause, "After docking at P, the tanker A ...")."""
+        if len(vessels) < 2 or not doc.has_annotation("DEP"):
+            return vessels
+        verbs = set(self._verb_at)
+        mine = []
+        for v in vessels:
+            head = next((a for a in doc[v.start:v.end].root.ancestors if a.i in verbs), None)
+            if head is not None and head.i == at:
+                mine.append(v)
+        return mine or vessels
+
+    def _recent_ship(self, doc, sent, last_vessels) -> bool:
+        """Whether the ship last named stands at most BACK_WINDOW sentences before this one."""
+        if not last_vessels:
+            return False
+        a = last_vessels[-1][0]
+        if not isinstance(a, int) or a >= sent.start:
+            return True
+        return sum(1 for t in doc[a + 1:sent.start + 1] if t.is_sent_start) <= BACK_WINDOW
 
     def _failed(self, doc, sent, ports) -> int | None:
         """Where the sentence says a ship did not arrive ("..., but it did not arrive"): a negated
@@ -75,7 +128,7 @@ class PortCalls(SentenceContext):
             and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
         if not ports:
             return
-        if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1:
+        if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1 and self._recent_ship(doc, sent, last_vessels):
             # "By Thursday, it had arrived at P": "it" is the one ship just named.
             subj = next((t for t in sent if t.lower_ in {"it", "ship", "vessel", "tanker"} and t.i < ports[0].start), None)
             if subj is not None and (subj.lower_ == "it" or doc[subj.i - 1].lower_ == "the"):
@@ -84,11 +137,18 @@ class PortCalls(SentenceContext):
             return
         lo, hi = sent.start, sent.end
         verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
+        self._verb_at = [k for k, _ in verbs]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         failed = self._failed(doc, sent, ports)
+        placed = {i for x in slots if x.label in ("Country", "Location") for i in range(x.start, x.end)}
         for p in ports:
             prep = None
             j = p.start - 1
+            # "called at A, Syria, and B, Lebanon": a port listed after a called one and its state
+            prev = [e for e in called if e < p.start and any(t.text in (",", "and", "or") for t in doc[e:p.start])
+                    and all(t.text in (",", "and", "or", "the") or t.i in placed for t in doc[e:p.start])]
+            if prev:
+                prep, j = called[max(prev)], lo - 1
             port_of = False   # "the occupied grain port of P": words before "port of" describe it
             while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
                 low = doc[j].lower_
@@ -128,6 +188,12 @@ class PortCalls(SentenceContext):
             at = before[-1][0] if before and p.start - before[-1][0] <= 10 else (near_v[0] if near_v else p.start)
             if self._planned(doc, at):
                 continue
+            if self._blocked_call(doc, at):
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, "a call refused or barred")
+                continue
+            if self._destination(doc, at, prep):
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a destination ('{prep}'), not a call")
+                continue
             if prep == "from":
                 activity = "loaded" if verb == "loaded" else "departed"
             elif prep in ("to", "into"):
@@ -136,4 +202,4 @@ class PortCalls(SentenceContext):
                 activity = verb
             if failed is not None and p.start < failed and activity in ("arrived", "called", "docked"):
                 continue   # "had an ETA to P, but it did not arrive" (a loading before it stands)
-            self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
+            self._emit(out, "CALLED_AT", self._own_ships(doc, vessels, at), [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
