@@ -1,7 +1,8 @@
 """Port calls (CALLED_AT) and ports in the shapes real writing uses (issue 22): "the port of X",
 "X port", "X Port", "the ports of X and Y", "the X oil terminal"; calls stated in the passive
 or in a participle; lists of ports; a later sentence about "the vessel"; and what is no call: a
-ship-to-ship transfer off a place, a call only planned or tried.
+ship-to-ship transfer off a place that is no port, a destination, a call only planned, tried
+or refused.
 
 All texts are our own, with invented ships and invented ports ("Velmora", "Castrane") where
 the shape alone must make the port. The real model parses them, loaded once per module.
@@ -38,6 +39,11 @@ def ports(nlp, text):
     ("The tanker Grey Plover docked at Velmora port last spring.", "Velmora"),
     ("The tanker Grey Plover lifted a cargo at the Velmora oil terminal on 3 May 2024.", "Velmora"),
     ("The tanker Grey Plover was photographed in the harbour of Velmora.", "Velmora"),
+    ("The tanker Grey Plover called at the seaport of Velmora in 2023.", "Velmora"),
+    ("The tanker Grey Plover arrived in the port city of Velmora in 2023.", "Velmora"),
+    ("The tanker Grey Plover anchored at the Velmora anchorage in 2023.", "Velmora"),
+    ("The tanker Grey Plover visited Velmora's port in 2023.", "Velmora"),
+    ("The tanker Grey Plover visited the port at Velmora in 2023.", "Velmora"),
 ])
 def test_an_unknown_port_named_by_its_shape(nlp, text, port):
     assert ports(nlp, text) == {port}
@@ -122,9 +128,8 @@ def test_the_vessel_is_the_ship_named_last(nlp):
 # -- what is no call ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
-    "The tanker Grey Plover conducted a ship-to-ship transfer off Kalamata in May 2024.",
-    "The tanker Grey Plover received oil in a ship-to-ship transfer with the tanker Blue Heron off Kalamata.",
-    "The tanker Grey Plover took part in an STS transfer near Piraeus.",
+    "The tanker Grey Plover conducted a ship-to-ship transfer off the coast of Velmora in May 2024.",
+    "The tanker Grey Plover received oil in a ship-to-ship transfer with the tanker Blue Heron in the Gulf of Velmora.",
     "The tanker Grey Plover tried to dock at Piraeus but was turned away.",
     "The tanker Grey Plover attempted to enter the port of Piraeus.",
     "The tanker Grey Plover was scheduled to call at Piraeus in May.",
@@ -138,8 +143,15 @@ def test_no_call(nlp, text):
     assert not called(nlp, text)
 
 
-def test_a_transfer_in_a_port_is_a_call_there(nlp):
+def test_a_transfer_at_or_off_a_port_is_a_call_there(nlp):
+    # A ship-to-ship transfer near a place is no call, unless the place is a port.
     assert called(nlp, "The tanker Grey Plover conducted a ship-to-ship transfer at the port of Velmora.") == {("Grey Plover", "Velmora")}
+    assert called(nlp, "The tanker Grey Plover anchored off Kalamata and took part in an STS transfer there.") == {("Grey Plover", "Kalamata")}
+
+
+def test_a_destination_where_the_ship_then_unloaded_is_a_call(nlp):
+    text = "The tanker Grey Plover moved its cargo to another ship before heading to Busan, where it discharged in May."
+    assert called(nlp, text) == {("Grey Plover", "Busan")}
 
 
 def test_a_noun_attempt_is_left_to_the_facts(nlp):

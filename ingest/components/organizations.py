@@ -75,9 +75,9 @@ class Organizations:
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
-        m.add("PORT_OF", [[{"LOWER": {"IN": ["port", "ports", "harbor", "harbour", "harbors", "harbours"]}}, {"LOWER": "of"}],
+        m.add("PORT_OF", [[{"LOWER": {"IN": ["port", "ports", "seaport", "seaports", "harbor", "harbour", "harbors", "harbours"]}}, {"LOWER": "of"}],
                           [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
-        m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
+        m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour", "anchorage"})}}]])
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
         self.fleet_words = set(shape["fleet_names"])
@@ -404,7 +404,7 @@ class Organizations:
         # "the port of el Sidra": a lower-case Arabic or Romance article opens the name.
         particle = i + 1 < hi and doc[i].lower_ in NAME_PARTICLES and doc[i].is_lower and doc[i + 1].text[:1].isupper()
         n_end = name_after(doc, i + 1 if particle else i, hi, None, joiners={"-"}, max_len=3)
-        if doc[start].lower_ in ("ports", "harbors", "harbours"):
+        if doc[start].lower_ in ("ports", "seaports", "harbors", "harbours"):
             # "the ports of X, Y and Z": each name of the list is a port.
             while n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
                 add_candidate(doc, i, n_end, "Port", PRIO_PATTERN)
@@ -450,8 +450,8 @@ class Organizations:
         if start > lo and doc[start - 1].text in self.not_port_before:
             return
         n_stop = start
-        if word.islower() and start - 1 > lo and doc[start - 1].lower_ in PORT_CARGO_WORDS:
-            n_stop = start - 1   # "the X oil terminal", "X grain port": the name is X
+        if word.islower() and start - 1 > lo and (doc[start - 1].lower_ in PORT_CARGO_WORDS or doc[start - 1].text in ("'s", "\u2019s")):
+            n_stop = start - 1   # "the X oil terminal", "X grain port", "X's port": the name is X
         n_start = name_before(doc, n_stop, lo, None, max_len=3)
         if n_start == n_stop or country_of(doc[n_start:n_stop].text):
             return
@@ -463,7 +463,7 @@ class Organizations:
         word = doc[start].text
         if word.lower() in {"port", "harbor", "harbour"} and end + 1 < hi and doc[end].lower_ == "of" and doc[end + 1].text[:1].isupper():
             return  # "Commercial Port of X": the port is X (the port-of rule keeps the full name)
-        if word.lower() in {"port", "harbor", "harbour"}:
+        if word.lower() in {"port", "harbor", "harbour"} or word == "anchorage":
             add_candidate(doc, n_start, start, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
         else:
             # Shipyards and terminals keep their full name: "Zvezda Shipyard".

@@ -1,12 +1,11 @@
 """CALLED_AT: a ship called at, loaded at, arrived in or left a port ("V loaded coal at P",
 "called at A, B and C", "it had arrived at P" for the one ship just named); a negated call
-is none, nor one only planned or tried ("was scheduled to", "tried to dock at P"), nor a
-ship-to-ship transfer off or near a place.
+is none, nor one only planned, tried or refused ("was scheduled to", "tried to dock at P"),
+nor a destination ("headed to P", "bound for P"). A ship-to-ship transfer off a port is a call
+there; off a place that is no port it is none (only ports are called at).
 """
 
 from __future__ import annotations
-
-import re
 
 from ingest.components.common import country_of
 from ingest.components.relations.context import BACK_WINDOW, SentenceContext, Slot, inflect
@@ -27,8 +26,6 @@ class PortCalls(SentenceContext):
         self.planned_lemmas = set(pc["planned"])
         self.tried_lemmas = set(pc["tried"])
         self.arrival_lemmas = set(pc["arrival"])
-        self.sts_re = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in pc["sts_words"]) + r")\b", re.I)
-        self.sts_preps = set(pc["sts_preps"])
         self.blocked_lemmas = set(pc["blocked"])
         self.heading_words = set(pc["heading"])
 
@@ -63,9 +60,12 @@ class PortCalls(SentenceContext):
                 return True
         return False
 
-    def _destination(self, doc, at: int, prep: str) -> bool:
+    def _destination(self, doc, at: int, prep: str, port) -> bool:
         """Where the ship was going, not where it called: "headed to P", "bound for P",
-        "was sailing to P" (a verb in progress with "to"), and any port after "for"."""
+        "was sailing to P" (a verb in progress with "to"), and any port after "for"; unless
+        the sentence goes on to say what it did there ("heading to P, where it discharged")."""
+        if port.end + 1 < len(doc) and doc[port.end].text == "," and doc[port.end + 1].lower_ == "where":
+            return False
         if prep == "for":
             return True
         if prep not in ("to", "into", "toward", "towards"):
@@ -167,15 +167,11 @@ class PortCalls(SentenceContext):
                     # "reached Vostochny", "left Primorsk": the port is the verb's object.
                     prep = "from" if self.call_forms[low] == "departed" else "at"
                     break
-                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "port"} or country_of(doc[j].text)
+                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "city"} or low in self.port_nouns or country_of(doc[j].text)
                         or (port_of and doc[j].is_alpha and doc[j].is_lower and doc[j].pos_ in ("ADJ", "NOUN", "VERB") and low not in self.call_forms)):
                     break
                 j -= 1
             if prep is None or not (verbs or prep == "at"):
-                continue
-            if prep in self.sts_preps and self.sts_re.search(sent.text):
-                # "a ship-to-ship transfer off P": at sea near the port, not in it
-                self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a ship-to-ship transfer '{prep}' the place, not a call")
                 continue
             called[p.end] = prep
             if self._negated(doc, p.start, lo):
@@ -191,7 +187,7 @@ class PortCalls(SentenceContext):
             if self._blocked_call(doc, at):
                 self._drop(doc, "CALLED_AT", vessels, [p], sent, "a call refused or barred")
                 continue
-            if self._destination(doc, at, prep):
+            if self._destination(doc, at, prep, p):
                 self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a destination ('{prep}'), not a call")
                 continue
             if prep == "from":
