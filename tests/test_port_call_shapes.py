@@ -180,3 +180,10 @@ def test_firms_before_a_plural_firm_noun_are_no_ships(nlp):
     assert {e.name for e in r.entities if e.label == "Vessel"} == {"Grey Plover"}
     r = result(nlp, "It manages GREY PLOVER, BLUE HERON and RED KITE, Panama-flagged tankers.")
     assert {e.name for e in r.entities if e.label == "Vessel"} == {"GREY PLOVER", "BLUE HERON", "RED KITE"}
+
+
+def test_the_main_port_of_a_country_in_apposition(nlp):
+    # "X, the main port of Y": X is the port, Y the country it serves.
+    text = "The tanker Grey Plover anchored off Velmora, the main port of Ruritania, and moved crude oil to two smaller ships."
+    assert ports(nlp, text) == {"Velmora"}
+    assert called(nlp, text) == {("Grey Plover", "Velmora")}

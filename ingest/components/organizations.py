@@ -39,6 +39,8 @@ from ingest.components.matching import RuleMatcher
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
 FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight", "Cargo", "Crewing", "Manning"}
+# Words that rank a port among its country's ("X, the main port of Y"): X is the port.
+PORT_RANK_WORDS = {"main", "principal", "chief", "major", "largest", "biggest", "busiest", "second", "third", "only", "key"}
 # Cargo words between a port's name and a lower-case port word ("the X oil terminal").
 PORT_CARGO_WORDS = {"oil", "crude", "grain", "coal", "container", "lng", "lpg", "fuel", "cargo", "fishing", "commercial"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
@@ -393,6 +395,8 @@ class Organizations:
     # -- ports ---------------------------------------------------------------------------
     def _port_of(self, doc, start, end, lo, hi, cover):
         i = end
+        if end - start == 2 and doc[start].lower_ in ("port", "seaport", "harbor", "harbour") and self._port_in_apposition(doc, start, lo, cover):
+            return
         if doc[start].lower_ != "port" or end - start == 1:
             # "the port Vostochny", "the Russian port of Nakhodka", "port city of X"
             if i < hi and doc[i].lower_ == "city":
@@ -424,6 +428,23 @@ class Organizations:
                     and not doc[s - 1].is_sent_start and not country_of(doc[s - 1].text) and not cover[s - 1] and doc[s - 1].lower_ != "the":
                 s -= 1
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[s:n_end].text if doc[start].text[:1].isupper() else None)
+
+    def _port_in_apposition(self, doc, start, lo, cover) -> bool:
+        """"X, the main port of Y": the name before the apposition is the port (Y is the state
+        or region it serves); True when that shape was read."""
+        k = start - 1
+        ranked = False
+        while k > lo and doc[k].lower_ not in ("the", "a") and start - k <= 3:
+            if doc[k].tag_ in ("JJS", "RBS") or doc[k].lower_ in PORT_RANK_WORDS:
+                ranked = True
+            k -= 1
+        if not ranked or k <= lo + 1 or doc[k].lower_ not in ("the", "a") or doc[k - 1].text != ",":
+            return False
+        n_start = name_before(doc, k - 1, lo, None, max_len=3)
+        if n_start == k - 1 or country_of(doc[n_start:k - 1].text) or (cover[n_start] and cover[n_start] != "Port"):
+            return True   # no name before: Y is not the port either
+        add_candidate(doc, n_start, k - 1, "Port", PRIO_PATTERN)
+        return True
 
     def _led_coalition(self, doc, start, end, lo, hi, cover):
         if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):

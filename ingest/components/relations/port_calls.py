@@ -8,6 +8,7 @@ there; off a place that is no port it is none (only ports are called at).
 from __future__ import annotations
 
 from ingest.components.common import country_of
+from ingest.components.organizations import PORT_RANK_WORDS
 from ingest.components.relations.context import BACK_WINDOW, SentenceContext, Slot, inflect
 
 
@@ -125,7 +126,9 @@ class PortCalls(SentenceContext):
         # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
         ports = [s for s in slots if s.label == "Port" or (
             s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
-            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
+            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base")
+            and not (s.start >= sent.start + 3 and (doc[s.start - 3].tag_ in ("JJS", "RBS") or doc[s.start - 3].lower_ in PORT_RANK_WORDS)))]
+        # ("X, the main port of Y": Y is the country X serves, not a port)
         if not ports:
             return
         if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1 and self._recent_ship(doc, sent, last_vessels):
