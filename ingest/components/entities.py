@@ -316,7 +316,8 @@ class Entities:
         name followed by its postcode) or named as a city ("the City of X"): a town, not a port."""
         if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].text.isdigit() and 4 <= len(doc[end + 1].text) <= 6:
             return True
-        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ == "city":
+        if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ == "city" \
+                and not (start >= 3 and doc[start - 3].lower_ in ("port", "harbor", "harbour")):   # "the port city of X" is a port
             return True
         i = start
         while i > 0 and not (doc[i - 1].is_space and "\n" in doc[i - 1].text):

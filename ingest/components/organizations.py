@@ -39,6 +39,10 @@ from ingest.components.matching import RuleMatcher
 _DISTRICT_START = {"District", "S.D.", "N.D.", "E.D.", "W.D.", "C.D.", "M.D.", "D.", "Southern", "Northern", "Eastern", "Western", "Central", "Middle"}
 
 FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight", "Cargo", "Crewing", "Manning"}
+# Words that rank a port among its country's ("X, the main port of Y"): X is the port.
+PORT_RANK_WORDS = {"main", "principal", "chief", "major", "largest", "biggest", "busiest", "second", "third", "only", "key"}
+# Cargo words between a port's name and a lower-case port word ("the X oil terminal").
+PORT_CARGO_WORDS = {"oil", "crude", "grain", "coal", "container", "lng", "lpg", "fuel", "cargo", "fishing", "commercial"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
@@ -73,8 +77,9 @@ class Organizations:
         m.add("COMPANY_NOUN", [[{"LOWER": {"IN": sorted(self.company_nouns)}}]])
         m.add("AGENCY_OF", [[{"LOWER": {"IN": AGENCY_HEADS}}, {"LOWER": "of"}]])
         m.add("AGENCY_AFTER", [[{"LOWER": {"IN": ["ministry", "department"]}}]])
-        m.add("PORT_OF", [[{"LOWER": "port"}, {"LOWER": "of"}], [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
-        m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour"})}}]])
+        m.add("PORT_OF", [[{"LOWER": {"IN": ["port", "ports", "seaport", "seaports", "harbor", "harbour", "harbors", "harbours"]}}, {"LOWER": "of"}],
+                          [{"LOWER": {"IN": ["port", "harbor", "harbour", "terminal"]}}]])
+        m.add("PORT_AFTER", [[{"ORTH": {"IN": sorted(self.port_names | {"port", "shipyard", "terminal", "harbor", "harbour", "anchorage"})}}]])
         heads = shape["agency_heads"]
         self.agency_heads = {h.split()[-1] for h in heads}
         self.fleet_words = set(shape["fleet_names"])
@@ -390,6 +395,8 @@ class Organizations:
     # -- ports ---------------------------------------------------------------------------
     def _port_of(self, doc, start, end, lo, hi, cover):
         i = end
+        if end - start == 2 and doc[start].lower_ in ("port", "seaport", "harbor", "harbour") and self._port_in_apposition(doc, start, lo, cover):
+            return
         if doc[start].lower_ != "port" or end - start == 1:
             # "the port Vostochny", "the Russian port of Nakhodka", "port city of X"
             if i < hi and doc[i].lower_ == "city":
@@ -401,6 +408,17 @@ class Organizations:
         # "the port of el Sidra": a lower-case Arabic or Romance article opens the name.
         particle = i + 1 < hi and doc[i].lower_ in NAME_PARTICLES and doc[i].is_lower and doc[i + 1].text[:1].isupper()
         n_end = name_after(doc, i + 1 if particle else i, hi, None, joiners={"-"}, max_len=3)
+        if doc[start].lower_ in ("ports", "seaports", "harbors", "harbours"):
+            # "the ports of X, Y and Z": each name of the list is a port.
+            while n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
+                add_candidate(doc, i, n_end, "Port", PRIO_PATTERN)
+                k = n_end
+                while k < hi and doc[k].lower_ in (",", "and"):
+                    k += 1
+                if k == n_end or k >= hi:
+                    break
+                i, n_end = k, name_after(doc, k, hi, None, joiners={"-"}, max_len=3)
+            return
         if particle and n_end > i + 1 and not country_of(doc[i + 1:n_end].text):
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[start:n_end].text if doc[start].text[:1].isupper() else None)
         elif n_end > i and not country_of(doc[i:n_end].text) and not (cover[i] and cover[i] != "Port"):
@@ -410,6 +428,23 @@ class Organizations:
                     and not doc[s - 1].is_sent_start and not country_of(doc[s - 1].text) and not cover[s - 1] and doc[s - 1].lower_ != "the":
                 s -= 1
             add_candidate(doc, i, n_end, "Port", PRIO_PATTERN, alias=doc[s:n_end].text if doc[start].text[:1].isupper() else None)
+
+    def _port_in_apposition(self, doc, start, lo, cover) -> bool:
+        """"X, the main port of Y": the name before the apposition is the port (Y is the state
+        or region it serves); True when that shape was read."""
+        k = start - 1
+        ranked = False
+        while k > lo and doc[k].lower_ not in ("the", "a") and start - k <= 3:
+            if doc[k].tag_ in ("JJS", "RBS") or doc[k].lower_ in PORT_RANK_WORDS:
+                ranked = True
+            k -= 1
+        if not ranked or k <= lo + 1 or doc[k].lower_ not in ("the", "a") or doc[k - 1].text != ",":
+            return False
+        n_start = name_before(doc, k - 1, lo, None, max_len=3)
+        if n_start == k - 1 or country_of(doc[n_start:k - 1].text) or (cover[n_start] and cover[n_start] != "Port"):
+            return True   # no name before: Y is not the port either
+        add_candidate(doc, n_start, k - 1, "Port", PRIO_PATTERN)
+        return True
 
     def _led_coalition(self, doc, start, end, lo, hi, cover):
         if doc[end - 1].lower_ in {"coalition", "alliance"} and (country_of(doc[start].text) or cover[start] == "Country"):
@@ -435,15 +470,21 @@ class Organizations:
             return  # "Base" names a port only in "Naval Base", not in "Kadena Air Base"
         if start > lo and doc[start - 1].text in self.not_port_before:
             return
-        n_start = name_before(doc, start, lo, None, max_len=3)
-        if n_start == start or country_of(doc[n_start:start].text):
+        n_stop = start
+        if word.islower() and start - 1 > lo and (doc[start - 1].lower_ in PORT_CARGO_WORDS or doc[start - 1].text in ("'s", "\u2019s")):
+            n_stop = start - 1   # "the X oil terminal", "X grain port", "X's port": the name is X
+        n_start = name_before(doc, n_stop, lo, None, max_len=3)
+        if n_start == n_stop or country_of(doc[n_start:n_stop].text):
             return
         if cover[n_start] and cover[n_start] != "Port":
+            return
+        if n_stop < start:
+            add_candidate(doc, n_start, n_stop, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
             return
         word = doc[start].text
         if word.lower() in {"port", "harbor", "harbour"} and end + 1 < hi and doc[end].lower_ == "of" and doc[end + 1].text[:1].isupper():
             return  # "Commercial Port of X": the port is X (the port-of rule keeps the full name)
-        if word.lower() in {"port", "harbor", "harbour"}:
+        if word.lower() in {"port", "harbor", "harbour"} or word == "anchorage":
             add_candidate(doc, n_start, start, "Port", PRIO_PATTERN, alias=doc[n_start:end].text)
         else:
             # Shipyards and terminals keep their full name: "Zvezda Shipyard".

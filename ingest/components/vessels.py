@@ -354,6 +354,18 @@ class Vessels:
     def _before_type(self, doc: Doc, start: int, sent_start: int, cover) -> None:
         # "X, a Russian cargo ship," / "X is a tanker": the name ends before the comma or verb.
         np_start, flag = self._modifiers_before(doc, start, sent_start)
+        fl = next((k for k in range(np_start, start) if doc[k].lower_ == "flagged"), None)
+        if fl is not None and fl - 2 > sent_start and doc[fl - 1].text == "-" and np_start >= fl - 1:
+            # "X and Y, St Kitts-Nevis-flagged vessels": a flag state written in a way the
+            # country table does not hold
+            k = fl - 1
+            while k - 1 > sent_start and fl - k < 6 and (doc[k - 1].text[:1].isupper() or doc[k - 1].text in {"-", "."}):
+                k -= 1
+            np_start = k
+        if np_start < start and doc[start].lower_ in self.plural_types and doc[np_start].lower_ not in {"a", "an", "the", "its", "their"} \
+                and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
+            self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
+            return
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
         # "a ship manager", "a tanker operator": the type word is not the head noun.
@@ -369,6 +381,28 @@ class Vessels:
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
+
+    def _list_before_plural(self, doc: Doc, start: int, j: int, sent_start: int, cover, flag) -> None:
+        """"manager of X 2 and X 6, St Kitts-Nevis-flagged vessels": two or more names listed
+        before a plural type noun with its modifiers (no article) are ships."""
+        names = []
+        while j > sent_start:
+            stop = j - 1 if j - 2 > sent_start and doc[j - 1].like_num and is_name_token(doc[j - 2], False) else j   # "SEA WREN 6"
+            n_start = name_before(doc, stop, sent_start, cover, max_len=self.max_name_tokens)
+            if n_start == stop:
+                break
+            names.append((n_start, j))
+            k = n_start
+            if k - 1 > sent_start and doc[k - 1].lower_ in {"and", "&"}:
+                k -= 1
+            if k - 1 > sent_start and doc[k - 1].text == ",":
+                k -= 1
+            if k == n_start:
+                break
+            j = k
+        if len(names) >= 2:
+            for a, b in names:
+                add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
 
     def _identifier(self, doc: Doc, start: int, end: int, sent_start: int, cover, **ident: str) -> None:
         """Attach an identifier to the name just before it ("X (IMO: n)", "X, IMO n"), or,

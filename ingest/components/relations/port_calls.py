@@ -1,12 +1,15 @@
 """CALLED_AT: a ship called at, loaded at, arrived in or left a port ("V loaded coal at P",
 "called at A, B and C", "it had arrived at P" for the one ship just named); a negated call
-is none.
+is none, nor one only planned, tried or refused ("was scheduled to", "tried to dock at P"),
+nor a destination ("headed to P", "bound for P"). A ship-to-ship transfer off a port is a call
+there; off a place that is no port it is none (only ports are called at).
 """
 
 from __future__ import annotations
 
 from ingest.components.common import country_of
-from ingest.components.relations.context import SentenceContext, Slot, inflect
+from ingest.components.organizations import PORT_RANK_WORDS
+from ingest.components.relations.context import BACK_WINDOW, SentenceContext, Slot, inflect
 
 
 class PortCalls(SentenceContext):
@@ -22,11 +25,15 @@ class PortCalls(SentenceContext):
         self.port_nouns = {w for p in c["port_words"] for w in (p, p + "s")}
         pc = c["port_calls"]
         self.planned_lemmas = set(pc["planned"])
+        self.tried_lemmas = set(pc["tried"])
         self.arrival_lemmas = set(pc["arrival"])
+        self.blocked_lemmas = set(pc["blocked"])
+        self.heading_words = set(pc["heading"])
 
     def _planned(self, doc, at: int) -> bool:
-        """A call only ordered or scheduled ("was scheduled to arrive at P", "was instructed to
-        load at P"): the call verb complements a planning word."""
+        """A call only ordered, scheduled or tried ("was scheduled to arrive at P", "was
+        instructed to load at P", "tried to dock at P"): the call verb complements a planning
+        word."""
         if not doc.has_annotation("DEP"):
             return False
         t = doc[at]
@@ -34,9 +41,63 @@ class PortCalls(SentenceContext):
             if t.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or t.head is t:
                 return False
             t = t.head
-            if t.lemma_.lower() in self.planned_lemmas:
+            if t.lemma_.lower() in self.planned_lemmas or (t.lemma_.lower() in self.tried_lemmas and t.pos_ in ("VERB", "AUX")):
                 return True
         return False
+
+    def _blocked_call(self, doc, at: int) -> bool:
+        """"was refused permission to unload at P", "was barred from docking at P": a word
+        that blocks the call governs its verb (three steps up the parse at most)."""
+        if not doc.has_annotation("DEP"):
+            return False
+        t = doc[at]
+        for _ in range(3):
+            # up through complements only: a relative clause states its own fact ("A, which
+            # docked at P, was denied insurance")
+            if t.head is t or t.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "pcomp", "prep", "dobj", "pobj"):
+                return False
+            t = t.head
+            if t.lemma_.lower() in self.blocked_lemmas:
+                return True
+        return False
+
+    def _destination(self, doc, at: int, prep: str, port) -> bool:
+        """Where the ship was going, not where it called: "headed to P", "bound for P",
+        "was sailing to P" (a verb in progress with "to"), and any port after "for"; unless
+        the sentence goes on to say what it did there ("heading to P, where it discharged")."""
+        if port.end + 1 < len(doc) and doc[port.end].text == "," and doc[port.end + 1].lower_ == "where":
+            return False
+        if prep == "for":
+            return True
+        if prep not in ("to", "into", "toward", "towards"):
+            return False
+        t = doc[at]
+        if t.lower_ in self.heading_words:
+            return True
+        return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
+
+    def _own_ships(self, doc, vessels, at: int):
+        """The ships of the clause whose verb (token `at`) states the call: in "A unloaded at
+        P, and B loaded at Q" A called at P and B at Q. All of them where none is tied to
+        that verb in the parse (a participle clause, "After docking at P, the tanker A ...")."""
+        if len(vessels) < 2 or not doc.has_annotation("DEP"):
+            return vessels
+        verbs = set(self._verb_at)
+        mine = []
+        for v in vessels:
+            head = next((a for a in doc[v.start:v.end].root.ancestors if a.i in verbs), None)
+            if head is not None and head.i == at:
+                mine.append(v)
+        return mine or vessels
+
+    def _recent_ship(self, doc, sent, last_vessels) -> bool:
+        """Whether the ship last named stands at most BACK_WINDOW sentences before this one."""
+        if not last_vessels:
+            return False
+        a = last_vessels[-1][0]
+        if not isinstance(a, int) or a >= sent.start:
+            return True
+        return sum(1 for t in doc[a + 1:sent.start + 1] if t.is_sent_start) <= BACK_WINDOW
 
     def _failed(self, doc, sent, ports) -> int | None:
         """Where the sentence says a ship did not arrive ("..., but it did not arrive"): a negated
@@ -65,10 +126,12 @@ class PortCalls(SentenceContext):
         # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
         ports = [s for s in slots if s.label == "Port" or (
             s.label == "Location" and s.start >= sent.start + 2 and doc[s.start - 1].lower_ == "of"
-            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base"))]
+            and doc[s.start - 2].lower_ in ("port", "homeport", "harbor", "harbour", "base")
+            and not (s.start >= sent.start + 3 and (doc[s.start - 3].tag_ in ("JJS", "RBS") or doc[s.start - 3].lower_ in PORT_RANK_WORDS)))]
+        # ("X, the main port of Y": Y is the country X serves, not a port)
         if not ports:
             return
-        if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1:
+        if not vessels and len(set(doc[a:b].text for a, b in last_vessels)) == 1 and self._recent_ship(doc, sent, last_vessels):
             # "By Thursday, it had arrived at P": "it" is the one ship just named.
             subj = next((t for t in sent if t.lower_ in {"it", "ship", "vessel", "tanker"} and t.i < ports[0].start), None)
             if subj is not None and (subj.lower_ == "it" or doc[subj.i - 1].lower_ == "the"):
@@ -77,11 +140,18 @@ class PortCalls(SentenceContext):
             return
         lo, hi = sent.start, sent.end
         verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
+        self._verb_at = [k for k, _ in verbs]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         failed = self._failed(doc, sent, ports)
+        placed = {i for x in slots if x.label in ("Country", "Location") for i in range(x.start, x.end)}
         for p in ports:
             prep = None
             j = p.start - 1
+            # "called at A, Syria, and B, Lebanon": a port listed after a called one and its state
+            prev = [e for e in called if e < p.start and any(t.text in (",", "and", "or") for t in doc[e:p.start])
+                    and all(t.text in (",", "and", "or", "the") or t.i in placed for t in doc[e:p.start])]
+            if prev:
+                prep, j = called[max(prev)], lo - 1
             port_of = False   # "the occupied grain port of P": words before "port of" describe it
             while j >= lo and p.start - j <= 7:   # "at the North Korean port of P"
                 low = doc[j].lower_
@@ -100,7 +170,7 @@ class PortCalls(SentenceContext):
                     # "reached Vostochny", "left Primorsk": the port is the verb's object.
                     prep = "from" if self.call_forms[low] == "departed" else "at"
                     break
-                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "port"} or country_of(doc[j].text)
+                if not (doc[j].text[:1].isupper() or low in {"the", "'s", "\u2019s", "port", "of", "-", "russian", "north", "korean", "its", "her", "their", "homeport", "home", "city"} or low in self.port_nouns or country_of(doc[j].text)
                         or (port_of and doc[j].is_alpha and doc[j].is_lower and doc[j].pos_ in ("ADJ", "NOUN", "VERB") and low not in self.call_forms)):
                     break
                 j -= 1
@@ -117,6 +187,12 @@ class PortCalls(SentenceContext):
             at = before[-1][0] if before and p.start - before[-1][0] <= 10 else (near_v[0] if near_v else p.start)
             if self._planned(doc, at):
                 continue
+            if self._blocked_call(doc, at):
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, "a call refused or barred")
+                continue
+            if self._destination(doc, at, prep, p):
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a destination ('{prep}'), not a call")
+                continue
             if prep == "from":
                 activity = "loaded" if verb == "loaded" else "departed"
             elif prep in ("to", "into"):
@@ -125,4 +201,4 @@ class PortCalls(SentenceContext):
                 activity = verb
             if failed is not None and p.start < failed and activity in ("arrived", "called", "docked"):
                 continue   # "had an ETA to P, but it did not arrive" (a loading before it stands)
-            self._emit(out, "CALLED_AT", vessels, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
+            self._emit(out, "CALLED_AT", self._own_ships(doc, vessels, at), [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
