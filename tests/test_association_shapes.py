@@ -66,3 +66,18 @@ def test_his_companies_are_not_read_as_used(nlp):
     # "used his companies": the possessive says ownership, which this rule does not read.
     text = "Ivan Petrov used his companies, Copperfield Maritime Inc and Harrow Bay Shipping Ltd, to move funds."
     assert not ties(nlp, text)
+
+
+def test_a_role_in_apposition_or_as_a_title_ties_the_person_to_the_body(nlp):
+    text = ("Maria Lopez, a spokesperson for the Department of State, said the tankers carried oil. "
+            "Assistant Attorney General John Doe of the Justice Department's National Security Division announced "
+            "the seizure. Ivan Petrov, the CEO of Harrow Bay Shipping Ltd, denied the claims.")
+    got = ties(nlp, text)
+    assert ("Maria Lopez", "US Department of State") in got
+    assert ("John Doe", "National Security Division") in got
+    assert ("Ivan Petrov", "Harrow Bay Shipping Ltd") in got
+
+
+def test_a_word_that_is_no_role_ties_nobody(nlp):
+    text = "Ivan Petrov, a businessman from the coast of Harrow Bay Shipping Ltd, was charged."
+    assert not ties(nlp, text)

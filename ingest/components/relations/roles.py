@@ -23,6 +23,9 @@ HEADING = re.compile(r"^\s*\d+\.\s")
 BODIES = {"Company", "Organization", "Agency", "Vessel"}
 COMMAND_VERBS = {"command", "head", "lead", "chair", "direct"}
 USE_FORMS = {"used", "using", "uses", "use"}
+# Words that may stand in a role besides the role nouns ("the Assistant Attorney General", "its owner and CEO").
+ROLE_FILLERS = {"the", "a", "an", "its", "their", "his", "her", "and", "&", "former", "then", "current", "acting", "senior", "deputy", "chief", "assistant", "under", "special", "principal"}
+TITLE_WORDS = {"attorney", "general", "assistant", "under", "deputy", "acting", "senior", "chief", "special", "principal", "u.s.", "us"}
 # How far back (lines) a field may stand from its entry's numbered heading.
 ENTRY_LINES = 12
 
@@ -33,6 +36,8 @@ class Roles(SentenceContext):
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
         self.role_words_person = {w for p in r["person_roles"] for w in p.lower().split()}
+        # the words that make a role ("director", "spokesperson", "attorney"): not "general", "vice"
+        self.role_heads = {p.lower().split()[-1] for p in r["person_roles"]} | {"attorney"}
 
     # -- the person an entry is about ---------------------------------------------------------
     def _entry_person(self, doc: Doc, at: int) -> list[Slot]:
@@ -138,9 +143,58 @@ class Roles(SentenceContext):
                     self._emit(out, "ASSOCIATED_WITH", person, bodies, sent, at=e - 2,
                                how="role noun opening a field of a person's register entry; the entry's heading names the person",
                                cue=doc[s:e].text.lower())
+        self._titled(doc, sent, slots, out)
         if doc.has_annotation("DEP"):
             self._commanded(doc, sent, slots, out)
             self._used(doc, sent, slots, out)
+
+    def _role_words_only(self, toks, head_needed: bool = True) -> bool:
+        """Whether the tokens only name a person's role ("the CEO", "a spokesperson", "owner and
+        CEO", "Assistant Attorney General"), with at least one role noun."""
+        words = [t for t in toks if not (t.lower_ in ROLE_FILLERS or t.text in ("/", "-"))]
+        return bool(words) and all(t.lower_ in self.role_words_person or t.lower_ in TITLE_WORDS for t in words) and (
+            not head_needed or any(t.lower_ in self.role_heads for t in words))
+
+    def _body_at(self, doc: Doc, slots: list[Slot], k: int, hi: int) -> Slot | None:
+        """The body named at token k (after an optional "the"); through a possessive chain, the
+        last one ("the Justice Department's National Security Division")."""
+        if k < hi and doc[k].lower_ == "the":
+            k += 1
+        body = next((x for x in slots if x.start == k and x.label in BODIES), None)
+        if body is None or (body.end < hi and doc[body.end].is_title and not doc[body.end].is_stop):
+            return None   # none, or only the start of a longer name ("the X Coast Guard Cutter Y")
+        chain = self._possessor_chain([body], slots, doc, hi)
+        return chain[0] if chain else body
+
+    def _titled(self, doc, sent, slots, out) -> None:
+        """A person named with a role in a body: "X, the CEO of Y", "X, a spokesperson for Y",
+        "Assistant Attorney General X of Y": the person is ASSOCIATED_WITH the body (a ship only
+        for its captain or master). ("Treasury Deputy Secretary X", a title naming the body before
+        the name, is left out: measured on the dev set, the gold does not tie officials so.)"""
+        lo, hi = sent.start, sent.end
+        for p in slots:
+            if p.label != "Person" or p.keys != [(p.start, p.end)]:
+                continue
+            body = None
+            how = ""
+            # "X, the CEO of Y" / "X, a spokesperson for Y"
+            if p.end < hi and doc[p.end].text == ",":
+                prep = next((k for k in range(p.end + 1, min(p.end + 8, hi)) if doc[k].lower_ in ("of", "for", "at")), None)
+                if prep is not None and self._role_words_only(doc[p.end + 1:prep]):
+                    body = self._body_at(doc, slots, prep + 1, hi)
+                    how = "role noun in apposition to the person"
+            # "Assistant Attorney General X of Y"
+            if body is None and p.end + 1 < hi and doc[p.end].lower_ == "of":
+                k = p.start
+                while k - 1 >= lo and (doc[k - 1].lower_ in self.role_words_person or doc[k - 1].lower_ in TITLE_WORDS) and doc[k - 1].text[:1].isupper():
+                    k -= 1
+                if k < p.start and self._role_words_only(doc[k:p.start]):
+                    body = self._body_at(doc, slots, p.end + 1, hi)
+                    how = "title before the person's name"
+            if body is None or (body.label == "Vessel" and not any(t.lower_ in ("captain", "master", "commander") for t in doc[p.start - 4 if p.start >= 4 else 0:body.start])):
+                continue
+            # (a role named with the name is stated, whatever the sentence goes on to say about the person)
+            self._emit(out, "ASSOCIATED_WITH", [p], [body], sent, how=how, cue="role")
 
     def _commanded(self, doc, sent, slots, out) -> None:
         """"He commanded the ship 'X' ..." in a person's register entry: the person of the entry
