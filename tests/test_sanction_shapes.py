@@ -198,3 +198,25 @@ def test_a_heading_names_the_body_behind_passive_designations(nlp):
 def test_a_heading_designates_nothing_the_text_does_not(nlp):
     text = HEADED + "The tanker SILVER PIKE was seized in 2020. Harrow Bay Shipping Ltd manages the tanker RED HERON.\n"
     assert not found(nlp, text)
+
+
+# "The following vessels:" with items that have no dash: numbered, or one name a line.
+
+def test_items_one_name_a_line_after_the_following_vessels(nlp):
+    text = ("OFAC today designated a network of traders. The following vessels were also identified as blocked "
+            "property:\n\nSILVER PIKE (IMO 9000003)\nRED HERON (IMO 9000015)\nBLUE MARLIN (IMO 9300013)\n")
+    got = found(nlp, text)
+    assert {(s, "Office of Foreign Assets Control") for s in ("SILVER PIKE", "RED HERON", "BLUE MARLIN")} <= got
+
+
+def test_numbered_items_after_the_following_vessels(nlp):
+    text = "The United Kingdom sanctioned the following vessels:\n1. SILVER PIKE (IMO 9000003)\n2. RED HERON (IMO 9000015)\n"
+    assert {("SILVER PIKE", "United Kingdom"), ("RED HERON", "United Kingdom")} <= found(nlp, text)
+
+
+def test_a_line_with_a_statement_after_the_list_is_no_item(nlp):
+    text = ("The Department of State is designating the following vessels:\n\nSILVER PIKE (IMO 9000003)\n\n"
+            "The tanker RED HERON (IMO 9000015) was seized in 2020.\n")
+    got = found(nlp, text)
+    assert ("SILVER PIKE", "US Department of State") in got
+    assert not any(s == "RED HERON" for s, _ in got)

@@ -669,6 +669,16 @@ class Entities:
             if e - s == 1 and s > 0 and (doc[s - 1].lower_ in {"in", "at", "near", "off", "from", "to"} or (
                     s > 1 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in {"east", "west", "north", "south", "outside"})):
                 return s, e, "Location", info
+            # "12. Sergey Ivanovich PETROV": a register entry writes the surname in capitals, and
+            # the model often leaves it out of the name; on a line that holds only the entry's
+            # number or a field label before the name, it belongs to the name.
+            line_start = doc.text.rfind("\n", 0, doc[s].idx) + 1
+            lead = doc.text[line_start:doc[s].idx].strip()
+            register = not lead or lead.rstrip(".").isdigit() or (lead.endswith(":") and len(lead) < 20)
+            while register and e < len(doc) and e - ent.end < 2 and not doc[e - 1].whitespace_.count("\n") and doc[e].is_alpha \
+                    and doc[e].is_upper and len(doc[e].text) > 2 and doc[e].lower_ not in self.legal_words \
+                    and e - s < 5 and all(t.is_title or t.is_upper for t in doc[s:e]) and country_of(doc[e].text) is None:
+                e += 1
             return s, e, "Person", info
         return None
 

@@ -1,7 +1,8 @@
 """sanctions_kg_relations_v1: relations between the entities of each sentence.
 
 One module per relation family, each declaring the relationship types it emits (EMITS):
-sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF),
+sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF), roles
+(ASSOCIATED_WITH: people's roles in register entries, ships and firms a party used),
 port_calls (CALLED_AT), places (LOCATED_IN, PART_OF), warships (OPERATED_BY), ais (AIS-dark
 facts); context holds what they share. Types no family emits are declared in
 graph/ontology.yaml under `not_extracted` (tests/test_relation_families.py).
@@ -40,13 +41,14 @@ from ingest.components.relations.context import SentenceContext, Slot, inflect
 from ingest.components.relations.ownership import Ownership
 from ingest.components.relations.places import Places
 from ingest.components.relations.port_calls import PortCalls
+from ingest.components.relations.roles import Roles
 from ingest.components.relations.sanctions import Sanctions
 from ingest.components.relations.warships import Warships
 
 __all__ = ["FAMILIES", "Relations", "SentenceContext", "Slot", "emitted_types", "inflect", "make_relations", "unread_types"]
 
 # Every family, in the order their cues are read (setup) and run on each sentence.
-FAMILIES = (Warships, Sanctions, Ownership, PortCalls, Places, AisGaps)
+FAMILIES = (Warships, Sanctions, Ownership, Roles, PortCalls, Places, AisGaps)
 
 
 def emitted_types() -> dict[str, list[str]]:
@@ -128,6 +130,7 @@ class Relations(*FAMILIES):
             self._fleet_ship(doc, sent, slots, out)
             self._sanctions(*ctx, state)
             self._ownership(*ctx, last_vessels)
+            self._roles(*ctx)
             self._called_at(*ctx, last_vessels)
             self._places(*ctx)
             self._ais(*ctx, last_vessels)

@@ -198,7 +198,9 @@ class Sanctions(SentenceContext):
         lo, hi = sent.start, sent.end
         if "heading" not in state:
             self._read_heading(doc, state)
-        if state.get("list") and self._continues_item(doc, sent, state["list"][2]):
+        if state.get("list") and (self._continues_item(doc, sent, state["list"][2]) or (
+                all(t.is_space or t.is_punct or t.like_num for t in doc[lo:hi]) and all(t.is_space for t in doc[state["list"][2]:lo]))):
+            # (an item's number the parser left as a sentence of its own: "1." before "X (IMO ...)")
             state["list"] = (*state["list"][:2], hi)
             return
         state["list"] = None
@@ -222,6 +224,15 @@ class Sanctions(SentenceContext):
             # used it ...") belongs to the item: the list goes on after it.
             state["list"] = (agents, cue, sent.end)
             return True
+        if first is not None and first.text not in ("-", "\u2022", "*", "\u2013") and all(t.is_space for t in doc[last:sent.start]):
+            # Items without a dash: "1. X (IMO ...)" or one name a line ("X (IMO ...)\nY (IMO ...)").
+            lines = self._line_items(doc, sent, slots)
+            if lines:
+                state["list"] = (agents, cue, sent.end)
+                targets = [t for t in lines if self._is_named(doc, t, state)]
+                self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced (one name a line)",
+                           cue=cue, listed=True)
+                return True
         if first is None or first.text not in ("-", "\u2022", "*", "\u2013") or not all(t.is_space for t in doc[last:sent.start]):
             return False
         state["list"] = (agents, cue, sent.end)
@@ -232,6 +243,35 @@ class Sanctions(SentenceContext):
             targets = [t for t in targets if self._is_named(doc, t, state)]
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, None, how="item of a list a designation announced", cue=cue, listed=True)
         return True
+
+    def _line_items(self, doc: Doc, sent, slots: list[Slot]) -> list[Slot]:
+        """The names of a list written one name a line, with or without a number ("2. X (IMO
+        ...)"): every line of the sentence opens with a party's name, after its number, and only
+        identifiers in parentheses follow it; [] for anything else (a sentence with a verb)."""
+        if any(t.pos_ in ("VERB", "AUX") for t in doc[sent.start:sent.end]):
+            return []
+        text = doc.text
+        start_char, end_char = doc[sent.start].idx, doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+        out = []
+        pos = start_char
+        while pos < end_char:
+            stop = text.find("\n", pos)
+            stop = end_char if stop < 0 or stop > end_char else stop
+            line = text[pos:stop]
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                name = next((x for x in slots if doc[x.start].idx >= pos + lead and doc[x.start].idx < stop), None)
+                if name is None or name.label not in self.sanction_targets:
+                    return []
+                before = text[pos:doc[name.start].idx].strip()
+                if before and not (before.rstrip(".)").isdigit() and before[-1:] in ".)"):
+                    return []
+                after = text[doc[name.end - 1].idx + len(doc[name.end - 1].text):stop].strip(" ;,.")
+                if after and not (after.startswith("(") and after.endswith(")")) and after.lower() not in ("and", "; and"):
+                    return []
+                out.append(name)
+            pos = stop + 1
+        return out
 
     @staticmethod
     def _continues_item(doc: Doc, sent, last: int) -> bool:

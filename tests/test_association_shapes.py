@@ -1,0 +1,83 @@
+"""ASSOCIATED_WITH from people's roles in register entries and from ships and firms a party
+used (ingest/components/relations/roles.py; issue 22). All sentences are our own; the names are
+invented. Each case has a near neighbour that must not become an edge.
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def ties(nlp, text):
+    result = build_result(Document(text=text), nlp(text))
+    return {(r.source, r.target) for r in result.relations if r.type == "ASSOCIATED_WITH"}
+
+
+ENTRY = ("12. Ivan Sergeyevich PETROV\n"
+         "Alias: Ivan PETROV\n"
+         "Date of birth: 5.1.1964\n"
+         "Position: CEO and General Director of PAO Harrowflot\n"
+         "Gender: male\n"
+         "Reasons: {reasons}\n"
+         "Date of listing: 1.2.2025\n")
+
+
+def test_the_position_field_ties_the_entry_person_to_the_firm(nlp):
+    got = ties(nlp, ENTRY.format(reasons="The person is a senior figure of the shipping sector."))
+    assert ("Ivan Sergeyevich PETROV", "PAO Harrowflot") in got
+
+
+def test_a_commanding_officer_is_tied_to_the_ship(nlp):
+    got = ties(nlp, ENTRY.format(reasons="Commanding officer of the patrol boat 'Seagull' of the Border Guard Service. "
+                                         "He commanded the frigate 'Kestrel' of the Northern Fleet in 2020."))
+    assert {("Ivan Sergeyevich PETROV", "Seagull"), ("Ivan Sergeyevich PETROV", "Kestrel")} <= got
+
+
+def test_a_unit_head_is_tied_to_the_unit_and_its_agency(nlp):
+    got = ties(nlp, ENTRY.format(reasons="Head of the Border Directorate of the Maritime Service of the Republic of "
+                                         "Westland, Vice Admiral."))
+    targets = {t for s, t in got if s == "Ivan Sergeyevich PETROV"}
+    assert any("Maritime Service" in t for t in targets)
+
+
+def test_a_role_that_does_not_open_the_field_names_nobody(nlp):
+    # A firm's entry: the heading names no person, so its "director of" names nobody's role.
+    text = ("14. Harrow Bay Shipping LLC\n"
+            "Address: Dubai, United Arab Emirates\n"
+            "Reasons: Director of operations of PAO Harrowflot until 2020.\n")
+    assert not any(t == "PAO Harrowflot" for _, t in ties(nlp, text))
+
+
+def test_a_ship_a_firm_used_is_tied_to_it(nlp):
+    text = ("In 2024 Harrow Bay Shipping Ltd delivered fuel to Syria using the tanker SILVER PIKE. "
+            "In 2025 Ivan Petrov used Copperfield Maritime Inc to sell the fuel.")
+    got = ties(nlp, text)
+    assert {("SILVER PIKE", "Harrow Bay Shipping Ltd"), ("Ivan Petrov", "Copperfield Maritime Inc")} <= got
+
+
+def test_his_companies_are_not_read_as_used(nlp):
+    # "used his companies": the possessive says ownership, which this rule does not read.
+    text = "Ivan Petrov used his companies, Copperfield Maritime Inc and Harrow Bay Shipping Ltd, to move funds."
+    assert not ties(nlp, text)
+
+
+def test_a_role_in_apposition_or_as_a_title_ties_the_person_to_the_body(nlp):
+    text = ("Maria Lopez, a spokesperson for the Department of State, said the tankers carried oil. "
+            "Assistant Attorney General John Doe of the Justice Department's National Security Division announced "
+            "the seizure. Ivan Petrov, the CEO of Harrow Bay Shipping Ltd, denied the claims.")
+    got = ties(nlp, text)
+    assert ("Maria Lopez", "US Department of State") in got
+    assert ("John Doe", "National Security Division") in got
+    assert ("Ivan Petrov", "Harrow Bay Shipping Ltd") in got
+
+
+def test_a_word_that_is_no_role_ties_nobody(nlp):
+    text = "Ivan Petrov, a businessman from the coast of Harrow Bay Shipping Ltd, was charged."
+    assert not ties(nlp, text)
