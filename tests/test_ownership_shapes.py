@@ -218,3 +218,16 @@ def test_shareholders_own_the_company(nlp, text, expected):
 def test_shares_of_a_ship_cargo_are_no_ownership(nlp):
     text = "The tanker Kite was held by port authorities in Norway for two weeks."
     assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_roles_in_parentheses_after_the_holder(nlp):
+    text = ("The following vessels were identified: the tanker SEA LILY (IMO 9123456), Pelican Bay Shipping Ltd (registered "
+            "owner), Tern Ocean Management LLC (ship manager); the tanker SEA ROSE (IMO 9234567), Heron Cove Inc (owner).")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "SEA LILY", "Pelican Bay Shipping Ltd"), ("OWNED_BY", "SEA ROSE", "Heron Cove Inc")}
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "SEA LILY", "Tern Ocean Management LLC")}
+
+
+def test_a_ship_sold_to_a_new_owner(nlp):
+    assert found(nlp, "The tanker Silver Heron was sold to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == {
+        ("OWNED_BY", "Silver Heron", "Ardent Bluewater Ltd")}
+    assert found(nlp, "The crew sold the fuel to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == set()

@@ -59,6 +59,9 @@ class Ownership(SentenceContext):
         pm.add("HOLDERS", list(tok.pipe([f"{p} {w}" for w in share_roles for p in ("its", "their")])))
         # "NORTH WIND (IMO 1234567) (owner: X)"
         pm.add("ROLE_COLON", list(tok.pipe([f"{w} :" for w in [*owner_roles, *op_roles]])))
+        # "A (IMO 1234567), B Ltd (registered owner), C Ltd (ship manager)"
+        pm.add("ROLE_PAREN", list(tok.pipe([f"( {w} )" for w in [*owner_roles, *op_roles]])))
+        pm.add("SOLD_TO", list(tok.pipe(r["sold_to"])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
         self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
         # Management of a company by another ("a company managed by Y") is not ship management:
@@ -392,6 +395,28 @@ class Ownership(SentenceContext):
         role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
         self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
 
+    def _role_paren(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
+        """"the tanker A (IMO 1234567): B Ltd (registered owner), C Ltd (ship manager)": a role in
+        parentheses right after a company names its role for the ship listed before it (no
+        verb between)."""
+        lo = sent.start
+        role_words = " ".join(t.lower_ for t in doc[s + 1:e - 1])
+        rtype = "OWNED_BY" if role_words in self.owner_role_set else "OPERATED_BY"
+        holder = [x for x in slots if x.end == s and x.label in (self.own_targets if rtype == "OWNED_BY" else self.op_targets)]
+        if not holder:
+            return
+        ships = [x for x in slots if x.end <= holder[0].start and x.label == "Vessel"]
+        if not ships:
+            return
+        depth = 0
+        for t in doc[ships[-1].end:holder[0].start]:
+            depth += (t.text == "(") - (t.text == ")")
+            if depth <= 0 and t.pos_ in ("VERB", "AUX") and t.text not in ("(", ")"):
+                return   # a clause between: the ship is not the one annotated
+        role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
+        self._emit(out, rtype, ships[-1:], holder, sent, at=s + 1, how="role in parentheses after the holder, ship listed before",
+                   role=role, cue=doc[s:e].text.lower())
+
     def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
         """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
         company the sentences before were about, or this sentence's subject)."""
@@ -660,6 +685,16 @@ class Ownership(SentenceContext):
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
                 elif kind in ("SHARES_P", "HOLDERS"):
                     self._shares(doc, sent, slots, out, kind, s, e)
+                elif kind == "ROLE_PAREN":
+                    self._role_paren(doc, sent, slots, out, s, e)
+                elif kind == "SOLD_TO" and s > lo and doc[s - 1].lower_ in ("was", "were", "been", "be", "later", "then", "subsequently"):
+                    # "the tanker A was sold to Y in 2022"
+                    tgt = self._group_right(slots, e, self.own_targets - {"Country"}, doc, hi, max_gap=2)[:1]
+                    if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
+                        tgt = []
+                    src = [x for x in self._group_left(slots, s, {"Vessel"}, doc, max_gap=4) if x.label == "Vessel"] \
+                        or self._anaphor(doc, sent, s, last_vessels)
+                    self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="ship sold to its new owner", cue=doc[s:e].text.lower())
                 elif kind == "ROLE_COLON":
                     self._role_colon(doc, sent, slots, out, s, e)
                 elif kind == "MGMT_OF" and doc.has_annotation("DEP"):
