@@ -231,3 +231,13 @@ def test_a_ship_sold_to_a_new_owner(nlp):
     assert found(nlp, "The tanker Silver Heron was sold to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == {
         ("OWNED_BY", "Silver Heron", "Ardent Bluewater Ltd")}
     assert found(nlp, "The crew sold the fuel to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == set()
+
+
+@pytest.mark.parametrize("text, ship", [
+    ("The tanker Blue Moth, whose ship manager is Corvid Marine Ltd, left port on Monday.", "Blue Moth"),
+    ("Corvid Marine Ltd acted as the ship manager for the vessel Grey Moth.", "Grey Moth"),
+    ("Corvid Marine Ltd also serves as the ISM manager of the tanker Pink Moth.", "Pink Moth"),
+    ("Corvid Marine Ltd has been the commercial manager of the tanker Black Moth since 2023.", "Black Moth"),
+])
+def test_manager_roles_in_relative_clauses_and_after_as(nlp, text, ship):
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", ship, "Corvid Marine Ltd")}

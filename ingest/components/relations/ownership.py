@@ -46,9 +46,10 @@ class Ownership(SentenceContext):
         self.owner_role_set = {w.lower() for w in owner_roles}
         self.role_words = {w for p in list(owner_roles) + list(op_roles) for w in p.lower().split()}
         pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
-        pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
-        pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
-        pm.add("OPERATOR_OF", list(tok.pipe([f"{w} of" for w in op_roles])))
+        pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "whose", "'s", "\u2019s")])))
+        pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "whose", "'s", "\u2019s")])))
+        # ("acted as the ship manager for the vessel Y")
+        pm.add("OPERATOR_OF", list(tok.pipe([f"{w} {p}" for w in op_roles for p in ("of", "for")])))
         pm.add("ROLE_OF", list(tok.pipe([f"{w} {p}" for w in r["person_roles"] for p in ("of", "in", "at")])))
         pm.add("SHARE_OF", list(tok.pipe([f"{w} {p}" for w in r["shareholder_roles"] for p in ("of", "in")])))
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
@@ -632,10 +633,11 @@ class Ownership(SentenceContext):
                         role = doc[e - 2]
                         while role.dep_ == "conj" and role.head is not role and role.head.i < role.i:
                             role = role.head
-                        if role.dep_ == "appos":
+                        if role.dep_ in ("appos", "pobj"):
+                            # (or "X serves as the ISM manager of Y": the subject of the verb "as" hangs on)
                             owner = [x for x in self._described(doc, slots, role, self.own_targets if kind == "OWNER_OF" else self.op_targets)
                                      if not self._in_phrase(doc, x, lo)]
-                            how = "role noun in apposition to the holder (parse)"
+                            how = "role noun in apposition to the holder, or after 'as' (parse)"
                     if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
                         owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
                     if owner:
