@@ -241,3 +241,12 @@ def test_a_ship_sold_to_a_new_owner(nlp):
 ])
 def test_manager_roles_in_relative_clauses_and_after_as(nlp, text, ship):
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", ship, "Corvid Marine Ltd")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Harrow Energy Ltd is the parent company of Brine Tankers LLC.", ("Brine Tankers LLC", "Harrow Energy Ltd")),
+    ("Harrow Energy Ltd's subsidiary, Salt Tankers LLC, charters ships.", ("Salt Tankers LLC", "Harrow Energy Ltd")),
+    ("Harrow Energy Ltd holds a majority stake in Kelp Shipping Co.", ("Kelp Shipping Co", "Harrow Energy Ltd")),
+])
+def test_parents_subsidiaries_and_stakes(nlp, text, expected):
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", *expected)}

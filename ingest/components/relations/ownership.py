@@ -70,6 +70,8 @@ class Ownership(SentenceContext):
         # "A (IMO 1234567), B Ltd (registered owner), C Ltd (ship manager)"
         pm.add("ROLE_PAREN", list(tok.pipe([f"( {w} )" for w in [*owner_roles, *op_roles]])))
         pm.add("SOLD_TO", list(tok.pipe(r["sold_to"])))
+        pm.add("STAKE_IN", list(tok.pipe(r["stake_in"])))
+        pm.add("SUBSIDIARY_POSS", list(tok.pipe([f"{p} {w}" for w in r["subsidiary_nouns"] for p in ("its", "their", "'s", "\u2019s")])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
         self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
         # Management of a company by another ("a company managed by Y") is not ship management:
@@ -694,6 +696,24 @@ class Ownership(SentenceContext):
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
                 elif kind in ("SHARES_P", "HOLDERS"):
                     self._shares(doc, sent, slots, out, kind, s, e)
+                elif kind == "STAKE_IN" and doc.has_annotation("DEP"):
+                    # "X holds a majority stake in Y"
+                    noun = doc[e - 2]
+                    if noun.dep_ != "dobj":
+                        continue
+                    subj = self._subject(doc, noun.head.i)
+                    owner = [x for x in [self._slot_at(slots, subj, self.own_targets)] if x is not None] \
+                        or self._back_reference(doc, subj, self.own_targets, self._sent_no)
+                    owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=2)[:1]
+                    self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 2, how="stake held by the verb's subject", cue=doc[s:e].text.lower())
+                elif kind == "SUBSIDIARY_POSS":
+                    # "X's subsidiary, Y" / "its subsidiaries Y and Z"
+                    if doc[s].text in ("'s", "\u2019s"):
+                        owner = [x for x in slots if x.end == s and x.label in self.own_targets and x.label != "Vessel"]
+                    else:
+                        owner = self._share_owner(doc, slots, doc[e - 1]) if doc.has_annotation("DEP") else []
+                    owned = [x for x in self._group_right(slots, e, {"Company", "Organization"}, doc, hi, max_gap=1)]
+                    self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 1, how="possessive subsidiary", cue=doc[s:e].text.lower())
                 elif kind == "ROLE_PAREN":
                     self._role_paren(doc, sent, slots, out, s, e)
                 elif kind == "SOLD_TO" and s > lo and doc[s - 1].lower_ in ("was", "were", "been", "be", "later", "then", "subsequently"):
