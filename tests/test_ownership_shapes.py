@@ -250,3 +250,11 @@ def test_manager_roles_in_relative_clauses_and_after_as(nlp, text, ship):
 ])
 def test_parents_subsidiaries_and_stakes(nlp, text, expected):
     assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", *expected)}
+
+
+def test_the_company_or_it_as_the_owned_party(nlp):
+    text = ("The tanker Amber Moth loaded oil in May. The ship is managed by Corvid Marine Ltd.\n\n"
+            "Corvid Marine Ltd was founded in 2019 in Dubai. The company is owned by Harrow Energy Ltd.\n\n"
+            "Kestrel Lines LLC was registered in 2020. It is controlled by Harrow Energy Ltd.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Amber Moth", "Corvid Marine Ltd")}
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", c, "Harrow Energy Ltd") for c in ("Corvid Marine Ltd", "Kestrel Lines LLC")}

@@ -581,7 +581,14 @@ class Ownership(SentenceContext):
                     if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
-                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc)
+                    if not src and kind == "OWN_P" and doc.has_annotation("DEP"):
+                        # "The company is owned by Y" / "It is controlled by Y": the company the
+                        # sentences before were about ("it" only when that was a company)
+                        subj = next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None)
+                        src = self._back_reference(doc, subj, {"Company", "Organization"}, self._sent_no) \
+                            or self._entry_reference(doc, subj, {"Company"})
+                    src = src or self._anaphor(doc, sent, left, last_vessels)
                     if src and self._unnamed_holder(doc, slots, s):
                         src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     if not src:
