@@ -218,3 +218,43 @@ def test_shareholders_own_the_company(nlp, text, expected):
 def test_shares_of_a_ship_cargo_are_no_ownership(nlp):
     text = "The tanker Kite was held by port authorities in Norway for two weeks."
     assert found(nlp, text, "OWNED_BY") == set()
+
+
+def test_roles_in_parentheses_after_the_holder(nlp):
+    text = ("The following vessels were identified: the tanker SEA LILY (IMO 9123456), Pelican Bay Shipping Ltd (registered "
+            "owner), Tern Ocean Management LLC (ship manager); the tanker SEA ROSE (IMO 9234567), Heron Cove Inc (owner).")
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", "SEA LILY", "Pelican Bay Shipping Ltd"), ("OWNED_BY", "SEA ROSE", "Heron Cove Inc")}
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "SEA LILY", "Tern Ocean Management LLC")}
+
+
+def test_a_ship_sold_to_a_new_owner(nlp):
+    assert found(nlp, "The tanker Silver Heron was sold to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == {
+        ("OWNED_BY", "Silver Heron", "Ardent Bluewater Ltd")}
+    assert found(nlp, "The crew sold the fuel to Ardent Bluewater Ltd in 2022.", "OWNED_BY") == set()
+
+
+@pytest.mark.parametrize("text, ship", [
+    ("The tanker Blue Moth, whose ship manager is Corvid Marine Ltd, left port on Monday.", "Blue Moth"),
+    ("Corvid Marine Ltd acted as the ship manager for the vessel Grey Moth.", "Grey Moth"),
+    ("Corvid Marine Ltd also serves as the ISM manager of the tanker Pink Moth.", "Pink Moth"),
+    ("Corvid Marine Ltd has been the commercial manager of the tanker Black Moth since 2023.", "Black Moth"),
+])
+def test_manager_roles_in_relative_clauses_and_after_as(nlp, text, ship):
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", ship, "Corvid Marine Ltd")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Harrow Energy Ltd is the parent company of Brine Tankers LLC.", ("Brine Tankers LLC", "Harrow Energy Ltd")),
+    ("Harrow Energy Ltd's subsidiary, Salt Tankers LLC, charters ships.", ("Salt Tankers LLC", "Harrow Energy Ltd")),
+    ("Harrow Energy Ltd holds a majority stake in Kelp Shipping Co.", ("Kelp Shipping Co", "Harrow Energy Ltd")),
+])
+def test_parents_subsidiaries_and_stakes(nlp, text, expected):
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", *expected)}
+
+
+def test_the_company_or_it_as_the_owned_party(nlp):
+    text = ("The tanker Amber Moth loaded oil in May. The ship is managed by Corvid Marine Ltd.\n\n"
+            "Corvid Marine Ltd was founded in 2019 in Dubai. The company is owned by Harrow Energy Ltd.\n\n"
+            "Kestrel Lines LLC was registered in 2020. It is controlled by Harrow Energy Ltd.")
+    assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Amber Moth", "Corvid Marine Ltd")}
+    assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", c, "Harrow Energy Ltd") for c in ("Corvid Marine Ltd", "Kestrel Lines LLC")}

@@ -1,6 +1,13 @@
 """Ownership, management and ties: OWNED_BY ("owned by", "X, the registered owner of Y", "its
-owner, X", "X owns Y"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y"),
-ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF ("a subsidiary of").
+owner, X", "X owns Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
+is part of X" between companies, "Y, a Russian state-owned company", "its shares are held by
+X", "Y (IMO ...), X (owner)"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y",
+"X took over the technical management of Y"; ships and ports only: one company managing another
+is no OPERATED_BY), ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF (a body part of
+another that is not a company).
+
+Roles listed together share their holder ("registered owner of A, ..., and owner of B"); "it" /
+"the company" in an annex entry reaches back to the entry's heading (ENTRY_WINDOW sentences).
 """
 
 from __future__ import annotations
@@ -39,9 +46,10 @@ class Ownership(SentenceContext):
         self.owner_role_set = {w.lower() for w in owner_roles}
         self.role_words = {w for p in list(owner_roles) + list(op_roles) for w in p.lower().split()}
         pm.add("OWNER_OF", list(tok.pipe([f"{w} of" for w in owner_roles])))
-        pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "'s", "\u2019s")])))
-        pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "'s", "\u2019s")])))
-        pm.add("OPERATOR_OF", list(tok.pipe([f"{w} of" for w in op_roles])))
+        pm.add("ITS_OWNER", list(tok.pipe([f"{p} {w}" for w in owner_roles for p in ("its", "their", "whose", "'s", "\u2019s")])))
+        pm.add("ITS_OPERATOR", list(tok.pipe([f"{p} {w}" for w in op_roles for p in ("its", "their", "whose", "'s", "\u2019s")])))
+        # ("acted as the ship manager for the vessel Y")
+        pm.add("OPERATOR_OF", list(tok.pipe([f"{w} {p}" for w in op_roles for p in ("of", "for")])))
         pm.add("ROLE_OF", list(tok.pipe([f"{w} {p}" for w in r["person_roles"] for p in ("of", "in", "at")])))
         pm.add("SHARE_OF", list(tok.pipe([f"{w} {p}" for w in r["shareholder_roles"] for p in ("of", "in")])))
         self.operated_roles = {k: v for k, v in r["operated_passive"].items()}
@@ -59,6 +67,11 @@ class Ownership(SentenceContext):
         pm.add("HOLDERS", list(tok.pipe([f"{p} {w}" for w in share_roles for p in ("its", "their")])))
         # "NORTH WIND (IMO 1234567) (owner: X)"
         pm.add("ROLE_COLON", list(tok.pipe([f"{w} :" for w in [*owner_roles, *op_roles]])))
+        # "A (IMO 1234567), B Ltd (registered owner), C Ltd (ship manager)"
+        pm.add("ROLE_PAREN", list(tok.pipe([f"( {w} )" for w in [*owner_roles, *op_roles]])))
+        pm.add("SOLD_TO", list(tok.pipe(r["sold_to"])))
+        pm.add("STAKE_IN", list(tok.pipe(r["stake_in"])))
+        pm.add("SUBSIDIARY_POSS", list(tok.pipe([f"{p} {w}" for w in r["subsidiary_nouns"] for p in ("its", "their", "'s", "\u2019s")])))
         self.state_words, self.state_participles = set(r["state_words"]), set(r["state_participles"])
         self.company_heads = {"company", "firm", "enterprise", "corporation", "carrier", "group", "conglomerate", "line", "lines", "business"}
         # Management of a company by another ("a company managed by Y") is not ship management:
@@ -392,6 +405,28 @@ class Ownership(SentenceContext):
         role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
         self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
 
+    def _role_paren(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
+        """"the tanker A (IMO 1234567): B Ltd (registered owner), C Ltd (ship manager)": a role in
+        parentheses right after a company names its role for the ship listed before it (no
+        verb between)."""
+        lo = sent.start
+        role_words = " ".join(t.lower_ for t in doc[s + 1:e - 1])
+        rtype = "OWNED_BY" if role_words in self.owner_role_set else "OPERATED_BY"
+        holder = [x for x in slots if x.end == s and x.label in (self.own_targets if rtype == "OWNED_BY" else self.op_targets)]
+        if not holder:
+            return
+        ships = [x for x in slots if x.end <= holder[0].start and x.label == "Vessel"]
+        if not ships:
+            return
+        depth = 0
+        for t in doc[ships[-1].end:holder[0].start]:
+            depth += (t.text == "(") - (t.text == ")")
+            if depth <= 0 and t.pos_ in ("VERB", "AUX") and t.text not in ("(", ")"):
+                return   # a clause between: the ship is not the one annotated
+        role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
+        self._emit(out, rtype, ships[-1:], holder, sent, at=s + 1, how="role in parentheses after the holder, ship listed before",
+                   role=role, cue=doc[s:e].text.lower())
+
     def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
         """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
         company the sentences before were about, or this sentence's subject)."""
@@ -546,7 +581,14 @@ class Ownership(SentenceContext):
                     if doc.has_annotation("DEP") and doc[s].dep_ == "conj" and lo <= doc[s].head.i < s and doc[s].head.tag_ == "VBN":
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
-                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc) or self._anaphor(doc, sent, left, last_vessels)
+                    src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc)
+                    if not src and kind == "OWN_P" and doc.has_annotation("DEP"):
+                        # "The company is owned by Y" / "It is controlled by Y": the company the
+                        # sentences before were about ("it" only when that was a company)
+                        subj = next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None)
+                        src = self._back_reference(doc, subj, {"Company", "Organization"}, self._sent_no) \
+                            or self._entry_reference(doc, subj, {"Company"})
+                    src = src or self._anaphor(doc, sent, left, last_vessels)
                     if src and self._unnamed_holder(doc, slots, s):
                         src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     if not src:
@@ -600,10 +642,11 @@ class Ownership(SentenceContext):
                         role = doc[e - 2]
                         while role.dep_ == "conj" and role.head is not role and role.head.i < role.i:
                             role = role.head
-                        if role.dep_ == "appos":
+                        if role.dep_ in ("appos", "pobj"):
+                            # (or "X serves as the ISM manager of Y": the subject of the verb "as" hangs on)
                             owner = [x for x in self._described(doc, slots, role, self.own_targets if kind == "OWNER_OF" else self.op_targets)
                                      if not self._in_phrase(doc, x, lo)]
-                            how = "role noun in apposition to the holder (parse)"
+                            how = "role noun in apposition to the holder, or after 'as' (parse)"
                     if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
                         owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
                     if owner:
@@ -660,6 +703,34 @@ class Ownership(SentenceContext):
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="front or shell company for its owner", cue=doc[s:e].text.lower())
                 elif kind in ("SHARES_P", "HOLDERS"):
                     self._shares(doc, sent, slots, out, kind, s, e)
+                elif kind == "STAKE_IN" and doc.has_annotation("DEP"):
+                    # "X holds a majority stake in Y"
+                    noun = doc[e - 2]
+                    if noun.dep_ != "dobj":
+                        continue
+                    subj = self._subject(doc, noun.head.i)
+                    owner = [x for x in [self._slot_at(slots, subj, self.own_targets)] if x is not None] \
+                        or self._back_reference(doc, subj, self.own_targets, self._sent_no)
+                    owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=2)[:1]
+                    self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 2, how="stake held by the verb's subject", cue=doc[s:e].text.lower())
+                elif kind == "SUBSIDIARY_POSS":
+                    # "X's subsidiary, Y" / "its subsidiaries Y and Z"
+                    if doc[s].text in ("'s", "\u2019s"):
+                        owner = [x for x in slots if x.end == s and x.label in self.own_targets and x.label != "Vessel"]
+                    else:
+                        owner = self._share_owner(doc, slots, doc[e - 1]) if doc.has_annotation("DEP") else []
+                    owned = [x for x in self._group_right(slots, e, {"Company", "Organization"}, doc, hi, max_gap=1)]
+                    self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 1, how="possessive subsidiary", cue=doc[s:e].text.lower())
+                elif kind == "ROLE_PAREN":
+                    self._role_paren(doc, sent, slots, out, s, e)
+                elif kind == "SOLD_TO" and s > lo and doc[s - 1].lower_ in ("was", "were", "been", "be", "later", "then", "subsequently"):
+                    # "the tanker A was sold to Y in 2022"
+                    tgt = self._group_right(slots, e, self.own_targets - {"Country"}, doc, hi, max_gap=2)[:1]
+                    if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
+                        tgt = []
+                    src = [x for x in self._group_left(slots, s, {"Vessel"}, doc, max_gap=4) if x.label == "Vessel"] \
+                        or self._anaphor(doc, sent, s, last_vessels)
+                    self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="ship sold to its new owner", cue=doc[s:e].text.lower())
                 elif kind == "ROLE_COLON":
                     self._role_colon(doc, sent, slots, out, s, e)
                 elif kind == "MGMT_OF" and doc.has_annotation("DEP"):
