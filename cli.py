@@ -97,6 +97,17 @@ def handle_errors(func):
             # /dev/null so the flush at exit cannot fail again (exit status 120).
             _quiet_stdout()
             sys.exit(0)
+        except OSError as exc:
+            import errno
+
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            # Standard output on a full disk (`> /dev/full`): one line, not a traceback; stdout
+            # pointed at /dev/null so the flush at exit cannot fail again.
+            _quiet_stdout()
+            click.echo(f"Error: Cannot write the output: {exc.strerror}. Free space or send the output "
+                       "elsewhere.", err=True)
+            sys.exit(1)
 
     return wrapper
 

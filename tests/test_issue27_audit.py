@@ -1,0 +1,98 @@
+"""Findings of issue 27 that had no test of their own, each checked the way the issue met it:
+a real `sanctions-kg` process (a crash by signal or a traceback shows only there), on both
+backends. Every name here is made up for these tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _lists_fixtures import OFAC
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).with_name("sanctions-kg"))
+ENV = {**os.environ, "SANCTIONS_KG_KEEP_SERVER": "0"}
+
+
+def _run(args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, env=ENV, **kw)
+
+
+def _one_line(res, *fragments) -> str:
+    """Exit status 1 (not a signal: a segmentation fault is -11 here), one line on stderr."""
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 1, (res.returncode, res.stderr)
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    for f in fragments:
+        assert f in lines[0], lines[0]
+    return lines[0]
+
+
+def _seed(store) -> None:
+    store.upsert_nodes("Vessel", [{"id": "imo:9100005", "name": "Larkspur Dawn", "imo": "9100005"}])
+    store.upsert_nodes("Port", [{"id": "port:quellmouth", "name": "Quellmouth"}])
+    store.upsert_relationships("CALLED_AT", [{"start": "imo:9100005", "end": "port:quellmouth"}])
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "ftm", "json"])
+def test_an_export_onto_a_full_device_is_one_line_and_exit_1_in_a_real_process(store, db_arg, fmt):
+    """The issue: `export --format graphml /dev/full` printed the right line, then died of a
+    segmentation fault (exit 139). In-process tests (CliRunner) cannot see a crash at exit."""
+    _seed(store)
+    _one_line(_run(["--db", db_arg, "export", "--format", fmt, "/dev/full"]), "Cannot write /dev/full",
+              "No space left on device")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["stats"], ["export", "--format", "json", "{tmp}/g.json"]])
+def test_standard_output_on_a_full_device_is_one_line_not_a_traceback(store, db_arg, tmp_path, args):
+    _seed(store)
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([CLI, "--db", db_arg, *(a.format(tmp=tmp_path) for a in args)], cwd=ROOT,
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=600, env=ENV)
+    _one_line(res, "Cannot write the output: No space left on device")
+
+
+def _graph(store) -> tuple[list, list, list]:
+    """Nodes and relationships as sorted values, plus any relationship stored twice."""
+    from graph.export import iter_nodes, iter_relationships
+
+    def plain(p: dict) -> dict:
+        return {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in p.items()
+                if k not in ("ingested_at", "imported_at", "updated_at")}
+
+    nodes = sorted(repr((n["id"], sorted(n["labels"]), plain(n["properties"]))) for n in iter_nodes(store))
+    rels = sorted(repr((r["start"], r["type"], r["end"], plain(r["properties"]))) for r in iter_relationships(store))
+    twice = store.run("MATCH (a)-[r]->(b) WITH a.id AS a, type(r) AS t, coalesce(r.key, '') AS k, b.id AS b, "
+                      "count(*) AS c WHERE c > 1 RETURN a, t, k, b, c").rows
+    return nodes, rels, twice
+
+
+def _empty(store) -> None:
+    store.run("MATCH (n) DETACH DELETE n", write=True)
+
+
+def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_arg):
+    """The issue: two simultaneous `import-sanctions` of one OFAC list left duplicate list
+    nodes. The embedded store's runs take turns (its ingest lock); on Neo4j both write at once,
+    MERGEd on ids under uniqueness constraints."""
+    res = _run(["--db", db_arg, "import-sanctions", str(OFAC)])
+    assert res.returncode == 0, res.stderr
+    one = _graph(store)
+    assert one[0] and one[1] and not one[2]
+    for attempt in range(2):
+        _empty(store)
+        procs = [subprocess.Popen([CLI, "--db", db_arg, "import-sanctions", str(OFAC)], cwd=ROOT, env=ENV,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for p in procs:
+            out, err = p.communicate(timeout=600)
+            assert p.returncode == 0, err
+        got = _graph(store)
+        assert not got[2], f"relationships stored twice: {got[2]}"
+        assert got[0] == one[0], sorted(set(got[0]) ^ set(one[0]))[:6]
+        assert got[1] == one[1], sorted(set(got[1]) ^ set(one[1]))[:6]
