@@ -18,7 +18,8 @@ tests/bootstrap.py starts for the session (Neo4j Community from Maven Central).
 A test module defines none of these itself (tests/test_fixtures.py checks), and opens a store on
 a path of its own only to test the embedded server (its process, files, locks, keeper, AOF).
 
-Neo4j is one shared server: each fixture empties its database before use, so tests of one
+Neo4j is one shared server: each fixture empties its database before use (`clear`, which a test
+that needs a second database calls to run its second case in the same one), so tests of one
 module share it and must not run in parallel with another module's. A module graph notices
 when it was emptied under it (`_Neo4jFills`) and builds itself again; `sample_store` does not
 (its users alias it in module-scoped fixtures), so a module that reads it asks for no `store`.
@@ -53,11 +54,18 @@ def _open(backend: str, path: Path) -> GraphStore:
     return open_store(settings=from_env(db=bootstrap.neo4j_env()["NEO4J_URI"]))
 
 
-def _empty(backend: str, store: GraphStore) -> GraphStore:
+def clear(backend: str, store: GraphStore) -> GraphStore:
+    """Delete everything in `store`, e.g. to run a second case in the same database mid-test
+    (Neo4j's test server has one); on Neo4j, module graphs notice and build themselves again."""
+    store.run("MATCH (n) DETACH DELETE n", write=True)
     if backend == "neo4j":
-        store.run("MATCH (n) DETACH DELETE n", write=True)  # one shared server: start empty
         _Neo4jFills.count += 1
     return store
+
+
+def _empty(backend: str, store: GraphStore) -> GraphStore:
+    # One shared Neo4j server: start empty. An embedded store has a fresh file of its own.
+    return clear(backend, store) if backend == "neo4j" else store
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
