@@ -518,13 +518,14 @@ class Entities:
             options = names.get(lowers[i])
             if options is None and text[-1:] == ".":
                 options = names.get(_name_tok(text).lower())
-            if not options or owner[i] is not None:
+            if not options or (owner[i] is not None and not self._is_place(chosen, owner[i])):
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
                 if e > len(doc) or tuple(_name_tok(t).lower() for t in self._text[i:e]) != toks:
                     continue
-                if any(owner[k] is not None for k in range(i, e)):
+                inner = self._place_inside(owner, chosen, i, e) if any(owner[k] is not None for k in range(i, e)) else None
+                if inner is None and any(owner[k] is not None for k in range(i, e)):
                     continue
                 # Part of a longer name ("Maria Zakharova")?
                 if e < len(doc) and is_name_token(doc[e], False) and not doc[e].is_sent_start:
@@ -534,8 +535,33 @@ class Entities:
                 info = {"method": "rule", "cue": "same name"}
                 if toks in canon:
                     info["canonical"] = canon[toks]
+                if inner is not None:
+                    # "Quill Harbour is owned by ...", "Port Talbot Star left ...": the port-word
+                    # rules read a port inside the ship's name; the ship's name wins.
+                    s0, e0, label0, _ = chosen[inner]
+                    self._drop(doc, s0, e0, label0, f"a word of the ship's name {span_text(doc, i, e)!r}, not a place")
+                    chosen[inner] = [i, e, "Vessel", info]
+                    for k in range(i, e):
+                        owner[k] = inner
+                    break
                 self._claim(owner, chosen, i, e, "Vessel", info)
                 break
+
+    @staticmethod
+    def _is_place(chosen, k: int) -> bool:
+        return k >= 0 and chosen[k][2] in ("Port", "Location")
+
+    @staticmethod
+    def _place_inside(owner, chosen, i: int, e: int) -> int | None:
+        """The one Port or Location kept strictly inside tokens i..e (a ship's name there), or None."""
+        ks = {owner[k] for k in range(i, e) if owner[k] is not None}
+        if len(ks) != 1:
+            return None
+        k = ks.pop()
+        if k < 0:
+            return None
+        s, e2, label, _ = chosen[k]
+        return k if label in ("Port", "Location") and i <= s and e2 <= e and (s, e2) != (i, e) else None
 
     @staticmethod
     def _attach_identifiers(doc: Doc, chosen, idents) -> None:
