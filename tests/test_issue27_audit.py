@@ -96,3 +96,36 @@ def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_
         assert not got[2], f"relationships stored twice: {got[2]}"
         assert got[0] == one[0], sorted(set(got[0]) ^ set(one[0]))[:6]
         assert got[1] == one[1], sorted(set(got[1]) ^ set(one[1]))[:6]
+
+
+# -- order of articles: what an entity is called ------------------------------------------------
+# Measured on real text (issue 27's reproduction, 68 files ingested forward and in reverse): the
+# relationships were the same but a person first met by surname alone was keyed on the surname,
+# met by full name first keyed on the full name, and an agency's shown name was whichever spelling
+# came last. These three articles, written here, do the same.
+ORDER_TEXTS = {
+    "a1.txt": "Published: 2025-03-02\nGrain deal talks stall\n\nMarek Voskin, the president of Veltara, said on "
+              "Monday that grain exports would resume. Voskin did not give a date. The tanker Amber Kestrel "
+              "(IMO 9100005) left Quellmouth.\n",
+    "a2.txt": "Published: 2025-03-04\nExports wait\n\nVoskin told reporters that the tanker Amber Kestrel would "
+              "carry grain. The U.S. Department of the Treasury sanctioned the Amber Kestrel in 2024.\n",
+    "a3.txt": "Published: 2025-03-05\nTreasury acts\n\nThe US Department of the Treasury said Voskin had met "
+              "shipping agents. Officials at the Department of the Treasury gave no more detail.\n",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 27, open: an entity's id and shown name follow the order "
+                   "articles arrive in (ids are made from the first name met; the name is the last written)")
+def test_the_ids_and_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+    from ingest.pipeline import ingest_paths
+
+    for name, text in ORDER_TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    seen = []
+    for order in (sorted(ORDER_TEXTS), sorted(ORDER_TEXTS, reverse=True)):
+        _empty(store)
+        for name in order:
+            ingest_paths(store, [str(tmp_path / name)])
+        seen.append(store.run("MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id, n.name AS name "
+                              "ORDER BY id").rows)
+    assert seen[0] and seen[0] == seen[1], seen
