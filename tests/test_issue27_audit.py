@@ -15,11 +15,15 @@ from _lists_fixtures import OFAC
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = str(Path(sys.executable).with_name("sanctions-kg"))
-ENV = {**os.environ, "SANCTIONS_KG_KEEP_SERVER": "0"}
+
+
+def _env() -> dict[str, str]:
+    """Read when a command runs: the Neo4j fixtures set NEO4J_URI and the credentials then."""
+    return {**os.environ, "SANCTIONS_KG_KEEP_SERVER": "0"}
 
 
 def _run(args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, env=ENV, **kw)
+    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, env=_env(), **kw)
 
 
 def _one_line(res, *fragments) -> str:
@@ -54,7 +58,7 @@ def test_standard_output_on_a_full_device_is_one_line_not_a_traceback(store, db_
     _seed(store)
     with open("/dev/full", "w") as full:
         res = subprocess.run([CLI, "--db", db_arg, *(a.format(tmp=tmp_path) for a in args)], cwd=ROOT,
-                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=600, env=ENV)
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=600, env=_env())
     _one_line(res, "Cannot write the output: No space left on device")
 
 
@@ -87,7 +91,7 @@ def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_
     assert one[0] and one[1] and not one[2]
     for attempt in range(2):
         _empty(store)
-        procs = [subprocess.Popen([CLI, "--db", db_arg, "import-sanctions", str(OFAC)], cwd=ROOT, env=ENV,
+        procs = [subprocess.Popen([CLI, "--db", db_arg, "import-sanctions", str(OFAC)], cwd=ROOT, env=_env(),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
         for p in procs:
             out, err = p.communicate(timeout=600)
@@ -96,3 +100,76 @@ def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_
         assert not got[2], f"relationships stored twice: {got[2]}"
         assert got[0] == one[0], sorted(set(got[0]) ^ set(one[0]))[:6]
         assert got[1] == one[1], sorted(set(got[1]) ^ set(one[1]))[:6]
+
+
+# -- order of articles: what an entity is called ------------------------------------------------
+# Measured on real text (issue 27's reproduction, 68 files ingested forward and in reverse): the
+# relationships were the same but a person first met by surname alone was keyed on the surname,
+# met by full name first keyed on the full name, and an agency's shown name was whichever spelling
+# came last. These three articles, written here, do the same.
+ORDER_TEXTS = {
+    "a1.txt": "Published: 2025-03-02\nGrain deal talks stall\n\nMarek Voskin, the president of Veltara, said on "
+              "Monday that grain exports would resume. Voskin did not give a date. The tanker Amber Kestrel "
+              "(IMO 9100005) left Quellmouth.\n",
+    "a2.txt": "Published: 2025-03-04\nExports wait\n\nVoskin told reporters that the tanker Amber Kestrel would "
+              "carry grain. The U.S. Department of the Treasury sanctioned the Amber Kestrel in 2024.\n",
+    "a3.txt": "Published: 2025-03-05\nTreasury acts\n\nThe US Department of the Treasury said Voskin had met "
+              "shipping agents. Officials at the Department of the Treasury gave no more detail.\n",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 27, open: an entity's id and shown name follow the order "
+                   "articles arrive in (ids are made from the first name met; the name is the last written)")
+def test_the_ids_and_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+    from ingest.pipeline import ingest_paths
+
+    for name, text in ORDER_TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    seen = []
+    for order in (sorted(ORDER_TEXTS), sorted(ORDER_TEXTS, reverse=True)):
+        _empty(store)
+        for name in order:
+            ingest_paths(store, [str(tmp_path / name)])
+        seen.append(store.run("MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id, n.name AS name "
+                              "ORDER BY id").rows)
+    assert seen[0] and seen[0] == seen[1], seen
+
+
+# -- order of lists: one company in two lists -----------------------------------------------------
+# Measured on real text with the project's two list fixtures: the OFAC list, then the FtM list, then
+# the articles gave the company three nodes (each list's and the articles') and two matches left for
+# review; the articles, then the FtM list, then the OFAC list gave two (the FtM entry merged onto the
+# articles' company) and one. Written here in the same shape.
+LIST_SDN = ('97001,"VELMAR LOGISTIKA, OOO","-0- ","RUSSIA-EO14024","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ",'
+            '"-0- ","Organization Type: Freight transport by sea."\n')
+LIST_ALT = '97001,13001,"aka","OOO VELMAR LOGISTIKA","-0- "\n'
+LIST_FTM = ('{"id": "vl-1", "schema": "Company", "properties": {"name": ["Velmar Logistika OOO"], '
+            '"alias": ["Velmar Logistics LLC"], "jurisdiction": ["ru"]}, "datasets": ["us_ofac_sdn"]}\n')
+LIST_ARTICLE = ("Published: 2025-04-01\nFreight firm in the spotlight\n\nVelmar Logistika OOO moved containers "
+                "through Quellmouth last spring, port records show. Velmar Logistika OOO did not reply.\n")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 27, open: whether a company two lists name is merged onto the "
+                   "articles' company or left to review depends on which came first")
+def test_two_lists_naming_one_company_give_one_graph_whatever_the_order(store, tmp_path):
+    from graph.export import iter_nodes, iter_relationships
+    from ingest.lists.importer import import_sanctions
+    from ingest.pipeline import ingest_paths
+
+    (tmp_path / "ofac").mkdir()
+    (tmp_path / "ofac" / "sdn.csv").write_text(LIST_SDN)
+    (tmp_path / "ofac" / "alt.csv").write_text(LIST_ALT)
+    (tmp_path / "ofac" / "add.csv").write_text("")
+    (tmp_path / "list.ftm.json").write_text(LIST_FTM)
+    (tmp_path / "a.txt").write_text(LIST_ARTICLE)
+    steps = {"ofac": lambda: import_sanctions(store, tmp_path / "ofac", fmt="ofac"),
+             "ftm": lambda: import_sanctions(store, tmp_path / "list.ftm.json", fmt="ftm"),
+             "article": lambda: ingest_paths(store, [str(tmp_path / "a.txt")])}
+    graphs = []
+    for order in (["ofac", "ftm", "article"], ["article", "ftm", "ofac"]):
+        _empty(store)
+        for step in order:
+            steps[step]()
+        graphs.append((sorted(n["id"] for n in iter_nodes(store) if "Article" not in n["labels"]),
+                       sorted((r["start"], r["type"], r["end"]) for r in iter_relationships(store))))
+    assert graphs[0] == graphs[1], graphs
