@@ -102,3 +102,32 @@ def test_reimport_with_an_article_equals_a_fresh_import(store, tmp_path, order):
         _empty(store)
         fresh = _build(store, ["article", V2], article)
     assert relisted == fresh, diff(relisted, fresh)
+
+
+def test_other_lists_keep_what_they_gave(store, tmp_path):
+    # The FollowTheMoney list shares the sanctioning agency with this one; its entries, edges and
+    # the agency's names stay as they are when this list changes.
+    ftm = LISTS / "entities.ftm.json"
+    import_sanctions(store, ftm, "ftm", rescan=False)
+    import_sanctions(store, V1, "ofac", rescan=False)
+    import_sanctions(store, V2, "ofac", rescan=False)
+    relisted = snapshot(store)
+    assert store.run("MATCH (n:Entity) WHERE 'ftm:os-oboron' IN n.list_ids RETURN n.id AS id").rows
+    _empty(store)
+    import_sanctions(store, ftm, "ftm", rescan=False)
+    import_sanctions(store, V2, "ofac", rescan=False)
+    fresh = snapshot(store)
+    assert relisted == fresh, diff(relisted, fresh)
+
+
+def test_an_import_stopped_after_the_withdrawal_is_finished_by_the_next(store):
+    from ingest.lists.importer import _withdraw
+
+    import_sanctions(store, V1, "ofac", rescan=False)
+    _withdraw(store, store.listings(), "us-ofac-sdn", set())  # what a crash right after it leaves
+    import_sanctions(store, V2, "ofac", rescan=False)
+    relisted = snapshot(store)
+    _empty(store)
+    import_sanctions(store, V2, "ofac", rescan=False)
+    fresh = snapshot(store)
+    assert relisted == fresh, diff(relisted, fresh)

@@ -8,7 +8,9 @@ id (`imo:<n>` for vessels with an IMO number, else `ofac:<n>` / `ftm:<id>`); a V
 same IMO. Otherwise a new node is made, with `source` "list:<list name>". Existing nodes keep
 their name and source: the entry adds aliases, keys, `list_ids` and `listed`, and only fills
 properties the node lacks. Edges carry methods ["list"] and an evidence item naming the entry,
-never an article. Then listed entities are matched to extracted ones (match.match_store).
+never an article (and its list). A list imported before is first withdrawn (_withdraw): its
+entries, aliases, identity items, sourced values and evidence, so a changed version makes the
+graph a fresh import of it makes; what articles and other lists gave stays. Then listed entities are matched to extracted ones (match.match_store).
 Importing the same file twice changes nothing. Last, the stored articles that mention a name
 the graph did not know before are extracted again with it (ingest.pipeline.refresh).
 """
@@ -145,7 +147,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
 
 
 def _withdraw(store, listings: Listings, list_name: str, entries: set[str]) -> set[str]:
-    """Take out what earlier imports of the list `list_name` gave the graph, in one commit, so
+    """Take out what earlier imports of the list `list_name` gave the graph, so
     that this import makes the graph a fresh import of this version would make: the list's
     entries (list_ids, listed), their identity items, their sources of single values (the
     values derived again from the sources left), their aliases and keys (an entity articles
@@ -201,7 +203,10 @@ def _withdraw(store, listings: Listings, list_name: str, entries: set[str]) -> s
             check.update((r.start, r.end))
         else:
             kept.append(StoredEdge(r.type, r.start, r.end, {k: v for k, v in p.items() if v is not None and v != []}))
-    listings.rewrite(new_nodes, kept, gone)
+    # In commits of CHUNK rows: each leaves a graph the next import finishes alike (withdrawing
+    # again takes out what is left and nothing else).
+    for start in range(0, max(len(new_nodes), len(kept), len(gone)), CHUNK):
+        listings.rewrite(new_nodes[start : start + CHUNK], kept[start : start + CHUNK], gone[start : start + CHUNK])
     return check
 
 
