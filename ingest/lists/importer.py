@@ -17,8 +17,10 @@ the graph did not know before are extracted again with it (ingest.pipeline.refre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph import evidence, sources
 from graph.errors import InputError
@@ -210,7 +212,7 @@ def _withdraw(store, listings: Listings, list_name: str, entries: set[str]) -> s
     return check
 
 
-def _of_list(item: dict, prefix: str, list_name: str) -> bool:
+def _of_list(item: Mapping[str, Any], prefix: str, list_name: str) -> bool:
     """Whether an evidence item is one of the list's (items written before they named their
     list: by their entry's key)."""
     if item.get("method") != "list":
