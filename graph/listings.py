@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from graph.cypher import Rows
 from graph.errors import LookupFailed, OntologyError
 
 if TYPE_CHECKING:
@@ -48,6 +49,16 @@ class StoredNode:
 
     id: str
     label: str | None
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEdge:
+    """A relationship as stored: its type, the ids of its ends and its properties."""
+
+    type: str
+    start: str
+    end: str
     props: dict[str, Any]
 
 
@@ -117,6 +128,28 @@ def statements(onto: Ontology) -> dict[str, str]:
         ),
         # UNWIND form: the embedded store compiles batch statements without their parameters.
         "delete": f"UNWIND $ids AS id MATCH (n:{e} {{id: id}}) DETACH DELETE n",
+        # What an earlier import of one list gave (ingest/lists/importer.py withdraws it): the
+        # nodes holding one of its entries or made by it, the articles naming them, and the
+        # relationships with one of its evidence items.
+        "contributed_nodes": (
+            f"MATCH (n:{e}) WHERE n.source = $source OR any(k IN coalesce(n.list_ids, []) WHERE k STARTS WITH $prefix) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id"
+        ),
+        "mentions": (
+            f"UNWIND $ids AS id MATCH (art:{onto.label("Article").name})-[m:{onto.rel_type('MENTIONS').name}]->(n:{e} {{id: id}}) "
+            "RETURN id, m.names AS names, m.keys AS keys, m.name AS name ORDER BY id, art.ingested_at, art.id"
+        ),
+        "contributed_rels": (
+            f"MATCH (a:{e})-[r]->(b:{e}) WHERE any(x IN coalesce(r.evidence, []) WHERE x CONTAINS $entry OR x CONTAINS $list) "
+            "RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props ORDER BY type, start, end"
+        ),
+        "set_nodes": f"UNWIND $rows AS row MATCH (n:{e} {{id: row.id}}) SET n = row.props",
+        # An entity with nothing left to hold it: no relationship at all (an article's MENTIONS
+        # is one), no list entry.
+        "unheld": (
+            f"UNWIND $ids AS id MATCH (n:{e} {{id: id}}) WHERE size(coalesce(n.list_ids, [])) = 0 "
+            "AND NOT (n)--() RETURN n.id AS id"
+        ),
         "candidates": (
             f"MATCH (a:{e})-[r:{m}]->(b:{e}) WHERE $status IS NULL OR r.status = $status "
             "RETURN r.candidate_id AS cid, r.score AS score, r.status AS status, r.reason AS reason, "
@@ -132,10 +165,19 @@ def statements(onto: Ontology) -> dict[str, str]:
             "SET r.status = 'rejected' RETURN count(r) AS n"
         ),
     }
+    for name in onto.relationships:
+        out[f"set_rels[{name}]"] = _rels(onto, name, "SET r = row.props")
+        out[f"delete_rels[{name}]"] = _rels(onto, name, "DELETE r")
     for name, lab in onto.labels.items():
         if lab.resolve_by:
             out[f"by_identifier[{name}]"] = _by_identifier(onto, name, lab.resolve_by)
     return out
+
+
+def _rels(onto: Ontology, rel_type: str, action: str) -> str:
+    e = onto.entity_label
+    return (f"UNWIND $rows AS row MATCH (a:{e} {{id: row.start}})-[r:{onto.rel_type(rel_type).name}]->(b:{e} {{id: row.end}}) "
+            f"WHERE coalesce(r.key, '') = row.key {action}")
 
 
 def _by_identifier(onto: Ontology, label: str, prop: str) -> str:
@@ -191,6 +233,49 @@ class Listings:
                 b.upsert_nodes(label, rows)
             for rel_type, rows in relationships:
                 b.upsert_relationships(rel_type, rows)
+
+    def contributed(self, list_name: str) -> tuple[list[StoredNode], list[StoredEdge]]:
+        """What imports of the list `list_name` gave: the nodes holding one of its entries (or
+        made by it), and the relationships holding one of its evidence items."""
+        nodes = [StoredNode(r["id"], self.onto.label_of(r["labels"]), r["props"])
+                 for r in self.store.run(self._q["contributed_nodes"], {"source": LIST_SOURCE_PREFIX + list_name,
+                                                                        "prefix": f"{list_name}:"}, timeout=600)]
+        rels = [StoredEdge(r["type"], r["start"], r["end"], r["props"])
+                for r in self.store.run(self._q["contributed_rels"], {"entry": f'"entry":"{list_name}:',
+                                                                      "list": f'"list":"{list_name}"'}, timeout=600)]
+        return nodes, rels
+
+    def mentions(self, ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Entity id -> the MENTIONS of the articles naming it (names, keys, name), oldest article first."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in self.store.run(self._q["mentions"], {"ids": list(ids)}, timeout=600):
+            out.setdefault(r["id"], []).append({"names": r["names"], "keys": r["keys"], "name": r["name"]})
+        return out
+
+    def rewrite(self, nodes: Iterable[tuple[str, dict[str, Any]]], rels: Iterable[StoredEdge],
+                gone: Iterable[StoredEdge]) -> None:
+        """In one commit: give the nodes (id, properties) and relationships exactly these
+        properties (others removed), and delete the relationships `gone`."""
+        with self.store.batch() as b:
+            rows = [{"id": i, "props": props} for i, props in nodes]
+            if rows:
+                b.run(self._q["set_nodes"], Rows(rows=rows))
+            for action, edges in (("set_rels", list(rels)), ("delete_rels", list(gone))):
+                by_type: dict[str, list[dict]] = {}
+                for x in edges:
+                    by_type.setdefault(x.type, []).append({"start": x.start, "end": x.end, "key": str(x.props.get("key") or ""),
+                                                           "props": x.props})
+                for rel_type, rows in by_type.items():
+                    b.run(self._q[f"{action}[{rel_type}]"], Rows(rows=rows))
+
+    def delete_unheld(self, ids: Iterable[str]) -> int:
+        """Delete the entities among `ids` that no relationship and no list entry holds."""
+        ids = list(ids)
+        found = [r["id"] for r in self.store.run(self._q["unheld"], {"ids": ids}, timeout=600)] if ids else []
+        if found:
+            with self.store.batch() as b:
+                b.run(self._q["delete"], {"ids": found})
+        return len(found)
 
     # -- matching -----------------------------------------------------------------------------
     def matchable(self, *, listed: bool, page: int = PAGE) -> Iterator[MatchRecord]:

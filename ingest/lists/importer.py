@@ -8,19 +8,24 @@ id (`imo:<n>` for vessels with an IMO number, else `ofac:<n>` / `ftm:<id>`); a V
 same IMO. Otherwise a new node is made, with `source` "list:<list name>". Existing nodes keep
 their name and source: the entry adds aliases, keys, `list_ids` and `listed`, and only fills
 properties the node lacks. Edges carry methods ["list"] and an evidence item naming the entry,
-never an article. Then listed entities are matched to extracted ones (match.match_store).
+never an article (and its list). A list imported before is first withdrawn (_withdraw): its
+entries, aliases, identity items, sourced values and evidence, so a changed version makes the
+graph a fresh import of it makes; what articles and other lists gave stays. Then listed entities are matched to extracted ones (match.match_store).
 Importing the same file twice changes nothing. Last, the stored articles that mention a name
 the graph did not know before are extracted again with it (ingest.pipeline.refresh).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph import evidence, sources
 from graph.errors import InputError
-from graph.listings import Listings, StoredNode
+from graph.identity import IDENTITY
+from graph.listings import Listings, StoredEdge, StoredNode
 from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
 from ingest.normalize import name_keys
 
@@ -90,6 +95,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
     # --no-rescan, leaves it for the next import or ingest to finish.
     base = begin_rescan(store, load_index(store))
     listings = store.listings()
+    withdrawn = _withdraw(store, listings, parsed.name, set(parsed.entities))
     resolved = _resolve(listings, list(parsed.entities.values()))
     entities = list(parsed.entities.values())
     review = _conflicting_names(listings, entities, resolved)
@@ -112,7 +118,7 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
                 place = country(code)
                 if place and store.ontology.allows("LOCATED_IN", label, "Country"):
                     _country(rows, place)
-                    rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key))
+                    rows.rel("LOCATED_IN", _edge(node_id, place.id, f"{e.key}: country {code}", e.key, parsed.name))
         rows.write(store)
     if review:
         listings.add_candidates(review)
@@ -129,6 +135,10 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
         summary.matched = len(result.merged)
         summary.candidates += result.candidates
         summary.matched_names = list(result.merged_names)
+    # The list's nodes of the earlier import that this one did not claim again, and the places
+    # and bodies only its withdrawn edges named, go (crash-safe: the next import finds them by
+    # their source and does this again).
+    listings.delete_unheld(sorted(withdrawn))
     if rescan:
         summary.rescanned = refresh(store, base, match=match, progress=progress).rescanned
         end_rescan(store)
@@ -136,6 +146,104 @@ def _import_locked(store, parsed, summary: ImportSummary, match: bool, rescan: b
 
     summary.alerts = raise_watch_alerts(store)
     return summary
+
+
+def _withdraw(store, listings: Listings, list_name: str, entries: set[str]) -> set[str]:
+    """Take out what earlier imports of the list `list_name` gave the graph, so
+    that this import makes the graph a fresh import of this version would make: the list's
+    entries (list_ids, listed), their identity items, their sources of single values (the
+    values derived again from the sources left), their aliases and keys (an entity articles
+    name keeps the names their MENTIONS give), the evidence items of the list on relationships
+    (a relationship nothing else states is deleted) and the "list" method where none is left.
+    Nodes the list made keep only id, name and source until this import writes them again.
+    The keys of the entries still on the list (`entries`) stay in list_ids, so that each lands
+    where it did (a node it was merged onto). Returns the ids of the nodes that may have nothing left to hold them (deleted after the
+    import: delete_unheld)."""
+    nodes, rels = listings.contributed(list_name)
+    if not nodes and not rels:
+        return set()
+    prefix, made = f"{list_name}:", LIST_SOURCE_PREFIX + list_name
+    onto = store.ontology
+    said = listings.mentions([n.id for n in nodes])
+    new_nodes: list[tuple[str, dict]] = []
+    check: set[str] = set()
+    for n in nodes:
+        p = dict(n.props)
+        declared = onto.label(n.label).properties if n.label else {}
+        others = [k for k in p.get("list_ids") or [] if not str(k).startswith(prefix)]
+        p["list_ids"] = [k for k in p.get("list_ids") or [] if k in entries or k in others]
+        if not p["list_ids"]:
+            p.pop("listed", None)
+        if p.get(IDENTITY):
+            p[IDENTITY] = [x for x in p[IDENTITY] if not _of_list(evidence.decode(x), prefix, list_name)]
+        _unsource(p, lambda src: src.startswith(prefix), declared)
+        mentions = said.get(n.id, [])
+        # As graph/writer.py's `renamed`: only when each article naming it kept its names.
+        if not others and all(m["names"] is not None and m["keys"] is not None for m in mentions):
+            names = {x for m in mentions for x in m["names"] or []}
+            keys = {x for m in mentions for x in m["keys"] or []}
+            p["aliases"] = [x for x in p.get("aliases") or [] if x in names]
+            p["keys"] = [x for x in p.get("keys") or [] if x in keys]
+            if mentions and p.get("name") not in names:
+                p["name"] = mentions[-1]["name"]
+        if p.get("source") == made:
+            # Its scalars are the entry's: this import sets them again, or the node goes.
+            p = {k: v for k, v in p.items() if isinstance(v, list) or k in ("id", "name", "source")}
+            check.add(n.id)
+        new_nodes.append((n.id, {k: v for k, v in p.items() if v is not None and v != []}))
+    kept, gone = [], []
+    for r in rels:
+        p = dict(r.props)
+        items = [evidence.decode(x) for x in p.get("evidence") or []]
+        entries = {str(i.get("entry")) for i in items if _of_list(i, prefix, list_name)}
+        p["evidence"] = [x for x, i in zip(p.get("evidence") or [], items) if not _of_list(i, prefix, list_name)]
+        if not any(i.get("method") == "list" for i in evidence.decode_all(p["evidence"])):
+            p["methods"] = [m for m in p.get("methods") or [] if m != "list"]
+        _unsource(p, lambda src: src in entries, onto.rel_type(r.type).properties)
+        if not p["evidence"] and not p.get("articles"):
+            gone.append(r)
+            check.update((r.start, r.end))
+        else:
+            kept.append(StoredEdge(r.type, r.start, r.end, {k: v for k, v in p.items() if v is not None and v != []}))
+    # In commits of CHUNK rows: each leaves a graph the next import finishes alike (withdrawing
+    # again takes out what is left and nothing else).
+    for start in range(0, max(len(new_nodes), len(kept), len(gone)), CHUNK):
+        listings.rewrite(new_nodes[start : start + CHUNK], kept[start : start + CHUNK], gone[start : start + CHUNK])
+    return check
+
+
+def _of_list(item: Mapping[str, Any], prefix: str, list_name: str) -> bool:
+    """Whether an evidence item is one of the list's (items written before they named their
+    list: by their entry's key)."""
+    if item.get("method") != "list":
+        return False
+    if "list" in item:
+        return item["list"] == list_name
+    return str(item.get("entry") or "").startswith(prefix)
+
+
+def _unsource(props: dict, withdrawn, declared) -> None:
+    """Drop from `props` the items of single values whose source `withdrawn` accepts, and derive
+    each property they named again from the items left (graph/sources.py; gone when none is)."""
+    items = props.get(sources.SOURCES) or []
+    drop = [x for x in items if withdrawn(sources.parse(x)[1])]
+    if not drop:
+        return
+    left = [x for x in items if x not in drop]
+    props[sources.SOURCES] = left
+    for prop in {sources.parse(x)[0] for x in drop}:
+        value = sources.choose(left, prop)
+        props[prop] = None if value is None else _cast(value, declared[prop].type if prop in declared else "string")
+
+
+def _cast(value: str, prop_type: str):
+    if prop_type == "int":
+        return int(value)
+    if prop_type == "float":
+        return float(value)
+    if prop_type == "bool":
+        return value == "true"
+    return value
 
 
 def _resolve(listings: Listings, entities: list[ListedEntity]) -> dict[str, str]:
@@ -243,14 +351,14 @@ def _node_row(store, e: ListedEntity, node_id: str, label: str, current: StoredN
     return row
 
 
-def _edge(start: str, end: str, sentence: str, entry: str, *, key: str | None = None, **props) -> dict:
-    """A relationship row the list entry `entry` states; its single values (`props`) are the
-    entry's items (graph/sources.py)."""
+def _edge(start: str, end: str, sentence: str, entry: str, from_list: str, *, key: str | None = None, **props) -> dict:
+    """A relationship row the list entry `entry` of the list `from_list` states; its single
+    values (`props`) are the entry's items (graph/sources.py)."""
     row = {
         "start": start,
         "end": end,
         "methods": ["list"],
-        "evidence": [evidence.encode("", sentence, "list", entry=entry)],
+        "evidence": [evidence.encode("", sentence, "list", entry=entry, list=from_list)],
         **({"key": key} if key is not None else {}),
     }
     items = sorted({sources.item(k, entry, v) for k, v in props.items() if v not in (None, "")})
@@ -309,7 +417,7 @@ def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int
                                   "keys": name_keys(auth.name, list(auth.aliases))})
                 if auth.country is not None:
                     _country(b, auth.country)
-                    b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name))
+                    b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name, parsed.name))
             elif state is not None:
                 target = state.id
                 _country(b, state)
@@ -320,7 +428,7 @@ def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int
             year = int(s.date[:4]) if s.date and s.date[:4].isdigit() else None
             entry = f"{s.list_name}:{s.entry_id}"
             b.rel("SANCTIONED_BY", _edge(
-                node_id, target, s.summary or entry, entry,
+                node_id, target, s.summary or entry, entry, parsed.name,
                 key=f"{s.list_name}:{s.program or ''}",
                 program=s.program, date=date, year=year, list_name=s.list_name, list_id=s.entry_id,
             ))
@@ -343,7 +451,7 @@ def _write_links(store, parsed: ParsedList, resolved: dict[str, str]) -> tuple[i
             reason = f"{link.type} from {node_labels[link.start]} to {node_labels[link.end]}"
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
-        b.rel(link.type, _edge(start, end, link.summary or link.type, link.start, key=link.key or "", **link.props))
+        b.rel(link.type, _edge(start, end, link.summary or link.type, link.start, parsed.name, key=link.key or "", **link.props))
         written += 1
     b.write(store)
     return written, skipped
