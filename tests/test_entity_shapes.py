@@ -471,3 +471,19 @@ def test_quoted_name_with_a_hull_number_is_a_ship(nlp, text, ship):
 def test_quoted_words_without_a_hull_number_are_not_ships(nlp):
     text = "The \u2018Annex 2\u2019 list and the \u201cPhase 3\u201d plan were \u201cOcean Trust\u201d papers."
     assert not names(nlp, text, "Vessel")
+
+
+def test_capitals_word_of_a_ship_name_is_not_a_firms_initials(nlp):
+    # "TOR" could be the initials of "TERN OCEAN RESOURCES" (or of its words after the first),
+    # but here it opens a ship's name in capitals.
+    text = ("Reasons: A DPRK-flagged tanker, TOR HAVEN 3 owned by Gull Tankers Company, took fuel at sea.\n\n"
+            "12. KOREA TERN OCEAN RESOURCES\nReasons: Registered owner of the tanker FERN BAY 4.")
+    assert "TOR HAVEN 3" in names(nlp, text, "Vessel")
+    ents = result(nlp, text).entities
+    assert not [e for e in ents if e.label == "Company" and "TOR" in [e.name, *e.aliases]]
+
+
+def test_initials_alone_still_name_the_body(nlp):
+    text = "The Tern Ocean Resources Company chartered a tanker. Later TORC sold it."
+    firms = [e for e in result(nlp, text).entities if e.label == "Company"]
+    assert any("TORC" in e.aliases for e in firms), [(e.name, e.aliases) for e in firms]

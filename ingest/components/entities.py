@@ -279,6 +279,8 @@ class Entities:
             text = texts[i]
             if owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
                 continue
+            if i + 1 < len(doc) and not doc[i].whitespace_.count("\n") and (texts[i + 1].isupper() or texts[i + 1].isdigit()) and texts[i + 1][:1].isalnum():
+                continue  # "SAM MA 2": a word of a name in capitals, not initials
             hits = {id(c[3]): c for c in acr[text]}
             names = {self._canon(doc, c) for c in hits.values()}
             if len(names) == 1:

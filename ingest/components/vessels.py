@@ -24,6 +24,7 @@ from ingest.components.common import (
     cues,
     doc_text,
     ensure_extensions,
+    is_caps,
     is_name_token,
     name_after,
     name_before,
@@ -288,6 +289,14 @@ class Vessels:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
             return
         if indefinite and not named:
+            # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
+            # number in apposition names the ship.
+            if i + 1 < sent_end and doc[i].text == "," and is_caps(doc[i + 1]):
+                n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+                words = doc[i + 1:n_end]
+                if n_end - i > 2 and words[-1].text.isdigit() and all(is_caps(t) or t.text.isdigit() or t.text == "-" for t in words) \
+                        and not any(t.text in self.legal_forms for t in words):
+                    add_candidate(doc, i + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
             return
         if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
             i += 1
