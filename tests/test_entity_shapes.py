@@ -425,3 +425,65 @@ def test_a_state_name_opening_a_firm_name(nlp):
 ])
 def test_vessel_type_names_a_kind_of_ship_in_the_singular(nlp, text, ship, kind):
     assert entity(nlp, text, "Vessel", ship).props.get("vessel_type") == kind
+
+
+# -- a known body's short alias inside another firm's name -----------------------------------
+
+def test_gazetteer_alias_inside_a_longer_firm_name_is_part_of_it(nlp):
+    # "NIOC" and "SCF" are gazetteer aliases of two state firms; here they are words of the
+    # names of two other, invented firms.
+    text = ("Blue Reef Tankers NIOC Mgmt FZE (Blue Reef Tankers NIOC) has run the tanker Quiet Fern since May. "
+            "Blue Reef Tankers NIOC also runs ships for the state firm. "
+            "SCF Lantern Shipping bought a second ship, and SCF itself sold one.")
+    firms = {e.name: e.aliases for e in result(nlp, text).entities if e.label == "Company"}
+    assert "Blue Reef Tankers NIOC Mgmt FZE" in firms
+    assert "Blue Reef Tankers NIOC" in firms["Blue Reef Tankers NIOC Mgmt FZE"]
+    assert "National Iranian Oil Company" not in firms
+    assert {"SCF Lantern Shipping", "Sovcomflot"} <= set(firms)
+
+
+def test_alias_alone_is_still_the_known_firm(nlp):
+    text = "NIOC said on Monday that Lantern Tankers had chartered two of its ships."
+    assert {"National Iranian Oil Company", "Lantern Tankers"} <= names(nlp, text, "Company")
+
+
+# -- numbered annex entries and quoted hull numbers ------------------------------------------
+
+def test_numbered_entry_heading_in_capitals_is_a_firm_not_a_caption(nlp):
+    # "AN" is a stop word in lower case; on a numbered heading it is a word of the name.
+    text = ("14. TERN AN SHIPPING & TRADING\nAddress: 4 Quay Road, Hong Kong, China\n"
+            "Reasons: Registered owner of the cargo ship MOSS BAY 2.\n\n"
+            "15. GREY OF DAWN SHIPPING CO\nReasons: Manager of the PLOVER 5.")
+    firms = names(nlp, text, "Company")
+    assert {"TERN AN SHIPPING & TRADING", "GREY OF DAWN SHIPPING CO"} <= firms
+
+
+@pytest.mark.parametrize("text, ship", [
+    ("Ship manager of the LARK POINT 1. The probable \u2018LARK POINT 1\u2019 sailed to a northern port.", "LARK POINT 1"),
+    ("The \u2018LARK POINT 1\u2019 was told to load coal and sail on.", "LARK POINT 1"),
+    ("Officials said the vessel \u201cHERON GATE 3\u201d switched off its transponder.", "HERON GATE 3"),
+    ("Officials said the \u201cHeron Gate 3\u201d switched off its transponder.", "Heron Gate 3"),
+])
+def test_quoted_name_with_a_hull_number_is_a_ship(nlp, text, ship):
+    assert ship in names(nlp, text, "Vessel")
+
+
+def test_quoted_words_without_a_hull_number_are_not_ships(nlp):
+    text = "The \u2018Annex 2\u2019 list and the \u201cPhase 3\u201d plan were \u201cOcean Trust\u201d papers."
+    assert not names(nlp, text, "Vessel")
+
+
+def test_capitals_word_of_a_ship_name_is_not_a_firms_initials(nlp):
+    # "TOR" could be the initials of "TERN OCEAN RESOURCES" (or of its words after the first),
+    # but here it opens a ship's name in capitals.
+    text = ("Reasons: A DPRK-flagged tanker, TOR HAVEN 3 owned by Gull Tankers Company, took fuel at sea.\n\n"
+            "12. KOREA TERN OCEAN RESOURCES\nReasons: Registered owner of the tanker FERN BAY 4.")
+    assert "TOR HAVEN 3" in names(nlp, text, "Vessel")
+    ents = result(nlp, text).entities
+    assert not [e for e in ents if e.label == "Company" and "TOR" in [e.name, *e.aliases]]
+
+
+def test_initials_alone_still_name_the_body(nlp):
+    text = "The Tern Ocean Resources Company chartered a tanker. Later TORC sold it."
+    firms = [e for e in result(nlp, text).entities if e.label == "Company"]
+    assert any("TORC" in e.aliases for e in firms), [(e.name, e.aliases) for e in firms]

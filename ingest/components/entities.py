@@ -199,13 +199,24 @@ class Entities:
             if i < len(doc) and doc[i].text in quotes:
                 i += 1
             j = i
-            while j < len(doc) and j - i < 3 and doc[j].text not in quotes and doc[j].text != ")" and not doc[j].is_space:
+            while j < len(doc) and j - i < 6 and doc[j].text not in quotes and doc[j].text != ")" and not doc[j].is_space:
                 j += 1
             k = j + 1 if j < len(doc) and doc[j].text in quotes else j
-            if j == i or k >= len(doc) or doc[k].text != ")" or any(owner[x] is not None for x in range(i, j)):
+            if j == i or k >= len(doc) or doc[k].text != ")":
+                continue
+            if any(owner[x] is not None for x in range(i, j)):
+                # "Blue Tankers Mgmt FZCO (Blue Tankers)": a shape found the short form as a name
+                # of its own; it and its later mentions are the firm named before.
+                o = owner[i]
+                if o is not None and o >= 0 and chosen[o][:3] == [i, j, c[2]] and "canonical" not in chosen[o][3]:
+                    short, canon = doc[i:j].text, self._canon(doc, c)
+                    for d in chosen:
+                        if d[2] == c[2] and "canonical" not in d[3] and doc[d[0]:d[1]].text == short:
+                            d[3]["canonical"] = canon
+                            d[3]["cue"] = "short form"
                 continue
             toks = doc[i:j]
-            if not toks[0].text[:1].isupper() or toks[0].lower_ in self.not_names or toks[0].text in NOT_NAME_START:
+            if j - i > 3 or not toks[0].text[:1].isupper() or toks[0].lower_ in self.not_names or toks[0].text in NOT_NAME_START:
                 continue
             self._claim(owner, chosen, i, j, c[2], {"method": "rule", "canonical": self._canon(doc, c), "cue": "short form"})
 
@@ -268,6 +279,8 @@ class Entities:
             text = texts[i]
             if owner[i] is not None or not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
                 continue
+            if i + 1 < len(doc) and not doc[i].whitespace_.count("\n") and (texts[i + 1].isupper() or texts[i + 1].isdigit()) and texts[i + 1][:1].isalnum():
+                continue  # "SAM MA 2": a word of a name in capitals, not initials
             hits = {id(c[3]): c for c in acr[text]}
             names = {self._canon(doc, c) for c in hits.values()}
             if len(names) == 1:
@@ -594,7 +607,7 @@ class Entities:
             return "a person's title"
         if any(t.text in country_index()["demonym"] for t in toks) and not any(t.text in self.agency_words or t.text in self.org_words or t.text in self.company_words for t in toks):
             return "a nationality, not a body"
-        if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha) and not any(t.text in self.company_words for t in toks):
+        if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha) and not any(t.text.title() in self.company_words or t.text in self.company_words for t in toks):
             return "a caption in capitals"
         if toks[-1].text in self.geo_heads or toks[0].text in {"Western", "Eastern", "Northern", "Southern", "Central"} and len(toks) == 2:
             return "a region or sea, not a body"

@@ -214,6 +214,8 @@ class Organizations:
             while lo > 0 and not doc[lo - 1].is_space and start - lo < self.max_name_tokens:
                 lo -= 1
         n_start = name_before(doc, start, lo, cover, max_len=self.max_name_tokens)
+        if is_caps(doc[start]):
+            n_start = min(n_start, self._entry_heading_start(doc, start))
         if n_start == start or cover[start]:
             return
         # "Islamic Republic of Iran Shipping Lines": a state's name right before two business words
@@ -223,6 +225,10 @@ class Organizations:
             k -= 1
         if k < n_start and doc[k].text[:1].isupper() and start - n_start == 1 and doc[n_start].text in self.company_words:
             n_start = k
+        # A known firm's short alias as the first word of a longer name ("ACME Blue Tankers"):
+        # the longer name wins, the alias is part of it.
+        if n_start > lo and self._alias_word(doc, n_start - 1, cover) and not doc[n_start - 1].whitespace_.count("\n"):
+            n_start -= 1
         # Take trailing business words too: "Ocean Star Ship Management".
         j = end
         while j < hi:
@@ -232,7 +238,33 @@ class Organizations:
                 j += 2  # "X SHIPPING & TECHNOLOGY", "X Shipping and Marine"
             else:
                 break
+        # ... or as its last word ("Blue Tankers ACME"), on the same line.
+        if j < hi and self._alias_word(doc, j, cover) and doc[j - 1].whitespace_ == " ":
+            j += 1
         add_candidate(doc, n_start, j, "Company", PRIO_PATTERN - 1)
+
+    def _entry_heading_start(self, doc, start) -> int:
+        """A numbered entry's heading in capitals ("12. NORTH AN SHIPPING" on its own line): the
+        name runs from the number to the company word, short capital words ("AN", "OF") too.
+        Returns the name's first token, or `start` when the line is no such heading."""
+        k = start
+        while k > 0 and start - k <= self.max_name_tokens and not (doc[k - 1].is_space or "\n" in doc[k - 1].whitespace_):
+            t = doc[k - 1]
+            if t.text == "." and k - 2 >= 0 and doc[k - 2].text.isdigit() and (k - 2 == 0 or doc[k - 3].is_space or "\n" in doc[k - 3].whitespace_):
+                return k if k < start and is_caps(doc[k]) else start
+            if not (is_caps(t) or t.text.isdigit() or t.text in {"&", "-"}):
+                return start
+            k -= 1
+        return start
+
+    @staticmethod
+    def _alias_word(doc, i, cover) -> bool:
+        """Token i is a known firm's or body's one-word acronym from the gazetteer ("SCF"), not a
+        state's: it may be a word of a longer company name next to it."""
+        tok = doc[i]
+        if cover[i] not in ("Company", "Organization") or not (tok.text.isalpha() and tok.text.isupper() and 2 <= len(tok.text) <= 6):
+            return False
+        return (i == 0 or cover[i - 1] is None or doc[i - 1].is_punct or doc[i - 1].is_space) and (i + 1 >= len(doc) or cover[i + 1] is None)
 
     def _company_noun(self, doc, start, end, lo, hi, cover):
         # "the company X" / "shipowner X"

@@ -24,6 +24,7 @@ from ingest.components.common import (
     cues,
     doc_text,
     ensure_extensions,
+    is_caps,
     is_name_token,
     name_after,
     name_before,
@@ -105,6 +106,7 @@ class Vessels:
         matches = self.matcher(doc)
         imos = self._imo_matches(doc)
         if not matches and not imos:
+            self._quoted_numbered(doc, covered(doc))
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -139,7 +141,35 @@ class Vessels:
                 self._identifier(doc, start, end, sent_start, cover, call_sign=doc[end - 1].text)
         if renames:
             self._renames(doc, renames, cover)
+        self._quoted_numbered(doc, cover)
         return doc
+
+    QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"'}
+
+    def _quoted_numbered(self, doc: Doc, cover) -> None:
+        """"the \u2018NORTH WIND 3\u2019", "the probable \u201cNorth Wind 3\u201d": a capitalised name
+        of two or more words and a hull number, in quotes after "the", is a ship's ("the
+        'Annex 2' list" is no ship)."""
+        n = len(doc)
+        for i in range(1, n - 2):
+            close = self.QUOTE_PAIRS.get(doc[i].text)
+            if close is None:
+                continue
+            k = i - 1
+            if doc[k].is_lower and doc[k].is_alpha and doc[k].lower_ != "the" and k > 0:
+                k -= 1  # "the probable 'X 1'"
+            if doc[k].lower_ != "the":
+                continue
+            j = i + 1
+            while j < n and j - i <= self.max_name_tokens + 1 and doc[j].text != close and not doc[j].is_space:
+                j += 1
+            if j >= n or doc[j].text != close or j - i < 3:
+                continue
+            words = doc[i + 1:j]
+            if len(words) < 3 or not words[-1].text.isdigit() or not all(t.text[:1].isupper() or t.text.isdigit() or t.text == "-" for t in words) \
+                    or any(cover[t.i] for t in words) or any(t.text in self.legal_forms for t in words):
+                continue
+            add_candidate(doc, i + 1, j, "Vessel", PRIO_PATTERN, cue="quoted name with a hull number")
 
     def _renames(self, doc: Doc, renames, cover) -> None:
         """"The ship, formerly known as the X, now sails as the Y": X and Y name one ship.
@@ -259,6 +289,14 @@ class Vessels:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
             return
         if indefinite and not named:
+            # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
+            # number in apposition names the ship.
+            if i + 1 < sent_end and doc[i].text == "," and is_caps(doc[i + 1]):
+                n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+                words = doc[i + 1:n_end]
+                if n_end - i > 2 and words[-1].text.isdigit() and all(is_caps(t) or t.text.isdigit() or t.text == "-" for t in words) \
+                        and not any(t.text in self.legal_forms for t in words):
+                    add_candidate(doc, i + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
             return
         if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
             i += 1
