@@ -24,7 +24,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a dev depen
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from reliability_helpers import diff, snapshot  # noqa: E402
+from reliability_helpers import diff, snapshot_as_sets  # noqa: E402
 
 _FUZZ = os.environ.get("SANCTIONS_KG_FUZZ", "")
 EXAMPLES = (int(_FUZZ) if _FUZZ.isdigit() and int(_FUZZ) > 1 else 200) if _FUZZ else 8
@@ -99,19 +99,6 @@ def inputs(tmp_path_factory):
     return folder
 
 
-def _graph(store) -> dict:
-    """reliability_helpers.snapshot with list properties as the sets they are (graph/ontology.yaml:
-    lists merge as set unions, in arrival order)."""
-    snap = snapshot(store)
-    for part in ("nodes", "rels"):
-        for k, v in snap[part].items():
-            props = v[1] if part == "nodes" else v
-            for p, x in props.items():
-                if isinstance(x, list):
-                    props[p] = sorted(x, key=str)
-    return snap
-
-
 def _empty(store) -> None:
     store.run("MATCH (n) DETACH DELETE n", write=True)
 
@@ -142,7 +129,7 @@ def reference(store, inputs):
     """The graph of one clean run: every article in one ingest, then the list."""
     _empty(store)
     writes = _run(store, inputs, [[n for n in ITEMS if n != LIST], [LIST]])
-    snap = _graph(store)
+    snap = snapshot_as_sets(store)
     _empty(store)
     return snap, writes
 
@@ -168,7 +155,7 @@ def _schedules():
 def _check(store, inputs, reference, groups, kill_at) -> None:
     _empty(store)
     _run(store, inputs, groups, kill_at)
-    snap = _graph(store)
+    snap = snapshot_as_sets(store)
     assert snap == reference, f"schedule {groups}, killed at write {kill_at}:\n{diff(snap, reference)}"
 
 

@@ -18,7 +18,7 @@ from graph import sources
 from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts
 from ingest.lifecycle import remove_article
 from ingest.pipeline import ingest_paths
-from reliability_helpers import diff, snapshot
+from reliability_helpers import diff, snapshot, snapshot_as_sets
 
 CORPUS = Path("/work/shared/corpus")
 
@@ -28,17 +28,6 @@ FIRST = ("Published: 2025-05-02\nThe Panama-flagged tanker Grey Heron (IMO 93123
          "April, port records show.\nThe United States sanctioned Grey Heron in 2023, the Treasury said.\n")
 SECOND = ("Published: 2025-05-09\nThe Liberia-flagged bulk carrier Grey Heron (IMO 9312341) anchored off Sohar on "
           "Friday, officials said.\nThe United States sanctioned Grey Heron in 2024.\n")
-
-
-def _as_sets(snap: dict) -> dict:
-    """A snapshot with its list properties sorted: lists merge as set unions, in arrival order."""
-    for part in ("nodes", "rels"):
-        for v in snap[part].values():
-            props = v[1] if part == "nodes" else v
-            for p, x in props.items():
-                if isinstance(x, list):
-                    props[p] = sorted(x, key=str)
-    return snap
 
 
 def _empty(store) -> None:
@@ -87,7 +76,7 @@ def test_two_reports_that_disagree_give_one_graph_in_either_order(store, tmp_pat
         _empty(store)
         for name in order:
             ingest_paths(store, [tmp_path / name])
-        graphs.append(_as_sets(snapshot(store)))
+        graphs.append(snapshot_as_sets(store))
         ship = _vessel(store)
         # One source each: the smaller value (Liberia < Panama, bulk carrier < tanker, 2023 < 2024).
         assert (ship["flag"], ship["type"], ship["year"]) == ("Liberia", "bulk carrier", 2023), order
@@ -206,7 +195,7 @@ def test_a_list_entry_and_an_article_give_one_graph_in_either_order(store, tmp_p
         steps = [lambda: ingest_paths(store, [tmp_path / "first.txt"]), lambda: import_sanctions(store, tmp_path / "sdn.csv")]
         for step in (reversed(steps) if list_first else steps):
             step()
-        graphs.append(_as_sets(snapshot(store)))
+        graphs.append(snapshot_as_sets(store))
         [flag] = store.run("MATCH (v:Vessel {id: $id}) RETURN v.flag AS f", {"id": f"imo:{IMO}"}).values()
         assert flag == "Palau"  # one source each: the smaller
     assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])
