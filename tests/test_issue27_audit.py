@@ -67,7 +67,8 @@ def _graph(store) -> tuple[list, list, list]:
     from graph.export import iter_nodes, iter_relationships
 
     def plain(p: dict) -> dict:
-        return {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in p.items()
+        # by key: a re-import rewrites a node's properties whole (SET n = ...), in another order
+        return {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in sorted(p.items())
                 if k not in ("ingested_at", "imported_at", "updated_at")}
 
     nodes = sorted(repr((n["id"], sorted(n["labels"]), plain(n["properties"]))) for n in iter_nodes(store))
