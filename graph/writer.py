@@ -155,6 +155,7 @@ class _Statements:
     delete_articles: str
     shared_rels: str
     renamed: str
+    named: str
 
 
 def _check(onto: Ontology) -> None:
@@ -236,6 +237,8 @@ WHERE v.{IDENTITY} IS NOT NULL
 SET v.{IDENTITY} = [x IN v.{IDENTITY} WHERE NOT x CONTAINS row.needle]"""
         for label in (name for name, lab in onto.labels.items() if lab.is_entity and IDENTITY in lab.properties)
     ]
+    timeless = "".join(f" AND NOT n:{label}" for label, lab in sorted(onto.labels.items())
+                       if lab.is_entity and IDENTITY in lab.properties)
     if any(DENIALS in lab.properties for lab in onto.labels.values() if lab.is_entity):
         strip.append(f"""UNWIND $rows AS row
 MATCH (a:{art} {{id: row.aid}})-[:{mentions}]->(v:{entity})
@@ -283,8 +286,8 @@ RETURN 'rel' AS kind, toString(row.i) AS id, [k IN row.keys | r[k]] AS vals""",
         by_prefix=f"MATCH (a:{art}) WHERE a.id STARTS WITH $prefix RETURN {_VERSION_COLUMNS} ORDER BY id",
         by_paths=f"MATCH (a:{art}) WHERE a.path IN $paths RETURN {_VERSION_COLUMNS} ORDER BY id",
         # After articles were withdrawn: an entity they named that others still name keeps
-        # only the aliases and keys those others give it (in their stored order), and a name
-        # one of them gives it (the most recently ingested one's, when its own is gone).
+        # only the aliases and keys those others give it (in their stored order); its name is
+        # derived again (`named`).
         # Listed entities keep theirs (a list names them too), and so does an entity one of
         # whose articles was written before MENTIONS kept names.
         renamed=f"""UNWIND $rows AS row
@@ -296,8 +299,25 @@ WITH n, collect(m) AS ms
 WHERE all(m IN ms WHERE m.names IS NOT NULL AND m.keys IS NOT NULL)
 WITH n, ms, reduce(acc = [], m IN ms | acc + m.names) AS names, reduce(acc = [], m IN ms | acc + m.keys) AS keys
 SET n.aliases = [x IN coalesce(n.aliases, []) WHERE x IN names],
-    n.keys = [k IN coalesce(n.keys, []) WHERE k IN keys],
-    n.name = CASE WHEN n.name IN names THEN n.name ELSE ms[size(ms) - 1].name END""",
+    n.keys = [k IN coalesce(n.keys, []) WHERE k IN keys]""",
+        # The shown name of an entity articles name, whatever order they came in (issue 27; not
+        # a listed one: lists and articles both write its name, the last writer's shows; not
+        # one whose names change over time, a ship: graph/identity.py): of the names its
+        # articles give it (each article's own, MENTIONS.name), the longest (the fullest: an
+        # article names a person or body in full, then short), then the one most articles
+        # give, then the smallest text. Run after every write of its articles (add, replace,
+        # supersede, remove, settle). Left as it is while one of its articles was written
+        # before MENTIONS kept names.
+        named=f"""UNWIND $rows AS row
+MATCH (n:{entity} {{id: row.id}})
+WHERE (n.listed IS NULL OR n.listed = false){timeless}
+MATCH (:{art})-[m:{mentions}]->(n)
+WITH n, collect(m.name) AS ns, count(m) AS c
+WHERE size(ns) = c
+WITH n, ns, reduce(s_l = 0, s_y IN ns | CASE WHEN size(s_y) > s_l THEN size(s_y) ELSE s_l END) AS len
+WITH n, [s_x IN ns WHERE size(s_x) = len] AS top
+WITH n, top, reduce(s_acc = [], s_v IN top | CASE WHEN s_v IN s_acc THEN s_acc ELSE s_acc + s_v END) AS ds
+SET n.name = reduce(s_b = [null, 0], s_d IN ds | [s_c IN [size([s_v IN top WHERE s_v = s_d])] | CASE WHEN s_c > s_b[1] OR (s_c = s_b[1] AND s_d < s_b[0]) THEN [s_d, s_c] ELSE s_b END][0])[0]""",
         delete_articles=f"""UNWIND $rows AS row
 MATCH (a:{art} {{id: row.aid}})
 DETACH DELETE a""",
@@ -334,7 +354,7 @@ def statements(onto: Ontology) -> list[str]:
     the offline Neo4j syntax check)."""
     s = _statements(onto)
     return [s.touched, *s.strip, s.article, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
-            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels, s.renamed]
+            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels, s.renamed, s.named]
 
 
 def _count(store: GraphStore, query: str) -> int:
@@ -444,6 +464,10 @@ class Writer:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
             if old and touched:
                 b.run(q.renamed, Rows(rows=[{"id": i} for i in touched]))
+            named = sorted(set(touched).union(row["id"] for label, items in nodes.items() if label != ARTICLE
+                                              for row in items))
+            if named:
+                b.run(q.named, Rows(rows=[{"id": i} for i in named]))
 
     def remove_articles(self, ids: list[str]) -> Removal:
         """Withdraw stored articles: their share of every relationship (a relationship only they
@@ -463,6 +487,7 @@ class Writer:
             if touched:
                 b.run(self._q.orphans, Rows(rows=[{"id": i} for i in touched]))
                 b.run(self._q.renamed, Rows(rows=[{"id": i} for i in touched]))
+                b.run(self._q.named, Rows(rows=[{"id": i} for i in touched]))
         removal.entities_removed = entities - self.entity_count()
         stated = int(shared[0]["stated"] or 0) if shared else 0
         removal.relationships_kept = int(shared[0]["shared"] or 0) if shared else 0
@@ -557,6 +582,9 @@ class Writer:
             with self.store.batch() as b:
                 for label, items in node_rows.items():
                     b.upsert_nodes(label, list(items.values()))
+                # A row sets the article's own name back; the shown name is derived again.
+                if node_rows:
+                    b.run(self._q.named, Rows(rows=[{"id": i} for items in node_rows.values() for i in sorted(items)]))
                 for rtype, rows in by_type.items():
                     b.upsert_relationships(rtype, rows)
         return done
@@ -617,6 +645,15 @@ class Writer:
             sources.itemize(row, aid, rtypes[rtype].sourced)
             rels.setdefault(rtype, []).append(row)
         return nodes, rels
+
+
+def shown_name(names: list[str]) -> str | None:
+    """The name an entity articles name shows, of the names its articles give it (one each):
+    the longest, then the one most articles give, then the smallest text (what the Cypher of the
+    writer's `named` computes)."""
+    if not names:
+        return None
+    return min(set(names), key=lambda x: (-len(x), -names.count(x), x))
 
 
 def _scalars(row: dict, declared: Mapping[str, Any], skip: tuple[str, ...]) -> dict:

@@ -119,9 +119,9 @@ ORDER_TEXTS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 27, open: an entity's id and shown name follow the order "
-                   "articles arrive in (ids are made from the first name met; the name is the last written)")
-def test_the_ids_and_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+def _in_both_orders(store, tmp_path, query: str) -> list[list[dict]]:
+    """The rows of `query` after ingesting ORDER_TEXTS one by one forward, then (on an emptied
+    store) in reverse."""
     from ingest.pipeline import ingest_paths
 
     for name, text in ORDER_TEXTS.items():
@@ -131,8 +131,27 @@ def test_the_ids_and_names_of_people_and_agencies_do_not_depend_on_the_order_of_
         _empty(store)
         for name in order:
             ingest_paths(store, [str(tmp_path / name)])
-        seen.append(store.run("MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id, n.name AS name "
-                              "ORDER BY id").rows)
+        seen.append(store.run(query).rows)
+    return seen
+
+
+def test_the_shown_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+    """The shown name is derived from the names all its articles give (the longest, then the one
+    most articles give, then the smallest text), not the last article written."""
+    seen = _in_both_orders(store, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency "
+                                            "RETURN labels(n) AS labels, n.name AS name ORDER BY name")
+    names = [(sorted(set(r["labels"]) - {"Entity"}), r["name"]) for r in seen[0]]
+    assert sorted(names) == [(["Agency"], "U.S. Department of the Treasury"), (["Person"], "Marek Voskin")], names
+    assert seen[0] == seen[1], seen
+
+
+@pytest.mark.xfail(strict=True, reason="issue 27, open: a person's id is made from the first name met "
+                   "(ingest/resolve.py entity_id): met by surname alone first, person:voskin; by full name "
+                   "first, person:marek-voskin. Ids are stored in relationships, exports and review "
+                   "decisions, so re-keying an entity needs a migration, not a write rule")
+def test_the_ids_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+    seen = _in_both_orders(store, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id "
+                                            "ORDER BY id")
     assert seen[0] and seen[0] == seen[1], seen
 
 

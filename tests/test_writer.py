@@ -248,3 +248,35 @@ def test_settle_many_ends_as_settling_one_after_the_other(store):
     store.run("MATCH ()-[r:OWNED_BY]->() DELETE r", write=True)
     assert w.settle_many([a1, gone, a2]) == 1
     assert values() == ("Sea Example", "Thirdland", "departed")
+
+
+def test_a_shown_name_is_derived_from_all_its_articles_names_in_any_order(store):
+    """A person or body articles name shows the longest of the names its articles give it, then
+    the one most articles give, then the smallest text: the same in any order of writes, derived
+    again when an article is withdrawn or re-extracted."""
+    def person(name):
+        return EntityFacts("person:ilvo-brand", "Person", name, (name,), (name.lower(),), mentions=1)
+
+    def body(name):
+        return EntityFacts("agency:example-board", "Agency", name, (name,), (name.lower(),), mentions=1)
+
+    arts = [_article("p1", person("Brand"), body("E.B. Example Board")), _article("p2", person("Ilvo Brand"), body("EB Example Board")),
+            _article("p3", person("Brand"), body("EB Example Board")), _article("p4", person("Ilva Brand"))]
+    shown = "MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id, n.name AS name ORDER BY id"
+    seen = []
+    for order in (arts, arts[::-1], [arts[1], arts[3], arts[0], arts[2]]):
+        store.run("MATCH (n) DETACH DELETE n", write=True)
+        w = store.writer()
+        for a in order:
+            w.add_article(a)
+        seen.append(store.run(shown).rows)
+    # "Ilva Brand" and "Ilvo Brand" are as long and one article each: the smaller text; the two
+    # spellings of the board are as long too, and two articles give "EB ...".
+    assert seen[0] == seen[1] == seen[2] == [{"id": "agency:example-board", "name": "E.B. Example Board"},
+                                             {"id": "person:ilvo-brand", "name": "Ilva Brand"}]
+    w.remove_articles(["p4", "p1"])
+    assert store.run(shown).rows == [{"id": "agency:example-board", "name": "EB Example Board"},
+                                     {"id": "person:ilvo-brand", "name": "Ilvo Brand"}]
+    # A re-extraction of p2 that names the person by surname alone: the longest left is p3's.
+    w.add_article(_article("p2", person("Brand"), body("EB Example Board")), replace=True)
+    assert store.run(shown).rows[1] == {"id": "person:ilvo-brand", "name": "Brand"}

@@ -26,6 +26,7 @@ from graph import evidence, sources
 from graph.errors import InputError
 from graph.identity import IDENTITY
 from graph.listings import Listings, StoredEdge, StoredNode
+from graph.writer import shown_name
 from ingest.lists.records import LIST_SOURCE_PREFIX, ListedEntity, ParsedList, authority, country
 from ingest.normalize import name_keys
 
@@ -184,7 +185,9 @@ def _withdraw(store, listings: Listings, list_name: str, entries: set[str]) -> s
             keys = {x for m in mentions for x in m["keys"] or []}
             p["aliases"] = [x for x in p.get("aliases") or [] if x in names]
             p["keys"] = [x for x in p.get("keys") or [] if x in keys]
-            if mentions and p.get("name") not in names:
+            if mentions and n.label and IDENTITY not in declared:
+                p["name"] = shown_name([m["name"] for m in mentions if m["name"]]) or p.get("name")  # as `named`
+            elif mentions and p.get("name") not in names:
                 p["name"] = mentions[-1]["name"]
         if p.get("source") == made:
             # Its scalars are the entry's: this import sets them again, or the node goes.
