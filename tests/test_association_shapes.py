@@ -40,11 +40,40 @@ def test_a_commanding_officer_is_tied_to_the_ship(nlp):
     assert {("Ivan Sergeyevich PETROV", "Seagull"), ("Ivan Sergeyevich PETROV", "Kestrel")} <= got
 
 
-def test_a_unit_head_is_tied_to_the_unit_and_its_agency(nlp):
-    got = ties(nlp, ENTRY.format(reasons="Head of the Border Directorate of the Maritime Service of the Republic of "
-                                         "Westland, Vice Admiral."))
+def test_a_unit_named_with_its_agency_is_the_role_body(nlp):
+    # "Head of the Border Directorate of the Maritime Service": one name, the unit's; the role is the unit's.
+    got = ties(nlp, ENTRY.format(reasons="Head of the Northern Border Directorate of the Federal Maritime Service, "
+                                         "Vice Admiral."))
+    targets = {t for s, t in got if s == "Ivan Sergeyevich PETROV"}
+    assert any("Border Directorate" in t for t in targets)
+    assert not any(t.startswith("Federal Maritime Service") for t in targets)
+
+
+def test_a_section_qualified_before_its_agency_gives_the_agency(nlp):
+    # Near miss of the above: a qualifier stands between the section and "of the agency".
+    got = ties(nlp, ENTRY.format(reasons="Head of the Service of the Harbour Checkpoint for the Northern District "
+                                         "of the Maritime Service of the Republic of Westland."))
     targets = {t for s, t in got if s == "Ivan Sergeyevich PETROV"}
     assert any("Maritime Service" in t for t in targets)
+    # neither the section nor the alias the entry gives ("Ivan PETROV") is tied
+    assert not any("Harbour Checkpoint" in t for _, t in got)
+
+
+def test_a_firm_described_by_the_copula_used_the_ship(nlp):
+    got = ties(nlp, "Harrow Bay Shipping LLC is a shipping company which, between 2016 and 2018, used the tanker "
+                    "SILVER PIKE to carry cargo for a militia.")
+    assert ("SILVER PIKE", "Harrow Bay Shipping LLC") in got
+
+
+def test_a_firm_named_after_a_ship_did_not_use_it(nlp):
+    got = ties(nlp, "Harrow Bay Shipping LLC is a shipping company which was named after the tanker SILVER PIKE.")
+    assert not got
+
+
+def test_a_listed_by_modifier_is_not_the_role_body(nlp):
+    got = ties(nlp, "Ivan Petrov is the director of the EU-listed Copperfield Shipping Company LLC, a large carrier.")
+    assert ("Ivan Petrov", "Copperfield Shipping Company LLC") in got
+    assert not any(t in ("European Union", "EU") for _, t in got)
 
 
 def test_a_role_that_does_not_open_the_field_names_nobody(nlp):
