@@ -110,3 +110,30 @@ def test_a_role_in_apposition_or_as_a_title_ties_the_person_to_the_body(nlp):
 def test_a_word_that_is_no_role_ties_nobody(nlp):
     text = "Ivan Petrov, a businessman from the coast of Harrow Bay Shipping Ltd, was charged."
     assert not ties(nlp, text)
+
+
+def people(nlp, text):
+    result = build_result(Document(text=text), nlp(text))
+    return {e.name for e in result.entities if e.label == "Person"}
+
+
+def test_a_person_entry_heading_names_the_person_whatever_its_script(nlp):
+    # The surname carries a Cyrillic capital I (U+0406) among Latin letters: the model sees no
+    # person, the entry's person fields say it is one; its role ties to the agency.
+    text = ("7. Pavel Igorevich KORNІLOV\n"
+            "Alias: \u041f\u0430\u0432\u0435\u043b \u041a\u041e\u0420\u041d\u0418\u041b\u041e\u0412\n"
+            "Date of birth: 3.3.1970\n"
+            "Gender: male\n"
+            "Reasons: Head of the Office of the Harbour Checkpoint in the Northern District of the Federal "
+            "Maritime Service.\n")
+    assert "Pavel Igorevich KORN\u0406LOV" in people(nlp, text)
+    assert ("Pavel Igorevich KORN\u0406LOV", "Federal Maritime Service") in ties(nlp, text)
+
+
+def test_a_firm_entry_heading_is_no_person(nlp):
+    # Near miss: the same heading (and the same foreign letter), but the entry's fields are a firm's.
+    text = ("8. Pavel Igorevich KORN\u0406LOV\n"
+            "Address: Dubai, United Arab Emirates\n"
+            "Date of registration: 3.3.2019\n"
+            "Reasons: The entity manages tankers.\n")
+    assert "Pavel Igorevich KORN\u0406LOV" not in people(nlp, text)
