@@ -137,3 +137,27 @@ def test_a_firm_entry_heading_is_no_person(nlp):
             "Date of registration: 3.3.2019\n"
             "Reasons: The entity manages tankers.\n")
     assert "Pavel Igorevich KORN\u0406LOV" not in people(nlp, text)
+
+
+def labels_of(nlp, text, name):
+    result = build_result(Document(text=text), nlp(text))
+    return {e.label for e in result.entities if e.name == name}
+
+
+def test_an_entry_whose_other_names_are_firms_is_a_firm(nlp):
+    # The model reads "Harlan Frost" alone as a person; the entry's aliases are firms.
+    text = ("21. Harlan Frost\n"
+            "Alias: Harlan Frost Trading Co.; Grey Gull Shipping Company\n"
+            "Address: Bandar Abbas, Iran\n"
+            "Reasons: Harlan Frost is a trading company that charters tankers. Ivan Petrov is the CEO of Harlan Frost.\n")
+    assert labels_of(nlp, text, "Harlan Frost") == {"Company"}
+    assert ("Ivan Petrov", "Harlan Frost") in ties(nlp, text)
+
+
+def test_an_entry_whose_other_names_are_people_stays_a_person(nlp):
+    # Near miss: the same heading, but the alias line names no firm.
+    text = ("21. Harlan Frost\n"
+            "Alias: Harlan FROST; Harold Frost\n"
+            "Date of birth: 4.4.1966\n"
+            "Reasons: Harlan Frost is the CEO of Grey Gull Shipping Company.\n")
+    assert "Company" not in labels_of(nlp, text, "Harlan Frost")

@@ -404,6 +404,7 @@ class Entities:
         firms = sorted((c for c in chosen if c[2] == "Company"), key=lambda c: c[0])
         first: dict[str, str] = {}
         line_starts = self._line_starts() if firms else []
+        self._firm_headings(doc, chosen, firms, line_starts)
         for k, c in enumerate(firms):
             line_start = line_starts[c[0]]
             cue = self._alias_cue_before(doc, c[0], line_start)
@@ -423,6 +424,30 @@ class Entities:
                 c[3]["canonical"] = first[core]
             else:
                 first.setdefault(core, self._canon(doc, c))
+
+    def _firm_headings(self, doc: Doc, chosen, firms, line_starts) -> None:
+        """"21. Name" then "Alias: Name Trading Co.; ...": a register entry whose other names are
+        firms is a firm's, so the heading's name is a Company wherever the text names it, also
+        where the model read it (alone, without a legal form) as a person or a place."""
+        for c in list(firms):
+            line_start = line_starts[c[0]]
+            if self._alias_cue_before(doc, c[0], line_start) != "line":
+                continue
+            before = [p for p in chosen if p[1] <= line_start and line_start - p[1] <= 2]
+            if len(before) != 1 or before[0][2] not in ("Person", "Location") or before[0][3].get("method") == "rule":
+                continue
+            head = before[0]
+            hs = doc[head[0]].idx
+            heading = doc.text[doc.text.rfind("\n", 0, hs) + 1:hs].strip()
+            if not (heading.rstrip(".").isdigit() and heading.endswith(".")):
+                continue   # only a numbered entry's heading
+            name = doc[head[0]:head[1]].text
+            for other in chosen:
+                if other[2] in ("Person", "Location") and doc[other[0]:other[1]].text == name and other[3].get("method") != "rule":
+                    other[2] = "Company"
+                    other[3] = dict(other[3], cue="firm's register entry")
+            firms.append(head)
+        firms.sort(key=lambda c: c[0])
 
     def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
         """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""
