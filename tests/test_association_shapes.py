@@ -40,11 +40,40 @@ def test_a_commanding_officer_is_tied_to_the_ship(nlp):
     assert {("Ivan Sergeyevich PETROV", "Seagull"), ("Ivan Sergeyevich PETROV", "Kestrel")} <= got
 
 
-def test_a_unit_head_is_tied_to_the_unit_and_its_agency(nlp):
-    got = ties(nlp, ENTRY.format(reasons="Head of the Border Directorate of the Maritime Service of the Republic of "
-                                         "Westland, Vice Admiral."))
+def test_a_unit_named_with_its_agency_is_the_role_body(nlp):
+    # "Head of the Border Directorate of the Maritime Service": one name, the unit's; the role is the unit's.
+    got = ties(nlp, ENTRY.format(reasons="Head of the Northern Border Directorate of the Federal Maritime Service, "
+                                         "Vice Admiral."))
+    targets = {t for s, t in got if s == "Ivan Sergeyevich PETROV"}
+    assert any("Border Directorate" in t for t in targets)
+    assert not any(t.startswith("Federal Maritime Service") for t in targets)
+
+
+def test_a_section_qualified_before_its_agency_gives_the_agency(nlp):
+    # Near miss of the above: a qualifier stands between the section and "of the agency".
+    got = ties(nlp, ENTRY.format(reasons="Head of the Service of the Harbour Checkpoint for the Northern District "
+                                         "of the Maritime Service of the Republic of Westland."))
     targets = {t for s, t in got if s == "Ivan Sergeyevich PETROV"}
     assert any("Maritime Service" in t for t in targets)
+    # neither the section nor the alias the entry gives ("Ivan PETROV") is tied
+    assert not any("Harbour Checkpoint" in t for _, t in got)
+
+
+def test_a_firm_described_by_the_copula_used_the_ship(nlp):
+    got = ties(nlp, "Harrow Bay Shipping LLC is a shipping company which, between 2016 and 2018, used the tanker "
+                    "SILVER PIKE to carry cargo for a militia.")
+    assert ("SILVER PIKE", "Harrow Bay Shipping LLC") in got
+
+
+def test_a_firm_named_after_a_ship_did_not_use_it(nlp):
+    got = ties(nlp, "Harrow Bay Shipping LLC is a shipping company which was named after the tanker SILVER PIKE.")
+    assert not got
+
+
+def test_a_listed_by_modifier_is_not_the_role_body(nlp):
+    got = ties(nlp, "Ivan Petrov is the director of the EU-listed Copperfield Shipping Company LLC, a large carrier.")
+    assert ("Ivan Petrov", "Copperfield Shipping Company LLC") in got
+    assert not any(t in ("European Union", "EU") for _, t in got)
 
 
 def test_a_role_that_does_not_open_the_field_names_nobody(nlp):
@@ -81,3 +110,54 @@ def test_a_role_in_apposition_or_as_a_title_ties_the_person_to_the_body(nlp):
 def test_a_word_that_is_no_role_ties_nobody(nlp):
     text = "Ivan Petrov, a businessman from the coast of Harrow Bay Shipping Ltd, was charged."
     assert not ties(nlp, text)
+
+
+def people(nlp, text):
+    result = build_result(Document(text=text), nlp(text))
+    return {e.name for e in result.entities if e.label == "Person"}
+
+
+def test_a_person_entry_heading_names_the_person_whatever_its_script(nlp):
+    # The surname carries a Cyrillic capital I (U+0406) among Latin letters: the model sees no
+    # person, the entry's person fields say it is one; its role ties to the agency.
+    text = ("7. Pavel Igorevich KORNІLOV\n"
+            "Alias: \u041f\u0430\u0432\u0435\u043b \u041a\u041e\u0420\u041d\u0418\u041b\u041e\u0412\n"
+            "Date of birth: 3.3.1970\n"
+            "Gender: male\n"
+            "Reasons: Head of the Office of the Harbour Checkpoint in the Northern District of the Federal "
+            "Maritime Service.\n")
+    assert "Pavel Igorevich KORN\u0406LOV" in people(nlp, text)
+    assert ("Pavel Igorevich KORN\u0406LOV", "Federal Maritime Service") in ties(nlp, text)
+
+
+def test_a_firm_entry_heading_is_no_person(nlp):
+    # Near miss: the same heading (and the same foreign letter), but the entry's fields are a firm's.
+    text = ("8. Pavel Igorevich KORN\u0406LOV\n"
+            "Address: Dubai, United Arab Emirates\n"
+            "Date of registration: 3.3.2019\n"
+            "Reasons: The entity manages tankers.\n")
+    assert "Pavel Igorevich KORN\u0406LOV" not in people(nlp, text)
+
+
+def labels_of(nlp, text, name):
+    result = build_result(Document(text=text), nlp(text))
+    return {e.label for e in result.entities if e.name == name}
+
+
+def test_an_entry_whose_other_names_are_firms_is_a_firm(nlp):
+    # The model reads "Harlan Frost" alone as a person; the entry's aliases are firms.
+    text = ("21. Harlan Frost\n"
+            "Alias: Harlan Frost Trading Co.; Grey Gull Shipping Company\n"
+            "Address: Bandar Abbas, Iran\n"
+            "Reasons: Harlan Frost is a trading company that charters tankers. Ivan Petrov is the CEO of Harlan Frost.\n")
+    assert labels_of(nlp, text, "Harlan Frost") == {"Company"}
+    assert ("Ivan Petrov", "Harlan Frost") in ties(nlp, text)
+
+
+def test_an_entry_whose_other_names_are_people_stays_a_person(nlp):
+    # Near miss: the same heading, but the alias line names no firm.
+    text = ("21. Harlan Frost\n"
+            "Alias: Harlan FROST; Harold Frost\n"
+            "Date of birth: 4.4.1966\n"
+            "Reasons: Harlan Frost is the CEO of Grey Gull Shipping Company.\n")
+    assert "Company" not in labels_of(nlp, text, "Harlan Frost")

@@ -361,8 +361,10 @@ def test_one_firm_under_its_forms_and_other_names(nlp):
     assert {"Marlin Tankers Company", "JSC Volga Star", "Volga Star JSC"} <= firms["Joint Stock Company Volga Star"]
     assert "Pelican Services (Dubai) Ltd" in firms["Heron Ship Management (D) Ltd"]
     assert "Corvid Shipping" in firms["Corvid Shipping Ltd"]
-    # The alias of an entry whose own name no rule found is not given to the entry before it.
-    assert "Osprey Line Company" in firms
+    # The alias of an entry whose own name no rule found is not given to the entry before it: it
+    # stays a firm of its own, or (the model read the heading's name) names that entry's firm.
+    assert "Osprey Line Company" not in firms["Heron Ship Management (D) Ltd"]
+    assert "Osprey Line Company" in firms or "Osprey Line Company" in firms.get("Kestrel Ocean", set())
 
 
 def test_the_union_the_states_government_and_citations(nlp):

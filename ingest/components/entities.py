@@ -41,6 +41,10 @@ from ingest.components.common import (
 
 _SUFFIX_NUM = re.compile(r"^(.+)-\d+$")
 SPANS_KEY = "sanctions_kg_candidates"
+# A register entry's numbered heading naming a person: given names in Title case, the surname in capitals.
+ENTRY_HEADING = re.compile(r"^\s*\d+\.[ \t]+((?:[^\W\d_][^\W\d_'-]*[ \t]+){1,4}[^\W\d_]{2,}(?:-[^\W\d_]+)?)[ \t]*$", re.M)
+PERSON_FIELD = re.compile(r"^\s*(Date of birth|Place of birth|Gender|Nationality|Passport number)\s*:")
+ENTRY_FIELD_LINES = 8
 LIST_LINKS = {",", "and", "&"}
 # Technical terms the small model takes for organisations.
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
@@ -172,6 +176,8 @@ class Entities:
                     if e > s and all(owner[i] is None for i in range(s, e)):
                         self._claim(owner, chosen, s, e, label, info)
         doc.user_data[DATES] = dates
+        if self.keep_persons:
+            self._entry_persons(doc, owner, chosen)
         self._same_firms(doc, chosen)
         spans, info_by_key = [], {}
         for start, end, label, info in sorted(chosen, key=lambda c: c[0]):
@@ -182,6 +188,20 @@ class Entities:
         return doc
 
     BODY_LABELS = ("Agency", "Company", "Organization", "Port")
+
+    def _entry_persons(self, doc: Doc, owner, chosen) -> None:
+        """"12. Given Patronymic SURNAME" heading a register entry whose fields are a person's
+        ("Date of birth:", "Gender:"): the heading's name is a person, also where the model sees
+        none in it (a letter of another script inside the surname)."""
+        text = doc.text
+        for m in ENTRY_HEADING.finditer(text):
+            after = text[m.end():m.end() + 400].split("\n")[1:ENTRY_FIELD_LINES]
+            if not any(PERSON_FIELD.match(line) for line in after):
+                continue
+            span = doc.char_span(m.start(1), m.end(1), alignment_mode="strict")
+            if span is None or any(owner[i] is not None for i in range(span.start, span.end)):
+                continue
+            self._claim(owner, chosen, span.start, span.end, "Person", {"method": "rule", "cue": "register entry of a person"})
 
     @staticmethod
     def _canon(doc: Doc, c) -> str:
@@ -384,6 +404,7 @@ class Entities:
         firms = sorted((c for c in chosen if c[2] == "Company"), key=lambda c: c[0])
         first: dict[str, str] = {}
         line_starts = self._line_starts() if firms else []
+        self._firm_headings(doc, chosen, firms, line_starts)
         for k, c in enumerate(firms):
             line_start = line_starts[c[0]]
             cue = self._alias_cue_before(doc, c[0], line_start)
@@ -403,6 +424,30 @@ class Entities:
                 c[3]["canonical"] = first[core]
             else:
                 first.setdefault(core, self._canon(doc, c))
+
+    def _firm_headings(self, doc: Doc, chosen, firms, line_starts) -> None:
+        """"21. Name" then "Alias: Name Trading Co.; ...": a register entry whose other names are
+        firms is a firm's, so the heading's name is a Company wherever the text names it, also
+        where the model read it (alone, without a legal form) as a person or a place."""
+        for c in list(firms):
+            line_start = line_starts[c[0]]
+            if self._alias_cue_before(doc, c[0], line_start) != "line":
+                continue
+            before = [p for p in chosen if p[1] <= line_start and line_start - p[1] <= 2]
+            if len(before) != 1 or before[0][2] not in ("Person", "Location") or before[0][3].get("method") == "rule":
+                continue
+            head = before[0]
+            hs = doc[head[0]].idx
+            heading = doc.text[doc.text.rfind("\n", 0, hs) + 1:hs].strip()
+            if not (heading.rstrip(".").isdigit() and heading.endswith(".")):
+                continue   # only a numbered entry's heading
+            name = doc[head[0]:head[1]].text
+            for other in chosen:
+                if other[2] in ("Person", "Location") and doc[other[0]:other[1]].text == name and other[3].get("method") != "rule":
+                    other[2] = "Company"
+                    other[3] = dict(other[3], cue="firm's register entry")
+            firms.append(head)
+        firms.sort(key=lambda c: c[0])
 
     def _in_place_name(self, doc: Doc, start: int, end: int) -> bool:
         """"East China Sea", "Gulf of Oman": a state's name inside a sea's name."""

@@ -197,6 +197,9 @@ class Ownership(SentenceContext):
         lo, hi = sent.start, sent.end
         bodies = {"Company", "Organization", "Agency"}
         body = self._group_right(slots, e, bodies | {"Vessel"}, doc, hi, max_gap=2)[:1]
+        if body and body[0].end + 1 < hi and doc[body[0].end].text in ("-", "\u2010", "\u2011") and doc[body[0].end + 1].is_lower:
+            # "the director of the EU-listed Y": the first name only qualifies the body named next.
+            body = self._group_right(slots, body[0].end + 2, bodies | {"Vessel"}, doc, hi, max_gap=0)[:1]
         if not body or body[0].label not in bodies:
             return
         person = [x for x in self._copula_owner(doc, slots, e - 2, {"Person"}) if x.label == "Person"]
@@ -207,11 +210,19 @@ class Ownership(SentenceContext):
             label = len(words) == 1 and words[0].text in ("Position", "Reasons", "Function", "Title") and doc[words[0].i + 1].text == ":"
             if not label:
                 return
-            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 1]
-            if not recent or recent[-1].label != "Person":
-                return
-            hit = recent[-1]
-            person = [Slot(s, e - 1, "Person", list(hit.keys))]
+            # The person of the entry's numbered heading (not an alias the fields name after it),
+            # and one body along the role's chain of "of" (roles.py reads these fields the same way).
+            entry = self._entry_person(doc, s) if hasattr(self, "_entry_person") else []
+            if hasattr(self, "_role_body"):
+                body = [self._role_body(doc, slots, body[0])]
+            if entry:
+                person = entry
+            else:
+                recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW + 1]
+                if not recent or recent[-1].label != "Person":
+                    return
+                hit = recent[-1]
+                person = [Slot(s, e - 1, "Person", list(hit.keys))]
             how = "role noun opening an entry's field; back-reference to the entry's person"
         cue = doc[s:e].text.lower()
         if kind == "SHARE_OF":

@@ -95,13 +95,21 @@ class Roles(SentenceContext):
         return None
 
     @staticmethod
-    def _outer_body(doc: Doc, slots: list[Slot], body: Slot, hi: int) -> list[Slot]:
-        """The agency a unit belongs to, named at the end of the role's phrase: "Head of the
-        Border Unit of the Federal Service ..." (the person is in both). Only for an agency as the
-        first body, up to the clause's end (a comma, a full stop or a semicolon)."""
+    def _role_body(doc: Doc, slots: list[Slot], body: Slot) -> Slot:
+        """The one body a role ties its holder to, read along the role's chain of "of": a unit
+        named together with its agency as one name ("Head of the Border Unit of the Federal
+        Service") is the unit (its full name ends with the agency); a unit the phrase qualifies
+        before naming its agency ("Head of the Harbour Office for the Northern District of the
+        Federal Service", "Deputy Head of the Border Unit - Head of the Patrol Section of the
+        Federal Service") is a section of that agency, and the role is the agency's. Only for an
+        agency as the first body, up to the clause's end (a comma, a full stop or a semicolon)."""
         if body.label != "Agency":
-            return []
-        return Roles._last_agency(doc, slots, body.end)
+            return body
+        last = next(iter(Roles._last_agency(doc, slots, body.end)), None)
+        if last is None or last is body:
+            return body
+        between = [t.lower_ for t in doc[body.end:last.start]]
+        return body if between in (["of"], ["of", "the"]) else last
 
     @staticmethod
     def _last_agency(doc: Doc, slots: list[Slot], at: int) -> list[Slot]:
@@ -139,7 +147,7 @@ class Roles(SentenceContext):
                 person = self._entry_person(doc, s)
                 if person:
                     done.add(e)
-                    bodies = [body] + self._outer_body(doc, slots, body, hi)
+                    bodies = [self._role_body(doc, slots, body)]
                     self._emit(out, "ASSOCIATED_WITH", person, bodies, sent, at=e - 2,
                                how="role noun opening a field of a person's register entry; the entry's heading names the person",
                                cue=doc[s:e].text.lower())
@@ -234,6 +242,10 @@ class Roles(SentenceContext):
             if subj is None or any(c.dep_ == "auxpass" for c in verb.children):
                 continue
             users = self._conjoined(doc, slots, subj, BODIES | {"Person"})
+            if not users and subj.dep_ == "attr" and subj.head.lemma_ == "be":
+                # "X is a shipping firm which used the Y": the firm the copula describes
+                cop = next((c for c in subj.head.children if c.dep_ == "nsubj"), None)
+                users = self._conjoined(doc, slots, cop, BODIES | {"Person"}) if cop is not None else []
             for u in users:
                 for x in used:
                     if x is u:
