@@ -41,6 +41,8 @@ class MatchRecord:
     label: str
     names: tuple[str, ...]  # name first, then aliases
     imo: str | None = None
+    list_ids: tuple[str, ...] = ()  # the list entries it holds ("us-ofac-sdn:97001")
+    list_only: bool = False  # named by lists only (source "list:..."), not by an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,8 @@ def statements(onto: Ontology) -> dict[str, str]:
     m = onto.rel_type(CANDIDATE_TYPE).name
     page = (
         "MATCH (n:{e}) WHERE n.id > $after AND {cond} "
-        "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo "
+        "RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.aliases AS aliases, n.imo AS imo, "
+        "n.list_ids AS list_ids, n.source AS source "
         "ORDER BY n.id LIMIT $page"
     )
     out = {
@@ -288,7 +291,8 @@ class Listings:
             for r in res:
                 label = self.onto.label_of(r["labels"])
                 if label in labels and r["name"]:
-                    yield MatchRecord(r["id"], label, (r["name"], *(r["aliases"] or [])), r["imo"])
+                    yield MatchRecord(r["id"], label, (r["name"], *(r["aliases"] or [])), r["imo"],
+                                      tuple(r["list_ids"] or ()), str(r["source"] or "").startswith(LIST_SOURCE_PREFIX))
             if len(res) < page:
                 return
             after = res.rows[-1]["id"]

@@ -159,7 +159,8 @@ def test_the_ids_of_people_and_agencies_do_not_depend_on_the_order_of_articles(s
 # Measured on real text with the project's two list fixtures: the OFAC list, then the FtM list, then
 # the articles gave the company three nodes (each list's and the articles') and two matches left for
 # review; the articles, then the FtM list, then the OFAC list gave two (the FtM entry merged onto the
-# articles' company) and one. Written here in the same shape.
+# articles' company) and one. Written here in the same shape. Now both orders merge both entries onto
+# the articles' company (two lists, one shared name: one entity; ingest/lists/match.py).
 LIST_SDN = ('97001,"VELMAR LOGISTIKA, OOO","-0- ","RUSSIA-EO14024","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ",'
             '"-0- ","Organization Type: Freight transport by sea."\n')
 LIST_ALT = '97001,13001,"aka","OOO VELMAR LOGISTIKA","-0- "\n'
@@ -169,8 +170,6 @@ LIST_ARTICLE = ("Published: 2025-04-01\nFreight firm in the spotlight\n\nVelmar 
                 "through Quellmouth last spring, port records show. Velmar Logistika OOO did not reply.\n")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 27, open: whether a company two lists name is merged onto the "
-                   "articles' company or left to review depends on which came first")
 def test_two_lists_naming_one_company_give_one_graph_whatever_the_order(store, tmp_path):
     from graph.export import iter_nodes, iter_relationships
     from ingest.lists.importer import import_sanctions

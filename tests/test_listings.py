@@ -93,8 +93,10 @@ def test_matchable_pages_by_id_through_the_match_labels_only(store, page):
     seed(store)
     listings = Listings(store)
     assert list(listings.matchable(listed=True, page=page)) == [
-        MatchRecord("imo:9179842", "Vessel", ("NORVIK STAR II", "NORVIK STAR II", "NORVIK 2"), "9179842"),
-        MatchRecord("test:1", "Company", ("BELLMAR TRADING LLC", "BELLMAR TRADING LLC", "OOO BELLMAR"), None),
+        MatchRecord("imo:9179842", "Vessel", ("NORVIK STAR II", "NORVIK STAR II", "NORVIK 2"), "9179842",
+                    ("test:2",), True),
+        MatchRecord("test:1", "Company", ("BELLMAR TRADING LLC", "BELLMAR TRADING LLC", "OOO BELLMAR"), None,
+                    ("test:1",), True),
     ]
     # Ports are not matched (no match_group), nor entities without a name.
     assert [r.id for r in listings.matchable(listed=False, page=page)] == [

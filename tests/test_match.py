@@ -45,6 +45,26 @@ def test_ambiguous_certain_match_is_downgraded():
     assert len(found) == 2 and not any(c.certain for c in found)
 
 
+def test_two_lists_naming_one_company_both_merge_and_one_list_twice_goes_to_review():
+    """Issue 27: the entries of two lists that share a name are one entity, whatever came first; two
+    entries of one list are two (review), also when the entity holds one of them already."""
+    two_lists = [MatchRecord("ofac:1", "Company", ("Alpha Shipping LLC",), None, ("us-ofac-sdn:1",), True),
+                 MatchRecord("ftm:a", "Company", ("Alpha Shipping Ltd", "Alpha Marine"), None, ("ftm:a",), True)]
+    found = match_records(two_lists, [MatchRecord("company:alpha", "Company", ("Alpha Shipping",))])
+    assert len(found) == 2 and all(c.certain for c in found)
+    # the articles' company holds the FtM entry already (merged earlier): the OFAC entry still merges
+    held = MatchRecord("company:alpha", "Company", ("Alpha Shipping", "Alpha Marine"), None, ("ftm:a",))
+    found = match_records([two_lists[0], held], [held])
+    assert [(c.listed, c.certain) for c in found] == [("ofac:1", True)]  # not compared with itself
+    # ... but a second entry of the list it holds is a second entity: review
+    again = MatchRecord("ftm:b", "Company", ("Alpha Shipping",), None, ("ftm:b",), True)
+    found = match_records([again], [held])
+    assert len(found) == 1 and not found[0].certain
+    # an entity holding list entries is compared with list-only entities only
+    other = MatchRecord("company:alpha-2", "Company", ("Alpha Shipping",), None, ("us-ofac-sdn:9",))
+    assert match_records([other], [held]) == []
+
+
 def test_blocking_skips_unrelated_names():
     m = Matcher([MatchRecord(f"l:{i}", "Company", (f"Zzyx{i:05d} Trading",)) for i in range(2000)])
     assert m.match(MatchRecord("e:1", "Company", ("Oboronlogistika",))) == []

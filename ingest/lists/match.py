@@ -8,8 +8,12 @@ Rules, strongest first:
   normalised name or alias on both sides is certain; a close name (rapidfuzz ratio >= the
   threshold) is a candidate.
 - People: the same name is a candidate only (namesakes are common).
-A certain match that is not unique (two listed entries for one extracted entity, or the reverse)
-is downgraded to candidates. Certain matches merge: the listed node's facts (SANCTIONED_BY, OWNED_BY,
+A certain match that is not unique is downgraded to candidates: one listed entry for two extracted
+entities, or two listed entries for one extracted entity — unless those entries come from different
+lists and share a name (two lists naming one company: all merge), and an entry never merges onto an
+entity that already holds an entry of the same list. An extracted entity that holds list entries
+(merged earlier) is matched again, against list-only entities, so the merges do not depend on whether
+an article or a second list came first: the graph is a function of its inputs (issue 27). Certain matches merge: the listed node's facts (SANCTIONED_BY, OWNED_BY,
 aliases, list_ids) move onto the extracted node, so a report shows article evidence and list
 entries together. Candidates are MATCH_CANDIDATE edges (extracted -> listed) with a score and a
 status, reviewed with list_candidates / accept / reject; nothing uncertain is merged silently.
@@ -110,6 +114,8 @@ class Matcher:
         out: list[Candidate] = []
         if rec.imo and rec.label == "Vessel":
             for i in self.by_imo.get(rec.imo, ()):
+                if self.records[i].id == rec.id or (rec.list_ids and not self.records[i].list_only):
+                    continue
                 out.append(Candidate(rec.id, self.records[i].id, 1.0, True, f"IMO {rec.imo}"))
             if out:
                 return out
@@ -124,8 +130,8 @@ class Matcher:
             seen.update(block)
         for i in seen:
             other = self.records[i]
-            if other.id == rec.id:
-                continue
+            if other.id == rec.id or (rec.list_ids and not other.list_only):
+                continue  # itself; an entity holding list entries is compared with list-only ones
             if rec.label == "Vessel" and rec.imo and other.imo and rec.imo != other.imo:
                 continue  # two IMO numbers: two ships, whatever the names say
             score, pair = 0.0, ("", "")
@@ -153,18 +159,39 @@ def match_records(
 ) -> list[Candidate]:
     """Every candidate pair; `certain` only where the pair is unique on both sides."""
     matcher = Matcher(listed, threshold=threshold, groups=groups)
+    extracted = list(extracted)
     found = [c for rec in extracted for c in matcher.match(rec)]
-    per_extracted: dict[str, int] = defaultdict(int)
+    entry = {r.id: (r, forms) for r, forms in zip(matcher.records, matcher.forms)}
+    own = {r.id: r.list_ids for r in extracted}
+    per_extracted: dict[str, list[str]] = defaultdict(list)
     per_listed: dict[str, int] = defaultdict(int)
     for c in found:
         if c.certain:
-            per_extracted[c.extracted] += 1
+            per_extracted[c.extracted].append(c.listed)
             per_listed[c.listed] += 1
+    unique = {x: _one_entity(own.get(x, ()), [entry[i] for i in ids]) for x, ids in per_extracted.items()}
     for c in found:
-        if c.certain and (per_extracted[c.extracted] > 1 or per_listed[c.listed] > 1):
+        if c.certain and (not unique[c.extracted] or per_listed[c.listed] > 1):
             c.certain = False
             c.reason += " (not unique: review)"
     return found
+
+
+def _list_names(list_ids: Iterable[str]) -> set[str]:
+    return {i.split(":", 1)[0] for i in list_ids}
+
+
+def _one_entity(held: tuple[str, ...], entries: list[tuple[MatchRecord, tuple[str, ...]]]) -> bool:
+    """Whether listed entries that all match one extracted entity for certain may all merge onto it
+    (whatever order they came in): each from a list of its own (none of the lists of the entries
+    it holds already), and, when several, sharing a name with each other."""
+    seen = _list_names(held)
+    for rec, _ in entries:
+        lists = _list_names(rec.list_ids)
+        if (len(entries) > 1 and not lists) or lists & seen:
+            return False
+        seen |= lists
+    return all(set(a[1]) & set(b[1]) for k, a in enumerate(entries) for b in entries[k + 1 :])
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -184,7 +211,8 @@ def match_store(store, *, threshold: float = DEFAULT_THRESHOLD) -> MatchSummary:
     listings = store.listings()
     groups = store.ontology.match_groups
     listed = list(listings.matchable(listed=True))
-    extracted = list(listings.matchable(listed=False))
+    # the extracted side: article entities, with those that hold list entries already (see above)
+    extracted = [*listings.matchable(listed=False), *(r for r in listed if not r.list_only)]
     summary = MatchSummary(listed=len(listed), extracted=len(extracted))
     found = match_records(listed, extracted, threshold=threshold, groups=groups)
     rejected = listings.rejected()
