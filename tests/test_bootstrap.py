@@ -112,12 +112,18 @@ def test_gitignore_covers_what_runs_leave():
 
 
 def test_neo4j_is_started_only_for_selected_neo4j_variants():
-    """A test whose `backend` parameter is "neo4j" asks for the server; nothing else does."""
+    """A test whose `backend` parameter is "neo4j", or that carries the `neo4j` marker, asks for the
+    server; nothing else does."""
     class Item:
-        def __init__(self, params):
+        def __init__(self, params, markers=()):
             self.callspec = type("CallSpec", (), {"params": params})() if params is not None else None
+            self.markers = markers
+
+        def get_closest_marker(self, name):
+            return name if name in self.markers else None
 
     assert bootstrap.neo4j_selected([Item({"backend": "embedded"}), Item({"backend": "neo4j"})])
+    assert bootstrap.neo4j_selected([Item(None), Item(None, markers=("neo4j",))])  # docs/neo4j.md's examples
     assert not bootstrap.neo4j_selected([Item({"backend": "embedded"}), Item(None), Item({"runs": 2})])
 
 

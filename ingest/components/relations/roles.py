@@ -20,7 +20,6 @@ from ingest.components.relations.context import SHIP_NOUNS, SentenceContext, Slo
 
 FIELD_LABELS = ("Position", "Reasons", "Function", "Title")
 HEADING = re.compile(r"^\s*\d+\.\s")
-BODIES = {"Company", "Organization", "Agency", "Vessel"}
 COMMAND_VERBS = {"command", "head", "lead", "chair", "direct"}
 USE_FORMS = {"used", "using", "uses", "use"}
 # Words that may stand in a role besides the role nouns ("the Assistant Attorney General", "its owner and CEO").
@@ -32,6 +31,8 @@ ENTRY_LINES = 12
 
 class Roles(SentenceContext):
     EMITS = ('ASSOCIATED_WITH',)
+    # The labels a role's body may have (read per call: a class attribute, not a module constant).
+    BODIES = frozenset({"Company", "Organization", "Agency", "Vessel"})
 
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
@@ -91,7 +92,7 @@ class Roles(SentenceContext):
                 return None
             if any(t.lower_ in SHIP_NOUNS for t in gap) and x.label != "Vessel":
                 return None
-            return x if x.label in BODIES else None
+            return x if x.label in self.BODIES else None
         return None
 
     @staticmethod
@@ -168,7 +169,7 @@ class Roles(SentenceContext):
         last one ("the Justice Department's National Security Division")."""
         if k < hi and doc[k].lower_ == "the":
             k += 1
-        body = next((x for x in slots if x.start == k and x.label in BODIES), None)
+        body = next((x for x in slots if x.start == k and x.label in self.BODIES), None)
         if body is None or (body.end < hi and doc[body.end].is_title and not doc[body.end].is_stop):
             return None   # none, or only the start of a longer name ("the X Coast Guard Cutter Y")
         chain = self._possessor_chain([body], slots, doc, hi)
@@ -214,8 +215,8 @@ class Roles(SentenceContext):
             obj = next((c for c in t.children if c.dep_ == "dobj"), None)
             if subj is None or obj is None or subj.lower_ not in ("he", "she"):
                 continue
-            body = self._slot_at(slots, obj, BODIES) or next(
-                (x for x in slots if x.label in BODIES and any(x.start <= c.i < x.end for c in obj.children if c.dep_ in ("appos", "compound"))), None)
+            body = self._slot_at(slots, obj, self.BODIES) or next(
+                (x for x in slots if x.label in self.BODIES and any(x.start <= c.i < x.end for c in obj.children if c.dep_ in ("appos", "compound"))), None)
             person = self._entry_person(doc, t.i) if body is not None else []
             if person:
                 self._emit(out, "ASSOCIATED_WITH", person, [body], sent, at=t.i, how="a person's register entry: 'he' is the entry's person",
@@ -231,7 +232,7 @@ class Roles(SentenceContext):
             obj = next((c for c in t.children if c.dep_ == "dobj"), None)
             if obj is None or any(c.dep_ == "poss" for c in obj.children):
                 continue
-            used = self._conjoined(doc, slots, obj, BODIES | {"Person"})
+            used = self._conjoined(doc, slots, obj, self.BODIES | {"Person"})
             if not used and obj.lower_ in SHIP_NOUNS:
                 # "using the tanker X": the parse may not hang the name on the noun.
                 used = [x for x in slots if x.start == obj.i + 1 and x.label == "Vessel"]
@@ -241,11 +242,11 @@ class Roles(SentenceContext):
             subj = self._subject(doc, verb.i)
             if subj is None or any(c.dep_ == "auxpass" for c in verb.children):
                 continue
-            users = self._conjoined(doc, slots, subj, BODIES | {"Person"})
+            users = self._conjoined(doc, slots, subj, self.BODIES | {"Person"})
             if not users and subj.dep_ == "attr" and subj.head.lemma_ == "be":
                 # "X is a shipping firm which used the Y": the firm the copula describes
                 cop = next((c for c in subj.head.children if c.dep_ == "nsubj"), None)
-                users = self._conjoined(doc, slots, cop, BODIES | {"Person"}) if cop is not None else []
+                users = self._conjoined(doc, slots, cop, self.BODIES | {"Person"}) if cop is not None else []
             for u in users:
                 for x in used:
                     if x is u:
