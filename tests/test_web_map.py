@@ -151,5 +151,6 @@ def test_alerts_page_lists_unseen_alerts_with_evidence(server, page, requests, t
     page.locator("#mark-all").click()
     page.locator("#no-alerts").wait_for()
     page.goto(base + "/alerts?all=1")
+    page.locator("#alert-list > li.seen").first.wait_for()  # the list is filled by the page's fetch
     assert page.locator("#alert-list > li.seen").count() >= 1
     _local_only(requests)
