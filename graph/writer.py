@@ -308,9 +308,20 @@ SET n.aliases = [x IN coalesce(n.aliases, []) WHERE x IN names],
         # give, then the smallest text. Run after every write of its articles (add, replace,
         # supersede, remove, settle). Left as it is while one of its articles was written
         # before MENTIONS kept names.
+        # A row's `name` (add_article: the name the article gives the entity, which its node
+        # row no longer sets) is set first, as the upsert's SET += did: the last writer's
+        # name, which a listed entity, a ship or one not derived keeps. A row marked `quick`
+        # (an added article, not a replaced or superseded one, whose MENTIONS give the entity
+        # that name too) whose name is the one the entity showed already skips the derivation:
+        # one more article giving the shown name leaves it shown (it was the longest and, of
+        # those, most given and smallest), and reading every MENTIONS of an entity most
+        # articles name (a country, a port) on every write was quadratic (bench/RESULTS.md §17).
         named=f"""UNWIND $rows AS row
 MATCH (n:{entity} {{id: row.id}})
-WHERE (n.listed IS NULL OR n.listed = false){timeless}
+WITH n, row, coalesce(row.quick, false) AND coalesce(n.name = row.name, false) AS s_same
+FOREACH (s_i IN CASE WHEN row.name IS NULL OR n.name = row.name THEN [] ELSE [1] END | SET n.name = row.name)
+WITH n, s_same
+WHERE NOT s_same AND (n.listed IS NULL OR n.listed = false){timeless}
 MATCH (:{art})-[m:{mentions}]->(n)
 WITH n, collect(m.name) AS ns, count(m) AS c
 WHERE size(ns) = c
@@ -452,9 +463,17 @@ class Writer:
             if old:
                 b.run(q.delete_articles, Rows(rows=[{"aid": v.id} for v in old]))
             # The Article goes last among nodes only so that its complete=true lands with the rest.
+            # An entity's name is set by `named` below (the last row's, as SET += would).
+            shown: dict[str, str] = {}
+            ids: set[str] = set(touched)
             for label, items in nodes.items():
                 if label != ARTICLE:
-                    b.upsert_nodes(label, items)
+                    ids.update(row["id"] for row in items)
+                    declared = self.store.ontology.label(label).properties["name"]
+                    for row in items:
+                        if row["name"] is not None:  # checked as the upsert checks its values
+                            shown[row["id"]] = cypher._scalar(row["name"], declared, label)
+                    b.upsert_nodes(label, [{k: v for k, v in row.items() if k != "name"} for row in items])
             # Its name_keys are set, not merged: the keys of this text (a list union over
             # thousands of keys is slow), in the same statement.
             b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS,)))
@@ -464,10 +483,17 @@ class Writer:
                 b.run(q.orphans, Rows(rows=[{"id": i} for i in touched]))
             if old and touched:
                 b.run(q.renamed, Rows(rows=[{"id": i} for i in touched]))
-            named = sorted(set(touched).union(row["id"] for label, items in nodes.items() if label != ARTICLE
-                                              for row in items))
+            # The name this article's MENTIONS give each entity (the last row's, as MERGE keeps).
+            said = {row["end"]: row["name"] for row in rels.get(MENTIONS, ())}
+            named = []
+            for i in sorted(ids):
+                row: dict[str, Any] = {"id": i}
+                if i in shown:
+                    row["name"] = shown[i]
+                    row["quick"] = i not in touched and said.get(i, shown[i]) == shown[i]
+                named.append(row)
             if named:
-                b.run(q.named, Rows(rows=[{"id": i} for i in named]))
+                b.run(q.named, Rows(rows=named))
 
     def remove_articles(self, ids: list[str]) -> Removal:
         """Withdraw stored articles: their share of every relationship (a relationship only they
