@@ -220,3 +220,38 @@ def test_a_line_with_a_statement_after_the_list_is_no_item(nlp):
     got = found(nlp, text)
     assert ("SILVER PIKE", "US Department of State") in got
     assert not any(s == "RED HERON" for s, _ in got)
+
+
+# News wording that names a sanctions body or programme near a name without designating it.
+
+def test_a_panel_on_a_countrys_sanctions_designates_nobody(nlp):
+    # "a panel on <country> sanctions": the country is what the sanctions are on, not a designator,
+    # and the person the apposition names is not their party.
+    text = "The ban is broad, the head of a UN panel on North Korea sanctions, Hugo Grant, said on Monday."
+    assert not found(nlp, text)
+
+
+def test_a_body_named_in_a_clause_on_the_ships_is_not_their_party(nlp):
+    # "a port ban on four ships it found violating Security Council (UNSC) sanctions": the body in
+    # the relative clause is neither designated nor designating.
+    text = ("The United Nations has put a port ban on four ships it found violating Security Council (UNSC) "
+            "sanctions on North Korea, an official said.")
+    assert not any(s in ("UNSC", "UN Security Council", "Security Council") for s, _ in found(nlp, text))
+
+
+def test_a_firm_that_violated_sanctions_is_not_designated(nlp):
+    assert not found(nlp, "Tarvos Shipping Ltd, which violated US sanctions, sold the tanker in 2022.")
+
+
+def test_a_designation_in_a_scene_setting_clause_takes_no_body_from_the_text(nlp):
+    # The group was designated earlier, by a body the sentence does not name; OFAC acts later.
+    text = ("The Office of Foreign Assets Control sanctioned six ship captains on Friday. After the Greywater "
+            "Brigade was designated as a terrorist group in March 2025, OFAC issued a licence for fuel deliveries.")
+    assert not any(s == "Greywater Brigade" for s, _ in found(nlp, text))
+
+
+def test_a_designation_dated_inside_its_reason_keeps_the_body(nlp):
+    # The year belongs to the reason ("for delivering ... in July 2025"), not to the designation.
+    text = ("The Office of Foreign Assets Control sanctioned six ship captains on Friday. Ahmad Brill, captain of "
+            "the tanker ZEPHYR, was sanctioned for delivering oil to the port in July 2025.")
+    assert ("Ahmad Brill", "Office of Foreign Assets Control") in found(nlp, text)

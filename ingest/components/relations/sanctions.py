@@ -23,6 +23,17 @@ from ingest.components.relations.context import (
 # "U.S.-sanctioned", "EU-listed", "UN-designated" as one token; "sanctioned" after a "-" token.
 HYPHEN_CUE = re.compile(r"^(.+?)-(sanctioned|designated|listed)$", re.IGNORECASE)
 HYPHEN_WORDS = {"sanctioned", "designated", "listed"}
+# Past and third-person forms of the evasion verbs ("X, which violated US sanctions"), read only
+# by this family (context.EVASION holds the forms every family shares).
+EVADED = {"violated", "violates", "breached", "breaches", "flouted", "flouts", "skirted", "skirts", "dodged", "dodges",
+          "evades", "circumvents", "busted", "undermined", "undermines", "defied", "defying", "defy", "defies"}
+# Prepositions that make a sanctions noun the topic of a phrase, not an act: "a panel on North
+# Korea sanctions", "talks about sanctions".
+TOPIC_PREPS = {"on", "about", "regarding", "concerning", "over", "into", "with"}
+# Words that lead from a sanctions noun to its party: "sanctions on X", "designations against X",
+# "the designation of X", "sanctions targeting X", "measures imposed on X".
+NOUN_TO_PARTY = {"on", "against", "of", "targeting", "target", "targets", "targeted", "including", "include", "includes",
+                 "included", ":", "onto", "upon"}
 
 
 class Sanctions(SentenceContext):
@@ -72,6 +83,11 @@ class Sanctions(SentenceContext):
             return False
         if slot.label == "Agency" and self.sanction_bodies_re.search(text):
             return False
+        if slot.label == "Agency":
+            # "UNSC", "OFSI": a designating body under its short name (the gazetteer's full name).
+            canonical = bare(doc.user_data.get(INFO, {}).get(span_key(slot.start, slot.end), {}).get("canonical") or "")
+            if canonical and self.sanction_bodies_re.search(canonical):
+                return False
         if span[-1].lower_ in LAW_WORDS:
             return False  # "the International Emergency Economic Powers Act" is a law, not a party
         return slot.keys[0] not in state["warships"]
@@ -391,7 +407,38 @@ class Sanctions(SentenceContext):
         is not the body acting in the rest of the sentence."""
         if not doc.has_annotation("DEP") or doc[i].pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in doc[i].children):
             return False
-        return any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, hi)])
+        return any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, hi)]) or Sanctions._dated_verb(doc, i)
+
+    DATE_PREPS = {"in", "on", "since", "during", "back"}
+    BACKGROUND_MARKS = {"after", "since", "before", "once", "when", "following", "until", "although", "though", "while"}
+
+    @staticmethod
+    def _dated_verb(doc: Doc, i: int) -> bool:
+        """Whether the verb at i carries a year through a date phrase of its own ("was designated
+        as a terrorist group in March 2025"), not one inside a clause it governs ("was
+        sanctioned for delivering oil in July 2025")."""
+        for c in doc[i].children:
+            if c.dep_ == "prep" and c.lower_ in Sanctions.DATE_PREPS and c.i > i:
+                if any(YEAR.match(t.text) for t in c.subtree if not any(a.pos_ == "VERB" and a.i > i for a in t.ancestors if a.i in range(c.i, t.i))):
+                    return True
+            if c.dep_ == "npadvmod" and any(YEAR.match(t.text) for t in c.subtree):
+                return True
+        return False
+
+    @staticmethod
+    def _background(doc: Doc, i: int) -> bool:
+        """Whether the designation at i sits in a clause that sets the scene ("After X was
+        designated as ..., OFAC issued ..."): an earlier act, not the one the text reports."""
+        if not doc.has_annotation("DEP"):
+            return False
+        tok = doc[i]
+        for _ in range(3):
+            if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in Sanctions.BACKGROUND_MARKS for c in tok.children):
+                return True
+            if tok.dep_ not in ("conj",) or tok.head is tok:
+                return False
+            tok = tok.head
+        return False
 
     @staticmethod
     def _modifies_noun(doc: Doc, t: Slot, slots: list[Slot]) -> bool:
@@ -488,7 +535,7 @@ class Sanctions(SentenceContext):
                 # "the (EU-listed) X", "U.S.-sanctioned X": read by _prefixed alone; the words
                 # around the participle say nothing more.
                 continue
-            if self._blocked(doc, lo, i, hi):
+            if self._blocked(doc, lo, i, hi) or any(t.lower_ in EVADED for t in doc[max(lo, i - self.window):min(hi, i + 2)]):
                 self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
             special = self._designated_party(doc, slots, i, kind)
@@ -550,6 +597,9 @@ class Sanctions(SentenceContext):
                     if inc is not None:
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
+                if self._topic_noun(doc, i):
+                    self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
+                    continue
                 before = [s for s in agent_slots if s.end <= i]
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
@@ -569,6 +619,8 @@ class Sanctions(SentenceContext):
                     for extra in self._listed_subject(doc, slots, obj):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
+                if targets and doc.has_annotation("DEP"):
+                    targets = self._reached(doc, i, targets, sent)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
                 if not targets and obj is not None and agents:
                     # "OFAC designated the vessel in 2024": the ship named just before.
@@ -644,6 +696,47 @@ class Sanctions(SentenceContext):
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
                        year=self._year(doc, lo, hi, i), cue=low, denied=denied)
 
+    # Verbs that carry a designation from its cue to the party: "sanctions imposed on X",
+    # "measures targeting X", "designations that include X".
+    CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
+                   "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit"}
+
+    @staticmethod
+    def _topic_noun(doc: Doc, i: int) -> bool:
+        """A sanctions noun that is the topic of a phrase, not an act: "a panel on North Korea
+        sanctions", "talks about sanctions"."""
+        tok = doc[i]
+        return doc.has_annotation("DEP") and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in TOPIC_PREPS
+
+    def _reached(self, doc: Doc, i: int, targets: list, sent) -> list:
+        """The targets the cue at i reaches in the parse: a name in another clause hung on the
+        phrase ("a port ban on four ships it found violating X's sanctions", "designated A,
+        which owns B") is not its party; nor, after a sanctions noun, a name no preposition
+        leads to ("coordinator of a panel on sanctions, X")."""
+        out = []
+        noun = doc[i].pos_ == "NOUN"
+        for t in targets:
+            if not isinstance(t, Slot) or t.keys != [(t.start, t.end)] or not (sent.start <= t.start < sent.end):
+                out.append(t)
+                continue
+            tok, through = doc[t.start:t.end].root, None
+            for _ in range(16):
+                if tok.i == i or tok.head is tok:
+                    break
+                if not (t.start <= tok.i < t.end) and tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("relcl", "ccomp", "advcl", "xcomp", "acl", "csubj", "pcomp") \
+                        and tok.lemma_.lower() not in self.CARRY_VERBS:
+                    through = tok
+                    break
+                tok = tok.head
+            if through is None and noun and t.start > i and not any(
+                    w.lower_ in NOUN_TO_PARTY or (w.pos_ == "VERB" and w.lemma_.lower() in self.CARRY_VERBS) for w in doc[i + 1:t.start]):
+                through = doc[i]
+            if through is not None:
+                self._drop(doc, "SANCTIONED_BY", [t], [], sent, f"the cue '{doc[i].text}' reaches the name only through '{through.text}' (another clause, or no preposition after a noun)")
+                continue
+            out.append(t)
+        return out
+
     @staticmethod
     def _year(doc: Doc, lo: int, hi: int, i: int) -> int | None:
         years = [t for t in doc[lo:hi] if YEAR.match(t.text)]
@@ -696,13 +789,16 @@ class Sanctions(SentenceContext):
         one dated in the words after it ("was designated on 24 September 2019", "in October
         2011") is an earlier action whose designator the sentence does not name: none."""
         tok = doc[i]
-        if state.get("doc_agent") and doc.has_annotation("DEP") and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children):
-            if any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, sent.end)]):
-                return []
-            return state["doc_agent"]
+        passive = doc.has_annotation("DEP") and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children)
+        # An earlier act: dated by a year of its own, or in a clause that sets the scene.
+        earlier = passive and (self._dated_passive(doc, i, sent.end) or self._background(doc, i))
+        if state.get("doc_agent") and passive:
+            return [] if earlier else state["doc_agent"]
         text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
         if any(f" {w} " in text for w in self.us_instruments):
             return [("Country", "United States")]
+        if earlier:
+            return []
         last = state.get("agent")
         if last and 0 < state["sent_no"] - last[1] <= 2:
             return last[0]
