@@ -16,6 +16,7 @@ as a parameter. Results come back as the dataclasses below, never as result rows
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,12 @@ LIST_SOURCE_PREFIX = "list:"  # `source` of a node that only a sanctions list na
 CANDIDATE_TYPE = "MATCH_CANDIDATE"
 PAGE = 5000  # entities per read of matchable(), candidate links per write of add_candidates()
 CHUNK = 2000  # list keys per read of holders()
+
+
+def candidate_id(extracted: str, listed: str) -> str:
+    """A short stable id for a pair, typed in `sanctions-kg matches --accept ID` (made from both
+    ends' ids: when an end is re-keyed, graph/rekey.py makes it again)."""
+    return "m" + hashlib.sha1(f"{extracted}\x1f{listed}".encode()).hexdigest()[:10]
 
 
 @dataclass(frozen=True, slots=True)

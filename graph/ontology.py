@@ -40,6 +40,11 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # What a property does in the reads, declared per property as `role:`; each on exactly one label.
 # A label's `known`: when new articles recognise the names the graph holds for it, with no cue.
 KNOWN = ("always", "listed")
+# A label's `id_name`: which of its names its node id is made from (ingest/resolve.py). Absent:
+# the first name met. `fullest`: the fullest name its articles give (most words, then longest,
+# then the smallest text), whatever order they came in; the node is re-keyed when a later article
+# gives a fuller one (graph/rekey.py).
+ID_NAMES = ("fullest",)
 
 PROPERTY_ROLES = {"ais_dark": "the evidence items of AIS going dark: stats count who went dark"}
 
@@ -71,6 +76,7 @@ class Label:
     key_rules: tuple[str, ...] = ()  # name-key normalisations, applied in order (ingest/resolve.py)
     match_group: str | None = None  # matched against listed entities of the same group
     known: str | None = None  # one of KNOWN: when new articles recognise its stored names with no cue
+    id_name: str | None = None  # one of ID_NAMES: which of its names its node id is made from
 
     @cached_property  # read per extracted entity on the ingest path: worked out once
     def identifiers(self) -> tuple[str, ...]:
@@ -308,6 +314,10 @@ def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
     known = spec.get("known")
     if known is not None and known not in KNOWN:
         raise OntologyError(f"Label {name}: known {known!r} is not one of {', '.join(KNOWN)}.")
+    id_name = spec.get("id_name")
+    if id_name is not None and (id_name not in ID_NAMES or resolve_by is not None):
+        raise OntologyError(f"Label {name}: id_name {id_name!r} is not one of {', '.join(ID_NAMES)}, or the label "
+                            "has resolve_by (its id is then the identifier's). Fix it in graph/ontology.yaml.")
     return Label(
         name,
         spec.get("doc", ""),
@@ -318,6 +328,7 @@ def _label(name: str, spec: dict, common: dict[str, Property]) -> Label:
         key_rules=tuple(spec.get("key_rules") or ()),
         match_group=spec.get("match_group"),
         known=known,
+        id_name=id_name,
     )
 
 

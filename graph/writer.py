@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from graph import cypher, evidence as ev, sources
+from graph import cypher, evidence as ev, rekey, sources
 from graph.cypher import Rows
 from graph.errors import OntologyError
 from graph.ontology import Ontology
@@ -102,6 +102,7 @@ class ArticleFacts:
     article: ArticleRecord
     entities: tuple[EntityFacts, ...] = ()
     relations: tuple[RelationFacts, ...] = ()
+    rekeys: tuple[tuple[str, str], ...] = ()  # (old id, new id) of nodes re-keyed first (graph/rekey.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,7 +458,11 @@ class Writer:
             earlier = sorted(old, key=lambda v: (v.ingested_at or "", v.id))
             nodes[ARTICLE][0][HISTORY] = [h for v in earlier for h in (*v.history, v.record(now))]
         q = self._q
+        if facts.rekeys:  # what was mentioned under an old id is touched under its new one
+            touched = sorted({dict(facts.rekeys).get(i, i) for i in touched})
         with self.store.batch() as b:
+            if facts.rekeys:  # a fuller name re-keys nodes, before the facts that use the new ids
+                rekey.add_rekeys(b, self.store, facts.rekeys)
             if replace or old:
                 self._strip(b, ([aid] if replace else []) + [v.id for v in old])
             if old:

@@ -62,9 +62,10 @@ class IngestSummary:
         }
 
 
-def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> ArticleFacts:
+def article_facts(result: ExtractionResult, *, name_keys: bool = True, rekeys=()) -> ArticleFacts:
     """What one resolved article adds to the graph, as the writer (graph/writer.py) takes it
-    (`name_keys=False`: without the keys of its text, for comparing facts only)."""
+    (`name_keys=False`: without the keys of its text, for comparing facts only; `rekeys`: the
+    nodes its resolution re-keyed, Resolver.renamed, written in its batch first)."""
     onto = load_ontology()  # what goes onto a node or edge: the properties graph/ontology.yaml declares
     doc = result.document
     article = ArticleRecord(
@@ -102,7 +103,7 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True) -> Articl
             date=r.date, certainty=r.certainty,
             properties={p: values[p] for p in onto.rel_type(r.type).own if values.get(p) is not None},
         ))
-    return ArticleFacts(article, tuple(entities), tuple(relations))
+    return ArticleFacts(article, tuple(entities), tuple(relations), tuple(rekeys))
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False,
@@ -252,7 +253,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 try:
                     result = trust.check(document, result)
                     resolver.resolve(result.entities)
-                    facts = article_facts(result)
+                    facts = article_facts(result, rekeys=resolver.renamed)
                     again = document.id in stored
                     # An earlier version of this article (same URL, or same path without one):
                     # replaced in the same batch, its facts withdrawn.
@@ -270,6 +271,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                     raise  # the store is gone: every other article would fail the same way
                 except Exception as exc:  # one bad article must not stop the others
                     summary.failed.append(Skipped(name, f"{type(exc).__name__}: {exc}"))
+                    if resolver.renamed:  # re-keyed in memory, not in the store: start from the store
+                        resolver = article_resolver(store)
             if progress:
                 progress("advance", 1)
     if rescan and base is not None:
@@ -452,8 +455,8 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     # one write: Writer.settle_many) in their order among the full rewrites.
     pending: list[tuple[ExtractionResult, ArticleFacts]] = []
 
-    def rewrite(result: ExtractionResult) -> None:
-        facts = article_facts(result)
+    def rewrite(result: ExtractionResult, rekeys=()) -> None:
+        facts = article_facts(result, rekeys=rekeys)
         write_article(store, result, replace=True, facts=facts)
         if shares is not None:
             shares.wrote(result.document, facts)
@@ -475,15 +478,16 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
             else:
                 result = trust.check(document, result)
                 resolver.resolve(result.entities)
+                rekeys = resolver.renamed
                 # The name keys are computed only for an article that is rewritten in full.
                 facts = article_facts(result, name_keys=False)
-                if shares is not None and shares.same(facts):
+                if not rekeys and shares is not None and shares.same(facts):
                     pending.append((result, facts))
                     if len(pending) >= SETTLE_CHUNK:
                         flush()
                 else:
                     flush()
-                    rewrite(result)
+                    rewrite(result, rekeys)
                 summary.rescanned += 1
             if progress:
                 progress("advance", 1)

@@ -1,7 +1,13 @@
 """Entity resolution: one graph node per real thing, across articles and runs.
 
 Ids are stable and readable: `imo:9161003` for a ship with an IMO number, otherwise
-`<label>:<slug of the normalised name>` (`port:rason`, `company:oboronlogistika`). A new
+`<label>:<slug of the normalised name>` (`port:rason`, `company:oboronlogistika`). For a label
+that declares `id_name: fullest` (people, agencies) the name is the fullest one its articles give
+(most words, then longest, then the smallest text: `fullest`), so the id does not depend on which
+article came first: a node first met as `person:voskin` is re-keyed `person:marek-voskin` when an
+article gives the full name (Resolver.renamed; graph/rekey.py moves every stored copy of the id in
+that article's batch). Two full names of such a label whose words do not hold one another
+("Marek Voskin", "Ilona Voskin") never join through a key they share (the surname). A new
 mention joins an existing node when, within its label, they share an IMO number or a
 normalised key (ingest.normalize.name_keys) that points at exactly one node, and their IMO
 numbers do not disagree. Lookups go through dictionaries keyed by (label, key) — the blocking
@@ -81,6 +87,30 @@ def entity_id(label: str, name: str, identifier: str | None = None) -> str:
     return f"{label.lower()}:{slug(local_key(label, name)) or 'unnamed'}"
 
 
+@cache
+def id_name(label: str) -> str | None:
+    """Which of its names an entity of `label` takes its id from (graph/ontology.yaml `id_name`)."""
+    lab = load_ontology().labels.get(label)
+    return lab.id_name if lab else None
+
+
+def _rank(name_slug: str) -> tuple[int, int, str]:
+    return -name_slug.count("-"), -len(name_slug), name_slug
+
+
+def fullest(*slugs: str) -> str:
+    """The fullest of these id names (slugs): the most words, then the longest, then the smallest."""
+    return min(slugs, key=_rank)
+
+
+def names_clash(a: str, b: str) -> bool:
+    """Whether two id names (slugs) are full names of two different things: both of two words or
+    more, and neither's words hold the other's ("marek-voskin", "ilona-voskin"; not "voskin", nor
+    "marek-voskin" and "marek-ivanovich-voskin")."""
+    wa, wb = set(a.split("-")), set(b.split("-"))
+    return "-" in a and "-" in b and not (wa <= wb or wb <= wa)
+
+
 def entity_keys(label: str, name: str, aliases: list[str] | tuple[str, ...]) -> list[str]:
     """Lookup keys stored on the node: name_keys plus the alias table's canonical form."""
     return list(_entity_keys(label, name, tuple(aliases)))
@@ -101,6 +131,9 @@ class Resolver:
         self.by_ident: dict[str, str] = {}  # "imo:9161003" -> node id
         self.ident_of: dict[str, str] = {}  # node id -> "imo:9161003"
         self.known: set[str] = set()
+        # The nodes the last resolve() re-keyed, (old id, new id), in order: the caller writes them
+        # with that article (ingest.pipeline.article_facts -> graph/rekey.py).
+        self.renamed: list[tuple[str, str]] = []
 
     @classmethod
     def from_store(cls, store) -> "Resolver":
@@ -121,9 +154,28 @@ class Resolver:
             self.by_ident[f"{prop}:{identifier}"] = node_id
             self.ident_of[node_id] = f"{prop}:{identifier}"
 
+    def rekey(self, old: str, new: str, entities=()) -> None:
+        """Node `old` is called `new` from now on (also on `entities` already resolved to it)."""
+        self.renamed = [(a, new if b == old else b) for a, b in self.renamed] + [(old, new)]
+        self.known.discard(old)
+        self.known.add(new)
+        for ids in self.by_key.values():
+            if old in ids:
+                ids.discard(old)
+                ids.add(new)
+        ident = self.ident_of.pop(old, None)
+        if ident:
+            self.ident_of[new] = self.ident_of.get(new, ident)
+            self.by_ident[ident] = new
+        for e in entities:
+            if getattr(e, "id", None) == old:
+                e.id = new
+
     def resolve(self, entities) -> list[str]:
-        """Set `id` on each entity; returns the ids that are new to the resolver."""
+        """Set `id` on each entity; returns the ids that are new to the resolver. The nodes it
+        re-keyed (a fuller name: see the module's docstring) are in `renamed` until the next call."""
         new = []
+        self.renamed = []
         for e in entities:
             keys = entity_keys(e.label, e.name, e.aliases)
             e.keys = keys  # the writer stores these on the node: computed once
@@ -131,16 +183,27 @@ class Resolver:
             value = e.identifiers.get(prop) if prop else None
             ident = f"{prop}:{value}" if value else None
             node_id = self.by_ident.get(ident) if ident else None
+            # The id name this mention gives, for a label whose id is its fullest name.
+            prefix = f"{e.label.lower()}:"
+            own = slug(local_key(e.label, e.name)) if id_name(e.label) == "fullest" else ""
             if node_id is None:
                 main = local_key(e.label, e.name)
                 for k in [main] + [k for k in keys if k != main]:
-                    # a key match never joins two things whose identifiers disagree
-                    hits = {h for h in self.by_key.get((e.label, k), ()) if not (ident and self.ident_of.get(h) not in (None, ident))}
+                    # a key match never joins two things whose identifiers disagree, nor two
+                    # full names that share a word (a surname)
+                    hits = {h for h in self.by_key.get((e.label, k), ()) if not (ident and self.ident_of.get(h) not in (None, ident))
+                            and not (own and h.startswith(prefix) and names_clash(own, h[len(prefix):]))}
                     if len(hits) == 1:
                         node_id = next(iter(hits))
                         break
             if node_id is None:
                 node_id = entity_id(e.label, e.name, value)
+            elif own and node_id.startswith(prefix):
+                better = prefix + fullest(node_id[len(prefix):], own)
+                # (an id another node holds already stays with it: this one keeps its own)
+                if better != node_id and better not in self.known:
+                    self.rekey(node_id, better, entities)
+                    node_id = better
             if node_id not in self.known:
                 new.append(node_id)
             e.id = node_id

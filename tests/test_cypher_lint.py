@@ -160,9 +160,9 @@ def statements() -> list[tuple[str, str]]:
     recorder = _Recorder()
     recorder.counts()
     items += [(f"GraphStore.counts[{i}]", t) for i, t in enumerate(recorder.sent)]
-    from graph import listings, names, watch, writer
+    from graph import listings, names, rekey, watch, writer
 
-    for module in (writer, names, listings, watch):  # statements built from the ontology with f-strings
+    for module in (writer, names, listings, watch, rekey):  # statements built from the ontology with f-strings
         found = module.statements(onto)
         named = found.items() if isinstance(found, dict) else enumerate(found)
         items += [(f"{module.__name__}.statements[{key}]", t) for key, t in named]

@@ -145,14 +145,13 @@ def test_the_shown_names_of_people_and_agencies_do_not_depend_on_the_order_of_ar
     assert seen[0] == seen[1], seen
 
 
-@pytest.mark.xfail(strict=True, reason="issue 27, open: a person's id is made from the first name met "
-                   "(ingest/resolve.py entity_id): met by surname alone first, person:voskin; by full name "
-                   "first, person:marek-voskin. Ids are stored in relationships, exports and review "
-                   "decisions, so re-keying an entity needs a migration, not a write rule")
 def test_the_ids_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+    """A person's id is made from the fullest name the articles give (ingest/resolve.py): met by
+    surname alone first, the node is re-keyed when the full name comes (graph/rekey.py)."""
     seen = _in_both_orders(store, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id "
                                             "ORDER BY id")
-    assert seen[0] and seen[0] == seen[1], seen
+    assert [r["id"] for r in seen[0]] == ["agency:us-department-of-the-treasury", "person:marek-voskin"], seen
+    assert seen[0] == seen[1], seen
 
 
 # -- order of lists: one company in two lists -----------------------------------------------------

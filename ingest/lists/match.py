@@ -25,7 +25,6 @@ Blocking keeps the work linear: a pair is only scored when the two names share a
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from graph.errors import LookupFailed
-from graph.listings import CandidateLink, CandidateRow, MatchRecord
+from graph.listings import CandidateLink, CandidateRow, MatchRecord, candidate_id
 from graph.ontology import load as load_ontology
 from ingest.normalize import normalize_name, strip_legal_form
 
@@ -52,11 +51,6 @@ class Candidate:
     @property
     def candidate_id(self) -> str:
         return candidate_id(self.extracted, self.listed)
-
-
-def candidate_id(extracted: str, listed: str) -> str:
-    """A short stable id for a pair, typed in `sanctions-kg matches --accept ID`."""
-    return "m" + hashlib.sha1(f"{extracted}\x1f{listed}".encode()).hexdigest()[:10]
 
 
 @lru_cache(maxsize=200_000)
