@@ -497,8 +497,8 @@ class Writer:
                     row["name"] = shown[i]
                     row["quick"] = i not in touched and said.get(i, shown[i]) == shown[i]
                 named.append(row)
-            if named:
-                b.run(q.named, Rows(rows=named))
+            if named:  # ids and names checked (the names above): sent as checked parameters
+                b.run(q.named, cypher._params(named, ("id",)))
 
     def remove_articles(self, ids: list[str]) -> Removal:
         """Withdraw stored articles: their share of every relationship (a relationship only they
