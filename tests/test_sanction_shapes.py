@@ -255,3 +255,39 @@ def test_a_designation_dated_inside_its_reason_keeps_the_body(nlp):
     text = ("The Office of Foreign Assets Control sanctioned six ship captains on Friday. Ahmad Brill, captain of "
             "the tanker ZEPHYR, was sanctioned for delivering oil to the port in July 2025.")
     assert ("Ahmad Brill", "Office of Foreign Assets Control") in found(nlp, text)
+
+
+# Lists in news reports of a designation.
+
+def test_the_x_company_is_a_name_not_a_modifier(nlp):
+    got = found(nlp, "OFAC designated the Corvel Trading company and the Selkirk Marine company on Monday.")
+    assert {("Corvel Trading", "Office of Foreign Assets Control"), ("Selkirk Marine", "Office of Foreign Assets Control")} <= got
+
+
+def test_a_list_with_place_modifiers_of_two_words(nlp):
+    # "A and Marshall Islands-registered B": the place modifier does not end the list.
+    text = ("The UK sanctioned two firms on Monday. The sanctions also target Panama-registered Osprey Tide Shipping "
+            "and Marshall Islands-registered Calder Run Shipping.")
+    got = found(nlp, text)
+    assert {("Osprey Tide Shipping", "United Kingdom"), ("Calder Run Shipping", "United Kingdom")} <= got
+
+
+def test_designated_companies_included(nlp):
+    text = ("OFAC designated six companies on Monday. Designated companies included Ferrand Oil Trading and "
+            "Bellmere Shipping LLC. Vessels that were identified as blocked property included vessels named "
+            "Corla Bay and Ivory Tern.")
+    got = found(nlp, text)
+    assert {(s, "Office of Foreign Assets Control") for s in ("Ferrand Oil Trading", "Bellmere Shipping LLC",
+                                                           "Corla Bay", "Ivory Tern")} <= got
+
+
+def test_among_the_sanctioned_tankers(nlp):
+    got = found(nlp, "The EU listed 27 ships on Monday. Among the sanctioned tankers were the Corla Bay and the Ivory Tern.")
+    assert {("Corla Bay", "European Union"), ("Ivory Tern", "European Union")} <= got
+
+
+def test_a_delivery_to_sanctioned_firms_designates_none_of_them(nlp):
+    # The sanctioned firms are the tanker's customers; the sentence does not say who designated them.
+    text = ("OFAC designated six companies on Monday. The tanker Opal Rain delivered fuel to sanctioned entities "
+            "including Tarvos Shipping Ltd. Banks that traded with sanctioned firms include Halden Bank.")
+    assert not any(s in ("Tarvos Shipping Ltd", "Halden Bank", "Opal Rain") for s, _ in found(nlp, text))

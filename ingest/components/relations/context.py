@@ -91,9 +91,23 @@ def list_gap(gap) -> bool:
         elif depth <= 0 and t.lower_ not in LIST_GAP_WORDS and not (
                 t.text == "-" and k + 1 < len(gap) and gap[k + 1].lower_ in PLACE_MODIFIERS) and not (
                 t.lower_ in PLACE_MODIFIERS and k > 0 and gap[k - 1].text == "-") and not (
-                k + 2 < len(gap) and gap[k + 1].text == "-" and gap[k + 2].lower_ in PLACE_MODIFIERS):
+                k + 2 < len(gap) and gap[k + 1].text == "-" and gap[k + 2].lower_ in PLACE_MODIFIERS) and not (
+                _place_prefix(gap, k)):
             return False
     return True
+
+
+def _place_prefix(gap, k: int) -> bool:
+    """Whether gap[k] is a word of a place name of up to three words written as a modifier
+    ("Marshall Islands-registered", "Saint Kitts and Nevis-flagged")."""
+    if not gap[k].text[:1].isupper() and gap[k].lower_ != "and":
+        return False
+    for j in range(k + 1, min(k + 5, len(gap) - 1)):
+        if gap[j].text == "-":
+            return gap[j + 1].lower_ in PLACE_MODIFIERS
+        if not (gap[j].text[:1].isupper() or gap[j].lower_ == "and"):
+            return False
+    return False
 
 
 def _line_start(text: str, idx: int) -> bool:

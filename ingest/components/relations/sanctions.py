@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from ingest.components.common import INFO, country_of, span_key
 from ingest.components.relations.context import (
-    CLAUSE_STOPS, EVASION, IDENTIFY, LAW_WORDS, PLACE_MODIFIERS, YEAR, SentenceContext, Slot, bare, inflect, list_gap, typed_back_reference, word_re,
+    CLAUSE_STOPS, COMPANY_NOUNS, EVASION, IDENTIFY, LAW_WORDS, PLACE_MODIFIERS, YEAR, SentenceContext, Slot, bare, inflect, list_gap, typed_back_reference, word_re,
 )
 
 
@@ -449,6 +449,8 @@ class Sanctions(SentenceContext):
             return False
         root = doc[t.start:t.end].root
         head = root.head
+        if head.lower_ in COMPANY_NOUNS and t.label == "Company":
+            return False  # "the X Trading company": the noun only says what X is
         return root.dep_ == "compound" and head.i >= t.end and head.pos_ == "NOUN" and not any(x.start <= head.i < x.end for x in slots)
 
     def _back_party(self, doc: Doc, tok, state: dict) -> list[Slot]:
@@ -538,6 +540,21 @@ class Sanctions(SentenceContext):
             if self._blocked(doc, lo, i, hi) or any(t.lower_ in EVADED for t in doc[max(lo, i - self.window):min(hi, i + 2)]):
                 self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
+            incl = self._inclusion(doc, slots, i, hi)
+            if incl:
+                # "Designated companies included A and B", "Among the sanctioned vessels were A and
+                # B": the body that designated in the text (the notice's, or one in the two
+                # sentences before, or the one the sentence quotes).
+                incl = [t for t in incl if self._is_named(doc, t, state)]
+                said = [a for a in agent_slots if any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end])]
+                last = state.get("agent")
+                agents = said[:1] or state.get("doc_agent") or (last[0] if last and 0 < state["sent_no"] - last[1] <= 2 else [])
+                if agents and incl:
+                    self._emit(out, "SANCTIONED_BY", incl, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+                               how="the names a designated group includes; designator: the text's", year=self._year(doc, lo, hi, i), cue=low)
+                elif incl:
+                    self._drop(doc, "SANCTIONED_BY", incl, [], sent, "a designated group's names, but no body designates in the text")
+                continue
             special = self._designated_party(doc, slots, i, kind)
             if special is not None:
                 # "X, a designated terrorist organization" / "X, an individual subject to
@@ -616,9 +633,10 @@ class Sanctions(SentenceContext):
                 if obj is not None:
                     # Objects coordinated across a relative clause ("designated A, which ..., and B"),
                     # and a list the parse hung on the first name as an apposition.
-                    for extra in self._listed_subject(doc, slots, obj):
+                    for extra in self._listed_subject(doc, slots, obj) + self._company_nouns(doc, slots, obj):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
+                    targets.sort(key=lambda x: x.start)
                 if targets and doc.has_annotation("DEP"):
                     targets = self._reached(doc, i, targets, sent)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
@@ -699,7 +717,65 @@ class Sanctions(SentenceContext):
     # Verbs that carry a designation from its cue to the party: "sanctions imposed on X",
     # "measures targeting X", "designations that include X".
     CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
-                   "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit"}
+                   "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit",
+                   "name", "call", "know", "rename", "flag"}  # and the naming verbs: "vessels named X", "a tanker called X"
+
+    def _company_nouns(self, doc: Doc, slots: list[Slot], tok) -> list[Slot]:
+        """The names of coordinated "the X company and the Y company" objects: the parse makes
+        the common noun the object and the name its compound."""
+        out, todo, seen = [], [tok], set()
+        while todo:
+            t = todo.pop()
+            if t.i in seen:
+                continue
+            seen.add(t.i)
+            if t.lower_ in COMPANY_NOUNS:
+                for c in t.children:
+                    if c.dep_ == "compound":
+                        hit = self._slot_at(slots, c, {"Company"}, follow_appos=False)
+                        if hit is not None and hit not in out:
+                            out.append(hit)
+            todo.extend(c for c in t.children if c.dep_ == "conj")
+        return out
+
+    def _inclusion(self, doc: Doc, slots: list[Slot], i: int, hi: int) -> list[Slot] | None:
+        """The names a designated group is said to include: the cue describes a plural common
+        noun ("designated companies", "vessels placed on the SDN list") that is the subject of
+        "include" ("... included A and B", "... include: A, B") or follows "among" ("Among the
+        designated vessels were A and B", "Among the sanctioned tankers, the A ..."). None when
+        the cue is not used so."""
+        if not doc.has_annotation("DEP"):
+            return None
+        tok = doc[i]
+        if tok.dep_ not in ("amod", "acl") or tok.i > tok.head.i + 8:
+            return None
+        noun = tok.head
+        if noun.pos_ != "NOUN" or noun.tag_ != "NNS" or any(x.start <= noun.i < x.end for x in slots):
+            return None
+        verb = noun.head
+        labels = self.sanction_targets
+        if noun.dep_ == "nsubj" and verb.lemma_ in ("include", "comprise"):
+            out = []
+            for c in verb.children:
+                if c.dep_ in ("dobj", "attr", "oprd"):
+                    out += [x for x in self._listed_subject(doc, slots, c) if x not in out]
+            colon = next((j for j in range(verb.i + 1, min(verb.i + 3, hi)) if doc[j].text == ":"), None)
+            if colon is not None:
+                out += [x for x in self._group_right(slots, colon + 1, labels, doc, hi) if x not in out]
+                out += [x for x in self._semicolon_items(doc, slots, colon, hi, labels) if x not in out]
+            return sorted(out, key=lambda x: x.start)
+        if noun.dep_ == "pobj" and verb.lower_ == "among" and verb.dep_ == "prep" and verb.i < tok.i:
+            main = verb.head
+            out = []
+            for c in main.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "attr") and c.i > noun.i:
+                    out += [x for x in self._listed_subject(doc, slots, c) if x not in out]
+                    # "the Panama-flagged tanker A": the name the parse made a second subject
+                    out += [x for x in slots if x.label in labels and x not in out and c.i < x.start and x.end - 1 < main.i
+                            and all(t.i == x.end - 1 or t.head.i in range(x.start, x.end) for t in doc[x.start:x.end])
+                            and doc[x.end - 1].head.i == main.i]
+            return sorted(out, key=lambda x: x.start)
+        return None
 
     @staticmethod
     def _topic_noun(doc: Doc, i: int) -> bool:
