@@ -274,6 +274,12 @@ def build_result(document: Document, doc) -> ExtractionResult:
         if when:
             last = when
         relate(item.type, item.sources, item.targets, item.props, item.sent, when, "stated", relations)
+    # ASSOCIATED_WITH is a tie "without a clearer type": none where the same two entities are
+    # joined by a typed relation of the article ("HDSL, a front for Y ... HDSL acts on behalf of Y").
+    typed = {frozenset(((r.source, r.source_label), (r.target, r.target_label))) for r in relations
+             if r.type in ("OWNED_BY", "OPERATED_BY", "PART_OF")}
+    relations = [r for r in relations if not (r.type == "ASSOCIATED_WITH" and frozenset(
+        ((r.source, r.source_label), (r.target, r.target_label))) in typed)]
     # Denied statements ("was not sanctioned by"), kept aside by the relations component: the
     # same ends and checks, certainty "denied"; they never become relations (graph/claims.py).
     denials: list[Relation] = []

@@ -99,12 +99,19 @@ def test_his_companies_are_not_read_as_used(nlp):
 
 def test_a_role_in_apposition_or_as_a_title_ties_the_person_to_the_body(nlp):
     text = ("Maria Lopez, a spokesperson for the Department of State, said the tankers carried oil. "
-            "Assistant Attorney General John Doe of the Justice Department's National Security Division announced "
-            "the seizure. Ivan Petrov, the CEO of Harrow Bay Shipping Ltd, denied the claims.")
+            "Chief Executive John Kessler of the Harrow Bay Shipping Company announced the sale. "
+            "Ivan Petrov, the CEO of Copperfield Maritime Inc, denied the claims.")
     got = ties(nlp, text)
     assert ("Maria Lopez", "US Department of State") in got
-    assert ("John Doe", "National Security Division") in got
-    assert ("Ivan Petrov", "Harrow Bay Shipping Ltd") in got
+    assert ("John Kessler", "Harrow Bay Shipping Company") in got
+    assert ("Ivan Petrov", "Copperfield Maritime Inc") in got
+
+
+def test_an_officials_title_before_the_name_is_no_tie(nlp):
+    # Near miss of the above: the title names an official of an agency (the dev gold ties none).
+    text = ("Assistant Attorney General John Doe of the Justice Department's National Security Division announced "
+            "the seizure. Under Secretary Anna Vole of the Treasury said the tanker Grey Wolf carried oil.")
+    assert not {(s, t) for s, t in ties(nlp, text) if s in ("John Doe", "Anna Vole")}
 
 
 def test_a_word_that_is_no_role_ties_nobody(nlp):
@@ -161,3 +168,45 @@ def test_an_entry_whose_other_names_are_people_stays_a_person(nlp):
             "Date of birth: 4.4.1966\n"
             "Reasons: Harlan Frost is the CEO of Grey Gull Shipping Company.\n")
     assert "Company" not in labels_of(nlp, text, "Harlan Frost")
+
+
+# -- ties read from the parse ("ties to", "linked to", "on behalf of"): who holds the tie -------
+
+def test_the_named_holder_of_a_tie_is_tied(nlp):
+    text = ("Coral Bay Shipping Co., which has links to the Islamic Revolutionary Guard Corps, managed the tanker. "
+            "Grey Gull Maritime Inc, a company affiliated with Kestrel Holdings Ltd, bought a tanker. "
+            "Prosecutors said Peter Wong, who was working for Harbin Marine Ltd at the time, arranged the transfer.")
+    got = ties(nlp, text)
+    assert ("Coral Bay Shipping Co", "Islamic Revolutionary Guard Corps") in got or (
+        "Coral Bay Shipping Co.", "Islamic Revolutionary Guard Corps") in got
+    assert ("Grey Gull Maritime Inc", "Kestrel Holdings Ltd") in got
+    assert ("Peter Wong", "Harbin Marine Ltd") in got
+
+
+def test_ships_sanctioned_over_their_ties_are_the_holders(nlp):
+    got = ties(nlp, "In 2023 the United States sanctioned the tankers Grey Wolf, Blue Heron and Red Fox over their "
+                    "ties to Delmar Logistics OOO.")
+    assert {("Grey Wolf", "Delmar Logistics OOO"), ("Blue Heron", "Delmar Logistics OOO"), ("Red Fox", "Delmar Logistics OOO")} <= got
+    assert not any(s == "United States" for s, _ in got)
+
+
+def test_a_tie_of_something_unnamed_is_nobodys(nlp):
+    # The tie belongs to "the network" or to "vessels", not to the party named before the cue.
+    text = ("The State Department offered a reward for information on the network's dealings with the Islamic "
+            "Revolutionary Guard Corps. Treasury official Anna Vole said the network had ties to the Houthis. "
+            "Marlin Shipping Co and vessels linked to it were sanctioned by the UN Security Council.")
+    got = ties(nlp, text)
+    assert not any(t in ("Islamic Revolutionary Guard Corps", "Houthis", "UN Security Council") for _, t in got)
+
+
+def test_in_connection_with_and_acting_for_the_state_are_no_ties(nlp):
+    # Legal idioms: a seizure "in connection with" a firm, a prosecutor "on behalf of" the state.
+    text = ("The tanker Blue Heron was seized in connection with Nordvik Trading LLC. "
+            "Assistant U.S. Attorney Mary Kline, on behalf of the United States, filed the complaint.")
+    assert not ties(nlp, text)
+
+
+def test_a_tie_named_beside_a_typed_relation_is_not_repeated(nlp):
+    # ASSOCIATED_WITH is for a tie without a clearer type: the owner is not tied again.
+    text = "Tern Shipping Lines is owned by Marlin Holding Co. Tern Shipping Lines acts on behalf of Marlin Holding Co."
+    assert not ties(nlp, text)

@@ -344,6 +344,8 @@ class SentenceContext:
         if not doc.has_annotation("DEP"):
             return True
         obj = next((c for c in doc[prep].children if c.dep_ == "pobj"), None)
+        if obj is not None and not slot.start <= obj.i < slot.end and obj.pos_ == "PRON":
+            return False   # "vessels linked to it": the object is a pronoun, not a name further on
         if obj is None or slot.start <= obj.i < slot.end or obj.pos_ != "NOUN":
             return True
         return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))

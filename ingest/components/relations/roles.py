@@ -177,8 +177,8 @@ class Roles(SentenceContext):
 
     def _titled(self, doc, sent, slots, out) -> None:
         """A person named with a role in a body: "X, the CEO of Y", "X, a spokesperson for Y",
-        "Assistant Attorney General X of Y": the person is ASSOCIATED_WITH the body (a ship only
-        for its captain or master). ("Treasury Deputy Secretary X", a title naming the body before
+        "Chief Executive X of Y": the person is ASSOCIATED_WITH the body (a ship only for its
+        captain or master; an agency not for a title before the name, which names an official). ("Treasury Deputy Secretary X", a title naming the body before
         the name, is left out: measured on the dev set, the gold does not tie officials so.)"""
         lo, hi = sent.start, sent.end
         for p in slots:
@@ -200,6 +200,10 @@ class Roles(SentenceContext):
                 if k < p.start and self._role_words_only(doc[k:p.start]):
                     body = self._body_at(doc, slots, p.end + 1, hi)
                     how = "title before the person's name"
+                    if body is not None and body.label == "Agency":
+                        # "Assistant Attorney General X of the Y Division", "Under Secretary X of
+                        # the Treasury": an official's title; the dev gold ties no official so
+                        body = None
             if body is None or (body.label == "Vessel" and not any(t.lower_ in ("captain", "master", "commander") for t in doc[p.start - 4 if p.start >= 4 else 0:body.start])):
                 continue
             # (a role named with the name is stated, whatever the sentence goes on to say about the person)
