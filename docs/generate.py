@@ -422,7 +422,9 @@ PART_OF, ASSOCIATED_WITH. Every relationship carries `articles` (ids), `evidence
 
 The same file declares behaviour: identifiers and their formats (`imo` with its check digit,
 validated in `graph/formats.py`), which properties a report lists, how names resolve to one node
-(`resolve_by`, `key_rules`), which labels are matched against sanctions lists (`match_group`), which labels' stored
+(`resolve_by`, `key_rules`) and which name a node's id is made from (`id_name: fullest`: the fullest
+name its articles give, whatever order they came in; a node first met by a shorter name is
+re-keyed, with every stored copy of its id, when a fuller one comes), which labels are matched against sanctions lists (`match_group`), which labels' stored
 names new articles recognise with no cue (`known: always`, or `listed` only when a list names
 the entity),
 and what each relationship type means to the reads (`roles`: ownership, control, exposure,
@@ -456,7 +458,7 @@ def model_text() -> str:
     out += [f"| `{k}` | {v.get('type', '')} | {_cell(v.get('doc'))} |" for k, v in spec["entity_properties"].items()]
     out += ["", "## Labels", ""]
     for name, label in spec["labels"].items():
-        behaviour = [f"{key}: `{label[key]}`" for key in ("resolve_by", "key_rules", "match_group", "known") if label.get(key)]
+        behaviour = [f"{key}: `{label[key]}`" for key in ("resolve_by", "key_rules", "id_name", "match_group", "known") if label.get(key)]
         out += [f"### {name}", "", _cell(label.get("doc")) + ("." if label.get("doc") else ""), ""]
         if behaviour:
             out += ["Behaviour: " + "; ".join(behaviour) + ".", ""]

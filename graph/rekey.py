@@ -61,6 +61,12 @@ def statements(onto: Ontology) -> dict[str, str]:
         "watch": f"UNWIND $rows AS row MATCH (w:{w} {{id: row.old}}) SET w.id = row.id, w.target = row.target, w.known = row.known",
         "alert_watch": f"UNWIND $rows AS row MATCH (x:{a} {{watch: row.old}}) SET x.watch = row.new",
         "alert_subject": f"UNWIND $rows AS row MATCH (x:{a}) WHERE x.subject = row.old SET x.subject = row.new",
+        "taken": f"UNWIND $ids AS id MATCH (n:{e} {{id: id}}) RETURN n.id AS id",
+        # The entities articles `aids` mention (not those a list names: they keep their id), with
+        # the names the other articles give them (MENTIONS.name, one per article).
+        "left": (f"MATCH (a:{art})-[:{mentions}]->(n:{e}) WHERE a.id IN $aids AND (n.listed IS NULL OR n.listed = false) "
+                 f"WITH DISTINCT n OPTIONAL MATCH (b:{art})-[m:{mentions}]->(n) WHERE NOT b.id IN $aids "
+                 "RETURN n.id AS id, labels(n) AS labels, collect(m.name) AS names ORDER BY id"),
     }
 
 
@@ -84,14 +90,26 @@ def fact_key(key: str, new: dict[str, str]) -> str:
     return "|".join(new.get(part, part) for part in key.split("|"))
 
 
+def names_left(store: GraphStore, aids: Iterable[str]) -> dict[str, tuple[str | None, list[str]]]:
+    """Entity id -> (label, names) of the entities the articles `aids` mention, but those a list
+    names: the names the other articles give each (none: no other article mentions it). What
+    ingest/lifecycle.py works out an entity's id from once the articles are withdrawn."""
+    rows = store.run(_q(store.ontology)["left"], {"aids": sorted(set(aids))}, timeout=600).rows
+    return {r["id"]: (store.ontology.label_of(r["labels"]), [n for n in r["names"] if n]) for r in rows}
+
+
 def add_rekeys(b: Batch, store: GraphStore, rekeys: Iterable[tuple[str, str]]) -> None:
     """Add to batch `b` the re-keying of each node (old id, new id) and of every stored copy of
     its id (see the module's docstring). Reads what it needs first; writes nothing itself.
-    Each new id must be free, and no old id another's new one (ingest/resolve.py makes them so)."""
+    A node whose new id another node holds keeps its own; no old id may be another's new one."""
     new = {old: now for old, now in rekeys if old != now}
     if not new:
         return
     q = _q(store.ontology)
+    for r in store.run(q["taken"], {"ids": sorted(set(new.values()))}).rows:
+        new = {old: now for old, now in new.items() if now != r["id"]}
+    if not new:
+        return
     pairs = [{"old": old, "new": now} for old, now in new.items()]
     links = store.run(q["links"], {"ids": sorted(new)}).rows
     watches = store.run(q["watches"]).rows

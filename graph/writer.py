@@ -500,10 +500,11 @@ class Writer:
             if named:  # ids and names checked (the names above): sent as checked parameters
                 b.run(q.named, cypher._params(named, ("id",)))
 
-    def remove_articles(self, ids: list[str]) -> Removal:
+    def remove_articles(self, ids: list[str], *, rekeys=()) -> Removal:
         """Withdraw stored articles: their share of every relationship (a relationship only they
         stated goes), their MENTIONS and AIS-dark items, their nodes, and the entities nothing
-        else holds any more; facts another article or a list also states stay. One batch."""
+        else holds any more; facts another article or a list also states stay. One batch, which
+        ends with `rekeys` (old id, new id: an id made from a name only they gave, graph/rekey.py)."""
         found = self.stored_versions(sorted(set(ids)))
         removal = Removal(articles=found)
         aids = [v.id for v in found]
@@ -519,6 +520,8 @@ class Writer:
                 b.run(self._q.orphans, Rows(rows=[{"id": i} for i in touched]))
                 b.run(self._q.renamed, Rows(rows=[{"id": i} for i in touched]))
                 b.run(self._q.named, Rows(rows=[{"id": i} for i in touched]))
+            if rekeys:
+                rekey.add_rekeys(b, self.store, rekeys)
         removal.entities_removed = entities - self.entity_count()
         stated = int(shared[0]["stated"] or 0) if shared else 0
         removal.relationships_kept = int(shared[0]["shared"] or 0) if shared else 0

@@ -57,9 +57,14 @@ def _spellings(path: str) -> list[str]:
 
 def remove_article(store, ref: str) -> Removal:
     """Withdraw the article `ref` names (find_article) and every fact only it supported."""
+    from graph.rekey import names_left
+    from ingest.resolve import ids_from_names
+
     article = find_article(store, ref)
     with store.ingest_lock():
-        return store.writer().remove_articles([article.id])
+        # An id made from a name only this article gave is made again from the names left.
+        rekeys = ids_from_names(names_left(store, [article.id]))
+        return store.writer().remove_articles([article.id], rekeys=rekeys)
 
 
 __all__ = ["find_article", "remove_article"]

@@ -111,6 +111,20 @@ def names_clash(a: str, b: str) -> bool:
     return "-" in a and "-" in b and not (wa <= wb or wb <= wa)
 
 
+def ids_from_names(found: dict[str, tuple[str | None, list[str]]]) -> list[tuple[str, str]]:
+    """(old id, new id) for the entities of `found` (id -> (label, names its articles give))
+    whose label takes its id from the fullest name and whose id is not the one those names make:
+    after articles were withdrawn (graph/rekey.py names_left). An entity no name is left for keeps its id."""
+    out = []
+    for node_id, (label, names) in sorted(found.items()):
+        if not label or id_name(label) != "fullest" or not node_id.startswith(f"{label.lower()}:"):
+            continue
+        slugs = [s for s in (slug(local_key(label, n)) for n in names) if s]
+        if slugs and f"{label.lower()}:{fullest(*slugs)}" != node_id:
+            out.append((node_id, f"{label.lower()}:{fullest(*slugs)}"))
+    return out
+
+
 def entity_keys(label: str, name: str, aliases: list[str] | tuple[str, ...]) -> list[str]:
     """Lookup keys stored on the node: name_keys plus the alias table's canonical form."""
     return list(_entity_keys(label, name, tuple(aliases)))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from _lists_fixtures import OFAC
+from stores import clear
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = str(Path(sys.executable).with_name("sanctions-kg"))
@@ -78,11 +79,7 @@ def _graph(store) -> tuple[list, list, list]:
     return nodes, rels, twice
 
 
-def _empty(store) -> None:
-    store.run("MATCH (n) DETACH DELETE n", write=True)
-
-
-def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_arg):
+def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, backend, db_arg):
     """The issue: two simultaneous `import-sanctions` of one OFAC list left duplicate list
     nodes. The embedded store's runs take turns (its ingest lock); on Neo4j both write at once,
     MERGEd on ids under uniqueness constraints."""
@@ -91,7 +88,7 @@ def test_two_imports_of_one_list_at_once_give_the_graph_of_one_import(store, db_
     one = _graph(store)
     assert one[0] and one[1] and not one[2]
     for attempt in range(2):
-        _empty(store)
+        clear(backend, store)
         procs = [subprocess.Popen([CLI, "--db", db_arg, "import-sanctions", str(OFAC)], cwd=ROOT, env=_env(),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
         for p in procs:
@@ -119,7 +116,7 @@ ORDER_TEXTS = {
 }
 
 
-def _in_both_orders(store, tmp_path, query: str) -> list[list[dict]]:
+def _in_both_orders(store, backend, tmp_path, query: str) -> list[list[dict]]:
     """The rows of `query` after ingesting ORDER_TEXTS one by one forward, then (on an emptied
     store) in reverse."""
     from ingest.pipeline import ingest_paths
@@ -128,27 +125,27 @@ def _in_both_orders(store, tmp_path, query: str) -> list[list[dict]]:
         (tmp_path / name).write_text(text, encoding="utf-8")
     seen = []
     for order in (sorted(ORDER_TEXTS), sorted(ORDER_TEXTS, reverse=True)):
-        _empty(store)
+        clear(backend, store)
         for name in order:
             ingest_paths(store, [str(tmp_path / name)])
         seen.append(store.run(query).rows)
     return seen
 
 
-def test_the_shown_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+def test_the_shown_names_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, backend, tmp_path):
     """The shown name is derived from the names all its articles give (the longest, then the one
     most articles give, then the smallest text), not the last article written."""
-    seen = _in_both_orders(store, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency "
+    seen = _in_both_orders(store, backend, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency "
                                             "RETURN labels(n) AS labels, n.name AS name ORDER BY name")
     names = [(sorted(set(r["labels"]) - {"Entity"}), r["name"]) for r in seen[0]]
     assert sorted(names) == [(["Agency"], "U.S. Department of the Treasury"), (["Person"], "Marek Voskin")], names
     assert seen[0] == seen[1], seen
 
 
-def test_the_ids_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, tmp_path):
+def test_the_ids_of_people_and_agencies_do_not_depend_on_the_order_of_articles(store, backend, tmp_path):
     """A person's id is made from the fullest name the articles give (ingest/resolve.py): met by
     surname alone first, the node is re-keyed when the full name comes (graph/rekey.py)."""
-    seen = _in_both_orders(store, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id "
+    seen = _in_both_orders(store, backend, tmp_path, "MATCH (n:Entity) WHERE n:Person OR n:Agency RETURN n.id AS id "
                                             "ORDER BY id")
     assert [r["id"] for r in seen[0]] == ["agency:us-department-of-the-treasury", "person:marek-voskin"], seen
     assert seen[0] == seen[1], seen
@@ -169,7 +166,7 @@ LIST_ARTICLE = ("Published: 2025-04-01\nFreight firm in the spotlight\n\nVelmar 
                 "through Quellmouth last spring, port records show. Velmar Logistika OOO did not reply.\n")
 
 
-def test_two_lists_naming_one_company_give_one_graph_whatever_the_order(store, tmp_path):
+def test_two_lists_naming_one_company_give_one_graph_whatever_the_order(store, backend, tmp_path):
     from graph.export import iter_nodes, iter_relationships
     from ingest.lists.importer import import_sanctions
     from ingest.pipeline import ingest_paths
@@ -185,7 +182,7 @@ def test_two_lists_naming_one_company_give_one_graph_whatever_the_order(store, t
              "article": lambda: ingest_paths(store, [str(tmp_path / "a.txt")])}
     graphs = []
     for order in (["ofac", "ftm", "article"], ["article", "ftm", "ofac"]):
-        _empty(store)
+        clear(backend, store)
         for step in order:
             steps[step]()
         graphs.append((sorted(n["id"] for n in iter_nodes(store) if "Article" not in n["labels"]),

@@ -149,3 +149,16 @@ def test_re_keying_moves_denials_and_alerts_and_is_a_no_op_done_twice(store):
         (item,) = snap["nodes"]["company:velk-marine"][1]["denials"]
         assert '"target":"person:orlena-dravic"' in item and item.replace("orlena-dravic", "dravic") == denial
         assert snap["nodes"]["al-1"][1]["subject"] == "person:orlena-dravic"
+
+
+def test_withdrawing_the_article_that_gave_the_full_name_makes_the_id_from_the_names_left(store, backend, tmp_path):
+    """Ingest both, remove the full-name article: the graph of the bare article alone."""
+    from ingest.lifecycle import remove_article
+
+    p = _write(tmp_path, {"bare.txt": BARE, "full.txt": FULL})
+    _ingest(store, p["bare.txt"])
+    alone = snapshot_as_sets(store)
+    _ingest(store, p["full.txt"])
+    remove_article(store, _article_id(store, "River port reopens"))
+    assert _people(store) == [("person:dravic", "Dravic")]
+    assert snapshot_as_sets(store) == alone, diff(snapshot_as_sets(store), alone)

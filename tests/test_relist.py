@@ -13,6 +13,7 @@ from graph import evidence
 from ingest.lists.importer import import_sanctions
 from reliability_helpers import diff
 from reliability_helpers import snapshot as _snapshot
+from stores import clear
 
 LISTS = Path(__file__).parent / "data" / "lists"
 V1, V2 = LISTS / "relist_v1", LISTS / "relist_v2"
@@ -34,10 +35,6 @@ def snapshot(store) -> dict:
     nodes = {k: (labels, {p: v for p, v in props.items() if not ("Rescan" in labels and p == "since")})
              for k, (labels, props) in snap["nodes"].items()}
     return {"nodes": nodes, "rels": snap["rels"]}
-
-
-def _empty(store) -> None:
-    store.run("MATCH (n) DETACH DELETE n", write=True)
 
 
 def _article(tmp_path: Path) -> Path:
@@ -62,7 +59,7 @@ def _vessel(store, imo: str) -> dict:
     return res.rows[0]["p"]
 
 
-def test_reimport_of_a_changed_list_equals_a_fresh_import(store):
+def test_reimport_of_a_changed_list_equals_a_fresh_import(store, backend):
     import_sanctions(store, V1, "ofac", rescan=False)
     before = _vessel(store, "9315202")
     assert before["flag"] == "Palau" and "AMBER S" in before["aliases"]
@@ -77,7 +74,7 @@ def test_reimport_of_a_changed_list_equals_a_fresh_import(store):
     assert {x.get("date") for x in heron if x.get("value") == "OLD HERON"} == {"2022-03-02"}, heron
     gone = store.run("MATCH (n:Entity) WHERE n.name = 'QUILL HARBOR SHIPPING LLC' RETURN n.id AS id").rows
     assert gone == []
-    _empty(store)
+    clear(backend, store)
     import_sanctions(store, V2, "ofac", rescan=False)
     fresh = snapshot(store)
     assert relisted == fresh, diff(relisted, fresh)
@@ -91,20 +88,20 @@ def test_reimporting_the_same_version_changes_nothing(store):
 
 
 @pytest.mark.parametrize("order", ["article first", "list first"])
-def test_reimport_with_an_article_equals_a_fresh_import(store, tmp_path, order):
+def test_reimport_with_an_article_equals_a_fresh_import(store, backend, tmp_path, order):
     article = _article(tmp_path)
     if order == "article first":
         relisted = _build(store, ["article", V1, V2], article)
-        _empty(store)
+        clear(backend, store)
         fresh = _build(store, ["article", V2], article)
     else:
         relisted = _build(store, [V1, "article", V2], article)
-        _empty(store)
+        clear(backend, store)
         fresh = _build(store, ["article", V2], article)
     assert relisted == fresh, diff(relisted, fresh)
 
 
-def test_other_lists_keep_what_they_gave(store, tmp_path):
+def test_other_lists_keep_what_they_gave(store, backend, tmp_path):
     # The FollowTheMoney list shares the sanctioning agency with this one; its entries, edges and
     # the agency's names stay as they are when this list changes.
     ftm = LISTS / "entities.ftm.json"
@@ -113,21 +110,21 @@ def test_other_lists_keep_what_they_gave(store, tmp_path):
     import_sanctions(store, V2, "ofac", rescan=False)
     relisted = snapshot(store)
     assert store.run("MATCH (n:Entity) WHERE 'ftm:os-oboron' IN n.list_ids RETURN n.id AS id").rows
-    _empty(store)
+    clear(backend, store)
     import_sanctions(store, ftm, "ftm", rescan=False)
     import_sanctions(store, V2, "ofac", rescan=False)
     fresh = snapshot(store)
     assert relisted == fresh, diff(relisted, fresh)
 
 
-def test_an_import_stopped_after_the_withdrawal_is_finished_by_the_next(store):
+def test_an_import_stopped_after_the_withdrawal_is_finished_by_the_next(store, backend):
     from ingest.lists.importer import _withdraw
 
     import_sanctions(store, V1, "ofac", rescan=False)
     _withdraw(store, store.listings(), "us-ofac-sdn", set())  # what a crash right after it leaves
     import_sanctions(store, V2, "ofac", rescan=False)
     relisted = snapshot(store)
-    _empty(store)
+    clear(backend, store)
     import_sanctions(store, V2, "ofac", rescan=False)
     fresh = snapshot(store)
     assert relisted == fresh, diff(relisted, fresh)

@@ -19,6 +19,7 @@ from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts
 from ingest.lifecycle import remove_article
 from ingest.pipeline import ingest_paths
 from reliability_helpers import diff, snapshot, snapshot_as_sets
+from stores import clear
 
 CORPUS = Path("/work/shared/corpus")
 
@@ -30,14 +31,10 @@ SECOND = ("Published: 2025-05-09\nThe Liberia-flagged bulk carrier Grey Heron (I
           "Friday, officials said.\nThe United States sanctioned Grey Heron in 2024.\n")
 
 
-def _empty(store) -> None:
-    store.run("MATCH (n) DETACH DELETE n", write=True)
-
-
 # -- the real corpus: remove the last report ------------------------------------------------------
 @pytest.mark.skipif(not CORPUS.is_dir() or len(list(CORPUS.glob("*.txt"))) < 3,
                     reason=f"the shared corpus ({CORPUS}: three real news reports) is not on this machine")
-def test_real_corpus_ingest_three_remove_the_last_is_the_graph_of_the_first_two(store, tmp_path):
+def test_real_corpus_ingest_three_remove_the_last_is_the_graph_of_the_first_two(store, backend, tmp_path):
     """Before: a flag and a designation year only the removed report gave stayed on two ships."""
     texts = sorted(CORPUS.glob("*.txt"))[:3]
     first_two = tmp_path / "two"
@@ -46,7 +43,7 @@ def test_real_corpus_ingest_three_remove_the_last_is_the_graph_of_the_first_two(
         shutil.copy(t, first_two / t.name)
     ingest_paths(store, [first_two])
     only_two = snapshot(store)
-    _empty(store)
+    clear(backend, store)
 
     last = tmp_path / "last"
     last.mkdir()
@@ -68,12 +65,12 @@ def _vessel(store) -> dict:
     return {**row, "year": year}
 
 
-def test_two_reports_that_disagree_give_one_graph_in_either_order(store, tmp_path):
+def test_two_reports_that_disagree_give_one_graph_in_either_order(store, backend, tmp_path):
     (tmp_path / "first.txt").write_text(FIRST, "utf-8")
     (tmp_path / "second.txt").write_text(SECOND, "utf-8")
     graphs = []
     for order in (["first.txt", "second.txt"], ["second.txt", "first.txt"]):
-        _empty(store)
+        clear(backend, store)
         for name in order:
             ingest_paths(store, [tmp_path / name])
         graphs.append(snapshot_as_sets(store))
@@ -111,14 +108,14 @@ def _ship_article(aid: str, flag: str | None, relations: tuple[RelationFacts, ..
     (["Otherland", "Examplia", "Otherland"], "Otherland"),  # the most sources
     (["Zed", "Ay", "Zed", "Ay", "Mid"], "Ay"),
 ])
-def test_the_value_shown_is_the_one_most_sources_give_and_the_store_agrees_with_choose(store, flags, shown):
+def test_the_value_shown_is_the_one_most_sources_give_and_the_store_agrees_with_choose(store, backend, flags, shown):
     w = store.writer()
     for i, flag in enumerate(flags):
         w.add_article(_ship_article(f"a{i}", flag))
     [row] = store.run("MATCH (v:Vessel) RETURN v.flag AS flag, v.prop_sources AS items").rows
     assert row["flag"] == shown == sources.choose(row["items"], "flag")
     # The same in reverse order, item for item.
-    _empty(store)
+    clear(backend, store)
     for i, flag in reversed(list(enumerate(flags))):
         w.add_article(_ship_article(f"a{i}", flag))
     assert store.run("MATCH (v:Vessel) RETURN v.flag AS flag, v.prop_sources AS items").rows == [row]
@@ -156,7 +153,7 @@ def test_a_value_stored_before_sources_were_kept_stays_until_a_source_gives_one(
 
 
 # -- the evidence cap -----------------------------------------------------------------------------
-def test_past_the_evidence_cap_the_same_items_stay_in_any_order(store):
+def test_past_the_evidence_cap_the_same_items_stay_in_any_order(store, backend):
     cap = store.ontology.evidence_cap
     per_article = cap // 2 + 5  # two articles together go past the cap
 
@@ -168,7 +165,7 @@ def test_past_the_evidence_cap_the_same_items_stay_in_any_order(store):
     one, two = article("b1"), article("b2")
     kept = []
     for order in ((one, two), (two, one)):
-        _empty(store)
+        clear(backend, store)
         for facts in order:
             store.writer().add_article(facts)
         [items] = store.run("MATCH ()-[r:CALLED_AT]->() RETURN r.evidence AS e").values()
@@ -184,14 +181,14 @@ SDN = (f'97201,"GREY HERON","vessel","RUSSIA-EO14024","-0- ","-0- ","Crude Oil T
        f'"-0- ","Vessel Registration Identification IMO {IMO}."\n')
 
 
-def test_a_list_entry_and_an_article_give_one_graph_in_either_order(store, tmp_path):
+def test_a_list_entry_and_an_article_give_one_graph_in_either_order(store, backend, tmp_path):
     from ingest.lists.importer import import_sanctions
 
     (tmp_path / "first.txt").write_text(FIRST, "utf-8")
     (tmp_path / "sdn.csv").write_text(SDN, "utf-8")
     graphs = []
     for list_first in (False, True):
-        _empty(store)
+        clear(backend, store)
         steps = [lambda: ingest_paths(store, [tmp_path / "first.txt"]), lambda: import_sanctions(store, tmp_path / "sdn.csv")]
         for step in (reversed(steps) if list_first else steps):
             step()
