@@ -277,26 +277,33 @@ class EmbeddedStore(GraphStore):
         self._ensure_server()
         up_before = server.running(self._pid)
         ms = max(1, int(timeout * 1000)) if timeout else None
+        # A write without a limit of its own gets the longest any statement may run
+        # (SANCTIONS_KG_QUERY_TIMEOUT_MAX, the server's TIMEOUT_MAX, which it applies to writes
+        # too): the client waits that long and a grace, not more, and then ends it as any other.
+        limit = timeout or self.settings.query_timeout_max
         if not isinstance(params, cypher.CheckedParams):
             _check_params(params)
+        mark = server.limit_mark(limit)  # the keeper ends the statement if its client is gone
+        body = mark + query
         header = checked_header(params)
         sent: dict[str, Any] | None = params
+        text = body
         if header is not None:  # written here: falkordb-py gets the text with its header
-            query, sent = header + query, None
+            text, sent = header + body, None
         bounded = query_memory_mb is not None and not write
         try:
-            # The server stops the statement at `timeout`; the client waits that long and a grace.
-            with self._waiting(server.read_limit(timeout) if timeout else None):
+            # The server stops the statement at `limit`; the client waits that long and a grace.
+            with self._waiting(server.read_limit(limit)):
                 if bounded:
-                    res = self._bounded_query(query, sent, ms, max_rows, query_memory_mb)  # type: ignore[arg-type]
+                    res = self._bounded_query(text, sent, ms, max_rows, query_memory_mb)  # type: ignore[arg-type]
                 elif write:
-                    res = self.graph.query(query, sent, timeout=ms)
+                    res = self.graph.query(text, sent, timeout=ms)
                 else:
-                    res = self.graph.ro_query(query, sent, timeout=ms)
+                    res = self.graph.ro_query(text, sent, timeout=ms)
         except Exception as exc:
-            err = self._translate(exc, timeout, query_memory_mb if bounded else None)
-            if _client_gave_up(exc) and timeout and self._pid and not server.gone(self._pid):
-                err = self._runaway(query, timeout)
+            err = self._translate(exc, timeout, query_memory_mb if bounded else None, mark=mark, write=write)
+            if _client_gave_up(exc) and self._pid and not server.gone(self._pid):
+                err = self._runaway(body, limit, given=timeout is not None, write=write)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
                 err = StoreUnavailable(
                     f"The database server for {self.path} stopped while running this query: most likely it "
@@ -358,27 +365,36 @@ class EmbeddedStore(GraphStore):
                 raise reply
         return FalkorResult(self.graph, replies[2])
 
-    def _runaway(self, query: str, timeout: float) -> QueryTimeout:
+    def _runaway(self, query: str, limit: float, *, given: bool = True, write: bool = False) -> QueryTimeout:
         """The client stopped waiting for a statement past its time limit and grace: if the
         server still runs it, the server did not enforce the limit, and is stopped (see
         server.stop_runaway; what it acknowledged is in its log, the next statement or command
-        starts it again)."""
-        stopped = server.stop_runaway(self.path, self._pid, query, timeout)
+        starts it again). `given`: the caller set the limit (else it is
+        SANCTIONS_KG_QUERY_TIMEOUT_MAX, a write's)."""
+        what = "write" if write else "query"
+        named = (f"its time limit of {limit:g} s" if given else
+                 f"the longest a statement may run, SANCTIONS_KG_QUERY_TIMEOUT_MAX={limit:g} s,")
+        fix = ("Narrow the query (e.g. smaller ranges or fewer hops)." if given else
+               "Narrow the statement (e.g. smaller ranges, fewer rows a batch), or raise SANCTIONS_KG_QUERY_TIMEOUT_MAX.")
+        stopped = server.stop_runaway(self.path, self._pid, query, limit, write=write)
         if stopped:
+            kept = ("nothing of this write was stored, everything stored before is kept" if write
+                    else "nothing stored is lost")
             return QueryTimeout(
-                f"The query ran past its time limit of {timeout:g} s and the database server did not stop it, so "
-                f"the server for {self.path} was stopped to end it (nothing stored is lost; the next command starts "
-                "it again). Narrow the query (e.g. smaller ranges or fewer hops)."
+                f"The {what} ran past {named} and the database server did not stop it, so "
+                f"the server for {self.path} was stopped to end it ({kept}; the next command starts "
+                f"it again). {fix}"
             )
         return QueryTimeout(
-            f"The database server at {self.path} did not answer within {server.read_limit(timeout):.0f} s, past the "
-            f"query's time limit of {timeout:g} s. Narrow the query, or run it again when the server is less busy."
+            f"The database server at {self.path} did not answer within {server.read_limit(limit):.0f} s, past "
+            f"{named.rstrip(',')}. {fix[:-1]}, or run it again when the server is less busy."
         )
 
-    def _translate(self, exc: Exception, timeout: float | None, memory_mb: int | None = None) -> StoreError:
+    def _translate(self, exc: Exception, timeout: float | None, memory_mb: int | None = None, *,
+                   mark: str = "", write: bool = False) -> StoreError:
         import redis
 
-        msg = str(exc).strip()
+        msg = server.unmark(str(exc).strip(), mark)
         if isinstance(exc, redis.ConnectionError):
             return StoreUnavailable(f"Lost the embedded database server at {self.path}: {msg.rstrip('.')}. "
                                     "Run the command again.")
@@ -417,6 +433,11 @@ class EmbeddedStore(GraphStore):
             )
         if "timed out" in msg.lower():
             limit = timeout if timeout else self.settings.query_timeout_max
+            if write and not timeout:
+                return QueryTimeout(
+                    f"The write ran past the longest a statement may run, SANCTIONS_KG_QUERY_TIMEOUT_MAX={limit:g} s, "
+                    "and was stopped (nothing of it was stored). Narrow the statement, or raise that setting."
+                )
             return QueryTimeout(
                 f"The query ran past the time limit of {limit:g} s and was stopped. "
                 "Narrow the query, or raise the limit (--timeout / SANCTIONS_KG_QUERY_TIMEOUT)."
@@ -451,7 +472,10 @@ class EmbeddedStore(GraphStore):
                 try:
                     self.graph.query(text, params)
                 except Exception as exc:
-                    err = self._translate(exc, None)
+                    err = self._translate(exc, None, write=True)
+                    if _client_gave_up(exc) and self._pid and not server.gone(self._pid):
+                        # Unmarked: held to the server's TIMEOUT_MAX, as the keeper holds it.
+                        err = self._runaway(text, self.settings.query_timeout_max, given=False, write=True)
                     raise type(err)(f"Nothing in the batch was written: {err}") from None
                 return
         # A caller's statement that cannot be nested in CALL {}, or two of them using one

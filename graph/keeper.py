@@ -13,7 +13,14 @@ connected, and none has connected, for `--idle` seconds, it takes the store's op
 last close would (`graph.server.shutdown_if_last`: SAVE if something changed since
 `--clean-at`, else NOSAVE; NOSAVE when the database's folder is gone), removes the registry
 and the server's folder, and exits. It exits too when the server disappears (killed, or
-stopped by another process), cleaning up after a killed one. Imports: the standard library,
+stopped by another process), cleaning up after a killed one.
+
+It also ends queries the server does not stop at their time limit (one long expression: FalkorDB
+checks the limit between records) once no client will: a query still running past the time its
+own client waits for it and a margin (`graph.server.find_runaway`; the command that sent it was
+killed, or Ctrl+C'd) makes the keeper stop the server the safe way (`end_runaway`: SHUTDOWN
+NOSAVE after its append-only log is flushed; nothing acknowledged is lost) and exit ("runaway");
+the next command starts the server again. Imports: the standard library,
 redis, psutil and graph.server (no spaCy, no click). Starting a keeper stays in graph/server.py
 (`_ensure_keeper`, called by a store's open and close, and `stop_server` reads what it wrote):
 this module imports the server's stop logic, so the server module cannot import it back.
@@ -26,7 +33,10 @@ import logging
 import time
 from pathlib import Path
 
-from graph.server import KEEPER_NAME, Server, open_lock, other_clients, remove_server_files, shutdown_if_last
+from graph.server import (
+    KEEPER_NAME, RUNAWAY_MARGIN, Server, timeout_max, end_runaway, find_runaway, kill_blocked, open_lock,
+    other_clients, read_limit, remove_server_files, shutdown_if_last,
+)
 
 log = logging.getLogger("graph.keeper")
 
@@ -39,7 +49,8 @@ def _connections(client) -> int:
 
 
 def watch(server: Server, idle: float, clean_at: int | None = None, poll: float | None = None) -> str:
-    """Watch `server` until it is stopped ("stopped") or gone ("gone")."""
+    """Watch `server` until it is stopped: idle ("stopped"), ending a runaway query ("runaway"),
+    or by someone else ("gone")."""
     import redis
 
     poll = poll if poll is not None else min(1.0, max(0.05, idle / 5))
@@ -47,10 +58,20 @@ def watch(server: Server, idle: float, clean_at: int | None = None, poll: float 
     idle_since = time.monotonic()
     seen = None
     failures = 0
+    silent_since = None  # when the server stopped answering (a write holding it, or busy)
+    most = None  # the server's TIMEOUT_MAX, as last read
     while True:
         try:
             others, conns = other_clients(client), _connections(client)
-            failures = 0
+            failures, silent_since = 0, None
+            most = timeout_max(client)
+            if find_runaway(client) is not None:
+                with open_lock(server.db):
+                    found = find_runaway(client)  # again, under the lock: no one attaches meanwhile
+                    if found is not None and end_runaway(
+                            client, server, f"a query has run {found[2]:.0f} s, past its time limit of {found[1]:g} s, "
+                                            "and no client waits for it"):
+                        return "runaway"
         except redis.RedisError as exc:
             failures += 1
             # Busy is not gone: a server whose process runs keeps its registry however many
@@ -59,6 +80,15 @@ def watch(server: Server, idle: float, clean_at: int | None = None, poll: float 
             if server.alive():
                 if failures == LOST_POLLS:
                     log.info("server %s does not answer (%s); still running, so still watched", server.pid, exc)
+                # A write holds the whole server while it runs (nothing is answered): silent past
+                # the longest any statement may run and its client's wait, it is a runaway no
+                # client ends (its command was killed).
+                silent_since = silent_since or time.monotonic()
+                if most and time.monotonic() - silent_since >= read_limit(most) + RUNAWAY_MARGIN:
+                    with open_lock(server.db):
+                        if kill_blocked(server, f"it has answered nothing for {time.monotonic() - silent_since:.0f} s, "
+                                                f"past the longest a statement may run ({most:g} s)"):
+                            return "runaway"
                 time.sleep(poll)
                 continue
             log.info("server %s is gone (%s)", server.pid, exc)

@@ -23,6 +23,7 @@ from graph import cypher, values
 from graph.dialect import Neo4jDialect
 from graph.errors import (
     QueryError,
+    QueryMemoryError,
     QueryTimeout,
     ReadOnlyError,
     RowLimitError,
@@ -57,6 +58,10 @@ _READ_ONLY_CODES = {
     "Neo.ClientError.Transaction.ForbiddenDueToTransactionType",
 }
 _NO_DATABASE_CODES = {"Neo.ClientError.Database.DatabaseNotFound"}
+_MEMORY_CODES = {
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+}
 _UNKNOWN_CODE = "Neo.DatabaseError.General.UnknownError"
 
 READ_ONLY_MESSAGE = (
@@ -124,6 +129,14 @@ def translate_error(exc: BaseException, *, uri: str, timeout: float | None = Non
         return StoreUnavailable(
             f"Neo4j at {uri} has no such database: {_sentence(msg)} Set NEO4J_DATABASE to an existing one, "
             "or unset it to use the server's default."
+        )
+    if "memory.transaction" in msg or code in _MEMORY_CODES:
+        # db.memory.transaction.max (per transaction) or dbms.memory.transaction.total.max (all of
+        # them together), the server's own settings: Neo4j has no per-query bound.
+        return QueryMemoryError(
+            f"The query needed more memory than a transaction may use on Neo4j at {uri} and was stopped "
+            f"({_sentence(msg)[:-1]}). Narrow the query (e.g. a smaller range or list), or raise "
+            "db.memory.transaction.max in the server's settings (docker-compose.yml: NEO4J_db_memory_transaction_max)."
         )
     timed_out = code in _TIMEOUT_CODES or (
         # A transaction killed by the server: by our timeout when the message says so.

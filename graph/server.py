@@ -32,7 +32,9 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -220,7 +222,9 @@ def _start(path: Path, settings: Settings) -> Any:
     # one AOF.
     migrate = False
     lock_fd: int | None = None
-    if not _check_registered(path):
+    # A registered server running a query no client will end (its command was killed and no
+    # keeper watched it) is stopped first, and a fresh one started.
+    if not _check_registered(path) or _end_orphan_runaway(path):
         # No server we know of: the server lock must be free too, or a server runs on these
         # files that its registry does not name (deleted, damaged, replaced by a copy).
         lock_fd = _claim_server_lock(path)
@@ -533,43 +537,188 @@ def running_queries(client: Any) -> list[tuple[str, float]]:
     return out
 
 
-def stop_runaway(path: Path, pid: int | None, text: str, limit: float) -> bool:
-    """Stop the server for `path` when it still runs the query `text` past its time limit
-    `limit` (FalkorDB checks its limit between records, not inside every expression: a long
-    `reduce` ran on for minutes). The query holds one of the server's two threads and the
-    graph's lock for as long as it runs, so the server is stopped: SHUTDOWN NOSAVE, its
-    append-only log flushed (every acknowledged write is in it); the next open starts it
-    again. Other clients lose their connection and say to run their command again. Not while
-    the log cannot be written (a full disk: stopping would lose what waits for it). True if
-    the server stopped."""
+# -- queries the server does not stop at their time limit ------------------------------------------
+# FalkorDB checks a query's time limit between records, not inside one long expression (a nested
+# `reduce` ran on for minutes past its limit, FalkorDB issue #2620). The client that sent it stops
+# waiting at `read_limit` and ends it (`stop_runaway`); when that client is gone (killed, Ctrl+C),
+# the keeper (graph/keeper.py) or the next command to open the database does (`find_runaway`,
+# `end_runaway`). To know each query's own limit, a statement carries it as a comment on the line
+# before its text (`limit_mark`); a query without one is held to the server's TIMEOUT_MAX.
+LIMIT_MARK = "/*sanctions-kg limit="
+RUNAWAY_MARGIN = 5.0  # seconds past its own client's wait before anyone else ends a query (the client goes first)
+
+
+def limit_mark(limit: float) -> str:
+    """The comment a statement with this time limit carries (whole seconds, rounded up: no one
+    ends it before its own client would; few distinct texts, so FalkorDB's plan cache holds)."""
+    return f"{LIMIT_MARK}{math.ceil(limit)}*/\n"
+
+
+def unmark(message: str, mark: str) -> str:
+    """FalkorDB's syntax-error position, as in the statement without its mark (line 1 is the
+    caller's first line again)."""
+    if not mark or "offset: " not in message:
+        return message
+    return re.sub(r"line: (\d+), column: (\d+), offset: (\d+)",
+                  lambda m: f"line: {max(1, int(m[1]) - 1)}, column: {m[2]}, offset: {max(0, int(m[3]) - len(mark))}",
+                  message)
+
+
+def query_limit(text: str, timeout_max: float | None) -> float | None:
+    """A running query's time limit: its mark, at most the server's TIMEOUT_MAX (`timeout_max`);
+    TIMEOUT_MAX without a mark; None when there is neither. The last mark counts: parameter values
+    come before it in the text (a value cannot lengthen or shorten the limit), and a caller's own
+    text after it can only shorten its own query's (marks past TIMEOUT_MAX are cut to it)."""
+    at = text.rfind(LIMIT_MARK)
+    marked = None
+    if at >= 0:
+        end = text.find("*/", at)
+        try:
+            marked = float(text[at + len(LIMIT_MARK):end]) if end > at else None
+        except ValueError:
+            marked = None
+    limits = [x for x in (marked, timeout_max) if x]
+    return min(limits) if limits else None
+
+
+def timeout_max(client: Any) -> float | None:
     import redis
 
+    try:
+        name, value = client.execute_command("GRAPH.CONFIG", "GET", "TIMEOUT_MAX")
+        return int(value) / 1000 or None
+    except (redis.RedisError, ValueError, TypeError):
+        return None
+
+
+def find_runaway(client: Any, margin: float = RUNAWAY_MARGIN) -> tuple[str, float, float] | None:
+    """(text, limit, seconds run) of a query the server runs past its limit, past the time its own
+    client waits for it (`read_limit`) and `margin` more: no client will end it. None otherwise."""
+    queries = running_queries(client)
+    if not queries:
+        return None
+    most = timeout_max(client)
+    for text, ran in queries:
+        limit = query_limit(text, most)
+        if limit and ran >= read_limit(limit) + margin:
+            return text, limit, ran
+    return None
+
+
+def end_runaway(client: Any, server: "Server", why: str) -> bool:
+    """Stop `server` to end a query it does not stop itself (the caller holds the open lock and
+    has found the query): SHUTDOWN NOSAVE, which flushes its append-only log first, so every
+    acknowledged write is kept (the query itself was never acknowledged). Not while the log cannot
+    be written (a full disk: stopping would lose what waits for it). True once the server is gone
+    (its registry and folder removed); the next open starts it again."""
+    import redis
+
+    if _aof_failing(client):
+        return False
+    log.info("stopping the database server for %s (pid %s): %s", server.db, server.pid, why)
+    try:
+        client.execute_command("SHUTDOWN", "NOSAVE")
+    except redis.RedisError:
+        pass  # it drops the connection as it exits
+    deadline = time.monotonic() + 30
+    while server.pid and not gone(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if server.pid and not gone(server.pid):
+        return False
+    remove_server_files(server)
+    return True
+
+
+def _end_orphan_runaway(path: Path) -> bool:
+    """At open, under the open lock: stop the registered server if it runs a query that no client
+    will end (see find_runaway; its client was killed and no keeper watched). True if it stopped."""
+    import redis
+
+    server = read_registry(path)
+    if server is None or not server.alive():
+        return False
+    client = server.connect()
+    client.connection_pool.connection_kwargs["socket_timeout"] = 5
+    try:
+        found = find_runaway(client)
+        if found is None:
+            return False
+        return end_runaway(client, server, f"a query has run {found[2]:.0f} s, past its time limit of {found[1]:g} s, "
+                                           "and no client waits for it")
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def answers(server: "Server", wait: float) -> bool:
+    """Whether the server answers a PING on a new connection within `wait` seconds."""
+    import redis
+
+    client = server.connect()
+    client.connection_pool.connection_kwargs["socket_timeout"] = wait
+    client.connection_pool.connection_kwargs["socket_connect_timeout"] = wait
+    try:
+        client.ping()
+        return True
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+BLOCKED_WAIT = 10.0  # seconds without any answer after which a server held by a runaway write is killed
+
+
+def kill_blocked(server: "Server", why: str) -> bool:
+    """End a server that answers nothing because a write holds it (FalkorDB keeps Redis' own lock
+    while a write runs, so not even SHUTDOWN is read): SIGKILL. Nothing acknowledged is lost:
+    Redis writes its append-only log to the file before it answers any client, and a file's
+    written data outlives the process; the write holding it was never acknowledged and is logged
+    only when it ends. True once it is gone (registry and folder removed)."""
+    import signal
+
+    if not server.pid or not _is_redis(server.pid):
+        return False
+    log.info("killing the database server for %s (pid %s): %s", server.db, server.pid, why)
+    try:
+        os.kill(server.pid, signal.SIGKILL)
+    except OSError:
+        return False
+    deadline = time.monotonic() + 30
+    while not gone(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not gone(server.pid):
+        return False
+    remove_server_files(server)
+    return True
+
+
+def stop_runaway(path: Path, pid: int | None, text: str, limit: float, *, write: bool = False) -> bool:
+    """Stop the server for `path` when it still runs the query `text` past its time limit
+    `limit`: the query holds one of the server's two threads and the graph's lock for as long as
+    it runs, so the server is stopped (`end_runaway`: its log keeps every acknowledged write; the
+    next open starts it again). Other clients lose their connection and say to run their command
+    again. A `write` past its limit that holds the whole server (it answers nothing for
+    BLOCKED_WAIT seconds) is ended by `kill_blocked`. True if the server stopped."""
     with open_lock(path):
         server = read_registry(path)
         if server is None or not pid or server.pid != pid or not server.alive():
             return False
+        if write and not answers(server, BLOCKED_WAIT):
+            if not server.alive():
+                return False
+            return kill_blocked(server, f"a write ran past its time limit of {limit:g} s and holds the server, "
+                                        f"which answered nothing for {BLOCKED_WAIT:g} s")
         client = server.connect()
         client.connection_pool.connection_kwargs["socket_timeout"] = 5
         try:
             if not any(q.endswith(text) and ran >= limit for q, ran in running_queries(client)):
                 return False
-            if _aof_failing(client):
-                return False
-            log.warning("stopping the database server for %s (pid %s): a query ran past its time limit of %g s "
-                        "and the server did not stop it", path, pid, limit)
-            try:
-                client.execute_command("SHUTDOWN", "NOSAVE")
-            except redis.RedisError:
-                pass  # it drops the connection as it exits
+            return end_runaway(client, server, f"a query ran past its time limit of {limit:g} s and the server "
+                                               "did not stop it")
         finally:
             client.close()
-        deadline = time.monotonic() + 30
-        while not gone(pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if not gone(pid):
-            return False
-        remove_server_files(server)
-        return True
 
 
 SERVER_LIMITS = (

@@ -7,7 +7,7 @@
 | SANCTIONS_KG_FSYNC            | everysec           | AOF fsync policy: everysec or always         |
 | SANCTIONS_KG_QUERY_TIMEOUT    | 10                 | seconds a query may run                      |
 | SANCTIONS_KG_MAX_ROWS         | 10000              | rows a user query may return                 |
-| SANCTIONS_KG_QUERY_TIMEOUT_MAX | 600               | seconds any read query may run, whatever --timeout says (embedded: FalkorDB TIMEOUT_MAX; the client waits for any statement at most this long and a grace, graph/server.py read_limit) |
+| SANCTIONS_KG_QUERY_TIMEOUT_MAX | 600               | seconds any statement may run, whatever --timeout says; the limit of a write without one (embedded: FalkorDB TIMEOUT_MAX; the client waits for any statement at most this long and a grace, graph/server.py read_limit) |
 | SANCTIONS_KG_QUERY_MEMORY     | 1024               | MB one query may allocate on the server (embedded: FalkorDB QUERY_MEM_CAPACITY) |
 | SANCTIONS_KG_SERVER_MEMORY    | half the RAM (≥ 2048) | MB of address space the embedded server may use (RLIMIT_AS): a query that allocates past it stops the server, never the machine |
 | SANCTIONS_KG_RESULT_ROWS_MAX  | 2000000            | rows the server returns for any one query, ours included (embedded: RESULTSET_SIZE; reaching it is an error, never a silent cut) |
@@ -75,7 +75,7 @@ class Settings:
     neo4j_password: str | None
     neo4j_database: str | None
     keep_server: float = KEEP_SERVER_LIBRARY  # seconds the embedded server stays up idle (0: stop at last close)
-    query_timeout_max: float = 600.0  # seconds; server-side cap on every read query
+    query_timeout_max: float = 600.0  # seconds; server-side cap on every statement, a write's limit when it has none
     query_memory_mb: int = 1024  # MB one query may allocate on the server
     result_rows_max: int = 2_000_000  # rows the server returns for one query at most
     server_memory_mb: int = 0  # MB of address space for the embedded server; 0: default_server_memory_mb()

@@ -104,3 +104,18 @@ def test_ci_workflow_is_valid_and_runs_against_neo4j():
     assert job["env"]["NEO4J_URI"] == "bolt://localhost:7687"  # the Neo4j store suite runs, not skips
     runs = [step.get("run", "") for step in job["steps"]]
     assert "npm ci" in runs and "uv run pytest" in runs
+
+
+def test_one_transactions_memory_is_bounded_as_our_test_server_bounds_it():
+    """Neo4j has no per-query memory bound: db.memory.transaction.max is the server's, so the
+    compose file sets it (issue 27), the same as the test server that proves the one-line error
+    (tests/test_memory_bound.py), and well under the heap."""
+    env = neo4j_service()["environment"]
+    bound = env["NEO4J_db_memory_transaction_max"]
+    launcher = (ROOT / "tests" / "neo4j-launcher" / "Launcher.java").read_text()
+    assert f'config.put("db.memory.transaction.max", "{bound}");' in launcher
+
+    def mb(v: str) -> int:
+        return int(v[:-1]) * (1024 if v.endswith("g") else 1)
+
+    assert mb(bound) <= mb(env["NEO4J_server_memory_heap_max__size"]) // 2

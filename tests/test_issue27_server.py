@@ -299,3 +299,131 @@ def test_a_server_too_busy_to_set_up_the_schema_is_one_line(db_path, monkeypatch
             pass
         for proc in keepers(db_path.parent):
             proc.kill()
+
+
+# -- 6. a runaway whose command was killed ----------------------------------------------------------
+def _start_runaway(db: Path, keep: float, write: bool = False, env: dict | None = None) -> tuple[subprocess.Popen, int]:
+    """A command running a query the server does not stop in time (minutes of work in one
+    expression, limit 1 s), and the pid of the server running it, once it runs there (a write
+    holds the whole server: it answers nothing then)."""
+    import time
+
+    import redis
+
+    text = f"RETURN {slow(100000)} AS c"
+    args = ["query", f"CREATE (:Vessel {{id: 'probe'}}) WITH 1 AS one {text}", "--write"] if write else \
+        ["query", text, "--timeout", "1"]
+    proc = subprocess.Popen([EXE, "--db", str(db), "--keep-server", str(keep), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT, env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        running = read_registry(db)
+        if running is not None and running.socket:
+            if write:
+                if proc.poll() is None and running.alive() and not srv.answers(running, 2):
+                    return proc, running.pid
+            else:
+                try:
+                    client = redis.Redis(unix_socket_path=running.socket, socket_timeout=10, decode_responses=True)
+                    if any("reduce" in q for q, _ in srv.running_queries(client)):
+                        return proc, running.pid
+                except redis.RedisError:
+                    pass
+        time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("the query never started on the server")
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return gone(pid)
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_a_runaway_whose_command_was_killed_is_ended_by_the_keeper(folders, write):
+    """Issue 27: when the command waiting for a query the server does not stop in time is killed
+    (SIGKILL, Ctrl+C), nobody ended the query: it ran on for minutes. The keeper sees it run past
+    its limit and the time its client would have waited, and stops the server the safe way; what
+    was acknowledged before is kept. (The query is ~10^10 steps: many minutes of work.) A write
+    holds the whole server while it runs; held to SANCTIONS_KG_QUERY_TIMEOUT_MAX (2 s here), the
+    server that answers nothing past it is killed, which keeps every acknowledged write too."""
+    env = {"SANCTIONS_KG_QUERY_TIMEOUT_MAX": "2", "SANCTIONS_KG_QUERY_TIMEOUT": "1"} if write else {}
+    db = folders("killed") / "kg.db"
+    subprocess.run([EXE, "--db", str(db), "--keep-server", "120", "query", "CREATE (:Vessel {id: 'kept'})", "--write"],
+                   check=True, capture_output=True, timeout=300, cwd=ROOT, env={**os.environ, **env})
+    [keeper] = keepers(db.parent)
+    proc, pid = _start_runaway(db, keep=120, write=write, env=env)
+    proc.kill()
+    proc.wait(30)
+    # Read: limit 1 s + the client's grace + the keeper's margin, ~11 s. Write: the keeper's poll
+    # waits 30 s for an answer, then 2 s + grace + margin. Generous under load, and far below what
+    # the query would run by itself.
+    assert _wait_gone(pid, 150), "the server still runs the query its killed command sent"
+    assert _wait_gone(keeper.pid, 30)
+    assert live_servers(db.parent) == []
+    assert json.loads(sk(db, "query", COUNT, "--format", "json", keep=0).stdout) == [{"c": 1}]
+
+
+def test_a_runaway_left_without_a_keeper_is_ended_by_the_next_command(folders):
+    """Without keep-alive (no keeper), the next command to open the database finds the query
+    no client waits for, stops that server and starts a fresh one; nothing acknowledged is lost."""
+    import time
+
+    import redis
+
+    db = folders("nokeeper") / "kg.db"
+    sk(db, "query", "CREATE (:Vessel {id: 'kept'})", "--write", keep=0)
+    proc, pid = _start_runaway(db, keep=0)
+    proc.kill()
+    proc.wait(30)
+    assert keepers(db.parent) == []
+    running = read_registry(db)
+    client = redis.Redis(unix_socket_path=running.socket, socket_timeout=10, decode_responses=True)
+    deadline = time.monotonic() + 120
+    while srv.find_runaway(client) is None and time.monotonic() < deadline:  # past its client's wait
+        time.sleep(0.2)
+    client.close()
+    assert json.loads(sk(db, "query", COUNT, "--format", "json", keep=0).stdout) == [{"c": 1}]
+    assert gone(pid)
+    assert live_servers(db.parent) == []
+
+
+def test_a_write_without_a_timeout_is_held_to_query_timeout_max(folders, monkeypatch):
+    """Issue 27: a write with no --timeout waited ~665 s (SANCTIONS_KG_QUERY_TIMEOUT_MAX and a
+    grace) and then left the server running it. Now it is held to SANCTIONS_KG_QUERY_TIMEOUT_MAX:
+    one line naming the setting, the server stopped, nothing of the write stored, what was kept."""
+    monkeypatch.setattr(srv, "READ_GRACE", 1.0)
+    monkeypatch.setattr(srv, "BLOCKED_WAIT", 2.0)  # a write holds the whole server: it answers nothing
+    monkeypatch.setenv("SANCTIONS_KG_QUERY_TIMEOUT_MAX", "2")
+    monkeypatch.setenv("SANCTIONS_KG_QUERY_TIMEOUT", "1")
+    from cli import main
+
+    db = folders("write") / "kg.db"
+    with open_store(str(db)) as store:
+        store.run("CREATE (:Vessel {id: 'kept'})", write=True)
+    res = CliRunner().invoke(main, ["--db", str(db), "--keep-server", "0", "query", "--write",
+                                    f"CREATE (:Vessel {{id: 'probe'}}) WITH 1 AS one RETURN {slow(100000)} AS c"])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), (res.output, res.exception)
+    _one_line(res.output, "write", "SANCTIONS_KG_QUERY_TIMEOUT_MAX=2 s", "was stopped", "nothing of this write was stored")
+    assert live_servers(db.parent) == []
+    with open_store(str(db)) as store:
+        assert store.run(COUNT).rows == [{"c": 1}]
+
+
+def test_a_statement_carries_its_limit_and_errors_keep_the_callers_positions(store, backend):
+    """The limit mark a statement carries changes neither its result's columns nor the position
+    a syntax error names (line 1 is the caller's first line)."""
+    from graph.errors import QueryError
+
+    assert store.run("RETURN 1 + 1").columns == ["1 + 1"]
+    with pytest.raises(QueryError) as err:
+        store.run("MATCH (n RETURN n")
+    assert "line 1, column 10" in str(err.value).replace(":", "") or "line: 1, column: 10, offset: 9" in str(err.value)
+    assert "sanctions-kg limit" not in str(err.value)
+    assert srv.query_limit(srv.limit_mark(2.5) + "RETURN 1", 600) == 3
+    assert srv.query_limit("CYPHER v='/*sanctions-kg limit=9999*/' " + srv.limit_mark(4) + "RETURN $v", 600) == 4
+    assert srv.query_limit("RETURN 1", 600) == 600 and srv.query_limit("RETURN 1", None) is None

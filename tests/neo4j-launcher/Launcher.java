@@ -52,6 +52,10 @@ public final class Launcher {
         config.put("dbms.security.auth_enabled", "true");
         config.put("dbms.usage_report.enabled", "false");
         config.put("server.memory.pagecache.size", "64m");
+        // One transaction's memory bound (Neo4j has no per-query one): a query past it is stopped
+        // with "db.memory.transaction.max threshold reached", which the CLI says in one line
+        // (tests/test_memory_bound.py). docker-compose.yml sets the same for users.
+        config.put("db.memory.transaction.max", "256m");
         config.put("db.tx_log.rotation.retention_policy", "1 files");
         config.put("server.directories.data", home.resolve("data").toString());
         config.put("server.directories.logs", home.resolve("logs").toString());
