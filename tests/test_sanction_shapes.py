@@ -291,3 +291,31 @@ def test_a_delivery_to_sanctioned_firms_designates_none_of_them(nlp):
     text = ("OFAC designated six companies on Monday. The tanker Opal Rain delivered fuel to sanctioned entities "
             "including Tarvos Shipping Ltd. Banks that traded with sanctioned firms include Halden Bank.")
     assert not any(s in ("Tarvos Shipping Ltd", "Halden Bank", "Opal Rain") for s, _ in found(nlp, text))
+
+
+# "added to the list", "targets": who owns the list, whose act targets.
+
+def test_added_to_a_bodys_sanctions_list(nlp):
+    text = ("The tanker SALT MEADOW sailed to China in May. It was added to the UK sanctions list in June. "
+            "OFAC added Quillon Energy FZE and the tanker GREY HERON to the SDN List on Monday.")
+    got = found(nlp, text)
+    assert {("SALT MEADOW", "United Kingdom"), ("Quillon Energy FZE", "Office of Foreign Assets Control"),
+            ("GREY HERON", "Office of Foreign Assets Control")} <= got
+    assert ("SALT MEADOW", "Office of Foreign Assets Control") not in got
+
+
+def test_added_to_a_watch_list_or_a_fleet_is_no_designation(nlp):
+    text = ("OFAC sanctioned two firms on Monday. Analysts added the tanker SALT MEADOW to their watch list. "
+            "The tanker GREY HERON was added to the fleet of Quillon Energy FZE in June.")
+    assert not any(s in ("SALT MEADOW", "GREY HERON", "Quillon Energy FZE") for s, _ in found(nlp, text))
+
+
+def test_a_bodys_action_targets_a_list_of_parties(nlp):
+    got = found(nlp, "Treasury's action targets Quillon Energy FZE, Marlow Bay Shipping Ltd and the tanker SALT MEADOW.")
+    assert {s for s, _ in got} == {"Quillon Energy FZE", "Marlow Bay Shipping Ltd", "SALT MEADOW"}
+
+
+def test_attacks_that_target_a_tanker_designate_nothing(nlp):
+    text = ("OFAC sanctioned two firms on Monday. Drone attacks targeted the tanker SALT MEADOW in the Red Sea. "
+            "The rebels are targeting the tanker GREY HERON.")
+    assert not any(s in ("SALT MEADOW", "GREY HERON") for s, _ in found(nlp, text))

@@ -27,6 +27,15 @@ HYPHEN_WORDS = {"sanctioned", "designated", "listed"}
 # by this family (context.EVASION holds the forms every family shares).
 EVADED = {"violated", "violates", "breached", "breaches", "flouted", "flouts", "skirted", "skirts", "dodged", "dodges",
           "evades", "circumvents", "busted", "undermined", "undermines", "defied", "defying", "defy", "defies"}
+# "target" is a designation cue only as a verb whose subject is a body or its act (the
+# cue data keeps only "targeted"): "Treasury's action targets A", "the sanctions target B".
+TARGET_VERBS = {"target", "targets", "targeting"}
+ACTION_NOUNS = {"action", "actions", "move", "sanction", "sanctions", "measure", "measures", "package", "designation",
+                "designations", "round", "listing", "listings", "step", "steps", "decision", "order"}
+# Words that make a "list" or "register" one of designations: "the EU's sanctions list", "the SDN
+# List", "the Entity List", "the UN 1718 list" (a body named before the noun does too).
+SANCTION_LIST_WORDS = {"sanctions", "sanction", "sdn", "entity", "consolidated", "designation", "designations",
+                       "specially", "1718", "blacklist", "black", "restrictive", "asset-freeze", "freeze"}
 # Prepositions that make a sanctions noun the topic of a phrase, not an act: "a panel on North
 # Korea sanctions", "talks about sanctions".
 TOPIC_PREPS = {"on", "about", "regarding", "concerning", "over", "into", "with"}
@@ -53,7 +62,7 @@ class Sanctions(SentenceContext):
         self.us_instruments = [w.lower() for w in r["us_instruments"]]
         self.blocked_property = [tuple(w.split()) for w in r["blocked_property"]]
         # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
-        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms | TARGET_VERBS
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
@@ -100,9 +109,17 @@ class Sanctions(SentenceContext):
         if low in self.add_forms:
             # "added X to the SDN List", "placed X on its sanctions list"
             to = next((j for j in range(i + 1, min(i + 16, hi)) if doc[j].lower_ in ("to", "on", "onto")), None)
-            if to is not None and any(t.lower_ in self.list_nouns for t in doc[to + 1:min(to + 6, hi)]):
-                return "add"
-            return None
+            noun = next((t for t in doc[to + 1:min(to + 6, hi)] if t.lower_ in self.list_nouns), None) if to is not None else None
+            if noun is None:
+                return None
+            between = doc[to + 1:noun.i]
+            if noun.lower_ in ("list", "register") and not any(t.lower_ in SANCTION_LIST_WORDS or t.ent_type_ in ("Agency", "Country") for t in between):
+                # "added X to its list of vessels banned ...": the list of a body that is the subject;
+                # "added X to their watch list": not a list of designations.
+                subj = self._subject(doc, i) if doc[i].pos_ == "VERB" else None
+                if not (subj is not None and subj.ent_type_ in ("Agency", "Country") and [t.lower_ for t in between] in (["its"], ["their"])):
+                    return None
+            return "add"
         if low in IDENTIFY:
             window = tuple(t.lower_ for t in doc[i + 1:min(i + 25, hi)])
             if any(window[k:k + len(p)] == p for p in self.blocked_property for k in range(len(window))):
@@ -117,6 +134,14 @@ class Sanctions(SentenceContext):
             return None
         if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
             # "subject to a UN asset freeze", "designated as subject to a port entry ban"
+            return "sanction"
+        if low in TARGET_VERBS or (low == "targeted" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "acl")
+                                   and not any(c.dep_ in ("auxpass", "agent") for c in doc[i].children)):
+            # "Treasury's action targets A and B", "OFAC is targeting A": a verb whose subject is a
+            # designating body or its act; not "attacks targeted the tanker".
+            subj = self._subject(doc, i) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
+            if subj is None or not (subj.ent_type_ in ("Agency", "Country") or subj.lemma_.lower() in ACTION_NOUNS):
+                return None
             return "sanction"
         if low not in self.sanction_forms:
             return None
@@ -570,6 +595,9 @@ class Sanctions(SentenceContext):
                                year=self._year(doc, lo, hi, i), cue=low)
                 continue
             subj = self._subject(doc, i) if doc[i].pos_ in ("VERB", "AUX") else None
+            if kind == "add" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB":
+                if self._added(doc, sent, slots, dates, out, state, i, subj, agent_slots):
+                    continue
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
             agents: list[Slot] = []
@@ -719,6 +747,52 @@ class Sanctions(SentenceContext):
     CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
                    "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit",
                    "name", "call", "know", "rename", "flag"}  # and the naming verbs: "vessels named X", "a tanker called X"
+
+    def _added(self, doc, sent, slots, dates, out, state, i, subj, agent_slots) -> bool:
+        """"X was added to the EU's sanctions list", "OFAC added A and B to the SDN List", "the UN
+        placed X on its blacklist": the list's owner (a possessor or modifier of the list noun)
+        or the body that adds designates; the party is the object (active) or the subject
+        (passive). False when the parse does not give that shape (the general reading goes on)."""
+        lo, hi = sent.start, sent.end
+        tok = doc[i]
+        prep = next((c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "on", "onto")), None)
+        noun = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if noun is None or noun.lower_ not in self.list_nouns:
+            return False
+        phrase = range(prep.i + 1, noun.i + 1)
+        agents = [a for a in agent_slots if a.start in phrase]
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if not agents and passive:
+            by = next((c for c in tok.children if c.dep_ == "agent"), None)
+            agents = [a for a in agent_slots if by is not None and a.start > by.i and a.start - by.i <= 3][:1]
+        if not agents and not passive and subj is not None:
+            agents = [a for a in self._conjoined(doc, slots, subj, self.sanction_agents) if self._is_sanctioner(doc, a)]
+        agents = self._possessor_chain(agents[:1], slots, doc, hi, lambda x: self._is_sanctioner(doc, x)) if agents else []
+        if passive:
+            targets = self._listed_subject(doc, slots, subj) if subj is not None else []
+            if not targets and subj is not None and subj.i < i:
+                targets = self._back_party(doc, subj, state)
+        else:
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            targets = self._listed_subject(doc, slots, obj) + self._company_nouns(doc, slots, obj) if obj is not None else []
+            if not targets and obj is not None:
+                targets = self._back_party(doc, obj, state)
+        targets = [t for t in targets if t not in agents and t.start not in phrase and self._is_named(doc, t, state)]
+        if not targets:
+            return False
+        how = None
+        if not agents:
+            agents = self._implied_agent(doc, sent, i, state)
+            how = "designator not in the sentence"
+        if not agents:
+            self._drop(doc, "SANCTIONED_BY", targets, [], sent, "added to a list that the sentence does not say whose it is")
+            return True
+        denied = any(t.lower_ in self.negations for t in doc[max(lo, i - 3):i])
+        self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
+                   year=self._year(doc, lo, hi, i), cue=tok.lower_, denied=denied)
+        if not denied and all(isinstance(a, Slot) for a in agents):
+            state["agent"] = (agents, state["sent_no"])
+        return True
 
     def _company_nouns(self, doc: Doc, slots: list[Slot], tok) -> list[Slot]:
         """The names of coordinated "the X company and the Y company" objects: the parse makes
