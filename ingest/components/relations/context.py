@@ -220,8 +220,9 @@ class SentenceContext:
             gap = doc[group[-1].end if group else after: s.start]
             if any(t.lower_ in CLAUSE_STOPS for t in gap):
                 break
-            if s.label in ("Country", "Location") and s.end + 1 < hi and doc[s.end].text == "-" and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
-                continue  # "Panama-based X": a modifier inside the list, not the end of it
+            if s.end + 1 < hi and doc[s.end].text == "-" and (doc[s.end + 1].lower_ in PLACE_MODIFIERS if s.label in ("Country", "Location")
+                                                                else doc[s.end + 1].lower_ in ("based", "registered", "headquartered", "flagged")):
+                continue  # "Panama-based X" (whatever label the place got): a modifier inside the list, not the end of it
             if s.label not in labels:
                 if group:
                     break

@@ -124,7 +124,7 @@ class Ownership(SentenceContext):
         of the copula, passive or clause ("X is affiliated with Y", "X, which has links to Y",
         "X acted on behalf of Y"), the owner of a possessive ("X's ties to Y", "its ties": the
         clause's subject), or the name a describing noun stands for ("X, a company with ties to
-        Y"; "X is part of a network of companies associated with Y"). [] when the tie belongs
+        Y"; "X is one of several firms tied to Y"). [] when the tie belongs
         to something unnamed ("the network had ties to Y", "a reward for information on the
         network's dealings with Y") or to a party only named near it."""
         labels = self.tie_sources
@@ -193,11 +193,11 @@ class Ownership(SentenceContext):
     def _unnamed_tie_holder(self, doc: Doc, slots: list[Slot], noun, labels: set) -> list[Slot]:
         """The name a common noun holding a tie stands for: through apposition or a copula ("X, a
         company with ties to Y"; "X is a firm linked to Y") and through "part of" / "one of" ("X
-        is part of a network of companies associated with Y"); [] for a noun no name stands for."""
+        is one of several firms tied to Y"); [] for a noun no name stands for."""
         tok = noun
         for _ in range(4):
             if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "NUM", "PRON"):
-                tok = tok.head.head   # "part of a network of companies ...", "one of the firms ..."
+                tok = tok.head.head   # "one of several firms ...", "part of a group of ..."
                 continue
             break
         named = self._described(doc, slots, tok, labels)
