@@ -335,7 +335,11 @@ class SentenceContext:
             return False   # "vessels linked to it": the object is a pronoun, not a name further on
         if obj is None or slot.start <= obj.i < slot.end or obj.pos_ != "NOUN":
             return True
-        return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
+        if any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod")):
+            return True
+        # "by a Chinese company called X" / "named X": the name the noun is given
+        return any(c.dep_ == "acl" and c.lemma_.lower() in ("call", "name") and any(slot.start <= g.i < slot.end for g in c.children)
+                   for c in obj.children)
 
     @staticmethod
     def _semicolon_items(doc: Doc, slots: list[Slot], colon: int, hi: int, labels: set) -> list[Slot]:

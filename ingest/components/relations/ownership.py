@@ -753,7 +753,8 @@ class Ownership(SentenceContext):
                     if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
-                        if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
+                        if after and all(t.lower_ in COPULA or t.text in ("(", ")", "'", '"', "\u2018", "\u2019", "\u201c", "\u201d")
+                                         for t in doc[owned[-1].end:after[0].start]):   # (the name may be quoted)
                             owner, how = after, "role noun as the subject, holder after the copula"
                     if not owner and owned and doc.has_annotation("DEP"):
                         # "X, the registered owner and commercial manager of Y": the first role of
