@@ -210,3 +210,11 @@ def test_a_tie_named_beside_a_typed_relation_is_not_repeated(nlp):
     # ASSOCIATED_WITH is for a tie without a clearer type: the owner is not tied again.
     text = "Tern Shipping Lines is owned by Marlin Holding Co. Tern Shipping Lines acts on behalf of Marlin Holding Co."
     assert not ties(nlp, text)
+
+
+def test_a_ship_used_by_a_firm_in_the_passive_is_tied_to_it(nlp):
+    got = ties(nlp, "According to OFAC, the bulk carrier Grey Wolf was used by Harlan Coal Shipping Company to export "
+                    "coal. The tanker Blue Heron was used to carry oil to Syria by a firm linked to Delmar Trading LLC.")
+    assert ("Grey Wolf", "Harlan Coal Shipping Company") in got
+    # Near miss: the user is an unnamed firm; Delmar Trading LLC is only its tie.
+    assert ("Blue Heron", "Delmar Trading LLC") not in got

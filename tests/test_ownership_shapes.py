@@ -258,3 +258,44 @@ def test_the_company_or_it_as_the_owned_party(nlp):
             "Kestrel Lines LLC was registered in 2020. It is controlled by Harrow Energy Ltd.")
     assert found(nlp, text, "OPERATED_BY") == {("OPERATED_BY", "Amber Moth", "Corvid Marine Ltd")}
     assert found(nlp, text, "OWNED_BY") == {("OWNED_BY", c, "Harrow Energy Ltd") for c in ("Corvid Marine Ltd", "Kestrel Lines LLC")}
+
+
+# -- the agent of "owned by" / "managed by" in news writing (issue 22) ------------------------
+
+def pairs(nlp, text, rtype):
+    return {(s, t) for _, s, t in found(nlp, text, rtype)}
+
+
+def test_a_place_before_based_is_not_the_owner(nlp):
+    # The place of "X-based" is a modifier of the owner, whatever label it gets.
+    text = ("The tanker Grey Wolf is owned by Kalmar-based Delmar Shipping Ltd, while Harlan Ship Services LLC "
+            "(Kalmar) manages it.")
+    got = pairs(nlp, text, "OWNED_BY")
+    assert ("Grey Wolf", "Delmar Shipping Ltd") in got
+    assert not any(t in ("Kalmar", "Harlan Ship Services LLC") for _, t in got)
+
+
+def test_a_company_called_x_is_the_agent(nlp):
+    got = pairs(nlp, "The tanker Grey Wolf began to be managed by a Chinese company called Harlan Shipping Co in May.",
+                "OPERATED_BY")
+    assert ("Grey Wolf", "Harlan Shipping Co") in got
+
+
+def test_a_company_linked_to_x_is_not_x(nlp):
+    # Near miss: the agent is an unnamed company; the name is only its tie.
+    assert not pairs(nlp, "The tanker Blue Heron was managed by a company that is linked to Kestrel Holdings Ltd.",
+                     "OPERATED_BY")
+
+
+def test_the_owner_named_after_the_copula_may_be_quoted(nlp):
+    got = pairs(nlp, "Until then, the registered owner of the tanker Grey Wolf was 'Delmar Marine Ltd', a North Korean company.",
+                "OWNED_BY")
+    assert ("Grey Wolf", "Delmar Marine Ltd") in got
+
+
+def test_a_scheme_run_by_a_firm_is_no_management_of_the_ship(nlp):
+    # "run by" describes the scheme (the parse may even read "scheme run" as one noun), not the ship.
+    text = "The tanker Blue Heron was seized in connection with a scheme run by Nordvik Trading LLC."
+    assert not pairs(nlp, text, "OPERATED_BY")
+    assert ("Grey Wolf", "Harlan Shipmanagement LLC") in pairs(
+        nlp, "The tanker Grey Wolf, previously managed by Harlan Shipmanagement LLC, was renamed.", "OPERATED_BY")

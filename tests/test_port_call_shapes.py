@@ -187,3 +187,21 @@ def test_the_main_port_of_a_country_in_apposition(nlp):
     text = "The tanker Grey Plover anchored off Velmora, the main port of Ruritania, and moved crude oil to two smaller ships."
     assert ports(nlp, text) == {"Velmora"}
     assert called(nlp, text) == {("Grey Plover", "Velmora")}
+
+
+# -- whose call, and calls only planned (the sentence's other ships did not call) ------------
+
+def test_the_ship_a_cargo_went_to_did_not_travel_on(nlp):
+    got = called(nlp, "The ship Rapid Tern transferred oil to the Saebyol, a North Korean tanker, and later traveled "
+                      "to Nampo.")
+    assert got == {("Rapid Tern", "Nampo")}
+
+
+def test_a_leg_in_a_plan_or_a_gerund_is_no_call(nlp):
+    # Near misses of "sailed from A to B": a voyage ordered ("instructed ... and then sail to"),
+    # or one the ship was about to make ("before sailing to").
+    got = called(nlp, "The tanker Grey Gull was instructed by its manager to load coal at Nampo and then sail to "
+                      "Castrane. The tanker Dune Lark loaded crude at Kozmino before sailing to Velmora.")
+    assert ("Grey Gull", "Castrane") not in got
+    assert ("Dune Lark", "Velmora") not in got
+    assert ("Dune Lark", "Kozmino") in got

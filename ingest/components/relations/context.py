@@ -234,8 +234,9 @@ class SentenceContext:
             gap = doc[group[-1].end if group else after: s.start]
             if any(t.lower_ in CLAUSE_STOPS for t in gap):
                 break
-            if s.label in ("Country", "Location") and s.end + 1 < hi and doc[s.end].text == "-" and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
-                continue  # "Panama-based X": a modifier inside the list, not the end of it
+            if s.end + 1 < hi and doc[s.end].text == "-" and (doc[s.end + 1].lower_ in PLACE_MODIFIERS if s.label in ("Country", "Location")
+                                                                else doc[s.end + 1].lower_ in ("based", "registered", "headquartered", "flagged")):
+                continue  # "Panama-based X" (whatever label the place got): a modifier inside the list, not the end of it
             if s.label not in labels:
                 if group:
                     break
@@ -348,7 +349,11 @@ class SentenceContext:
             return False   # "vessels linked to it": the object is a pronoun, not a name further on
         if obj is None or slot.start <= obj.i < slot.end or obj.pos_ != "NOUN":
             return True
-        return any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod"))
+        if any(slot.start <= c.i < slot.end for c in obj.children if c.dep_ in ("appos", "compound", "conj", "npadvmod")):
+            return True
+        # "by a Chinese company called X" / "named X": the name the noun is given
+        return any(c.dep_ == "acl" and c.lemma_.lower() in ("call", "name") and any(slot.start <= g.i < slot.end for g in c.children)
+                   for c in obj.children)
 
     @staticmethod
     def _semicolon_items(doc: Doc, slots: list[Slot], colon: int, hi: int, labels: set) -> list[Slot]:

@@ -124,7 +124,7 @@ class Ownership(SentenceContext):
         of the copula, passive or clause ("X is affiliated with Y", "X, which has links to Y",
         "X acted on behalf of Y"), the owner of a possessive ("X's ties to Y", "its ties": the
         clause's subject), or the name a describing noun stands for ("X, a company with ties to
-        Y"; "X is part of a network of companies associated with Y"). [] when the tie belongs
+        Y"; "X is one of several firms tied to Y"). [] when the tie belongs
         to something unnamed ("the network had ties to Y", "a reward for information on the
         network's dealings with Y") or to a party only named near it."""
         labels = self.tie_sources
@@ -193,11 +193,11 @@ class Ownership(SentenceContext):
     def _unnamed_tie_holder(self, doc: Doc, slots: list[Slot], noun, labels: set) -> list[Slot]:
         """The name a common noun holding a tie stands for: through apposition or a copula ("X, a
         company with ties to Y"; "X is a firm linked to Y") and through "part of" / "one of" ("X
-        is part of a network of companies associated with Y"); [] for a noun no name stands for."""
+        is one of several firms tied to Y"); [] for a noun no name stands for."""
         tok = noun
         for _ in range(4):
             if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "NUM", "PRON"):
-                tok = tok.head.head   # "part of a network of companies ...", "one of the firms ..."
+                tok = tok.head.head   # "one of several firms ...", "part of a group of ..."
                 continue
             break
         named = self._described(doc, slots, tok, labels)
@@ -753,7 +753,8 @@ class Ownership(SentenceContext):
                     if not owner and owned:
                         # "The owner of Y is X"
                         after = self._group_right(slots, owned[-1].end, self.own_targets, doc, hi)[:1]
-                        if after and all(t.lower_ in COPULA or t.text in "()" for t in doc[owned[-1].end:after[0].start]):
+                        if after and all(t.lower_ in COPULA or t.text in ("(", ")", "'", '"', "\u2018", "\u2019", "\u201c", "\u201d")
+                                         for t in doc[owned[-1].end:after[0].start]):   # (the name may be quoted)
                             owner, how = after, "role noun as the subject, holder after the copula"
                     if not owner and owned and doc.has_annotation("DEP"):
                         # "X, the registered owner and commercial manager of Y": the first role of

@@ -37,9 +37,10 @@ class PortCalls(SentenceContext):
         if not doc.has_annotation("DEP"):
             return False
         t = doc[at]
-        for _ in range(3):
-            if t.dep_ not in ("xcomp", "ccomp", "advcl", "acl") or t.head is t:
+        for _ in range(4):
+            if t.dep_ not in ("xcomp", "ccomp", "advcl", "acl", "conj") or t.head is t:
                 return False
+            # ("was instructed to receive coal and then sail to P": the plan covers both verbs)
             t = t.head
             if t.lemma_.lower() in self.planned_lemmas or (t.lemma_.lower() in self.tried_lemmas and t.pos_ in ("VERB", "AUX")):
                 return True
@@ -74,6 +75,8 @@ class PortCalls(SentenceContext):
         t = doc[at]
         if t.lower_ in self.heading_words:
             return True
+        if self.call_forms.get(t.lower_) == "departed" and t.tag_ == "VBG":
+            return True   # "... before sailing to P": where it was going then, not that it arrived
         return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
 
     def _own_ships(self, doc, vessels, at: int):
@@ -83,12 +86,25 @@ class PortCalls(SentenceContext):
         if len(vessels) < 2 or not doc.has_annotation("DEP"):
             return vessels
         verbs = set(self._verb_at)
-        mine = []
+        # the verbs coordinated with the call's verb share its subject ("A transferred oil to B
+        # and later traveled to P": A, not B, traveled)
+        chain = {at}
+        t = doc[at]
+        while t.dep_ == "conj" and t.head is not t:
+            t = t.head
+            chain.add(t.i)
+        mine, subjects = [], []
         for v in vessels:
-            head = next((a for a in doc[v.start:v.end].root.ancestors if a.i in verbs), None)
+            root = doc[v.start:v.end].root
+            head = next((a for a in root.ancestors if a.i in verbs), None)
             if head is not None and head.i == at:
                 mine.append(v)
-        return mine or vessels
+            else:
+                while root.dep_ in ("appos", "compound") and root.head is not root:
+                    root = root.head   # "The ship A ...": the noun the name stands beside
+                if root.dep_ in ("nsubj", "nsubjpass") and root.head.i in chain:
+                    subjects.append(v)
+        return mine or subjects or vessels
 
     def _recent_ship(self, doc, sent, last_vessels) -> bool:
         """Whether the ship last named stands at most BACK_WINDOW sentences before this one."""

@@ -233,6 +233,9 @@ class Roles(SentenceContext):
         for t in doc[sent.start:sent.end]:
             if t.lower_ not in USE_FORMS or t.pos_ != "VERB":
                 continue
+            if any(c.dep_ == "auxpass" for c in t.children):
+                self._used_by(doc, sent, slots, out, t, self._subject(doc, t.i))
+                continue
             obj = next((c for c in t.children if c.dep_ == "dobj"), None)
             if obj is None or any(c.dep_ == "poss" for c in obj.children):
                 continue
@@ -261,3 +264,22 @@ class Roles(SentenceContext):
                         self._emit(out, "ASSOCIATED_WITH", [u], [x], sent, at=t.i, how="a firm the person used", cue="used")
                     elif x.label == "Person" and u.label in ("Agency", "Organization", "Company"):
                         self._emit(out, "ASSOCIATED_WITH", [x], [u], sent, at=t.i, how="a person the body used", cue="used")
+
+    def _used_by(self, doc, sent, slots, out, t, subj) -> None:
+        """"The tanker Y was used by X to ship coal": the ship is ASSOCIATED_WITH its user (the
+        agent of the passive, named right after "by"); "was used to ship" names no user."""
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if obj is None or subj is None:
+            return
+        users = [x for x in self._conjoined(doc, slots, obj, self.BODIES | {"Person"}) if x.label != "Vessel"]
+        ships = [x for x in self._conjoined(doc, slots, subj, {"Vessel"}) if x.label == "Vessel"] \
+            or [x for x in [self._slot_at(slots, subj, {"Vessel"})] if x is not None]
+        if users and ships and self._agent_named(doc, agent, users[0]):
+            self._emit(out, "ASSOCIATED_WITH", ships, users[:1], sent, at=t.i, how="a ship used by the passive's agent", cue="used by")
+
+    @staticmethod
+    def _agent_named(doc, agent, user) -> bool:
+        """Whether the name follows "by" (after an article at most): "used by a company
+        linked to X" names no user."""
+        return user.start == agent.i + 1 or (user.start == agent.i + 2 and doc[agent.i + 1].lower_ in ("the", "a", "an"))
