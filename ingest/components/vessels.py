@@ -81,6 +81,8 @@ class Vessels:
         self.imo_re = re.compile(shape["imo_label"] + r"(\d{7})(?!\d)", re.IGNORECASE)
         self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
+        self.company_words = set(c["company_words"])
+        self.company_nouns = set(_plurals(c["company_nouns"]))
         for role in ("former", "current"):
             phrases = dict.fromkeys([*c["vessel_renames"][role], *shape["vessel_renames"][role]])
             self.matcher.add("RENAME_" + role.upper(), [[{"LOWER": t.text.lower()} for t in nlp.tokenizer(p)] for p in phrases])
@@ -105,8 +107,11 @@ class Vessels:
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
         imos = self._imo_matches(doc)
+        self._prefix_at = {}
         if not matches and not imos:
-            self._quoted_numbered(doc, covered(doc))
+            cover = covered(doc)
+            self._quoted_numbered(doc, cover)
+            self._after_flag(doc, cover)
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -129,6 +134,8 @@ class Vessels:
                     continue  # "to ship Iranian gas": a verb
                 if end < len(doc) and doc[end].text.title() in NOT_AFTER_TYPE and doc[start].text[:1].isupper():
                     continue  # "X Maritime Ship Registry", "X Ship Management": a word of a firm's name
+                if start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_:
+                    continue  # "ship-to-ship (STS) transfer": the noun is a word of a compound
                 self._after_type(doc, start, end, sent_end, cover)
                 self._before_type(doc, start, sent_start, cover)
             elif kind == "PREFIX":
@@ -142,7 +149,89 @@ class Vessels:
         if renames:
             self._renames(doc, renames, cover)
         self._quoted_numbered(doc, cover)
+        self._after_flag(doc, cover)
+        self._bullets(doc, cover)
         return doc
+
+    BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u00b7\u2013\u25aa]|\d{1,3}[.)])[ \t]+(?=\S)")
+
+    def _bullets(self, doc: Doc, cover) -> None:
+        """"The following tankers were designated:" and then one bullet per line: the name
+        that opens each bullet is a ship's, down to the last bullet ("- Alder (Panama)",
+        "- Birch, IMO ..."). The line before the bullets must end in a colon and hold a
+        plural ship noun; a bullet that names a firm (a legal form or a firm's word) is not
+        read."""
+        text = doc_text(doc)
+        if ":" not in text:
+            return
+        lines, pos = [], 0
+        for line in text.split("\n"):
+            lines.append((pos, line))
+            pos += len(line) + 1
+        k = 0
+        while k < len(lines):
+            start, line = lines[k]
+            k += 1
+            if not line.rstrip().endswith(":") or not any(w in self.plural_types for w in re.findall(r"[a-z]+", line.lower())):
+                continue
+            while k < len(lines):
+                b_start, item = lines[k]
+                if not item.strip():
+                    k += 1
+                    continue
+                m = self.BULLET.match(item)
+                if not m:
+                    break
+                k += 1
+                span = doc.char_span(b_start + m.end(), b_start + len(item.rstrip()), alignment_mode="expand")
+                if span is None:
+                    continue
+                i, hi = span.start, span.end
+                if i in self._prefix_at:
+                    i = self._prefix_at[i]
+                e = name_after(doc, i, hi, cover, joiners={"-", "&"}, max_len=self.max_name_tokens + 2)
+                if e == i or (e < hi and doc[e].text not in {"(", ",", ";", ":", "\u2013", "\u2014", "-", "/"}):
+                    continue
+                if any(t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in doc[i:e]):
+                    continue
+                add_candidate(doc, i, e, "Vessel", PRIO_PATTERN, cue="list")
+
+    def _after_flag(self, doc: Doc, cover) -> None:
+        """"the Comoros-flagged Liora sailed ...", "the Panama-flagged 19-year-old Ocean Hermana",
+        "the North Korean-flagged Sam Ma 2 tanker": a name right after a flag adjective (and
+        its age, size and class words) is a ship's. A ship noun between the flag and the name
+        is left to the ship-noun rule; a name before a plural ship noun or a firm's word is
+        an owner's ("Panama-flagged Acme vessels")."""
+        n = len(doc)
+        texts = [t.text for t in doc] if "flagged" in doc.text else []
+        for k, text in enumerate(texts):
+            if text.lower() != "flagged" or k < 2 or texts[k - 1] != "-" or doc[k - 1].whitespace_ or doc[k - 2].whitespace_:
+                continue
+            sent_start, sent_end = self._sent_bounds(doc, k)
+            i = k + 1
+            while i < sent_end and i - k <= 8 and (doc[i].is_lower or doc[i].like_num or doc[i].text == "-") \
+                    and doc[i].lower_ not in self.types and doc[i].lower_ not in {"and", "or", "by", "to", "in", "with", "of"}:
+                i += 1
+            if i >= sent_end or doc[i].lower_ in self.types or not is_name_token(doc[i], True) or cover[i] or i in self._prefix_at:
+                continue   # a ship noun or a prefix ("the Togo-flagged M/T X"): other rules read the name
+            e = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            if e == i or any(t.text in self.legal_forms or t.text in NOT_AFTER_TYPE or t.text.title() in self.company_words
+                             or (t.is_lower and t.is_alpha) or country_of(t.text) for t in doc[i:e]):
+                continue   # a firm's name, or another adjective ("Greek-owned")
+            nxt = doc[e] if e < n else None
+            vtype = None
+            if nxt is not None and nxt.lower_ in self.types:
+                if nxt.lower_ in self.plural_types:
+                    continue
+                vtype = self._type_text(doc, e, e + 1)
+            elif nxt is not None and (nxt.lower_ in self.company_nouns or nxt.lower_ in {"'s", "\u2019s"}):
+                continue
+            flag = None
+            for width in (3, 2, 1):
+                if k - 1 - width >= sent_start and (c := country_of(span_text(doc, k - 1 - width, k - 1))):
+                    flag = c["name"]
+                    break
+            add_candidate(doc, i, e, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="after a flag adjective")
 
     QUOTE_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d", '"': '"'}
 
@@ -183,6 +272,13 @@ class Vessels:
             done.add(start)
             if lo not in vessel_sents and not any(t.lower_ in self.types for t in doc[lo:hi]):
                 continue
+            # A common noun other than a ship's just before the cue is what was renamed: "the
+            # platform – formerly Y", "its owner, formerly Y" (a firm) name no ship.
+            k = start
+            while k > lo and (doc[k - 1].is_punct or doc[k - 1].lower_ in {"and", "or", "which", "that", "was", "is", "had", "has", "been"}):
+                k -= 1
+            if k > lo and doc[k - 1].is_lower and doc[k - 1].pos_ == "NOUN" and doc[k - 1].lower_ not in self.types:
+                continue
             i = end
             if i < hi and doc[i].lower_ == "the":
                 i += 1
@@ -207,6 +303,15 @@ class Vessels:
         """Walk left over adjectives, flags and numbers in front of a type noun; return the
         first token of the noun phrase and the flag state named there, if any."""
         j, flag = start, None
+        if j - 1 > floor and doc[j - 1].text == ")":
+            # "a DPRK-flagged (Democratic People's Republic of Korea) tanker": a gloss in
+            # parentheses between the modifiers and the noun is skipped.
+            k = j - 2
+            while k > floor and j - k < 10 and doc[k].text not in {"(", ")"}:
+                k -= 1
+            if doc[k].text == "(":
+                j = k
+        start = j
         while j > floor and start - j < 6:
             tok = doc[j - 1]
             low = tok.lower_
@@ -236,9 +341,22 @@ class Vessels:
         while np_start < start and (doc[np_start].lower_ in {"the", "a", "an", "its", "their", "-", "flagged", "registered", "owned"} or doc[np_start].like_num or country_of(doc[np_start].text)):
             np_start += 1
         vtype = self._type_text(doc, np_start, end)
+        # "very large crude carrier (VLCC) X", "tanker (VLCC) X": a class abbreviation in
+        # parentheses is skipped; so is the closing bracket of "(VLCC)" itself.
+        if i + 2 < sent_end and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].lower_ in self.types:
+            i += 3
+        elif i < sent_end and doc[i].text == ")" and start > 0 and doc[start - 1].text == "(":
+            i += 1
         named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
         if named:
             i += 1
+        elif i + 2 < sent_end and doc[i].lower_ in {"believed", "thought", "understood"} and doc[i + 1].lower_ == "to" and doc[i + 2].lower_ == "be" \
+                and doc[end - 1].lower_ not in self.plural_types:
+            # "a cargo ship believed to be the Maria": the name the text gives the ship
+            i += 3
+            named = True
+            if i < sent_end and doc[i].lower_ == "the":
+                i += 1
         # "three Russian vessels (A, B and C)": a parenthesised list of names, and nothing else
         # ("(Source: ...)" or "(WMSL 750)" is not one).
         if i < sent_end and doc[i].text == "(":
@@ -275,14 +393,25 @@ class Vessels:
             if n_end > i + 2 and (n_end == sent_end or doc[n_end].text in {",", "(", ")", "."}):
                 add_candidate(doc, i + 2, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
             return
+        if doc[end - 1].lower_ not in self.plural_types and not named and i + 1 < sent_end and (
+                doc[i].text == "," or (doc[i].lower_ == "the" and not doc[i].whitespace_.count("\n"))):
+            # "another sanctioned tanker, Mirabeau, met ...", "oil tanker the Paek Yang San 1,":
+            # a bare name in apposition, closed by punctuation.
+            a = self._prefix_at.get(i + 1, i + 1)   # "tanker, M/T X,": the prefix rule names X
+            n_end = name_after(doc, a, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
+            words = doc[a:n_end]
+            if a == i + 1 and n_end > i + 1 and (n_end == sent_end or doc[n_end].text in {",", "(", ")", ".", "\u2014", "\u2013", ";"}) \
+                    and not any(t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in words):
+                add_candidate(doc, i + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+                return
         if i in self._prefix_at:
             return  # "frigate HMS X": the prefix rule names X
         if doc[end - 1].lower_ in self.plural_types and not named:
             # "the cargo ships A, B and C", "designated vessels include A, B and C": a plural
             # noun names ships only in a list of two or more ("naval vessels Naval vessels of
-            # ..." names none).
-            if i < sent_end and doc[i].lower_ in self.list_verbs:
-                i += 1
+            # ..." names none). A short participle may come first: "the vessels identified
+            # were A, B and C", "the ships identified as A and B".
+            i = self._participle_copula(doc, i, sent_end)
             names = self._name_list(doc, i, sent_end, cover)
             if len(names) >= 2:
                 for a, b in names:
@@ -304,6 +433,24 @@ class Vessels:
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
 
+    # Participles between a plural ship noun and a copula or "as" ("the vessels identified
+    # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
+    LIST_PARTICIPLES = {"identified", "named", "listed", "involved", "sanctioned", "designated", "targeted", "seen", "spotted",
+                        "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday"}
+
+    def _participle_copula(self, doc: Doc, i: int, sent_end: int) -> int:
+        """The first token of a list after a plural ship noun that ends at token i: i itself,
+        or past a list verb ("were"), past up to three participles and a list verb or "as"
+        ("identified were", "identified as", "named today were"); i when none of that follows."""
+        if i < sent_end and doc[i].lower_ in self.list_verbs:
+            return i + 1
+        j = i
+        while j < sent_end and j - i < 3 and doc[j].lower_ in self.LIST_PARTICIPLES:
+            j += 1
+        if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
+            return j + 1
+        return i
+
     def _list_intro(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
         """First token of a list introduced shortly after a plural ship noun by a colon,
         "including", "such as", "namely" or "among them", and how many names the list needs;
@@ -316,6 +463,8 @@ class Vessels:
                 return end + 1, 2
             if doc[end].lower_ in self.list_verbs:
                 return end + 1, 1
+        if end + 1 < sent_end and doc[end].text in {"\u2014", "\u2013", "--"} and is_name_token(doc[end + 1], True):
+            return end + 1, 2   # "two heavy-lift ships \u2014 A and B"
         j = end
         while j < sent_end and j - end <= 7:
             t = doc[j]
@@ -410,12 +559,19 @@ class Vessels:
         if start + 1 < len(doc) and doc[start + 1].is_lower and doc[start + 1].is_alpha and doc[start + 1].lower_ not in {"that", "which", "with", "for", "from", "in", "of", "and", "carrying", "owned", "registered", "flagged"}:
             return
         j = np_start
-        if j - 1 > sent_start and doc[j - 1].text == ",":
-            j -= 1
+        if j - 1 > sent_start and doc[j - 1].text in {",", "\u2014", "\u2013", "--"}:
+            j -= 1   # "X, a tanker ...", "X \u2014 a tanker owned by ... \u2014"
         elif j - 1 > sent_start and doc[j - 1].lower_ in {"is", "was"}:
             j -= 1
         else:
             return
+        if j - 1 > sent_start and doc[j - 1].text == ")":
+            # "the Dover (297,000 dwt), a tanker ...": the name stands before the parenthesis.
+            k = j - 1
+            while k > sent_start and j - k < 10 and doc[k].text != "(":
+                k -= 1
+            if doc[k].text == "(" and k > sent_start:
+                j = k
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))

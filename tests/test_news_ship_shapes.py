@@ -1,0 +1,97 @@
+"""Ship names in the shapes news pages, law-firm notes and think-tank reports print them
+(issue 22): lists after a copula or "identified as", bullets under a ship heading, flag
+adjectives, appositions, class abbreviations, and the near misses that must stay no ship.
+
+Every text here is our own; the ship, company and person names are invented.
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def labelled(nlp, text):
+    return {(e.label, e.name) for e in build_result(Document(text=text), nlp(text)).entities}
+
+
+def ships(nlp, text):
+    return {name for label, name in labelled(nlp, text) if label == "Vessel"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Port records show the tankers are the Morwen Light, Kalinda and Brisa Azul.", {"Morwen Light", "Kalinda", "Brisa Azul"}),
+    ("The vessels identified were Talvi, Seraphine, Orbis Gale and Quillon.", {"Talvi", "Seraphine", "Orbis Gale", "Quillon"}),
+    ("Analysts said the ships identified as Valdora, Pemberly Sun and Castellan had switched off their transponders.",
+     {"Valdora", "Pemberly Sun", "Castellan"}),
+    ("Two heavy-lift ships \u2014 Corran Vey and Ostmark 12 \u2014 were added as well.", {"Corran Vey", "Ostmark 12"}),
+])
+def test_names_listed_after_a_plural_ship_noun(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+def test_every_bullet_under_a_ship_heading_is_a_ship(nlp):
+    names = ["Marlowe Spire", "Cendrillon", "Hollis Crest", "Ardent Myra", "Saskia Rose", "Tilden", "Orpheline", "Quarry Wren"]
+    text = ("The ministry blacklisted the following tankers on Monday:\n\n"
+            + "\n".join(f"- {n}" + (" (Panama-flagged)" if k == 0 else "") for k, n in enumerate(names))
+            + "\n\nOfficials said more listings would follow.")
+    assert ships(nlp, text) == set(names)
+
+
+def test_bullets_under_another_heading_or_naming_a_firm_are_no_ships(nlp):
+    text = ("The ministry blacklisted the following companies on Monday:\n\n- Kestrel Ridge\n- Amber Fold\n\n"
+            "It also named these tankers:\n\n- Dunmore Bay\n- Harlow Shipping LLC\n")
+    found = ships(nlp, text)
+    assert "Dunmore Bay" in found
+    assert not found & {"Kestrel Ridge", "Amber Fold", "Harlow Shipping LLC", "Harlow Shipping"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Panama-flagged Ostrava Dream tanker loaded fuel near the island.", {"Ostrava Dream"}),
+    ("The Comoros-flagged Liora sailed east last week.", {"Liora"}),
+    ("The Panama-flagged Venna and Tamsin were seen side by side.", {"Venna", "Tamsin"}),
+    ("Images showed the Honduras-flagged 24-year-old 300,000 dwt Hollin Crest near the strait.", {"Hollin Crest"}),
+])
+def test_a_name_after_a_flag_adjective(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Panama-flagged Oceanfold vessels carried most of the cargo.",
+    "The Liberia-flagged tanker's owner, Brannock Shipping, declined to comment.",
+    "A Panama-flagged, Greek-owned tanker waited offshore.",
+])
+def test_a_flag_adjective_before_no_ship_name(nlp, text):
+    assert ships(nlp, text) == set()
+
+
+@pytest.mark.parametrize("text, ship", [
+    ("Another sanctioned tanker, Mirabeau, met them later.", "Mirabeau"),
+    ("Halcyon Reach \u2014 a tanker owned by a firm in Dubai \u2014 left the anchorage.", "Halcyon Reach"),
+    ("The very large crude carrier (VLCC) Cassiopeia Moon loaded at the terminal.", "Cassiopeia Moon"),
+    ("Radar showed a cargo ship believed to be the Verity Bloom waiting at the pier.", "Verity Bloom"),
+    ("Photos show what is likely the oil tanker the Tarn Ostrel, which the panel had flagged.", "Tarn Ostrel"),
+    ("The cargo moved in a transfer with the Calloway (150,000 dwt), a tanker registered in Iran.", "Calloway"),
+    ("A DPRK-flagged (Democratic People's Republic of Korea) tanker, SOLAR KITE 5 registered to a firm in Nampo, took on fuel at sea.",
+     "SOLAR KITE 5"),
+    ("The supertanker Belvista carried two million barrels.", "Belvista"),
+    ("The LPG carrier Saffron Coast was renamed twice.", "Saffron Coast"),
+])
+def test_ship_names_in_news_appositions(nlp, text, ship):
+    assert ship in ships(nlp, text)
+
+
+@pytest.mark.parametrize("text, not_ship", [
+    ("The two tankers met for a ship-to-ship (STS) transfer near the Orcadia Shoal.", "STS"),
+    ("He posted the picture on the Zephyr platform \u2013 formerly Chirper \u2013 beside the tanker Alder Moon.", "Chirper"),
+    ("The tanker, Captain Mora said, was empty when it left.", "Captain Mora"),
+    ("The vessels identified as part of the fleet were old.", "part"),
+])
+def test_no_invented_ship(nlp, text, not_ship):
+    assert not_ship not in ships(nlp, text)
