@@ -218,3 +218,21 @@ def test_a_ship_used_by_a_firm_in_the_passive_is_tied_to_it(nlp):
     assert ("Grey Wolf", "Harlan Coal Shipping Company") in got
     # Near miss: the user is an unnamed firm; Delmar Trading LLC is only its tie.
     assert ("Blue Heron", "Delmar Trading LLC") not in got
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("John Marsh, analytic director at Tern Shipping Lines, said the ship had docked.", {("John Marsh", "Tern Shipping Lines")}),
+    ("The firms are owned by John Smith and Peter Brown, two senior officials at Tern Shipping Lines.",
+     {("John Smith", "Tern Shipping Lines"), ("Peter Brown", "Tern Shipping Lines")}),
+    ("Grey Gull Tankers spokesperson Anna Kole said the vessel had left.", {("Anna Kole", "Grey Gull Tankers")}),
+    ("Marlin Shipping's chief executive Olav Brandt denied the report.", {("Olav Brandt", "Marlin Shipping")}),
+])
+def test_roles_written_the_ways_news_writes_them(nlp, text, pairs):
+    assert pairs <= ties(nlp, text)
+
+
+def test_a_person_quoted_beside_a_body_without_a_role_is_not_tied(nlp):
+    # Near misses: an agency's official title before the name; a description that is no role.
+    text = ("Treasury Secretary Janet Vole said the tanker Grey Wolf was sanctioned. "
+            "John Marsh, a satellite imagery expert, said the ship had docked at Tern Shipping Lines.")
+    assert not ties(nlp, text)

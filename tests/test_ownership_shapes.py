@@ -299,3 +299,14 @@ def test_a_scheme_run_by_a_firm_is_no_management_of_the_ship(nlp):
     assert not pairs(nlp, text, "OPERATED_BY")
     assert ("Grey Wolf", "Harlan Shipmanagement LLC") in pairs(
         nlp, "The tanker Grey Wolf, previously managed by Harlan Shipmanagement LLC, was renamed.", "OPERATED_BY")
+
+
+def test_a_possessive_role_split_by_modifiers_and_held_through_the_copula(nlp):
+    text = ("The tanker Grey Wolf is owned by Delmar Shipping Ltd, while Harlan Ship Services LLC is its crewing "
+            "and technical manager.")
+    got = pairs(nlp, text, "OPERATED_BY")
+    assert ("Grey Wolf", "Harlan Ship Services LLC") in got
+    assert ("Grey Wolf", "Delmar Shipping Ltd") not in got
+    # Near miss: no role word after the modifiers ("its crewing and technical staff")
+    assert not pairs(nlp, "The tanker Grey Wolf is owned by Delmar Shipping Ltd, while Harlan Ship Services LLC "
+                          "supplies its crewing and technical staff.", "OPERATED_BY")

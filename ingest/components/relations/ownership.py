@@ -181,6 +181,27 @@ class Ownership(SentenceContext):
                 return self._unnamed_tie_holder(doc, slots, tok, labels)
         return []
 
+    def _spread_roles(self, doc: Doc, lo: int, hi: int, hits) -> dict[int, list[tuple[str, int, int]]]:
+        """"its crewing and technical manager", "its registered owner and commercial manager": a
+        possessive role whose words a list of modifiers splits (which the fixed cue phrases do not
+        say), as ITS_OWNER / ITS_OPERATOR hits: (kind, start of the possessive, end of the role)."""
+        out: dict[int, list[tuple[str, int, int]]] = {}
+        for k in range(lo, hi - 3):
+            if self._lower[k] not in ("its", "their", "whose") or k in hits:
+                continue
+            j = k + 1
+            while j < hi and j - k <= 5 and (doc[j].is_lower and doc[j].is_alpha or doc[j].text == ","):
+                low = self._lower[j]
+                if low in self.op_role_of or low in self.owner_role_set:
+                    words = [t.lower_ for t in doc[k + 1:j] if t.text != ","]
+                    if "and" in words and all(w == "and" or doc[k + 1 + n].pos_ in ("ADJ", "NOUN", "VERB", "CCONJ")
+                                              for n, w in enumerate(t.lower_ for t in doc[k + 1:j])):
+                        kind = "ITS_OPERATOR" if low in self.op_role_of else "ITS_OWNER"
+                        out.setdefault(k, []).append((kind, k, j + 1))
+                    break
+                j += 1
+        return out
+
     def _titled_official(self, doc: Doc, person: Slot) -> bool:
         """Whether an official's title in capitals stands right before the person's name
         ("Assistant U.S. Attorney X", "Special Agent X", "Under Secretary X")."""
@@ -676,6 +697,10 @@ class Ownership(SentenceContext):
         self._note_field_subject(doc, sent, slots)
         self._state_owned(doc, sent, slots, out)
         role_holder: list[Slot] = []   # the holder of the last role noun of this sentence ("owner of A, and owner of B")
+        spread = self._spread_roles(doc, lo, hi, hits)
+        if spread:
+            hits = {**hits, **{k: [*hits.get(k, []), *v] for k, v in spread.items()}}
+            starts = [*starts, *spread]
         for i in sorted(set(starts)):
             for kind, s, e in hits.get(i, []):
                 if kind in ("ITS_OWNER", "ITS_OPERATOR"):
@@ -686,12 +711,16 @@ class Ownership(SentenceContext):
                     else:
                         owned = [x for x in slots if x.end <= s and x.label == "Vessel"][-1:] or self._anaphor(doc, sent, e, last_vessels)
                     owner = self._group_right(slots, e, self.own_targets if kind == "ITS_OWNER" else self.op_targets, doc, hi, max_gap=3)[:1]
+                    if doc.has_annotation("DEP") and doc[e - 1].dep_ == "attr":
+                        # "..., while X is its technical manager": the copula's subject holds the role
+                        owner = [x for x in self._copula_owner(doc, slots, e - 1, self.own_targets if kind == "ITS_OWNER" else self.op_targets)
+                                 if x.label != "Vessel"][:1]
                     role_words = " ".join(t.lower_ for t in doc[s + 1:e])
                     if kind == "ITS_OWNER":
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
                     else:
                         self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=s + 1,
-                                   role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+                                   role=self.op_role_of.get(role_words) or self.op_role_of.get(doc[e - 1].lower_, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
                     if doc.has_annotation("DEP") and any(c.dep_ == "nsubjpass" and c.lower_ in self.share_nouns for c in doc[s].children):

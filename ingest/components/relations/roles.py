@@ -164,6 +164,28 @@ class Roles(SentenceContext):
         return bool(words) and all(t.lower_ in self.role_words_person or t.lower_ in TITLE_WORDS for t in words) and (
             not head_needed or any(t.lower_ in self.role_heads for t in words))
 
+    def _role_phrase(self, toks):
+        """The words of an apposition that name a role ("the CEO", "a spokesperson", "two senior
+        officials", "analytic director"): the role words, after an article or a number and at
+        most two lower-case modifiers; None when the words name no role."""
+        words = [t for t in toks if not (t.lower_ in ("the", "a", "an") or t.like_num or t.lower_ == "both")]
+        lead = [t for t in toks if t.like_num or t.lower_ == "both"]
+        k = 0
+        while k < len(words) and k < 2 and words[k].is_lower and words[k].is_alpha and words[k].pos_ in ("ADJ", "NOUN") \
+                and self._singular(words[k]) not in self.role_words_person and words[k].lower_ not in ROLE_FILLERS:
+            k += 1
+        rest = words[k:]
+        if not rest or (k and not all(t.is_lower for t in rest)):
+            return None
+        ok = all(self._singular(t) in self.role_words_person or t.lower_ in TITLE_WORDS or t.lower_ in ROLE_FILLERS or t.text in ("/", "-")
+                 for t in rest) and self._singular(rest[-1]) in self.role_heads
+        return lead + rest if ok else None
+
+    @staticmethod
+    def _singular(t) -> str:
+        low = t.lower_
+        return low[:-1] if low.endswith("s") and len(low) > 3 and low not in ("chairs",) else low
+
     def _body_at(self, doc: Doc, slots: list[Slot], k: int, hi: int) -> Slot | None:
         """The body named at token k (after an optional "the"); through a possessive chain, the
         last one ("the Justice Department's National Security Division")."""
@@ -178,8 +200,10 @@ class Roles(SentenceContext):
     def _titled(self, doc, sent, slots, out) -> None:
         """A person named with a role in a body: "X, the CEO of Y", "X, a spokesperson for Y",
         "Chief Executive X of Y": the person is ASSOCIATED_WITH the body (a ship only for its
-        captain or master; an agency not for a title before the name, which names an official). ("Treasury Deputy Secretary X", a title naming the body before
-        the name, is left out: measured on the dev set, the gold does not tie officials so.)"""
+        captain or master; an agency not for a title before the name, which names an official);
+        "X and Y, two senior officials at Z" ties both; "Z's chief executive X" / "Z spokesperson
+        X" ties X to a firm or organisation Z ("Treasury Deputy Secretary X", an agency's
+        official, is left out: measured on the dev set, the gold does not tie officials so)."""
         lo, hi = sent.start, sent.end
         for p in slots:
             if p.label != "Person" or p.keys != [(p.start, p.end)]:
@@ -187,11 +211,25 @@ class Roles(SentenceContext):
             body = None
             how = ""
             # "X, the CEO of Y" / "X, a spokesperson for Y"
+            holders = [p]
             if p.end < hi and doc[p.end].text == ",":
                 prep = next((k for k in range(p.end + 1, min(p.end + 8, hi)) if doc[k].lower_ in ("of", "for", "at")), None)
-                if prep is not None and self._role_words_only(doc[p.end + 1:prep]):
+                role = self._role_phrase(doc[p.end + 1:prep]) if prep is not None else None
+                if role is not None:
                     body = self._body_at(doc, slots, prep + 1, hi)
                     how = "role noun in apposition to the person"
+                    if role[:1] and (role[0].like_num or role[0].lower_ == "both"):
+                        # "X and Y, two directors of Z": the persons listed before
+                        holders = [x for x in self._group_left(slots, p.end, {"Person"}, doc) if x.keys == [(x.start, x.end)]] or [p]
+            if body is None and p.start - 1 > lo:
+                # "Z's chief executive X" / "Z spokesperson X": a firm's role before the name
+                k = p.start
+                while k - 1 > lo and (doc[k - 1].lower_ in self.role_words_person or doc[k - 1].lower_ in ROLE_FILLERS - {"and", "&", "the", "a", "an", "its", "their", "his", "her"}):
+                    k -= 1
+                j = k - 1 if k - 1 > lo and doc[k - 1].text in ("'s", "\u2019s", "'", "\u2019") else k
+                owner = next((x for x in slots if x.end == j and x.label in ("Company", "Organization")), None)
+                if k < p.start and owner is not None and self._role_words_only(doc[k:p.start]):
+                    body, how = owner, "the body's role before the person's name"
             # "Assistant Attorney General X of Y"
             if body is None and p.end + 1 < hi and doc[p.end].lower_ == "of":
                 k = p.start
@@ -207,7 +245,7 @@ class Roles(SentenceContext):
             if body is None or (body.label == "Vessel" and not any(t.lower_ in ("captain", "master", "commander") for t in doc[p.start - 4 if p.start >= 4 else 0:body.start])):
                 continue
             # (a role named with the name is stated, whatever the sentence goes on to say about the person)
-            self._emit(out, "ASSOCIATED_WITH", [p], [body], sent, how=how, cue="role")
+            self._emit(out, "ASSOCIATED_WITH", holders, [body], sent, how=how, cue="role")
 
     def _commanded(self, doc, sent, slots, out) -> None:
         """"He commanded the ship 'X' ..." in a person's register entry: the person of the entry
