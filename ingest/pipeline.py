@@ -258,6 +258,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                     # An earlier version of this article (same URL, or same path without one):
                     # replaced in the same batch, its facts withdrawn.
                     old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
+                    if old:  # an id made from a name only the old version gave is made again
+                        facts = resolver.after_versions(store, facts, [v.id for v in old])
                     write_article(store, result, replace=again, facts=facts, supersede=old, writer=writer)
                     if shares is not None:
                         shares.wrote(document, facts)

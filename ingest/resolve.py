@@ -185,6 +185,41 @@ class Resolver:
             if getattr(e, "id", None) == old:
                 e.id = new
 
+    def after_versions(self, store, facts, old_ids: list[str]):
+        """`facts` (graph.writer.ArticleFacts, this resolver's ids) of a changed version of an
+        article that withdraws the versions `old_ids`: an id made from a name only those gave is
+        made again from the names the other articles and this version give (as removing them
+        would: ingest/lifecycle.py), in the facts, the rekeys and this resolver."""
+        import dataclasses
+
+        from graph.rekey import names_left
+
+        found = names_left(store, [*old_ids, facts.article.id])
+        if not found:
+            return facts
+        moved = dict(facts.rekeys)  # store id -> id in the facts
+        for stored, (label, names) in found.items():
+            now = moved.get(stored, stored)
+            names.extend(e.name for e in facts.entities if e.id == now)
+        fix = {}
+        for stored, want in ids_from_names(found) + [(i, i) for i in found]:
+            now = moved.get(stored, stored)
+            if want != now and stored not in fix and (want == stored or want not in self.known):
+                fix[stored] = want
+        if not fix:
+            return facts
+        ids = {moved.get(stored, stored): want for stored, want in fix.items()}
+        for now, want in ids.items():
+            self.rekey(now, want)
+        rekeys = {**moved, **fix}
+        return dataclasses.replace(
+            facts,
+            entities=tuple(dataclasses.replace(e, id=ids.get(e.id, e.id)) for e in facts.entities),
+            relations=tuple(dataclasses.replace(r, start=ids.get(r.start, r.start), end=ids.get(r.end, r.end))
+                            for r in facts.relations),
+            rekeys=tuple((a, b) for a, b in rekeys.items() if a != b),
+        )
+
     def resolve(self, entities) -> list[str]:
         """Set `id` on each entity; returns the ids that are new to the resolver. The nodes it
         re-keyed (a fuller name: see the module's docstring) are in `renamed` until the next call."""

@@ -162,3 +162,26 @@ def test_withdrawing_the_article_that_gave_the_full_name_makes_the_id_from_the_n
     remove_article(store, _article_id(store, "River port reopens"))
     assert _people(store) == [("person:dravic", "Dravic")]
     assert snapshot_as_sets(store) == alone, diff(snapshot_as_sets(store), alone)
+
+
+def test_a_changed_version_without_the_full_name_makes_the_id_from_the_names_left(store, backend, tmp_path):
+    """An article corrected in place (same path) no longer gives the full name: the graph is the
+    one of the corrected version and the other article alone."""
+    p = _write(tmp_path, {"bare.txt": BARE, "full.txt": FULL})
+    _ingest(store, p["bare.txt"], p["full.txt"])
+    assert _people(store) == [("person:orlena-dravic", "Orlena Dravic")]
+    corrected = FULL.replace("Orlena Dravic, the governor", "Dravic, the governor")
+    (tmp_path / "full.txt").write_text(corrected, encoding="utf-8")
+    _ingest(store, p["full.txt"])
+    assert _people(store) == [("person:dravic", "Dravic")]
+    assert _mentioned(store, "person:dravic") == ["Quiet week on the river", "River port reopens"]
+    after = _without_history(snapshot_as_sets(store))  # the versions it replaced: the one difference
+    clear(backend, store)
+    _ingest(store, p["bare.txt"], p["full.txt"])
+    assert snapshot_as_sets(store) == after, diff(snapshot_as_sets(store), after)
+
+
+def _without_history(snap: dict) -> dict:
+    for _, props in snap["nodes"].values():
+        props.pop("history", None)
+    return snap
