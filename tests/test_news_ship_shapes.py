@@ -95,3 +95,15 @@ def test_ship_names_in_news_appositions(nlp, text, ship):
 ])
 def test_no_invented_ship(nlp, text, not_ship):
     assert not_ship not in ships(nlp, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Satellite images showed the JAYANTI anchored off the coast.", {"JAYANTI"}),
+    ("Two days later the MORVANE DAWN was loaded at the terminal.", {"MORVANE DAWN"}),
+    ("United Against Tankers Everywhere (UATE) said the UATE anchored its case on imagery.", set()),
+    ("Records show the SDN docked entry was updated.", set()),
+    ("The ORCADIA report said the fleet sailed at night.", set()),
+    ("OFFICIALS SAID THE MARLIN ANCHORED NEAR THE PORT.", set()),
+])
+def test_ship_names_in_capitals_in_news_prose(nlp, text, expected):
+    assert ships(nlp, text) == expected

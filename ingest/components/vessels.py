@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from graph.formats import valid_imo
 from ingest.components.common import (
     PRIO_ID,
+    PRIO_LIST,
     PRIO_PATTERN,
     add_candidate,
     country_of,
@@ -82,6 +83,8 @@ class Vessels:
         self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
+        self.not_names = set(shape["not_names"])
+        self.body_words = set(c["agency_words"]) | set(c["organization_words"]) | set(c["company_words"])
         self.company_nouns = set(_plurals(c["company_nouns"]))
         for role in ("former", "current"):
             phrases = dict.fromkeys([*c["vessel_renames"][role], *shape["vessel_renames"][role]])
@@ -112,6 +115,7 @@ class Vessels:
             cover = covered(doc)
             self._quoted_numbered(doc, cover)
             self._after_flag(doc, cover)
+            self._caps_after_the(doc, cover)
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -151,7 +155,47 @@ class Vessels:
         self._quoted_numbered(doc, cover)
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
+        self._caps_after_the(doc, cover)
         return doc
+
+    SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
+                  "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}
+    NOT_CAPS_SHIPS = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "ULCC", "EEZ", "STS", "SDN", "USD", "EUR", "CEO", "NGO", "PRC", "UAE"}
+
+    def _caps_after_the(self, doc: Doc, cover) -> None:
+        """"Satellite images showed the JAYANTI anchored off the coast": in running prose (not
+        a caption in capitals) a word of four or more capitals after "the" that a ship's verb
+        follows is a ship's name written the way official notices write it. Not an acronym the
+        text spells out ("United Against Nuclear Iran (UANI)"), a word without a vowel ("SDN"),
+        a modifier of a noun ("the UANI report"), boilerplate or a known body."""
+        texts = [t.text for t in doc]
+        n = len(texts)
+        spelled = {texts[k] for k in range(1, n - 1) if texts[k - 1] == "(" and texts[k + 1] == ")"}
+        for i in range(1, n):
+            if doc[i - 1].lower_ != "the" or not is_caps(doc[i]) or cover[i] or i in self._prefix_at:
+                continue
+            sent_start, sent_end = self._sent_bounds(doc, i)
+            words = [t for t in doc[sent_start:sent_end] if t.is_alpha]
+            if len(words) < 4 or sum(1 for t in words if t.is_upper) * 3 > len(words):
+                continue   # a caption or a heading in capitals
+            if not any(t.lower_ in self.SHIP_VERBS for t in doc[i + 1:min(i + 6, sent_end)]):
+                continue   # a ship's verb follows ("the X anchored", "the X was loaded")
+            e = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            toks = doc[i:e]
+            if e == i or not all(is_caps(t) or t.text.isdigit() or t.text == "-" for t in toks):
+                continue
+            first = toks[0].text
+            if e < n and is_caps(doc[e]):
+                continue   # part of a longer name in capitals ("the UNITED STATES OF AMERICA")
+            if any(t.lower_ in self.not_names or t.text.title() in self.body_words for t in toks):
+                continue   # boilerplate ("the COMPLAINT") or a body's word ("the NATIONAL COMMAND")
+            if (e - i == 1 and (len(first) < 4 or not any(c in "AEIOUY" for c in first))) or first in spelled \
+                    or any(t.text in self.NOT_CAPS_SHIPS or t.text in self.legal_forms or t.text.title() in self.company_words
+                           or t.text.title() in NOT_AFTER_TYPE or country_of(t.text) for t in toks):
+                continue
+            if e < n and doc[e].is_alpha and not (doc[e].pos_ in ("VERB", "AUX") or doc[e].lower_ in {"and", "or", "which", "that", "was", "is", "had", "has"}):
+                continue   # "the UANI report": a modifier, not a name
+            add_candidate(doc, i, e, "Vessel", PRIO_LIST, cue="name in capitals")
 
     BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u00b7\u2013\u25aa]|\d{1,3}[.)])[ \t]+(?=\S)")
 
