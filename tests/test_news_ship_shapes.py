@@ -107,3 +107,33 @@ def test_no_invented_ship(nlp, text, not_ship):
 ])
 def test_ship_names_in_capitals_in_news_prose(nlp, text, expected):
     assert ships(nlp, text) == expected
+
+
+# -- firms and bodies in news writing --------------------------------------------------------
+
+@pytest.mark.parametrize("text, label, name", [
+    ("The tanker is run by its manager, Tidewell, which did not reply.", "Company", "Tidewell"),
+    ("The cargo went through Harrowgate Shipping Co. Ltd (Fujairah Branch) last year.", "Company",
+     "Harrowgate Shipping Co. Ltd (Fujairah Branch)"),
+    ("The Ruritanian Maritime Enforcement Agency (RMEA) detained the crew.", "Agency", "Ruritanian Maritime Enforcement Agency"),
+    ("The ship's agent, Kell Marine Crown Agency, arranged the call.", "Company", "Kell Marine Crown Agency"),
+])
+def test_firms_and_bodies_in_news_shapes(nlp, text, label, name):
+    assert (label, name) in labelled(nlp, text)
+
+
+def test_a_firm_with_a_branch_is_one_firm(nlp):
+    found = labelled(nlp, "The cargo went through Harrowgate Shipping Co. Ltd (Fujairah Branch) last year.")
+    assert not {(label, name) for label, name in found if name in {"Harrowgate Shipping Co. Ltd", "Fujairah Branch", "Fujairah"}}
+
+
+@pytest.mark.parametrize("text, not_firm", [
+    ("Its owner, Marco Ventieri, declined to comment.", "Marco Ventieri"),
+    ("The tanker's owner, Captain Ilse Marr, said the cargo was legal.", "Captain Ilse Marr"),
+])
+def test_a_person_in_apposition_to_a_role_is_no_firm(nlp, text, not_firm):
+    assert ("Company", not_firm) not in labelled(nlp, text)
+
+
+def test_a_tracking_group_is_no_ship(nlp):
+    assert ships(nlp, "Tanker Trackers reported the transfer on Friday.") == set()

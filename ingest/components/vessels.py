@@ -38,7 +38,8 @@ from ingest.components.matching import RuleMatcher
 
 # Words after a capitalised ship noun that make it part of a firm's name, not a ship's type.
 NOT_AFTER_TYPE = {"Registry", "Registries", "Management", "Managers", "Manager", "Services", "Agency", "Company", "Chartering",
-                  "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers"}
+                  "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers",
+                  "Trackers", "Tracker", "Tracking", "Watch"}
 
 
 def _plurals(words: list[str]) -> list[str]:
