@@ -137,3 +137,25 @@ def test_a_person_in_apposition_to_a_role_is_no_firm(nlp, text, not_firm):
 
 def test_a_tracking_group_is_no_ship(nlp):
     assert ships(nlp, "Tanker Trackers reported the transfer on Friday.") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Among the vessels to be listed are the Corvina Light, which was filmed at sea last year.", {"Corvina Light"}),
+    ("The ministry named ten tankers, including names like NS Avalo, Brightwell, and Morrow Prospect.",
+     {"NS Avalo", "Brightwell", "Morrow Prospect"}),
+    ("The Kessler is one of four Panamanian vessels under sanctions.", {"Kessler"}),
+])
+def test_more_list_shapes(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+def test_a_ship_named_after_its_owner_initials(nlp):
+    text = ("Kestrel Fleet (KF) manages ten tankers. The vessels included the KF Talisker, which loaded crude in May. "
+            "Later the KF Talisker sailed east, and KF declined to comment.")
+    found = labelled(nlp, text)
+    assert ("Vessel", "KF Talisker") in found
+    assert ("Vessel", "KF") not in found and ("Company", "KF Talisker") not in found
+
+
+def test_a_firm_that_is_one_of_the_operators_is_no_ship(nlp):
+    assert ships(nlp, "Acme Shipping is one of the ship operators named.") == set()

@@ -425,6 +425,8 @@ class Vessels:
         if doc[end - 1].lower_ in self.plural_types:
             intro, min_names = self._list_intro(doc, end, sent_end)
             if intro is not None:
+                if intro + 1 < sent_end and doc[intro].lower_ == "names" and doc[intro + 1].lower_ in {"like", "such"}:
+                    intro += 2 + (doc[intro + 1].lower_ == "such" and intro + 2 < sent_end and doc[intro + 2].lower_ == "as")   # "including names like A, B"
                 names = self._name_list(doc, intro, sent_end, cover)
                 if len(names) < min_names:
                     names = []
@@ -458,7 +460,9 @@ class Vessels:
             # were A, B and C", "the ships identified as A and B".
             i = self._participle_copula(doc, i, sent_end)
             names = self._name_list(doc, i, sent_end, cover)
-            if len(names) >= 2:
+            if len(names) >= 2 or (names and i > end and doc[i].lower_ == "the" and doc[i - 1].lower_ in self.list_verbs):
+                # one name will do after a copula and "the": "Among the vessels to be listed
+                # are the Robon, which ..."
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
             return
@@ -481,7 +485,8 @@ class Vessels:
     # Participles between a plural ship noun and a copula or "as" ("the vessels identified
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
     LIST_PARTICIPLES = {"identified", "named", "listed", "involved", "sanctioned", "designated", "targeted", "seen", "spotted",
-                        "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday"}
+                        "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday",
+                        "to", "be", "newly", "also"}
 
     def _participle_copula(self, doc: Doc, i: int, sent_end: int) -> int:
         """The first token of a list after a plural ship noun that ends at token i: i itself,
@@ -490,7 +495,7 @@ class Vessels:
         if i < sent_end and doc[i].lower_ in self.list_verbs:
             return i + 1
         j = i
-        while j < sent_end and j - i < 3 and doc[j].lower_ in self.LIST_PARTICIPLES:
+        while j < sent_end and j - i < 4 and doc[j].lower_ in self.LIST_PARTICIPLES:
             j += 1
         if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
             return j + 1
@@ -548,6 +553,10 @@ class Vessels:
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
             n_end = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
+                    and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
+                # "the SCF Baltica": a fleet owner's initials opening a ship's name
+                n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
             if n_end == i:
                 break
             names.append((i, n_end))
@@ -597,6 +606,14 @@ class Vessels:
         if np_start < start and doc[start].lower_ in self.plural_types and doc[np_start].lower_ not in {"a", "an", "the", "its", "their"} \
                 and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
             self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
+            return
+        if doc[start].lower_ in self.plural_types and np_start - 3 > sent_start and doc[np_start - 1].lower_ == "of" \
+                and doc[np_start - 2].lower_ == "one" and doc[np_start - 3].lower_ in {"is", "was", ","}:
+            # "The Maria is one of four Russian vessels ...", "X, one of the tankers ..."
+            j = np_start - 3
+            n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+            if n_start < j and not any(t.text in self.legal_forms or t.text.title() in self.company_words for t in doc[n_start:j]):
+                add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
             return
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
