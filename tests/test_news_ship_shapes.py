@@ -95,3 +95,67 @@ def test_ship_names_in_news_appositions(nlp, text, ship):
 ])
 def test_no_invented_ship(nlp, text, not_ship):
     assert not_ship not in ships(nlp, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Satellite images showed the JAYANTI anchored off the coast.", {"JAYANTI"}),
+    ("Two days later the MORVANE DAWN was loaded at the terminal.", {"MORVANE DAWN"}),
+    ("United Against Tankers Everywhere (UATE) said the UATE anchored its case on imagery.", set()),
+    ("Records show the SDN docked entry was updated.", set()),
+    ("The ORCADIA report said the fleet sailed at night.", set()),
+    ("OFFICIALS SAID THE MARLIN ANCHORED NEAR THE PORT.", set()),
+])
+def test_ship_names_in_capitals_in_news_prose(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+# -- firms and bodies in news writing --------------------------------------------------------
+
+@pytest.mark.parametrize("text, label, name", [
+    ("The tanker is run by its manager, Tidewell, which did not reply.", "Company", "Tidewell"),
+    ("The cargo went through Harrowgate Shipping Co. Ltd (Fujairah Branch) last year.", "Company",
+     "Harrowgate Shipping Co. Ltd (Fujairah Branch)"),
+    ("The Ruritanian Maritime Enforcement Agency (RMEA) detained the crew.", "Agency", "Ruritanian Maritime Enforcement Agency"),
+    ("The ship's agent, Kell Marine Crown Agency, arranged the call.", "Company", "Kell Marine Crown Agency"),
+])
+def test_firms_and_bodies_in_news_shapes(nlp, text, label, name):
+    assert (label, name) in labelled(nlp, text)
+
+
+def test_a_firm_with_a_branch_is_one_firm(nlp):
+    found = labelled(nlp, "The cargo went through Harrowgate Shipping Co. Ltd (Fujairah Branch) last year.")
+    assert not {(label, name) for label, name in found if name in {"Harrowgate Shipping Co. Ltd", "Fujairah Branch", "Fujairah"}}
+
+
+@pytest.mark.parametrize("text, not_firm", [
+    ("Its owner, Marco Ventieri, declined to comment.", "Marco Ventieri"),
+    ("The tanker's owner, Captain Ilse Marr, said the cargo was legal.", "Captain Ilse Marr"),
+])
+def test_a_person_in_apposition_to_a_role_is_no_firm(nlp, text, not_firm):
+    assert ("Company", not_firm) not in labelled(nlp, text)
+
+
+def test_a_tracking_group_is_no_ship(nlp):
+    assert ships(nlp, "Tanker Trackers reported the transfer on Friday.") == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Among the vessels to be listed are the Corvina Light, which was filmed at sea last year.", {"Corvina Light"}),
+    ("The ministry named ten tankers, including names like NS Avalo, Brightwell, and Morrow Prospect.",
+     {"NS Avalo", "Brightwell", "Morrow Prospect"}),
+    ("The Kessler is one of four Panamanian vessels under sanctions.", {"Kessler"}),
+])
+def test_more_list_shapes(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+def test_a_ship_named_after_its_owner_initials(nlp):
+    text = ("Kestrel Fleet (KF) manages ten tankers. The vessels included the KF Talisker, which loaded crude in May. "
+            "Later the KF Talisker sailed east, and KF declined to comment.")
+    found = labelled(nlp, text)
+    assert ("Vessel", "KF Talisker") in found
+    assert ("Vessel", "KF") not in found and ("Company", "KF Talisker") not in found
+
+
+def test_a_firm_that_is_one_of_the_operators_is_no_ship(nlp):
+    assert ships(nlp, "Acme Shipping is one of the ship operators named.") == set()

@@ -576,7 +576,7 @@ class Entities:
             options = names.get(lowers[i])
             if options is None and text[-1:] == ".":
                 options = names.get(_name_tok(text).lower())
-            if not options or (owner[i] is not None and not self._is_place(chosen, owner[i])):
+            if not options or (owner[i] is not None and not self._is_place(chosen, owner[i]) and not self._initials_at(chosen, owner[i], i)):
                 continue
             for toks in sorted(options, key=len, reverse=True):
                 e = i + len(toks)
@@ -597,7 +597,7 @@ class Entities:
                     # "Quill Harbour is owned by ...", "Port Talbot Star left ...": the port-word
                     # rules read a port inside the ship's name; the ship's name wins.
                     s0, e0, label0, _ = chosen[inner]
-                    self._drop(doc, s0, e0, label0, f"a word of the ship's name {span_text(doc, i, e)!r}, not a place")
+                    self._drop(doc, s0, e0, label0, f"a word of the ship's name {span_text(doc, i, e)!r}, not a {'firm' if label0 == 'Company' else 'place'}")
                     chosen[inner] = [i, e, "Vessel", info]
                     for k in range(i, e):
                         owner[k] = inner
@@ -609,9 +609,17 @@ class Entities:
     def _is_place(chosen, k: int) -> bool:
         return k >= 0 and chosen[k][2] in ("Port", "Location")
 
-    @staticmethod
-    def _place_inside(owner, chosen, i: int, e: int) -> int | None:
-        """The one Port or Location kept strictly inside tokens i..e (a ship's name there), or None."""
+    def _initials_at(self, chosen, k: int, i: int) -> bool:
+        """A firm's initials in capitals at token i, one token long ("SCF" of "the SCF
+        Baltica"): a known ship's name may open with them."""
+        if k < 0:
+            return False
+        s, e, label, _ = chosen[k]
+        return label == "Company" and (s, e) == (i, i + 1) and self._text[i].isupper() and self._text[i].isalpha()
+
+    def _place_inside(self, owner, chosen, i: int, e: int) -> int | None:
+        """The one Port or Location (or a firm's initials opening the name) kept strictly
+        inside tokens i..e (a ship's name there), or None."""
         ks = {owner[k] for k in range(i, e) if owner[k] is not None}
         if len(ks) != 1:
             return None
@@ -619,6 +627,8 @@ class Entities:
         if k < 0:
             return None
         s, e2, label, _ = chosen[k]
+        if self._initials_at(chosen, k, i) and e - i > 1:
+            return k
         return k if label in ("Port", "Location") and i <= s and e2 <= e and (s, e2) != (i, e) else None
 
     @staticmethod

@@ -51,6 +51,12 @@ CLOSE_QUOTES = {'"', "'", "\u2019", "\u201d", "\u00bb"}
 AGENCY_HEADS = ["ministry", "department", "office", "bureau", "directorate", "commission", "committee", "council", "agency", "service", "panel", "administration", "authority"]
 
 
+# Roles a firm holds for a ship: a name in apposition to one of them is a firm's.
+ROLE_NOUNS = {"manager", "owner", "shipowner", "operator", "charterer", "insurer"}
+# Words that make an "... Agency" a state's, not a ship agent's ("Maritime Enforcement Agency").
+STATE_AGENCY_WORDS = {"Enforcement", "Security", "Safety", "Protection", "Regulatory", "National", "Federal", "Customs", "Border"}
+
+
 class Organizations:
     def __init__(self, nlp: Language, name: str, *, max_name_tokens: int):
         ensure_extensions()
@@ -140,6 +146,13 @@ class Organizations:
                 break
         while j < hi and doc[j].text in self.tail_words:
             j += 1  # "X Offshore Company Registry"
+        if j + 2 < hi and doc[j].text == "(":
+            # "X Shipping Co. Ltd (Fujairah Branch)": the branch is part of the firm's name.
+            k = j + 1
+            while k < hi and k - j < 6 and doc[k].text != ")" and (doc[k].text[:1].isupper() or doc[k].lower_ in {"of", "&", "-"}):
+                k += 1
+            if k < hi and doc[k].text == ")" and doc[k - 1].lower_ in {"branch", "office", "representative"}:
+                j = k + 1
         caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
         n = start
         while n > lo and start - n < self.max_name_tokens + 2:
@@ -275,6 +288,16 @@ class Organizations:
         if n_end > i and doc[start].is_lower and not (n_end < hi and doc[n_end].lower_ in self.company_nouns):
             add_candidate(doc, i, n_end, "Company", PRIO_PATTERN)
             return
+        if i + 1 < hi and doc[i].text == "," and doc[start].is_lower and doc[start].lower_ in ROLE_NOUNS and start > lo \
+                and doc[start - 1].lower_ in {"its", "their", "the", "his", "her", "commercial", "technical", "registered", "ism", "ship"}:
+            # "its manager, Tidewell, did not reply": a name in apposition to a firm's role.
+            n_end = name_after(doc, i + 1, hi, cover, max_len=self.max_name_tokens)
+            words = doc[i + 1:n_end]
+            person = any(e.label_ == "PERSON" and e.start < n_end and e.end > i + 1 for e in doc.ents)
+            if n_end > i + 1 and (n_end == hi or doc[n_end].text in {",", ".", "(", ";"}) and not person \
+                    and not any(t.lower_ in self.title_words for t in words):
+                add_candidate(doc, i + 1, n_end, "Company", PRIO_PATTERN, cue="firm's role")
+                return
         # "X, a (Dubai-based) shipping company"
         j = start
         while j > lo and (doc[j - 1].is_lower or doc[j - 1].text == "-" or (doc[j - 1].text[:1].isupper() and doc[j].text == "-")) and start - j < 5 and doc[j - 1].lower_ not in {"a", "an", "the"}:
@@ -407,7 +430,8 @@ class Organizations:
             if not any(t.text in self.fleet_words or t.text[:1].isdigit() for t in mods):
                 return
             k = end  # "Black Sea Fleet of the Russian Federation": the fleet's name ends at its head
-        if head[-1].lower_ == "agency" and any(t.text in self.company_words or t.text in FIRM_AGENCY_WORDS for t in mods):
+        if head[-1].lower_ == "agency" and any(t.text in self.company_words or t.text in FIRM_AGENCY_WORDS for t in mods) \
+                and not any(country_of(t.text) or t.text in STATE_AGENCY_WORDS for t in mods):
             add_candidate(doc, j, end, "Company", PRIO_PATTERN, cue="shipping agency")  # "X Marine Crown Agency": a ship agent
             return
         if not len(mods) and k == end:

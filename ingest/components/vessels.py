@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from graph.formats import valid_imo
 from ingest.components.common import (
     PRIO_ID,
+    PRIO_LIST,
     PRIO_PATTERN,
     add_candidate,
     country_of,
@@ -37,7 +38,8 @@ from ingest.components.matching import RuleMatcher
 
 # Words after a capitalised ship noun that make it part of a firm's name, not a ship's type.
 NOT_AFTER_TYPE = {"Registry", "Registries", "Management", "Managers", "Manager", "Services", "Agency", "Company", "Chartering",
-                  "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers"}
+                  "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers",
+                  "Trackers", "Tracker", "Tracking", "Watch"}
 
 
 def _plurals(words: list[str]) -> list[str]:
@@ -82,6 +84,8 @@ class Vessels:
         self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
+        self.not_names = set(shape["not_names"])
+        self.body_words = set(c["agency_words"]) | set(c["organization_words"]) | set(c["company_words"])
         self.company_nouns = set(_plurals(c["company_nouns"]))
         for role in ("former", "current"):
             phrases = dict.fromkeys([*c["vessel_renames"][role], *shape["vessel_renames"][role]])
@@ -112,6 +116,7 @@ class Vessels:
             cover = covered(doc)
             self._quoted_numbered(doc, cover)
             self._after_flag(doc, cover)
+            self._caps_after_the(doc, cover)
             return doc
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -151,7 +156,47 @@ class Vessels:
         self._quoted_numbered(doc, cover)
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
+        self._caps_after_the(doc, cover)
         return doc
+
+    SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
+                  "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}
+    NOT_CAPS_SHIPS = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "ULCC", "EEZ", "STS", "SDN", "USD", "EUR", "CEO", "NGO", "PRC", "UAE"}
+
+    def _caps_after_the(self, doc: Doc, cover) -> None:
+        """"Satellite images showed the JAYANTI anchored off the coast": in running prose (not
+        a caption in capitals) a word of four or more capitals after "the" that a ship's verb
+        follows is a ship's name written the way official notices write it. Not an acronym the
+        text spells out ("United Against Nuclear Iran (UANI)"), a word without a vowel ("SDN"),
+        a modifier of a noun ("the UANI report"), boilerplate or a known body."""
+        texts = [t.text for t in doc]
+        n = len(texts)
+        spelled = {texts[k] for k in range(1, n - 1) if texts[k - 1] == "(" and texts[k + 1] == ")"}
+        for i in range(1, n):
+            if doc[i - 1].lower_ != "the" or not is_caps(doc[i]) or cover[i] or i in self._prefix_at:
+                continue
+            sent_start, sent_end = self._sent_bounds(doc, i)
+            words = [t for t in doc[sent_start:sent_end] if t.is_alpha]
+            if len(words) < 4 or sum(1 for t in words if t.is_upper) * 3 > len(words):
+                continue   # a caption or a heading in capitals
+            if not any(t.lower_ in self.SHIP_VERBS for t in doc[i + 1:min(i + 6, sent_end)]):
+                continue   # a ship's verb follows ("the X anchored", "the X was loaded")
+            e = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            toks = doc[i:e]
+            if e == i or not all(is_caps(t) or t.text.isdigit() or t.text == "-" for t in toks):
+                continue
+            first = toks[0].text
+            if e < n and is_caps(doc[e]):
+                continue   # part of a longer name in capitals ("the UNITED STATES OF AMERICA")
+            if any(t.lower_ in self.not_names or t.text.title() in self.body_words for t in toks):
+                continue   # boilerplate ("the COMPLAINT") or a body's word ("the NATIONAL COMMAND")
+            if (e - i == 1 and (len(first) < 4 or not any(c in "AEIOUY" for c in first))) or first in spelled \
+                    or any(t.text in self.NOT_CAPS_SHIPS or t.text in self.legal_forms or t.text.title() in self.company_words
+                           or t.text.title() in NOT_AFTER_TYPE or country_of(t.text) for t in toks):
+                continue
+            if e < n and doc[e].is_alpha and not (doc[e].pos_ in ("VERB", "AUX") or doc[e].lower_ in {"and", "or", "which", "that", "was", "is", "had", "has"}):
+                continue   # "the UANI report": a modifier, not a name
+            add_candidate(doc, i, e, "Vessel", PRIO_LIST, cue="name in capitals")
 
     BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u00b7\u2013\u25aa]|\d{1,3}[.)])[ \t]+(?=\S)")
 
@@ -380,6 +425,8 @@ class Vessels:
         if doc[end - 1].lower_ in self.plural_types:
             intro, min_names = self._list_intro(doc, end, sent_end)
             if intro is not None:
+                if intro + 1 < sent_end and doc[intro].lower_ == "names" and doc[intro + 1].lower_ in {"like", "such"}:
+                    intro += 2 + (doc[intro + 1].lower_ == "such" and intro + 2 < sent_end and doc[intro + 2].lower_ == "as")   # "including names like A, B"
                 names = self._name_list(doc, intro, sent_end, cover)
                 if len(names) < min_names:
                     names = []
@@ -413,7 +460,9 @@ class Vessels:
             # were A, B and C", "the ships identified as A and B".
             i = self._participle_copula(doc, i, sent_end)
             names = self._name_list(doc, i, sent_end, cover)
-            if len(names) >= 2:
+            if len(names) >= 2 or (names and i > end and doc[i].lower_ == "the" and doc[i - 1].lower_ in self.list_verbs):
+                # one name will do after a copula and "the": "Among the vessels to be listed
+                # are the Robon, which ..."
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
             return
@@ -436,7 +485,8 @@ class Vessels:
     # Participles between a plural ship noun and a copula or "as" ("the vessels identified
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
     LIST_PARTICIPLES = {"identified", "named", "listed", "involved", "sanctioned", "designated", "targeted", "seen", "spotted",
-                        "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday"}
+                        "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday",
+                        "to", "be", "newly", "also"}
 
     def _participle_copula(self, doc: Doc, i: int, sent_end: int) -> int:
         """The first token of a list after a plural ship noun that ends at token i: i itself,
@@ -445,7 +495,7 @@ class Vessels:
         if i < sent_end and doc[i].lower_ in self.list_verbs:
             return i + 1
         j = i
-        while j < sent_end and j - i < 3 and doc[j].lower_ in self.LIST_PARTICIPLES:
+        while j < sent_end and j - i < 4 and doc[j].lower_ in self.LIST_PARTICIPLES:
             j += 1
         if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
             return j + 1
@@ -503,6 +553,10 @@ class Vessels:
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
             n_end = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
+                    and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
+                # "the SCF Baltica": a fleet owner's initials opening a ship's name
+                n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
             if n_end == i:
                 break
             names.append((i, n_end))
@@ -552,6 +606,14 @@ class Vessels:
         if np_start < start and doc[start].lower_ in self.plural_types and doc[np_start].lower_ not in {"a", "an", "the", "its", "their"} \
                 and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
             self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
+            return
+        if doc[start].lower_ in self.plural_types and np_start - 3 > sent_start and doc[np_start - 1].lower_ == "of" \
+                and doc[np_start - 2].lower_ == "one" and doc[np_start - 3].lower_ in {"is", "was", ","}:
+            # "The Maria is one of four Russian vessels ...", "X, one of the tankers ..."
+            j = np_start - 3
+            n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+            if n_start < j and not any(t.text in self.legal_forms or t.text.title() in self.company_words for t in doc[n_start:j]):
+                add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
             return
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
