@@ -310,3 +310,11 @@ def test_a_possessive_role_split_by_modifiers_and_held_through_the_copula(nlp):
     # Near miss: no role word after the modifiers ("its crewing and technical staff")
     assert not pairs(nlp, "The tanker Grey Wolf is owned by Delmar Shipping Ltd, while Harlan Ship Services LLC "
                           "supplies its crewing and technical staff.", "OPERATED_BY")
+
+
+def test_a_firm_described_as_another_firms_company(nlp):
+    text = "Harlan Shipping Co, a Delmar Holdings Ltd subsidiary, manages the tanker Grey Wolf."
+    assert ("Harlan Shipping Co", "Delmar Holdings Ltd") in pairs(nlp, text, "OWNED_BY")
+    assert ("Grey Wolf", "Harlan Shipping Co") in pairs(nlp, text, "OPERATED_BY")
+    # Near miss: a firm described by its tie to another firm, not as its company
+    assert not pairs(nlp, "Harlan Shipping Co, a Delmar Holdings Ltd client, manages the tanker Grey Wolf.", "OWNED_BY")

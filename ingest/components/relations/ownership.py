@@ -181,6 +181,20 @@ class Ownership(SentenceContext):
                 return self._unnamed_tie_holder(doc, slots, tok, labels)
         return []
 
+    def _group_company(self, doc: Doc, sent, slots: list[Slot], out) -> None:
+        """"X, an Y company" / "X, a Y subsidiary": a firm described as another firm's company is
+        OWNED_BY it (as "belonging to the Y group"); only a firm named right after the article,
+        with the noun right after it ("X, a Dubai company" names a place, no owner)."""
+        for k, x in enumerate(slots[:-1]):
+            y = slots[k + 1]
+            if x.label != "Company" or y.label != "Company" or x.keys != [(x.start, x.end)] or y.keys != [(y.start, y.end)]:
+                continue
+            if y.start != x.end + 2 or doc[x.end].text != "," or doc[x.end + 1].lower_ not in ("a", "an"):
+                continue
+            if y.end < sent.end and doc[y.end].lower_ in ("company", "subsidiary", "firm", "unit", "affiliate") \
+                    and not (y.end + 1 < sent.end and doc[y.end + 1].lower_ in ("of", "for", "in", "based", "registered")):
+                self._emit(out, "OWNED_BY", [x], [y], sent, at=y.end, how="described as the owner's company", cue=doc[x.end + 1:y.end + 1].text.lower())
+
     def _spread_roles(self, doc: Doc, lo: int, hi: int, hits) -> dict[int, list[tuple[str, int, int]]]:
         """"its crewing and technical manager", "its registered owner and commercial manager": a
         possessive role whose words a list of modifiers splits (which the fixed cue phrases do not
@@ -294,6 +308,11 @@ class Ownership(SentenceContext):
         named = self._conjoined(doc, slots, obj, labels)
         if named:
             return named
+        if obj.lower_ in SHIP_NOUNS_HEAD:
+            # "manages the tanker A": the parse may not hang the name on the noun
+            right = [x for x in slots if x.start == obj.i + 1 and x.label == "Vessel"]
+            if right:
+                return self._with_list(slots, right[0], doc, hi)
         # "manages two vessels: the A and the B" ("including A" names examples of a kind, and
         # measured on the dev set it mostly names other parties)
         colon = next((j for j in range(i + 1, min(i + 12, hi)) if doc[j].text == ":"), None)
@@ -697,6 +716,7 @@ class Ownership(SentenceContext):
         self._note_field_subject(doc, sent, slots)
         self._state_owned(doc, sent, slots, out)
         role_holder: list[Slot] = []   # the holder of the last role noun of this sentence ("owner of A, and owner of B")
+        self._group_company(doc, sent, slots, out)
         spread = self._spread_roles(doc, lo, hi, hits)
         if spread:
             hits = {**hits, **{k: [*hits.get(k, []), *v] for k, v in spread.items()}}
