@@ -360,3 +360,11 @@ def test_enforcement_action_or_a_coast_guards_action_is_no_designation(nlp):
     text = ("OFAC took enforcement action against Corvane Exchange LLC for apparent violations. The Coast Guard took "
             "action against the tanker SALT MEADOW. OFAC took action today against three Corvane Exchange LLC agents.")
     assert not any(s in ("Corvane Exchange LLC", "SALT MEADOW") for s, _ in found(nlp, text))
+
+
+def test_restrictive_measures_on_parties(nlp):
+    text = ("The Council of the European Union decided to impose restrictive measures on Korvath Shipping LLC and the "
+            "tanker NORDLIGHT. OFAC sanctioned a firm. Ports adopted new safety measures on the tanker GREY HERON.")
+    got = found(nlp, text)
+    assert {("Korvath Shipping LLC", "Council of the European Union"), ("NORDLIGHT", "Council of the European Union")} <= got
+    assert not any(s == "GREY HERON" for s, _ in got)

@@ -62,7 +62,7 @@ class Sanctions(SentenceContext):
         self.us_instruments = [w.lower() for w in r["us_instruments"]]
         self.blocked_property = [tuple(w.split()) for w in r["blocked_property"]]
         # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
-        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms | TARGET_VERBS | {"action", "actions"}
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban", "measures"} | self.sanction_forms | TARGET_VERBS | {"action", "actions"}
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
@@ -135,6 +135,9 @@ class Sanctions(SentenceContext):
         if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
             # "subject to a UN asset freeze", "designated as subject to a port entry ban"
             return "sanction"
+        if low == "measures":
+            # "restrictive measures on X" (the EU's word for its sanctions); not "safety measures"
+            return "sanction" if i > 0 and doc[i - 1].lower_ == "restrictive" else None
         if low in ("action", "actions"):
             # "OFAC took action against X", "Treasury is taking sanctions action against X": the
             # object of "take" whose subject is a body; not "enforcement action", "legal action".
