@@ -319,3 +319,52 @@ def test_attacks_that_target_a_tanker_designate_nothing(nlp):
     text = ("OFAC sanctioned two firms on Monday. Drone attacks targeted the tanker SALT MEADOW in the Red Sea. "
             "The rebels are targeting the tanker GREY HERON.")
     assert not any(s in ("SALT MEADOW", "GREY HERON") for s, _ in found(nlp, text))
+
+
+# "under US sanctions", the prefix participle, "one of the ... designated by", "took action against".
+
+def test_under_a_bodys_sanctions_through_a_relative_clause_and_the_ship(nlp):
+    text = ("The tanker Ashgrove Pearl left port on Monday. Officials boarded the ship, which has been under US "
+            "sanctions since July 2024. Korvath Shipping LLC is under sanctions imposed by the United Kingdom.")
+    got = found(nlp, text)
+    assert {("Ashgrove Pearl", "United States"), ("Korvath Shipping LLC", "United Kingdom")} <= got
+
+
+def test_under_sanctions_with_no_body_or_never_gives_no_edge(nlp):
+    text = ("OFAC sanctioned two firms on Monday. The tanker Ashgrove Pearl has been under sanctions since 2019. "
+            "The tanker Brisa Azul has never been under US sanctions.")
+    assert not any(s in ("Ashgrove Pearl", "Brisa Azul") for s, _ in found(nlp, text))
+
+
+def test_an_all_capitals_prefix_before_a_ship_type(nlp):
+    # "US" is a stop word in lower case; the parse hangs "tanker" on the name.
+    assert ("PALE ORCHID", "United States") in found(nlp, "The US-sanctioned tanker PALE ORCHID loaded fuel at the terminal last week.")
+
+
+def test_one_of_the_institutions_designated_by_two_bodies(nlp):
+    text = "Vostok Credit Bank was one of the institutions designated by both the United States and the European Union."
+    assert {("Vostok Credit Bank", "United States"), ("Vostok Credit Bank", "European Union")} <= found(nlp, text)
+
+
+def test_one_of_the_lenders_that_dealt_with_designated_firms_is_not_designated(nlp):
+    text = "Vostok Credit Bank was one of the lenders that traded with firms designated by the United States."
+    assert not found(nlp, text)
+
+
+def test_a_body_takes_action_against_a_party(nlp):
+    got = found(nlp, "OFAC is also taking action today against the Dubai-based exchange house Corvane Exchange LLC.")
+    assert ("Corvane Exchange LLC", "Office of Foreign Assets Control") in got
+
+
+def test_enforcement_action_or_a_coast_guards_action_is_no_designation(nlp):
+    text = ("OFAC took enforcement action against Corvane Exchange LLC for apparent violations. The Coast Guard took "
+            "action against the tanker SALT MEADOW. OFAC took action today against three Corvane Exchange LLC agents.")
+    assert not any(s in ("Corvane Exchange LLC", "SALT MEADOW") for s, _ in found(nlp, text))
+
+
+def test_restrictive_measures_on_parties(nlp):
+    text = ("The Council of the European Union decided to impose restrictive measures on Korvath Shipping LLC and the "
+            "tanker NORDLIGHT. OFAC sanctioned a firm. Ports adopted new safety measures on the tanker GREY HERON.")
+    got = found(nlp, text)
+    assert {("Korvath Shipping LLC", "Council of the European Union"), ("NORDLIGHT", "Council of the European Union")} <= got
+    assert not any(s == "GREY HERON" for s, _ in got)

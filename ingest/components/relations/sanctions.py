@@ -62,7 +62,7 @@ class Sanctions(SentenceContext):
         self.us_instruments = [w.lower() for w in r["us_instruments"]]
         self.blocked_property = [tuple(w.split()) for w in r["blocked_property"]]
         # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
-        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban"} | self.sanction_forms | TARGET_VERBS
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban", "measures"} | self.sanction_forms | TARGET_VERBS | {"action", "actions"}
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
@@ -135,6 +135,23 @@ class Sanctions(SentenceContext):
         if low in ("freeze", "ban") and i > 0 and doc[i - 1].lower_ in ("asset", "assets", "entry", "port"):
             # "subject to a UN asset freeze", "designated as subject to a port entry ban"
             return "sanction"
+        if low == "measures":
+            # "restrictive measures on X" (the EU's word for its sanctions); not "safety measures"
+            return "sanction" if i > 0 and doc[i - 1].lower_ == "restrictive" else None
+        if low in ("action", "actions"):
+            # "OFAC took action against X", "Treasury is taking sanctions action against X": the
+            # object of "take" whose subject is a body; not "enforcement action", "legal action".
+            tok = doc[i]
+            if not doc.has_annotation("DEP") or tok.dep_ != "dobj" or tok.head.lemma_.lower() != "take":
+                return None
+            if any(c.lower_ in ("enforcement", "legal", "civil", "criminal", "court", "military", "disciplinary", "police", "naval")
+                   for c in tok.children if c.dep_ in ("compound", "amod", "nmod")):
+                return None
+            subj = self._subject(doc, tok.head.i)
+            ent = next((e for e in doc.ents if subj is not None and e.start <= subj.i < e.end), None)
+            if ent is None or not self._is_sanctioner(doc, Slot(ent.start, ent.end, ent.label_, [(ent.start, ent.end)])):
+                return None   # "the Coast Guard took action against": not a designating body
+            return "sanction"
         if low in TARGET_VERBS or (low == "targeted" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB" and doc[i].dep_ not in ("amod", "acl")
                                    and not any(c.dep_ in ("auxpass", "agent") for c in doc[i].children)):
             # "Treasury's action targets A and B", "OFAC is targeting A": a verb whose subject is a
@@ -176,7 +193,8 @@ class Sanctions(SentenceContext):
             # Coordinated prefixes before: "U.S.-, United Kingdom-, and European Union-sanctioned"
             j = (i - 2 if split else i - 1)
             if split:
-                while j >= lo and doc[j].text[:1].isupper() and not doc[j].is_stop:
+                # ("US" is a stop word in lower case: an all-capitals word is a name here)
+                while j >= lo and doc[j].text[:1].isupper() and not (doc[j].is_stop and not doc[j].text.isupper()):
                     j -= 1
                 if j + 1 <= i - 2:
                     prefixes.append((doc[j + 1:i - 1].text, j + 1))
@@ -218,6 +236,12 @@ class Sanctions(SentenceContext):
                 continue
             else:
                 targets = self._conjoined(doc, slots, head, self.sanction_targets)
+                if not targets and head.i + 1 < hi:
+                    # "the US-sanctioned tanker NAME" where the parse made the noun hang on the name:
+                    # the name right after the noun it describes.
+                    nxt = next((x for x in slots if x.start == head.i + 1 and x.label in self.sanction_targets), None)
+                    if nxt is not None and any(head.i == t.head.i or t.i == head.head.i for t in doc[nxt.start:nxt.end]):
+                        targets = [nxt]
             targets = [t for t in targets if self._is_named(doc, t, state)]
             if targets:
                 self._prefixed_at.add(i)
@@ -432,18 +456,18 @@ class Sanctions(SentenceContext):
         is not the body acting in the rest of the sentence."""
         if not doc.has_annotation("DEP") or doc[i].pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in doc[i].children):
             return False
-        return any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, hi)]) or Sanctions._dated_verb(doc, i)
+        return any(YEAR.match(t.text) for t in doc[i + 1:min(i + 7, hi)]) or Sanctions._sanction_dated_verb(doc, i)
 
-    DATE_PREPS = {"in", "on", "since", "during", "back"}
-    BACKGROUND_MARKS = {"after", "since", "before", "once", "when", "following", "until", "although", "though", "while"}
+    SANCTION_DATE_PREPS = {"in", "on", "since", "during", "back"}
+    SANCTION_SCENE_MARKS = {"after", "since", "before", "once", "when", "following", "until", "although", "though", "while"}
 
     @staticmethod
-    def _dated_verb(doc: Doc, i: int) -> bool:
+    def _sanction_dated_verb(doc: Doc, i: int) -> bool:
         """Whether the verb at i carries a year through a date phrase of its own ("was designated
         as a terrorist group in March 2025"), not one inside a clause it governs ("was
         sanctioned for delivering oil in July 2025")."""
         for c in doc[i].children:
-            if c.dep_ == "prep" and c.lower_ in Sanctions.DATE_PREPS and c.i > i:
+            if c.dep_ == "prep" and c.lower_ in Sanctions.SANCTION_DATE_PREPS and c.i > i:
                 if any(YEAR.match(t.text) for t in c.subtree if not any(a.pos_ == "VERB" and a.i > i for a in t.ancestors if a.i in range(c.i, t.i))):
                     return True
             if c.dep_ == "npadvmod" and any(YEAR.match(t.text) for t in c.subtree):
@@ -451,14 +475,14 @@ class Sanctions(SentenceContext):
         return False
 
     @staticmethod
-    def _background(doc: Doc, i: int) -> bool:
+    def _scene_setting(doc: Doc, i: int) -> bool:
         """Whether the designation at i sits in a clause that sets the scene ("After X was
         designated as ..., OFAC issued ..."): an earlier act, not the one the text reports."""
         if not doc.has_annotation("DEP"):
             return False
         tok = doc[i]
         for _ in range(3):
-            if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in Sanctions.BACKGROUND_MARKS for c in tok.children):
+            if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in Sanctions.SANCTION_SCENE_MARKS for c in tok.children):
                 return True
             if tok.dep_ not in ("conj",) or tok.head is tok:
                 return False
@@ -476,7 +500,9 @@ class Sanctions(SentenceContext):
         head = root.head
         if head.lower_ in COMPANY_NOUNS and t.label == "Company":
             return False  # "the X Trading company": the noun only says what X is
-        return root.dep_ == "compound" and head.i >= t.end and head.pos_ == "NOUN" and not any(x.start <= head.i < x.end for x in slots)
+        # ("three X GSAs": a plural the tagger took for a name is a common noun too)
+        return root.dep_ == "compound" and head.i >= t.end and (head.pos_ == "NOUN" or head.tag_ in ("NNS", "NNPS")) \
+            and not any(x.start <= head.i < x.end for x in slots)
 
     def _back_party(self, doc: Doc, tok, state: dict) -> list[Slot]:
         """The ship or company a subject or object "it" / "the vessel" / "the company" stands
@@ -565,7 +591,7 @@ class Sanctions(SentenceContext):
             if self._blocked(doc, lo, i, hi) or any(t.lower_ in EVADED for t in doc[max(lo, i - self.window):min(hi, i + 2)]):
                 self._drop(doc, "SANCTIONED_BY", [], [], sent, f"evasion or escape wording near the cue '{doc[i].text}'")
                 continue
-            incl = self._inclusion(doc, slots, i, hi)
+            incl = self._included_names(doc, slots, i, hi)
             if incl:
                 # "Designated companies included A and B", "Among the sanctioned vessels were A and
                 # B": the body that designated in the text (the notice's, or one in the two
@@ -579,6 +605,19 @@ class Sanctions(SentenceContext):
                                how="the names a designated group includes; designator: the text's", year=self._year(doc, lo, hi, i), cue=low)
                 elif incl:
                     self._drop(doc, "SANCTIONED_BY", incl, [], sent, "a designated group's names, but no body designates in the text")
+                continue
+            under = self._under_sanctions_of(doc, slots, i, agent_slots, state) if kind == "sanction" else None
+            if under is not None:
+                # "X has been under US sanctions since 2019", "the ship, which is under EU sanctions":
+                # the body the phrase names; none named, no edge.
+                targets, agents = under
+                targets = [t for t in targets if self._is_named(doc, t, state)]
+                if targets and agents:
+                    self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
+                               how="'under <body> sanctions'", year=self._year(doc, lo, hi, i), cue=low,
+                               denied=any(t.lower_ in self.negations for t in doc[max(lo, i - 6):i]))
+                elif targets:
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "'under sanctions' with no body named in the phrase")
                 continue
             special = self._designated_party(doc, slots, i, kind)
             if special is not None:
@@ -596,7 +635,7 @@ class Sanctions(SentenceContext):
                 continue
             subj = self._subject(doc, i) if doc[i].pos_ in ("VERB", "AUX") else None
             if kind == "add" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB":
-                if self._added(doc, sent, slots, dates, out, state, i, subj, agent_slots):
+                if self._added_to_list(doc, sent, slots, dates, out, state, i, subj, agent_slots):
                     continue
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
@@ -606,8 +645,12 @@ class Sanctions(SentenceContext):
                 if agents and any(t.lower_ in CLAUSE_STOPS for t in doc[by:agents[0].start]):
                     agents = []
                 if agents:
-                    # "by the United States and the United Kingdom"
+                    # "by the United States and the United Kingdom", "by both the U.S. and the EU"
                     agents = self._group_right(agent_slots, agents[0].start, {agents[0].label}, doc, hi) or agents
+                    if doc.has_annotation("DEP"):
+                        agents += [a for a in self._conjoined(doc, slots, doc[agents[0].start:agents[0].end].root, self.sanction_agents)
+                                   if a not in agents and a in agent_slots]
+                        agents.sort(key=lambda x: x.start)
                 agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
                 if not agents and by + 2 < hi and doc[by + 1].lower_ == "the" and doc[by + 2].text == "Union" \
                         and not any(x.start <= by + 2 < x.end for x in slots):
@@ -620,6 +663,9 @@ class Sanctions(SentenceContext):
                     noun = doc[i].head
                     first = self._slot_at(slots, noun, self.sanction_targets | {"Vessel"})
                     targets = [first] if first else self._conjoined(doc, slots, noun, self.sanction_targets)
+                    if not targets:
+                        # "X was one of the institutions designated by Y": the subject of the copula.
+                        targets = self._sanction_one_of(doc, slots, noun, state)
                 else:
                     first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
                     targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
@@ -642,7 +688,7 @@ class Sanctions(SentenceContext):
                     if inc is not None:
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
-                if self._topic_noun(doc, i):
+                if self._sanction_topic_noun(doc, i):
                     self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
                     continue
                 before = [s for s in agent_slots if s.end <= i]
@@ -661,12 +707,12 @@ class Sanctions(SentenceContext):
                 if obj is not None:
                     # Objects coordinated across a relative clause ("designated A, which ..., and B"),
                     # and a list the parse hung on the first name as an apposition.
-                    for extra in self._listed_subject(doc, slots, obj) + self._company_nouns(doc, slots, obj):
+                    for extra in self._listed_subject(doc, slots, obj) + self._named_company_nouns(doc, slots, obj):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
                     targets.sort(key=lambda x: x.start)
                 if targets and doc.has_annotation("DEP"):
-                    targets = self._reached(doc, i, targets, sent)
+                    targets = self._cue_reaches(doc, i, targets, sent)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
                 if not targets and obj is not None and agents:
                     # "OFAC designated the vessel in 2024": the ship named just before.
@@ -744,11 +790,11 @@ class Sanctions(SentenceContext):
 
     # Verbs that carry a designation from its cue to the party: "sanctions imposed on X",
     # "measures targeting X", "designations that include X".
-    CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
+    SANCTION_CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
                    "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit",
                    "name", "call", "know", "rename", "flag"}  # and the naming verbs: "vessels named X", "a tanker called X"
 
-    def _added(self, doc, sent, slots, dates, out, state, i, subj, agent_slots) -> bool:
+    def _added_to_list(self, doc, sent, slots, dates, out, state, i, subj, agent_slots) -> bool:
         """"X was added to the EU's sanctions list", "OFAC added A and B to the SDN List", "the UN
         placed X on its blacklist": the list's owner (a possessor or modifier of the list noun)
         or the body that adds designates; the party is the object (active) or the subject
@@ -774,7 +820,7 @@ class Sanctions(SentenceContext):
                 targets = self._back_party(doc, subj, state)
         else:
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            targets = self._listed_subject(doc, slots, obj) + self._company_nouns(doc, slots, obj) if obj is not None else []
+            targets = self._listed_subject(doc, slots, obj) + self._named_company_nouns(doc, slots, obj) if obj is not None else []
             if not targets and obj is not None:
                 targets = self._back_party(doc, obj, state)
         targets = [t for t in targets if t not in agents and t.start not in phrase and self._is_named(doc, t, state)]
@@ -794,7 +840,55 @@ class Sanctions(SentenceContext):
             state["agent"] = (agents, state["sent_no"])
         return True
 
-    def _company_nouns(self, doc: Doc, slots: list[Slot], tok) -> list[Slot]:
+    def _sanction_one_of(self, doc: Doc, slots: list[Slot], noun, state: dict) -> list[Slot]:
+        """"X was one of the institutions designated by Y", "the bank is among the firms listed by
+        Y": the subject of the copula the group hangs on (or what "the bank" stands for)."""
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.lower_ not in ("of", "among"):
+            return []
+        head = prep.head if prep.lower_ == "of" else prep
+        if prep.lower_ == "of" and not (head.lower_ in ("one", "some", "several", "many", "each", "both", "all") or head.pos_ == "NUM"):
+            return []
+        if head.dep_ not in ("attr", "prep", "acomp") or head.head.lemma_ not in ("be", "remain", "become"):
+            return []
+        subj = self._subject(doc, head.head.i)
+        if subj is None:
+            return []
+        targets = self._listed_subject(doc, slots, subj)
+        if not targets and subj.i < noun.i:
+            targets = self._back_party(doc, subj, state)
+        return targets
+
+    SANCTION_UNDER_VERBS = {"be", "remain", "come", "fall", "stay", "place", "put", "bring", "keep", "sail", "operate", "trade"}
+
+    def _under_sanctions_of(self, doc: Doc, slots: list[Slot], i: int, agent_slots: list[Slot], state: dict):
+        """(parties, bodies) of "X has been under US sanctions since 2019", "X, which was placed
+        under EU sanctions", "X is under sanctions imposed by the UK": the subject of the verb
+        "under" hangs on (or what "the vessel" / "it" stands for), and the body that modifies the
+        noun or follows "by". None when the cue is not used so."""
+        if not doc.has_annotation("DEP"):
+            return None
+        tok = doc[i]
+        if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.lower_ != "under":
+            return None
+        verb = tok.head.head
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in self.SANCTION_UNDER_VERBS:
+            return None
+        mods = {t.i for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss") and c.i < i for t in c.subtree}
+        agents = [a for a in agent_slots if any(k in mods for k in range(a.start, a.end))]
+        if not agents:
+            by = next((t for t in tok.subtree if t.lower_ == "by" and t.i > i), None)
+            agents = [a for a in agent_slots if by is not None and 0 < a.start - by.i <= 3][:1]
+        agents = [a for a in agents if self._is_sanctioner(doc, a)]
+        subj = self._subject(doc, verb.i)
+        if subj is None:
+            return [], agents
+        targets = self._listed_subject(doc, slots, subj)
+        if not targets and subj.i < i:
+            targets = self._back_party(doc, subj, state)
+        return targets, agents
+
+    def _named_company_nouns(self, doc: Doc, slots: list[Slot], tok) -> list[Slot]:
         """The names of coordinated "the X company and the Y company" objects: the parse makes
         the common noun the object and the name its compound."""
         out, todo, seen = [], [tok], set()
@@ -812,7 +906,7 @@ class Sanctions(SentenceContext):
             todo.extend(c for c in t.children if c.dep_ == "conj")
         return out
 
-    def _inclusion(self, doc: Doc, slots: list[Slot], i: int, hi: int) -> list[Slot] | None:
+    def _included_names(self, doc: Doc, slots: list[Slot], i: int, hi: int) -> list[Slot] | None:
         """The names a designated group is said to include: the cue describes a plural common
         noun ("designated companies", "vessels placed on the SDN list") that is the subject of
         "include" ("... included A and B", "... include: A, B") or follows "among" ("Among the
@@ -852,13 +946,13 @@ class Sanctions(SentenceContext):
         return None
 
     @staticmethod
-    def _topic_noun(doc: Doc, i: int) -> bool:
+    def _sanction_topic_noun(doc: Doc, i: int) -> bool:
         """A sanctions noun that is the topic of a phrase, not an act: "a panel on North Korea
         sanctions", "talks about sanctions"."""
         tok = doc[i]
         return doc.has_annotation("DEP") and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in TOPIC_PREPS
 
-    def _reached(self, doc: Doc, i: int, targets: list, sent) -> list:
+    def _cue_reaches(self, doc: Doc, i: int, targets: list, sent) -> list:
         """The targets the cue at i reaches in the parse: a name in another clause hung on the
         phrase ("a port ban on four ships it found violating X's sanctions", "designated A,
         which owns B") is not its party; nor, after a sanctions noun, a name no preposition
@@ -874,12 +968,12 @@ class Sanctions(SentenceContext):
                 if tok.i == i or tok.head is tok:
                     break
                 if not (t.start <= tok.i < t.end) and tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("relcl", "ccomp", "advcl", "xcomp", "acl", "csubj", "pcomp") \
-                        and tok.lemma_.lower() not in self.CARRY_VERBS:
+                        and tok.lemma_.lower() not in self.SANCTION_CARRY_VERBS:
                     through = tok
                     break
                 tok = tok.head
             if through is None and noun and t.start > i and not any(
-                    w.lower_ in NOUN_TO_PARTY or (w.pos_ == "VERB" and w.lemma_.lower() in self.CARRY_VERBS) for w in doc[i + 1:t.start]):
+                    w.lower_ in NOUN_TO_PARTY or (w.pos_ == "VERB" and w.lemma_.lower() in self.SANCTION_CARRY_VERBS) for w in doc[i + 1:t.start]):
                 through = doc[i]
             if through is not None:
                 self._drop(doc, "SANCTIONED_BY", [t], [], sent, f"the cue '{doc[i].text}' reaches the name only through '{through.text}' (another clause, or no preposition after a noun)")
@@ -941,7 +1035,7 @@ class Sanctions(SentenceContext):
         tok = doc[i]
         passive = doc.has_annotation("DEP") and tok.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in tok.children)
         # An earlier act: dated by a year of its own, or in a clause that sets the scene.
-        earlier = passive and (self._dated_passive(doc, i, sent.end) or self._background(doc, i))
+        earlier = passive and (self._dated_passive(doc, i, sent.end) or self._scene_setting(doc, i))
         if state.get("doc_agent") and passive:
             return [] if earlier else state["doc_agent"]
         text = " " + " ".join(self._lower[sent.start:sent.end]) + " "
