@@ -320,8 +320,11 @@ def _start_runaway(db: Path, keep: float, write: bool = False, env: dict | None 
         running = read_registry(db)
         if running is not None and running.socket:
             if write:
-                if proc.poll() is None and running.alive() and not srv.answers(running, 2):
-                    return proc, running.pid
+                if proc.poll() is None and running.alive():
+                    try:
+                        redis.Redis(unix_socket_path=running.socket, socket_timeout=2, socket_connect_timeout=2).ping()
+                    except redis.RedisError:
+                        return proc, running.pid  # answers nothing: the write holds it
             else:
                 try:
                     client = redis.Redis(unix_socket_path=running.socket, socket_timeout=10, decode_responses=True)
@@ -401,7 +404,7 @@ def test_a_write_without_a_timeout_is_held_to_query_timeout_max(folders, monkeyp
     grace) and then left the server running it. Now it is held to SANCTIONS_KG_QUERY_TIMEOUT_MAX:
     one line naming the setting, the server stopped, nothing of the write stored, what was kept."""
     monkeypatch.setattr(srv, "READ_GRACE", 1.0)
-    monkeypatch.setattr(srv, "BLOCKED_WAIT", 2.0)  # a write holds the whole server: it answers nothing
+    monkeypatch.setattr(srv, "BLOCKED_WAIT", 2.0, raising=False)  # a write holds the whole server: it answers nothing
     monkeypatch.setenv("SANCTIONS_KG_QUERY_TIMEOUT_MAX", "2")
     monkeypatch.setenv("SANCTIONS_KG_QUERY_TIMEOUT", "1")
     from cli import main
