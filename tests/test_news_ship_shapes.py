@@ -176,3 +176,8 @@ def test_a_former_name_where_the_ship_is_named_again(nlp):
 def test_a_firm_s_former_name_is_no_ship(nlp):
     text = "The tanker Kessler took the cargo. Its owner, previously named Orwell Holdings, sold it in May."
     assert ships(nlp, text) == {"Kessler"}
+
+
+def test_an_outlet_the_model_reads_as_a_person_is_a_body(nlp):
+    found = labelled(nlp, "According to Seaguard Monitor, the tanker sailed at night.")
+    assert ("Organization", "Seaguard Monitor") in found and ("Person", "Seaguard Monitor") not in found
