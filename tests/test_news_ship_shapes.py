@@ -159,3 +159,25 @@ def test_a_ship_named_after_its_owner_initials(nlp):
 
 def test_a_firm_that_is_one_of_the_operators_is_no_ship(nlp):
     assert ships(nlp, "Acme Shipping is one of the ship operators named.") == set()
+
+
+def test_lines_that_hold_a_name_alone_under_a_ship_heading(nlp):
+    text = ("Four more tankers were listed on Friday:\n\nMarlowe Spire (Palau)\nCendrillon\nHollis Crest\nQuarry Wren\n\n"
+            "The listing takes effect at once. Officials said more would follow.")
+    assert ships(nlp, text) == {"Marlowe Spire", "Cendrillon", "Hollis Crest", "Quarry Wren"}
+
+
+def test_a_former_name_where_the_ship_is_named_again(nlp):
+    text = "The tanker Kessler took the cargo. The Kessler, previously named Ardwin, has been on the list since 2022."
+    found = [e for e in build_result(Document(text=text), nlp(text)).entities if e.label == "Vessel"]
+    assert [(e.name, sorted(e.aliases)) for e in found] == [("Kessler", ["Ardwin", "Kessler"])]
+
+
+def test_a_firm_s_former_name_is_no_ship(nlp):
+    text = "The tanker Kessler took the cargo. Its owner, previously named Orwell Holdings, sold it in May."
+    assert ships(nlp, text) == {"Kessler"}
+
+
+def test_an_outlet_the_model_reads_as_a_person_is_a_body(nlp):
+    found = labelled(nlp, "According to Seaguard Monitor, the tanker sailed at night.")
+    assert ("Organization", "Seaguard Monitor") in found and ("Person", "Seaguard Monitor") not in found

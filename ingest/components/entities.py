@@ -46,6 +46,11 @@ ENTRY_HEADING = re.compile(r"^\s*\d+\.[ \t]+((?:[^\W\d_][^\W\d_'-]*[ \t]+){1,4}[
 PERSON_FIELD = re.compile(r"^\s*(Date of birth|Place of birth|Gender|Nationality|Passport number)\s*:")
 ENTRY_FIELD_LINES = 8
 LIST_LINKS = {",", "and", "&"}
+# Head words of bodies that are no one's surname ("Post", "Times" are): a "person" the model
+# finds ending in one is a body.
+BODY_HEADS = {"Monitor", "Watch", "Institute", "Center", "Centre", "Foundation", "Initiative", "Observatory", "Network", "Project",
+              "Shipping", "Maritime", "Navigation", "Tankers", "Logistics", "Holdings", "Shipmanagement", "Chartering",
+              "Ministry", "Agency", "Bureau", "Commission", "Committee"}
 # Technical terms the small model takes for organisations.
 NOT_ENTITIES = {"AIS", "IMO", "MMSI", "GPS", "LNG", "LPG", "VLCC", "EEZ", "STS"}
 
@@ -754,6 +759,13 @@ class Entities:
                     e - s == 1 and len(text) <= 4 and e + 1 < len(doc) and doc[e].text == "." and doc[e + 1].is_lower):
                 self._drop(doc, s, e, label, "a legal instrument, boilerplate or an abbreviation, not a person")
                 return None
+            # "According to Seaguard Monitor", "Harbour Watch said": a "person" whose last word
+            # is a body's head word is an outlet, a group, a firm or an agency.
+            last = doc[e - 1].text
+            if e - s > 1 and last in BODY_HEADS and (last in self.org_words or last in self.company_words or last in self.agency_words) \
+                    and not any(t.lower_.rstrip(".") in self.title_words for t in doc[max(s - 1, 0):e]):
+                label = "Organization" if last in self.org_words else "Company" if last in self.company_words else "Agency"
+                return s, e, label, dict(info, cue="head word of a body")
             # A one-word "person" after "the" is nearly always a ship or a place in this domain.
             if e - s == 1 and s > 0 and doc[s - 1].lower_ == "the":
                 return None

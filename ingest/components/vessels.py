@@ -205,7 +205,7 @@ class Vessels:
         that opens each bullet is a ship's, down to the last bullet ("- Alder (Panama)",
         "- Birch, IMO ..."). The line before the bullets must end in a colon and hold a
         plural ship noun; a bullet that names a firm (a legal form or a firm's word) is not
-        read."""
+        read. Lines that hold a name alone ("Alder", "Birch (Palau)") count as bullets."""
         text = doc_text(doc)
         if ":" not in text:
             return
@@ -225,16 +225,17 @@ class Vessels:
                     k += 1
                     continue
                 m = self.BULLET.match(item)
-                if not m:
-                    break
-                k += 1
-                span = doc.char_span(b_start + m.end(), b_start + len(item.rstrip()), alignment_mode="expand")
+                bare = m is None   # a line holding a name and nothing else ("Alder (Panama)") is an item too
+                span = doc.char_span(b_start + (m.end() if m else len(item) - len(item.lstrip())), b_start + len(item.rstrip()), alignment_mode="expand")
                 if span is None:
-                    continue
+                    break
                 i, hi = span.start, span.end
                 if i in self._prefix_at:
                     i = self._prefix_at[i]
                 e = name_after(doc, i, hi, cover, joiners={"-", "&"}, max_len=self.max_name_tokens + 2)
+                if bare and (e == i or hi - i > 10 or (e < hi and doc[e].text not in {"(", "/"})):
+                    break
+                k += 1
                 if e == i or (e < hi and doc[e].text not in {"(", ",", ";", ":", "\u2013", "\u2014", "-", "/"}):
                     continue
                 if any(t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in doc[i:e]):
@@ -309,7 +310,15 @@ class Vessels:
         """"The ship, formerly known as the X, now sails as the Y": X and Y name one ship.
         Read only in sentences that speak of a ship (a type noun or a ship name found); the
         longest cue at a position wins ("formerly known as" over "formerly")."""
-        vessel_sents = {sent_bounds(doc, s)[0] for s, e, label, _, _ in doc.user_data.get("skg_cands", []) if label in ("Vessel", "_IDENT")}
+        cands = doc.user_data.get("skg_cands", [])
+        vessel_sents = {sent_bounds(doc, s)[0] for s, e, label, _, _ in cands if label in ("Vessel", "_IDENT")}
+        # A sentence that names again a ship found elsewhere in the text ("The Skipper,
+        # previously named X, ...") speaks of a ship too.
+        known = {tuple(t.lower_ for t in doc[s:e]) for s, e, label, _, _ in cands if label == "Vessel"}
+        for _, start, _, lo, hi in renames:
+            if lo not in vessel_sents and any(tuple(t.lower_ for t in doc[k:k + len(name)]) == name and doc[k].text[:1].isupper()
+                                              for name in known for k in range(lo, max(lo, start - len(name) + 1))):
+                vessel_sents.add(lo)
         done = set()
         for role, start, end, lo, hi in sorted(renames, key=lambda r: (r[1], -(r[2] - r[1]))):
             if start in done:
