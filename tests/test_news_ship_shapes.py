@@ -181,3 +181,7 @@ def test_a_firm_s_former_name_is_no_ship(nlp):
 def test_an_outlet_the_model_reads_as_a_person_is_a_body(nlp):
     found = labelled(nlp, "According to Seaguard Monitor, the tanker sailed at night.")
     assert ("Organization", "Seaguard Monitor") in found and ("Person", "Seaguard Monitor") not in found
+
+
+def test_a_person_with_a_title_in_apposition_to_a_ship_noun_is_no_ship(nlp):
+    assert ships(nlp, "The inspectors went aboard the tanker, Captain Ilse Marr.") == set()

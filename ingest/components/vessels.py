@@ -85,6 +85,7 @@ class Vessels:
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
         self.not_names = set(shape["not_names"])
+        self.title_words = set(shape["title_words"])
         self.body_words = set(c["agency_words"]) | set(c["organization_words"]) | set(c["company_words"])
         self.company_nouns = set(_plurals(c["company_nouns"]))
         for role in ("former", "current"):
@@ -457,7 +458,8 @@ class Vessels:
             n_end = name_after(doc, a, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
             words = doc[a:n_end]
             if a == i + 1 and n_end > i + 1 and (n_end == sent_end or doc[n_end].text in {",", "(", ")", ".", "\u2014", "\u2013", ";"}) \
-                    and not any(t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in words):
+                    and not any(t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE
+                                or t.lower_.rstrip(".") in self.title_words for t in words):
                 add_candidate(doc, i + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
                 return
         if i in self._prefix_at:
