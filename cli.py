@@ -285,8 +285,9 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
                                reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     counts = [f"{summary.new} new"]
-    # Shown when they happen: a changed version of a stored article, a --reprocess.
-    counts += [f"{n} {what}" for n, what in ((summary.replaced, "replaced"), (summary.reprocessed, "reprocessed")) if n]
+    # Shown when they happen: a changed version of a stored article, an older one, a --reprocess.
+    counts += [f"{n} {what}" for n, what in ((summary.replaced, "replaced"), (summary.older, "older than the version stored"),
+                                              (summary.reprocessed, "reprocessed")) if n]
     click.echo(f"articles: {', '.join(counts)}, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")
     from queries.terminal import one_line

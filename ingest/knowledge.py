@@ -108,7 +108,9 @@ def load_index(store, cap: int = MAX_NAMES) -> list[KnownName]:
     for n in name_index(store, always, listed, cap):
         if n.label not in always + listed or not n.name:
             continue
-        aliases = tuple(a for a in n.aliases if a)[:MAX_ALIASES]
+        # The first MAX_ALIASES in sorted order, not in the order they were stored (the order
+        # articles and lists came in): which names the index keeps does not depend on it.
+        aliases = tuple(sorted({a for a in n.aliases if a}))[:MAX_ALIASES]
         out.append(KnownName(n.label, n.name, aliases, n.id, n.imo, bool(n.listed),
                              str(n.source or "").startswith(LIST_SOURCE_PREFIX)))
     return out

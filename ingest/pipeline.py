@@ -39,6 +39,7 @@ class IngestSummary:
     new: int = 0
     unchanged: int = 0
     replaced: int = 0  # changed versions of stored articles (same URL, or path without one)
+    older: int = 0  # versions dated before a stored version of the same article: not written (newer_version)
     reprocessed: int = 0  # stored articles extracted and written again (--reprocess)
     failed: list[Skipped] = field(default_factory=list)
     entities_added: int = 0
@@ -52,7 +53,7 @@ class IngestSummary:
 
     def to_dict(self) -> dict:
         return {
-            "articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced,
+            "articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "older": self.older,
                          "reprocessed": self.reprocessed, "failed": len(self.failed)},
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "entities_added": self.entities_added,
@@ -104,6 +105,15 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True, rekeys=()
             properties={p: values[p] for p in onto.rel_type(r.type).own if values.get(p) is not None},
         ))
     return ArticleFacts(article, tuple(entities), tuple(relations), tuple(rekeys))
+
+
+def newer_version(document: Document, stored) -> bool:
+    """Whether a stored version of `document` (graph.writer.StoredVersion, same URL or path) is
+    dated after it: then `document` is an older text of the article and does not replace it, so
+    the version the graph keeps does not depend on which arrived last. Versions of one date, or
+    without a date, replace each other in arrival order (a corrected text ingested again)."""
+    mine = (document.published or "")[:10]
+    return bool(mine) and any((v.published or "")[:10] > mine for v in stored)
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False,
@@ -251,13 +261,19 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 summary.failed.append(result)
             else:
                 try:
+                    # An earlier version of this article (same URL, or same path without one):
+                    # replaced in the same batch, its facts withdrawn. A stored version dated
+                    # after this one stays: the older text is not written (newer_version).
+                    old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
+                    if newer_version(document, old):
+                        summary.older += 1
+                        if progress:
+                            progress("advance", 1)
+                        continue
                     result = trust.check(document, result)
                     resolver.resolve(result.entities)
                     facts = article_facts(result, rekeys=resolver.renamed)
                     again = document.id in stored
-                    # An earlier version of this article (same URL, or same path without one):
-                    # replaced in the same batch, its facts withdrawn.
-                    old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
                     if old:  # an id made from a name only the old version gave is made again
                         facts = resolver.after_versions(store, facts, [v.id for v in old])
                     write_article(store, result, replace=again, facts=facts, supersede=old, writer=writer)

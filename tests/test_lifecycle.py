@@ -17,6 +17,7 @@ from graph.errors import LookupFailed
 from ingest.lifecycle import find_article, remove_article
 from ingest.pipeline import ingest_paths
 from reliability_helpers import diff, snapshot
+from stores import clear
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -157,6 +158,27 @@ def test_a_changed_version_replaces_the_stored_one(store, tmp_path):
     ingest_paths(store, [second / "story.md"])
     fresh = _without_history(snapshot(store))
     assert replaced == fresh, diff(replaced, fresh)
+
+
+@pytest.mark.parametrize("runs", ["one run", "a run each"])
+def test_the_newer_of_two_dated_versions_is_kept_in_either_order(store, backend, tmp_path, runs):
+    """Issue 27: two dated texts under one URL (a site that republishes a page, or excerpts of
+    one consolidated text) give the graph of the newer one, whichever is ingested last: an older
+    version that comes after a newer one is not written, and is counted as older."""
+    older, newer = tmp_path / "older.md", tmp_path / "newer.md"
+    older.write_text(STORY.format(published="2024-03-05", extra=""), "utf-8")
+    edited = STORY.format(published="2024-03-07", extra="Quillon Marine Ltd was sanctioned by the United States in 2023.")
+    newer.write_text(edited.replace("crude", "diesel"), "utf-8")
+    graphs, counts = [], []
+    for order in ([older, newer], [newer, older]):
+        clear(backend, store)
+        groups = [order] if runs == "one run" else [[p] for p in order]
+        summaries = [ingest_paths(store, [str(p) for p in group]) for group in groups]
+        counts.append(sum(s.older for s in summaries))
+        graphs.append(_without_history(snapshot(store)))
+    assert counts == [0, 1]
+    assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])
+    assert any("diesel" in s for s in _sentences(store)) and not any("crude" in s for s in _sentences(store))
 
 
 def test_an_article_without_url_is_known_by_its_path(store, tmp_path):

@@ -182,3 +182,24 @@ def test_the_reference_run_kills_at_every_write_and_still_gives_the_clean_graph(
     groups = [[n for n in ITEMS if n != LIST], [LIST]]
     for at in range(1, writes + 1):
         _check(store, backend, inputs, snap, groups, at)
+
+
+def test_which_aliases_the_name_index_keeps_does_not_depend_on_their_stored_order(store, backend):
+    """A ship with more names than the index keeps per entity (a list's many a.k.a.s, articles'
+    spellings): the same names stored in two orders (the order articles and lists came in) give
+    the same index."""
+    from ingest.knowledge import MAX_ALIASES, load_index
+
+    names = [f"Amber Kestrel {word}" for word in ("North", "South", "East", "West", "Star", "Moon", "Sun", "Dawn",
+                                                   "Dusk", "Gale", "Tide", "Reef", "Cape", "Bay", "Isle", "Crest",
+                                                   "Ridge", "Vale", "Glen", "Ford", "Marsh", "Heath", "Moor", "Fell")]
+    assert len(names) > MAX_ALIASES
+    kept = []
+    for order in (names, names[::-1]):
+        clear(backend, store)
+        store.run("CREATE (n:Entity:Vessel {id: $id, name: $name, aliases: $aliases, imo: $imo})",
+                  {"id": f"imo:{IMO}", "name": "Amber Kestrel", "aliases": order, "imo": IMO}, write=True)
+        [entry] = [e for e in load_index(store) if e.id == f"imo:{IMO}"]
+        kept.append(set(entry.aliases))
+    clear(backend, store)
+    assert kept[0] == kept[1]
