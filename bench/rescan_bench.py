@@ -20,6 +20,7 @@ import re
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -57,7 +58,7 @@ def run_ingest(corpus: Path, rescan: bool) -> dict:
     """One fresh database, one ingest process; wall and CPU seconds (the command and its server)."""
     work = Path(tempfile.mkdtemp(prefix="rescan-bench-"))
     try:
-        cmd = ["uv", "run", "--quiet", "sanctions-kg", "--db", str(work / "graph.db"), "--keep-server", "0",
+        cmd = [str(Path(sys.executable).parent / "sanctions-kg"), "--db", str(work / "graph.db"), "--keep-server", "0",
                "ingest", str(corpus), "--processes", "1"] + ([] if rescan else ["--no-rescan"])
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()

@@ -113,3 +113,18 @@ def test_neo4j_bench_toy(backend, monkeypatch):
     assert set(res["write_ratio_neo4j_over_embedded"]) == {"bulk_create", "bulk_update", "article"}
     assert all(r > 0 for r in res["write_ratio_neo4j_over_embedded"].values())
     assert {"report", "ownership_chain", "path"} <= set(res["read_ratio_neo4j_over_embedded"])
+
+
+def test_rescan_bench_toy(tmp_path):
+    """The re-scan bench's corpus makes every article but the first re-scanned once, and the
+    command it times says so (the figure is bench/RESULTS.md §18's; no timing asserted)."""
+    from bench import rescan_bench
+
+    names = rescan_bench.names(6)
+    assert len(set(names)) == 6 and names == rescan_bench.names(6)
+    rescan_bench.write_corpus(4, tmp_path / "c")
+    texts = [p.read_text() for p in sorted((tmp_path / "c").iterdir())]
+    assert len(texts) == 4 and all(names[i] in texts[i] and names[i + 1] in texts[i] for i in range(4))
+    row = rescan_bench.run_ingest(tmp_path / "c", rescan=True)
+    assert row["rescanned"] == 3, row
+    assert rescan_bench.run_ingest(tmp_path / "c", rescan=False)["rescanned"] == 0
