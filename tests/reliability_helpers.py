@@ -187,3 +187,37 @@ def kill_servers(folder: Path) -> None:
     and none may outlive its test."""
     for proc in servers_in(folder):
         proc.kill()
+
+
+class Killed(BaseException):
+    """A SIGKILL between two atomic writes: nothing in the code under test may catch it."""
+
+
+class Writes:
+    """Counts the store's atomic writes and raises Killed at the `at`-th (None: never)."""
+
+    def __init__(self, store, at: int | None):
+        self.n, self.at, self.store = 0, at, store
+        self._commit, self._execute = store._commit, store._execute
+
+    def _tick(self) -> None:
+        self.n += 1
+        if self.at is not None and self.n == self.at:
+            self.at = None  # one kill per example: the re-run goes through
+            raise Killed()
+
+    def commit(self, statements):
+        self._tick()
+        return self._commit(statements)
+
+    def execute(self, query, params, *, write, timeout, **kw):
+        if write:
+            self._tick()
+        return self._execute(query, params, write=write, timeout=timeout, **kw)
+
+    def __enter__(self):
+        self.store._commit, self.store._execute = self.commit, self.execute
+        return self
+
+    def __exit__(self, *exc):
+        self.store._commit, self.store._execute = self._commit, self._execute

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from reliability_helpers import diff, snapshot_as_sets
+from reliability_helpers import Killed, Writes, diff, snapshot_as_sets
 
 FIRST = ["Amber", "Brisk", "Cobalt", "Dusky", "Ember", "Frosty", "Gilded", "Hollow", "Ivory", "Jade",
          "Kindly", "Lunar", "Misty", "Noble", "Opal", "Pale", "Quiet", "Russet", "Silent", "Tawny"]
@@ -62,39 +62,6 @@ def inputs(tmp_path_factory):
     return folder
 
 
-class Killed(BaseException):
-    """A SIGKILL between two atomic writes: nothing in the code under test may catch it."""
-
-
-class _KillAt:
-    """Raises Killed at the store's `at`-th atomic write."""
-
-    def __init__(self, store, at: int):
-        self.store, self.at, self.n = store, at, 0
-        self._commit, self._execute = store._commit, store._execute
-
-    def _tick(self):
-        self.n += 1
-        if self.n == self.at:
-            raise Killed()
-
-    def commit(self, statements):
-        self._tick()
-        return self._commit(statements)
-
-    def execute(self, query, params, *, write, timeout, **kw):
-        if write:
-            self._tick()
-        return self._execute(query, params, write=write, timeout=timeout, **kw)
-
-    def __enter__(self):
-        self.store._commit, self.store._execute = self.commit, self.execute
-        return self
-
-    def __exit__(self, *exc):
-        self.store._commit, self.store._execute = self._commit, self._execute
-
-
 def _ingest(store, inputs) -> None:
     from ingest.pipeline import ingest_paths
 
@@ -133,14 +100,14 @@ def test_an_import_stopped_midway_finishes_its_rescan_on_the_next_run(store, inp
     from ingest.lists.importer import import_sanctions
 
     _ingest(store, inputs)
-    with _KillAt(store, 10**9) as count:
+    with Writes(store, None) as count:
         import_sanctions(store, inputs / "sdn.csv")
     clean = snapshot_as_sets(store)
     writes = count.n
     assert writes >= 3
     for at in sorted({writes - 1, writes // 2}):  # late (in the re-scan) and half-way
         _ingest(store, inputs)
-        with _KillAt(store, at), pytest.raises(Killed):
+        with Writes(store, at), pytest.raises(Killed):
             import_sanctions(store, inputs / "sdn.csv")
         assert _owed(store) == 1, f"stopped at write {at} of {writes}: no re-scan recorded"
         import_sanctions(store, inputs / "sdn.csv")

@@ -25,7 +25,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a dev depen
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from reliability_helpers import diff, snapshot_as_sets  # noqa: E402
+from reliability_helpers import Killed, Writes, diff, snapshot_as_sets  # noqa: E402
 from stores import clear  # noqa: E402
 
 _FUZZ = os.environ.get("SANCTIONS_KG_FUZZ", "")
@@ -64,40 +64,6 @@ LIST = "sdn.csv"
 ITEMS = [*ARTICLES, LIST]
 
 
-class Killed(BaseException):
-    """A SIGKILL between two atomic writes: nothing in the code under test may catch it."""
-
-
-class _Writes:
-    """Counts the store's atomic writes and raises Killed at the `at`-th (None: never)."""
-
-    def __init__(self, store, at: int | None):
-        self.n, self.at, self.store = 0, at, store
-        self._commit, self._execute = store._commit, store._execute
-
-    def _tick(self) -> None:
-        self.n += 1
-        if self.at is not None and self.n == self.at:
-            self.at = None  # one kill per example: the re-run goes through
-            raise Killed()
-
-    def commit(self, statements):
-        self._tick()
-        return self._commit(statements)
-
-    def execute(self, query, params, *, write, timeout, **kw):
-        if write:
-            self._tick()
-        return self._execute(query, params, write=write, timeout=timeout, **kw)
-
-    def __enter__(self):
-        self.store._commit, self.store._execute = self.commit, self.execute
-        return self
-
-    def __exit__(self, *exc):
-        self.store._commit, self.store._execute = self._commit, self._execute
-
-
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("one-graph")
@@ -119,7 +85,7 @@ def _step(store, folder, group: list[str]) -> None:
 
 def _run(store, folder, groups: list[list[str]], kill_at: int | None = None) -> int:
     """Run the schedule; a killed step is run again (as a user would). Returns the writes made."""
-    with _Writes(store, kill_at) as writes:
+    with Writes(store, kill_at) as writes:
         for group in groups:
             try:
                 _step(store, folder, group)
