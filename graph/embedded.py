@@ -305,10 +305,14 @@ class EmbeddedStore(GraphStore):
             if _client_gave_up(exc) and self._pid and not server.gone(self._pid):
                 err = self._runaway(body, limit, given=timeout is not None, write=write)
             if isinstance(err, StoreUnavailable) and not write and up_before and self._pid and server.gone(self._pid):
+                # Gone mid-read: stopped from outside (killed, `stop --force`) or past its
+                # RLIMIT_AS. Which one cannot be told from here (the server is not our child and
+                # its folder goes with it), so the line names both and the fix for each.
                 err = StoreUnavailable(
-                    f"The database server for {self.path} stopped while running this query: most likely it "
-                    f"needed more than SANCTIONS_KG_SERVER_MEMORY ({self.settings.server_memory_mb} MB). "
-                    "Nothing stored is lost; narrow the query (e.g. a smaller range or list) and run it again."
+                    f"Lost the embedded database server at {self.path} while running this query: it was "
+                    f"stopped from outside, or the query needed more than SANCTIONS_KG_SERVER_MEMORY "
+                    f"({self.settings.server_memory_mb} MB). Nothing stored is lost. Run the command again; "
+                    "if it stops again, narrow the query (e.g. a smaller range or list)."
                 )
             raise err from None
         columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in res.header]
