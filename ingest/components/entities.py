@@ -78,6 +78,7 @@ class Entities:
         kinds = [*c["vessel_types"], *shape["vessel_types"]]
         self.vessel_words = {w for k in kinds for w in k.split()} | {k + "s" for k in kinds} | set(c["vessel_type_modifiers"])
         self.not_names = set(shape["not_names"])
+        self.not_ship_last = set(shape["not_ship_last_words"]) | set(c["legal_forms"]["after"])
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
         self.geo_heads = set(shape["geo_heads"])
@@ -503,8 +504,10 @@ class Entities:
             lo, hi = sent_bounds(doc, start)
             for s, e in (self._list_next(doc, end, hi, owner), self._list_prev(doc, start, lo, owner)):
                 # "frigate A and Naval Replenishment Unit B": a ship noun is not a listed name.
+                # Nor is a firm's or a fleet's name ("... and South Fleet manages ...").
                 if e > s and all(owner[i] is None and doc[i].lower_ not in self.vessel_words for i in range(s, e)) and not (
-                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)):
+                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)) \
+                        and self._text[e - 1].title() not in self.not_ship_last and self._text[e - 1] not in self.not_ship_last:
                     new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
                     self._claim(owner, chosen, s, e, "Vessel", new[3])
                     queue.append(new)
