@@ -639,6 +639,8 @@ class Sanctions(SentenceContext):
                     continue
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
+            if by is not None and doc.has_annotation("DEP") and i < doc[by].head.i < by and doc[by].head.dep_ in ("acl", "relcl"):
+                by = None   # "blacklisted six tankers operated by X": the "by" of the object's participle
             agents: list[Slot] = []
             if by is not None:
                 agents = [s for s in agent_slots if s.start > by][:1]
