@@ -136,3 +136,60 @@ def test_a_partner_of_a_law_firm_but_not_its_client(nlp):
 def test_owned_by_unnamed_lessors(nlp):
     text = "The tanker Marlin Dawn was owned by Chinese finance lessors until last year."
     assert found(nlp, text) == set()
+
+
+# -- more role shapes of news writing -------------------------------------------------------
+
+SEIZED = "The tanker Marlin Dawn was seized in May. "
+
+
+def test_holder_before_the_tankers_role(nlp):
+    text = SEIZED + "Tessaly Ship Management, the tanker's manager, said the ship had been sold."
+    assert found(nlp, text) == {("OPERATED_BY", "Marlin Dawn", "Tessaly Ship Management")}
+
+
+def test_possessive_role_then_a_place_modified_name(nlp):
+    text = SEIZED + "The Marlin Dawn's manager, Dubai-based Tessaly Ship Management, said it had complied."
+    assert found(nlp, text) == {("OPERATED_BY", "Marlin Dawn", "Tessaly Ship Management")}
+
+
+def test_owner_of_a_named_ship_then_the_holder_in_apposition(nlp):
+    text = "The owner of the tanker Marlin Dawn, Redwater Holdings, is registered in Liberia."
+    assert found(nlp, text) == {("OWNED_BY", "Marlin Dawn", "Redwater Holdings")}
+
+
+def test_owner_of_a_named_ship_then_a_list_is_no_holder(nlp):
+    text = "The owner of the tanker Marlin Dawn, Redwater Holdings and Tessaly Ship Management all declined to comment."
+    assert found(nlp, text, ("OWNED_BY",)) == set()
+
+
+def test_a_firm_that_owns_the_vessel(nlp):
+    text = SEIZED + "Redwater Holdings, a Liberia-registered firm, owns the vessel."
+    assert found(nlp, text) == {("OWNED_BY", "Marlin Dawn", "Redwater Holdings")}
+
+
+def test_registered_to_a_firm_not_to_a_flag(nlp):
+    assert found(nlp, "The tanker Marlin Dawn is registered to Redwater Holdings, a company in the Marshall Islands.") == {
+        ("OWNED_BY", "Marlin Dawn", "Redwater Holdings")}
+    assert found(nlp, "The tanker Marlin Dawn is registered to the Marshall Islands.") == set()
+
+
+def test_control_through_intermediary_firms(nlp):
+    text = ("The Treasury targeted 11 vessels indirectly controlled by Volna Fleet through Sever Fleet LLC in St. Petersburg "
+            "and Yug Fleet LLC.")
+    assert found(nlp, text, ("OWNED_BY",)) == {("OWNED_BY", "Sever Fleet LLC", "Volna Fleet"), ("OWNED_BY", "Yug Fleet LLC", "Volna Fleet")}
+
+
+def test_control_through_shares_names_no_firm(nlp):
+    text = "The tanker Marlin Dawn is controlled by Redwater Holdings through a chain of shell companies."
+    assert found(nlp, text, ("OWNED_BY",)) == {("OWNED_BY", "Marlin Dawn", "Redwater Holdings")}
+
+
+def test_part_of_an_empire_controlled_by_a_person(nlp):
+    text = "Omega Tankers Ltd, said to be part of the shipping empire controlled by Dariush Tehrani, was listed."
+    assert found(nlp, text, ("OWNED_BY",)) == {("OWNED_BY", "Omega Tankers Ltd", "Dariush Tehrani")}
+
+
+def test_part_of_a_network_without_its_holder(nlp):
+    text = "Omega Tankers Ltd is part of a network of firms that moved oil for years, Dariush Tehrani said."
+    assert found(nlp, text, ("OWNED_BY",)) == set()

@@ -30,6 +30,8 @@ OFFICIAL_TITLES = {"attorney", "agent", "secretary", "judge", "prosecutor", "com
 # Nouns that stand for a party ("a carrier managed by Y", "the group owned by Y").
 PARTY_NOUNS = {"carrier", "group", "conglomerate", "enterprise", "business", "subsidiary", "affiliate", "entity", "operator",
                "owner", "manager", "agent", "trader", "broker", "shipowner", "person", "individual", "businessman", "fleet"}
+# Words that end the list of firms after "through" ("... through A and B, which ...").
+CLAUSE_ENDS = {"which", "who", "that", "while", "after", "for", "to", "because"}
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
 
@@ -227,6 +229,45 @@ class Ownership(SentenceContext):
             self._emit(out, "ASSOCIATED_WITH", [x for x in ships if x.label == "Vessel"], holder, sent, how="chartered ship", **kw)
         else:
             self._emit(out, "OPERATED_BY", [x for x in ships if x.label in self.op_sources], holder, sent, role=role, **kw)
+
+    def _through(self, doc: Doc, sent, slots: list[Slot], out, tgt: list[Slot], e: int, phrase: str) -> None:
+        """"vessels controlled by X through A in St. Petersburg and B": the firms X holds its
+        control through are OWNED_BY X (company -> parent)."""
+        if len(tgt) != 1 or tgt[0].label not in ("Company", "Person", "Agency", "Organization") or not phrase.endswith("by"):
+            return
+        k = tgt[0].end
+        if not (k + 1 < sent.end and doc[k].lower_ == "through"):
+            return
+        firms = []
+        for x in slots:
+            if x.start <= k:
+                continue
+            between = doc[(firms[-1].end if firms else k + 1):x.start]
+            if any(t.lower_ in CLAUSE_ENDS or t.text in (";", ".") for t in between) or len(between) > 6:
+                break
+            if x.label == "Company":
+                firms.append(x)
+            elif x.label not in ("Country", "Location"):
+                break
+        if not firms or any(t.lower_ in ("and", ",") for t in doc[k + 1:firms[0].start]):
+            return
+        self._emit(out, "OWNED_BY", firms, tgt, sent, at=k, how="firms a party's control goes through", cue=f"{phrase} ... through")
+
+    def _held_whole(self, doc: Doc, slots: list[Slot], prep: int) -> list[Slot]:
+        """"part of the shipping empire controlled by Y" / "part of a network run by Y": the
+        holder of the unnamed whole, named as the agent of its participle (from the parse)."""
+        if not doc.has_annotation("DEP"):
+            return []
+        noun = next((c for c in doc[prep].children if c.dep_ == "pobj"), None)
+        if noun is None or noun.pos_ != "NOUN" or any(x.start <= noun.i < x.end for x in slots):
+            return []
+        for acl in (c for c in noun.children if c.dep_ == "acl" and c.lower_ in ("controlled", "owned", "run", "led", "held")):
+            agent = next((c for c in acl.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            hit = self._slot_at(slots, obj, {"Company", "Person", "Organization", "Agency"}) if obj is not None else None
+            if hit is not None and hit.start == agent.i + 1 + (doc[agent.i + 1].lower_ == "the"):
+                return [hit]
+        return []
 
     @staticmethod
     def _place_modifier(doc: Doc, x: Slot, hi: int) -> bool:
@@ -823,6 +864,9 @@ class Ownership(SentenceContext):
                     if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
+                    if phrase == "registered to":
+                        tgt = [x for x in tgt if x.label not in ("Country", "Location")]   # "registered to Panama": a flag
+                    self._through(doc, sent, slots, out, tgt, e, phrase)
                     how = "participle phrase" + (", relative clause" if any(t.lower_ in ("which", "that") for t in doc[max(lo, left - 3):left]) else "")
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
@@ -878,6 +922,12 @@ class Ownership(SentenceContext):
                             if k + 1 < hi and doc[k].text == "," else []
                         if after:
                             owner, how = after, "role noun of 'the vessel', holder in apposition after it"
+                    if not owner and len(owned) == 1 and not the_ship and s > lo and doc[s - 1].lower_ == "the" \
+                            and owned[0].end + 1 < hi and doc[owned[0].end].text == ",":
+                        # "The owner of the X, Y, is ...": the holder in apposition after the ship
+                        after = [x for x in slots if x.start == owned[0].end + 1 and x.label in self.own_targets - {"Country", "Location"}]
+                        if after and not (after[0].end < hi and doc[after[0].end].lower_ in ("and", "or")):
+                            owner, how = after, "role noun as the subject, holder in apposition after the ship"
                     if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
                         owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
                     if owner:
@@ -927,6 +977,12 @@ class Ownership(SentenceContext):
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
                     # "X, which is part of Y" / "X is part of Y": the parse names X; else the name before.
                     src = self._described(doc, slots, self._span_root(doc, s, e), self.part_sources) or self._group_left(slots, s, self.part_sources, doc)
+                    empire = self._held_whole(doc, slots, e - 1)
+                    if empire:
+                        # "X, said to be part of the shipping empire controlled by Y": Y owns X
+                        self._emit(out, "OWNED_BY", [x for x in src if x.label in ("Company", "Organization")], empire, sent, at=s,
+                                   how="part of a whole that its holder controls", cue=doc[s:e].text.lower())
+                        continue
                     if src and tgt and all(x.label == "Company" for x in src) and tgt[0].label == "Company" and self._object_is(doc, e - 1, tgt[0]):
                         # a company that is part of another is owned by it
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="company part of a company", cue=doc[s:e].text.lower())
@@ -1015,6 +1071,9 @@ class Ownership(SentenceContext):
                     owner = [x for x in slots if x.end <= i and x.label in self.own_targets
                              and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._active_objects(doc, slots, i, hi)
+                if not owned and i + 2 < hi and doc[i + 1].dep_ == "det" and doc[i + 2].dep_ == "dobj" and doc[i + 2].head.i == i:
+                    # "X owns the vessel": the one ship just named
+                    owned = self._role_of_the_ship(doc, sent, slots, i + 1, last_vessels)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     how = "subject and object of the verb"
                     if low in self.owned_active:

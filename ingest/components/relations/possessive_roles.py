@@ -53,7 +53,7 @@ class PossessiveRoles(SentenceContext):
                 return (j + n, *self.poss_roles[key])
         return None
 
-    def _skip_modifiers(self, doc: Doc, slots: list[Slot], j: int, hi: int) -> tuple[int, int]:
+    def _skip_modifiers(self, doc: Doc, slots: list[Slot], j: int, hi: int, names: bool = True) -> tuple[int, int]:
         """Past the modifiers of a role noun ("Liberian", "Greece-based", "Dubai-based new",
         "Hong Kong-registered"): (the first token after them, how many words were skipped)."""
         n = 0
@@ -67,7 +67,7 @@ class PossessiveRoles(SentenceContext):
             if t.text == "-" and j + 1 < hi and doc[j + 1].lower_ in PLACE_MODIFIERS:
                 j, n = j + 2, n + 2
                 continue
-            if self._role_at(doc, j, hi) is not None:
+            if not names or self._role_at(doc, j, hi) is not None:
                 break
             if t.tag_ in ("JJ", "JJR", "JJS", "VBN") or (t.tag_ == "NNP" and t.pos_ == "ADJ") or (t.is_title and t.tag_ in ("NNP", "JJ") and t.lower_.endswith(("an", "ese", "ish", "i"))):
                 if any(x.start <= j < x.end and x.label not in ("Country", "Location") for x in slots):
@@ -78,11 +78,19 @@ class PossessiveRoles(SentenceContext):
         return j, n
 
     def _holder_after(self, doc: Doc, slots: list[Slot], e: int, hi: int) -> Slot | None:
-        """The name right after a role noun ("owner X", "owner, X,")."""
+        """The name right after a role noun ("owner X", "owner, X,", "manager, Dubai-based X")."""
         k = e + 1 if e < hi and doc[e].text == "," else e
         if k < hi and doc[k].lower_ == "the":
             k += 1
+        k, _ = self._skip_modifiers(doc, slots, k, hi, names=False)
         return next((x for x in slots if x.start == k and x.label in HOLDER_LABELS), None)
+
+    @staticmethod
+    def _holder_before(doc: Doc, slots: list[Slot], k: int, lo: int) -> Slot | None:
+        """"X, the tanker's manager": the name before "the <ship noun>'s", set off by a comma."""
+        if not (k - 3 >= lo and doc[k - 1].lower_ in SHIP_NOUNS_HEAD and doc[k - 2].lower_ == "the" and doc[k - 3].text == ","):
+            return None
+        return next((x for x in slots if x.end == k - 3 and x.label in HOLDER_LABELS), None)
 
     def _ship_of(self, doc: Doc, sent, slots: list[Slot], k: int, last_vessels) -> list[Slot]:
         """The ship a possessive at token k names: the name right before "'s", or "the vessel's"
@@ -135,12 +143,14 @@ class PossessiveRoles(SentenceContext):
                     # "Y, its China-based subsidiary, ...": the role in apposition after its holder
                     appos = next((x for x in slots if x.end == k - 1 and x.label in HOLDER_LABELS), None)
                     holder = appos
+                if holder is None and first and t.text in POSSESSIVE_MARKS and (e >= hi or doc[e].text in (",", ".", ";")):
+                    # "X, the tanker's manager, said ...": the role in apposition after its holder
+                    appos = self._holder_before(doc, slots, k, lo)
+                    holder = appos
                 if holder is None:
                     break
-                # The plain phrase with nothing between ("its owner, X") is ownership.py's.
-                plain = first and skipped == 0 and appos is None and kind != "subsidiary"
-                if not plain:
-                    self._possessive_emit(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
+                # (the plain phrase, "its owner, X", is ownership.py's too: extract keeps one of the two)
+                self._possessive_emit(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
                 first = False
                 # "... owner X and Greek operator Y": the next role shares the possessive
                 j = holder.end
