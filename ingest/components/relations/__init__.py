@@ -1,7 +1,9 @@
 """sanctions_kg_relations_v1: relations between the entities of each sentence.
 
 One module per relation family, each declaring the relationship types it emits (EMITS):
-sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF), roles
+sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF),
+possessive_roles (the same through a possessive with modifiers: "the vessel's Liberian owner X"),
+dealings (ASSOCIATED_WITH: "X sells oil for Y", "the tanker carried cargo for Y"), roles
 (ASSOCIATED_WITH: people's roles in register entries, ships and firms a party used),
 port_calls (CALLED_AT), places (LOCATED_IN, PART_OF), warships (OPERATED_BY), ais (AIS-dark
 facts); context holds what they share. Types no family emits are declared in
@@ -38,9 +40,11 @@ from graph.ontology import path as ontology_path
 from ingest.components.common import DARK, DATES, RELATIONS, token_strings
 from ingest.components.relations.ais import AisGaps
 from ingest.components.relations.context import REL_EXPLAIN, SentenceContext, Slot, inflect
+from ingest.components.relations.dealings import Dealings
 from ingest.components.relations.groups import find_groups, widen_evidence
 from ingest.components.relations.ownership import Ownership
 from ingest.components.relations.places import Places
+from ingest.components.relations.possessive_roles import PossessiveRoles
 from ingest.components.relations.port_calls import PortCalls
 from ingest.components.relations.roles import Roles
 from ingest.components.relations.sanctions import Sanctions
@@ -49,7 +53,7 @@ from ingest.components.relations.warships import Warships
 __all__ = ["FAMILIES", "Relations", "SentenceContext", "Slot", "emitted_types", "inflect", "make_relations", "unread_types"]
 
 # Every family, in the order their cues are read (setup) and run on each sentence.
-FAMILIES = (Warships, Sanctions, Ownership, Roles, PortCalls, Places, AisGaps)
+FAMILIES = (Warships, Sanctions, Ownership, PossessiveRoles, Dealings, Roles, PortCalls, Places, AisGaps)
 
 
 def emitted_types() -> dict[str, list[str]]:
@@ -143,6 +147,8 @@ class Relations(*FAMILIES):
             self._fleet_ship(doc, sent, slots, out)
             self._sanctions(*ctx, state)
             self._ownership(*ctx, last_vessels)
+            self._possessive_roles(doc, sent, slots, out, last_vessels)
+            self._dealings(doc, sent, slots, out, last_vessels)
             self._roles(*ctx)
             # Port calls and AIS gaps take every ship of the sentence: a group only as the subject.
             lumped = (doc, sent, [x for x in slots if not any(x is g and doc[g.start].dep_ not in ("nsubj", "nsubjpass", "ROOT")
