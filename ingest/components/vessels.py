@@ -505,6 +505,14 @@ class Vessels:
         ("identified were", "identified as", "named today were"); i when none of that follows."""
         if i < sent_end and doc[i].lower_ in self.list_verbs:
             return i + 1
+        if i < sent_end and doc[i].lower_ in ("that", "which") and doc.has_annotation("DEP"):
+            # "the tankers that unloaded at P this month are the A, B and C": past a relative
+            # clause, the sentence's main verb is the list verb (no punctuation between)
+            for k in range(i + 2, min(sent_end, i + 16)):
+                if doc[k].is_punct:
+                    break
+                if doc[k].lower_ in self.list_verbs and doc[k].dep_ == "ROOT":
+                    return k + 1
         j = i
         while j < sent_end and j - i < 4 and doc[j].lower_ in self.LIST_PARTICIPLES:
             j += 1
