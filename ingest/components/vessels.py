@@ -602,6 +602,14 @@ class Vessels:
             if j > i + 1 and j < sent_end and doc[j].lower_ == "as":
                 return j + 1
             return i + 2 if i + 1 < sent_end and doc[i + 1].text == ":" else i + 1   # "are: A, B, C"
+        if i < sent_end and doc[i].lower_ in ("that", "which") and doc.has_annotation("DEP"):
+            # "the tankers that unloaded at P this month are the A, B and C": past a relative
+            # clause, the sentence's main verb is the list verb (no punctuation between)
+            for k in range(i + 2, min(sent_end, i + 16)):
+                if doc[k].is_punct:
+                    break
+                if doc[k].lower_ in self.list_verbs and doc[k].dep_ == "ROOT":
+                    return k + 1
         j = i
         while j < sent_end and j - i < 4 and doc[j].lower_ in self.LIST_PARTICIPLES:
             j += 1

@@ -9,8 +9,12 @@ Where a company is, from the shapes official writing uses (cue words: cues.yaml 
   another firm ("C/O: ...") is that firm's; a person's entry gives nothing;
 - "UAE-based X, Y and Z", "Liberia-registered X", "X, a Dubai-based company", "X is a
   company based in Y", "X, which is based in Y", "a line that operates out of Y", "X is the
-  freight agent of Z in Y" (the subject, apposition or relative clause in the parse).
-A company whose country the document gives is not also placed in a city of it.
+  freight agent of Z in Y" (the subject, apposition or relative clause in the parse);
+- in news writing: "three UAE-based entities, A, B and C", "the Greece-based manager of the
+  vessel, A", "Vietnam's A", "A LLC in St. Petersburg".
+A company whose country the document gives is not also placed in a city of it. The "-based"
+of "A and its China-based subsidiary" is not A's; a state's body is not placed in another
+state; a town that is no port is not placed in a region or town ("Dallas, Texas").
 """
 
 from __future__ import annotations
@@ -107,22 +111,28 @@ class Places(SentenceContext):
                 if s.label in ("Port", "Location") and j < hi and doc[j].text == "," and (j + 1) in by_start and by_start[j + 1].label in ("Country", "Location") \
                         and not self._place_list(doc, slots, s, by_start[j + 1], lo, hi):
                     # "Piraeus, Greece", "Kodiak, Alaska" (not "Dubai, Singapore and Busan")
-                    self._emit(out, "LOCATED_IN", [s], [by_start[j + 1]], sent)
+                    self._emit_in(doc, out, s, by_start[j + 1], sent)
                 elif s.label in ("Port", "Location") and j + 1 < hi and doc[j].text == "," and doc[j + 1].lower_ in {"a", "an", "the"}:
                     place = self._appositive_place(doc, j + 2, hi, by_start)
                     if place is not None:
-                        self._emit(out, "LOCATED_IN", [s], [place], sent)
+                        self._emit_in(doc, out, s, place, sent)
                 elif j < hi and doc[j].lower_ == "in":
                     k = j + 1
                     if k < hi and doc[k].lower_ == "the":
                         k += 1
                     t = by_start.get(k)
-                    if t and t.label in ("Country", "Location") and (s.label in ("Port", "Location") or (t.label == "Country" and s.label != "Agency")):
-                        self._emit(out, "LOCATED_IN", [s], [t], sent)
+                    if t and t.label in ("Country", "Location") and s.label in ("Company", "Organization"):
+                        # "A Shipping LLC in Hong Kong" (a city only when the text gave no state)
+                        self._emit_place(doc, out, [s], [t], sent, j, "in")
+                    elif t and t.label in ("Country", "Location") and s.label in ("Port", "Location"):
+                        self._emit_in(doc, out, s, t, sent)
             if s.label in ("Country", "Agency") and s.end + 1 < hi and doc[s.end].text in {"'s", "\u2019s"}:
                 t = by_start.get(s.end + 1)
                 if t and t.label in ("Port", "Location") and s.label == "Country":
                     self._emit(out, "LOCATED_IN", [t], [s], sent)
+                elif t and t.label == "Company" and s.label == "Country":
+                    # "Vietnam's A Joint Stock Company": a firm named with its state's possessive
+                    self._emit_place(doc, out, self._with_list(slots, t, doc, hi), [s], sent, s.end, "'s")
                 elif t and t.label == "Agency":
                     self._emit(out, "PART_OF", [t], [s], sent)
         # An agency named with its state ("Russian Ministry of Defence") belongs to that state.
@@ -134,6 +144,15 @@ class Places(SentenceContext):
                     country = _country_by_iso2().get(iso2)
                     if country:
                         self._emit(out, "PART_OF", [s], [("Country", country["name"])], sent)
+
+    def _emit_in(self, doc, out, place: Slot, within: Slot, sent) -> None:
+        """A port or place that lies in a state or place; a town that is no port is not placed
+        in a region or another town ("Houston, Texas": places within places are no facts an
+        analyst asks about; a port in its state is, "Kodiak, Alaska")."""
+        if place.label == "Location" and within.label == "Location":
+            self._drop(doc, "LOCATED_IN", [place], [within], sent, "a place within a place, neither a port nor a state")
+            return
+        self._emit(out, "LOCATED_IN", [place], [within], sent)
 
     # -- where a company is ----------------------------------------------------------------
     def _field_lines(self, doc):
@@ -248,7 +267,10 @@ class Places(SentenceContext):
                     place = self._place_before(doc, slots, i - 1, lo)
                     if place is not None:
                         holders = self._named_after(doc, slots, i + 1, hi) or self._holder_of(doc, slots, doc[i])
-                        self._emit_place(doc, out, holders, [place], sent, i, f"-{low}")
+                        # an attributive "UAE-based" is no statement of its own: the main verb's
+                        # negation does not deny it ("the Greece-based manager, A, did not reply")
+                        attributive = doc.has_annotation("DEP") and doc[i].dep_ in ("amod", "compound", "nmod")
+                        self._emit_place(doc, out, holders, [place], sent, None if attributive else i, f"-{low}")
                         continue
                 if i + 2 < hi and lower[i + 1] == "in":
                     places = self._places_after(doc, slots, i + 2, hi)
@@ -318,8 +340,14 @@ class Places(SentenceContext):
             if close is None:
                 return []
             j = close + 1
+        nouns = 0
         for k in range(j, min(hi, j + 6)):
             hit = next((x for x in slots if x.start == k), None)
+            if hit is None and nouns and doc[k].text == "," and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
+                # "three UAE-based entities, A, B and C": the names in apposition to the noun
+                hit = next((x for x in slots if x.start == k + 1), None)
+                if hit is None or hit.label not in ("Company", "Organization"):
+                    return []   # "a UAE-based firm, Treasury said": no body is a firm's name
             if hit is not None:
                 if hit.label not in self.holders:
                     return []
@@ -329,6 +357,7 @@ class Places(SentenceContext):
             t = doc[k]
             if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
                 return []   # "front companies X" yes, "a subsidiary of X" no
+            nouns += t.pos_ == "NOUN"
         return []
 
     def _places_after(self, doc, slots, j: int, hi: int) -> list:
@@ -365,6 +394,13 @@ class Places(SentenceContext):
                 return []
             if any(x.start <= n.i < x.end for x in slots) and not (step == 0 and n.lower_ in self.business_nouns):
                 return self._conjoined(doc, slots, n, set(self.holders))
+            if step == 0:
+                # "the Greece-based manager of the vessel, A": the name in apposition to the noun
+                named = [c for c in n.children if c.dep_ == "appos" and any(x.start <= c.i < x.end for x in slots)]
+                if named:
+                    return [x for x in self._conjoined(doc, slots, named[0], set(self.holders)) if x.label in ("Company", "Organization")]
+                if n.dep_ == "conj" and (any(c.dep_ == "poss" for c in n.children) or any(x.start <= n.head.i < x.end for x in slots)):
+                    return []   # "A and its China-based subsidiary", "A and two UAE-based firms": other parties than A
             if n.dep_ == "attr":
                 head = n.head
                 subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -380,13 +416,22 @@ class Places(SentenceContext):
         return []
 
     def _emit_place(self, doc, out, holders, places, sent, at: int, cue: str) -> None:
+        info = doc.user_data.get("skg_info", {})
         for h in holders:
             if h.label not in self.holders:
                 continue
+            own = info.get(span_key(h.start, h.end), {}).get("country") if h.label == "Agency" else None
             for p in places:
                 city = p[0] == "Location" if isinstance(p, tuple) else p.label == "Location"
                 if city and self._has_country(doc, out, h):
                     continue   # "a Dubai-based company" whose country the document gave
+                if own and not city:
+                    state = country_of(p[1] if isinstance(p, tuple) else doc[p.start:p.end].text)
+                    if state and state.get("iso2") != own:
+                        # "the US Department of State ... registered in the UAE": a body of one
+                        # state does not lie in another; the parse gave it a firm's place
+                        self._drop(doc, "LOCATED_IN", [h], [p], sent, "a state's body placed in another state")
+                        continue
                 self._emit(out, "LOCATED_IN", [h], [p], sent, at=at, cue=cue)
 
     def _has_country(self, doc, out, holder: Slot) -> bool:

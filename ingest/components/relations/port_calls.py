@@ -1,15 +1,28 @@
 """CALLED_AT: a ship called at, loaded at, arrived in or left a port ("V loaded coal at P",
 "called at A, B and C", "it had arrived at P" for the one ship just named); a negated call
 is none, nor one only planned, tried or refused ("was scheduled to", "tried to dock at P"),
-nor a destination ("headed to P", "bound for P"). A ship-to-ship transfer off a port is a call
-there; off a place that is no port it is none (only ports are called at).
+nor a destination ("headed to P", "bound for P", "towards P"). A verb that states a call only
+with its particle counts with it ("drew up to P", "put in at P", "passed through P"). A ship in
+a port's waters did not call there ("a ship-to-ship transfer off P", "spotted near P"); one
+that anchored or moored off it did. A call stated of other, unnamed ships ("transferred coal
+to ships that later sailed to P") is none of the ships named; one stated in a clause on the
+noun a list of names stands for is theirs ("The tankers that unloaded at P are A, B and C").
 """
 
 from __future__ import annotations
 
 from ingest.components.common import country_of
 from ingest.components.organizations import PORT_RANK_WORDS
-from ingest.components.relations.context import BACK_WINDOW, SentenceContext, Slot, inflect
+from ingest.components.relations.context import BACK_WINDOW, SHIP_NOUNS_HEAD, SentenceContext, Slot, inflect
+
+# Forms inflect() does not make, for the verbs read only with a particle or "through".
+FORMS = {"draw": ["draw", "draws", "drew", "drawn", "drawing"], "put": ["put", "puts", "putting"],
+         "pass": ["pass", "passes", "passed", "passing"], "go": ["go", "goes", "went", "gone", "going"],
+         "travel": ["travel", "travels", "traveled", "travelled", "traveling", "travelling"]}
+
+
+def _forms(verb: str) -> list[str]:
+    return FORMS.get(verb) or inflect(verb)
 
 
 class PortCalls(SentenceContext):
@@ -29,6 +42,12 @@ class PortCalls(SentenceContext):
         self.arrival_lemmas = set(pc["arrival"])
         self.blocked_lemmas = set(pc["blocked"])
         self.heading_words = set(pc["heading"])
+        # "drew up to P", "passed through P": form -> (particles, activity)
+        self.phrasal = {f: (set(parts), pc["phrasal_activity"].get(verb, "called"))
+                        for verb, parts in pc["phrasal"].items() for f in _forms(verb)}
+        self.through_forms = {f for v in pc["through_verbs"] for f in _forms(v)} | set(self.phrasal)
+        self.vicinity_preps = set(pc["vicinity_preps"])
+        self.vicinity_calls = set(pc["vicinity_calls"])
 
     def _planned(self, doc, at: int) -> bool:
         """A call only ordered, scheduled or tried ("was scheduled to arrive at P", "was
@@ -79,11 +98,60 @@ class PortCalls(SentenceContext):
             return True   # "... before sailing to P": where it was going then, not that it arrived
         return t.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children)
 
+    @staticmethod
+    def _ship_noun(n) -> bool:
+        low = n.lower_
+        return low in SHIP_NOUNS_HEAD or (low.endswith("s") and low[:-1] in SHIP_NOUNS_HEAD) or (low.endswith("es") and low[:-2] in SHIP_NOUNS_HEAD)
+
+    def _clause_ships(self, doc, vessels, at: int):
+        """When the call's verb is a relative clause or participle on a ship noun ("ships
+        that later sailed to P", "The tankers that unloaded at P are A, B and C"): the named
+        ships that noun stands for, [] when it stands for none of them (the call of other
+        ships); None when the verb is no such clause (the caller reads the clause as usual)."""
+        t = doc[at]
+        if t.dep_ not in ("relcl", "acl") or t.head.i == t.i or not self._ship_noun(t.head):
+            return None
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who") for c in t.children):
+            return None   # "the ship that A met at P": the clause has a subject of its own
+        n = t.head
+
+        def stands_for(v) -> bool:
+            # "the tanker A that ...", "the tanker that ..., the A": the name beside the noun
+            root = doc[v.start:v.end].root
+            for _ in range(4):
+                if root.i == n.i:
+                    return True
+                if root.dep_ not in ("appos", "compound") or root.head.i == root.i:
+                    return False
+                root = root.head
+            return False
+
+        def inside(v, tok) -> bool:
+            return any(v.start <= x.i < v.end for x in tok.subtree)
+
+        own = [v for v in vessels if v.start <= n.i < v.end or stands_for(v)]
+        if not own and n.dep_ == "appos":
+            own = [v for v in vessels if v.start <= n.head.i < v.end]   # "A, a tanker that docked at P"
+        if not own and n.dep_ == "attr":
+            # "A and B are tankers that docked at P": the copula's subject
+            own = [v for v in vessels for c in n.head.children if c.dep_ in ("nsubj", "nsubjpass") and inside(v, c)]
+        if not own and n.dep_ in ("nsubj", "nsubjpass"):
+            # "The tankers that unloaded at P are A, B and C" / "... include A and B"
+            own = [v for v in vessels for c in n.head.children if c.dep_ in ("attr", "dobj", "acomp") and inside(v, c)]
+        return own
+
     def _own_ships(self, doc, vessels, at: int):
         """The ships of the clause whose verb (token `at`) states the call: in "A unloaded at
         P, and B loaded at Q" A called at P and B at Q. All of them where none is tied to
-        that verb in the parse (a participle clause, "After docking at P, the tanker A ...")."""
-        if len(vessels) < 2 or not doc.has_annotation("DEP"):
+        that verb in the parse (a participle clause, "After docking at P, the tanker A ...");
+        none where the verb is said of other, unnamed ships ("A transferred coal to ships that
+        later sailed to P")."""
+        if not doc.has_annotation("DEP"):
+            return vessels
+        clause = self._clause_ships(doc, vessels, at)
+        if clause is not None:
+            return clause
+        if len(vessels) < 2:
             return vessels
         verbs = set(self._verb_at)
         # the verbs coordinated with the call's verb share its subject ("A transferred oil to B
@@ -155,7 +223,12 @@ class PortCalls(SentenceContext):
         if not vessels:
             return
         lo, hi = sent.start, sent.end
-        verbs = [(k, self.call_forms[low]) for k, low in enumerate(self._lower[lo:hi], lo) if low in self.call_forms]
+        lower = self._lower
+        verbs = [(k, self.call_forms[low]) for k, low in enumerate(lower[lo:hi], lo) if low in self.call_forms]
+        # "drew up to P", "put in at P": a verb that states a call only with its particle
+        verbs += [(k, self.phrasal[low][1]) for k, low in enumerate(lower[lo:hi - 1], lo)
+                  if low in self.phrasal and lower[k + 1] in self.phrasal[low][0] and doc[k].pos_ in ("VERB", "AUX")]
+        verbs.sort()
         self._verb_at = [k for k, _ in verbs]
         called: dict[int, str] = {}   # end token of a port with a call -> its preposition
         failed = self._failed(doc, sent, ports)
@@ -179,8 +252,14 @@ class PortCalls(SentenceContext):
                 if low in (",", "and") and j > lo and doc[j - 1].text in (",",) and j - 1 in called:
                     prep = called[j - 1]
                     break
-                if low in {"at", "in", "from", "to", "into", "off", "near", "for"}:
+                if low in {"at", "in", "from", "to", "into", "off", "near", "for", "outside", "around"}:
                     prep = low
+                    break
+                if low == "through":
+                    # "passed through P", "sailed through P": on its way, the ship was at P
+                    # ("through the Suez Canal via P" names a route, not a port it was at)
+                    if j > lo and lower[j - 1] in self.through_forms:
+                        prep = low
                     break
                 if low in self.call_forms:
                     # "reached Vostochny", "left Primorsk": the port is the verb's object.
@@ -209,12 +288,23 @@ class PortCalls(SentenceContext):
             if self._destination(doc, at, prep, p):
                 self._drop(doc, "CALLED_AT", vessels, [p], sent, f"a destination ('{prep}'), not a call")
                 continue
+            if prep in self.vicinity_preps and verb not in self.vicinity_calls:
+                # "a ship-to-ship transfer off P", "was spotted near P": in the port's waters,
+                # not in it (only "anchored off P" is a call)
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, f"near the port ('{prep}'), not a call")
+                continue
             if prep == "from":
                 activity = "loaded" if verb == "loaded" else "departed"
+            elif prep == "through":
+                activity = "called"
             elif prep in ("to", "into"):
                 activity = "unloaded" if verb == "unloaded" else "arrived"
             else:
                 activity = verb
             if failed is not None and p.start < failed and activity in ("arrived", "called", "docked"):
                 continue   # "had an ETA to P, but it did not arrive" (a loading before it stands)
-            self._emit(out, "CALLED_AT", self._own_ships(doc, vessels, at), [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
+            ships = self._own_ships(doc, vessels, at)
+            if not ships:
+                self._drop(doc, "CALLED_AT", vessels, [p], sent, "the call of other ships, not of those named")
+                continue
+            self._emit(out, "CALLED_AT", ships, [p], sent, self._date_text(doc, dates, p.start, lo, hi), at=at, activity=activity)
