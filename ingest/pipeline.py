@@ -278,7 +278,7 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                         facts = resolver.after_versions(store, facts, [v.id for v in old])
                     write_article(store, result, replace=again, facts=facts, supersede=old, writer=writer)
                     if shares is not None:
-                        shares.wrote(document, facts)
+                        shares.wrote(document, facts, replaced=[v.id for v in old])
                     if again:
                         summary.reprocessed += 1
                     elif old:
@@ -472,6 +472,9 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     # Articles whose facts are what they wrote in this run, settled a chunk at a time (one read,
     # one write: Writer.settle_many) in their order among the full rewrites.
     pending: list[tuple[ExtractionResult, ArticleFacts]] = []
+    # Articles written in this run whose facts changed: only the difference is written, a chunk
+    # at a time in one batch (Writer.revise_many), in their order among the others.
+    revisions: list[tuple[ExtractionResult, ArticleFacts, ArticleFacts]] = []
 
     def rewrite(result: ExtractionResult, rekeys=()) -> None:
         facts = article_facts(result, rekeys=rekeys)
@@ -479,7 +482,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
         if shares is not None:
             shares.wrote(result.document, facts)
 
-    def flush() -> None:
+    def flush_settled() -> None:
         while pending:
             n = writer.settle_many([facts for _, facts in pending])
             summary.unchanged += n
@@ -487,6 +490,21 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 rewrite(pending[n][0])
                 n += 1
             del pending[:n]
+
+    def flush_revised() -> None:
+        while revisions:
+            n = writer.revise_many([(old, new) for _, old, new in revisions])
+            for _, _, new in revisions[:n]:
+                shares.revised(new)
+            summary.revised += n
+            if n < len(revisions):  # one it cannot revise: written in full
+                rewrite(revisions[n][0])
+                n += 1
+            del revisions[:n]
+
+    def flush() -> None:
+        flush_settled()
+        flush_revised()
 
     trust = ListTrust(nlp, entries)
     with using_index(nlp, entries):
@@ -499,9 +517,16 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 rekeys = resolver.renamed
                 # The name keys are computed only for an article that is rewritten in full.
                 facts = article_facts(result, name_keys=False)
+                held = shares.facts(document.id) if shares is not None and not rekeys else None
                 if not rekeys and shares is not None and shares.same(facts):
+                    flush_revised()
                     pending.append((result, facts))
                     if len(pending) >= SETTLE_CHUNK:
+                        flush()
+                elif held is not None:
+                    flush_settled()
+                    revisions.append((result, held, facts))
+                    if len(revisions) >= SETTLE_CHUNK:
                         flush()
                 else:
                     flush()
@@ -534,6 +559,7 @@ def refresh(store, before: list[KnownName] | frozenset[str], *, nlp=None, n_proc
         total.candidates += s.candidates
         total.rescanned += s.rescanned
         total.unchanged += s.unchanged
+        total.revised += s.revised
         total.failed += s.failed
         before = after
         if not s.rescanned:
@@ -571,18 +597,30 @@ class Shares:
     query over the store's article key index.
     """
 
-    MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
+    MAX_ARTICLES = 20_000  # articles whose keys, and whose facts, are held at most
 
     def __init__(self, whole_store: bool = False) -> None:
         self.by_id: dict[str, bytes] = {}
+        # What each article wrote (without its text and keys), while the store holds exactly
+        # that: a re-scan that changes it writes only the difference (Writer.revise_many).
+        self.held: dict[str, ArticleFacts] = {}
         self.whole = whole_store
         self.keys: dict[str, frozenset[str]] = {}
         self.mentioned: dict[str, dict[str, frozenset[str]]] = {}  # article -> entity -> keys (MENTIONS.keys)
         self.docs: dict[str, Document] = {}
 
-    def wrote(self, document: Document, facts: ArticleFacts) -> None:
+    def wrote(self, document: Document, facts: ArticleFacts, *, replaced=()) -> None:
+        """`document` was written with `facts` (replacing the articles `replaced`: other versions)."""
         aid = document.id
         self.by_id[aid] = _fingerprint(facts)
+        for gone in replaced:
+            self.held.pop(gone, None)
+        if facts.rekeys:  # nodes other articles wrote have new ids now: their facts are not what the store holds
+            old = {a for a, _ in facts.rekeys}
+            for other, held in list(self.held.items()):
+                if any(e.id in old for e in held.entities) or any(r.start in old or r.end in old for r in held.relations):
+                    del self.held[other]
+        self._hold(aid, facts)
         if self.whole:
             if len(self.docs) >= self.MAX_ARTICLES and aid not in self.docs:
                 self.whole = False
@@ -592,6 +630,24 @@ class Shares:
             self.mentioned[aid] = {e.id: frozenset(e.keys) for e in facts.entities if e.mentions}
             self.docs[aid] = document
 
+    def _hold(self, aid: str, facts: ArticleFacts) -> None:
+        if len(self.held) < self.MAX_ARTICLES or aid in self.held:
+            self.held[aid] = dataclasses.replace(
+                facts, article=dataclasses.replace(facts.article, text=None, name_keys=()), rekeys=())
+
+    def revised(self, facts: ArticleFacts) -> None:
+        """Its article (written in this run) was revised to `facts` (Writer.revise_many): the same
+        text, so the same keys."""
+        aid = facts.article.id
+        self.by_id[aid] = _fingerprint(facts)
+        self._hold(aid, facts)
+        if self.whole and aid in self.mentioned:
+            self.mentioned[aid] = {e.id: frozenset(e.keys) for e in facts.entities if e.mentions}
+
+    def facts(self, aid: str) -> ArticleFacts | None:
+        """What the article wrote in this run, while the store holds exactly that."""
+        return self.held.get(aid)
+
     def same(self, facts: ArticleFacts) -> bool:
         """Whether `facts` are what their article wrote in this run."""
         return self.by_id.get(facts.article.id) == _fingerprint(facts)
@@ -599,6 +655,7 @@ class Shares:
     def clear(self) -> None:
         """Forget what was written (a list match merged nodes: their ids changed)."""
         self.by_id.clear()
+        self.held.clear()
         self.whole = False
         self.keys, self.mentioned, self.docs = {}, {}, {}
 
