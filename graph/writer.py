@@ -254,7 +254,7 @@ DELETE m""")
         touched=f"""MATCH (a:{art} {{id: $aid}})-[:{mentions}]->(n:{entity})
 RETURN collect(DISTINCT n.id) AS mentioned""",
         strip=tuple(strip),
-        article=cypher.upsert_nodes(art, [{"id": "x", NAME_KEYS: []}], onto, replace=(NAME_KEYS,))[0],
+        article=cypher.upsert_nodes(art, [{"id": "x", NAME_KEYS: [], HISTORY: []}], onto, replace=(NAME_KEYS, HISTORY))[0],
         # Entities the earlier extraction of the article made that nothing holds any more (a
         # match candidate link to a listed entity does not hold one: it was only a guess about
         # that mention).
@@ -488,10 +488,16 @@ class Writer:
 
     # -- writing -----------------------------------------------------------------------
     def _strip(self, b, aids: list[str]) -> None:
-        """Add to batch `b` the removal of these articles' share of the graph (not their nodes)."""
-        strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'} for aid in aids])
-        for query in self._q.strip:
-            b.run(query, strip)
+        """Add to batch `b` the removal of these articles' share of the graph (not their nodes).
+
+        One article per statement: when two articles gave items to one node or relationship (two
+        versions of one URL and date, superseded together), the rows of one statement would each
+        derive the list from what it held before either took its items out, and the last SET
+        would put the other's items back."""
+        for aid in aids:
+            strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
+            for query in self._q.strip:
+                b.run(query, strip)
 
     def add_article(self, facts: ArticleFacts, *, replace: bool = False,
                     supersede: list[StoredVersion] | None = None) -> None:
@@ -537,8 +543,8 @@ class Writer:
                             shown[row["id"]] = cypher._scalar(row["name"], declared, label)
                     b.upsert_nodes(label, [{k: v for k, v in row.items() if k != "name"} for row in items])
             # Its name_keys are set, not merged: the keys of this text (a list union over
-            # thousands of keys is slow), in the same statement.
-            b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS,)))
+            # thousands of keys is slow), in the same statement; its history too, oldest first.
+            b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS, HISTORY)))
             for rtype, items in rels.items():
                 b.upsert_relationships(rtype, items)
             if touched:

@@ -40,6 +40,7 @@ class IngestSummary:
     unchanged: int = 0
     replaced: int = 0  # changed versions of stored articles (same URL, or path without one)
     older: int = 0  # versions dated before a stored version of the same article: not written (newer_version)
+    beside: int = 0  # written beside a stored version of the same URL and date (neither replaces the other)
     reprocessed: int = 0  # stored articles extracted and written again (--reprocess)
     failed: list[Skipped] = field(default_factory=list)
     entities_added: int = 0
@@ -54,6 +55,7 @@ class IngestSummary:
     def to_dict(self) -> dict:
         return {
             "articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "older": self.older,
+                         "beside": self.beside,
                          "reprocessed": self.reprocessed, "failed": len(self.failed)},
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "entities_added": self.entities_added,
@@ -107,13 +109,34 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True, rekeys=()
     return ArticleFacts(article, tuple(entities), tuple(relations), tuple(rekeys))
 
 
+def _day(published: str | None) -> str:
+    return (published or "")[:10]
+
+
 def newer_version(document: Document, stored) -> bool:
     """Whether a stored version of `document` (graph.writer.StoredVersion, same URL or path) is
     dated after it: then `document` is an older text of the article and does not replace it, so
-    the version the graph keeps does not depend on which arrived last. Versions of one date, or
-    without a date, replace each other in arrival order (a corrected text ingested again)."""
-    mine = (document.published or "")[:10]
-    return bool(mine) and any((v.published or "")[:10] > mine for v in stored)
+    the version the graph keeps does not depend on which arrived last. Under one URL a version
+    without a date comes before every dated one; an article known by its path alone (no URL) is
+    compared only when it has a date (without one it is the same file changed)."""
+    mine = _day(document.published)
+    if not document.url and not mine:
+        return False
+    return any(_day(v.published) > mine for v in stored)
+
+
+def replaced_versions(document: Document, stored) -> list:
+    """The stored versions `document` replaces (none of them dated after it: newer_version).
+
+    An article known by its path alone replaces every stored version at that path (the same
+    input changed). Under a URL, a version replaces those dated before it and the one of its
+    own date read from the same path (the same input changed); another text under the same URL
+    and date, read from elsewhere (two annexes published at one address on one day), is not
+    replaced: both versions stand and the graph holds the facts of both, whichever came first."""
+    if not document.url:
+        return list(stored)
+    mine = _day(document.published)
+    return [v for v in stored if _day(v.published) < mine or (v.path == document.path and document.path)]
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False,
@@ -263,13 +286,17 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 try:
                     # An earlier version of this article (same URL, or same path without one):
                     # replaced in the same batch, its facts withdrawn. A stored version dated
-                    # after this one stays: the older text is not written (newer_version).
-                    old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
-                    if newer_version(document, old):
+                    # after this one stays: the older text is not written (newer_version). One
+                    # of the same date under the same URL stands beside it (replaced_versions).
+                    stored_versions = [v for v in writer.versions(url=document.url, path=document.path)
+                                       if v.id != document.id]
+                    if newer_version(document, stored_versions):
                         summary.older += 1
                         if progress:
                             progress("advance", 1)
                         continue
+                    old = replaced_versions(document, stored_versions)
+                    beside = len(old) < len(stored_versions)
                     result = trust.check(document, result)
                     resolver.resolve(result.entities)
                     facts = article_facts(result, rekeys=resolver.renamed)
@@ -285,6 +312,8 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                         summary.replaced += 1
                     else:
                         summary.new += 1
+                    if beside and not again:
+                        summary.beside += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
                 except Exception as exc:  # one bad article must not stop the others
