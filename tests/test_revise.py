@@ -21,7 +21,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from graph import identity  # noqa: E402
 from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts, Sighting  # noqa: E402
-from reliability_helpers import diff, snapshot_as_sets  # noqa: E402
+from reliability_helpers import diff, snapshot  # noqa: E402
 from stores import clear  # noqa: E402
 
 SHIP_ID, PORT_ID, OWNER_ID, PERSON_ID, LONE_ID = ("imo:9312341", "port:harrowgate", "company:fenmark-holdings",
@@ -116,7 +116,7 @@ def _graph(store, backend, old: ArticleFacts, new: ArticleFacts, revise: bool) -
         assert w.revise_many([(old, new)]) == 1
     else:
         w.add_article(new, replace=True)
-    return snapshot_as_sets(store)
+    return snapshot(store)
 
 
 @SETTINGS
@@ -145,7 +145,7 @@ def test_several_revisions_in_one_batch_end_as_rewriting_one_after_the_other(sto
         else:
             w.add_article(one_new, replace=True)
             w.add_article(two_new, replace=True)
-        return snapshot_as_sets(store)
+        return snapshot(store)
 
     full = graph(False)
     assert graph(True) == full

@@ -1054,7 +1054,9 @@ class Sanctions(SentenceContext):
         if tok.dep_ not in ("amod", "acl") or tok.i > tok.head.i + 8:
             return None
         noun = tok.head
-        if noun.pos_ != "NOUN" or noun.tag_ != "NNS" or any(x.start <= noun.i < x.end for x in slots):
+        # (a slot that stands for members named elsewhere, a group or a plural reference, is
+        # no name of its own: the noun still describes the group)
+        if noun.pos_ != "NOUN" or noun.tag_ != "NNS" or any(x.start <= noun.i < x.end and x.keys == [(x.start, x.end)] for x in slots):
             return None
         verb = noun.head
         labels = self.sanction_targets
