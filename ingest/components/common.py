@@ -218,6 +218,10 @@ def is_name_token(tok, first: bool) -> bool:
     text = tok.text
     if not text or tok.is_punct or tok.is_space:
         return False
+    if "-" in text[1:] and text.rsplit("-", 1)[1][:1].islower():
+        # "U.S.-designated", "Iran-backed", "Dubai-registered": a modifier before a name, not a
+        # word of it (the tokenizer keeps such a word whole after an abbreviation)
+        return False
     if first:
         if text in COMPASS or (is_caps(tok) and text.title() in COMPASS):
             # "Eastern Harmony", "NORTHERN STAR": a compass word with a name after it

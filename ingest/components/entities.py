@@ -699,8 +699,9 @@ class Entities:
         s, e = ent.start, ent.end
         # A name ends at a line break: "X SHIPPING CO\nAlias: ..." is a name and the next field's label.
         e = next((k for k in range(s, e) if doc[k].is_space and "\n" in doc[k].text), e)
-        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())):
-            s += 1  # "the X", "Defendant X": the name is X
+        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())
+                         or (e - s > 1 and not is_name_token(doc[s], False) and "-" in doc[s].text)):
+            s += 1  # "the X", "Defendant X", "U.S.-designated X": the name is X
         while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
             e -= 1
         if e <= s:
