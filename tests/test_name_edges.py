@@ -74,3 +74,25 @@ def test_a_quoted_phrase_keeps_its_left_quote():
     """Only a left quote between a letter and a possessive s is an apostrophe."""
     doc = parse_text("The minister called it \u2018sanctions theatre\u2019 on Monday.", ".txt", "q.txt")
     assert "\u2018sanctions" in doc.text
+
+
+# -- a role noun whose object names nothing ---------------------------------------------------
+
+def _relations(nlp, text, rtype):
+    _, result = entities(nlp, text)
+    return {(r.source, r.target) for r in result.relations if r.type == rtype}
+
+
+def test_the_owners_of_those_ships_are_no_ships_and_the_acting_body_no_holder(nlp):
+    """"The Treasury also sanctioned the registered owners of those ships, A and B": A and B
+    are the owners (of ships named before, which one of which is not said), not owned, and the
+    body that sanctions them holds nothing."""
+    text = ("The regulator named two tankers, the Sorrel and the Hawkmoth. The Treasury also sanctioned the "
+            "registered owners of those ships, Pelham Bay Inc. and Quayle Holdings Corp, on Friday.")
+    assert _relations(nlp, text, "OWNED_BY") == set()
+    assert ("Pelham Bay Inc", "US Department of the Treasury") in _relations(nlp, text, "SANCTIONED_BY")
+
+
+def test_the_owner_of_the_tanker_still_holds_it(nlp):
+    text = "Pelham Bay Inc., the registered owner of the tanker Sorrel, was sanctioned on Friday."
+    assert ("Sorrel", "Pelham Bay Inc") in _relations(nlp, text, "OWNED_BY")

@@ -884,6 +884,11 @@ class Ownership(SentenceContext):
                     # there; "the owners of the ships will ..." names none.
                     the_ship = self._role_of_the_ship(doc, sent, slots, e, last_vessels)
                     owned = the_ship or self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    gap = doc[e:owned[0].start] if owned else doc[e:e]
+                    if owned and not the_ship and any(t.pos_ == "NOUN" for t in gap) and any(t.text == "," for t in gap):
+                        # "the registered owners of those ships, A and B": the role's object is a
+                        # common noun that names nothing; the names after it are the holders'
+                        owned = []
                     owned += self._as_well_as(doc, slots, owned, hi) if not the_ship else []
                     # The holder: the subject of "is the ... owner of" in the parse (or what
                     # "it" / "the company" stands for), else the name just before the role
@@ -894,7 +899,8 @@ class Ownership(SentenceContext):
                     if not owner:
                         how = "role noun in apposition to the holder"
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
-                                 and not self._in_phrase(doc, x, lo) and not self._place_modifier(doc, x, hi)][-1:]
+                                 and not self._in_phrase(doc, x, lo) and not self._place_modifier(doc, x, hi)
+                                 and not any(t.pos_ in ("VERB", "AUX") for t in doc[x.end:s])][-1:]   # (a subject acting on the role is no holder)
                     if not owner and owned:
                         owner = self._reasons_holder(doc, sent, s)
                         how = "role noun opening an entry's field; back-reference to the entry's company"
