@@ -51,6 +51,15 @@ def ships(nlp, text):
     ("Four ships - Arlen, Brisk Tern, Calder and Dovetail - were added to the list.", {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
     # a flag in parentheses after each name
     ("The vessels are Arlen (Panama), Brisk Tern (Cameroon) and Calder (Comoros).", {"Arlen", "Brisk Tern", "Calder"}),
+    # a prepositional phrase or a relative clause before the verb
+    ("Other ships on the list include Arlen, Brisk Tern and Calder.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The ships that were seized are the Arlen and the Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a source set off by commas
+    ("The vessels, Reuters reported, are Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # names in quotes, names set off by commas or dashes after the noun
+    ('The sanctioned tankers "Arlen", "Brisk Tern" and "Calder" sailed together.', {"Arlen", "Brisk Tern", "Calder"}),
+    ("The vessels, Arlen, Brisk Tern and Calder, were seized.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("Three tankers - the Arlen, the Brisk Tern and the Calder - left the gulf.", {"Arlen", "Brisk Tern", "Calder"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected
@@ -91,6 +100,10 @@ def test_names_given_as_or_named(nlp, text, expected):
     "The vessels are old, Reuters said.",
     "The vessels are in Malaysia, Singapore and Indonesia.",
     "The ships identified as part of the fleet were old.",
+    "The vessels included in the package are mostly older tankers.",
+    "The vessels are also linked to Ivan Petrov, Olga Sidorova and Petr Ivanov.",
+    "After inspecting the vessels, Ivan Petrov and Olga Sidorova said nothing.",
+    "The tankers belong to Orwell Holdings, Dunmore Navigation and Castor Shipping.",
 ])
 def test_lists_that_name_no_ship(nlp, text):
     assert ships(nlp, text) == set()
@@ -146,3 +159,15 @@ def test_a_charterer_is_a_company(nlp):
 ])
 def test_a_fleet_is_no_ship(nlp, text, ships_expected):
     assert ships(nlp, text) == ships_expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Arlen, Brisk Tern and Calder are among the tankers sanctioned on Monday.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("On Monday, Arlen and Brisk Tern were among the vessels listed.", {"Arlen", "Brisk Tern"}),
+    ("Officials said the Arlen is among the vessels.", {"Arlen"}),
+    ("Iran and Venezuela are among the countries whose tankers were listed.", set()),
+    ("Orwell Holdings and Dunmore Navigation are among the firms that manage the vessels.", set()),
+    ("The US and the UK are among the states that sanctioned the tankers.", set()),
+])
+def test_names_before_among_the_ships(nlp, text, expected):
+    assert ships(nlp, text) == expected

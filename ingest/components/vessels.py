@@ -607,16 +607,18 @@ class Vessels:
             j += 1
         if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
             return j + 1
-        if i < sent_end and doc[i].tag_ == "VBN":
+        if i < sent_end and (doc[i].tag_ == "VBN" or doc[i].pos_ == "ADP" or doc[i].lower_ in {"that", "which"}) and doc[i].lower_ != "as":
             # "the vessels sanctioned on Thursday are A, B and C", "the ships named in the
-            # report include A and B": a participle with a short phrase (no punctuation, no
-            # other verb) before the list's verb
+            # report include A and B", "other ships on the list include A", "the ships that
+            # were seized are the A and the B": a participle, a preposition or a relative
+            # clause with a short phrase (no punctuation) before the list's verb, which a name
+            # (or "the", a colon) follows
             j = i + 1
-            while j < sent_end and j - i <= 8 and not doc[j].is_punct and doc[j].lower_ not in self.list_verbs \
-                    and doc[j].pos_ not in ("VERB", "AUX"):
+            while j < sent_end and j - i <= 8 and not doc[j].is_punct:
+                if doc[j].lower_ in self.list_verbs and j + 1 < sent_end and (
+                        doc[j + 1].text == ":" or doc[j + 1].lower_ == "the" or is_name_token(doc[j + 1], True)):
+                    return j + 2 if doc[j + 1].text == ":" else j + 1
                 j += 1
-            if j < sent_end and j - i <= 8 and doc[j].lower_ in self.list_verbs:
-                return j + 2 if j + 1 < sent_end and doc[j + 1].text == ":" else j + 1
         return i
 
     def _list_intro(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
@@ -624,10 +626,26 @@ class Vessels:
         flag, are the A, B and C": a clause set off by commas (or dashes) between the noun and
         its copula (two names needed, one after "the")."""
         intro, need = self._list_intro_near(doc, end, sent_end)
-        if intro is None and end + 1 < sent_end and doc[end].text in self.ASIDE_MARKS and not is_name_token(doc[end + 1], True):
-            close = next((k for k in range(end + 1, min(end + self.MAX_ASIDE, sent_end)) if doc[k].text in self.ASIDE_MARKS), None)
-            if close is not None and close > end + 1 and close + 2 < sent_end and doc[close + 1].lower_ in self.list_verbs:
-                return close + 2, 1 if doc[close + 2].lower_ == "the" else 2
+        if intro is not None or end + 1 >= sent_end or doc[end].text not in self.ASIDE_MARKS:
+            return intro, need
+        if is_name_token(doc[end + 1], True) or doc[end + 1].text in self.QUOTES:
+            # "The vessels, A, B and C, were seized": two or more names set off by commas
+            # right after the noun, the apposition closed ("After inspecting the vessels, A
+            # and B said" is no list)
+            names = self._name_list(doc, end + 1, sent_end, None)
+            if len(names) >= 2:
+                k = names[-1][1]
+                if k < sent_end and doc[k].text in self.QUOTES:
+                    k += 1
+                if k < sent_end and doc[k].text == "(":
+                    while k < sent_end and doc[k].text != ")":
+                        k += 1
+                    k += 1
+                if k < sent_end and doc[k].text in self.ASIDE_MARKS:
+                    return end + 1, 2
+        close = next((k for k in range(end + 1, min(end + self.MAX_ASIDE, sent_end)) if doc[k].text in self.ASIDE_MARKS), None)
+        if close is not None and close > end + 1 and close + 2 < sent_end and doc[close + 1].lower_ in self.list_verbs:
+            return close + 2, 1 if doc[close + 2].lower_ == "the" else 2
         return intro, need
 
     def _list_intro_near(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
@@ -643,7 +661,7 @@ class Vessels:
             if doc[end].lower_ in self.list_verbs:
                 return end + 1, 1
         if end + 1 < sent_end and (doc[end].text in {"\u2014", "\u2013", "--"} or (doc[end].text == "-" and doc[end].whitespace_)) \
-                and is_name_token(doc[end + 1], True):
+                and (is_name_token(doc[end + 1], True) or (doc[end + 1].lower_ == "the" and end + 2 < sent_end and is_name_token(doc[end + 2], True))):
             return end + 1, 2   # "two heavy-lift ships \u2014 A and B", "four ships - A, B and C -"
         j = end
         while j < sent_end and j - end <= 7:
@@ -681,9 +699,13 @@ class Vessels:
         parentheses after a name are skipped ("A (1,800 teu, 2002-built), B ..."); a firm's
         name in the list (a legal form, a firm's word at its end) is no ship and is left out."""
         names: list[tuple[int, int]] = []
+        cover = cover or [None] * len(doc)
         while i < sent_end:
             if doc[i].lower_ in {"the", "a"}:
                 i += 1
+            quoted = i + 1 < sent_end and doc[i].text in self.QUOTES
+            if quoted:
+                i += 1   # 'the tankers "A", "B" and "C"'
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
             n_end = name_after(doc, i, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens + 2)
@@ -700,6 +722,8 @@ class Vessels:
                 # not a firm, a nationality ("the tankers are Greek and Maltese") or a kind of ship
                 names.append((i, n_end))
             i = n_end
+            if quoted and i < sent_end and doc[i].text in self.QUOTES:
+                i += 1
             if i < sent_end and doc[i].text == "(":
                 # "the A (IMO 1234567), the B", "A (1,800 teu, 2002-built), B": skip the parenthesis.
                 k = i
@@ -743,6 +767,8 @@ class Vessels:
             return j + 1
         return i
 
+    QUOTES = {'"', "\u201c", "\u201d", "\u2018", "\u2019", "'"}
+
     # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega", "Star of Hope").
     LIST_JOINERS = {"-", "of", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
 
@@ -782,6 +808,17 @@ class Vessels:
                 and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
             self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
             return
+        if doc[start].lower_ in self.plural_types and np_start - 2 >= sent_start and doc[np_start - 1].lower_ == "among":
+            # "A, B and C are among the tankers ...", "A was also among the vessels ..."
+            j = np_start - 2
+            if doc[j].lower_ in {"also", "all"} and j - 1 >= sent_start:
+                j -= 1
+            if doc[j].lower_ in {"are", "were", "is", "was", "remain", "remained"}:
+                names = self._names_before(doc, j, sent_start, cover)
+                if names and (len(names) >= 2 or doc[j].lower_ in {"is", "was"}):
+                    for a, b in names:
+                        add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1), cue="list")
+            return
         if doc[start].lower_ in self.plural_types and np_start - 3 > sent_start and doc[np_start - 1].lower_ == "of" \
                 and doc[np_start - 2].lower_ == "one" and doc[np_start - 3].lower_ in {"is", "was", ","}:
             # "The Maria is one of four Russian vessels ...", "X, one of the tankers ..."
@@ -812,6 +849,40 @@ class Vessels:
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
+
+    def _names_before(self, doc: Doc, j: int, sent_start: int, cover) -> list[tuple[int, int]]:
+        """Names listed just before token j, read backwards over commas and "and": "A, B and
+        C are among ...". The list must open the sentence or follow a comma or a colon; a firm
+        or a nationality in it is no ship."""
+        names = []
+        comma_only = False
+        while j > sent_start:
+            n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+            while n_start - 2 >= sent_start and doc[n_start - 1].lower_ in self.LIST_JOINERS and doc[n_start - 1].is_lower \
+                    and doc[n_start - 2].text[:1].isupper():
+                n_start = name_before(doc, n_start - 1, sent_start, cover, max_len=self.max_name_tokens)   # "Maria de Vega"
+            if n_start == j:
+                if comma_only and len(names) >= 2:
+                    break   # "On Monday, A and B were among ...": the comma closes an opening phrase
+                return []
+            names.append((n_start, j))
+            k = n_start
+            if k - 1 >= sent_start and doc[k - 1].lower_ == "the":
+                k -= 1   # "Officials said the A is among ...": a name after "the" stands alone
+                if k - 1 < sent_start or doc[k - 1].lower_ not in {"and", "&", ","}:
+                    break
+            sep = k
+            if k - 1 >= sent_start and doc[k - 1].lower_ in {"and", "&"}:
+                k -= 1
+            if k - 1 >= sent_start and doc[k - 1].text == ",":
+                k -= 1
+            comma_only = sep - k == 1 and doc[k].text == ","
+            if k == sep:
+                if k > sent_start and doc[k - 1].text not in {",", ":", ";"}:
+                    return []
+                break
+            j = k
+        return [(a, b) for a, b in names if not (self.firm_like(doc, a, b) or country_of(span_text(doc, a, b)))]
 
     def _list_before_plural(self, doc: Doc, start: int, j: int, sent_start: int, cover, flag) -> None:
         """"manager of X 2 and X 6, St Kitts-Nevis-flagged vessels": two or more names listed
