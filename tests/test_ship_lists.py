@@ -60,6 +60,18 @@ def ships(nlp, text):
     ('The sanctioned tankers "Arlen", "Brisk Tern" and "Calder" sailed together.', {"Arlen", "Brisk Tern", "Calder"}),
     ("The vessels, Arlen, Brisk Tern and Calder, were seized.", {"Arlen", "Brisk Tern", "Calder"}),
     ("Three tankers - the Arlen, the Brisk Tern and the Calder - left the gulf.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The vessels, identified as Arlen, Brisk Tern and Calder, were seized.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The ships' names are Arlen, Brisk Tern and Calder.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The tankers are known as Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a flag adjective before a listed name is not part of it
+    ("The sanctioned tankers include the Liberian-flagged Arlen, the Panamanian-flagged Brisk Tern and the Calder.",
+     {"Arlen", "Brisk Tern", "Calder"}),
+    # clauses closed by semicolons
+    ("The sanctioned vessels are the Arlen, which was built in 2001; the Brisk Tern, built in 2004; and the Calder.",
+     {"Arlen", "Brisk Tern", "Calder"}),
+    # names before a plural ship noun with "both" or "all"
+    ("Arlen and Brisk Tern, both Panama-flagged tankers, met at sea.", {"Arlen", "Brisk Tern"}),
+    ("The Arlen, the Brisk Tern and the Calder, all tankers owned by Orwell Holdings, were listed.", {"Arlen", "Brisk Tern", "Calder"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected
@@ -104,6 +116,9 @@ def test_names_given_as_or_named(nlp, text, expected):
     "The vessels are also linked to Ivan Petrov, Olga Sidorova and Petr Ivanov.",
     "After inspecting the vessels, Ivan Petrov and Olga Sidorova said nothing.",
     "The tankers belong to Orwell Holdings, Dunmore Navigation and Castor Shipping.",
+    "Orwell Holdings and Dunmore Navigation, both owners of tankers, declined to comment.",
+    "The vessels were sanctioned last year.",
+    "The vessels are sanctioned by the United States.",
 ])
 def test_lists_that_name_no_ship(nlp, text):
     assert ships(nlp, text) == set()

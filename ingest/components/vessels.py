@@ -577,7 +577,7 @@ class Vessels:
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
     LIST_PARTICIPLES = {"identified", "named", "listed", "involved", "sanctioned", "designated", "targeted", "seen", "spotted",
                         "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday",
-                        "to", "be", "newly", "also"}
+                        "to", "be", "newly", "also", "known"}
 
     # A clause set off between a plural ship noun and its copula: its marks, its longest length.
     ASIDE_MARKS = {",", "\u2014", "\u2013", "--"}
@@ -594,6 +594,8 @@ class Vessels:
         if i + 1 < sent_end and doc[i].lower_ == "as" and doc[i + 1].lower_ != "well" and np_start is not None and np_start > 0 \
                 and doc[np_start - 1].lemma_.lower() in self.NAMING_VERBS:
             return i + 1
+        if i + 2 < sent_end and doc[i].text in {"'", "\u2019"} and doc[i + 1].lower_ == "names" and doc[i + 2].lower_ in self.list_verbs:
+            i += 2   # "the ships' names are A, B and C"
         if i < sent_end and doc[i].lower_ in self.list_verbs:
             # "were identified as A and B": a participle and "as" after the copula
             j = i + 1
@@ -628,6 +630,13 @@ class Vessels:
         intro, need = self._list_intro_near(doc, end, sent_end)
         if intro is not None or end + 1 >= sent_end or doc[end].text not in self.ASIDE_MARKS:
             return intro, need
+        if doc[end + 1].lower_ in {"identified", "named", "listed", "known"}:
+            # "The vessels, identified as A, B and C, were seized", "the tankers, named A and B, ..."
+            k = end + 2
+            if k < sent_end and doc[k].lower_ == "as":
+                k += 1
+            if (k > end + 2 or doc[end + 1].lower_ == "named") and self._name_list(doc, k, sent_end, None):
+                return k, 1
         if is_name_token(doc[end + 1], True) or doc[end + 1].text in self.QUOTES:
             # "The vessels, A, B and C, were seized": two or more names set off by commas
             # right after the noun, the apposition closed ("After inspecting the vessels, A
@@ -708,6 +717,8 @@ class Vessels:
                 i += 1   # 'the tankers "A", "B" and "C"'
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
+            if i + 3 < sent_end and doc[i].text[:1].isupper() and doc[i + 1].text == "-" and doc[i + 2].lower_ in {"flagged", "registered", "owned"}:
+                i += 3   # "the Liberian-flagged A": the flag is not part of the name
             n_end = name_after(doc, i, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens + 2)
             if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
                     and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
@@ -752,7 +763,7 @@ class Vessels:
         if i >= sent_end or not (doc[i].lower_ in {"which", "that", "who", "both", "each", "all"} or doc[i].tag_ in ("VBN", "VBG")):
             return i
         j = i + 1
-        while j < sent_end and j - i <= 15 and doc[j].text != ",":
+        while j < sent_end and j - i <= 15 and doc[j].text not in {",", ";"}:
             t = doc[j]
             if t.text[:1].isupper() and not cover[j] and not country_of(t.text):
                 e = name_after(doc, j, sent_end, cover, max_len=self.max_name_tokens + 2)
@@ -763,7 +774,7 @@ class Vessels:
             if t.is_punct:
                 return i
             j += 1
-        if j < sent_end and doc[j].text == "," and j + 1 < sent_end:
+        if j < sent_end and doc[j].text in {",", ";"} and j + 1 < sent_end:
             return j + 1
         return i
 
@@ -807,6 +818,14 @@ class Vessels:
         if np_start < start and doc[start].lower_ in self.plural_types and doc[np_start].lower_ not in {"a", "an", "the", "its", "their"} \
                 and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
             self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
+            return
+        if doc[start].lower_ in self.plural_types and np_start - 2 > sent_start and doc[np_start - 1].lower_ in {"both", "all"} \
+                and doc[np_start - 2].text == ",":
+            # "A and B, both Panama-flagged tankers, ...", "the A, the B and the C, all tankers owned by ..."
+            names = self._names_before(doc, np_start - 2, sent_start, cover)
+            if len(names) >= 2:
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1), cue="list")
             return
         if doc[start].lower_ in self.plural_types and np_start - 2 >= sent_start and doc[np_start - 1].lower_ == "among":
             # "A, B and C are among the tankers ...", "A was also among the vessels ..."
