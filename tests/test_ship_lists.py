@@ -72,6 +72,10 @@ def ships(nlp, text):
     # names before a plural ship noun with "both" or "all"
     ("Arlen and Brisk Tern, both Panama-flagged tankers, met at sea.", {"Arlen", "Brisk Tern"}),
     ("The Arlen, the Brisk Tern and the Calder, all tankers owned by Orwell Holdings, were listed.", {"Arlen", "Brisk Tern", "Calder"}),
+    # particles after a name, in capitals or not; a place after a name is no word of it
+    ("Sanctioned vessels include SEA OTTER, STAR OF HOPE, AL NOOR II and PERLA.", {"SEA OTTER", "STAR OF HOPE", "AL NOOR II", "PERLA"}),
+    ("The tankers are the Arlen, Queen of the Seas, Brisk Tern and Calder.", {"Arlen", "Queen of the Seas", "Brisk Tern", "Calder"}),
+    ("The tankers are the Arlen of Panama and the Brisk Tern.", {"Arlen", "Brisk Tern"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected

@@ -724,6 +724,7 @@ class Vessels:
                     and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
                 # "the SCF Baltica": a fleet owner's initials opening a ship's name
                 n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
+            n_end = self._particle_tail(doc, i, n_end, sent_end, cover)
             if n_end == i:
                 break
             if n_end < sent_end and doc[n_end].lower_ in self.types:
@@ -735,6 +736,11 @@ class Vessels:
             i = n_end
             if quoted and i < sent_end and doc[i].text in self.QUOTES:
                 i += 1
+            if i + 1 < sent_end and doc[i].lower_ in {"of", "from"} and cover[i + 1] in ("Country", "Port", "Location"):
+                # "the A of Panama and the B": a place after a name is not a word of it
+                i += 1
+                while i < sent_end and cover[i]:
+                    i += 1
             if i < sent_end and doc[i].text == "(":
                 # "the A (IMO 1234567), the B", "A (1,800 teu, 2002-built), B": skip the parenthesis.
                 k = i
@@ -754,6 +760,22 @@ class Vessels:
             if not sep:
                 break
         return names
+
+    def _particle_tail(self, doc: Doc, i: int, e: int, sent_end: int, cover) -> int:
+        """The end of a listed name doc[i:e] with what follows particles after it: "STAR OF
+        HOPE" in capitals, "Queen of the Seas" (two particles, the second may be "the"). The
+        words after the particles are a name a gazetteer does not know ("A of Panama" stays A)."""
+        if e == i:
+            return e
+        k = e
+        while k < sent_end and k - e < 2 and (doc[k].lower_ in self.LIST_JOINERS or doc[k].lower_ == "of" or (k > e and doc[k].lower_ == "the")) \
+                and doc[k].text != "-" \
+                and (doc[k].is_lower or (is_caps(doc[k]) and is_caps(doc[e - 1]))):
+            k += 1
+        if k == e or k >= sent_end or cover[k] or not is_name_token(doc[k], False) or doc[k].text[:1].isdigit():
+            return e
+        tail = name_after(doc, k, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens)
+        return tail if tail > k else e
 
     def _skip_aside(self, doc: Doc, i: int, sent_end: int, cover) -> int:
         """The token after a clause about a listed ship that starts at token i ("which sails
@@ -780,8 +802,9 @@ class Vessels:
 
     QUOTES = {'"', "\u201c", "\u201d", "\u2018", "\u2019", "'"}
 
-    # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega", "Star of Hope").
-    LIST_JOINERS = {"-", "of", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
+    # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega"); "of" is read by
+    # _particle_tail, which knows the gazetteer ("Star of Hope", not "A of Panama").
+    LIST_JOINERS = {"-", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
 
     def firm_like(self, doc: Doc, a: int, b: int) -> bool:
         """True when doc[a:b] reads as a firm's or a fleet's name, not a ship's: a legal form
