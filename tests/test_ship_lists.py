@@ -190,3 +190,15 @@ def test_a_fleet_is_no_ship(nlp, text, ships_expected):
 ])
 def test_names_before_among_the_ships(nlp, text, expected):
     assert ships(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Treasury designated eight tankers on Thursday. They are the Arlen, Brisk Tern, Calder and Dovetail.",
+     {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
+    ("The ministry named three more vessels. These include Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    ("Two men managed the tankers. They are Ivan Petrov and Olga Sidorova.", set()),
+    ("The tankers were owned by two firms. They are Orwell Holdings and Castor Shipping.", set()),
+    ("The vessels sailed from Iran. They are Greek and Maltese.", set()),
+])
+def test_a_list_in_the_next_sentence(nlp, text, expected):
+    assert ships(nlp, text) == expected

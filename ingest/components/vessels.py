@@ -191,6 +191,37 @@ class Vessels:
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
         self._caps_after_the(doc, cover)
+        plural_at = [start for mid, start, end in matches if strings[mid] == "TYPE" and doc[end - 1].lower_ in self.plural_types]
+        if plural_at:
+            self._pronoun_lists(doc, plural_at, cover)
+
+    LIST_PRONOUNS = {"they", "these", "those"}
+
+    def _pronoun_lists(self, doc: Doc, plural_at: list[int], cover) -> None:
+        """"The Treasury designated eight tankers. They are the A, B and C.": a sentence that
+        opens with "They"/"These" and a list verb lists the ships of the sentence before, when
+        a plural ship noun is the only plural noun there ("Two men ran the tankers. They are
+        X and Y" names people). Two names, or one after "the"."""
+        for start in plural_at:
+            lo, hi = self._sent_bounds(doc, start)
+            if hi >= len(doc):
+                continue
+            plural_nouns = [t for t in doc[lo:hi] if t.tag_ in ("NNS", "NNPS") and t.is_lower]
+            if any(t.lower_ not in self.plural_types for t in plural_nouns):
+                continue
+            nlo, nhi = self._sent_bounds(doc, hi)
+            i = nlo
+            while i < nhi and doc[i].is_space:
+                i += 1
+            if i + 2 >= nhi or doc[i].lower_ not in self.LIST_PRONOUNS or doc[i + 1].lower_ not in self.list_verbs:
+                continue
+            i += 2
+            if doc[i].text == ":":
+                i += 1
+            names = self._name_list(doc, i, nhi, cover)
+            if len(names) >= 2 or (names and doc[i].lower_ == "the"):
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, vessel_type=self._type_text(doc, start, start + 1), cue="list")
 
     SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
                   "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}
