@@ -76,6 +76,9 @@ def ships(nlp, text):
     ("Sanctioned vessels include SEA OTTER, STAR OF HOPE, AL NOOR II and PERLA.", {"SEA OTTER", "STAR OF HOPE", "AL NOOR II", "PERLA"}),
     ("The tankers are the Arlen, Queen of the Seas, Brisk Tern and Calder.", {"Arlen", "Queen of the Seas", "Brisk Tern", "Calder"}),
     ("The tankers are the Arlen of Panama and the Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a name a port gazetteer knows does not end the list
+    ("The vessels are Arlen, Brisk Tern, Vostochny, Calder and Dovetail.", {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
+    ("The tankers are the Arlen and the Brisk Tern in Vostochny and Rason.", {"Arlen", "Brisk Tern"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected

@@ -756,6 +756,17 @@ class Vessels:
                 # "the SCF Baltica": a fleet owner's initials opening a ship's name
                 n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
             n_end = self._particle_tail(doc, i, n_end, sent_end, cover)
+            if n_end == i and names and i < sent_end and cover[i] in ("Port", "Location"):
+                # a ship named after a port the gazetteer knows, inside a list: the port rule
+                # keeps it, and the list reads on ("the A, Sochi and B")
+                while n_end < sent_end and cover[n_end]:
+                    n_end += 1
+                i = n_end
+                if i < sent_end and doc[i].text in {",", ";"}:
+                    i += 1
+                if i < sent_end and doc[i].lower_ in {"and", "&"}:
+                    i += 1
+                continue
             if n_end == i:
                 break
             if n_end < sent_end and doc[n_end].lower_ in self.types:
