@@ -51,6 +51,34 @@ def ships(nlp, text):
     ("Four ships - Arlen, Brisk Tern, Calder and Dovetail - were added to the list.", {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
     # a flag in parentheses after each name
     ("The vessels are Arlen (Panama), Brisk Tern (Cameroon) and Calder (Comoros).", {"Arlen", "Brisk Tern", "Calder"}),
+    # a prepositional phrase or a relative clause before the verb
+    ("Other ships on the list include Arlen, Brisk Tern and Calder.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The ships that were seized are the Arlen and the Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a source set off by commas
+    ("The vessels, Reuters reported, are Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # names in quotes, names set off by commas or dashes after the noun
+    ('The sanctioned tankers "Arlen", "Brisk Tern" and "Calder" sailed together.', {"Arlen", "Brisk Tern", "Calder"}),
+    ("The vessels, Arlen, Brisk Tern and Calder, were seized.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("Three tankers - the Arlen, the Brisk Tern and the Calder - left the gulf.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The vessels, identified as Arlen, Brisk Tern and Calder, were seized.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The ships' names are Arlen, Brisk Tern and Calder.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("The tankers are known as Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a flag adjective before a listed name is not part of it
+    ("The sanctioned tankers include the Liberian-flagged Arlen, the Panamanian-flagged Brisk Tern and the Calder.",
+     {"Arlen", "Brisk Tern", "Calder"}),
+    # clauses closed by semicolons
+    ("The sanctioned vessels are the Arlen, which was built in 2001; the Brisk Tern, built in 2004; and the Calder.",
+     {"Arlen", "Brisk Tern", "Calder"}),
+    # names before a plural ship noun with "both" or "all"
+    ("Arlen and Brisk Tern, both Panama-flagged tankers, met at sea.", {"Arlen", "Brisk Tern"}),
+    ("The Arlen, the Brisk Tern and the Calder, all tankers owned by Orwell Holdings, were listed.", {"Arlen", "Brisk Tern", "Calder"}),
+    # particles after a name, in capitals or not; a place after a name is no word of it
+    ("Sanctioned vessels include SEA OTTER, STAR OF HOPE, AL NOOR II and PERLA.", {"SEA OTTER", "STAR OF HOPE", "AL NOOR II", "PERLA"}),
+    ("The tankers are the Arlen, Queen of the Seas, Brisk Tern and Calder.", {"Arlen", "Queen of the Seas", "Brisk Tern", "Calder"}),
+    ("The tankers are the Arlen of Panama and the Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    # a name a port gazetteer knows does not end the list
+    ("The vessels are Arlen, Brisk Tern, Vostochny, Calder and Dovetail.", {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
+    ("The tankers are the Arlen and the Brisk Tern in Vostochny and Rason.", {"Arlen", "Brisk Tern"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected
@@ -91,6 +119,13 @@ def test_names_given_as_or_named(nlp, text, expected):
     "The vessels are old, Reuters said.",
     "The vessels are in Malaysia, Singapore and Indonesia.",
     "The ships identified as part of the fleet were old.",
+    "The vessels included in the package are mostly older tankers.",
+    "The vessels are also linked to Ivan Petrov, Olga Sidorova and Petr Ivanov.",
+    "After inspecting the vessels, Ivan Petrov and Olga Sidorova said nothing.",
+    "The tankers belong to Orwell Holdings, Dunmore Navigation and Castor Shipping.",
+    "Orwell Holdings and Dunmore Navigation, both owners of tankers, declined to comment.",
+    "The vessels were sanctioned last year.",
+    "The vessels are sanctioned by the United States.",
 ])
 def test_lists_that_name_no_ship(nlp, text):
     assert ships(nlp, text) == set()
@@ -146,3 +181,27 @@ def test_a_charterer_is_a_company(nlp):
 ])
 def test_a_fleet_is_no_ship(nlp, text, ships_expected):
     assert ships(nlp, text) == ships_expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Arlen, Brisk Tern and Calder are among the tankers sanctioned on Monday.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("On Monday, Arlen and Brisk Tern were among the vessels listed.", {"Arlen", "Brisk Tern"}),
+    ("Officials said the Arlen is among the vessels.", {"Arlen"}),
+    ("Iran and Venezuela are among the countries whose tankers were listed.", set()),
+    ("Orwell Holdings and Dunmore Navigation are among the firms that manage the vessels.", set()),
+    ("The US and the UK are among the states that sanctioned the tankers.", set()),
+])
+def test_names_before_among_the_ships(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Treasury designated eight tankers on Thursday. They are the Arlen, Brisk Tern, Calder and Dovetail.",
+     {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
+    ("The ministry named three more vessels. These include Arlen and Brisk Tern.", {"Arlen", "Brisk Tern"}),
+    ("Two men managed the tankers. They are Ivan Petrov and Olga Sidorova.", set()),
+    ("The tankers were owned by two firms. They are Orwell Holdings and Castor Shipping.", set()),
+    ("The vessels sailed from Iran. They are Greek and Maltese.", set()),
+])
+def test_a_list_in_the_next_sentence(nlp, text, expected):
+    assert ships(nlp, text) == expected

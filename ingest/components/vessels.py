@@ -191,6 +191,37 @@ class Vessels:
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
         self._caps_after_the(doc, cover)
+        plural_at = [start for mid, start, end in matches if strings[mid] == "TYPE" and doc[end - 1].lower_ in self.plural_types]
+        if plural_at:
+            self._pronoun_lists(doc, plural_at, cover)
+
+    LIST_PRONOUNS = {"they", "these", "those"}
+
+    def _pronoun_lists(self, doc: Doc, plural_at: list[int], cover) -> None:
+        """"The Treasury designated eight tankers. They are the A, B and C.": a sentence that
+        opens with "They"/"These" and a list verb lists the ships of the sentence before, when
+        a plural ship noun is the only plural noun there ("Two men ran the tankers. They are
+        X and Y" names people). Two names, or one after "the"."""
+        for start in plural_at:
+            lo, hi = self._sent_bounds(doc, start)
+            if hi >= len(doc):
+                continue
+            plural_nouns = [t for t in doc[lo:hi] if t.tag_ in ("NNS", "NNPS") and t.is_lower]
+            if any(t.lower_ not in self.plural_types for t in plural_nouns):
+                continue
+            nlo, nhi = self._sent_bounds(doc, hi)
+            i = nlo
+            while i < nhi and doc[i].is_space:
+                i += 1
+            if i + 2 >= nhi or doc[i].lower_ not in self.LIST_PRONOUNS or doc[i + 1].lower_ not in self.list_verbs:
+                continue
+            i += 2
+            if doc[i].text == ":":
+                i += 1
+            names = self._name_list(doc, i, nhi, cover)
+            if len(names) >= 2 or (names and doc[i].lower_ == "the"):
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, vessel_type=self._type_text(doc, start, start + 1), cue="list")
 
     SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
                   "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}
@@ -577,7 +608,7 @@ class Vessels:
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
     LIST_PARTICIPLES = {"identified", "named", "listed", "involved", "sanctioned", "designated", "targeted", "seen", "spotted",
                         "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday",
-                        "to", "be", "newly", "also"}
+                        "to", "be", "newly", "also", "known"}
 
     # A clause set off between a plural ship noun and its copula: its marks, its longest length.
     ASIDE_MARKS = {",", "\u2014", "\u2013", "--"}
@@ -594,6 +625,8 @@ class Vessels:
         if i + 1 < sent_end and doc[i].lower_ == "as" and doc[i + 1].lower_ != "well" and np_start is not None and np_start > 0 \
                 and doc[np_start - 1].lemma_.lower() in self.NAMING_VERBS:
             return i + 1
+        if i + 2 < sent_end and doc[i].text in {"'", "\u2019"} and doc[i + 1].lower_ == "names" and doc[i + 2].lower_ in self.list_verbs:
+            i += 2   # "the ships' names are A, B and C"
         if i < sent_end and doc[i].lower_ in self.list_verbs:
             # "were identified as A and B": a participle and "as" after the copula
             j = i + 1
@@ -615,16 +648,18 @@ class Vessels:
             j += 1
         if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
             return j + 1
-        if i < sent_end and doc[i].tag_ == "VBN":
+        if i < sent_end and (doc[i].tag_ == "VBN" or doc[i].pos_ == "ADP" or doc[i].lower_ in {"that", "which"}) and doc[i].lower_ != "as":
             # "the vessels sanctioned on Thursday are A, B and C", "the ships named in the
-            # report include A and B": a participle with a short phrase (no punctuation, no
-            # other verb) before the list's verb
+            # report include A and B", "other ships on the list include A", "the ships that
+            # were seized are the A and the B": a participle, a preposition or a relative
+            # clause with a short phrase (no punctuation) before the list's verb, which a name
+            # (or "the", a colon) follows
             j = i + 1
-            while j < sent_end and j - i <= 8 and not doc[j].is_punct and doc[j].lower_ not in self.list_verbs \
-                    and doc[j].pos_ not in ("VERB", "AUX"):
+            while j < sent_end and j - i <= 8 and not doc[j].is_punct:
+                if doc[j].lower_ in self.list_verbs and j + 1 < sent_end and (
+                        doc[j + 1].text == ":" or doc[j + 1].lower_ == "the" or is_name_token(doc[j + 1], True)):
+                    return j + 2 if doc[j + 1].text == ":" else j + 1
                 j += 1
-            if j < sent_end and j - i <= 8 and doc[j].lower_ in self.list_verbs:
-                return j + 2 if j + 1 < sent_end and doc[j + 1].text == ":" else j + 1
         return i
 
     def _list_intro(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
@@ -632,10 +667,33 @@ class Vessels:
         flag, are the A, B and C": a clause set off by commas (or dashes) between the noun and
         its copula (two names needed, one after "the")."""
         intro, need = self._list_intro_near(doc, end, sent_end)
-        if intro is None and end + 1 < sent_end and doc[end].text in self.ASIDE_MARKS and not is_name_token(doc[end + 1], True):
-            close = next((k for k in range(end + 1, min(end + self.MAX_ASIDE, sent_end)) if doc[k].text in self.ASIDE_MARKS), None)
-            if close is not None and close > end + 1 and close + 2 < sent_end and doc[close + 1].lower_ in self.list_verbs:
-                return close + 2, 1 if doc[close + 2].lower_ == "the" else 2
+        if intro is not None or end + 1 >= sent_end or doc[end].text not in self.ASIDE_MARKS:
+            return intro, need
+        if doc[end + 1].lower_ in {"identified", "named", "listed", "known"}:
+            # "The vessels, identified as A, B and C, were seized", "the tankers, named A and B, ..."
+            k = end + 2
+            if k < sent_end and doc[k].lower_ == "as":
+                k += 1
+            if (k > end + 2 or doc[end + 1].lower_ == "named") and self._name_list(doc, k, sent_end, None):
+                return k, 1
+        if is_name_token(doc[end + 1], True) or doc[end + 1].text in self.QUOTES:
+            # "The vessels, A, B and C, were seized": two or more names set off by commas
+            # right after the noun, the apposition closed ("After inspecting the vessels, A
+            # and B said" is no list)
+            names = self._name_list(doc, end + 1, sent_end, None)
+            if len(names) >= 2:
+                k = names[-1][1]
+                if k < sent_end and doc[k].text in self.QUOTES:
+                    k += 1
+                if k < sent_end and doc[k].text == "(":
+                    while k < sent_end and doc[k].text != ")":
+                        k += 1
+                    k += 1
+                if k < sent_end and doc[k].text in self.ASIDE_MARKS:
+                    return end + 1, 2
+        close = next((k for k in range(end + 1, min(end + self.MAX_ASIDE, sent_end)) if doc[k].text in self.ASIDE_MARKS), None)
+        if close is not None and close > end + 1 and close + 2 < sent_end and doc[close + 1].lower_ in self.list_verbs:
+            return close + 2, 1 if doc[close + 2].lower_ == "the" else 2
         return intro, need
 
     def _list_intro_near(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
@@ -651,7 +709,7 @@ class Vessels:
             if doc[end].lower_ in self.list_verbs:
                 return end + 1, 1
         if end + 1 < sent_end and (doc[end].text in {"\u2014", "\u2013", "--"} or (doc[end].text == "-" and doc[end].whitespace_)) \
-                and is_name_token(doc[end + 1], True):
+                and (is_name_token(doc[end + 1], True) or (doc[end + 1].lower_ == "the" and end + 2 < sent_end and is_name_token(doc[end + 2], True))):
             return end + 1, 2   # "two heavy-lift ships \u2014 A and B", "four ships - A, B and C -"
         j = end
         while j < sent_end and j - end <= 7:
@@ -689,16 +747,34 @@ class Vessels:
         parentheses after a name are skipped ("A (1,800 teu, 2002-built), B ..."); a firm's
         name in the list (a legal form, a firm's word at its end) is no ship and is left out."""
         names: list[tuple[int, int]] = []
+        cover = cover or [None] * len(doc)
         while i < sent_end:
             if doc[i].lower_ in {"the", "a"}:
                 i += 1
+            quoted = i + 1 < sent_end and doc[i].text in self.QUOTES
+            if quoted:
+                i += 1   # 'the tankers "A", "B" and "C"'
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
+            if i + 3 < sent_end and doc[i].text[:1].isupper() and doc[i + 1].text == "-" and doc[i + 2].lower_ in {"flagged", "registered", "owned"}:
+                i += 3   # "the Liberian-flagged A": the flag is not part of the name
             n_end = name_after(doc, i, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens + 2)
             if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
                     and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
                 # "the SCF Baltica": a fleet owner's initials opening a ship's name
                 n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
+            n_end = self._particle_tail(doc, i, n_end, sent_end, cover)
+            if n_end == i and names and i < sent_end and cover[i] in ("Port", "Location"):
+                # a ship named after a port the gazetteer knows, inside a list: the port rule
+                # keeps it, and the list reads on ("the A, Sochi and B")
+                while n_end < sent_end and cover[n_end]:
+                    n_end += 1
+                i = n_end
+                if i < sent_end and doc[i].text in {",", ";"}:
+                    i += 1
+                if i < sent_end and doc[i].lower_ in {"and", "&"}:
+                    i += 1
+                continue
             if n_end == i:
                 break
             if n_end < sent_end and doc[n_end].lower_ in self.types:
@@ -708,6 +784,13 @@ class Vessels:
                 # not a firm, a nationality ("the tankers are Greek and Maltese") or a kind of ship
                 names.append((i, n_end))
             i = n_end
+            if quoted and i < sent_end and doc[i].text in self.QUOTES:
+                i += 1
+            if i + 1 < sent_end and doc[i].lower_ in {"of", "from"} and cover[i + 1] in ("Country", "Port", "Location"):
+                # "the A of Panama and the B": a place after a name is not a word of it
+                i += 1
+                while i < sent_end and cover[i]:
+                    i += 1
             if i < sent_end and doc[i].text == "(":
                 # "the A (IMO 1234567), the B", "A (1,800 teu, 2002-built), B": skip the parenthesis.
                 k = i
@@ -728,6 +811,22 @@ class Vessels:
                 break
         return names
 
+    def _particle_tail(self, doc: Doc, i: int, e: int, sent_end: int, cover) -> int:
+        """The end of a listed name doc[i:e] with what follows particles after it: "STAR OF
+        HOPE" in capitals, "Queen of the Seas" (two particles, the second may be "the"). The
+        words after the particles are a name a gazetteer does not know ("A of Panama" stays A)."""
+        if e == i:
+            return e
+        k = e
+        while k < sent_end and k - e < 2 and (doc[k].lower_ in self.LIST_JOINERS or doc[k].lower_ == "of" or (k > e and doc[k].lower_ == "the")) \
+                and doc[k].text != "-" \
+                and (doc[k].is_lower or (is_caps(doc[k]) and is_caps(doc[e - 1]))):
+            k += 1
+        if k == e or k >= sent_end or cover[k] or not is_name_token(doc[k], False) or doc[k].text[:1].isdigit():
+            return e
+        tail = name_after(doc, k, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens)
+        return tail if tail > k else e
+
     def _skip_aside(self, doc: Doc, i: int, sent_end: int, cover) -> int:
         """The token after a clause about a listed ship that starts at token i ("which sails
         under the Panama flag,", "owned by X,"), up to and including its closing comma; i when
@@ -736,7 +835,7 @@ class Vessels:
         if i >= sent_end or not (doc[i].lower_ in {"which", "that", "who", "both", "each", "all"} or doc[i].tag_ in ("VBN", "VBG")):
             return i
         j = i + 1
-        while j < sent_end and j - i <= 15 and doc[j].text != ",":
+        while j < sent_end and j - i <= 15 and doc[j].text not in {",", ";"}:
             t = doc[j]
             if t.text[:1].isupper() and not cover[j] and not country_of(t.text):
                 e = name_after(doc, j, sent_end, cover, max_len=self.max_name_tokens + 2)
@@ -747,12 +846,15 @@ class Vessels:
             if t.is_punct:
                 return i
             j += 1
-        if j < sent_end and doc[j].text == "," and j + 1 < sent_end:
+        if j < sent_end and doc[j].text in {",", ";"} and j + 1 < sent_end:
             return j + 1
         return i
 
-    # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega", "Star of Hope").
-    LIST_JOINERS = {"-", "of", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
+    QUOTES = {'"', "\u201c", "\u201d", "\u2018", "\u2019", "'"}
+
+    # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega"); "of" is read by
+    # _particle_tail, which knows the gazetteer ("Star of Hope", not "A of Panama").
+    LIST_JOINERS = {"-", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
 
     def firm_like(self, doc: Doc, a: int, b: int) -> bool:
         """True when doc[a:b] reads as a firm's or a fleet's name, not a ship's: a legal form
@@ -790,6 +892,25 @@ class Vessels:
                 and np_start - 1 > sent_start and doc[np_start - 1].text == ",":
             self._list_before_plural(doc, start, np_start - 1, sent_start, cover, flag)
             return
+        if doc[start].lower_ in self.plural_types and np_start - 2 > sent_start and doc[np_start - 1].lower_ in {"both", "all"} \
+                and doc[np_start - 2].text == ",":
+            # "A and B, both Panama-flagged tankers, ...", "the A, the B and the C, all tankers owned by ..."
+            names = self._names_before(doc, np_start - 2, sent_start, cover)
+            if len(names) >= 2:
+                for a, b in names:
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1), cue="list")
+            return
+        if doc[start].lower_ in self.plural_types and np_start - 2 >= sent_start and doc[np_start - 1].lower_ == "among":
+            # "A, B and C are among the tankers ...", "A was also among the vessels ..."
+            j = np_start - 2
+            if doc[j].lower_ in {"also", "all"} and j - 1 >= sent_start:
+                j -= 1
+            if doc[j].lower_ in {"are", "were", "is", "was", "remain", "remained"}:
+                names = self._names_before(doc, j, sent_start, cover)
+                if names and (len(names) >= 2 or doc[j].lower_ in {"is", "was"}):
+                    for a, b in names:
+                        add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1), cue="list")
+            return
         if doc[start].lower_ in self.plural_types and np_start - 3 > sent_start and doc[np_start - 1].lower_ == "of" \
                 and doc[np_start - 2].lower_ == "one" and doc[np_start - 3].lower_ in {"is", "was", ","}:
             # "The Maria is one of four Russian vessels ...", "X, one of the tankers ..."
@@ -820,6 +941,40 @@ class Vessels:
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
+
+    def _names_before(self, doc: Doc, j: int, sent_start: int, cover) -> list[tuple[int, int]]:
+        """Names listed just before token j, read backwards over commas and "and": "A, B and
+        C are among ...". The list must open the sentence or follow a comma or a colon; a firm
+        or a nationality in it is no ship."""
+        names = []
+        comma_only = False
+        while j > sent_start:
+            n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+            while n_start - 2 >= sent_start and doc[n_start - 1].lower_ in self.LIST_JOINERS and doc[n_start - 1].is_lower \
+                    and doc[n_start - 2].text[:1].isupper():
+                n_start = name_before(doc, n_start - 1, sent_start, cover, max_len=self.max_name_tokens)   # "Maria de Vega"
+            if n_start == j:
+                if comma_only and len(names) >= 2:
+                    break   # "On Monday, A and B were among ...": the comma closes an opening phrase
+                return []
+            names.append((n_start, j))
+            k = n_start
+            if k - 1 >= sent_start and doc[k - 1].lower_ == "the":
+                k -= 1   # "Officials said the A is among ...": a name after "the" stands alone
+                if k - 1 < sent_start or doc[k - 1].lower_ not in {"and", "&", ","}:
+                    break
+            sep = k
+            if k - 1 >= sent_start and doc[k - 1].lower_ in {"and", "&"}:
+                k -= 1
+            if k - 1 >= sent_start and doc[k - 1].text == ",":
+                k -= 1
+            comma_only = sep - k == 1 and doc[k].text == ","
+            if k == sep:
+                if k > sent_start and doc[k - 1].text not in {",", ":", ";"}:
+                    return []
+                break
+            j = k
+        return [(a, b) for a, b in names if not (self.firm_like(doc, a, b) or country_of(span_text(doc, a, b)))]
 
     def _list_before_plural(self, doc: Doc, start: int, j: int, sent_start: int, cover, flag) -> None:
         """"manager of X 2 and X 6, St Kitts-Nevis-flagged vessels": two or more names listed
