@@ -140,3 +140,43 @@ def test_a_port_call_of_another_ship_does_not_reach_a_group_it_mentions(nlp):
 def test_a_group_that_called_at_a_port_gives_each_member_the_call(nlp):
     text = f"Three tankers called at Tartus in March. They are {SHIP_LIST}."
     assert {s for s, t in edges(nlp, text, "CALLED_AT") if t == "Tartus"} == SHIPS
+
+
+def test_names_before_among_the_vessels(nlp):
+    text = f"The EU listed three tankers on Monday. {SHIP_LIST[0].upper()}{SHIP_LIST[1:]} are among the vessels."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_a_passive_identified_as(nlp):
+    text = f"OFAC designated three vessels on Monday. The vessels were identified as {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_names_in_apposition_to_a_later_reference(nlp):
+    text = f"OFAC designated three vessels on Monday. The ships, {SHIP_LIST}, carried fuel oil to Syria."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_among_them_after_the_group(nlp):
+    text = "The Treasury sanctioned several vessels on Monday, among them the tanker Harrier and the tanker Plover."
+    assert sanctioned(nlp, text) == {"Harrier", "Plover"}
+
+
+def test_numbered_lines_after_a_counted_designation(nlp):
+    text = ("The Council designated three companies on Friday:\n"
+            "1. Northwind Shipping Ltd\n"
+            "2. Saltmarsh Navigation Inc\n"
+            "3. Greyling Marine Co\n")
+    assert sanctioned(nlp, text) == FIRMS
+
+
+def test_a_later_reference_to_the_firms_gives_their_place(nlp):
+    text = f"OFAC designated three companies on Monday: {FIRM_LIST}. The companies are based in Dubai."
+    assert {s for s, t in edges(nlp, text, "LOCATED_IN") if t == "Dubai"} == FIRMS
+
+
+def test_a_later_reference_beyond_the_window_gives_nothing(nlp):
+    text = (f"OFAC designated three companies on Monday: {FIRM_LIST}. The decision follows a long inquiry. "
+            "Officials spoke to reporters. The case drew wide notice. The press was told more. "
+            "The companies are based in Dubai.")
+    assert not {s for s, t in edges(nlp, text, "LOCATED_IN") if t == "Dubai"}
