@@ -180,3 +180,24 @@ def test_a_later_reference_beyond_the_window_gives_nothing(nlp):
             "Officials spoke to reporters. The case drew wide notice. The press was told more. "
             "The companies are based in Dubai.")
     assert not {s for s, t in edges(nlp, text, "LOCATED_IN") if t == "Dubai"}
+
+
+def test_a_group_as_the_subject_of_a_passive(nlp):
+    text = f"Three tankers operated by Brasoleo SA were blacklisted by OFAC on Monday. They are {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+    assert {(s, "Brasoleo SA") for s in SHIPS} <= edges(nlp, text, "OPERATED_BY")
+
+
+def test_as_many_bullet_lines_as_the_count_without_a_colon(nlp):
+    text = ("OFAC designated three vessels on Friday.\n"
+            "- the tanker Harrier (IMO 9123453)\n"
+            "- the tanker Plover (IMO 9234563)\n"
+            "- the tanker Curlew (IMO 9345673)\n")
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_bullet_lines_of_another_count_without_a_colon_do_not_bind(nlp):
+    text = ("OFAC designated five vessels on Friday.\n"
+            "- the tanker Harrier (IMO 9123453)\n"
+            "- the tanker Plover (IMO 9234563)\n")
+    assert sanctioned(nlp, text) == set()

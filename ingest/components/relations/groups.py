@@ -33,7 +33,7 @@ import re
 
 from spacy.tokens import Doc
 
-from ingest.components.common import cues
+from ingest.components.common import cues, doc_text
 from ingest.components.relations.context import REL_EXPLAIN, SentenceContext, Slot, list_gap
 
 # How many sentences after a group its members may be named, and a back-reference may reach.
@@ -124,11 +124,11 @@ def _members_before(doc: Doc, slots: list[Slot], before: int, labels: set) -> li
 
 
 def _bullet_members(doc: Doc, colon: int, labels: set, ents) -> list[tuple[int, int]]:
-    """The names on the bullet lines after a colon that ends its line, one a line (the first
-    name of `labels` on each line); [] unless there are two or more and every bullet line
-    holds one."""
-    text = doc.text
-    pos = doc[colon].idx + 1
+    """The names on the bullet lines after a colon (or the last token of a sentence) that ends
+    its line, one a line (the first name of `labels` on each line); [] unless there are two or
+    more and every bullet line holds one."""
+    text = doc_text(doc)   # once per Doc
+    pos = doc[colon].idx + len(doc[colon].text)
     eol = text.find("\n", pos)
     if eol < 0 or text[pos:eol].strip():
         return []
@@ -209,6 +209,13 @@ def _own_list(doc: Doc, tok, slots: list[Slot], sent, labels: set, ents) -> list
                 return _bullet_members(doc, j, labels, ents)
         if t.pos_ in ("VERB", "AUX") and t.lower_ not in INTRODUCERS or t.text in (".", ";") or t.lower_ in NOUN_CLASS:
             break
+    count = _count(tok)
+    last = next((t for t in reversed(doc[tok.i:sent.end]) if not t.is_space), None)
+    if count and last is not None and not any(NOUN_CLASS.get(t.lower_) == NOUN_CLASS[tok.lower_] for t in doc[tok.i + 1:last.i]):
+        # "OFAC designated three vessels." and exactly three bullet lines after it
+        listed = _bullet_members(doc, last.i, labels, ents)
+        if len(listed) == count:
+            return listed
     return []
 
 
