@@ -201,3 +201,19 @@ def test_bullet_lines_of_another_count_without_a_colon_do_not_bind(nlp):
             "- the tanker Harrier (IMO 9123453)\n"
             "- the tanker Plover (IMO 9234563)\n")
     assert sanctioned(nlp, text) == set()
+
+
+def test_among_them_in_the_next_sentence(nlp):
+    text = "The EU sanctioned six tankers on Monday. Among them were the tanker Harrier and the tanker Plover."
+    assert sanctioned(nlp, text) == {"Harrier", "Plover"}
+
+
+def test_sanctions_on_a_counted_group(nlp):
+    text = f"OFAC imposed sanctions on three tankers on Monday. The tankers are {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_a_hedged_group_fact_stays_hedged(nlp):
+    text = f"OFAC is believed to have blacklisted three tankers. The tankers are {SHIP_LIST}."
+    rels = [r for r in relations(nlp, text) if r.type == "SANCTIONED_BY"]
+    assert {r.source for r in rels} == SHIPS and {r.certainty for r in rels} == {"hedged"}

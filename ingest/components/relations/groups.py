@@ -242,14 +242,16 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
         for tok in sent:
             low = tok.lower_
             label = NOUN_CLASS.get(low)
-            pronoun = low in ("they", "these") and tok.dep_ in ("nsubj", "nsubjpass")
+            pronoun = (low in ("they", "these") and tok.dep_ in ("nsubj", "nsubjpass")) or (
+                low in ("them", "these", "those") and tok.dep_ == "pobj" and tok.head.lower_ == "among")   # "Among them are A and B"
             if (label is None and not pronoun) or tok.i in in_ent:
                 continue
             if label is not None and (_partitive(tok) or _negated(tok) or tok.tag_ not in ("NNS", "NNPS")):
                 continue
             recent = [g for g in groups if 0 <= sent_no - g.sent_no <= WINDOW and g.head < tok.i]
             if pronoun:
-                # "They are A, B and C": the members of the group of the sentence just before.
+                # "They are A, B and C", "Among them were A and B": the members of the group of
+                # the sentence just before.
                 last = [g for g in recent if not g.members and sent_no - g.sent_no == 1]
                 if last:
                     g = last[-1]
