@@ -217,3 +217,21 @@ def test_a_hedged_group_fact_stays_hedged(nlp):
     text = f"OFAC is believed to have blacklisted three tankers. The tankers are {SHIP_LIST}."
     rels = [r for r in relations(nlp, text) if r.type == "SANCTIONED_BY"]
     assert {r.source for r in rels} == SHIPS and {r.certainty for r in rels} == {"hedged"}
+
+
+NOTICE = ("Today, OFAC identified {n} vessels as blocked property of Brasoleo SA pursuant to an order.\n\n"
+          "The order targets the oil sector. Officials said more steps would follow. The press was told more.\n\n"
+          "The following vessels are tankers that recently carried fuel to Cuba:\n\n"
+          "- Harrier (IMO 9123453)\n- Plover (IMO 9234563)\n- Curlew (IMO 9345673)\n")
+
+
+def test_a_following_list_far_on_that_matches_the_count(nlp):
+    text = NOTICE.format(n="three")
+    assert {(s, "Brasoleo SA") for s in SHIPS} <= edges(nlp, text, "OWNED_BY")
+    # the evidence of a list this far on is the fact's own sentence
+    assert all("blocked property" in r.evidence and "Harrier" not in r.evidence
+               for r in relations(nlp, text) if r.type == "OWNED_BY")
+
+
+def test_a_following_list_of_another_count_is_not_the_group(nlp):
+    assert not edges(nlp, NOTICE.format(n="four"), "OWNED_BY")

@@ -283,6 +283,17 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
                         continue
                 g = Group(label, tok.i, sent_no, count)
                 own = named or _own_list(doc, tok, slots, sent, labels, ents)
+                if not own and "following" in kids:
+                    # "The following vessels are tankers that ...:" and a bullet line for each
+                    colon = next((t.i for t in doc[tok.i + 1:sent.end] if t.text == ":"), None)
+                    own = _bullet_members(doc, colon, labels, ents) if colon is not None else []
+                if own and "following" in kids:
+                    # A count stated earlier in the text that this list matches exactly: "OFAC
+                    # identified six vessels as blocked property of X." ... "The following
+                    # vessels ...:" and six bullet lines.
+                    counted = [x for x in groups if x.label == label and not x.members and x.count == len(own)]
+                    if counted:
+                        counted[-1].bind(own, sent, sent_no)
                 if own:
                     g.bind(own, sent, sent_no)
                 elif count is None and not kids & QUANTIFIERS and "following" not in kids:
@@ -295,9 +306,12 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
         if not g.members or (g.count is not None and g.count < len(g.members)):
             continue
         sent = sent_of[g.sent_no]
-        lo, hi = min(sent.start, g.bounds[0]), max(sent.end, g.bounds[1])
-        if g.members and g.members[-1][1] > hi:
-            hi = max(hi, doc[g.members[-1][0]].sent.end)
+        if g.named_at - g.sent_no > WINDOW:
+            lo, hi = sent.start, sent.end   # a list far on (matched by its count): the fact's sentence
+        else:
+            lo, hi = min(sent.start, g.bounds[0]), max(sent.end, g.bounds[1])
+            if g.members[-1][1] > hi:
+                hi = max(hi, doc[g.members[-1][0]].sent.end)
         out.setdefault(g.sent_no, []).append((Slot(g.head, g.head + 1, g.label, list(g.members)), (lo, hi), True))
     return out
 
