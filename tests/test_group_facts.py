@@ -235,3 +235,14 @@ def test_a_following_list_far_on_that_matches_the_count(nlp):
 
 def test_a_following_list_of_another_count_is_not_the_group(nlp):
     assert not edges(nlp, NOTICE.format(n="four"), "OWNED_BY")
+
+
+def test_they_after_the_sentence_that_names_the_members(nlp):
+    text = f"OFAC designated three tankers on Monday: {SHIP_LIST}. They are managed by Ferrow Shipping Ltd."
+    assert {(s, "Ferrow Shipping Ltd") for s in SHIPS} <= edges(nlp, text, "OPERATED_BY")
+
+
+def test_they_two_sentences_after_the_names_is_not_read(nlp):
+    text = (f"OFAC designated three tankers on Monday: {SHIP_LIST}. Officials gave no more detail. "
+            "They are managed by Ferrow Shipping Ltd.")
+    assert not {s for s, _t in edges(nlp, text, "OPERATED_BY")} & SHIPS

@@ -258,6 +258,16 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
                     named = _enumeration(doc, tok, slots, sent, MEMBER_LABELS[g.label], ents)
                     if named:
                         g.bind(named, sent, sent_no)
+                    continue
+                # "They are managed by X" opening the sentence right after the one that names a
+                # group's members: the members.
+                named_last = [g for g in groups if g.members and g.named_at == sent_no - 1]
+                first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+                if named_last and low == "they" and first is not None and first.i == tok.i and not _enumeration(
+                        doc, tok, slots, sent, MEMBER_LABELS[named_last[-1].label], ents):
+                    g = named_last[-1]
+                    out.setdefault(sent_no, []).append(
+                        (Slot(tok.i, tok.i + 1, g.label, list(g.members)), (min(g.bounds[0], sent.start), sent.end), False))
                 continue
             labels = MEMBER_LABELS[label]
             kids = {c.lower_ for c in tok.children if c.dep_ in ("det", "amod", "predet", "advmod")}
