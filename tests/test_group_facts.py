@@ -140,3 +140,109 @@ def test_a_port_call_of_another_ship_does_not_reach_a_group_it_mentions(nlp):
 def test_a_group_that_called_at_a_port_gives_each_member_the_call(nlp):
     text = f"Three tankers called at Tartus in March. They are {SHIP_LIST}."
     assert {s for s, t in edges(nlp, text, "CALLED_AT") if t == "Tartus"} == SHIPS
+
+
+def test_names_before_among_the_vessels(nlp):
+    text = f"The EU listed three tankers on Monday. {SHIP_LIST[0].upper()}{SHIP_LIST[1:]} are among the vessels."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_a_passive_identified_as(nlp):
+    text = f"OFAC designated three vessels on Monday. The vessels were identified as {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_names_in_apposition_to_a_later_reference(nlp):
+    text = f"OFAC designated three vessels on Monday. The ships, {SHIP_LIST}, carried fuel oil to Syria."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_among_them_after_the_group(nlp):
+    text = "The Treasury sanctioned several vessels on Monday, among them the tanker Harrier and the tanker Plover."
+    assert sanctioned(nlp, text) == {"Harrier", "Plover"}
+
+
+def test_numbered_lines_after_a_counted_designation(nlp):
+    text = ("The Council designated three companies on Friday:\n"
+            "1. Northwind Shipping Ltd\n"
+            "2. Saltmarsh Navigation Inc\n"
+            "3. Greyling Marine Co\n")
+    assert sanctioned(nlp, text) == FIRMS
+
+
+def test_a_later_reference_to_the_firms_gives_their_place(nlp):
+    text = f"OFAC designated three companies on Monday: {FIRM_LIST}. The companies are based in Dubai."
+    assert {s for s, t in edges(nlp, text, "LOCATED_IN") if t == "Dubai"} == FIRMS
+
+
+def test_a_later_reference_beyond_the_window_gives_nothing(nlp):
+    text = (f"OFAC designated three companies on Monday: {FIRM_LIST}. The decision follows a long inquiry. "
+            "Officials spoke to reporters. The case drew wide notice. The press was told more. "
+            "The companies are based in Dubai.")
+    assert not {s for s, t in edges(nlp, text, "LOCATED_IN") if t == "Dubai"}
+
+
+def test_a_group_as_the_subject_of_a_passive(nlp):
+    text = f"Three tankers operated by Brasoleo SA were blacklisted by OFAC on Monday. They are {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+    assert {(s, "Brasoleo SA") for s in SHIPS} <= edges(nlp, text, "OPERATED_BY")
+
+
+def test_as_many_bullet_lines_as_the_count_without_a_colon(nlp):
+    text = ("OFAC designated three vessels on Friday.\n"
+            "- the tanker Harrier (IMO 9123453)\n"
+            "- the tanker Plover (IMO 9234563)\n"
+            "- the tanker Curlew (IMO 9345673)\n")
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_bullet_lines_of_another_count_without_a_colon_do_not_bind(nlp):
+    text = ("OFAC designated five vessels on Friday.\n"
+            "- the tanker Harrier (IMO 9123453)\n"
+            "- the tanker Plover (IMO 9234563)\n")
+    assert sanctioned(nlp, text) == set()
+
+
+def test_among_them_in_the_next_sentence(nlp):
+    text = "The EU sanctioned six tankers on Monday. Among them were the tanker Harrier and the tanker Plover."
+    assert sanctioned(nlp, text) == {"Harrier", "Plover"}
+
+
+def test_sanctions_on_a_counted_group(nlp):
+    text = f"OFAC imposed sanctions on three tankers on Monday. The tankers are {SHIP_LIST}."
+    assert sanctioned(nlp, text) == SHIPS
+
+
+def test_a_hedged_group_fact_stays_hedged(nlp):
+    text = f"OFAC is believed to have blacklisted three tankers. The tankers are {SHIP_LIST}."
+    rels = [r for r in relations(nlp, text) if r.type == "SANCTIONED_BY"]
+    assert {r.source for r in rels} == SHIPS and {r.certainty for r in rels} == {"hedged"}
+
+
+NOTICE = ("Today, OFAC identified {n} vessels as blocked property of Brasoleo SA pursuant to an order.\n\n"
+          "The order targets the oil sector. Officials said more steps would follow. The press was told more.\n\n"
+          "The following vessels are tankers that recently carried fuel to Cuba:\n\n"
+          "- Harrier (IMO 9123453)\n- Plover (IMO 9234563)\n- Curlew (IMO 9345673)\n")
+
+
+def test_a_following_list_far_on_that_matches_the_count(nlp):
+    text = NOTICE.format(n="three")
+    assert {(s, "Brasoleo SA") for s in SHIPS} <= edges(nlp, text, "OWNED_BY")
+    # the evidence of a list this far on is the fact's own sentence
+    assert all("blocked property" in r.evidence and "Harrier" not in r.evidence
+               for r in relations(nlp, text) if r.type == "OWNED_BY")
+
+
+def test_a_following_list_of_another_count_is_not_the_group(nlp):
+    assert not edges(nlp, NOTICE.format(n="four"), "OWNED_BY")
+
+
+def test_they_after_the_sentence_that_names_the_members(nlp):
+    text = f"OFAC designated three tankers on Monday: {SHIP_LIST}. They are managed by Ferrow Shipping Ltd."
+    assert {(s, "Ferrow Shipping Ltd") for s in SHIPS} <= edges(nlp, text, "OPERATED_BY")
+
+
+def test_they_two_sentences_after_the_names_is_not_read(nlp):
+    text = (f"OFAC designated three tankers on Monday: {SHIP_LIST}. Officials gave no more detail. "
+            "They are managed by Ferrow Shipping Ltd.")
+    assert not {s for s, _t in edges(nlp, text, "OPERATED_BY")} & SHIPS

@@ -12,7 +12,8 @@ graph/ontology.yaml under `not_extracted` (tests/test_relation_families.py).
 Works sentence by sentence over doc.ents and cue phrases (ingest/data/cues.yaml), reading
 voice and position: "X was sanctioned by Y" / "Y sanctioned X"; "X, owned by Y" / "Y owns X";
 "V loaded at P". A plural reference ("all of them", "these vessels") stands for the ships
-listed last. Sanctions are only emitted when the sentence states them: evasion wording
+listed last; a counted group ("six tankers") for the members an enumeration names in the same
+or a later sentence (groups.py: find_groups), with evidence spanning both (widen_evidence). Sanctions are only emitted when the sentence states them: evasion wording
 ("evade sanctions") and a cue that names a programme or an enforcer ("sanctions enforcement",
 "the Navy") block them, and the sanctioned party must be a named entity.
 

@@ -29,10 +29,12 @@ evidence of those relations spans the group's sentence and the one that names th
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
-from ingest.components.common import cues
-from ingest.components.relations.context import REL_EXPLAIN, SentenceContext, Slot
+from ingest.components.common import cues, doc_text
+from ingest.components.relations.context import REL_EXPLAIN, SentenceContext, Slot, list_gap
 
 # How many sentences after a group its members may be named, and a back-reference may reach.
 WINDOW = 3
@@ -49,19 +51,24 @@ QUANTIFIERS = {"several", "multiple", "various", "numerous", "additional", "anot
 DEFINITE = {"the", "these", "those"}
 ENUM_LEMMAS = {"be", "include", "comprise"}
 NAMING_LEMMAS = {"identify", "name", "list"}
-INTRODUCERS = {"including", "namely", "includes", "include", "included"}
+INTRODUCERS = {"including", "namely", "includes", "include", "included", "such"}   # "such as A and B"
 PARTS = {"some", "none", "many", "most", "several", "few", "any", "half", "majority", "minority", "number", "couple", "rest",
          "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "dozens", "hundreds"}
+NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s")   # "1. A", "(2) B"
 BULLETS = ("-", "\u2022", "*", "\u2013")
 
 
 class Group:
-    __slots__ = ("label", "head", "sent_no", "count", "members", "bounds")
+    __slots__ = ("label", "head", "sent_no", "count", "members", "bounds", "named_at")
 
     def __init__(self, label: str, head: int, sent_no: int, count: int | None):
         self.label, self.head, self.sent_no, self.count = label, head, sent_no, count
         self.members: list[tuple[int, int]] = []
         self.bounds: tuple[int, int] | None = None   # the tokens of the sentence(s) naming the members
+        self.named_at = sent_no   # the number of the sentence that names them
+
+    def bind(self, members: list[tuple[int, int]], sent, sent_no: int) -> None:
+        self.members, self.bounds, self.named_at = members, (sent.start, sent.end), sent_no
 
 
 def _count(tok) -> int | None:
@@ -101,12 +108,27 @@ def _members_after(doc: Doc, slots: list[Slot], at: int, hi: int, labels: set) -
     return SentenceContext._group_right(slots, at, labels, doc, hi, max_gap=3)
 
 
+def _members_before(doc: Doc, slots: list[Slot], before: int, labels: set) -> list[Slot]:
+    """The list of names of `labels` that ends right before token `before` ("A, the tanker B
+    and C are among ...")."""
+    cands = [x for x in slots if x.end <= before]
+    if not cands or cands[-1].label not in labels or not all(t.text == ")" or t.is_space for t in doc[cands[-1].end:before]) \
+            and not list_gap(doc[cands[-1].end:before]):
+        return []
+    out = [cands[-1]]
+    for x in reversed(cands[:-1]):
+        if x.label not in labels or not list_gap(doc[x.end:out[-1].start]):
+            break
+        out.append(x)
+    return out[::-1] if len(out) >= 2 else []
+
+
 def _bullet_members(doc: Doc, colon: int, labels: set, ents) -> list[tuple[int, int]]:
-    """The names on the bullet lines after a colon that ends its line, one a line (the first
-    name of `labels` on each line); [] unless there are two or more and every bullet line
-    holds one."""
-    text = doc.text
-    pos = doc[colon].idx + 1
+    """The names on the bullet lines after a colon (or the last token of a sentence) that ends
+    its line, one a line (the first name of `labels` on each line); [] unless there are two or
+    more and every bullet line holds one."""
+    text = doc_text(doc)   # once per Doc
+    pos = doc[colon].idx + len(doc[colon].text)
     eol = text.find("\n", pos)
     if eol < 0 or text[pos:eol].strip():
         return []
@@ -117,7 +139,7 @@ def _bullet_members(doc: Doc, colon: int, labels: set, ents) -> list[tuple[int, 
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped[:1] not in BULLETS:
+        if stripped[:1] not in BULLETS and not NUMBERED.match(stripped):
             break
         hit = next((e for e in ents if e.label_ in labels and start <= e.start_char < start + len(line)), None)
         if hit is None:
@@ -129,23 +151,40 @@ def _bullet_members(doc: Doc, colon: int, labels: set, ents) -> list[tuple[int, 
 def _enumeration(doc: Doc, tok, slots: list[Slot], sent, labels: set, ents):
     """If token `tok` (a plural noun, or "they") opens an enumeration of names of `labels` in
     its sentence, those names (as token spans): "The vessels are A and B", "They include A
-    and B", "Among the vessels are A and B", "identified the ships as A, B and C", or the same
-    with bullet lines after a colon. None when it opens none."""
+    and B", "Among the vessels are A and B", "A and B are among the vessels", "identified the
+    ships as A, B and C", "They were named as A and B", "The ships, A, B and C, ...", or the
+    same with bullet lines after a colon. None when it opens none."""
     hi = sent.end
     head = tok.head
+    lemma = head.lemma_.lower()
     found: list[Slot] = []
-    if tok.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in ENUM_LEMMAS and head.i > tok.i:
+    if tok.dep_ in ("nsubj", "nsubjpass") and lemma in ENUM_LEMMAS and head.i > tok.i:
         found = _members_after(doc, slots, head.i + 1, hi, labels)
         if not found and head.i + 1 < len(doc) and doc[head.i + 1].text == ":":
             return _bullet_members(doc, head.i + 1, labels, ents) or None
+    elif tok.dep_ == "nsubjpass" and lemma in NAMING_LEMMAS and head.i > tok.i:
+        # "The vessels were identified as A, B and C"
+        as_ = next((j for j in range(head.i + 1, min(head.i + 3, hi)) if doc[j].lower_ == "as"), None)
+        if as_ is not None:
+            found = _members_after(doc, slots, as_ + 1, hi, labels)
     elif tok.dep_ == "pobj" and head.lower_ == "among" and head.i < tok.i:
         main = head.head
         if main.lemma_.lower() == "be" and main.i > tok.i:
             found = _members_after(doc, slots, main.i + 1, hi, labels)
-    elif tok.dep_ == "dobj" and head.lemma_.lower() in NAMING_LEMMAS:
+        elif main.lemma_.lower() == "be" and main.i < head.i and main.i - 1 >= sent.start:
+            # "A, B and C are among the vessels": the list that ends right before the verb
+            found = _members_before(doc, slots, main.i, labels)
+    elif tok.dep_ == "dobj" and lemma in NAMING_LEMMAS:
         as_ = next((j for j in range(tok.i + 1, min(tok.i + 3, hi)) if doc[j].lower_ == "as"), None)
         if as_ is not None:
             found = _members_after(doc, slots, as_ + 1, hi, labels)
+    if not found and tok.i + 1 < hi and doc[tok.i + 1].text in (",", "(", "\u2013", "\u2014", "-"):
+        # "The sanctioned ships, A, B and C, carried ...": the names in apposition, closed by
+        # the same mark
+        close = {"(": ")"}.get(doc[tok.i + 1].text, doc[tok.i + 1].text)
+        listed = _members_after(doc, slots, tok.i + 2, hi, labels)
+        if len(listed) >= 2 and listed[-1].end < hi and doc[listed[-1].end].text == close:
+            found = listed
     return [(x.start, x.end) for x in found] or None
 
 
@@ -157,8 +196,12 @@ def _own_list(doc: Doc, tok, slots: list[Slot], sent, labels: set, ents) -> list
     hi = sent.end
     for j in range(tok.i + 1, min(tok.i + 8, len(doc))):
         t = doc[j]
-        if t.text == ":" or t.lower_ in INTRODUCERS or t.text == "(":
-            found = _members_after(doc, slots, j + 1, hi, labels)
+        among = t.lower_ == "among" and j + 1 < hi and doc[j + 1].lower_ in ("them", "which", "those")
+        if t.text == ":" or t.lower_ in INTRODUCERS or t.text == "(" or among:
+            # "six vessels, among them A and B"
+            found = _members_after(doc, slots, j + (2 if among else 1), hi, labels)
+            if among and found:
+                return [(x.start, x.end) for x in found]
             if len(found) >= 2 or (found and t.lower_ in INTRODUCERS):
                 return [(x.start, x.end) for x in found]
             if t.text == ":":
@@ -166,6 +209,13 @@ def _own_list(doc: Doc, tok, slots: list[Slot], sent, labels: set, ents) -> list
                 return _bullet_members(doc, j, labels, ents)
         if t.pos_ in ("VERB", "AUX") and t.lower_ not in INTRODUCERS or t.text in (".", ";") or t.lower_ in NOUN_CLASS:
             break
+    count = _count(tok)
+    last = next((t for t in reversed(doc[tok.i:sent.end]) if not t.is_space), None)
+    if count and last is not None and not any(NOUN_CLASS.get(t.lower_) == NOUN_CLASS[tok.lower_] for t in doc[tok.i + 1:last.i]):
+        # "OFAC designated three vessels." and exactly three bullet lines after it
+        listed = _bullet_members(doc, last.i, labels, ents)
+        if len(listed) == count:
+            return listed
     return []
 
 
@@ -192,20 +242,32 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
         for tok in sent:
             low = tok.lower_
             label = NOUN_CLASS.get(low)
-            pronoun = low in ("they", "these") and tok.dep_ in ("nsubj", "nsubjpass")
+            pronoun = (low in ("they", "these") and tok.dep_ in ("nsubj", "nsubjpass")) or (
+                low in ("them", "these", "those") and tok.dep_ == "pobj" and tok.head.lower_ == "among")   # "Among them are A and B"
             if (label is None and not pronoun) or tok.i in in_ent:
                 continue
             if label is not None and (_partitive(tok) or _negated(tok) or tok.tag_ not in ("NNS", "NNPS")):
                 continue
             recent = [g for g in groups if 0 <= sent_no - g.sent_no <= WINDOW and g.head < tok.i]
             if pronoun:
-                # "They are A, B and C": the members of the group of the sentence just before.
+                # "They are A, B and C", "Among them were A and B": the members of the group of
+                # the sentence just before.
                 last = [g for g in recent if not g.members and sent_no - g.sent_no == 1]
                 if last:
                     g = last[-1]
                     named = _enumeration(doc, tok, slots, sent, MEMBER_LABELS[g.label], ents)
                     if named:
-                        g.members, g.bounds = named, (sent.start, sent.end)
+                        g.bind(named, sent, sent_no)
+                    continue
+                # "They are managed by X" opening the sentence right after the one that names a
+                # group's members: the members.
+                named_last = [g for g in groups if g.members and g.named_at == sent_no - 1]
+                first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+                if named_last and low == "they" and first is not None and first.i == tok.i and not _enumeration(
+                        doc, tok, slots, sent, MEMBER_LABELS[named_last[-1].label], ents):
+                    g = named_last[-1]
+                    out.setdefault(sent_no, []).append(
+                        (Slot(tok.i, tok.i + 1, g.label, list(g.members)), (min(g.bounds[0], sent.start), sent.end), False))
                 continue
             labels = MEMBER_LABELS[label]
             kids = {c.lower_ for c in tok.children if c.dep_ in ("det", "amod", "predet", "advmod")}
@@ -216,14 +278,14 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
                 # An enumeration that refers back: the latest group of the class still unnamed.
                 open_ = [g for g in recent if g.label == label and not g.members]
                 if open_ and (open_[-1].count is None or open_[-1].count >= len(named)):
-                    g = open_[-1]
-                    g.members, g.bounds = named, (sent.start, sent.end)
+                    open_[-1].bind(named, sent, sent_no)
                     continue
             if count is not None or kids & QUANTIFIERS or definite:
-                if definite and count is None and "following" not in kids and named is None:
-                    # "the ships were linked to X": the members of the latest bound group.
-                    bound = [g for g in recent if g.label == label and g.members and g.sent_no < sent_no or (
-                        g.label == label and g.members and g.bounds and g.bounds[1] <= tok.i)]
+                if definite and "following" not in kids and named is None:
+                    # "the ships were linked to X", "the three firms are based in Y": the members
+                    # of the latest group named before, at most WINDOW sentences back.
+                    bound = [g for g in groups if g.label == label and g.members and g.bounds[1] <= tok.i
+                             and sent_no - g.named_at <= WINDOW and count in (None, len(g.members))]
                     if bound:
                         g = bound[-1]
                         lo = min(g.bounds[0], sent.start)
@@ -231,8 +293,19 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
                         continue
                 g = Group(label, tok.i, sent_no, count)
                 own = named or _own_list(doc, tok, slots, sent, labels, ents)
+                if not own and "following" in kids:
+                    # "The following vessels are tankers that ...:" and a bullet line for each
+                    colon = next((t.i for t in doc[tok.i + 1:sent.end] if t.text == ":"), None)
+                    own = _bullet_members(doc, colon, labels, ents) if colon is not None else []
+                if own and "following" in kids:
+                    # A count stated earlier in the text that this list matches exactly: "OFAC
+                    # identified six vessels as blocked property of X." ... "The following
+                    # vessels ...:" and six bullet lines.
+                    counted = [x for x in groups if x.label == label and not x.members and x.count == len(own)]
+                    if counted:
+                        counted[-1].bind(own, sent, sent_no)
                 if own:
-                    g.members, g.bounds = own, (sent.start, sent.end)
+                    g.bind(own, sent, sent_no)
                 elif count is None and not kids & QUANTIFIERS and "following" not in kids:
                     continue   # "The ships moved fuel": a definite plural that names no group of its own
                 groups.append(g)
@@ -243,9 +316,12 @@ def find_groups(doc: Doc, sents: list, ents: list) -> dict[int, list[tuple[Slot,
         if not g.members or (g.count is not None and g.count < len(g.members)):
             continue
         sent = sent_of[g.sent_no]
-        lo, hi = min(sent.start, g.bounds[0]), max(sent.end, g.bounds[1])
-        if g.members and g.members[-1][1] > hi:
-            hi = max(hi, doc[g.members[-1][0]].sent.end)
+        if g.named_at - g.sent_no > WINDOW:
+            lo, hi = sent.start, sent.end   # a list far on (matched by its count): the fact's sentence
+        else:
+            lo, hi = min(sent.start, g.bounds[0]), max(sent.end, g.bounds[1])
+            if g.members[-1][1] > hi:
+                hi = max(hi, doc[g.members[-1][0]].sent.end)
         out.setdefault(g.sent_no, []).append((Slot(g.head, g.head + 1, g.label, list(g.members)), (lo, hi), True))
     return out
 

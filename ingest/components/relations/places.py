@@ -392,7 +392,9 @@ class Places(SentenceContext):
         for step in range(4):
             if n is None:
                 return []
-            if any(x.start <= n.i < x.end for x in slots) and not (step == 0 and n.lower_ in self.business_nouns):
+            # (a business noun that stands for named members, "the companies are based in Y", is a name)
+            if any(x.start <= n.i < x.end for x in slots) and not (step == 0 and n.lower_ in self.business_nouns and not any(
+                    x.start <= n.i < x.end and x.keys != [(x.start, x.end)] for x in slots)):
                 return self._conjoined(doc, slots, n, set(self.holders))
             if step == 0:
                 # "the Greece-based manager of the vessel, A": the name in apposition to the noun
