@@ -218,3 +218,28 @@ def test_a_reduced_relative_after_a_list(nlp):
 ])
 def test_near_misses(nlp, text):
     assert found(nlp, text) == set()
+
+
+# -- "and" inside a company's name -------------------------------------------------------------
+
+def test_a_name_whose_second_conjunct_only_says_what_the_firm_does_is_one_name(nlp):
+    text = "The Office of Foreign Assets Control designated Lotus Oil Gas and Real Estate Joint Stock Company on Thursday."
+    assert found(nlp, text) == {("Lotus Oil Gas and Real Estate Joint Stock Company", OFAC)}
+
+
+def test_two_named_firms_joined_by_and_stay_two(nlp):
+    text = "The Office of Foreign Assets Control designated Alpha Shipping and Beta Marine Ltd on Thursday."
+    assert found(nlp, text) == {("Alpha Shipping", OFAC), ("Beta Marine Ltd", OFAC)}
+
+
+# -- "including (against) A, B and C" after an act the parse hangs it under ----------------------
+
+def test_actions_including_against_a_list(nlp):
+    text = ("OFAC has recently taken several actions to disrupt the network of oil brokers, including against Rigel "
+            "Exchange, Vega Exchange, and Orion Exchange.")
+    assert found(nlp, text) == {(s, OFAC) for s in ("Rigel Exchange", "Vega Exchange", "Orion Exchange")}
+
+
+def test_including_inside_a_relative_clause_is_not_the_designation(nlp):
+    text = "The UK sanctioned twenty tankers that carried oil for several traders, including Vega Trading LLC."
+    assert found(nlp, text) == set()

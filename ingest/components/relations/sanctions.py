@@ -141,6 +141,20 @@ class Sanctions(SentenceContext):
         return None
 
     @staticmethod
+    def _under_cue(doc: Doc, j: int, i: int) -> bool:
+        """Whether token j hangs under the cue at i in the parse, through no relative, adverbial
+        or complement clause ("firms that sell to buyers, including X": X is a buyer)."""
+        tok = doc[i]
+        # (the verb whose object the cue is: "taken actions to dismantle the network, including X")
+        verb = tok.head.i if tok.dep_ == "dobj" and tok.pos_ == "NOUN" else i
+        for a in doc[j].ancestors:
+            if a.i in (i, verb):
+                return True
+            if a.dep_ in ("relcl", "advcl", "ccomp", "pcomp", "conj"):
+                return False
+        return False
+
+    @staticmethod
     def _capital(doc: Doc, slots: list[Slot], tok) -> list:
         """[the country] when `tok` is a capital standing for its government (CAPITALS)."""
         if tok is None:
@@ -841,6 +855,14 @@ class Sanctions(SentenceContext):
                 if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
                     targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
+                if not targets and doc.has_annotation("DEP"):
+                    # "OFAC has taken several actions to disrupt the network, including against A,
+                    # B and C": an "including" the parse hangs under the cue opens its parties.
+                    inc = next((j for j in range(i + 1, min(i + 20, hi - 1)) if doc[j].lower_ == "including" and doc[j - 1].text == ","
+                                and self._under_cue(doc, j, i)), None)
+                    if inc is not None:
+                        k = inc + 2 if doc[inc + 1].lower_ in ("against", "on") else inc + 1
+                        targets = self._group_right(slots, k, self.sanction_targets, doc, hi, skip=agents, max_gap=2)
                 if colon is not None:
                     # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
                     for extra in self._semicolon_items(doc, slots, colon, hi, self.sanction_targets):
