@@ -243,3 +243,26 @@ def test_actions_including_against_a_list(nlp):
 def test_including_inside_a_relative_clause_is_not_the_designation(nlp):
     text = "The UK sanctioned twenty tankers that carried oil for several traders, including Vega Trading LLC."
     assert found(nlp, text) == set()
+
+
+# -- "hit with sanctions", "the sanctions cover X" ----------------------------------------------
+
+NETWORK = "The Treasury acted against an oil network on Tuesday. "
+
+
+@pytest.mark.parametrize("text,body", [
+    (NETWORK + "Rigel Shipping Ltd and Vega Navigation Inc were also hit with sanctions.", TREASURY),
+    ("The UK on Monday hit Rigel Shipping Ltd and Vega Navigation Inc with sanctions.", "United Kingdom"),
+    ("Rigel Shipping Ltd and Vega Navigation Inc were hit with sanctions by the UK.", "United Kingdom"),
+    (NETWORK + "The new sanctions cover Rigel Shipping Ltd and Vega Navigation Inc.", TREASURY),
+])
+def test_hit_with_sanctions_and_sanctions_that_cover(nlp, text, body):
+    assert found(nlp, text) == {("Rigel Shipping Ltd", body), ("Vega Navigation Inc", body)}
+
+
+@pytest.mark.parametrize("text", [
+    "Officials from Rigel Shipping Ltd met with sanctions experts from the Treasury.",
+    NETWORK + "Rigel Shipping Ltd was hit with a fine over its sanctions compliance.",
+])
+def test_with_and_sanctions_without_a_designation(nlp, text):
+    assert found(nlp, text) == set()

@@ -140,6 +140,17 @@ class Sanctions(SentenceContext):
             return self._subject(doc, tok.head.i)
         return None
 
+    HIT_VERBS = {"hit", "slap", "punish", "penalize", "penalise", "target", "sanction"}
+
+    def _hit_with(self, doc: Doc, i: int):
+        """The verb of "were hit with sanctions" / "the UK slapped A with sanctions" whose "with"
+        governs the sanctions noun at i, or None ("talks with sanctions experts" is a topic)."""
+        prep = doc[i].head
+        verb = prep.head
+        if prep.lower_ != "with" or verb.pos_ != "VERB" or verb.lemma_.lower() not in self.HIT_VERBS:
+            return None
+        return verb
+
     @staticmethod
     def _under_cue(doc: Doc, j: int, i: int) -> bool:
         """Whether token j hangs under the cue at i in the parse, through no relative, adverbial
@@ -811,9 +822,15 @@ class Sanctions(SentenceContext):
                     if inc is not None:
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
+                hit = None
                 if self._sanction_topic_noun(doc, i):
-                    self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
-                    continue
+                    hit = self._hit_with(doc, i)
+                    if hit is None:
+                        self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
+                        continue
+                    # "A and B were hit with sanctions", "the UK hit A with sanctions": the verb's
+                    # subject and object say who acts and who is designated.
+                    subj = self._subject(doc, hit.i)
                 before = [s for s in agent_slots if s.end <= i and not self._stray_agent(doc, s, i)]
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
@@ -855,6 +872,13 @@ class Sanctions(SentenceContext):
                 if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
                     targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
+                if not targets and hit is not None:
+                    hit_obj = next((c for c in hit.children if c.dep_ == "dobj"), None)
+                    party = hit_obj if hit_obj is not None else subj if any(c.dep_ == "auxpass" for c in hit.children) else None
+                    if party is not None:
+                        targets = [t for t in self._listed_subject(doc, slots, party) if t not in agents]
+                        if not targets and party.i < i:
+                            targets = self._back_party(doc, party, state)
                 if not targets and doc.has_annotation("DEP"):
                     # "OFAC has taken several actions to disrupt the network, including against A,
                     # B and C": an "including" the parse hangs under the cue opens its parties.
@@ -946,7 +970,7 @@ class Sanctions(SentenceContext):
 
     # Verbs that carry a designation from its cue to the party: "sanctions imposed on X",
     # "measures targeting X", "designations that include X".
-    SANCTION_CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
+    SANCTION_CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify", "cover",
                    "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit",
                    "name", "call", "know", "rename", "flag"}  # and the naming verbs: "vessels named X", "a tanker called X"
 
