@@ -266,3 +266,23 @@ def test_hit_with_sanctions_and_sanctions_that_cover(nlp, text, body):
 ])
 def test_with_and_sanctions_without_a_designation(nlp, text):
     assert found(nlp, text) == set()
+
+
+# -- someone's owner is designated: the party is the owner --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The tanker Northern Lark, whose owner was sanctioned by the US in 2020, docked in Syria.",
+    "The tanker Northern Lark's owner was sanctioned by the US in 2020.",
+])
+def test_the_owner_of_a_named_ship_is_not_the_ship(nlp, text):
+    assert found(nlp, text) == set()
+
+
+def test_the_owner_named_in_apposition_is_the_party(nlp):
+    text = "The tanker Northern Lark docked in Syria. Its owner, Rigel Shipping Ltd, was sanctioned by the US in 2020."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United States")}
+
+
+def test_a_speaker_quoting_a_designation(nlp):
+    text = "A Treasury spokesperson, Maria Example, said Rigel Shipping Ltd had been sanctioned."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", TREASURY)}

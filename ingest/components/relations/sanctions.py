@@ -802,6 +802,16 @@ class Sanctions(SentenceContext):
                         targets = self._sanction_one_of(doc, slots, noun, state)
                 else:
                     first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
+                    if first is None and subj is not None and subj.pos_ == "NOUN":
+                        # "Its owner, X, was sanctioned by Y": the name in apposition to the subject.
+                        first = next((x for c in subj.children if c.dep_ == "appos" and c.i > subj.i
+                                      for x in [self._slot_at(slots, c, self.sanction_targets | {"Vessel"}, follow_appos=False)] if x), None)
+                    if first is None and subj is not None and subj.pos_ == "NOUN" and any(
+                            c.dep_ == "poss" and c.i < subj.i for c in subj.children):
+                        # "X, whose owner was sanctioned by Y", "X's manager was designated by Y": the
+                        # party is the unnamed owner, not X.
+                        self._drop(doc, "SANCTIONED_BY", [], [], sent, f"the subject '{subj.text}' is someone's: the party is unnamed")
+                        continue
                     targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
                     if not targets and subj is not None and subj.i < i:
                         # "It was designated by OFAC", "The vessel was sanctioned by the EU": the
