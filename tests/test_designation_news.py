@@ -187,7 +187,7 @@ def test_the_sanctions_designated_a_national(nlp):
 
 
 def test_announced_sanctions_too_long_ago_name_no_designator(nlp):
-    text = ("The UK government announced new sanctions on Friday. The tankers sailed on. Prices rose. Markets fell. "
+    text = ("The UK government announced new sanctions on Friday. The tankers sailed on. Prices rose. Markets fell. Rates held. "
             "Today's listing includes Rigel Shipping Ltd.")
     assert found(nlp, text) == set()
 
@@ -286,3 +286,40 @@ def test_the_owner_named_in_apposition_is_the_party(nlp):
 def test_a_speaker_quoting_a_designation(nlp):
     text = "A Treasury spokesperson, Maria Example, said Rigel Shipping Ltd had been sanctioned."
     assert found(nlp, text) == {("Rigel Shipping Ltd", TREASURY)}
+
+
+# -- a state named by its government or administration ----------------------------------------
+
+@pytest.mark.parametrize("text,country", [
+    ("The British government sanctioned Rigel Shipping Ltd on Tuesday.", "United Kingdom"),
+    ("Rigel Shipping Ltd was sanctioned by the British government in 2022.", "United Kingdom"),
+    ("The Example administration on Tuesday blacklisted Rigel Shipping Ltd.", "United States"),
+])
+def test_a_government_or_administration_stands_for_its_state(nlp, text, country):
+    assert {t for _, t in found(nlp, text)} == {country}
+
+
+def test_a_government_that_announced_sanctions_designates_the_listing(nlp):
+    text = ("The British government announced new sanctions on Friday. Today's listing includes Rigel Shipping Ltd "
+            "and Vega Navigation Inc.")
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United Kingdom"), ("Vega Navigation Inc", "United Kingdom")}
+
+
+def test_the_body_adds_to_its_own_list(nlp):
+    text = "The European Union added the tankers Northern Lark and Southern Gale to its own list in February."
+    assert found(nlp, text) == {("Northern Lark", "European Union"), ("Southern Gale", "European Union")}
+
+
+# -- whoever condemns or lifts sanctions does not designate ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The Iranian government condemned the sanctions on Rigel Shipping Ltd.",
+    "Iran's foreign ministry condemned the sanctions on Rigel Shipping Ltd.",
+    "The British government said it had no plans to sanction Rigel Shipping Ltd.",
+])
+def test_opposing_sanctions_is_no_designation(nlp, text):
+    assert found(nlp, text) == set()
+
+
+def test_the_body_that_modifies_the_condemned_sanctions_designates(nlp):
+    assert found(nlp, "China condemned the US sanctions on Rigel Shipping Ltd.") == {("Rigel Shipping Ltd", "United States")}

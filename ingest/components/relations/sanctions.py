@@ -59,6 +59,14 @@ GENERIC_NAMES = {"fleet", "fleets", "group", "unit", "division", "company", "fir
 # the vessel's owner B", "and its charterer, C".
 PARTY_GAP_EXTRA = {"'s", "\u2019s", "also", "charterer", "insurer", "subsidiary", "parent", "affiliate", "captain",
                    "master", "owners", "operators", "managers", "company", "firm", "ship"}
+# Verbs whose subject opposes, lifts or weighs sanctions rather than imposing them.
+OPPOSE_VERBS = {"condemn", "criticize", "criticise", "oppose", "reject", "denounce", "slam", "decry", "protest", "lift",
+                "ease", "remove", "suspend", "waive", "relax", "discuss", "debate", "challenge", "contest", "dismiss",
+                "fear", "face", "escape", "avoid", "ignore", "defy", "blame", "call", "describe", "label", "term"}
+# How many sentences back (every sentence counts, named or not) "the body that designated before"
+# reaches for a designation whose sentence names none: a quote or a line of background between
+# the act and the list of its parties.
+AGENT_REACH = 3
 # "froze the assets of X", "blocked the property of X": the owner of the object is the party.
 PROPERTY_NOUNS = {"asset", "assets", "property", "properties", "fund", "funds", "holding", "holdings", "interest", "interests"}
 # Capitals that news writing uses for their governments: "Washington sanctioned X", "was
@@ -128,6 +136,15 @@ class Sanctions(SentenceContext):
             return False  # "Fleet" split off "A Fleet and B Fleet": a kind of thing, not a name
         return slot.keys[0] not in state["warships"]
 
+    @staticmethod
+    def _opposed(doc: Doc, i: int) -> bool:
+        """Whether the sanctions noun at i is the object of a verb that opposes, lifts or debates
+        them ("Iran condemned the sanctions on X", "the EU lifted sanctions on X"): its subject
+        does not designate."""
+        tok = doc[i]
+        return doc.has_annotation("DEP") and tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "nsubjpass") \
+            and tok.head.lemma_.lower() in OPPOSE_VERBS
+
     def _governing_subject(self, doc: Doc, i: int):
         """The subject of the designation at i: of the verb itself ("OFAC designated X"), or of
         the verb whose object the sanctions noun is ("the UK imposed sanctions on X")."""
@@ -136,7 +153,7 @@ class Sanctions(SentenceContext):
         tok = doc[i]
         if tok.pos_ in ("VERB", "AUX"):
             return self._subject(doc, i)
-        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in OPPOSE_VERBS:
             return self._subject(doc, tok.head.i)
         return None
 
@@ -171,6 +188,17 @@ class Sanctions(SentenceContext):
         if tok is None:
             return []
         hit = next((x for x in slots if x.start <= tok.i < x.end), None)
+        if hit is None and tok.lower_ in ("government", "administration"):
+            # "the British government", "the Biden administration" (a name before "administration"
+            # is a US president's, as news writing uses it): the state.
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+            for c in mods:
+                country = country_of(c.text)
+                if country is not None:
+                    return [("Country", country["name"])]
+            if tok.lower_ == "administration" and mods and all(c.pos_ == "PROPN" for c in mods):
+                return [("Country", country_of("United States")["name"])]
+            return []
         if hit is None or hit.label not in ("Location", "Country") or doc[hit.start:hit.end].text not in CAPITALS:
             return []
         country = country_of(CAPITALS[doc[hit.start:hit.end].text])
@@ -229,7 +257,7 @@ class Sanctions(SentenceContext):
                 # "added X to its list of vessels banned ...": the list of a body that is the subject;
                 # "added X to their watch list": not a list of designations.
                 subj = self._subject(doc, i) if doc[i].pos_ == "VERB" else None
-                if not (subj is not None and subj.ent_type_ in ("Agency", "Country") and [t.lower_ for t in between] in (["its"], ["their"])):
+                if not (subj is not None and subj.ent_type_ in ("Agency", "Country") and [t.lower_ for t in between if t.lower_ != "own"] in (["its"], ["their"])):
                     return None
             return "add"
         if low in IDENTIFY:
@@ -398,6 +426,12 @@ class Sanctions(SentenceContext):
             return
         state["list"] = None
         for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
+            if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and not self._opposed(doc, i):
+                # "The British government announced new sanctions": the state acts (no name in
+                # the sentence); the parties may follow.
+                state_agent = self._capital(doc, [], self._governing_subject(doc, i))
+                if state_agent and self.certainty(doc, i, lo, hi) not in ("denied", "hypothetical"):
+                    state["agent"] = (state_agent, state["sent_no"])
             if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and self._opens_list(doc, sent, i):
                 passive = doc.has_annotation("DEP") and any(c.dep_ == "auxpass" for c in doc[i].children)
                 agents = state.get("doc_agent") if passive else None
@@ -727,7 +761,7 @@ class Sanctions(SentenceContext):
                 incl = [t for t in incl if self._is_named(doc, t, state)]
                 said = [a for a in agent_slots if any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end])]
                 last = state.get("agent")
-                agents = said[:1] or state.get("doc_agent") or (last[0] if last and 0 < state["sent_no"] - last[1] <= 2 else [])
+                agents = said[:1] or state.get("doc_agent") or (last[0] if last and 0 < state["sent_no"] - last[1] <= AGENT_REACH else [])
                 if agents and incl:
                     self._emit(out, "SANCTIONED_BY", incl, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                                how="the names a designated group includes; designator: the text's", year=self._year(doc, lo, hi, i), cue=low)
@@ -765,6 +799,7 @@ class Sanctions(SentenceContext):
             if kind == "add" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB":
                 if self._added_to_list(doc, sent, slots, dates, out, state, i, subj, agent_slots):
                     continue
+            metonym = False   # the agent is a state a capital or "the British government" stands for
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
             agents: list[Slot] = []
@@ -785,8 +820,9 @@ class Sanctions(SentenceContext):
                     # "listed by the Union": the European Union, as its legal acts name it.
                     agents = [("Agency", "Union")]
                 if not agents and by + 1 < hi:
-                    # "was blacklisted by Washington": the government a capital stands for.
-                    agents = self._capital(doc, slots, doc[by + 1])
+                    # "was blacklisted by Washington", "by the British government": the state.
+                    agents = self._capital(doc, slots, next((c for c in doc[by].children if c.dep_ == "pobj"), doc[by + 1]))
+                    metonym = bool(agents)
                 if doc.has_annotation("DEP") and doc[i].dep_ == "acl":
                     # "three vessels listed by the Union: the A, ...", "the A, a vessel listed by
                     # the Union": the noun the participle describes (or its names), never the
@@ -845,6 +881,9 @@ class Sanctions(SentenceContext):
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
                 adjective = doc.has_annotation("DEP") and doc[i].dep_ == "amod"
+                if self._opposed(doc, i):
+                    # "China condemned the US sanctions on X": only a body that modifies the noun.
+                    before = [s for s in before if doc[s.start:s.end].root.head.i == i]
                 agents = [] if adjective or self._dated_passive(doc, i, hi) else before[-1:]
                 by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
                 if by_parse is not None:
@@ -853,7 +892,8 @@ class Sanctions(SentenceContext):
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 if by_parse is None and not adjective:
                     # "Washington sanctioned X", "London imposed sanctions on X": the government.
-                    agents = self._capital(doc, slots, self._governing_subject(doc, i)) or agents
+                    capital = self._capital(doc, slots, self._governing_subject(doc, i))
+                    agents, metonym = (capital, True) if capital else (agents, False)
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._listed_on(doc, slots, self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents), hi, skip=agents)
                 obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
@@ -938,7 +978,7 @@ class Sanctions(SentenceContext):
             agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
                                                 and any(t.start == a.end + 1 for t in targets))]
             actor = subj if subj is not None else self._governing_subject(doc, i)
-            if agents and not targets and actor is not None and any(isinstance(a, Slot) and a.start <= actor.i < a.end for a in agents):
+            if agents and not targets and actor is not None and (metonym or any(isinstance(a, Slot) and a.start <= actor.i < a.end for a in agents)):
                 # "The UK sanctioned eleven tankers", "the UK government announced new sanctions":
                 # the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
@@ -966,14 +1006,14 @@ class Sanctions(SentenceContext):
                 how = "designator not in the sentence: " + ("the notice's" if agents and agents == state.get("doc_agent") else
                                                              "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
                 if not agents:
-                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the sentences just before)")
             if agents and not denied and (kind == "blocked" or not targets or all(t.label != "Vessel" for t in targets)):
                 counted = self._counted_object(doc, i, slots)
                 if counted is not None:
                     state["counted"] = (agents, *counted, low)
             if not agents or not targets:
                 continue
-            if all(isinstance(a, Slot) for a in agents) and not denied:
+            if (metonym or all(isinstance(a, Slot) for a in agents)) and not denied:
                 state["agent"] = (agents, state["sent_no"])
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
                        year=self._year(doc, lo, hi, i), cue=low, denied=denied)
@@ -1216,7 +1256,7 @@ class Sanctions(SentenceContext):
     def _implied_agent(self, doc: Doc, sent, i: int, state: dict) -> list:
         """The body behind a designation whose sentence names none: a US legal instrument
         ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
-        United States; else the body that designated in one of the two sentences before.
+        United States; else the body that designated in one of the AGENT_REACH sentences before.
 
         A passive designation in a document whose opening names its designator ("OFAC is
         designating ...; X is being designated pursuant to E.O. 13224") is that body's; there,
@@ -1234,6 +1274,6 @@ class Sanctions(SentenceContext):
         if earlier:
             return []
         last = state.get("agent")
-        if last and 0 < state["sent_no"] - last[1] <= 2:
+        if last and 0 < state["sent_no"] - last[1] <= AGENT_REACH:
             return last[0]
         return []
