@@ -323,3 +323,15 @@ def test_opposing_sanctions_is_no_designation(nlp, text):
 
 def test_the_body_that_modifies_the_condemned_sanctions_designates(nlp):
     assert found(nlp, "China condemned the US sanctions on Rigel Shipping Ltd.") == {("Rigel Shipping Ltd", "United States")}
+
+
+# -- a relative clause with a plural verb after a coordination -----------------------------------
+
+def test_which_were_both_sanctioned_reaches_every_conjunct(nlp):
+    text = "The oil was carried by Rigel Shipping Ltd and Vega Navigation Inc, which were both sanctioned by the UK last year."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United Kingdom"), ("Vega Navigation Inc", "United Kingdom")}
+
+
+def test_which_was_sanctioned_stays_with_the_last_name(nlp):
+    text = "The oil was carried by Rigel Shipping Ltd and Vega Navigation Inc, which was sanctioned by the UK last year."
+    assert found(nlp, text) == {("Vega Navigation Inc", "United Kingdom")}

@@ -853,6 +853,15 @@ class Sanctions(SentenceContext):
                         # "It was designated by OFAC", "The vessel was sanctioned by the EU": the
                         # party named in the sentences just before.
                         targets = self._back_party(doc, subj, state)
+                    raw = next((c for c in doc[i].children if c.dep_ in ("nsubj", "nsubjpass")), None) if doc.has_annotation("DEP") else None
+                    if first is not None and subj is not None and raw is not None and raw.lower_ in ("which", "that", "who") \
+                            and subj.dep_ == "conj" and any(c.lower_ in ("were", "are", "have", "both", "all") for c in doc[i].children):
+                        # "A and B, which were both sanctioned by Y": the relative clause hangs on
+                        # the last name, its plural verb on all of them.
+                        top = subj
+                        while top.dep_ == "conj" and top.head is not top:
+                            top = top.head
+                        targets += [x for x in self._conjoined(doc, slots, top, self.sanction_targets) if x not in targets]
                     if first is not None and subj is not None:
                         # "A Ltd, the tanker B and C Inc were designated by Y": a list of mixed parties.
                         targets += [x for x in self._listed_on(doc, slots, targets, i) if x not in targets]
