@@ -335,3 +335,11 @@ def test_which_were_both_sanctioned_reaches_every_conjunct(nlp):
 def test_which_was_sanctioned_stays_with_the_last_name(nlp):
     text = "The oil was carried by Rigel Shipping Ltd and Vega Navigation Inc, which was sanctioned by the UK last year."
     assert found(nlp, text) == {("Vega Navigation Inc", "United Kingdom")}
+
+
+@pytest.mark.parametrize("text", [
+    "The Taliban administration sanctioned Rigel Shipping Ltd on Tuesday.",
+    "The US blocked the sale of the tanker Northern Lark to Rigel Shipping Ltd.",
+])
+def test_no_state_behind_a_group_and_no_party_behind_a_blocked_sale(nlp, text):
+    assert found(nlp, text) == set()

@@ -196,7 +196,7 @@ class Sanctions(SentenceContext):
                 country = country_of(c.text)
                 if country is not None:
                     return [("Country", country["name"])]
-            if tok.lower_ == "administration" and mods and all(c.pos_ == "PROPN" for c in mods):
+            if tok.lower_ == "administration" and mods and all(c.pos_ == "PROPN" and c.ent_type_ in ("", "Person") for c in mods):
                 return [("Country", country_of("United States")["name"])]
             return []
         if hit is None or hit.label not in ("Location", "Country") or doc[hit.start:hit.end].text not in CAPITALS:
