@@ -187,7 +187,7 @@ def test_the_sanctions_designated_a_national(nlp):
 
 
 def test_announced_sanctions_too_long_ago_name_no_designator(nlp):
-    text = ("The UK government announced new sanctions on Friday. The tankers sailed on. Prices rose. Markets fell. "
+    text = ("The UK government announced new sanctions on Friday. The tankers sailed on. Prices rose. Markets fell. Rates held. "
             "Today's listing includes Rigel Shipping Ltd.")
     assert found(nlp, text) == set()
 
@@ -217,4 +217,129 @@ def test_a_reduced_relative_after_a_list(nlp):
     "Secretary of State Anthony Example said Alpha Shipping and Beta Marine were sanctioned for moving oil.",
 ])
 def test_near_misses(nlp, text):
+    assert found(nlp, text) == set()
+
+
+# -- "and" inside a company's name -------------------------------------------------------------
+
+def test_a_name_whose_second_conjunct_only_says_what_the_firm_does_is_one_name(nlp):
+    text = "The Office of Foreign Assets Control designated Lotus Oil Gas and Real Estate Joint Stock Company on Thursday."
+    assert found(nlp, text) == {("Lotus Oil Gas and Real Estate Joint Stock Company", OFAC)}
+
+
+def test_two_named_firms_joined_by_and_stay_two(nlp):
+    text = "The Office of Foreign Assets Control designated Alpha Shipping and Beta Marine Ltd on Thursday."
+    assert found(nlp, text) == {("Alpha Shipping", OFAC), ("Beta Marine Ltd", OFAC)}
+
+
+# -- "including (against) A, B and C" after an act the parse hangs it under ----------------------
+
+def test_actions_including_against_a_list(nlp):
+    text = ("OFAC has recently taken several actions to disrupt the network of oil brokers, including against Rigel "
+            "Exchange, Vega Exchange, and Orion Exchange.")
+    assert found(nlp, text) == {(s, OFAC) for s in ("Rigel Exchange", "Vega Exchange", "Orion Exchange")}
+
+
+def test_including_inside_a_relative_clause_is_not_the_designation(nlp):
+    text = "The UK sanctioned twenty tankers that carried oil for several traders, including Vega Trading LLC."
+    assert found(nlp, text) == set()
+
+
+# -- "hit with sanctions", "the sanctions cover X" ----------------------------------------------
+
+NETWORK = "The Treasury acted against an oil network on Tuesday. "
+
+
+@pytest.mark.parametrize("text,body", [
+    (NETWORK + "Rigel Shipping Ltd and Vega Navigation Inc were also hit with sanctions.", TREASURY),
+    ("The UK on Monday hit Rigel Shipping Ltd and Vega Navigation Inc with sanctions.", "United Kingdom"),
+    ("Rigel Shipping Ltd and Vega Navigation Inc were hit with sanctions by the UK.", "United Kingdom"),
+    (NETWORK + "The new sanctions cover Rigel Shipping Ltd and Vega Navigation Inc.", TREASURY),
+])
+def test_hit_with_sanctions_and_sanctions_that_cover(nlp, text, body):
+    assert found(nlp, text) == {("Rigel Shipping Ltd", body), ("Vega Navigation Inc", body)}
+
+
+@pytest.mark.parametrize("text", [
+    "Officials from Rigel Shipping Ltd met with sanctions experts from the Treasury.",
+    NETWORK + "Rigel Shipping Ltd was hit with a fine over its sanctions compliance.",
+])
+def test_with_and_sanctions_without_a_designation(nlp, text):
+    assert found(nlp, text) == set()
+
+
+# -- someone's owner is designated: the party is the owner --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The tanker Northern Lark, whose owner was sanctioned by the US in 2020, docked in Syria.",
+    "The tanker Northern Lark's owner was sanctioned by the US in 2020.",
+])
+def test_the_owner_of_a_named_ship_is_not_the_ship(nlp, text):
+    assert found(nlp, text) == set()
+
+
+def test_the_owner_named_in_apposition_is_the_party(nlp):
+    text = "The tanker Northern Lark docked in Syria. Its owner, Rigel Shipping Ltd, was sanctioned by the US in 2020."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United States")}
+
+
+def test_a_speaker_quoting_a_designation(nlp):
+    text = "A Treasury spokesperson, Maria Example, said Rigel Shipping Ltd had been sanctioned."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", TREASURY)}
+
+
+# -- a state named by its government or administration ----------------------------------------
+
+@pytest.mark.parametrize("text,country", [
+    ("The British government sanctioned Rigel Shipping Ltd on Tuesday.", "United Kingdom"),
+    ("Rigel Shipping Ltd was sanctioned by the British government in 2022.", "United Kingdom"),
+    ("The Example administration on Tuesday blacklisted Rigel Shipping Ltd.", "United States"),
+])
+def test_a_government_or_administration_stands_for_its_state(nlp, text, country):
+    assert {t for _, t in found(nlp, text)} == {country}
+
+
+def test_a_government_that_announced_sanctions_designates_the_listing(nlp):
+    text = ("The British government announced new sanctions on Friday. Today's listing includes Rigel Shipping Ltd "
+            "and Vega Navigation Inc.")
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United Kingdom"), ("Vega Navigation Inc", "United Kingdom")}
+
+
+def test_the_body_adds_to_its_own_list(nlp):
+    text = "The European Union added the tankers Northern Lark and Southern Gale to its own list in February."
+    assert found(nlp, text) == {("Northern Lark", "European Union"), ("Southern Gale", "European Union")}
+
+
+# -- whoever condemns or lifts sanctions does not designate ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The Iranian government condemned the sanctions on Rigel Shipping Ltd.",
+    "Iran's foreign ministry condemned the sanctions on Rigel Shipping Ltd.",
+    "The British government said it had no plans to sanction Rigel Shipping Ltd.",
+])
+def test_opposing_sanctions_is_no_designation(nlp, text):
+    assert found(nlp, text) == set()
+
+
+def test_the_body_that_modifies_the_condemned_sanctions_designates(nlp):
+    assert found(nlp, "China condemned the US sanctions on Rigel Shipping Ltd.") == {("Rigel Shipping Ltd", "United States")}
+
+
+# -- a relative clause with a plural verb after a coordination -----------------------------------
+
+def test_which_were_both_sanctioned_reaches_every_conjunct(nlp):
+    text = "The oil was carried by Rigel Shipping Ltd and Vega Navigation Inc, which were both sanctioned by the UK last year."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", "United Kingdom"), ("Vega Navigation Inc", "United Kingdom")}
+
+
+def test_which_was_sanctioned_stays_with_the_last_name(nlp):
+    text = "The oil was carried by Rigel Shipping Ltd and Vega Navigation Inc, which was sanctioned by the UK last year."
+    assert found(nlp, text) == {("Vega Navigation Inc", "United Kingdom")}
+
+
+@pytest.mark.parametrize("text", [
+    "The Taliban administration sanctioned Rigel Shipping Ltd on Tuesday.",
+    "The US blocked the sale of the tanker Northern Lark to Rigel Shipping Ltd.",
+])
+def test_no_state_behind_a_group_and_no_party_behind_a_blocked_sale(nlp, text):
     assert found(nlp, text) == set()

@@ -43,6 +43,10 @@ FIRM_AGENCY_WORDS = {"Shipping", "Marine", "Crown", "Travel", "Ship", "Freight",
 PORT_RANK_WORDS = {"main", "principal", "chief", "major", "largest", "biggest", "busiest", "second", "third", "only", "key"}
 # Cargo words between a port's name and a lower-case port word ("the X oil terminal").
 PORT_CARGO_WORDS = {"oil", "crude", "grain", "coal", "container", "lng", "lpg", "fuel", "cargo", "fishing", "commercial"}
+# Words that say what a firm does or what kind of firm it is, with no name of their own: a
+# conjunct made only of these ("... and Real Estate Joint Stock Company") ends the name before it.
+GENERIC_LINE_WORDS = {"real", "estate", "joint", "stock", "general", "limited", "liability", "public", "private", "closed",
+                      "open", "investment", "investments", "services", "service", "construction", "trading", "trade"}
 NAME_PARTICLES = {"el", "al", "as", "ad", "ar", "de", "la", "le", "del", "da", "do", "dos"}
 DASHES = {"-", "\u2013", "\u2014"}
 OPEN_QUOTES = {'"', "'", "\u2018", "\u201c", "\u00ab"}
@@ -156,7 +160,8 @@ class Organizations:
                 j = k + 1
         caps = start > lo and is_caps(doc[start - 1]) and len(doc[start - 1].text) > 3
         n = start
-        while n > lo and start - n < self.max_name_tokens + 2:
+        bonus = 0   # words of a generic conjunct ("and Real Estate Joint Stock") do not count toward the name's length
+        while n > lo and start - n < self.max_name_tokens + 2 + bonus:
             t = doc[n - 1]
             if t.text == "." and n - 2 >= lo and not doc[n - 2].whitespace_ and doc[n - 2].text[:1].isupper() and doc[n - 2].is_alpha:
                 n -= 2  # an abbreviation: "Mgmt."
@@ -170,6 +175,11 @@ class Organizations:
                 break  # "General Director of PAO X": a person's title, not the firm's name
             if t.lower_ == "and" and n < start and n - 2 >= lo and doc[n].lower_ in self.business_words and doc[n - 2].lower_ in self.business_words:
                 n -= 1  # "X Oil and Gas Company LLC", "X Supply and Trading DMCC": "and" between two business words
+                continue
+            if t.lower_ == "and" and n < start and n - 2 >= lo and doc[n - 2].text[:1].isupper() and not self._is_form(doc[n - 2]) \
+                    and all(w.lower_ in self.business_words or w.lower_ in GENERIC_LINE_WORDS for w in doc[n:start]):
+                bonus = start - n + 1
+                n -= 1  # "X Oil Gas and Real Estate Joint Stock Company": after "and" only what the firm does, no name of its own
                 continue
             if t.text in {"&"} | DASHES or (t.lower_ == "of" and not caps and n - 2 >= lo and doc[n - 2].text[:1].isupper() and doc[n - 2].pos_ in ("PROPN", "")):
                 n -= 1

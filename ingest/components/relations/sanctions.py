@@ -59,6 +59,14 @@ GENERIC_NAMES = {"fleet", "fleets", "group", "unit", "division", "company", "fir
 # the vessel's owner B", "and its charterer, C".
 PARTY_GAP_EXTRA = {"'s", "\u2019s", "also", "charterer", "insurer", "subsidiary", "parent", "affiliate", "captain",
                    "master", "owners", "operators", "managers", "company", "firm", "ship"}
+# Verbs whose subject opposes, lifts or weighs sanctions rather than imposing them.
+OPPOSE_VERBS = {"condemn", "criticize", "criticise", "oppose", "reject", "denounce", "slam", "decry", "protest", "lift",
+                "ease", "remove", "suspend", "waive", "relax", "discuss", "debate", "challenge", "contest", "dismiss",
+                "fear", "face", "escape", "avoid", "ignore", "defy", "blame", "call", "describe", "label", "term"}
+# How many sentences back (every sentence counts, named or not) "the body that designated before"
+# reaches for a designation whose sentence names none: a quote or a line of background between
+# the act and the list of its parties.
+AGENT_REACH = 3
 # "froze the assets of X", "blocked the property of X": the owner of the object is the party.
 PROPERTY_NOUNS = {"asset", "assets", "property", "properties", "fund", "funds", "holding", "holdings", "interest", "interests"}
 # Capitals that news writing uses for their governments: "Washington sanctioned X", "was
@@ -128,6 +136,15 @@ class Sanctions(SentenceContext):
             return False  # "Fleet" split off "A Fleet and B Fleet": a kind of thing, not a name
         return slot.keys[0] not in state["warships"]
 
+    @staticmethod
+    def _opposed(doc: Doc, i: int) -> bool:
+        """Whether the sanctions noun at i is the object of a verb that opposes, lifts or debates
+        them ("Iran condemned the sanctions on X", "the EU lifted sanctions on X"): its subject
+        does not designate."""
+        tok = doc[i]
+        return doc.has_annotation("DEP") and tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "nsubjpass") \
+            and tok.head.lemma_.lower() in OPPOSE_VERBS
+
     def _governing_subject(self, doc: Doc, i: int):
         """The subject of the designation at i: of the verb itself ("OFAC designated X"), or of
         the verb whose object the sanctions noun is ("the UK imposed sanctions on X")."""
@@ -136,9 +153,34 @@ class Sanctions(SentenceContext):
         tok = doc[i]
         if tok.pos_ in ("VERB", "AUX"):
             return self._subject(doc, i)
-        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in OPPOSE_VERBS:
             return self._subject(doc, tok.head.i)
         return None
+
+    HIT_VERBS = {"hit", "slap", "punish", "penalize", "penalise", "target", "sanction"}
+
+    def _hit_with(self, doc: Doc, i: int):
+        """The verb of "were hit with sanctions" / "the UK slapped A with sanctions" whose "with"
+        governs the sanctions noun at i, or None ("talks with sanctions experts" is a topic)."""
+        prep = doc[i].head
+        verb = prep.head
+        if prep.lower_ != "with" or verb.pos_ != "VERB" or verb.lemma_.lower() not in self.HIT_VERBS:
+            return None
+        return verb
+
+    @staticmethod
+    def _under_cue(doc: Doc, j: int, i: int) -> bool:
+        """Whether token j hangs under the cue at i in the parse, through no relative, adverbial
+        or complement clause ("firms that sell to buyers, including X": X is a buyer)."""
+        tok = doc[i]
+        # (the verb whose object the cue is: "taken actions to dismantle the network, including X")
+        verb = tok.head.i if tok.dep_ == "dobj" and tok.pos_ == "NOUN" else i
+        for a in doc[j].ancestors:
+            if a.i in (i, verb):
+                return True
+            if a.dep_ in ("relcl", "advcl", "ccomp", "pcomp", "conj"):
+                return False
+        return False
 
     @staticmethod
     def _capital(doc: Doc, slots: list[Slot], tok) -> list:
@@ -146,6 +188,17 @@ class Sanctions(SentenceContext):
         if tok is None:
             return []
         hit = next((x for x in slots if x.start <= tok.i < x.end), None)
+        if hit is None and tok.lower_ in ("government", "administration"):
+            # "the British government", "the Biden administration" (a name before "administration"
+            # is a US president's, as news writing uses it): the state.
+            mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.i < tok.i]
+            for c in mods:
+                country = country_of(c.text)
+                if country is not None:
+                    return [("Country", country["name"])]
+            if tok.lower_ == "administration" and mods and all(c.pos_ == "PROPN" and c.ent_type_ in ("", "Person") for c in mods):
+                return [("Country", country_of("United States")["name"])]
+            return []
         if hit is None or hit.label not in ("Location", "Country") or doc[hit.start:hit.end].text not in CAPITALS:
             return []
         country = country_of(CAPITALS[doc[hit.start:hit.end].text])
@@ -204,7 +257,7 @@ class Sanctions(SentenceContext):
                 # "added X to its list of vessels banned ...": the list of a body that is the subject;
                 # "added X to their watch list": not a list of designations.
                 subj = self._subject(doc, i) if doc[i].pos_ == "VERB" else None
-                if not (subj is not None and subj.ent_type_ in ("Agency", "Country") and [t.lower_ for t in between] in (["its"], ["their"])):
+                if not (subj is not None and subj.ent_type_ in ("Agency", "Country") and [t.lower_ for t in between if t.lower_ != "own"] in (["its"], ["their"])):
                     return None
             return "add"
         if low in IDENTIFY:
@@ -373,6 +426,12 @@ class Sanctions(SentenceContext):
             return
         state["list"] = None
         for i in self._cue_at[bisect_left(self._cue_at, lo):bisect_left(self._cue_at, hi)]:
+            if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and not self._opposed(doc, i):
+                # "The British government announced new sanctions": the state acts (no name in
+                # the sentence); the parties may follow.
+                state_agent = self._capital(doc, [], self._governing_subject(doc, i))
+                if state_agent and self.certainty(doc, i, lo, hi) not in ("denied", "hypothetical"):
+                    state["agent"] = (state_agent, state["sent_no"])
             if self._sanction_cue(doc, i, hi) and not self._blocked(doc, lo, i, hi) and self._opens_list(doc, sent, i):
                 passive = doc.has_annotation("DEP") and any(c.dep_ == "auxpass" for c in doc[i].children)
                 agents = state.get("doc_agent") if passive else None
@@ -702,7 +761,7 @@ class Sanctions(SentenceContext):
                 incl = [t for t in incl if self._is_named(doc, t, state)]
                 said = [a for a in agent_slots if any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" for t in doc[a.start:a.end])]
                 last = state.get("agent")
-                agents = said[:1] or state.get("doc_agent") or (last[0] if last and 0 < state["sent_no"] - last[1] <= 2 else [])
+                agents = said[:1] or state.get("doc_agent") or (last[0] if last and 0 < state["sent_no"] - last[1] <= AGENT_REACH else [])
                 if agents and incl:
                     self._emit(out, "SANCTIONED_BY", incl, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i,
                                how="the names a designated group includes; designator: the text's", year=self._year(doc, lo, hi, i), cue=low)
@@ -740,6 +799,7 @@ class Sanctions(SentenceContext):
             if kind == "add" and doc.has_annotation("DEP") and doc[i].pos_ == "VERB":
                 if self._added_to_list(doc, sent, slots, dates, out, state, i, subj, agent_slots):
                     continue
+            metonym = False   # the agent is a state a capital or "the British government" stands for
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
             if by is not None and doc.has_annotation("DEP") and i < doc[by].head.i < by and doc[by].head.dep_ in ("acl", "relcl"):
@@ -762,8 +822,9 @@ class Sanctions(SentenceContext):
                     # "listed by the Union": the European Union, as its legal acts name it.
                     agents = [("Agency", "Union")]
                 if not agents and by + 1 < hi:
-                    # "was blacklisted by Washington": the government a capital stands for.
-                    agents = self._capital(doc, slots, doc[by + 1])
+                    # "was blacklisted by Washington", "by the British government": the state.
+                    agents = self._capital(doc, slots, next((c for c in doc[by].children if c.dep_ == "pobj"), doc[by + 1]))
+                    metonym = bool(agents)
                 if doc.has_annotation("DEP") and doc[i].dep_ == "acl":
                     # "three vessels listed by the Union: the A, ...", "the A, a vessel listed by
                     # the Union": the noun the participle describes (or its names), never the
@@ -779,11 +840,30 @@ class Sanctions(SentenceContext):
                         targets = self._sanction_one_of(doc, slots, noun, state)
                 else:
                     first = self._slot_at(slots, subj, self.sanction_targets | {"Vessel"})
+                    if first is None and subj is not None and subj.pos_ == "NOUN":
+                        # "Its owner, X, was sanctioned by Y": the name in apposition to the subject.
+                        first = next((x for c in subj.children if c.dep_ == "appos" and c.i > subj.i
+                                      for x in [self._slot_at(slots, c, self.sanction_targets | {"Vessel"}, follow_appos=False)] if x), None)
+                    if first is None and subj is not None and subj.pos_ == "NOUN" and any(
+                            c.dep_ == "poss" and c.i < subj.i for c in subj.children):
+                        # "X, whose owner was sanctioned by Y", "X's manager was designated by Y": the
+                        # party is the unnamed owner, not X.
+                        self._drop(doc, "SANCTIONED_BY", [], [], sent, f"the subject '{subj.text}' is someone's: the party is unnamed")
+                        continue
                     targets = self._with_list(slots, first, doc, i) if first else self._group_left(slots, i, self.sanction_targets, doc)
                     if not targets and subj is not None and subj.i < i:
                         # "It was designated by OFAC", "The vessel was sanctioned by the EU": the
                         # party named in the sentences just before.
                         targets = self._back_party(doc, subj, state)
+                    raw = next((c for c in doc[i].children if c.dep_ in ("nsubj", "nsubjpass")), None) if doc.has_annotation("DEP") else None
+                    if first is not None and subj is not None and raw is not None and raw.lower_ in ("which", "that", "who") \
+                            and subj.dep_ == "conj" and any(c.lower_ in ("were", "are", "have", "both", "all") for c in doc[i].children):
+                        # "A and B, which were both sanctioned by Y": the relative clause hangs on
+                        # the last name, its plural verb on all of them.
+                        top = subj
+                        while top.dep_ == "conj" and top.head is not top:
+                            top = top.head
+                        targets += [x for x in self._conjoined(doc, slots, top, self.sanction_targets) if x not in targets]
                     if first is not None and subj is not None:
                         # "A Ltd, the tanker B and C Inc were designated by Y": a list of mixed parties.
                         targets += [x for x in self._listed_on(doc, slots, targets, i) if x not in targets]
@@ -799,13 +879,22 @@ class Sanctions(SentenceContext):
                     if inc is not None:
                         targets = self._group_right(slots, inc + 1, self.sanction_targets, doc, hi, skip=agents)
             else:
+                hit = None
                 if self._sanction_topic_noun(doc, i):
-                    self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
-                    continue
+                    hit = self._hit_with(doc, i)
+                    if hit is None:
+                        self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
+                        continue
+                    # "A and B were hit with sanctions", "the UK hit A with sanctions": the verb's
+                    # subject and object say who acts and who is designated.
+                    subj = self._subject(doc, hit.i)
                 before = [s for s in agent_slots if s.end <= i and not self._stray_agent(doc, s, i)]
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
                 adjective = doc.has_annotation("DEP") and doc[i].dep_ == "amod"
+                if self._opposed(doc, i):
+                    # "China condemned the US sanctions on X": only a body that modifies the noun.
+                    before = [s for s in before if doc[s.start:s.end].root.head.i == i]
                 agents = [] if adjective or self._dated_passive(doc, i, hi) else before[-1:]
                 by_parse = self._slot_at(slots, subj, self.sanction_agents, follow_appos=False)
                 if by_parse is not None:
@@ -814,7 +903,8 @@ class Sanctions(SentenceContext):
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
                 if by_parse is None and not adjective:
                     # "Washington sanctioned X", "London imposed sanctions on X": the government.
-                    agents = self._capital(doc, slots, self._governing_subject(doc, i)) or agents
+                    capital = self._capital(doc, slots, self._governing_subject(doc, i))
+                    agents, metonym = (capital, True) if capital else (agents, False)
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._listed_on(doc, slots, self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents), hi, skip=agents)
                 obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
@@ -843,6 +933,21 @@ class Sanctions(SentenceContext):
                 if not targets and colon is not None:
                     # "designated four tankers under the Russia programme: the A, the B and the C"
                     targets = self._group_right(slots, colon + 1, self.sanction_targets, doc, hi, skip=agents)
+                if not targets and hit is not None:
+                    hit_obj = next((c for c in hit.children if c.dep_ == "dobj"), None)
+                    party = hit_obj if hit_obj is not None else subj if any(c.dep_ == "auxpass" for c in hit.children) else None
+                    if party is not None:
+                        targets = [t for t in self._listed_subject(doc, slots, party) if t not in agents]
+                        if not targets and party.i < i:
+                            targets = self._back_party(doc, party, state)
+                if not targets and doc.has_annotation("DEP"):
+                    # "OFAC has taken several actions to disrupt the network, including against A,
+                    # B and C": an "including" the parse hangs under the cue opens its parties.
+                    inc = next((j for j in range(i + 1, min(i + 20, hi - 1)) if doc[j].lower_ == "including" and doc[j - 1].text == ","
+                                and self._under_cue(doc, j, i)), None)
+                    if inc is not None:
+                        k = inc + 2 if doc[inc + 1].lower_ in ("against", "on") else inc + 1
+                        targets = self._group_right(slots, k, self.sanction_targets, doc, hi, skip=agents, max_gap=2)
                 if colon is not None:
                     # A notice's list: "...: A (IMO ...), a Panama-flagged tanker; B (IMO ...), ...; and C"
                     for extra in self._semicolon_items(doc, slots, colon, hi, self.sanction_targets):
@@ -884,7 +989,7 @@ class Sanctions(SentenceContext):
             agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
                                                 and any(t.start == a.end + 1 for t in targets))]
             actor = subj if subj is not None else self._governing_subject(doc, i)
-            if agents and not targets and actor is not None and any(isinstance(a, Slot) and a.start <= actor.i < a.end for a in agents):
+            if agents and not targets and actor is not None and (metonym or any(isinstance(a, Slot) and a.start <= actor.i < a.end for a in agents)):
                 # "The UK sanctioned eleven tankers", "the UK government announced new sanctions":
                 # the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
@@ -912,21 +1017,21 @@ class Sanctions(SentenceContext):
                 how = "designator not in the sentence: " + ("the notice's" if agents and agents == state.get("doc_agent") else
                                                              "a US instrument" if agents and not isinstance(agents[0], Slot) else "an earlier sentence's")
                 if not agents:
-                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the two sentences before)")
+                    self._drop(doc, "SANCTIONED_BY", targets, [], sent, "no designator named (a dated passive, or none in the sentences just before)")
             if agents and not denied and (kind == "blocked" or not targets or all(t.label != "Vessel" for t in targets)):
                 counted = self._counted_object(doc, i, slots)
                 if counted is not None:
                     state["counted"] = (agents, *counted, low)
             if not agents or not targets:
                 continue
-            if all(isinstance(a, Slot) for a in agents) and not denied:
+            if (metonym or all(isinstance(a, Slot) for a in agents)) and not denied:
                 state["agent"] = (agents, state["sent_no"])
             self._emit(out, "SANCTIONED_BY", targets, agents, sent, self._date_text(doc, dates, i, lo, hi), at=i, how=how,
                        year=self._year(doc, lo, hi, i), cue=low, denied=denied)
 
     # Verbs that carry a designation from its cue to the party: "sanctions imposed on X",
     # "measures targeting X", "designations that include X".
-    SANCTION_CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify",
+    SANCTION_CARRY_VERBS = {"impose", "target", "include", "add", "place", "put", "designate", "sanction", "list", "identify", "cover",
                    "block", "freeze", "blacklist", "extend", "apply", "announce", "adopt", "level", "slap", "hit",
                    "name", "call", "know", "rename", "flag"}  # and the naming verbs: "vessels named X", "a tanker called X"
 
@@ -1164,7 +1269,7 @@ class Sanctions(SentenceContext):
     def _implied_agent(self, doc: Doc, sent, i: int, state: dict) -> list:
         """The body behind a designation whose sentence names none: a US legal instrument
         ("pursuant to E.O. 13846", "subject to sanctions under IEEPA", "the SDN List") names the
-        United States; else the body that designated in one of the two sentences before.
+        United States; else the body that designated in one of the AGENT_REACH sentences before.
 
         A passive designation in a document whose opening names its designator ("OFAC is
         designating ...; X is being designated pursuant to E.O. 13224") is that body's; there,
@@ -1182,6 +1287,6 @@ class Sanctions(SentenceContext):
         if earlier:
             return []
         last = state.get("agent")
-        if last and 0 < state["sent_no"] - last[1] <= 2:
+        if last and 0 < state["sent_no"] - last[1] <= AGENT_REACH:
             return last[0]
         return []
