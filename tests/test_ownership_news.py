@@ -193,3 +193,15 @@ def test_part_of_an_empire_controlled_by_a_person(nlp):
 def test_part_of_a_network_without_its_holder(nlp):
     text = "Omega Tankers Ltd is part of a network of firms that moved oil for years, Dariush Tehrani said."
     assert found(nlp, text, ("OWNED_BY",)) == set()
+
+
+def test_a_name_after_a_ship_only_role_is_a_ship(nlp):
+    text = ("OFAC named (i) Alder Shipping Inc, the registered owner of the Merlin; (ii) Birchmoor Navigation Ltd, "
+            "the registered owner of the Skua.")
+    assert found(nlp, text) == {("OWNED_BY", "Merlin", "Alder Shipping Inc"), ("OWNED_BY", "Skua", "Birchmoor Navigation Ltd")}
+
+
+def test_a_firm_after_a_ship_only_role_is_no_ship(nlp):
+    text = "Alder Shipping Inc, the registered owner of the Merlin Group, declined to comment."
+    result = build_result(Document(text=text), nlp(text))
+    assert not [e for e in result.entities if e.label == "Vessel"]
