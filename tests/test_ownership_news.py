@@ -205,3 +205,15 @@ def test_a_firm_after_a_ship_only_role_is_no_ship(nlp):
     text = "Alder Shipping Inc, the registered owner of the Merlin Group, declined to comment."
     result = build_result(Document(text=text), nlp(text))
     assert not [e for e in result.entities if e.label == "Vessel"]
+
+
+def test_a_branch_of_an_agency_is_owned_by_it(nlp):
+    for text in ("The Sahand Command, an elite branch of the Revolutionary Guard, arranged the voyages.",
+                 "The Sahand Command, a branch of the Revolutionary Guard, arranged the voyages."):
+        doc_rels = found(nlp, text, ("OWNED_BY",))
+        assert {(r[0], r[2]) for r in doc_rels} == {("OWNED_BY", "Revolutionary Guard")}, text
+
+
+def test_part_of_between_agencies_is_no_ownership(nlp):
+    text = "The Sahand Command is part of the Revolutionary Guard and runs its own ships."
+    assert found(nlp, text, ("OWNED_BY",)) == set()

@@ -30,6 +30,8 @@ OFFICIAL_TITLES = {"attorney", "agent", "secretary", "judge", "prosecutor", "com
 # Nouns that stand for a party ("a carrier managed by Y", "the group owned by Y").
 PARTY_NOUNS = {"carrier", "group", "conglomerate", "enterprise", "business", "subsidiary", "affiliate", "entity", "operator",
                "owner", "manager", "agent", "trader", "broker", "shipowner", "person", "individual", "businessman", "fleet"}
+# Nouns for a unit of a body ("X, an elite branch of Y").
+BRANCH_NOUNS = {"branch", "arm", "unit", "division", "wing", "subsidiary", "affiliate"}
 # Words that end the list of firms after "through" ("... through A and B, which ...").
 CLAUSE_ENDS = {"which", "who", "that", "while", "after", "for", "to", "because"}
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
@@ -252,6 +254,33 @@ class Ownership(SentenceContext):
         if not firms or any(t.lower_ in ("and", ",") for t in doc[k + 1:firms[0].start]):
             return
         self._emit(out, "OWNED_BY", firms, tgt, sent, at=k, how="firms a party's control goes through", cue=f"{phrase} ... through")
+
+    @staticmethod
+    def _body_of_body(src: list[Slot], whole: Slot, branch: bool = True) -> bool:
+        """Whether a "part of" joins a company to a company, or "a branch of" ("an arm of", "a
+        unit of") an agency or organisation to an agency or organisation (a state is PART_OF's)."""
+        if whole.label == "Company":
+            return all(x.label == "Company" for x in src)
+        return branch and whole.label in ("Agency", "Organization") and all(x.label in ("Agency", "Organization") for x in src)
+
+    def _branch_of(self, doc: Doc, sent, slots: list[Slot], out) -> None:
+        """"X, an elite branch of Y" / "X, a special arm of Y": a unit named with modifiers before
+        its noun (the plain "a branch of" is a PART cue) is OWNED_BY the body, for bodies of one
+        kind."""
+        lo, hi = sent.start, sent.end
+        for x in slots:
+            k = x.end
+            if not (k + 4 < hi and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "the")):
+                continue
+            j = k + 2
+            while j < hi and j - k < 5 and doc[j].tag_ in ("JJ", "JJS", "VBN") and doc[j].is_lower:
+                j += 1
+            if j == k + 2 or j + 1 >= hi or doc[j].lower_ not in BRANCH_NOUNS or doc[j + 1].lower_ != "of":
+                continue
+            m = j + 2 + (j + 2 < hi and doc[j + 2].lower_ == "the")
+            whole = next((y for y in slots if y.start == m), None)
+            if whole is not None and self._body_of_body([x], whole):
+                self._emit(out, "OWNED_BY", [x], [whole], sent, at=j, how="unit in apposition, with modifiers", cue=doc[j:j + 2].text.lower())
 
     def _held_whole(self, doc: Doc, slots: list[Slot], prep: int) -> list[Slot]:
         """"part of the shipping empire controlled by Y" / "part of a network run by Y": the
@@ -812,6 +841,7 @@ class Ownership(SentenceContext):
         self._state_owned(doc, sent, slots, out)
         role_holder: list[Slot] = []   # the holder of the last role noun of this sentence ("owner of A, and owner of B")
         self._group_company(doc, sent, slots, out)
+        self._branch_of(doc, sent, slots, out)
         spread = self._spread_roles(doc, lo, hi, hits)
         if spread:
             hits = {**hits, **{k: [*hits.get(k, []), *v] for k, v in spread.items()}}
@@ -983,9 +1013,12 @@ class Ownership(SentenceContext):
                         self._emit(out, "OWNED_BY", [x for x in src if x.label in ("Company", "Organization")], empire, sent, at=s,
                                    how="part of a whole that its holder controls", cue=doc[s:e].text.lower())
                         continue
-                    if src and tgt and all(x.label == "Company" for x in src) and tgt[0].label == "Company" and self._object_is(doc, e - 1, tgt[0]):
-                        # a company that is part of another is owned by it
-                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="company part of a company", cue=doc[s:e].text.lower())
+                    branch = doc[e - 2].lower_ in BRANCH_NOUNS
+                    if src and tgt and self._body_of_body(src, tgt[0], branch) and self._object_is(doc, e - 1, tgt[0]):
+                        # a company that is part of another is owned by it; so is a branch or unit of
+                        # an agency ("The X is part of the Y" between agencies stays PART_OF: the dev
+                        # set's gold gives no OWNED_BY for it)
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="body part of a body", cue=doc[s:e].text.lower())
                     else:
                         self._emit(out, "PART_OF", src, tgt, sent)
                 elif kind == "FRONT":
