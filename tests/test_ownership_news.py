@@ -217,3 +217,34 @@ def test_a_branch_of_an_agency_is_owned_by_it(nlp):
 def test_part_of_between_agencies_is_no_ownership(nlp):
     text = "The Sahand Command is part of the Revolutionary Guard and runs its own ships."
     assert found(nlp, text, ("OWNED_BY",)) == set()
+
+
+# -- more ties ------------------------------------------------------------------------------
+
+def test_a_firm_that_did_the_ships_transfer(nlp):
+    text = SEIZED + "It is believed that the National Tanker Company did the transfer."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "National Tanker Company")}
+
+
+def test_officials_who_did_an_inspection_are_no_party(nlp):
+    assert found(nlp, "Officials did the inspection of the tanker Marlin Dawn in May.") == set()
+
+
+def test_the_tanker_acting_on_a_partys_behalf(nlp):
+    text = SEIZED + "The tanker carried the oil on behalf of Zarin Petroleum, officials said."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Zarin Petroleum")}
+
+
+def test_a_person_who_heads_a_firm_but_not_a_delegation(nlp):
+    assert found(nlp, "Dariush Tehrani, who heads Zarin Petroleum, denied the claims.") == {
+        ("ASSOCIATED_WITH", "Dariush Tehrani", "Zarin Petroleum")}
+    assert found(nlp, "Dariush Tehrani heads the delegation to Geneva.") == set()
+
+
+def test_hired_ship_is_a_tie(nlp):
+    assert found(nlp, "The tanker Marlin Dawn was hired by Kestrel Trading FZE to move the oil.") == {
+        ("ASSOCIATED_WITH", "Marlin Dawn", "Kestrel Trading FZE")}
+
+
+def test_oil_loaded_for_export_names_no_party(nlp):
+    assert found(nlp, "The tanker Marlin Dawn loaded oil for export to China.") == set()

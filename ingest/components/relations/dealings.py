@@ -25,6 +25,10 @@ SUPPORT_VERBS = {"support", "assist", "aid", "finance", "fund", "bankroll"}
 # Nouns for a ship's activity: "the transfer was done on behalf of Y" (the ship's transfer).
 ACTIVITY_NOUNS = {"transfer", "transfers", "shipment", "shipments", "delivery", "deliveries", "voyage", "voyages", "cargo",
                   "cargoes", "transport", "operation", "loading", "trip", "run"}
+# Verbs of a person's place in a body: "X, who heads Y", "X founded Y" (a person only).
+LEAD_VERBS = {"head", "lead", "found", "co-found", "chair", "direct", "run", "manage"}
+# Verbs of doing a ship's activity: "the National X Company did the transfer" (the ship's).
+ARRANGE_VERBS = {"do", "conduct", "arrange", "organize", "organise", "handle", "oversee", "coordinate", "facilitate", "perform"}
 PARTIES = {"Company", "Organization", "Agency", "Person"}
 HOLDERS = {"Vessel", "Company", "Organization", "Person"}
 
@@ -111,6 +115,13 @@ class Dealings(SentenceContext):
                 doers = [x for x in self._doer(doc, sent, slots, t, last_vessels)
                          if x.label != "Vessel" and not any(x.keys == y.keys for y in theirs)]
                 self._emit(out, "ASSOCIATED_WITH", doers, theirs, sent, at=t.i, how="a party that backs a named party", cue=lemma)
+            elif t.pos_ == "VERB" and lemma in LEAD_VERBS and not any(c.dep_ == "auxpass" for c in t.children):
+                obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+                theirs = [x for x in self._named_object(doc, slots, obj) if x.label != "Person"] if obj is not None else []
+                doers = [x for x in self._doer(doc, sent, slots, t, last_vessels) if x.label == "Person"] if theirs else []
+                self._emit(out, "ASSOCIATED_WITH", doers, theirs, sent, at=t.i, how="a person who leads or founded a body", cue=lemma)
+            elif t.pos_ == "VERB" and lemma in ARRANGE_VERBS and not any(c.dep_ == "auxpass" for c in t.children):
+                self._did_activity(doc, sent, slots, out, t, last_vessels)
             elif t.lower_ == "behalf" and t.i > sent.start and doc[t.i - 1].lower_ == "on" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "of":
                 self._activity_on_behalf(doc, sent, slots, out, t, last_vessels)
 
@@ -123,9 +134,29 @@ class Dealings(SentenceContext):
             return
         verb = doc[t.i - 1].head
         subj = self._subject(doc, verb.i) if verb.pos_ in ("VERB", "AUX") else None
+        if subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it") and not self._slot_at(slots, subj, HOLDERS):
+            # "The tanker carried the oil on behalf of Y": the one ship just named
+            ships = self._one_ship(doc, sent, slots, subj.i, last_vessels)
+            self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship acting on a party's behalf", cue="on behalf of")
+            return
         if subj is None or subj.lower_ not in ACTIVITY_NOUNS or subj.lower_ in PRONOUNS:
             return
         # "the transfer by the tanker X" / "the tanker X's transfer": the ship the noun names
         ships = [x for c in subj.subtree for x in [self._slot_at(slots, c, {"Vessel"})] if x is not None][:1]
         ships = ships or self._one_ship(doc, sent, slots, subj.i, last_vessels)
         self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship's activity done on a party's behalf", cue="on behalf of")
+
+    def _did_activity(self, doc, sent, slots, out, t, last_vessels) -> None:
+        """"It is believed that the National X Company did the transfer": a named party that did
+        a ship's activity (the verb's object: transfer, shipment, delivery) is tied to the ship
+        (the one this sentence names, else the one named just before)."""
+        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lower_ not in ACTIVITY_NOUNS:
+            return
+        subj = self._subject(doc, t.i)
+        doer = self._slot_at(slots, subj, {"Company", "Organization", "Person", "Agency"}) if subj is not None else None
+        if doer is None:
+            return
+        named = [x for c in obj.subtree for x in [self._slot_at(slots, c, {"Vessel"})] if x is not None][:1]
+        ships = named or self._one_ship(doc, sent, slots, obj.i, last_vessels)
+        self._emit(out, "ASSOCIATED_WITH", ships, [doer], sent, at=t.i, how="a party that did a ship's activity", cue=f"{t.lemma_.lower()} the {obj.lower_}")
