@@ -248,3 +248,14 @@ def test_hired_ship_is_a_tie(nlp):
 
 def test_oil_loaded_for_export_names_no_party(nlp):
     assert found(nlp, "The tanker Marlin Dawn loaded oil for export to China.") == set()
+
+
+def test_plural_possessive_owner_of_the_ships_just_listed(nlp):
+    text = "The tankers Marlin Dawn and Opal Crest were seized. The vessels' Liberian owner, Redwater Holdings, declined to comment."
+    assert found(nlp, text) == {("OWNED_BY", "Marlin Dawn", "Redwater Holdings"), ("OWNED_BY", "Opal Crest", "Redwater Holdings")}
+
+
+def test_listed_ships_which_carried_oil_for_a_body(nlp):
+    text = "The US sanctioned the tankers Marlin Dawn and Opal Crest, which carried oil for the Revolutionary Guard."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard"),
+                                ("ASSOCIATED_WITH", "Opal Crest", "Revolutionary Guard")}

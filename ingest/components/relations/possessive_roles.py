@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ingest.components.relations.context import PLACE_MODIFIERS, SHIP_NOUNS_HEAD, SentenceContext, Slot
 
-POSSESSIVE_MARKS = {"'s", "\u2019s"}
+POSSESSIVE_MARKS = {"'s", "\u2019s", "'", "\u2019"}   # (the bare apostrophe only as the parse's possessive: "the vessels' owner")
 POSSESSIVE_WORDS = {"its", "their"}
 # Subsidiary nouns: the holder is owned by the possessor (the other roles: the possessor is owned
 # or run by the holder).
@@ -127,6 +127,8 @@ class PossessiveRoles(SentenceContext):
         for k in range(lo, hi - 1):
             t = doc[k]
             if not (t.text in POSSESSIVE_MARKS or t.lower_ in POSSESSIVE_WORDS):
+                continue
+            if t.text in ("'", "\u2019") and t.tag_ != "POS":
                 continue
             j = k + 1
             first = True
