@@ -259,3 +259,15 @@ def test_listed_ships_which_carried_oil_for_a_body(nlp):
     text = "The US sanctioned the tankers Marlin Dawn and Opal Crest, which carried oil for the Revolutionary Guard."
     assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard"),
                                 ("ASSOCIATED_WITH", "Opal Crest", "Revolutionary Guard")}
+
+
+def test_a_ship_that_moved_a_named_bodys_goods(nlp):
+    text = "The tanker Marlin Dawn was suspected of involvement in the transport of Revolutionary Guard cargo from Iran."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard")}
+    text = "The tanker Marlin Dawn carried the Revolutionary Guard's weapons to Yemen."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard")}
+
+
+def test_goods_of_a_demonym_or_seized_aboard_are_no_tie(nlp):
+    assert found(nlp, "The tanker Marlin Dawn carried Iranian oil to Syria.") == set()
+    assert found(nlp, "The tanker Marlin Dawn was seized with Chinese cargo aboard.") == set()

@@ -29,6 +29,11 @@ ACTIVITY_NOUNS = {"transfer", "transfers", "shipment", "shipments", "delivery", 
 LEAD_VERBS = {"head", "lead", "found", "co-found", "chair", "direct", "run", "manage"}
 # Verbs of doing a ship's activity: "the National X Company did the transfer" (the ship's).
 ARRANGE_VERBS = {"do", "conduct", "arrange", "organize", "organise", "handle", "oversee", "coordinate", "facilitate", "perform"}
+# Goods a party's name can qualify: "the transport of X cargo", "carried X's weapons".
+GOODS_NOUNS = {"cargo", "cargoes", "oil", "crude", "fuel", "weapons", "arms", "goods", "shipment", "shipments", "munitions",
+               "petroleum", "lpg", "gas", "coal", "missiles", "drones", "components"}
+# Nouns of moving goods: "involvement in the transport of X cargo".
+MOVE_NOUNS = {"transport", "transportation", "shipment", "shipping", "delivery", "transfer", "smuggling", "carriage"}
 PARTIES = {"Company", "Organization", "Agency", "Person"}
 HOLDERS = {"Vessel", "Company", "Organization", "Person"}
 
@@ -122,6 +127,8 @@ class Dealings(SentenceContext):
                 self._emit(out, "ASSOCIATED_WITH", doers, theirs, sent, at=t.i, how="a person who leads or founded a body", cue=lemma)
             elif t.pos_ == "VERB" and lemma in ARRANGE_VERBS and not any(c.dep_ == "auxpass" for c in t.children):
                 self._did_activity(doc, sent, slots, out, t, last_vessels)
+            elif t.lower_ in GOODS_NOUNS and t.pos_ == "NOUN":
+                self._goods_of(doc, sent, slots, out, t, last_vessels)
             elif t.lower_ == "behalf" and t.i > sent.start and doc[t.i - 1].lower_ == "on" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "of":
                 self._activity_on_behalf(doc, sent, slots, out, t, last_vessels)
 
@@ -145,6 +152,32 @@ class Dealings(SentenceContext):
         ships = [x for c in subj.subtree for x in [self._slot_at(slots, c, {"Vessel"})] if x is not None][:1]
         ships = ships or self._one_ship(doc, sent, slots, subj.i, last_vessels)
         self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship's activity done on a party's behalf", cue="on behalf of")
+
+    def _goods_of(self, doc, sent, slots, out, noun, last_vessels) -> None:
+        """"The tanker X was suspected of involvement in the transport of Y cargo" / "carried Y's
+        weapons": goods a named party qualifies, moved by a ship, tie the ship to the party. The
+        ship is the subject of the verb the goods hang on (through "of"/"in" phrases), or the one
+        ship this sentence names."""
+        owner = next((x for c in noun.children if c.dep_ in ("compound", "poss")
+                      for x in [self._slot_at(slots, c, PARTIES)] if x is not None), None)
+        if owner is None or owner.label == "Person":
+            return
+        tok, moved = noun, False
+        for _ in range(8):
+            moved = moved or tok.lemma_.lower() in TRADE_VERBS or tok.lower_ in MOVE_NOUNS
+            if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod",):
+                break
+            if tok.head is tok:
+                break
+            tok = tok.head
+        if not moved or tok.pos_ not in ("VERB", "AUX"):
+            return
+        subj = self._subject(doc, tok.i)
+        ships = [x for x in [self._slot_at(slots, subj, {"Vessel"})] if x is not None] if subj is not None else []
+        if not ships and subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it"):
+            ships = self._one_ship(doc, sent, slots, subj.i, last_vessels)
+        self._emit(out, "ASSOCIATED_WITH", ships, [owner], sent, at=noun.i, how="a ship that moved a named party's goods",
+                   cue=f"{owner.label.lower()} {noun.lower_}")
 
     def _did_activity(self, doc, sent, slots, out, t, last_vessels) -> None:
         """"It is believed that the National X Company did the transfer": a named party that did
