@@ -271,3 +271,11 @@ def test_a_ship_that_moved_a_named_bodys_goods(nlp):
 def test_goods_of_a_demonym_or_seized_aboard_are_no_tie(nlp):
     assert found(nlp, "The tanker Marlin Dawn carried Iranian oil to Syria.") == set()
     assert found(nlp, "The tanker Marlin Dawn was seized with Chinese cargo aboard.") == set()
+
+
+def test_people_who_run_a_firm_are_tied_to_it(nlp):
+    text = "Kestrel Trading FZE was founded in 2019. The company is managed by Dariush Tehrani and Leila Tehrani."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Dariush Tehrani", "Kestrel Trading FZE"),
+                                ("ASSOCIATED_WITH", "Leila Tehrani", "Kestrel Trading FZE")}
+    # a ship run by a person is management
+    assert found(nlp, "The tanker Marlin Dawn is run by Dariush Tehrani.") == {("OPERATED_BY", "Marlin Dawn", "Dariush Tehrani")}

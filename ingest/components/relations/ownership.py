@@ -255,6 +255,19 @@ class Ownership(SentenceContext):
             return
         self._emit(out, "OWNED_BY", firms, tgt, sent, at=k, how="firms a party's control goes through", cue=f"{phrase} ... through")
 
+    def _run_by_people(self, doc: Doc, sent, slots: list[Slot], out, s: int, people: list[Slot], phrase: str) -> None:
+        """"X Ltd is run by A and B": people who run a firm are ASSOCIATED_WITH it (OPERATED_BY
+        joins ships to who runs them); the firm is the passive's subject, named or "the company"."""
+        if not doc.has_annotation("DEP"):
+            return
+        subj = next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None)
+        if subj is None:
+            return
+        firm = self._slot_at(slots, subj, {"Company", "Organization"})
+        firms = [firm] if firm is not None else self._back_reference(doc, subj, {"Company", "Organization"}, self._sent_no)
+        people = self._with_list(slots, people[0], doc, sent.end)
+        self._emit(out, "ASSOCIATED_WITH", people, firms, sent, at=s, how="people who run a firm", cue=phrase)
+
     @staticmethod
     def _body_of_body(src: list[Slot], whole: Slot, branch: bool = True) -> bool:
         """Whether a "part of" joins a company to a company, or "a branch of" ("an arm of", "a
@@ -902,6 +915,8 @@ class Ownership(SentenceContext):
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
                         self._managed(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        if not src and tgt and all(x.label == "Person" for x in tgt) and self.operated_roles.get(phrase) in ("operator", "manager"):
+                            self._run_by_people(doc, sent, slots, out, s, tgt, phrase)
                     for k, rtype, role in self._shared_agent(doc, s, lo):
                         # "owned, managed, and operated by Y": every participle of the list has Y.
                         cue = doc[k].lower_ + " by"
