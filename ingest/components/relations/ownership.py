@@ -222,7 +222,7 @@ class Ownership(SentenceContext):
                 j += 1
         return out
 
-    def _managed(self, out, ships: list[Slot], holder, sent, role: str, **kw) -> None:
+    def _runs_or_charters(self, out, ships: list[Slot], holder, sent, role: str, **kw) -> None:
         """Who runs a ship (OPERATED_BY, with the role); a charter is a looser tie: a ship that a
         company chartered is ASSOCIATED_WITH it (the dev set's convention, as for a ship a party
         "used"), never the company's management of it."""
@@ -697,7 +697,7 @@ class Ownership(SentenceContext):
         if rtype == "OWNED_BY":
             self._emit(out, "OWNED_BY", ship, holder, sent, at=s, how=how, cue=doc[s:e].text.lower())
         else:
-            self._managed(out, ship, holder, sent, at=s, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+            self._runs_or_charters(out, ship, holder, sent, at=s, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _role_paren(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
         """"the tanker A (IMO 1234567): B Ltd (registered owner), C Ltd (ship manager)": a role in
@@ -721,7 +721,7 @@ class Ownership(SentenceContext):
         if rtype == "OWNED_BY":
             self._emit(out, "OWNED_BY", ships[-1:], holder, sent, at=s + 1, how=how, cue=doc[s:e].text.lower())
         else:
-            self._managed(out, ships[-1:], holder, sent, at=s + 1, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+            self._runs_or_charters(out, ships[-1:], holder, sent, at=s + 1, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
         """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
@@ -877,7 +877,7 @@ class Ownership(SentenceContext):
                     if kind == "ITS_OWNER":
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
                     else:
-                        self._managed(out, owned, owner, sent, at=s + 1,
+                        self._runs_or_charters(out, owned, owner, sent, at=s + 1,
                                       role=self.op_role_of.get(role_words) or self.op_role_of.get(doc[e - 1].lower_, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
@@ -914,7 +914,7 @@ class Ownership(SentenceContext):
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
-                        self._managed(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        self._runs_or_charters(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
                         if not src and tgt and all(x.label == "Person" for x in tgt) and self.operated_roles.get(phrase) in ("operator", "manager"):
                             self._run_by_people(doc, sent, slots, out, s, tgt, phrase)
                     for k, rtype, role in self._shared_agent(doc, s, lo):
@@ -923,7 +923,7 @@ class Ownership(SentenceContext):
                         if rtype == "OWNED_BY":
                             self._emit(out, rtype, src, tgt, sent, at=k, how=how + ", coordinated participles", cue=cue)
                         else:
-                            self._managed(out, src, tgt, sent, at=k, how=how + ", coordinated participles", role=role, cue=cue)
+                            self._runs_or_charters(out, src, tgt, sent, at=k, how=how + ", coordinated participles", role=role, cue=cue)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
@@ -980,7 +980,7 @@ class Ownership(SentenceContext):
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
-                        self._managed(out, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                        self._runs_or_charters(out, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
                     else:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 2, how=how, cue=doc[s:e].text.lower())
                     if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
@@ -1127,4 +1127,4 @@ class Ownership(SentenceContext):
                     if low in self.owned_active:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=i, how=how, cue=low)
                     else:
-                        self._managed(out, owned, owner, sent, at=i, how=how, role=self.operated_active[low], cue=low)
+                        self._runs_or_charters(out, owned, owner, sent, at=i, how=how, role=self.operated_active[low], cue=low)

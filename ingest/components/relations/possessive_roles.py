@@ -152,7 +152,7 @@ class PossessiveRoles(SentenceContext):
                 if holder is None:
                     break
                 # (the plain phrase, "its owner, X", is ownership.py's too: extract keeps one of the two)
-                self._possessive_emit(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
+                self._possessive_role(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
                 first = False
                 # "... owner X and Greek operator Y": the next role shares the possessive
                 j = holder.end
@@ -165,7 +165,7 @@ class PossessiveRoles(SentenceContext):
                 if appos is not None:
                     break
 
-    def _possessive_emit(self, doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at) -> None:
+    def _possessive_role(self, doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at) -> None:
         cue = "possessive " + kind
         if kind == "subsidiary":
             parent = self._parent_of(doc, slots, k, holder)
