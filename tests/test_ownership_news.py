@@ -193,3 +193,89 @@ def test_part_of_an_empire_controlled_by_a_person(nlp):
 def test_part_of_a_network_without_its_holder(nlp):
     text = "Omega Tankers Ltd is part of a network of firms that moved oil for years, Dariush Tehrani said."
     assert found(nlp, text, ("OWNED_BY",)) == set()
+
+
+def test_a_name_after_a_ship_only_role_is_a_ship(nlp):
+    text = ("OFAC named (i) Alder Shipping Inc, the registered owner of the Merlin; (ii) Birchmoor Navigation Ltd, "
+            "the registered owner of the Skua.")
+    assert found(nlp, text) == {("OWNED_BY", "Merlin", "Alder Shipping Inc"), ("OWNED_BY", "Skua", "Birchmoor Navigation Ltd")}
+
+
+def test_a_firm_after_a_ship_only_role_is_no_ship(nlp):
+    text = "Alder Shipping Inc, the registered owner of the Merlin Group, declined to comment."
+    result = build_result(Document(text=text), nlp(text))
+    assert not [e for e in result.entities if e.label == "Vessel"]
+
+
+def test_a_branch_of_an_agency_is_owned_by_it(nlp):
+    for text in ("The Sahand Command, an elite branch of the Revolutionary Guard, arranged the voyages.",
+                 "The Sahand Command, a branch of the Revolutionary Guard, arranged the voyages."):
+        doc_rels = found(nlp, text, ("OWNED_BY",))
+        assert {(r[0], r[2]) for r in doc_rels} == {("OWNED_BY", "Revolutionary Guard")}, text
+
+
+def test_part_of_between_agencies_is_no_ownership(nlp):
+    text = "The Sahand Command is part of the Revolutionary Guard and runs its own ships."
+    assert found(nlp, text, ("OWNED_BY",)) == set()
+
+
+# -- more ties ------------------------------------------------------------------------------
+
+def test_a_firm_that_did_the_ships_transfer(nlp):
+    text = SEIZED + "It is believed that the National Tanker Company did the transfer."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "National Tanker Company")}
+
+
+def test_officials_who_did_an_inspection_are_no_party(nlp):
+    assert found(nlp, "Officials did the inspection of the tanker Marlin Dawn in May.") == set()
+
+
+def test_the_tanker_acting_on_a_partys_behalf(nlp):
+    text = SEIZED + "The tanker carried the oil on behalf of Zarin Petroleum, officials said."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Zarin Petroleum")}
+
+
+def test_a_person_who_heads_a_firm_but_not_a_delegation(nlp):
+    assert found(nlp, "Dariush Tehrani, who heads Zarin Petroleum, denied the claims.") == {
+        ("ASSOCIATED_WITH", "Dariush Tehrani", "Zarin Petroleum")}
+    assert found(nlp, "Dariush Tehrani heads the delegation to Geneva.") == set()
+
+
+def test_hired_ship_is_a_tie(nlp):
+    assert found(nlp, "The tanker Marlin Dawn was hired by Kestrel Trading FZE to move the oil.") == {
+        ("ASSOCIATED_WITH", "Marlin Dawn", "Kestrel Trading FZE")}
+
+
+def test_oil_loaded_for_export_names_no_party(nlp):
+    assert found(nlp, "The tanker Marlin Dawn loaded oil for export to China.") == set()
+
+
+def test_plural_possessive_owner_of_the_ships_just_listed(nlp):
+    text = "The tankers Marlin Dawn and Opal Crest were seized. The vessels' Liberian owner, Redwater Holdings, declined to comment."
+    assert found(nlp, text) == {("OWNED_BY", "Marlin Dawn", "Redwater Holdings"), ("OWNED_BY", "Opal Crest", "Redwater Holdings")}
+
+
+def test_listed_ships_which_carried_oil_for_a_body(nlp):
+    text = "The US sanctioned the tankers Marlin Dawn and Opal Crest, which carried oil for the Revolutionary Guard."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard"),
+                                ("ASSOCIATED_WITH", "Opal Crest", "Revolutionary Guard")}
+
+
+def test_a_ship_that_moved_a_named_bodys_goods(nlp):
+    text = "The tanker Marlin Dawn was suspected of involvement in the transport of Revolutionary Guard cargo from Iran."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard")}
+    text = "The tanker Marlin Dawn carried the Revolutionary Guard's weapons to Yemen."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Marlin Dawn", "Revolutionary Guard")}
+
+
+def test_goods_of_a_demonym_or_seized_aboard_are_no_tie(nlp):
+    assert found(nlp, "The tanker Marlin Dawn carried Iranian oil to Syria.") == set()
+    assert found(nlp, "The tanker Marlin Dawn was seized with Chinese cargo aboard.") == set()
+
+
+def test_people_who_run_a_firm_are_tied_to_it(nlp):
+    text = "Kestrel Trading FZE was founded in 2019. The company is managed by Dariush Tehrani and Leila Tehrani."
+    assert found(nlp, text) == {("ASSOCIATED_WITH", "Dariush Tehrani", "Kestrel Trading FZE"),
+                                ("ASSOCIATED_WITH", "Leila Tehrani", "Kestrel Trading FZE")}
+    # a ship run by a person is management
+    assert found(nlp, "The tanker Marlin Dawn is run by Dariush Tehrani.") == {("OPERATED_BY", "Marlin Dawn", "Dariush Tehrani")}

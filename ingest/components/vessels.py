@@ -38,6 +38,8 @@ from ingest.components.common import (
 from ingest.components.matching import RuleMatcher
 
 
+# Words that end the name of a firm or fund, not of a ship ("the owner of the X Group").
+FIRM_HEADS = {"Group", "Fund", "Bank", "Exchange", "Trust", "Partners", "Capital", "Corporation", "Consortium", "Estate"}
 # Words after a capitalised ship noun that make it part of a firm's name, not a ship's type.
 NOT_AFTER_TYPE = {"Registry", "Registries", "Management", "Managers", "Manager", "Services", "Agency", "Company", "Chartering",
                   "Shipmanagement", "Holdings", "Trading", "Leasing", "Finance", "Brokers", "Broking", "Supply", "Suppliers",
@@ -150,6 +152,7 @@ class Vessels:
             cover = covered(doc)
             self._quoted_numbered(doc, cover)
             self._after_flag(doc, cover)
+            self._after_ship_role(doc, cover)
             self._caps_after_the(doc, cover)
             return
         cover = covered(doc)
@@ -190,6 +193,7 @@ class Vessels:
         self._quoted_numbered(doc, cover)
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
+        self._after_ship_role(doc, cover)
         self._caps_after_the(doc, cover)
         plural_at = [start for mid, start, end in matches if strings[mid] == "TYPE" and doc[end - 1].lower_ in self.plural_types]
         if plural_at:
@@ -222,6 +226,32 @@ class Vessels:
             if len(names) >= 2 or (names and doc[i].lower_ == "the"):
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, vessel_type=self._type_text(doc, start, start + 1), cue="list")
+
+    # Roles only a ship has: "X, the registered owner of the Kestrel" names a ship.
+    SHIP_ROLES = {("registered", "owner"), ("beneficial", "owner"), ("disponent", "owner"), ("ship", "manager"),
+                  ("technical", "manager"), ("commercial", "manager"), ("ism", "manager"), ("technical", "operator")}
+
+    def _after_ship_role(self, doc: Doc, cover) -> None:
+        """"Alpha Shipping Inc, the registered owner of the Kestrel; ...": a name after "the"
+        that follows a role only ships have (registered owner, ship or technical manager) is a
+        ship, when no firm's word or legal form is in it and a clause boundary follows."""
+        n = len(doc)
+        for i in range(2, n - 2):
+            if doc[i].lower_ != "of" or (doc[i - 2].lower_, doc[i - 1].lower_) not in self.SHIP_ROLES or doc[i + 1].lower_ != "the":
+                continue
+            k = i + 2
+            if cover[k]:
+                continue
+            sent_end = self._sent_bounds(doc, k)[1]
+            e = name_after(doc, k, sent_end, cover, max_len=self.max_name_tokens)
+            if e == k or not doc[k].text[:1].isupper():
+                continue
+            if any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text in NOT_AFTER_TYPE
+                   or t.text.title() in FIRM_HEADS or t.lower_ in self.not_names or country_of(t.text) for t in doc[k:e]):
+                continue
+            if e < sent_end and not (doc[e].is_punct or doc[e].lower_ in ("and", "which", "that", "was", "is", "in", "since", "until")):
+                continue
+            add_candidate(doc, k, e, "Vessel", PRIO_PATTERN, cue=doc[i - 2:i + 1].text.lower())
 
     SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
                   "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}

@@ -25,6 +25,15 @@ SUPPORT_VERBS = {"support", "assist", "aid", "finance", "fund", "bankroll"}
 # Nouns for a ship's activity: "the transfer was done on behalf of Y" (the ship's transfer).
 ACTIVITY_NOUNS = {"transfer", "transfers", "shipment", "shipments", "delivery", "deliveries", "voyage", "voyages", "cargo",
                   "cargoes", "transport", "operation", "loading", "trip", "run"}
+# Verbs of a person's place in a body: "X, who heads Y", "X founded Y" (a person only).
+LEAD_VERBS = {"head", "lead", "found", "co-found", "chair", "direct", "run", "manage"}
+# Verbs of doing a ship's activity: "the National X Company did the transfer" (the ship's).
+ARRANGE_VERBS = {"do", "conduct", "arrange", "organize", "organise", "handle", "oversee", "coordinate", "facilitate", "perform"}
+# Goods a party's name can qualify: "the transport of X cargo", "carried X's weapons".
+GOODS_NOUNS = {"cargo", "cargoes", "oil", "crude", "fuel", "weapons", "arms", "goods", "shipment", "shipments", "munitions",
+               "petroleum", "lpg", "gas", "coal", "missiles", "drones", "components"}
+# Nouns of moving goods: "involvement in the transport of X cargo".
+MOVE_NOUNS = {"transport", "transportation", "shipment", "shipping", "delivery", "transfer", "smuggling", "carriage"}
 PARTIES = {"Company", "Organization", "Agency", "Person"}
 HOLDERS = {"Vessel", "Company", "Organization", "Person"}
 
@@ -111,6 +120,15 @@ class Dealings(SentenceContext):
                 doers = [x for x in self._doer(doc, sent, slots, t, last_vessels)
                          if x.label != "Vessel" and not any(x.keys == y.keys for y in theirs)]
                 self._emit(out, "ASSOCIATED_WITH", doers, theirs, sent, at=t.i, how="a party that backs a named party", cue=lemma)
+            elif t.pos_ == "VERB" and lemma in LEAD_VERBS and not any(c.dep_ == "auxpass" for c in t.children):
+                obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+                theirs = [x for x in self._named_object(doc, slots, obj) if x.label != "Person"] if obj is not None else []
+                doers = [x for x in self._doer(doc, sent, slots, t, last_vessels) if x.label == "Person"] if theirs else []
+                self._emit(out, "ASSOCIATED_WITH", doers, theirs, sent, at=t.i, how="a person who leads or founded a body", cue=lemma)
+            elif t.pos_ == "VERB" and lemma in ARRANGE_VERBS and not any(c.dep_ == "auxpass" for c in t.children):
+                self._did_activity(doc, sent, slots, out, t, last_vessels)
+            elif t.lower_ in GOODS_NOUNS and t.pos_ == "NOUN":
+                self._goods_of(doc, sent, slots, out, t, last_vessels)
             elif t.lower_ == "behalf" and t.i > sent.start and doc[t.i - 1].lower_ == "on" and t.i + 1 < sent.end and doc[t.i + 1].lower_ == "of":
                 self._activity_on_behalf(doc, sent, slots, out, t, last_vessels)
 
@@ -123,9 +141,55 @@ class Dealings(SentenceContext):
             return
         verb = doc[t.i - 1].head
         subj = self._subject(doc, verb.i) if verb.pos_ in ("VERB", "AUX") else None
+        if subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it") and not self._slot_at(slots, subj, HOLDERS):
+            # "The tanker carried the oil on behalf of Y": the one ship just named
+            ships = self._one_ship(doc, sent, slots, subj.i, last_vessels)
+            self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship acting on a party's behalf", cue="on behalf of")
+            return
         if subj is None or subj.lower_ not in ACTIVITY_NOUNS or subj.lower_ in PRONOUNS:
             return
         # "the transfer by the tanker X" / "the tanker X's transfer": the ship the noun names
         ships = [x for c in subj.subtree for x in [self._slot_at(slots, c, {"Vessel"})] if x is not None][:1]
         ships = ships or self._one_ship(doc, sent, slots, subj.i, last_vessels)
         self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship's activity done on a party's behalf", cue="on behalf of")
+
+    def _goods_of(self, doc, sent, slots, out, noun, last_vessels) -> None:
+        """"The tanker X was suspected of involvement in the transport of Y cargo" / "carried Y's
+        weapons": goods a named party qualifies, moved by a ship, tie the ship to the party. The
+        ship is the subject of the verb the goods hang on (through "of"/"in" phrases), or the one
+        ship this sentence names."""
+        owner = next((x for c in noun.children if c.dep_ in ("compound", "poss")
+                      for x in [self._slot_at(slots, c, PARTIES)] if x is not None), None)
+        if owner is None or owner.label == "Person":
+            return
+        tok, moved = noun, False
+        for _ in range(8):
+            moved = moved or tok.lemma_.lower() in TRADE_VERBS or tok.lower_ in MOVE_NOUNS
+            if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod",):
+                break
+            if tok.head is tok:
+                break
+            tok = tok.head
+        if not moved or tok.pos_ not in ("VERB", "AUX"):
+            return
+        subj = self._subject(doc, tok.i)
+        ships = [x for x in [self._slot_at(slots, subj, {"Vessel"})] if x is not None] if subj is not None else []
+        if not ships and subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it"):
+            ships = self._one_ship(doc, sent, slots, subj.i, last_vessels)
+        self._emit(out, "ASSOCIATED_WITH", ships, [owner], sent, at=noun.i, how="a ship that moved a named party's goods",
+                   cue=f"{owner.label.lower()} {noun.lower_}")
+
+    def _did_activity(self, doc, sent, slots, out, t, last_vessels) -> None:
+        """"It is believed that the National X Company did the transfer": a named party that did
+        a ship's activity (the verb's object: transfer, shipment, delivery) is tied to the ship
+        (the one this sentence names, else the one named just before)."""
+        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.lower_ not in ACTIVITY_NOUNS:
+            return
+        subj = self._subject(doc, t.i)
+        doer = self._slot_at(slots, subj, {"Company", "Organization", "Person", "Agency"}) if subj is not None else None
+        if doer is None:
+            return
+        named = [x for c in obj.subtree for x in [self._slot_at(slots, c, {"Vessel"})] if x is not None][:1]
+        ships = named or self._one_ship(doc, sent, slots, obj.i, last_vessels)
+        self._emit(out, "ASSOCIATED_WITH", ships, [doer], sent, at=t.i, how="a party that did a ship's activity", cue=f"{t.lemma_.lower()} the {obj.lower_}")

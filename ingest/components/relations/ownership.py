@@ -30,6 +30,8 @@ OFFICIAL_TITLES = {"attorney", "agent", "secretary", "judge", "prosecutor", "com
 # Nouns that stand for a party ("a carrier managed by Y", "the group owned by Y").
 PARTY_NOUNS = {"carrier", "group", "conglomerate", "enterprise", "business", "subsidiary", "affiliate", "entity", "operator",
                "owner", "manager", "agent", "trader", "broker", "shipowner", "person", "individual", "businessman", "fleet"}
+# Nouns for a unit of a body ("X, an elite branch of Y").
+BRANCH_NOUNS = {"branch", "arm", "unit", "division", "wing", "subsidiary", "affiliate"}
 # Words that end the list of firms after "through" ("... through A and B, which ...").
 CLAUSE_ENDS = {"which", "who", "that", "while", "after", "for", "to", "because"}
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
@@ -220,7 +222,7 @@ class Ownership(SentenceContext):
                 j += 1
         return out
 
-    def _managed(self, out, ships: list[Slot], holder, sent, role: str, **kw) -> None:
+    def _runs_or_charters(self, out, ships: list[Slot], holder, sent, role: str, **kw) -> None:
         """Who runs a ship (OPERATED_BY, with the role); a charter is a looser tie: a ship that a
         company chartered is ASSOCIATED_WITH it (the dev set's convention, as for a ship a party
         "used"), never the company's management of it."""
@@ -252,6 +254,46 @@ class Ownership(SentenceContext):
         if not firms or any(t.lower_ in ("and", ",") for t in doc[k + 1:firms[0].start]):
             return
         self._emit(out, "OWNED_BY", firms, tgt, sent, at=k, how="firms a party's control goes through", cue=f"{phrase} ... through")
+
+    def _run_by_people(self, doc: Doc, sent, slots: list[Slot], out, s: int, people: list[Slot], phrase: str) -> None:
+        """"X Ltd is run by A and B": people who run a firm are ASSOCIATED_WITH it (OPERATED_BY
+        joins ships to who runs them); the firm is the passive's subject, named or "the company"."""
+        if not doc.has_annotation("DEP"):
+            return
+        subj = next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None)
+        if subj is None:
+            return
+        firm = self._slot_at(slots, subj, {"Company", "Organization"})
+        firms = [firm] if firm is not None else self._back_reference(doc, subj, {"Company", "Organization"}, self._sent_no)
+        people = self._with_list(slots, people[0], doc, sent.end)
+        self._emit(out, "ASSOCIATED_WITH", people, firms, sent, at=s, how="people who run a firm", cue=phrase)
+
+    @staticmethod
+    def _body_of_body(src: list[Slot], whole: Slot, branch: bool = True) -> bool:
+        """Whether a "part of" joins a company to a company, or "a branch of" ("an arm of", "a
+        unit of") an agency or organisation to an agency or organisation (a state is PART_OF's)."""
+        if whole.label == "Company":
+            return all(x.label == "Company" for x in src)
+        return branch and whole.label in ("Agency", "Organization") and all(x.label in ("Agency", "Organization") for x in src)
+
+    def _branch_of(self, doc: Doc, sent, slots: list[Slot], out) -> None:
+        """"X, an elite branch of Y" / "X, a special arm of Y": a unit named with modifiers before
+        its noun (the plain "a branch of" is a PART cue) is OWNED_BY the body, for bodies of one
+        kind."""
+        lo, hi = sent.start, sent.end
+        for x in slots:
+            k = x.end
+            if not (k + 4 < hi and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "the")):
+                continue
+            j = k + 2
+            while j < hi and j - k < 5 and doc[j].tag_ in ("JJ", "JJS", "VBN") and doc[j].is_lower:
+                j += 1
+            if j == k + 2 or j + 1 >= hi or doc[j].lower_ not in BRANCH_NOUNS or doc[j + 1].lower_ != "of":
+                continue
+            m = j + 2 + (j + 2 < hi and doc[j + 2].lower_ == "the")
+            whole = next((y for y in slots if y.start == m), None)
+            if whole is not None and self._body_of_body([x], whole):
+                self._emit(out, "OWNED_BY", [x], [whole], sent, at=j, how="unit in apposition, with modifiers", cue=doc[j:j + 2].text.lower())
 
     def _held_whole(self, doc: Doc, slots: list[Slot], prep: int) -> list[Slot]:
         """"part of the shipping empire controlled by Y" / "part of a network run by Y": the
@@ -655,7 +697,7 @@ class Ownership(SentenceContext):
         if rtype == "OWNED_BY":
             self._emit(out, "OWNED_BY", ship, holder, sent, at=s, how=how, cue=doc[s:e].text.lower())
         else:
-            self._managed(out, ship, holder, sent, at=s, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+            self._runs_or_charters(out, ship, holder, sent, at=s, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _role_paren(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
         """"the tanker A (IMO 1234567): B Ltd (registered owner), C Ltd (ship manager)": a role in
@@ -679,7 +721,7 @@ class Ownership(SentenceContext):
         if rtype == "OWNED_BY":
             self._emit(out, "OWNED_BY", ships[-1:], holder, sent, at=s + 1, how=how, cue=doc[s:e].text.lower())
         else:
-            self._managed(out, ships[-1:], holder, sent, at=s + 1, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
+            self._runs_or_charters(out, ships[-1:], holder, sent, at=s + 1, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
         """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
@@ -812,6 +854,7 @@ class Ownership(SentenceContext):
         self._state_owned(doc, sent, slots, out)
         role_holder: list[Slot] = []   # the holder of the last role noun of this sentence ("owner of A, and owner of B")
         self._group_company(doc, sent, slots, out)
+        self._branch_of(doc, sent, slots, out)
         spread = self._spread_roles(doc, lo, hi, hits)
         if spread:
             hits = {**hits, **{k: [*hits.get(k, []), *v] for k, v in spread.items()}}
@@ -834,7 +877,7 @@ class Ownership(SentenceContext):
                     if kind == "ITS_OWNER":
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
                     else:
-                        self._managed(out, owned, owner, sent, at=s + 1,
+                        self._runs_or_charters(out, owned, owner, sent, at=s + 1,
                                       role=self.op_role_of.get(role_words) or self.op_role_of.get(doc[e - 1].lower_, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
@@ -871,14 +914,16 @@ class Ownership(SentenceContext):
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
-                        self._managed(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        self._runs_or_charters(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        if not src and tgt and all(x.label == "Person" for x in tgt) and self.operated_roles.get(phrase) in ("operator", "manager"):
+                            self._run_by_people(doc, sent, slots, out, s, tgt, phrase)
                     for k, rtype, role in self._shared_agent(doc, s, lo):
                         # "owned, managed, and operated by Y": every participle of the list has Y.
                         cue = doc[k].lower_ + " by"
                         if rtype == "OWNED_BY":
                             self._emit(out, rtype, src, tgt, sent, at=k, how=how + ", coordinated participles", cue=cue)
                         else:
-                            self._managed(out, src, tgt, sent, at=k, how=how + ", coordinated participles", role=role, cue=cue)
+                            self._runs_or_charters(out, src, tgt, sent, at=k, how=how + ", coordinated participles", role=role, cue=cue)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
@@ -941,7 +986,7 @@ class Ownership(SentenceContext):
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
-                        self._managed(out, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                        self._runs_or_charters(out, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
                     else:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 2, how=how, cue=doc[s:e].text.lower())
                     if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
@@ -989,9 +1034,12 @@ class Ownership(SentenceContext):
                         self._emit(out, "OWNED_BY", [x for x in src if x.label in ("Company", "Organization")], empire, sent, at=s,
                                    how="part of a whole that its holder controls", cue=doc[s:e].text.lower())
                         continue
-                    if src and tgt and all(x.label == "Company" for x in src) and tgt[0].label == "Company" and self._object_is(doc, e - 1, tgt[0]):
-                        # a company that is part of another is owned by it
-                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="company part of a company", cue=doc[s:e].text.lower())
+                    branch = doc[e - 2].lower_ in BRANCH_NOUNS
+                    if src and tgt and self._body_of_body(src, tgt[0], branch) and self._object_is(doc, e - 1, tgt[0]):
+                        # a company that is part of another is owned by it; so is a branch or unit of
+                        # an agency ("The X is part of the Y" between agencies stays PART_OF: the dev
+                        # set's gold gives no OWNED_BY for it)
+                        self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="body part of a body", cue=doc[s:e].text.lower())
                     else:
                         self._emit(out, "PART_OF", src, tgt, sent)
                 elif kind == "FRONT":
@@ -1085,4 +1133,4 @@ class Ownership(SentenceContext):
                     if low in self.owned_active:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=i, how=how, cue=low)
                     else:
-                        self._managed(out, owned, owner, sent, at=i, how=how, role=self.operated_active[low], cue=low)
+                        self._runs_or_charters(out, owned, owner, sent, at=i, how=how, role=self.operated_active[low], cue=low)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ingest.components.relations.context import PLACE_MODIFIERS, SHIP_NOUNS_HEAD, SentenceContext, Slot
 
-POSSESSIVE_MARKS = {"'s", "\u2019s"}
+POSSESSIVE_MARKS = {"'s", "\u2019s", "'", "\u2019"}   # (the bare apostrophe only as the parse's possessive: "the vessels' owner")
 POSSESSIVE_WORDS = {"its", "their"}
 # Subsidiary nouns: the holder is owned by the possessor (the other roles: the possessor is owned
 # or run by the holder).
@@ -128,6 +128,8 @@ class PossessiveRoles(SentenceContext):
             t = doc[k]
             if not (t.text in POSSESSIVE_MARKS or t.lower_ in POSSESSIVE_WORDS):
                 continue
+            if t.text in ("'", "\u2019") and t.tag_ != "POS":
+                continue
             j = k + 1
             first = True
             while True:
@@ -150,7 +152,7 @@ class PossessiveRoles(SentenceContext):
                 if holder is None:
                     break
                 # (the plain phrase, "its owner, X", is ownership.py's too: extract keeps one of the two)
-                self._possessive_emit(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
+                self._possessive_role(doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at=start)
                 first = False
                 # "... owner X and Greek operator Y": the next role shares the possessive
                 j = holder.end
@@ -163,7 +165,7 @@ class PossessiveRoles(SentenceContext):
                 if appos is not None:
                     break
 
-    def _possessive_emit(self, doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at) -> None:
+    def _possessive_role(self, doc, sent, slots, out, last_vessels, k, kind, op_role, holder, at) -> None:
         cue = "possessive " + kind
         if kind == "subsidiary":
             parent = self._parent_of(doc, slots, k, holder)
