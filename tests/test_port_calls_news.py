@@ -124,3 +124,11 @@ def test_a_ship_anchored_off_a_port_called_there(nlp):
 
 def test_a_destination_beside_a_loading(nlp):
     assert calls(nlp, "The tanker Windrush Star, destined for Nampo, loaded coal at Kozmino.") == {("Windrush Star", "Kozmino")}
+
+
+def test_a_call_in_a_relative_clause_on_a_name_no_ship_was_found_for(nlp):
+    # the clause is the second name's: the first ship did not call at the second port
+    text = ("Syria received two tankers this week: the Quill, which docked at Baniyas on Monday, and the "
+            "Tern Bay, which arrived at Tartus on Tuesday.")
+    got = calls(nlp, text)
+    assert ("Quill", "Baniyas") in got and ("Quill", "Tartus") not in got

@@ -109,11 +109,17 @@ class PortCalls(SentenceContext):
         ships that noun stands for, [] when it stands for none of them (the call of other
         ships); None when the verb is no such clause (the caller reads the clause as usual)."""
         t = doc[at]
-        if t.dep_ not in ("relcl", "acl") or t.head.i == t.i or not self._ship_noun(t.head):
+        if t.dep_ not in ("relcl", "acl") or t.head.i == t.i:
             return None
         if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who") for c in t.children):
             return None   # "the ship that A met at P": the clause has a subject of its own
         n = t.head
+        if not self._ship_noun(n):
+            if n.pos_ == "PROPN" and not any(v.start <= n.i < v.end for v in vessels):
+                # "..., and the B, which arrived at P": a name no ship was found for made
+                # the call, not a ship named before it
+                return []
+            return [v for v in vessels if v.start <= n.i < v.end] or None
 
         def stands_for(v) -> bool:
             # "the tanker A that ...", "the tanker that ..., the A": the name beside the noun
