@@ -132,3 +132,29 @@ def test_a_call_in_a_relative_clause_on_a_name_no_ship_was_found_for(nlp):
             "Tern Bay, which arrived at Tartus on Tuesday.")
     got = calls(nlp, text)
     assert ("Quill", "Baniyas") in got and ("Quill", "Tartus") not in got
+
+
+# -- the port as the subject, nouns of a call, a ship plying between ports --------------------
+
+@pytest.mark.parametrize("text, got", [
+    ("The port of Baniyas received the Iranian tanker Windrush Star on Monday.", {("Windrush Star", "Baniyas")}),
+    ("Tartus port welcomed the tankers Quill and Tern Bay this week.", {("Quill", "Tartus"), ("Tern Bay", "Tartus")}),
+    ("The port of Baniyas received fuel oil from the tanker Windrush Star.", {("Windrush Star", "Baniyas")}),
+    ("The arrival of the tanker Windrush Star in Baniyas was reported on Monday.", {("Windrush Star", "Baniyas")}),
+    ("The tanker Windrush Star made a stop in Tartus in March.", {("Windrush Star", "Tartus")}),
+    ("The tanker Windrush Star shuttled between Tartus and Baniyas all summer.", {("Windrush Star", "Tartus"), ("Windrush Star", "Baniyas")}),
+])
+def test_a_port_that_received_a_ship_and_nouns_of_a_call(nlp, text, got):
+    assert calls(nlp, text) == got
+
+
+@pytest.mark.parametrize("text", [
+    "The port of Baniyas received a warning about the tanker Windrush Star.",
+    "The port of Baniyas did not receive the tanker Windrush Star.",
+    "The port of Baniyas is expected to receive the tanker Windrush Star next week.",
+    "The tanker Windrush Star conducted a ship-to-ship transfer between Tartus and Cyprus.",
+    "The tanker Windrush Star was moved to a blacklist in Tartus.",
+    "Officials in Tartus moved to seize the tanker Windrush Star.",
+])
+def test_near_misses_of_a_port_that_received_a_ship(nlp, text):
+    assert not calls(nlp, text)
