@@ -98,3 +98,10 @@ def test_a_town_in_its_region_is_not_placed(nlp):
 def test_a_city_inside_a_firms_name_places_nothing(nlp):
     # README convention: company -> place from "X-based", "registered in X" or an address, not from its name
     assert not located(nlp, "Shanghai Quillon Shipping Company Limited owns the tanker Grey Plover.")
+
+
+def test_a_firm_with_its_state_in_brackets(nlp):
+    assert located(nlp, "Quillon Trading LLC (UAE) bought the cargo.") == {("Quillon Trading LLC", "United Arab Emirates")}
+    # a ship's bracketed state is its flag, not a place; a bracket with more than a place names none
+    assert not located(nlp, "The tanker Windrush Star (Panama) docked at Tartus.")
+    assert not located(nlp, "The sanctions hit Quillon Trading LLC (UAE and Oman).")

@@ -281,6 +281,12 @@ class Places(SentenceContext):
                 if places:
                     self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, "out of")
         for s in slots:
+            # "Acme Trading LLC (UAE)": a firm with its state in brackets, and nothing else there
+            if s.label in ("Company", "Organization") and s.end + 2 < hi and doc[s.end].text == "(":
+                place = next((x for x in slots if x.start == s.end + 1 and x.label in ("Country", "Location")), None)
+                if place is not None and place.end < hi and doc[place.end].text == ")":
+                    self._emit_place(doc, out, [s], [place], sent, None, "(place)")
+        for s in slots:
             # "Acme Trading LLC of Dubai": a firm named with its place.
             k = s.end + 1
             if s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
