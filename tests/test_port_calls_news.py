@@ -158,3 +158,19 @@ def test_a_port_that_received_a_ship_and_nouns_of_a_call(nlp, text, got):
 ])
 def test_near_misses_of_a_port_that_received_a_ship(nlp, text):
     assert not calls(nlp, text)
+
+
+def test_a_ship_named_after_a_phrase_of_its_flag(nlp):
+    text = ("An oil tanker flying a Maltese flag, Windrush, sailing from the Rotterdam port in the Netherlands, drew "
+            "up to the port of Latakia on Thursday.")
+    assert calls(nlp, text) == {("Windrush", "Rotterdam"), ("Windrush", "Latakia")}
+    assert calls(nlp, "A tanker under a Panamanian flag, Windrush, arrived in Tartus.") == {("Windrush", "Tartus")}
+
+
+@pytest.mark.parametrize("text", [
+    "A tanker flying a Maltese flag, Reuters reported, docked at Latakia.",
+    "A tanker flying a Maltese flag, Windrush Shipping, docked at Latakia.",
+])
+def test_no_ship_named_after_a_flag_phrase(nlp, text):
+    # a source reporting, or a firm, set off by commas after the flag phrase names no ship
+    assert not calls(nlp, text)

@@ -477,6 +477,8 @@ class Vessels:
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
             return
+        if indefinite and not named and self._name_after_flag_phrase(doc, i, sent_end, cover, flag, vtype):
+            return
         if indefinite and not named:
             # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
             # number in apposition names the ship.
@@ -492,6 +494,33 @@ class Vessels:
         n_end = name_after(doc, i, sent_end, cover, joiners={"-", "of"}, max_len=self.max_name_tokens)
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+
+    FLAG_PHRASE = {"flying", "bearing", "under", "sailing"}
+    REPORTING = {"say", "report", "tell", "add", "note", "claim", "state", "write", "confirm", "show", "reveal"}
+
+    def _name_after_flag_phrase(self, doc: Doc, i: int, sent_end: int, cover, flag, vtype) -> bool:
+        """"an oil tanker flying a Maltese flag, Windrush, sailing from ...": after an indefinite
+        ship noun and a short phrase of its flag ("flying / bearing / under ... flag"), a name
+        set off by commas and followed by what the ship did names it (not "..., Reuters reported")."""
+        if not (i < sent_end and doc[i].lower_ in self.FLAG_PHRASE):
+            return False
+        k = i + 1
+        while k < sent_end and k - i <= 6 and doc[k].text != ",":
+            if doc[k].is_punct or doc[k].pos_ in ("VERB", "AUX"):
+                return False
+            k += 1
+        if not (k < sent_end and doc[k].text == "," and any(t.lower_ == "flag" for t in doc[i + 1:k])):
+            return False
+        n_end = name_after(doc, k + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+        words = doc[k + 1:n_end]
+        if n_end == k + 1 or n_end + 1 >= sent_end or doc[n_end].text != "," or any(
+                t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in words):
+            return False
+        after = doc[n_end + 1]
+        if after.tag_ not in ("VBG", "VBN", "VBD", "VBZ") or after.lemma_.lower() in self.REPORTING:
+            return False
+        add_candidate(doc, k + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+        return True
 
     # Participles between a plural ship noun and a copula or "as" ("the vessels identified
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.

@@ -144,6 +144,10 @@ class PortCalls(SentenceContext):
             return any(v.start <= x.i < v.end for x in tok.subtree)
 
         own = [v for v in vessels if v.start <= n.i < v.end or stands_for(v)]
+        if not own and n.tag_ == "NN":
+            # "an oil tanker flying a Maltese flag, A, sailing from P": the name set between the
+            # noun and its clause is the noun's, however the parse hangs it
+            own = [v for v in vessels if n.i < v.start and v.end <= t.i and v.start - n.i <= 8][:1]
         if not own and n.dep_ == "appos":
             own = [v for v in vessels if v.start <= n.head.i < v.end]   # "A, a tanker that docked at P"
         if not own and n.dep_ == "attr":
