@@ -105,3 +105,9 @@ def test_a_firm_with_its_state_in_brackets(nlp):
     # a ship's bracketed state is its flag, not a place; a bracket with more than a place names none
     assert not located(nlp, "The tanker Windrush Star (Panama) docked at Tartus.")
     assert not located(nlp, "The sanctions hit Quillon Trading LLC (UAE and Oman).")
+
+
+def test_a_news_body_in_a_city_is_not_placed_there(nlp):
+    # where a reporter or analyst is speaking from is no seat of the body
+    got = located(nlp, "Analysts at the Quillon Institute in Dubai said the tanker Grey Plover was seen at Tartus.")
+    assert not any(target == "Dubai" for _, target in got)

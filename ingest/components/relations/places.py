@@ -121,8 +121,9 @@ class Places(SentenceContext):
                     if k < hi and doc[k].lower_ == "the":
                         k += 1
                     t = by_start.get(k)
-                    if t and t.label in ("Country", "Location") and s.label in ("Company", "Organization"):
-                        # "A Shipping LLC in Hong Kong" (a city only when the text gave no state)
+                    if t and (t.label == "Country" and s.label in ("Company", "Organization") or t.label == "Location" and s.label == "Company"):
+                        # "A Shipping LLC in Hong Kong" (a city only when the text gave no state;
+                        # not "Reuters in London", where a reporter is)
                         self._emit_place(doc, out, [s], [t], sent, j, "in")
                     elif t and t.label in ("Country", "Location") and s.label in ("Port", "Location"):
                         self._emit_in(doc, out, s, t, sent)
