@@ -111,3 +111,20 @@ def test_a_news_body_in_a_city_is_not_placed_there(nlp):
     # where a reporter or analyst is speaking from is no seat of the body
     got = located(nlp, "Analysts at the Quillon Institute in Dubai said the tanker Grey Plover was seen at Tartus.")
     assert not any(target == "Dubai" for _, target in got)
+
+
+# -- where a port lies, in news wording ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, port, state", [
+    ("The tanker Windrush Star docked at Baniyas in western Syria on Monday.", "Baniyas", "Syria"),
+    ("The tanker Windrush Star loaded at Velmora, a port in southern Iran.", "Velmora", "Iran"),
+    ("The tanker Windrush Star docked at Baniyas, on Syria's Mediterranean coast.", "Baniyas", "Syria"),
+    # a capitalised "North" is part of the state's name, not a direction
+    ("The tanker Windrush Star docked at Nampo in North Korea.", "Nampo", "North Korea"),
+])
+def test_a_port_in_a_part_of_a_state_or_on_its_coast(nlp, text, port, state):
+    assert (port, state) in located(nlp, text)
+
+
+def test_a_port_with_a_states_possessive_that_is_no_shore(nlp):
+    assert not located(nlp, "The tanker Windrush Star docked at Velmora, on Syria's orders.")
