@@ -257,7 +257,8 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
 
     An article is known by its URL (by its path when it has none): a changed version replaces
     the stored one, whose facts are withdrawn in the same write (its date kept in the new
-    one's history).
+    one's history). An older-dated version does not replace a newer one; two texts of one URL
+    and date from two inputs both stand.
 
     Exit status 0 when every input went in, 1 when some failed (each is named with its reason).
     """
@@ -285,8 +286,10 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, published: 
         summary = ingest_paths(store, list(paths), source=source, published=_check_date(published),
                                reprocess=reprocess, progress=progress, n_process=processes, rescan=not no_rescan)
     counts = [f"{summary.new} new"]
-    # Shown when they happen: a changed version of a stored article, an older one, a --reprocess.
+    # Shown when they happen: a changed version of a stored article, an older one, one of the
+    # same URL and date as a stored one (both stand), a --reprocess.
     counts += [f"{n} {what}" for n, what in ((summary.replaced, "replaced"), (summary.older, "older than the version stored"),
+                                              (summary.beside, "beside a version of the same URL and date"),
                                               (summary.reprocessed, "reprocessed")) if n]
     click.echo(f"articles: {', '.join(counts)}, {summary.unchanged} unchanged, {len(summary.failed)} failed")
     click.echo(f"added: {summary.entities_added} entities, {summary.relationships_added} relationships")

@@ -42,15 +42,15 @@ def check_no_fetch(query: str) -> None:
 
 
 def _union(target: str, prop: str, cap: int | None = None) -> str:
-    """Set `target.prop` to the union of its list and `row.prop` (in arrival order), optionally
-    capped: past `cap` items, the `cap` smallest of the union are kept (in their order), so which
-    items stay does not depend on the order they came in."""
-    union = (f"reduce(acc = coalesce({target}.{prop}, []), "
-             f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc THEN acc ELSE acc + x END)")
+    """Set `target.prop` to the sorted union of its list and `row.prop` (sorted, each item once:
+    _split_rows), so that the stored list does not depend on the order items came in;
+    optionally capped: past `cap` items, the `cap` smallest are kept."""
+    union = sources.sorted_union(f"{target}.{prop}", f"row.{prop}")
     if not cap:
         return f"SET {target}.{prop} = {union}"
     cap = int(cap)
-    # Items are distinct: an item is among the `cap` smallest when fewer than `cap` are smaller.
+    # Items are distinct: an item is among the `cap` smallest when fewer than `cap` are smaller
+    # (a list stored unsorted, before lists were kept sorted, is capped alike).
     return (f"SET {target}.{prop} = [u IN [{union}] | CASE WHEN size(u) <= {cap} THEN u "
             f"ELSE [x IN u WHERE size([y IN u WHERE y < x]) < {cap}] END][0]")
 
@@ -156,9 +156,13 @@ def _scalar(value: Any, prop: Property, what: str) -> Any:
 
 
 def _split_rows(
-    rows: Iterable[Mapping[str, Any]], declared: dict[str, Property], what: str, skip: set[str]
+    rows: Iterable[Mapping[str, Any]], declared: dict[str, Property], what: str, skip: set[str],
+    ordered: Iterable[str] = (),
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Check rows against the declared properties; return cleaned rows and the list props used."""
+    """Check rows against the declared properties; return cleaned rows and the list props used.
+    Each list is sorted, each item once (lists are stored sorted: _union), but those named in
+    `ordered`, which a row sets as it gives them (upsert_nodes' `replace`)."""
+    ordered = set(ordered)
     out: list[dict[str, Any]] = []
     lists: set[str] = set()
     for row in rows:
@@ -176,7 +180,8 @@ def _split_rows(
             if prop.type == "list":
                 if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
                     raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
-                clean[key] = items = list(map(str, value))
+                items = list(map(str, value))
+                clean[key] = items if key in ordered else sorted(set(items))
                 if NUL in "".join(items):  # one scan: this runs for every list of every row
                     raise OntologyError(nul_error(f"{what}.{key}"))
                 lists.add(key)
@@ -193,15 +198,16 @@ def _split_rows(
 
 def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None,
                  *, replace: Iterable[str] = ()) -> Statement:
-    """MERGE nodes of `label` on id; scalars overwrite, lists merge as set unions (the list
-    properties named in `replace` are set to the row's list instead)."""
+    """MERGE nodes of `label` on id; scalars overwrite, lists merge as sorted set unions (the
+    list properties named in `replace` are set to the row's list, in its order, instead)."""
     onto = ontology or load()
     lab = onto.label(label)
     rows = list(rows)
     for row in rows:
         if not row.get("id"):
             raise OntologyError(f"Every {label} row needs a non-empty 'id'; got {dict(row)!r:.200}.")
-    clean, lists = _split_rows(rows, {k: v for k, v in lab.properties.items() if k != "id"}, label, {"id"})
+    replace = tuple(replace)
+    clean, lists = _split_rows(rows, {k: v for k, v in lab.properties.items() if k != "id"}, label, {"id"}, replace)
     if lab.is_entity:
         merge = f"MERGE (n:{onto.entity_label} {{id: row.id}}) ON CREATE SET n:{label}"
     else:
@@ -218,7 +224,7 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
 def upsert_relationships(
     rel_type: str, rows: Iterable[Mapping[str, Any]], ontology: Ontology | None = None
 ) -> Statement:
-    """MERGE relationships on (start id, type, key, end id); lists merge as set unions."""
+    """MERGE relationships on (start id, type, key, end id); lists merge as sorted set unions."""
     onto = ontology or load()
     rt = onto.rel_type(rel_type)
     rows = list(rows)

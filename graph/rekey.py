@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from graph import sources
 from graph.cypher import Rows
 from graph.evidence import _ENCODER
 from graph.listings import CANDIDATE_TYPE, candidate_id
@@ -56,7 +57,7 @@ def statements(onto: Ontology) -> dict[str, str]:
         "denials": (f"UNWIND $rows AS row MATCH (:{e} {{id: row.new}})<-[:{mentions}]-(:{art})-[:{mentions}]->(x:{e}) "
                     f"WHERE x.{DENIALS} IS NOT NULL WITH DISTINCT x, row "
                     f"WHERE any(d IN x.{DENIALS} WHERE d CONTAINS row.was) "
-                    f"SET x.{DENIALS} = [d IN x.{DENIALS} | replace(d, row.was, row.now)]"),
+                    f"SET x.{DENIALS} = {sources.sorted_list(f'[d IN x.{DENIALS} | replace(d, row.was, row.now)]')}"),
         "watches": f"MATCH (w:{w}) RETURN w.id AS id, w.kind AS kind, w.target AS target, w.known AS known",
         "watch": f"UNWIND $rows AS row MATCH (w:{w} {{id: row.old}}) SET w.id = row.id, w.target = row.target, w.known = row.known",
         "alert_watch": f"UNWIND $rows AS row MATCH (x:{a} {{watch: row.old}}) SET x.watch = row.new",

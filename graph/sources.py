@@ -109,13 +109,24 @@ def value(items: str, prop: str, prop_type: str) -> str:
     return _cast(f"[s_vals IN [{vals}] | {pick}][0]", prop_type)
 
 
+def _insert(start: str, items: str) -> str:
+    """A Cypher expression: the sorted list `start` with each of `items` not in it inserted in
+    order (each insertion O(len(start)))."""
+    return (f"reduce(s_acc = {start}, s_x IN {items} | CASE WHEN s_x IN s_acc THEN s_acc "
+            "ELSE [s_i IN [size([s_y IN s_acc WHERE s_y < s_x])] | s_acc[..s_i] + [s_x] + s_acc[s_i..]][0] END)")
+
+
 def sorted_union(current: str, new: str) -> str:
     """A Cypher expression: the sorted list `current` (null: empty) with the items of `new` (a
     sorted list without repeats: graph/cypher.py sorts the rows') not in it inserted in order.
     Each insertion is O(len(current)); a node with no items yet takes `new` as it is."""
-    insert = (f"reduce(s_acc = {current}, s_x IN coalesce({new}, []) | CASE WHEN s_x IN s_acc THEN s_acc "
-              "ELSE [s_i IN [size([s_y IN s_acc WHERE s_y < s_x])] | s_acc[..s_i] + [s_x] + s_acc[s_i..]][0] END)")
+    insert = _insert(current, f"coalesce({new}, [])")
     return f"CASE WHEN {current} IS NULL OR size({current}) = 0 THEN coalesce({new}, []) ELSE {insert} END"
+
+
+def sorted_list(items: str) -> str:
+    """A Cypher expression: the list `items` sorted, each item once (O(n²): for short lists)."""
+    return _insert("[]", items)
 
 
 def of_source(items: str, source: str) -> str:

@@ -254,7 +254,7 @@ DELETE m""")
         touched=f"""MATCH (a:{art} {{id: $aid}})-[:{mentions}]->(n:{entity})
 RETURN collect(DISTINCT n.id) AS mentioned""",
         strip=tuple(strip),
-        article=cypher.upsert_nodes(art, [{"id": "x", NAME_KEYS: []}], onto, replace=(NAME_KEYS,))[0],
+        article=cypher.upsert_nodes(art, [{"id": "x", NAME_KEYS: [], HISTORY: []}], onto, replace=(NAME_KEYS, HISTORY))[0],
         # Entities the earlier extraction of the article made that nothing holds any more (a
         # match candidate link to a listed entity does not hold one: it was only a guess about
         # that mention).
@@ -357,6 +357,62 @@ WITH {target}, s_gone, [s_x IN {target}.{SOURCES} WHERE NOT s_x IN s_gone] AS s_
 SET """ + ",\n    ".join(sets))
 
 
+# -- a re-scan's revision: only what an article's new facts change (Writer.revise_many) --------
+
+
+@dataclass(frozen=True, slots=True)
+class _Revisions:
+    """The statement texts of Writer.revise_many: the withdrawal statements of `strip`, each on
+    given relationships (by start, type, key, end) or entities (by label and id) instead of on
+    everything the article mentions."""
+
+    rels: tuple[str, ...]  # its share of changed relationships (the evidence, then single values' sources)
+    nodes: tuple[tuple[str, str], ...]  # (label, statement): its items on changed entities of that label
+    unmention: str  # its MENTIONS edges to changed entities
+
+
+_REVISIONS: dict[int, tuple[Ontology, _Revisions]] = {}
+
+
+def _revisions(onto: Ontology) -> _Revisions:
+    hit = _REVISIONS.get(id(onto))
+    if hit is None or hit[0] is not onto:
+        hit = _REVISIONS[id(onto)] = (onto, _build_revisions(onto))
+    return hit[1]
+
+
+def _build_revisions(onto: Ontology) -> _Revisions:
+    _check(onto)
+    entity, art, mentions = onto.entity_label, ARTICLE, MENTIONS
+    edge = f"""UNWIND $rows AS row
+MATCH (x:{entity} {{id: row.start}})-[r]->(y:{entity} {{id: row.end}})
+WHERE type(r) = row.type AND r.key = row.key"""
+    rels = [f"""{edge} AND row.aid IN coalesce(r.articles, [])
+SET r.articles = [x IN r.articles WHERE x <> row.aid],
+    r.evidence = [x IN coalesce(r.evidence, []) WHERE NOT x CONTAINS row.needle]
+WITH r WHERE size(r.articles) = 0 AND size(r.evidence) = 0
+DELETE r"""]
+    rel_props = {p: rt.properties[p] for rt in onto.relationships.values() for p in rt.sourced}
+    if rel_props:
+        rels.append(_unsourced(f"{edge} AND r.{SOURCES} IS NOT NULL", "r", rel_props))
+    nodes: list[tuple[str, str]] = []
+    for name, lab in onto.labels.items():
+        if not lab.is_entity:
+            continue
+        one = f"UNWIND $rows AS row\nMATCH (v:{name} {{id: row.id}})"
+        if lab.sourced:
+            nodes.append((name, _unsourced(f"{one}\nWHERE v.{SOURCES} IS NOT NULL", "v",
+                                           {p: lab.properties[p] for p in lab.sourced})))
+        for prop in (AIS_DARK, IDENTITY, DENIALS):
+            if prop in lab.properties:
+                nodes.append((name, f"""{one}
+WHERE v.{prop} IS NOT NULL
+SET v.{prop} = [x IN v.{prop} WHERE NOT x CONTAINS row.needle]"""))
+    return _Revisions(tuple(rels), tuple(nodes), f"""UNWIND $rows AS row
+MATCH (a:{art} {{id: row.aid}})-[m:{mentions}]->(v:{entity} {{id: row.id}})
+DELETE m""")
+
+
 _VERSION_COLUMNS = ("a.id AS id, a.title AS title, a.url AS url, a.path AS path, a.published AS published, "
                     "a.ingested_at AS ingested_at, a.history AS history")
 
@@ -366,7 +422,8 @@ def statements(onto: Ontology) -> list[str]:
     the offline Neo4j syntax check)."""
     s = _statements(onto)
     return [s.touched, *s.strip, s.article, s.orphans, s.complete, s.stored, s.entity_count, s.relationship_count,
-            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels, s.renamed, s.named]
+            s.article_count, s.settled, s.by_url, s.by_path, s.by_id, s.by_prefix, s.by_paths, s.delete_articles, s.shared_rels, s.renamed, s.named,
+            *_revisions(onto).rels, *(text for _, text in _revisions(onto).nodes), _revisions(onto).unmention]
 
 
 def _count(store: GraphStore, query: str) -> int:
@@ -431,10 +488,16 @@ class Writer:
 
     # -- writing -----------------------------------------------------------------------
     def _strip(self, b, aids: list[str]) -> None:
-        """Add to batch `b` the removal of these articles' share of the graph (not their nodes)."""
-        strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'} for aid in aids])
-        for query in self._q.strip:
-            b.run(query, strip)
+        """Add to batch `b` the removal of these articles' share of the graph (not their nodes).
+
+        One article per statement: when two articles gave items to one node or relationship (two
+        versions of one URL and date, superseded together), the rows of one statement would each
+        derive the list from what it held before either took its items out, and the last SET
+        would put the other's items back."""
+        for aid in aids:
+            strip = Rows(rows=[{"aid": aid, "needle": f'"article":"{aid}"'}])
+            for query in self._q.strip:
+                b.run(query, strip)
 
     def add_article(self, facts: ArticleFacts, *, replace: bool = False,
                     supersede: list[StoredVersion] | None = None) -> None:
@@ -480,8 +543,8 @@ class Writer:
                             shown[row["id"]] = cypher._scalar(row["name"], declared, label)
                     b.upsert_nodes(label, [{k: v for k, v in row.items() if k != "name"} for row in items])
             # Its name_keys are set, not merged: the keys of this text (a list union over
-            # thousands of keys is slow), in the same statement.
-            b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS,)))
+            # thousands of keys is slow), in the same statement; its history too, oldest first.
+            b.run(*cypher.upsert_nodes(ARTICLE, nodes[ARTICLE], self.store.ontology, replace=(NAME_KEYS, HISTORY)))
             for rtype, items in rels.items():
                 b.upsert_relationships(rtype, items)
             if touched:
@@ -622,6 +685,125 @@ class Writer:
                 for rtype, rows in by_type.items():
                     b.upsert_relationships(rtype, rows)
         return done
+
+    def revise_many(self, pairs: list[tuple[ArticleFacts, ArticleFacts]]) -> int:
+        """For each (old, new) in order: make the graph what add_article(new, replace=True) would
+        make it, for an article whose facts in the store are exactly `old` (the caller knows that:
+        it wrote them in this run and nothing has re-keyed or merged their nodes since,
+        ingest.pipeline.Shares), by writing only what `new` changes. One write batch for all, no
+        read. Returns how many were revised: those before the first pair this cannot revise (a
+        re-keying one, or one naming an entity or an edge twice), which the caller writes in full.
+
+        A full rewrite withdraws the article's share of everything it mentions and writes it all
+        again. Here an entity whose node row and MENTIONS row are the same in old and new, and an
+        edge whose row is the same, keep their share: only their scalar properties are set again
+        (SET +=: the last writer wins, as the rewrite's upsert does) and the entity's name with
+        `named`'s quick path (its articles' names did not change, so its derived name stands unless
+        this article's name must be set back). The rest is withdrawn by id (the statements of
+        `strip`, on those entities and edges only) and written again, then the entities it no
+        longer names are checked as orphans and their names derived again. The Article node is
+        left as it is (its text, and so its keys, are the same; it keeps its ingested_at, as
+        settle does). Lists end with the same items as a rewrite leaves, in another order (their
+        items are sets)."""
+        plans = []
+        for old, new in pairs:
+            plan = self._revision(old, new)
+            if plan is None:
+                break
+            plans.append(plan)
+        if plans:
+            with self.store.batch() as b:
+                for plan in plans:
+                    for query, params in plan:
+                        b.run(query, params)
+        return len(plans)
+
+    def _revision(self, old: ArticleFacts, new: ArticleFacts) -> list | None:
+        """The statements of one article's revision (revise_many), or None when it cannot be revised."""
+        aid = new.article.id
+        if old.article.id != aid or new.rekeys or old.rekeys:
+            return None
+        onto = self.store.ontology
+        q, rq = self._q, _revisions(onto)
+        o_nodes, o_rels = self._rows(old)
+        n_nodes, n_rels = self._rows(new)
+
+        def entities(nodes):
+            out = {row["id"]: (label, row) for label, items in nodes.items() if label != ARTICLE for row in items}
+            return out if len(out) == sum(len(items) for label, items in nodes.items() if label != ARTICLE) else None
+
+        def edges(rels):
+            out = {(t, row["start"], row["end"], str(row.get("key") or "")): row
+                   for t, items in rels.items() if t != MENTIONS for row in items}
+            return out if len(out) == sum(len(items) for t, items in rels.items() if t != MENTIONS) else None
+
+        o_ent, n_ent, o_edge, n_edge = entities(o_nodes), entities(n_nodes), edges(o_rels), edges(n_rels)
+        o_men = {row["end"]: row for row in o_rels.get(MENTIONS, ())}
+        n_men = {row["end"]: row for row in n_rels.get(MENTIONS, ())}
+        if o_ent is None or n_ent is None or o_edge is None or n_edge is None \
+                or len(o_men) != len(o_rels.get(MENTIONS, ())) or len(n_men) != len(n_rels.get(MENTIONS, ())):
+            return None
+        touched = set(o_men)  # what the article's MENTIONS in the store reach (mentioned())
+        same = {i for i in touched if i in n_ent and o_ent[i] == n_ent[i] and o_men[i] == n_men.get(i)}
+        kept = {s for s, row in o_edge.items() if n_edge.get(s) == row}
+        needle = f'"article":"{aid}"'
+        out: list = []
+        # Withdrawn: its share of the edges it stated between entities it mentions that change
+        # (the edges `strip` reaches), then its items on, and MENTIONS of, entities that change.
+        gone_edges = [{"start": a, "type": t, "key": k, "end": e, "aid": aid, "needle": needle}
+                      for (t, a, e, k) in sorted(set(o_edge) - kept) if a in touched and e in touched]
+        if gone_edges:
+            out += [(text, Rows(rows=gone_edges)) for text in rq.rels]
+        changed = sorted(touched - same)
+        for label, text in rq.nodes:
+            rows = [{"id": i, "aid": aid, "needle": needle} for i in changed if o_ent[i][0] == label]
+            if rows:
+                out.append((text, Rows(rows=rows)))
+        if changed:
+            out.append((rq.unmention, Rows(rows=[{"id": i, "aid": aid} for i in changed])))
+        # Written: the rows of what changes in full, the scalars of what stays (as SET += sets them).
+        shown: dict[str, str] = {}
+        for label, items in n_nodes.items():
+            if label == ARTICLE:
+                continue
+            props = onto.label(label).properties
+            full = [{k: v for k, v in row.items() if k != "name"} for row in items if row["id"] not in same]
+            plain = [{"id": row["id"], **_scalars(row, props, ("id", "name"))} for row in items if row["id"] in same]
+            for row in items:
+                if row["name"] is not None:
+                    shown[row["id"]] = cypher._scalar(row["name"], props["name"], label)
+            for rows in (full, plain):
+                if rows:
+                    out.append(cypher.upsert_nodes(label, rows, onto))
+        for rtype, items in n_rels.items():
+            if rtype == MENTIONS:
+                full = [row for row in items if row["end"] not in same]
+                plain = []
+            else:
+                props = onto.rel_type(rtype).properties
+                sig = lambda row: (rtype, row["start"], row["end"], str(row.get("key") or ""))  # noqa: E731
+                full = [row for row in items if sig(row) not in kept]
+                # An edge that stays and has no scalar to set again needs nothing (its MERGE finds it).
+                plain = [{"start": row["start"], "end": row["end"], "key": row.get("key") or "", **values}
+                         for row in items if sig(row) in kept
+                         for values in [_scalars(row, props, ("start", "end", "key"))] if values]
+            for rows in (full, plain):
+                if rows:
+                    out.append(cypher.upsert_relationships(rtype, rows, onto))
+        if changed:
+            out.append((q.orphans, Rows(rows=[{"id": i} for i in changed])))
+        # Names: as add_article sets them; an entity that stays takes the quick path.
+        said = {row["end"]: row["name"] for row in n_rels.get(MENTIONS, ())}
+        named = []
+        for i in sorted(touched | set(n_ent)):
+            row: dict[str, Any] = {"id": i}
+            if i in shown:
+                row["name"] = shown[i]
+                row["quick"] = i in same or (i not in touched and said.get(i, shown[i]) == shown[i])
+            named.append(row)
+        if named:
+            out.append((q.named, cypher._params(named, ("id",))))
+        return out
 
     def _rows(self, facts: ArticleFacts) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
         """The node rows by label and relationship rows by type that `facts` become.

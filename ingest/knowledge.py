@@ -272,6 +272,7 @@ class RescanSummary:
     candidates: int = 0  # stored articles holding a new name's key and not mentioning its entity
     rescanned: int = 0  # of which extracted again (their text contains the name)
     unchanged: int = 0  # of which gave the rows they wrote in this run: not rewritten (ingest.pipeline.Shares)
+    revised: int = 0  # of which changed what they wrote in this run: only the difference written (Writer.revise_many)
     failed: int = 0  # re-extractions that failed (the article keeps its earlier facts)
     rounds: int = 0
 

@@ -40,6 +40,7 @@ class IngestSummary:
     unchanged: int = 0
     replaced: int = 0  # changed versions of stored articles (same URL, or path without one)
     older: int = 0  # versions dated before a stored version of the same article: not written (newer_version)
+    beside: int = 0  # written beside a stored version of the same URL and date (neither replaces the other)
     reprocessed: int = 0  # stored articles extracted and written again (--reprocess)
     failed: list[Skipped] = field(default_factory=list)
     entities_added: int = 0
@@ -54,6 +55,7 @@ class IngestSummary:
     def to_dict(self) -> dict:
         return {
             "articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "older": self.older,
+                         "beside": self.beside,
                          "reprocessed": self.reprocessed, "failed": len(self.failed)},
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "entities_added": self.entities_added,
@@ -107,13 +109,34 @@ def article_facts(result: ExtractionResult, *, name_keys: bool = True, rekeys=()
     return ArticleFacts(article, tuple(entities), tuple(relations), tuple(rekeys))
 
 
+def _day(published: str | None) -> str:
+    return (published or "")[:10]
+
+
 def newer_version(document: Document, stored) -> bool:
     """Whether a stored version of `document` (graph.writer.StoredVersion, same URL or path) is
     dated after it: then `document` is an older text of the article and does not replace it, so
-    the version the graph keeps does not depend on which arrived last. Versions of one date, or
-    without a date, replace each other in arrival order (a corrected text ingested again)."""
-    mine = (document.published or "")[:10]
-    return bool(mine) and any((v.published or "")[:10] > mine for v in stored)
+    the version the graph keeps does not depend on which arrived last. Under one URL a version
+    without a date comes before every dated one; an article known by its path alone (no URL) is
+    compared only when it has a date (without one it is the same file changed)."""
+    mine = _day(document.published)
+    if not document.url and not mine:
+        return False
+    return any(_day(v.published) > mine for v in stored)
+
+
+def replaced_versions(document: Document, stored) -> list:
+    """The stored versions `document` replaces (none of them dated after it: newer_version).
+
+    An article known by its path alone replaces every stored version at that path (the same
+    input changed). Under a URL, a version replaces those dated before it and the one of its
+    own date read from the same path (the same input changed); another text under the same URL
+    and date, read from elsewhere (two annexes published at one address on one day), is not
+    replaced: both versions stand and the graph holds the facts of both, whichever came first."""
+    if not document.url:
+        return list(stored)
+    mine = _day(document.published)
+    return [v for v in stored if _day(v.published) < mine or (v.path == document.path and document.path)]
 
 
 def write_article(store, result: ExtractionResult, *, replace: bool = False,
@@ -263,13 +286,17 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                 try:
                     # An earlier version of this article (same URL, or same path without one):
                     # replaced in the same batch, its facts withdrawn. A stored version dated
-                    # after this one stays: the older text is not written (newer_version).
-                    old = [v for v in writer.versions(url=document.url, path=document.path) if v.id != document.id]
-                    if newer_version(document, old):
+                    # after this one stays: the older text is not written (newer_version). One
+                    # of the same date under the same URL stands beside it (replaced_versions).
+                    stored_versions = [v for v in writer.versions(url=document.url, path=document.path)
+                                       if v.id != document.id]
+                    if newer_version(document, stored_versions):
                         summary.older += 1
                         if progress:
                             progress("advance", 1)
                         continue
+                    old = replaced_versions(document, stored_versions)
+                    beside = len(old) < len(stored_versions)
                     result = trust.check(document, result)
                     resolver.resolve(result.entities)
                     facts = article_facts(result, rekeys=resolver.renamed)
@@ -278,13 +305,15 @@ def _ingest_locked(store, items, reprocess, progress, nlp, n_process, rescan=Tru
                         facts = resolver.after_versions(store, facts, [v.id for v in old])
                     write_article(store, result, replace=again, facts=facts, supersede=old, writer=writer)
                     if shares is not None:
-                        shares.wrote(document, facts)
+                        shares.wrote(document, facts, replaced=[v.id for v in old])
                     if again:
                         summary.reprocessed += 1
                     elif old:
                         summary.replaced += 1
                     else:
                         summary.new += 1
+                    if beside and not again:
+                        summary.beside += 1
                 except StoreUnavailable:
                     raise  # the store is gone: every other article would fail the same way
                 except Exception as exc:  # one bad article must not stop the others
@@ -472,6 +501,9 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
     # Articles whose facts are what they wrote in this run, settled a chunk at a time (one read,
     # one write: Writer.settle_many) in their order among the full rewrites.
     pending: list[tuple[ExtractionResult, ArticleFacts]] = []
+    # Articles written in this run whose facts changed: only the difference is written, a chunk
+    # at a time in one batch (Writer.revise_many), in their order among the others.
+    revisions: list[tuple[ExtractionResult, ArticleFacts, ArticleFacts]] = []
 
     def rewrite(result: ExtractionResult, rekeys=()) -> None:
         facts = article_facts(result, rekeys=rekeys)
@@ -479,7 +511,7 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
         if shares is not None:
             shares.wrote(result.document, facts)
 
-    def flush() -> None:
+    def flush_settled() -> None:
         while pending:
             n = writer.settle_many([facts for _, facts in pending])
             summary.unchanged += n
@@ -487,6 +519,21 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 rewrite(pending[n][0])
                 n += 1
             del pending[:n]
+
+    def flush_revised() -> None:
+        while revisions:
+            n = writer.revise_many([(old, new) for _, old, new in revisions])
+            for _, _, new in revisions[:n]:
+                shares.revised(new)
+            summary.revised += n
+            if n < len(revisions):  # one it cannot revise: written in full
+                rewrite(revisions[n][0])
+                n += 1
+            del revisions[:n]
+
+    def flush() -> None:
+        flush_settled()
+        flush_revised()
 
     trust = ListTrust(nlp, entries)
     with using_index(nlp, entries):
@@ -499,9 +546,16 @@ def rescan(store, names: list[NewName], entries: list[KnownName], *, nlp=None, n
                 rekeys = resolver.renamed
                 # The name keys are computed only for an article that is rewritten in full.
                 facts = article_facts(result, name_keys=False)
+                held = shares.facts(document.id) if shares is not None and not rekeys else None
                 if not rekeys and shares is not None and shares.same(facts):
+                    flush_revised()
                     pending.append((result, facts))
                     if len(pending) >= SETTLE_CHUNK:
+                        flush()
+                elif held is not None:
+                    flush_settled()
+                    revisions.append((result, held, facts))
+                    if len(revisions) >= SETTLE_CHUNK:
                         flush()
                 else:
                     flush()
@@ -534,6 +588,7 @@ def refresh(store, before: list[KnownName] | frozenset[str], *, nlp=None, n_proc
         total.candidates += s.candidates
         total.rescanned += s.rescanned
         total.unchanged += s.unchanged
+        total.revised += s.revised
         total.failed += s.failed
         before = after
         if not s.rescanned:
@@ -571,18 +626,30 @@ class Shares:
     query over the store's article key index.
     """
 
-    MAX_ARTICLES = 20_000  # articles whose keys are held at most; beyond, the re-scan queries the store
+    MAX_ARTICLES = 20_000  # articles whose keys, and whose facts, are held at most
 
     def __init__(self, whole_store: bool = False) -> None:
         self.by_id: dict[str, bytes] = {}
+        # What each article wrote (without its text and keys), while the store holds exactly
+        # that: a re-scan that changes it writes only the difference (Writer.revise_many).
+        self.held: dict[str, ArticleFacts] = {}
         self.whole = whole_store
         self.keys: dict[str, frozenset[str]] = {}
         self.mentioned: dict[str, dict[str, frozenset[str]]] = {}  # article -> entity -> keys (MENTIONS.keys)
         self.docs: dict[str, Document] = {}
 
-    def wrote(self, document: Document, facts: ArticleFacts) -> None:
+    def wrote(self, document: Document, facts: ArticleFacts, *, replaced=()) -> None:
+        """`document` was written with `facts` (replacing the articles `replaced`: other versions)."""
         aid = document.id
         self.by_id[aid] = _fingerprint(facts)
+        for gone in replaced:
+            self.held.pop(gone, None)
+        if facts.rekeys:  # nodes other articles wrote have new ids now: their facts are not what the store holds
+            old = {a for a, _ in facts.rekeys}
+            for other, held in list(self.held.items()):
+                if any(e.id in old for e in held.entities) or any(r.start in old or r.end in old for r in held.relations):
+                    del self.held[other]
+        self._hold(aid, facts)
         if self.whole:
             if len(self.docs) >= self.MAX_ARTICLES and aid not in self.docs:
                 self.whole = False
@@ -592,6 +659,24 @@ class Shares:
             self.mentioned[aid] = {e.id: frozenset(e.keys) for e in facts.entities if e.mentions}
             self.docs[aid] = document
 
+    def _hold(self, aid: str, facts: ArticleFacts) -> None:
+        if len(self.held) < self.MAX_ARTICLES or aid in self.held:
+            self.held[aid] = dataclasses.replace(
+                facts, article=dataclasses.replace(facts.article, text=None, name_keys=()), rekeys=())
+
+    def revised(self, facts: ArticleFacts) -> None:
+        """Its article (written in this run) was revised to `facts` (Writer.revise_many): the same
+        text, so the same keys."""
+        aid = facts.article.id
+        self.by_id[aid] = _fingerprint(facts)
+        self._hold(aid, facts)
+        if self.whole and aid in self.mentioned:
+            self.mentioned[aid] = {e.id: frozenset(e.keys) for e in facts.entities if e.mentions}
+
+    def facts(self, aid: str) -> ArticleFacts | None:
+        """What the article wrote in this run, while the store holds exactly that."""
+        return self.held.get(aid)
+
     def same(self, facts: ArticleFacts) -> bool:
         """Whether `facts` are what their article wrote in this run."""
         return self.by_id.get(facts.article.id) == _fingerprint(facts)
@@ -599,6 +684,7 @@ class Shares:
     def clear(self) -> None:
         """Forget what was written (a list match merged nodes: their ids changed)."""
         self.by_id.clear()
+        self.held.clear()
         self.whole = False
         self.keys, self.mentioned, self.docs = {}, {}, {}
 

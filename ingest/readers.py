@@ -226,10 +226,15 @@ def parse_text(text: str, suffix: str, path: str) -> Document:
     return _document(text, meta, path)
 
 
+# A left single quote typed for an apostrophe ("Iran\u2018s"): the tokenizer and the possessive
+# rules know only ' and \u2019, so the name would swallow it ("Iran\u2018s" read as a person).
+_LEFT_QUOTE_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\u2018(?=s\b)")
+
+
 def _document(text: str, meta: dict, path: str) -> Document:
     """A Document from text and metadata, each field checked (InputError names the bad one)."""
     return Document(
-        text=text.strip(),
+        text=_LEFT_QUOTE_APOSTROPHE.sub("\u2019", text.strip()),
         title=_meta_text(meta, "title"),
         source=_meta_text(meta, "source"),
         url=_meta_text(meta, "url"),

@@ -55,14 +55,12 @@ def edges(store, start: str, rel_type: str) -> list[dict]:
 
 
 def snapshot(store) -> tuple[list, list]:
-    """The whole graph as sorted plain values, to compare two stores."""
+    """The whole graph as sorted plain values, to compare two stores (list properties as stored:
+    sorted by the store, graph/cypher.py)."""
     from graph.export import iter_nodes, iter_relationships
 
-    def norm(v):
-        return sorted(v) if isinstance(v, list) else v
-
-    nodes = sorted((n["id"], tuple(n["labels"]), tuple(sorted((k, str(norm(v))) for k, v in n["properties"].items())))
+    nodes = sorted((n["id"], tuple(n["labels"]), tuple(sorted((k, str(v)) for k, v in n["properties"].items())))
                    for n in iter_nodes(store))
-    rels = sorted((r["type"], r["start"], r["end"], tuple(sorted((k, str(norm(v))) for k, v in r["properties"].items())))
+    rels = sorted((r["type"], r["start"], r["end"], tuple(sorted((k, str(v)) for k, v in r["properties"].items())))
                   for r in iter_relationships(store))
     return nodes, rels

@@ -48,19 +48,6 @@ def snapshot(store) -> dict:
     return {"nodes": out_nodes, "rels": out_rels}
 
 
-def snapshot_as_sets(store) -> dict:
-    """`snapshot` with list properties sorted: lists merge as set unions (graph/ontology.yaml),
-    in arrival order, so two graphs of one input in two orders compare equal as sets."""
-    snap = snapshot(store)
-    for part in ("nodes", "rels"):
-        for v in snap[part].values():
-            props = v[1] if part == "nodes" else v
-            for p, x in props.items():
-                if isinstance(x, list):
-                    props[p] = sorted(x, key=str)
-    return snap
-
-
 def diff(a: dict, b: dict, limit: int = 5) -> str:
     """A short description of how two snapshots differ, for assertion messages."""
     lines = []

@@ -73,16 +73,6 @@ def corpus(tmp_path_factory) -> list[str]:
     return paths
 
 
-def _as_sets(snap: dict) -> dict:
-    """List properties compared as the sets they are (graph/cypher.py: lists merge as set
-    unions); their stored order is the order of the writes."""
-    def props(p: dict) -> dict:
-        return {k: sorted(v) if isinstance(v, list) else v for k, v in p.items()}
-
-    return {"nodes": {k: (labels, props(p)) for k, (labels, p) in snap["nodes"].items()},
-            "rels": {k: props(p) for k, p in snap["rels"].items()}}
-
-
 def _fresh(backend: str, path: Path) -> str:
     """The --db value of an empty store: a new file, or the one Neo4j database emptied."""
     if backend == "embedded":
@@ -95,7 +85,7 @@ def _fresh(backend: str, path: Path) -> str:
 
 def _graph(db: str) -> dict:
     with open_store(db) as store:
-        return _as_sets(snapshot(store))
+        return snapshot(store)  # list properties as stored (sorted: graph/cypher.py)
 
 
 def _ingest(db: str, paths: list[str]) -> subprocess.Popen:

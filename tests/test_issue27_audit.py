@@ -68,8 +68,9 @@ def _graph(store) -> tuple[list, list, list]:
     from graph.export import iter_nodes, iter_relationships
 
     def plain(p: dict) -> dict:
-        # by key: a re-import rewrites a node's properties whole (SET n = ...), in another order
-        return {k: sorted(map(str, v)) if isinstance(v, list) else v for k, v in sorted(p.items())
+        # by key: a re-import rewrites a node's properties whole (SET n = ...), in another order;
+        # list properties as stored (sorted by the store, graph/cypher.py)
+        return {k: v for k, v in sorted(p.items())
                 if k not in ("ingested_at", "imported_at", "updated_at")}
 
     nodes = sorted(repr((n["id"], sorted(n["labels"]), plain(n["properties"]))) for n in iter_nodes(store))

@@ -200,3 +200,116 @@ def test_reprocess_is_not_counted_as_new(db_arg, store, tmp_path):
     result = invoke(db_arg, "ingest", str(note), "--reprocess")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "articles: 0 new, 1 reprocessed, 0 unchanged, 0 failed"
+
+
+# -- versions of one URL and date (issue 27) ------------------------------------------------------
+# Two texts one site publishes at one address on one day (two annexes of one notice): neither is
+# later, so neither replaces the other; the graph holds the facts of both, in any order.
+ANNEX = """---
+title: Annex {n} to a shipping notice
+url: https://example.org/sanctions-kg/test-annexes
+published: {published}
+---
+
+{body}
+"""
+ANNEX_ONE = ("The tanker Pale Comet (IMO 9234563) is owned by Quillon Marine Ltd, a company registered in the "
+             "Marshall Islands.")
+ANNEX_TWO = ("The bulk carrier Grey Heron (IMO 9176187) is managed by Quillon Marine Ltd.\n"
+             "Registry papers say Quillon Marine Ltd owns the tanker Pale Comet (IMO 9234563).")
+ANNEX_LATER = "The tanker Pale Comet (IMO 9234563) is operated by Quillon Marine Ltd."
+
+
+def _annexes(folder: Path, published: str = "2024-05-02") -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    one, two = folder / "annex-1.md", folder / "annex-2.md"
+    one.write_text(ANNEX.format(n=1, published=published, body=ANNEX_ONE), "utf-8")
+    two.write_text(ANNEX.format(n=2, published=published, body=ANNEX_TWO), "utf-8")
+    return one, two
+
+
+def _articles(store) -> list[dict]:
+    return store.run("MATCH (a:Article) RETURN a.title AS title, a.history AS history ORDER BY title").rows
+
+
+@pytest.mark.parametrize("runs", ["one run", "a run each", "one run, two processes"])
+def test_two_texts_of_one_url_and_date_both_stand_in_either_order(store, backend, tmp_path, runs):
+    one, two = _annexes(tmp_path)
+    graphs, beside = [], []
+    for order in ([one, two], [two, one]):
+        clear(backend, store)
+        groups = [order] if runs.startswith("one run") else [[p] for p in order]
+        n_process = 2 if runs.endswith("two processes") else 1
+        summaries = [ingest_paths(store, [str(p) for p in group], n_process=n_process) for group in groups]
+        assert sum(s.new for s in summaries) == 2 and not any(s.replaced or s.older for s in summaries)
+        beside.append(sum(s.beside for s in summaries))
+        assert [a["title"] for a in _articles(store)] == ["Annex 1 to a shipping notice", "Annex 2 to a shipping notice"]
+        graphs.append(snapshot(store))
+    assert beside == [1, 1]
+    assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])  # lists as stored, not as sets
+    names = set(store.run("MATCH (v:Vessel) RETURN v.name AS n").values())
+    assert names == {"Pale Comet", "Grey Heron"}  # the facts of both
+    [owned] = store.run("MATCH (:Vessel {name: 'Pale Comet'})-[r:OWNED_BY]->(:Company) RETURN r.articles AS a").values()
+    assert len(owned) == 2 and owned == sorted(owned)
+
+
+def test_a_later_dated_version_of_the_url_replaces_both(store, backend, tmp_path):
+    one, two = _annexes(tmp_path / "first")
+    later = tmp_path / "later" / "annex.md"
+    later.parent.mkdir()
+    later.write_text(ANNEX.format(n=3, published="2024-05-09", body=ANNEX_LATER), "utf-8")
+    ingest_paths(store, [one, two])
+    ids = sorted(store.run("MATCH (a:Article) RETURN a.id AS id").values())
+    summary = ingest_paths(store, [later])
+    assert (summary.new, summary.replaced, summary.beside) == (0, 1, 0)
+    [article] = _articles(store)
+    assert sorted(json.loads(h)["id"] for h in article["history"]) == ids
+    assert store.run("MATCH (:Vessel)-[r]->(:Company) RETURN type(r) AS t").values() == ["OPERATED_BY"]
+    replaced = _without_history(snapshot(store))
+    clear(backend, store)
+    ingest_paths(store, [later])
+    assert _without_history(snapshot(store)) == replaced, diff(_without_history(snapshot(store)), replaced)
+    # Neither annex, coming after it, is written: both are older.
+    assert ingest_paths(store, [one, two]).older == 2
+
+
+@pytest.mark.parametrize("undated_first", [True, False])
+def test_under_one_url_an_undated_version_comes_before_a_dated_one(store, backend, tmp_path, undated_first):
+    undated, dated = tmp_path / "undated.md", tmp_path / "dated.md"
+    undated.write_text(ANNEX.format(n=1, published="", body=ANNEX_ONE).replace("published: \n", ""), "utf-8")
+    dated.write_text(ANNEX.format(n=2, published="2024-05-02", body=ANNEX_TWO), "utf-8")
+    for p in ([undated, dated] if undated_first else [dated, undated]):
+        ingest_paths(store, [p])
+    assert [a["title"] for a in _articles(store)] == ["Annex 2 to a shipping notice"]
+    graph = _without_history(snapshot(store))
+    clear(backend, store)
+    ingest_paths(store, [dated])
+    assert _without_history(snapshot(store)) == graph, diff(_without_history(snapshot(store)), graph)
+
+
+def test_the_same_file_changed_still_replaces_its_version_of_the_same_date(store, tmp_path):
+    one, two = _annexes(tmp_path)
+    ingest_paths(store, [one, two])
+    one.write_text(ANNEX.format(n=1, published="2024-05-02", body=ANNEX_LATER), "utf-8")
+    summary = ingest_paths(store, [one])
+    assert (summary.replaced, summary.beside) == (1, 1)  # its old text replaced, annex 2 beside it
+    assert len(_articles(store)) == 2
+    types = sorted(store.run("MATCH (:Vessel {name: 'Pale Comet'})-[r]->(:Company) RETURN type(r) AS t").values())
+    assert types == ["OPERATED_BY", "OWNED_BY"]  # OWNED_BY: annex 2 states it too
+
+
+def test_remove_by_a_url_two_versions_share_asks_for_an_id(db_arg, store, tmp_path):
+    one, two = _annexes(tmp_path)
+    summary_line = invoke(db_arg, "ingest", str(one), str(two)).stdout.splitlines()[0]
+    assert summary_line == "articles: 2 new, 1 beside a version of the same URL and date, 0 unchanged, 0 failed"
+    url = "https://example.org/sanctions-kg/test-annexes"
+    ids = sorted(store.run("MATCH (a:Article) RETURN a.id AS id").values())
+    with pytest.raises(LookupFailed, match=r"names 2 articles: .*Give the id of one\.$"):
+        find_article(store, url)
+    result = invoke(db_arg, "remove", url)
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: {url!r} names 2 articles: ") and all(i[:12] in line for i in ids)
+    removed = remove_article(store, str(two))  # by its path, or by its id
+    assert [a.title for a in removed.articles] == ["Annex 2 to a shipping notice"]
+    assert find_article(store, url).path == str(one)

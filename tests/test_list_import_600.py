@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from reliability_helpers import Killed, Writes, diff, snapshot_as_sets
+from reliability_helpers import Killed, Writes, diff, snapshot
 
 FIRST = ["Amber", "Brisk", "Cobalt", "Dusky", "Ember", "Frosty", "Gilded", "Hollow", "Ivory", "Jade",
          "Kindly", "Lunar", "Misty", "Noble", "Opal", "Pale", "Quiet", "Russet", "Silent", "Tawny"]
@@ -102,7 +102,7 @@ def test_an_import_stopped_midway_finishes_its_rescan_on_the_next_run(store, inp
     _ingest(store, inputs)
     with Writes(store, None) as count:
         import_sanctions(store, inputs / "sdn.csv")
-    clean = snapshot_as_sets(store)
+    clean = snapshot(store)
     writes = count.n
     assert writes >= 3
     for at in sorted({writes - 1, writes // 2}):  # late (in the re-scan) and half-way
@@ -112,5 +112,5 @@ def test_an_import_stopped_midway_finishes_its_rescan_on_the_next_run(store, inp
         assert _owed(store) == 1, f"stopped at write {at} of {writes}: no re-scan recorded"
         import_sanctions(store, inputs / "sdn.csv")
         assert _owed(store) == 0
-        snap = snapshot_as_sets(store)
+        snap = snapshot(store)
         assert snap == clean, f"stopped at write {at} of {writes}:\n{diff(snap, clean)}"

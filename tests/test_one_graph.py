@@ -25,7 +25,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a dev depen
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from reliability_helpers import Killed, Writes, diff, snapshot_as_sets  # noqa: E402
+from reliability_helpers import Killed, Writes, diff, snapshot  # noqa: E402
 from stores import clear  # noqa: E402
 
 _FUZZ = os.environ.get("SANCTIONS_KG_FUZZ", "")
@@ -99,7 +99,7 @@ def reference(store, backend, inputs):
     """The graph of one clean run: every article in one ingest, then the list."""
     clear(backend, store)
     writes = _run(store, inputs, [[n for n in ITEMS if n != LIST], [LIST]])
-    snap = snapshot_as_sets(store)
+    snap = snapshot(store)
     clear(backend, store)
     return snap, writes
 
@@ -125,7 +125,7 @@ def _schedules():
 def _check(store, backend, inputs, reference, groups, kill_at) -> None:
     clear(backend, store)
     _run(store, inputs, groups, kill_at)
-    snap = snapshot_as_sets(store)
+    snap = snapshot(store)
     assert snap == reference, f"schedule {groups}, killed at write {kill_at}:\n{diff(snap, reference)}"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from reliability_helpers import diff, snapshot_as_sets
+from reliability_helpers import diff, snapshot
 from stores import clear
 
 FULL = ("Published: 2025-05-06\nRiver port reopens\n\nOrlena Dravic, the governor of the northern province, said on Tuesday "
@@ -62,10 +62,10 @@ def test_a_surname_first_is_re_keyed_to_the_full_name_and_the_graph_is_that_of_t
     _ingest(store, p["full.txt"])
     assert _people(store) == [("person:orlena-dravic", "Orlena Dravic")]
     assert _mentioned(store, "person:orlena-dravic") == ["Quiet week on the river", "River port reopens"]
-    first = snapshot_as_sets(store)
+    first = snapshot(store)
     clear(backend, store)
     _ingest(store, p["full.txt"], p["bare.txt"])
-    assert snapshot_as_sets(store) == first, diff(snapshot_as_sets(store), first)
+    assert snapshot(store) == first, diff(snapshot(store), first)
 
 
 @pytest.mark.parametrize("order", [("full", "other", "bare-full"), ("other", "full", "bare-full")])
@@ -128,8 +128,6 @@ def _article_id(store, title: str) -> str:
 def test_re_keying_moves_denials_and_alerts_and_is_a_no_op_done_twice(store):
     """graph/rekey.py on its own: a denial naming the node as its target, an alert about it and
     the node itself follow; the same re-key again (a re-run after a kill) changes nothing."""
-    from reliability_helpers import snapshot
-
     from graph import rekey
     from graph.evidence import encode
 
@@ -157,11 +155,11 @@ def test_withdrawing_the_article_that_gave_the_full_name_makes_the_id_from_the_n
 
     p = _write(tmp_path, {"bare.txt": BARE, "full.txt": FULL})
     _ingest(store, p["bare.txt"])
-    alone = snapshot_as_sets(store)
+    alone = snapshot(store)
     _ingest(store, p["full.txt"])
     remove_article(store, _article_id(store, "River port reopens"))
     assert _people(store) == [("person:dravic", "Dravic")]
-    assert snapshot_as_sets(store) == alone, diff(snapshot_as_sets(store), alone)
+    assert snapshot(store) == alone, diff(snapshot(store), alone)
 
 
 def test_a_changed_version_without_the_full_name_makes_the_id_from_the_names_left(store, backend, tmp_path):
@@ -175,10 +173,10 @@ def test_a_changed_version_without_the_full_name_makes_the_id_from_the_names_lef
     _ingest(store, p["full.txt"])
     assert _people(store) == [("person:dravic", "Dravic")]
     assert _mentioned(store, "person:dravic") == ["Quiet week on the river", "River port reopens"]
-    after = _without_history(snapshot_as_sets(store))  # the versions it replaced: the one difference
+    after = _without_history(snapshot(store))  # the versions it replaced: the one difference
     clear(backend, store)
     _ingest(store, p["bare.txt"], p["full.txt"])
-    assert snapshot_as_sets(store) == after, diff(snapshot_as_sets(store), after)
+    assert snapshot(store) == after, diff(snapshot(store), after)
 
 
 def _without_history(snap: dict) -> dict:

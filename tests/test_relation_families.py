@@ -42,3 +42,37 @@ def test_each_family_emits_only_what_it_declares():
         assert set(family.EMITS) <= emitted, f"{module} declares {sorted(set(family.EMITS) - emitted)} but never emits it"
     # Shared code emits nothing by itself.
     assert not re.findall(r'_emit\(\s*out,\s*"', (PACKAGE / "context.py").read_text("utf-8"))
+
+
+
+# Each family's own names, read from its class body, and those every family defines on purpose
+# (its declaration and its setup hook, which Relations calls family by family).
+_PER_FAMILY = {"EMITS", "setup"}
+
+
+def _clashes(families) -> list[str]:
+    """Names defined by two families, or by a family and the shared context."""
+    from ingest.components.relations.context import SentenceContext
+
+    owner: dict[str, str] = {n: "SentenceContext" for n in vars(SentenceContext) if not n.startswith("__")}
+    out = []
+    for family in families:
+        for name in sorted(set(vars(family)) - _PER_FAMILY):
+            if name.startswith("__"):
+                continue
+            if name in owner:
+                out.append(f"{name}: {owner[name]} and {family.__name__}")
+            owner[name] = family.__name__
+    return out
+
+
+def test_no_family_silently_replaces_another_familys_method():
+    """Relations mixes the families into one class: a method name two families define, or one
+    that shadows the shared context's, would leave only one of them running, with no error."""
+    assert _clashes(relations.FAMILIES) == []
+
+
+def test_the_guard_sees_a_clash():
+    taken = sorted(n for n in vars(relations.FAMILIES[1]) if not n.startswith("__") and n not in _PER_FAMILY)[0]
+    clash = type("Clash", (), {taken: lambda self: None, "EMITS": ()})
+    assert _clashes((*relations.FAMILIES, clash)) == [f"{taken}: {relations.FAMILIES[1].__name__} and Clash"]

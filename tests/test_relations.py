@@ -200,7 +200,7 @@ def test_hedged_statements_keep_the_edge_marked_hedged(nlp, text, rtype):
 
 
 def test_plain_statements_are_stated(nlp):
-    rels = extract(nlp, "The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.").relations
+    rels = extract(nlp, "The bulk carrier Silver Heron is managed by Cobalt Marine Ltd.").relations
     assert [(r.type, r.certainty) for r in rels] == [("OPERATED_BY", "stated")]
     # A hedge in a relative clause about something else does not weaken the main statement.
     rels = extract(nlp, "The tanker Silver Heron, which is suspected of smuggling fuel, was sanctioned by OFAC in 2023.").relations
@@ -248,8 +248,9 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
      {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}),
     ("The tanker Silver Heron is beneficially owned by Grey Fjord Shipping LLC.",
      {("OWNED_BY", "Silver Heron", "Grey Fjord Shipping LLC")}),
+    # a charter is a tie, not management (the dev set's convention)
     ("The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.",
-     {("OPERATED_BY", "Silver Heron", "Cobalt Marine Ltd")}),
+     {("ASSOCIATED_WITH", "Silver Heron", "Cobalt Marine Ltd")}),
     ("Kestrel Ocean Ltd. is the ship manager and commercial manager of the tanker BLUE FINCH.",
      {("OPERATED_BY", "BLUE FINCH", "Kestrel Ocean Ltd")}),
     ("Harbor Crest Trading LLC is the registered owner of the tanker BLUE FINCH.",
@@ -262,13 +263,15 @@ def test_certainty_reaches_the_stored_evidence(tmp_path):
      {("OWNED_BY", "Blue Lark", "Grey Fjord Shipping LLC"), ("OWNED_BY", "Blue Lark", "Cobalt Marine Ltd")}),
 ])
 def test_owner_versus_manager(nlp, text, expected):
-    got = {r for r in found(nlp, text) if r[0] in ("OWNED_BY", "OPERATED_BY")}
+    got = {r for r in found(nlp, text) if r[0] in ("OWNED_BY", "OPERATED_BY", "ASSOCIATED_WITH")}
     assert got == expected, text
 
 
 def test_manager_roles(nlp):
+    rels = extract(nlp, "The bulk carrier Silver Heron is operated by Cobalt Marine Ltd.").relations
+    assert [r.props.get("role") for r in rels if r.type == "OPERATED_BY"] == ["operator"]
     rels = extract(nlp, "The bulk carrier Silver Heron is chartered by Cobalt Marine Ltd.").relations
-    assert [r.props.get("role") for r in rels if r.type == "OPERATED_BY"] == ["charterer"]
+    assert [(r.type, r.props.get("cue")) for r in rels] == [("ASSOCIATED_WITH", "chartered by")]
     rels = extract(nlp, "Cobalt Marine Ltd., the ship manager of the tanker Silver Heron, is based in Dubai.").relations
     assert [r.props.get("role") for r in rels if r.type == "OPERATED_BY"] == ["manager"]
 

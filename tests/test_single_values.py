@@ -18,7 +18,7 @@ from graph import sources
 from graph.writer import ArticleFacts, ArticleRecord, EntityFacts, RelationFacts
 from ingest.lifecycle import remove_article
 from ingest.pipeline import ingest_paths
-from reliability_helpers import diff, snapshot, snapshot_as_sets
+from reliability_helpers import diff, snapshot
 from stores import clear
 
 CORPUS = Path("/work/shared/corpus")
@@ -73,7 +73,7 @@ def test_two_reports_that_disagree_give_one_graph_in_either_order(store, backend
         clear(backend, store)
         for name in order:
             ingest_paths(store, [tmp_path / name])
-        graphs.append(snapshot_as_sets(store))
+        graphs.append(snapshot(store))
         ship = _vessel(store)
         # One source each: the smaller value (Liberia < Panama, bulk carrier < tanker, 2023 < 2024).
         assert (ship["flag"], ship["type"], ship["year"]) == ("Liberia", "bulk carrier", 2023), order
@@ -192,7 +192,7 @@ def test_a_list_entry_and_an_article_give_one_graph_in_either_order(store, backe
         steps = [lambda: ingest_paths(store, [tmp_path / "first.txt"]), lambda: import_sanctions(store, tmp_path / "sdn.csv")]
         for step in (reversed(steps) if list_first else steps):
             step()
-        graphs.append(snapshot_as_sets(store))
+        graphs.append(snapshot(store))
         [flag] = store.run("MATCH (v:Vessel {id: $id}) RETURN v.flag AS f", {"id": f"imo:{IMO}"}).values()
         assert flag == "Palau"  # one source each: the smaller
     assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])

@@ -62,7 +62,7 @@ def test_an_article_becomes_nodes_mentions_and_merged_edges(store):
     assert sorted(edges) == [f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03", f"OWNED_BY {SHIP.id} {OWNER.id} "]
     call = edges[f"CALLED_AT {SHIP.id} {PORT.id} 2024-05-03"]
     assert call["activity"] == "docked"  # the first value of a property wins
-    assert call["methods"] == ["rule", "model"] and len(call["evs"]) == 2
+    assert call["methods"] == ["model", "rule"] and len(call["evs"]) == 2  # stored sorted
     owned = edges[f"OWNED_BY {SHIP.id} {OWNER.id} "]
     # one evidence item per distinct (sentence, method), the article once
     assert owned["arts"] == ["a1"] and len(owned["evs"]) == 2

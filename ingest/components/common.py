@@ -218,10 +218,16 @@ def is_name_token(tok, first: bool) -> bool:
     text = tok.text
     if not text or tok.is_punct or tok.is_space:
         return False
+    if "-" in text[1:] and text.rsplit("-", 1)[1][:1].islower():
+        # "U.S.-designated", "Iran-backed", "Dubai-registered": a modifier before a name, not a
+        # word of it (the tokenizer keeps such a word whole after an abbreviation)
+        return False
     if first:
-        if text in COMPASS:
+        if text in COMPASS or (is_caps(tok) and text.title() in COMPASS):
+            # "Eastern Harmony", "NORTHERN STAR": a compass word with a name after it
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            return nxt is not None and nxt.text[:1].isupper() and nxt.text not in NOT_NAME_START and not nxt.is_punct
+            return nxt is not None and nxt.text[:1].isupper() and nxt.text not in NOT_NAME_START and not nxt.is_punct \
+                and (text in COMPASS or is_caps(nxt))
         return text[0].isupper() and text not in NOT_NAME_START and not (is_caps(tok) and text.title() in NOT_NAME_START)
     return text[0].isupper() or text[0].isdigit()
 
@@ -248,6 +254,9 @@ def name_after(doc: Doc, i: int, limit: int, cover=None, joiners=NAME_JOINERS, m
             break
         if is_name_token(tok, False) and not (cover and cover[j]):
             j += 1
+        elif tok.text in joiners and tok.is_lower and j + 2 < limit and doc[j + 1].text in joiners and doc[j + 1].is_lower \
+                and is_name_token(doc[j + 2], False):
+            j += 3   # two particles: "Rosa Maria de la Paz"
         elif tok.text in joiners and j + 1 < limit and is_name_token(doc[j + 1], False) and tok.text != "-" or (
             tok.text == "-" and j + 1 < limit and doc[j + 1].text[:1].isalnum() and not tok.whitespace_ and not doc[j - 1].whitespace_
         ):

@@ -78,6 +78,7 @@ class Entities:
         kinds = [*c["vessel_types"], *shape["vessel_types"]]
         self.vessel_words = {w for k in kinds for w in k.split()} | {k + "s" for k in kinds} | set(c["vessel_type_modifiers"])
         self.not_names = set(shape["not_names"])
+        self.not_ship_last = set(shape["not_ship_last_words"]) | set(c["legal_forms"]["after"])
         self.instrument_heads = set(shape["instrument_heads"])
         self.title_words = set(shape["title_words"])
         self.geo_heads = set(shape["geo_heads"])
@@ -503,8 +504,10 @@ class Entities:
             lo, hi = sent_bounds(doc, start)
             for s, e in (self._list_next(doc, end, hi, owner), self._list_prev(doc, start, lo, owner)):
                 # "frigate A and Naval Replenishment Unit B": a ship noun is not a listed name.
+                # Nor is a firm's or a fleet's name ("... and South Fleet manages ...").
                 if e > s and all(owner[i] is None and doc[i].lower_ not in self.vessel_words for i in range(s, e)) and not (
-                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)):
+                        e < len(doc) and (doc[e].lower_ in self.vessel_words or owner[e] is not None)) \
+                        and self._text[e - 1].title() not in self.not_ship_last and self._text[e - 1] not in self.not_ship_last:
                     new = [s, e, "Vessel", {"method": "rule", "flag": info.get("flag"), "vessel_type": info.get("vessel_type"), "cue": "list"}]
                     self._claim(owner, chosen, s, e, "Vessel", new[3])
                     queue.append(new)
@@ -696,8 +699,9 @@ class Entities:
         s, e = ent.start, ent.end
         # A name ends at a line break: "X SHIPPING CO\nAlias: ..." is a name and the next field's label.
         e = next((k for k in range(s, e) if doc[k].is_space and "\n" in doc[k].text), e)
-        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())):
-            s += 1  # "the X", "Defendant X": the name is X
+        while s < e and (doc[s].lower_ in {"the", "a", "an"} or (e - s > 1 and doc[s].lower_ in self.not_names and doc[s].text[:1].isupper())
+                         or (e - s > 1 and not is_name_token(doc[s], False) and "-" in doc[s].text)):
+            s += 1  # "the X", "Defendant X", "U.S.-designated X": the name is X
         while e > s and doc[e - 1].text in {"'s", "\u2019s", "'", ".", ","}:
             e -= 1
         if e <= s:

@@ -71,6 +71,7 @@ class Organizations:
         self.legal_before = set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"]) | set(shape["company_words"])
         self.tail_words = set(shape["company_words"])
+        self.trailing_signals = set(shape["company_signal_words"])
         self.company_nouns = set(c["company_nouns"])
         self.business_words = {w.lower() for w in [*c["company_words"], *shape["company_signal_words"], *shape["business_pair_words"]]}
         self.port_names = {w.split()[-1] for w in c["port_name_words"]}
@@ -176,8 +177,9 @@ class Organizations:
             if caps:
                 if not (is_caps(t) or t.text.isdigit()) or t.is_stop or t.lower_ in CAPS_STOPS:
                     break
-            elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START:
-                break
+            elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_punct or t.text in NOT_NAME_START \
+                    or not is_name_token(t, False):
+                break  # (not a word of the name: "U.S.-designated X Company", "Iran-backed X Ltd")
             n -= 1
         while n < start and doc[n].text.isdigit() and len(doc[n].text) == 4 and 1900 <= int(doc[n].text) <= 2099 and n + 1 < start:
             n += 1  # "In May 2025 X Trading FZE": the date's year is not part of the name
@@ -247,6 +249,8 @@ class Organizations:
         while j < hi:
             if doc[j].text in self.company_words or doc[j].text.title() in self.company_words or doc[j].text in self.legal_after:
                 j += 1
+            elif doc[j].text in self.trailing_signals and j + 1 <= hi:
+                j += 1  # "X Marine Services", "X Shipping Group": a signal word after a business word
             elif doc[j].lower_ in {"&", "and"} and j + 1 < hi and doc[j + 1].lower_ in self.business_words and doc[j + 1].text[:1].isupper():
                 j += 2  # "X SHIPPING & TECHNOLOGY", "X Shipping and Marine"
             else:

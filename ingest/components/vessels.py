@@ -16,6 +16,8 @@ from spacy.tokens import Doc
 
 from graph.formats import valid_imo
 from ingest.components.common import (
+    CANDS,
+    DROPPED,
     PRIO_ID,
     PRIO_LIST,
     PRIO_PATTERN,
@@ -84,6 +86,8 @@ class Vessels:
         self.imo_glued = re.compile(r"\bIMO(\d{7})(?!\d)", re.IGNORECASE)
         self.legal_forms = set(c["legal_forms"]["after"]) | set(c["legal_forms"]["before"])
         self.company_words = set(c["company_words"])
+        self.firm_last_words = set(shape["not_ship_last_words"])
+        self.size_classes = set(shape["vessel_size_classes"])
         self.not_names = set(shape["not_names"])
         self.title_words = set(shape["title_words"])
         self.body_words = set(c["agency_words"]) | set(c["organization_words"]) | set(c["company_words"])
@@ -110,6 +114,35 @@ class Vessels:
         return sorted(found.values())
 
     def __call__(self, doc: Doc) -> Doc:
+        first = len(doc.user_data.get(CANDS, []))
+        self._find(doc)
+        self._finish(doc, first)
+        return doc
+
+    def _finish(self, doc: Doc, first: int) -> None:
+        """Tidy the ship names this component found: a size class at the end is a word of the
+        ship's description, not of its name ("the X Panamax tanker" names the ship X); a name
+        that reads as a firm's or a fleet's ("the vessel X Navigation") is no ship."""
+        cands = doc.user_data.get(CANDS, [])
+        keep = cands[:first]
+        for cand in cands[first:]:
+            start, end, label, prio, info = cand
+            if label == "Vessel":
+                e = end
+                while e - start > 1 and doc[e - 1].lower_ in self.size_classes:
+                    e -= 1
+                    if e - start > 2 and doc[e - 1].text == "-" and not doc[e - 1].whitespace_:
+                        e -= 2   # "X Post-Panamax"
+                if e < end:
+                    cand = (start, e, label, prio, info)
+                elif prio < PRIO_ID and self.firm_like(doc, start, end):
+                    doc.user_data.setdefault(DROPPED, []).append((start, end, label, "a firm's or a fleet's name, not a ship's"))
+                    continue
+            keep.append(cand)
+        if cands:
+            doc.user_data[CANDS] = keep
+
+    def _find(self, doc: Doc) -> None:
         matches = self.matcher(doc)
         imos = self._imo_matches(doc)
         self._prefix_at = {}
@@ -118,7 +151,7 @@ class Vessels:
             self._quoted_numbered(doc, cover)
             self._after_flag(doc, cover)
             self._caps_after_the(doc, cover)
-            return doc
+            return
         cover = covered(doc)
         strings = doc.vocab.strings
         renames = []
@@ -158,7 +191,6 @@ class Vessels:
         self._after_flag(doc, cover)
         self._bullets(doc, cover)
         self._caps_after_the(doc, cover)
-        return doc
 
     SHIP_VERBS = {"anchored", "sailed", "docked", "berthed", "moored", "loaded", "unloaded", "offloaded", "sank", "ran", "aground", "towed",
                   "boarded", "steamed", "sailing", "anchoring", "docking", "loading", "unloading"}
@@ -390,6 +422,7 @@ class Vessels:
     def _after_type(self, doc: Doc, start: int, end: int, sent_end: int, cover) -> None:
         i = end
         np_start, flag = self._modifiers_before(doc, start, 0)
+        np_first = np_start
         # "a motor yacht bearing ...", "a tanker carrying ...": a name does not follow an
         # indefinite ship noun unless the text says so ("a tanker named X").
         indefinite = doc[np_start].lower_ in {"a", "an"}
@@ -402,9 +435,19 @@ class Vessels:
             i += 3
         elif i < sent_end and doc[i].text == ")" and start > 0 and doc[start - 1].text == "(":
             i += 1
-        named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"}
+        plural = doc[end - 1].lower_ in self.plural_types
+        named = i < sent_end and doc[i].lower_ in {"named", "called", "dubbed"} and not (
+            # "Among the tankers named were the A and the B", "the ships named in the report
+            # include A": a participle before the list's verb, not a name given
+            plural and i + 1 < sent_end and (doc[i + 1].lower_ in self.list_verbs or not is_name_token(doc[i + 1], True))
+            and doc[i + 1].lower_ != "the")
         if named:
             i += 1
+            if plural:
+                # "two tankers named A and B": every name of the list
+                for a, b in self._name_list(doc, i, sent_end, cover):
+                    add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, cue="list")
+                return
         elif i + 2 < sent_end and doc[i].lower_ in {"believed", "thought", "understood"} and doc[i + 1].lower_ == "to" and doc[i + 2].lower_ == "be" \
                 and doc[end - 1].lower_ not in self.plural_types:
             # "a cargo ship believed to be the Maria": the name the text gives the ship
@@ -469,15 +512,13 @@ class Vessels:
             # noun names ships only in a list of two or more ("naval vessels Naval vessels of
             # ..." names none). A short participle may come first: "the vessels identified
             # were A, B and C", "the ships identified as A and B".
-            i = self._participle_copula(doc, i, sent_end)
+            i = self._participle_copula(doc, i, sent_end, np_first)
             names = self._name_list(doc, i, sent_end, cover)
-            if len(names) >= 2 or (names and i > end and doc[i].lower_ == "the" and doc[i - 1].lower_ in self.list_verbs):
+            if len(names) >= 2 or (names and i > end and (doc[i].lower_ == "the" and doc[i - 1].lower_ in self.list_verbs or doc[i - 1].lower_ == "as")):
                 # one name will do after a copula and "the": "Among the vessels to be listed
                 # are the Robon, which ..."
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
-            return
-        if indefinite and not named and self._name_after_flag_phrase(doc, i, sent_end, cover, flag, vtype):
             return
         if indefinite and not named:
             # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
@@ -488,6 +529,8 @@ class Vessels:
                 if n_end - i > 2 and words[-1].text.isdigit() and all(is_caps(t) or t.text.isdigit() or t.text == "-" for t in words) \
                         and not any(t.text in self.legal_forms for t in words):
                     add_candidate(doc, i + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
+                    return
+            self._described_apposition(doc, i, sent_end, cover, flag, vtype)
             return
         if i < sent_end and doc[i].text in {'"', "'", "\u201c", "\u2018"}:
             i += 1
@@ -495,32 +538,40 @@ class Vessels:
         if n_end > i:
             add_candidate(doc, i, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
 
-    FLAG_PHRASE = {"flying", "bearing", "under", "sailing"}
-    REPORTING = {"say", "report", "tell", "add", "note", "claim", "state", "write", "confirm", "show", "reveal"}
+    # Words that may open a short description after "a tanker" and before the name in apposition:
+    # "an oil tanker flying a Maltese flag, X, ...", "a tanker laden with crude, X, ...".
+    DESCRIPTION_OPENERS = {"with", "under", "from", "of", "laden", "loaded", "flying", "carrying", "registered", "owned", "flagged",
+                           "sailing", "bound", "managed", "operated", "built"}
 
-    def _name_after_flag_phrase(self, doc: Doc, i: int, sent_end: int, cover, flag, vtype) -> bool:
-        """"an oil tanker flying a Maltese flag, Windrush, sailing from ...": after an indefinite
-        ship noun and a short phrase of its flag ("flying / bearing / under ... flag"), a name
-        set off by commas and followed by what the ship did names it (not "..., Reuters reported")."""
-        if not (i < sent_end and doc[i].lower_ in self.FLAG_PHRASE):
-            return False
-        k = i + 1
-        while k < sent_end and k - i <= 6 and doc[k].text != ",":
-            if doc[k].is_punct or doc[k].pos_ in ("VERB", "AUX"):
-                return False
-            k += 1
-        if not (k < sent_end and doc[k].text == "," and any(t.lower_ == "flag" for t in doc[i + 1:k])):
-            return False
-        n_end = name_after(doc, k + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
-        words = doc[k + 1:n_end]
-        if n_end == k + 1 or n_end + 1 >= sent_end or doc[n_end].text != "," or any(
-                t.text in self.legal_forms or t.text.title() in self.company_words or t.text in NOT_AFTER_TYPE for t in words):
-            return False
-        after = doc[n_end + 1]
-        if after.tag_ not in ("VBG", "VBN", "VBD", "VBZ") or after.lemma_.lower() in self.REPORTING:
-            return False
-        add_candidate(doc, k + 1, n_end, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype)
-        return True
+    def _described_apposition(self, doc: Doc, i: int, sent_end: int, cover, flag, vtype) -> None:
+        """"An oil tanker flying a Maltese flag, Corvina, sailing from ...", "a tanker, Corvina,
+        reached ...": a name set off by commas right after an indefinite ship noun, or after a
+        short description of the ship (a participle or preposition, no clause, ending in a
+        common noun, not in a place's name: "sailing from Tartus, Syria," names no ship). The
+        name must be closed by a comma or a parenthesis at once ("..., Reuters said," is a
+        source, not a name)."""
+        j = i
+        if j < sent_end and doc[j].text != ",":
+            if doc[j].lower_ not in self.DESCRIPTION_OPENERS:
+                return
+            while j < sent_end and j - i <= 8 and doc[j].text != ",":
+                t = doc[j]
+                if t.tag_ in {"VBD", "VBZ", "VBP", "MD"} or t.lower_ in {"which", "that", "who", "and", "or", "but", "said"} or t.is_punct:
+                    return
+                j += 1
+            if j >= sent_end or doc[j].text != "," or not (doc[j - 1].is_lower and doc[j - 1].is_alpha):
+                return
+        if j + 1 >= sent_end or doc[j].text != ",":
+            return
+        a = j + 1
+        e = name_after(doc, a, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens)
+        if e == a or e >= sent_end or doc[e].text not in {",", "("}:
+            return
+        words = doc[a:e]
+        if self.firm_like(doc, a, e) or any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text in NOT_AFTER_TYPE
+                                            or t.lower_.rstrip(".") in self.title_words or country_of(t.text) for t in words):
+            return
+        add_candidate(doc, a, e, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="apposition")
 
     # Participles between a plural ship noun and a copula or "as" ("the vessels identified
     # were ...", "the tankers named as ..."), and the verbs that then introduce a list.
@@ -528,12 +579,29 @@ class Vessels:
                         "concerned", "affected", "detained", "seized", "blacklisted", "added", "in", "question", "today", "yesterday",
                         "to", "be", "newly", "also"}
 
-    def _participle_copula(self, doc: Doc, i: int, sent_end: int) -> int:
+    # A clause set off between a plural ship noun and its copula: its marks, its longest length.
+    ASIDE_MARKS = {",", "\u2014", "\u2013", "--"}
+    MAX_ASIDE = 20
+    # Verbs that name things "as" something: "has identified the ships as A, B and C".
+    NAMING_VERBS = {"identify", "name", "list", "designate", "give", "confirm", "report"}
+
+    def _participle_copula(self, doc: Doc, i: int, sent_end: int, np_start: int | None = None) -> int:
         """The first token of a list after a plural ship noun that ends at token i: i itself,
         or past a list verb ("were"), past up to three participles and a list verb or "as"
-        ("identified were", "identified as", "named today were"); i when none of that follows."""
-        if i < sent_end and doc[i].lower_ in self.list_verbs:
+        ("identified were", "identified as", "named today were", "were identified as"), or
+        past "as" when a naming verb governs the noun ("identified the ships as"); i when
+        none of that follows."""
+        if i + 1 < sent_end and doc[i].lower_ == "as" and doc[i + 1].lower_ != "well" and np_start is not None and np_start > 0 \
+                and doc[np_start - 1].lemma_.lower() in self.NAMING_VERBS:
             return i + 1
+        if i < sent_end and doc[i].lower_ in self.list_verbs:
+            # "were identified as A and B": a participle and "as" after the copula
+            j = i + 1
+            while j < sent_end and j - i < 4 and doc[j].lower_ in self.LIST_PARTICIPLES and doc[j].lower_ not in {"in", "to", "be"}:
+                j += 1
+            if j > i + 1 and j < sent_end and doc[j].lower_ == "as":
+                return j + 1
+            return i + 2 if i + 1 < sent_end and doc[i + 1].text == ":" else i + 1   # "are: A, B, C"
         if i < sent_end and doc[i].lower_ in ("that", "which") and doc.has_annotation("DEP"):
             # "the tankers that unloaded at P this month are the A, B and C": past a relative
             # clause, the sentence's main verb is the list verb (no punctuation between)
@@ -547,9 +615,30 @@ class Vessels:
             j += 1
         if j > i and j < sent_end and (doc[j].lower_ in self.list_verbs or doc[j].lower_ == "as"):
             return j + 1
+        if i < sent_end and doc[i].tag_ == "VBN":
+            # "the vessels sanctioned on Thursday are A, B and C", "the ships named in the
+            # report include A and B": a participle with a short phrase (no punctuation, no
+            # other verb) before the list's verb
+            j = i + 1
+            while j < sent_end and j - i <= 8 and not doc[j].is_punct and doc[j].lower_ not in self.list_verbs \
+                    and doc[j].pos_ not in ("VERB", "AUX"):
+                j += 1
+            if j < sent_end and j - i <= 8 and doc[j].lower_ in self.list_verbs:
+                return j + 2 if j + 1 < sent_end and doc[j + 1].text == ":" else j + 1
         return i
 
     def _list_intro(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
+        """See _list_intro_near; failing that, "The tankers, most of which sail under the X
+        flag, are the A, B and C": a clause set off by commas (or dashes) between the noun and
+        its copula (two names needed, one after "the")."""
+        intro, need = self._list_intro_near(doc, end, sent_end)
+        if intro is None and end + 1 < sent_end and doc[end].text in self.ASIDE_MARKS and not is_name_token(doc[end + 1], True):
+            close = next((k for k in range(end + 1, min(end + self.MAX_ASIDE, sent_end)) if doc[k].text in self.ASIDE_MARKS), None)
+            if close is not None and close > end + 1 and close + 2 < sent_end and doc[close + 1].lower_ in self.list_verbs:
+                return close + 2, 1 if doc[close + 2].lower_ == "the" else 2
+        return intro, need
+
+    def _list_intro_near(self, doc: Doc, end: int, sent_end: int) -> tuple[int | None, int]:
         """First token of a list introduced shortly after a plural ship noun by a colon,
         "including", "such as", "namely" or "among them", and how many names the list needs;
         (None, 0) when there is none. The words between may be a short prepositional phrase
@@ -561,8 +650,9 @@ class Vessels:
                 return end + 1, 2
             if doc[end].lower_ in self.list_verbs:
                 return end + 1, 1
-        if end + 1 < sent_end and doc[end].text in {"\u2014", "\u2013", "--"} and is_name_token(doc[end + 1], True):
-            return end + 1, 2   # "two heavy-lift ships \u2014 A and B"
+        if end + 1 < sent_end and (doc[end].text in {"\u2014", "\u2013", "--"} or (doc[end].text == "-" and doc[end].whitespace_)) \
+                and is_name_token(doc[end + 1], True):
+            return end + 1, 2   # "two heavy-lift ships \u2014 A and B", "four ships - A, B and C -"
         j = end
         while j < sent_end and j - end <= 7:
             t = doc[j]
@@ -593,30 +683,43 @@ class Vessels:
         return None, 0
 
     def _name_list(self, doc: Doc, i: int, sent_end: int, cover) -> list[tuple[int, int]]:
-        """Names from token i on, joined by commas, "and", "as well as": "the A, the B and C"."""
+        """Names from token i on, joined by commas, semicolons, "and", "as well as": "the A,
+        the B and C", read to the end however long the list. A name may hold lower-case
+        particles between capitalised words ("Maria Lopez de Vega"); particulars in
+        parentheses after a name are skipped ("A (1,800 teu, 2002-built), B ..."); a firm's
+        name in the list (a legal form, a firm's word at its end) is no ship and is left out."""
         names: list[tuple[int, int]] = []
         while i < sent_end:
             if doc[i].lower_ in {"the", "a"}:
                 i += 1
             if i in self._prefix_at:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
-            n_end = name_after(doc, i, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens)
+            n_end = name_after(doc, i, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens + 2)
             if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
                     and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
                 # "the SCF Baltica": a fleet owner's initials opening a ship's name
                 n_end = name_after(doc, i + 1, sent_end, cover, joiners={"-"}, max_len=self.max_name_tokens - 1)
             if n_end == i:
                 break
-            names.append((i, n_end))
+            if n_end < sent_end and doc[n_end].lower_ in self.types:
+                break   # "VLCCs and Suezmax tankers": kinds of ship, not names
+            if not (self.firm_like(doc, i, n_end) or country_of(span_text(doc, i, n_end))
+                    or any(t.lower_ in self.types or t.lower_ in self.size_classes for t in doc[i:n_end])):
+                # not a firm, a nationality ("the tankers are Greek and Maltese") or a kind of ship
+                names.append((i, n_end))
             i = n_end
             if i < sent_end and doc[i].text == "(":
-                # "the A (IMO 1234567), the B": skip the parenthesis.
-                while i < sent_end and doc[i].text != ")":
-                    i += 1
-                i += 1
+                # "the A (IMO 1234567), the B", "A (1,800 teu, 2002-built), B": skip the parenthesis.
+                k = i
+                while k < sent_end and k - i < 30 and doc[k].text != ")":
+                    k += 1
+                if k >= sent_end or doc[k].text != ")":
+                    break
+                i = k + 1
             sep = False
-            if i < sent_end and doc[i].text == ",":
+            if i < sent_end and doc[i].text in {",", ";"}:
                 i, sep = i + 1, True
+                i = self._skip_aside(doc, i, sent_end, cover)
             if i < sent_end and doc[i].lower_ in {"and", "&", "or"}:
                 i, sep = i + 1, True
             elif i + 2 < sent_end and doc[i].lower_ == "as" and doc[i + 1].lower_ == "well" and doc[i + 2].lower_ == "as":
@@ -624,6 +727,38 @@ class Vessels:
             if not sep:
                 break
         return names
+
+    def _skip_aside(self, doc: Doc, i: int, sent_end: int, cover) -> int:
+        """The token after a clause about a listed ship that starts at token i ("which sails
+        under the Panama flag,", "owned by X,"), up to and including its closing comma; i when
+        no such clause starts there. The clause holds no name of its own (a capitalised word a
+        gazetteer does not know), so a list never runs on over another list."""
+        if i >= sent_end or not (doc[i].lower_ in {"which", "that", "who", "both", "each", "all"} or doc[i].tag_ in ("VBN", "VBG")):
+            return i
+        j = i + 1
+        while j < sent_end and j - i <= 15 and doc[j].text != ",":
+            t = doc[j]
+            if t.text[:1].isupper() and not cover[j] and not country_of(t.text):
+                e = name_after(doc, j, sent_end, cover, max_len=self.max_name_tokens + 2)
+                if e > j and self.firm_like(doc, j, e):
+                    j = e   # "owned by X Holdings": a firm may be named in the clause
+                    continue
+                return i
+            if t.is_punct:
+                return i
+            j += 1
+        if j < sent_end and doc[j].text == "," and j + 1 < sent_end:
+            return j + 1
+        return i
+
+    # Lower-case particles inside a ship's name in a list ("Maria Lopez de Vega", "Star of Hope").
+    LIST_JOINERS = {"-", "of", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le", "van", "von", "der", "den", "al", "el", "bin"}
+
+    def firm_like(self, doc: Doc, a: int, b: int) -> bool:
+        """True when doc[a:b] reads as a firm's or a fleet's name, not a ship's: a legal form
+        in it ("Beta Ltd"), or a firm's word ("X Navigation", "Y Shipping") or "Fleet" at its end."""
+        words = doc[a:b]
+        return any(t.text in self.legal_forms for t in words) or words[-1].text.title() in self.firm_last_words
 
     def _type_text(self, doc: Doc, a: int, b: int) -> str | None:
         """The kind of ship the noun phrase doc[a:b] names, singular, with only the words that

@@ -1,7 +1,9 @@
 """sanctions_kg_relations_v1: relations between the entities of each sentence.
 
 One module per relation family, each declaring the relationship types it emits (EMITS):
-sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF), roles
+sanctions (SANCTIONED_BY), ownership (OWNED_BY, OPERATED_BY, ASSOCIATED_WITH, PART_OF),
+possessive_roles (the same through a possessive with modifiers: "the vessel's Liberian owner X"),
+dealings (ASSOCIATED_WITH: "X sells oil for Y", "the tanker carried cargo for Y"), roles
 (ASSOCIATED_WITH: people's roles in register entries, ships and firms a party used),
 port_calls (CALLED_AT), places (LOCATED_IN, PART_OF), warships (OPERATED_BY), ais (AIS-dark
 facts); context holds what they share. Types no family emits are declared in
@@ -37,9 +39,12 @@ from spacy.tokens import Doc
 from graph.ontology import path as ontology_path
 from ingest.components.common import DARK, DATES, RELATIONS, token_strings
 from ingest.components.relations.ais import AisGaps
-from ingest.components.relations.context import SentenceContext, Slot, inflect
+from ingest.components.relations.context import REL_EXPLAIN, SentenceContext, Slot, inflect
+from ingest.components.relations.dealings import Dealings
+from ingest.components.relations.groups import find_groups, widen_evidence
 from ingest.components.relations.ownership import Ownership
 from ingest.components.relations.places import Places
+from ingest.components.relations.possessive_roles import PossessiveRoles
 from ingest.components.relations.port_calls import PortCalls
 from ingest.components.relations.roles import Roles
 from ingest.components.relations.sanctions import Sanctions
@@ -48,7 +53,7 @@ from ingest.components.relations.warships import Warships
 __all__ = ["FAMILIES", "Relations", "SentenceContext", "Slot", "emitted_types", "inflect", "make_relations", "unread_types"]
 
 # Every family, in the order their cues are read (setup) and run on each sentence.
-FAMILIES = (Warships, Sanctions, Ownership, Roles, PortCalls, Places, AisGaps)
+FAMILIES = (Warships, Sanctions, Ownership, PossessiveRoles, Dealings, Roles, PortCalls, Places, AisGaps)
 
 
 def emitted_types() -> dict[str, list[str]]:
@@ -100,6 +105,7 @@ class Relations(*FAMILIES):
         last_vessels: list[tuple[int, int]] = []
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         self._topics = []   # (sentence number, slot) of the parties sentences were about
+        by_group = find_groups(doc, sents, ents)   # groups that stand for members named later (groups.py)
         ei = 0
         for sent_no, sent in enumerate(sents):
             self._sent_no = sent_no
@@ -110,7 +116,8 @@ class Relations(*FAMILIES):
                     sent_ents.append(ents[ei])
                 ei += 1
             refs = [(s, e) for s, e in plural if lo <= s < hi]
-            if not sent_ents and not refs:
+            found = by_group.get(sent_no, [])
+            if not sent_ents and not refs and not found:
                 self._unnamed_sentence(doc, sent, state)
                 # "The ship left its AIS transponder off.": no name, but the last ship named.
                 if last_vessels and any(lo <= i < hi for i in ais_at):
@@ -118,22 +125,38 @@ class Relations(*FAMILIES):
                 continue
             slots = [Slot(x.start, x.end, x.label_, [(x.start, x.end)]) for x in sent_ents]
             vessels_here = [x for x in sent_ents if x.label_ == "Vessel"]
+            ref_slots = len(slots)
             for s, e in refs:
                 # A list in this sentence before the reference wins over earlier ones.
                 listed = [(v.start, v.end) for v in vessels_here if v.end <= s]
                 members = listed if len({doc[a:b].text for a, b in listed}) >= 2 else group
                 if members and not (e < hi and any(v.start in (e, e + 1) for v in vessels_here)):
                     slots.append(Slot(s, e, "Vessel", list(members)))
+            # A group wins over a plural reference on the same words; a later reference to a
+            # group only where the plural reference found no ships of its own.
+            for g, _bounds, is_group in found:
+                over = [x for x in slots[ref_slots:] if x.start <= g.start < x.end]
+                if over and not is_group:
+                    continue
+                slots = [x for x in slots if x not in over]
+                slots.append(g)
             slots.sort(key=lambda x: x.start)
+            since, explain_since = len(out), len(doc.user_data.get(REL_EXPLAIN, []))
             ctx = (doc, sent, slots, dates, phrase_hits, out)
             self._warship(doc, sent, slots, out, state)
             self._fleet_ship(doc, sent, slots, out)
             self._sanctions(*ctx, state)
             self._ownership(*ctx, last_vessels)
+            self._possessive_roles(doc, sent, slots, out, last_vessels)
+            self._dealings(doc, sent, slots, out, last_vessels)
             self._roles(*ctx)
-            self._called_at(*ctx, last_vessels)
+            # Port calls and AIS gaps take every ship of the sentence: a group only as the subject.
+            lumped = (doc, sent, [x for x in slots if not any(x is g and doc[g.start].dep_ not in ("nsubj", "nsubjpass", "ROOT")
+                                                               for g, _b, _is in found)], dates, phrase_hits, out)
+            self._called_at(*lumped, last_vessels)
             self._places(*ctx)
-            self._ais(*ctx, last_vessels)
+            self._ais(*lumped, last_vessels)
+            widen_evidence(doc, out, since, explain_since, found, sent)
             names = {v.text for v in vessels_here}
             if len(names) >= 2:
                 group = [(v.start, v.end) for v in vessels_here]

@@ -30,6 +30,8 @@ OFFICIAL_TITLES = {"attorney", "agent", "secretary", "judge", "prosecutor", "com
 # Nouns that stand for a party ("a carrier managed by Y", "the group owned by Y").
 PARTY_NOUNS = {"carrier", "group", "conglomerate", "enterprise", "business", "subsidiary", "affiliate", "entity", "operator",
                "owner", "manager", "agent", "trader", "broker", "shipowner", "person", "individual", "businessman", "fleet"}
+# Words that end the list of firms after "through" ("... through A and B, which ...").
+CLAUSE_ENDS = {"which", "who", "that", "while", "after", "for", "to", "because"}
 COPULA = {"is", "was", "are", "were", "has", "been", "be", "remains", "remained", "now", "currently", "still"}
 
 
@@ -218,6 +220,89 @@ class Ownership(SentenceContext):
                 j += 1
         return out
 
+    def _managed(self, out, ships: list[Slot], holder, sent, role: str, **kw) -> None:
+        """Who runs a ship (OPERATED_BY, with the role); a charter is a looser tie: a ship that a
+        company chartered is ASSOCIATED_WITH it (the dev set's convention, as for a ship a party
+        "used"), never the company's management of it."""
+        if role == "charterer":
+            kw.pop("how", None)
+            self._emit(out, "ASSOCIATED_WITH", [x for x in ships if x.label == "Vessel"], holder, sent, how="chartered ship", **kw)
+        else:
+            self._emit(out, "OPERATED_BY", [x for x in ships if x.label in self.op_sources], holder, sent, role=role, **kw)
+
+    def _through(self, doc: Doc, sent, slots: list[Slot], out, tgt: list[Slot], e: int, phrase: str) -> None:
+        """"vessels controlled by X through A in St. Petersburg and B": the firms X holds its
+        control through are OWNED_BY X (company -> parent)."""
+        if len(tgt) != 1 or tgt[0].label not in ("Company", "Person", "Agency", "Organization") or not phrase.endswith("by"):
+            return
+        k = tgt[0].end
+        if not (k + 1 < sent.end and doc[k].lower_ == "through"):
+            return
+        firms = []
+        for x in slots:
+            if x.start <= k:
+                continue
+            between = doc[(firms[-1].end if firms else k + 1):x.start]
+            if any(t.lower_ in CLAUSE_ENDS or t.text in (";", ".") for t in between) or len(between) > 6:
+                break
+            if x.label == "Company":
+                firms.append(x)
+            elif x.label not in ("Country", "Location"):
+                break
+        if not firms or any(t.lower_ in ("and", ",") for t in doc[k + 1:firms[0].start]):
+            return
+        self._emit(out, "OWNED_BY", firms, tgt, sent, at=k, how="firms a party's control goes through", cue=f"{phrase} ... through")
+
+    def _held_whole(self, doc: Doc, slots: list[Slot], prep: int) -> list[Slot]:
+        """"part of the shipping empire controlled by Y" / "part of a network run by Y": the
+        holder of the unnamed whole, named as the agent of its participle (from the parse)."""
+        if not doc.has_annotation("DEP"):
+            return []
+        noun = next((c for c in doc[prep].children if c.dep_ == "pobj"), None)
+        if noun is None or noun.pos_ != "NOUN" or any(x.start <= noun.i < x.end for x in slots):
+            return []
+        for acl in (c for c in noun.children if c.dep_ == "acl" and c.lower_ in ("controlled", "owned", "run", "led", "held")):
+            agent = next((c for c in acl.children if c.dep_ == "agent"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            hit = self._slot_at(slots, obj, {"Company", "Person", "Organization", "Agency"}) if obj is not None else None
+            if hit is not None and hit.start == agent.i + 1 + (doc[agent.i + 1].lower_ == "the"):
+                return [hit]
+        return []
+
+    @staticmethod
+    def _place_modifier(doc: Doc, x: Slot, hi: int) -> bool:
+        """Whether the name is a place written as a modifier ("the Greece-based manager")."""
+        return x.label in ("Country", "Location") and x.end + 1 < hi and doc[x.end].text == "-" and doc[x.end + 1].lower_ in PLACE_MODIFIERS
+
+    @staticmethod
+    def _role_of_the_ship(doc: Doc, sent, slots: list[Slot], e: int, last_vessels) -> list[Slot]:
+        """"the manager of the vessel": the one ship this sentence named before (else the one
+        named just before it), standing at the noun; [] for a name or a plural after the role
+        ("owner of the tanker X", "operator of ships")."""
+        hi = sent.end
+        if not (e + 1 < hi and doc[e].lower_ in ("the", "this", "that") and doc[e + 1].lower_ in SHIP_NOUNS_HEAD):
+            return []
+        if any(x.start == e + 2 for x in slots) or (e + 2 < hi and doc[e + 2].text in ("'s", "\u2019s", "-")):
+            return []
+        before = [x for x in slots if x.end <= e and x.label == "Vessel"]
+        keys = [k for x in before for k in x.keys] if before else list(last_vessels)
+        if not keys or len({doc[a:b].text for a, b in keys}) != 1:
+            return []
+        return [Slot(e + 1, e + 2, "Vessel", keys[-1:])]
+
+    @staticmethod
+    def _passive_subjects(doc: Doc, slots: list[Slot], s: int, src: list[Slot]) -> list[Slot]:
+        """"The tanker A and the tanker B were chartered by Y": the names coordinated as the
+        passive's subject in the parse, when the names found before the participle are among
+        them (a type noun between two names ends the plain list)."""
+        if not src or not doc.has_annotation("DEP"):
+            return src
+        subj = next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None)
+        if subj is None:
+            return src
+        named = [x for x in Ownership._conjoined(doc, slots, subj, {src[0].label}) if x.label == src[0].label]
+        return named if len(named) > len(src) and all(x in named for x in src) else src
+
     def _titled_official(self, doc: Doc, person: Slot) -> bool:
         """Whether an official's title in capitals stands right before the person's name
         ("Assistant U.S. Attorney X", "Special Agent X", "Under Secretary X")."""
@@ -241,7 +326,11 @@ class Ownership(SentenceContext):
         if named:
             return named
         # "the tanker X, a vessel linked to Y": the noun's own name in apposition
-        return [x for c in noun.children if c.dep_ in ("appos", "compound") for x in slots if x.start <= c.i < x.end and x.label in labels][:1]
+        own = [x for c in noun.children if c.dep_ in ("appos", "compound") for x in slots if x.start <= c.i < x.end and x.label in labels][:1]
+        if not own and noun.lower_ in SHIP_NOUNS_HEAD:
+            # "The tanker X was linked to Y": the parse may make both the noun and the name subjects
+            own = [x for x in slots if x.start == noun.i + 1 and x.label == "Vessel" and x.label in labels]
+        return own
 
     def _copula_owner(self, doc, slots, noun: int, labels) -> list[Slot]:
         """The holder of a role noun stated with a copula, from the parse: "X is the registered
@@ -563,8 +652,10 @@ class Ownership(SentenceContext):
                     break
                 k -= 1
             ship = [x for x in slots if x.end == k + 1 and x.label == "Vessel"]
-        role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
-        self._emit(out, rtype, ship, holder, sent, at=s, how=how, role=role, cue=doc[s:e].text.lower())
+        if rtype == "OWNED_BY":
+            self._emit(out, "OWNED_BY", ship, holder, sent, at=s, how=how, cue=doc[s:e].text.lower())
+        else:
+            self._managed(out, ship, holder, sent, at=s, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _role_paren(self, doc: Doc, sent, slots: list[Slot], out, s: int, e: int) -> None:
         """"the tanker A (IMO 1234567): B Ltd (registered owner), C Ltd (ship manager)": a role in
@@ -584,9 +675,11 @@ class Ownership(SentenceContext):
             depth += (t.text == "(") - (t.text == ")")
             if depth <= 0 and t.pos_ in ("VERB", "AUX") and t.text not in ("(", ")"):
                 return   # a clause between: the ship is not the one annotated
-        role = None if rtype == "OWNED_BY" else self.op_role_of.get(role_words, "operator")
-        self._emit(out, rtype, ships[-1:], holder, sent, at=s + 1, how="role in parentheses after the holder, ship listed before",
-                   role=role, cue=doc[s:e].text.lower())
+        how = "role in parentheses after the holder, ship listed before"
+        if rtype == "OWNED_BY":
+            self._emit(out, "OWNED_BY", ships[-1:], holder, sent, at=s + 1, how=how, cue=doc[s:e].text.lower())
+        else:
+            self._managed(out, ships[-1:], holder, sent, at=s + 1, how=how, role=self.op_role_of.get(role_words, "operator"), cue=doc[s:e].text.lower())
 
     def _share_owner(self, doc: Doc, slots: list[Slot], noun) -> list[Slot]:
         """Whose shares: "X's shares" (the name), "the company's shares" / "its shares" (the
@@ -741,8 +834,8 @@ class Ownership(SentenceContext):
                     if kind == "ITS_OWNER":
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=s + 1, cue=doc[s:e].text.lower())
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=s + 1,
-                                   role=self.op_role_of.get(role_words) or self.op_role_of.get(doc[e - 1].lower_, "operator"), cue=doc[s:e].text.lower())
+                        self._managed(out, owned, owner, sent, at=s + 1,
+                                      role=self.op_role_of.get(role_words) or self.op_role_of.get(doc[e - 1].lower_, "operator"), cue=doc[s:e].text.lower())
                     continue
                 if kind in ("OWN_P", "OP_P"):
                     if doc.has_annotation("DEP") and any(c.dep_ == "nsubjpass" and c.lower_ in self.share_nouns for c in doc[s].children):
@@ -752,6 +845,7 @@ class Ownership(SentenceContext):
                         # "owned by X and managed by Y": both participles describe the same ship.
                         left = doc[s].head.i
                     src = self._group_left(slots, left, self.own_sources if kind == "OWN_P" else self.op_sources, doc)
+                    src = self._passive_subjects(doc, slots, s, src)
                     if not src and kind == "OWN_P" and doc.has_annotation("DEP"):
                         # "The company is owned by Y" / "It is controlled by Y": the company the
                         # sentences before were about ("it" only when that was a company)
@@ -770,24 +864,27 @@ class Ownership(SentenceContext):
                     if tgt and not (self._agent_next(doc, e, tgt[0]) or self._object_is(doc, e - 1, tgt[0])):
                         tgt = []  # "crewed by companies tied to X": unnamed companies, not X
                     phrase = doc[s:e].text.lower()
+                    if phrase == "registered to":
+                        tgt = [x for x in tgt if x.label not in ("Country", "Location")]   # "registered to Panama": a flag
+                    self._through(doc, sent, slots, out, tgt, e, phrase)
                     how = "participle phrase" + (", relative clause" if any(t.lower_ in ("which", "that") for t in doc[max(lo, left - 3):left]) else "")
                     if kind == "OWN_P":
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how=how, cue=phrase)
                     else:
-                        self._emit(out, "OPERATED_BY", src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
+                        self._managed(out, src, tgt, sent, at=s, how=how, role=self.operated_roles.get(phrase, "operator"), cue=phrase)
                     for k, rtype, role in self._shared_agent(doc, s, lo):
                         # "owned, managed, and operated by Y": every participle of the list has Y.
                         cue = doc[k].lower_ + " by"
                         if rtype == "OWNED_BY":
                             self._emit(out, rtype, src, tgt, sent, at=k, how=how + ", coordinated participles", cue=cue)
                         else:
-                            self._emit(out, rtype, [x for x in src if x.label in self.op_sources], tgt, sent, at=k,
-                                       how=how + ", coordinated participles", role=role, cue=cue)
+                            self._managed(out, src, tgt, sent, at=k, how=how + ", coordinated participles", role=role, cue=cue)
                 elif kind in ("OWNER_OF", "OPERATOR_OF"):
                     # "X, the registered owner of the tanker Y": the owned thing is named right
                     # there; "the owners of the ships will ..." names none.
-                    owned = self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
-                    owned += self._as_well_as(doc, slots, owned, hi)
+                    the_ship = self._role_of_the_ship(doc, sent, slots, e, last_vessels)
+                    owned = the_ship or self._group_right(slots, e, self.own_sources | self.op_sources, doc, hi, max_gap=3)
+                    owned += self._as_well_as(doc, slots, owned, hi) if not the_ship else []
                     # The holder: the subject of "is the ... owner of" in the parse (or what
                     # "it" / "the company" stands for), else the name just before the role
                     # ("X, the owner of"), unless that name is a place in a prepositional
@@ -797,7 +894,7 @@ class Ownership(SentenceContext):
                     if not owner:
                         how = "role noun in apposition to the holder"
                         owner = [x for x in slots if x.end <= s and s - x.end <= 3 and x.label in self.own_targets
-                                 and not self._in_phrase(doc, x, lo)][-1:]
+                                 and not self._in_phrase(doc, x, lo) and not self._place_modifier(doc, x, hi)][-1:]
                     if not owner and owned:
                         owner = self._reasons_holder(doc, sent, s)
                         how = "role noun opening an entry's field; back-reference to the entry's company"
@@ -818,6 +915,19 @@ class Ownership(SentenceContext):
                             owner = [x for x in self._described(doc, slots, role, self.own_targets if kind == "OWNER_OF" else self.op_targets)
                                      if not self._in_phrase(doc, x, lo)]
                             how = "role noun in apposition to the holder, or after 'as' (parse)"
+                    if not owner and the_ship:
+                        # "the Greece-based manager of the vessel, X,": the name in apposition after
+                        k = the_ship[0].end
+                        after = [x for x in slots if x.start == k + 1 and x.label in self.own_targets - {"Country"}] \
+                            if k + 1 < hi and doc[k].text == "," else []
+                        if after:
+                            owner, how = after, "role noun of 'the vessel', holder in apposition after it"
+                    if not owner and len(owned) == 1 and not the_ship and s > lo and doc[s - 1].lower_ == "the" \
+                            and owned[0].end + 1 < hi and doc[owned[0].end].text == ",":
+                        # "The owner of the X, Y, is ...": the holder in apposition after the ship
+                        after = [x for x in slots if x.start == owned[0].end + 1 and x.label in self.own_targets - {"Country", "Location"}]
+                        if after and not (after[0].end < hi and doc[after[0].end].lower_ in ("and", "or")):
+                            owner, how = after, "role noun as the subject, holder in apposition after the ship"
                     if not owner and owned and role_holder and self._coordinated_role(doc, s, lo):
                         owner, how = role_holder, "role noun coordinated with an earlier one (same holder)"
                     if owner:
@@ -825,8 +935,9 @@ class Ownership(SentenceContext):
                     rtype = "OWNED_BY" if kind == "OWNER_OF" else "OPERATED_BY"
                     role = None if kind == "OWNER_OF" else self.op_role_of.get(" ".join(t.lower_ for t in doc[s:e - 1]), "operator")
                     if rtype == "OPERATED_BY":
-                        owned = [o for o in owned if o.label in self.op_sources]
-                    self._emit(out, rtype, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                        self._managed(out, owned, owner, sent, at=e - 2, how=how, role=role, cue=doc[s:e].text.lower())
+                    else:
+                        self._emit(out, "OWNED_BY", owned, owner, sent, at=e - 2, how=how, cue=doc[s:e].text.lower())
                     if rtype == "OPERATED_BY" and self._owner_listed_before(doc, s, lo):
                         # "registered owner, ship manager and commercial manager of Y" (owner and manager roles in one list)
                         all_owned = self._group_right(slots, e, self.own_sources, doc, hi, max_gap=3)
@@ -866,6 +977,12 @@ class Ownership(SentenceContext):
                     tgt = self._group_right(slots, e, self.part_targets, doc, hi)[:1]
                     # "X, which is part of Y" / "X is part of Y": the parse names X; else the name before.
                     src = self._described(doc, slots, self._span_root(doc, s, e), self.part_sources) or self._group_left(slots, s, self.part_sources, doc)
+                    empire = self._held_whole(doc, slots, e - 1)
+                    if empire:
+                        # "X, said to be part of the shipping empire controlled by Y": Y owns X
+                        self._emit(out, "OWNED_BY", [x for x in src if x.label in ("Company", "Organization")], empire, sent, at=s,
+                                   how="part of a whole that its holder controls", cue=doc[s:e].text.lower())
+                        continue
                     if src and tgt and all(x.label == "Company" for x in src) and tgt[0].label == "Company" and self._object_is(doc, e - 1, tgt[0]):
                         # a company that is part of another is owned by it
                         self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="company part of a company", cue=doc[s:e].text.lower())
@@ -954,10 +1071,12 @@ class Ownership(SentenceContext):
                     owner = [x for x in slots if x.end <= i and x.label in self.own_targets
                              and not (x.label == "Country" and x.start > lo and doc[x.start - 1].lower_ in {"in", "at", "from", "near", "of", "the"})][-1:]
                 owned = self._active_objects(doc, slots, i, hi)
+                if not owned and i + 2 < hi and doc[i + 1].dep_ == "det" and doc[i + 2].dep_ == "dobj" and doc[i + 2].head.i == i:
+                    # "X owns the vessel": the one ship just named
+                    owned = self._role_of_the_ship(doc, sent, slots, i + 1, last_vessels)
                 if owner and owned and not self._blocked(doc, lo, i, hi):
                     how = "subject and object of the verb"
                     if low in self.owned_active:
                         self._emit(out, "OWNED_BY", owned, owner, sent, at=i, how=how, cue=low)
                     else:
-                        self._emit(out, "OPERATED_BY", [o for o in owned if o.label in self.op_sources], owner, sent, at=i, how=how,
-                                   role=self.operated_active[low], cue=low)
+                        self._managed(out, owned, owner, sent, at=i, how=how, role=self.operated_active[low], cue=low)

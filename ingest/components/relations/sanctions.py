@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from ingest.components.common import INFO, country_of, span_key
 from ingest.components.relations.context import (
-    CLAUSE_STOPS, COMPANY_NOUNS, EVASION, IDENTIFY, LAW_WORDS, PLACE_MODIFIERS, YEAR, SentenceContext, Slot, bare, inflect, list_gap, typed_back_reference, word_re,
+    CLAUSE_STOPS, COMPANY_NOUNS, EVASION, IDENTIFY, LAW_WORDS, PLACE_MODIFIERS, SHIP_NOUNS_HEAD, YEAR, SentenceContext, Slot, bare, inflect, list_gap, typed_back_reference, word_re,
 )
 
 
@@ -43,6 +43,28 @@ TOPIC_PREPS = {"on", "about", "regarding", "concerning", "over", "into", "with"}
 # "the designation of X", "sanctions targeting X", "measures imposed on X".
 NOUN_TO_PARTY = {"on", "against", "of", "targeting", "target", "targets", "targeted", "including", "include", "includes",
                  "included", ":", "onto", "upon"}
+# "The Treasury blocked the tankers A and B", "the EU froze the assets of X": designation verbs
+# only with a designating body (or its act) as the subject; "blocked property" and "the navy
+# blocked the strait" are not designations.
+BODY_VERBS = {"block", "blocks", "blocked", "blocking", "freeze", "freezes", "froze", "frozen", "freezing"}
+# Verbs of speaking: their subject is a speaker, never a designated party ("..., Anthony Example
+# said"); a designating body that speaks so is the one that designates ("X was listed, the
+# Treasury said").
+SPEECH_VERBS = {"say", "tell", "add", "state", "announce", "note", "explain", "comment", "warn", "write", "tweet",
+                "claim", "declare", "confirm", "stress", "argue", "insist", "acknowledge", "remark"}
+# One word that names a kind of thing, not a party: "Fleet" out of "A Fleet and B Fleet".
+GENERIC_NAMES = {"fleet", "fleets", "group", "unit", "division", "company", "firm", "network", "shipping", "marine",
+                 "maritime", "navigation", "trading", "holding", "holdings", "lines", "line", "management", "services"}
+# Words that may stand between two parties of one list besides context.list_gap's: "A, as well as
+# the vessel's owner B", "and its charterer, C".
+PARTY_GAP_EXTRA = {"'s", "\u2019s", "also", "charterer", "insurer", "subsidiary", "parent", "affiliate", "captain",
+                   "master", "owners", "operators", "managers", "company", "firm", "ship"}
+# "froze the assets of X", "blocked the property of X": the owner of the object is the party.
+PROPERTY_NOUNS = {"asset", "assets", "property", "properties", "fund", "funds", "holding", "holdings", "interest", "interests"}
+# Capitals that news writing uses for their governments: "Washington sanctioned X", "was
+# blacklisted by London". Read only as the subject of a designation verb or after its "by".
+CAPITALS = {"Washington": "United States", "London": "United Kingdom", "Ottawa": "Canada", "Canberra": "Australia",
+            "Tokyo": "Japan", "Wellington": "New Zealand", "Bern": "Switzerland", "Seoul": "South Korea"}
 
 
 class Sanctions(SentenceContext):
@@ -62,11 +84,13 @@ class Sanctions(SentenceContext):
         self.us_instruments = [w.lower() for w in r["us_instruments"]]
         self.blocked_property = [tuple(w.split()) for w in r["blocked_property"]]
         # Words a designation cue can be (see _sanction_cue): _sanctions looks at these tokens only.
-        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban", "measures"} | self.sanction_forms | TARGET_VERBS | {"action", "actions"}
+        self.sanction_cue_words = self.add_forms | IDENTIFY | {"list", "freeze", "ban", "measures"} | self.sanction_forms | TARGET_VERBS | BODY_VERBS | {"action", "actions"}
 
     def _is_sanctioner(self, doc: Doc, slot: Slot) -> bool:
         """A state, or an agency that designates: not a navy, court, police force or the like
         ("the Royal Navy", "the District Court"), and not the bare word "Government"."""
+        if slot.end + 1 < len(doc) and doc[slot.end].text in ("-", "\u2011", "\u2013") and doc[slot.end + 1].lower_ in PLACE_MODIFIERS:
+            return False   # "UAE-based X", "a Panama-flagged tanker": a place, not a body that acts
         if slot.label == "Country":
             return True
         if slot.label != "Agency":
@@ -99,7 +123,70 @@ class Sanctions(SentenceContext):
                 return False
         if span[-1].lower_ in LAW_WORDS:
             return False  # "the International Emergency Economic Powers Act" is a law, not a party
+        words = [t for t in span if t.lower_ != "the"]
+        if len(words) == 1 and words[0].lower_ in GENERIC_NAMES | SHIP_NOUNS_HEAD:
+            return False  # "Fleet" split off "A Fleet and B Fleet": a kind of thing, not a name
         return slot.keys[0] not in state["warships"]
+
+    def _governing_subject(self, doc: Doc, i: int):
+        """The subject of the designation at i: of the verb itself ("OFAC designated X"), or of
+        the verb whose object the sanctions noun is ("the UK imposed sanctions on X")."""
+        if not doc.has_annotation("DEP"):
+            return None
+        tok = doc[i]
+        if tok.pos_ in ("VERB", "AUX"):
+            return self._subject(doc, i)
+        if tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+            return self._subject(doc, tok.head.i)
+        return None
+
+    @staticmethod
+    def _capital(doc: Doc, slots: list[Slot], tok) -> list:
+        """[the country] when `tok` is a capital standing for its government (CAPITALS)."""
+        if tok is None:
+            return []
+        hit = next((x for x in slots if x.start <= tok.i < x.end), None)
+        if hit is None or hit.label not in ("Location", "Country") or doc[hit.start:hit.end].text not in CAPITALS:
+            return []
+        country = country_of(CAPITALS[doc[hit.start:hit.end].text])
+        return [("Country", country["name"])] if country else []
+
+    @staticmethod
+    def _stray_agent(doc: Doc, slot: Slot, cue: int) -> bool:
+        """Whether a body named before the cue plays another part in the sentence: the object of
+        a preposition other than "by" ("ships oil to China", "buyers in China", "oil from Iran";
+        "sanctions from the US" still acts), or a word of a clause the cue is not in ("X, which
+        supplied Iran, was sanctioned")."""
+        if not doc.has_annotation("DEP"):
+            return False
+        root = doc[slot.start:slot.end].root
+        if root.dep_ == "pobj" and root.head.lower_ != "by" and not (
+                root.head.lower_ == "from" and root.head.head.lower_ in ("sanction", "sanctions", "designation", "designations")):
+            return True
+        for a in root.ancestors:
+            if a.dep_ in ("relcl", "acl", "advcl") and not any(t.i == cue for t in a.subtree):
+                return True
+        return False
+
+    @staticmethod
+    def _speaker(doc: Doc, slot: Slot, cue: int) -> bool:
+        """Whether the name is the one who speaks ("..., Anthony Example said", "Anthony Example,
+        a spokesman, told reporters", "according to Anthony Example"): the subject of a verb of
+        speaking (or a name in apposition to it), or the object of "according to"; not when the
+        cue is in a clause about the name ("X, which the US sanctioned in 2020, said ...")."""
+        if not isinstance(slot, Slot) or slot.keys != [(slot.start, slot.end)] or not doc.has_annotation("DEP"):
+            return False
+        root = doc[slot.start:slot.end].root
+        if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.i > 0 and doc[root.head.i - 1].lower_ == "according":
+            return True
+        if slot.end < len(doc) and slot.start > 0 and doc[slot.start - 1].text == "," and doc[slot.end].pos_ == "VERB" \
+                and doc[slot.end].lemma_.lower() in SPEECH_VERBS and cue < slot.start:
+            return True   # "..., Anthony Example said." (whatever the parse made of the name)
+        if root.dep_ == "appos" and slot.label == "Person":
+            root = root.head   # "the spokesman, Anthony Example, said"
+        if any(t.i == cue for t in root.subtree):
+            return False
+        return root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEECH_VERBS
 
     def _sanction_cue(self, doc: Doc, i: int, hi: int) -> str | None:
         """What kind of designation cue token i is, or None: "add" ("added X to the SDN
@@ -160,6 +247,20 @@ class Sanctions(SentenceContext):
             if subj is None or not (subj.ent_type_ in ("Agency", "Country") or subj.lemma_.lower() in ACTION_NOUNS):
                 return None
             return "sanction"
+        if low in BODY_VERBS and low not in self.sanction_forms:
+            # "The Treasury blocked the tankers A and B", "the EU froze the assets of X", "A was
+            # blocked by OFAC": a verb whose subject (or agent) is a designating body or its act.
+            tok = doc[i]
+            if not doc.has_annotation("DEP") or tok.pos_ != "VERB" or tok.dep_ in ("amod", "compound"):
+                return None
+            by = next((c for c in tok.children if c.dep_ == "agent"), None)
+            actor = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else self._subject(doc, i)
+            if actor is None or actor.lower_ in ("which", "that", "who"):
+                return None
+            ent = next((e for e in doc.ents if e.start <= actor.i < e.end), None)
+            if ent is not None and self._is_sanctioner(doc, Slot(ent.start, ent.end, ent.label_, [(ent.start, ent.end)])):
+                return "sanction"
+            return "sanction" if ent is None and by is None and actor.lemma_.lower() in ACTION_NOUNS else None
         if low not in self.sanction_forms:
             return None
         nxt = i + 1
@@ -263,6 +364,8 @@ class Sanctions(SentenceContext):
         lo, hi = sent.start, sent.end
         if "heading" not in state:
             self._read_heading(doc, state)
+        # Every sentence counts for how far back "the body that designated before" reaches.
+        state["sent_no"] = state.get("sent_no", 0) + 1
         if state.get("list") and (self._continues_item(doc, sent, state["list"][2]) or (
                 all(t.is_space or t.is_punct or t.like_num for t in doc[lo:hi]) and all(t.is_space for t in doc[state["list"][2]:lo]))):
             # (an item's number the parser left as a sentence of its own: "1." before "X (IMO ...)")
@@ -529,7 +632,7 @@ class Sanctions(SentenceContext):
             if s.label in ("Country", "Location") and s.end + 1 < len(doc) and doc[s.end].text == "-" \
                     and doc[s.end + 1].lower_ in PLACE_MODIFIERS:
                 continue   # "the Panama-flagged tanker B": a modifier inside the list
-            if s.label not in Sanctions.PARTY_LABELS or not list_gap(gap) or not any(t.text == "," or t.lower_ in ("and", "&") for t in gap):
+            if s.label not in Sanctions.PARTY_LABELS or not list_gap([t for t in gap if t.lower_ not in PARTY_GAP_EXTRA]) or not any(t.text == "," or t.lower_ in ("and", "&") for t in gap):
                 break
             out.append(s)
         return out
@@ -639,6 +742,8 @@ class Sanctions(SentenceContext):
                     continue
             # Passive: a "by" shortly after the cue names the agent.
             by = next((j for j in range(i + 1, min(i + 6, hi)) if doc[j].lower_ == "by"), None)
+            if by is not None and doc.has_annotation("DEP") and i < doc[by].head.i < by and doc[by].head.dep_ in ("acl", "relcl"):
+                by = None   # "blacklisted six tankers operated by X": the "by" of the object's participle
             agents: list[Slot] = []
             if by is not None:
                 agents = [s for s in agent_slots if s.start > by][:1]
@@ -656,6 +761,9 @@ class Sanctions(SentenceContext):
                         and not any(x.start <= by + 2 < x.end for x in slots):
                     # "listed by the Union": the European Union, as its legal acts name it.
                     agents = [("Agency", "Union")]
+                if not agents and by + 1 < hi:
+                    # "was blacklisted by Washington": the government a capital stands for.
+                    agents = self._capital(doc, slots, doc[by + 1])
                 if doc.has_annotation("DEP") and doc[i].dep_ == "acl":
                     # "three vessels listed by the Union: the A, ...", "the A, a vessel listed by
                     # the Union": the noun the participle describes (or its names), never the
@@ -663,6 +771,9 @@ class Sanctions(SentenceContext):
                     noun = doc[i].head
                     first = self._slot_at(slots, noun, self.sanction_targets | {"Vessel"})
                     targets = [first] if first else self._conjoined(doc, slots, noun, self.sanction_targets)
+                    if first is not None and noun.dep_ == "appos" and noun.tag_ == "NNS":
+                        # "A and B – organizations designated by Y": a plural in apposition to a list.
+                        targets = self._conjoined(doc, slots, noun.head, self.sanction_targets) or targets
                     if not targets:
                         # "X was one of the institutions designated by Y": the subject of the copula.
                         targets = self._sanction_one_of(doc, slots, noun, state)
@@ -691,7 +802,7 @@ class Sanctions(SentenceContext):
                 if self._sanction_topic_noun(doc, i):
                     self._drop(doc, "SANCTIONED_BY", [], [], sent, f"'{doc[i].text}' is the topic of a phrase ('a panel on X sanctions'), not an act")
                     continue
-                before = [s for s in agent_slots if s.end <= i]
+                before = [s for s in agent_slots if s.end <= i and not self._stray_agent(doc, s, i)]
                 # An adjective ("sanctioned Iranian banks") names its designator only as a
                 # prefix ("U.S.-sanctioned", _prefixed) or with "by": not a body named earlier.
                 adjective = doc.has_annotation("DEP") and doc[i].dep_ == "amod"
@@ -701,6 +812,9 @@ class Sanctions(SentenceContext):
                     # "OFAC and the Department of State designated ...": every body in the subject.
                     agents = [a for a in self._conjoined(doc, slots, subj, self.sanction_agents) if self._is_sanctioner(doc, a)]
                 agents = self._possessor_chain(agents, slots, doc, i, lambda x: self._is_sanctioner(doc, x))
+                if by_parse is None and not adjective:
+                    # "Washington sanctioned X", "London imposed sanctions on X": the government.
+                    agents = self._capital(doc, slots, self._governing_subject(doc, i)) or agents
                 # "US sanctions on X" / "imposed sanctions on X" / "designated X"
                 targets = self._listed_on(doc, slots, self._group_right(slots, i + 1, self.sanction_targets, doc, hi, skip=agents), hi, skip=agents)
                 obj = next((c for c in doc[i].children if c.dep_ == "dobj"), None) if doc.has_annotation("DEP") and doc[i].pos_ == "VERB" else None
@@ -711,6 +825,15 @@ class Sanctions(SentenceContext):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
                     targets.sort(key=lambda x: x.start)
+                if targets and obj is not None and obj.pos_ == "NOUN" and obj.lemma_.lower() not in PROPERTY_NOUNS \
+                        and not any(x.start <= obj.i < x.end for x in slots):
+                    # "designated three sales agents of the airline X": the party is the unnamed
+                    # noun; X only says whose agents they are ("froze the assets of X": X's).
+                    owners = [t for t in targets if isinstance(t, Slot) and any(
+                        a.dep_ == "prep" and a.lower_ in ("of", "for") and a.head.i == obj.i for a in doc[t.start:t.end].root.ancestors)]
+                    if owners:
+                        self._drop(doc, "SANCTIONED_BY", owners, agents, sent, f"the name only says whose '{obj.text}' are meant: the party is unnamed")
+                        targets = [t for t in targets if t not in owners]
                 if targets and doc.has_annotation("DEP"):
                     targets = self._cue_reaches(doc, i, targets, sent)
                 colon = next((j for j in range(i + 1, min(i + 14, hi)) if doc[j].text == ":"), None)
@@ -725,7 +848,7 @@ class Sanctions(SentenceContext):
                     for extra in self._semicolon_items(doc, slots, colon, hi, self.sanction_targets):
                         if extra not in targets and extra not in agents:
                             targets.append(extra)
-                if not targets and agents and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
+                if not targets and agents and isinstance(agents[0], Slot) and any(t.lower_ in {"which", "that", "whom"} for t in doc[max(lo, agents[0].start - 3):agents[0].start]):
                     # "X, which the US sanctioned in 2022": the target precedes the agent.
                     targets = self._group_left(slots, agents[0].start, self.sanction_targets, doc)
                 if not targets and doc[i].pos_ == "VERB" and any(c.dep_ == "auxpass" for c in doc[i].children):
@@ -746,6 +869,10 @@ class Sanctions(SentenceContext):
             unnamed = [t for t in targets if t not in agents and not self._is_named(doc, t, state)]
             if unnamed:
                 self._drop(doc, "SANCTIONED_BY", unnamed, agents, sent, "not a named party (a common word, a body that designates, a law or a warship)")
+            speakers = [t for t in targets if self._speaker(doc, t, i)]
+            if speakers:
+                self._drop(doc, "SANCTIONED_BY", speakers, agents, sent, "the name is the one who speaks ('..., X said'), not a party")
+                targets = [t for t in targets if t not in speakers]
             modifiers = [t for t in targets if self._modifies_noun(doc, t, slots)]
             if modifiers:
                 self._drop(doc, "SANCTIONED_BY", modifiers, agents, sent, "the name modifies a common noun ('X agents'): the party is unnamed")
@@ -756,8 +883,10 @@ class Sanctions(SentenceContext):
             # Nor is a target's possessor its designator: "Iran's X Shipping Co. was sanctioned".
             agents = [a for a in agents if not (isinstance(a, Slot) and a.end + 1 < hi and doc[a.end].text in ("'s", "\u2019s")
                                                 and any(t.start == a.end + 1 for t in targets))]
-            if agents and not targets and subj is not None and any(isinstance(a, Slot) and a.start <= subj.i < a.end for a in agents):
-                # "The UK sanctioned eleven tankers": the body acts; the names may follow.
+            actor = subj if subj is not None else self._governing_subject(doc, i)
+            if agents and not targets and actor is not None and any(isinstance(a, Slot) and a.start <= actor.i < a.end for a in agents):
+                # "The UK sanctioned eleven tankers", "the UK government announced new sanctions":
+                # the body acts; the names may follow.
                 state["agent"] = (agents, state["sent_no"])
             if not targets and self._opens_list(doc, sent, i):
                 # "The following entities are designated under E.O. 13902:" and
@@ -767,6 +896,13 @@ class Sanctions(SentenceContext):
                     state["list"] = (agents, low, hi)
                 continue
             how = None
+            if targets and not agents and doc.has_annotation("DEP") and not self._dated_passive(doc, i, hi):
+                # "A and B were sanctioned, the Treasury said": the designating body the sentence
+                # quotes (as the subject of a verb of speaking).
+                agents = [a for a in agent_slots if a not in targets and not self._stray_agent(doc, a, i) and any(
+                    t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH_VERBS and t.head.i != i for t in doc[a.start:a.end])][:1]
+                agents = self._possessor_chain(agents, slots, doc, hi, lambda x: self._is_sanctioner(doc, x))
+                how = "designator: the body the sentence quotes" if agents else None
             if targets and not agents and doc.has_annotation("DEP") and doc[i].dep_ == "amod":
                 if i not in self._prefixed_at:
                     self._drop(doc, "SANCTIONED_BY", targets, [], sent, f"'{doc[i].text}' used as an adjective names no designator")
@@ -918,7 +1054,9 @@ class Sanctions(SentenceContext):
         if tok.dep_ not in ("amod", "acl") or tok.i > tok.head.i + 8:
             return None
         noun = tok.head
-        if noun.pos_ != "NOUN" or noun.tag_ != "NNS" or any(x.start <= noun.i < x.end for x in slots):
+        # (a slot that stands for members named elsewhere, a group or a plural reference, is
+        # no name of its own: the noun still describes the group)
+        if noun.pos_ != "NOUN" or noun.tag_ != "NNS" or any(x.start <= noun.i < x.end and x.keys == [(x.start, x.end)] for x in slots):
             return None
         verb = noun.head
         labels = self.sanction_targets
