@@ -98,3 +98,33 @@ def test_a_town_in_its_region_is_not_placed(nlp):
 def test_a_city_inside_a_firms_name_places_nothing(nlp):
     # README convention: company -> place from "X-based", "registered in X" or an address, not from its name
     assert not located(nlp, "Shanghai Quillon Shipping Company Limited owns the tanker Grey Plover.")
+
+
+def test_a_firm_with_its_state_in_brackets(nlp):
+    assert located(nlp, "Quillon Trading LLC (UAE) bought the cargo.") == {("Quillon Trading LLC", "United Arab Emirates")}
+    # a ship's bracketed state is its flag, not a place; a bracket with more than a place names none
+    assert not located(nlp, "The tanker Windrush Star (Panama) docked at Tartus.")
+    assert not located(nlp, "The sanctions hit Quillon Trading LLC (UAE and Oman).")
+
+
+def test_a_news_body_in_a_city_is_not_placed_there(nlp):
+    # where a reporter or analyst is speaking from is no seat of the body
+    got = located(nlp, "Analysts at the Quillon Institute in Dubai said the tanker Grey Plover was seen at Tartus.")
+    assert not any(target == "Dubai" for _, target in got)
+
+
+# -- where a port lies, in news wording ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, port, state", [
+    ("The tanker Windrush Star docked at Baniyas in western Syria on Monday.", "Baniyas", "Syria"),
+    ("The tanker Windrush Star loaded at Velmora, a port in southern Iran.", "Velmora", "Iran"),
+    ("The tanker Windrush Star docked at Baniyas, on Syria's Mediterranean coast.", "Baniyas", "Syria"),
+    # a capitalised "North" is part of the state's name, not a direction
+    ("The tanker Windrush Star docked at Nampo in North Korea.", "Nampo", "North Korea"),
+])
+def test_a_port_in_a_part_of_a_state_or_on_its_coast(nlp, text, port, state):
+    assert (port, state) in located(nlp, text)
+
+
+def test_a_port_with_a_states_possessive_that_is_no_shore(nlp):
+    assert not located(nlp, "The tanker Windrush Star docked at Velmora, on Syria's orders.")

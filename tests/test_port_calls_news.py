@@ -124,3 +124,53 @@ def test_a_ship_anchored_off_a_port_called_there(nlp):
 
 def test_a_destination_beside_a_loading(nlp):
     assert calls(nlp, "The tanker Windrush Star, destined for Nampo, loaded coal at Kozmino.") == {("Windrush Star", "Kozmino")}
+
+
+def test_a_call_in_a_relative_clause_on_a_name_no_ship_was_found_for(nlp):
+    # the clause is the second name's: the first ship did not call at the second port
+    text = ("Syria received two tankers this week: the Quill, which docked at Baniyas on Monday, and the "
+            "Tern Bay, which arrived at Tartus on Tuesday.")
+    got = calls(nlp, text)
+    assert ("Quill", "Baniyas") in got and ("Quill", "Tartus") not in got
+
+
+# -- the port as the subject, nouns of a call, a ship plying between ports --------------------
+
+@pytest.mark.parametrize("text, got", [
+    ("The port of Baniyas received the Iranian tanker Windrush Star on Monday.", {("Windrush Star", "Baniyas")}),
+    ("Tartus port welcomed the tankers Quill and Tern Bay this week.", {("Quill", "Tartus"), ("Tern Bay", "Tartus")}),
+    ("The port of Baniyas received fuel oil from the tanker Windrush Star.", {("Windrush Star", "Baniyas")}),
+    ("The arrival of the tanker Windrush Star in Baniyas was reported on Monday.", {("Windrush Star", "Baniyas")}),
+    ("The tanker Windrush Star made a stop in Tartus in March.", {("Windrush Star", "Tartus")}),
+    ("The tanker Windrush Star shuttled between Tartus and Baniyas all summer.", {("Windrush Star", "Tartus"), ("Windrush Star", "Baniyas")}),
+])
+def test_a_port_that_received_a_ship_and_nouns_of_a_call(nlp, text, got):
+    assert calls(nlp, text) == got
+
+
+@pytest.mark.parametrize("text", [
+    "The port of Baniyas received a warning about the tanker Windrush Star.",
+    "The port of Baniyas did not receive the tanker Windrush Star.",
+    "The port of Baniyas is expected to receive the tanker Windrush Star next week.",
+    "The tanker Windrush Star conducted a ship-to-ship transfer between Tartus and Cyprus.",
+    "The tanker Windrush Star was moved to a blacklist in Tartus.",
+    "Officials in Tartus moved to seize the tanker Windrush Star.",
+])
+def test_near_misses_of_a_port_that_received_a_ship(nlp, text):
+    assert not calls(nlp, text)
+
+
+def test_a_ship_named_after_a_phrase_of_its_flag(nlp):
+    text = ("An oil tanker flying a Maltese flag, Windrush, sailing from the Rotterdam port in the Netherlands, drew "
+            "up to the port of Latakia on Thursday.")
+    assert calls(nlp, text) == {("Windrush", "Rotterdam"), ("Windrush", "Latakia")}
+    assert calls(nlp, "A tanker under a Panamanian flag, Windrush, arrived in Tartus.") == {("Windrush", "Tartus")}
+
+
+@pytest.mark.parametrize("text", [
+    "A tanker flying a Maltese flag, Reuters reported, docked at Latakia.",
+    "A tanker flying a Maltese flag, Windrush Shipping, docked at Latakia.",
+])
+def test_no_ship_named_after_a_flag_phrase(nlp, text):
+    # a source reporting, or a firm, set off by commas after the flag phrase names no ship
+    assert not calls(nlp, text)

@@ -30,6 +30,11 @@ from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, S
 FIELD_LINE = re.compile(r"^[ \t]*([A-Z][A-Za-z ./()'-]{1,40}?)[ \t]*:", re.M)
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 RELATIVE = {"which", "that", "who"}
+# "P, on Syria's Mediterranean coast": the shore of a state a port lies on
+SHORES = {"coast", "coastline", "shore", "shores", "seaboard", "riverbank", "bank"}
+# "in western Syria", "a port in southern Iran": the part of the state, then the state
+DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+              "southwestern", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 
 
 class Places(SentenceContext):
@@ -116,13 +121,21 @@ class Places(SentenceContext):
                     place = self._appositive_place(doc, j + 2, hi, by_start)
                     if place is not None:
                         self._emit_in(doc, out, s, place, sent)
+                elif s.label == "Port" and j + 3 < hi and doc[j].text == "," and doc[j + 1].lower_ == "on" and (j + 2) in by_start \
+                        and by_start[j + 2].label == "Country" and doc[by_start[j + 2].end].text in ("'s", "\u2019s") \
+                        and any(t.lower_ in SHORES for t in doc[by_start[j + 2].end + 1:min(hi, by_start[j + 2].end + 4)]):
+                    # "P, on Syria's Mediterranean coast"
+                    self._emit_in(doc, out, s, by_start[j + 2], sent)
                 elif j < hi and doc[j].lower_ == "in":
                     k = j + 1
                     if k < hi and doc[k].lower_ == "the":
                         k += 1
+                    if k < hi and doc[k].lower_ in DIRECTIONS and doc[k].is_lower:
+                        k += 1   # "in western Syria" (not "in North Korea")
                     t = by_start.get(k)
-                    if t and t.label in ("Country", "Location") and s.label in ("Company", "Organization"):
-                        # "A Shipping LLC in Hong Kong" (a city only when the text gave no state)
+                    if t and (t.label == "Country" and s.label in ("Company", "Organization") or t.label == "Location" and s.label == "Company"):
+                        # "A Shipping LLC in Hong Kong" (a city only when the text gave no state;
+                        # not "Reuters in London", where a reporter is)
                         self._emit_place(doc, out, [s], [t], sent, j, "in")
                     elif t and t.label in ("Country", "Location") and s.label in ("Port", "Location"):
                         self._emit_in(doc, out, s, t, sent)
@@ -280,6 +293,12 @@ class Places(SentenceContext):
                 places = self._places_after(doc, slots, i + 3, hi)
                 if places:
                     self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, "out of")
+        for s in slots:
+            # "Acme Trading LLC (UAE)": a firm with its state in brackets, and nothing else there
+            if s.label in ("Company", "Organization") and s.end + 2 < hi and doc[s.end].text == "(":
+                place = next((x for x in slots if x.start == s.end + 1 and x.label in ("Country", "Location")), None)
+                if place is not None and place.end < hi and doc[place.end].text == ")":
+                    self._emit_place(doc, out, [s], [place], sent, None, "(place)")
         for s in slots:
             # "Acme Trading LLC of Dubai": a firm named with its place.
             k = s.end + 1
@@ -466,6 +485,8 @@ class Places(SentenceContext):
         k += 1
         if k < hi and doc[k].lower_ == "the":
             k += 1
+        if k < hi and doc[k].lower_ in DIRECTIONS and doc[k].is_lower:
+            k += 1   # "a port in southern Iran"
         t = by_start.get(k)
         return t if t is not None and t.label in ("Country", "Location") else None
 

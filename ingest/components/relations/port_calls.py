@@ -7,6 +7,8 @@ a port's waters did not call there ("a ship-to-ship transfer off P", "spotted ne
 that anchored or moored off it did. A call stated of other, unnamed ships ("transferred coal
 to ships that later sailed to P") is none of the ships named; one stated in a clause on the
 noun a list of names stands for is theirs ("The tankers that unloaded at P are A, B and C").
+A port that "received" or "welcomed" a ship was called at by it; so were the ports a ship
+"shuttled between", and the port of "the arrival of A in P" or "a stop in P".
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from ingest.components.relations.context import BACK_WINDOW, SHIP_NOUNS_HEAD, Se
 # Forms inflect() does not make, for the verbs read only with a particle or "through".
 FORMS = {"draw": ["draw", "draws", "drew", "drawn", "drawing"], "put": ["put", "puts", "putting"],
          "pass": ["pass", "passes", "passed", "passing"], "go": ["go", "goes", "went", "gone", "going"],
-         "travel": ["travel", "travels", "traveled", "travelled", "traveling", "travelling"]}
+         "travel": ["travel", "travels", "traveled", "travelled", "traveling", "travelling"],
+         "ply": ["ply", "plies", "plied", "plying"], "run": ["run", "runs", "ran", "running"]}
 
 
 def _forms(verb: str) -> list[str]:
@@ -33,8 +36,11 @@ class PortCalls(SentenceContext):
         self.call_forms: dict[str, str] = {}
         for verb in r["called_at"]:
             activity = r["called_at_activity"].get(verb, "called")
-            for f in inflect(verb):
+            for f in _forms(verb):
                 self.call_forms[f] = activity
+        pc = c["port_calls"]
+        for noun, activity in pc["call_nouns"].items():
+            self.call_forms.setdefault(noun, activity)
         self.port_nouns = {w for p in c["port_words"] for w in (p, p + "s")}
         pc = c["port_calls"]
         self.planned_lemmas = set(pc["planned"])
@@ -48,6 +54,8 @@ class PortCalls(SentenceContext):
         self.through_forms = {f for v in pc["through_verbs"] for f in _forms(v)} | set(self.phrasal)
         self.vicinity_preps = set(pc["vicinity_preps"])
         self.vicinity_calls = set(pc["vicinity_calls"])
+        self.between_forms = {f for v in pc["between_verbs"] for f in _forms(v)}
+        self.port_receives = set(pc["port_receives"])
 
     def _planned(self, doc, at: int) -> bool:
         """A call only ordered, scheduled or tried ("was scheduled to arrive at P", "was
@@ -109,11 +117,17 @@ class PortCalls(SentenceContext):
         ships that noun stands for, [] when it stands for none of them (the call of other
         ships); None when the verb is no such clause (the caller reads the clause as usual)."""
         t = doc[at]
-        if t.dep_ not in ("relcl", "acl") or t.head.i == t.i or not self._ship_noun(t.head):
+        if t.dep_ not in ("relcl", "acl") or t.head.i == t.i:
             return None
         if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who") for c in t.children):
             return None   # "the ship that A met at P": the clause has a subject of its own
         n = t.head
+        if not self._ship_noun(n):
+            if n.pos_ == "PROPN" and not any(v.start <= n.i < v.end for v in vessels):
+                # "..., and the B, which arrived at P": a name no ship was found for made
+                # the call, not a ship named before it
+                return []
+            return [v for v in vessels if v.start <= n.i < v.end] or None
 
         def stands_for(v) -> bool:
             # "the tanker A that ...", "the tanker that ..., the A": the name beside the noun
@@ -130,6 +144,10 @@ class PortCalls(SentenceContext):
             return any(v.start <= x.i < v.end for x in tok.subtree)
 
         own = [v for v in vessels if v.start <= n.i < v.end or stands_for(v)]
+        if not own and n.tag_ == "NN":
+            # "an oil tanker flying a Maltese flag, A, sailing from P": the name set between the
+            # noun and its clause is the noun's, however the parse hangs it
+            own = [v for v in vessels if n.i < v.start and v.end <= t.i and v.start - n.i <= 8][:1]
         if not own and n.dep_ == "appos":
             own = [v for v in vessels if v.start <= n.head.i < v.end]   # "A, a tanker that docked at P"
         if not own and n.dep_ == "attr":
@@ -205,6 +223,41 @@ class PortCalls(SentenceContext):
             return False
         return any(t.lower_ in self.negations for t in doc[max(lo, port_start - 6):port_start])
 
+    def _port_subject(self, doc, sent, vessels, p, dates, out) -> None:
+        """"The port of P received the tanker A", "P port welcomed A": the port is the subject
+        of a verb of receiving, the ships are in its object."""
+        if not doc.has_annotation("DEP"):
+            return
+        t = doc[p.start:p.end].root
+        for _ in range(3):   # "the port of P", "P port": up to the noun the port stands in
+            if t.dep_ in ("pobj", "compound", "appos") or (t.dep_ == "prep" and t.lower_ == "of"):
+                t = t.head
+            else:
+                break
+        if t.dep_ != "nsubj" or t.head.i == t.i:
+            return
+        verb = t.head
+        if verb.lemma_.lower() not in self.port_receives or verb.pos_ != "VERB":
+            return
+        # the object itself and the names beside it ("the tanker A", "A and B"), or the ship a
+        # cargo came from ("received oil from the tanker A"); not "a warning about the tanker A"
+        objs, todo = [], [c for c in verb.children if c.dep_ == "dobj"]
+        while todo:
+            x = todo.pop()
+            objs.append(x)
+            todo.extend(c for c in x.children if c.dep_ in ("appos", "conj", "compound"))
+            todo.extend(g for c in x.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children if g.dep_ == "pobj")
+        todo = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children if g.dep_ == "pobj"]
+        while todo:
+            x = todo.pop()
+            objs.append(x)
+            todo.extend(c for c in x.children if c.dep_ in ("appos", "conj", "compound"))
+        ships = [v for v in vessels if any(v.start <= x.i < v.end for x in objs)]
+        if not ships or self._negated(doc, p.start, sent.start) or self._planned(doc, verb.i):
+            return
+        self._emit(out, "CALLED_AT", ships, [p], sent, self._date_text(doc, dates, p.start, sent.start, sent.end),
+                   at=verb.i, activity="arrived")
+
     def _called_at(self, doc, sent, slots, dates, hits, out, last_vessels):
         vessels = [s for s in slots if s.label == "Vessel"]
         # A port, or a place named as one ("its homeport of Kodiak", "the port of X").
@@ -255,6 +308,11 @@ class PortCalls(SentenceContext):
                 if low in {"at", "in", "from", "to", "into", "off", "near", "for", "outside", "around"}:
                     prep = low
                     break
+                if low == "between":
+                    # "shuttled between P and Q" (not "a transfer between two ships near P")
+                    if j > lo and lower[j - 1] in self.between_forms:
+                        prep = "at"
+                    break
                 if low == "through":
                     # "passed through P", "sailed through P": on its way, the ship was at P
                     # ("through the Suez Canal via P" names a route, not a port it was at)
@@ -269,7 +327,10 @@ class PortCalls(SentenceContext):
                         or (port_of and doc[j].is_alpha and doc[j].is_lower and doc[j].pos_ in ("ADJ", "NOUN", "VERB") and low not in self.call_forms)):
                     break
                 j -= 1
-            if prep is None or not (verbs or prep == "at"):
+            if prep is None:
+                self._port_subject(doc, sent, vessels, p, dates, out)
+                continue
+            if not (verbs or prep == "at"):
                 continue
             called[p.end] = prep
             if self._negated(doc, p.start, lo):
