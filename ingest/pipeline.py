@@ -618,8 +618,9 @@ class Shares:
         """`document` was written with `facts` (replacing the articles `replaced`: other versions)."""
         aid = document.id
         self.by_id[aid] = _fingerprint(facts)
-        for gone in replaced:
-            self.held.pop(gone, None)
+        for gone in replaced:  # withdrawn from the store: not re-scanned (the store's query would not find it)
+            for known in (self.by_id, self.held, self.keys, self.mentioned, self.docs):
+                known.pop(gone, None)
         if facts.rekeys:  # nodes other articles wrote have new ids now: their facts are not what the store holds
             old = {a for a, _ in facts.rekeys}
             for other, held in list(self.held.items()):
