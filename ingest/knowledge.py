@@ -19,7 +19,9 @@ Three pieces:
   articles that hold a name's key, whose text contains the name, and that do not already
   mention that entity under that name (an article that gave the entity only other names may
   have typed this one as something else) are extracted again with the new index, and their
-  facts replaced in one atomic batch each (ingest.pipeline.write_article with replace=True).
+  facts replaced in one atomic batch each (ingest.pipeline.write_article with replace=True;
+  an article written earlier in the same run gets only the difference written,
+  graph.writer.Writer.revise_many, or nothing but its scalars when its facts are the same).
   Re-extraction can type new names in turn, so it repeats until nothing new is learnt (at
   most `MAX_ROUNDS`).
   The result: the graph does not depend on whether the articles or the list came first.

@@ -604,8 +604,13 @@ def refresh(store, before: list[KnownName] | frozenset[str], *, nlp=None, n_proc
 # writer only sets back the scalars later writes changed (graph.writer.Writer.settle_many, up
 # to SETTLE_CHUNK such articles with one read and one write, in their order among the full
 # rewrites): the graph ends as a full rewrite leaves it, except that Article.ingested_at keeps
-# the time of the article's last full write. After a list match merged nodes (ids change),
-# every article is rewritten in full.
+# the time of the article's last full write. An article whose re-scan changes its facts (most
+# often one name typed, one mention more) gets only the difference written, from the facts it
+# wrote (Shares.facts, Writer.revise_many: up to SETTLE_CHUNK articles in one write batch, no
+# read): a full rewrite withdraws its share of every entity it names, and deriving again the
+# name of an entity most articles name (a port) read all its MENTIONS, ~33 ms an article on
+# the re-scan bench (bench/RESULTS.md section 18). After a list match merged nodes, or a
+# re-keying changed the ids an article's facts hold, those articles are rewritten in full.
 
 
 def _fingerprint(facts: ArticleFacts) -> bytes:
@@ -642,8 +647,9 @@ class Shares:
         """`document` was written with `facts` (replacing the articles `replaced`: other versions)."""
         aid = document.id
         self.by_id[aid] = _fingerprint(facts)
-        for gone in replaced:
-            self.held.pop(gone, None)
+        for gone in replaced:  # withdrawn from the store: not re-scanned (the store's query would not find it)
+            for known in (self.by_id, self.held, self.keys, self.mentioned, self.docs):
+                known.pop(gone, None)
         if facts.rekeys:  # nodes other articles wrote have new ids now: their facts are not what the store holds
             old = {a for a, _ in facts.rekeys}
             for other, held in list(self.held.items()):

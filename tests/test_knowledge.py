@@ -121,6 +121,29 @@ def test_a_name_one_article_types_is_known_in_later_and_earlier_articles(tmp_pat
     assert vessels == {name: {"vessel:quiet-meadow-star"} for name in ("cue.txt", "later.txt", "earlier.txt")}
 
 
+def test_a_version_replaced_in_the_same_run_is_not_brought_back_by_the_rescan(tmp_path, store):
+    """Two versions of one article (one URL) and an article that types the ship both name, in
+    one ingest into an empty store: the re-scan (which finds this run's articles in memory)
+    re-scans the newer version only; the older one, withdrawn when the newer replaced it, stays
+    withdrawn, as the store's own lookup would leave it."""
+    import json
+
+    rows = [{"text": f"Harbour pilots said Corvel Dawn waited off Brindle Point on {day}.",
+             "url": "https://example.org/pilots", "published": f"2025-01-0{i}"}
+            for i, day in ((1, "Monday"), (2, "Tuesday"))]
+    rows.append({"text": "The tanker Corvel Dawn loaded fuel oil at Fujairah, brokers said.",
+                 "url": "https://example.org/tanker", "published": "2025-01-03"})
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = ingest_paths(store, [str(tmp_path / "in")])
+    assert (s.new, s.replaced, s.rescan.rescanned) == (2, 1, 1)
+    arts = store.run("MATCH (a:Article) RETURN a.published AS p ORDER BY p").rows
+    assert [a["p"] for a in arts] == ["2025-01-02", "2025-01-03"]
+    ship = store.run("MATCH (a:Article)-[:MENTIONS]->(:Vessel {id: 'vessel:corvel-dawn'}) RETURN a.published AS p "
+                     "ORDER BY p").rows
+    assert [a["p"] for a in ship] == ["2025-01-02", "2025-01-03"]  # both articles, the ship typed in each
+
+
 def test_reprocess_replaces_an_articles_facts_and_unchanged_reingest_is_a_noop(tmp_path, store):
     articles = _write(tmp_path / "a", cued=CUED)
     ingest_paths(store, [str(articles)])

@@ -190,12 +190,15 @@ def test_ingest_with_kept_parses_and_partial_rewrites_gives_the_graph_of_a_full_
         def same(self, facts):
             return False
 
+        def facts(self, aid):
+            return None  # not revised either (Writer.revise_many)
+
     monkeypatch.setattr(ingest.parallel, "KEEP_BYTES", 0)  # no parse kept: each re-scan parses again
     monkeypatch.setattr(ingest.pipeline, "Shares", FullRescan)
     full, graph_full = run("full", 1)
     assert (fast.rescan.candidates, fast.rescan.rescanned) == (full.rescan.candidates, full.rescan.rescanned)
     assert full.rescan.rescanned > 0
-    assert fast.rescan.unchanged > 0 and full.rescan.unchanged == 0
+    assert fast.rescan.unchanged > 0 and full.rescan.unchanged == 0 and full.rescan.revised == 0
     assert graph_fast == graph_full
 
 

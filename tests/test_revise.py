@@ -153,3 +153,36 @@ def test_several_revisions_in_one_batch_end_as_rewriting_one_after_the_other(sto
     w = store.writer()
     rekeyed = ArticleFacts(two_new.article, two_new.entities, two_new.relations, rekeys=(("person:vintry", PERSON_ID),))
     assert w.revise_many([(one_new, one_new), (two_old, rekeyed), (one_new, one_new)]) == 1
+
+
+def test_an_ingest_whose_rescans_change_its_articles_gives_the_graph_of_full_rewrites(store, backend, tmp_path,
+                                                                                      monkeypatch):
+    """The re-scan bench's corpus in small (bench/rescan_bench.py: each one-line article names
+    the next one's ship bare, which that article types): every article but the first is
+    re-scanned and changed (the bare name becomes the ship), and revised, not rewritten; the
+    graph is the one full rewrites leave."""
+    import ingest.pipeline
+    from bench.rescan_bench import write_corpus
+    from ingest.pipeline import ingest_paths
+
+    write_corpus(12, tmp_path / "corpus")
+
+    def run() -> tuple:
+        clear(backend, store)
+        summary = ingest_paths(store, [str(tmp_path / "corpus")])
+        return summary.rescan, snapshot_as_sets(store)
+
+    fast, revised = run()
+    assert fast.rescanned == 11 and fast.revised == 11
+
+    class Full(ingest.pipeline.Shares):
+        def same(self, facts):
+            return False
+
+        def facts(self, aid):
+            return None
+
+    monkeypatch.setattr(ingest.pipeline, "Shares", Full)
+    full, rewritten = run()
+    assert full.rescanned == 11 and full.revised == 0
+    assert revised == rewritten, diff(revised, rewritten)
