@@ -181,6 +181,9 @@ def statements(onto: Ontology) -> dict[str, str]:
     for name, lab in onto.labels.items():
         if lab.resolve_by:
             out[f"by_identifier[{name}]"] = _by_identifier(onto, name, lab.resolve_by)
+        if lab.id_name == "fullest":
+            out[f"by_keys[{name}]"] = (f"UNWIND $keys AS k MATCH (n:{lab.name}) WHERE k IN coalesce(n.keys, []) "
+                                       "RETURN k AS key, n.id AS id ORDER BY id")
     return out
 
 
@@ -225,6 +228,18 @@ class Listings:
         found: dict[str, list[str]] = {}
         for r in self.store.run(query, {"values": list(values)}, timeout=120):
             found.setdefault(r["value"], []).append(r["id"])
+        return found
+
+    def by_keys(self, label: str, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Name key -> the ids of the `label` nodes holding it, in id order (a label whose ids are
+        made from the fullest name its articles give: graph/ontology.yaml `id_name`)."""
+        query = self._q.get(f"by_keys[{label}]")
+        if query is None:
+            raise OntologyError(f"{label} does not take its id from its fullest name (id_name in graph/ontology.yaml): "
+                                "look its nodes up by id.")
+        found: dict[str, list[str]] = {}
+        for r in self.store.run(query, {"keys": sorted(set(keys))}, timeout=120):
+            found.setdefault(r["key"], []).append(r["id"])
         return found
 
     def nodes(self, ids: Iterable[str], *, timeout: float | None = None) -> dict[str, StoredNode]:

@@ -5,7 +5,9 @@
     removal.articles, removal.relationships_removed, ...
 
 An article is known by its URL, or by its path when it has none: ingesting a changed version
-replaces the stored one (ingest.pipeline; graph.writer.Writer.add_article's `supersede`).
+replaces the stored one (ingest.pipeline; graph.writer.Writer.add_article's `supersede`), unless
+it is older. Two texts of one URL and date from two inputs both stand (ingest.pipeline,
+replaced_versions): the URL then names both, and find_article asks for the id of one.
 Removing one withdraws its share of every fact (graph.writer.Writer.remove_articles): what
 only it said goes, what another article or a sanctions list says too stays.
 """

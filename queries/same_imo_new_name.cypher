@@ -23,7 +23,9 @@ WHERE size(names) > 1
 RETURN v.id AS id,
        v.imo AS imo,
        v.name AS name,
-       reduce(kept = [], x IN former | CASE WHEN toLower(x) IN [k IN kept | toLower(k)] THEN kept ELSE kept + x END) AS former,
+       // Of two spellings of one former name, the one not in capitals (a list's), whatever the order.
+       reduce(kept = [], x IN former | CASE WHEN NOT toLower(x) IN [k IN kept | toLower(k)] THEN kept + x
+              ELSE [k IN kept | CASE WHEN toLower(k) = toLower(x) AND k = toUpper(k) AND x <> toUpper(x) THEN x ELSE k END] END) AS former,
        reduce(kept = [], x IN listed | CASE WHEN x IN kept THEN kept ELSE kept + x END) AS listed,
        names
 ORDER BY imo

@@ -93,7 +93,7 @@ def test_matchable_pages_by_id_through_the_match_labels_only(store, page):
     seed(store)
     listings = Listings(store)
     assert list(listings.matchable(listed=True, page=page)) == [
-        MatchRecord("imo:9179842", "Vessel", ("NORVIK STAR II", "NORVIK STAR II", "NORVIK 2"), "9179842",
+        MatchRecord("imo:9179842", "Vessel", ("NORVIK STAR II", "NORVIK 2", "NORVIK STAR II"), "9179842",
                     ("test:2",), True),
         MatchRecord("test:1", "Company", ("BELLMAR TRADING LLC", "BELLMAR TRADING LLC", "OOO BELLMAR"), None,
                     ("test:1",), True),
@@ -196,7 +196,8 @@ def test_statements_are_built_from_the_ontology_in_use(tmp_path):
     texts = statements(ontology_module.load(copy))
     assert all(":Entity" not in t for t in texts.values())
     # every statement that matches entity nodes by label does so by the copy's entity label
-    assert [name for name, t in texts.items() if ":Thing" not in t] == ["rejected", "by_identifier[Vessel]"]
+    assert [name for name, t in texts.items() if ":Thing" not in t] == [
+        "rejected", "by_keys[Agency]", "by_keys[Person]", "by_identifier[Vessel]"]
     assert "(n:Vessel {imo: v})" in texts["by_identifier[Vessel]"]
 
 

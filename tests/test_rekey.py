@@ -183,3 +183,50 @@ def _without_history(snap: dict) -> dict:
     for _, props in snap["nodes"].values():
         props.pop("history", None)
     return snap
+
+
+# -- an agency a sanctions list writes by a fixed id (issue 27) -----------------------------------
+# The list reader names OFAC as the sanctioning body: node agency:office-of-foreign-assets-control.
+# An article giving the body a fuller name re-keys that node; the list's next import must land on
+# it again, not make a second node by the fixed id (nor a second one when the article came first).
+AGENCY_SDN = ('97301,"DUSK PLOVER","vessel","RUSSIA-EO14024","-0- ","-0- ","Bulk Carrier","-0- ","-0- ","Palau",'
+              '"-0- ","Vessel Registration Identification IMO 9312341."\n')
+AGENCY_NOTE = ("Published: 2025-03-01\nThe U.S. Office of Foreign Assets Control sanctioned the bulk carrier Dusk "
+               "Plover (IMO 9312341) in March, officials said.\n")
+
+
+def _agencies(store) -> list[str]:
+    return store.run("MATCH (n:Agency) RETURN n.id AS id ORDER BY id").values()
+
+
+@pytest.mark.parametrize("list_first", [True, False], ids=["list-then-article", "article-then-list"])
+def test_an_agency_a_list_names_stays_one_node_across_imports_when_an_article_re_keys_it(store, backend, tmp_path,
+                                                                                         list_first):
+    from ingest.lists.importer import import_sanctions
+
+    p = _write(tmp_path, {"note.txt": AGENCY_NOTE, "sdn.csv": AGENCY_SDN})
+    steps = [lambda: import_sanctions(store, p["sdn.csv"]), lambda: _ingest(store, p["note.txt"])]
+    for step in steps if list_first else steps[::-1]:
+        step()
+    agencies = _agencies(store)
+    assert len(agencies) == 1, agencies
+    import_sanctions(store, p["sdn.csv"])  # the list again
+    assert _agencies(store) == agencies
+    # The list's sanction and the article's statement of it, both on the one node.
+    rows = store.run("MATCH (:Vessel)-[r:SANCTIONED_BY]->(a:Agency) RETURN a.id AS id, r.methods AS m").rows
+    assert sorted(r["m"] for r in rows) == [["list"], ["rule"]] and {r["id"] for r in rows} == set(agencies)
+
+
+def test_the_agency_of_a_list_and_an_article_is_one_graph_in_either_order(store, backend, tmp_path):
+    from ingest.lists.importer import import_sanctions
+
+    p = _write(tmp_path, {"note.txt": AGENCY_NOTE, "sdn.csv": AGENCY_SDN})
+    graphs = []
+    for list_first in (True, False):
+        clear(backend, store)
+        steps = [lambda: import_sanctions(store, p["sdn.csv"]), lambda: _ingest(store, p["note.txt"])]
+        for step in steps if list_first else steps[::-1]:
+            step()
+        graphs.append(snapshot(store))
+    assert graphs[0] == graphs[1], diff(graphs[0], graphs[1])
+

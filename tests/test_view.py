@@ -69,7 +69,7 @@ def test_entity_by_id_has_its_label_aliases_and_every_property(view):
     ship = view.entity_by_id("imo:1234567")
     assert isinstance(ship, Entity)
     assert (ship.id, ship.label, ship.name) == ("imo:1234567", "Vessel", "Sea Example")
-    assert ship.aliases == ("Sea Example", "Example One")
+    assert ship.aliases == ("Example One", "Sea Example")  # stored sorted
     assert ship.properties["imo"] == "1234567" and ship.properties["flag"] == "Exampleland"
     assert view.entity_by_id("imo:7654321") is None
     assert view.entity_by_id("art:one") is None  # an article is no entity

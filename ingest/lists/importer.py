@@ -403,8 +403,29 @@ def _country(b: _Rows, place) -> None:
                        "keys": name_keys(place.name)})
 
 
+def _authority_nodes(store, parsed: ParsedList) -> dict[str, str]:
+    """The id of the sanctioning authorities' nodes, by their own id (ingest/lists/records.py).
+
+    An Agency takes its id from the fullest name its articles give (ingest/resolve.py): an
+    article naming the body more fully re-keys the node the list wrote, and an article that
+    came first made its own under that name. The one Agency node holding one of the
+    authority's name keys, if any, is the authority's (its own id's node first), so that
+    an import never makes a second node beside it, in either order."""
+    auths = {a.id: a for a in (authority(s.authority, s.country) for s in parsed.sanctions) if a is not None}
+    if not auths:
+        return {}
+    keys = {i: name_keys(a.name, list(a.aliases)) for i, a in auths.items()}
+    found = store.listings().by_keys("Agency", [k for ks in keys.values() for k in ks])
+    out = {}
+    for i, ks in keys.items():
+        hits = {h for k in ks for h in found.get(k, ())}
+        out[i] = next(iter(hits)) if len(hits) == 1 else i
+    return out
+
+
 def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int:
     written = 0
+    nodes = _authority_nodes(store, parsed)
     for start in range(0, len(parsed.sanctions), CHUNK):
         b = _Rows()
         for s in parsed.sanctions[start : start + CHUNK]:
@@ -415,12 +436,14 @@ def _write_sanctions(store, parsed: ParsedList, resolved: dict[str, str]) -> int
             auth = authority(s.authority, s.country)
             state = country(s.country)
             if auth is not None:
-                target = auth.id
-                b.node("Agency", {"id": auth.id, "name": auth.name, "aliases": [auth.name, *auth.aliases],
-                                  "keys": name_keys(auth.name, list(auth.aliases))})
+                target = nodes.get(auth.id, auth.id)
+                row = {"id": target, "aliases": [auth.name, *auth.aliases], "keys": name_keys(auth.name, list(auth.aliases))}
+                if target == auth.id:  # a node an article re-keyed shows the name its articles give
+                    row["name"] = auth.name
+                b.node("Agency", row)
                 if auth.country is not None:
                     _country(b, auth.country)
-                    b.rel("PART_OF", _edge(auth.id, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name, parsed.name))
+                    b.rel("PART_OF", _edge(target, auth.country.id, f"{auth.name} is a body of {auth.country.name}", s.list_name, parsed.name))
             elif state is not None:
                 target = state.id
                 _country(b, state)
