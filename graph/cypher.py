@@ -45,14 +45,18 @@ def _union(target: str, prop: str, cap: int | None = None) -> str:
     """Set `target.prop` to the union of its list and `row.prop` (in arrival order), optionally
     capped: past `cap` items, the `cap` smallest of the union are kept (in their order), so which
     items stay does not depend on the order they came in."""
-    union = (f"reduce(acc = coalesce({target}.{prop}, []), "
-             f"x IN coalesce(row.{prop}, []) | CASE WHEN x IN acc THEN acc ELSE acc + x END)")
+    # The row's items are distinct (_split_rows keeps each list item once, first occurrence
+    # first), so the union is the stored list plus the row's items not in it. FalkorDB
+    # evaluates both branches of a CASE and every argument of coalesce (bench/RESULTS.md §19):
+    # a reduce with `CASE WHEN x IN acc THEN acc ELSE acc + x END` copied the list per item.
+    union = f"coalesce({target}.{prop}, []) + [x IN coalesce(row.{prop}, []) WHERE NOT x IN coalesce({target}.{prop}, [])]"
     if not cap:
         return f"SET {target}.{prop} = {union}"
     cap = int(cap)
     # Items are distinct: an item is among the `cap` smallest when fewer than `cap` are smaller.
-    return (f"SET {target}.{prop} = [u IN [{union}] | CASE WHEN size(u) <= {cap} THEN u "
-            f"ELSE [x IN u WHERE size([y IN u WHERE y < x]) < {cap}] END][0]")
+    # The size test comes first in an OR (which stops at true), not in a CASE (whose ELSE
+    # branch, quadratic in the items, FalkorDB would evaluate for every row).
+    return f"SET {target}.{prop} = [u IN [{union}] | [x IN u WHERE size(u) <= {cap} OR size([y IN u WHERE y < x]) < {cap}]][0]"
 
 
 def _sort_items(rows: list[dict[str, Any]]) -> None:
@@ -176,7 +180,7 @@ def _split_rows(
             if prop.type == "list":
                 if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
                     raise OntologyError(f"{what}.{key} is a list property; got {type(value).__name__}.")
-                clean[key] = items = list(map(str, value))
+                clean[key] = items = list(dict.fromkeys(map(str, value)))  # each once (what _union takes)
                 if NUL in "".join(items):  # one scan: this runs for every list of every row
                     raise OntologyError(nul_error(f"{what}.{key}"))
                 lists.add(key)
