@@ -41,15 +41,24 @@ def check_no_fetch(query: str) -> None:
         )
 
 
-def _union(target: str, prop: str, cap: int | None = None) -> str:
+def _union(target: str, prop: str, cap: int | None = None, *, indexed: bool = False) -> str:
     """Set `target.prop` to the union of its list and `row.prop` (in arrival order), optionally
     capped: past `cap` items, the `cap` smallest of the union are kept (in their order), so which
-    items stay does not depend on the order they came in."""
+    items stay does not depend on the order they came in.
+
+    `indexed` (a node property with an index, e.g. Entity.keys): set only when the row brings an
+    item the list lacks, or the list is not there yet. FalkorDB indexes the node again on every
+    SET of an indexed property, even to the value it holds, and most rows of an entity many
+    articles name (a country, a port) bring no new key (bench/RESULTS.md §19)."""
     # The row's items are distinct (_split_rows keeps each list item once, first occurrence
     # first), so the union is the stored list plus the row's items not in it. FalkorDB
     # evaluates both branches of a CASE and every argument of coalesce (bench/RESULTS.md §19):
     # a reduce with `CASE WHEN x IN acc THEN acc ELSE acc + x END` copied the list per item.
     union = f"coalesce({target}.{prop}, []) + [x IN coalesce(row.{prop}, []) WHERE NOT x IN coalesce({target}.{prop}, [])]"
+    if indexed and not cap:
+        new = f"any(x IN coalesce(row.{prop}, []) WHERE NOT x IN {target}.{prop})"
+        return (f"FOREACH (s_u IN CASE WHEN {target}.{prop} IS NULL OR {new} THEN [1] ELSE [] END | "
+                f"SET {target}.{prop} = {union})")
     if not cap:
         return f"SET {target}.{prop} = {union}"
     cap = int(cap)
@@ -211,7 +220,9 @@ def upsert_nodes(label: str, rows: Iterable[Mapping[str, Any]], ontology: Ontolo
     else:
         merge = f"MERGE (n:{label} {{id: row.id}})"
     lines = ["UNWIND $rows AS row", merge, "SET n += row.props"]
-    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p) for p in lists if p != sources.SOURCES]
+    indexed = {p for lb, p in onto.indexes if lb == label or (lab.is_entity and lb == onto.entity_label)}
+    lines += [f"SET n.{p} = row.{p}" if p in replace else _union("n", p, indexed=p in indexed)
+              for p in lists if p != sources.SOURCES]
     derived = sources.props_in(rows, lab.sourced)
     _sort_items(clean)
     if derived or sources.SOURCES in lists:
