@@ -103,7 +103,10 @@ def value(items: str, prop: str, prop_type: str) -> str:
     the smallest value text. O(items x distinct values). Its own variables start with `s_`, so
     that they never shadow the caller's."""
     vals = f"[s_x IN {items} WHERE s_x STARTS WITH '{prop}{SEP}' | split(s_x, '{SEP}')[2]]"
-    distinct = "reduce(s_acc = [], s_v IN s_vals | CASE WHEN s_v IN s_acc THEN s_acc ELSE s_acc + s_v END)"
+    # Each value once (which order does not matter to the pick); a comprehension, not a reduce
+    # with a CASE: FalkorDB evaluates both branches of a CASE, so `s_acc + s_v` copied the list
+    # for every item.
+    distinct = "[s_i IN range(0, size(s_vals) - 1) WHERE NOT s_vals[s_i] IN s_vals[..s_i] | s_vals[s_i]]"
     pick = (f"reduce(s_b = [null, 0], s_d IN {distinct} | [s_c IN [size([s_v IN s_vals WHERE s_v = s_d])] | "
             "CASE WHEN s_c > s_b[1] OR (s_c = s_b[1] AND s_d < s_b[0]) THEN [s_d, s_c] ELSE s_b END][0])[0]")
     return _cast(f"[s_vals IN [{vals}] | {pick}][0]", prop_type)
@@ -119,9 +122,12 @@ def _insert(start: str, items: str) -> str:
 def sorted_union(current: str, new: str) -> str:
     """A Cypher expression: the sorted list `current` (null: empty) with the items of `new` (a
     sorted list without repeats: graph/cypher.py sorts the rows') not in it inserted in order.
-    Each insertion is O(len(current)); a node with no items yet takes `new` as it is."""
-    insert = _insert(current, f"coalesce({new}, [])")
-    return f"CASE WHEN {current} IS NULL OR size({current}) = 0 THEN coalesce({new}, []) ELSE {insert} END"
+    Each insertion is O(len(current)); inserted into an empty list, `new` comes out as it is.
+    Only the items not in `current` are inserted: FalkorDB evaluates both branches of a CASE,
+    so a per-item `CASE WHEN s_x IN s_acc` still built the inserted list for items already in."""
+    adds = f"[s_x IN coalesce({new}, []) WHERE NOT s_x IN coalesce({current}, [])]"
+    return (f"reduce(s_acc = coalesce({current}, []), s_x IN {adds} | "
+            "[s_i IN [size([s_y IN s_acc WHERE s_y < s_x])] | s_acc[..s_i] + [s_x] + s_acc[s_i..]][0])")
 
 
 def sorted_list(items: str) -> str:
