@@ -174,3 +174,11 @@ def test_a_ship_named_after_a_phrase_of_its_flag(nlp):
 def test_no_ship_named_after_a_flag_phrase(nlp, text):
     # a source reporting, or a firm, set off by commas after the flag phrase names no ship
     assert not calls(nlp, text)
+
+
+def test_the_verb_of_a_relative_clause_is_not_the_next_ports(nlp):
+    # the ship is in P now; it departed Q in the clause
+    text = "The tanker Windrush Star, which sailed from Bandar Abbas, is now in Tartus."
+    assert activities(nlp, text) == {("Windrush Star", "Bandar Abbas", "departed"), ("Windrush Star", "Tartus", "called")}
+    text = "The tanker Windrush Star, which loaded at Kharg Island, later docked at Tartus."
+    assert activities(nlp, text) == {("Windrush Star", "Kharg Island", "loaded"), ("Windrush Star", "Tartus", "docked")}

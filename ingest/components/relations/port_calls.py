@@ -223,6 +223,21 @@ class PortCalls(SentenceContext):
             return False
         return any(t.lower_ in self.negations for t in doc[max(lo, port_start - 6):port_start])
 
+    @staticmethod
+    def _closed_clause(doc, at: int, port: int) -> bool:
+        """Whether the verb at token `at` stands in a relative clause or participle that ends
+        before the port (the port is outside the clause)."""
+        if not doc.has_annotation("DEP"):
+            return False
+        t = doc[at]
+        for _ in range(3):
+            if t.dep_ in ("relcl", "acl"):
+                return port not in {x.i for x in t.subtree}
+            if t.dep_ != "conj" or t.head.i == t.i:
+                return False
+            t = t.head
+        return False
+
     def _port_subject(self, doc, sent, vessels, p, dates, out) -> None:
         """"The port of P received the tanker A", "P port welcomed A": the port is the subject
         of a verb of receiving, the ships are in its object."""
@@ -341,6 +356,9 @@ class PortCalls(SentenceContext):
             near = near_v[1] if near_v else "called"
             verb = before[-1][1] if before and p.start - before[-1][0] <= 10 else near
             at = before[-1][0] if before and p.start - before[-1][0] <= 10 else (near_v[0] if near_v else p.start)
+            if before and at == before[-1][0] and self._closed_clause(doc, at, p.start):
+                # "A, which sailed from Q, is now in P": the relative clause's verb is Q's, not P's
+                verb, at = "called", p.start
             if self._planned(doc, at):
                 continue
             if self._blocked_call(doc, at):
