@@ -573,6 +573,10 @@ class Sanctions(SentenceContext):
         for c in subj.children:
             if c.dep_ != "appos" or not any(g.dep_ == "conj" for g in c.children):
                 continue
+            if any(doc[k].dep_ in ("relcl", "acl") for k in range(subj.i + 1, c.i)):
+                # "A, a company that operates two tankers, the B and the C": the names after a
+                # relative clause are what its object stands for, not more parties of the verb
+                continue
             listed = self._conjoined(doc, slots, c, self.sanction_targets)
             if len(listed) >= 2:
                 targets += [x for x in listed if x not in targets]
