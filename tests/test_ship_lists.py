@@ -79,6 +79,8 @@ def ships(nlp, text):
     # a name a port gazetteer knows does not end the list
     ("The vessels are Arlen, Brisk Tern, Vostochny, Calder and Dovetail.", {"Arlen", "Brisk Tern", "Calder", "Dovetail"}),
     ("The tankers are the Arlen and the Brisk Tern in Vostochny and Rason.", {"Arlen", "Brisk Tern"}),
+    # a size class before a listed name is not part of it
+    ("The vessels include the Aframax Arlen and the Suezmax Brisk Tern.", {"Arlen", "Brisk Tern"}),
 ])
 def test_every_name_of_a_copula_list(nlp, text, expected):
     assert ships(nlp, text) == expected
@@ -126,6 +128,10 @@ def test_names_given_as_or_named(nlp, text, expected):
     "Orwell Holdings and Dunmore Navigation, both owners of tankers, declined to comment.",
     "The vessels were sanctioned last year.",
     "The vessels are sanctioned by the United States.",
+    "The sanctioned carriers include Pellam Air, Orrin Airlines and Casco Airways.",
+    "Tankers include Suezmax, Aframax and VLCC classes.",
+    "The tankers, officials said, are worth millions.",
+    "The ships are registered in Panama, Liberia and the Marshall Islands.",
 ])
 def test_lists_that_name_no_ship(nlp, text):
     assert ships(nlp, text) == set()

@@ -788,6 +788,8 @@ class Vessels:
                 i = self._prefix_at[i]  # "the USS A and the USS B": the prefix is not the name
             if i + 3 < sent_end and doc[i].text[:1].isupper() and doc[i + 1].text == "-" and doc[i + 2].lower_ in {"flagged", "registered", "owned"}:
                 i += 3   # "the Liberian-flagged A": the flag is not part of the name
+            if i + 1 < sent_end and doc[i].lower_ in self.size_classes and is_name_token(doc[i + 1], True):
+                i += 1   # "the Aframax A": the size class is not part of the name
             n_end = name_after(doc, i, sent_end, cover, joiners=self.LIST_JOINERS, max_len=self.max_name_tokens + 2)
             if n_end == i and cover[i] == "Company" and is_caps(doc[i]) and i + 1 < sent_end and not cover[i + 1] \
                     and is_name_token(doc[i + 1], True) and not is_caps(doc[i + 1]):
