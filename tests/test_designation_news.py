@@ -343,3 +343,18 @@ def test_which_was_sanctioned_stays_with_the_last_name(nlp):
 ])
 def test_no_state_behind_a_group_and_no_party_behind_a_blocked_sale(nlp, text):
     assert found(nlp, text) == set()
+
+
+def test_one_of_the_companies_designated_beside_a_name(nlp):
+    text = "Rigel Shipping Ltd, one of the companies sanctioned on Thursday by the Treasury, manages the tanker."
+    assert found(nlp, text) == {("Rigel Shipping Ltd", TREASURY)}
+
+
+def test_a_name_after_a_describing_apposition_is_in_the_list(nlp):
+    text = "The Treasury also sanctioned Li Example, a Chinese national, and Rigel Shipping Ltd, a company he controls."
+    assert found(nlp, text) == {("Li Example", TREASURY), ("Rigel Shipping Ltd", TREASURY)}
+
+
+def test_a_name_inside_the_describing_apposition_is_not(nlp):
+    text = "The Treasury also sanctioned Li Example, a director of Rigel Shipping Ltd, on Thursday."
+    assert found(nlp, text) == {("Li Example", TREASURY)}

@@ -578,7 +578,9 @@ class Sanctions(SentenceContext):
                 # relative clause are what its object stands for, not more parties of the verb
                 continue
             listed = self._conjoined(doc, slots, c, self.sanction_targets)
-            if len(listed) >= 2:
+            # ("A, a Chinese national, and B": the parse hangs B on the common noun describing A)
+            common = c.pos_ == "NOUN" and not any(x.start <= c.i < x.end for x in slots)
+            if len(listed) >= 2 or (common and listed):
                 targets += [x for x in listed if x not in targets]
         return sorted(targets, key=lambda x: x.start)
 
@@ -1094,6 +1096,10 @@ class Sanctions(SentenceContext):
         head = prep.head if prep.lower_ == "of" else prep
         if prep.lower_ == "of" and not (head.lower_ in ("one", "some", "several", "many", "each", "both", "all") or head.pos_ == "NUM"):
             return []
+        if prep.lower_ == "of" and head.dep_ == "appos":
+            # "X, one of the companies sanctioned by Y, ...": the name the phrase stands beside.
+            slot = self._slot_at(slots, head.head, self.sanction_targets, follow_appos=False)
+            return [slot] if slot is not None else []
         if head.dep_ not in ("attr", "prep", "acomp") or head.head.lemma_ not in ("be", "remain", "become"):
             return []
         subj = self._subject(doc, head.head.i)
