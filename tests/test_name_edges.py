@@ -96,3 +96,16 @@ def test_the_owners_of_those_ships_are_no_ships_and_the_acting_body_no_holder(nl
 def test_the_owner_of_the_tanker_still_holds_it(nlp):
     text = "Pelham Bay Inc., the registered owner of the tanker Sorrel, was sanctioned on Friday."
     assert ("Sorrel", "Pelham Bay Inc") in _relations(nlp, text, "OWNED_BY")
+
+
+def test_ships_a_sanctioned_firm_operates_are_not_sanctioned_by_the_same_verb(nlp):
+    text = ("The Office of Foreign Assets Control sanctioned Lindqvist Marine Ltd., a Malta-based company that "
+            "operates two tankers, the Sorrel and the Hawkmoth.")
+    got = _relations(nlp, text, "SANCTIONED_BY")
+    assert got == {("Lindqvist Marine Ltd", "Office of Foreign Assets Control")}, got
+
+
+def test_a_list_in_apposition_is_still_sanctioned(nlp):
+    text = "The Office of Foreign Assets Control sanctioned three firms, Corrib Lines Ltd, Tavish Shipping Inc and Brede Marine Co."
+    got = {s for s, _ in _relations(nlp, text, "SANCTIONED_BY")}
+    assert {"Corrib Lines Ltd", "Tavish Shipping Inc", "Brede Marine Co"} <= got, got
