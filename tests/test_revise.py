@@ -170,7 +170,7 @@ def test_an_ingest_whose_rescans_change_its_articles_gives_the_graph_of_full_rew
     def run() -> tuple:
         clear(backend, store)
         summary = ingest_paths(store, [str(tmp_path / "corpus")])
-        return summary.rescan, snapshot_as_sets(store)
+        return summary.rescan, snapshot(store)
 
     fast, revised = run()
     assert fast.rescanned == 11 and fast.revised == 11
