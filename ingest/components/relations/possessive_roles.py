@@ -102,12 +102,21 @@ class PossessiveRoles(SentenceContext):
                 return named if named[0].label == "Vessel" else []
             if not (doc[k - 1].lower_ in SHIP_NOUNS_HEAD and k >= 2 and doc[k - 2].lower_ in ("the", "this", "that")):
                 return []
+        if doc[k].lower_ in POSSESSIVE_WORDS and self._firm_possessor(slots, k, sent.start):
+            return []   # "X Ltd and its manager Y": the firm's, not a ship's
         before = [x for x in slots if x.end <= k and x.label == "Vessel"]
         if before:
-            return before[-1:] if len({doc[x.start:x.end].text for x in before}) == 1 or doc[k].text in POSSESSIVE_WORDS else []
+            return before[-1:] if len({doc[x.start:x.end].text for x in before}) == 1 or doc[k].lower_ in POSSESSIVE_WORDS else []
         if not last_vessels or len({doc[a:b].text for a, b in last_vessels}) != 1:
             return []
         return [Slot(k, k + 1, "Vessel", last_vessels[-1:])]
+
+    @staticmethod
+    def _firm_possessor(slots: list[Slot], k: int, lo: int) -> list[Slot]:
+        """The firm "its" stands for when the party named last before it in the sentence is a
+        firm ("X Ltd and its parent company Y"), not a ship."""
+        before = [x for x in slots if lo <= x.start and x.end <= k and x.label in ("Vessel", "Company", "Organization")]
+        return before[-1:] if before and before[-1].label != "Vessel" else []
 
     def _parent_of(self, doc: Doc, slots: list[Slot], k: int, holder: Slot) -> list[Slot]:
         """Whose subsidiary: the name before "'s"; for "its", the company listed right before
@@ -175,9 +184,11 @@ class PossessiveRoles(SentenceContext):
         if holder.label == "Agency" and kind == "owner":
             return
         ship = self._ship_of(doc, sent, slots, k, last_vessels)
-        if not ship and doc[k].text in POSSESSIVE_MARKS and kind == "owner":
-            # "X Ltd's parent company Y": a company's owner
-            ship = [x for x in slots if x.end == k and x.label in ("Company", "Organization")]
+        if not ship and kind == "owner":
+            # "X Ltd's parent company Y" / "X Ltd and its owner Y": a company's owner
+            ship = [x for x in slots if x.end == k and x.label in ("Company", "Organization")] if doc[k].text in POSSESSIVE_MARKS \
+                else self._firm_possessor(slots, k, sent.start)
+            ship = [x for x in ship if x.keys != holder.keys]
         if kind == "owner":
             self._emit(out, "OWNED_BY", ship, [holder], sent, at=at, how="role noun after a possessive, with modifiers or in a list", cue=cue)
         elif op_role == "charterer":
