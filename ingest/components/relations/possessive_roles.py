@@ -22,11 +22,13 @@ POSSESSIVE_WORDS = {"its", "their"}
 # Subsidiary nouns: the holder is owned by the possessor (the other roles: the possessor is owned
 # or run by the holder).
 SUBSIDIARY_ROLES = {"subsidiary", "subsidiaries", "affiliate", "unit"}
-HOLDER_LABELS = {"Company", "Person", "Organization", "Agency"}
 
 
 class PossessiveRoles(SentenceContext):
     EMITS = ('OWNED_BY', 'OPERATED_BY', 'ASSOCIATED_WITH')
+    poss_roles: dict[tuple[str, ...], tuple[str, str | None]]
+    poss_role_len: int
+    poss_holders: set[str]
 
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
@@ -38,6 +40,8 @@ class PossessiveRoles(SentenceContext):
         for w in SUBSIDIARY_ROLES:
             roles[(w,)] = ("subsidiary", None)
         self.poss_roles = roles
+        # who can hold a role: an owner but a state ("its owner, X")
+        self.poss_holders = set(rels["OWNED_BY"].targets) - {"Country"}
         self.poss_role_len = max(len(k) for k in roles)
 
     def _role_at(self, doc: Doc, j: int, hi: int) -> tuple[int, str, str | None] | None:
@@ -83,14 +87,13 @@ class PossessiveRoles(SentenceContext):
         if k < hi and doc[k].lower_ == "the":
             k += 1
         k, _ = self._skip_modifiers(doc, slots, k, hi, names=False)
-        return next((x for x in slots if x.start == k and x.label in HOLDER_LABELS), None)
+        return next((x for x in slots if x.start == k and x.label in self.poss_holders), None)
 
-    @staticmethod
-    def _holder_before(doc: Doc, slots: list[Slot], k: int, lo: int) -> Slot | None:
+    def _holder_before(self, doc: Doc, slots: list[Slot], k: int, lo: int) -> Slot | None:
         """"X, the tanker's manager": the name before "the <ship noun>'s", set off by a comma."""
         if not (k - 3 >= lo and doc[k - 1].lower_ in SHIP_NOUNS_HEAD and doc[k - 2].lower_ == "the" and doc[k - 3].text == ","):
             return None
-        return next((x for x in slots if x.end == k - 3 and x.label in HOLDER_LABELS), None)
+        return next((x for x in slots if x.end == k - 3 and x.label in self.poss_holders), None)
 
     def _ship_of(self, doc: Doc, sent, slots: list[Slot], k: int, last_vessels) -> list[Slot]:
         """The ship a possessive at token k names: the name right before "'s", or "the vessel's"
@@ -152,7 +155,7 @@ class PossessiveRoles(SentenceContext):
                 if holder is None and first and k - 2 >= lo and doc[k - 1].text == "," and t.lower_ in POSSESSIVE_WORDS \
                         and (e >= hi or doc[e].text in (",", ".", ";", ")") or doc[e].lower_ in ("and", "which", "that")):
                     # "Y, its China-based subsidiary, ...": the role in apposition after its holder
-                    appos = next((x for x in slots if x.end == k - 1 and x.label in HOLDER_LABELS), None)
+                    appos = next((x for x in slots if x.end == k - 1 and x.label in self.poss_holders), None)
                     holder = appos
                 if holder is None and first and t.text in POSSESSIVE_MARKS and (e >= hi or doc[e].text in (",", ".", ";")):
                     # "X, the tanker's manager, said ...": the role in apposition after its holder
