@@ -279,3 +279,10 @@ def test_people_who_run_a_firm_are_tied_to_it(nlp):
                                 ("ASSOCIATED_WITH", "Leila Tehrani", "Kestrel Trading FZE")}
     # a ship run by a person is management
     assert found(nlp, "The tanker Marlin Dawn is run by Dariush Tehrani.") == {("OPERATED_BY", "Marlin Dawn", "Dariush Tehrani")}
+
+
+def test_its_after_a_firm_is_the_firms(nlp):
+    text = SEIZED + "Kestrel Trading FZE and its Dubai-based manager Tessaly Ship Management were also named."
+    assert found(nlp, text, ("OPERATED_BY",)) == set()
+    text = SEIZED + "Kestrel Trading FZE and its Greek parent company Redwater Holdings were also named."
+    assert found(nlp, text, ("OWNED_BY",)) == {("OWNED_BY", "Kestrel Trading FZE", "Redwater Holdings")}

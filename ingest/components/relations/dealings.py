@@ -34,16 +34,21 @@ GOODS_NOUNS = {"cargo", "cargoes", "oil", "crude", "fuel", "weapons", "arms", "g
                "petroleum", "lpg", "gas", "coal", "missiles", "drones", "components"}
 # Nouns of moving goods: "involvement in the transport of X cargo".
 MOVE_NOUNS = {"transport", "transportation", "shipment", "shipping", "delivery", "transfer", "smuggling", "carriage"}
-PARTIES = {"Company", "Organization", "Agency", "Person"}
-HOLDERS = {"Vessel", "Company", "Organization", "Person"}
 
 
 class Dealings(SentenceContext):
     EMITS = ('ASSOCIATED_WITH',)
+    deal_parties: set[str]
+    deal_holders: set[str]
 
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
-        """No cue phrases of its own: the verbs above, read from the parse."""
+        """No cue phrases of its own: the verbs above, read from the parse. The parties a tie
+        joins come from the ontology: the other side is a body or person (no state, no ship),
+        the doer any tie holder but an agency."""
+        tie = rels["ASSOCIATED_WITH"]
+        self.deal_parties = set(tie.extract_to) - {"Country", "Vessel"}
+        self.deal_holders = set(tie.extract_from) - {"Agency"}
 
     def _doer(self, doc: Doc, sent, slots: list[Slot], verb, last_vessels) -> list[Slot]:
         """The named party that does what the verb says: its subject in the parse (through a
@@ -65,17 +70,17 @@ class Dealings(SentenceContext):
             if up.dep_ != "relcl":
                 return []
             subj = up.head
-        named = self._conjoined(doc, slots, subj, HOLDERS)
+        named = self._conjoined(doc, slots, subj, self.deal_holders)
         if named:
-            return [x for x in named if x.label in HOLDERS]
-        hit = self._slot_at(slots, subj, HOLDERS)
+            return [x for x in named if x.label in self.deal_holders]
+        hit = self._slot_at(slots, subj, self.deal_holders)
         if hit is not None:
             return [hit]
         if subj.pos_ == "NOUN" and subj.dep_ in ("appos", "attr") or any(c.dep_ == "appos" for c in subj.children):
             # "X, a company that sells ...": the name the noun stands in apposition to
             head = subj.head if subj.dep_ == "appos" else subj
-            return [x for x in [self._slot_at(slots, head, HOLDERS)] if x is not None] or \
-                [x for c in subj.children if c.dep_ == "appos" for x in [self._slot_at(slots, c, HOLDERS)] if x is not None]
+            return [x for x in [self._slot_at(slots, head, self.deal_holders)] if x is not None] or \
+                [x for c in subj.children if c.dep_ == "appos" for x in [self._slot_at(slots, c, self.deal_holders)] if x is not None]
         if subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it":
             return self._one_ship(doc, sent, slots, subj.i, last_vessels)
         return []
@@ -91,7 +96,7 @@ class Dealings(SentenceContext):
         return []
 
     def _named_object(self, doc: Doc, slots: list[Slot], tok) -> list[Slot]:
-        return [x for x in self._conjoined(doc, slots, tok, PARTIES) if x.label in PARTIES]
+        return [x for x in self._conjoined(doc, slots, tok, self.deal_parties) if x.label in self.deal_parties]
 
     def _dealings(self, doc, sent, slots, out, last_vessels) -> None:
         if not doc.has_annotation("DEP") or len(slots) < 1:
@@ -141,7 +146,7 @@ class Dealings(SentenceContext):
             return
         verb = doc[t.i - 1].head
         subj = self._subject(doc, verb.i) if verb.pos_ in ("VERB", "AUX") else None
-        if subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it") and not self._slot_at(slots, subj, HOLDERS):
+        if subj is not None and (subj.lower_ in SHIP_NOUNS_HEAD or subj.lower_ == "it") and not self._slot_at(slots, subj, self.deal_holders):
             # "The tanker carried the oil on behalf of Y": the one ship just named
             ships = self._one_ship(doc, sent, slots, subj.i, last_vessels)
             self._emit(out, "ASSOCIATED_WITH", ships, theirs, sent, at=t.i, how="a ship acting on a party's behalf", cue="on behalf of")
@@ -159,7 +164,7 @@ class Dealings(SentenceContext):
         ship is the subject of the verb the goods hang on (through "of"/"in" phrases), or the one
         ship this sentence names."""
         owner = next((x for c in noun.children if c.dep_ in ("compound", "poss")
-                      for x in [self._slot_at(slots, c, PARTIES)] if x is not None), None)
+                      for x in [self._slot_at(slots, c, self.deal_parties)] if x is not None), None)
         if owner is None or owner.label == "Person":
             return
         tok, moved = noun, False

@@ -22,11 +22,13 @@ POSSESSIVE_WORDS = {"its", "their"}
 # Subsidiary nouns: the holder is owned by the possessor (the other roles: the possessor is owned
 # or run by the holder).
 SUBSIDIARY_ROLES = {"subsidiary", "subsidiaries", "affiliate", "unit"}
-HOLDER_LABELS = {"Company", "Person", "Organization", "Agency"}
 
 
 class PossessiveRoles(SentenceContext):
     EMITS = ('OWNED_BY', 'OPERATED_BY', 'ASSOCIATED_WITH')
+    poss_roles: dict[tuple[str, ...], tuple[str, str | None]]
+    poss_role_len: int
+    poss_holders: set[str]
 
     @staticmethod
     def setup(self, nlp, rels: dict, r: dict, c: dict) -> None:
@@ -38,6 +40,8 @@ class PossessiveRoles(SentenceContext):
         for w in SUBSIDIARY_ROLES:
             roles[(w,)] = ("subsidiary", None)
         self.poss_roles = roles
+        # who can hold a role: an owner but a state ("its owner, X")
+        self.poss_holders = set(rels["OWNED_BY"].targets) - {"Country"}
         self.poss_role_len = max(len(k) for k in roles)
 
     def _role_at(self, doc: Doc, j: int, hi: int) -> tuple[int, str, str | None] | None:
@@ -83,14 +87,13 @@ class PossessiveRoles(SentenceContext):
         if k < hi and doc[k].lower_ == "the":
             k += 1
         k, _ = self._skip_modifiers(doc, slots, k, hi, names=False)
-        return next((x for x in slots if x.start == k and x.label in HOLDER_LABELS), None)
+        return next((x for x in slots if x.start == k and x.label in self.poss_holders), None)
 
-    @staticmethod
-    def _holder_before(doc: Doc, slots: list[Slot], k: int, lo: int) -> Slot | None:
+    def _holder_before(self, doc: Doc, slots: list[Slot], k: int, lo: int) -> Slot | None:
         """"X, the tanker's manager": the name before "the <ship noun>'s", set off by a comma."""
         if not (k - 3 >= lo and doc[k - 1].lower_ in SHIP_NOUNS_HEAD and doc[k - 2].lower_ == "the" and doc[k - 3].text == ","):
             return None
-        return next((x for x in slots if x.end == k - 3 and x.label in HOLDER_LABELS), None)
+        return next((x for x in slots if x.end == k - 3 and x.label in self.poss_holders), None)
 
     def _ship_of(self, doc: Doc, sent, slots: list[Slot], k: int, last_vessels) -> list[Slot]:
         """The ship a possessive at token k names: the name right before "'s", or "the vessel's"
@@ -102,12 +105,21 @@ class PossessiveRoles(SentenceContext):
                 return named if named[0].label == "Vessel" else []
             if not (doc[k - 1].lower_ in SHIP_NOUNS_HEAD and k >= 2 and doc[k - 2].lower_ in ("the", "this", "that")):
                 return []
+        if doc[k].lower_ in POSSESSIVE_WORDS and self._firm_possessor(slots, k, sent.start):
+            return []   # "X Ltd and its manager Y": the firm's, not a ship's
         before = [x for x in slots if x.end <= k and x.label == "Vessel"]
         if before:
-            return before[-1:] if len({doc[x.start:x.end].text for x in before}) == 1 or doc[k].text in POSSESSIVE_WORDS else []
+            return before[-1:] if len({doc[x.start:x.end].text for x in before}) == 1 or doc[k].lower_ in POSSESSIVE_WORDS else []
         if not last_vessels or len({doc[a:b].text for a, b in last_vessels}) != 1:
             return []
         return [Slot(k, k + 1, "Vessel", last_vessels[-1:])]
+
+    @staticmethod
+    def _firm_possessor(slots: list[Slot], k: int, lo: int) -> list[Slot]:
+        """The firm "its" stands for when the party named last before it in the sentence is a
+        firm ("X Ltd and its parent company Y"), not a ship."""
+        before = [x for x in slots if lo <= x.start and x.end <= k and x.label in ("Vessel", "Company", "Organization")]
+        return before[-1:] if before and before[-1].label != "Vessel" else []
 
     def _parent_of(self, doc: Doc, slots: list[Slot], k: int, holder: Slot) -> list[Slot]:
         """Whose subsidiary: the name before "'s"; for "its", the company listed right before
@@ -143,7 +155,7 @@ class PossessiveRoles(SentenceContext):
                 if holder is None and first and k - 2 >= lo and doc[k - 1].text == "," and t.lower_ in POSSESSIVE_WORDS \
                         and (e >= hi or doc[e].text in (",", ".", ";", ")") or doc[e].lower_ in ("and", "which", "that")):
                     # "Y, its China-based subsidiary, ...": the role in apposition after its holder
-                    appos = next((x for x in slots if x.end == k - 1 and x.label in HOLDER_LABELS), None)
+                    appos = next((x for x in slots if x.end == k - 1 and x.label in self.poss_holders), None)
                     holder = appos
                 if holder is None and first and t.text in POSSESSIVE_MARKS and (e >= hi or doc[e].text in (",", ".", ";")):
                     # "X, the tanker's manager, said ...": the role in apposition after its holder
@@ -175,9 +187,11 @@ class PossessiveRoles(SentenceContext):
         if holder.label == "Agency" and kind == "owner":
             return
         ship = self._ship_of(doc, sent, slots, k, last_vessels)
-        if not ship and doc[k].text in POSSESSIVE_MARKS and kind == "owner":
-            # "X Ltd's parent company Y": a company's owner
-            ship = [x for x in slots if x.end == k and x.label in ("Company", "Organization")]
+        if not ship and kind == "owner":
+            # "X Ltd's parent company Y" / "X Ltd and its owner Y": a company's owner
+            ship = [x for x in slots if x.end == k and x.label in ("Company", "Organization")] if doc[k].text in POSSESSIVE_MARKS \
+                else self._firm_possessor(slots, k, sent.start)
+            ship = [x for x in ship if x.keys != holder.keys]
         if kind == "owner":
             self._emit(out, "OWNED_BY", ship, [holder], sent, at=at, how="role noun after a possessive, with modifiers or in a list", cue=cue)
         elif op_role == "charterer":
