@@ -30,6 +30,8 @@ from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, S
 FIELD_LINE = re.compile(r"^[ \t]*([A-Z][A-Za-z ./()'-]{1,40}?)[ \t]*:", re.M)
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 RELATIVE = {"which", "that", "who"}
+# "A and B, both based in Y", "A, B and C, all registered in Y": a word for every item of a list
+QUANTIFIERS = {"both", "all", "each"}
 # "P, on Syria's Mediterranean coast": the shore of a state a port lies on
 SHORES = {"coast", "coastline", "shore", "shores", "seaboard", "riverbank", "bank"}
 # "in western Syria", "a port in southern Iran": the part of the state, then the state
@@ -362,8 +364,9 @@ class Places(SentenceContext):
         nouns = 0
         for k in range(j, min(hi, j + 6)):
             hit = next((x for x in slots if x.start == k), None)
-            if hit is None and nouns and doc[k].text == "," and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
-                # "three UAE-based entities, A, B and C": the names in apposition to the noun
+            if hit is None and nouns and doc[k].text in (",", ":") and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
+                # "three UAE-based entities, A, B and C", "three UAE-based groups: A, B and C":
+                # the names in apposition to the noun, or the list it announces
                 hit = next((x for x in slots if x.start == k + 1), None)
                 if hit is None or hit.label not in ("Company", "Organization"):
                     return []   # "a UAE-based firm, Treasury said": no body is a firm's name
@@ -371,13 +374,37 @@ class Places(SentenceContext):
                 if hit.label not in self.holders:
                     return []
                 group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
+                # "Dubai-based A and Oslo-based B": a conjunct with its own "-based" is not the first's,
+                # and in such a list a name without one has no place ("..., Oslo-based B and C")
+                own = [n for n in range(1, len(group)) if self._own_based(doc, group[n - 1].end, group[n].start, hi)]
+                if own or self._own_based_before(doc, slots, j - 2):
+                    group = [hit]
                 # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
                 return [x for x in group if x is hit or sum((t.text == "(") - (t.text == ")") for t in doc[hit.end:x.start]) <= 0]
             t = doc[k]
+            if nouns and doc.has_annotation("DEP") and (t.lower_ == "including" or t.lower_ == "as" and doc[k - 1].lower_ == "such"):
+                # "UAE-based entities including [the state's oil company,] A and B": the members named
+                obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                return [x for x in self._noun_holder(doc, slots, obj) if x.label in ("Company", "Organization")] if obj is not None else []
             if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
                 return []   # "front companies X" yes, "a subsidiary of X" no
             nouns += t.pos_ == "NOUN"
         return []
+
+    def _own_based(self, doc, a: int, b: int, hi: int) -> bool:
+        """Whether tokens a..b hold a "-based" of their own ("and Oslo-based")."""
+        return any(doc[k].text == "-" and k + 1 < hi and doc[k + 1].lower_ in self.based_words for k in range(a, b))
+
+    def _own_based_before(self, doc, slots, dash: int) -> bool:
+        """Whether the "-based" whose dash is at token `dash` follows a list item with its
+        own ("Dubai-based A, Oslo-based B and C": the second of a list of such pairs)."""
+        k = dash - 1
+        while k > 0 and doc[k].text[:1].isupper() and dash - k < 4:
+            k -= 1   # the place's words
+        while k > 0 and doc[k].text in (",", "and"):
+            k -= 1
+        prev = next((x for x in slots if x.end == k + 1 and x.label in self.holders), None)
+        return prev is not None and self._own_based(doc, max(0, prev.start - 5), prev.start, prev.start)
 
     def _places_after(self, doc, slots, j: int, hi: int) -> list:
         """The places named from token j ("the United Arab Emirates and Hong Kong")."""
@@ -399,6 +426,15 @@ class Places(SentenceContext):
         registered in Y", "X, which is based in Y", "a line that operates out of Y")."""
         if not doc.has_annotation("DEP"):
             return []
+        q = tok.head
+        if tok.dep_ == "acl" and q.lower_ in QUANTIFIERS and q.i - 2 >= 0 and doc[q.i - 1].text == ",":
+            # "A, B and C, all based in Y" (whatever the parse made of "all"): every item of the list before
+            last = next((x for x in slots if x.end == q.i - 1 and x.label in self.holders), None)
+            if last is not None:
+                head = doc[last.end - 1]
+                while head.dep_ == "conj" and head.head is not head:
+                    head = head.head
+                return self._conjoined(doc, slots, head, set(self.holders))
         if tok.dep_ in ("amod", "acl", "compound") and tok.head is not tok:
             return self._noun_holder(doc, slots, tok.head)
         subj = self._subject(doc, tok.i)
@@ -431,6 +467,13 @@ class Places(SentenceContext):
                     subj = head.head
                 n = subj
             elif n.dep_ in ("appos", "conj"):
+                if n.dep_ == "appos" and n.lower_ in QUANTIFIERS:
+                    # "A and B, both based in Y": the quantifier stands for the whole list before it
+                    head = n.head
+                    while head.dep_ == "conj" and head.head is not head:
+                        head = head.head
+                    n = head
+                    continue
                 n = n.head
             else:
                 return []
