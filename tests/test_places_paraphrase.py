@@ -36,9 +36,24 @@ THREE = TWO + ("Tessel Marine SA",)
     ("The Treasury designated Quillon Trading Inc, Marrow Shipping Corp and Tessel Marine SA, all based in Panama.", THREE, "Panama"),
     ("Quillon Trading Inc and Marrow Shipping Corp, both registered in the Marshall Islands, own the tanker Grey Plover.", TWO, "Marshall Islands"),
     ("The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, both Panama-based firms.", TWO, "Panama"),
+    ("The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, two Panama-based firms.", TWO, "Panama"),
+    ("The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, each registered in Panama.", TWO, "Panama"),
+    ("The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, both of which are based in Liberia.", TWO, "Liberia"),
+    ("The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, which are both based in Liberia.", TWO, "Liberia"),
 ])
 def test_a_place_shared_by_a_list(nlp, text, firms, place):
     assert located(nlp, text) == {(f, place) for f in firms}
+
+
+def test_a_shared_place_ends_with_its_list(nlp):
+    text = "The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, both based in Liberia, and Tessel Marine SA of Malta."
+    assert located(nlp, text) == {(f, "Liberia") for f in TWO} | {("Tessel Marine SA", "Malta")}
+
+
+def test_a_relative_clause_without_a_quantifier_is_the_last_items(nlp):
+    # singular "is": the place is said of the name just before the comma
+    text = "The Treasury designated Quillon Trading Inc and Marrow Shipping Corp, which is based in Liberia."
+    assert located(nlp, text) == {("Marrow Shipping Corp", "Liberia")}
 
 
 # -- 2. each conjunct with its own "-based" ------------------------------------------------------
@@ -48,6 +63,10 @@ def test_a_place_shared_by_a_list(nlp, text, firms, place):
      {("Quillon Trading LLC", "Dubai"), ("Marrow Shipping AS", "Oslo")}),
     ("The Treasury named Hong Kong-based Quillon Trading Ltd and Singapore-based Marrow Shipping Pte.",
      {("Quillon Trading Ltd", "Hong Kong"), ("Marrow Shipping Pte", "Singapore")}),
+    ("Sanctioned firms include the Cyprus-based Quillon Trading Ltd and the Malta-based Marrow Shipping Ltd.",
+     {("Quillon Trading Ltd", "Cyprus"), ("Marrow Shipping Ltd", "Malta")}),
+    ("The Treasury designated Dubai-based Quillon Trading LLC as well as Oslo-based Marrow Shipping AS.",
+     {("Quillon Trading LLC", "Dubai"), ("Marrow Shipping AS", "Oslo")}),
     # a name with no "-based" of its own in such a list gets neither place
     ("The Treasury named Hong Kong-based Quillon Trading Ltd, Singapore-based Marrow Shipping Pte and Tessel Marine SA.",
      {("Quillon Trading Ltd", "Hong Kong"), ("Marrow Shipping Pte", "Singapore")}),
@@ -103,6 +122,8 @@ def test_a_government_or_a_port_of_a_state_is_no_firm_there(nlp, text):
      ("Quillon Petroleos SA",), "Cuba"),
     ("The Treasury designated UAE-based firms including Quillon Trading LLC and Marrow Shipping FZE.",
      ("Quillon Trading LLC", "Marrow Shipping FZE"), "United Arab Emirates"),
+    ("The Treasury designated Cuba-based entities, including Quillon Petroleos SA and Marrow Naviera SA.",
+     ("Quillon Petroleos SA", "Marrow Naviera SA"), "Cuba"),
     ("The Treasury designated UAE-based firms such as Quillon Trading LLC and Marrow Shipping FZE.",
      ("Quillon Trading LLC", "Marrow Shipping FZE"), "United Arab Emirates"),
 ])

@@ -364,6 +364,8 @@ class Places(SentenceContext):
         nouns = 0
         for k in range(j, min(hi, j + 6)):
             hit = next((x for x in slots if x.start == k), None)
+            if nouns and doc[k].text == "," and k + 1 < hi and doc[k + 1].lower_ == "including":
+                continue   # "UAE-based firms, including A and B"
             if hit is None and nouns and doc[k].text in (",", ":") and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
                 # "three UAE-based entities, A, B and C", "three UAE-based groups: A, B and C":
                 # the names in apposition to the noun, or the list it announces
@@ -426,19 +428,37 @@ class Places(SentenceContext):
         registered in Y", "X, which is based in Y", "a line that operates out of Y")."""
         if not doc.has_annotation("DEP"):
             return []
-        q = tok.head
-        if tok.dep_ == "acl" and q.lower_ in QUANTIFIERS and q.i - 2 >= 0 and doc[q.i - 1].text == ",":
-            # "A, B and C, all based in Y" (whatever the parse made of "all"): every item of the list before
-            last = next((x for x in slots if x.end == q.i - 1 and x.label in self.holders), None)
-            if last is not None:
-                head = doc[last.end - 1]
-                while head.dep_ == "conj" and head.head is not head:
-                    head = head.head
-                return self._conjoined(doc, slots, head, set(self.holders))
+        shared = self._shared_list(doc, slots, tok)
+        if shared:
+            return shared
         if tok.dep_ in ("amod", "acl", "compound") and tok.head is not tok:
             return self._noun_holder(doc, slots, tok.head)
         subj = self._subject(doc, tok.i)
         return self._noun_holder(doc, slots, subj) if subj is not None else []
+
+    def _shared_list(self, doc, slots, tok) -> list[Slot]:
+        """Every item of the list before a comma that a place participle is said of with a
+        word for all of them, whatever the parse made of that word: "A, B and C, all based
+        in Y", "A and B, both of which are based in Y", "A and B, which are both based in Y"."""
+        kids = list(tok.children)
+        quant = next((c for c in kids if c.lower_ in QUANTIFIERS), None)
+        start = None
+        if tok.dep_ == "acl" and tok.head.lower_ in QUANTIFIERS:
+            start = tok.head
+        elif quant is not None and quant.dep_ in ("nsubj", "nsubjpass") and any(
+                c.lower_ == "of" and any(g.lower_ in RELATIVE for g in c.children) for c in quant.children):
+            start = quant
+        elif quant is not None:
+            start = next((c for c in kids if c.lower_ in RELATIVE and c.dep_ in ("nsubj", "nsubjpass")), None)
+        if start is None or start.i < 2 or doc[start.i - 1].text != ",":
+            return []
+        last = next((x for x in slots if x.end == start.i - 1 and x.label in self.holders), None)
+        if last is None:
+            return []
+        head = doc[last.end - 1]
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        return self._conjoined(doc, slots, head, set(self.holders))
 
     def _noun_holder(self, doc, slots, n) -> list[Slot]:
         """The named holders a noun stands for: the name itself (and the names coordinated
@@ -467,8 +487,9 @@ class Places(SentenceContext):
                     subj = head.head
                 n = subj
             elif n.dep_ in ("appos", "conj"):
-                if n.dep_ == "appos" and n.lower_ in QUANTIFIERS:
-                    # "A and B, both based in Y": the quantifier stands for the whole list before it
+                if n.dep_ == "appos" and (n.lower_ in QUANTIFIERS or n.tag_ in ("NNS", "NNPS") and n.head.dep_ == "conj"):
+                    # "A and B, both based in Y", "A and B, two Y-based firms": the quantifier or
+                    # plural noun stands for the whole list before it
                     head = n.head
                     while head.dep_ == "conj" and head.head is not head:
                         head = head.head
