@@ -92,8 +92,18 @@ def test_a_list_after_a_colon(nlp, text, firms, place):
     assert located(nlp, text) == {(f, place) for f in firms}
 
 
-def test_a_colon_after_a_based_noun_with_no_names(nlp):
-    assert not located(nlp, "The Treasury designated two Panama-based companies: the decision takes effect today.")
+def test_a_colon_list_after_based_in(nlp):
+    text = ("The Treasury designated three companies based in the United Arab Emirates: Quillon Trading LLC, "
+            "Marrow Shipping FZE and Tessel Marine LLC.")
+    assert located(nlp, text) == {(f, "United Arab Emirates") for f in ("Quillon Trading LLC", "Marrow Shipping FZE", "Tessel Marine LLC")}
+
+
+@pytest.mark.parametrize("text", [
+    "The Treasury designated two Panama-based companies: the decision takes effect today.",
+    "The Treasury designated three companies based in Panama: the decision takes effect today.",
+])
+def test_a_colon_after_a_based_noun_with_no_names(nlp, text):
+    assert not located(nlp, text)
 
 
 # -- 4. a firm "of" a state ----------------------------------------------------------------------
@@ -104,6 +114,12 @@ def test_a_colon_after_a_based_noun_with_no_names(nlp):
 ])
 def test_a_firm_of_a_state(nlp, text):
     assert located(nlp, text) == {("Quillon Trading Ltd", "Cyprus")}
+
+
+def test_firms_of_states_set_off_by_commas(nlp):
+    text = "The Treasury designated Quillon Trading Ltd, of Cyprus, and Marrow Shipping Ltd, of Malta."
+    assert located(nlp, text) == {("Quillon Trading Ltd", "Cyprus"), ("Marrow Shipping Ltd", "Malta")}
+    assert not located(nlp, "The Treasury designated Quillon Trading Ltd, of which Cyprus owns a stake.")
 
 
 @pytest.mark.parametrize("text", [

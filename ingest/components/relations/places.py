@@ -11,7 +11,11 @@ Where a company is, from the shapes official writing uses (cue words: cues.yaml 
   company based in Y", "X, which is based in Y", "a line that operates out of Y", "X is the
   freight agent of Z in Y" (the subject, apposition or relative clause in the parse);
 - in news writing: "three UAE-based entities, A, B and C", "the Greece-based manager of the
-  vessel, A", "Vietnam's A", "A LLC in St. Petersburg".
+  vessel, A", "Vietnam's A", "A LLC in St. Petersburg"; a place shared by a list ("A and B,
+  both based in Y", "A, B and C, all registered in Y", "A and B, two Y-based firms", "A and B,
+  which are both based in Y"); the list a "-based" plural announces ("three Y-based groups: A,
+  B and C", "companies based in Y: A, B", "Y-based entities including [Y's oil company,] A");
+  "A Ltd, of Cyprus,"; per-conjunct places ("Dubai-based A and Oslo-based B": B only in Oslo).
 A company whose country the document gives is not also placed in a city of it. The "-based"
 of "A and its China-based subsidiary" is not A's; a state's body is not placed in another
 state; a town that is no port is not placed in a region or town ("Dallas, Texas").
@@ -290,7 +294,14 @@ class Places(SentenceContext):
                 if i + 2 < hi and lower[i + 1] == "in":
                     places = self._places_after(doc, slots, i + 2, hi)
                     if places:
-                        self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, f"{low} in")
+                        holders = self._holder_of(doc, slots, doc[i])
+                        k = places[-1].end
+                        if not holders and k + 1 < hi and doc[k].text == ":" and doc.has_annotation("DEP") \
+                                and doc[i].dep_ == "acl" and doc[i].head.tag_ == "NNS":
+                            # "three companies based in Y: A, B and C": the list the plural announces
+                            first = next((x for x in slots if x.start == k + 1 and x.label in ("Company", "Organization")), None)
+                            holders = (self._group_right(slots, first.start, {first.label}, doc, hi) or [first]) if first else []
+                        self._emit_place(doc, out, holders, places, sent, i, f"{low} in")
             elif low in self.out_of_verbs and i + 3 < hi and lower[i + 1] == "out" and lower[i + 2] == "of":
                 places = self._places_after(doc, slots, i + 3, hi)
                 if places:
@@ -304,13 +315,16 @@ class Places(SentenceContext):
         for s in slots:
             # "Acme Trading LLC of Dubai": a firm named with its place.
             k = s.end + 1
-            if s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
+            if s.label in ("Company", "Organization") and s.end + 1 < hi and lower[s.end] == "," and lower[s.end + 1] == "of":
+                k += 1   # "Acme Trading Ltd, of Cyprus,"
+            elif s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
                 continue
+            of = k - 1
             if k < hi and lower[k] == "the":
                 k += 1
             place = next((x for x in slots if x.start == k and x.label in ("Country", "Location")), None)
             if place is not None and not (place.end < hi and (doc[place.end].text in ("-", "'s", "\u2019s") or doc[place.end].pos_ in ("NOUN", "PROPN"))):
-                self._emit_place(doc, out, [s], [place], sent, s.end, "of")
+                self._emit_place(doc, out, [s], [place], sent, of, "of")
         if not doc.has_annotation("DEP"):
             return
         for s in slots:
