@@ -161,7 +161,24 @@ def test_based_in_apposition_with_a_relative_clause(nlp, text):
     assert located(nlp, text) == {("Quillon Shipping Ltd", "Cyprus")}
 
 
-def test_a_ship_is_not_placed_by_a_shared_place(nlp):
+@pytest.mark.parametrize("text, place", [
+    ("The Treasury designated Quillon Trading LLC and Marrow Shipping FZE, both headquartered in the United Arab Emirates.",
+     "United Arab Emirates"),
+    ("The Treasury designated Quillon Trading LLC and Marrow Shipping FZE, both located in Hong Kong.", "Hong Kong"),
+])
+def test_a_shared_place_with_other_participles(nlp, text, place):
+    assert located(nlp, text) == {("Quillon Trading LLC", place), ("Marrow Shipping FZE", place)}
+
+
+@pytest.mark.parametrize("text", [
+    "The tankers Grey Plover and Amber Finch, both registered in Panama, were designated.",
+    "The Treasury designated the tankers Grey Plover and Amber Finch, both registered in Panama.",
+])
+def test_a_ship_is_not_placed_by_a_shared_place(nlp, text):
     # ships have flags, not seats
-    text = "The tankers Grey Plover and Amber Finch, both registered in Panama, were designated."
     assert not located(nlp, text)
+
+
+def test_a_shared_place_skips_a_ship_in_the_list(nlp):
+    text = "The Treasury designated Quillon Trading LLC and the tanker Grey Plover, both based in Dubai."
+    assert located(nlp, text) == {("Quillon Trading LLC", "Dubai")}
