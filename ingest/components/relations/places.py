@@ -11,7 +11,11 @@ Where a company is, from the shapes official writing uses (cue words: cues.yaml 
   company based in Y", "X, which is based in Y", "a line that operates out of Y", "X is the
   freight agent of Z in Y" (the subject, apposition or relative clause in the parse);
 - in news writing: "three UAE-based entities, A, B and C", "the Greece-based manager of the
-  vessel, A", "Vietnam's A", "A LLC in St. Petersburg".
+  vessel, A", "Vietnam's A", "A LLC in St. Petersburg"; a place shared by a list ("A and B,
+  both based in Y", "A, B and C, all registered in Y", "A and B, two Y-based firms", "A and B,
+  which are both based in Y"); the list a "-based" plural announces ("three Y-based groups: A,
+  B and C", "companies based in Y: A, B", "Y-based entities including [Y's oil company,] A");
+  "A Ltd, of Cyprus,"; per-conjunct places ("Dubai-based A and Oslo-based B": B only in Oslo).
 A company whose country the document gives is not also placed in a city of it. The "-based"
 of "A and its China-based subsidiary" is not A's; a state's body is not placed in another
 state; a town that is no port is not placed in a region or town ("Dallas, Texas").
@@ -30,6 +34,8 @@ from ingest.components.relations.context import CLAUSE_STOPS, SentenceContext, S
 FIELD_LINE = re.compile(r"^[ \t]*([A-Z][A-Za-z ./()'-]{1,40}?)[ \t]*:", re.M)
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 RELATIVE = {"which", "that", "who"}
+# "A and B, both based in Y", "A, B and C, all registered in Y": a word for every item of a list
+QUANTIFIERS = {"both", "all", "each"}
 # "P, on Syria's Mediterranean coast": the shore of a state a port lies on
 SHORES = {"coast", "coastline", "shore", "shores", "seaboard", "riverbank", "bank"}
 # "in western Syria", "a port in southern Iran": the part of the state, then the state
@@ -288,7 +294,14 @@ class Places(SentenceContext):
                 if i + 2 < hi and lower[i + 1] == "in":
                     places = self._places_after(doc, slots, i + 2, hi)
                     if places:
-                        self._emit_place(doc, out, self._holder_of(doc, slots, doc[i]), places, sent, i, f"{low} in")
+                        holders = self._holder_of(doc, slots, doc[i])
+                        k = places[-1].end
+                        if not holders and k + 1 < hi and doc[k].text == ":" and doc.has_annotation("DEP") \
+                                and doc[i].dep_ == "acl" and doc[i].head.tag_ == "NNS":
+                            # "three companies based in Y: A, B and C": the list the plural announces
+                            first = next((x for x in slots if x.start == k + 1 and x.label in ("Company", "Organization")), None)
+                            holders = (self._group_right(slots, first.start, {first.label}, doc, hi) or [first]) if first else []
+                        self._emit_place(doc, out, holders, places, sent, i, f"{low} in")
             elif low in self.out_of_verbs and i + 3 < hi and lower[i + 1] == "out" and lower[i + 2] == "of":
                 places = self._places_after(doc, slots, i + 3, hi)
                 if places:
@@ -302,13 +315,16 @@ class Places(SentenceContext):
         for s in slots:
             # "Acme Trading LLC of Dubai": a firm named with its place.
             k = s.end + 1
-            if s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
+            if s.label in ("Company", "Organization") and s.end + 1 < hi and lower[s.end] == "," and lower[s.end + 1] == "of":
+                k += 1   # "Acme Trading Ltd, of Cyprus,"
+            elif s.label not in ("Company", "Organization") or s.end >= hi or lower[s.end] != "of":   # a body "of" a state is PART_OF it
                 continue
+            of = k - 1
             if k < hi and lower[k] == "the":
                 k += 1
             place = next((x for x in slots if x.start == k and x.label in ("Country", "Location")), None)
             if place is not None and not (place.end < hi and (doc[place.end].text in ("-", "'s", "\u2019s") or doc[place.end].pos_ in ("NOUN", "PROPN"))):
-                self._emit_place(doc, out, [s], [place], sent, s.end, "of")
+                self._emit_place(doc, out, [s], [place], sent, of, "of")
         if not doc.has_annotation("DEP"):
             return
         for s in slots:
@@ -362,8 +378,11 @@ class Places(SentenceContext):
         nouns = 0
         for k in range(j, min(hi, j + 6)):
             hit = next((x for x in slots if x.start == k), None)
-            if hit is None and nouns and doc[k].text == "," and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
-                # "three UAE-based entities, A, B and C": the names in apposition to the noun
+            if nouns and doc[k].text == "," and k + 1 < hi and doc[k + 1].lower_ == "including":
+                continue   # "UAE-based firms, including A and B"
+            if hit is None and nouns and doc[k].text in (",", ":") and k + 1 < hi and doc[k - 1].pos_ == "NOUN":
+                # "three UAE-based entities, A, B and C", "three UAE-based groups: A, B and C":
+                # the names in apposition to the noun, or the list it announces
                 hit = next((x for x in slots if x.start == k + 1), None)
                 if hit is None or hit.label not in ("Company", "Organization"):
                     return []   # "a UAE-based firm, Treasury said": no body is a firm's name
@@ -371,13 +390,37 @@ class Places(SentenceContext):
                 if hit.label not in self.holders:
                     return []
                 group = self._group_right(slots, hit.start, {hit.label}, doc, hi) or [hit]
+                # "Dubai-based A and Oslo-based B": a conjunct with its own "-based" is not the first's,
+                # and in such a list a name without one has no place ("..., Oslo-based B and C")
+                own = [n for n in range(1, len(group)) if self._own_based(doc, group[n - 1].end, group[n].start, hi)]
+                if own or self._own_based_before(doc, slots, j - 2):
+                    group = [hit]
                 # "X Shipping DMCC (X)": a short name in brackets is the same holder again.
                 return [x for x in group if x is hit or sum((t.text == "(") - (t.text == ")") for t in doc[hit.end:x.start]) <= 0]
             t = doc[k]
+            if nouns and doc.has_annotation("DEP") and (t.lower_ == "including" or t.lower_ == "as" and doc[k - 1].lower_ == "such"):
+                # "UAE-based entities including [the state's oil company,] A and B": the members named
+                obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                return [x for x in self._noun_holder(doc, slots, obj) if x.label in ("Company", "Organization")] if obj is not None else []
             if not ((t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ", "VERB")) or t.text == "-") or t.lower_ in CLAUSE_STOPS:
                 return []   # "front companies X" yes, "a subsidiary of X" no
             nouns += t.pos_ == "NOUN"
         return []
+
+    def _own_based(self, doc, a: int, b: int, hi: int) -> bool:
+        """Whether tokens a..b hold a "-based" of their own ("and Oslo-based")."""
+        return any(doc[k].text == "-" and k + 1 < hi and doc[k + 1].lower_ in self.based_words for k in range(a, b))
+
+    def _own_based_before(self, doc, slots, dash: int) -> bool:
+        """Whether the "-based" whose dash is at token `dash` follows a list item with its
+        own ("Dubai-based A, Oslo-based B and C": the second of a list of such pairs)."""
+        k = dash - 1
+        while k > 0 and doc[k].text[:1].isupper() and dash - k < 4:
+            k -= 1   # the place's words
+        while k > 0 and doc[k].text in (",", "and"):
+            k -= 1
+        prev = next((x for x in slots if x.end == k + 1 and x.label in self.holders), None)
+        return prev is not None and self._own_based(doc, max(0, prev.start - 5), prev.start, prev.start)
 
     def _places_after(self, doc, slots, j: int, hi: int) -> list:
         """The places named from token j ("the United Arab Emirates and Hong Kong")."""
@@ -399,10 +442,37 @@ class Places(SentenceContext):
         registered in Y", "X, which is based in Y", "a line that operates out of Y")."""
         if not doc.has_annotation("DEP"):
             return []
+        shared = self._shared_list(doc, slots, tok)
+        if shared:
+            return shared
         if tok.dep_ in ("amod", "acl", "compound") and tok.head is not tok:
             return self._noun_holder(doc, slots, tok.head)
         subj = self._subject(doc, tok.i)
         return self._noun_holder(doc, slots, subj) if subj is not None else []
+
+    def _shared_list(self, doc, slots, tok) -> list[Slot]:
+        """Every item of the list before a comma that a place participle is said of with a
+        word for all of them, whatever the parse made of that word: "A, B and C, all based
+        in Y", "A and B, both of which are based in Y", "A and B, which are both based in Y"."""
+        kids = list(tok.children)
+        quant = next((c for c in kids if c.lower_ in QUANTIFIERS), None)
+        start = None
+        if tok.dep_ == "acl" and tok.head.lower_ in QUANTIFIERS:
+            start = tok.head
+        elif quant is not None and quant.dep_ in ("nsubj", "nsubjpass") and any(
+                c.lower_ == "of" and any(g.lower_ in RELATIVE for g in c.children) for c in quant.children):
+            start = quant
+        elif quant is not None:
+            start = next((c for c in kids if c.lower_ in RELATIVE and c.dep_ in ("nsubj", "nsubjpass")), None)
+        if start is None or start.i < 2 or doc[start.i - 1].text != ",":
+            return []
+        last = next((x for x in slots if x.end == start.i - 1 and x.label in self.holders), None)
+        if last is None:
+            return []
+        head = doc[last.end - 1]
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        return self._conjoined(doc, slots, head, set(self.holders))
 
     def _noun_holder(self, doc, slots, n) -> list[Slot]:
         """The named holders a noun stands for: the name itself (and the names coordinated
@@ -431,6 +501,14 @@ class Places(SentenceContext):
                     subj = head.head
                 n = subj
             elif n.dep_ in ("appos", "conj"):
+                if n.dep_ == "appos" and (n.lower_ in QUANTIFIERS or n.tag_ in ("NNS", "NNPS") and n.head.dep_ == "conj"):
+                    # "A and B, both based in Y", "A and B, two Y-based firms": the quantifier or
+                    # plural noun stands for the whole list before it
+                    head = n.head
+                    while head.dep_ == "conj" and head.head is not head:
+                        head = head.head
+                    n = head
+                    continue
                 n = n.head
             else:
                 return []
