@@ -951,6 +951,9 @@ class Vessels:
             if n_start < j and not any(t.text in self.legal_forms or t.text.title() in self.company_words for t in doc[n_start:j]):
                 add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
             return
+        if doc[start].lower_ not in self.plural_types and np_start - 2 >= sent_start and is_name_token(doc[np_start - 1], False):
+            self._name_before_singular(doc, start, np_start, sent_start, cover, flag)
+            return
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
         # "a ship manager", "a tanker operator": the type word is not the head noun.
@@ -973,6 +976,25 @@ class Vessels:
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
+
+    def _name_before_singular(self, doc: Doc, start: int, j: int, sent_start: int, cover, flag) -> None:
+        """"the Kelso tanker anchored ...", "Greek media said the Kelso tanker was ...": a name
+        between "the" and a singular ship noun names the ship, when no capitalised name follows
+        the noun ("the Kelso tanker Arden" is read after the noun) and the name is no firm, body,
+        country or nationality a gazetteer or the cues know ("the Iranian tanker")."""
+        n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+        if n_start == j or n_start - 1 < sent_start or doc[n_start - 1].lower_ != "the":
+            return
+        if start + 1 < len(doc) and is_name_token(doc[start + 1], False):
+            return
+        toks = doc[n_start:j]
+        if any(cover[k] for k in range(n_start, j)) or self.firm_like(doc, n_start, j) or country_of(span_text(doc, n_start, j)):
+            return
+        if any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text.title() in FIRM_HEADS
+               or t.text.title() in NOT_AFTER_TYPE or t.lower_ in self.not_names or t.lower_ in self.title_words
+               or country_of(t.text) or t.ent_type_ in ("NORP", "GPE", "LOC") for t in toks):
+            return
+        add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
 
     def _names_before(self, doc: Doc, j: int, sent_start: int, cover) -> list[tuple[int, int]]:
         """Names listed just before token j, read backwards over commas and "and": "A, B and

@@ -1,0 +1,62 @@
+"""Ship names in news wordings close to the lists of tests/test_ship_lists.py (issue 22): a
+name between "the" and a singular ship noun ("the Kelso tanker"), a list whose plural ship
+noun stands before a participle set off by a comma, and the near misses: a firm, a
+nationality or a cargo word before the noun.
+
+Every text here is our own; the ship, company and person names are invented.
+"""
+
+import pytest
+
+from ingest.extract import build_result
+from ingest.model import Document
+from ingest.nlp import load
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+def labelled(nlp, text):
+    return {(e.label, e.name) for e in build_result(Document(text=text), nlp(text)).entities}
+
+
+def ships(nlp, text):
+    return {name for label, name in labelled(nlp, text) if label == "Vessel"}
+
+
+# -- a name before a singular ship noun ------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Kelso tanker anchored outside the port on Monday.", {"Kelso"}),
+    ("Greek media said the Kelso tanker was carrying Russian crude.", {"Kelso"}),
+    ("The Liberian-flagged Kelso tanker was seized by coast guards.", {"Kelso"}),
+    ("Port workers said the Varnel freighter had left without clearance.", {"Varnel"}),
+    ("Inspectors boarded the Oskay tanker near the strait last week.", {"Oskay"}),
+])
+def test_name_before_singular_ship_noun(nlp, text, expected):
+    assert ships(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a firm a gazetteer knows, a nationality, a cargo word
+    "The Sovcomflot tanker anchored outside the port.",
+    "The Iranian tanker anchored outside the port on Monday.",
+    "The crude tanker anchored outside the port on Monday.",
+    "Greek media said the Chinese tanker was carrying fuel oil.",
+])
+def test_no_ship_before_singular_noun(nlp, text):
+    assert ships(nlp, text) == set()
+
+
+# -- a plural ship noun, a comma, a participle, then the list -------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Four ships, identified as the Bella, the Bering, the Pandi and the Luna, were seized.",
+     {"Bella", "Bering", "Pandi", "Luna"}),
+    ("Three tankers, named as the Corvo, the Arden and the Solan, left the gulf.", {"Corvo", "Arden", "Solan"}),
+    ("Two vessels, identified as the Tamsin and the Orrel, were detained on Friday.", {"Tamsin", "Orrel"}),
+])
+def test_list_after_participle_with_comma(nlp, text, expected):
+    assert ships(nlp, text) == expected
