@@ -60,3 +60,24 @@ def test_no_ship_before_singular_noun(nlp, text):
 ])
 def test_list_after_participle_with_comma(nlp, text, expected):
     assert ships(nlp, text) == expected
+
+
+# -- a plural ship noun opening the sentence, then the names --------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tankers Arlen, Brisk Tern and Calder were seized last week.", {"Arlen", "Brisk Tern", "Calder"}),
+    ("Vessels Corvo, Arden and Solan were added to the list on Friday.", {"Corvo", "Arden", "Solan"}),
+    ("Ships Tamsin and Orrel left the port before dawn.", {"Tamsin", "Orrel"}),
+])
+def test_list_after_plural_noun_opening_sentence(nlp, text, expected):
+    assert ships(nlp, text) == expected
+    assert not any(label == "Company" for label, _ in labelled(nlp, text))
+
+
+@pytest.mark.parametrize("text", [
+    # a firm whose name opens with the noun
+    "Tankers International said on Monday that it would appeal.",
+    "Tankers International, Orwell Shipping Ltd and Calder Marine LLC denied the claims.",
+])
+def test_firm_opening_with_plural_noun_is_no_list(nlp, text):
+    assert ships(nlp, text) == set()

@@ -580,6 +580,10 @@ class Vessels:
                 # are the Robon, which ..."
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
+                if len(names) >= 2 and np_first == start and start == self._sent_bounds(doc, start)[0] and doc[start].text[:1].isupper():
+                    # "Tankers A, B and C were seized": the noun that opens the sentence is
+                    # no word of the first name ("Tankers A" is no firm)
+                    add_candidate(doc, start, end, "_BLOCK", PRIO_ID + 1)
             return
         if indefinite and not named:
             # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
@@ -754,7 +758,10 @@ class Vessels:
                 continue
             # "three of the vessels on the new list, Alder, Birch and Cedar, ...": an apposition
             # of two or more names after a short phrase.
-            if t.text in {",", "\u2014", "\u2013"} and j > end and j + 1 < sent_end and is_name_token(doc[j + 1], True):
+            # Not when a name follows the noun at once: "Tankers A, B and C were seized" lists
+            # A too, read below.
+            if t.text in {",", "\u2014", "\u2013"} and j > end and j + 1 < sent_end and is_name_token(doc[j + 1], True) \
+                    and not is_name_token(doc[end], True):
                 return j + 1, 2
             if t.is_punct or t.pos_ in ("VERB", "AUX") or t.lower_ in {"that", "which", "who", "were", "was", "are", "is"}:
                 # "Eleven ships were sanctioned, including the Alder": a verb may come before
