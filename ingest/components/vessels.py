@@ -154,6 +154,7 @@ class Vessels:
             self._after_flag(doc, cover)
             self._after_ship_role(doc, cover)
             self._caps_after_the(doc, cover)
+            self._cargo_aboard(doc, cover)
             return
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -195,6 +196,7 @@ class Vessels:
         self._bullets(doc, cover)
         self._after_ship_role(doc, cover)
         self._caps_after_the(doc, cover)
+        self._cargo_aboard(doc, cover)
         plural_at = [start for mid, start, end in matches if strings[mid] == "TYPE" and doc[end - 1].lower_ in self.plural_types]
         if plural_at:
             self._pronoun_lists(doc, plural_at, cover)
@@ -291,6 +293,49 @@ class Vessels:
             if e < n and doc[e].is_alpha and not (doc[e].pos_ in ("VERB", "AUX") or doc[e].lower_ in {"and", "or", "which", "that", "was", "is", "had", "has"}):
                 continue   # "the UANI report": a modifier, not a name
             add_candidate(doc, i, e, "Vessel", PRIO_LIST, cue="name in capitals")
+
+    CARGO_NOUNS = {"cargo", "cargoes", "oil", "crude", "fuel", "diesel", "gasoline", "petrol", "petroleum", "condensate", "naphtha",
+                   "coal", "grain", "lng", "lpg", "shipment", "shipments", "crew", "crews"}
+
+    def _cargo_aboard(self, doc: Doc, cover) -> None:
+        """"the fuel aboard the A, the B and the C", "the petroleum cargo of the A and the B":
+        two or more names, each after its own "the", listed after a cargo noun and "aboard",
+        "on board" or "of" are ships. Not a name a gazetteer knows ("the cargo of the
+        Netherlands and the United Kingdom"), a body's or firm's word, a country."""
+        n = len(doc)
+        for c in range(n - 3):
+            if doc[c].lower_ not in self.CARGO_NOUNS:
+                continue
+            i = c + 1
+            if doc[i].lower_ == "aboard" or (doc[i].lower_ == "of" and doc[c].lower_ in {"cargo", "cargoes", "shipment", "shipments", "crew", "crews"}):
+                i += 1   # "the oil of the Gulf states" names no ship
+            elif doc[i].lower_ == "on" and doc[i + 1].lower_ == "board":
+                i += 2
+            else:
+                continue
+            sent_end = self._sent_bounds(doc, c)[1]
+            names = []
+            while i + 1 < sent_end and doc[i].lower_ == "the" and not cover[i + 1]:
+                e = name_after(doc, i + 1, sent_end, cover, max_len=self.max_name_tokens)
+                if e == i + 1:
+                    break
+                names.append((i + 1, e))
+                i = e
+                if i < sent_end and doc[i].text == ",":
+                    i += 1
+                if i < sent_end and doc[i].lower_ in {"and", "&"}:
+                    i += 1
+            if len(names) < 2 or (i < sent_end and doc[i].text[:1].isupper()):
+                continue
+            if any(cover[k] for a, b in names for k in range(a, b)):
+                continue
+            if any(self.firm_like(doc, a, b) or country_of(span_text(doc, a, b))
+                   or any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text.title() in FIRM_HEADS
+                          or t.lower_ in self.not_names or country_of(t.text) or t.ent_type_ in ("LOC", "NORP") for t in doc[a:b])
+                   for a, b in names):
+                continue   # a region ("the Middle East") is no ship
+            for a, b in names:
+                add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, cue="cargo aboard")
 
     BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u00b7\u2013\u25aa]|\d{1,3}[.)])[ \t]+(?=\S)")
 
