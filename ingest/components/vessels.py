@@ -154,6 +154,7 @@ class Vessels:
             self._after_flag(doc, cover)
             self._after_ship_role(doc, cover)
             self._caps_after_the(doc, cover)
+            self._cargo_aboard(doc, cover)
             return
         cover = covered(doc)
         strings = doc.vocab.strings
@@ -195,6 +196,7 @@ class Vessels:
         self._bullets(doc, cover)
         self._after_ship_role(doc, cover)
         self._caps_after_the(doc, cover)
+        self._cargo_aboard(doc, cover)
         plural_at = [start for mid, start, end in matches if strings[mid] == "TYPE" and doc[end - 1].lower_ in self.plural_types]
         if plural_at:
             self._pronoun_lists(doc, plural_at, cover)
@@ -291,6 +293,49 @@ class Vessels:
             if e < n and doc[e].is_alpha and not (doc[e].pos_ in ("VERB", "AUX") or doc[e].lower_ in {"and", "or", "which", "that", "was", "is", "had", "has"}):
                 continue   # "the UANI report": a modifier, not a name
             add_candidate(doc, i, e, "Vessel", PRIO_LIST, cue="name in capitals")
+
+    CARGO_NOUNS = {"cargo", "cargoes", "oil", "crude", "fuel", "diesel", "gasoline", "petrol", "petroleum", "condensate", "naphtha",
+                   "coal", "grain", "lng", "lpg", "shipment", "shipments", "crew", "crews"}
+
+    def _cargo_aboard(self, doc: Doc, cover) -> None:
+        """"the fuel aboard the A, the B and the C", "the petroleum cargo of the A and the B":
+        two or more names, each after its own "the", listed after a cargo noun and "aboard",
+        "on board" or "of" are ships. Not a name a gazetteer knows ("the cargo of the
+        Netherlands and the United Kingdom"), a body's or firm's word, a country."""
+        n = len(doc)
+        for c in range(n - 3):
+            if doc[c].lower_ not in self.CARGO_NOUNS:
+                continue
+            i = c + 1
+            if doc[i].lower_ == "aboard" or (doc[i].lower_ == "of" and doc[c].lower_ in {"cargo", "cargoes", "shipment", "shipments", "crew", "crews"}):
+                i += 1   # "the oil of the Gulf states" names no ship
+            elif doc[i].lower_ == "on" and doc[i + 1].lower_ == "board":
+                i += 2
+            else:
+                continue
+            sent_end = self._sent_bounds(doc, c)[1]
+            names = []
+            while i + 1 < sent_end and doc[i].lower_ == "the" and not cover[i + 1]:
+                e = name_after(doc, i + 1, sent_end, cover, max_len=self.max_name_tokens)
+                if e == i + 1:
+                    break
+                names.append((i + 1, e))
+                i = e
+                if i < sent_end and doc[i].text == ",":
+                    i += 1
+                if i < sent_end and doc[i].lower_ in {"and", "&"}:
+                    i += 1
+            if len(names) < 2 or (i < sent_end and doc[i].text[:1].isupper()):
+                continue
+            if any(cover[k] for a, b in names for k in range(a, b)):
+                continue
+            if any(self.firm_like(doc, a, b) or country_of(span_text(doc, a, b))
+                   or any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text.title() in FIRM_HEADS
+                          or t.lower_ in self.not_names or country_of(t.text) or t.ent_type_ in ("LOC", "NORP") for t in doc[a:b])
+                   for a, b in names):
+                continue   # a region ("the Middle East") is no ship
+            for a, b in names:
+                add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, cue="cargo aboard")
 
     BULLET = re.compile(r"^[ \t]*(?:[-\u2022*\u00b7\u2013\u25aa]|\d{1,3}[.)])[ \t]+(?=\S)")
 
@@ -580,6 +625,10 @@ class Vessels:
                 # are the Robon, which ..."
                 for a, b in names:
                     add_candidate(doc, a, b, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=vtype, cue="list")
+                if len(names) >= 2 and np_first == start and start == self._sent_bounds(doc, start)[0] and doc[start].text[:1].isupper():
+                    # "Tankers A, B and C were seized": the noun that opens the sentence is
+                    # no word of the first name ("Tankers A" is no firm)
+                    add_candidate(doc, start, end, "_BLOCK", PRIO_ID + 1)
             return
         if indefinite and not named:
             # "a DPRK-flagged tanker, NORTH GULL 2 owned by ...": a name in capitals with a hull
@@ -754,7 +803,10 @@ class Vessels:
                 continue
             # "three of the vessels on the new list, Alder, Birch and Cedar, ...": an apposition
             # of two or more names after a short phrase.
-            if t.text in {",", "\u2014", "\u2013"} and j > end and j + 1 < sent_end and is_name_token(doc[j + 1], True):
+            # Not when a name follows the noun at once: "Tankers A, B and C were seized" lists
+            # A too, read below.
+            if t.text in {",", "\u2014", "\u2013"} and j > end and j + 1 < sent_end and is_name_token(doc[j + 1], True) \
+                    and not is_name_token(doc[end], True):
                 return j + 1, 2
             if t.is_punct or t.pos_ in ("VERB", "AUX") or t.lower_ in {"that", "which", "who", "were", "was", "are", "is"}:
                 # "Eleven ships were sanctioned, including the Alder": a verb may come before
@@ -951,6 +1003,9 @@ class Vessels:
             if n_start < j and not any(t.text in self.legal_forms or t.text.title() in self.company_words for t in doc[n_start:j]):
                 add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
             return
+        if doc[start].lower_ not in self.plural_types and np_start - 2 >= sent_start and is_name_token(doc[np_start - 1], False):
+            self._name_before_singular(doc, start, np_start, sent_start, cover, flag)
+            return
         if np_start == start or doc[np_start].lower_ not in {"a", "an"}:
             return
         # "a ship manager", "a tanker operator": the type word is not the head noun.
@@ -973,6 +1028,25 @@ class Vessels:
         n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
         if n_start < j:
             add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
+
+    def _name_before_singular(self, doc: Doc, start: int, j: int, sent_start: int, cover, flag) -> None:
+        """"the Kelso tanker anchored ...", "Greek media said the Kelso tanker was ...": a name
+        between "the" and a singular ship noun names the ship, when no capitalised name follows
+        the noun ("the Kelso tanker Arden" is read after the noun) and the name is no firm, body,
+        country or nationality a gazetteer or the cues know ("the Iranian tanker")."""
+        n_start = name_before(doc, j, sent_start, cover, max_len=self.max_name_tokens)
+        if n_start == j or n_start - 1 < sent_start or doc[n_start - 1].lower_ != "the":
+            return
+        if start + 1 < len(doc) and is_name_token(doc[start + 1], False):
+            return
+        toks = doc[n_start:j]
+        if any(cover[k] for k in range(n_start, j)) or self.firm_like(doc, n_start, j) or country_of(span_text(doc, n_start, j)):
+            return
+        if any(t.text in self.legal_forms or t.text.title() in self.body_words or t.text.title() in FIRM_HEADS
+               or t.text.title() in NOT_AFTER_TYPE or t.lower_ in self.not_names or t.lower_ in self.title_words
+               or country_of(t.text) or t.ent_type_ in ("NORP", "GPE", "LOC") for t in toks):
+            return
+        add_candidate(doc, n_start, j, "Vessel", PRIO_PATTERN, flag=flag, vessel_type=self._type_text(doc, start, start + 1))
 
     def _names_before(self, doc: Doc, j: int, sent_start: int, cover) -> list[tuple[int, int]]:
         """Names listed just before token j, read backwards over commas and "and": "A, B and
