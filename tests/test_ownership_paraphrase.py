@@ -105,3 +105,27 @@ def test_it_after_a_company_sentence_is_the_company(nlp):
 def test_the_other_vessel_is_another_ship(nlp):
     got = found(nlp, "The tanker Polar Dawn moved the crude in June. The other vessel was owned by Dimitri Example.")
     assert ("OWNED_BY", "Polar Dawn", "Dimitri Example") not in got, got
+
+
+# -- charter synonyms: a ship a firm contracted, hired or engaged is ASSOCIATED_WITH it ------
+
+@pytest.mark.parametrize("text, ships, firm", [
+    ("Satellite images showed the tankers Orrin, Talmay, Vesk and Corda near the coast. "
+     "Officials said the four tankers were contracted by Mobex Ltd to carry fuel.", ("Orrin", "Talmay", "Vesk", "Corda"), "Mobex Ltd"),
+    ("The tanker Ardent Fox was hired by Corvin Trading LLC last year.", ("Ardent Fox",), "Corvin Trading LLC"),
+    ("Port records show the vessel Halden Star was engaged by Sarn Marine Ltd for the voyage.", ("Halden Star",), "Sarn Marine Ltd"),
+    ("The tanker Lowick Dawn was contracted by Pryor Shipping Ltd in May.", ("Lowick Dawn",), "Pryor Shipping Ltd"),
+])
+def test_contracted_hired_engaged_by(nlp, text, ships, firm):
+    got = found(nlp, text)
+    for ship in ships:
+        assert ("ASSOCIATED_WITH", ship, firm) in got, got
+        assert ("OPERATED_BY", ship, firm) not in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "The tanker Pell Rose was contracted to deliver fuel to the island.",
+    "The vessel Marrow Bay was contracted by the government to carry grain.",
+])
+def test_contracted_without_a_named_firm(nlp, text):
+    assert not found(nlp, text)
