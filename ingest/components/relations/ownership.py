@@ -2,12 +2,15 @@
 owner, X", "X owns Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
 is part of X" between companies, "Y, a Russian state-owned company", "its shares are held by
 X", "Y (IMO ...), X (owner)"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y",
-"X took over the technical management of Y"; ships and ports only: one company managing another
+"X took over the technical management of Y", "X, a company that operates two tankers, the A and
+the B", "X, which owns a tanker named Y"; ships and ports only: one company managing another
 is no OPERATED_BY), ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF (a body part of
 another that is not a company).
 
 Roles listed together share their holder ("registered owner of A, ..., and owner of B"); "it" /
-"the company" in an annex entry reaches back to the entry's heading (ENTRY_WINDOW sentences).
+"the company" in an annex entry reaches back to the entry's heading (ENTRY_WINDOW sentences);
+"It is the property of Y" and "The (transfer) vessel was owned by Y" reach back to the one ship
+just named. A ship "chartered", "hired", "contracted" or "engaged" by X is ASSOCIATED_WITH X.
 """
 
 from __future__ import annotations
