@@ -1,9 +1,9 @@
 """Ownership, management and ties: OWNED_BY ("owned by", "X, the registered owner of Y", "its
-owner, X", "X owns Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
+owner, X", "X owns Y", "X, which owns a tanker named Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
 is part of X" between companies, "Y, a Russian state-owned company", "its shares are held by
 X", "Y (IMO ...), X (owner)"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y",
 "X took over the technical management of Y", "X, a company that operates two tankers, the A and
-the B", "X, which owns a tanker named Y"; ships and ports only: one company managing another
+the B"; ships and ports only: one company managing another
 is no OPERATED_BY), ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF (a body part of
 another that is not a company).
 
