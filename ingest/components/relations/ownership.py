@@ -1,13 +1,16 @@
 """Ownership, management and ties: OWNED_BY ("owned by", "X, the registered owner of Y", "its
-owner, X", "X owns Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
+owner, X", "X owns Y", "X, which owns a tanker named Y", "X bought Y", "Y was sold to X", "Y is a front company for X", "Y, which
 is part of X" between companies, "Y, a Russian state-owned company", "its shares are held by
 X", "Y (IMO ...), X (owner)"), OPERATED_BY ("managed by", "its ship manager, X", "X operates Y",
-"X took over the technical management of Y"; ships and ports only: one company managing another
+"X took over the technical management of Y", "X, a company that operates two tankers, the A and
+the B"; ships and ports only: one company managing another
 is no OPERATED_BY), ASSOCIATED_WITH ("ties to", "affiliated with") and PART_OF (a body part of
 another that is not a company).
 
 Roles listed together share their holder ("registered owner of A, ..., and owner of B"); "it" /
-"the company" in an annex entry reaches back to the entry's heading (ENTRY_WINDOW sentences).
+"the company" in an annex entry reaches back to the entry's heading (ENTRY_WINDOW sentences);
+"It is the property of Y" and "The (transfer) vessel was owned by Y" reach back to the one ship
+just named. A ship "chartered", "hired", "contracted" or "engaged" by X is ASSOCIATED_WITH X.
 """
 
 from __future__ import annotations
@@ -332,6 +335,21 @@ class Ownership(SentenceContext):
             return []
         return [Slot(e + 1, e + 2, "Vessel", keys[-1:])]
 
+    def _the_ship(self, doc: Doc, slots: list[Slot], subj, last_vessels, pronoun: bool = True) -> list[Slot]:
+        """The one ship just named, for a subject "it" (when no other party was the topic of the
+        sentences before) or "the vessel" / "the transfer vessel" (a noun of a kind before the
+        ship noun, no adjective: "the other vessel" is another ship)."""
+        if subj is None or any(x.start <= subj.i < x.end for x in slots) or len({doc[a:b].text for a, b in last_vessels}) != 1:
+            return []
+        if subj.lower_ == "it":
+            recent = [x for n, x in self._topics if 0 < self._sent_no - n <= BACK_WINDOW]
+            if not pronoun or (recent and recent[-1].label != "Vessel"):
+                return []
+        elif not (subj.lower_ in SHIP_NOUNS_HEAD and any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children)
+                  and all(c.dep_ == "det" or (c.dep_ == "compound" and c.pos_ == "NOUN") for c in subj.children)):
+            return []
+        return [Slot(subj.i, subj.i + 1, "Vessel", last_vessels[-1:])]
+
     @staticmethod
     def _passive_subjects(doc: Doc, slots: list[Slot], s: int, src: list[Slot]) -> list[Slot]:
         """"The tanker A and the tanker B were chartered by Y": the names coordinated as the
@@ -441,9 +459,17 @@ class Ownership(SentenceContext):
         named = self._conjoined(doc, slots, obj, labels)
         if named:
             return named
-        if obj.lower_ in SHIP_NOUNS_HEAD:
+        if obj.lower_ in SHIP_NOUNS_HEAD or obj.lemma_.lower() in SHIP_NOUNS_HEAD:
             # "manages the tanker A": the parse may not hang the name on the noun
             right = [x for x in slots if x.start == obj.i + 1 and x.label == "Vessel"]
+            if not right and obj.i + 2 < hi and doc[obj.i + 1].text == "," and obj.tag_ == "NNS":
+                # "operates two tankers, the A and the B": the ships named in apposition after
+                # a comma (the parse may hang them on an earlier name)
+                k = obj.i + 2 + (doc[obj.i + 2].lower_ == "the")
+                right = [x for x in slots if x.start == k and x.label == "Vessel"]
+            if not right and obj.i + 2 < hi and doc[obj.i + 1].lower_ in ("named", "called"):
+                # "owns a tanker named A"
+                right = [x for x in slots if x.start == obj.i + 2 and x.label == "Vessel"]
             if right:
                 return self._with_list(slots, right[0], doc, hi)
         # "manages two vessels: the A and the B" ("including A" names examples of a kind, and
@@ -896,6 +922,9 @@ class Ownership(SentenceContext):
                         src = self._back_reference(doc, subj, {"Company", "Organization"}, self._sent_no) \
                             or self._entry_reference(doc, subj, {"Company"})
                     src = src or self._anaphor(doc, sent, left, last_vessels)
+                    if not src and kind == "OWN_P" and doc.has_annotation("DEP"):
+                        # "The transfer vessel was owned by Y": the one ship just named
+                        src = self._the_ship(doc, slots, next((c for c in doc[s].children if c.dep_ == "nsubjpass"), None), last_vessels, pronoun=False)
                     if src and self._unnamed_holder(doc, slots, s):
                         src = []   # "..., as well as vessels owned by Y": the vessels are not named
                     if not src:
@@ -1107,6 +1136,10 @@ class Ownership(SentenceContext):
                         tgt = []
                     k = s - 1
                     src = [x for x in slots if x.end == k and x.label in self.own_sources] if k > lo and doc[k].lower_ == "as" else []
+                    if not src and tgt and doc.has_annotation("DEP") and doc[s].dep_ == "attr" and doc[s].head.lemma_ == "be":
+                        # "It is the property of Y" / "The vessel is the property of Y": the ship
+                        # the sentence before named ("it" only when that was a ship)
+                        src = self._the_ship(doc, slots, self._subject(doc, doc[s].head.i), last_vessels)
                     self._emit(out, "OWNED_BY", src, tgt, sent, at=s, how="named as the property of its owner", cue=doc[s:e].text.lower())
             low = self._lower[i]
             if (low in self.owned_active or low in self.operated_active) and not (
