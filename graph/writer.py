@@ -174,12 +174,17 @@ def _check(onto: Ontology) -> None:
 _BUILT: dict[int, tuple[Ontology, _Statements]] = {}
 
 
-def _statements(onto: Ontology) -> _Statements:
-    """The statements for `onto`, built once per ontology object (Ontology is not hashable)."""
-    hit = _BUILT.get(id(onto))
+def _per_ontology(cache: dict, onto: Ontology, build):
+    """What `build(onto)` makes, built once per ontology object (Ontology is not hashable)."""
+    hit = cache.get(id(onto))
     if hit is None or hit[0] is not onto:
-        hit = _BUILT[id(onto)] = (onto, _build(onto))
+        hit = cache[id(onto)] = (onto, build(onto))
     return hit[1]
+
+
+def _statements(onto: Ontology) -> _Statements:
+    """The statements for `onto`, built once per ontology object."""
+    return _per_ontology(_BUILT, onto, _build)
 
 
 def _build(onto: Ontology) -> _Statements:
@@ -375,10 +380,7 @@ _REVISIONS: dict[int, tuple[Ontology, _Revisions]] = {}
 
 
 def _revisions(onto: Ontology) -> _Revisions:
-    hit = _REVISIONS.get(id(onto))
-    if hit is None or hit[0] is not onto:
-        hit = _REVISIONS[id(onto)] = (onto, _build_revisions(onto))
-    return hit[1]
+    return _per_ontology(_REVISIONS, onto, _build_revisions)
 
 
 def _build_revisions(onto: Ontology) -> _Revisions:

@@ -7,22 +7,7 @@ Every text here is our own; the ship, company and person names are invented.
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
-def labelled(nlp, text):
-    return {(e.label, e.name) for e in build_result(Document(text=text), nlp(text)).entities}
-
-
-def ships(nlp, text):
-    return {name for label, name in labelled(nlp, text) if label == "Vessel"}
+from extraction_helpers import extracted, labelled, nlp, ships  # noqa: F401  (nlp: the model fixture)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -169,7 +154,7 @@ def test_lines_that_hold_a_name_alone_under_a_ship_heading(nlp):
 
 def test_a_former_name_where_the_ship_is_named_again(nlp):
     text = "The tanker Kessler took the cargo. The Kessler, previously named Ardwin, has been on the list since 2022."
-    found = [e for e in build_result(Document(text=text), nlp(text)).entities if e.label == "Vessel"]
+    found = [e for e in extracted(nlp, text).entities if e.label == "Vessel"]
     assert [(e.name, sorted(e.aliases)) for e in found] == [("Kessler", ["Ardwin", "Kessler"])]
 
 

@@ -8,21 +8,13 @@ The real model parses them (ingest.nlp.load, once per module).
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
+from extraction_helpers import extracted, nlp, relations  # noqa: F401  (nlp: the model fixture)
 
 TYPES = ("OWNED_BY", "OPERATED_BY", "ASSOCIATED_WITH", "PART_OF")
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
 def found(nlp, text, types=TYPES):
-    result = build_result(Document(text=text), nlp(text))
-    return {(r.type, r.source, r.target) for r in result.relations if r.type in types}
+    return relations(nlp, text, types)
 
 
 # -- roles through a possessive -------------------------------------------------------------
@@ -203,8 +195,7 @@ def test_a_name_after_a_ship_only_role_is_a_ship(nlp):
 
 def test_a_firm_after_a_ship_only_role_is_no_ship(nlp):
     text = "Alder Shipping Inc, the registered owner of the Merlin Group, declined to comment."
-    result = build_result(Document(text=text), nlp(text))
-    assert not [e for e in result.entities if e.label == "Vessel"]
+    assert not [e for e in extracted(nlp, text).entities if e.label == "Vessel"]
 
 
 def test_a_branch_of_an_agency_is_owned_by_it(nlp):

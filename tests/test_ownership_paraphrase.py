@@ -8,26 +8,17 @@ The real model parses them (ingest.nlp.load, once per module).
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
+from extraction_helpers import labelled, nlp, relations  # noqa: F401  (nlp: the model fixture)
 
 TYPES = ("OWNED_BY", "OPERATED_BY", "ASSOCIATED_WITH", "PART_OF")
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
 def found(nlp, text, types=TYPES):
-    result = build_result(Document(text=text), nlp(text))
-    return {(r.type, r.source, r.target) for r in result.relations if r.type in types}
+    return relations(nlp, text, types)
 
 
 def entities(nlp, text):
-    result = build_result(Document(text=text), nlp(text))
-    return {(e.label, e.name) for e in result.entities}
+    return labelled(nlp, text)
 
 
 # -- ships named in apposition to the object of "operates" ---------------------------------

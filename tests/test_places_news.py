@@ -10,19 +10,11 @@ All texts are our own, with invented firms. The real model parses them, loaded o
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
+from extraction_helpers import nlp, pairs  # noqa: F401  (nlp: the model fixture)
 
 
 def located(nlp, text):
-    result = build_result(Document(text=text), nlp(text))
-    return {(r.source, r.target) for r in result.relations if r.type == "LOCATED_IN"}
+    return pairs(nlp, text, "LOCATED_IN")
 
 
 # -- "-based" with the names it is said of ---------------------------------------------------

@@ -9,22 +9,7 @@ Every text here is our own; the ship, company and person names are invented.
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
-def labelled(nlp, text):
-    return {(e.label, e.name) for e in build_result(Document(text=text), nlp(text)).entities}
-
-
-def ships(nlp, text):
-    return {name for label, name in labelled(nlp, text) if label == "Vessel"}
+from extraction_helpers import labelled, nlp, ships  # noqa: F401  (nlp: the model fixture)
 
 
 # -- lists after a plural ship noun ----------------------------------------------------------
