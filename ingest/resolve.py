@@ -6,7 +6,8 @@ that declares `id_name: fullest` (people, agencies) the name is the fullest one 
 (most words, then longest, then the smallest text: `fullest`), so the id does not depend on which
 article came first: a node first met as `person:voskin` is re-keyed `person:marek-voskin` when an
 article gives the full name (Resolver.renamed; graph/rekey.py moves every stored copy of the id in
-that article's batch). Two full names of such a label whose words do not hold one another
+that article's batch). A node first met by name alone (`vessel:pale-comet`) is re-keyed
+to its identifier's id (`imo:9234563`) when a mention with the identifier joins it by name. Two full names of such a label whose words do not hold one another
 ("Marek Voskin", "Ilona Voskin") never join through a key they share (the surname). A new
 mention joins an existing node when, within its label, they share an IMO number or a
 normalised key (ingest.normalize.name_keys) that points at exactly one node, and their IMO
@@ -247,6 +248,14 @@ class Resolver:
                         break
             if node_id is None:
                 node_id = entity_id(e.label, e.name, value)
+            elif ident and self.ident_of.get(node_id) is None:
+                # A node first met by name ("vessel:pale-comet") that this mention's identifier
+                # now names: its id becomes the identifier's, as it would be had this mention
+                # come first (the graph does not depend on the order; graph/rekey.py moves it)
+                better = entity_id(e.label, e.name, value)
+                if better != node_id and better not in self.known:
+                    self.rekey(node_id, better, entities)
+                    node_id = better
             elif own and node_id.startswith(prefix):
                 better = prefix + fullest(node_id[len(prefix):], own)
                 # (an id another node holds already stays with it: this one keeps its own)
