@@ -6,22 +6,14 @@ The real model parses them (ingest.nlp.load, once per module).
 
 import pytest
 
-from ingest.extract import build_result
-from ingest.model import Document
-from ingest.nlp import load
+from extraction_helpers import nlp, pairs  # noqa: F401  (nlp: the model fixture)
 
 OFAC = "Office of Foreign Assets Control"
 TREASURY = "US Department of the Treasury"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load()
-
-
 def found(nlp, text):
-    result = build_result(Document(text=text), nlp(text))
-    return {(r.source, r.target) for r in result.relations if r.type == "SANCTIONED_BY"}
+    return pairs(nlp, text, "SANCTIONED_BY")
 
 
 def subjects(nlp, text):
